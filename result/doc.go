@@ -1,0 +1,33 @@
+// Package result defines what a simulation produces and how it is stored:
+// one Record per request, one Summary per group of requests, trace Spans, and
+// the validation table. Package scenarios writes these; package plots and
+// `infersim plot` read them back, so a chart never needs to re-run a
+// simulation.
+//
+// # Overview
+//
+// A request passes through phases (load, preprocess, compute, gc, wake,
+// upload, queue, server, download; see Phase) and spends phone energy in four
+// components (cpu, gpu, radio, base; see Component). A Record keeps, per
+// phase, the first start, the last end and the summed duration (GC pauses
+// come in several pieces), and per component the joules.
+//
+// A Summary aggregates the records of one group — one sweep point, model,
+// mode, image size and start (cold or warm) — into statistics: mean, median,
+// tail percentiles and a 95 % confidence interval across replications.
+//
+// # Files
+//
+//	requests.csv   one row per request (RecordWriter, ReadRecords)
+//	summary.csv    one row per group (WriteSummaryCSV)
+//	summary.json   the Run: scenario, parameters, seeds, version, summaries (WriteRunJSON, ReadRunJSON)
+//
+// Column names are stable: plots and users' own scripts read them. Times are
+// seconds and energies joules in every file.
+//
+// # Invariants
+//
+// Phase and Component values are dense from 0, so arrays indexed by them are
+// the storage; their names never change once released (they are column
+// names).
+package result

@@ -1,0 +1,318 @@
+package result
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// recordHeader lists the requests.csv columns.
+func recordHeader() []string {
+	h := []string{"point", "replication", "phone", "request", "model", "mode", "image", "split", "cold",
+		"arrival", "end", "latency", "outcome"}
+	for _, p := range Phases() {
+		h = append(h, p.String()+"_start", p.String()+"_end", p.String()+"_s")
+	}
+	for _, c := range Components() {
+		h = append(h, "energy_"+c.String()+"_j")
+	}
+	return append(h, "energy_j", "up_bytes", "down_bytes")
+}
+
+// RecordWriter streams records to requests.csv format. It buffers; call
+// Flush at the end and check its error.
+type RecordWriter struct {
+	w   *bufio.Writer
+	buf []byte
+}
+
+// NewRecordWriter writes the header to w and returns a writer for records.
+func NewRecordWriter(w io.Writer) (*RecordWriter, error) {
+	rw := &RecordWriter{w: bufio.NewWriterSize(w, 1<<16)}
+	if _, err := rw.w.WriteString(strings.Join(recordHeader(), ",") + "\n"); err != nil {
+		return nil, err
+	}
+	return rw, nil
+}
+
+// Write appends one record. Model, mode and image names are quoted when they
+// hold a comma or quote.
+func (rw *RecordWriter) Write(r *Record) error {
+	b := rw.buf[:0]
+	b = strconv.AppendInt(b, int64(r.Point), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Replication), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Phone), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Request), 10)
+	b = appendText(b, r.Model)
+	b = appendText(b, r.Mode)
+	b = appendText(b, r.Image)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Split), 10)
+	b = append(b, ',')
+	b = strconv.AppendBool(b, r.Cold)
+	b = appendFloat(b, r.Arrival)
+	b = appendFloat(b, r.End)
+	b = appendFloat(b, r.Latency())
+	b = append(b, ',')
+	b = append(b, r.Outcome.String()...)
+	for _, s := range r.Phases {
+		b = appendFloat(b, s.Start)
+		b = appendFloat(b, s.End)
+		b = appendFloat(b, s.Duration)
+	}
+	for _, e := range r.Energy {
+		b = appendFloat(b, e)
+	}
+	b = appendFloat(b, r.TotalEnergy())
+	b = appendFloat(b, r.UpBytes)
+	b = appendFloat(b, r.DownBytes)
+	b = append(b, '\n')
+	rw.buf = b
+	_, err := rw.w.Write(b)
+	return err
+}
+
+// Flush writes any buffered data.
+func (rw *RecordWriter) Flush() error { return rw.w.Flush() }
+
+// appendFloat appends ",x" with the shortest text that reads back as x; NaN
+// (a phase that did not occur) is an empty field.
+func appendFloat(b []byte, x float64) []byte {
+	b = append(b, ',')
+	if math.IsNaN(x) {
+		return b
+	}
+	return strconv.AppendFloat(b, x, 'g', -1, 64)
+}
+
+func appendText(b []byte, s string) []byte {
+	b = append(b, ',')
+	if strings.ContainsAny(s, ",\"\n\r") {
+		b = append(b, '"')
+		b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
+		return append(b, '"')
+	}
+	return append(b, s...)
+}
+
+// ReadRecords reads requests.csv and calls fn for each record in file order.
+// The record passed to fn is reused between calls; copy it to keep it.
+func ReadRecords(r io.Reader, filename string, fn func(*Record) error) error {
+	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<16))
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		return fmt.Errorf("result: %s: header: %w", filename, err)
+	}
+	want := recordHeader()
+	if strings.Join(header, ",") != strings.Join(want, ",") {
+		return fmt.Errorf("result: %s:1: header does not match this version's requests.csv columns", filename)
+	}
+	rec := NewRecord()
+	for line := 2; ; line++ {
+		fields, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("result: %s:%d: %w", filename, line, err)
+		}
+		rec.Reset()
+		if err := parseRecord(fields, want, &rec); err != nil {
+			return fmt.Errorf("result: %s:%d: %w", filename, line, err)
+		}
+		if err := fn(&rec); err != nil {
+			return err
+		}
+	}
+}
+
+func parseRecord(f, names []string, r *Record) error {
+	p := fieldParser{f: f, names: names}
+	r.Point = p.int()
+	r.Replication = p.int()
+	r.Phone = p.int()
+	r.Request = p.int()
+	r.Model = p.text()
+	r.Mode = p.text()
+	r.Image = p.text()
+	r.Split = p.int()
+	r.Cold = p.bool()
+	r.Arrival = p.float()
+	r.End = p.float()
+	p.float() // latency is derived
+	r.Outcome = p.outcome()
+	for i := range r.Phases {
+		r.Phases[i] = PhaseSpan{Start: p.float(), End: p.float(), Duration: p.float()}
+	}
+	for i := range r.Energy {
+		r.Energy[i] = p.float()
+	}
+	p.float() // total energy is derived
+	r.UpBytes = p.float()
+	r.DownBytes = p.float()
+	return p.err
+}
+
+// fieldParser reads typed fields in order and keeps the first error, naming
+// the column.
+type fieldParser struct {
+	f     []string
+	names []string
+	i     int
+	err   error
+}
+
+func (p *fieldParser) next() (string, string) {
+	if p.i >= len(p.f) {
+		if p.err == nil {
+			p.err = fmt.Errorf("too few fields (%d)", len(p.f))
+		}
+		p.i++
+		return "", ""
+	}
+	s, n := p.f[p.i], p.names[p.i]
+	p.i++
+	return s, n
+}
+
+func (p *fieldParser) fail(col, s, what string) {
+	if p.err == nil {
+		p.err = fmt.Errorf("column %s: %q is not %s", col, s, what)
+	}
+}
+
+func (p *fieldParser) int() int {
+	s, col := p.next()
+	v, err := strconv.Atoi(s)
+	if err != nil && s != "" {
+		p.fail(col, s, "an integer")
+	}
+	return v
+}
+
+func (p *fieldParser) float() float64 {
+	s, col := p.next()
+	if s == "" {
+		return math.NaN()
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		p.fail(col, s, "a number")
+	}
+	return v
+}
+
+func (p *fieldParser) bool() bool {
+	s, col := p.next()
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		p.fail(col, s, "true or false")
+	}
+	return v
+}
+
+func (p *fieldParser) text() string {
+	s, _ := p.next()
+	return s
+}
+
+func (p *fieldParser) outcome() Outcome {
+	s, col := p.next()
+	o, err := ParseOutcome(s)
+	if err != nil {
+		p.fail(col, s, "an outcome")
+	}
+	return o
+}
+
+// summaryHeader lists the summary.csv columns for the given parameter names.
+func summaryHeader(params []string) []string {
+	h := []string{"point"}
+	h = append(h, params...)
+	h = append(h, "model", "mode", "image", "start", "requests")
+	for i := 0; i < NumOutcomes; i++ {
+		h = append(h, Outcome(i).String())
+	}
+	h = append(h, "latency_mean", "latency_ci95", "latency_sd", "latency_p50", "latency_p95", "latency_p99")
+	for _, p := range Phases() {
+		h = append(h, p.String()+"_mean")
+	}
+	for _, c := range Components() {
+		h = append(h, "energy_"+c.String()+"_j")
+	}
+	return append(h, "energy_j", "energy_ci95", "throughput", "battery_per_1000")
+}
+
+// WriteSummaryCSV writes one row per summary. params names the swept
+// parameters, which become columns after "point".
+func WriteSummaryCSV(w io.Writer, params []string, sums []Summary) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(summaryHeader(params)); err != nil {
+		return err
+	}
+	row := make([]string, 0, 64)
+	ff := func(x float64) string {
+		if math.IsNaN(x) {
+			return ""
+		}
+		return strconv.FormatFloat(x, 'g', 6, 64)
+	}
+	for i := range sums {
+		s := &sums[i]
+		row = append(row[:0], strconv.Itoa(s.Point))
+		for _, name := range params {
+			v := ""
+			for _, p := range s.Params {
+				if p.Name == name {
+					v = p.Value
+				}
+			}
+			row = append(row, v)
+		}
+		row = append(row, s.Model, s.Mode, s.Image, string(s.Start), strconv.Itoa(s.Requests))
+		for _, n := range s.Outcomes {
+			row = append(row, strconv.Itoa(n))
+		}
+		l := s.Latency
+		row = append(row, ff(l.Mean), ff(l.CI95), ff(l.SD), ff(l.P50), ff(l.P95), ff(l.P99))
+		for _, p := range s.Phases {
+			row = append(row, ff(p.Mean))
+		}
+		for _, e := range s.Energy {
+			row = append(row, ff(e.Mean))
+		}
+		row = append(row, ff(s.EnergyTotal.Mean), ff(s.EnergyTotal.CI95), ff(s.Throughput), ff(s.BatteryPer1000))
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteRunJSON writes run as indented JSON. NaN statistics (a CI from one
+// replication) are written as null.
+func WriteRunJSON(w io.Writer, run *Run) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(run)
+}
+
+// ReadRunJSON reads summary.json.
+func ReadRunJSON(r io.Reader, filename string) (*Run, error) {
+	var run Run
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&run); err != nil {
+		return nil, fmt.Errorf("result: %s: %w", filename, err)
+	}
+	return &run, nil
+}

@@ -1,0 +1,110 @@
+package result
+
+import (
+	"encoding/json"
+	"math"
+)
+
+// JSON has no NaN or infinity; a statistic that is undefined (the confidence
+// interval of a single replication, the latency of a group with no successful
+// request) is written as null and read back as NaN.
+
+// nullable returns a pointer to x, or nil when x is not finite.
+func nullable(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
+
+// orNaN is the inverse of nullable.
+func orNaN(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+type statJSON struct {
+	N    int      `json:"n"`
+	Mean *float64 `json:"mean"`
+	SD   *float64 `json:"sd"`
+	CI95 *float64 `json:"ci95"`
+	Min  *float64 `json:"min"`
+	P50  *float64 `json:"p50"`
+	P95  *float64 `json:"p95"`
+	P99  *float64 `json:"p99"`
+	Max  *float64 `json:"max"`
+}
+
+// MarshalJSON writes undefined statistics as null.
+func (s Stat) MarshalJSON() ([]byte, error) {
+	return json.Marshal(statJSON{s.N, nullable(s.Mean), nullable(s.SD), nullable(s.CI95), nullable(s.Min),
+		nullable(s.P50), nullable(s.P95), nullable(s.P99), nullable(s.Max)})
+}
+
+// UnmarshalJSON reads null as NaN.
+func (s *Stat) UnmarshalJSON(b []byte) error {
+	var j statJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*s = Stat{j.N, orNaN(j.Mean), orNaN(j.SD), orNaN(j.CI95), orNaN(j.Min), orNaN(j.P50), orNaN(j.P95), orNaN(j.P99), orNaN(j.Max)}
+	return nil
+}
+
+type paramJSON struct {
+	Name   string   `json:"name"`
+	Value  string   `json:"value"`
+	Number *float64 `json:"number"`
+}
+
+// MarshalJSON writes a non-numeric parameter's Number as null.
+func (p Param) MarshalJSON() ([]byte, error) {
+	return json.Marshal(paramJSON{p.Name, p.Value, nullable(p.Number)})
+}
+
+// UnmarshalJSON reads a null Number as NaN.
+func (p *Param) UnmarshalJSON(b []byte) error {
+	var j paramJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*p = Param{j.Name, j.Value, orNaN(j.Number)}
+	return nil
+}
+
+// validationJSON mirrors ValidationRow with nullable numbers.
+type validationJSON struct {
+	ID        string   `json:"id"`
+	What      string   `json:"what"`
+	Source    string   `json:"source"`
+	Reference *float64 `json:"reference"`
+	Low       *float64 `json:"low"`
+	High      *float64 `json:"high"`
+	Simulated *float64 `json:"simulated"`
+	CI95      *float64 `json:"ci95"`
+	Error     *float64 `json:"error"`
+	Unit      string   `json:"unit"`
+	Fitted    bool     `json:"fitted"`
+	Tolerance float64  `json:"tolerance"`
+	Pass      bool     `json:"pass"`
+	Note      string   `json:"note,omitempty"`
+}
+
+// MarshalJSON writes undefined numbers as null.
+func (v ValidationRow) MarshalJSON() ([]byte, error) {
+	return json.Marshal(validationJSON{v.ID, v.What, v.Source, nullable(v.Reference), nullable(v.Low), nullable(v.High),
+		nullable(v.Simulated), nullable(v.CI95), nullable(v.Error), v.Unit, v.Fitted, v.Tolerance, v.Pass, v.Note})
+}
+
+// UnmarshalJSON reads null as NaN.
+func (v *ValidationRow) UnmarshalJSON(b []byte) error {
+	var j validationJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*v = ValidationRow{j.ID, j.What, j.Source, orNaN(j.Reference), orNaN(j.Low), orNaN(j.High), orNaN(j.Simulated),
+		orNaN(j.CI95), orNaN(j.Error), j.Unit, j.Fitted, j.Tolerance, j.Pass, j.Note}
+	return nil
+}

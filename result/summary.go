@@ -1,0 +1,148 @@
+package result
+
+import (
+	"math"
+
+	"github.com/infersim/infersim/internal/buildinfo"
+)
+
+// Stat summarises one metric over a group of requests. Percentiles pool every
+// request; CI95 is the half-width of the 95 % Student-t confidence interval of
+// the mean across replications (NaN with fewer than two replications).
+type Stat struct {
+	N    int     `json:"n"`
+	Mean float64 `json:"mean"`
+	SD   float64 `json:"sd"`
+	CI95 float64 `json:"ci95"`
+	Min  float64 `json:"min"`
+	P50  float64 `json:"p50"`
+	P95  float64 `json:"p95"`
+	P99  float64 `json:"p99"`
+	Max  float64 `json:"max"`
+}
+
+// Param is one swept parameter's value at a point, e.g.
+// {network.uplink.bandwidth, "2Mbps", 2e6}. Number is the value in base units
+// when it is numeric and NaN otherwise (a mode, a model name).
+type Param struct {
+	Name   string  `json:"name"`
+	Value  string  `json:"value"`
+	Number float64 `json:"number"`
+}
+
+// IsNumeric reports whether the parameter has a numeric value to plot on an
+// axis.
+func (p Param) IsNumeric() bool { return !math.IsNaN(p.Number) }
+
+// Start says whether a group holds first-launch requests (the model had to
+// load), warm ones, or both.
+type Start string
+
+// Group starts.
+const (
+	Cold Start = "cold"
+	Warm Start = "warm"
+	All  Start = "all"
+)
+
+// Key identifies the group a Summary aggregates.
+type Key struct {
+	Point int    `json:"point"`
+	Model string `json:"model"`
+	Mode  string `json:"mode"`
+	Image string `json:"image"`
+	Start Start  `json:"start"`
+}
+
+// Summary aggregates the requests of one group.
+type Summary struct {
+	Key
+	Params   []Param             `json:"params"`
+	Requests int                 `json:"requests"`
+	Outcomes [NumOutcomes]int    `json:"outcomes"`
+	Latency  Stat                `json:"latency"` // end-to-end seconds, successful requests
+	Phases   [NumPhases]Stat     `json:"phases"`  // seconds per request, successful requests
+	Energy   [NumComponents]Stat `json:"energy"`  // joules per request by component
+	// EnergyTotal is the phone's joules per request, all components.
+	EnergyTotal Stat `json:"energy_total"`
+	// Throughput is successful requests per simulated second, averaged over
+	// replications.
+	Throughput float64 `json:"throughput"`
+	// BatteryPer1000 is the battery percentage 1,000 such requests drain.
+	BatteryPer1000 float64 `json:"battery_per_1000"`
+	// Metrics holds further per-group metrics, e.g. "gc.pauses" or
+	// "app.kills", sorted by name.
+	Metrics []Metric `json:"metrics,omitempty"`
+}
+
+// Metric is a named extra statistic of a group.
+type Metric struct {
+	Name string `json:"name"`
+	Stat Stat   `json:"stat"`
+}
+
+// Metric returns the named extra metric of s.
+func (s *Summary) Metric(name string) (Stat, bool) {
+	for _, m := range s.Metrics {
+		if m.Name == name {
+			return m.Stat, true
+		}
+	}
+	return Stat{}, false
+}
+
+// OK is the number of successful requests.
+func (s *Summary) OK() int { return s.Outcomes[OK] }
+
+// PointInfo describes one sweep point of a run.
+type PointInfo struct {
+	Index  int      `json:"index"`
+	Params []Param  `json:"params"`
+	Seeds  []uint64 `json:"seeds"` // one per replication
+}
+
+// Run is everything summary.json holds: enough to explain where a result came
+// from and to redraw every chart without re-running.
+type Run struct {
+	Scenario      string         `json:"scenario"`
+	Description   string         `json:"description,omitempty"`
+	Seed          uint64         `json:"seed"`
+	Replications  int            `json:"replications"`
+	Infersim      buildinfo.Info `json:"infersim"`
+	KernelProfile string         `json:"kernel_profile"` // e.g. "embedded default (AMD EPYC, 2026-11-25)"
+	// ScenarioYAML is the scenario as resolved: defaults filled, presets
+	// expanded, before sweep expansion.
+	ScenarioYAML string      `json:"scenario_yaml"`
+	Points       []PointInfo `json:"points"`
+	Summaries    []Summary   `json:"summaries"`
+	Conclusions  []string    `json:"conclusions,omitempty"`
+	Complete     bool        `json:"complete"` // false when the run was interrupted
+}
+
+// Span is one interval on a timeline lane, e.g. {Lane: "phone[0]/gpu",
+// Label: "conv3", 1.20, 1.34}. Traces and timeline charts are made of spans.
+type Span struct {
+	Lane  string            `json:"lane"`
+	Label string            `json:"label"`
+	Start float64           `json:"start"`
+	End   float64           `json:"end"`
+	Attrs map[string]string `json:"attrs,omitempty"`
+}
+
+// ValidationRow compares one reference fact with the simulation.
+type ValidationRow struct {
+	ID        string  `json:"id"`        // reference fact ID, e.g. "G7-load"
+	What      string  `json:"what"`      // what is compared
+	Source    string  `json:"source"`    // citation
+	Reference float64 `json:"reference"` // the published value (base units)
+	Low       float64 `json:"low"`       // published range, 0 if none
+	High      float64 `json:"high"`
+	Simulated float64 `json:"simulated"`
+	CI95      float64 `json:"ci95"`
+	Error     float64 `json:"error"` // (simulated − reference) / reference
+	Unit      string  `json:"unit"`  // how to print Reference and Simulated
+	Fitted    bool    `json:"fitted"`
+	Tolerance float64 `json:"tolerance"`
+	Pass      bool    `json:"pass"`
+	Note      string  `json:"note,omitempty"`
+}
