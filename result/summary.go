@@ -146,3 +146,16 @@ type ValidationRow struct {
 	Pass      bool    `json:"pass"`
 	Note      string  `json:"note,omitempty"`
 }
+
+// LayerTiming is one layer's measured time on the host, as the calibration
+// chart shows it (package models' kernel profile holds the full record).
+type LayerTiming struct {
+	Model   string  `json:"model"`
+	Layer   string  `json:"layer"`
+	Kind    string  `json:"kind"`    // Caffe layer type, e.g. "Convolution"
+	Median  float64 `json:"median"`  // seconds
+	P10     float64 `json:"p10"`     // seconds
+	P90     float64 `json:"p90"`     // seconds
+	GFLOPs  float64 `json:"gflops"`  // achieved GFLOP/s, 0 for layers without FLOPs
+	Seconds float64 `json:"seconds"` // simulated time on a target, 0 when not simulated
+}
