@@ -1,0 +1,177 @@
+package caffe
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+
+	"google.golang.org/protobuf/proto"
+)
+
+// MaxCaffemodelBytes is the largest .caffemodel ReadCaffemodel reads:
+// 2 GiB − 1, the limit of a protocol buffer message and the one Caffe sets
+// when it reads a binary proto (ReadProtoFromBinaryFile, INT_MAX).
+const MaxCaffemodelBytes = 1<<31 - 1
+
+// ReadCaffemodel reads a trained net, the binary NetParameter of a Caffe
+// .caffemodel file, and checks it. filename is used only in error messages.
+//
+// Layers in the V2 format ("layer", field 100) are read; a file in the
+// deprecated V1 format ("layers", field 2) gives an *UnsupportedError.
+// Malformed input gives a *FormatError, never a panic or a partial net: the
+// protobuf encoding must be valid, every blob must hold exactly the values
+// its shape calls for, and every layer with learned parameters
+// (Convolution, Deconvolution, InnerProduct, BatchNorm, Scale, Bias, PReLU)
+// must have the blobs Caffe expects, of shapes that agree with its
+// parameters (see Validate for the rest). Unknown fields inside a layer are
+// kept (they may be parameters of layer types this package does not
+// declare) and written back by WriteCaffemodel; unknown fields at net or
+// blob level are a FormatError, as those messages are fully declared here.
+//
+// What cannot be detected: a file cut exactly between two layers reads as
+// a shorter, valid net (protobuf has no end marker; compare the layer names
+// with the net definition), and corrupted bytes inside float data read as
+// other float values.
+//
+// The input is read whole (protobuf-go decodes from one buffer); when r is
+// an *os.File or has a Len method the buffer is sized once. Inputs over
+// MaxCaffemodelBytes are refused before reading.
+func ReadCaffemodel(r io.Reader, filename string) (*NetParameter, error) {
+	buf, err := readAll(r, MaxCaffemodelBytes)
+	if err != nil {
+		return nil, &FormatError{File: filename, Err: err}
+	}
+	net := new(NetParameter)
+	if err := proto.Unmarshal(buf, net); err != nil {
+		return nil, &FormatError{File: filename, Err: errors.New(cleanProtoErr(err))}
+	}
+	buf = nil // let the GC reclaim the file's bytes before validation
+	if err := checkDecoded(net); err != nil {
+		setFile(err, filename)
+		return nil, err
+	}
+	return net, nil
+}
+
+// checkDecoded runs the checks of ReadCaffemodel on a decoded net.
+func checkDecoded(net *NetParameter) error {
+	if len(net.Layers) > 0 {
+		return v1Error(net)
+	}
+	if err := unknownFields(net); err != nil {
+		return err
+	}
+	return validate(net, true)
+}
+
+// unknownFields reports unknown fields at net and blob level, where they
+// can only come from corruption (caffe.proto declares all of them here).
+func unknownFields(net *NetParameter) error {
+	if u := net.ProtoReflect().GetUnknown(); len(u) > 0 {
+		return fieldErr("", "", "%d bytes of unknown or mistyped net fields (corrupted file?)", len(u))
+	}
+	for i, l := range net.GetLayer() {
+		for j, b := range l.GetBlobs() {
+			if b == nil {
+				continue
+			}
+			if len(b.ProtoReflect().GetUnknown()) > 0 || b.Shape != nil && len(b.Shape.ProtoReflect().GetUnknown()) > 0 {
+				err := fieldErr(layerID(l, i), fmt.Sprintf("blobs[%d]", j), "unknown or mistyped fields (corrupted file?)")
+				err.idx = i + 1
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// WriteCaffemodel writes net as a binary .caffemodel. The encoding is
+// deterministic (fields in number order, as Caffe writes them), so the same
+// net always gives the same bytes, and a file written by Caffe and read by
+// ReadCaffemodel is written back identically unless it had fields out of
+// order. net must pass ReadCaffemodel's checks (a *FormatError otherwise),
+// so that what is written can be read back.
+func WriteCaffemodel(w io.Writer, net *NetParameter) error {
+	if err := checkDecoded(net); err != nil {
+		return err
+	}
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(net)
+	if err != nil {
+		return &FormatError{Err: errors.New(cleanProtoErr(err))}
+	}
+	if len(b) > MaxCaffemodelBytes {
+		return &FormatError{Err: fmt.Errorf("%w: %d bytes, over the 2 GiB limit of a protobuf message", ErrTooLarge, len(b))}
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+func setFile(err error, filename string) {
+	var fe *FormatError
+	var ue *UnsupportedError
+	switch {
+	case errors.As(err, &fe):
+		fe.File = filename
+	case errors.As(err, &ue):
+		ue.File = filename
+	}
+}
+
+// cleanProtoErr returns protobuf-go's error text without its "proto:"
+// prefixes.
+func cleanProtoErr(err error) string {
+	return strings.TrimSpace(protoPrefixRE.ReplaceAllString(err.Error(), ""))
+}
+
+// readAll reads r whole, refusing more than limit bytes. When the size is
+// known beforehand (an *os.File or anything with Stat, or a reader with
+// Len), the buffer is allocated once and an input over the limit is refused
+// before any reading.
+func readAll(r io.Reader, limit int64) ([]byte, error) {
+	size := int64(-1)
+	switch v := r.(type) {
+	case interface{ Len() int }:
+		size = int64(v.Len())
+	case interface {
+		Stat() (fs.FileInfo, error)
+	}:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+			if s, ok := r.(io.Seeker); ok {
+				if off, err := s.Seek(0, io.SeekCurrent); err == nil {
+					size -= off
+				}
+			}
+		}
+	}
+	if size > limit {
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, size, limit)
+	}
+	if size >= 0 {
+		// One more byte than expected, so that io.ReadFull's short read
+		// tells a file that grew from one of the announced size.
+		buf := make([]byte, size+1)
+		n, err := io.ReadFull(r, buf)
+		switch err {
+		case io.ErrUnexpectedEOF, io.EOF:
+			return buf[:n], nil
+		case nil:
+			// The input grew since Stat: read the rest with the limit.
+			rest, err := io.ReadAll(io.LimitReader(r, limit+1-int64(n)))
+			buf = append(buf, rest...)
+			if err == nil && int64(len(buf)) > limit {
+				err = fmt.Errorf("%w: over %d bytes", ErrTooLarge, limit)
+			}
+			return buf, err
+		default:
+			return nil, err
+		}
+	}
+	buf, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err == nil && int64(len(buf)) > limit {
+		err = fmt.Errorf("%w: over %d bytes", ErrTooLarge, limit)
+	}
+	return buf, err
+}

@@ -1,0 +1,108 @@
+// Package caffe reads and writes Caffe's file formats: net definitions in
+// protobuf text format (.prototxt) and trained nets in binary protobuf
+// (.caffemodel), with google.golang.org/protobuf and no cgo.
+//
+// # Overview
+//
+// A Caffe net is a NetParameter message: a name, optional legacy input
+// declarations, and a list of LayerParameter, each with a type ("Convolution",
+// "Pooling", ...), the names of its bottom (input) and top (output) blobs,
+// its type-specific parameters (convolution_param, pooling_param, ...) and,
+// in a .caffemodel, its learned parameters as BlobProto values. The Go types
+// are generated from caffe.proto, a subset of Caffe's schema written for
+// this package that keeps Caffe's message and field names, numbers, types,
+// defaults and enum values, so that real files parse.
+//
+// The package only reads, checks and writes files; building and running a
+// net is the job of package models. Reading a .prototxt never needs the
+// weights file.
+//
+// # Usage
+//
+//	f, err := os.Open("deploy.prototxt")
+//	...
+//	net, err := caffe.ParsePrototxt(f, "deploy.prototxt")
+//	for _, l := range net.GetLayer() {
+//		if l.GetType() == "Convolution" {
+//			kh, kw, sh, sw, ph, pw, dh, dw, err := caffe.ConvGeometry(l.GetConvolutionParam())
+//			...
+//		}
+//	}
+//
+//	w, err := os.Open("bvlc_alexnet.caffemodel")
+//	...
+//	weights, err := caffe.ReadCaffemodel(w, "bvlc_alexnet.caffemodel")
+//	conv1 := weights.GetLayer()[1].GetBlobs()[0] // Shape(conv1) is [96 3 11 11]
+//
+// Defaults are read with the generated getters: GetGroup() is 1 and
+// GetBiasTerm() is true when the file does not set them, as in Caffe. A
+// field's presence is a non-nil pointer (p.KernelH != nil).
+//
+// Errors are a *FormatError (malformed input) or an *UnsupportedError
+// (valid Caffe this package does not handle), both with messages like
+//
+//	caffe: alexnet.prototxt:12:3: layer "conv1": convolution_param.kernel_size: not set
+//	caffe: nin.caffemodel: layers: unsupported: V1 layer format (...)
+//
+// Use errors.As to get at the file, line, layer and field.
+//
+// # Invariants
+//
+//   - A net returned by ParsePrototxt, ParsePrototxtLenient or ReadCaffemodel
+//     passes Validate: in particular every blob holds exactly the values its
+//     shape calls for, and ConvGeometry and PoolGeometry succeed (up to N-D
+//     convolution) for its Convolution and Pooling layers.
+//   - A net returned by ReadCaffemodel has the blobs Caffe expects for each
+//     layer with learned parameters, of shapes matching its parameters.
+//   - WriteCaffemodel is deterministic: equal nets give identical bytes, and
+//     ReadCaffemodel followed by WriteCaffemodel reproduces a file written by
+//     WriteCaffemodel bit for bit.
+//   - WritePrototxt is deterministic, and ParsePrototxt reads its output back
+//     to a message equal (proto.Equal) to the one written.
+//   - No input makes a reader panic, and none makes it allocate much more
+//     than the input's size (FuzzParsePrototxt, FuzzReadCaffemodel). Inputs
+//     over MaxPrototxtBytes or MaxCaffemodelBytes are refused.
+//
+// # What is supported
+//
+// The schema covers NetParameter (name, input, input_shape, input_dim,
+// force_backward, state, debug_info, layer), NetState, NetStateRule,
+// ParamSpec, BlobShape, BlobProto (shape, data, diff, double_data,
+// double_diff and the legacy num/channels/height/width), FillerParameter,
+// TransformationParameter (without the data-augmentation extensions of
+// forks), LossParameter, and the parameters of these layers: Accuracy,
+// ArgMax, BatchNorm, Bias, Concat, Convolution (and Deconvolution), Crop,
+// Data, Dropout, DummyData, Eltwise, ELU, Flatten, HDF5Data, ImageData,
+// InnerProduct, Input, LRN, MemoryData, Pooling (with round_mode), Power,
+// PReLU, Python, ReLU, Reshape, Scale, Sigmoid, Slice, Softmax, TanH,
+// Threshold. That is enough for the deploy and train_val files of AlexNet,
+// CaffeNet, NIN, SqueezeNet v1.0/v1.1, GoogLeNet and MobileNet.
+//
+// Not supported:
+//
+//   - The V1 format (NetParameter.layers, field 2, and V0 inside it), used by
+//     files written before 2015, e.g. the original NIN release: both readers
+//     return an *UnsupportedError. Caffe's upgrade_net_proto_text and
+//     upgrade_net_proto_binary tools convert such files.
+//   - Parameters of other layer types (ContrastiveLoss, Embed, Exp, HDF5Output,
+//     HingeLoss, InfogainLoss, Log, MVN, Parameter, Recurrent, Reduction, SPP,
+//     Tile, WindowData) and fields added by forks (SSD, Faster R-CNN, ...).
+//     ParsePrototxt reports them as unknown fields; ParsePrototxtLenient drops
+//     them; ReadCaffemodel keeps them, unnamed, inside their layer.
+//   - SolverParameter, SolverState, Datum and the other messages of Caffe's
+//     schema that are not part of a net.
+//
+// # Regenerating caffe.pb.go
+//
+// caffe.pb.go is generated from caffe.proto and committed, so building and
+// testing need no protobuf compiler. After editing caffe.proto, run
+//
+//	apt-get install -y protobuf-compiler   # protoc 3.21 on Debian 12
+//	go install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
+//	go generate ./models/caffe
+//
+// and commit both files. Field numbers, names, types and defaults must stay
+// those of Caffe's caffe.proto.
+package caffe
+
+//go:generate protoc --go_out=. --go_opt=paths=source_relative caffe.proto

@@ -1,0 +1,120 @@
+package caffe
+
+import (
+	"errors"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"google.golang.org/protobuf/encoding/prototext"
+)
+
+// MaxPrototxtBytes is the largest .prototxt ParsePrototxt reads: 64 MiB,
+// far above any net definition (BVLC GoogLeNet's train_val.prototxt is
+// about 40 KB).
+const MaxPrototxtBytes = 64 << 20
+
+// ParsePrototxt reads a net definition in protobuf text format, the
+// .prototxt files of Caffe (deploy.prototxt, train_val.prototxt), and
+// checks it with Validate. filename is used only in error messages.
+//
+// It is strict: a field not declared in this package's caffe.proto is a
+// *FormatError naming the field and its line, so that a misspelt
+// "kernel_sise" is not silently dropped. Use ParsePrototxtLenient for files
+// that carry fields of Caffe forks or of parts of Caffe's schema left out
+// here. A file in the deprecated V1 format ("layers" blocks) gives an
+// *UnsupportedError, in both modes.
+//
+// Errors read "caffe: FILE:LINE:COL: layer "NAME": FIELD: what".
+func ParsePrototxt(r io.Reader, filename string) (*NetParameter, error) {
+	return parsePrototxt(r, filename, false)
+}
+
+// ParsePrototxtLenient is ParsePrototxt, except that it discards fields
+// and enum values it does not know instead of failing. The result is what
+// Caffe would read minus those fields: only use it when they do not matter
+// to the caller (data-layer options, fields of Caffe forks).
+func ParsePrototxtLenient(r io.Reader, filename string) (*NetParameter, error) {
+	return parsePrototxt(r, filename, true)
+}
+
+func parsePrototxt(r io.Reader, filename string, lenient bool) (*NetParameter, error) {
+	src, err := readAll(r, MaxPrototxtBytes)
+	if err != nil {
+		return nil, &FormatError{File: filename, Err: err}
+	}
+	net := new(NetParameter)
+	if err := (prototext.UnmarshalOptions{DiscardUnknown: lenient}).Unmarshal(src, net); err != nil {
+		// A V1 file fails strict parsing on its first V1-only field; say
+		// what the file is rather than what field is unknown.
+		var v1 NetParameter
+		if !lenient && (prototext.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(src, &v1) == nil && len(v1.Layers) > 0 {
+			return nil, positionErr(v1Error(&v1), src, filename)
+		}
+		return nil, textError(err, src, filename)
+	}
+	if err := Validate(net); err != nil {
+		return nil, positionErr(err, src, filename)
+	}
+	return net, nil
+}
+
+// positionErr sets the file name, line and column of an error from
+// Validate, locating its layer and field in src.
+func positionErr(err error, src []byte, filename string) error {
+	var fe *FormatError
+	var ue *UnsupportedError
+	switch {
+	case errors.As(err, &fe):
+		pos := indexText(src, textPos{}).locate(fe.idx-1, fe.Field)
+		fe.File, fe.Line, fe.Col = filename, pos.line, pos.col
+	case errors.As(err, &ue):
+		pos := indexText(src, textPos{}).locate(ue.idx-1, ue.Field)
+		ue.File, ue.Line, ue.Col = filename, pos.line, pos.col
+	}
+	return err
+}
+
+// protoLineRE finds the position protobuf-go puts in its text errors:
+// "(line 12:3): ". The error text is not a stable API (protobuf-go varies
+// its "proto:" prefix on purpose), so only this part is relied on, and a
+// message without it is reported whole, without position.
+var protoLineRE = regexp.MustCompile(`\(line (\d+):(\d+)\):\s*`)
+
+// protoPrefixRE matches protobuf-go's "proto: " prefixes, written with an
+// ordinary or a non-breaking space.
+var protoPrefixRE = regexp.MustCompile(`proto:[ \x{00a0}]?`)
+
+// textError turns a prototext error into a *FormatError with file, line,
+// column, layer and field.
+func textError(err error, src []byte, filename string) error {
+	msg := err.Error()
+	fe := &FormatError{File: filename}
+	if m := protoLineRE.FindStringSubmatchIndex(msg); m != nil {
+		fe.Line, _ = strconv.Atoi(msg[m[2]:m[3]])
+		fe.Col, _ = strconv.Atoi(msg[m[4]:m[5]])
+		msg = msg[:m[0]] + msg[m[1]:]
+	}
+	msg = cleanProtoErr(errors.New(msg))
+	if fe.Line > 0 {
+		ix := indexText(src, textPos{fe.Line, fe.Col})
+		if ix.probeLayer >= 0 {
+			fe.idx = ix.probeLayer + 1
+			fe.Layer = "#" + strconv.Itoa(ix.probeLayer)
+			if n := ix.layers[ix.probeLayer].name; n != "" {
+				fe.Layer = n
+			}
+		}
+		path := ix.probePath
+		if ix.probeKey != "" {
+			path = append(path, ix.probeKey)
+		}
+		fe.Field = strings.Join(path, ".")
+	}
+	if strings.HasPrefix(msg, "unknown field: ") {
+		msg = "unknown field (not in this package's subset of caffe.proto; ParsePrototxtLenient skips it)"
+	}
+	fe.Err = errors.New(msg)
+	return fe
+}

@@ -1,0 +1,265 @@
+package caffe
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// Validate checks net against the rules Caffe enforces when it builds a net
+// from a definition (Net::Init and each layer's LayerSetUp), as far as they
+// can be checked without running the net:
+//
+//   - no V1 "layers" (an *UnsupportedError);
+//   - input_dim holds 4 values per input, input_shape one shape per input,
+//     and not both are given;
+//   - every blob has a valid shape (at most 32 axes, no negative dimension,
+//     fewer than 2^31 values) and its data, diff, double_data and
+//     double_diff are each empty or hold exactly that many values, with data
+//     and double_data not both set;
+//   - Convolution and Deconvolution: ConvGeometry succeeds (N-D kernels are
+//     let through), num_output is positive and a multiple of a positive
+//     group;
+//   - Pooling: PoolGeometry succeeds;
+//   - LRN: local_size is odd;
+//   - Concat: axis and concat_dim are not both set;
+//   - Eltwise: coeff is empty or has one value per bottom, and only for SUM.
+//
+// Validate does not check how layers connect (bottoms produced by earlier
+// tops) nor the blob count of a layer: weights files are checked for that by
+// ReadCaffemodel. Errors are a *FormatError or *UnsupportedError naming the
+// layer and field.
+func Validate(net *NetParameter) error {
+	return validate(net, false)
+}
+
+// validate implements Validate; weights adds ReadCaffemodel's checks on the
+// number and shapes of the blobs of layers with learned parameters.
+func validate(net *NetParameter, weights bool) error {
+	if n := len(net.GetLayers()); n > 0 {
+		return v1Error(net)
+	}
+	if err := validateInputs(net); err != nil {
+		return err
+	}
+	for i, l := range net.GetLayer() {
+		if err := validateLayer(l, weights); err != nil {
+			var fe *FormatError
+			var ue *UnsupportedError
+			switch {
+			case errors.As(err, &fe):
+				fe.Layer, fe.idx = layerID(l, i), i+1
+			case errors.As(err, &ue):
+				ue.Layer, ue.idx = layerID(l, i), i+1
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func v1Error(net *NetParameter) *UnsupportedError {
+	v1 := net.GetLayers()
+	first := v1[0].GetName()
+	if first == "" {
+		first = v1[0].GetType().String()
+	}
+	return &UnsupportedError{Field: "layers", Feature: fmt.Sprintf(
+		"V1 layer format (deprecated \"layers\" blocks, %d of them, first %q); "+
+			"convert the file with Caffe's upgrade_net_proto_text or upgrade_net_proto_binary",
+		len(v1), first)}
+}
+
+func validateInputs(net *NetParameter) error {
+	nIn, nDim, nShape := len(net.GetInput()), len(net.GetInputDim()), len(net.GetInputShape())
+	switch {
+	case nDim > 0 && nShape > 0:
+		return fieldErr("", "input_dim", "set together with input_shape; give one form only")
+	case nDim > 0 && nDim != 4*nIn:
+		return fieldErr("", "input_dim", "%d values for %d inputs, want 4 per input", nDim, nIn)
+	case nShape > 0 && nShape != nIn:
+		return fieldErr("", "input_shape", "%d shapes for %d inputs, want one per input", nShape, nIn)
+	}
+	for i, s := range net.GetInputShape() {
+		if _, err := count(int64s(s.GetDim())); err != nil {
+			return fieldErr("", "input_shape["+strconv.Itoa(i)+"]", "%v", err)
+		}
+	}
+	return nil
+}
+
+func int64s(d []int64) []int {
+	s := make([]int, len(d))
+	for i, v := range d {
+		s[i] = int(v)
+	}
+	return s
+}
+
+func validateLayer(l *LayerParameter, weights bool) error {
+	for i, b := range l.GetBlobs() {
+		if err := validateBlob(b); err != nil {
+			err.Field = "blobs[" + strconv.Itoa(i) + "]" + err.Field
+			return err
+		}
+	}
+	switch l.GetType() {
+	case "Convolution", "Deconvolution":
+		p := l.GetConvolutionParam()
+		_, _, _, _, _, _, _, _, err := ConvGeometry(p)
+		var ue *UnsupportedError
+		if err != nil && !errors.As(err, &ue) {
+			return err
+		}
+		switch n, g := p.GetNumOutput(), p.GetGroup(); {
+		case n == 0:
+			return fieldErr("", "convolution_param.num_output", "must be positive")
+		case g == 0:
+			return fieldErr("", "convolution_param.group", "must be positive")
+		case n%g != 0:
+			return fieldErr("", "convolution_param.group", "num_output %d is not a multiple of group %d", n, g)
+		}
+	case "Pooling":
+		if _, _, _, _, _, _, _, err := PoolGeometry(l.GetPoolingParam()); err != nil {
+			return err
+		}
+	case "LRN":
+		if n := l.GetLrnParam().GetLocalSize(); n%2 == 0 {
+			return fieldErr("", "lrn_param.local_size", "must be odd, have %d", n)
+		}
+	case "Concat":
+		if p := l.GetConcatParam(); p != nil && p.Axis != nil && p.ConcatDim != nil {
+			return fieldErr("", "concat_param.concat_dim", "set together with axis; give one only")
+		}
+	case "Eltwise":
+		p := l.GetEltwiseParam()
+		if n := len(p.GetCoeff()); n > 0 {
+			if p.GetOperation() != EltwiseParameter_SUM {
+				return fieldErr("", "eltwise_param.coeff", "only allowed with operation SUM")
+			}
+			if n != len(l.GetBottom()) {
+				return fieldErr("", "eltwise_param.coeff", "%d values for %d bottoms", n, len(l.GetBottom()))
+			}
+		}
+	}
+	if weights {
+		return validateWeights(l)
+	}
+	return nil
+}
+
+// validateBlob checks that b's data fills its shape. The returned error's
+// Field is relative to the blob (".data", ".shape").
+func validateBlob(b *BlobProto) *FormatError {
+	shape := Shape(b)
+	n, err := count(shape)
+	if err != nil {
+		return fieldErr("", ".shape", "%v", err)
+	}
+	check := func(name string, have int) *FormatError {
+		if have != 0 && have != n {
+			return fieldErr("", "."+name, "%d values, shape %v holds %d", have, shape, n)
+		}
+		return nil
+	}
+	if len(b.GetData()) > 0 && len(b.GetDoubleData()) > 0 {
+		return fieldErr("", ".double_data", "set together with data; give one only")
+	}
+	if len(b.GetData()) == 0 && len(b.GetDoubleData()) == 0 && n != 0 {
+		return fieldErr("", ".data", "empty, shape %v holds %d values", shape, n)
+	}
+	for _, f := range []struct {
+		name string
+		have int
+	}{{"data", len(b.GetData())}, {"double_data", len(b.GetDoubleData())},
+		{"diff", len(b.GetDiff())}, {"double_diff", len(b.GetDoubleDiff())}} {
+		if err := check(f.name, f.have); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateWeights checks the number of blobs of a layer with learned
+// parameters, and their shapes against the layer's parameters. Caffe makes
+// the same check when it copies weights into a net
+// (Net::CopyTrainedLayersFrom: "Incompatible number of blobs"), so a layer
+// that fails here is one Caffe would refuse to load. It also catches files
+// cut short or corrupted inside a layer's parameters.
+func validateWeights(l *LayerParameter) error {
+	blobs := l.GetBlobs()
+	want, what := 0, "no learned parameters"
+	oneBottom := len(l.GetBottom()) == 1
+	switch l.GetType() {
+	case "Convolution", "Deconvolution":
+		want, what = 1, "weights"
+		if l.GetConvolutionParam().GetBiasTerm() {
+			want, what = 2, "weights and bias"
+		}
+	case "InnerProduct":
+		want, what = 1, "weights"
+		if l.GetInnerProductParam().GetBiasTerm() {
+			want, what = 2, "weights and bias"
+		}
+	case "BatchNorm":
+		want, what = 3, "mean, variance and moving-average factor"
+	case "Scale":
+		if oneBottom {
+			want, what = 1, "scale"
+		}
+		if l.GetScaleParam().GetBiasTerm() {
+			want++
+			what = "scale and bias"
+			if !oneBottom {
+				what = "bias"
+			}
+		}
+	case "Bias":
+		if oneBottom {
+			want, what = 1, "bias"
+		}
+	case "PReLU":
+		want, what = 1, "slopes"
+	default:
+		return nil
+	}
+	if len(blobs) != want {
+		return fieldErr("", "blobs", "%d blobs, want %d (%s)", len(blobs), want, what)
+	}
+	n := func(i int) int { c, _ := count(Shape(blobs[i])); return c }
+	switch l.GetType() {
+	case "Convolution", "Deconvolution":
+		p := l.GetConvolutionParam()
+		out, g := int(p.GetNumOutput()), int(p.GetGroup())
+		s := Shape(blobs[0])
+		if len(s) < 3 {
+			return fieldErr("", "blobs[0].shape", "%v, want [out in/group kernel...]", s)
+		}
+		if l.GetType() == "Convolution" && s[0] != out || l.GetType() == "Deconvolution" && s[1]*g != out {
+			return fieldErr("", "blobs[0].shape", "%v does not match num_output %d", s, out)
+		}
+		if kh, kw, _, _, _, _, _, _, err := ConvGeometry(p); err == nil && len(s) == 4 && (s[2] != kh || s[3] != kw) {
+			return fieldErr("", "blobs[0].shape", "%v does not match kernel %dx%d", s, kh, kw)
+		}
+		if want == 2 && n(1) != out {
+			return fieldErr("", "blobs[1].shape", "%v holds %d values, want num_output %d", Shape(blobs[1]), n(1), out)
+		}
+	case "InnerProduct":
+		out := int(l.GetInnerProductParam().GetNumOutput())
+		if w := n(0); out == 0 || w == 0 || w%out != 0 {
+			return fieldErr("", "blobs[0].shape", "%v does not match num_output %d", Shape(blobs[0]), out)
+		}
+		if want == 2 && n(1) != out {
+			return fieldErr("", "blobs[1].shape", "%v holds %d values, want num_output %d", Shape(blobs[1]), n(1), out)
+		}
+	case "BatchNorm":
+		if n(0) != n(1) || n(2) != 1 {
+			return fieldErr("", "blobs", "shapes %v %v %v, want [C] [C] [1]", Shape(blobs[0]), Shape(blobs[1]), Shape(blobs[2]))
+		}
+	case "Scale":
+		if want == 2 && n(0) != n(1) {
+			return fieldErr("", "blobs[1].shape", "%v does not match scale %v", Shape(blobs[1]), Shape(blobs[0]))
+		}
+	}
+	return nil
+}
