@@ -1,0 +1,305 @@
+package sim
+
+// The standard kernel benchmarks of ../shared/bench/DES.md: B1 timeouts (in
+// process style, in callback style, and as a bare heap loop for the ratio),
+// B2 mmc and B3 pingpong, each also with goroutine hand-off instead of
+// iter.Pull coroutines for comparison. One benchmark iteration runs the
+// whole defined workload, so -benchtime 1x runs it once.
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+	"time"
+)
+
+var b1Sizes = []int{100, 10_000, 100_000}
+
+const (
+	b1Events = 2_000_000
+	b1Seed   = 42
+)
+
+// b1Rand returns process i's stream: seeded from (seed 42, index i).
+func b1Rand(i int) *rand.Rand {
+	return rand.New(rand.NewPCG(DeriveSeed(b1Seed, uint64(i)), 0))
+}
+
+// b1Check applies DES.md's checks: events within 1 % of 2,000,000 and time
+// never decreasing.
+func b1Check(b *testing.B, events int, monotone bool) {
+	b.Helper()
+	if math.Abs(float64(events)-b1Events) > 0.01*b1Events {
+		b.Fatalf("processed %d timeout events, want 2,000,000 ± 1%%", events)
+	}
+	if !monotone {
+		b.Fatal("simulation time decreased")
+	}
+}
+
+func reportRate(b *testing.B, n int, unit string, elapsed time.Duration) {
+	b.ReportMetric(float64(n)/elapsed.Seconds(), unit)
+}
+
+// runB1Process runs B1 with P processes in process style.
+func runB1Process(b *testing.B, P int, opts ...Option) (events int, monotone bool) {
+	env := NewEnv(opts...)
+	defer env.Close()
+	last := 0.0
+	monotone = true
+	for i := range P {
+		rng := b1Rand(i)
+		env.Process("hold", func(p *Proc) error {
+			for {
+				if err := p.Sleep(rng.ExpFloat64()); err != nil {
+					return err
+				}
+				now := p.Now()
+				if now < last {
+					monotone = false
+				}
+				last = now
+				events++
+			}
+		})
+	}
+	if err := env.RunUntil(b1Events / float64(P)); err != nil {
+		b.Fatal(err)
+	}
+	return events, monotone
+}
+
+func benchB1Process(b *testing.B, opts ...Option) {
+	for _, P := range b1Sizes {
+		b.Run(fmt.Sprintf("P=%d", P), func(b *testing.B) {
+			var events int
+			var elapsed time.Duration
+			for b.Loop() {
+				start := time.Now()
+				n, mono := runB1Process(b, P, opts...)
+				elapsed += time.Since(start)
+				b1Check(b, n, mono)
+				events += n
+			}
+			reportRate(b, events, "events/s", elapsed)
+		})
+	}
+}
+
+// BenchmarkTimeoutsProcess is B1 with one process per hold loop (iter.Pull
+// coroutines, the kernel's mechanism).
+func BenchmarkTimeoutsProcess(b *testing.B) { benchB1Process(b) }
+
+// BenchmarkTimeoutsProcessGoroutine is B1 in process style with goroutine
+// hand-off instead of coroutines, for comparison.
+func BenchmarkTimeoutsProcessGoroutine(b *testing.B) { benchB1Process(b, withGoroutines()) }
+
+// BenchmarkTimeoutsCallback is B1 with plain event callbacks (Env.Schedule).
+func BenchmarkTimeoutsCallback(b *testing.B) {
+	for _, P := range b1Sizes {
+		b.Run(fmt.Sprintf("P=%d", P), func(b *testing.B) {
+			var events int
+			var elapsed time.Duration
+			for b.Loop() {
+				start := time.Now()
+				env := NewEnv()
+				n := 0
+				last := 0.0
+				mono := true
+				for i := range P {
+					rng := b1Rand(i)
+					var hold func()
+					hold = func() {
+						now := env.Now()
+						if now < last {
+							mono = false
+						}
+						last = now
+						n++
+						env.Schedule(rng.ExpFloat64(), hold)
+					}
+					env.Schedule(rng.ExpFloat64(), hold)
+				}
+				if err := env.RunUntil(b1Events / float64(P)); err != nil {
+					b.Fatal(err)
+				}
+				elapsed += time.Since(start)
+				b1Check(b, n, mono)
+				events += n
+			}
+			reportRate(b, events, "events/s", elapsed)
+		})
+	}
+}
+
+// bareItem and bareHeap are the "minimal Go callback kernel on a binary heap"
+// of DES.md: no events, no processes, just (time, index) pairs.
+type bareItem struct {
+	t float64
+	i int
+}
+
+type bareHeap []bareItem
+
+func (h *bareHeap) push(x bareItem) {
+	q := append(*h, x)
+	i := len(q) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if q[p].t <= x.t {
+			break
+		}
+		q[i] = q[p]
+		i = p
+	}
+	q[i] = x
+	*h = q
+}
+
+func (h *bareHeap) pop() bareItem {
+	q := *h
+	top := q[0]
+	n := len(q) - 1
+	last := q[n]
+	q = q[:n]
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && q[c+1].t < q[c].t {
+			c++
+		}
+		if last.t <= q[c].t {
+			break
+		}
+		q[i] = q[c]
+		i = c
+	}
+	if n > 0 {
+		q[i] = last
+	}
+	*h = q
+	return top
+}
+
+// BenchmarkBareHeap is B1 as a bare binary-heap loop, the ceiling for the
+// callback style.
+func BenchmarkBareHeap(b *testing.B) {
+	for _, P := range b1Sizes {
+		b.Run(fmt.Sprintf("P=%d", P), func(b *testing.B) {
+			var events int
+			var elapsed time.Duration
+			for b.Loop() {
+				start := time.Now()
+				rngs := make([]*rand.Rand, P)
+				h := make(bareHeap, 0, P)
+				for i := range P {
+					rngs[i] = b1Rand(i)
+					h.push(bareItem{rngs[i].ExpFloat64(), i})
+				}
+				T := b1Events / float64(P)
+				n := 0
+				last := 0.0
+				mono := true
+				for len(h) > 0 && h[0].t < T {
+					x := h.pop()
+					if x.t < last {
+						mono = false
+					}
+					last = x.t
+					n++
+					h.push(bareItem{x.t + rngs[x.i].ExpFloat64(), x.i})
+				}
+				elapsed += time.Since(start)
+				b1Check(b, n, mono)
+				events += n
+			}
+			reportRate(b, events, "events/s", elapsed)
+		})
+	}
+}
+
+// BenchmarkSleep measures one Sleep round trip of a single process in steady
+// state; it must report 0 allocs/op.
+func BenchmarkSleep(b *testing.B) {
+	env := NewEnv()
+	defer env.Close()
+	n := 0
+	env.Process("sleeper", func(p *Proc) error {
+		for {
+			if err := p.Sleep(1); err != nil {
+				return err
+			}
+			n++
+		}
+	})
+	if err := env.Step(); err != nil { // start the process
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := env.Step(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if n == 0 {
+		b.Fatal("no sleep completed")
+	}
+}
+
+// BenchmarkSchedule measures one callback round trip in steady state; it
+// must report 0 allocs/op.
+func BenchmarkSchedule(b *testing.B) {
+	env := NewEnv()
+	var fn func()
+	fn = func() { env.Schedule(1, fn) }
+	env.Schedule(1, fn)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := env.Step(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// parkedBytes returns the heap bytes per parked process: P processes that
+// each started and now wait on a timer far in the future.
+func parkedBytes(b *testing.B, P int, opts ...Option) float64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	env := NewEnv(opts...)
+	for range P {
+		env.Process("parked", func(p *Proc) error { return p.Sleep(1e9) })
+	}
+	if err := env.RunUntil(1); err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	used := float64(after.HeapInuse+after.StackInuse) - float64(before.HeapInuse+before.StackInuse)
+	runtime.KeepAlive(env)
+	env.Close()
+	return used / float64(P)
+}
+
+// BenchmarkParkedMemory reports the memory (heap and stack) per parked
+// process at P = 100,000.
+func BenchmarkParkedMemory(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		opts []Option
+	}{{"coroutine", nil}, {"goroutine", []Option{withGoroutines()}}} {
+		b.Run(c.name, func(b *testing.B) {
+			var bytes float64
+			for b.Loop() {
+				bytes = parkedBytes(b, 100_000, c.opts...)
+			}
+			b.ReportMetric(bytes, "B/process")
+		})
+	}
+}

@@ -1,0 +1,404 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"math"
+	"runtime/debug"
+)
+
+// ErrNotAlive is returned by Interrupt when the process has finished.
+var ErrNotAlive = errors.New("sim: process has finished")
+
+// ErrSelfInterrupt is returned by Interrupt when a process interrupts itself.
+var ErrSelfInterrupt = errors.New("sim: a process cannot interrupt itself")
+
+// ErrCancelled is returned by Proc.Wait for an event that was cancelled.
+var ErrCancelled = errors.New("sim: event cancelled")
+
+type procState uint8
+
+const (
+	procNew procState = iota
+	procStarted
+	procDone
+)
+
+// Process is a simulated activity written as straight-line Go code (see
+// Env.Process). A *Process is an Awaitable: its event succeeds with the
+// value given to Proc.SetResult (nil by default) when the body returns nil,
+// and fails with the body's error otherwise.
+type Process struct {
+	ev     Event // completion event; its name is the process's name
+	timer  Event // kindTimer: the start and every Sleep
+	co     *coro
+	fn     func(*Proc) error
+	target *Event // what the process waits on, nil if running or done
+	rval   any    // value handed to the process when resumed
+	rerr   error  // error handed to the process when resumed
+	result any
+	err    error
+	panic  *PanicError
+	state  procState
+	killed bool
+	live   int // index in Env.live
+}
+
+// Proc is the view of a Process from inside its body: the handle through
+// which the body waits. It is the same object as the Process (see
+// Proc.Process); its methods must be called only from the body itself.
+type Proc Process
+
+// Interrupt is the error a process's Wait or Sleep returns when another
+// party called Process.Interrupt. Cause is the value passed to Interrupt,
+// such as a *Preempted.
+type Interrupt struct {
+	Cause any
+}
+
+func (i *Interrupt) Error() string { return fmt.Sprintf("sim: interrupted: %v", i.Cause) }
+
+// PanicError is the error that stops a run when a process body panics.
+type PanicError struct {
+	Process string // the process's name
+	Value   any    // the value passed to panic
+	Stack   []byte // the process's stack when it panicked
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("sim: process %q panicked: %v", e.Process, e.Value)
+}
+
+// Unwrap returns the panic value if it is an error.
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+// UnhandledError is the error that stops a run when a failed event is
+// processed and nobody handled the failure: no process waited on it and it
+// was not defused.
+type UnhandledError struct {
+	Event string  // the event's name (a process's event bears its name)
+	Time  float64 // when it was processed
+	Err   error   // the failure
+}
+
+func (e *UnhandledError) Error() string {
+	return fmt.Sprintf("sim: unhandled failure of event %q at t=%g: %v", e.Event, e.Time, e.Err)
+}
+
+// Unwrap returns the failure.
+func (e *UnhandledError) Unwrap() error { return e.Err }
+
+// killSignal unwinds a process body when its Env is closed.
+type killSignal struct{}
+
+// Process starts a process named name running fn. The process starts at the
+// current time with Urgent priority, that is before the Normal events already
+// scheduled for now. fn runs in its own coroutine, but only when the kernel
+// resumes it, and it gives control back only by waiting (Proc.Wait,
+// Proc.Sleep) or returning, so exactly one process runs at a time. A panic in
+// fn stops the run with a *PanicError. It panics if fn is nil.
+func (e *Env) Process(name string, fn func(*Proc) error) *Process {
+	if fn == nil {
+		panic("sim: Process with nil func")
+	}
+	p := &Process{fn: fn, live: len(e.live)}
+	p.ev = Event{env: e, name: name}
+	p.timer = Event{env: e, name: name, kind: kindTimer, state: stateTriggered, ok: true}
+	p.timer.w0.proc = p
+	p.timer.key = e.push(e.now, Urgent, &p.timer)
+	p.target = &p.timer
+	e.live = append(e.live, p)
+	return p
+}
+
+// Event returns the process's completion event.
+func (p *Process) Event() *Event { return &p.ev }
+
+// Name returns the process's name.
+func (p *Process) Name() string { return p.ev.name }
+
+// IsAlive reports whether the process has not finished yet.
+func (p *Process) IsAlive() bool { return p.state != procDone }
+
+// Value returns the process's result once it has succeeded.
+func (p *Process) Value() any { return p.ev.Value() }
+
+// Err returns the process's error once it has failed.
+func (p *Process) Err() error { return p.ev.Err() }
+
+// Interrupt schedules an interrupt of p with the given cause, now and with
+// Urgent priority. When it is processed, p stops waiting on what it waited
+// for (a Sleep timer is cancelled, a Wait forgets its event) and its Wait or
+// Sleep returns an *Interrupt carrying cause. If p has finished by then the
+// interrupt is dropped. Interrupt returns ErrNotAlive if p has already
+// finished and ErrSelfInterrupt if p is the running process.
+func (p *Process) Interrupt(cause any) error {
+	if p.state == procDone {
+		return ErrNotAlive
+	}
+	e := p.ev.env
+	if e.active == p {
+		return ErrSelfInterrupt
+	}
+	ev := &Event{env: e, name: "interrupt", kind: kindInterrupt, ok: true,
+		val: &Interrupt{Cause: cause}, state: stateTriggered}
+	ev.w0.proc = p
+	ev.key = e.push(e.now, Urgent, ev)
+	return nil
+}
+
+// interrupt delivers a processed interrupt event to its process.
+func (e *Env) interrupt(ev *Event) {
+	ev.state = stateProcessed
+	ev.key = 0
+	p := ev.w0.proc
+	if p.state == procDone {
+		return
+	}
+	if t := p.target; t != nil {
+		if t == &p.timer {
+			if t.key != 0 {
+				e.cancelEntry(t)
+			}
+		} else {
+			t.removeWaiter(p)
+		}
+		p.target = nil
+	}
+	p.rval, p.rerr = nil, ev.val.(*Interrupt)
+	e.resume(p)
+}
+
+// Process returns the Process this Proc is the body of.
+func (p *Proc) Process() *Process { return (*Process)(p) }
+
+// Env returns the process's environment.
+func (p *Proc) Env() *Env { return p.ev.env }
+
+// Now returns the current simulation time.
+func (p *Proc) Now() float64 { return p.ev.env.now }
+
+// Name returns the process's name.
+func (p *Proc) Name() string { return p.ev.name }
+
+// SetResult sets the value the process's event succeeds with when the body
+// returns nil.
+func (p *Proc) SetResult(v any) { p.result = v }
+
+// Sleep suspends the process for d seconds of simulated time. It is the
+// allocation-free form of Wait(Timeout(d)): the process reuses its own timer.
+// It returns nil, or an *Interrupt if the process was interrupted meanwhile.
+// It panics if d is negative, NaN or infinite, or if called from outside the
+// process's body.
+func (p *Proc) Sleep(d float64) error {
+	pp := (*Process)(p)
+	e := pp.ev.env
+	if e.active != pp {
+		panic("sim: Proc.Sleep called outside the process body")
+	}
+	if !(d >= 0) || d > math.MaxFloat64 {
+		checkTime(d, "delay")
+	}
+	t := &pp.timer
+	t.key = e.push(e.now+d, Normal, t)
+	pp.target = t
+	pp.park()
+	return pp.rerr
+}
+
+// Wait suspends the process until a is processed and returns its value, or
+// its error if it failed (which defuses it), or an *Interrupt if the process
+// is interrupted first. If a is already processed Wait returns at once; if
+// it was cancelled Wait returns ErrCancelled. It panics if called from
+// outside the process's body or if a belongs to another Env.
+func (p *Proc) Wait(a Awaitable) (any, error) {
+	pp := (*Process)(p)
+	ev := a.Event()
+	e := pp.ev.env
+	if e.active != pp {
+		panic("sim: Proc.Wait called outside the process body")
+	}
+	if ev.env != e {
+		panic("sim: Proc.Wait on an event of another Env")
+	}
+	switch ev.state {
+	case stateProcessed:
+		if ev.ok {
+			return ev.val, nil
+		}
+		ev.defused = true
+		return nil, ev.val.(error)
+	case stateCancelled:
+		return nil, ErrCancelled
+	}
+	ev.addWaiter(waiter{proc: pp})
+	pp.target = ev
+	pp.park()
+	return pp.rval, pp.rerr
+}
+
+// coro is an execution context that runs process bodies one after another:
+// an iter.Pull coroutine, or a goroutine with channel hand-off (withGoroutines).
+// A coroutine whose process finished goes back to Env.pool for the next
+// process, so starting a process rarely creates a goroutine.
+type coro struct {
+	env *Env
+	p   *Process
+	// iter.Pull mechanism
+	next  func() (struct{}, bool)
+	stop  func()
+	yield func(struct{}) bool
+	// goroutine mechanism
+	wake chan bool
+}
+
+func (e *Env) getCoro() *coro {
+	if n := len(e.pool); n > 0 {
+		c := e.pool[n-1]
+		e.pool = e.pool[:n-1]
+		return c
+	}
+	c := &coro{env: e}
+	if e.goroutines {
+		c.wake = make(chan bool)
+		go c.goLoop()
+	} else {
+		c.next, c.stop = iter.Pull(c.loop)
+	}
+	return c
+}
+
+func (c *coro) loop(yield func(struct{}) bool) {
+	c.yield = yield
+	for {
+		c.run()
+		if !yield(struct{}{}) {
+			return
+		}
+	}
+}
+
+func (c *coro) goLoop() {
+	for <-c.wake {
+		c.run()
+		killed := c.p.killed
+		c.env.back <- struct{}{}
+		if killed {
+			return
+		}
+	}
+}
+
+// run runs the bound process's body to its end.
+func (c *coro) run() {
+	p := c.p
+	defer p.done()
+	p.err = p.fn((*Proc)(p))
+}
+
+// done records the end of the body, recovering a panic.
+func (p *Process) done() {
+	if r := recover(); r != nil {
+		if _, ok := r.(killSignal); !ok {
+			p.panic = &PanicError{Process: p.ev.name, Value: r, Stack: debug.Stack()}
+		}
+	}
+	p.state = procDone
+}
+
+// park gives control back to the kernel until the process is resumed.
+func (p *Process) park() {
+	if p.killed {
+		panic(killSignal{})
+	}
+	c := p.co
+	if c.wake == nil {
+		if !c.yield(struct{}{}) {
+			panic(killSignal{})
+		}
+		return
+	}
+	c.env.back <- struct{}{}
+	if !<-c.wake {
+		panic(killSignal{})
+	}
+}
+
+// resume runs p until it waits again or finishes.
+func (e *Env) resume(p *Process) {
+	c := p.co
+	if c == nil {
+		c = e.getCoro()
+		c.p = p
+		p.co = c
+		p.state = procStarted
+	}
+	e.active = p
+	if c.wake == nil {
+		c.next()
+	} else {
+		c.wake <- true
+		<-e.back
+	}
+	e.active = nil
+	if p.state == procDone {
+		e.finish(p)
+	}
+}
+
+// finish retires a finished process and triggers its event.
+func (e *Env) finish(p *Process) {
+	last := e.live[len(e.live)-1]
+	e.live[p.live] = last
+	last.live = p.live
+	e.live = e.live[:len(e.live)-1]
+	c := p.co
+	p.co, p.fn, p.target = nil, nil, nil
+	if p.killed {
+		return
+	}
+	c.p = nil
+	e.pool = append(e.pool, c)
+	switch {
+	case p.panic != nil:
+		e.stop(p.panic)
+	case p.err != nil:
+		p.ev.trigger(false, p.err, Normal)
+	default:
+		p.ev.trigger(true, p.result, Normal)
+	}
+}
+
+// kill ends p during Close.
+func (p *Process) kill() {
+	e := p.ev.env
+	p.killed = true
+	c := p.co
+	if c == nil {
+		p.state = procDone
+		e.finish(p)
+		return
+	}
+	e.active = p
+	if c.wake == nil {
+		c.stop()
+	} else {
+		c.wake <- false
+		<-e.back
+	}
+	e.active = nil
+	p.state = procDone
+	e.finish(p)
+}
+
+func (c *coro) close() {
+	if c.wake == nil {
+		c.stop()
+	} else {
+		c.wake <- false
+	}
+}
