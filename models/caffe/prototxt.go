@@ -31,10 +31,11 @@ func ParsePrototxt(r io.Reader, filename string) (*NetParameter, error) {
 	return parsePrototxt(r, filename, false)
 }
 
-// ParsePrototxtLenient is ParsePrototxt, except that it discards fields
-// and enum values it does not know instead of failing. The result is what
-// Caffe would read minus those fields: only use it when they do not matter
-// to the caller (data-layer options, fields of Caffe forks).
+// ParsePrototxtLenient is ParsePrototxt, except that it discards fields it
+// does not know instead of failing (unknown enum value names still fail, as
+// they do in Caffe). The result is what Caffe would read minus those
+// fields: only use it when they do not matter to the caller (data-layer
+// options, fields of Caffe forks).
 func ParsePrototxtLenient(r io.Reader, filename string) (*NetParameter, error) {
 	return parsePrototxt(r, filename, true)
 }
@@ -94,9 +95,22 @@ func textError(err error, src []byte, filename string) error {
 	if m := protoLineRE.FindStringSubmatchIndex(msg); m != nil {
 		fe.Line, _ = strconv.Atoi(msg[m[2]:m[3]])
 		fe.Col, _ = strconv.Atoi(msg[m[4]:m[5]])
-		msg = msg[:m[0]] + msg[m[1]:]
+		if head := strings.TrimSpace(msg[:m[0]]); head != "" && !strings.HasSuffix(head, ":") {
+			msg = head + ": " + msg[m[1]:]
+		} else {
+			msg = head + msg[m[1]:]
+		}
 	}
 	msg = cleanProtoErr(errors.New(msg))
+	if fe.Line == 0 && strings.Contains(msg, "unexpected EOF") {
+		// protobuf-go gives no position for a file that ends inside a
+		// message: report the end of the file.
+		end := textScanner{src: src, pos: textPos{1, 1}}
+		for end.next().kind != 0 {
+		}
+		fe.Line, fe.Col = end.pos.line, end.pos.col
+		msg = "syntax error: unexpected end of file"
+	}
 	if fe.Line > 0 {
 		ix := indexText(src, textPos{fe.Line, fe.Col})
 		if ix.probeLayer >= 0 {
