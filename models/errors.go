@@ -1,0 +1,76 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+)
+
+// FormatError reports malformed input: a model description or weights file
+// that breaks the format's rules or contradicts itself (a missing field, a
+// shape that does not fit, a blob of the wrong size).
+type FormatError struct {
+	File  string // file name as given to the loader; may be empty
+	Layer string // layer name; empty when the error is not about one layer
+	Field string // offending field, e.g. "convolution_param.kernel_size"
+	Msg   string
+}
+
+func (e *FormatError) Error() string { return "models: " + where(e.File, e.Layer, e.Field) + e.Msg }
+
+// UnsupportedError reports valid input that this package does not implement,
+// such as a layer type it has no kernel for or a parameter value outside what
+// its kernels handle.
+type UnsupportedError struct {
+	File  string
+	Layer string
+	Field string
+	Msg   string
+}
+
+func (e *UnsupportedError) Error() string {
+	return "models: " + where(e.File, e.Layer, e.Field) + "unsupported: " + e.Msg
+}
+
+func where(file, layer, field string) string {
+	s := ""
+	if file != "" {
+		s += file + ": "
+	}
+	if layer != "" {
+		s += "layer " + fmt.Sprintf("%q", layer) + ": "
+	}
+	if field != "" {
+		s += field + ": "
+	}
+	return s
+}
+
+// ErrNoWeights is returned by Executor.Forward for a structure-only Net: call
+// WithWeights or WithSeededWeights first.
+var ErrNoWeights = errors.New("models: net has no weights (use WithWeights or WithSeededWeights)")
+
+func formatErr(layer, field, format string, args ...any) error {
+	return &FormatError{Layer: layer, Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+func unsupportedErr(layer, field, format string, args ...any) error {
+	return &UnsupportedError{Layer: layer, Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// withFile sets the file name on a FormatError or UnsupportedError that
+// lacks one, so errors raised deep in layer code still name the file.
+func withFile(err error, file string) error {
+	var fe *FormatError
+	var ue *UnsupportedError
+	switch {
+	case errors.As(err, &fe):
+		if fe.File == "" {
+			fe.File = file
+		}
+	case errors.As(err, &ue):
+		if ue.File == "" {
+			ue.File = file
+		}
+	}
+	return err
+}

@@ -1,0 +1,42 @@
+package models
+
+import "github.com/infersim/infersim/models/internal/gemm"
+
+// This file is the only place that calls the GEMM library
+// (models/internal/gemm): thin wrappers, so the kernels read the same
+// whatever the library's spelling.
+
+// epilogue is applied to each output: c[i][j] = act(c[i][j] + bias[i]).
+type epilogue struct {
+	bias []float32 // one per output row; nil for none
+	relu bool
+}
+
+func (e epilogue) lib() gemm.Epilogue { return gemm.Epilogue{Bias: e.bias, ReLU: e.relu} }
+
+// gemmPool owns the GEMM threads and workspaces of one executor.
+type gemmPool struct{ p *gemm.Pool }
+
+func newGemmPool(threads int) *gemmPool { return &gemmPool{p: gemm.NewPool(threads)} }
+func (p *gemmPool) close()              { p.p.Close() }
+
+// packedA is an m×k row-major left operand (a weight matrix) packed once at
+// load; read-only and shareable.
+type packedA struct{ pa *gemm.PackedA }
+
+func packA(m, k int, a []float32, lda int) *packedA {
+	return &packedA{pa: gemm.PackA(m, k, a, lda)}
+}
+
+// mul sets C (m×n) = A·B (B is k×n) and applies ep.
+func (p *packedA) mul(pool *gemmPool, n int, b []float32, ldb int, c []float32, ldc int, ep epilogue) {
+	p.pa.Mul(pool.p, n, b, ldb, c, ldc, ep.lib())
+}
+
+// sgemv sets y (m) = A·x (A is m×k) and applies ep.
+func sgemv(pool *gemmPool, m, k int, a []float32, lda int, x, y []float32, ep epilogue) {
+	gemm.Sgemv(pool.p, m, k, a, lda, x, y, ep.lib())
+}
+
+// gemmName names the GEMM kernel level in use, for profiles.
+func gemmName() string { return gemm.Dispatch() }

@@ -1,0 +1,114 @@
+package models
+
+import "math"
+
+// LRN kernels (across channels): the reference (lrnRef) and the
+// sliding-window fast kernel (lrnJob). Tested by TestLRNKernels.
+
+// lrnGeom holds an LRN layer's parameters and input size. Caffe
+// (lrn_layer.cpp CrossChannelForward_cpu): scale[c] = k + α/n ·
+// Σ_{c' = c−⌊(n−1)/2⌋}^{c+n−1−⌊(n−1)/2⌋} x[c']² (channels outside [0, C)
+// count as zero), out = x · scale^(−β).
+type lrnGeom struct {
+	c, hw int
+	size  int
+	alpha float32
+	beta  float32
+	k     float32
+}
+
+// lrnRef computes every window sum afresh and the power with math.Pow.
+func lrnRef(g *lrnGeom, in, out []float32) {
+	pre := (g.size - 1) / 2
+	for c := 0; c < g.c; c++ {
+		for p := 0; p < g.hw; p++ {
+			var s float64
+			for cc := c - pre; cc <= c+g.size-1-pre; cc++ {
+				if cc >= 0 && cc < g.c {
+					v := float64(in[cc*g.hw+p])
+					s += v * v
+				}
+			}
+			scale := float64(g.k) + float64(g.alpha)/float64(g.size)*s
+			out[c*g.hw+p] = float32(float64(in[c*g.hw+p]) * math.Pow(scale, -float64(g.beta)))
+		}
+	}
+}
+
+// lrnJob is the fast LRN: spatial positions are split over the threads; each
+// thread keeps a running sum of squares over the channel window for its
+// positions (add the channel entering, subtract the one leaving), so each
+// element is squared twice instead of n times, and every inner loop walks
+// contiguous memory. For β = 0.75 (AlexNet, GoogLeNet) scale^−0.75 is
+// computed exactly as 1/(√s·√√s) with hardware square roots instead of
+// exp/log; other β use math.Exp(−β·log s).
+type lrnJob struct {
+	g       *lrnGeom
+	in, out []float32
+	tmp     [][]float32
+}
+
+// lrnBlock bounds the positions one thread handles at a time, so the running
+// sums stay in L1.
+const lrnBlock = 1024
+
+func (j *lrnJob) runChunk(part, parts int) {
+	g := j.g
+	lo, hi := span(g.hw, part, parts)
+	acc := j.tmp[part]
+	for p0 := lo; p0 < hi; p0 += lrnBlock {
+		p1 := min(p0+lrnBlock, hi)
+		lrnBlockRun(g, j.in, j.out, acc[:p1-p0], p0, p1)
+	}
+}
+
+func lrnBlockRun(g *lrnGeom, in, out, acc []float32, p0, p1 int) {
+	pre := (g.size - 1) / 2
+	head := g.size - 1 - pre // channels ahead of c in its window
+	an := g.alpha / float32(g.size)
+	clear(acc)
+	for c := 0; c <= head && c < g.c; c++ {
+		x := in[c*g.hw+p0 : c*g.hw+p1]
+		x = x[:len(acc)]
+		for i, v := range x {
+			acc[i] += v * v
+		}
+	}
+	fast := g.beta == 0.75
+	for c := 0; c < g.c; c++ {
+		if c > 0 {
+			if add := c + head; add < g.c {
+				x := in[add*g.hw+p0 : add*g.hw+p1]
+				x = x[:len(acc)]
+				for i, v := range x {
+					acc[i] += v * v
+				}
+			}
+			if sub := c - pre - 1; sub >= 0 {
+				x := in[sub*g.hw+p0 : sub*g.hw+p1]
+				x = x[:len(acc)]
+				for i, v := range x {
+					acc[i] -= v * v
+				}
+			}
+		}
+		x := in[c*g.hw+p0 : c*g.hw+p1]
+		o := out[c*g.hw+p0 : c*g.hw+p1]
+		x = x[:len(acc)]
+		o = o[:len(acc)]
+		if fast {
+			for i, s := range acc {
+				s = g.k + an*s
+				r := float32(math.Sqrt(float64(s)))
+				q := float32(math.Sqrt(float64(r)))
+				o[i] = x[i] / (r * q)
+			}
+			continue
+		}
+		nb := -float64(g.beta)
+		for i, s := range acc {
+			s = g.k + an*s
+			o[i] = x[i] * float32(math.Exp(nb*math.Log(float64(s))))
+		}
+	}
+}

@@ -1,0 +1,152 @@
+package models
+
+import "sort"
+
+// memPlan places every value (blob version) of a Net in one activation
+// arena. Values that share memory form a group with a root value:
+//   - the output of an in-place, fused or identity layer is its input's
+//     memory (alias);
+//   - an input of a channel Concat at batch 1 is placed inside the Concat's
+//     output, so its producer writes there directly (zero copy), when the
+//     input's whole group is defined before the Concat and is not already
+//     placed elsewhere.
+//
+// Each group lives from the first layer that writes any of its values to
+// the last layer that reads one (the net output lives to the end). Groups
+// are then placed greedily, largest first, at the lowest offset that does
+// not overlap a group alive at the same time (the "greedy by size" offset
+// planner used by mobile inference runtimes). The arena size is the net's
+// peak activation memory.
+type memPlan struct {
+	parent  []int // per value: the value whose memory it lives in, or −1
+	off     []int // offset in the parent, in elements
+	offset  []int // absolute offset in the arena
+	arena   int   // elements
+	inPlace [][]bool
+	colLen  int // im2col scratch, elements
+	tmpLen  int // per-thread scratch row, elements
+}
+
+// root returns the root value of v's group and v's offset in it.
+func (p *memPlan) root(v int) int {
+	for p.parent[v] >= 0 {
+		v = p.parent[v]
+	}
+	return v
+}
+
+func (p *memPlan) rootOff(v int) (int, int) {
+	o := 0
+	for p.parent[v] >= 0 {
+		o += p.off[v]
+		v = p.parent[v]
+	}
+	return v, o
+}
+
+func planMemory(n *Net) (*memPlan, error) {
+	nv := len(n.values)
+	p := &memPlan{parent: make([]int, nv), off: make([]int, nv), offset: make([]int, nv), inPlace: make([][]bool, len(n.nodes))}
+	for v := range p.parent {
+		p.parent[v] = -1
+	}
+	for _, nd := range n.nodes {
+		if nd.alias {
+			p.parent[nd.out[0]] = nd.in[0]
+		}
+		switch o := nd.op.(type) {
+		case *convOp:
+			p.colLen = max(p.colLen, o.colLen())
+		case *poolOp:
+			p.tmpLen = max(p.tmpLen, o.tmpLen())
+		case *lrnOp:
+			p.tmpLen = max(p.tmpLen, o.tmpLen())
+		}
+	}
+	// Zero-copy concatenation.
+	for j, nd := range n.nodes {
+		c, ok := nd.op.(*concatOp)
+		if !ok || !c.contiguous() {
+			continue
+		}
+		o := nd.out[0]
+		p.inPlace[j] = make([]bool, len(nd.in))
+		offset := 0
+		for k, v := range nd.in {
+			r, roff := p.rootOff(v)
+			if roff == 0 && n.values[r].size == n.values[v].size && r != p.root(o) && p.groupDefinedBefore(n, r, j) {
+				p.parent[r] = o
+				p.off[r] = offset
+				p.inPlace[j][k] = true
+			}
+			offset += n.values[v].size
+		}
+	}
+	// Lifetimes of groups.
+	type group struct{ root, start, end, size, base int }
+	groups := map[int]*group{}
+	for v := range n.values {
+		r := p.root(v)
+		g := groups[r]
+		if g == nil {
+			g = &group{root: r, start: len(n.nodes), end: -1, size: n.values[r].size}
+			groups[r] = g
+		}
+		val := &n.values[v]
+		g.start = min(g.start, val.producer)
+		g.end = max(g.end, val.producer)
+		for _, c := range val.consumers {
+			g.end = max(g.end, c)
+		}
+		if v == n.output {
+			g.end = len(n.nodes)
+		}
+	}
+	order := make([]*group, 0, len(groups))
+	for _, g := range groups {
+		order = append(order, g)
+	}
+	sort.Slice(order, func(a, b int) bool {
+		if order[a].size != order[b].size {
+			return order[a].size > order[b].size
+		}
+		return order[a].root < order[b].root
+	})
+	var placed []*group
+	for _, g := range order {
+		var live []*group
+		for _, q := range placed {
+			if q.start <= g.end && g.start <= q.end {
+				live = append(live, q)
+			}
+		}
+		sort.Slice(live, func(a, b int) bool { return live[a].base < live[b].base })
+		base := 0
+		for _, q := range live {
+			if q.base-base >= g.size {
+				break
+			}
+			base = max(base, q.base+q.size)
+		}
+		g.base = base
+		p.arena = max(p.arena, base+g.size)
+		placed = append(placed, g)
+	}
+	for v := range n.values {
+		r, o := p.rootOff(v)
+		p.offset[v] = groups[r].base + o
+	}
+	return p, nil
+}
+
+// groupDefinedBefore reports whether every value of root r's group is
+// written before layer j, so that placing the group inside layer j's output
+// cannot let a later in-place write clobber it.
+func (p *memPlan) groupDefinedBefore(n *Net, r, j int) bool {
+	for v := range n.values {
+		if p.root(v) == r && n.values[v].producer >= j {
+			return false
+		}
+	}
+	return true
+}

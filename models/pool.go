@@ -1,0 +1,125 @@
+package models
+
+// Pooling implements Caffe's "Pooling" layer, MAX and AVE (caffe.proto
+// PoolingParameter; src/caffe/layers/pooling_layer.cpp): kernel, stride and
+// pad per axis, global_pooling, and Caffe's output size rounding (ceil by
+// default, round_mode FLOOR in newer Caffe), last-window clipping and AVE
+// divisor exactly as Caffe (see poolGeom and poolRef in pool_kernels.go).
+// STOCHASTIC pooling is unsupported (it is random at training time).
+// FLOPs: 0; ops: one compare (MAX) or add (AVE) per window element.
+//
+// Tests: go test -run 'TestPoolKernels|TestPoolOutputSize|TestSmallLayers' ./models
+
+import "github.com/infersim/infersim/models/caffe"
+
+func init() { register("Pooling", layerKind{parse: parsePool}) }
+
+type poolOp struct {
+	noWeights
+	name   string
+	max    bool
+	global bool
+	floor  bool
+	kh, kw int
+	sh, sw int
+	ph, pw int
+
+	batch int
+	g     poolGeom
+}
+
+func parsePool(lp *caffe.LayerParameter) (op, error) {
+	name := lp.GetName()
+	pp := lp.GetPoolingParam()
+	if pp == nil {
+		return nil, formatErr(name, "pooling_param", "missing")
+	}
+	p := &poolOp{name: name, global: pp.GetGlobalPooling(), floor: pp.GetRoundMode() == caffe.PoolingParameter_FLOOR}
+	switch pp.GetPool() {
+	case caffe.PoolingParameter_MAX:
+		p.max = true
+	case caffe.PoolingParameter_AVE:
+	default:
+		return nil, unsupportedErr(name, "pooling_param.pool", "%v pooling (only MAX and AVE)", pp.GetPool())
+	}
+	one := func(field string, v uint32, h, w *uint32, def int) (int, int, error) {
+		if h != nil || w != nil {
+			if h == nil || w == nil {
+				return 0, 0, formatErr(name, "pooling_param."+field, "both _h and _w must be set")
+			}
+			return int(*h), int(*w), nil
+		}
+		return int(v), int(v), nil
+	}
+	var err error
+	if p.ph, p.pw, err = one("pad", pp.GetPad(), pp.PadH, pp.PadW, 0); err != nil {
+		return nil, err
+	}
+	if p.sh, p.sw, err = one("stride", pp.GetStride(), pp.StrideH, pp.StrideW, 1); err != nil {
+		return nil, err
+	}
+	if p.global {
+		if pp.KernelSize != nil || pp.KernelH != nil || pp.KernelW != nil {
+			return nil, formatErr(name, "pooling_param.kernel_size", "must not be set with global_pooling")
+		}
+		return p, nil
+	}
+	if p.kh, p.kw, err = one("kernel_size", pp.GetKernelSize(), pp.KernelH, pp.KernelW, 0); err != nil {
+		return nil, err
+	}
+	if p.kh <= 0 || p.kw <= 0 {
+		return nil, formatErr(name, "pooling_param.kernel_size", "not set or zero")
+	}
+	if p.sh <= 0 || p.sw <= 0 {
+		return nil, formatErr(name, "pooling_param.stride", "must be positive")
+	}
+	if p.ph >= p.kh || p.pw >= p.kw {
+		return nil, formatErr(name, "pooling_param.pad", "pad %d×%d must be smaller than the kernel %d×%d", p.ph, p.pw, p.kh, p.kw)
+	}
+	return p, nil
+}
+
+func (p *poolOp) setup(in [][]int) ([][]int, error) {
+	if err := wantInputs(p.name, in, 1, 1); err != nil {
+		return nil, err
+	}
+	s := in[0]
+	if err := want4D(p.name, s); err != nil {
+		return nil, err
+	}
+	p.batch = s[0]
+	p.g = poolGeom{c: s[1], h: s[2], w: s[3], kh: p.kh, kw: p.kw, sh: p.sh, sw: p.sw, ph: p.ph, pw: p.pw, max: p.max}
+	if p.global {
+		p.g.kh, p.g.kw, p.g.sh, p.g.sw, p.g.ph, p.g.pw = s[2], s[3], 1, 1, 0, 0
+	}
+	if p.g.kh > s[2]+2*p.g.ph || p.g.kw > s[3]+2*p.g.pw {
+		return nil, formatErr(p.name, "pooling_param.kernel_size", "kernel %d×%d larger than the padded input", p.g.kh, p.g.kw)
+	}
+	p.g.finish(p.floor)
+	return [][]int{{s[0], s[1], p.g.oh, p.g.ow}}, nil
+}
+
+func (p *poolOp) cost() opCost {
+	return opCost{ops: int64(p.batch) * int64(p.g.c) * int64(p.g.oh*p.g.ow) * int64(p.g.kh*p.g.kw)}
+}
+
+func (p *poolOp) load([][]float32) (op, error) { d := *p; return &d, nil }
+
+func (p *poolOp) forward(ctx *fwdCtx, e *nodeExec) {
+	is, os := p.g.c*p.g.h*p.g.w, p.g.c*p.g.oh*p.g.ow
+	for n := 0; n < p.batch; n++ {
+		ctx.pooling = poolJob{g: &p.g, in: e.in[0][n*is : (n+1)*is], out: e.out[0][n*os : (n+1)*os], tmp: ctx.tmp}
+		ctx.pool.run(&ctx.pooling)
+	}
+	ctx.pooling = poolJob{}
+}
+
+func (p *poolOp) reference(in, out [][]float32) {
+	is, os := p.g.c*p.g.h*p.g.w, p.g.c*p.g.oh*p.g.ow
+	for n := 0; n < p.batch; n++ {
+		poolRef(&p.g, in[0][n*is:(n+1)*is], out[0][n*os:(n+1)*os])
+	}
+}
+
+// tmpLen is the per-thread scratch row this layer needs.
+func (p *poolOp) tmpLen() int { return p.g.w }
