@@ -73,22 +73,27 @@ func Sgemm(p *Pool, m, n, k int, a []float32, lda int, b []float32, ldb int, c [
 }
 
 // planGemm picks the thread split for a GEMM job and returns the number of
-// parts. Columns are split on multiples of 32 (every level's nr divides it),
-// rows on multiples of 12 (packMR); it takes whichever balances better, so a
-// short wide C splits by columns and a tall narrow one by rows. The k loop is
-// never split: each element of C is summed by one worker in a fixed order.
+// parts. By default the columns of C are cut into units of at least 64 (a
+// multiple of 32, which every level's nr divides), about four per worker,
+// claimed dynamically. A C too narrow for that (e.g. a late MobileNet layer,
+// n = 49) is split statically by rows, on multiples of 12 (packMR), one block
+// per worker, so B is packed only once per worker. The k loop is never
+// split: each element of C is summed by one worker in a fixed order.
 func (j *job) planGemm() int {
+	j.unit = max(1, j.n)
 	if j.m == 0 || j.n == 0 || j.threads == 1 || 2*j.m*j.n*j.k < parallelMinFlops {
 		return 1
 	}
 	parts := j.threads
-	nu := (j.n + nrAlign - 1) / nrAlign
-	mu := (j.m + packMR - 1) / packMR
+	nu := (j.n + 63) / 64
+	mu := (j.m + 2*packMR - 1) / (2 * packMR)
 	j.splitM = balance(mu, parts) > balance(nu, parts)
 	if j.splitM {
-		return min(parts, mu)
+		return min(parts, (j.m+packMR-1)/packMR)
 	}
-	return min(parts, nu)
+	per := (j.n + 4*parts - 1) / (4 * parts)
+	j.unit = min(ncMax, max(64, (per+nrAlign-1)&^(nrAlign-1)))
+	return min(parts, (j.n+j.unit-1)/j.unit)
 }
 
 // kBlock returns the depth of the k blocks for a product of depth k: the
@@ -110,15 +115,23 @@ func kBlock(k int) int {
 // NR-wide panels and A is read as rows (a 12-row copy per micro-panel, or the
 // PackedA rows directly) and broadcast.
 func (j *job) gemm(w int, ws *workspace) {
-	lv := j.lv
-	m0, m1, n0, n1 := 0, j.m, 0, j.n
-	if j.parts > 1 {
-		if j.splitM {
-			m0, m1 = splitRange(j.m, packMR, w, j.parts)
-		} else {
-			n0, n1 = splitRange(j.n, nrAlign, w, j.parts)
-		}
+	if j.splitM {
+		m0, m1 := splitRange(j.m, packMR, w, j.parts)
+		j.gemmBlock(ws, m0, m1, 0, j.n)
+		return
 	}
+	for {
+		n0, n1, ok := j.claim(j.n)
+		if !ok {
+			return
+		}
+		j.gemmBlock(ws, 0, j.m, n0, n1)
+	}
+}
+
+// gemmBlock computes the block C[m0:m1, n0:n1].
+func (j *job) gemmBlock(ws *workspace, m0, m1, n0, n1 int) {
+	lv := j.lv
 	if m0 >= m1 || n0 >= n1 {
 		return
 	}

@@ -23,26 +23,31 @@ func Sgemv(p *Pool, m, k int, a []float32, lda int, x, y []float32, ep Epilogue)
 }
 
 // planRows splits the m rows (Sgemv) or the n rows of B (SgemmNT's dot
-// path) on multiples of 4 when the matrix is large enough to pay for waking
-// a worker.
+// path) into units of a multiple of 4 rows, about eight per worker, claimed
+// dynamically, when the matrix is large enough to pay for waking a worker.
 func (j *job) planRows() int {
-	if j.threads == 1 || 2*j.m*j.n*j.k < parallelMinFlops/4 {
-		return 1
-	}
 	rows := j.m
 	if j.kind == jobNTDot {
 		rows = j.n
 	}
-	return min(j.threads, (rows+3)/4)
+	j.unit = max(1, rows)
+	if j.threads == 1 || 2*j.m*j.n*j.k < parallelMinFlops/4 {
+		return 1
+	}
+	per := (rows + 8*j.threads - 1) / (8 * j.threads)
+	j.unit = max(16, (per+3)&^3)
+	return min(j.threads, (rows+j.unit-1)/j.unit)
 }
 
-// gemv is one worker's share of Sgemv: rows [i0, i1).
+// gemv is one worker's share of Sgemv: the row units it claims.
 func (j *job) gemv(w int, ws *workspace) {
-	i0, i1 := 0, j.m
-	if j.parts > 1 {
-		i0, i1 = splitRange(j.m, 4, w, j.parts)
+	for {
+		i0, i1, ok := j.claim(j.m)
+		if !ok {
+			return
+		}
+		dotRows(j.lv, &ws.y, j.a, j.lda, i0, i1, j.b, j.k, j.c[i0:i1], j.ep, i0)
 	}
-	dotRows(j.lv, &ws.y, j.a, j.lda, i0, i1, j.b, j.k, j.c[i0:i1], j.ep, i0)
 }
 
 // dotRows sets out[i-i0] = act(A[i,:k]·x + Bias[biasOff+i-i0]) for rows

@@ -1,5 +1,7 @@
 package gemm
 
+import "sync/atomic"
+
 type jobKind uint8
 
 const (
@@ -15,7 +17,9 @@ type job struct {
 	lv      *level
 	threads int  // the Pool's
 	parts   int  // workers used by this call
-	splitM  bool // thread split over rows of C (else over columns)
+	splitM  bool // static thread split over rows of C (else dynamic, over columns)
+	unit    int  // columns (gemm) or rows (gemv, ntDot) per work unit
+	next    *atomic.Int64
 	m, n, k int
 	a       []float32
 	lda     int
@@ -36,6 +40,19 @@ func (j *job) plan() int {
 		return j.planRows()
 	}
 	return j.planGemm()
+}
+
+// claim returns the next work unit [lo, hi) of [0, total) in steps of
+// j.unit, or ok = false when none is left. Workers claim units from a shared
+// counter, so a worker whose core is busy with another process simply takes
+// fewer units (the machine is shared); which worker computes an element never
+// changes how it is summed.
+func (j *job) claim(total int) (lo, hi int, ok bool) {
+	lo = int(j.next.Add(1)-1) * j.unit
+	if lo >= total {
+		return 0, 0, false
+	}
+	return lo, min(lo+j.unit, total), true
 }
 
 func (j *job) run(w int, ws *workspace) {

@@ -102,3 +102,25 @@ func gemv4Go(a []float32, lda int, x []float32, k int, y *[4]float32) {
 	}
 	*y = [4]float32{s0, s1, s2, s3}
 }
+
+// sumGo sums x with eight independent accumulators (unrolled 8×, so the loop
+// is not bound by add latency).
+func sumGo(x []float32) float32 {
+	var s [8]float32
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		v := x[i : i+8 : i+8]
+		s[0] += v[0]
+		s[1] += v[1]
+		s[2] += v[2]
+		s[3] += v[3]
+		s[4] += v[4]
+		s[5] += v[5]
+		s[6] += v[6]
+		s[7] += v[7]
+	}
+	for ; i < len(x); i++ {
+		s[0] += x[i]
+	}
+	return (s[0] + s[1]) + (s[2] + s[3]) + (s[4] + s[5]) + (s[6] + s[7])
+}

@@ -77,3 +77,17 @@ func detectLevels() []*level {
 	}
 	return ls
 }
+
+// streamSum sums x with the widest SIMD available: the memory-bandwidth
+// yardstick of the Sgemv benchmarks (same loads as the gemv kernels, no
+// arithmetic to speak of).
+func streamSum(x []float32) float32 {
+	n := len(x) &^ 63
+	var s float32
+	if n > 0 && cpu.X86.HasAVX512F {
+		s = sum512(&x[0], n)
+	} else {
+		n = 0
+	}
+	return s + sumGo(x[n:])
+}

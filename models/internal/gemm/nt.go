@@ -27,14 +27,20 @@ func SgemmNT(p *Pool, m, n, k int, a []float32, lda int, b []float32, ldb int, c
 	p.do(job{kind: kind, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, bt: true, c: c, ldc: ldc, ep: ep, colBias: true})
 }
 
-// ntDot is one worker's share of SgemmNT by dot products: rows [j0, j1) of
-// B, four at a time; each group of four rows (≤ 4·k floats, L2-resident) is
+// ntDot is one worker's share of SgemmNT by dot products: the units of rows
+// of B it claims, four rows at a time; each group of four rows (≤ 4·k floats, L2-resident) is
 // dotted with every row of A before moving on, so B is read from memory once.
 func (j *job) ntDot(w int, ws *workspace) {
-	j0, j1 := 0, j.n
-	if j.parts > 1 {
-		j0, j1 = splitRange(j.n, 4, w, j.parts)
+	for {
+		j0, j1, ok := j.claim(j.n)
+		if !ok {
+			return
+		}
+		j.ntDotBlock(ws, j0, j1)
 	}
+}
+
+func (j *job) ntDotBlock(ws *workspace, j0, j1 int) {
 	for jb := j0; jb < j1; jb += 4 {
 		je := min(jb+4, j1)
 		for i := range j.m {

@@ -23,6 +23,7 @@ type Pool struct {
 	busy    atomic.Bool
 	closed  bool
 	job     job
+	next    atomic.Int64 // next work unit of the running job
 }
 
 // Block sizes (Goto & van de Geijn 2008, §6; BLIS's KC/NC). A row of the
@@ -120,6 +121,8 @@ func (p *Pool) do(jb job) {
 	}
 	jb.lv = cur
 	jb.threads = p.threads
+	jb.next = &p.next
+	p.next.Store(0)
 	p.job = jb
 	parts := max(1, min(p.job.plan(), p.threads))
 	p.job.parts = parts
