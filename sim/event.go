@@ -5,10 +5,10 @@ import "fmt"
 type eventKind uint8
 
 const (
-	kindPlain    eventKind = iota
-	kindTimer              // a process's own timer: resumes its process
-	kindCallback           // a recycled event carrying a Schedule callback
-	kindInterrupt          // an interrupt on its way to its process
+	kindPlain     eventKind = iota
+	kindTimer               // a process's own timer: resumes its process
+	kindCallback            // a recycled event carrying a Schedule callback
+	kindInterrupt           // an interrupt on its way to its process
 )
 
 type eventState uint8

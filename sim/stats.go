@@ -202,7 +202,7 @@ func (t *Tally) IsExact() bool { return t.exact }
 // interpolation between the order statistics around rank q·(n−1) (type 7 of
 // Hyndman and Fan 1996, R's default). Streaming: an estimate within relative
 // accuracy alpha of the order statistic of rank ⌊q·(n−1)⌋, clamped to
-// [Min, Max]. It panics unless 0 ≤ q ≤ 1.
+// [Min, Max] (and exactly Min or Max at the ends). It panics unless 0 ≤ q ≤ 1.
 func (t *Tally) Quantile(q float64) float64 {
 	if !(q >= 0 && q <= 1) {
 		panic(fmt.Sprintf("sim: quantile %v not in [0, 1]", q))
@@ -223,6 +223,12 @@ func (t *Tally) Quantile(q float64) float64 {
 		return t.values[lo] + (h-float64(lo))*(t.values[lo+1]-t.values[lo])
 	}
 	rank := uint64(q * float64(t.n-1))
+	switch rank {
+	case 0:
+		return t.min
+	case uint64(t.n - 1):
+		return t.max
+	}
 	var seen uint64
 	v := t.max
 	// Negative values, most negative (largest index) first.
