@@ -202,12 +202,7 @@ func depthwisePlane(g *convGeom, w, bias []float32, c int, relu bool, in, out []
 					continue
 				}
 				if g.sw == 1 {
-					s := src[lo+off : hi+off]
-					d := row[lo:hi]
-					d = d[:len(s)]
-					for x, v := range s {
-						d[x] += wv * v
-					}
+					axpy(row[lo:hi], src[lo+off:hi+off], wv)
 					continue
 				}
 				for ox := lo; ox < hi; ox++ {

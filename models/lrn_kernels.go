@@ -68,43 +68,26 @@ func lrnBlockRun(g *lrnGeom, in, out, acc []float32, p0, p1 int) {
 	an := g.alpha / float32(g.size)
 	clear(acc)
 	for c := 0; c <= head && c < g.c; c++ {
-		x := in[c*g.hw+p0 : c*g.hw+p1]
-		x = x[:len(acc)]
-		for i, v := range x {
-			acc[i] += v * v
-		}
+		sqAcc(acc, in[c*g.hw+p0:c*g.hw+p1], false)
 	}
 	fast := g.beta == 0.75
 	for c := 0; c < g.c; c++ {
 		if c > 0 {
 			if add := c + head; add < g.c {
-				x := in[add*g.hw+p0 : add*g.hw+p1]
-				x = x[:len(acc)]
-				for i, v := range x {
-					acc[i] += v * v
-				}
+				sqAcc(acc, in[add*g.hw+p0:add*g.hw+p1], false)
 			}
 			if sub := c - pre - 1; sub >= 0 {
-				x := in[sub*g.hw+p0 : sub*g.hw+p1]
-				x = x[:len(acc)]
-				for i, v := range x {
-					acc[i] -= v * v
-				}
+				sqAcc(acc, in[sub*g.hw+p0:sub*g.hw+p1], true)
 			}
 		}
 		x := in[c*g.hw+p0 : c*g.hw+p1]
 		o := out[c*g.hw+p0 : c*g.hw+p1]
-		x = x[:len(acc)]
-		o = o[:len(acc)]
 		if fast {
-			for i, s := range acc {
-				s = g.k + an*s
-				r := float32(math.Sqrt(float64(s)))
-				q := float32(math.Sqrt(float64(r)))
-				o[i] = x[i] / (r * q)
-			}
+			lrnPow075(o, x, acc, g.k, an)
 			continue
 		}
+		x = x[:len(acc)]
+		o = o[:len(acc)]
 		nb := -float64(g.beta)
 		for i, s := range acc {
 			s = g.k + an*s

@@ -114,13 +114,7 @@ func poolMaxPlane(g *poolGeom, plane, out, tmp []float32) {
 		}
 		copy(tmp, plane[hs*g.w:(hs+1)*g.w])
 		for r := hs + 1; r < he; r++ {
-			row := plane[r*g.w : (r+1)*g.w]
-			row = row[:len(tmp)]
-			for x, v := range row {
-				if v > tmp[x] {
-					tmp[x] = v
-				}
-			}
+			maxInto(tmp, plane[r*g.w:(r+1)*g.w])
 		}
 		for x := range o {
 			ws := x*g.sw - g.pw
@@ -128,9 +122,7 @@ func poolMaxPlane(g *poolGeom, plane, out, tmp []float32) {
 			ws = max(ws, 0)
 			m := float32(-math.MaxFloat32)
 			for _, v := range tmp[ws:we] {
-				if v > m {
-					m = v
-				}
+				m = max(m, v) // branch-free; a compare-and-branch mispredicts on real data
 			}
 			o[x] = m
 		}
@@ -145,11 +137,7 @@ func poolAvePlane(g *poolGeom, plane, out, tmp []float32) {
 		hs = max(hs, 0)
 		clear(tmp)
 		for r := hs; r < he; r++ {
-			row := plane[r*g.w : (r+1)*g.w]
-			row = row[:len(tmp)]
-			for x, v := range row {
-				tmp[x] += v
-			}
+			addInto(tmp, plane[r*g.w:(r+1)*g.w])
 		}
 		o := out[y*g.ow : (y+1)*g.ow]
 		for x := range o {
