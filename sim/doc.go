@@ -1,0 +1,101 @@
+// Package sim is infersim's discrete-event simulation kernel: a clock, a
+// queue of events, processes written as straight-line Go code, resources,
+// random streams, statistics and tracing. It has no I/O, no logging, no
+// wall clock and no package-level state, and knows nothing of phones.
+//
+// # Overview
+//
+// An Env holds the simulated time (float64 seconds) and the events scheduled
+// for the future. Step pops the next event and processes it; Run repeats
+// until no event is left; RunUntil(t) stops before t. The semantics follow
+// SimPy 4 (src/simpy/core.py, events.py, resources/), with Go idioms:
+//
+//   - Event: pending → triggered (Succeed, Fail, or born triggered by
+//     Timeout) → processed (callbacks called and waiting processes resumed,
+//     in the order they were added). A triggered event can be retracted with
+//     Cancel (a stale flow-completion timer, say).
+//   - Process: Env.Process(name, fn) runs fn in its own coroutine. Inside,
+//     Proc.Wait(ev) blocks until ev is processed and returns its value or
+//     error, Proc.Sleep(d) is the allocation-free "hold". A *Process is
+//     itself an Awaitable whose value is the body's result. Interrupt reaches
+//     a waiting process as an *Interrupt error.
+//   - Conditions: AllOf and AnyOf.
+//   - Callbacks: Schedule(d, fn) calls fn at Now+d, the cheapest way to
+//     drive a model without processes.
+//   - Resources from one template (base.go): Resource (FIFO),
+//     PriorityResource, PreemptiveResource (the evicted user gets an
+//     Interrupt whose Cause is a *Preempted), Container (a continuous level)
+//     and Store[T] (FIFO items). Every request or put/get is an Awaitable and
+//     cancellable.
+//   - Streams: named, seeded random streams for components and for gonum's
+//     stat/distuv distributions; DeriveSeed for (seed, point, replication).
+//   - Statistics: Tally (moments, exact or streaming quantiles), TimeWeighted
+//     (utilization, queue length), ConfidenceInterval (Student t).
+//   - Tracing: Begin/End spans on an optional Tracer; Recorder keeps them.
+//
+// # Usage
+//
+//	env := sim.NewEnv()
+//	defer env.Close() // ends processes still waiting
+//	cpu := sim.NewPreemptiveResource(env, 1)
+//	env.Process("inference", func(p *sim.Proc) error {
+//		req := cpu.Request(1, false)
+//		defer req.Release()
+//		if _, err := p.Wait(req); err != nil {
+//			return err
+//		}
+//		return p.Sleep(0.120) // compute for 120 ms; a *Preempted interrupt may cut it short
+//	})
+//	if err := env.Run(); err != nil {
+//		return err // an unhandled failure or a panic in a process
+//	}
+//
+// Errors come back as values: a process that returns an error fails its
+// event; a failed event that nobody waits on and nobody defused stops Run
+// with an *UnhandledError naming it; a panic in a process stops Run with a
+// *PanicError naming the process. Panics are for programmer errors only, and
+// each is documented ("panics if ..."): negative, NaN or infinite delays,
+// triggering an event twice, waiting from outside a process body.
+//
+// # Invariants
+//
+//   - Events are processed in the order of the key (time, priority,
+//     sequence): earlier time first; at equal times Urgent before Normal;
+//     at equal time and priority, in the order they were scheduled (FIFO, by
+//     a sequence number incremented at each scheduling). Process starts and
+//     interrupts are Urgent, everything else Normal.
+//   - Now never decreases. RunUntil(t) processes exactly the events with
+//     time < t and then sets Now to t; events at t stay scheduled.
+//   - Exactly one process runs at a time, and only the kernel chooses which:
+//     a process runs only when the kernel resumes it for an event it waited
+//     on, and gives control back only by waiting or returning. Triggering an
+//     event never runs a process directly; it schedules the event.
+//   - A failure never vanishes: it is returned to a waiting process, defused
+//     explicitly, or stops the run.
+//   - In steady state Sleep and Schedule allocate nothing (see BenchmarkSleep
+//     and BenchmarkSchedule).
+//
+// # Determinism
+//
+// Given the same model and seeds, a run produces the same sequence of
+// events, values and times on every platform, at any GOMAXPROCS and with or
+// without -race (TestDeterminismGOMAXPROCS): the order of events is a pure
+// function of the key above; processes are iter.Pull coroutines, which hand
+// control to each other without the Go scheduler choosing; randomness comes
+// only from Streams, derived from (seed, name) with integer hashing
+// (DeriveSeed) and PCG generators. Components never share a stream, so adding
+// one never changes another's draws. Each Env is confined to one goroutine;
+// run independent replications in parallel on separate Envs.
+//
+// # Performance
+//
+// The queue is a 4-ary min-heap of 24-byte entries (time, priority and
+// sequence packed into one word, event pointer); a cancelled event's entry
+// is dropped lazily when it reaches the top, or in bulk when more than half
+// the heap is stale. Each process owns a timer event reused by every Sleep,
+// and finished processes hand their coroutine to the next process started.
+// Coroutines (iter.Pull) were measured against goroutines with channel
+// hand-off and kept as the faster; the goroutine mechanism survives,
+// unexported, for the comparison benchmarks. See bench_test.go for the
+// standard benchmarks of ../shared/bench/DES.md.
+package sim
