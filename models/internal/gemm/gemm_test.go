@@ -175,10 +175,13 @@ func TestSgemmNTOddShapes(t *testing.T) {
 	p := NewPool(2)
 	defer p.Close()
 	cases := oddCases(testing.Short())
-	cases = append(cases, gemmCase{m: 40, n: 300, k: 600, lda: 600, ldb: 601, ldc: 300, bias: true, relu: true})
+	cases = append(cases,
+		gemmCase{m: 40, n: 300, k: 600, lda: 600, ldb: 601, ldc: 300, bias: true, relu: true},
+		// k blocked by ntTile (4·(m+4)·k > ntWholeK), odd m and n edges.
+		gemmCase{m: 101, n: 39, k: 2100, lda: 2101, ldb: 2100, ldc: 40, bias: true, relu: true})
 	withLevels(t, func(t *testing.T) {
 		for i, c := range cases {
-			if i%2 == 1 && !testing.Short() || i%8 == 1 {
+			if i%2 == 1 && !testing.Short() || i%8 == 1 || i >= len(cases)-2 {
 				c.tran = true
 				c.ldb = c.k + i%3
 				checkGemm(t, p, c, false, uint64(i))

@@ -27,7 +27,7 @@ func Sgemv(p *Pool, m, k int, a []float32, lda int, x, y []float32, ep Epilogue)
 // dynamically, when the matrix is large enough to pay for waking a worker.
 func (j *job) planRows() int {
 	rows := j.m
-	if j.kind == jobNTDot {
+	if j.kind != jobGemv {
 		rows = j.n
 	}
 	j.unit = max(1, rows)

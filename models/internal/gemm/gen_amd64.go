@@ -34,6 +34,7 @@ func main() {
 	kern256()
 	gemv512()
 	gemv256()
+	dot512()
 	sum512()
 	peak512()
 	if err := os.WriteFile("kernels_amd64.s", out.Bytes(), 0o644); err != nil {
@@ -399,6 +400,82 @@ TEXT ·gemv256(SB), NOSPLIT, $0-40
 	}
 	reduce4(8)
 	p("VMOVUPS X0, (DI)")
+	p("VZEROUPPER")
+	p("RET")
+	out.WriteString("\n")
+}
+
+// dot512 computes the 4×4 dot products out[4r+c] = A[r,:k]·B[c,:k] of four
+// rows of A (stride lda) and four rows of B (stride ldb): 16 accumulators in
+// Z16–Z31, 8 loads per 16 FMAs, masked tail. SgemmNT's kernel: both operands
+// are read along their rows, so nothing is packed or transposed.
+func dot512() {
+	out.WriteString(`// func dot512(a *float32, lda int, b *float32, ldb int, k int, out *[16]float32)
+TEXT ·dot512(SB), NOSPLIT, $0-48
+`)
+	p("MOVQ a+0(FP), SI")
+	p("MOVQ lda+8(FP), R8")
+	p("SHLQ $2, R8")
+	p("LEAQ (SI)(R8*2), R10")
+	p("MOVQ b+16(FP), BX")
+	p("MOVQ ldb+24(FP), R9")
+	p("SHLQ $2, R9")
+	p("LEAQ (BX)(R9*2), R11")
+	p("MOVQ k+32(FP), CX")
+	p("MOVQ out+40(FP), DI")
+	for z := 16; z < 32; z++ {
+		p("VPXORD Z%d, Z%d, Z%d", z, z, z)
+	}
+	arows := []string{"(SI)", "(SI)(R8*1)", "(R10)", "(R10)(R8*1)"}
+	brows := []string{"(BX)", "(BX)(R9*1)", "(R11)", "(R11)(R9*1)"}
+	fmas := func() {
+		for r := 0; r < 4; r++ {
+			for c := 0; c < 4; c++ {
+				p("VFMADD231PS Z%d, Z%d, Z%d", 4+c, r, 16+4*r+c)
+			}
+		}
+	}
+	p("MOVQ CX, DX")
+	p("SHRQ $4, DX")
+	p("JZ d512mask")
+	p("PCALIGN $32")
+	label("d512loop")
+	for r, a := range arows {
+		p("VMOVUPS %s, Z%d", a, r)
+	}
+	for c, b := range brows {
+		p("VMOVUPS %s, Z%d", b, 4+c)
+	}
+	fmas()
+	for _, r := range []string{"SI", "R10", "BX", "R11"} {
+		p("ADDQ $64, %s", r)
+	}
+	p("DECQ DX")
+	p("JNZ d512loop")
+	label("d512mask")
+	p("ANDQ $15, CX")
+	p("JZ d512reduce")
+	p("MOVL $1, AX")
+	p("SHLL CX, AX")
+	p("DECL AX")
+	p("KMOVW AX, K1")
+	for r, a := range arows {
+		p("VMOVUPS.Z %s, K1, Z%d", a, r)
+	}
+	for c, b := range brows {
+		p("VMOVUPS.Z %s, K1, Z%d", b, 4+c)
+	}
+	fmas()
+	label("d512reduce")
+	for r := 0; r < 4; r++ {
+		for c := 0; c < 4; c++ {
+			z := 16 + 4*r + c
+			p("VEXTRACTF32X8 $1, Z%d, Y%d", z, 8+c)
+			p("VADDPS Y%d, Y%d, Y%d", z, 8+c, 8+c)
+		}
+		reduce4(8)
+		p("VMOVUPS X0, %d(DI)", 16*r)
+	}
 	p("VZEROUPPER")
 	p("RET")
 	out.WriteString("\n")

@@ -8,6 +8,7 @@ const (
 	jobGemm jobKind = iota
 	jobGemv
 	jobNTDot
+	jobNTTile
 )
 
 // job is one call's arguments, stored in the Pool so that handing it to the
@@ -36,7 +37,7 @@ type job struct {
 // plan returns the number of workers to use, and sets the split.
 func (j *job) plan() int {
 	switch j.kind {
-	case jobGemv, jobNTDot:
+	case jobGemv, jobNTDot, jobNTTile:
 		return j.planRows()
 	}
 	return j.planGemm()
@@ -63,5 +64,7 @@ func (j *job) run(w int, ws *workspace) {
 		j.gemv(w, ws)
 	case jobNTDot:
 		j.ntDot(w, ws)
+	case jobNTTile:
+		j.ntTile(ws)
 	}
 }

@@ -19,6 +19,9 @@ func gemv512(a *float32, lda int, x *float32, k int, y *float32)
 func gemv256(a *float32, lda int, x *float32, k int, y *float32)
 
 //go:noescape
+func dot512(a *float32, lda int, b *float32, ldb int, k int, out *[16]float32)
+
+//go:noescape
 func sum512(x *float32, n int) float32
 
 func peak512(n int)
@@ -56,8 +59,14 @@ func gemv4AVX512(a []float32, lda int, x []float32, k int, y *[4]float32) {
 	gemv512(&a[0], lda, &x[0], k, &y[0])
 }
 
+func dot4AVX512(a []float32, lda int, b []float32, ldb int, k int, out *[16]float32) {
+	_ = a[3*lda+k-1] // the kernel reads 4 rows of k from each operand
+	_ = b[3*ldb+k-1]
+	dot512(&a[0], lda, &b[0], ldb, k, out)
+}
+
 var (
-	levelAVX512 = &level{name: "avx512", mr: 12, nr: 32, kernel: kernAVX512, gemv4: gemv4AVX512}
+	levelAVX512 = &level{name: "avx512", mr: 12, nr: 32, kernel: kernAVX512, gemv4: gemv4AVX512, dot4: dot4AVX512}
 	levelAVX2   = &level{name: "avx2", mr: 6, nr: 16, fullOnly: true, kernel: kernAVX2, gemv4: gemv4AVX2}
 )
 

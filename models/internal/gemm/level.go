@@ -20,6 +20,9 @@ type level struct {
 	kernel func(a *float32, lda int, b *float32, kc int, c *float32, ldc int, mr, nr int, bias *float32, flags uint64)
 	// gemv4 sets y[r] = A[r,:k]·x for r < 4 (rows at stride lda).
 	gemv4 func(a []float32, lda int, x []float32, k int, y *[4]float32)
+	// dot4, if not nil, sets out[4r+c] = A[r,:k]·B[c,:k] for four rows of
+	// each operand; SgemmNT then uses it for every shape (nt.go).
+	dot4 func(a []float32, lda int, b []float32, ldb int, k int, out *[16]float32)
 }
 
 // Kernel flags (bit set: the kernel does it at the store).

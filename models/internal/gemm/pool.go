@@ -48,6 +48,8 @@ type workspace struct {
 	// y receives four dot products; here, not on the stack, because the
 	// kernel is called through a func value and would make it escape.
 	y [4]float32
+	// t16 receives a 4×4 tile of dot products (SgemmNT), likewise.
+	t16 [16]float32
 }
 
 // alignedFloats returns a zeroed slice of n floats starting on a 64-byte
