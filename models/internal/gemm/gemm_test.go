@@ -364,13 +364,13 @@ func FuzzSgemm(f *testing.F) {
 	p := NewPool(2)
 	f.Fuzz(func(t *testing.T, m, n uint8, k uint16, pad, mode uint8) {
 		c := gemmCase{m: int(m % 80), n: int(n % 80), k: int(k % 600)}
-		c.lda, c.ldb, c.ldc = c.k+int(pad%5), c.n+int(pad%3), c.n+int(pad%7)
+		c.lda, c.ldb, c.ldc = max(1, c.k+int(pad%5)), max(1, c.n+int(pad%3)), max(1, c.n+int(pad%7))
 		c.bias, c.relu = mode&1 != 0, mode&2 != 0
 		for _, l := range []string{levels[0].name, "purego"} {
 			restore, _ := setLevel(l)
 			checkGemm(t, p, c, mode&4 != 0, uint64(mode))
 			ct := c
-			ct.tran, ct.ldb = true, c.k+int(pad%3)
+			ct.tran, ct.ldb = true, max(1, c.k+int(pad%3))
 			checkGemm(t, p, ct, false, uint64(pad))
 			restore()
 		}
