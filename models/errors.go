@@ -10,12 +10,19 @@ import (
 // shape that does not fit, a blob of the wrong size).
 type FormatError struct {
 	File  string // file name as given to the loader; may be empty
+	Line  int    // 1-based line in a text file; 0 when unknown
 	Layer string // layer name; empty when the error is not about one layer
 	Field string // offending field, e.g. "convolution_param.kernel_size"
 	Msg   string
 }
 
-func (e *FormatError) Error() string { return "models: " + where(e.File, e.Layer, e.Field) + e.Msg }
+func (e *FormatError) Error() string {
+	file := e.File
+	if e.Line > 0 {
+		file = fmt.Sprintf("%s:%d", file, e.Line)
+	}
+	return "models: " + where(file, e.Layer, e.Field) + e.Msg
+}
 
 // UnsupportedError reports valid input that this package does not implement,
 // such as a layer type it has no kernel for or a parameter value outside what

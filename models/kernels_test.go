@@ -3,19 +3,8 @@ package models
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"testing"
 )
-
-// randSlice returns n values uniform in [-1, 1) from a fixed seed.
-func randSlice(seed uint64, n int) []float32 {
-	r := rand.New(rand.NewPCG(seed, 0x5eed))
-	s := make([]float32, n)
-	for i := range s {
-		s[i] = float32(r.Float64()*2 - 1)
-	}
-	return s
-}
 
 // maxRelErr returns max |a−b| / max(1, |b|) over the elements, so small
 // values are compared absolutely and large ones relatively.

@@ -275,3 +275,14 @@ func (n *Net) caffemodelSize() int64 {
 	}
 	return total
 }
+
+// randSlice returns n values uniform in [−1, 1) from a fixed seed: the
+// input of benchmarks, calibration and tests.
+func randSlice(seed uint64, n int) []float32 {
+	r := rand.New(rand.NewPCG(seed, 0x5eed))
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = float32(r.Float64()*2 - 1)
+	}
+	return s
+}
