@@ -1,0 +1,216 @@
+package plots
+
+import (
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/infersim/infersim/result"
+)
+
+// Shared machinery of the breakdown and energy charts: rows of horizontal
+// stacked bars, one per group, grouped by model, optionally one panel per
+// mode family.
+
+const (
+	rowPitch   = vg.Length(19) // points per bar row
+	panelExtra = vg.Length(44) // points of axis, tick labels and panel title per panel
+	barThick   = 0.68          // bar thickness, in row units
+	modelGap   = 0.55          // extra space between models, in row units
+)
+
+// positionRows assigns y positions top to bottom (the first row on top),
+// leaving a gap between models, and returns the separator positions.
+func positionRows(rows []barRow, models []string) (seps []float64) {
+	y := 0.0
+	for i := len(rows) - 1; i >= 0; i-- {
+		rows[i].y = y
+		y++
+		if i > 0 && models[i] != models[i-1] {
+			seps = append(seps, y-0.5+modelGap/2)
+			y += modelGap
+		}
+	}
+	return seps
+}
+
+// barAxis describes the value axis of a bar panel.
+type barAxis struct {
+	label  string                  // e.g. "mean end-to-end latency"
+	unit   func(float64) unitScale // display unit for a linear axis
+	format func(float64) string    // tick label for a log axis, in base units
+}
+
+// barPanel builds one panel of stacked bars.
+func barPanel(title string, rows []barRow, seps []float64, colors []color.Color, log bool, ax barAxis, rowLabels bool) *plot.Plot {
+	sb := &stackedBars{rows: rows, colors: colors, log: log, scale: 1, thick: barThick}
+	p := newPlot(title, "", "")
+	p.Title.TextStyle.XAlign = draw.XCenter
+	maxEnd, minTot := 0.0, math.Inf(1)
+	for _, r := range rows {
+		if r.note != "" {
+			continue
+		}
+		if t := sb.sum(r); t > 0 {
+			minTot = min(minTot, t)
+		}
+	}
+	if math.IsInf(minTot, 1) {
+		minTot = 1
+	}
+	if log {
+		sb.floor = math.Pow(10, math.Floor(math.Log10(minTot))-1)
+	}
+	for _, r := range rows {
+		if r.note == "" {
+			maxEnd = max(maxEnd, sb.end(r))
+		}
+	}
+	if maxEnd <= 0 {
+		maxEnd = 1
+	}
+	if log {
+		lo, hi := logRange(sb.floor, maxEnd)
+		p.X.Scale = plot.LogScale{}
+		p.X.Min, p.X.Max = lo, hi
+		sb.floor = lo
+		p.X.Tick.Marker = logTicks{format: ax.format}
+		p.X.Label.Text = ax.label + " (log scale)"
+	} else {
+		u := ax.unit(maxEnd)
+		sb.scale = u.Scale
+		p.X.Min, p.X.Max = 0, niceMax(0, maxEnd/u.Scale)
+		p.X.Tick.Marker = linTicks{}
+		p.X.Label.Text = ax.label + " (" + u.Name + ")"
+		if u.Name == "" {
+			p.X.Label.Text = ax.label
+		}
+	}
+	p.Add(vgrid{}, separators{seps}, sb)
+	p.Y.Tick.Marker = rowTicks(rows)
+	if !rowLabels {
+		ts := rowTicks(rows)
+		for i := range ts {
+			ts[i].Label = ""
+		}
+		p.Y.Tick.Marker = ts
+	}
+	p.Y.Tick.Length = 0
+	p.Y.Padding = 0
+	p.Y.LineStyle.Width = 0
+	p.Y.Min, p.Y.Max = math.Inf(1), math.Inf(-1)
+	for _, r := range rows {
+		p.Y.Min = min(p.Y.Min, r.y-0.55)
+		p.Y.Max = max(p.Y.Max, r.y+0.55)
+	}
+	p.X.Padding = 0
+	return p
+}
+
+// panelHeight is the height a panel of n rows needs.
+func panelHeight(n int, models int) vg.Length {
+	return rowPitch*vg.Length(float64(n)+modelGap*float64(models-1)) + panelExtra
+}
+
+// drawGrid draws a grid of panels with the given row heights and column
+// weights, aligning the data areas of each column horizontally and of each
+// row vertically.
+func drawGrid(c draw.Canvas, ps [][]*plot.Plot, heights []vg.Length, colWeights []float64) {
+	hw := make([]float64, len(heights))
+	for i, h := range heights {
+		hw[i] = float64(h)
+	}
+	bands := splitHeights(c, hw)
+	cells := make([][]draw.Canvas, len(ps))
+	for i := range ps {
+		cells[i] = splitWidths(bands[i], colWeights)
+	}
+	for j := range colWeights {
+		col := make([]*plot.Plot, len(ps))
+		cs := make([]draw.Canvas, len(ps))
+		for i := range ps {
+			col[i], cs[i] = ps[i][j], cells[i][j]
+		}
+		alignX(col, cs)
+		for i := range ps {
+			cells[i][j] = cs[i]
+		}
+	}
+	for i := range ps {
+		alignY(ps[i], cells[i])
+		for j, p := range ps[i] {
+			p.Draw(cells[i][j])
+		}
+	}
+}
+
+// errThumb is the legend thumbnail of an error bar.
+type errThumb struct{}
+
+// Thumbnail implements plot.Thumbnailer.
+func (errThumb) Thumbnail(c *draw.Canvas) {
+	y := c.Center().Y
+	h := (c.Max.Y - c.Min.Y) * 0.3
+	c.StrokeLine2(errStyle, c.Min.X+2, y, c.Max.X-2, y)
+	c.StrokeLine2(errStyle, c.Min.X+2, y-h, c.Min.X+2, y+h)
+	c.StrokeLine2(errStyle, c.Max.X-2, y-h, c.Max.X-2, y+h)
+}
+
+// startLegend adds the cold/warm entries when the rows mix them.
+func startLegend(l *legend, groups []*result.Summary) {
+	cold, warm := false, false
+	for _, s := range groups {
+		cold = cold || s.Start == result.Cold
+		warm = warm || s.Start == result.Warm
+	}
+	if cold {
+		l.add("cold start (hatched)", swatch{fill: color.White, hatch: true, line: DarkGrey})
+	}
+	if warm {
+		l.add("warm start", swatch{fill: color.White, line: DarkGrey})
+	}
+}
+
+// panelSet splits the groups into panels: one per mode family present when
+// split, else one. It returns the indices of the groups in each panel.
+func panelSet(groups []*result.Summary, split bool) (titles []string, members [][]int) {
+	if !split {
+		all := make([]int, len(groups))
+		for i := range all {
+			all[i] = i
+		}
+		return []string{""}, [][]int{all}
+	}
+	byFam := make([][]int, len(familyTitles))
+	for i, s := range groups {
+		f := family(s.Mode)
+		byFam[f] = append(byFam[f], i)
+	}
+	for f, m := range byFam {
+		if len(m) > 0 {
+			titles = append(titles, familyTitles[f])
+			members = append(members, m)
+		}
+	}
+	if len(members) == 1 {
+		titles[0] = ""
+	}
+	return titles, members
+}
+
+// countModels counts the distinct models of the given groups.
+func countModels(groups []*result.Summary, idx []int) (models []string, n int) {
+	seen := map[string]bool{}
+	for _, i := range idx {
+		m := groups[i].Model
+		models = append(models, m)
+		if !seen[m] {
+			seen[m] = true
+			n++
+		}
+	}
+	return models, n
+}

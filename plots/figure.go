@@ -1,0 +1,117 @@
+package plots
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Format is an output image format.
+type Format string
+
+// The formats a Figure renders to.
+const (
+	PNG Format = "png"
+	SVG Format = "svg"
+)
+
+// ParseFormats reads a --format value: "png", "svg" or "both".
+func ParseFormats(s string) ([]Format, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "png":
+		return []Format{PNG}, nil
+	case "svg":
+		return []Format{SVG}, nil
+	case "both", "":
+		return []Format{PNG, SVG}, nil
+	}
+	return nil, fmt.Errorf("plots: unknown format %q (want png, svg or both)", s)
+}
+
+// DPI is the resolution of PNG output: a 7-inch figure is 1050 pixels wide,
+// sharp on a laptop screen and in a printed report.
+const DPI = 150
+
+// FigureWidth is the width of every chart: the text width of a two-column
+// paper's figure* or a report page.
+const FigureWidth = 7 * vg.Inch
+
+// Figure is a finished chart: its size and how to draw it. The chart
+// functions (LatencyBreakdown, EnergyBreakdown, SweepLines, LatencyCDF,
+// Timeline, LayerTimes, Validation) return one; Render and Save write it.
+// Width and Height may be changed before rendering; the layout adapts.
+type Figure struct {
+	Title         string
+	Width, Height vg.Length
+	draw          func(draw.Canvas)
+}
+
+// Render writes the figure to w as a PNG or SVG image.
+func (f *Figure) Render(w io.Writer, format Format) error {
+	if f.Width <= 0 || f.Height <= 0 {
+		return fmt.Errorf("plots: figure %q has size %v×%v", f.Title, f.Width, f.Height)
+	}
+	var c interface {
+		vg.CanvasSizer
+		io.WriterTo
+	}
+	switch format {
+	case PNG:
+		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(DPI))}
+	case SVG:
+		c = vgsvg.New(f.Width, f.Height)
+	default:
+		return fmt.Errorf("plots: unknown format %q (want png or svg)", format)
+	}
+	f.draw(draw.New(c))
+	if _, err := c.WriteTo(w); err != nil {
+		return fmt.Errorf("plots: writing %s: %w", format, err)
+	}
+	return nil
+}
+
+// Save writes the figure to path, in the format its extension names (.png
+// or .svg). It writes a temporary file in the same directory and renames it
+// into place, so path holds either the old image or the whole new one, never
+// half of one; a failed Close is an error.
+func (f *Figure) Save(path string) error {
+	format := Format(strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), "."))
+	if format != PNG && format != SVG {
+		return fmt.Errorf("plots: %s: unknown image extension (want .png or .svg)", path)
+	}
+	return writeAtomic(path, func(w io.Writer) error { return f.Render(w, format) })
+}
+
+// writeAtomic writes a file through fill via a temporary file and a rename.
+func writeAtomic(path string, fill func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("plots: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := fill(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("plots: %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("plots: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("plots: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,224 @@
+package plots
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"gonum.org/v1/plot"
+)
+
+// fmtNum formats x with three significant digits and no exponent: 0.0123,
+// 1.8, 850, 1460.
+func fmtNum(x float64) string {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	prec := 2 - int(math.Floor(math.Log10(math.Abs(x))))
+	prec = max(0, prec)
+	s := strconv.FormatFloat(x, 'f', prec, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+// unitScale is a display unit: a value in base units divided by Scale is in
+// Name, e.g. {"ms", 1e-3}.
+type unitScale struct {
+	Name  string
+	Scale float64
+}
+
+// timeUnit picks s, ms or µs so that x (seconds) reads as a number between
+// 1 and 1000 where possible.
+func timeUnit(x float64) unitScale {
+	switch ax := math.Abs(x); {
+	case ax >= 1 || ax == 0:
+		return unitScale{"s", 1}
+	case ax >= 1e-3:
+		return unitScale{"ms", 1e-3}
+	default:
+		return unitScale{"µs", 1e-6}
+	}
+}
+
+// energyUnit picks J or mJ for x joules.
+func energyUnit(x float64) unitScale {
+	if ax := math.Abs(x); ax >= 1 || ax == 0 {
+		return unitScale{"J", 1}
+	}
+	return unitScale{"mJ", 1e-3}
+}
+
+// fmtSeconds formats a duration in its own unit: "850 ms", "1.46 s".
+func fmtSeconds(x float64) string {
+	u := timeUnit(x)
+	return fmtNum(x/u.Scale) + " " + u.Name
+}
+
+// fmtJoules formats an energy in its own unit: "120 mJ", "3.2 J".
+func fmtJoules(x float64) string {
+	u := energyUnit(x)
+	return fmtNum(x/u.Scale) + " " + u.Name
+}
+
+// fmtPercent formats a fraction as a signed percentage: "+4 %", "−12 %".
+func fmtSignedPercent(frac float64) string {
+	p := frac * 100
+	s := fmtNum(math.Abs(p))
+	switch {
+	case s == "0":
+		return "0 %"
+	case p < 0:
+		return "−" + s + " %"
+	}
+	return "+" + s + " %"
+}
+
+// paramUnit derives the display unit of a numeric sweep parameter from its
+// value text: Param{Value: "2Mbps", Number: 2e6} gives {"Mbps", 1e6}, so that
+// an axis reads in the unit the scenario was written in. A value without a
+// unit gives {"", 1}.
+func paramUnit(value string, number float64) unitScale {
+	value = strings.TrimSpace(value)
+	for i := len(value); i > 0; i-- {
+		if !unicode.IsDigit(rune(value[i-1])) && value[i-1] != '.' {
+			continue
+		}
+		lead, err := strconv.ParseFloat(value[:i], 64)
+		if err != nil {
+			continue
+		}
+		unit := strings.TrimSpace(value[i:])
+		if lead == 0 || unit == "" || number == 0 || math.IsNaN(number) {
+			break
+		}
+		return unitScale{unit, number / lead}
+	}
+	return unitScale{"", 1}
+}
+
+// logTicks marks a log axis: every decade labelled, 2–9 as minor ticks;
+// on a range under about two decades 2 and 5 are labelled too, and under
+// half a decade every integer multiple. format labels a value.
+type logTicks struct {
+	format func(float64) string
+}
+
+// Ticks implements plot.Ticker. It panics if min is not positive (the
+// caller sets the axis range).
+func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
+	if lo <= 0 || hi <= lo {
+		panic("plots: log axis needs 0 < min < max")
+	}
+	decades := math.Log10(hi / lo)
+	labelled := func(m int) bool {
+		switch {
+		case m == 1:
+			return true
+		case decades < 0.7:
+			return true
+		case decades < 2.2:
+			return m == 2 || m == 5
+		}
+		return false
+	}
+	var ticks []plot.Tick
+	for e := int(math.Floor(math.Log10(lo))); e <= int(math.Ceil(math.Log10(hi))); e++ {
+		base := math.Pow(10, float64(e))
+		for m := 1; m <= 9; m++ {
+			v := base * float64(m)
+			if v < lo*(1-1e-9) || v > hi*(1+1e-9) {
+				continue
+			}
+			tk := plot.Tick{Value: v}
+			if labelled(m) {
+				tk.Label = t.format(v)
+			}
+			ticks = append(ticks, tk)
+		}
+	}
+	return ticks
+}
+
+// logRange widens [lo, hi] outward to whole decades, or to 1-2-5 steps when
+// the range is narrow, so that a log axis starts and ends on a label.
+func logRange(lo, hi float64) (float64, float64) {
+	steps := []float64{1, 2, 5, 10}
+	down := func(x float64) float64 {
+		e := math.Floor(math.Log10(x))
+		b := math.Pow(10, e)
+		for i := len(steps) - 1; i >= 0; i-- {
+			if b*steps[i] <= x*(1+1e-9) {
+				return b * steps[i]
+			}
+		}
+		return b
+	}
+	up := func(x float64) float64 {
+		e := math.Floor(math.Log10(x))
+		b := math.Pow(10, e)
+		for _, s := range steps {
+			if b*s >= x*(1-1e-9) {
+				return b * s
+			}
+		}
+		return b * 10
+	}
+	if hi/lo > 100 {
+		return math.Pow(10, math.Floor(math.Log10(lo)+1e-9)), math.Pow(10, math.Ceil(math.Log10(hi)-1e-9))
+	}
+	return down(lo), up(hi)
+}
+
+// linTicks marks a linear axis with about five labelled ticks at 1, 2, 2.5
+// or 5 times a power of ten (gonum's default aims at three, too few for
+// reading values off a bar), and a minor tick between labels.
+type linTicks struct{}
+
+// niceStep returns the tick step for [lo, hi].
+func niceStep(lo, hi float64) float64 {
+	raw := (hi - lo) / 5
+	if raw <= 0 || math.IsNaN(raw) || math.IsInf(raw, 0) {
+		return 1
+	}
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*mag >= raw*(1-1e-9) {
+			return m * mag
+		}
+	}
+	return 10 * mag
+}
+
+// niceMax rounds hi up to a whole tick step from lo.
+func niceMax(lo, hi float64) float64 {
+	s := niceStep(lo, hi)
+	return lo + math.Ceil((hi-lo)/s-1e-9)*s
+}
+
+// Ticks implements plot.Ticker.
+func (linTicks) Ticks(lo, hi float64) []plot.Tick {
+	step := niceStep(lo, hi)
+	prec := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
+	if m := step / math.Pow(10, math.Floor(math.Log10(step)+1e-9)); m == 2.5 {
+		prec++
+	}
+	var ticks []plot.Tick
+	first := math.Ceil(lo/step-1e-9) * step
+	for v := first; v <= hi+step*1e-9; v += step {
+		if math.Abs(v) < step*1e-9 {
+			v = 0
+		}
+		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', prec, 64)})
+		if mid := v + step/2; mid <= hi {
+			ticks = append(ticks, plot.Tick{Value: mid})
+		}
+	}
+	if first-step/2 >= lo {
+		ticks = append(ticks, plot.Tick{Value: first - step/2})
+	}
+	return ticks
+}
