@@ -29,6 +29,9 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.AddCommand(
 		newVersionCmd(),
+		newModelsCmd(),
+		newClassifyCmd(),
+		newCalibrateCmd(),
 	)
 	return root
 }

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/infersim/infersim/models"
+	"github.com/spf13/cobra"
+)
+
+func newModelsCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "models",
+		Short: "List the built-in CNN models (the zoo)",
+		Long: `List the built-in CNN models: their input shape, parameters, FLOPs
+(2 × multiply-adds of convolution and fully connected layers, the usual
+published convention), the size of their Caffe weights file, and the peak
+memory their activations take in infersim's executor.
+
+Show one model layer by layer with "infersim models show NAME"; NAME is a zoo
+name or the path of a Caffe .prototxt file.`,
+		Example: `  infersim models
+  infersim models show alexnet
+  infersim models show --split squeezenet-v1.1
+  infersim models show my-net.prototxt`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintln(w, "model\tinput\tparams\tGFLOP\tweights MB\tpeak act. MB\tlayers\t")
+			for _, name := range models.ZooNames() {
+				n, err := models.Zoo(name)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(w, "%s\t%s\t%.2f M\t%.3f\t%.1f\t%.1f\t%d\t\n", name, shapeStr(n.InputShape()),
+					float64(n.Params())/1e6, float64(n.FLOPs())/1e9, float64(n.WeightFileBytes())/1e6,
+					float64(n.PeakActivationBytes())/1e6, len(n.Layers()))
+			}
+			return w.Flush()
+		},
+	}
+	cmd.AddCommand(newModelsShowCmd())
+	return cmd
+}
+
+func newModelsShowCmd() *cobra.Command {
+	var split bool
+	cmd := &cobra.Command{
+		Use:   "show NAME|FILE.prototxt",
+		Short: "Print a model's layers: output shapes, parameters, MFLOPs, bytes",
+		Long: `Print a model layer by layer, like Caffe's or Keras' summary: each layer's
+name, kind, output shape, parameters, MFLOPs (2 × multiply-adds; 0 for layers
+without multiply-adds), and output size in bytes (float32). Layers that run
+inside another layer's kernel (a ReLU in a convolution's epilogue, BatchNorm
+and Scale folded into its weights) say which.
+
+NAME is a zoo model (see "infersim models") or a Caffe .prototxt file; only
+the structure is read, no weights. With --split, list instead the places the
+model can be cut for split inference: after which layer a single blob carries
+everything, its size (what a phone would upload), and the FLOPs before it.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			n, err := loadNet(args[0])
+			if err != nil {
+				return err
+			}
+			if split {
+				return printSplits(cmd.OutOrStdout(), n)
+			}
+			return printLayers(cmd.OutOrStdout(), n)
+		},
+	}
+	cmd.Flags().BoolVar(&split, "split", false, "list the split points instead of the layers")
+	return cmd
+}
+
+// loadNet returns a zoo model by name, or reads a .prototxt file.
+func loadNet(arg string) (*models.Net, error) {
+	if !strings.HasSuffix(arg, ".prototxt") {
+		return models.Zoo(arg)
+	}
+	f, err := os.Open(arg)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return models.LoadPrototxt(f, arg)
+}
+
+func printLayers(out io.Writer, n *models.Net) error {
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(w, "%s: input %s, %d layers\n\n", n.Name(), shapeStr(n.InputShape()), len(n.Layers()))
+	fmt.Fprintln(w, "#\tlayer\tkind\toutput\tparams\tMFLOPs\tout bytes\tnote")
+	for i, l := range n.Layers() {
+		note := ""
+		if l.FusedInto != "" {
+			note = "fused into " + l.FusedInto
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%d\t%.1f\t%d\t%s\n", i, l.Name, l.Kind, shapeStr(l.OutShape), l.Params, float64(l.FLOPs)/1e6, l.OutBytes, note)
+	}
+	fmt.Fprintf(w, "\ntotal\t\t\t\t%d\t%.1f\t\t\n", n.Params(), float64(n.FLOPs())/1e6)
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(out, "weights file %d bytes (%.1f MB); peak activation memory %d bytes (%.1f MB)\n",
+		n.WeightFileBytes(), float64(n.WeightFileBytes())/1e6, n.PeakActivationBytes(), float64(n.PeakActivationBytes())/1e6)
+	return err
+}
+
+func printSplits(out io.Writer, n *models.Net) error {
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	layers := n.Layers()
+	fmt.Fprintln(w, "after #\tlayer\tblob\tbytes\tMFLOPs before\t% of FLOPs")
+	for _, s := range n.SplitPoints() {
+		pct := 0.0
+		if n.FLOPs() > 0 {
+			pct = 100 * float64(s.FLOPsBefore) / float64(n.FLOPs())
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%.1f\t%.1f\n", s.AfterLayer, layers[s.AfterLayer].Name, s.Name, s.Bytes, float64(s.FLOPsBefore)/1e6, pct)
+	}
+	return w.Flush()
+}
+
+func shapeStr(s []int) string {
+	parts := make([]string, len(s))
+	for i, d := range s {
+		parts[i] = fmt.Sprint(d)
+	}
+	return strings.Join(parts, "×")
+}
