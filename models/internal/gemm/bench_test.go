@@ -13,7 +13,7 @@ import (
 )
 
 // benchShapes are the shapes of ../shared/bench/anchors/gemm_shapes.txt
-// (C[M×N] = A[M×K]·B[K×N]); fc6 (N = 1) is BenchmarkFC.
+// (C[M×N] = A[M×K]·B[K×N]; fc6, N = 1, is BenchmarkFC) and two more.
 var benchShapes = []struct {
 	name    string
 	m, n, k int
@@ -23,6 +23,9 @@ var benchShapes = []struct {
 	{"conv2_group", 128, 729, 1200},
 	{"conv1", 96, 3025, 363},
 	{"nin_cccp1", 96, 2916, 96},
+	// Not in gemm_shapes.txt: a short-m and a narrow-n layer of the zoo.
+	{"sqz_fire2_squeeze", 16, 3025, 96}, // SqueezeNet v1.0 fire2/squeeze1x1 (55×55)
+	{"mbnet_pw13", 1024, 49, 1024},      // MobileNet v1 conv13 pointwise (7×7)
 }
 
 func reportGFLOPs(b *testing.B, flops float64) {

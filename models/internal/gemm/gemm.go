@@ -175,6 +175,13 @@ func (j *job) gemmBlock(ws *workspace, m0, m1, n0, n1 int) {
 					copyA(ws.a, j.a, j.lda, ir, mv, mr, pc, kc)
 					ap, alda = &ws.a[0], aStride
 				}
+				kern := lv.kernel
+				switch {
+				case mv <= 4 && lv.kernel4 != nil:
+					kern = lv.kernel4
+				case mv <= 8 && lv.kernel8 != nil:
+					kern = lv.kernel8
+				}
 				for jr := 0; jr < nc; jr += nr {
 					nv := min(nr, nc-jr)
 					var bias *float32
@@ -195,7 +202,7 @@ func (j *job) gemmBlock(ws *workspace, m0, m1, n0, n1 int) {
 						}
 						continue
 					}
-					lv.kernel(ap, alda, bp, kc, &j.c[ci], j.ldc, mv, nv, bias, flags)
+					kern(ap, alda, bp, kc, &j.c[ci], j.ldc, mv, nv, bias, flags)
 				}
 			}
 		}

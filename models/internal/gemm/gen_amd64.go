@@ -30,7 +30,9 @@ func main() {
 #include "textflag.h"
 
 `)
-	kern512()
+	for _, rows := range []int{12, 8, 4} {
+		kern512(rows)
+	}
 	kern256()
 	gemv512()
 	gemv256()
@@ -67,10 +69,18 @@ func aRow(r, disp int) string {
 // into a rotating set Z2–Z5. 24 FMAs per k step against 2 vector loads and
 // 12 broadcasts. Edges: rows ≥ mr are not stored, columns are masked by
 // K1/K2 (mask bit j = column j is valid), so the driver needs no scratch tile.
-func kern512() {
-	out.WriteString(`// func kern512(a *float32, lda int, b *float32, kc int, c *float32, ldc int, mr int, mask uint64, bias *float32, flags uint64)
-TEXT ·kern512(SB), NOSPLIT, $0-80
-`)
+// The 8- and 4-row variants (kern512x8, kern512x4) finish the last rows when
+// m is not a multiple of 12 (CNN channel counts leave 4 or 8), so no
+// multiply-adds are wasted on padding; per element they sum in the same order.
+func kern512(rows int) {
+	name := "kern512"
+	if rows != 12 {
+		name = fmt.Sprintf("kern512x%d", rows)
+	}
+	fmt.Fprintf(&out, `// func %s(a *float32, lda int, b *float32, kc int, c *float32, ldc int, mr int, mask uint64, bias *float32, flags uint64)
+TEXT ·%s(SB), NOSPLIT, $0-80
+`, name, name)
+	L := func(l string) string { return fmt.Sprintf("%s_%s", name, l) }
 	p("MOVQ a+0(FP), SI")
 	p("MOVQ lda+8(FP), R8")
 	p("SHLQ $2, R8")
@@ -80,20 +90,20 @@ TEXT ·kern512(SB), NOSPLIT, $0-80
 	p("LEAQ (SI)(AX*1), R10")
 	p("LEAQ (R10)(AX*1), R11")
 	p("LEAQ (R11)(AX*1), R12")
-	for z := 8; z < 32; z++ {
+	for z := 8; z < 8+2*rows; z++ {
 		p("VPXORD Z%d, Z%d, Z%d", z, z, z)
 	}
 	p("MOVQ CX, DX")
 	p("SHRQ $2, DX")
-	p("JZ k512tail")
+	p("JZ " + L("tail"))
 	p("PCALIGN $32")
-	label("k512loop4")
+	label(L("loop4"))
 	comment("k unrolled 4×; see BenchmarkSgemm")
 	bc := 0
 	step := func(u int) {
 		p("VMOVUPS %d(BX), Z0", 128*u)
 		p("VMOVUPS %d(BX), Z1", 128*u+64)
-		for r := 0; r < 12; r++ {
+		for r := 0; r < rows; r++ {
 			z := 2 + bc%4
 			bc++
 			p("VBROADCASTSS %s, Z%d", aRow(r, 4*u), z)
@@ -109,20 +119,20 @@ TEXT ·kern512(SB), NOSPLIT, $0-80
 		p("ADDQ $16, %s", r)
 	}
 	p("DECQ DX")
-	p("JNZ k512loop4")
-	label("k512tail")
+	p("JNZ " + L("loop4"))
+	label(L("tail"))
 	p("ANDQ $3, CX")
-	p("JZ k512store")
-	label("k512loop1")
+	p("JZ " + L("store"))
+	label(L("loop1"))
 	step(0)
 	p("ADDQ $128, BX")
 	for _, r := range []string{"SI", "R10", "R11", "R12"} {
 		p("ADDQ $4, %s", r)
 	}
 	p("DECQ CX")
-	p("JNZ k512loop1")
+	p("JNZ " + L("loop1"))
 
-	label("k512store")
+	label(L("store"))
 	p("MOVQ c+32(FP), DI")
 	p("MOVQ ldc+40(FP), R11")
 	p("SHLQ $2, R11")
@@ -135,43 +145,43 @@ TEXT ·kern512(SB), NOSPLIT, $0-80
 	p("MOVQ flags+72(FP), R12")
 	p("VPXORD Z4, Z4, Z4")
 	p("TESTQ $4, R12")
-	p("JZ k512nocb")
+	p("JZ " + L("nocb"))
 	p("VMOVUPS.Z (R13), K1, Z2")
 	p("VMOVUPS.Z 64(R13), K2, Z3")
-	label("k512nocb")
-	for r := 0; r < 12; r++ {
+	label(L("nocb"))
+	for r := 0; r < rows; r++ {
 		lo, hi := 8+2*r, 9+2*r
 		if r > 0 {
 			p("CMPQ R9, $%d", r)
-			p("JLE k512done")
+			p("JLE " + L("done"))
 		}
 		p("TESTQ $1, R12")
-		p("JZ k512nacc%d", r)
+		p("JZ " + L(fmt.Sprint("nacc", r)))
 		p("VADDPS (DI), Z%d, K1, Z%d", lo, lo)
 		p("VADDPS 64(DI), Z%d, K2, Z%d", hi, hi)
-		label(fmt.Sprintf("k512nacc%d", r))
+		label(L(fmt.Sprint("nacc", r)))
 		p("TESTQ $2, R12")
-		p("JZ k512nrb%d", r)
+		p("JZ " + L(fmt.Sprint("nrb", r)))
 		p("VBROADCASTSS %d(R13), Z5", 4*r)
 		p("VADDPS Z5, Z%d, Z%d", lo, lo)
 		p("VADDPS Z5, Z%d, Z%d", hi, hi)
-		label(fmt.Sprintf("k512nrb%d", r))
+		label(L(fmt.Sprint("nrb", r)))
 		p("TESTQ $4, R12")
-		p("JZ k512ncb%d", r)
+		p("JZ " + L(fmt.Sprint("ncb", r)))
 		p("VADDPS Z2, Z%d, Z%d", lo, lo)
 		p("VADDPS Z3, Z%d, Z%d", hi, hi)
-		label(fmt.Sprintf("k512ncb%d", r))
+		label(L(fmt.Sprint("ncb", r)))
 		p("TESTQ $8, R12")
-		p("JZ k512nrelu%d", r)
+		p("JZ " + L(fmt.Sprint("nrelu", r)))
 		comment("max(x, 0) with x second: NaN and -0 pass through, as in the reference")
 		p("VMAXPS Z%d, Z4, Z%d", lo, lo)
 		p("VMAXPS Z%d, Z4, Z%d", hi, hi)
-		label(fmt.Sprintf("k512nrelu%d", r))
+		label(L(fmt.Sprint("nrelu", r)))
 		p("VMOVUPS Z%d, K1, (DI)", lo)
 		p("VMOVUPS Z%d, K2, 64(DI)", hi)
 		p("ADDQ R11, DI")
 	}
-	label("k512done")
+	label(L("done"))
 	p("VZEROUPPER")
 	p("RET")
 	out.WriteString("\n")

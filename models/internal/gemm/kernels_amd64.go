@@ -10,6 +10,12 @@ import "golang.org/x/sys/cpu"
 func kern512(a *float32, lda int, b *float32, kc int, c *float32, ldc int, mr int, mask uint64, bias *float32, flags uint64)
 
 //go:noescape
+func kern512x8(a *float32, lda int, b *float32, kc int, c *float32, ldc int, mr int, mask uint64, bias *float32, flags uint64)
+
+//go:noescape
+func kern512x4(a *float32, lda int, b *float32, kc int, c *float32, ldc int, mr int, mask uint64, bias *float32, flags uint64)
+
+//go:noescape
 func kern256(a *float32, lda int, b *float32, kc int, c *float32, ldc int, bias *float32, flags uint64)
 
 //go:noescape
@@ -28,6 +34,14 @@ func peak512(n int)
 
 func kernAVX512(a *float32, lda int, b *float32, kc int, c *float32, ldc int, mr, nr int, bias *float32, flags uint64) {
 	kern512(a, lda, b, kc, c, ldc, mr, uint64(1)<<uint(nr)-1, bias, flags)
+}
+
+func kernAVX512x8(a *float32, lda int, b *float32, kc int, c *float32, ldc int, mr, nr int, bias *float32, flags uint64) {
+	kern512x8(a, lda, b, kc, c, ldc, mr, uint64(1)<<uint(nr)-1, bias, flags)
+}
+
+func kernAVX512x4(a *float32, lda int, b *float32, kc int, c *float32, ldc int, mr, nr int, bias *float32, flags uint64) {
+	kern512x4(a, lda, b, kc, c, ldc, mr, uint64(1)<<uint(nr)-1, bias, flags)
 }
 
 func kernAVX2(a *float32, lda int, b *float32, kc int, c *float32, ldc int, mr, nr int, bias *float32, flags uint64) {
@@ -66,7 +80,7 @@ func dot4AVX512(a []float32, lda int, b []float32, ldb int, k int, out *[16]floa
 }
 
 var (
-	levelAVX512 = &level{name: "avx512", mr: 12, nr: 32, kernel: kernAVX512, gemv4: gemv4AVX512, dot4: dot4AVX512}
+	levelAVX512 = &level{name: "avx512", mr: 12, nr: 32, kernel: kernAVX512, kernel8: kernAVX512x8, kernel4: kernAVX512x4, gemv4: gemv4AVX512, dot4: dot4AVX512}
 	levelAVX2   = &level{name: "avx2", mr: 6, nr: 16, fullOnly: true, kernel: kernAVX2, gemv4: gemv4AVX2}
 )
 

@@ -41,9 +41,9 @@ TEXT ·kern512(SB), NOSPLIT, $0-80
 	VPXORD Z31, Z31, Z31
 	MOVQ CX, DX
 	SHRQ $2, DX
-	JZ k512tail
+	JZ kern512_tail
 	PCALIGN $32
-k512loop4:
+kern512_loop4:
 	// k unrolled 4×; see BenchmarkSgemm
 	VMOVUPS 0(BX), Z0
 	VMOVUPS 64(BX), Z1
@@ -203,11 +203,11 @@ k512loop4:
 	ADDQ $16, R11
 	ADDQ $16, R12
 	DECQ DX
-	JNZ k512loop4
-k512tail:
+	JNZ kern512_loop4
+kern512_tail:
 	ANDQ $3, CX
-	JZ k512store
-k512loop1:
+	JZ kern512_store
+kern512_loop1:
 	VMOVUPS 0(BX), Z0
 	VMOVUPS 64(BX), Z1
 	VBROADCASTSS (SI), Z2
@@ -252,8 +252,8 @@ k512loop1:
 	ADDQ $4, R11
 	ADDQ $4, R12
 	DECQ CX
-	JNZ k512loop1
-k512store:
+	JNZ kern512_loop1
+kern512_store:
 	MOVQ c+32(FP), DI
 	MOVQ ldc+40(FP), R11
 	SHLQ $2, R11
@@ -266,333 +266,989 @@ k512store:
 	MOVQ flags+72(FP), R12
 	VPXORD Z4, Z4, Z4
 	TESTQ $4, R12
-	JZ k512nocb
+	JZ kern512_nocb
 	VMOVUPS.Z (R13), K1, Z2
 	VMOVUPS.Z 64(R13), K2, Z3
-k512nocb:
+kern512_nocb:
 	TESTQ $1, R12
-	JZ k512nacc0
+	JZ kern512_nacc0
 	VADDPS (DI), Z8, K1, Z8
 	VADDPS 64(DI), Z9, K2, Z9
-k512nacc0:
+kern512_nacc0:
 	TESTQ $2, R12
-	JZ k512nrb0
+	JZ kern512_nrb0
 	VBROADCASTSS 0(R13), Z5
 	VADDPS Z5, Z8, Z8
 	VADDPS Z5, Z9, Z9
-k512nrb0:
+kern512_nrb0:
 	TESTQ $4, R12
-	JZ k512ncb0
+	JZ kern512_ncb0
 	VADDPS Z2, Z8, Z8
 	VADDPS Z3, Z9, Z9
-k512ncb0:
+kern512_ncb0:
 	TESTQ $8, R12
-	JZ k512nrelu0
+	JZ kern512_nrelu0
 	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
 	VMAXPS Z8, Z4, Z8
 	VMAXPS Z9, Z4, Z9
-k512nrelu0:
+kern512_nrelu0:
 	VMOVUPS Z8, K1, (DI)
 	VMOVUPS Z9, K2, 64(DI)
 	ADDQ R11, DI
 	CMPQ R9, $1
-	JLE k512done
+	JLE kern512_done
 	TESTQ $1, R12
-	JZ k512nacc1
+	JZ kern512_nacc1
 	VADDPS (DI), Z10, K1, Z10
 	VADDPS 64(DI), Z11, K2, Z11
-k512nacc1:
+kern512_nacc1:
 	TESTQ $2, R12
-	JZ k512nrb1
+	JZ kern512_nrb1
 	VBROADCASTSS 4(R13), Z5
 	VADDPS Z5, Z10, Z10
 	VADDPS Z5, Z11, Z11
-k512nrb1:
+kern512_nrb1:
 	TESTQ $4, R12
-	JZ k512ncb1
+	JZ kern512_ncb1
 	VADDPS Z2, Z10, Z10
 	VADDPS Z3, Z11, Z11
-k512ncb1:
+kern512_ncb1:
 	TESTQ $8, R12
-	JZ k512nrelu1
+	JZ kern512_nrelu1
 	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
 	VMAXPS Z10, Z4, Z10
 	VMAXPS Z11, Z4, Z11
-k512nrelu1:
+kern512_nrelu1:
 	VMOVUPS Z10, K1, (DI)
 	VMOVUPS Z11, K2, 64(DI)
 	ADDQ R11, DI
 	CMPQ R9, $2
-	JLE k512done
+	JLE kern512_done
 	TESTQ $1, R12
-	JZ k512nacc2
+	JZ kern512_nacc2
 	VADDPS (DI), Z12, K1, Z12
 	VADDPS 64(DI), Z13, K2, Z13
-k512nacc2:
+kern512_nacc2:
 	TESTQ $2, R12
-	JZ k512nrb2
+	JZ kern512_nrb2
 	VBROADCASTSS 8(R13), Z5
 	VADDPS Z5, Z12, Z12
 	VADDPS Z5, Z13, Z13
-k512nrb2:
+kern512_nrb2:
 	TESTQ $4, R12
-	JZ k512ncb2
+	JZ kern512_ncb2
 	VADDPS Z2, Z12, Z12
 	VADDPS Z3, Z13, Z13
-k512ncb2:
+kern512_ncb2:
 	TESTQ $8, R12
-	JZ k512nrelu2
+	JZ kern512_nrelu2
 	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
 	VMAXPS Z12, Z4, Z12
 	VMAXPS Z13, Z4, Z13
-k512nrelu2:
+kern512_nrelu2:
 	VMOVUPS Z12, K1, (DI)
 	VMOVUPS Z13, K2, 64(DI)
 	ADDQ R11, DI
 	CMPQ R9, $3
-	JLE k512done
+	JLE kern512_done
 	TESTQ $1, R12
-	JZ k512nacc3
+	JZ kern512_nacc3
 	VADDPS (DI), Z14, K1, Z14
 	VADDPS 64(DI), Z15, K2, Z15
-k512nacc3:
+kern512_nacc3:
 	TESTQ $2, R12
-	JZ k512nrb3
+	JZ kern512_nrb3
 	VBROADCASTSS 12(R13), Z5
 	VADDPS Z5, Z14, Z14
 	VADDPS Z5, Z15, Z15
-k512nrb3:
+kern512_nrb3:
 	TESTQ $4, R12
-	JZ k512ncb3
+	JZ kern512_ncb3
 	VADDPS Z2, Z14, Z14
 	VADDPS Z3, Z15, Z15
-k512ncb3:
+kern512_ncb3:
 	TESTQ $8, R12
-	JZ k512nrelu3
+	JZ kern512_nrelu3
 	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
 	VMAXPS Z14, Z4, Z14
 	VMAXPS Z15, Z4, Z15
-k512nrelu3:
+kern512_nrelu3:
 	VMOVUPS Z14, K1, (DI)
 	VMOVUPS Z15, K2, 64(DI)
 	ADDQ R11, DI
 	CMPQ R9, $4
-	JLE k512done
+	JLE kern512_done
 	TESTQ $1, R12
-	JZ k512nacc4
+	JZ kern512_nacc4
 	VADDPS (DI), Z16, K1, Z16
 	VADDPS 64(DI), Z17, K2, Z17
-k512nacc4:
+kern512_nacc4:
 	TESTQ $2, R12
-	JZ k512nrb4
+	JZ kern512_nrb4
 	VBROADCASTSS 16(R13), Z5
 	VADDPS Z5, Z16, Z16
 	VADDPS Z5, Z17, Z17
-k512nrb4:
+kern512_nrb4:
 	TESTQ $4, R12
-	JZ k512ncb4
+	JZ kern512_ncb4
 	VADDPS Z2, Z16, Z16
 	VADDPS Z3, Z17, Z17
-k512ncb4:
+kern512_ncb4:
 	TESTQ $8, R12
-	JZ k512nrelu4
+	JZ kern512_nrelu4
 	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
 	VMAXPS Z16, Z4, Z16
 	VMAXPS Z17, Z4, Z17
-k512nrelu4:
+kern512_nrelu4:
 	VMOVUPS Z16, K1, (DI)
 	VMOVUPS Z17, K2, 64(DI)
 	ADDQ R11, DI
 	CMPQ R9, $5
-	JLE k512done
+	JLE kern512_done
 	TESTQ $1, R12
-	JZ k512nacc5
+	JZ kern512_nacc5
 	VADDPS (DI), Z18, K1, Z18
 	VADDPS 64(DI), Z19, K2, Z19
-k512nacc5:
+kern512_nacc5:
 	TESTQ $2, R12
-	JZ k512nrb5
+	JZ kern512_nrb5
 	VBROADCASTSS 20(R13), Z5
 	VADDPS Z5, Z18, Z18
 	VADDPS Z5, Z19, Z19
-k512nrb5:
+kern512_nrb5:
 	TESTQ $4, R12
-	JZ k512ncb5
+	JZ kern512_ncb5
 	VADDPS Z2, Z18, Z18
 	VADDPS Z3, Z19, Z19
-k512ncb5:
+kern512_ncb5:
 	TESTQ $8, R12
-	JZ k512nrelu5
+	JZ kern512_nrelu5
 	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
 	VMAXPS Z18, Z4, Z18
 	VMAXPS Z19, Z4, Z19
-k512nrelu5:
+kern512_nrelu5:
 	VMOVUPS Z18, K1, (DI)
 	VMOVUPS Z19, K2, 64(DI)
 	ADDQ R11, DI
 	CMPQ R9, $6
-	JLE k512done
+	JLE kern512_done
 	TESTQ $1, R12
-	JZ k512nacc6
+	JZ kern512_nacc6
 	VADDPS (DI), Z20, K1, Z20
 	VADDPS 64(DI), Z21, K2, Z21
-k512nacc6:
+kern512_nacc6:
 	TESTQ $2, R12
-	JZ k512nrb6
+	JZ kern512_nrb6
 	VBROADCASTSS 24(R13), Z5
 	VADDPS Z5, Z20, Z20
 	VADDPS Z5, Z21, Z21
-k512nrb6:
+kern512_nrb6:
 	TESTQ $4, R12
-	JZ k512ncb6
+	JZ kern512_ncb6
 	VADDPS Z2, Z20, Z20
 	VADDPS Z3, Z21, Z21
-k512ncb6:
+kern512_ncb6:
 	TESTQ $8, R12
-	JZ k512nrelu6
+	JZ kern512_nrelu6
 	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
 	VMAXPS Z20, Z4, Z20
 	VMAXPS Z21, Z4, Z21
-k512nrelu6:
+kern512_nrelu6:
 	VMOVUPS Z20, K1, (DI)
 	VMOVUPS Z21, K2, 64(DI)
 	ADDQ R11, DI
 	CMPQ R9, $7
-	JLE k512done
+	JLE kern512_done
 	TESTQ $1, R12
-	JZ k512nacc7
+	JZ kern512_nacc7
 	VADDPS (DI), Z22, K1, Z22
 	VADDPS 64(DI), Z23, K2, Z23
-k512nacc7:
+kern512_nacc7:
 	TESTQ $2, R12
-	JZ k512nrb7
+	JZ kern512_nrb7
 	VBROADCASTSS 28(R13), Z5
 	VADDPS Z5, Z22, Z22
 	VADDPS Z5, Z23, Z23
-k512nrb7:
+kern512_nrb7:
 	TESTQ $4, R12
-	JZ k512ncb7
+	JZ kern512_ncb7
 	VADDPS Z2, Z22, Z22
 	VADDPS Z3, Z23, Z23
-k512ncb7:
+kern512_ncb7:
 	TESTQ $8, R12
-	JZ k512nrelu7
+	JZ kern512_nrelu7
 	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
 	VMAXPS Z22, Z4, Z22
 	VMAXPS Z23, Z4, Z23
-k512nrelu7:
+kern512_nrelu7:
 	VMOVUPS Z22, K1, (DI)
 	VMOVUPS Z23, K2, 64(DI)
 	ADDQ R11, DI
 	CMPQ R9, $8
-	JLE k512done
+	JLE kern512_done
 	TESTQ $1, R12
-	JZ k512nacc8
+	JZ kern512_nacc8
 	VADDPS (DI), Z24, K1, Z24
 	VADDPS 64(DI), Z25, K2, Z25
-k512nacc8:
+kern512_nacc8:
 	TESTQ $2, R12
-	JZ k512nrb8
+	JZ kern512_nrb8
 	VBROADCASTSS 32(R13), Z5
 	VADDPS Z5, Z24, Z24
 	VADDPS Z5, Z25, Z25
-k512nrb8:
+kern512_nrb8:
 	TESTQ $4, R12
-	JZ k512ncb8
+	JZ kern512_ncb8
 	VADDPS Z2, Z24, Z24
 	VADDPS Z3, Z25, Z25
-k512ncb8:
+kern512_ncb8:
 	TESTQ $8, R12
-	JZ k512nrelu8
+	JZ kern512_nrelu8
 	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
 	VMAXPS Z24, Z4, Z24
 	VMAXPS Z25, Z4, Z25
-k512nrelu8:
+kern512_nrelu8:
 	VMOVUPS Z24, K1, (DI)
 	VMOVUPS Z25, K2, 64(DI)
 	ADDQ R11, DI
 	CMPQ R9, $9
-	JLE k512done
+	JLE kern512_done
 	TESTQ $1, R12
-	JZ k512nacc9
+	JZ kern512_nacc9
 	VADDPS (DI), Z26, K1, Z26
 	VADDPS 64(DI), Z27, K2, Z27
-k512nacc9:
+kern512_nacc9:
 	TESTQ $2, R12
-	JZ k512nrb9
+	JZ kern512_nrb9
 	VBROADCASTSS 36(R13), Z5
 	VADDPS Z5, Z26, Z26
 	VADDPS Z5, Z27, Z27
-k512nrb9:
+kern512_nrb9:
 	TESTQ $4, R12
-	JZ k512ncb9
+	JZ kern512_ncb9
 	VADDPS Z2, Z26, Z26
 	VADDPS Z3, Z27, Z27
-k512ncb9:
+kern512_ncb9:
 	TESTQ $8, R12
-	JZ k512nrelu9
+	JZ kern512_nrelu9
 	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
 	VMAXPS Z26, Z4, Z26
 	VMAXPS Z27, Z4, Z27
-k512nrelu9:
+kern512_nrelu9:
 	VMOVUPS Z26, K1, (DI)
 	VMOVUPS Z27, K2, 64(DI)
 	ADDQ R11, DI
 	CMPQ R9, $10
-	JLE k512done
+	JLE kern512_done
 	TESTQ $1, R12
-	JZ k512nacc10
+	JZ kern512_nacc10
 	VADDPS (DI), Z28, K1, Z28
 	VADDPS 64(DI), Z29, K2, Z29
-k512nacc10:
+kern512_nacc10:
 	TESTQ $2, R12
-	JZ k512nrb10
+	JZ kern512_nrb10
 	VBROADCASTSS 40(R13), Z5
 	VADDPS Z5, Z28, Z28
 	VADDPS Z5, Z29, Z29
-k512nrb10:
+kern512_nrb10:
 	TESTQ $4, R12
-	JZ k512ncb10
+	JZ kern512_ncb10
 	VADDPS Z2, Z28, Z28
 	VADDPS Z3, Z29, Z29
-k512ncb10:
+kern512_ncb10:
 	TESTQ $8, R12
-	JZ k512nrelu10
+	JZ kern512_nrelu10
 	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
 	VMAXPS Z28, Z4, Z28
 	VMAXPS Z29, Z4, Z29
-k512nrelu10:
+kern512_nrelu10:
 	VMOVUPS Z28, K1, (DI)
 	VMOVUPS Z29, K2, 64(DI)
 	ADDQ R11, DI
 	CMPQ R9, $11
-	JLE k512done
+	JLE kern512_done
 	TESTQ $1, R12
-	JZ k512nacc11
+	JZ kern512_nacc11
 	VADDPS (DI), Z30, K1, Z30
 	VADDPS 64(DI), Z31, K2, Z31
-k512nacc11:
+kern512_nacc11:
 	TESTQ $2, R12
-	JZ k512nrb11
+	JZ kern512_nrb11
 	VBROADCASTSS 44(R13), Z5
 	VADDPS Z5, Z30, Z30
 	VADDPS Z5, Z31, Z31
-k512nrb11:
+kern512_nrb11:
 	TESTQ $4, R12
-	JZ k512ncb11
+	JZ kern512_ncb11
 	VADDPS Z2, Z30, Z30
 	VADDPS Z3, Z31, Z31
-k512ncb11:
+kern512_ncb11:
 	TESTQ $8, R12
-	JZ k512nrelu11
+	JZ kern512_nrelu11
 	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
 	VMAXPS Z30, Z4, Z30
 	VMAXPS Z31, Z4, Z31
-k512nrelu11:
+kern512_nrelu11:
 	VMOVUPS Z30, K1, (DI)
 	VMOVUPS Z31, K2, 64(DI)
 	ADDQ R11, DI
-k512done:
+kern512_done:
+	VZEROUPPER
+	RET
+
+// func kern512x8(a *float32, lda int, b *float32, kc int, c *float32, ldc int, mr int, mask uint64, bias *float32, flags uint64)
+TEXT ·kern512x8(SB), NOSPLIT, $0-80
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), R8
+	SHLQ $2, R8
+	MOVQ b+16(FP), BX
+	MOVQ kc+24(FP), CX
+	LEAQ (R8)(R8*2), AX
+	LEAQ (SI)(AX*1), R10
+	LEAQ (R10)(AX*1), R11
+	LEAQ (R11)(AX*1), R12
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	MOVQ CX, DX
+	SHRQ $2, DX
+	JZ kern512x8_tail
+	PCALIGN $32
+kern512x8_loop4:
+	// k unrolled 4×; see BenchmarkSgemm
+	VMOVUPS 0(BX), Z0
+	VMOVUPS 64(BX), Z1
+	VBROADCASTSS (SI), Z2
+	VFMADD231PS Z2, Z0, Z8
+	VFMADD231PS Z2, Z1, Z9
+	VBROADCASTSS (SI)(R8*1), Z3
+	VFMADD231PS Z3, Z0, Z10
+	VFMADD231PS Z3, Z1, Z11
+	VBROADCASTSS (SI)(R8*2), Z4
+	VFMADD231PS Z4, Z0, Z12
+	VFMADD231PS Z4, Z1, Z13
+	VBROADCASTSS (R10), Z5
+	VFMADD231PS Z5, Z0, Z14
+	VFMADD231PS Z5, Z1, Z15
+	VBROADCASTSS (R10)(R8*1), Z2
+	VFMADD231PS Z2, Z0, Z16
+	VFMADD231PS Z2, Z1, Z17
+	VBROADCASTSS (R10)(R8*2), Z3
+	VFMADD231PS Z3, Z0, Z18
+	VFMADD231PS Z3, Z1, Z19
+	VBROADCASTSS (R11), Z4
+	VFMADD231PS Z4, Z0, Z20
+	VFMADD231PS Z4, Z1, Z21
+	VBROADCASTSS (R11)(R8*1), Z5
+	VFMADD231PS Z5, Z0, Z22
+	VFMADD231PS Z5, Z1, Z23
+	VMOVUPS 128(BX), Z0
+	VMOVUPS 192(BX), Z1
+	VBROADCASTSS 4(SI), Z2
+	VFMADD231PS Z2, Z0, Z8
+	VFMADD231PS Z2, Z1, Z9
+	VBROADCASTSS 4(SI)(R8*1), Z3
+	VFMADD231PS Z3, Z0, Z10
+	VFMADD231PS Z3, Z1, Z11
+	VBROADCASTSS 4(SI)(R8*2), Z4
+	VFMADD231PS Z4, Z0, Z12
+	VFMADD231PS Z4, Z1, Z13
+	VBROADCASTSS 4(R10), Z5
+	VFMADD231PS Z5, Z0, Z14
+	VFMADD231PS Z5, Z1, Z15
+	VBROADCASTSS 4(R10)(R8*1), Z2
+	VFMADD231PS Z2, Z0, Z16
+	VFMADD231PS Z2, Z1, Z17
+	VBROADCASTSS 4(R10)(R8*2), Z3
+	VFMADD231PS Z3, Z0, Z18
+	VFMADD231PS Z3, Z1, Z19
+	VBROADCASTSS 4(R11), Z4
+	VFMADD231PS Z4, Z0, Z20
+	VFMADD231PS Z4, Z1, Z21
+	VBROADCASTSS 4(R11)(R8*1), Z5
+	VFMADD231PS Z5, Z0, Z22
+	VFMADD231PS Z5, Z1, Z23
+	VMOVUPS 256(BX), Z0
+	VMOVUPS 320(BX), Z1
+	VBROADCASTSS 8(SI), Z2
+	VFMADD231PS Z2, Z0, Z8
+	VFMADD231PS Z2, Z1, Z9
+	VBROADCASTSS 8(SI)(R8*1), Z3
+	VFMADD231PS Z3, Z0, Z10
+	VFMADD231PS Z3, Z1, Z11
+	VBROADCASTSS 8(SI)(R8*2), Z4
+	VFMADD231PS Z4, Z0, Z12
+	VFMADD231PS Z4, Z1, Z13
+	VBROADCASTSS 8(R10), Z5
+	VFMADD231PS Z5, Z0, Z14
+	VFMADD231PS Z5, Z1, Z15
+	VBROADCASTSS 8(R10)(R8*1), Z2
+	VFMADD231PS Z2, Z0, Z16
+	VFMADD231PS Z2, Z1, Z17
+	VBROADCASTSS 8(R10)(R8*2), Z3
+	VFMADD231PS Z3, Z0, Z18
+	VFMADD231PS Z3, Z1, Z19
+	VBROADCASTSS 8(R11), Z4
+	VFMADD231PS Z4, Z0, Z20
+	VFMADD231PS Z4, Z1, Z21
+	VBROADCASTSS 8(R11)(R8*1), Z5
+	VFMADD231PS Z5, Z0, Z22
+	VFMADD231PS Z5, Z1, Z23
+	VMOVUPS 384(BX), Z0
+	VMOVUPS 448(BX), Z1
+	VBROADCASTSS 12(SI), Z2
+	VFMADD231PS Z2, Z0, Z8
+	VFMADD231PS Z2, Z1, Z9
+	VBROADCASTSS 12(SI)(R8*1), Z3
+	VFMADD231PS Z3, Z0, Z10
+	VFMADD231PS Z3, Z1, Z11
+	VBROADCASTSS 12(SI)(R8*2), Z4
+	VFMADD231PS Z4, Z0, Z12
+	VFMADD231PS Z4, Z1, Z13
+	VBROADCASTSS 12(R10), Z5
+	VFMADD231PS Z5, Z0, Z14
+	VFMADD231PS Z5, Z1, Z15
+	VBROADCASTSS 12(R10)(R8*1), Z2
+	VFMADD231PS Z2, Z0, Z16
+	VFMADD231PS Z2, Z1, Z17
+	VBROADCASTSS 12(R10)(R8*2), Z3
+	VFMADD231PS Z3, Z0, Z18
+	VFMADD231PS Z3, Z1, Z19
+	VBROADCASTSS 12(R11), Z4
+	VFMADD231PS Z4, Z0, Z20
+	VFMADD231PS Z4, Z1, Z21
+	VBROADCASTSS 12(R11)(R8*1), Z5
+	VFMADD231PS Z5, Z0, Z22
+	VFMADD231PS Z5, Z1, Z23
+	ADDQ $512, BX
+	ADDQ $16, SI
+	ADDQ $16, R10
+	ADDQ $16, R11
+	ADDQ $16, R12
+	DECQ DX
+	JNZ kern512x8_loop4
+kern512x8_tail:
+	ANDQ $3, CX
+	JZ kern512x8_store
+kern512x8_loop1:
+	VMOVUPS 0(BX), Z0
+	VMOVUPS 64(BX), Z1
+	VBROADCASTSS (SI), Z2
+	VFMADD231PS Z2, Z0, Z8
+	VFMADD231PS Z2, Z1, Z9
+	VBROADCASTSS (SI)(R8*1), Z3
+	VFMADD231PS Z3, Z0, Z10
+	VFMADD231PS Z3, Z1, Z11
+	VBROADCASTSS (SI)(R8*2), Z4
+	VFMADD231PS Z4, Z0, Z12
+	VFMADD231PS Z4, Z1, Z13
+	VBROADCASTSS (R10), Z5
+	VFMADD231PS Z5, Z0, Z14
+	VFMADD231PS Z5, Z1, Z15
+	VBROADCASTSS (R10)(R8*1), Z2
+	VFMADD231PS Z2, Z0, Z16
+	VFMADD231PS Z2, Z1, Z17
+	VBROADCASTSS (R10)(R8*2), Z3
+	VFMADD231PS Z3, Z0, Z18
+	VFMADD231PS Z3, Z1, Z19
+	VBROADCASTSS (R11), Z4
+	VFMADD231PS Z4, Z0, Z20
+	VFMADD231PS Z4, Z1, Z21
+	VBROADCASTSS (R11)(R8*1), Z5
+	VFMADD231PS Z5, Z0, Z22
+	VFMADD231PS Z5, Z1, Z23
+	ADDQ $128, BX
+	ADDQ $4, SI
+	ADDQ $4, R10
+	ADDQ $4, R11
+	ADDQ $4, R12
+	DECQ CX
+	JNZ kern512x8_loop1
+kern512x8_store:
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), R11
+	SHLQ $2, R11
+	MOVQ mr+48(FP), R9
+	MOVQ mask+56(FP), AX
+	KMOVW AX, K1
+	SHRQ $16, AX
+	KMOVW AX, K2
+	MOVQ bias+64(FP), R13
+	MOVQ flags+72(FP), R12
+	VPXORD Z4, Z4, Z4
+	TESTQ $4, R12
+	JZ kern512x8_nocb
+	VMOVUPS.Z (R13), K1, Z2
+	VMOVUPS.Z 64(R13), K2, Z3
+kern512x8_nocb:
+	TESTQ $1, R12
+	JZ kern512x8_nacc0
+	VADDPS (DI), Z8, K1, Z8
+	VADDPS 64(DI), Z9, K2, Z9
+kern512x8_nacc0:
+	TESTQ $2, R12
+	JZ kern512x8_nrb0
+	VBROADCASTSS 0(R13), Z5
+	VADDPS Z5, Z8, Z8
+	VADDPS Z5, Z9, Z9
+kern512x8_nrb0:
+	TESTQ $4, R12
+	JZ kern512x8_ncb0
+	VADDPS Z2, Z8, Z8
+	VADDPS Z3, Z9, Z9
+kern512x8_ncb0:
+	TESTQ $8, R12
+	JZ kern512x8_nrelu0
+	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
+	VMAXPS Z8, Z4, Z8
+	VMAXPS Z9, Z4, Z9
+kern512x8_nrelu0:
+	VMOVUPS Z8, K1, (DI)
+	VMOVUPS Z9, K2, 64(DI)
+	ADDQ R11, DI
+	CMPQ R9, $1
+	JLE kern512x8_done
+	TESTQ $1, R12
+	JZ kern512x8_nacc1
+	VADDPS (DI), Z10, K1, Z10
+	VADDPS 64(DI), Z11, K2, Z11
+kern512x8_nacc1:
+	TESTQ $2, R12
+	JZ kern512x8_nrb1
+	VBROADCASTSS 4(R13), Z5
+	VADDPS Z5, Z10, Z10
+	VADDPS Z5, Z11, Z11
+kern512x8_nrb1:
+	TESTQ $4, R12
+	JZ kern512x8_ncb1
+	VADDPS Z2, Z10, Z10
+	VADDPS Z3, Z11, Z11
+kern512x8_ncb1:
+	TESTQ $8, R12
+	JZ kern512x8_nrelu1
+	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
+	VMAXPS Z10, Z4, Z10
+	VMAXPS Z11, Z4, Z11
+kern512x8_nrelu1:
+	VMOVUPS Z10, K1, (DI)
+	VMOVUPS Z11, K2, 64(DI)
+	ADDQ R11, DI
+	CMPQ R9, $2
+	JLE kern512x8_done
+	TESTQ $1, R12
+	JZ kern512x8_nacc2
+	VADDPS (DI), Z12, K1, Z12
+	VADDPS 64(DI), Z13, K2, Z13
+kern512x8_nacc2:
+	TESTQ $2, R12
+	JZ kern512x8_nrb2
+	VBROADCASTSS 8(R13), Z5
+	VADDPS Z5, Z12, Z12
+	VADDPS Z5, Z13, Z13
+kern512x8_nrb2:
+	TESTQ $4, R12
+	JZ kern512x8_ncb2
+	VADDPS Z2, Z12, Z12
+	VADDPS Z3, Z13, Z13
+kern512x8_ncb2:
+	TESTQ $8, R12
+	JZ kern512x8_nrelu2
+	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
+	VMAXPS Z12, Z4, Z12
+	VMAXPS Z13, Z4, Z13
+kern512x8_nrelu2:
+	VMOVUPS Z12, K1, (DI)
+	VMOVUPS Z13, K2, 64(DI)
+	ADDQ R11, DI
+	CMPQ R9, $3
+	JLE kern512x8_done
+	TESTQ $1, R12
+	JZ kern512x8_nacc3
+	VADDPS (DI), Z14, K1, Z14
+	VADDPS 64(DI), Z15, K2, Z15
+kern512x8_nacc3:
+	TESTQ $2, R12
+	JZ kern512x8_nrb3
+	VBROADCASTSS 12(R13), Z5
+	VADDPS Z5, Z14, Z14
+	VADDPS Z5, Z15, Z15
+kern512x8_nrb3:
+	TESTQ $4, R12
+	JZ kern512x8_ncb3
+	VADDPS Z2, Z14, Z14
+	VADDPS Z3, Z15, Z15
+kern512x8_ncb3:
+	TESTQ $8, R12
+	JZ kern512x8_nrelu3
+	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
+	VMAXPS Z14, Z4, Z14
+	VMAXPS Z15, Z4, Z15
+kern512x8_nrelu3:
+	VMOVUPS Z14, K1, (DI)
+	VMOVUPS Z15, K2, 64(DI)
+	ADDQ R11, DI
+	CMPQ R9, $4
+	JLE kern512x8_done
+	TESTQ $1, R12
+	JZ kern512x8_nacc4
+	VADDPS (DI), Z16, K1, Z16
+	VADDPS 64(DI), Z17, K2, Z17
+kern512x8_nacc4:
+	TESTQ $2, R12
+	JZ kern512x8_nrb4
+	VBROADCASTSS 16(R13), Z5
+	VADDPS Z5, Z16, Z16
+	VADDPS Z5, Z17, Z17
+kern512x8_nrb4:
+	TESTQ $4, R12
+	JZ kern512x8_ncb4
+	VADDPS Z2, Z16, Z16
+	VADDPS Z3, Z17, Z17
+kern512x8_ncb4:
+	TESTQ $8, R12
+	JZ kern512x8_nrelu4
+	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
+	VMAXPS Z16, Z4, Z16
+	VMAXPS Z17, Z4, Z17
+kern512x8_nrelu4:
+	VMOVUPS Z16, K1, (DI)
+	VMOVUPS Z17, K2, 64(DI)
+	ADDQ R11, DI
+	CMPQ R9, $5
+	JLE kern512x8_done
+	TESTQ $1, R12
+	JZ kern512x8_nacc5
+	VADDPS (DI), Z18, K1, Z18
+	VADDPS 64(DI), Z19, K2, Z19
+kern512x8_nacc5:
+	TESTQ $2, R12
+	JZ kern512x8_nrb5
+	VBROADCASTSS 20(R13), Z5
+	VADDPS Z5, Z18, Z18
+	VADDPS Z5, Z19, Z19
+kern512x8_nrb5:
+	TESTQ $4, R12
+	JZ kern512x8_ncb5
+	VADDPS Z2, Z18, Z18
+	VADDPS Z3, Z19, Z19
+kern512x8_ncb5:
+	TESTQ $8, R12
+	JZ kern512x8_nrelu5
+	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
+	VMAXPS Z18, Z4, Z18
+	VMAXPS Z19, Z4, Z19
+kern512x8_nrelu5:
+	VMOVUPS Z18, K1, (DI)
+	VMOVUPS Z19, K2, 64(DI)
+	ADDQ R11, DI
+	CMPQ R9, $6
+	JLE kern512x8_done
+	TESTQ $1, R12
+	JZ kern512x8_nacc6
+	VADDPS (DI), Z20, K1, Z20
+	VADDPS 64(DI), Z21, K2, Z21
+kern512x8_nacc6:
+	TESTQ $2, R12
+	JZ kern512x8_nrb6
+	VBROADCASTSS 24(R13), Z5
+	VADDPS Z5, Z20, Z20
+	VADDPS Z5, Z21, Z21
+kern512x8_nrb6:
+	TESTQ $4, R12
+	JZ kern512x8_ncb6
+	VADDPS Z2, Z20, Z20
+	VADDPS Z3, Z21, Z21
+kern512x8_ncb6:
+	TESTQ $8, R12
+	JZ kern512x8_nrelu6
+	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
+	VMAXPS Z20, Z4, Z20
+	VMAXPS Z21, Z4, Z21
+kern512x8_nrelu6:
+	VMOVUPS Z20, K1, (DI)
+	VMOVUPS Z21, K2, 64(DI)
+	ADDQ R11, DI
+	CMPQ R9, $7
+	JLE kern512x8_done
+	TESTQ $1, R12
+	JZ kern512x8_nacc7
+	VADDPS (DI), Z22, K1, Z22
+	VADDPS 64(DI), Z23, K2, Z23
+kern512x8_nacc7:
+	TESTQ $2, R12
+	JZ kern512x8_nrb7
+	VBROADCASTSS 28(R13), Z5
+	VADDPS Z5, Z22, Z22
+	VADDPS Z5, Z23, Z23
+kern512x8_nrb7:
+	TESTQ $4, R12
+	JZ kern512x8_ncb7
+	VADDPS Z2, Z22, Z22
+	VADDPS Z3, Z23, Z23
+kern512x8_ncb7:
+	TESTQ $8, R12
+	JZ kern512x8_nrelu7
+	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
+	VMAXPS Z22, Z4, Z22
+	VMAXPS Z23, Z4, Z23
+kern512x8_nrelu7:
+	VMOVUPS Z22, K1, (DI)
+	VMOVUPS Z23, K2, 64(DI)
+	ADDQ R11, DI
+kern512x8_done:
+	VZEROUPPER
+	RET
+
+// func kern512x4(a *float32, lda int, b *float32, kc int, c *float32, ldc int, mr int, mask uint64, bias *float32, flags uint64)
+TEXT ·kern512x4(SB), NOSPLIT, $0-80
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), R8
+	SHLQ $2, R8
+	MOVQ b+16(FP), BX
+	MOVQ kc+24(FP), CX
+	LEAQ (R8)(R8*2), AX
+	LEAQ (SI)(AX*1), R10
+	LEAQ (R10)(AX*1), R11
+	LEAQ (R11)(AX*1), R12
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	MOVQ CX, DX
+	SHRQ $2, DX
+	JZ kern512x4_tail
+	PCALIGN $32
+kern512x4_loop4:
+	// k unrolled 4×; see BenchmarkSgemm
+	VMOVUPS 0(BX), Z0
+	VMOVUPS 64(BX), Z1
+	VBROADCASTSS (SI), Z2
+	VFMADD231PS Z2, Z0, Z8
+	VFMADD231PS Z2, Z1, Z9
+	VBROADCASTSS (SI)(R8*1), Z3
+	VFMADD231PS Z3, Z0, Z10
+	VFMADD231PS Z3, Z1, Z11
+	VBROADCASTSS (SI)(R8*2), Z4
+	VFMADD231PS Z4, Z0, Z12
+	VFMADD231PS Z4, Z1, Z13
+	VBROADCASTSS (R10), Z5
+	VFMADD231PS Z5, Z0, Z14
+	VFMADD231PS Z5, Z1, Z15
+	VMOVUPS 128(BX), Z0
+	VMOVUPS 192(BX), Z1
+	VBROADCASTSS 4(SI), Z2
+	VFMADD231PS Z2, Z0, Z8
+	VFMADD231PS Z2, Z1, Z9
+	VBROADCASTSS 4(SI)(R8*1), Z3
+	VFMADD231PS Z3, Z0, Z10
+	VFMADD231PS Z3, Z1, Z11
+	VBROADCASTSS 4(SI)(R8*2), Z4
+	VFMADD231PS Z4, Z0, Z12
+	VFMADD231PS Z4, Z1, Z13
+	VBROADCASTSS 4(R10), Z5
+	VFMADD231PS Z5, Z0, Z14
+	VFMADD231PS Z5, Z1, Z15
+	VMOVUPS 256(BX), Z0
+	VMOVUPS 320(BX), Z1
+	VBROADCASTSS 8(SI), Z2
+	VFMADD231PS Z2, Z0, Z8
+	VFMADD231PS Z2, Z1, Z9
+	VBROADCASTSS 8(SI)(R8*1), Z3
+	VFMADD231PS Z3, Z0, Z10
+	VFMADD231PS Z3, Z1, Z11
+	VBROADCASTSS 8(SI)(R8*2), Z4
+	VFMADD231PS Z4, Z0, Z12
+	VFMADD231PS Z4, Z1, Z13
+	VBROADCASTSS 8(R10), Z5
+	VFMADD231PS Z5, Z0, Z14
+	VFMADD231PS Z5, Z1, Z15
+	VMOVUPS 384(BX), Z0
+	VMOVUPS 448(BX), Z1
+	VBROADCASTSS 12(SI), Z2
+	VFMADD231PS Z2, Z0, Z8
+	VFMADD231PS Z2, Z1, Z9
+	VBROADCASTSS 12(SI)(R8*1), Z3
+	VFMADD231PS Z3, Z0, Z10
+	VFMADD231PS Z3, Z1, Z11
+	VBROADCASTSS 12(SI)(R8*2), Z4
+	VFMADD231PS Z4, Z0, Z12
+	VFMADD231PS Z4, Z1, Z13
+	VBROADCASTSS 12(R10), Z5
+	VFMADD231PS Z5, Z0, Z14
+	VFMADD231PS Z5, Z1, Z15
+	ADDQ $512, BX
+	ADDQ $16, SI
+	ADDQ $16, R10
+	ADDQ $16, R11
+	ADDQ $16, R12
+	DECQ DX
+	JNZ kern512x4_loop4
+kern512x4_tail:
+	ANDQ $3, CX
+	JZ kern512x4_store
+kern512x4_loop1:
+	VMOVUPS 0(BX), Z0
+	VMOVUPS 64(BX), Z1
+	VBROADCASTSS (SI), Z2
+	VFMADD231PS Z2, Z0, Z8
+	VFMADD231PS Z2, Z1, Z9
+	VBROADCASTSS (SI)(R8*1), Z3
+	VFMADD231PS Z3, Z0, Z10
+	VFMADD231PS Z3, Z1, Z11
+	VBROADCASTSS (SI)(R8*2), Z4
+	VFMADD231PS Z4, Z0, Z12
+	VFMADD231PS Z4, Z1, Z13
+	VBROADCASTSS (R10), Z5
+	VFMADD231PS Z5, Z0, Z14
+	VFMADD231PS Z5, Z1, Z15
+	ADDQ $128, BX
+	ADDQ $4, SI
+	ADDQ $4, R10
+	ADDQ $4, R11
+	ADDQ $4, R12
+	DECQ CX
+	JNZ kern512x4_loop1
+kern512x4_store:
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), R11
+	SHLQ $2, R11
+	MOVQ mr+48(FP), R9
+	MOVQ mask+56(FP), AX
+	KMOVW AX, K1
+	SHRQ $16, AX
+	KMOVW AX, K2
+	MOVQ bias+64(FP), R13
+	MOVQ flags+72(FP), R12
+	VPXORD Z4, Z4, Z4
+	TESTQ $4, R12
+	JZ kern512x4_nocb
+	VMOVUPS.Z (R13), K1, Z2
+	VMOVUPS.Z 64(R13), K2, Z3
+kern512x4_nocb:
+	TESTQ $1, R12
+	JZ kern512x4_nacc0
+	VADDPS (DI), Z8, K1, Z8
+	VADDPS 64(DI), Z9, K2, Z9
+kern512x4_nacc0:
+	TESTQ $2, R12
+	JZ kern512x4_nrb0
+	VBROADCASTSS 0(R13), Z5
+	VADDPS Z5, Z8, Z8
+	VADDPS Z5, Z9, Z9
+kern512x4_nrb0:
+	TESTQ $4, R12
+	JZ kern512x4_ncb0
+	VADDPS Z2, Z8, Z8
+	VADDPS Z3, Z9, Z9
+kern512x4_ncb0:
+	TESTQ $8, R12
+	JZ kern512x4_nrelu0
+	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
+	VMAXPS Z8, Z4, Z8
+	VMAXPS Z9, Z4, Z9
+kern512x4_nrelu0:
+	VMOVUPS Z8, K1, (DI)
+	VMOVUPS Z9, K2, 64(DI)
+	ADDQ R11, DI
+	CMPQ R9, $1
+	JLE kern512x4_done
+	TESTQ $1, R12
+	JZ kern512x4_nacc1
+	VADDPS (DI), Z10, K1, Z10
+	VADDPS 64(DI), Z11, K2, Z11
+kern512x4_nacc1:
+	TESTQ $2, R12
+	JZ kern512x4_nrb1
+	VBROADCASTSS 4(R13), Z5
+	VADDPS Z5, Z10, Z10
+	VADDPS Z5, Z11, Z11
+kern512x4_nrb1:
+	TESTQ $4, R12
+	JZ kern512x4_ncb1
+	VADDPS Z2, Z10, Z10
+	VADDPS Z3, Z11, Z11
+kern512x4_ncb1:
+	TESTQ $8, R12
+	JZ kern512x4_nrelu1
+	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
+	VMAXPS Z10, Z4, Z10
+	VMAXPS Z11, Z4, Z11
+kern512x4_nrelu1:
+	VMOVUPS Z10, K1, (DI)
+	VMOVUPS Z11, K2, 64(DI)
+	ADDQ R11, DI
+	CMPQ R9, $2
+	JLE kern512x4_done
+	TESTQ $1, R12
+	JZ kern512x4_nacc2
+	VADDPS (DI), Z12, K1, Z12
+	VADDPS 64(DI), Z13, K2, Z13
+kern512x4_nacc2:
+	TESTQ $2, R12
+	JZ kern512x4_nrb2
+	VBROADCASTSS 8(R13), Z5
+	VADDPS Z5, Z12, Z12
+	VADDPS Z5, Z13, Z13
+kern512x4_nrb2:
+	TESTQ $4, R12
+	JZ kern512x4_ncb2
+	VADDPS Z2, Z12, Z12
+	VADDPS Z3, Z13, Z13
+kern512x4_ncb2:
+	TESTQ $8, R12
+	JZ kern512x4_nrelu2
+	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
+	VMAXPS Z12, Z4, Z12
+	VMAXPS Z13, Z4, Z13
+kern512x4_nrelu2:
+	VMOVUPS Z12, K1, (DI)
+	VMOVUPS Z13, K2, 64(DI)
+	ADDQ R11, DI
+	CMPQ R9, $3
+	JLE kern512x4_done
+	TESTQ $1, R12
+	JZ kern512x4_nacc3
+	VADDPS (DI), Z14, K1, Z14
+	VADDPS 64(DI), Z15, K2, Z15
+kern512x4_nacc3:
+	TESTQ $2, R12
+	JZ kern512x4_nrb3
+	VBROADCASTSS 12(R13), Z5
+	VADDPS Z5, Z14, Z14
+	VADDPS Z5, Z15, Z15
+kern512x4_nrb3:
+	TESTQ $4, R12
+	JZ kern512x4_ncb3
+	VADDPS Z2, Z14, Z14
+	VADDPS Z3, Z15, Z15
+kern512x4_ncb3:
+	TESTQ $8, R12
+	JZ kern512x4_nrelu3
+	// max(x, 0) with x second: NaN and -0 pass through, as in the reference
+	VMAXPS Z14, Z4, Z14
+	VMAXPS Z15, Z4, Z15
+kern512x4_nrelu3:
+	VMOVUPS Z14, K1, (DI)
+	VMOVUPS Z15, K2, 64(DI)
+	ADDQ R11, DI
+kern512x4_done:
 	VZEROUPPER
 	RET
 
