@@ -1,0 +1,340 @@
+package network
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/infersim/infersim/sim"
+	"github.com/infersim/infersim/units"
+)
+
+// Direction says which channel of a link a transfer uses.
+type Direction uint8
+
+const (
+	// Up is from the phone to the server.
+	Up Direction = iota
+	// Down is from the server to the phone.
+	Down
+)
+
+func (d Direction) String() string {
+	if d == Up {
+		return "up"
+	}
+	return "down"
+}
+
+// LinkConfig describes a link: its transfer model, its two channels and
+// its radio.
+type LinkConfig struct {
+	// Model is the transfer model; nil means Constant.
+	Model Model
+	// Up and Down are the two directions.
+	Up, Down ChannelConfig
+	// Radio is the phone's radio power state machine; nil for none (no
+	// promotion, no power reports).
+	Radio *RadioSpec
+}
+
+// Validate reports a parameter out of range, naming its field under the
+// given prefix (e.g. "link").
+func (c LinkConfig) Validate(field string) error {
+	if c.Model != nil {
+		if err := c.Model.Validate(); err != nil {
+			return fmt.Errorf("%s.model: %w", field, err)
+		}
+	}
+	if err := c.Up.Validate(field + ".up"); err != nil {
+		return err
+	}
+	if err := c.Down.Validate(field + ".down"); err != nil {
+		return err
+	}
+	if c.Radio != nil {
+		return c.Radio.Validate(field + ".radio")
+	}
+	return nil
+}
+
+// Link is a phone's access link to the server: an Up and a Down channel,
+// a transfer model, one connection (warm or cold) and optionally a radio.
+// Its intent-level methods (Upload, Download and their Start* forms) run a
+// whole transfer: wait for the radio's promotion, pay the handshake if the
+// connection is cold, put the bytes on the channel as a max-min fair flow,
+// and add the latency and jitter.
+type Link struct {
+	env   *sim.Env
+	name  string
+	Up    *Channel
+	Down  *Channel
+	model Model
+	radio *Radio
+
+	// The connection: warm while a transfer uses it and for KeepAlive
+	// after the last one ended.
+	used       bool
+	inUse      int
+	idleSince  float64
+	connecting *sim.Event // a handshake in progress, nil if none
+}
+
+// NewLink returns a link named name on env. Each channel draws its jitter
+// from its own stream, streams.Stream(name + "/up/jitter") and
+// streams.Stream(name + "/down/jitter"); streams may be nil when neither
+// channel has jitter.
+func NewLink(env *sim.Env, streams *sim.Streams, name string, cfg LinkConfig) (*Link, error) {
+	if err := cfg.Validate(name); err != nil {
+		return nil, err
+	}
+	l := &Link{env: env, name: name, model: cfg.Model}
+	if l.model == nil {
+		l.model = Constant{}
+	}
+	var err error
+	for _, d := range []struct {
+		dir Direction
+		cfg ChannelConfig
+		dst **Channel
+	}{{Up, cfg.Up, &l.Up}, {Down, cfg.Down, &l.Down}} {
+		cname := name + "/" + d.dir.String()
+		if streams != nil {
+			*d.dst, err = NewChannel(env, cname, d.cfg, streams.Stream(cname+"/jitter"))
+		} else {
+			*d.dst, err = NewChannel(env, cname, d.cfg, nil)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Radio != nil {
+		if l.radio, err = NewRadio(env, *cfg.Radio); err != nil {
+			return nil, err
+		}
+		l.Up.observe = l.ratesChanged
+		l.Down.observe = l.ratesChanged
+	}
+	return l, nil
+}
+
+// Name returns the link's name.
+func (l *Link) Name() string { return l.name }
+
+// Model returns the link's transfer model.
+func (l *Link) Model() Model { return l.model }
+
+// Radio returns the link's radio, nil if it has none.
+func (l *Link) Radio() *Radio { return l.radio }
+
+// RTT returns the round-trip time: the two channels' latencies, without
+// jitter.
+func (l *Link) RTT() units.Duration { return l.Up.latency + l.Down.latency }
+
+func (l *Link) ratesChanged() {
+	l.radio.setRates(float64(l.Up.Rate()), float64(l.Down.Rate()))
+}
+
+// Transfer is what one upload or download went through. Times are
+// simulation times in seconds. The `wake` phase of a request is
+// [Start, Connected] (radio promotion and handshake), the upload or
+// download phase [Connected, End].
+type Transfer struct {
+	Dir       Direction
+	Size      units.Bytes
+	Start     float64        // when the transfer was asked for
+	Awake     float64        // when the radio could carry data (Start if no promotion)
+	Connected float64        // when the connection was ready (Awake if warm)
+	FirstByte float64        // when the first byte reached the receiver
+	End       float64        // when the last byte reached the receiver
+	Cold      bool           // whether this transfer paid the handshake
+	Jitter    units.Duration // the extra delay drawn for it
+}
+
+// Duration returns End − Start.
+func (t Transfer) Duration() units.Duration { return units.Duration(t.End - t.Start) }
+
+// Wake returns the time spent waiting for the radio and the handshake.
+func (t Transfer) Wake() units.Duration { return units.Duration(t.Connected - t.Start) }
+
+// Upload sends size bytes from the phone over the Up channel, blocking the
+// calling process until the last byte has reached the server. It returns
+// the error of an interrupted wait (the transfer is then abandoned: its
+// flow leaves the channel and the radio is released).
+func (l *Link) Upload(p *sim.Proc, size units.Bytes) (Transfer, error) {
+	return l.transfer(p, Up, size)
+}
+
+// Download receives size bytes over the Down channel, blocking the calling
+// process until the last byte has reached the phone.
+func (l *Link) Download(p *sim.Proc, size units.Bytes) (Transfer, error) {
+	return l.transfer(p, Down, size)
+}
+
+// StartUpload starts an upload in a process of its own and returns that
+// process: wait on it, and its value is the Transfer.
+func (l *Link) StartUpload(size units.Bytes) *sim.Process { return l.start(Up, size) }
+
+// StartDownload is StartUpload for the Down channel.
+func (l *Link) StartDownload(size units.Bytes) *sim.Process { return l.start(Down, size) }
+
+func (l *Link) start(dir Direction, size units.Bytes) *sim.Process {
+	return l.env.Process(l.name+"/"+dir.String(), func(p *sim.Proc) error {
+		t, err := l.transfer(p, dir, size)
+		p.SetResult(t)
+		return err
+	})
+}
+
+// cold reports whether a transfer starting now must pay the handshake.
+func (l *Link) cold() bool {
+	if l.model.KeepAlive() <= 0 {
+		return false
+	}
+	if !l.used {
+		return true
+	}
+	return l.inUse == 0 && l.env.Now()-l.idleSince > float64(l.model.KeepAlive())
+}
+
+func (l *Link) transfer(p *sim.Proc, dir Direction, size units.Bytes) (t Transfer, err error) {
+	if !(size >= 0) || math.IsInf(float64(size), 0) {
+		return Transfer{}, fmt.Errorf("network: %s: %s of %v: size must be finite and non-negative", l.name, dir, size)
+	}
+	ch := l.Up
+	if dir == Down {
+		ch = l.Down
+	}
+	now := p.Now
+	t = Transfer{Dir: dir, Size: size, Start: now(), Jitter: ch.drawJitter()}
+	fail := func(err error, what string) (Transfer, error) {
+		return t, fmt.Errorf("network: %s: %s %s: %w", l.name, dir, what, err)
+	}
+
+	// Radio: wait for a promotion if one is needed, and hold the radio
+	// until the last byte is on the air.
+	released := true
+	release := func() {
+		if !released {
+			released = true
+			l.radio.release()
+		}
+	}
+	defer release()
+	if l.radio != nil {
+		released = false
+		if ev := l.radio.acquire(); ev != nil {
+			if _, err := p.Wait(ev); err != nil {
+				return fail(err, "waiting for the radio")
+			}
+		}
+	}
+	t.Awake = now()
+
+	// Connection: pay the handshake when cold, or wait for the one under
+	// way; keep the connection in use until the end.
+	cold := l.connecting == nil && l.cold()
+	l.inUse++
+	defer func() {
+		l.inUse--
+		if l.inUse == 0 {
+			l.idleSince = l.env.Now()
+		}
+	}()
+	switch {
+	case l.connecting != nil:
+		if _, err := p.Wait(l.connecting); err != nil {
+			return fail(err, "waiting for the handshake")
+		}
+	case cold:
+		t.Cold = true
+		ev := l.env.NewNamedEvent(l.name + " handshake")
+		l.connecting = ev
+		err := p.Sleep(float64(l.model.Setup(l.RTT())))
+		l.connecting = nil
+		if err != nil {
+			ev.Fail(err)
+			ev.Defuse()
+			return fail(err, "handshake")
+		}
+		ev.Succeed(nil)
+	}
+	l.used = true
+	t.Connected = now()
+
+	// Data: a download's first byte needs the latency (and jitter) to
+	// arrive; an upload's last byte needs it after the flow ends.
+	delay := float64(ch.latency + t.Jitter)
+	if dir == Down {
+		if err := p.Sleep(delay); err != nil {
+			return fail(err, "latency")
+		}
+	}
+	f := ch.Start(size, l.model.Limit(l.RTT(), ch.loss, ch.Peak()))
+	t.FirstByte = now()
+	if dir == Up {
+		t.FirstByte += delay
+	}
+	if _, err := p.Wait(f.Done()); err != nil {
+		f.Cancel()
+		return fail(err, "flow")
+	}
+	release()
+	if dir == Up {
+		if err := p.Sleep(delay); err != nil {
+			return fail(err, "latency")
+		}
+	}
+	t.End = now()
+	return t, nil
+}
+
+// EstimateUpload returns how long an upload of size bytes would take if it
+// started now and conditions stayed as they are: the radio's remaining or
+// needed promotion, the handshake if the connection is cold, the bytes at
+// the max-min share a new flow would get now (under the model's slow start)
+// plus the latency and the jitter's mean. It changes nothing and draws no
+// random number, so the devices package's `auto` mode can call it freely.
+func (l *Link) EstimateUpload(size units.Bytes) units.Duration { return l.estimate(l.Up, size) }
+
+// EstimateDownload is EstimateUpload for the Down channel.
+func (l *Link) EstimateDownload(size units.Bytes) units.Duration { return l.estimate(l.Down, size) }
+
+func (l *Link) estimate(ch *Channel, size units.Bytes) units.Duration {
+	var d units.Duration
+	if l.radio != nil {
+		d += l.radio.wakeDelay()
+	}
+	if l.connecting != nil || l.cold() {
+		d += l.model.Setup(l.RTT())
+	}
+	share := ch.waterLevel(math.Inf(1))
+	d += units.Duration(flowTime(float64(size)*8, share, l.model.Limit(l.RTT(), ch.loss, ch.Peak())))
+	return d + ch.latency + ch.jitter.Expected()
+}
+
+// flowTime returns how long bits take at rate share under limit's phases,
+// +Inf if they never finish.
+func flowTime(bits, share float64, lim RateLimit) float64 {
+	t := 0.0
+	for bits > 0 {
+		capv, dur := math.Inf(1), math.Inf(1)
+		if lim != nil {
+			c, d := lim.Next()
+			capv, dur = float64(c), float64(d)
+		}
+		r := math.Min(capv, share)
+		if r <= 0 {
+			if math.IsInf(dur, 1) {
+				return math.Inf(1)
+			}
+			t += dur
+			continue
+		}
+		if need := bits / r; need <= dur {
+			return t + need
+		}
+		bits -= r * dur
+		t += dur
+	}
+	return t
+}
