@@ -1,0 +1,142 @@
+package caffe
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"google.golang.org/protobuf/proto"
+)
+
+// checkErr fails unless err is one of the package's error types with the
+// package prefix.
+func checkErr(t *testing.T, err error) {
+	var fe *FormatError
+	var ue *UnsupportedError
+	if !errors.As(err, &fe) && !errors.As(err, &ue) {
+		t.Fatalf("error %q (%T) is neither a FormatError nor an UnsupportedError", err, err)
+	}
+	if !strings.HasPrefix(err.Error(), "caffe: ") {
+		t.Fatalf("error %q lacks the caffe: prefix", err)
+	}
+}
+
+// FuzzParsePrototxt checks that ParsePrototxt never panics, fails only
+// with the package's error types, and that any net it returns survives
+// WritePrototxt and a binary encoding unchanged.
+func FuzzParsePrototxt(f *testing.F) {
+	// Seeds are kept to a few layers of each testdata net: large seeds make
+	// the fuzzer spend its time minimizing.
+	files, _ := filepath.Glob("testdata/*.prototxt")
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		net, err := ParsePrototxt(bytes.NewReader(b), name)
+		if err != nil {
+			f.Add(b[:min(len(b), 1000)])
+			continue
+		}
+		for _, first := range []int{0, 3} {
+			n := proto.Clone(net).(*NetParameter)
+			n.Layer = n.Layer[first:min(len(n.Layer), first+3)]
+			var txt bytes.Buffer
+			WritePrototxt(&txt, n)
+			f.Add(txt.Bytes())
+		}
+	}
+	for _, s := range []string{
+		`layer { name: "p" type: "Pooling" pooling_param { pool: AVE kernel_h: 2 kernel_w: 3 pad_h: 1 pad_w: 1 } }`,
+		`layer { name: 'c' type: "Convolution" convolution_param { num_output: 4 kernel_size: [3, 3] group: 2 } blobs { shape { dim: 1 } data: 1.5 } }`,
+		`input: "data" input_shape { dim: 1 dim: 3 } layer { type: "Eltwise" eltwise_param { coeff: [1, -1] } bottom: "a" bottom: "b" }`,
+		`layers { name: "x" type: CONVOLUTION }`,
+		"layer {\n  name: \"a\\tb\\001\"\n  loss_weight: inf\n  loss_weight: -0.0\n}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		net, err := ParsePrototxt(bytes.NewReader(src), "fuzz.prototxt")
+		if err != nil {
+			checkErr(t, err)
+			if net != nil {
+				t.Fatal("a net and an error")
+			}
+			return
+		}
+		var txt bytes.Buffer
+		if err := WritePrototxt(&txt, net); err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParsePrototxt(bytes.NewReader(txt.Bytes()), "written.prototxt")
+		if err != nil {
+			t.Fatalf("written text does not parse: %v\n%s", err, txt.String())
+		}
+		if !proto.Equal(net, back) {
+			t.Fatalf("written text reads back different:\n%s", txt.String())
+		}
+		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(net)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var bin NetParameter
+		if err := proto.Unmarshal(b, &bin); err != nil || !proto.Equal(net, &bin) {
+			t.Fatalf("binary encoding does not read back: %v", err)
+		}
+	})
+}
+
+// FuzzReadCaffemodel checks that ReadCaffemodel never panics, fails only
+// with the package's error types, and that any net it returns passes its
+// checks, is written back by WriteCaffemodel and reads back equal, with a
+// stable encoding.
+func FuzzReadCaffemodel(f *testing.F) {
+	tiny, err := proto.MarshalOptions{Deterministic: true}.Marshal(tinyNet())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(tiny)
+	f.Add([]byte{})
+	for _, name := range []string{"mobilenet_v1_fragment.prototxt", "alexnet_deploy.prototxt"} {
+		src, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		net, err := ParsePrototxt(bytes.NewReader(src), name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		// Keep the seeds small: the first layers only.
+		net = withWeights(f, net, 16, 1)
+		net.Layer = net.Layer[:min(len(net.Layer), 5)]
+		b, _ := proto.MarshalOptions{Deterministic: true}.Marshal(net)
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		net, err := ReadCaffemodel(bytes.NewReader(data), "fuzz.caffemodel")
+		if err != nil {
+			checkErr(t, err)
+			if net != nil {
+				t.Fatal("a net and an error")
+			}
+			return
+		}
+		var a, b bytes.Buffer
+		if err := WriteCaffemodel(&a, net); err != nil {
+			t.Fatalf("WriteCaffemodel refuses a net ReadCaffemodel returned: %v", err)
+		}
+		back, err := ReadCaffemodel(bytes.NewReader(a.Bytes()), "written.caffemodel")
+		if err != nil {
+			t.Fatalf("written file does not read back: %v", err)
+		}
+		if !proto.Equal(net, back) {
+			t.Fatal("written file reads back different")
+		}
+		if err := WriteCaffemodel(&b, back); err != nil || !bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Fatalf("re-encoding differs (%v)", err)
+		}
+	})
+}
