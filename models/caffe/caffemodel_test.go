@@ -273,8 +273,10 @@ func TestLegacyBlobs(t *testing.T) {
 
 type hugeReader struct{}
 
-func (hugeReader) Read(p []byte) (int, error) { panic("read from a reader whose Len is over the limit") }
-func (hugeReader) Len() int                   { return MaxCaffemodelBytes + 1 }
+func (hugeReader) Read(p []byte) (int, error) {
+	panic("read from a reader whose Len is over the limit")
+}
+func (hugeReader) Len() int { return MaxCaffemodelBytes + 1 }
 
 func TestCaffemodelTooLarge(t *testing.T) {
 	_, err := ReadCaffemodel(hugeReader{}, "huge.caffemodel")
