@@ -66,19 +66,21 @@ func barPanel(title string, rows []barRow, seps []float64, colors []color.Color,
 	}
 	for _, r := range rows {
 		if r.note == "" {
-			maxEnd = max(maxEnd, sb.end(r))
+			e := sb.end(r) // base units: scale is still 1
+			if log {
+				e = math.Pow(10, e)
+			}
+			maxEnd = max(maxEnd, e)
 		}
 	}
-	if maxEnd <= 0 {
-		maxEnd = 1
+	if maxEnd <= 0 || log && maxEnd <= sb.floor {
+		maxEnd = max(1, sb.floor*10)
 	}
 	if log {
 		lo, hi := logRange(sb.floor, maxEnd)
-		p.X.Scale = plot.LogScale{}
-		p.X.Min, p.X.Max = lo, hi
 		sb.floor = lo
-		p.X.Tick.Marker = logTicks{format: ax.format}
-		p.X.Label.Text = ax.label + " (log scale)"
+		setLogAxis(&p.X, lo, hi, ax.format)
+		p.X.Label.Text = ax.label + " (log scale; a bar's segments are shares of its total)"
 	} else {
 		u := ax.unit(maxEnd)
 		sb.scale = u.Scale

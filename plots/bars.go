@@ -52,8 +52,18 @@ func (b *stackedBars) sum(r barRow) float64 {
 	return s
 }
 
-// edges returns the drawn boundaries of a row's segments in display units:
-// edges[i] to edges[i+1] is segment i.
+// pos maps a value in base units to the value axis: divided by the
+// display scale on a linear axis, log10 on a log axis (log axes are linear
+// axes over log10 of the value; see logTicks).
+func (b *stackedBars) pos(v float64) float64 {
+	if b.log {
+		return math.Log10(v)
+	}
+	return v / b.scale
+}
+
+// edges returns the drawn boundaries of a row's segments on the value
+// axis: edges[i] to edges[i+1] is segment i.
 func (b *stackedBars) edges(r barRow) []float64 {
 	e := make([]float64, len(r.segs)+1)
 	tot := b.sum(r)
@@ -63,33 +73,34 @@ func (b *stackedBars) edges(r barRow) []float64 {
 		}
 		return e
 	}
-	e[0] = b.floor
+	lf, lt := math.Log10(b.floor), math.Log10(tot)
+	e[0] = lf
 	cum := 0.0
 	for i, v := range r.segs {
 		cum += v
-		e[i+1] = b.floor * math.Pow(tot/b.floor, cum/tot)
+		e[i+1] = lf + (lt-lf)*cum/tot
 	}
 	return e
 }
 
-// whisker returns the low and high ends of the row's error bar, in display
-// units, and whether it has one.
+// whisker returns the low and high ends of the row's error bar on the value
+// axis, and whether it has one.
 func (b *stackedBars) whisker(r barRow) (lo, hi float64, ok bool) {
 	switch {
 	case !math.IsNaN(r.lo):
-		lo, hi = r.lo/b.scale, r.hi/b.scale
+		lo, hi = r.lo, r.hi
 	case !math.IsNaN(r.ci) && r.ci > 0:
-		lo, hi = (r.total-r.ci)/b.scale, (r.total+r.ci)/b.scale
+		lo, hi = r.total-r.ci, r.total+r.ci
 	default:
 		return 0, 0, false
 	}
 	if b.log {
 		lo = max(lo, b.floor)
 	}
-	return lo, hi, true
+	return b.pos(lo), b.pos(hi), true
 }
 
-// end returns where a row's drawing ends on the value axis (display units).
+// end returns where a row's drawing ends on the value axis.
 func (b *stackedBars) end(r barRow) float64 {
 	e := b.edges(r)
 	x := e[len(e)-1]
@@ -179,7 +190,7 @@ func (b *stackedBars) DataRange() (xmin, xmax, ymin, ymax float64) {
 	}
 	xmin = 0
 	if b.log {
-		xmin = b.floor
+		xmin = math.Log10(b.floor)
 	}
 	if math.IsInf(xmax, -1) {
 		xmax = xmin + 1

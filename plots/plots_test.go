@@ -15,3 +15,7 @@ func TestBreakdownGolden(t *testing.T) {
 	cmpimg.CheckPlot(ExampleLatencyBreakdown, t, "breakdown.png")
 	cmpimg.CheckPlot(ExampleLatencyBreakdown_split, t, "breakdown_split.png")
 }
+
+func TestEnergyGolden(t *testing.T) {
+	cmpimg.CheckPlot(ExampleEnergyBreakdown, t, "energy.png")
+}

@@ -100,24 +100,43 @@ func paramUnit(value string, number float64) unitScale {
 	return unitScale{"", 1}
 }
 
-// logTicks marks a log axis: every decade labelled, 2–9 as minor ticks;
-// on a range under about two decades 2 and 5 are labelled too, and under
-// half a decade every integer multiple. format labels a value.
-type logTicks struct {
-	format func(float64) string
+// Log axes are linear axes over log10 of the value: the chart maps its data
+// with math.Log10 and logTicks labels the axis with the values. (gonum's
+// plot.LogScale places a centred axis label's glyph box at the arithmetic
+// midpoint of the range, which on a log axis reserves a wide empty margin.)
+
+// setLogAxis makes a an axis over log10 of [lo, hi] labelled with format.
+func setLogAxis(a *plot.Axis, lo, hi float64, format func(float64) string) {
+	a.Min, a.Max = math.Log10(lo), math.Log10(hi)
+	a.Tick.Marker = logTicks{format: format}
 }
 
-// Ticks implements plot.Ticker. It panics if min is not positive (the
-// caller sets the axis range).
+// logTicks marks an axis over log10 values: every decade labelled, 2–9 as
+// minor ticks; on a range under about two decades 2 and 5 are labelled too,
+// and under half a decade every integer multiple. format labels a value
+// (not its logarithm).
+type logTicks struct {
+	format func(float64) string
+	// maxLabels caps the labelled decades: with more decades than that,
+	// only every k-th decade (a multiple of k) is labelled. Zero means 7.
+	maxLabels int
+}
+
+// Ticks implements plot.Ticker; lo and hi are log10 values.
 func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
-	if lo <= 0 || hi <= lo {
-		panic("plots: log axis needs 0 < min < max")
+	if hi <= lo {
+		return nil
 	}
-	decades := math.Log10(hi / lo)
-	labelled := func(m int) bool {
+	decades := hi - lo
+	maxLabels := t.maxLabels
+	if maxLabels <= 0 {
+		maxLabels = 7
+	}
+	stride := max(1, int(math.Ceil((decades+1)/float64(maxLabels))))
+	labelled := func(e, m int) bool {
 		switch {
 		case m == 1:
-			return true
+			return ((e%stride)+stride)%stride == 0
 		case decades < 0.7:
 			return true
 		case decades < 2.2:
@@ -126,16 +145,16 @@ func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
 		return false
 	}
 	var ticks []plot.Tick
-	for e := int(math.Floor(math.Log10(lo))); e <= int(math.Ceil(math.Log10(hi))); e++ {
+	for e := int(math.Floor(lo)); e <= int(math.Ceil(hi)); e++ {
 		base := math.Pow(10, float64(e))
 		for m := 1; m <= 9; m++ {
-			v := base * float64(m)
-			if v < lo*(1-1e-9) || v > hi*(1+1e-9) {
+			v := math.Log10(base * float64(m))
+			if v < lo-1e-9 || v > hi+1e-9 {
 				continue
 			}
 			tk := plot.Tick{Value: v}
-			if labelled(m) {
-				tk.Label = t.format(v)
+			if labelled(e, m) {
+				tk.Label = t.format(base * float64(m))
 			}
 			ticks = append(ticks, tk)
 		}
