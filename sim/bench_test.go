@@ -8,6 +8,7 @@ package sim
 
 import (
 	"fmt"
+	"iter"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -303,3 +304,150 @@ func BenchmarkParkedMemory(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMinimalPull is the "minimal Go kernel with iter.Pull coroutines"
+// of DES.md's anchor table, rebuilt here so that the process-style figures
+// can be read as ratios to it in the same run: a binary heap of (time,
+// index) and one iter.Pull per process that yields its next delay.
+func BenchmarkMinimalPull(b *testing.B) {
+	for _, P := range b1Sizes {
+		b.Run(fmt.Sprintf("P=%d", P), func(b *testing.B) {
+			var events int
+			var elapsed time.Duration
+			for b.Loop() {
+				start := time.Now()
+				nexts := make([]func() (float64, bool), P)
+				stops := make([]func(), P)
+				h := make(bareHeap, 0, P)
+				for i := range P {
+					rng := b1Rand(i)
+					nexts[i], stops[i] = iter.Pull(func(yield func(float64) bool) {
+						for yield(rng.ExpFloat64()) {
+						}
+					})
+					d, _ := nexts[i]()
+					h.push(bareItem{d, i})
+				}
+				T := b1Events / float64(P)
+				n := 0
+				last := 0.0
+				mono := true
+				for h[0].t < T {
+					x := h.pop()
+					if x.t < last {
+						mono = false
+					}
+					last = x.t
+					n++
+					d, _ := nexts[x.i]()
+					h.push(bareItem{x.t + d, x.i})
+				}
+				elapsed += time.Since(start)
+				for _, stop := range stops {
+					stop()
+				}
+				b1Check(b, n, mono)
+				events += n
+			}
+			reportRate(b, events, "events/s", elapsed)
+		})
+	}
+}
+
+const (
+	b2Customers = 200_000
+	b2Servers   = 4
+	b2Lambda    = 3.6
+	b2WqTheory  = 1.9694 // Erlang C, see TestErlangCValues
+)
+
+func benchMMC(b *testing.B, opts ...Option) {
+	var customers int
+	var elapsed time.Duration
+	var wait float64
+	for b.Loop() {
+		start := time.Now()
+		r := runMMC(42, b2Servers, b2Lambda, 1, b2Customers, 0, opts...)
+		elapsed += time.Since(start)
+		if r.served != b2Customers {
+			b.Fatalf("served %d customers, want %d", r.served, b2Customers)
+		}
+		wait = r.waits.Mean()
+		if math.Abs(wait-b2WqTheory) > 0.1*b2WqTheory {
+			b.Fatalf("mean wait %.4f, want Erlang-C %.4f ± 10%%", wait, b2WqTheory)
+		}
+		customers += r.served
+	}
+	reportRate(b, customers, "customers/s", elapsed)
+	b.ReportMetric(wait, "wait-s")
+}
+
+// BenchmarkMMC is B2: an M/M/4 queue at ρ = 0.9 with one process per
+// customer, 200,000 customers.
+func BenchmarkMMC(b *testing.B) { benchMMC(b) }
+
+// BenchmarkMMCGoroutine is B2 with goroutine hand-off.
+func BenchmarkMMCGoroutine(b *testing.B) { benchMMC(b, withGoroutines()) }
+
+const b3Exchanges = 1_000_000
+
+// runPingPong is B3 with zero simulated delay: A triggers an event B waits
+// for, then B triggers one A waits for, b3Exchanges times. Each side makes
+// the event it will wait on next before triggering the other.
+func runPingPong(b *testing.B, opts ...Option) int {
+	env := NewEnv(opts...)
+	defer env.Close()
+	toA, toB := env.NewEvent(), env.NewEvent()
+	exchanges := 0
+	env.Process("A", func(p *Proc) error {
+		for range b3Exchanges {
+			mine := env.NewEvent()
+			toA = mine
+			toB.Succeed(nil)
+			if _, err := p.Wait(mine); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	env.Process("B", func(p *Proc) error {
+		for {
+			mine := toB
+			if _, err := p.Wait(mine); err != nil {
+				return err
+			}
+			exchanges++
+			toB = env.NewEvent()
+			toA.Succeed(nil)
+		}
+	})
+	if err := env.Run(); err != nil {
+		b.Fatal(err)
+	}
+	if env.Now() != 0 {
+		b.Fatalf("pingpong moved the clock to %v", env.Now())
+	}
+	return exchanges
+}
+
+func benchPingPong(b *testing.B, opts ...Option) {
+	var n int
+	var elapsed time.Duration
+	for b.Loop() {
+		start := time.Now()
+		got := runPingPong(b, opts...)
+		elapsed += time.Since(start)
+		if got != b3Exchanges {
+			b.Fatalf("%d exchanges, want %d", got, b3Exchanges)
+		}
+		n += got
+	}
+	reportRate(b, n, "exchanges/s", elapsed)
+}
+
+// BenchmarkPingPong is B3: 1,000,000 exchanges between two processes with
+// zero simulated delay, a new event per hand-off.
+func BenchmarkPingPong(b *testing.B) { benchPingPong(b) }
+
+// BenchmarkPingPongGoroutine is B3 with goroutine hand-off.
+func BenchmarkPingPongGoroutine(b *testing.B) { benchPingPong(b, withGoroutines()) }

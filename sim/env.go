@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
+	"slices"
 )
 
 // Priority orders events scheduled for the same time: all Urgent events at a
@@ -49,16 +51,20 @@ func withGoroutines() Option { return func(e *Env) { e.goroutines = true } }
 // goroutine at a time: the one that calls Run, Step or RunUntil, or a process
 // body while it runs (the kernel runs exactly one process at a time).
 type Env struct {
-	now  float64
-	heap []entry // 4-ary min-heap ordered by (t, key)
-	seq  uint64  // last sequence number handed out
-	// stale counts heap entries whose event was cancelled (lazy deletion).
+	now float64
+	// heap is a 4-ary min-heap of entries ordered by (t, k), viewed as
+	// heap[heapPad:] so that the four children of a node share one 64-byte
+	// cache line.
+	heap  []entry
+	seq   uint32   // last sequence number handed out (31 bits)
+	slots []slot   // what each entry schedules, by entry.s; slot 0 unused
+	free  []uint32 // free slot numbers
+	// stale counts entries whose slot was cancelled (lazy deletion).
 	stale int
 
 	active *Process   // the process running now, nil in the kernel
 	live   []*Process // processes started and not finished, for Close
 	pool   []*coro    // idle coroutines kept for reuse
-	free   []*Event   // recycled events of kindCallback
 
 	err     error // sticky: the error that stopped the run
 	closed  bool
@@ -70,21 +76,42 @@ type Env struct {
 	tracer Tracer
 }
 
-// entry is one scheduled item: 24 bytes, so that the four children of a
-// node span 96 bytes (two cache lines) in the 4-ary heap.
+// entry is one scheduled item, 16 bytes: tb is the time's IEEE-754 bits
+// (for times ≥ +0 their order as integers is the order of the times), ks
+// packs the priority (bit 63), the sequence number (bits 32–62) and the
+// slot holding what to do (bits 0–31). So (tb, ks) compares as one 128-bit
+// integer in the order (time, priority, sequence), without branches.
 type entry struct {
-	t   float64
-	key uint64 // priority<<63 | sequence number; never 0
-	ev  *Event
+	tb uint64
+	ks uint64
 }
 
+func (x *entry) t() float64 { return math.Float64frombits(x.tb) }
+func (x *entry) s() uint32  { return uint32(x.ks) }
+
+// slot is what an entry schedules: an event to process or a callback. Both
+// nil means the entry was cancelled.
+type slot struct {
+	ev *Event
+	fn func()
+}
+
+const (
+	heapPad = 3       // entries before the root, for cache-line alignment
+	seqMask = 1<<31 - 1
+)
+
+// less reports whether a comes before b: the borrow of the 128-bit
+// subtraction a − b (branch-free for the heap's sift loops).
 func (a *entry) less(b *entry) bool {
-	return a.t < b.t || (a.t == b.t && a.key < b.key)
+	_, c := bits.Sub64(a.ks, b.ks, 0)
+	_, c = bits.Sub64(a.tb, b.tb, c)
+	return c != 0
 }
 
 // NewEnv returns an Env at time 0 (or WithStart's time) with no events.
 func NewEnv(opts ...Option) *Env {
-	e := &Env{}
+	e := &Env{heap: make([]entry, heapPad, 64), slots: make([]slot, 1, 64)}
 	for _, o := range opts {
 		o(e)
 	}
@@ -100,14 +127,14 @@ func (e *Env) Now() float64 { return e.now }
 // Peek returns the time of the next scheduled event, or +Inf if there is none.
 func (e *Env) Peek() float64 {
 	e.dropStale()
-	if len(e.heap) == 0 {
+	if len(e.heap) == heapPad {
 		return math.Inf(1)
 	}
-	return e.heap[0].t
+	return e.heap[heapPad].t()
 }
 
 // Pending returns the number of scheduled events, cancelled ones excluded.
-func (e *Env) Pending() int { return len(e.heap) - e.stale }
+func (e *Env) Pending() int { return len(e.heap) - heapPad - e.stale }
 
 // checkTime panics if t is not a finite, non-negative number.
 func checkTime(t float64, what string) {
@@ -116,14 +143,26 @@ func checkTime(t float64, what string) {
 	}
 }
 
-// push schedules ev at time t with priority prio and returns its key. The
-// caller stores the key in ev.key; an entry whose key differs from its
-// event's key is stale and skipped when popped.
-func (e *Env) push(t float64, prio Priority, ev *Event) uint64 {
+// push schedules ev or fn at time t with priority prio and returns the slot
+// number, which the caller keeps to cancel it.
+func (e *Env) push(t float64, prio Priority, ev *Event, fn func()) uint32 {
+	if e.seq == seqMask {
+		e.renumber()
+	}
 	e.seq++
-	key := uint64(prio)<<63 | e.seq
-	x := entry{t: t, key: key, ev: ev}
-	h := append(e.heap, x)
+	var s uint32
+	if n := len(e.free); n > 0 {
+		s = e.free[n-1]
+		e.free = e.free[:n-1]
+		e.slots[s] = slot{ev, fn}
+	} else {
+		s = uint32(len(e.slots))
+		e.slots = append(e.slots, slot{ev, fn})
+	}
+	// t+0 turns a -0 into +0, whose bits order correctly.
+	x := entry{tb: math.Float64bits(t + 0), ks: uint64(prio)<<63 | uint64(e.seq)<<32 | uint64(s)}
+	e.heap = append(e.heap, x)
+	h := e.heap[heapPad:]
 	i := len(h) - 1
 	for i > 0 {
 		p := (i - 1) >> 2
@@ -134,50 +173,59 @@ func (e *Env) push(t float64, prio Priority, ev *Event) uint64 {
 		i = p
 	}
 	h[i] = x
-	e.heap = h
-	return key
+	return s
 }
 
-// pop removes and returns the first entry. The heap must not be empty.
-func (e *Env) pop() entry {
-	h := e.heap
+// pop removes the first entry, frees its slot and returns its time and
+// content. The heap must not be empty.
+func (e *Env) pop() (float64, slot) {
+	h := e.heap[heapPad:]
 	top := h[0]
 	n := len(h) - 1
 	last := h[n]
-	h[n] = entry{}
 	h = h[:n]
 	if n > 0 {
-		i := 0
-		for {
-			c := 4*i + 1
-			if c >= n {
-				break
-			}
-			m := c
-			end := c + 4
-			if end > n {
-				end = n
-			}
-			for j := c + 1; j < end; j++ {
-				if h[j].less(&h[m]) {
-					m = j
-				}
-			}
-			if !h[m].less(&last) {
-				break
-			}
-			h[i] = h[m]
-			i = m
-		}
-		h[i] = last
+		siftDown(h, 0, last)
 	}
-	e.heap = h
-	return top
+	e.heap = e.heap[:heapPad+n]
+	s := top.s()
+	sl := e.slots[s]
+	e.slots[s] = slot{}
+	e.free = append(e.free, s)
+	return top.t(), sl
+}
+
+// siftDown places x at node i or below.
+func siftDown(h []entry, i int, x entry) {
+	n := len(h)
+	for {
+		c := 4*i + 1
+		if c >= n {
+			break
+		}
+		m := c
+		end := min(c+4, n)
+		for j := c + 1; j < end; j++ {
+			if h[j].less(&h[m]) {
+				m = j
+			}
+		}
+		if !h[m].less(&x) {
+			break
+		}
+		h[i] = h[m]
+		i = m
+	}
+	h[i] = x
 }
 
 // dropStale pops cancelled entries off the top of the heap.
 func (e *Env) dropStale() {
-	for len(e.heap) > 0 && e.heap[0].key != e.heap[0].ev.key {
+	for len(e.heap) > heapPad {
+		s := e.slots[e.heap[heapPad].s()]
+		if s.ev != nil || s.fn != nil {
+			return
+		}
 		e.pop()
 		e.stale--
 	}
@@ -186,47 +234,46 @@ func (e *Env) dropStale() {
 // compact rebuilds the heap without its cancelled entries. It runs when more
 // than half the heap is stale, so cancelling costs O(1) amortized.
 func (e *Env) compact() {
-	h := e.heap[:0]
-	for _, x := range e.heap {
-		if x.key == x.ev.key {
-			h = append(h, x)
+	h := e.heap[heapPad:]
+	k := 0
+	for _, x := range h {
+		if s := e.slots[x.s()]; s.ev != nil || s.fn != nil {
+			h[k] = x
+			k++
+		} else {
+			e.free = append(e.free, x.s())
 		}
 	}
-	clear(e.heap[len(h):])
-	e.heap = h
+	h = h[:k]
+	e.heap = e.heap[:heapPad+k]
 	e.stale = 0
-	// Heapify bottom-up; sift down each internal node.
-	n := len(h)
-	for s := (n - 2) / 4; s >= 0 && n > 1; s-- {
-		x := h[s]
-		i := s
-		for {
-			c := 4*i + 1
-			if c >= n {
-				break
-			}
-			m := c
-			end := min(c+4, n)
-			for j := c + 1; j < end; j++ {
-				if h[j].less(&h[m]) {
-					m = j
-				}
-			}
-			if !h[m].less(&x) {
-				break
-			}
-			h[i] = h[m]
-			i = m
-		}
-		h[i] = x
+	for i := (k - 2) / 4; i >= 0 && k > 1; i-- {
+		siftDown(h, i, h[i])
 	}
 }
 
-// cancelEntry marks ev's heap entry stale.
-func (e *Env) cancelEntry(ev *Event) {
-	ev.key = 0
+// renumber reassigns sequence numbers from 1 in queue order when the 31-bit
+// sequence would overflow (every 2^31 schedulings), keeping the order.
+func (e *Env) renumber() {
+	h := e.heap[heapPad:]
+	slices.SortFunc(h, func(a, b entry) int {
+		if a.less(&b) {
+			return -1
+		}
+		return 1
+	})
+	// A sorted array is a valid heap; renumbering in order keeps it one.
+	for i := range h {
+		h[i].ks = h[i].ks&^(seqMask<<32) | uint64(i+1)<<32
+	}
+	e.seq = uint32(len(h))
+}
+
+// cancelSlot drops the entry in slot s (lazy deletion).
+func (e *Env) cancelSlot(s uint32) {
+	e.slots[s] = slot{}
 	e.stale++
-	if e.stale > 64 && e.stale > len(e.heap)/2 {
+	if e.stale > 64 && e.stale > (len(e.heap)-heapPad)/2 {
 		e.compact()
 	}
 }
@@ -241,19 +288,13 @@ func (e *Env) Schedule(delay float64, fn func()) {
 
 // SchedulePriority is Schedule with an explicit priority.
 func (e *Env) SchedulePriority(delay float64, prio Priority, fn func()) {
-	checkTime(delay, "delay")
+	if !(delay >= 0) || delay > math.MaxFloat64 {
+		checkTime(delay, "delay")
+	}
 	if fn == nil {
 		panic("sim: Schedule with nil func")
 	}
-	var ev *Event
-	if n := len(e.free); n > 0 {
-		ev = e.free[n-1]
-		e.free = e.free[:n-1]
-	} else {
-		ev = &Event{env: e, kind: kindCallback}
-	}
-	ev.fn = fn
-	ev.key = e.push(e.now+delay, prio, ev)
+	e.push(e.now+delay, prio, nil, fn)
 }
 
 // Step processes the next scheduled event. It returns ErrNoEvents if there
@@ -261,45 +302,57 @@ func (e *Env) SchedulePriority(delay float64, prio Priority, fn func()) {
 // unhandled or a process panicked; once Step has returned such an error it
 // returns it on every later call. It panics if called from inside a process.
 func (e *Env) Step() error {
+	e.enter()
 	if e.err != nil {
 		return e.err
 	}
+	if !e.step(math.MaxUint64) {
+		return ErrNoEvents
+	}
+	return e.err
+}
+
+// enter panics if the kernel is re-entered from a process or callback.
+func (e *Env) enter() {
 	if e.running {
 		panic("sim: Step, Run or RunUntil called from inside a process or callback")
 	}
-	for {
-		if len(e.heap) == 0 {
-			return ErrNoEvents
+}
+
+// step processes the first live event whose time bits are below limit,
+// dropping cancelled entries on the way, and reports whether it found one.
+func (e *Env) step(limit uint64) bool {
+	for len(e.heap) > heapPad && e.heap[heapPad].tb < limit {
+		t, sl := e.pop()
+		if sl.fn != nil {
+			e.now = t
+			e.running = true
+			sl.fn()
+			e.running = false
+			return true
 		}
-		x := e.pop()
-		ev := x.ev
-		if x.key != ev.key {
+		if sl.ev == nil {
 			e.stale--
 			continue
 		}
-		e.now = x.t
+		e.now = t
 		e.running = true
-		e.fire(ev)
+		e.fire(sl.ev)
 		e.running = false
-		return e.err
+		return true
 	}
+	return false
 }
 
 // fire processes one popped event.
 func (e *Env) fire(ev *Event) {
+	ev.slot = 0
 	switch ev.kind {
 	case kindTimer:
 		// A process's own timer: its only waiter is the process.
-		ev.key = 0
 		p := ev.w0.proc
 		p.target, p.rval, p.rerr = nil, nil, nil
 		e.resume(p)
-	case kindCallback:
-		fn := ev.fn
-		ev.fn = nil
-		ev.key = 0
-		e.free = append(e.free, ev)
-		fn()
 	case kindInterrupt:
 		e.interrupt(ev)
 	default:
@@ -308,18 +361,13 @@ func (e *Env) fire(ev *Event) {
 }
 
 // Run processes events until none is left, or until an event fails
-// unhandled or a process panics, whose error it returns. Now stays at the
+// unhandled or a process panicked, whose error it returns. Now stays at the
 // time of the last event processed.
 func (e *Env) Run() error {
-	for {
-		err := e.Step()
-		if err == ErrNoEvents {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+	e.enter()
+	for e.err == nil && e.step(math.MaxUint64) {
 	}
+	return e.err
 }
 
 // RunUntil processes every event scheduled strictly before t, then sets Now
@@ -334,16 +382,12 @@ func (e *Env) RunUntil(t float64) error {
 	if math.IsInf(t, 1) {
 		return e.Run()
 	}
-	for {
-		if e.err != nil {
-			return e.err
-		}
-		if e.Peek() >= t {
-			break
-		}
-		if err := e.Step(); err != nil {
-			return err
-		}
+	e.enter()
+	tb := math.Float64bits(t + 0)
+	for e.err == nil && e.step(tb) {
+	}
+	if e.err != nil {
+		return e.err
 	}
 	e.now = t
 	return nil
@@ -381,7 +425,5 @@ func (e *Env) Close() {
 	}
 	e.pool = nil
 	e.running = false
-	clear(e.heap)
-	e.heap = nil
-	e.free = nil
+	e.heap, e.slots, e.free = nil, nil, nil
 }

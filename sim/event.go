@@ -45,18 +45,17 @@ type waiter struct {
 // A triggered event can be cancelled (Cancel) before it is processed; it then
 // never is. An Event is used from the simulation's goroutine only.
 type Event struct {
-	env  *Env
-	name string
-	val  any // the value if ok, else the error
-	w0   waiter
-	more []waiter
-	fn   func() // kindCallback only
-	key  uint64 // key of the live heap entry, 0 if none
-
+	// Hot fields first: the kernel reads them for every event.
+	slot    uint32 // slot of the scheduled entry, 0 if none
 	state   eventState
 	kind    eventKind
 	ok      bool
 	defused bool
+	w0      waiter
+	env     *Env
+	val     any // the value if ok, else the error
+	more    []waiter
+	name    string
 }
 
 // NewEvent returns a pending, unnamed event.
@@ -74,7 +73,7 @@ func (e *Env) Timeout(d float64) *Event { return e.TimeoutValue(d, nil) }
 func (e *Env) TimeoutValue(d float64, v any) *Event {
 	checkTime(d, "delay")
 	ev := &Event{env: e, name: "timeout", val: v, ok: true, state: stateTriggered}
-	ev.key = e.push(e.now+d, Normal, ev)
+	ev.slot = e.push(e.now+d, Normal, ev, nil)
 	return ev
 }
 
@@ -125,7 +124,7 @@ func (ev *Event) trigger(ok bool, v any, prio Priority) {
 	ev.state = stateTriggered
 	ev.ok = ok
 	ev.val = v
-	ev.key = ev.env.push(ev.env.now, prio, ev)
+	ev.slot = ev.env.push(ev.env.now, prio, ev, nil)
 }
 
 // Succeed triggers the event with value v: it is scheduled now with Normal
@@ -197,11 +196,12 @@ func (ev *Event) removeWaiter(p *Process) {
 // O(1) (the queue entry is dropped lazily). It reports whether the event was
 // retracted; it does nothing to a pending, processed or cancelled event.
 func (ev *Event) Cancel() bool {
-	if ev.state != stateTriggered || ev.key == 0 {
+	if ev.state != stateTriggered || ev.slot == 0 {
 		return false
 	}
 	ev.state = stateCancelled
-	ev.env.cancelEntry(ev)
+	ev.env.cancelSlot(ev.slot)
+	ev.slot = 0
 	return true
 }
 
@@ -209,7 +209,6 @@ func (ev *Event) Cancel() bool {
 // failure was handled.
 func (e *Env) processEvent(ev *Event) {
 	ev.state = stateProcessed
-	ev.key = 0
 	w0, more := ev.w0, ev.more
 	ev.w0, ev.more = waiter{}, nil
 	if w0.proc != nil || w0.fn != nil {

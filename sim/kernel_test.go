@@ -650,3 +650,37 @@ func TestTracer(t *testing.T) {
 	}
 	mustPanic(t, "closed span", func() { rec.End(3, 1, nil) })
 }
+
+func TestSequenceRenumber(t *testing.T) {
+	// The 31-bit sequence wraps every 2^31 schedulings; renumbering must
+	// keep the FIFO order of the events in the queue.
+	env := NewEnv()
+	env.seq = seqMask - 10
+	var got []int
+	for i := range 40 {
+		env.Schedule(float64(i%3), func() { got = append(got, i) })
+	}
+	mustRun(t, env)
+	for k := 1; k < len(got); k++ {
+		a, b := got[k-1], got[k]
+		if a%3 > b%3 || (a%3 == b%3 && a > b) {
+			t.Fatalf("order broken across renumbering: %v", got)
+		}
+	}
+	if len(got) != 40 || env.seq > 100 {
+		t.Fatalf("%d events, seq %d", len(got), env.seq)
+	}
+}
+
+func TestRunUntilSkipsCancelled(t *testing.T) {
+	env := NewEnv()
+	env.Timeout(1).Cancel()
+	fired := false
+	env.Schedule(5, func() { fired = true })
+	if err := env.RunUntil(3); err != nil || fired || env.Now() != 3 {
+		t.Fatalf("RunUntil(3): err %v, fired %v, Now %v", err, fired, env.Now())
+	}
+	if err := env.RunUntil(6); err != nil || !fired {
+		t.Fatalf("RunUntil(6): err %v, fired %v", err, fired)
+	}
+}

@@ -30,18 +30,24 @@ const (
 // value given to Proc.SetResult (nil by default) when the body returns nil,
 // and fails with the body's error otherwise.
 type Process struct {
-	ev     Event // completion event; its name is the process's name
+	// Hot fields first, then the timer's hot fields, so that a timer
+	// wake-up touches one cache line of the process (see
+	// BenchmarkTimeoutsProcess).
+	next   func() (struct{}, bool) // resumes the coroutine (nil: not bound, or goroutine)
+	yield  func(struct{}) bool     // parks the coroutine
+	target *Event                  // what the process waits on, nil if running or done
+	rerr   error                   // error handed to the process when resumed
+	state  procState
+	killed bool
 	timer  Event // kindTimer: the start and every Sleep
+
+	ev     Event // completion event; its name is the process's name
+	rval   any   // value handed to the process when resumed
 	co     *coro
 	fn     func(*Proc) error
-	target *Event // what the process waits on, nil if running or done
-	rval   any    // value handed to the process when resumed
-	rerr   error  // error handed to the process when resumed
 	result any
 	err    error
 	panic  *PanicError
-	state  procState
-	killed bool
 	live   int // index in Env.live
 }
 
@@ -109,7 +115,7 @@ func (e *Env) Process(name string, fn func(*Proc) error) *Process {
 	p.ev = Event{env: e, name: name}
 	p.timer = Event{env: e, name: name, kind: kindTimer, state: stateTriggered, ok: true}
 	p.timer.w0.proc = p
-	p.timer.key = e.push(e.now, Urgent, &p.timer)
+	p.timer.slot = e.push(e.now, Urgent, &p.timer, nil)
 	p.target = &p.timer
 	e.live = append(e.live, p)
 	return p
@@ -147,22 +153,22 @@ func (p *Process) Interrupt(cause any) error {
 	ev := &Event{env: e, name: "interrupt", kind: kindInterrupt, ok: true,
 		val: &Interrupt{Cause: cause}, state: stateTriggered}
 	ev.w0.proc = p
-	ev.key = e.push(e.now, Urgent, ev)
+	ev.slot = e.push(e.now, Urgent, ev, nil)
 	return nil
 }
 
 // interrupt delivers a processed interrupt event to its process.
 func (e *Env) interrupt(ev *Event) {
 	ev.state = stateProcessed
-	ev.key = 0
 	p := ev.w0.proc
 	if p.state == procDone {
 		return
 	}
 	if t := p.target; t != nil {
 		if t == &p.timer {
-			if t.key != 0 {
-				e.cancelEntry(t)
+			if t.slot != 0 {
+				e.cancelSlot(t.slot)
+				t.slot = 0
 			}
 		} else {
 			t.removeWaiter(p)
@@ -204,7 +210,7 @@ func (p *Proc) Sleep(d float64) error {
 		checkTime(d, "delay")
 	}
 	t := &pp.timer
-	t.key = e.push(e.now+d, Normal, t)
+	t.slot = e.push(e.now+d, Normal, t, nil)
 	pp.target = t
 	pp.park()
 	return pp.rerr
@@ -296,6 +302,7 @@ func (c *coro) goLoop() {
 // run runs the bound process's body to its end.
 func (c *coro) run() {
 	p := c.p
+	p.yield = c.yield
 	defer p.done()
 	p.err = p.fn((*Proc)(p))
 }
@@ -312,16 +319,16 @@ func (p *Process) done() {
 
 // park gives control back to the kernel until the process is resumed.
 func (p *Process) park() {
-	if p.killed {
-		panic(killSignal{})
-	}
-	c := p.co
-	if c.wake == nil {
-		if !c.yield(struct{}{}) {
+	if p.yield != nil {
+		if !p.yield(struct{}{}) {
 			panic(killSignal{})
 		}
 		return
 	}
+	if p.killed {
+		panic(killSignal{})
+	}
+	c := p.co
 	c.env.back <- struct{}{}
 	if !<-c.wake {
 		panic(killSignal{})
@@ -330,24 +337,35 @@ func (p *Process) park() {
 
 // resume runs p until it waits again or finishes.
 func (e *Env) resume(p *Process) {
+	e.active = p
+	if p.next != nil {
+		p.next()
+	} else {
+		e.resumeSlow(p)
+	}
+	e.active = nil
+	if p.state == procDone {
+		e.finish(p)
+	}
+}
+
+// resumeSlow starts p on a coroutine, or resumes it with the goroutine
+// mechanism.
+func (e *Env) resumeSlow(p *Process) {
 	c := p.co
 	if c == nil {
 		c = e.getCoro()
 		c.p = p
 		p.co = c
 		p.state = procStarted
+		p.next = c.next
 	}
-	e.active = p
 	if c.wake == nil {
 		c.next()
-	} else {
-		c.wake <- true
-		<-e.back
+		return
 	}
-	e.active = nil
-	if p.state == procDone {
-		e.finish(p)
-	}
+	c.wake <- true
+	<-e.back
 }
 
 // finish retires a finished process and triggers its event.
@@ -357,7 +375,7 @@ func (e *Env) finish(p *Process) {
 	last.live = p.live
 	e.live = e.live[:len(e.live)-1]
 	c := p.co
-	p.co, p.fn, p.target = nil, nil, nil
+	p.co, p.fn, p.target, p.next, p.yield = nil, nil, nil, nil, nil
 	if p.killed {
 		return
 	}
