@@ -98,7 +98,7 @@ TEXT ·%s(SB), NOSPLIT, $0-80
 	p("JZ " + L("tail"))
 	p("PCALIGN $32")
 	label(L("loop4"))
-	comment("k unrolled 4×; see BenchmarkSgemm")
+	comment("k unrolled 4×; see BenchmarkGEMM")
 	bc := 0
 	step := func(u int) {
 		p("VMOVUPS %d(BX), Z0", 128*u)
@@ -209,7 +209,7 @@ TEXT ·kern256(SB), NOSPLIT, $0-64
 	p("JZ k256tail")
 	p("PCALIGN $32")
 	label("k256loop4")
-	comment("k unrolled 4×; see BenchmarkSgemm")
+	comment("k unrolled 4×; see BenchmarkGEMM")
 	bc := 0
 	step := func(u int) {
 		p("VMOVUPS %d(BX), Y0", 64*u)
@@ -287,7 +287,7 @@ TEXT ·kern256(SB), NOSPLIT, $0-64
 
 // gemv512 computes four dot products y[r] = A[r,:k]·x for rows at stride lda:
 // x is loaded once per 16 elements and used for 4 rows; two accumulators per
-// row (unrolled 2×, 32 elements per iteration; see BenchmarkSgemvFC6). The
+// row (unrolled 2×, 32 elements per iteration; see BenchmarkFC). The
 // k%16 tail uses masked, fault-suppressing loads, so nothing is read past k.
 func gemv512() {
 	out.WriteString(`// func gemv512(a *float32, lda int, x *float32, k int, y *float32)
@@ -492,7 +492,7 @@ TEXT ·dot512(SB), NOSPLIT, $0-48
 }
 
 // sum512 streams n floats (n a multiple of 64) through four zmm adders: the
-// memory-bandwidth yardstick of BenchmarkStream, same loads as gemv512.
+// memory-bandwidth yardstick of BenchmarkFC, same loads as gemv512.
 func sum512() {
 	out.WriteString(`// func sum512(x *float32, n int) float32
 TEXT ·sum512(SB), NOSPLIT, $0-20

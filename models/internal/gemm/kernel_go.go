@@ -5,10 +5,11 @@ import "unsafe"
 // Pure-Go kernels: the fallback level for CPUs without AVX2 (and other
 // architectures), forced by the purego build tag or INFERSIM_GEMM=purego.
 
-// kernGo is a 4×4 register-blocked micro-kernel. 4×4 keeps the 16
-// accumulators plus 8 operands close to the 15 float registers the Go
-// compiler can allocate on amd64; larger tiles spill (measured: see
-// BenchmarkSgemm/*/purego).
+// kernGo is a 4×4 register-blocked micro-kernel: each loaded value is used
+// four times. On amd64 the Go compiler (no FMA at GOAMD64=v1, 15 float
+// registers) spills a few accumulators, yet a 2×8 tile that fits the
+// registers measured slower (2.9 vs 3.5 GFLOP/s on sq1024; see
+// BenchmarkGEMM/*/impl=purego). About 3× the naive loop; the fallback only.
 func kernGo(a *float32, lda int, b *float32, kc int, c *float32, ldc int, mr, nr int, bias *float32, flags uint64) {
 	if kc <= 0 {
 		return

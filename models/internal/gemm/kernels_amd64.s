@@ -44,7 +44,7 @@ TEXT ·kern512(SB), NOSPLIT, $0-80
 	JZ kern512_tail
 	PCALIGN $32
 kern512_loop4:
-	// k unrolled 4×; see BenchmarkSgemm
+	// k unrolled 4×; see BenchmarkGEMM
 	VMOVUPS 0(BX), Z0
 	VMOVUPS 64(BX), Z1
 	VBROADCASTSS (SI), Z2
@@ -628,7 +628,7 @@ TEXT ·kern512x8(SB), NOSPLIT, $0-80
 	JZ kern512x8_tail
 	PCALIGN $32
 kern512x8_loop4:
-	// k unrolled 4×; see BenchmarkSgemm
+	// k unrolled 4×; see BenchmarkGEMM
 	VMOVUPS 0(BX), Z0
 	VMOVUPS 64(BX), Z1
 	VBROADCASTSS (SI), Z2
@@ -1036,7 +1036,7 @@ TEXT ·kern512x4(SB), NOSPLIT, $0-80
 	JZ kern512x4_tail
 	PCALIGN $32
 kern512x4_loop4:
-	// k unrolled 4×; see BenchmarkSgemm
+	// k unrolled 4×; see BenchmarkGEMM
 	VMOVUPS 0(BX), Z0
 	VMOVUPS 64(BX), Z1
 	VBROADCASTSS (SI), Z2
@@ -1278,7 +1278,7 @@ TEXT ·kern256(SB), NOSPLIT, $0-64
 	JZ k256tail
 	PCALIGN $32
 k256loop4:
-	// k unrolled 4×; see BenchmarkSgemm
+	// k unrolled 4×; see BenchmarkGEMM
 	VMOVUPS 0(BX), Y0
 	VMOVUPS 32(BX), Y1
 	VBROADCASTSS (SI), Y2

@@ -29,7 +29,7 @@ type Pool struct {
 // Block sizes (Goto & van de Geijn 2008, §6; BLIS's KC/NC). A row of the
 // A micro-panel (12 rows × kcMax floats = 12 KiB) stays in the 32 KiB L1D of
 // Zen 4 while the kernel sweeps the packed B block (kcMax×ncMax floats =
-// 512 KiB), which stays in the 1 MiB L2. Tuned with BenchmarkSgemm on this
+// 512 KiB), which stays in the 1 MiB L2. Tuned with BenchmarkGEMM on this
 // machine (see doc.go).
 const (
 	kcMax   = 256
