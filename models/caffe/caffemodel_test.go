@@ -169,11 +169,16 @@ func TestReadCaffemodelErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			net, err := ReadCaffemodel(bytes.NewReader(tc.data), "m.caffemodel")
-			if net != nil {
-				t.Errorf("a net and an error")
+			// A *bytes.Reader is decoded as a stream; without its Len
+			// method, the input is read whole and decoded by protobuf-go.
+			for _, r := range []io.Reader{bytes.NewReader(tc.data), struct{ io.Reader }{bytes.NewReader(tc.data)}} {
+				net, err := ReadCaffemodel(r, "m.caffemodel")
+				if net != nil {
+					t.Errorf("a net and an error")
+				}
+				wantErr(t, err, tc.kind, tc.fragments...)
+				t.Logf("%T: %v", r, err)
 			}
-			wantErr(t, err, tc.kind, tc.fragments...)
 		})
 	}
 }

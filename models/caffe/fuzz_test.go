@@ -116,6 +116,20 @@ func FuzzReadCaffemodel(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// The streaming decoder against the reference: same net or both
+		// errors (decodeStream refuses groups, which protobuf-go keeps).
+		sn, serr := decodeStream(bytes.NewReader(data), int64(len(data)))
+		bn, berr := decodeBuffer(bytes.NewReader(data))
+		switch {
+		case serr == nil && berr == nil:
+			if !proto.Equal(sn, bn) {
+				t.Fatal("decodeStream and decodeBuffer differ")
+			}
+		case serr == nil:
+			t.Fatalf("decodeStream accepts what decodeBuffer refuses: %v", berr)
+		case berr == nil && !strings.Contains(serr.Error(), "group-encoded"):
+			t.Fatalf("decodeStream refuses what decodeBuffer accepts: %v", serr)
+		}
 		net, err := ReadCaffemodel(bytes.NewReader(data), "fuzz.caffemodel")
 		if err != nil {
 			checkErr(t, err)
