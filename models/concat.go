@@ -8,7 +8,7 @@ package models
 // producers write straight into it (zero copy); other inputs are copied.
 // FLOPs and ops: 0.
 //
-// Tests: go test -run 'TestSmallLayers|TestNetReference|TestMemoryPlan' ./models
+// Tests: go test -run 'TestConcatAndEltwise|TestNetReference|TestMemoryPlan' ./models
 
 import "github.com/infersim/infersim/models/caffe"
 

@@ -7,7 +7,7 @@ package models
 // [num_output]. A following BatchNorm, Scale and ReLU are folded into it at
 // load (see fuse). Kernels are in conv_kernels.go.
 //
-// Tests: go test -run 'TestConvKernels|TestConvLayer|TestFusion' ./models
+// Tests: go test -run 'TestConvKernels|TestSmallLayers|TestFusion' ./models
 
 import (
 	"fmt"

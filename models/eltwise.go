@@ -5,7 +5,7 @@ package models
 // per-input coefficients), PROD or MAX of inputs of the same shape.
 // FLOPs: 0; ops: (inputs − 1) per element (SUM with coefficients: inputs).
 //
-// Tests: go test -run 'TestSmallLayers' ./models
+// Tests: go test -run 'TestConcatAndEltwise' ./models
 
 import "github.com/infersim/infersim/models/caffe"
 

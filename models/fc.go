@@ -7,7 +7,7 @@ package models
 // At batch 1 it is a matrix-vector product, bound by the bandwidth of
 // streaming W; a following ReLU runs in its epilogue.
 //
-// Tests: go test -run 'TestFCLayer|TestFusion|TestNetReference' ./models
+// Tests: go test -run 'TestSmallLayers|TestFusion|TestNetReference' ./models
 
 import "github.com/infersim/infersim/models/caffe"
 
