@@ -205,7 +205,7 @@ func (f *Flow) nextCap(t float64) {
 	if !(d > 0) {
 		panic(fmt.Sprintf("network: RateLimit %T returned a non-positive phase %v", f.limit, d))
 	}
-	f.capv = math.Max(0, float64(r))
+	f.capv = max(0, float64(r))
 	f.capEnd = t + float64(d)
 }
 
@@ -261,9 +261,9 @@ func (c *Channel) nextEvent() float64 {
 	}
 	next := c.capEnd
 	for _, f := range c.flows {
-		next = math.Min(next, f.capEnd)
+		next = min(next, f.capEnd)
 		if f.rate > 0 {
-			next = math.Min(next, c.last+f.remaining*8/f.rate)
+			next = min(next, c.last+f.remaining*8/f.rate)
 		}
 	}
 	return next
@@ -304,7 +304,7 @@ func (c *Channel) update() {
 		c.timer = nil
 	}
 	if next := c.nextEvent(); !math.IsInf(next, 1) {
-		c.timer = c.env.Timeout(math.Max(0, next-now))
+		c.timer = c.env.Timeout(max(0, next-now))
 		c.timer.AddCallback(c.onTimer)
 	}
 	if c.observe != nil {
@@ -335,8 +335,8 @@ func (c *Channel) share() {
 	avail := c.capacity
 	for k, i := range order {
 		f := c.flows[i]
-		level := math.Max(0, avail) / float64(n-k)
-		f.rate = math.Min(f.capv, level)
+		level := max(0, avail) / float64(n-k)
+		f.rate = min(f.capv, level)
 		avail -= f.rate
 	}
 	c.order = order
@@ -360,9 +360,9 @@ func (c *Channel) waterLevel(capv float64) float64 {
 	avail := capNow
 	n := len(caps)
 	for k, x := range caps {
-		level := math.Max(0, avail) / float64(n-k)
+		level := max(0, avail) / float64(n-k)
 		if x > level {
-			return math.Min(capv, level)
+			return min(capv, level)
 		}
 		avail -= x
 	}
