@@ -392,32 +392,40 @@ func BenchmarkMMCGoroutine(b *testing.B) { benchMMC(b, withGoroutines()) }
 const b3Exchanges = 1_000_000
 
 // runPingPong is B3 with zero simulated delay: A triggers an event B waits
-// for, then B triggers one A waits for, b3Exchanges times. Each side makes
-// the event it will wait on next before triggering the other.
-func runPingPong(b *testing.B, opts ...Option) int {
+// for, then B triggers one A waits for, b3Exchanges times. Each side owns
+// one event and resets it (Event.Reset) once it has been woken by it, so no
+// hand-off allocates; with fresh set, every hand-off makes a new event
+// instead.
+func runPingPong(b *testing.B, fresh bool, opts ...Option) int {
 	env := NewEnv(opts...)
 	defer env.Close()
 	toA, toB := env.NewEvent(), env.NewEvent()
+	renew := func(ev **Event) {
+		if fresh {
+			*ev = env.NewEvent()
+		} else {
+			(*ev).Reset()
+		}
+	}
 	exchanges := 0
 	env.Process("A", func(p *Proc) error {
 		for range b3Exchanges {
-			mine := env.NewEvent()
-			toA = mine
+			mine := toA
 			toB.Succeed(nil)
 			if _, err := p.Wait(mine); err != nil {
 				return err
 			}
+			renew(&toA)
 		}
 		return nil
 	})
 	env.Process("B", func(p *Proc) error {
 		for {
-			mine := toB
-			if _, err := p.Wait(mine); err != nil {
+			if _, err := p.Wait(toB); err != nil {
 				return err
 			}
 			exchanges++
-			toB = env.NewEvent()
+			renew(&toB)
 			toA.Succeed(nil)
 		}
 	})
@@ -430,12 +438,12 @@ func runPingPong(b *testing.B, opts ...Option) int {
 	return exchanges
 }
 
-func benchPingPong(b *testing.B, opts ...Option) {
+func benchPingPong(b *testing.B, fresh bool, opts ...Option) {
 	var n int
 	var elapsed time.Duration
 	for b.Loop() {
 		start := time.Now()
-		got := runPingPong(b, opts...)
+		got := runPingPong(b, fresh, opts...)
 		elapsed += time.Since(start)
 		if got != b3Exchanges {
 			b.Fatalf("%d exchanges, want %d", got, b3Exchanges)
@@ -446,8 +454,11 @@ func benchPingPong(b *testing.B, opts ...Option) {
 }
 
 // BenchmarkPingPong is B3: 1,000,000 exchanges between two processes with
-// zero simulated delay, a new event per hand-off.
-func BenchmarkPingPong(b *testing.B) { benchPingPong(b) }
+// zero simulated delay, each side reusing its event.
+func BenchmarkPingPong(b *testing.B) { benchPingPong(b, false) }
+
+// BenchmarkPingPongNewEvents is B3 with a new event per hand-off.
+func BenchmarkPingPongNewEvents(b *testing.B) { benchPingPong(b, true) }
 
 // BenchmarkPingPongGoroutine is B3 with goroutine hand-off.
-func BenchmarkPingPongGoroutine(b *testing.B) { benchPingPong(b, withGoroutines()) }
+func BenchmarkPingPongGoroutine(b *testing.B) { benchPingPong(b, false, withGoroutines()) }

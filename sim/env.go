@@ -97,7 +97,7 @@ type slot struct {
 }
 
 const (
-	heapPad = 3       // entries before the root, for cache-line alignment
+	heapPad = 3 // entries before the root, for cache-line alignment
 	seqMask = 1<<31 - 1
 )
 

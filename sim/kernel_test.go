@@ -684,3 +684,29 @@ func TestRunUntilSkipsCancelled(t *testing.T) {
 		t.Fatalf("RunUntil(6): err %v, fired %v", err, fired)
 	}
 }
+
+func TestEventReset(t *testing.T) {
+	env := NewEnv()
+	ev := env.NewEvent()
+	var got []any
+	env.Process("waiter", func(p *Proc) error {
+		for range 3 {
+			v, err := p.Wait(ev)
+			if err != nil {
+				return err
+			}
+			got = append(got, v)
+			ev.Reset()
+		}
+		return nil
+	})
+	for i := range 3 {
+		env.Schedule(float64(i+1), func() { ev.Succeed(i) })
+	}
+	mustRun(t, env)
+	if !slices.Equal(got, []any{0, 1, 2}) {
+		t.Fatalf("got %v", got)
+	}
+	ev.Succeed(9)
+	mustPanic(t, "Reset of scheduled", ev.Reset)
+}
