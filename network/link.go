@@ -185,15 +185,16 @@ func (l *Link) start(dir Direction, size units.Bytes) *sim.Process {
 	})
 }
 
-// cold reports whether a transfer starting now must pay the handshake.
-func (l *Link) cold() bool {
+// cold reports whether a transfer starting now must pay the handshake,
+// given how many other transfers use the connection.
+func (l *Link) cold(others int) bool {
 	if l.model.KeepAlive() <= 0 {
 		return false
 	}
 	if !l.used {
 		return true
 	}
-	return l.inUse == 0 && l.env.Now()-l.idleSince > float64(l.model.KeepAlive())
+	return others == 0 && l.env.Now()-l.idleSince > float64(l.model.KeepAlive())
 }
 
 func (l *Link) transfer(p *sim.Proc, dir Direction, size units.Bytes) (t Transfer, err error) {
@@ -232,7 +233,6 @@ func (l *Link) transfer(p *sim.Proc, dir Direction, size units.Bytes) (t Transfe
 
 	// Connection: pay the handshake when cold, or wait for the one under
 	// way; keep the connection in use until the end.
-	cold := l.connecting == nil && l.cold()
 	l.inUse++
 	defer func() {
 		l.inUse--
@@ -240,23 +240,30 @@ func (l *Link) transfer(p *sim.Proc, dir Direction, size units.Bytes) (t Transfe
 			l.idleSince = l.env.Now()
 		}
 	}()
-	switch {
-	case l.connecting != nil:
-		if _, err := p.Wait(l.connecting); err != nil {
-			return fail(err, "waiting for the handshake")
+	for {
+		if ev := l.connecting; ev != nil {
+			v, err := p.Wait(ev)
+			if err != nil {
+				return fail(err, "waiting for the handshake")
+			}
+			if v == true {
+				break
+			}
+			continue // the handshaking transfer was interrupted: try again
 		}
-	case cold:
+		if !l.cold(l.inUse - 1) { // inUse counts this transfer
+			break
+		}
 		t.Cold = true
 		ev := l.env.NewNamedEvent(l.name + " handshake")
 		l.connecting = ev
 		err := p.Sleep(float64(l.model.Setup(l.RTT())))
 		l.connecting = nil
+		ev.Succeed(err == nil)
 		if err != nil {
-			ev.Fail(err)
-			ev.Defuse()
 			return fail(err, "handshake")
 		}
-		ev.Succeed(nil)
+		break
 	}
 	l.used = true
 	t.Connected = now()
@@ -304,7 +311,7 @@ func (l *Link) estimate(ch *Channel, size units.Bytes) units.Duration {
 	if l.radio != nil {
 		d += l.radio.wakeDelay()
 	}
-	if l.connecting != nil || l.cold() {
+	if l.connecting != nil || l.cold(l.inUse) {
 		d += l.model.Setup(l.RTT())
 	}
 	share := ch.waterLevel(math.Inf(1))

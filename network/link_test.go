@@ -427,3 +427,46 @@ func TestValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// An interrupted transfer leaves the channel, the radio and the handshake
+// in order: a transfer that waited on the interrupted handshake does its
+// own, and the radio's tail starts when the last live transfer ends.
+func TestInterruptedTransfer(t *testing.T) {
+	env := sim.NewEnv()
+	defer env.Close()
+	lte := LTERadio()
+	l := mustLink(t, env, LinkConfig{Model: DefaultTCP(), Radio: &lte,
+		Up: ch(6*units.Mbps, 20*units.Millisecond), Down: ch(13*units.Mbps, 20*units.Millisecond)})
+	var errA error
+	var b Transfer
+	a := env.Process("a", func(p *sim.Proc) error {
+		_, errA = l.Upload(p, units.Megabyte)
+		return nil
+	})
+	env.Process("b", func(p *sim.Proc) error {
+		var err error
+		b, err = l.Upload(p, 10*units.Kilobyte)
+		return err
+	})
+	env.Process("killer", func(p *sim.Proc) error {
+		if err := p.Sleep(0.27); err != nil { // during a's handshake
+			return err
+		}
+		return a.Interrupt("cancelled")
+	})
+	if err := env.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if errA == nil {
+		t.Fatal("a was not interrupted")
+	}
+	// b: promotion 0.26; a's handshake aborted at 0.27; b's own from 0.27
+	// to 0.31; 10 kB in round 0 at 2.92 Mbps; 20 ms latency.
+	want := 0.27 + 0.04 + 8e4/2.92e6 + 0.02
+	if !b.Cold || !near(b.Connected, 0.31) || !near(b.End, want) {
+		t.Errorf("b: %+v, want end %.9f", b, want)
+	}
+	if l.Up.Flows() != 0 || l.Radio().State() != "idle" {
+		t.Errorf("left %d flows, radio %s", l.Up.Flows(), l.Radio().State())
+	}
+}
