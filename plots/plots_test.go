@@ -19,3 +19,16 @@ func TestBreakdownGolden(t *testing.T) {
 func TestEnergyGolden(t *testing.T) {
 	cmpimg.CheckPlot(ExampleEnergyBreakdown, t, "energy.png")
 }
+
+func TestSweepGolden(t *testing.T) {
+	cmpimg.CheckPlot(ExampleSweepLines, t, "sweep.png")
+	cmpimg.CheckPlot(ExampleSweepLines_energy, t, "sweep_energy.png")
+}
+
+func TestCDFGolden(t *testing.T) {
+	cmpimg.CheckPlot(ExampleLatencyCDF, t, "cdf.png")
+}
+
+func TestTimelineGolden(t *testing.T) {
+	cmpimg.CheckPlot(ExampleTimeline, t, "timeline.png")
+}

@@ -1,0 +1,738 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"sort"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/infersim/infersim/result"
+)
+
+// Metric is what a sweep chart plots against the swept parameter.
+type Metric string
+
+// The metrics.
+const (
+	Mean   Metric = "mean"   // mean end-to-end latency, with its 95 % CI
+	P50    Metric = "p50"    // median end-to-end latency
+	P95    Metric = "p95"    // 95th percentile end-to-end latency
+	Energy Metric = "energy" // mean phone energy per request, with its 95 % CI
+)
+
+// ParseMetric reads a --metric value.
+func ParseMetric(s string) (Metric, error) {
+	switch m := Metric(strings.ToLower(strings.TrimSpace(s))); m {
+	case Mean, P50, P95, Energy:
+		return m, nil
+	case "":
+		return Mean, nil
+	}
+	return "", fmt.Errorf("plots: unknown metric %q (want p50, p95, mean or energy)", s)
+}
+
+// value returns the metric of a summary and the half-width of its CI (NaN
+// for percentiles: result.Stat's CI95 is the mean's, so percentiles get no
+// band rather than a wrong one).
+func (m Metric) value(s *result.Summary) (v, ci float64) {
+	switch m {
+	case P50:
+		return s.Latency.P50, math.NaN()
+	case P95:
+		return s.Latency.P95, math.NaN()
+	case Energy:
+		return s.EnergyTotal.Mean, s.EnergyTotal.CI95
+	}
+	return s.Latency.Mean, s.Latency.CI95
+}
+
+func (m Metric) field() string {
+	switch m {
+	case P50:
+		return "latency.p50"
+	case P95:
+		return "latency.p95"
+	case Energy:
+		return "energy_total.mean"
+	}
+	return "latency.mean"
+}
+
+func (m Metric) describe() string {
+	switch m {
+	case P50:
+		return "median (p50) end-to-end latency"
+	case P95:
+		return "95th percentile end-to-end latency"
+	case Energy:
+		return "mean phone energy per request"
+	}
+	return "mean end-to-end latency"
+}
+
+// SweepOptions configures SweepLines and Crossovers.
+type SweepOptions struct {
+	// Title replaces the default title.
+	Title string
+	// Param names the swept parameter on the x axis, e.g.
+	// "network.uplink.bandwidth". Empty means the first numeric parameter
+	// whose value varies between points.
+	Param string
+	// Metric is what the y axis shows; empty means Mean.
+	Metric Metric
+	// LogX and LogY draw the axes on log scales. A crossover on a log x
+	// axis is interpolated in log x.
+	LogX, LogY bool
+	// Start picks the groups: empty means "all" when present, else warm,
+	// else cold.
+	Start result.Start
+}
+
+// Crossover is where on-device inference starts to win: the best
+// on-device mode's line crosses the best remote (cloud or split) mode's.
+type Crossover struct {
+	// Group names the lines' model (and image and other swept parameters
+	// when they vary); empty when there is only one.
+	Group string
+	// X is the parameter value in base units (e.g. bit/s), Y the metric
+	// there.
+	X, Y float64
+	// Below is true when on-device wins for values below X.
+	Below bool
+	// Label says it in words: "on-device wins below 0.77 Mbps".
+	Label string
+}
+
+// Crossing is where two sampled curves a and b cross.
+type Crossing struct {
+	X float64 // where a − b changes sign
+	// Below is true when a < b just below X.
+	Below bool
+}
+
+// Crossings returns where a − b changes sign along x (ascending),
+// interpolating a − b linearly in x, or in log10 x when logX is set (the
+// crossing sits where the drawn lines cross on a log axis). A sample where
+// a equals b between samples of opposite sign is itself the crossing;
+// touching without changing sign is not a crossing.
+//
+// For example x = 1, 10, 100, a = 1, 2, 3 and b = 3, 1.5, 0.5: a − b is −2
+// at 1 and +0.5 at 10, so on a log axis the crossing is 4/5 of the way from
+// 10⁰ to 10¹, at 10^0.8 ≈ 6.31, with a below b before it.
+//
+// It panics if the slices differ in length (a programmer error).
+func Crossings(x, a, b []float64, logX bool) []Crossing {
+	if len(a) != len(x) || len(b) != len(x) {
+		panic("plots: Crossings: slices differ in length")
+	}
+	tr := func(v float64) float64 { return v }
+	inv := tr
+	if logX {
+		tr, inv = math.Log10, func(v float64) float64 { return math.Pow(10, v) }
+	}
+	var out []Crossing
+	last := -1 // last sample with a ≠ b
+	for i := range x {
+		d := a[i] - b[i]
+		if d == 0 {
+			continue
+		}
+		if last >= 0 {
+			dl := a[last] - b[last]
+			if (dl < 0) != (d < 0) {
+				var cx float64
+				if i == last+1 {
+					t := dl / (dl - d)
+					cx = inv(tr(x[last]) + t*(tr(x[i])-tr(x[last])))
+				} else { // equal somewhere between: take the middle equal sample
+					cx = x[(last+1+i-1)/2]
+				}
+				out = append(out, Crossing{X: cx, Below: dl < 0})
+			}
+		}
+		last = i
+	}
+	return out
+}
+
+// sweepLine is one line of a sweep chart.
+type sweepLine struct {
+	group, model, mode string
+	xs, ys, cis        []float64 // x in base units
+}
+
+// sweepData validates the summaries and gathers the lines.
+type sweepData struct {
+	param string
+	unit  unitScale
+	lines []*sweepLine
+	multi bool // several groups (models, ...)
+}
+
+func gatherSweep(sums []result.Summary, opts SweepOptions) (*sweepData, error) {
+	if len(sums) == 0 {
+		return nil, empty("sweep lines: no summaries")
+	}
+	metric := opts.Metric
+	if metric == "" {
+		metric = Mean
+	}
+	param := opts.Param
+	if param == "" {
+		param = sweptParam(sums)
+		if param == "" {
+			return nil, empty("sweep lines: no numeric parameter varies between points")
+		}
+	}
+	start := opts.Start
+	if start == "" {
+		has := map[result.Start]bool{}
+		for i := range sums {
+			has[sums[i].Start] = true
+		}
+		switch {
+		case has[result.All]:
+			start = result.All
+		case has[result.Warm]:
+			start = result.Warm
+		default:
+			start = result.Cold
+		}
+	}
+	d := &sweepData{param: param, unit: unitScale{"", 1}}
+	// Other parameters that vary split lines too (a two-dimensional sweep).
+	others := map[string]map[string]bool{}
+	for i := range sums {
+		for _, p := range sums[i].Params {
+			if p.Name != param && p.Name != "workload.mode" && p.Name != "workload.model" {
+				if others[p.Name] == nil {
+					others[p.Name] = map[string]bool{}
+				}
+				others[p.Name][p.Value] = true
+			}
+		}
+	}
+	images := map[string]bool{}
+	models := map[string]bool{}
+	for i := range sums {
+		images[sums[i].Image] = true
+		models[sums[i].Model] = true
+	}
+	byKey := map[string]*sweepLine{}
+	var f finite
+	found := false
+	for i := range sums {
+		s := &sums[i]
+		if s.Start != start {
+			continue
+		}
+		var x result.Param
+		ok := false
+		for _, p := range s.Params {
+			if p.Name == param {
+				x, ok = p, true
+			}
+		}
+		if !ok {
+			continue
+		}
+		found = true
+		f.check(x.Number, func() string { return describe(i, s) + ": params." + param })
+		if opts.LogX && x.Number <= 0 && f.err == nil {
+			return nil, fmt.Errorf("plots: sweep lines: %s: %s = %s is not positive, cannot use a log axis", describe(i, s), param, x.Value)
+		}
+		if d.unit.Name == "" {
+			d.unit = paramUnit(x.Value, x.Number)
+		}
+		if s.OK() == 0 {
+			continue
+		}
+		v, ci := metric.value(s)
+		f.check(v, func() string { return describe(i, s) + ": " + metric.field() })
+		f.checkCI(ci, func() string { return describe(i, s) + ": ci95" })
+		if opts.LogY && v <= 0 && f.err == nil {
+			return nil, fmt.Errorf("plots: sweep lines: %s: %s = %v is not positive, cannot use a log axis", describe(i, s), metric.field(), v)
+		}
+		var gparts []string
+		if len(models) > 1 {
+			gparts = append(gparts, s.Model)
+		}
+		if len(images) > 1 {
+			gparts = append(gparts, s.Image)
+		}
+		names := make([]string, 0, len(others))
+		for n, vals := range others {
+			if len(vals) > 1 {
+				names = append(names, n)
+			}
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			for _, p := range s.Params {
+				if p.Name == n {
+					gparts = append(gparts, shortParam(n)+" "+p.Value)
+				}
+			}
+		}
+		group := strings.Join(gparts, " · ")
+		key := group + "\x00" + s.Mode
+		l := byKey[key]
+		if l == nil {
+			l = &sweepLine{group: group, model: s.Model, mode: s.Mode}
+			byKey[key] = l
+			d.lines = append(d.lines, l)
+		}
+		l.xs = append(l.xs, x.Number)
+		l.ys = append(l.ys, v)
+		l.cis = append(l.cis, ci)
+	}
+	if f.err != nil {
+		return nil, f.err
+	}
+	if !found {
+		return nil, empty("sweep lines: no %s group has parameter %q", start, param)
+	}
+	if len(d.lines) == 0 {
+		return nil, empty("sweep lines: no successful request at any point")
+	}
+	for _, l := range d.lines {
+		sort.Sort(byX{l})
+		if l.group != "" {
+			d.multi = true
+		}
+	}
+	sort.SliceStable(d.lines, func(i, j int) bool {
+		if d.lines[i].group != d.lines[j].group {
+			return false // keep first-appearance order of groups
+		}
+		return modeLess(d.lines[i].mode, d.lines[j].mode)
+	})
+	return d, nil
+}
+
+type byX struct{ l *sweepLine }
+
+func (b byX) Len() int           { return len(b.l.xs) }
+func (b byX) Less(i, j int) bool { return b.l.xs[i] < b.l.xs[j] }
+func (b byX) Swap(i, j int) {
+	l := b.l
+	l.xs[i], l.xs[j] = l.xs[j], l.xs[i]
+	l.ys[i], l.ys[j] = l.ys[j], l.ys[i]
+	l.cis[i], l.cis[j] = l.cis[j], l.cis[i]
+}
+
+// sweptParam returns the first numeric parameter whose value varies.
+func sweptParam(sums []result.Summary) string {
+	var order []string
+	vals := map[string]map[float64]bool{}
+	for i := range sums {
+		for _, p := range sums[i].Params {
+			if !p.IsNumeric() {
+				continue
+			}
+			if vals[p.Name] == nil {
+				vals[p.Name] = map[float64]bool{}
+				order = append(order, p.Name)
+			}
+			vals[p.Name][p.Number] = true
+		}
+	}
+	for _, n := range order {
+		if len(vals[n]) > 1 {
+			return n
+		}
+	}
+	return ""
+}
+
+// Crossovers returns, for each group of lines (each model, image, ...),
+// where the best on-device mode and the best remote mode (cloud or split)
+// cross, in parameter order. The envelopes are compared at the parameter
+// values where both have a point.
+func Crossovers(sums []result.Summary, opts SweepOptions) ([]Crossover, error) {
+	d, err := gatherSweep(sums, opts)
+	if err != nil {
+		return nil, err
+	}
+	return d.crossovers(opts.LogX), nil
+}
+
+func (d *sweepData) crossovers(logX bool) []Crossover {
+	var groups []string
+	seen := map[string]bool{}
+	for _, l := range d.lines {
+		if !seen[l.group] {
+			seen[l.group] = true
+			groups = append(groups, l.group)
+		}
+	}
+	var out []Crossover
+	for _, g := range groups {
+		phone, remote := map[float64]float64{}, map[float64]float64{}
+		for _, l := range d.lines {
+			if l.group != g {
+				continue
+			}
+			var env map[float64]float64
+			switch family(l.mode) {
+			case familyPhone:
+				env = phone
+			case familyCloud, familySplit:
+				env = remote
+			default:
+				continue
+			}
+			for i, x := range l.xs {
+				if v, ok := env[x]; !ok || l.ys[i] < v {
+					env[x] = l.ys[i]
+				}
+			}
+		}
+		var xs, a, b []float64
+		for x, v := range phone {
+			if w, ok := remote[x]; ok {
+				xs, a, b = append(xs, x), append(a, v), append(b, w)
+			}
+		}
+		idx := make([]int, len(xs))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.Slice(idx, func(i, j int) bool { return xs[idx[i]] < xs[idx[j]] })
+		sx, sa, sb := make([]float64, len(xs)), make([]float64, len(xs)), make([]float64, len(xs))
+		for k, i := range idx {
+			sx[k], sa[k], sb[k] = xs[i], a[i], b[i]
+		}
+		for _, c := range Crossings(sx, sa, sb, logX) {
+			y := interpAt(sx, sa, c.X, logX)
+			where := "above"
+			if c.Below {
+				where = "below"
+			}
+			lab := "on-device wins " + where + " " + fmtNum(c.X/d.unit.Scale)
+			if d.unit.Name != "" {
+				lab += " " + d.unit.Name
+			}
+			if g != "" {
+				lab = g + ": " + lab
+			}
+			out = append(out, Crossover{Group: g, X: c.X, Y: y, Below: c.Below, Label: lab})
+		}
+	}
+	return out
+}
+
+// interpAt interpolates ys at x (in log x when logX).
+func interpAt(xs, ys []float64, x float64, logX bool) float64 {
+	tr := func(v float64) float64 { return v }
+	if logX {
+		tr = math.Log10
+	}
+	for i := 1; i < len(xs); i++ {
+		if x <= xs[i] {
+			t := (tr(x) - tr(xs[i-1])) / (tr(xs[i]) - tr(xs[i-1]))
+			return ys[i-1] + t*(ys[i]-ys[i-1])
+		}
+	}
+	return ys[len(ys)-1]
+}
+
+// axisLabel turns a parameter name into words: "network.uplink.bandwidth"
+// → "uplink bandwidth".
+func axisLabel(param string) string {
+	parts := strings.Split(param, ".")
+	if len(parts) > 1 {
+		parts = parts[1:]
+	}
+	return strings.ReplaceAll(strings.Join(parts, " "), "_", " ")
+}
+
+// SweepLines draws a metric against a swept numeric parameter: one line per
+// mode (and per model, image or other swept parameter when they vary, told
+// apart by dash pattern), a shaded 95 % confidence band for the mean-based
+// metrics (Mean, Energy; the summaries carry no interval for percentiles,
+// so P50 and P95 get none), and each crossover between the best on-device
+// mode and the best remote mode marked with a dashed line and labelled
+// "on-device wins below 0.77 Mbps" (see Crossovers).
+//
+// It returns an error wrapping ErrEmpty when there is no summary or no
+// numeric parameter varies, and a *NotFiniteError naming the field for a
+// NaN or infinite value.
+func SweepLines(sums []result.Summary, opts SweepOptions) (*Figure, error) {
+	d, err := gatherSweep(sums, opts)
+	if err != nil {
+		return nil, err
+	}
+	metric := opts.Metric
+	if metric == "" {
+		metric = Mean
+	}
+	cross := d.crossovers(opts.LogX)
+
+	// Display units.
+	ymax := 0.0
+	for _, l := range d.lines {
+		for i, y := range l.ys {
+			ymax = max(ymax, y+nanZero(l.cis[i]))
+		}
+	}
+	yu, yfmt := timeUnit(ymax), fmtSeconds
+	if metric == Energy {
+		yu, yfmt = energyUnit(ymax), fmtJoules
+	}
+	xfmt := func(v float64) string { return fmtNum(v) }
+	tx := func(x float64) float64 { return x / d.unit.Scale }
+	if opts.LogX {
+		tx = func(x float64) float64 { return math.Log10(x / d.unit.Scale) }
+	}
+	ty := func(y float64) float64 { return y / yu.Scale }
+	if opts.LogY {
+		ty = math.Log10
+	}
+
+	p := newPlot("", "", "")
+	xl := axisLabel(d.param)
+	if d.unit.Name != "" {
+		xl += " (" + d.unit.Name
+		if opts.LogX {
+			xl += ", log scale"
+		}
+		xl += ")"
+	} else if opts.LogX {
+		xl += " (log scale)"
+	}
+	p.X.Label.Text = xl
+	yl := metric.describe()
+	if opts.LogY {
+		yl += " (log scale)"
+	} else {
+		yl += " (" + yu.Name + ")"
+	}
+	p.Y.Label.Text = capitalize(yl)
+
+	// Ranges.
+	xlo, xhi, ylo, yhi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for _, l := range d.lines {
+		for i, x := range l.xs {
+			xlo, xhi = min(xlo, x), max(xhi, x)
+			ci := nanZero(l.cis[i])
+			lo := l.ys[i] - ci
+			if opts.LogY && lo <= 0 {
+				lo = l.ys[i]
+			}
+			ylo, yhi = min(ylo, lo), max(yhi, l.ys[i]+ci)
+		}
+	}
+	if xlo == xhi {
+		xlo, xhi = xlo*0.9, xhi*1.1
+	}
+	// The x axis spans the sweep with a small margin; when the sweep has
+	// few values they are the labelled ticks, so the reader sees which
+	// points were simulated.
+	xvals := map[float64]bool{}
+	for _, l := range d.lines {
+		for _, x := range l.xs {
+			xvals[x] = true
+		}
+	}
+	if opts.LogX {
+		lo, hi := math.Log10(xlo/d.unit.Scale), math.Log10(xhi/d.unit.Scale)
+		m := (hi - lo) * 0.04
+		p.X.Min, p.X.Max = lo-m, hi+m
+		p.X.Tick.Marker = logTicks{format: xfmt}
+	} else {
+		m := (xhi - xlo) / d.unit.Scale * 0.04
+		p.X.Min, p.X.Max = xlo/d.unit.Scale-m, xhi/d.unit.Scale+m
+		p.X.Tick.Marker = linTicks{}
+	}
+	if len(xvals) <= 12 {
+		p.X.Tick.Marker = valueTicks{base: p.X.Tick.Marker, values: xvals, scale: d.unit.Scale, log: opts.LogX}
+	}
+	if opts.LogY {
+		lo, hi := logRange(ylo, yhi)
+		setLogAxis(&p.Y, lo, hi, yfmt)
+	} else {
+		p.Y.Min, p.Y.Max = 0, niceMax(0, yhi/yu.Scale*1.05)
+		p.Y.Tick.Marker = linTicks{}
+	}
+	p.Add(vgrid{}, hgrid{})
+
+	leg := newLegend()
+	groupDash := map[string]int{}
+	bands := false
+	for li, l := range d.lines {
+		if _, ok := groupDash[l.group]; !ok {
+			groupDash[l.group] = len(groupDash) % len(dashes)
+		}
+		col := ModeColor(l.mode)
+		pts := make(plotter.XYs, len(l.xs))
+		var upper, lower plotter.XYs
+		for i := range l.xs {
+			pts[i] = plotter.XY{X: tx(l.xs[i]), Y: ty(l.ys[i])}
+			if ci := l.cis[i]; !math.IsNaN(ci) && ci > 0 {
+				lo := l.ys[i] - ci
+				if opts.LogY && lo <= 0 {
+					lo = l.ys[i] / 10
+				}
+				upper = append(upper, plotter.XY{X: pts[i].X, Y: ty(l.ys[i] + ci)})
+				lower = append(lower, plotter.XY{X: pts[i].X, Y: ty(lo)})
+			}
+		}
+		var bandCol color.Color
+		if len(upper) == len(pts) && len(pts) > 1 {
+			ring := append(plotter.XYs{}, upper...)
+			for i := len(lower) - 1; i >= 0; i-- {
+				ring = append(ring, lower[i])
+			}
+			poly, err := plotter.NewPolygon(ring)
+			if err != nil {
+				return nil, fmt.Errorf("plots: sweep lines: %w", err)
+			}
+			bandCol = withAlpha(col, 0x38)
+			poly.Color = bandCol
+			poly.LineStyle.Width = 0
+			p.Add(poly)
+			bands = true
+		}
+		line, err := plotter.NewLine(pts)
+		if err != nil {
+			return nil, fmt.Errorf("plots: sweep lines: %w", err)
+		}
+		line.LineStyle = draw.LineStyle{Color: col, Width: vg.Points(1.6), Dashes: dashes[groupDash[l.group]]}
+		sc, err := plotter.NewScatter(pts)
+		if err != nil {
+			return nil, fmt.Errorf("plots: sweep lines: %w", err)
+		}
+		gs := draw.GlyphStyle{Color: col, Radius: vg.Points(2.6), Shape: glyphs[modeRank(l.mode)%len(glyphs)]}
+		sc.GlyphStyle = gs
+		p.Add(line, sc)
+		name := l.mode
+		if l.group != "" {
+			name = l.group + " · " + l.mode
+		}
+		leg.add(name, lineThumb{line: line.LineStyle, glyph: &gs, band: bandCol})
+		_ = li
+	}
+	if bands {
+		leg.add("shaded: 95 % CI of the mean", swatch{fill: withAlpha(Grey, 0x50)})
+	}
+	if len(cross) > 0 {
+		leg.add("crossover", lineThumb{line: crossStyle})
+	}
+	marks := make([]crossMark, len(cross))
+	for i, c := range cross {
+		marks[i] = crossMark{x: tx(c.X), y: ty(c.Y), label: c.Label}
+	}
+	p.Add(&crossMarks{marks: marks})
+
+	title := opts.Title
+	if title == "" {
+		title = capitalize(metric.describe()) + " vs " + axisLabel(d.param)
+	}
+	f := &Figure{Title: title, Width: FigureWidth}
+	legH := leg.height(FigureWidth - 2*outerPad)
+	f.Height = 2*outerPad + titleSize + gap + legH + gap/2 + 4*vg.Inch
+	f.draw = func(c draw.Canvas) {
+		c = margins(c)
+		c = drawTitle(c, title)
+		c = drawLegendTop(c, leg)
+		p.Draw(c)
+	}
+	return f, nil
+}
+
+func nanZero(x float64) float64 {
+	if math.IsNaN(x) {
+		return 0
+	}
+	return x
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// withAlpha returns c with alpha a (premultiplied).
+func withAlpha(c color.Color, a uint8) color.Color {
+	r, g, b, _ := c.RGBA()
+	f := float64(a) / 255
+	return color.RGBA{uint8(float64(r>>8) * f), uint8(float64(g>>8) * f), uint8(float64(b>>8) * f), a}
+}
+
+var crossStyle = draw.LineStyle{Color: DarkGrey, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
+
+type crossMark struct {
+	x, y  float64
+	label string
+}
+
+// crossMarks draws each crossover: a dashed vertical line, an open circle
+// where the lines cross, and the label in a white box near the top, on the
+// side of the line with more room; several labels stack downwards.
+type crossMarks struct{ marks []crossMark }
+
+// Plot implements plot.Plotter.
+func (m *crossMarks) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	sty := textStyle(sans, tickSize, Black)
+	sty.YAlign = draw.YTop
+	y := c.Max.Y - vg.Points(4)
+	for _, mk := range m.marks {
+		x := trX(mk.x)
+		c.StrokeLine2(crossStyle, x, c.Min.Y, x, c.Max.Y)
+		c.DrawGlyph(draw.GlyphStyle{Color: Black, Radius: vg.Points(4), Shape: draw.RingGlyph{}}, vg.Point{X: x, Y: trY(mk.y)})
+		w := sty.Width(mk.label)
+		h := sty.Height(mk.label)
+		pad := vg.Points(3)
+		var x0 vg.Length
+		if c.Max.X-x >= w+3*pad || x-c.Min.X < c.Max.X-x {
+			x0 = x + pad
+		} else {
+			x0 = x - pad - w - 2*pad
+		}
+		box := vg.Rectangle{Min: vg.Point{X: x0, Y: y - h - 2*pad}, Max: vg.Point{X: x0 + w + 2*pad, Y: y}}
+		c.FillPolygon(labelBoxColour, rectPoints(box))
+		c.FillText(sty, vg.Point{X: x0 + pad, Y: y - pad}, mk.label)
+		y -= h + 3*pad
+	}
+}
+
+// valueTicks labels the swept values and keeps the base ticker's unlabelled
+// minor ticks.
+type valueTicks struct {
+	base   plot.Ticker
+	values map[float64]bool // base units
+	scale  float64
+	log    bool
+}
+
+// Ticks implements plot.Ticker.
+func (t valueTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	for _, tk := range t.base.Ticks(lo, hi) {
+		ts = append(ts, plot.Tick{Value: tk.Value})
+	}
+	vs := make([]float64, 0, len(t.values))
+	for v := range t.values {
+		vs = append(vs, v)
+	}
+	sort.Float64s(vs)
+	for _, v := range vs {
+		d := v / t.scale
+		pos := d
+		if t.log {
+			pos = math.Log10(d)
+		}
+		ts = append(ts, plot.Tick{Value: pos, Label: fmtNum(d)})
+	}
+	return ts
+}
