@@ -36,20 +36,27 @@ func sizeName(div int) string {
 }
 
 // BenchmarkReadCaffemodel reads AlexNet-shaped caffemodels (random
-// weights) from memory; MB/s is of the file size.
+// weights) from memory; MB/s is of the file size. "stream" is the path of
+// files and sized readers (decodeStream); "buffered" that of other readers
+// (read whole, then proto.Unmarshal), for comparison in the same run.
 func BenchmarkReadCaffemodel(b *testing.B) {
 	for _, div := range benchSizes(b) {
-		b.Run(sizeName(div), func(b *testing.B) {
-			_, data := alexnetModel(b, div)
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			b.ResetTimer()
-			for range b.N {
-				if _, err := ReadCaffemodel(bytes.NewReader(data), "bench"); err != nil {
-					b.Fatal(err)
+		_, data := alexnetModel(b, div)
+		for _, path := range []string{"stream", "buffered"} {
+			b.Run(sizeName(div)+"/"+path, func(b *testing.B) {
+				b.SetBytes(int64(len(data)))
+				b.ReportAllocs()
+				for range b.N {
+					var r io.Reader = bytes.NewReader(data)
+					if path == "buffered" {
+						r = struct{ io.Reader }{r} // hide Len
+					}
+					if _, err := ReadCaffemodel(r, "bench"); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 

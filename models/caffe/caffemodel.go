@@ -114,20 +114,17 @@ func unknownFields(net *NetParameter) error {
 // net always gives the same bytes, and a file written by Caffe and read by
 // ReadCaffemodel is written back identically unless it had fields out of
 // order. net must pass ReadCaffemodel's checks (a *FormatError otherwise),
-// so that what is written can be read back.
+// so that what is written can be read back. The encoding is written as it
+// is produced, a buffer at a time: writing needs no second copy of the
+// weights.
 func WriteCaffemodel(w io.Writer, net *NetParameter) error {
 	if err := checkDecoded(net); err != nil {
 		return err
 	}
-	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(net)
-	if err != nil {
-		return &FormatError{Err: errors.New(cleanProtoErr(err))}
+	if n := proto.Size(net); n > MaxCaffemodelBytes {
+		return &FormatError{Err: fmt.Errorf("%w: %d bytes, over the 2 GiB limit of a protobuf message", ErrTooLarge, n)}
 	}
-	if len(b) > MaxCaffemodelBytes {
-		return &FormatError{Err: fmt.Errorf("%w: %d bytes, over the 2 GiB limit of a protobuf message", ErrTooLarge, len(b))}
-	}
-	_, err = w.Write(b)
-	return err
+	return encodeStream(w, net)
 }
 
 func setFile(err error, filename string) {

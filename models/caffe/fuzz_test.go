@@ -142,6 +142,9 @@ func FuzzReadCaffemodel(f *testing.F) {
 		if err := WriteCaffemodel(&a, net); err != nil {
 			t.Fatalf("WriteCaffemodel refuses a net ReadCaffemodel returned: %v", err)
 		}
+		if want, _ := (proto.MarshalOptions{Deterministic: true}).Marshal(net); !bytes.Equal(a.Bytes(), want) {
+			t.Fatal("WriteCaffemodel differs from proto.Marshal")
+		}
 		back, err := ReadCaffemodel(bytes.NewReader(a.Bytes()), "written.caffemodel")
 		if err != nil {
 			t.Fatalf("written file does not read back: %v", err)

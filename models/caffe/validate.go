@@ -43,6 +43,9 @@ func validate(net *NetParameter, weights bool) error {
 		return err
 	}
 	for i, l := range net.GetLayer() {
+		if l == nil {
+			return &FormatError{Layer: "#" + strconv.Itoa(i), Err: errors.New("nil layer"), idx: i + 1}
+		}
 		if err := validateLayer(l, weights); err != nil {
 			var fe *FormatError
 			var ue *UnsupportedError
@@ -98,6 +101,9 @@ func int64s(d []int64) []int {
 
 func validateLayer(l *LayerParameter, weights bool) error {
 	for i, b := range l.GetBlobs() {
+		if b == nil {
+			return fieldErr("", "blobs["+strconv.Itoa(i)+"]", "nil blob")
+		}
 		if err := validateBlob(b); err != nil {
 			err.Field = "blobs[" + strconv.Itoa(i) + "]" + err.Field
 			return err
