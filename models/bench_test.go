@@ -95,3 +95,114 @@ func BenchmarkLayersOf(b *testing.B) {
 }
 
 var benchModel = flag.String("model", "", "zoo model for BenchmarkLayersOf")
+
+// BenchmarkLRN times AlexNet's norm1 (96×55×55, n = 5, β = 0.75): the fast
+// kernel at 1 and 2 threads and the reference (PyTorch 1.13 anchor: 5.5 ms
+// for both AlexNet LRN layers at 2 threads, ../shared/bench/CNN.md).
+func BenchmarkLRN(b *testing.B) {
+	g := lrnGeom{c: 96, hw: 55 * 55, size: 5, alpha: 1e-4, beta: 0.75, k: 1}
+	in := randSlice(1, g.c*g.hw)
+	out := make([]float32, len(in))
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("norm1/threads=%d", threads), func(b *testing.B) {
+			ctx := newFwdCtx(threads, 0, lrnBlock)
+			defer ctx.close()
+			for b.Loop() {
+				ctx.lrn = lrnJob{g: &g, in: in, out: out, tmp: ctx.tmp}
+				ctx.pool.run(&ctx.lrn)
+			}
+		})
+	}
+	b.Run("norm1/reference", func(b *testing.B) {
+		for b.Loop() {
+			lrnRef(&g, in, out)
+		}
+	})
+}
+
+// BenchmarkPooling times the zoo's pooling shapes: 3×3/2 max pooling with
+// ceil rounding (AlexNet pool1, SqueezeNet v1.1 pool1) and SqueezeNet's
+// global average pooling.
+func BenchmarkPooling(b *testing.B) {
+	cases := []struct {
+		name string
+		g    poolGeom
+	}{
+		{"alexnet-pool1", poolGeom{c: 96, h: 55, w: 55, kh: 3, kw: 3, sh: 2, sw: 2, max: true}},
+		{"squeezenet11-pool1", poolGeom{c: 64, h: 113, w: 113, kh: 3, kw: 3, sh: 2, sw: 2, max: true}},
+		{"squeezenet11-pool10", poolGeom{c: 1000, h: 14, w: 14, kh: 14, kw: 14, sh: 1, sw: 1}},
+	}
+	for _, c := range cases {
+		g := c.g
+		g.finish(false)
+		in := randSlice(1, g.c*g.h*g.w)
+		out := make([]float32, g.c*g.oh*g.ow)
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/threads=%d", c.name, threads), func(b *testing.B) {
+				ctx := newFwdCtx(threads, 0, g.w)
+				defer ctx.close()
+				for b.Loop() {
+					ctx.pooling = poolJob{g: &g, in: in, out: out, tmp: ctx.tmp}
+					ctx.pool.run(&ctx.pooling)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkFC times AlexNet's fc6 at batch 1 (a 4096×9216 matrix-vector
+// product, 151 MB of weights) and, in the same run, the memory-bandwidth
+// bound: streaming the same bytes once through an AVX2 max-reduction (streamMax). It
+// reports GB/s for both and the ratio time(fc) / time(stream), which should
+// stay below 1.3.
+func BenchmarkFC(b *testing.B) {
+	const m, k = 4096, 9216
+	w := randSlice(1, m*k)
+	x := randSlice(2, k)
+	y := make([]float32, m)
+	bias := randSlice(3, m)
+	stream := func() { sink = streamMax(w) }
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("fc6/threads=%d", threads), func(b *testing.B) {
+			gp := newGemmPool(threads)
+			defer gp.close()
+			var tFC, tStream time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				sgemv(gp, m, k, w, k, x, y, epilogue{bias: bias, relu: true})
+				t1 := time.Now()
+				if threads == 1 {
+					stream()
+				} else {
+					streamParallel(w, threads)
+				}
+				tFC += t1.Sub(t0)
+				tStream += time.Since(t1)
+			}
+			bytes := float64(4 * m * k)
+			b.ReportMetric(bytes/(tFC.Seconds()/float64(b.N))/1e9, "fc-GB/s")
+			b.ReportMetric(bytes/(tStream.Seconds()/float64(b.N))/1e9, "stream-GB/s")
+			b.ReportMetric(tFC.Seconds()/tStream.Seconds(), "fc/stream")
+		})
+	}
+}
+
+var sink float32
+
+// streamParallel streams w through streamMax on threads goroutines.
+func streamParallel(w []float32, threads int) {
+	done := make(chan struct{})
+	for t := 0; t < threads; t++ {
+		go func(t int) {
+			lo, hi := span(len(w), t, threads)
+			m := streamMax(w[lo:hi])
+			if m == 12345 {
+				sink = m
+			}
+			done <- struct{}{}
+		}(t)
+	}
+	for range threads {
+		<-done
+	}
+}

@@ -116,7 +116,14 @@ func poolMaxPlane(g *poolGeom, plane, out, tmp []float32) {
 		for r := hs + 1; r < he; r++ {
 			maxInto(tmp, plane[r*g.w:(r+1)*g.w])
 		}
-		for x := range o {
+		x0 := 0
+		if g.kw == 3 && g.sw == 2 && g.pw == 0 {
+			// The common 3×3/2 window (AlexNet, NIN, SqueezeNet): all
+			// windows that fit the row in one vectorised pass.
+			x0 = min(len(o), (g.w-3)/2+1)
+			hmax3s2(o[:x0], tmp)
+		}
+		for x := x0; x < len(o); x++ {
 			ws := x*g.sw - g.pw
 			we := min(ws+g.kw, g.w)
 			ws = max(ws, 0)

@@ -59,3 +59,29 @@ func lrnPow075Go(out, x, acc []float32, k, an float32) {
 		out[i] = x[i] / (r * q)
 	}
 }
+
+// hmax3s2Go: out[x] = max(t[2x], t[2x+1], t[2x+2]).
+func hmax3s2Go(out, t []float32) {
+	t = t[:2*len(out)+1]
+	for x := range out {
+		m := t[2*x]
+		if v := t[2*x+1]; v > m {
+			m = v
+		}
+		if v := t[2*x+2]; v > m {
+			m = v
+		}
+		out[x] = m
+	}
+}
+
+// streamMaxGo returns the maximum of x (−MaxFloat32 for an empty x).
+func streamMaxGo(x []float32) float32 {
+	m := float32(-math.MaxFloat32)
+	for _, v := range x {
+		if v > m {
+			m = v
+		}
+	}
+	return m
+}

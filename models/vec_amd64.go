@@ -23,6 +23,12 @@ func sqAccAVX2(acc, x *float32, n int, sub bool)
 //go:noescape
 func lrnPow075AVX2(out, x, acc *float32, n int, k, an float32)
 
+//go:noescape
+func hmax3s2AVX2(out, t *float32, blocks int)
+
+//go:noescape
+func streamMaxAVX2(x *float32, n int) float32
+
 var hasAVX2 = cpu.X86.HasAVX2
 
 func maxInto(dst, src []float32) {
@@ -68,6 +74,31 @@ func lrnPow075(out, x, acc []float32, k, an float32) {
 	}
 	_, _ = x[len(acc)-1], out[len(acc)-1]
 	lrnPow075AVX2(&out[0], &x[0], &acc[0], len(acc), k, an)
+}
+
+// hmax3s2 sets out[x] = max(t[2x], t[2x+1], t[2x+2]), the horizontal step
+// of 3×3 stride-2 max pooling; len(t) ≥ 2·len(out)+1.
+func hmax3s2(out, t []float32) {
+	done := 0
+	if hasAVX2 && len(t) >= 18 {
+		blocks := min(len(out)/8, (len(t)-18)/16+1)
+		if blocks > 0 {
+			hmax3s2AVX2(&out[0], &t[0], blocks)
+			done = 8 * blocks
+		}
+	}
+	hmax3s2Go(out[done:], t[2*done:])
+}
+
+// streamMax returns the maximum of x, reading it once at full memory
+// bandwidth: the yardstick of BenchmarkFC.
+func streamMax(x []float32) float32 {
+	if !hasAVX2 || len(x) < 32 {
+		return streamMaxGo(x)
+	}
+	n := len(x) &^ 31
+	m := streamMaxAVX2(&x[0], n)
+	return max(m, streamMaxGo(x[n:]))
 }
 
 // vecLevel names the vector helpers in use, for profiles.

@@ -236,3 +236,68 @@ lrn1:
 lrndone:
 	VZEROUPPER
 	RET
+
+// func hmax3s2AVX2(out, t *float32, blocks int)
+// For 8·blocks outputs: out[x] = max(t[2x], t[2x+1], t[2x+2]). Reads
+// t[0 .. 16·blocks+1]. Evens and odds are separated with VSHUFPS within
+// 128-bit lanes, which permutes all three operands the same way, so one
+// VPERMPD after the maxima restores the order.
+TEXT ·hmax3s2AVX2(SB), NOSPLIT, $0-24
+	MOVQ out+0(FP), DI
+	MOVQ t+8(FP), SI
+	MOVQ blocks+16(FP), CX
+	TESTQ CX, CX
+	JE    hdone
+hloop:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 8(SI), Y2
+	VMOVUPS 40(SI), Y3
+	VSHUFPS $0x88, Y1, Y0, Y4 // t[2x]
+	VSHUFPS $0xDD, Y1, Y0, Y5 // t[2x+1]
+	VSHUFPS $0x88, Y3, Y2, Y6 // t[2x+2]
+	VMAXPS  Y5, Y4, Y4
+	VMAXPS  Y6, Y4, Y4
+	VPERMPD $0xD8, Y4, Y4
+	VMOVUPS Y4, (DI)
+	ADDQ $32, DI
+	ADDQ $64, SI
+	DECQ CX
+	JNE  hloop
+hdone:
+	VZEROUPPER
+	RET
+
+// func streamMaxAVX2(x *float32, n int) float32
+// The maximum of x[0:n] (n a multiple of 32), reading memory once with four
+// independent accumulators: the memory-bandwidth yardstick of BenchmarkFC.
+TEXT ·streamMaxAVX2(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VMOVUPS (SI), Y0
+	VMOVUPS Y0, Y1
+	VMOVUPS Y0, Y2
+	VMOVUPS Y0, Y3
+sloop:
+	CMPQ CX, $32
+	JL   sdone
+	VMAXPS (SI), Y0, Y0
+	VMAXPS 32(SI), Y1, Y1
+	VMAXPS 64(SI), Y2, Y2
+	VMAXPS 96(SI), Y3, Y3
+	ADDQ $128, SI
+	SUBQ $32, CX
+	JMP  sloop
+sdone:
+	VMAXPS Y1, Y0, Y0
+	VMAXPS Y3, Y2, Y2
+	VMAXPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0x4E, X0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0xB1, X0, X1
+	VMAXPS X1, X0, X0
+	VMOVSS X0, ret+16(FP)
+	VZEROUPPER
+	RET
