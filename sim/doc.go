@@ -89,13 +89,19 @@
 //
 // # Performance
 //
-// The queue is a 4-ary min-heap of 24-byte entries (time, priority and
-// sequence packed into one word, event pointer); a cancelled event's entry
-// is dropped lazily when it reaches the top, or in bulk when more than half
-// the heap is stale. Each process owns a timer event reused by every Sleep,
-// and finished processes hand their coroutine to the next process started.
-// Coroutines (iter.Pull) were measured against goroutines with channel
-// hand-off and kept as the faster; the goroutine mechanism survives,
-// unexported, for the comparison benchmarks. See bench_test.go for the
-// standard benchmarks of ../shared/bench/DES.md.
+// The queue is a 4-ary min-heap of 16-byte entries: the time's IEEE-754
+// bits, then priority, sequence number and slot packed in one word, compared
+// as one 128-bit integer without branches; the root is offset so that four
+// siblings share a cache line. The slot table holds what an entry schedules
+// (an event or a callback); a cancelled entry's slot is emptied and the
+// entry dropped when it reaches the top, or in bulk when more than half the
+// heap is stale. The 31-bit sequence is renumbered in queue order when it
+// would wrap. Each process owns a timer event reused by every Sleep, a
+// finished process hands its coroutine to the next process started, and a
+// process's event that nobody waits on is processed at once. Event.Reset
+// lets a hand-off loop reuse its events. Coroutines (iter.Pull) were
+// measured against goroutines with channel hand-off and kept as the faster;
+// the goroutine mechanism survives, unexported, for the comparison
+// benchmarks and for the tests that check both give the same traces. See
+// bench_test.go for the standard benchmarks of ../shared/bench/DES.md.
 package sim

@@ -65,6 +65,7 @@ type Interrupt struct {
 	Cause any
 }
 
+// Error returns "sim: interrupted: " and the cause.
 func (i *Interrupt) Error() string { return fmt.Sprintf("sim: interrupted: %v", i.Cause) }
 
 // PanicError is the error that stops a run when a process body panics.
@@ -74,6 +75,7 @@ type PanicError struct {
 	Stack   []byte // the process's stack when it panicked
 }
 
+// Error names the process and the panic value.
 func (e *PanicError) Error() string {
 	return fmt.Sprintf("sim: process %q panicked: %v", e.Process, e.Value)
 }
@@ -93,6 +95,7 @@ type UnhandledError struct {
 	Err   error   // the failure
 }
 
+// Error names the event, the time and the failure.
 func (e *UnhandledError) Error() string {
 	return fmt.Sprintf("sim: unhandled failure of event %q at t=%g: %v", e.Event, e.Time, e.Err)
 }

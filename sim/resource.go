@@ -126,6 +126,7 @@ type Preempted struct {
 	Resource   *PreemptiveResource // the resource
 }
 
+// String names the preempting process and the usage start.
 func (p *Preempted) String() string {
 	by := "<nil>"
 	if p.By != nil {
