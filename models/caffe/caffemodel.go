@@ -79,6 +79,9 @@ func decodeBuffer(r io.Reader) (*NetParameter, error) {
 
 // checkDecoded runs the checks of ReadCaffemodel on a decoded net.
 func checkDecoded(net *NetParameter) error {
+	if net == nil {
+		return &FormatError{Err: errors.New("nil net")}
+	}
 	if len(net.Layers) > 0 {
 		return v1Error(net)
 	}

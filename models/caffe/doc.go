@@ -44,7 +44,16 @@
 //	caffe: alexnet.prototxt:12:3: layer "conv1": convolution_param.kernel_size: not set
 //	caffe: nin.caffemodel: layers: unsupported: V1 layer format (...)
 //
-// Use errors.As to get at the file, line, layer and field.
+// Use errors.As to get at the file, line, layer and field. ParsePrototxt
+// is strict (an unknown field is an error naming it);
+// ParsePrototxtLenient drops unknown fields instead.
+//
+// ReadCaffemodel decodes a file or other sized reader as it reads it,
+// holding one copy of the weights (AlexNet: 244 MB allocated for its
+// 244 MB file, against twice that for proto.Unmarshal of the whole file);
+// WriteCaffemodel encodes as it writes, without a second copy. Both produce
+// exactly what protobuf-go produces (proto.Unmarshal, and proto.Marshal
+// with Deterministic set), which the tests and fuzzers check byte for byte.
 //
 // # Invariants
 //
@@ -62,6 +71,20 @@
 //   - No input makes a reader panic, and none makes it allocate much more
 //     than the input's size (FuzzParsePrototxt, FuzzReadCaffemodel). Inputs
 //     over MaxPrototxtBytes or MaxCaffemodelBytes are refused.
+//   - A truncated or corrupted .caffemodel gives a *FormatError unless the
+//     damage leaves a valid file: a cut exactly between two layers (a
+//     shorter net: compare its layer names with the net definition) or
+//     changed bytes inside float data (other weights). Everything else —
+//     a cut inside a layer, a broken length or tag, a blob whose data does
+//     not fill its shape, a layer missing a blob — is detected.
+//
+// # Determinism
+//
+// The readers and writers have no state and no randomness: the same input
+// gives the same result and the same error message. (protobuf-go varies
+// its own text output and error prefixes from build to build on purpose;
+// this package writes text with its own printer and reports errors with
+// its own messages for that reason.)
 //
 // # What is supported
 //
@@ -103,6 +126,17 @@
 //
 // and commit both files. Field numbers, names, types and defaults must stay
 // those of Caffe's caffe.proto.
+//
+// # Testing
+//
+//	go test ./models/caffe
+//	go test -run '^$' -fuzz FuzzReadCaffemodel -fuzztime 90s -fuzzminimizetime 200x ./models/caffe
+//	go test -run '^$' -fuzz FuzzParsePrototxt -fuzztime 90s -fuzzminimizetime 200x ./models/caffe
+//	go test -run '^$' -bench Caffemodel -caffe.big ./models/caffe    # full-size AlexNet too
+//	go test -run PeakMemory -v -caffe.big ./models/caffe             # peak memory of a 244 MB read
+//
+// Without -fuzzminimizetime the fuzzer can spend a minute minimizing each
+// new input and look stalled.
 package caffe
 
 //go:generate protoc --go_out=. --go_opt=paths=source_relative caffe.proto

@@ -27,6 +27,8 @@ type FormatError struct {
 	idx int // 1 + index of the layer in NetParameter.layer; 0 when none
 }
 
+// Error returns "caffe: FILE:LINE:COL: layer "NAME": FIELD: what", without
+// the parts that are unknown.
 func (e *FormatError) Error() string {
 	return "caffe: " + where(e.File, e.Line, e.Col, e.Layer, e.Field) + trimPrefix(e.Err)
 }
@@ -49,6 +51,8 @@ type UnsupportedError struct {
 	idx int // 1 + index of the layer in NetParameter.layer; 0 when none
 }
 
+// Error returns "caffe: FILE:LINE:COL: layer "NAME": FIELD: unsupported:
+// what", without the parts that are unknown.
 func (e *UnsupportedError) Error() string {
 	return "caffe: " + where(e.File, e.Line, e.Col, e.Layer, e.Field) + "unsupported: " + e.Feature
 }
@@ -60,9 +64,14 @@ var ErrTooLarge = errors.New("caffe: input too large")
 func where(file string, line, col int, layer, field string) string {
 	var b strings.Builder
 	if file != "" || line > 0 {
+		if file == "" {
+			file = "line "
+		} else if line > 0 {
+			file += ":"
+		}
 		b.WriteString(file)
 		if line > 0 {
-			b.WriteString(":" + strconv.Itoa(line))
+			b.WriteString(strconv.Itoa(line))
 			if col > 0 {
 				b.WriteString(":" + strconv.Itoa(col))
 			}

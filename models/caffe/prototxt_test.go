@@ -89,7 +89,7 @@ func TestLayerParams(t *testing.T) {
 		{"conv defaults", `type: "Convolution" convolution_param { num_output: 8 kernel_size: 3 }`, func(l *LayerParameter) bool {
 			p := l.GetConvolutionParam()
 			return p.GetGroup() == 1 && p.GetBiasTerm() && p.GetAxis() == 1 && p.GetEngine() == ConvolutionParameter_DEFAULT &&
-				p.GroupFieldUnset() && p.GetWeightFiller().GetType() == "constant"
+				p.Group == nil && p.GetWeightFiller().GetType() == "constant"
 		}},
 		{"conv h/w", `type: "Convolution" convolution_param { num_output: 8 kernel_h: 3 kernel_w: 5 stride_h: 2 stride_w: 1 pad_h: 1 pad_w: 2 group: 2 bias_term: false }`, func(l *LayerParameter) bool {
 			p := l.GetConvolutionParam()
@@ -158,10 +158,6 @@ func TestLayerParams(t *testing.T) {
 		})
 	}
 }
-
-// GroupFieldUnset reports whether group was left out of the text (so that
-// the default 1 comes from the getter, not from the file).
-func (p *ConvolutionParameter) GroupFieldUnset() bool { return p.Group == nil }
 
 func TestParseErrors(t *testing.T) {
 	for _, tc := range []struct {

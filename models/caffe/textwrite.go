@@ -2,6 +2,7 @@ package caffe
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"math"
 	"slices"
@@ -23,8 +24,12 @@ import (
 //
 // Fields unknown to this package's schema (kept by ReadCaffemodel) have no
 // name to print; each message that has some gets a comment line saying how
-// many bytes were left out. WritePrototxt does not validate net.
+// many bytes were left out. WritePrototxt does not validate net; a nil net
+// is a *FormatError.
 func WritePrototxt(w io.Writer, net *NetParameter) error {
+	if net == nil {
+		return &FormatError{Err: errors.New("nil net")}
+	}
 	bw := bufio.NewWriter(w)
 	p := textPrinter{w: bw}
 	p.message(net.ProtoReflect(), 0)

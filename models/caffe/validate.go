@@ -36,6 +36,9 @@ func Validate(net *NetParameter) error {
 // validate implements Validate; weights adds ReadCaffemodel's checks on the
 // number and shapes of the blobs of layers with learned parameters.
 func validate(net *NetParameter, weights bool) error {
+	if net == nil {
+		return &FormatError{Err: errors.New("nil net")}
+	}
 	if n := len(net.GetLayers()); n > 0 {
 		return v1Error(net)
 	}
