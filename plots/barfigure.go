@@ -44,8 +44,9 @@ type barAxis struct {
 	format func(float64) string    // tick label for a log axis, in base units
 }
 
-// barPanel builds one panel of stacked bars.
-func barPanel(title string, rows []barRow, seps []float64, colors []color.Color, log bool, ax barAxis, rowLabels bool) *plot.Plot {
+// barPanel builds one panel of stacked bars. It returns the plot and its
+// bar plotter (whose scale and floor other layers of the panel share).
+func barPanel(title string, rows []barRow, seps []float64, colors []color.Color, log bool, ax barAxis, rowLabels bool) (*plot.Plot, *stackedBars) {
 	sb := &stackedBars{rows: rows, colors: colors, log: log, scale: 1, thick: barThick}
 	p := newPlot(title, "", "")
 	p.Title.TextStyle.XAlign = draw.XCenter
@@ -80,7 +81,19 @@ func barPanel(title string, rows []barRow, seps []float64, colors []color.Color,
 		lo, hi := logRange(sb.floor, maxEnd)
 		sb.floor = lo
 		setLogAxis(&p.X, lo, hi, ax.format)
-		p.X.Label.Text = ax.label + " (log scale; a bar's segments are shares of its total)"
+		p.X.Label.Text = ax.label + " (log scale)"
+		for _, r := range rows {
+			n := 0
+			for _, v := range r.segs {
+				if v > 0 {
+					n++
+				}
+			}
+			if n > 1 {
+				p.X.Label.Text = ax.label + " (log scale; a bar's segments are shares of its total)"
+				break
+			}
+		}
 	} else {
 		u := ax.unit(maxEnd)
 		sb.scale = u.Scale
@@ -109,7 +122,7 @@ func barPanel(title string, rows []barRow, seps []float64, colors []color.Color,
 		p.Y.Max = max(p.Y.Max, r.y+0.55)
 	}
 	p.X.Padding = 0
-	return p
+	return p, sb
 }
 
 // panelHeight is the height a panel of n rows needs.

@@ -124,7 +124,8 @@ func LatencyBreakdown(sums []result.Summary, opts BreakdownOptions) (*Figure, er
 		}
 		models, nModels := countModels(groups, idx)
 		seps := positionRows(prows, models)
-		ps = append(ps, []*plot.Plot{barPanel(titles[k], prows, seps, colors, opts.Log, ax, true)})
+		bp, _ := barPanel(titles[k], prows, seps, colors, opts.Log, ax, true)
+		ps = append(ps, []*plot.Plot{bp})
 		h := panelHeight(len(prows), nModels)
 		if titles[k] == "" {
 			h -= 12

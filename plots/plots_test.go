@@ -32,3 +32,8 @@ func TestCDFGolden(t *testing.T) {
 func TestTimelineGolden(t *testing.T) {
 	cmpimg.CheckPlot(ExampleTimeline, t, "timeline.png")
 }
+
+func TestCalibrationGolden(t *testing.T) {
+	cmpimg.CheckPlot(ExampleLayerTimes, t, "layers.png")
+	cmpimg.CheckPlot(ExampleValidation, t, "validation.png")
+}

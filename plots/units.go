@@ -64,10 +64,17 @@ func fmtJoules(x float64) string {
 	return fmtNum(x/u.Scale) + " " + u.Name
 }
 
-// fmtPercent formats a fraction as a signed percentage: "+4 %", "−12 %".
+// fmtSignedPercent formats a fraction as a signed percentage with a
+// precision fit for errors: "+4.4 %", "−29 %", "0 %".
 func fmtSignedPercent(frac float64) string {
 	p := frac * 100
-	s := fmtNum(math.Abs(p))
+	var s string
+	if math.Abs(p) >= 9.95 {
+		s = strconv.FormatFloat(math.Abs(p), 'f', 0, 64)
+	} else {
+		s = strconv.FormatFloat(math.Abs(p), 'f', 1, 64)
+		s = strings.TrimSuffix(s, ".0")
+	}
 	switch {
 	case s == "0":
 		return "0 %"
