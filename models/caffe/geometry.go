@@ -242,7 +242,8 @@ func ConvOutputSize(in, kernel, stride, pad, dilation int) int {
 // padded input; callers must check. Strides must be positive.
 //
 // AlexNet's pool1: PoolOutputSize(55, 55, 3, 3, 2, 2, 0, 0, PoolingParameter_CEIL)
-// = ceil(52/2) + 1 = 27 each way. SqueezeNet's pool1 on 111×111 gives 55.
+// = ceil(52/2) + 1 = 27 each way. GoogLeNet's pool1 (3×3, stride 2) on
+// 112×112 gives ceil(109/2) + 1 = 56, and 55 with round_mode FLOOR.
 func PoolOutputSize(inH, inW, kh, kw, sh, sw, ph, pw int, round PoolingParameter_RoundMode) (outH, outW int) {
 	div := ceilDiv
 	if round == PoolingParameter_FLOOR {
