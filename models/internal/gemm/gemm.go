@@ -81,7 +81,7 @@ func Sgemm(p *Pool, m, n, k int, a []float32, lda int, b []float32, ldb int, c [
 // split: each element of C is summed by one worker in a fixed order.
 func (j *job) planGemm() int {
 	j.unit = max(1, j.n)
-	if j.m == 0 || j.n == 0 || j.threads == 1 || 2*j.m*j.n*j.k < parallelMinFlops {
+	if j.m == 0 || j.n == 0 || j.threads == 1 || flops(j.m, j.n, j.k) < parallelMinFlops {
 		return 1
 	}
 	parts := j.threads
@@ -95,6 +95,9 @@ func (j *job) planGemm() int {
 	j.unit = min(ncMax, max(64, (per+nrAlign-1)&^(nrAlign-1)))
 	return min(parts, (j.n+j.unit-1)/j.unit)
 }
+
+// flops is 2·m·n·k, in 64 bits (int may be 32).
+func flops(m, n, k int) int64 { return 2 * int64(m) * int64(n) * int64(k) }
 
 // kBlock returns the depth of the k blocks for a product of depth k: the
 // fewest blocks of at most kcMax, of equal size rounded up to 4 (the kernels'

@@ -31,7 +31,7 @@ func (j *job) planRows() int {
 		rows = j.n
 	}
 	j.unit = max(1, rows)
-	if j.threads == 1 || 2*j.m*j.n*j.k < parallelMinFlops/4 {
+	if j.threads == 1 || flops(j.m, j.n, j.k) < parallelMinFlops/4 {
 		return 1
 	}
 	per := (rows + 8*j.threads - 1) / (8 * j.threads)

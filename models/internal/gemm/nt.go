@@ -73,7 +73,7 @@ func (j *job) ntDotBlock(ws *workspace, j0, j1 int) {
 // four rows of B fit in ntWholeK, else the fewest blocks of at most ntKC, of
 // equal size rounded up to 16 (one zmm). It depends on m and k alone.
 func kBlockNT(m, k int) int {
-	if 4*(m+4)*k <= ntWholeK {
+	if 4*int64(m+4)*int64(k) <= ntWholeK {
 		return k
 	}
 	nb := max(1, (k+ntKC-1)/ntKC)
