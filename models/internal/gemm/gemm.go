@@ -76,9 +76,10 @@ func Sgemm(p *Pool, m, n, k int, a []float32, lda int, b []float32, ldb int, c [
 // parts. By default the columns of C are cut into units of at least 64 (a
 // multiple of 32, which every level's nr divides), about four per worker,
 // claimed dynamically. A C too narrow for that (e.g. a late MobileNet layer,
-// n = 49) is split statically by rows, on multiples of 12 (packMR), one block
-// per worker, so B is packed only once per worker. The k loop is never
-// split: each element of C is summed by one worker in a fixed order.
+// n = 49) is cut by rows instead, in units of a multiple of 12 (packMR),
+// about two per worker: each unit packs the (narrow) B again, so few units.
+// The k loop is never split: each element of C is summed by one worker in a
+// fixed order.
 func (j *job) planGemm() int {
 	j.unit = max(1, j.n)
 	if j.m == 0 || j.n == 0 || j.threads == 1 || flops(j.m, j.n, j.k) < parallelMinFlops {
@@ -89,7 +90,9 @@ func (j *job) planGemm() int {
 	mu := (j.m + 2*packMR - 1) / (2 * packMR)
 	j.splitM = balance(mu, parts) > balance(nu, parts)
 	if j.splitM {
-		return min(parts, (j.m+packMR-1)/packMR)
+		per := (j.m + 2*parts - 1) / (2 * parts)
+		j.unit = (per + packMR - 1) / packMR * packMR
+		return min(parts, (j.m+j.unit-1)/j.unit)
 	}
 	per := (j.n + 4*parts - 1) / (4 * parts)
 	j.unit = min(ncMax, max(64, (per+nrAlign-1)&^(nrAlign-1)))
@@ -117,11 +120,13 @@ func kBlock(k int) int {
 // Row-major C makes B's rows the vector direction, so B is packed in
 // NR-wide panels and A is read as rows (a 12-row copy per micro-panel, or the
 // PackedA rows directly) and broadcast.
-func (j *job) gemm(w int, ws *workspace) {
-	if j.splitM {
-		m0, m1 := splitRange(j.m, packMR, w, j.parts)
+func (j *job) gemm(ws *workspace) {
+	for j.splitM {
+		m0, m1, ok := j.claim(j.m)
+		if !ok {
+			return
+		}
 		j.gemmBlock(ws, m0, m1, 0, j.n)
-		return
 	}
 	for {
 		n0, n1, ok := j.claim(j.n)

@@ -155,6 +155,8 @@ func oddCases(short bool) []gemmCase {
 		gemmCase{m: 13, n: 1100, k: 513, lda: 520, ldb: 1100, ldc: 1101, relu: true},
 		gemmCase{m: 96, n: 100, k: 363, lda: 363, ldb: 100, ldc: 100, bias: true, relu: true},
 		gemmCase{m: 5, n: 7, k: 0, lda: 1, ldb: 7, ldc: 7, bias: true, relu: true},
+		// narrow C: split across workers by rows (planGemm)
+		gemmCase{m: 301, n: 20, k: 400, lda: 405, ldb: 21, ldc: 20, bias: true, relu: true},
 		gemmCase{m: 0, n: 7, k: 3, lda: 3, ldb: 7, ldc: 7},
 	)
 	return cs
@@ -232,8 +234,18 @@ func TestSgemv(t *testing.T) {
 // given level, 1, 2 and 3 workers give bit-identical results, because the k
 // loop is never split between workers.
 func TestDeterministicThreads(t *testing.T) {
+	for _, s := range []struct{ m, n, k int }{
+		{100, 333, 700}, // split by columns
+		{300, 20, 500},  // split by rows
+	} {
+		t.Run(fmt.Sprintf("%dx%dx%d", s.m, s.n, s.k), func(t *testing.T) {
+			checkDeterministic(t, s.m, s.n, s.k)
+		})
+	}
+}
+
+func checkDeterministic(t *testing.T, m, n, k int) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	const m, n, k = 100, 333, 700
 	a, b := randSlice(rng, m*k), randSlice(rng, k*n)
 	bt := randSlice(rng, n*k)
 	bias := randSlice(rng, max(m, n))

@@ -18,7 +18,7 @@ type job struct {
 	lv      *level
 	threads int  // the Pool's
 	parts   int  // workers used by this call
-	splitM  bool // static thread split over rows of C (else dynamic, over columns)
+	splitM  bool // units are rows of C (else columns)
 	unit    int  // columns (gemm) or rows (gemv, ntDot) per work unit
 	next    *atomic.Int64
 	m, n, k int
@@ -59,7 +59,7 @@ func (j *job) claim(total int) (lo, hi int, ok bool) {
 func (j *job) run(w int, ws *workspace) {
 	switch j.kind {
 	case jobGemm:
-		j.gemm(w, ws)
+		j.gemm(ws)
 	case jobGemv:
 		j.gemv(w, ws)
 	case jobNTDot:
