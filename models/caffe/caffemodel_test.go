@@ -21,9 +21,9 @@ func TestCaffemodelRoundTrip(t *testing.T) {
 		file string
 		div  int
 	}{
-		{"alexnet_deploy.prototxt", 8},
-		{"nin_deploy.prototxt", 8},
-		{"mobilenet_v1_fragment.prototxt", 1},
+		{"alexnet_deploy.prototxt", 16},
+		{"nin_deploy.prototxt", 16},
+		{"mobilenet_v1_fragment.prototxt", 4},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			net := withWeights(t, mustParseFile(t, tc.file), tc.div, 7)
@@ -45,7 +45,11 @@ func TestCaffemodelRoundTrip(t *testing.T) {
 			if !bytes.Equal(a.Bytes(), b.Bytes()) {
 				t.Fatal("re-encoding is not bit-identical")
 			}
-			// The text form of a trained net reads back too.
+			// The text form of a trained net reads back too (one line per
+			// value: only for the smaller nets).
+			if a.Len() > 1<<20 {
+				return
+			}
 			var txt bytes.Buffer
 			if err := WritePrototxt(&txt, back); err != nil {
 				t.Fatal(err)

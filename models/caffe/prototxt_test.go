@@ -3,6 +3,7 @@ package caffe
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -262,11 +263,30 @@ func TestV1File(t *testing.T) {
 	wantErr(t, err, "unsupported", "nin_v1.prototxt:7:1: layers: unsupported: V1 layer format", `first "conv1"`)
 }
 
+// spaces is an endless reader of blanks, of unknown size.
+type spaces struct{}
+
+func (spaces) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
+}
+
 func TestPrototxtTooLarge(t *testing.T) {
-	_, err := ParsePrototxt(strings.NewReader(strings.Repeat(" ", MaxPrototxtBytes+1)), "big.prototxt")
+	// A reader of known size over the limit is refused before reading.
+	_, err := ParsePrototxt(hugeReader{}, "big.prototxt")
 	wantErr(t, err, "format", "big.prototxt: input too large")
 	if !errors.Is(err, ErrTooLarge) {
 		t.Errorf("%v is not ErrTooLarge", err)
+	}
+	// One of unknown size after reading one byte more than the limit
+	// (tested with a small limit).
+	if b, err := readAll(spaces{}, 1000); !errors.Is(err, ErrTooLarge) || len(b) > 1001 {
+		t.Errorf("readAll of an endless reader: %d bytes, %v", len(b), err)
+	}
+	if b, err := readAll(io.LimitReader(spaces{}, 1000), 1000); err != nil || len(b) != 1000 {
+		t.Errorf("readAll at the limit: %d bytes, %v", len(b), err)
 	}
 }
 
