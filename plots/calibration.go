@@ -362,7 +362,7 @@ func Validation(rows []result.ValidationRow, opts ValidationOptions) (*Figure, e
 		c = drawTitle(c, title)
 		c = drawLegendTop(c, leg)
 		colw := colW + vg.Points(12)
-		drawGrid(c, [][]*plot.Plot{{p, side}}, []vg.Length{h}, []float64{float64(c.Max.X - c.Min.X - colw - gap), float64(colw)})
+		drawGrid(c, [][]*plot.Plot{{p, side}}, []vg.Length{h}, []float64{float64(c.Max.X - c.Min.X - colw - colGap), float64(colw)})
 	}
 	return fig, nil
 }

@@ -166,14 +166,18 @@ func splitHeights(c draw.Canvas, weights []float64) []draw.Canvas {
 	return cs
 }
 
+// colGap separates panels side by side: tick labels reach to the edge of
+// their panel.
+const colGap = vg.Length(18)
+
 // splitWidths cuts c into columns of the given relative widths, left first,
-// separated by gap.
+// separated by colGap.
 func splitWidths(c draw.Canvas, weights []float64) []draw.Canvas {
 	total := 0.0
 	for _, w := range weights {
 		total += w
 	}
-	avail := c.Max.X - c.Min.X - gap*vg.Length(len(weights)-1)
+	avail := c.Max.X - c.Min.X - colGap*vg.Length(len(weights)-1)
 	cs := make([]draw.Canvas, len(weights))
 	left := c.Min.X
 	for i, w := range weights {
@@ -181,7 +185,7 @@ func splitWidths(c draw.Canvas, weights []float64) []draw.Canvas {
 		cs[i] = c
 		cs[i].Min.X = left
 		cs[i].Max.X = left + wd
-		left += wd + gap
+		left += wd + colGap
 	}
 	return cs
 }

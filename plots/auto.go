@@ -1,0 +1,622 @@
+package plots
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/infersim/infersim/result"
+)
+
+// Kind is a kind of chart.
+type Kind string
+
+// The chart kinds, in the order Draw writes them.
+const (
+	KindBreakdown   Kind = "breakdown"   // LatencyBreakdown
+	KindEnergy      Kind = "energy"      // EnergyBreakdown
+	KindSweep       Kind = "sweep"       // SweepLines, latency and energy
+	KindCDF         Kind = "cdf"         // LatencyCDF
+	KindTimeline    Kind = "timeline"    // Timeline
+	KindCalibration Kind = "calibration" // LayerTimes and Validation
+)
+
+// Kinds lists every kind in drawing order.
+func Kinds() []Kind {
+	return []Kind{KindBreakdown, KindEnergy, KindSweep, KindCDF, KindTimeline, KindCalibration}
+}
+
+// ParseKinds reads a --kind value: kinds separated by commas. An empty
+// string means every kind that fits (nil).
+func ParseKinds(s string) ([]Kind, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var ks []Kind
+	for _, f := range strings.Split(s, ",") {
+		k := Kind(strings.ToLower(strings.TrimSpace(f)))
+		ok := false
+		for _, known := range Kinds() {
+			ok = ok || k == known
+		}
+		if !ok {
+			return nil, fmt.Errorf("plots: unknown chart kind %q (want breakdown, energy, sweep, cdf, timeline or calibration)", f)
+		}
+		ks = append(ks, k)
+	}
+	return ks, nil
+}
+
+// Options configures Draw.
+type Options struct {
+	// Kinds limits the charts; nil means every kind the data fits. A kind
+	// asked for that the data cannot make (a CDF without records) is an
+	// error.
+	Kinds []Kind
+	// Formats are the image formats to write; nil means PNG and SVG.
+	Formats []Format
+	// Log draws latency and energy axes on log scales. Without it the
+	// breakdown charts give each mode family its own linear panel when
+	// their totals differ by more than SplitRatio.
+	Log bool
+	// Metric is the latency metric of the sweep chart (empty: Mean); the
+	// energy sweep is drawn as well unless Metric is Energy.
+	Metric Metric
+	// Spans is one replication's trace, for the timeline.
+	Spans []result.Span
+	// Layers are kernel timings, for the calibration chart (one per model).
+	Layers []result.LayerTiming
+	// Validation rows compare the run with reference measurements.
+	Validation []result.ValidationRow
+	// MaxSamples caps the latencies kept per CDF series
+	// (DefaultMaxSamples when 0).
+	MaxSamples int
+}
+
+// SplitRatio is the ratio of the longest to the shortest bar above which
+// Draw splits a breakdown into one linear panel per mode family.
+const SplitRatio = 20
+
+// Chart is a chart Draw wrote.
+type Chart struct {
+	Kind  Kind
+	Name  string // file name without extension, e.g. "breakdown" or "sweep-energy"
+	Title string
+	// Caption says in one line what to look at.
+	Caption string
+	// PNG and SVG are the files' paths relative to the output directory
+	// ("plots/breakdown.png"), empty when that format was not written.
+	PNG, SVG string
+}
+
+// PlotsDir is the directory under a run's output directory that Draw writes
+// into.
+const PlotsDir = "plots"
+
+// Draw chooses the charts that fit a run and writes them to dir/plots as
+// PNG and SVG files: the latency and energy breakdowns always; sweep lines
+// (latency and energy) when a numeric parameter varies between points; the
+// latency CDF when records are given (streamed once; at most MaxSamples
+// latencies kept per series); the timeline when spans are given; the
+// calibration charts when layer timings or validation rows are given.
+// Charts of a single point (breakdowns, CDF) are drawn for every point of a
+// run with up to three points, else for the first and the last. It returns
+// the charts written, in order, for WriteReport.
+func Draw(dir string, run *result.Run, records Records, opts Options) ([]Chart, error) {
+	if run == nil {
+		return nil, errors.New("plots: draw: no run")
+	}
+	want := map[Kind]bool{}
+	explicit := opts.Kinds != nil
+	for _, k := range opts.Kinds {
+		want[k] = true
+	}
+	if !explicit {
+		for _, k := range Kinds() {
+			want[k] = true
+		}
+	}
+	formats := opts.Formats
+	if formats == nil {
+		formats = []Format{PNG, SVG}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, PlotsDir), 0o755); err != nil {
+		return nil, fmt.Errorf("plots: %w", err)
+	}
+	d := drawer{dir: dir, formats: formats}
+	points := chartPoints(run.Summaries)
+
+	if want[KindBreakdown] || want[KindEnergy] {
+		if len(run.Summaries) == 0 {
+			return nil, empty("breakdown: the run has no summaries")
+		}
+		for _, pt := range points {
+			sums := summariesAt(run.Summaries, pt)
+			suffix, where := pointSuffix(run, pt, len(points))
+			split := !opts.Log && spread(sums) > SplitRatio
+			if want[KindBreakdown] {
+				fig, err := LatencyBreakdown(sums, BreakdownOptions{Log: opts.Log, Split: split, Title: "Where the time goes: mean end-to-end latency by phase" + where})
+				if err != nil {
+					return nil, err
+				}
+				if err := d.write(KindBreakdown, "breakdown"+suffix, fig, breakdownCaption(sums)); err != nil {
+					return nil, err
+				}
+			}
+			if want[KindEnergy] {
+				fig, err := EnergyBreakdown(sums, EnergyOptions{Log: opts.Log, Split: split && energySpread(sums) > SplitRatio, Title: "What it costs the phone: energy per request" + where})
+				if err != nil {
+					return nil, err
+				}
+				if err := d.write(KindEnergy, "energy"+suffix, fig, energyCaption(sums)); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+
+	if want[KindSweep] {
+		param := sweptParam(run.Summaries)
+		switch {
+		case param != "":
+			logX := paramSpread(run.Summaries, param) >= 10
+			metrics := []Metric{opts.Metric, Energy}
+			if opts.Metric == "" {
+				metrics[0] = Mean
+			}
+			if opts.Metric == Energy {
+				metrics = metrics[:1]
+			}
+			for _, m := range metrics {
+				so := SweepOptions{Param: param, Metric: m, LogX: logX, LogY: opts.Log}
+				fig, err := SweepLines(run.Summaries, so)
+				if err != nil {
+					return nil, err
+				}
+				cs, err := Crossovers(run.Summaries, so)
+				if err != nil {
+					return nil, err
+				}
+				name := "sweep-latency"
+				if m == Energy {
+					name = "sweep-energy"
+				}
+				if err := d.write(KindSweep, name, fig, sweepCaption(m, param, cs)); err != nil {
+					return nil, err
+				}
+			}
+		case explicit:
+			return nil, empty("sweep: no numeric parameter varies between the run's points")
+		}
+	}
+
+	if want[KindCDF] {
+		switch {
+		case records != nil:
+			keep := map[int]bool{}
+			for _, pt := range points {
+				keep[pt] = true
+			}
+			series, err := CollectLatencies(records, opts.MaxSamples, func(r *result.Record) bool { return keep[r.Point] })
+			if err != nil {
+				return nil, err
+			}
+			lo, hi := math.Inf(1), math.Inf(-1)
+			total, drawn := 0, 0
+			for _, s := range series {
+				for _, v := range s.Seconds {
+					lo, hi = min(lo, v), max(hi, v)
+				}
+				total += s.Count
+				drawn += len(s.Seconds)
+			}
+			if drawn == 0 {
+				if explicit {
+					return nil, empty("cdf: no successful request in the records")
+				}
+				break
+			}
+			fig, err := LatencyCDF(series, CDFOptions{LogX: lo > 0 && hi/lo > SplitRatio})
+			if err != nil {
+				return nil, err
+			}
+			cap := "Distribution of end-to-end latency per mode: further left is faster; markers at p50, p95 and p99; a long flat tail is cold starts or queueing."
+			if drawn < total {
+				cap += fmt.Sprintf(" Drawn from a fixed-seed random sample of %s of %s requests.", thousands(drawn), thousands(total))
+			}
+			if err := d.write(KindCDF, "cdf", fig, cap); err != nil {
+				return nil, err
+			}
+		case explicit:
+			return nil, empty("cdf: no request records (requests.csv)")
+		}
+	}
+
+	if want[KindTimeline] {
+		switch {
+		case len(opts.Spans) > 0:
+			fig, err := Timeline(opts.Spans, TimelineOptions{})
+			if err != nil {
+				return nil, err
+			}
+			if err := d.write(KindTimeline, "timeline", fig, "What each resource was doing in one replication: look for long load and GC bars on the phone, radio tails after uploads, and idle gaps."); err != nil {
+				return nil, err
+			}
+		case explicit:
+			return nil, empty("timeline: no trace spans (trace.json)")
+		}
+	}
+
+	if want[KindCalibration] {
+		if explicit && len(opts.Layers) == 0 && len(opts.Validation) == 0 {
+			return nil, empty("calibration: no layer timings or validation rows")
+		}
+		var models []string
+		seen := map[string]bool{}
+		for _, l := range opts.Layers {
+			if !seen[l.Model] {
+				seen[l.Model] = true
+				models = append(models, l.Model)
+			}
+		}
+		for _, m := range models {
+			fig, err := LayerTimes(opts.Layers, LayerOptions{Model: m, Log: true})
+			if err != nil {
+				return nil, err
+			}
+			if err := d.write(KindCalibration, "layers-"+fileSafe(m), fig, layersCaption(opts.Layers, m)); err != nil {
+				return nil, err
+			}
+		}
+		if len(opts.Validation) > 0 {
+			fig, err := Validation(opts.Validation, ValidationOptions{})
+			if err != nil {
+				return nil, err
+			}
+			if err := d.write(KindCalibration, "validation", fig, validationCaption(opts.Validation)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return d.charts, nil
+}
+
+// drawer writes figures and remembers them.
+type drawer struct {
+	dir     string
+	formats []Format
+	charts  []Chart
+}
+
+func (d *drawer) write(kind Kind, name string, fig *Figure, caption string) error {
+	c := Chart{Kind: kind, Name: name, Title: fig.Title, Caption: caption}
+	for _, f := range d.formats {
+		rel := filepath.ToSlash(filepath.Join(PlotsDir, name+"."+string(f)))
+		if err := fig.Save(filepath.Join(d.dir, filepath.FromSlash(rel))); err != nil {
+			return err
+		}
+		switch f {
+		case PNG:
+			c.PNG = rel
+		case SVG:
+			c.SVG = rel
+		}
+	}
+	d.charts = append(d.charts, c)
+	return nil
+}
+
+// chartPoints returns the points single-point charts are drawn for.
+func chartPoints(sums []result.Summary) []int {
+	seen := map[int]bool{}
+	var pts []int
+	for i := range sums {
+		if !seen[sums[i].Point] {
+			seen[sums[i].Point] = true
+			pts = append(pts, sums[i].Point)
+		}
+	}
+	sort.Ints(pts)
+	if len(pts) > 3 {
+		pts = []int{pts[0], pts[len(pts)-1]}
+	}
+	if len(pts) == 0 {
+		pts = []int{0}
+	}
+	return pts
+}
+
+func summariesAt(sums []result.Summary, point int) []result.Summary {
+	var out []result.Summary
+	for i := range sums {
+		if sums[i].Point == point {
+			out = append(out, sums[i])
+		}
+	}
+	return out
+}
+
+// pointSuffix names a point's chart files and titles when the run has
+// several points: "-p3" and " (bandwidth 2Mbps)".
+func pointSuffix(run *result.Run, point, n int) (suffix, where string) {
+	if n <= 1 && len(run.Points) <= 1 {
+		return "", ""
+	}
+	suffix = "-p" + strconv.Itoa(point)
+	for _, p := range run.Points {
+		if p.Index != point {
+			continue
+		}
+		var parts []string
+		for _, q := range p.Params {
+			parts = append(parts, shortParam(q.Name)+" "+q.Value)
+		}
+		if len(parts) > 0 {
+			where = " (" + strings.Join(parts, ", ") + ")"
+		}
+	}
+	if where == "" {
+		where = " (point " + strconv.Itoa(point) + ")"
+	}
+	return suffix, where
+}
+
+// spread is the ratio of the longest to the shortest mean latency.
+func spread(sums []result.Summary) float64 {
+	return ratio(sums, func(s *result.Summary) float64 { return s.Latency.Mean })
+}
+
+func energySpread(sums []result.Summary) float64 {
+	return ratio(sums, func(s *result.Summary) float64 { return s.EnergyTotal.Mean })
+}
+
+func ratio(sums []result.Summary, f func(*result.Summary) float64) float64 {
+	lo, hi := math.Inf(1), 0.0
+	for i := range sums {
+		if sums[i].OK() == 0 {
+			continue
+		}
+		if v := f(&sums[i]); v > 0 && !math.IsInf(v, 0) {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+	}
+	if hi == 0 {
+		return 1
+	}
+	return hi / lo
+}
+
+func paramSpread(sums []result.Summary, param string) float64 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i := range sums {
+		for _, p := range sums[i].Params {
+			if p.Name == param && p.IsNumeric() {
+				lo, hi = min(lo, p.Number), max(hi, p.Number)
+			}
+		}
+	}
+	if lo <= 0 {
+		return 0
+	}
+	return hi / lo
+}
+
+// fileSafe keeps letters, digits, '-' and '_' of a name.
+func fileSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// Captions: one line on what to look at, from the data.
+
+func dominantPhase(s *result.Summary) (result.Phase, float64) {
+	best, share := result.Load, -1.0
+	for _, p := range result.Phases() {
+		if v := statMean(s.Phases[p]) / s.Latency.Mean; v > share {
+			best, share = p, v
+		}
+	}
+	return best, share
+}
+
+func breakdownCaption(sums []result.Summary) string {
+	var lo, hi *result.Summary
+	for i := range sums {
+		s := &sums[i]
+		if s.OK() == 0 {
+			continue
+		}
+		if lo == nil || s.Latency.Mean < lo.Latency.Mean {
+			lo = s
+		}
+		if hi == nil || s.Latency.Mean > hi.Latency.Mean {
+			hi = s
+		}
+	}
+	if hi == nil {
+		return "No group had a successful request."
+	}
+	desc := func(s *result.Summary) string {
+		d := fmt.Sprintf("%s %s (%s), %s", s.Model, s.Mode, s.Start, fmtSeconds(s.Latency.Mean))
+		if p, share := dominantPhase(s); share > 0 {
+			d += fmt.Sprintf(", %.0f %% of it %s", share*100, p)
+		}
+		return d
+	}
+	return "Slowest: " + desc(hi) + "; fastest: " + desc(lo) + ". Compare the phase that dominates each bar."
+}
+
+func energyCaption(sums []result.Summary) string {
+	var lo, hi *result.Summary
+	for i := range sums {
+		s := &sums[i]
+		if s.OK() == 0 {
+			continue
+		}
+		if lo == nil || s.EnergyTotal.Mean < lo.EnergyTotal.Mean {
+			lo = s
+		}
+		if hi == nil || s.EnergyTotal.Mean > hi.EnergyTotal.Mean {
+			hi = s
+		}
+	}
+	if hi == nil {
+		return "No group had a successful request."
+	}
+	return fmt.Sprintf("Most expensive: %s %s (%s), %s per request, %s %% of the battery per 1,000; cheapest: %s %s (%s), %s. The radio's share is what the cloud costs the phone.",
+		hi.Model, hi.Mode, hi.Start, fmtJoules(hi.EnergyTotal.Mean), fmtNum(hi.BatteryPer1000),
+		lo.Model, lo.Mode, lo.Start, fmtJoules(lo.EnergyTotal.Mean))
+}
+
+func sweepCaption(m Metric, param string, cs []Crossover) string {
+	what := capitalize(m.describe()) + " per mode against " + axisLabel(param)
+	if len(cs) == 0 {
+		return what + ": the lines do not cross, one side wins across the whole sweep."
+	}
+	var ls []string
+	for _, c := range cs {
+		ls = append(ls, c.Label)
+	}
+	return what + ": " + strings.Join(ls, "; ") + " (dashed line)."
+}
+
+func layersCaption(layers []result.LayerTiming, model string) string {
+	var ls []result.LayerTiming
+	total := 0.0
+	for _, l := range layers {
+		if l.Model == model {
+			ls = append(ls, l)
+			total += l.Median
+		}
+	}
+	sort.SliceStable(ls, func(i, j int) bool { return ls[i].Median > ls[j].Median })
+	var top []string
+	share := 0.0
+	for i := 0; i < len(ls) && i < 3; i++ {
+		top = append(top, ls[i].Layer+" "+fmtSeconds(ls[i].Median))
+		share += ls[i].Median
+	}
+	return fmt.Sprintf("%s: the three longest layers (%s) take %.0f %% of the time; GFLOP/s shows how well each kernel uses this machine.",
+		model, strings.Join(top, ", "), share/total*100)
+}
+
+func validationCaption(rows []result.ValidationRow) string {
+	pass, n := 0, 0
+	worst, werr := "", 0.0
+	for _, r := range rows {
+		n++
+		if r.Pass {
+			pass++
+		}
+		if !math.IsNaN(r.Reference) && r.Reference != 0 {
+			if e := (r.Simulated - r.Reference) / r.Reference; math.Abs(e) > math.Abs(werr) {
+				worst, werr = r.ID, e
+			}
+		}
+	}
+	c := fmt.Sprintf("%d of %d reference rows within tolerance", pass, n)
+	if worst != "" {
+		c += "; largest error " + worst + " " + fmtSignedPercent(werr)
+	}
+	return c + ". Held-out rows (diamonds) are the test: the profiles were not fitted to them."
+}
+
+// Results is what a results directory holds for charts.
+type Results struct {
+	Run *result.Run
+	// Records streams requests.csv; nil when the file is absent.
+	Records    Records
+	Spans      []result.Span
+	Layers     []result.LayerTiming
+	Validation []result.ValidationRow
+	// Notes says which optional files were absent or not readable yet.
+	Notes []string
+}
+
+// The files ReadResults looks for. summary.json and requests.csv are
+// result's formats. The others are provisional until package result
+// settles them: trace.json is a JSON array of result.Span (or an object
+// with a "spans" array), validation.json an array of result.ValidationRow,
+// layers.json an array of result.LayerTiming.
+const (
+	SummaryFile    = "summary.json"
+	RequestsFile   = "requests.csv"
+	TraceFile      = "trace.json"
+	ValidationFile = "validation.json"
+	LayersFile     = "layers.json"
+)
+
+// ReadResults reads a results directory: summary.json (required), and
+// requests.csv, trace.json, validation.json and layers.json when present.
+// Records are not read here but streamed when drawn.
+func ReadResults(dir string) (*Results, error) {
+	f, err := os.Open(filepath.Join(dir, SummaryFile))
+	if err != nil {
+		return nil, fmt.Errorf("plots: %w", err)
+	}
+	run, err := result.ReadRunJSON(f, filepath.Join(dir, SummaryFile))
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	res := &Results{Run: run}
+	if _, err := os.Stat(filepath.Join(dir, RequestsFile)); err == nil {
+		res.Records = RecordsFile(filepath.Join(dir, RequestsFile))
+	} else {
+		res.Notes = append(res.Notes, RequestsFile+" absent: no latency CDF")
+	}
+	if err := readJSON(filepath.Join(dir, TraceFile), &res.Spans, "spans"); err != nil {
+		return nil, err
+	}
+	if err := readJSON(filepath.Join(dir, ValidationFile), &res.Validation, "rows"); err != nil {
+		return nil, err
+	}
+	if err := readJSON(filepath.Join(dir, LayersFile), &res.Layers, "layers"); err != nil {
+		return nil, err
+	}
+	if res.Validation == nil {
+		if _, err := os.Stat(filepath.Join(dir, "validation.csv")); err == nil {
+			res.Notes = append(res.Notes, "validation.csv present but package result has no reader for it yet: no validation chart")
+		}
+	}
+	return res, nil
+}
+
+// readJSON reads a JSON array into v, or an object holding the array under
+// key. A missing file is not an error.
+func readJSON(path string, v any, key string) error {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("plots: %w", err)
+	}
+	trimmed := strings.TrimSpace(string(b))
+	if strings.HasPrefix(trimmed, "{") {
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(b, &obj); err != nil {
+			return fmt.Errorf("plots: %s: %w", path, err)
+		}
+		raw, ok := obj[key]
+		if !ok {
+			return fmt.Errorf("plots: %s: no %q array", path, key)
+		}
+		b = raw
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("plots: %s: %w", path, err)
+	}
+	return nil
+}
