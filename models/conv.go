@@ -77,6 +77,14 @@ func parseConv(lp *caffe.LayerParameter) (op, error) {
 	if c.dh <= 0 || c.dw <= 0 {
 		return nil, formatErr(name, "convolution_param.dilation", "must be positive")
 	}
+	for _, v := range []struct {
+		f string
+		a int
+	}{{"kernel_size", c.kh}, {"kernel_size", c.kw}, {"stride", c.sh}, {"stride", c.sw}, {"pad", c.ph}, {"pad", c.pw}, {"dilation", c.dh}, {"dilation", c.dw}, {"num_output", c.numOutput}, {"group", c.group}} {
+		if v.a > maxParam {
+			return nil, unsupportedErr(name, "convolution_param."+v.f, "%d is over %d", v.a, maxParam)
+		}
+	}
 	return c, nil
 }
 

@@ -34,8 +34,8 @@ func parseFC(lp *caffe.LayerParameter) (op, error) {
 		return nil, formatErr(name, "inner_product_param", "missing")
 	}
 	f := &fcOp{name: name, numOutput: int(p.GetNumOutput()), hasBias: p.GetBiasTerm(), axis: int(p.GetAxis()), transpose: p.GetTranspose()}
-	if f.numOutput <= 0 {
-		return nil, formatErr(name, "inner_product_param.num_output", "must be positive, is %d", f.numOutput)
+	if f.numOutput <= 0 || f.numOutput > maxParam {
+		return nil, formatErr(name, "inner_product_param.num_output", "must be in [1, %d], is %d", maxParam, f.numOutput)
 	}
 	return f, nil
 }

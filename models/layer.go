@@ -118,3 +118,8 @@ func canonicalAxis(layer, field string, axis, rank int) (int, error) {
 }
 
 func cloneShape(s []int) []int { return append([]int(nil), s...) }
+
+// maxParam bounds sizes in layer parameters (kernel, stride, pad, channel
+// counts), far above any real network, so that shape arithmetic cannot
+// overflow.
+const maxParam = 1 << 20

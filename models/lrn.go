@@ -28,8 +28,8 @@ func parseLRN(lp *caffe.LayerParameter) (op, error) {
 		return nil, unsupportedErr(name, "lrn_param.norm_region", "WITHIN_CHANNEL (only ACROSS_CHANNELS)")
 	}
 	l := &lrnOp{name: name, g: lrnGeom{size: int(p.GetLocalSize()), alpha: p.GetAlpha(), beta: p.GetBeta(), k: p.GetK()}}
-	if l.g.size <= 0 {
-		return nil, formatErr(name, "lrn_param.local_size", "must be positive")
+	if l.g.size <= 0 || l.g.size > maxParam {
+		return nil, formatErr(name, "lrn_param.local_size", "must be in [1, %d], is %d", maxParam, l.g.size)
 	}
 	if l.g.k <= 0 {
 		return nil, unsupportedErr(name, "lrn_param.k", "k = %g (only k > 0)", l.g.k)

@@ -23,8 +23,8 @@ func lrnRef(g *lrnGeom, in, out []float32) {
 	for c := 0; c < g.c; c++ {
 		for p := 0; p < g.hw; p++ {
 			var s float64
-			for cc := c - pre; cc <= c+g.size-1-pre; cc++ {
-				if cc >= 0 && cc < g.c {
+			for cc := max(c-pre, 0); cc <= min(c+g.size-1-pre, g.c-1); cc++ {
+				{
 					v := float64(in[cc*g.hw+p])
 					s += v * v
 				}

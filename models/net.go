@@ -237,6 +237,11 @@ func build(np *caffe.NetParameter) (*Net, error) {
 		if err != nil {
 			return nil, err
 		}
+		for _, other := range n.nodes {
+			if other.lp.GetName() == lp.GetName() && lp.GetName() != "" {
+				return nil, formatErr(name, "name", "two layers have this name (weights are matched by name)")
+			}
+		}
 		idx := len(n.nodes)
 		nd := &node{lp: lp, kind: lp.GetType(), op: o, fusedInto: -1}
 		var inShapes [][]int
@@ -254,6 +259,16 @@ func build(np *caffe.NetParameter) (*Net, error) {
 		}
 		if len(lp.GetTop()) != len(outShapes) {
 			return nil, formatErr(name, "top", "has %d tops, the layer produces %d", len(lp.GetTop()), len(outShapes))
+		}
+		for t, s := range outShapes {
+			if !sizeOK(s) {
+				return nil, formatErr(name, "top", "output %d shape %v is too large", t, s)
+			}
+		}
+		for j, s := range o.weightShapes() {
+			if !sizeOK(s) {
+				return nil, formatErr(name, "blobs", "weight blob %d shape %v is too large", j, s)
+			}
 		}
 		inPlace := false
 		for t, top := range lp.GetTop() {
@@ -297,6 +312,23 @@ func build(np *caffe.NetParameter) (*Net, error) {
 	n.plan = plan
 	n.weightFile = n.caffemodelSize()
 	return n, nil
+}
+
+// maxBlob is the largest blob (elements) a net may have: 2^31 − 1, Caffe's
+// limit (a blob's count is an int).
+const maxBlob = 1<<31 - 1
+
+// sizeOK reports whether a shape has positive dimensions and at most
+// maxBlob elements, without overflowing.
+func sizeOK(s []int) bool {
+	n := 1
+	for _, d := range s {
+		if d <= 0 || n > maxBlob/d {
+			return false
+		}
+		n *= d
+	}
+	return true
 }
 
 // skipForInference reports whether a layer belongs to the TRAIN phase only

@@ -42,7 +42,7 @@ func parsePool(lp *caffe.LayerParameter) (op, error) {
 	default:
 		return nil, unsupportedErr(name, "pooling_param.pool", "%v pooling (only MAX and AVE)", pp.GetPool())
 	}
-	one := func(field string, v uint32, h, w *uint32, def int) (int, int, error) {
+	one := func(field string, v uint32, h, w *uint32) (int, int, error) {
 		if h != nil || w != nil {
 			if h == nil || w == nil {
 				return 0, 0, formatErr(name, "pooling_param."+field, "both _h and _w must be set")
@@ -52,11 +52,14 @@ func parsePool(lp *caffe.LayerParameter) (op, error) {
 		return int(v), int(v), nil
 	}
 	var err error
-	if p.ph, p.pw, err = one("pad", pp.GetPad(), pp.PadH, pp.PadW, 0); err != nil {
+	if p.ph, p.pw, err = one("pad", pp.GetPad(), pp.PadH, pp.PadW); err != nil {
 		return nil, err
 	}
-	if p.sh, p.sw, err = one("stride", pp.GetStride(), pp.StrideH, pp.StrideW, 1); err != nil {
+	if p.sh, p.sw, err = one("stride", pp.GetStride(), pp.StrideH, pp.StrideW); err != nil {
 		return nil, err
+	}
+	if p.sh > maxParam || p.sw > maxParam || p.ph > maxParam || p.pw > maxParam {
+		return nil, unsupportedErr(name, "pooling_param", "stride or pad over %d", maxParam)
 	}
 	if p.global {
 		if pp.KernelSize != nil || pp.KernelH != nil || pp.KernelW != nil {
@@ -64,7 +67,7 @@ func parsePool(lp *caffe.LayerParameter) (op, error) {
 		}
 		return p, nil
 	}
-	if p.kh, p.kw, err = one("kernel_size", pp.GetKernelSize(), pp.KernelH, pp.KernelW, 0); err != nil {
+	if p.kh, p.kw, err = one("kernel_size", pp.GetKernelSize(), pp.KernelH, pp.KernelW); err != nil {
 		return nil, err
 	}
 	if p.kh <= 0 || p.kw <= 0 {
@@ -72,6 +75,11 @@ func parsePool(lp *caffe.LayerParameter) (op, error) {
 	}
 	if p.sh <= 0 || p.sw <= 0 {
 		return nil, formatErr(name, "pooling_param.stride", "must be positive")
+	}
+	for _, v := range []int{p.kh, p.kw, p.sh, p.sw, p.ph, p.pw} {
+		if v > maxParam {
+			return nil, unsupportedErr(name, "pooling_param", "size %d is over %d", v, maxParam)
+		}
 	}
 	if p.ph >= p.kh || p.pw >= p.kw {
 		return nil, formatErr(name, "pooling_param.pad", "pad %d×%d must be smaller than the kernel %d×%d", p.ph, p.pw, p.kh, p.kw)
@@ -96,6 +104,11 @@ func (p *poolOp) setup(in [][]int) ([][]int, error) {
 		return nil, formatErr(p.name, "pooling_param.kernel_size", "kernel %d×%d larger than the padded input", p.g.kh, p.g.kw)
 	}
 	p.g.finish(p.floor)
+	if (p.g.oh-1)*p.g.sh-p.g.ph >= s[2] || (p.g.ow-1)*p.g.sw-p.g.pw >= s[3] {
+		// Only possible with a stride larger than the kernel; Caffe would
+		// pool an empty window there.
+		return nil, unsupportedErr(p.name, "pooling_param.stride", "the last %d×%d window starts outside the %d×%d input (stride larger than the kernel)", p.g.kh, p.g.kw, s[2], s[3])
+	}
 	return [][]int{{s[0], s[1], p.g.oh, p.g.ow}}, nil
 }
 
