@@ -26,6 +26,9 @@ import (
 // reference. One deliberate difference: a group-encoded field (a proto2
 // wire type Caffe never uses) directly inside a net, layer or blob is an
 // error here, where protobuf-go would keep it as an unknown field.
+//
+// This is a performance workaround: drop it for proto.Unmarshal if
+// protobuf-go learns to decode from a reader.
 
 // streamChunk is the size of the read buffer and of the float conversion
 // buffer.

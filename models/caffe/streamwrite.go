@@ -19,7 +19,8 @@ import (
 // message is therefore written as the encoding of its fields before the
 // bulky one, the bulky field, then the encoding of the fields after it
 // (unknown fields included). TestEncodeStream and FuzzReadCaffemodel check
-// the bytes against proto.Marshal.
+// the bytes against proto.Marshal. Like stream.go, a performance
+// workaround, to drop if protobuf-go learns to encode to a writer.
 
 var deterministic = proto.MarshalOptions{Deterministic: true}
 
