@@ -3,6 +3,9 @@ package models
 import (
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/infersim/infersim/models/caffe"
 )
 
 // FormatError reports malformed input: a model description or weights file
@@ -29,13 +32,18 @@ func (e *FormatError) Error() string {
 // its kernels handle.
 type UnsupportedError struct {
 	File  string
+	Line  int
 	Layer string
 	Field string
 	Msg   string
 }
 
 func (e *UnsupportedError) Error() string {
-	return "models: " + where(e.File, e.Layer, e.Field) + "unsupported: " + e.Msg
+	file := e.File
+	if e.Line > 0 {
+		file = fmt.Sprintf("%s:%d", file, e.Line)
+	}
+	return "models: " + where(file, e.Layer, e.Field) + "unsupported: " + e.Msg
 }
 
 func where(file, layer, field string) string {
@@ -80,4 +88,19 @@ func withFile(err error, file string) error {
 		}
 	}
 	return err
+}
+
+// fromCaffe converts the errors of package caffe (file parsing) into this
+// package's FormatError and UnsupportedError, keeping file, line, layer and
+// field, so callers check one pair of types. Other errors (I/O) are wrapped.
+func fromCaffe(err error, context string) error {
+	var fe *caffe.FormatError
+	var ue *caffe.UnsupportedError
+	switch {
+	case errors.As(err, &fe):
+		return &FormatError{File: fe.File, Line: fe.Line, Layer: fe.Layer, Field: fe.Field, Msg: strings.TrimPrefix(fmt.Sprint(fe.Err), "caffe: ")}
+	case errors.As(err, &ue):
+		return &UnsupportedError{File: ue.File, Line: ue.Line, Layer: ue.Layer, Field: ue.Field, Msg: ue.Feature}
+	}
+	return fmt.Errorf("models: %s: %w", context, err)
 }

@@ -213,8 +213,9 @@ func TestWeightsErrors(t *testing.T) {
 		t.Errorf("missing layer: %v", err)
 	}
 	// Truncated file.
-	if _, err := small.WithWeights(bytes.NewReader(buf.Bytes()[:buf.Len()/2]), "cut.caffemodel"); err == nil || !strings.HasPrefix(err.Error(), "models: ") {
-		t.Errorf("truncated file: %v", err)
+	_, err = small.WithWeights(bytes.NewReader(buf.Bytes()[:buf.Len()/2]), "cut.caffemodel")
+	if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), "models: cut.caffemodel") {
+		t.Errorf("truncated file: %v (%T)", err, err)
 	}
 	// Structure-only nets cannot run or be written.
 	ex := NewExecutor(small, 1)

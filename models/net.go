@@ -166,7 +166,7 @@ func (n *Net) SplitPoints() []SplitPoint {
 func LoadPrototxt(r io.Reader, filename string) (*Net, error) {
 	np, err := caffe.ParsePrototxt(r, filename)
 	if err != nil {
-		return nil, fmt.Errorf("models: %w", err)
+		return nil, fromCaffe(err, "reading "+filename)
 	}
 	return FromNetParameter(np, filename)
 }

@@ -283,6 +283,8 @@ layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param 
 		{"within channel", `layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 3 dim: 8 dim: 8 } } }
 layer { name: "n" type: "LRN" bottom: "data" top: "n" lrn_param { norm_region: WITHIN_CHANNEL } }`, `layer "n": lrn_param.norm_region: unsupported`, true},
 		{"no input", `layer { name: "r" type: "ReLU" bottom: "x" top: "x" }`, `bottom`, false},
+		{"syntax", `layer { name: "r" type: "ReLU" bottom: "x" top: "x" `, `bad.prototxt:1`, false},
+		{"v1", `layers { name: "r" type: RELU bottom: "x" top: "x" }`, `unsupported`, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -290,7 +292,7 @@ layer { name: "n" type: "LRN" bottom: "data" top: "n" lrn_param { norm_region: W
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if !strings.HasPrefix(err.Error(), "models: bad.prototxt: ") || !strings.Contains(err.Error(), c.want) {
+			if !strings.HasPrefix(err.Error(), "models: bad.prototxt") || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("error %q, want prefix models: bad.prototxt and %q", err, c.want)
 			}
 			var ue *UnsupportedError

@@ -23,7 +23,7 @@ import (
 func (n *Net) WithWeights(caffemodel io.Reader, filename string) (*Net, error) {
 	np, err := caffe.ReadCaffemodel(caffemodel, filename)
 	if err != nil {
-		return nil, fmt.Errorf("models: reading weights: %w", err)
+		return nil, fromCaffe(err, "reading weights "+filename)
 	}
 	byName := map[string]*caffe.LayerParameter{}
 	for _, lp := range np.GetLayer() {
