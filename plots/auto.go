@@ -85,9 +85,9 @@ const SplitRatio = 20
 
 // Chart is a chart Draw wrote.
 type Chart struct {
-	Kind  Kind
+	Kind  Kind   // what kind of chart
 	Name  string // file name without extension, e.g. "breakdown" or "sweep-energy"
-	Title string
+	Title string // the figure's title
 	// Caption says in one line what to look at.
 	Caption string
 	// PNG and SVG are the files' paths relative to the output directory
@@ -534,12 +534,12 @@ func validationCaption(rows []result.ValidationRow) string {
 
 // Results is what a results directory holds for charts.
 type Results struct {
-	Run *result.Run
+	Run *result.Run // summary.json
 	// Records streams requests.csv; nil when the file is absent.
 	Records    Records
-	Spans      []result.Span
-	Layers     []result.LayerTiming
-	Validation []result.ValidationRow
+	Spans      []result.Span          // trace.json, nil when absent
+	Layers     []result.LayerTiming   // layers.json, nil when absent
+	Validation []result.ValidationRow // validation.json, nil when absent
 	// Notes says which optional files were absent or not readable yet.
 	Notes []string
 }

@@ -17,8 +17,8 @@ var ErrNotFinite = errors.New("plots: value is not finite")
 // NotFiniteError names the field that holds a NaN or infinite value, e.g.
 // `summary 3 (alexnet on-device-gpu cold): latency.mean`.
 type NotFiniteError struct {
-	Field string
-	Value float64
+	Field string  // where the value sits, e.g. "summary 3 (...): latency.mean"
+	Value float64 // the NaN or infinity
 }
 
 // Error returns "plots: FIELD is NaN" or "... is +Inf".

@@ -48,8 +48,8 @@ const FigureWidth = 7 * vg.Inch
 // Timeline, LayerTimes, Validation) return one; Render and Save write it.
 // Width and Height may be changed before rendering; the layout adapts.
 type Figure struct {
-	Title         string
-	Width, Height vg.Length
+	Title         string    // the title drawn at the top
+	Width, Height vg.Length // the image size (1 vg.Inch = 72 points)
 	draw          func(draw.Canvas)
 }
 

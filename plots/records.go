@@ -49,8 +49,8 @@ const DefaultMaxSamples = 20000
 // LatencySeries is the end-to-end latencies of one group of requests, as
 // the CDF chart draws them.
 type LatencySeries struct {
-	Point              int
-	Model, Mode, Image string
+	Point              int    // sweep point index
+	Model, Mode, Image string // the group's key, as in result.Record
 	// Seconds holds the latencies of successful requests: all of them when
 	// Count ≤ the sample size, otherwise a uniform random sample of them.
 	Seconds []float64

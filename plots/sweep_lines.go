@@ -318,6 +318,7 @@ func gatherSweep(sums []result.Summary, opts SweepOptions) (*sweepData, error) {
 
 type byX struct{ l *sweepLine }
 
+// Len, Less and Swap sort a line's points by x.
 func (b byX) Len() int           { return len(b.l.xs) }
 func (b byX) Less(i, j int) bool { return b.l.xs[i] < b.l.xs[j] }
 func (b byX) Swap(i, j int) {
