@@ -241,11 +241,17 @@ func Draw(dir string, run *result.Run, records Records, opts Options) ([]Chart, 
 	if want[KindTimeline] {
 		switch {
 		case len(opts.Spans) > 0:
-			fig, err := Timeline(opts.Spans, TimelineOptions{})
+			spans, note := timelineSpans(opts.Spans)
+			to := TimelineOptions{}
+			if len(spans) > MaxTimelineSpans {
+				to.From, to.To = timelineWindow(spans)
+				note += fmt.Sprintf(" Showing the first %s s, the time of the first %d spans.", fmtNum(to.To-to.From), MaxTimelineSpans)
+			}
+			fig, err := Timeline(spans, to)
 			if err != nil {
 				return nil, err
 			}
-			if err := d.write(KindTimeline, "timeline", fig, "What each resource was doing in one replication: look for long load and GC bars on the phone, radio tails after uploads, and idle gaps."); err != nil {
+			if err := d.write(KindTimeline, "timeline", fig, "What each resource was doing in one replication: look for long load and GC bars on the phone, radio tails after uploads, and idle gaps."+note); err != nil {
 				return nil, err
 			}
 		case explicit:
@@ -285,6 +291,46 @@ func Draw(dir string, run *result.Run, records Records, opts Options) ([]Chart, 
 		}
 	}
 	return d.charts, nil
+}
+
+// MaxTimelineSpans is how many spans Draw's timeline shows at most: beyond
+// that, bars are thinner than a pixel and the chart says nothing. Draw
+// shows the window covering the first MaxTimelineSpans spans instead.
+const MaxTimelineSpans = 2000
+
+// timelineSpans keeps the spans of one replication when spans carry a
+// "replication" attribute (a provisional convention until the trace format
+// is settled): the lowest-numbered one.
+func timelineSpans(spans []result.Span) ([]result.Span, string) {
+	first, found := math.MaxInt, false
+	for _, s := range spans {
+		if r, err := strconv.Atoi(s.Attrs["replication"]); err == nil {
+			first, found = min(first, r), true
+		}
+	}
+	if !found {
+		return spans, ""
+	}
+	var out []result.Span
+	for _, s := range spans {
+		if r, err := strconv.Atoi(s.Attrs["replication"]); err != nil || r == first {
+			out = append(out, s)
+		}
+	}
+	return out, fmt.Sprintf(" Replication %d.", first)
+}
+
+// timelineWindow returns the time range of the first MaxTimelineSpans spans
+// by start.
+func timelineWindow(spans []result.Span) (from, to float64) {
+	starts := make([]float64, len(spans))
+	from = math.Inf(1)
+	for i, s := range spans {
+		starts[i] = s.Start
+		from = min(from, s.Start)
+	}
+	sort.Float64s(starts)
+	return from, starts[MaxTimelineSpans-1]
 }
 
 // drawer writes figures and remembers them.

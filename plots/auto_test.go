@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -151,5 +152,23 @@ func TestReadResults(t *testing.T) {
 	}
 	if _, err := plots.ReadResults(t.TempDir()); err == nil {
 		t.Error("a directory without summary.json read without error")
+	}
+}
+
+func TestDrawTimelineKeepsOneReplication(t *testing.T) {
+	var spans []result.Span
+	for rep := 0; rep < 3; rep++ {
+		for i := 0; i < 2500; i++ {
+			spans = append(spans, result.Span{Lane: "phone[0]/cpu", Label: "conv1", Start: float64(i), End: float64(i) + 0.5,
+				Attrs: map[string]string{"replication": strconv.Itoa(2 - rep)}})
+		}
+	}
+	dir := t.TempDir()
+	charts, err := plots.Draw(dir, exampleRun(exampleSummaries()), nil, plots.Options{Kinds: []plots.Kind{plots.KindTimeline}, Spans: spans, Formats: []plots.Format{plots.SVG}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := charts[0].Caption; !strings.Contains(c, "Replication 0.") || !strings.Contains(c, "first 1999 s") {
+		t.Errorf("caption %q", c)
 	}
 }

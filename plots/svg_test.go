@@ -40,7 +40,7 @@ func TestSVGText(t *testing.T) {
 			"cpu", "gpu", "radio (tail included)", "base (screen, idle floor)", "battery per", "1,000 requests", "9.1 %", "139 J", "210 mJ"}},
 		{"sweep", func() (*plots.Figure, error) {
 			return plots.SweepLines(sweepSummaries(), plots.SweepOptions{LogX: true})
-		}, []string{"Mean end-to-end latency vs uplink bandwidth", "uplink bandwidth (Mbps, log scale)", "Mean end-to-end latency (s)",
+		}, []string{"Mean end-to-end latency vs uplink bandwidth", "uplink bandwidth (Mbps, log scale)", "mean end-to-end latency (s)",
 			"on-device-cpu", "on-device-gpu", "cloud-cpu", "cloud-gpu", "shaded: 95 % CI of the mean", "crossover", "on-device wins below 1.03 Mbps", "0.25", "25"}},
 		{"sweep p95", func() (*plots.Figure, error) {
 			return plots.SweepLines(sweepSummaries(), plots.SweepOptions{Metric: plots.P95, LogY: true})

@@ -515,7 +515,7 @@ func SweepLines(sums []result.Summary, opts SweepOptions) (*Figure, error) {
 	} else {
 		yl += " (" + yu.Name + ")"
 	}
-	p.Y.Label.Text = capitalize(yl)
+	p.Y.Label.Text = yl
 
 	// Ranges.
 	xlo, xhi, ylo, yhi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
