@@ -114,6 +114,11 @@ func (f *fcOp) fuse(relu bool, mul, add []float32) op {
 
 func (f *fcOp) forward(ctx *fwdCtx, e *nodeExec) {
 	ep := epilogue{bias: f.fb, relu: f.relu}
+	if f.m > 1 {
+		// Batch > 1: one GEMM, X·Wᵀ, with the bias per output column.
+		sgemmNT(ctx.gemm, f.m, f.numOutput, f.k, e.in[0], f.k, f.fw, f.k, e.out[0], f.numOutput, ep)
+		return
+	}
 	for r := 0; r < f.m; r++ {
 		sgemv(ctx.gemm, f.numOutput, f.k, f.fw, f.k, e.in[0][r*f.k:(r+1)*f.k], e.out[0][r*f.numOutput:(r+1)*f.numOutput], ep)
 	}

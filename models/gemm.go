@@ -40,3 +40,9 @@ func sgemv(pool *gemmPool, m, k int, a []float32, lda int, x, y []float32, ep ep
 
 // gemmName names the GEMM kernel level in use, for profiles.
 func gemmName() string { return gemm.Dispatch() }
+
+// sgemmNT sets C (m×n) = A·Bᵀ (A is m×k, B is n×k) and adds ep.bias per
+// column (ep.bias has n entries): a fully connected layer at batch m > 1.
+func sgemmNT(pool *gemmPool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, ep epilogue) {
+	gemm.SgemmNT(pool.p, m, n, k, a, lda, b, ldb, c, ldc, ep.lib())
+}
