@@ -105,9 +105,10 @@ type im2colJob struct {
 	in, col []float32
 }
 
-func (j *im2colJob) runChunk(part, parts int) {
+func (j *im2colJob) units() int { return j.g.colRows }
+
+func (j *im2colJob) run(_, lo, hi int) {
 	g := j.g
-	lo, hi := span(g.colRows, part, parts)
 	kk := g.kh * g.kw
 	for r := lo; r < hi; r++ {
 		c, rem := r/kk, r%kk
@@ -161,9 +162,10 @@ type depthwiseJob struct {
 	in, out []float32
 }
 
-func (j *depthwiseJob) runChunk(part, parts int) {
+func (j *depthwiseJob) units() int { return j.g.cin }
+
+func (j *depthwiseJob) run(_, lo, hi int) {
 	g := j.g
-	lo, hi := span(g.cin, part, parts)
 	for c := lo; c < hi; c++ {
 		depthwisePlane(g, j.w[c*g.kh*g.kw:(c+1)*g.kh*g.kw], j.bias, c, j.relu,
 			j.in[c*g.h*g.w:(c+1)*g.h*g.w], j.out[c*g.oh*g.ow:(c+1)*g.oh*g.ow])

@@ -82,10 +82,10 @@
 //
 // # Determinism
 //
-// The executor's results do not depend on scheduling: work is split
-// statically over threads and every output element is computed by one
-// thread in a fixed order, so a given thread count gives bit-identical
-// outputs run after run. Different thread counts may differ in the last
+// The executor's results do not depend on scheduling: work is handed to
+// threads in units (rows, channels, blocks) whose outputs are computed the
+// same way whichever thread runs them, so a given thread count gives
+// bit-identical outputs run after run (TestSeededDeterministic). Different thread counts may differ in the last
 // bits (the GEMM splits its sums differently). WithSeededWeights depends only
 // on the seed and each layer's name. Timings, of course, vary: Calibrate
 // reports their spread.

@@ -11,9 +11,14 @@ type reluJob struct {
 	slope   float32
 }
 
-func (j *reluJob) runChunk(part, parts int) {
-	lo, hi := span(len(j.in), part, parts)
-	reluSlice(j.in[lo:hi], j.out[lo:hi], j.slope)
+// reluBlock is reluJob's unit of work, in elements.
+const reluBlock = 4096
+
+func (j *reluJob) units() int { return (len(j.in) + reluBlock - 1) / reluBlock }
+
+func (j *reluJob) run(_, lo, hi int) {
+	a, b := lo*reluBlock, min(hi*reluBlock, len(j.in))
+	reluSlice(j.in[a:b], j.out[a:b], j.slope)
 }
 
 func reluSlice(in, out []float32, slope float32) {

@@ -48,16 +48,17 @@ type lrnJob struct {
 	tmp     [][]float32
 }
 
-// lrnBlock bounds the positions one thread handles at a time, so the running
-// sums stay in L1.
-const lrnBlock = 1024
+// lrnBlock is the unit of work: a block of positions whose running sums
+// stay in L1.
+const lrnBlock = 256
 
-func (j *lrnJob) runChunk(part, parts int) {
+func (j *lrnJob) units() int { return (j.g.hw + lrnBlock - 1) / lrnBlock }
+
+func (j *lrnJob) run(worker, lo, hi int) {
 	g := j.g
-	lo, hi := span(g.hw, part, parts)
-	acc := j.tmp[part]
-	for p0 := lo; p0 < hi; p0 += lrnBlock {
-		p1 := min(p0+lrnBlock, hi)
+	acc := j.tmp[worker]
+	for b := lo; b < hi; b++ {
+		p0, p1 := b*lrnBlock, min((b+1)*lrnBlock, g.hw)
 		lrnBlockRun(g, j.in, j.out, acc[:p1-p0], p0, p1)
 	}
 }

@@ -85,10 +85,11 @@ type poolJob struct {
 	tmp     [][]float32
 }
 
-func (j *poolJob) runChunk(part, parts int) {
+func (j *poolJob) units() int { return j.g.c }
+
+func (j *poolJob) run(worker, lo, hi int) {
 	g := j.g
-	lo, hi := span(g.c, part, parts)
-	tmp := j.tmp[part][:g.w]
+	tmp := j.tmp[worker][:g.w]
 	for c := lo; c < hi; c++ {
 		plane := j.in[c*g.h*g.w : (c+1)*g.h*g.w]
 		out := j.out[c*g.oh*g.ow : (c+1)*g.oh*g.ow]

@@ -1,23 +1,37 @@
 package models
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
-// chunker wraps the runChunk method: do part i of n of a job. The parts must
-// be independent, and each part writes only memory no other part writes.
-type chunker interface {
-	runChunk(i, n int)
+// job is a kernel's work, split in independent units (rows, channels, blocks
+// of positions). run does units [lo, hi) on behalf of a worker, whose index
+// selects its scratch memory. Each unit writes only memory no other unit
+// writes, and is computed the same way whichever worker runs it, so results
+// do not depend on scheduling.
+type job interface {
+	units() int
+	run(worker, lo, hi int)
 }
 
-// workPool is a persistent set of goroutines that runs a chunker split in as
-// many parts as the pool has threads, the calling goroutine taking part 0.
+// workPool is a persistent set of goroutines that run a job's units, the
+// calling goroutine taking part as worker 0. Units are handed out in chunks
+// from an atomic counter (about four chunks per worker), so a worker that
+// the OS descheduled on a shared machine does not hold the others up.
 // Starting a job sends on channels and allocates nothing, so a forward pass
-// stays allocation-free (no goroutine is spawned per layer). Parts are
-// assigned statically, so results do not depend on scheduling.
+// stays allocation-free (no goroutine is spawned per layer).
 type workPool struct {
 	threads int
-	start   []chan chunker
+	start   []chan struct{}
 	done    chan struct{}
 	once    sync.Once
+
+	// The current job, set before the workers are signalled.
+	job   job
+	n     int
+	chunk int
+	next  atomic.Int64
 }
 
 func newWorkPool(threads int) *workPool {
@@ -26,11 +40,11 @@ func newWorkPool(threads int) *workPool {
 	}
 	p := &workPool{threads: threads, done: make(chan struct{}, threads)}
 	for w := 1; w < threads; w++ {
-		ch := make(chan chunker)
+		ch := make(chan struct{})
 		p.start = append(p.start, ch)
-		go func(w int, ch chan chunker) {
-			for job := range ch {
-				job.runChunk(w, threads)
+		go func(w int, ch chan struct{}) {
+			for range ch {
+				p.work(w)
 				p.done <- struct{}{}
 			}
 		}(w, ch)
@@ -38,18 +52,33 @@ func newWorkPool(threads int) *workPool {
 	return p
 }
 
-// run executes job in p.threads parts and returns when all are done.
-func (p *workPool) run(job chunker) {
-	if p.threads == 1 {
-		job.runChunk(0, 1)
+// run executes all units of j and returns when they are done.
+func (p *workPool) run(j job) {
+	n := j.units()
+	if p.threads == 1 || n <= 1 {
+		j.run(0, 0, n)
 		return
 	}
+	p.job, p.n = j, n
+	p.chunk = max(1, n/(4*p.threads))
+	p.next.Store(0)
 	for _, ch := range p.start {
-		ch <- job
+		ch <- struct{}{}
 	}
-	job.runChunk(0, p.threads)
+	p.work(0)
 	for range p.start {
 		<-p.done
+	}
+	p.job = nil
+}
+
+func (p *workPool) work(w int) {
+	for {
+		lo := int(p.next.Add(int64(p.chunk))) - p.chunk
+		if lo >= p.n {
+			return
+		}
+		p.job.run(w, lo, min(lo+p.chunk, p.n))
 	}
 }
 
