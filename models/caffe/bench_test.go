@@ -36,22 +36,28 @@ func sizeName(div int) string {
 }
 
 // BenchmarkReadCaffemodel reads AlexNet-shaped caffemodels (random
-// weights) from memory; MB/s is of the file size. "stream" is the path of
-// files and sized readers (decodeStream); "buffered" that of other readers
-// (read whole, then proto.Unmarshal), for comparison in the same run.
+// weights) from memory; MB/s is of the file size. "sized" reads from a
+// reader with a Len method (as from a file), "unsized" from one without
+// (read into 1 MiB pieces first), and "reference" is decodeBuffer
+// (io.ReadAll and proto.Unmarshal), for comparison in the same run.
 func BenchmarkReadCaffemodel(b *testing.B) {
 	for _, div := range benchSizes(b) {
 		_, data := alexnetModel(b, div)
-		for _, path := range []string{"stream", "buffered"} {
+		for _, path := range []string{"sized", "unsized", "reference"} {
 			b.Run(sizeName(div)+"/"+path, func(b *testing.B) {
 				b.SetBytes(int64(len(data)))
 				b.ReportAllocs()
 				for range b.N {
-					var r io.Reader = bytes.NewReader(data)
-					if path == "buffered" {
-						r = struct{ io.Reader }{r} // hide Len
+					var err error
+					switch r := bytes.NewReader(data); path {
+					case "sized":
+						_, err = ReadCaffemodel(r, "bench")
+					case "unsized":
+						_, err = ReadCaffemodel(struct{ io.Reader }{r}, "bench") // hides Len
+					case "reference":
+						_, err = decodeBuffer(struct{ io.Reader }{r})
 					}
-					if _, err := ReadCaffemodel(r, "bench"); err != nil {
+					if err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -112,29 +118,39 @@ func TestPeakMemoryAlexNet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runtime.GC()
-	debug.FreeOSMemory()
-	rss0 := procStatus(t, "VmRSS")
-	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
-		t.Logf("cannot reset VmHWM: %v", err)
+	for _, how := range []string{"*os.File", "reader of unknown size", "reference: io.ReadAll + proto.Unmarshal"} {
+		runtime.GC()
+		debug.FreeOSMemory()
+		rss0 := procStatus(t, "VmRSS")
+		if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+			t.Logf("cannot reset VmHWM: %v", err)
+		}
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var net *NetParameter
+		switch how[0] {
+		case '*':
+			net, err = ReadCaffemodel(f, path)
+		case 'r':
+			net, err = ReadCaffemodel(struct{ io.Reader }{f}, path)
+		default:
+			net, err = decodeBuffer(f)
+		}
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&m1)
+		hwm := procStatus(t, "VmHWM")
+		mb := func(x float64) float64 { return x / 1e6 }
+		t.Logf("%s: file %.1f MB; allocated %.1f MB; peak RSS %.1f MB above the %.1f MB before reading",
+			how, mb(float64(fi.Size())), mb(float64(m1.TotalAlloc-m0.TotalAlloc)), mb(float64(hwm-rss0)), mb(float64(rss0)))
+		runtime.KeepAlive(net)
 	}
-	var m0, m1 runtime.MemStats
-	runtime.ReadMemStats(&m0)
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := ReadCaffemodel(f, path)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	runtime.ReadMemStats(&m1)
-	hwm := procStatus(t, "VmHWM")
-	mb := func(x float64) float64 { return x / 1e6 }
-	t.Logf("file %.1f MB; ReadCaffemodel allocated %.1f MB; peak RSS %.1f MB above the %.1f MB before reading",
-		mb(float64(fi.Size())), mb(float64(m1.TotalAlloc-m0.TotalAlloc)), mb(float64(hwm-rss0)), mb(float64(rss0)))
-	runtime.KeepAlive(net)
 }
 
 // procStatus returns a field of /proc/self/status in bytes.

@@ -173,8 +173,8 @@ func TestReadCaffemodelErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			// A *bytes.Reader is decoded as a stream; without its Len
-			// method, the input is read whole and decoded by protobuf-go.
+			// A *bytes.Reader is decoded as it is read; without its Len
+			// method, the input is read into pieces first.
 			for _, r := range []io.Reader{bytes.NewReader(tc.data), struct{ io.Reader }{bytes.NewReader(tc.data)}} {
 				net, err := ReadCaffemodel(r, "m.caffemodel")
 				if net != nil {

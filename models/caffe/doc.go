@@ -49,8 +49,9 @@
 // ParsePrototxtLenient drops unknown fields instead.
 //
 // ReadCaffemodel decodes a file or other sized reader as it reads it,
-// holding one copy of the weights (AlexNet: 244 MB allocated for its
-// 244 MB file, against twice that for proto.Unmarshal of the whole file);
+// holding one copy of the weights (AlexNet: 244 MB allocated and a peak
+// RSS 244 MB above the start for its 244 MB file, against twice that for
+// proto.Unmarshal of the whole file);
 // WriteCaffemodel encodes as it writes, without a second copy. Both produce
 // exactly what protobuf-go produces (proto.Unmarshal, and proto.Marshal
 // with Deterministic set), which the tests and fuzzers check byte for byte.

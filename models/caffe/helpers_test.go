@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -169,4 +170,18 @@ func wantErr(t *testing.T, err error, kind string, fragments ...string) {
 			t.Errorf("error %q does not contain %q", msg, f)
 		}
 	}
+}
+
+// decodeBuffer reads r whole and decodes it with proto.Unmarshal: the
+// reference that decodeStream is checked against.
+func decodeBuffer(r io.Reader) (*NetParameter, error) {
+	buf, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	net := new(NetParameter)
+	if err := proto.Unmarshal(buf, net); err != nil {
+		return nil, err
+	}
+	return net, nil
 }
