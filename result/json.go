@@ -108,3 +108,73 @@ func (v *ValidationRow) UnmarshalJSON(b []byte) error {
 		orNaN(j.CI95), orNaN(j.Error), j.Unit, j.Fitted, j.Tolerance, j.Pass, j.Note}
 	return nil
 }
+
+// summaryJSON mirrors Summary with nullable rates.
+type summaryJSON struct {
+	Key
+	Params         []Param         `json:"params"`
+	Requests       int             `json:"requests"`
+	Outcomes       map[string]int  `json:"outcomes"`
+	Latency        Stat            `json:"latency"`
+	Phases         map[string]Stat `json:"phases"`
+	Energy         map[string]Stat `json:"energy"`
+	EnergyTotal    Stat            `json:"energy_total"`
+	Throughput     *float64        `json:"throughput"`
+	BatteryPer1000 *float64        `json:"battery_per_1000"`
+	Metrics        []Metric        `json:"metrics,omitempty"`
+}
+
+// MarshalJSON writes outcomes, phases and energy components by name, and an
+// undefined throughput or battery drain (a group with no successful request)
+// as null.
+func (s Summary) MarshalJSON() ([]byte, error) {
+	j := summaryJSON{Key: s.Key, Params: s.Params, Requests: s.Requests, Latency: s.Latency, EnergyTotal: s.EnergyTotal,
+		Throughput: nullable(s.Throughput), BatteryPer1000: nullable(s.BatteryPer1000), Metrics: s.Metrics,
+		Outcomes: map[string]int{}, Phases: map[string]Stat{}, Energy: map[string]Stat{}}
+	for i, n := range s.Outcomes {
+		j.Outcomes[Outcome(i).String()] = n
+	}
+	for i, st := range s.Phases {
+		j.Phases[Phase(i).String()] = st
+	}
+	for i, st := range s.Energy {
+		j.Energy[Component(i).String()] = st
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; a name it does not know is an
+// error, so a file from a newer infersim is not silently misread.
+func (s *Summary) UnmarshalJSON(b []byte) error {
+	var j summaryJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*s = Summary{Key: j.Key, Params: j.Params, Requests: j.Requests, Latency: j.Latency, EnergyTotal: j.EnergyTotal,
+		Throughput: orNaN(j.Throughput), BatteryPer1000: orNaN(j.BatteryPer1000), Metrics: j.Metrics}
+	for name, n := range j.Outcomes {
+		o, err := ParseOutcome(name)
+		if err != nil {
+			return err
+		}
+		s.Outcomes[o] = n
+	}
+	for i := range s.Phases {
+		s.Phases[i] = Stat{Mean: math.NaN(), SD: math.NaN(), CI95: math.NaN(), Min: math.NaN(), P50: math.NaN(), P95: math.NaN(), P99: math.NaN(), Max: math.NaN()}
+	}
+	for name, st := range j.Phases {
+		p, err := ParsePhase(name)
+		if err != nil {
+			return err
+		}
+		s.Phases[p] = st
+	}
+	for name, st := range j.Energy {
+		c, err := ParseComponent(name)
+		if err != nil {
+			return err
+		}
+		s.Energy[c] = st
+	}
+	return nil
+}
