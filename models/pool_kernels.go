@@ -138,6 +138,24 @@ func poolMaxPlane(g *poolGeom, plane, out, tmp []float32) {
 }
 
 func poolAvePlane(g *poolGeom, plane, out, tmp []float32) {
+	if g.oh == 1 && g.ow == 1 && g.kh == g.h && g.kw == g.w && g.ph == 0 && g.pw == 0 {
+		// Global average pooling (NIN, SqueezeNet, MobileNet): one pass
+		// over the plane with four independent partial sums.
+		var s0, s1, s2, s3 float32
+		i := 0
+		for ; i+4 <= len(plane); i += 4 {
+			q := plane[i : i+4 : i+4]
+			s0 += q[0]
+			s1 += q[1]
+			s2 += q[2]
+			s3 += q[3]
+		}
+		for ; i < len(plane); i++ {
+			s0 += plane[i]
+		}
+		out[0] = ((s0 + s1) + (s2 + s3)) / float32(g.h*g.w)
+		return
+	}
 	for y := 0; y < g.oh; y++ {
 		hs := y*g.sh - g.ph
 		hp := min(hs+g.kh, g.h+g.ph) - hs // window height within the padded image
