@@ -3,6 +3,7 @@ package caffe
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,6 +132,11 @@ func FuzzReadCaffemodel(f *testing.F) {
 			t.Fatalf("decodeStream refuses what decodeBuffer accepts: %v", serr)
 		}
 		net, err := ReadCaffemodel(bytes.NewReader(data), "fuzz.caffemodel")
+		// A reader without Len takes the other input path to the same result.
+		unsized, uerr := ReadCaffemodel(struct{ io.Reader }{bytes.NewReader(data)}, "fuzz.caffemodel")
+		if (err == nil) != (uerr == nil) || err != nil && err.Error() != uerr.Error() || !proto.Equal(net, unsized) {
+			t.Fatalf("sized and unsized readers differ: %v / %v", err, uerr)
+		}
 		if err != nil {
 			checkErr(t, err)
 			if net != nil {
