@@ -1,9 +1,9 @@
 package plots
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -584,27 +584,23 @@ type Results struct {
 	// Records streams requests.csv; nil when the file is absent.
 	Records    Records
 	Spans      []result.Span          // trace.json, nil when absent
-	Layers     []result.LayerTiming   // layers.json, nil when absent
-	Validation []result.ValidationRow // validation.json, nil when absent
-	// Notes says which optional files were absent or not readable yet.
+	Layers     []result.LayerTiming   // layers.csv, nil when absent
+	Validation []result.ValidationRow // validation.csv, nil when absent
+	// Notes says which optional files were absent.
 	Notes []string
 }
 
-// The files ReadResults looks for. summary.json and requests.csv are
-// result's formats. The others are provisional until package result
-// settles them: trace.json is a JSON array of result.Span (or an object
-// with a "spans" array), validation.json an array of result.ValidationRow,
-// layers.json an array of result.LayerTiming.
+// The files ReadResults looks for; package result defines their formats.
 const (
-	SummaryFile    = "summary.json"
-	RequestsFile   = "requests.csv"
-	TraceFile      = "trace.json"
-	ValidationFile = "validation.json"
-	LayersFile     = "layers.json"
+	SummaryFile    = result.SummaryFile
+	RequestsFile   = result.RequestsFile
+	TraceFile      = result.TraceFile
+	ValidationFile = result.ValidationFile
+	LayersFile     = result.LayersFile
 )
 
 // ReadResults reads a results directory: summary.json (required), and
-// requests.csv, trace.json, validation.json and layers.json when present.
+// requests.csv, trace.json, validation.csv and layers.csv when present.
 // Records are not read here but streamed when drawn.
 func ReadResults(dir string) (*Results, error) {
 	f, err := os.Open(filepath.Join(dir, SummaryFile))
@@ -622,47 +618,29 @@ func ReadResults(dir string) (*Results, error) {
 	} else {
 		res.Notes = append(res.Notes, RequestsFile+" absent: no latency CDF")
 	}
-	if err := readJSON(filepath.Join(dir, TraceFile), &res.Spans, "spans"); err != nil {
+	if res.Spans, err = readOptional(dir, TraceFile, result.ReadTrace); err != nil {
 		return nil, err
 	}
-	if err := readJSON(filepath.Join(dir, ValidationFile), &res.Validation, "rows"); err != nil {
+	if res.Validation, err = readOptional(dir, ValidationFile, result.ReadValidationCSV); err != nil {
 		return nil, err
 	}
-	if err := readJSON(filepath.Join(dir, LayersFile), &res.Layers, "layers"); err != nil {
+	if res.Layers, err = readOptional(dir, LayersFile, result.ReadLayersCSV); err != nil {
 		return nil, err
-	}
-	if res.Validation == nil {
-		if _, err := os.Stat(filepath.Join(dir, "validation.csv")); err == nil {
-			res.Notes = append(res.Notes, "validation.csv present but package result has no reader for it yet: no validation chart")
-		}
 	}
 	return res, nil
 }
 
-// readJSON reads a JSON array into v, or an object holding the array under
-// key. A missing file is not an error.
-func readJSON(path string, v any, key string) error {
-	b, err := os.ReadFile(path)
+// readOptional reads dir/name with read; a missing file gives nil and no
+// error.
+func readOptional[T any](dir, name string, read func(io.Reader, string) ([]T, error)) ([]T, error) {
+	path := filepath.Join(dir, name)
+	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return fmt.Errorf("plots: %w", err)
+		return nil, fmt.Errorf("plots: %w", err)
 	}
-	trimmed := strings.TrimSpace(string(b))
-	if strings.HasPrefix(trimmed, "{") {
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(b, &obj); err != nil {
-			return fmt.Errorf("plots: %s: %w", path, err)
-		}
-		raw, ok := obj[key]
-		if !ok {
-			return fmt.Errorf("plots: %s: no %q array", path, key)
-		}
-		b = raw
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("plots: %s: %w", path, err)
-	}
-	return nil
+	defer f.Close()
+	return read(f, path)
 }

@@ -1,8 +1,8 @@
 package plots_test
 
 import (
-	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -128,10 +128,8 @@ func TestReadResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	b, _ := json.Marshal(map[string]any{"spans": exampleSpans()})
-	os.WriteFile(filepath.Join(dir, plots.TraceFile), b, 0o644)
-	b, _ = json.Marshal(exampleValidation())
-	os.WriteFile(filepath.Join(dir, plots.ValidationFile), b, 0o644)
+	writeFile(t, filepath.Join(dir, plots.TraceFile), func(w io.Writer) error { return result.WriteTrace(w, exampleSpans()) })
+	writeFile(t, filepath.Join(dir, plots.ValidationFile), func(w io.Writer) error { return result.WriteValidationCSV(w, exampleValidation()) })
 
 	res, err := plots.ReadResults(dir)
 	if err != nil {
@@ -170,5 +168,20 @@ func TestDrawTimelineKeepsOneReplication(t *testing.T) {
 	}
 	if c := charts[0].Caption; !strings.Contains(c, "Replication 0.") || !strings.Contains(c, "first 1999 s") {
 		t.Errorf("caption %q", c)
+	}
+}
+
+// writeFile creates path and fills it with write.
+func writeFile(t *testing.T, path string, write func(io.Writer) error) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := write(f); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/json"
+	"bytes"
 	"math"
 	"os"
 	"path/filepath"
@@ -160,11 +160,11 @@ func TestPlotErrors(t *testing.T) {
 func TestPlotReadsTrace(t *testing.T) {
 	dir := writeResults(t, false)
 	spans := []result.Span{{Lane: "phone[0]/cpu", Label: "preprocess", Start: 0, End: 0.3}, {Lane: "phone[0]/cpu", Label: "conv1", Start: 0.3, End: 0.6}}
-	b, err := json.Marshal(spans)
-	if err != nil {
+	var b bytes.Buffer
+	if err := result.WriteTrace(&b, spans); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "trace.json"), b, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "trace.json"), b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := execute(t, "plot", dir, "--kind", "timeline", "--format", "png"); err != nil {
