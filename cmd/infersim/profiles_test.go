@@ -1,0 +1,72 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// The kernel profile the command tests fit against: the devices package's
+// test copy of an "infersim calibrate" output, so the tests do not depend
+// on the built-in default.
+const testKernelProfile = "../../devices/testdata/processor-kernel-profile.yaml"
+
+func TestProfilesList(t *testing.T) {
+	out, _, err := execute(t, "profiles", "--kernel-profile", testKernelProfile)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"PROFILE", "WORST FIT ERROR", "nexus5-caffe-cpu", "phone-cpu", "caffe-android-lib", "nexus5-cnndroid-gpu",
+		"cnndroid", "cloud-cpu", "server-cpu", "cloud-gpu-k80", "roofline", "pixel4-tflite-cpu", "pixel4-tflite-gpu"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("profiles lacks %q:\n%s", want, out)
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 7 {
+		t.Errorf("want a header and 6 profiles, got %d lines:\n%s", len(lines), out)
+	}
+}
+
+func TestProfilesShow(t *testing.T) {
+	out, _, err := execute(t, "profiles", "show", "nexus5-cnndroid-gpu", "--kernel-profile", testKernelProfile)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"PARAMETER", "conv", "free", "convert", "P1", "G7-load", "fit", "report", "G8",
+		"per model on this processor", "alexnet", "unsupported (Concat", "preprocess"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("profiles show lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, err = execute(t, "profiles", "show", "cloud-gpu-k80", "--kernel-profile", testKernelProfile)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"efficiency", "overhead", "BATCH OF 8", "C-inception-gpu"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("profiles show cloud-gpu-k80 lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestProfilesShowFile(t *testing.T) {
+	out, _, err := execute(t, "profiles", "show", "../../devices/processors/pixel4-tflite-cpu.yaml", "--kernel-profile", testKernelProfile)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(out, "P8-pixel4-mobilenet-cpu") {
+		t.Errorf("show FILE:\n%s", out)
+	}
+}
+
+func TestProfilesErrors(t *testing.T) {
+	if _, _, err := execute(t, "profiles", "show", "no-such-profile", "--kernel-profile", testKernelProfile); err == nil || !strings.Contains(err.Error(), "no processor profile") {
+		t.Errorf("unknown profile: %v", err)
+	}
+	if _, _, err := execute(t, "profiles", "--kernel-profile", "no-such-file.yaml"); err == nil {
+		t.Error("missing kernel profile: want an error")
+	}
+	if _, _, err := execute(t, "profiles", "show"); err == nil {
+		t.Error("show without a name: want an error")
+	}
+}
