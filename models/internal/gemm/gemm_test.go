@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
+	"time"
 )
 
 // The tolerance. Both the fast kernels and the references sum k float32
@@ -387,4 +389,22 @@ func FuzzSgemm(f *testing.F) {
 			restore()
 		}
 	})
+}
+
+// TestPoolCleanup: a Pool dropped without Close stops its workers once
+// collected.
+func TestPoolCleanup(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for range 10 {
+		p := NewPool(3)
+		Sgemv(p, 1, 1, []float32{1}, 1, []float32{1}, []float32{0}, Epilogue{})
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after dropping 10 pools, %d before", n, before)
+	}
 }

@@ -15,7 +15,13 @@ import (
 // channel for the next job. A Pool serves one call at a time: it is not safe
 // for concurrent calls (give each executor goroutine its own Pool); a
 // concurrent call panics rather than corrupting the shared workspaces.
+// Close stops the workers; a Pool dropped without Close stops them when it
+// is garbage collected.
 type Pool struct {
+	*pool // the workers reference only this, so a dropped Pool is collectable
+}
+
+type pool struct {
 	threads int
 	ws      []*workspace
 	wake    []chan struct{}
@@ -70,7 +76,7 @@ func NewPool(threads int) *Pool {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	p := &Pool{threads: threads}
+	p := &pool{threads: threads}
 	p.ws = make([]*workspace, threads)
 	p.wake = make([]chan struct{}, threads)
 	for w := range threads {
@@ -84,14 +90,18 @@ func NewPool(threads int) *Pool {
 			go p.worker(w)
 		}
 	}
-	return p
+	h := &Pool{p}
+	runtime.AddCleanup(h, (*pool).close, p)
+	return h
 }
 
 // Threads reports the number of workers, the caller's goroutine included.
 func (p *Pool) Threads() int { return p.threads }
 
 // Close stops the workers. Calls after Close panic; Close is idempotent.
-func (p *Pool) Close() {
+func (p *Pool) Close() { p.close() }
+
+func (p *pool) close() {
 	if p.closed {
 		return
 	}
@@ -101,7 +111,7 @@ func (p *Pool) Close() {
 	}
 }
 
-func (p *Pool) worker(w int) {
+func (p *pool) worker(w int) {
 	for range p.wake[w] {
 		p.job.run(w, p.ws[w])
 		p.done.Done()
@@ -112,10 +122,11 @@ func (p *Pool) worker(w int) {
 // workers (the caller is worker 0), then releases the pool. The job is a
 // value copied into the Pool and workers are woken by an empty-struct send:
 // nothing escapes, nothing is allocated.
-func (p *Pool) do(jb job) {
-	if p == nil {
+func (h *Pool) do(jb job) {
+	if h == nil || h.pool == nil {
 		panic("gemm: nil Pool")
 	}
+	p := h.pool
 	if p.closed {
 		panic("gemm: Pool used after Close")
 	}
