@@ -15,7 +15,7 @@ import (
 )
 
 // This file decodes a binary NetParameter of known size as it is read, so
-// that reading a 240 MB AlexNet holds one copy of its weights instead of
+// that reading a 244 MB AlexNet holds one copy of its weights instead of
 // two (the file's bytes and the decoded floats): see BenchmarkReadCaffemodel
 // and TestPeakMemoryAlexNet. Only the three levels that carry the bulk of
 // the data are decoded here: the net's list of layers, each layer's list of
@@ -23,7 +23,7 @@ import (
 // parameters, shapes, unknown fields) is gathered as raw bytes and decoded
 // by proto.Unmarshal, so the result equals proto.Unmarshal of the whole
 // file; FuzzReadCaffemodel checks that against decodeBuffer, the plain
-// reference. One deliberate difference: a group-encoded field (a proto2
+// reference kept in the tests. One deliberate difference: a group-encoded field (a proto2
 // wire type Caffe never uses) directly inside a net, layer or blob is an
 // error here, where protobuf-go would keep it as an unknown field.
 //
@@ -54,8 +54,12 @@ func decodeStream(r io.Reader, size int64) (*NetParameter, error) {
 	d := &streamDecoder{r: bufio.NewReaderSize(r, streamChunk), layer: -1}
 	net, err := d.net(size)
 	if err == nil {
-		if _, e := d.r.ReadByte(); e != io.EOF {
+		switch _, e := d.r.ReadByte(); e {
+		case nil:
 			err = errors.New("input longer than its size when opened (file changed while reading?)")
+		case io.EOF:
+		default:
+			err = e
 		}
 	}
 	if err != nil {
