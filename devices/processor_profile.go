@@ -20,7 +20,33 @@ import (
 // parameters are fitted to which reference rows, and where every fixed
 // number comes from. Compile fits it against a kernel profile. The shipped
 // profiles live in devices/processors/*.yaml; LoadProcessor compiles them
-// by name. The schema, field by field:
+// by name.
+//
+// Two timing models. scaled:
+//
+//	t_layer = s[class(layer)] · host_median(layer) + overhead
+//
+// with classes conv (Convolution), depthwise (Convolution with group =
+// num_output > 1, a class of its own because the host's direct depthwise
+// kernel and a target's differ in relative speed by an order of
+// magnitude), fc (InnerProduct), pool, lrn and elementwise (ReLU not
+// fused, Concat, Eltwise, Softmax, BatchNorm/Scale not folded, any other
+// kind); the input and dropout take no time, and fused layers take 0 (their
+// cost is in the layer that computes them). A class may instead be set by a
+// target bandwidth, t = (in + out + param bytes) / bandwidth + overhead,
+// for memory-bound layers (an inner product at batch 1). Example: a
+// convolution the host runs in 29.16 ms, with s = 49.97 and a 1 ms
+// overhead, takes 49.97 · 29.16 ms + 1 ms = 1.458 s on the target
+// (ExampleProcessorProfile_Compile). roofline: see RooflineTime; it needs
+// no host times, only FLOPs and bytes, so "what if the peak doubled" is a
+// one-number change.
+//
+// Model loading costs read (FileBytes / the phone's storage rate) + parse
+// (parse factor × the host's parse time) + convert (resident parameter
+// bytes / convert rate, for GPU frameworks); preprocessing costs the image
+// factor × the host's decode-and-resize time (see Processor.Preprocess).
+//
+// The schema, field by field:
 //
 //	name: nexus5-caffe-cpu          # [a-z0-9-]+
 //	description: one line

@@ -697,3 +697,40 @@ func TestShippedRowsNameZooModels(t *testing.T) {
 		}
 	}
 }
+
+// When the least-squares solution would make a factor non-positive (here
+// pool = 0.85 − 1.458 < 0), the fit keeps every parameter positive
+// instead: pool goes to (nearly) 0 and conv takes the one-class weighted
+// least-squares value; the report says so.
+func TestFitKeepsParametersPositive(t *testing.T) {
+	kp := synthKP(map[string][]models.ProfileLayer{
+		"a": {layer("c", "Convolution", 1, 0)},
+		"b": {layer("c", "Convolution", 1, 0), layer("p", "Pooling", 1, 0)},
+	})
+	pp := readProfileString(t, `name: positive
+description: an inconsistent pair of rows
+target: phone-cpu
+framework: {name: f}
+model: scaled
+scaled:
+  factors: {conv: {free: true}, pool: {free: true}}
+  overhead: {value: 0s, reason: none}
+rows:
+  - {fact: P6-openblas, model: a, quantity: compute, role: fit}
+  - {fact: P1, model: b, quantity: compute, role: fit}
+`)
+	p, err := pp.Compile(kp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := p.Fit()
+	a, b := 1.458, 0.85
+	want := (1/a + 1/b) / (1/(a*a) + 1/(b*b))
+	conv, pool := r.param(ClassConv).Value, r.param(ClassPool).Value
+	if !(pool > 0) || pool > 1e-3 || math.Abs(conv-want) > 1e-3*want {
+		t.Errorf("conv = %v (want %v), pool = %v (want just above 0)", conv, want, pool)
+	}
+	if len(r.Notes) == 0 || !strings.Contains(r.Notes[0], "non-positive") {
+		t.Errorf("notes %v do not report the constrained fit", r.Notes)
+	}
+}
