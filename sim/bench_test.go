@@ -512,3 +512,45 @@ func BenchmarkPingPongNewEvents(b *testing.B) { benchPingPong(b, true) }
 
 // BenchmarkPingPongGoroutine is B3 with goroutine hand-off.
 func BenchmarkPingPongGoroutine(b *testing.B) { benchPingPong(b, false, withGoroutines()) }
+
+// BenchmarkMinimalPingPong is B3 on the minimal iter.Pull kernel: two
+// coroutines resumed alternately by a bare loop, with no events. It is the
+// ceiling for BenchmarkPingPong in the same run.
+func BenchmarkMinimalPingPong(b *testing.B) {
+	var n int
+	var elapsed time.Duration
+	var cpu cpuClock
+	for b.Loop() {
+		cpu.start()
+		start := time.Now()
+		exchanges := 0
+		side := func(count bool) func(yield func(int) bool) {
+			return func(yield func(int) bool) {
+				for {
+					if count {
+						exchanges++
+					}
+					if !yield(0) {
+						return
+					}
+				}
+			}
+		}
+		nextA, stopA := iter.Pull(side(false))
+		nextB, stopB := iter.Pull(side(true))
+		for range b3Exchanges {
+			nextA()
+			nextB()
+		}
+		stopA()
+		stopB()
+		elapsed += time.Since(start)
+		cpu.stop()
+		if exchanges != b3Exchanges {
+			b.Fatalf("%d exchanges", exchanges)
+		}
+		n += exchanges
+	}
+	reportRate(b, n, "exchanges/s", elapsed)
+	cpu.report(b, n, "exchanges/s")
+}

@@ -351,7 +351,7 @@ func (e *Env) fire(ev *Event) {
 	case kindTimer:
 		// A process's own timer: its only waiter is the process.
 		p := ev.w0.proc
-		p.target, p.rval, p.rerr = nil, nil, nil
+		p.target = nil
 		e.resume(p)
 	case kindInterrupt:
 		e.interrupt(ev)

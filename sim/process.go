@@ -35,16 +35,18 @@ type Process struct {
 	// Hot fields first, then the timer's hot fields, so that a timer
 	// wake-up touches one cache line of the process (see
 	// BenchmarkTimeoutsProcess).
+	env    *Env
 	next   func() (struct{}, bool) // resumes the coroutine (nil: not bound, or goroutine)
 	yield  func(struct{}) bool     // parks the coroutine
 	target *Event                  // what the process waits on, nil if running or done
-	rerr   error                   // error handed to the process when resumed
+	intr   *Interrupt              // the interrupt that resumed the process, if any
 	state  procState
 	killed bool
 	timer  Event // kindTimer: the start and every Sleep
 
 	ev     Event // completion event; its name is the process's name
-	rval   any   // value handed to the process when resumed
+	rval   any   // value handed to a waiting process when resumed
+	rerr   error // error handed to a waiting process when resumed
 	co     *coro
 	fn     func(*Proc) error
 	result any
@@ -116,7 +118,7 @@ func (e *Env) Process(name string, fn func(*Proc) error) *Process {
 	if fn == nil {
 		panic("sim: Process with nil func")
 	}
-	p := &Process{fn: fn, live: len(e.live)}
+	p := &Process{env: e, fn: fn, live: len(e.live)}
 	p.ev = Event{env: e, name: name}
 	p.timer = Event{env: e, name: name, kind: kindTimer, state: stateTriggered, ok: true}
 	p.timer.w0.proc = p
@@ -180,7 +182,7 @@ func (e *Env) interrupt(ev *Event) {
 		}
 		p.target = nil
 	}
-	p.rval, p.rerr = nil, ev.val.(*Interrupt)
+	p.intr = ev.val.(*Interrupt)
 	e.resume(p)
 }
 
@@ -188,10 +190,10 @@ func (e *Env) interrupt(ev *Event) {
 func (p *Proc) Process() *Process { return (*Process)(p) }
 
 // Env returns the process's environment.
-func (p *Proc) Env() *Env { return p.ev.env }
+func (p *Proc) Env() *Env { return p.env }
 
 // Now returns the current simulation time.
-func (p *Proc) Now() float64 { return p.ev.env.now }
+func (p *Proc) Now() float64 { return p.env.now }
 
 // Name returns the process's name.
 func (p *Proc) Name() string { return p.ev.name }
@@ -207,7 +209,7 @@ func (p *Proc) SetResult(v any) { p.result = v }
 // process's body.
 func (p *Proc) Sleep(d float64) error {
 	pp := (*Process)(p)
-	e := pp.ev.env
+	e := pp.env
 	if e.active != pp {
 		panic("sim: Proc.Sleep called outside the process body")
 	}
@@ -218,7 +220,11 @@ func (p *Proc) Sleep(d float64) error {
 	t.slot = e.push(e.now+d, Normal, t, nil)
 	pp.target = t
 	pp.park()
-	return pp.rerr
+	if i := pp.intr; i != nil {
+		pp.intr = nil
+		return i
+	}
+	return nil
 }
 
 // Wait suspends the process until a is processed and returns its value, or
@@ -229,7 +235,7 @@ func (p *Proc) Sleep(d float64) error {
 func (p *Proc) Wait(a Awaitable) (any, error) {
 	pp := (*Process)(p)
 	ev := a.Event()
-	e := pp.ev.env
+	e := pp.env
 	if e.active != pp {
 		panic("sim: Proc.Wait called outside the process body")
 	}
@@ -249,7 +255,13 @@ func (p *Proc) Wait(a Awaitable) (any, error) {
 	ev.addWaiter(waiter{proc: pp})
 	pp.target = ev
 	pp.park()
-	return pp.rval, pp.rerr
+	if i := pp.intr; i != nil {
+		pp.intr = nil
+		return nil, i
+	}
+	v, err := pp.rval, pp.rerr
+	pp.rval, pp.rerr = nil, nil
+	return v, err
 }
 
 // coro is an execution context that runs process bodies one after another:
