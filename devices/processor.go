@@ -266,6 +266,19 @@ func (p *Processor) ComputeTime(model string, from, to int) (float64, error) {
 	return m.prefix[to] - m.prefix[from], nil
 }
 
+// totalCompute is the model's whole compute time (the sum of its layer
+// means).
+func (p *Processor) totalCompute(model string) (float64, error) {
+	m, err := p.lookup(model)
+	if err != nil {
+		return 0, err
+	}
+	if m.unsupp != nil {
+		return 0, m.unsupp
+	}
+	return m.prefix[len(m.layers)], nil
+}
+
 // Load returns what loading the model costs on this processor (see
 // LoadCost). For a model the framework cannot run it returns an
 // *UnsupportedError.

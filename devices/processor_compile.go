@@ -909,7 +909,7 @@ func (c *compiler) evalRow(r *RowSpec, co *coeffs) FitRow {
 		var mine, theirs float64
 		if r.Quantity == QComputeRatio {
 			mine = c.computeTime(hm, co)
-			theirs, err = other.ComputeTime(r.Model, 0, len(other.models[r.Model].layers))
+			theirs, err = other.totalCompute(r.Model)
 		} else {
 			mine = c.loadTime(hm, co)
 			var lc LoadCost

@@ -734,3 +734,31 @@ rows:
 		t.Errorf("notes %v do not report the constrained fit", r.Notes)
 	}
 }
+
+// A comparison row whose model the other profile cannot run is skipped,
+// not a panic.
+func TestComparisonRowSkipped(t *testing.T) {
+	kp := testKernelProfile(t)
+	pp := readProfileString(t, `name: cmp
+description: compares SqueezeNet with CNNdroid, which cannot run it
+target: server-cpu
+framework: {name: f}
+model: scaled
+scaled:
+  factors: {conv: {value: "1", reason: r}}
+  overhead: {value: 0s, reason: r}
+rows:
+  - {fact: G8, model: squeezenet-v1.0, quantity: compute-ratio, versus: nexus5-cnndroid-gpu, role: report}
+  - {fact: G8, model: no-such-model, quantity: compute-ratio, versus: nexus5-cnndroid-gpu, role: report}
+  - {fact: G8, model: alexnet, quantity: compute-ratio, versus: no-such-profile, role: report}
+`)
+	p, err := pp.Compile(kp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range p.Fit().Rows {
+		if row.Status != "skipped" || !math.IsNaN(row.Simulated) {
+			t.Errorf("%s %s versus: status %q, simulated %v; want skipped", row.Fact, row.Model, row.Status, row.Simulated)
+		}
+	}
+}
