@@ -47,7 +47,7 @@ func WithStart(t float64) Option {
 func withGoroutines() Option { return func(e *Env) { e.goroutines = true } }
 
 // Env is a simulation environment: a clock, a queue of scheduled events and
-// the processes that wait on them. Its methods must be called from one
+// the processes that wait on them; make one with NewEnv. Its methods must be called from one
 // goroutine at a time: the one that calls Run, Step or RunUntil, or a process
 // body while it runs (the kernel runs exactly one process at a time).
 type Env struct {
@@ -403,9 +403,10 @@ func (e *Env) stop(err error) {
 // Close ends every process that has not finished, running the deferred calls
 // of its body, and releases the goroutines behind them. Call it (typically
 // deferred) when done with an Env whose processes may still be waiting;
-// otherwise they stay parked and keep the Env reachable. Afterwards Step,
-// Run and RunUntil return ErrClosed. Close is idempotent; it panics if
-// called from inside a process.
+// otherwise they stay parked and keep the Env reachable. Close drops every
+// scheduled event; afterwards Step, Run and RunUntil return ErrClosed (or
+// the error that had stopped the run before). Close is idempotent; it
+// panics if called from inside a process.
 func (e *Env) Close() {
 	if e.running {
 		panic("sim: Close called from inside a process or callback")
@@ -425,5 +426,6 @@ func (e *Env) Close() {
 	}
 	e.pool = nil
 	e.running = false
-	e.heap, e.slots, e.free = nil, nil, nil
+	e.heap, e.slots, e.free = make([]entry, heapPad), make([]slot, 1), nil
+	e.stale = 0
 }

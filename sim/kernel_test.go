@@ -578,6 +578,10 @@ func TestCloseRunsDefers(t *testing.T) {
 		if err := env.Run(); err != ErrClosed {
 			t.Fatalf("Run after Close = %v", err)
 		}
+		env.Timeout(1) // scheduling after Close is harmless
+		if env.Peek() != env.Now()+1 || env.RunUntil(5) != ErrClosed {
+			t.Fatal("Env unusable after Close")
+		}
 		if after := runtime.NumGoroutine(); after > before-3 {
 			t.Logf("goroutines before Close %d, after %d", before, after)
 		}
