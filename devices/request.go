@@ -1,0 +1,777 @@
+package devices
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/infersim/infersim/network"
+	"github.com/infersim/infersim/result"
+	"github.com/infersim/infersim/sim"
+	"github.com/infersim/infersim/units"
+)
+
+// Request is one inference the app is asked for.
+type Request struct {
+	Model         string // e.g. "alexnet"
+	Mode          Mode
+	Width, Height int        // the photo, e.g. 3840×2160
+	Upload        UploadKind // what a cloud request (or split:0) uploads
+	// Timeout ends the request with outcome timeout if it has not ended
+	// Timeout after its arrival; 0 means no timeout.
+	Timeout units.Duration
+	// Objective is what auto minimises.
+	Objective Objective
+	// PhoneTarget and ServerTarget choose the processors of split and
+	// auto requests: "" means the phone's CPU framework (its GPU one if it
+	// has no CPU one) and the GPU server (the CPU server if there is no
+	// GPU server).
+	PhoneTarget, ServerTarget Target
+}
+
+// request is a request in flight: the process's state, reused from the
+// phone's pool.
+type request struct {
+	ph  *Phone
+	rq  Request
+	rec result.Record
+
+	proc      *sim.Process
+	runFn     func(*sim.Proc) error
+	timeoutFn func()
+	deadline  float64
+	active    bool // between Submit and finish
+	ended     bool
+	loadOnly  bool
+	usedRadio bool
+	start     Reading
+
+	pe, prep *engineCache // phone engine (nil for cloud), preprocess engine
+	pIdx     int          // phone engine index (noise stream)
+	pm       *engineModel
+	srv      *Server
+	sm       *engineModel
+	ni       *netInfo
+	k        int // layers run on the phone
+
+	times, allocs []float64
+
+	// tracing only
+	trace    bool
+	trLayers []LayerCost
+	trTimes  []float64
+	trIdx    int
+	trOff    float64
+	trRead   Reading
+}
+
+func (ph *Phone) getRequest() *request {
+	if n := len(ph.pool); n > 0 {
+		r := ph.pool[n-1]
+		ph.pool = ph.pool[:n-1]
+		return r
+	}
+	r := &request{ph: ph}
+	r.runFn = r.run
+	r.timeoutFn = r.onTimeout
+	return r
+}
+
+func (ph *Phone) putRequest(r *request) {
+	r.active, r.proc, r.srv, r.pe, r.prep, r.pm, r.sm, r.ni = false, nil, nil, nil, nil, nil, nil, nil
+	r.trLayers, r.trTimes = nil, nil
+	ph.pool = append(ph.pool, r)
+}
+
+// Submit starts a request now, as a process of its own; its record is
+// delivered through OnRecord when its accounting closes. Submitting also
+// closes the accounting of requests that ended while the radio was still
+// in its tail (the tail they caused ends where this request starts).
+//
+// Submit returns an error, and starts nothing, for a request it cannot
+// run: a mode needing a processor, server or link the phone does not
+// have, a model unknown to the processors or the model zoo, an invalid
+// split cut (the error lists the valid ones), a non-positive image size.
+// A model the framework cannot run (CNNdroid × SqueezeNet) is not an
+// error: the request ends at once with outcome unsupported.
+func (ph *Phone) Submit(rq Request) error {
+	r, err := ph.prepare(rq, false)
+	if err != nil {
+		return err
+	}
+	ph.launch(r)
+	return nil
+}
+
+// Preload loads model for a phone target (phone-cpu or phone-gpu) now, in
+// a process of its own, as a request would, but delivers no record. It
+// returns the process (wait on it to know when the model is resident) or
+// an error for an unknown target or model.
+func (ph *Phone) Preload(model string, t Target) (*sim.Process, error) {
+	mode := Mode{Kind: OnDeviceCPU}
+	if t == PhoneGPU {
+		mode.Kind = OnDeviceGPU
+	} else if t != PhoneCPU {
+		return nil, fmt.Errorf("devices: phone %s: preload: target %q is not a phone target", ph.name, t)
+	}
+	r, err := ph.prepare(Request{Model: model, Mode: mode, Width: 1, Height: 1}, true)
+	if err != nil {
+		return nil, err
+	}
+	ph.launch(r)
+	return r.proc, nil
+}
+
+func (ph *Phone) prepare(rq Request, loadOnly bool) (*request, error) {
+	fail := func(format string, args ...any) (*request, error) {
+		return nil, fmt.Errorf("devices: phone %s: request %s %s: %s", ph.name, rq.Model, rq.Mode, fmt.Sprintf(format, args...))
+	}
+	if rq.Width <= 0 || rq.Height <= 0 {
+		return fail("image size %dx%d must be positive", rq.Width, rq.Height)
+	}
+	if rq.Timeout < 0 || math.IsNaN(float64(rq.Timeout)) {
+		return fail("timeout %v must not be negative", rq.Timeout)
+	}
+	ni, err := ph.net(rq.Model)
+	if err != nil {
+		return nil, err
+	}
+	var pIdx = -1
+	var srv *Server
+	k := 0
+	switch rq.Mode.Kind {
+	case OnDeviceCPU:
+		pIdx, k = cpuIdx, ni.layers
+	case OnDeviceGPU:
+		pIdx, k = gpuIdx, ni.layers
+	case CloudCPU:
+		srv = ph.servers[cpuIdx]
+		if srv == nil {
+			return fail("no %s server connected", ServerCPU)
+		}
+	case CloudGPU:
+		srv = ph.servers[gpuIdx]
+		if srv == nil {
+			return fail("no %s server connected", ServerGPU)
+		}
+	case Split, Auto:
+		switch rq.PhoneTarget {
+		case "":
+			pIdx = cpuIdx
+			if ph.engines[cpuIdx] == nil {
+				pIdx = gpuIdx
+			}
+		case PhoneCPU:
+			pIdx = cpuIdx
+		case PhoneGPU:
+			pIdx = gpuIdx
+		default:
+			return fail("phone target %q is not phone-cpu or phone-gpu", rq.PhoneTarget)
+		}
+		switch rq.ServerTarget {
+		case "":
+			srv = ph.servers[gpuIdx]
+			if srv == nil {
+				srv = ph.servers[cpuIdx]
+			}
+		case ServerCPU:
+			srv = ph.servers[cpuIdx]
+		case ServerGPU:
+			srv = ph.servers[gpuIdx]
+		default:
+			return fail("server target %q is not server-cpu or server-gpu", rq.ServerTarget)
+		}
+		if rq.Mode.Kind == Split {
+			if err := ph.ValidateSplit(rq.Model, rq.Mode.K); err != nil {
+				return nil, err
+			}
+			k = rq.Mode.K
+		}
+	default:
+		return fail("unknown mode kind %d", rq.Mode.Kind)
+	}
+	needPhone := k > 0 || rq.Mode.Kind == Auto
+	needServer := k < ni.layers || rq.Mode.Kind == Auto
+	if rq.Mode.Kind == Auto && srv == nil && pIdx >= 0 && ph.engines[pIdx] != nil {
+		needServer = false // auto without a server: on-device only
+	}
+	var pe *engineCache
+	if pIdx >= 0 {
+		pe = ph.engines[pIdx]
+	}
+	if needPhone && pe == nil {
+		if rq.Mode.Kind == Auto && srv != nil {
+			needPhone = false
+		} else {
+			return fail("the phone has no processor for this mode (PhoneOptions.CPU/GPU)")
+		}
+	}
+	if needServer {
+		if srv == nil {
+			return fail("no server connected")
+		}
+		if ph.link == nil {
+			return fail("no link connected")
+		}
+	}
+	r := ph.getRequest()
+	r.rq, r.loadOnly, r.k, r.ni, r.srv, r.pIdx = rq, loadOnly, k, ni, nil, pIdx
+	r.pe, r.pm, r.sm = nil, nil, nil
+	if needPhone {
+		r.pe = pe
+		r.pm = pe.model(rq.Model)
+		if r.pm.err != nil && !isUnsupported(r.pm.err) {
+			ph.putRequest(r)
+			return nil, fmt.Errorf("devices: phone %s: %w", ph.name, r.pm.err)
+		}
+		if r.pm.err == nil && r.pm.loadErr != nil {
+			ph.putRequest(r)
+			return nil, fmt.Errorf("devices: phone %s: %w", ph.name, r.pm.loadErr)
+		}
+	}
+	if needServer {
+		r.srv = srv
+		r.sm = srv.eng.model(rq.Model)
+		if r.sm.err != nil && !isUnsupported(r.sm.err) {
+			ph.putRequest(r)
+			return nil, fmt.Errorf("devices: phone %s: %w", ph.name, r.sm.err)
+		}
+	}
+	r.prep = r.pe
+	if r.prep == nil || k == 0 {
+		if r.prep = ph.engines[cpuIdx]; r.prep == nil {
+			r.prep = ph.engines[gpuIdx]
+		}
+	}
+	return r, nil
+}
+
+func isUnsupported(err error) bool {
+	var u *UnsupportedError
+	return errors.As(err, &u)
+}
+
+func (ph *Phone) launch(r *request) {
+	now := ph.env.Now()
+	if !r.loadOnly {
+		ph.closePending()
+	}
+	r.rec.Reset()
+	rec := &r.rec
+	rec.Phone = ph.opt.Index
+	rec.Request = ph.nreq
+	if !r.loadOnly {
+		ph.nreq++
+	}
+	rec.Model = r.rq.Model
+	rec.Mode = ph.modeLabel(r.rq.Mode)
+	rec.Image = ph.imageLabel(r.rq.Width, r.rq.Height)
+	rec.Arrival = now
+	if r.rq.Mode.Kind == Split {
+		rec.Split = r.k
+	}
+	r.active, r.ended, r.usedRadio = true, false, false
+	r.trace = ph.opt.Sink != nil
+	r.start = ph.meter.Read()
+	ph.inflight = append(ph.inflight, r)
+	r.deadline = math.Inf(1)
+	if t := float64(r.rq.Timeout); t > 0 {
+		r.deadline = now + t
+		ph.env.Schedule(t, r.timeoutFn)
+	}
+	r.proc = ph.env.Process(ph.lanes.req, r.runFn)
+}
+
+func (ph *Phone) modeLabel(m Mode) string {
+	if s, ok := ph.modeLabels[m]; ok {
+		return s
+	}
+	s := m.String()
+	ph.modeLabels[m] = s
+	return s
+}
+
+func (ph *Phone) imageLabel(w, h int) string {
+	key := [2]int{w, h}
+	if s, ok := ph.labels[key]; ok {
+		return s
+	}
+	s := strconv.Itoa(w) + "x" + strconv.Itoa(h)
+	ph.labels[key] = s
+	return s
+}
+
+func (r *request) onTimeout() {
+	if r.active && !r.ended && r.ph.env.Now() >= r.deadline {
+		r.abort(errTimeout)
+	}
+}
+
+// abort interrupts the request's process with cause, unless it is the
+// running process (which then sees the cause as an error it returns).
+func (r *request) abort(cause error) {
+	if r.proc != nil && r.proc.IsAlive() && !r.ended {
+		_ = r.proc.Interrupt(cause)
+	}
+}
+
+func (r *request) run(p *sim.Proc) error {
+	err := r.body(p)
+	r.finish(p, err)
+	if err != nil && !knownOutcome(err) {
+		// A processor error the request could not have met at Submit: a
+		// programmer error, surfaced by sim.Env.Run as a failed process.
+		return fmt.Errorf("devices: phone %s: request %d (%s %s): %w", r.ph.name, r.rec.Request, r.rq.Model, r.rq.Mode, err)
+	}
+	return nil
+}
+
+func (r *request) body(p *sim.Proc) error {
+	ph := r.ph
+	if !ph.life.fg {
+		if ph.spec.Lifecycle.BackgroundRequests == "drop" {
+			return errDropped
+		}
+		if _, err := p.Wait(ph.life.fgEvent); err != nil {
+			return err
+		}
+	}
+	if r.rq.Mode.Kind == Auto {
+		r.k = r.choose()
+		if r.k < 0 {
+			return errUnsupported
+		}
+		r.rec.Split = r.k
+	}
+	n := r.ni.layers
+	if (r.k > 0 && r.pm.err != nil) || (r.k < n && r.sm.err != nil) {
+		return errUnsupported
+	}
+	if err := r.phonePart(p); err != nil || r.loadOnly || r.k == n {
+		return err
+	}
+	return r.remotePart(p)
+}
+
+// phonePart runs the request's work on the phone, on the app's inference
+// thread: load the model if needed, preprocess the photo, compute the
+// phone's layers.
+func (r *request) phonePart(p *sim.Proc) error {
+	ph := r.ph
+	w := ph.worker.Request()
+	defer w.Release()
+	if _, err := p.Wait(w); err != nil {
+		return err
+	}
+	if r.k > 0 && !ph.Resident(r.rq.Model, r.pe.target) {
+		if err := r.load(p); err != nil {
+			return err
+		}
+	}
+	if r.loadOnly {
+		return nil
+	}
+	if err := r.preprocess(p); err != nil {
+		return err
+	}
+	if r.k > 0 {
+		return r.compute(p)
+	}
+	return nil
+}
+
+// load reads the model file from storage, parses it (allocating the
+// resident weights in the Java heap for a Java framework, natively
+// otherwise) and converts it for a GPU framework.
+func (r *request) load(p *sim.Proc) error {
+	ph, rec, pm, fw := r.ph, &r.rec, r.pm, r.pe.fw
+	if pm.loadErr != nil {
+		return pm.loadErr
+	}
+	rec.Cold = true
+	ph.stats.Loads++
+	lc := pm.load
+	// Read the file.
+	sreq := ph.storage.Request()
+	defer sreq.Release()
+	if _, err := p.Wait(sreq); err != nil {
+		return err
+	}
+	start := p.Now()
+	if r.trace {
+		r.trRead = ph.meter.Read()
+	}
+	err := p.Sleep(float64(lc.FileBytes) / float64(ph.spec.Storage.ReadRate))
+	rec.AddPhase(result.Load, start, p.Now())
+	if r.trace {
+		ph.span(ph.lanes.storage, "read "+r.rq.Model+" "+lc.FileBytes.String(), start, p.Now(), energyAttrs(r.trRead, ph.meter.Read()))
+	}
+	sreq.Release()
+	if err != nil {
+		return err
+	}
+	// Parse, materialising the resident parameters.
+	res := &residentModel{}
+	parse := float64(lc.Parse)
+	if fw.JavaHeap && lc.ResidentBytes > 0 {
+		// Allocate layer by layer, in proportion to the resident layers'
+		// parameter bytes, with the parse time spread the same way.
+		var total float64
+		for i, l := range pm.layers {
+			if pm.resident[i] {
+				total += float64(l.ParamBytes)
+			}
+		}
+		t, a := r.times[:0], r.allocs[:0]
+		if total > 0 {
+			for i, l := range pm.layers {
+				if pm.resident[i] && l.ParamBytes > 0 {
+					f := float64(l.ParamBytes) / total
+					t = append(t, parse*f)
+					a = append(a, float64(lc.ResidentBytes)*f)
+				}
+			}
+		} else {
+			t, a = append(t, parse), append(a, float64(lc.ResidentBytes))
+		}
+		r.times, r.allocs = t, a
+		r.trLayers = nil
+		err := r.runSteps(p, t, a, false, result.Load, ph.lanes.cpu, 1, false, &res.java)
+		if err != nil {
+			ph.release(res.java)
+			return err
+		}
+	} else {
+		res.native = float64(lc.ResidentBytes)
+		ph.mem.native += res.native
+		ph.memoryChanged()
+		if !ph.mem.alive {
+			return errKilled
+		}
+		if err := r.work(p, parse, result.Load, ph.lanes.cpu, 1, false); err != nil {
+			ph.mem.native -= res.native
+			return err
+		}
+	}
+	// Convert and upload for the GPU.
+	if err := r.work(p, float64(lc.Convert), result.Load, ph.lanes.cpu, 1, false); err != nil {
+		ph.release(res.java)
+		if ph.mem.alive {
+			ph.mem.native -= res.native
+		}
+		return err
+	}
+	ph.resident[residentKey{r.rq.Model, r.pe.target}] = res
+	return nil
+}
+
+// preprocess decodes the photo into a bitmap (width × height × 4 bytes in
+// the Java heap, as Android 5–7 keeps bitmap pixels) and resizes it.
+func (r *request) preprocess(p *sim.Proc) error {
+	ph := r.ph
+	if r.prep == nil {
+		return nil
+	}
+	bitmap := float64(r.rq.Width) * float64(r.rq.Height) * 4 * ph.spec.GC.AllocScale
+	if err := ph.allocate(p, &r.rec, bitmap); err != nil {
+		return err
+	}
+	err := r.work(p, float64(r.prep.e.Preprocess(r.rq.Width, r.rq.Height)), result.Preprocess, ph.lanes.cpu, 1, false)
+	ph.release(bitmap)
+	return err
+}
+
+// compute runs the phone's layers [0, k): each layer's time drawn from the
+// processor (plus, over the parameter budget, re-reading and converting
+// its parameters); a Java framework allocates each layer's output (and the
+// re-read parameters) in the Java heap. The layers run as one hold of
+// their summed time, split only where an allocation needs the collector.
+func (r *request) compute(p *sim.Proc) error {
+	ph, pm, e, fw := r.ph, r.pm, r.pe.e, r.pe.fw
+	rng := ph.noise[r.pIdx]
+	read := float64(ph.spec.Storage.ReadRate)
+	scale := ph.spec.GC.AllocScale
+	t, a := r.times[:0], r.allocs[:0]
+	for i := 0; i < r.k; i++ {
+		lt := e.SampleLayer(&pm.layers[i], rng)
+		al := 0.0
+		if rr := pm.reread[i]; rr > 0 {
+			lt += float64(rr)/read + float64(e.ConvertTime(units.Bytes(rr)))
+			if fw.JavaHeap {
+				al += float64(rr)
+			}
+		}
+		if fw.JavaHeap {
+			al += float64(pm.layers[i].OutBytes)
+		}
+		t = append(t, lt)
+		a = append(a, al*scale)
+	}
+	r.times, r.allocs = t, a
+	lane := ph.lanes.cpu
+	if fw.UsesGPU {
+		lane = ph.lanes.gpu
+		g := ph.gpuRes.Request()
+		defer g.Release()
+		if _, err := p.Wait(g); err != nil {
+			return err
+		}
+	}
+	if r.trace && ph.opt.TraceLayers {
+		r.trLayers, r.trTimes, r.trIdx, r.trOff = pm.layers[:r.k], t, 0, 0
+	}
+	err := r.runSteps(p, t, a, true, result.Compute, lane, fw.CoresBusy, fw.UsesGPU, nil)
+	r.trLayers = nil
+	return err
+}
+
+// runSteps runs steps in order: step i allocates a[i] Java bytes, then
+// works t[i] seconds. Consecutive steps are held as one work period, cut
+// only before an allocation that needs the collector. With transient set,
+// a step's bytes become garbage once the next step has allocated (a
+// layer's output dies when the next layer has consumed it); otherwise they
+// stay live and are added to *kept.
+func (r *request) runSteps(p *sim.Proc, t, a []float64, transient bool, phase result.Phase, lane string, cores float64, gpu bool, kept *float64) error {
+	ph := r.ph
+	pending, prev := 0.0, 0.0
+	for i := range t {
+		if n := a[i]; n > 0 {
+			if ph.mem.heap.decide(n) != gcNone && pending > 0 {
+				if err := r.work(p, pending, phase, lane, cores, gpu); err != nil {
+					ph.release(prev)
+					return err
+				}
+				pending = 0
+			}
+			if err := ph.allocate(p, &r.rec, n); err != nil {
+				ph.release(prev)
+				return err
+			}
+			if kept != nil {
+				*kept += n
+			}
+		}
+		if transient {
+			ph.release(prev)
+			prev = a[i]
+		}
+		pending += t[i]
+	}
+	err := r.work(p, pending, phase, lane, cores, gpu)
+	ph.release(prev)
+	return err
+}
+
+// work runs d seconds of managed work on the app's thread: it holds the
+// mutator, keeps cores busy (and the GPU), and records the time as phase.
+// A GC pause preempts it (sim.Preempted): the piece done so far is
+// recorded, and the time until the mutator comes back is recorded as gc;
+// then the remaining work goes on. Any other interrupt ends it.
+func (r *request) work(p *sim.Proc, d float64, phase result.Phase, lane string, cores float64, gpu bool) error {
+	if d <= 0 {
+		return nil
+	}
+	ph, rec := r.ph, &r.rec
+	asked := p.Now()
+	for {
+		req := ph.mutator.Request(prioWork, false)
+		if _, err := p.Wait(req); err != nil {
+			req.Cancel()
+			if preempted(err) != nil {
+				// Granted, then preempted before this process resumed.
+				continue
+			}
+			return err
+		}
+		if now := p.Now(); now > asked {
+			rec.AddPhase(result.GC, asked, now)
+		}
+		start := p.Now()
+		if r.trace {
+			r.trRead = ph.meter.Read()
+		}
+		ph.cpu.add(cores)
+		if gpu {
+			ph.gpu.set(true)
+		}
+		err := p.Sleep(d)
+		ph.cpu.add(-cores)
+		if gpu {
+			ph.gpu.set(false)
+		}
+		end := p.Now()
+		req.Release()
+		if end > start {
+			rec.AddPhase(phase, start, end)
+			if r.trace {
+				r.tracePiece(phase, lane, start, end)
+			}
+		}
+		if err == nil {
+			return nil
+		}
+		pre := preempted(err)
+		if pre == nil {
+			return err
+		}
+		d -= end - pre.UsageSince
+		if d <= 1e-12 {
+			return nil
+		}
+		asked = end
+	}
+}
+
+// tracePiece emits a work piece: per layer when layers are traced, else
+// as the phase.
+func (r *request) tracePiece(phase result.Phase, lane string, start, end float64) {
+	ph := r.ph
+	attrs := energyAttrs(r.trRead, ph.meter.Read())
+	if phase != result.Compute || r.trLayers == nil {
+		ph.span(lane, phase.String()+" "+r.rq.Model, start, end, attrs)
+		return
+	}
+	t := start
+	for t < end-1e-15 && r.trIdx < len(r.trTimes) {
+		left := r.trTimes[r.trIdx] - r.trOff
+		take := math.Min(left, end-t)
+		if take > 0 {
+			ph.span(lane, r.trLayers[r.trIdx].Name, t, t+take, nil)
+		}
+		t += take
+		r.trOff += take
+		if r.trOff >= r.trTimes[r.trIdx]-1e-15 {
+			r.trIdx++
+			r.trOff = 0
+		}
+	}
+}
+
+// uploadBytes returns what the request uploads at cut k.
+func (r *request) uploadBytes(k int) float64 {
+	if k > 0 {
+		return float64(r.ni.cuts[k])
+	}
+	if r.rq.Upload == UploadOriginal {
+		return r.ph.jpeg.original(r.rq.Width, r.rq.Height)
+	}
+	return r.ph.jpeg.resized(r.ni.input)
+}
+
+// remotePart uploads the JPEG or the activation, has the server finish,
+// and downloads the result.
+func (r *request) remotePart(p *sim.Proc) error {
+	ph, rec := r.ph, &r.rec
+	up := r.uploadBytes(r.k)
+	r.usedRadio = true
+	t, err := ph.link.Upload(p, units.Bytes(up))
+	r.addTransfer(t, result.Upload)
+	if err != nil {
+		return err
+	}
+	rec.UpBytes = up
+	j := r.srv.submit(r.rq.Model, r.k, r.sm)
+	if j == nil {
+		return errDropped
+	}
+	if _, err := p.Wait(j.done); err != nil {
+		r.srv.cancel(j)
+		return err
+	}
+	rec.AddPhase(result.Queue, j.arrival, j.start)
+	if j.load > 0 {
+		rec.Cold = true
+		rec.AddPhase(result.Load, j.start, j.start+j.load)
+	}
+	rec.AddPhase(result.Server, j.start+j.load, j.end)
+	r.srv.putJob(j)
+	t, err = ph.link.Download(p, DownloadBytes)
+	r.addTransfer(t, result.Download)
+	if err != nil {
+		return err
+	}
+	rec.DownBytes = float64(DownloadBytes)
+	return nil
+}
+
+// addTransfer records a transfer's wake and data phases.
+func (r *request) addTransfer(t network.Transfer, data result.Phase) {
+	rec := &r.rec
+	if t.End == 0 && t.Start == 0 {
+		return
+	}
+	if t.Connected > t.Start {
+		rec.AddPhase(result.Wake, t.Start, t.Connected)
+	}
+	if t.End > t.Connected {
+		rec.AddPhase(data, t.Connected, t.End)
+	}
+	if r.trace {
+		ph := r.ph
+		lane := ph.link.Name() + "/up"
+		if data == result.Download {
+			lane = ph.link.Name() + "/down"
+		}
+		if t.Connected > t.Start {
+			ph.span(lane, "wake", t.Start, t.Connected, nil)
+		}
+		if t.End > t.Connected {
+			ph.span(lane, data.String()+" "+t.Size.String(), t.Connected, t.End, nil)
+		}
+	}
+}
+
+// finish ends the request: outcome, end time, and its accounting closes
+// now unless it used the radio and the radio is not idle yet.
+func (r *request) finish(p *sim.Proc, err error) {
+	ph, rec := r.ph, &r.rec
+	r.ended = true
+	rec.End = p.Now()
+	rec.Outcome = outcomeOf(err)
+	for i, x := range ph.inflight {
+		if x == r {
+			ph.inflight = append(ph.inflight[:i], ph.inflight[i+1:]...)
+			break
+		}
+	}
+	if r.loadOnly {
+		ph.putRequest(r)
+		return
+	}
+	ph.stats.Requests++
+	if r.trace {
+		ph.span(ph.lanes.req, rec.Model+" "+rec.Mode+" "+rec.Image+" "+rec.Outcome.String(), rec.Arrival, rec.End, nil)
+	}
+	if !r.usedRadio || ph.radioState == ph.radioIdle {
+		ph.close(r)
+		return
+	}
+	ph.pending = append(ph.pending, r)
+}
+
+// close closes a request's accounting now: its energy is what the phone
+// spent since its arrival; the record goes to OnRecord.
+func (ph *Phone) close(r *request) {
+	d := ph.meter.Read().Sub(r.start)
+	for i, e := range d.Energy {
+		r.rec.Energy[i] = float64(e)
+	}
+	if ph.opt.Sink != nil {
+		now := ph.env.Now()
+		ph.span(ph.lanes.req, fmt.Sprintf("record %d closed: %.4g J (cpu %.4g, gpu %.4g, radio %.4g, base %.4g)", r.rec.Request,
+			r.rec.TotalEnergy(), r.rec.Energy[result.CPU], r.rec.Energy[result.GPU], r.rec.Energy[result.Radio], r.rec.Energy[result.Base]), now, now, nil)
+	}
+	if ph.onRecord != nil {
+		ph.onRecord(&r.rec)
+	}
+	ph.putRequest(r)
+}
+
+func (ph *Phone) closePending() {
+	for _, r := range ph.pending {
+		ph.close(r)
+	}
+	clear(ph.pending)
+	ph.pending = ph.pending[:0]
+}
