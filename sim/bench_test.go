@@ -305,10 +305,11 @@ func BenchmarkSchedule(b *testing.B) {
 	}
 }
 
-// parkedBytes returns the heap bytes per parked process: P processes that
-// each started and now wait on a timer far in the future.
-func parkedBytes(b *testing.B, P int, opts ...Option) float64 {
+// parkedBytes returns the heap and stack bytes per parked process: P
+// processes that each started and now wait on a timer far in the future.
+func parkedBytes(b *testing.B, P int, opts ...Option) (heap, stack float64) {
 	var before, after runtime.MemStats
+	runtime.GC()
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	env := NewEnv(opts...)
@@ -320,25 +321,27 @@ func parkedBytes(b *testing.B, P int, opts ...Option) float64 {
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	used := float64(after.HeapInuse+after.StackInuse) - float64(before.HeapInuse+before.StackInuse)
 	runtime.KeepAlive(env)
 	env.Close()
-	return used / float64(P)
+	return (float64(after.HeapInuse) - float64(before.HeapInuse)) / float64(P),
+		(float64(after.StackInuse) - float64(before.StackInuse)) / float64(P)
 }
 
-// BenchmarkParkedMemory reports the memory (heap and stack) per parked
-// process at P = 100,000.
+// BenchmarkParkedMemory reports the memory (heap and goroutine stack) per
+// parked process at P = 100,000.
 func BenchmarkParkedMemory(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		opts []Option
 	}{{"coroutine", nil}, {"goroutine", []Option{withGoroutines()}}} {
 		b.Run(c.name, func(b *testing.B) {
-			var bytes float64
+			var heap, stack float64
 			for b.Loop() {
-				bytes = parkedBytes(b, 100_000, c.opts...)
+				heap, stack = parkedBytes(b, 100_000, c.opts...)
 			}
-			b.ReportMetric(bytes, "B/process")
+			b.ReportMetric(heap+stack, "B/process")
+			b.ReportMetric(heap, "heap-B/process")
+			b.ReportMetric(stack, "stack-B/process")
 		})
 	}
 }
