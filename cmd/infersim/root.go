@@ -34,6 +34,9 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newCalibrateCmd(),
 		newPlotCmd(),
 		newProfilesCmd(),
+		newRunCmd(),
+		newScenariosCmd(),
+		newSchemaCmd(),
 	)
 	return root
 }

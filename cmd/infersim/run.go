@@ -1,0 +1,197 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/infersim/infersim/models"
+	"github.com/infersim/infersim/plots"
+	"github.com/infersim/infersim/scenarios"
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// invalidScenario is a scenario that failed validation: exit status 2.
+type invalidScenario struct{ err error }
+
+func (e invalidScenario) Error() string { return e.err.Error() }
+func (e invalidScenario) Unwrap() error { return e.err }
+func (e invalidScenario) ExitCode() int { return 2 }
+
+// interrupted is a run stopped by Ctrl-C: exit status 130, as a shell
+// reports SIGINT.
+type interrupted struct{ err error }
+
+func (e interrupted) Error() string { return e.err.Error() }
+func (e interrupted) Unwrap() error { return e.err }
+func (e interrupted) ExitCode() int { return 130 }
+
+// loadScenario resolves a file or built-in name and applies the quick-run
+// overrides; validation errors exit with status 2.
+func loadScenario(arg string, replications, requests int) (*scenarios.Scenario, error) {
+	s, err := scenarios.Resolve(arg)
+	if err != nil {
+		return nil, invalidScenario{err}
+	}
+	if replications > 0 || requests > 0 {
+		if err := s.Override(replications, requests); err != nil {
+			return nil, invalidScenario{err}
+		}
+	}
+	return s, nil
+}
+
+func newRunCmd() *cobra.Command {
+	var (
+		o                        scenarios.Options
+		quiet, dryRun, noPlots   bool
+		kernelProfile            string
+		replications, requests   int
+		tracePoint, traceRep, tc int
+	)
+	cmd := &cobra.Command{
+		Use:   "run [SCENARIO.yaml | BUILTIN]",
+		Short: "Run a scenario: simulate, then write tables, CSV/JSON results and plots",
+		Long: `Run a scenario file, or a built-in scenario by name (see "infersim
+scenarios"). Without an argument it runs the built-in default, guo2018: the
+study's experiment (three CNNs × four modes × three photo sizes on a Nexus 5
+over campus WiFi, cold and warm).
+
+The scenario is validated first: every problem is reported at once, as
+file:line: field: message, and nothing is written. Then every sweep point ×
+replication × cell (model × mode × image group) is simulated on -j workers;
+the outputs are the same whatever -j. Results go to --out (default
+results/NAME/): requests.csv (one row per request), summary.csv and
+summary.json (per point, model, mode, image and cold/warm start: latency
+mean, p50/p95/p99 and 95% CI across replications, phases, energy, battery),
+plots/ and index.html. A summary table is printed.
+
+Ctrl-C stops cleanly: the points finished are kept, summary.json says
+"complete": false, and no partial file is left.`,
+		Example: `  infersim run                                  # the study's experiment
+  infersim run --replications 2 --requests 3    # a quick look
+  infersim run my-scenario.yaml --out results/mine -j 2
+  infersim run --dry-run bandwidth.yaml         # validate and print the plan
+  infersim run --trace trace.json               # open in ui.perfetto.dev`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			arg := ""
+			if len(args) == 1 {
+				arg = args[0]
+			}
+			stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+			s, err := loadScenario(arg, replications, requests)
+			if err != nil {
+				return err
+			}
+			if dryRun {
+				return scenarios.WritePlan(stdout, s)
+			}
+			if kernelProfile != "" {
+				f, err := os.Open(kernelProfile)
+				if err != nil {
+					return err
+				}
+				kp, err := models.ReadProfile(f, kernelProfile)
+				f.Close()
+				if err != nil {
+					return err
+				}
+				o.KernelProfile, o.KernelProfileName = kp, kernelProfile
+			}
+			o.TraceTask = scenarios.TaskID{Point: tracePoint, Replication: traceRep, Cell: tc}
+			bar := newProgress(stderr, quiet)
+			o.Progress = bar.update
+			res, err := scenarios.Run(cmd.Context(), s, o)
+			bar.finish()
+			if res == nil {
+				return err
+			}
+			runErr := err
+			if err := scenarios.WriteTable(stdout, res.Run); err != nil {
+				return err
+			}
+			if s.Outputs.Plots && !noPlots {
+				if err := drawPlots(res); err != nil {
+					fmt.Fprintln(stderr, "infersim: plots:", err)
+					if runErr == nil {
+						runErr = err
+					}
+				}
+			}
+			if !quiet {
+				fmt.Fprintf(stderr, "results in %s (%d requests, %d worlds)\n", res.Dir, res.Records, res.Tasks)
+				if res.Trace != "" {
+					fmt.Fprintf(stderr, "trace in %s: open it in https://ui.perfetto.dev\n", res.Trace)
+				}
+			}
+			if errors.Is(runErr, scenarios.ErrInterrupted) {
+				return interrupted{runErr}
+			}
+			return runErr
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Out, "out", "", "output directory (default results/NAME)")
+	f.IntVarP(&o.Workers, "jobs", "j", 0, "worlds simulated at once (default: the number of CPUs)")
+	f.BoolVarP(&quiet, "quiet", "q", false, "no progress bar or messages on stderr")
+	f.BoolVar(&dryRun, "dry-run", false, "validate and print the plan (points × cells × replications), run nothing")
+	f.StringVar(&o.Trace, "trace", "", "write one world's spans to this file (Chrome/Perfetto trace-event JSON)")
+	f.IntVar(&tracePoint, "trace-point", 0, "sweep point of the traced world")
+	f.IntVar(&traceRep, "trace-replication", 0, "replication of the traced world")
+	f.IntVar(&tc, "trace-cell", 0, "cell (model × mode × image, in that order) of the traced world")
+	f.BoolVar(&noPlots, "no-plots", false, "do not draw charts or index.html")
+	f.StringVar(&kernelProfile, "kernel-profile", "", "kernel profile from \"infersim calibrate\" instead of the embedded default")
+	f.IntVar(&replications, "replications", 0, "override the scenario's replications (quick runs)")
+	f.IntVar(&requests, "requests", 0, "override the requests per phone per cell (quick runs)")
+	return cmd
+}
+
+// drawPlots writes the charts that fit the run and index.html.
+func drawPlots(res *scenarios.Result) error {
+	var recs plots.Records
+	if res.Requests != "" {
+		recs = plots.RecordsFile(res.Requests)
+	}
+	charts, err := plots.Draw(res.Dir, res.Run, recs, plots.Options{Spans: res.Spans})
+	if err != nil {
+		return err
+	}
+	return plots.WriteReport(res.Dir, res.Run, charts)
+}
+
+// progress is a progress bar on a terminal, nothing otherwise.
+type progress struct {
+	w   io.Writer
+	on  bool
+	bar *progressbar.ProgressBar
+}
+
+func newProgress(stderr io.Writer, quiet bool) *progress {
+	p := &progress{w: stderr}
+	if f, ok := stderr.(*os.File); ok && !quiet && term.IsTerminal(int(f.Fd())) {
+		p.on = true
+	}
+	return p
+}
+
+func (p *progress) update(done, total int) {
+	if !p.on {
+		return
+	}
+	if p.bar == nil {
+		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(p.w), progressbar.OptionSetDescription("simulating"),
+			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("worlds"),
+			progressbar.OptionClearOnFinish(), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100e6))
+	}
+	p.bar.Set(done)
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+	}
+}

@@ -1,0 +1,211 @@
+package scenarios
+
+import (
+	"math"
+
+	"github.com/infersim/infersim/result"
+	"github.com/infersim/infersim/sim"
+)
+
+// pointAcc accumulates one point's groups while its tasks are merged;
+// only the point being merged is open, so memory does not grow with the
+// number of points.
+type pointAcc struct {
+	pd     *pointData
+	groups []*groupAcc // by cell·2 + (0 cold, 1 warm)
+}
+
+func newPointAcc(pd *pointData) *pointAcc {
+	return &pointAcc{pd: pd, groups: make([]*groupAcc, 2*len(pd.cells))}
+}
+
+// groupAcc accumulates one group: a cell's cold or warm requests over
+// every replication. Percentiles pool every request (streaming DDSketch
+// quantiles of sim.Tally); confidence intervals come from the replication
+// means.
+type groupAcc struct {
+	outcomes [result.NumOutcomes]int
+	requests int
+	latency  sim.Tally
+	phases   [result.NumPhases]sim.Tally
+	energy   [result.NumComponents]sim.Tally
+	total    sim.Tally
+	reps     []repAcc
+}
+
+// repAcc is one replication's sums within a group.
+type repAcc struct {
+	n, ok       int
+	latency     float64
+	phases      [result.NumPhases]float64
+	energy      [result.NumComponents]float64
+	total       float64
+	first, last float64 // first arrival and last end of ok requests
+	metrics     []float64
+}
+
+func (p *pointAcc) group(cell int, cold bool) *groupAcc {
+	i := 2 * cell
+	if !cold {
+		i++
+	}
+	g := p.groups[i]
+	if g == nil {
+		g = &groupAcc{reps: make([]repAcc, p.pd.reps)}
+		for r := range g.reps {
+			g.reps[r].first, g.reps[r].last = math.Inf(1), math.Inf(-1)
+		}
+		p.groups[i] = g
+	}
+	return g
+}
+
+// add accumulates one record. Latency and phases count successful
+// requests; energy counts every request (a failed one spent it too).
+func (g *groupAcc) add(r *result.Record) {
+	g.requests++
+	g.outcomes[r.Outcome]++
+	ra := &g.reps[r.Replication]
+	ra.n++
+	e := r.TotalEnergy()
+	g.total.Add(e)
+	ra.total += e
+	for c, x := range r.Energy {
+		g.energy[c].Add(x)
+		ra.energy[c] += x
+	}
+	if r.Outcome != result.OK {
+		return
+	}
+	ra.ok++
+	l := r.Latency()
+	g.latency.Add(l)
+	ra.latency += l
+	for p := range r.Phases {
+		d := r.Phases[p].Duration
+		g.phases[p].Add(d)
+		ra.phases[p] += d
+	}
+	ra.first = math.Min(ra.first, r.Arrival)
+	ra.last = math.Max(ra.last, r.End)
+}
+
+// addMetrics records a world's metrics for a replication of the cell, in
+// both of its groups.
+func (p *pointAcc) addMetrics(cell, rep int, m []float64) {
+	for _, cold := range []bool{true, false} {
+		g := p.group(cell, cold)
+		g.reps[rep].metrics = m
+	}
+}
+
+// summaries returns the point's summaries in cell order, cold before warm;
+// a group with no request is left out.
+func (p *pointAcc) summaries() []result.Summary {
+	var out []result.Summary
+	for i, g := range p.groups {
+		if g == nil || g.requests == 0 {
+			continue
+		}
+		cell := p.pd.cells[i/2]
+		start := result.Cold
+		if i%2 == 1 {
+			start = result.Warm
+		}
+		out = append(out, g.summary(p.pd, cell, start))
+	}
+	return out
+}
+
+func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start) result.Summary {
+	s := result.Summary{
+		Key:      result.Key{Point: pd.index, Model: cell.Model, Mode: cell.Mode, Image: cell.Image.String(), Start: start},
+		Params:   pd.params,
+		Requests: g.requests,
+		Outcomes: g.outcomes,
+	}
+	// Replication means for the confidence intervals.
+	means := func(sum func(r *repAcc) float64, okOnly bool) []float64 {
+		var m []float64
+		for r := range g.reps {
+			ra := &g.reps[r]
+			n := ra.n
+			if okOnly {
+				n = ra.ok
+			}
+			if n > 0 {
+				m = append(m, sum(ra)/float64(n))
+			}
+		}
+		return m
+	}
+	s.Latency = stat(&g.latency, means(func(r *repAcc) float64 { return r.latency }, true))
+	for p := range s.Phases {
+		s.Phases[p] = stat(&g.phases[p], means(func(r *repAcc) float64 { return r.phases[p] }, true))
+	}
+	for c := range s.Energy {
+		s.Energy[c] = stat(&g.energy[c], means(func(r *repAcc) float64 { return r.energy[c] }, false))
+	}
+	s.EnergyTotal = stat(&g.total, means(func(r *repAcc) float64 { return r.total }, false))
+	// Throughput: successful requests per simulated second of the group's
+	// span (first arrival to last end), averaged over replications.
+	var tp []float64
+	for r := range g.reps {
+		ra := &g.reps[r]
+		if ra.ok > 0 && ra.last > ra.first {
+			tp = append(tp, float64(ra.ok)/(ra.last-ra.first))
+		}
+	}
+	s.Throughput = mean(tp)
+	if pd.battery > 0 && !math.IsNaN(s.EnergyTotal.Mean) {
+		s.BatteryPer1000 = 1000 * s.EnergyTotal.Mean / pd.battery * 100
+	} else {
+		s.BatteryPer1000 = math.NaN()
+	}
+	// World metrics, one value per replication.
+	for k, name := range metricNames {
+		var xs []float64
+		for r := range g.reps {
+			if m := g.reps[r].metrics; m != nil {
+				xs = append(xs, m[k])
+			}
+		}
+		if len(xs) == 0 {
+			continue
+		}
+		t := sim.NewTally(sim.Exact())
+		for _, x := range xs {
+			t.Add(x)
+		}
+		s.Metrics = append(s.Metrics, result.Metric{Name: name, Stat: stat(t, xs)})
+	}
+	return s
+}
+
+// stat summarises a tally, with the 95 % confidence interval of the mean
+// from the replication means (NaN with fewer than two).
+func stat(t *sim.Tally, repMeans []float64) result.Stat {
+	st := result.Stat{N: t.Count(), Mean: math.NaN(), SD: math.NaN(), CI95: math.NaN(), Min: math.NaN(),
+		P50: math.NaN(), P95: math.NaN(), P99: math.NaN(), Max: math.NaN()}
+	if t.Count() == 0 {
+		return st
+	}
+	st.Mean, st.SD = t.Mean(), t.StdDev()
+	st.Min, st.Max = t.Min(), t.Max()
+	st.P50, st.P95, st.P99 = t.Quantile(0.5), t.Quantile(0.95), t.Quantile(0.99)
+	if len(repMeans) >= 2 {
+		_, st.CI95 = sim.ConfidenceInterval(repMeans, 0.95)
+	}
+	return st
+}
+
+func mean(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}

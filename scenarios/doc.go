@@ -1,0 +1,127 @@
+// Package scenarios reads infersim's scenario files, validates them,
+// expands their sweeps and runs them: every sweep point × replication ×
+// cell on a pool of workers, with results streamed to CSV and JSON.
+//
+// # Overview
+//
+// A scenario is one YAML document: the phone (a hardware preset and the
+// processor profiles of its frameworks), the network (a link preset), the
+// cloud server, the models, the workload (modes, photos, arrivals,
+// requests) and an optional sweep. Load reads a file, Builtin a scenario
+// shipped in builtin/, Parse bytes; each returns a validated *Scenario or
+// every problem at once. Run simulates it and writes the results.
+//
+// The work is divided into cells: within a point, every model × mode ×
+// image group is its own world in every replication — a fresh app launch,
+// so each cell reports its first (cold) request and its warm ones, as the
+// study does. Summaries are grouped by (point, model, mode, image,
+// cold/warm).
+//
+// # Usage
+//
+//	s, err := scenarios.Load("bandwidth.yaml")
+//	if err != nil {
+//		return err // e.g. "scenarios: bandwidth.yaml:7: network.uplink.bandwith: unknown field (did you mean "bandwidth"?)"
+//	}
+//	res, err := scenarios.Run(ctx, s, scenarios.Options{Out: "results/bw", Workers: 2})
+//	if err != nil {
+//		return err
+//	}
+//	scenarios.WriteTable(os.Stdout, res.Run)
+//
+// The command line is a thin layer over this: `infersim run [FILE|NAME]`,
+// `infersim scenarios [show NAME]`, `infersim schema`.
+//
+// # The schema
+//
+// Every field is registered once (schema.go) with its YAML name, its Go
+// field, its kind, a description, a default and its checks. The decoder,
+// Validate, the sweep paths, the JSON Schema (JSONSchema, `infersim
+// schema`) and the field reference (FieldReference, README) all read that
+// registry, so the format documents itself. An annotated example:
+//
+//	name: guo2018                     # [a-z0-9-]+, names results/NAME/
+//	seed: 20180714
+//	replications: 10
+//	phone:
+//	  device: nexus5                  # preset: RAM, cores, storage, battery, power, GC
+//	  cpu: nexus5-caffe-cpu           # processor profile of on-device-cpu
+//	  gpu: nexus5-cnndroid-gpu        # omitted: no GPU framework
+//	  memory: {background_pressure: 30%}   # single-field override of the preset
+//	network:
+//	  preset: campus-wifi             # fills model, radio, both channels
+//	  uplink: {bandwidth: 5Mbps}      # then single fields override
+//	models: [alexnet, nin, squeezenet-v1.0]
+//	workload:
+//	  modes: [on-device-cpu, on-device-gpu, cloud-cpu, cloud-gpu]   # also split:K, auto
+//	  images: study                   # 15 photos at each of 3 sizes
+//	  arrivals: {type: closed, think: 1s}   # or {type: poisson, rate: 30/min}, {type: times, at: [0s, 5s]}
+//	sweep:
+//	  combine: grid                   # or zip
+//	  params:
+//	    - {path: network.uplink.bandwidth, range: {from: 0.25Mbps, to: 100Mbps, steps: 13, scale: log}}
+//	    - {path: workload.modes, values: [[on-device-cpu], [cloud-gpu]]}
+//
+// Quantities carry their unit and go through package units' one parser:
+// "20ms", "1.5s", "25Mbps", "4.8MB", "2GiB", "2300mAh", "500MB/s"; a bare
+// number where a unit is needed is an error naming the field ("missing
+// unit"). Fractions are plain numbers or percentages ("0.3", "30%"); an
+// arrival rate carries its time unit ("0.5/s", "30/min", "2/h").
+//
+// Presets first, then fields: phone.device and network.preset fill every
+// field of theirs that the file does not write. Sweeps address any field by
+// its dot path with list indices ("models[0]", "workload.images[1].size");
+// each value is decoded and validated exactly as if it were written in the
+// file, and an error names the sweep entry and the field it set. Ranges
+// are linear or logarithmic, rounded to 4 significant digits, printed in the
+// field's unit. A grid's first parameter varies slowest.
+//
+// # Validation
+//
+// Load decodes into a yaml.Node tree and walks it against the registry, so
+// every problem comes out in one pass as "scenarios: file:line: field.path:
+// message": an unknown field with a "did you mean" suggestion (edit
+// distance), a wrong type, a bad or missing unit, every registered range,
+// and the rules between fields (a split point that is not a cut of a model,
+// naming the valid ones; a GPU mode without a GPU profile; unknown
+// profiles, presets, models and traces with suggestions; arrivals fields
+// that do not apply; an empty sweep; zip lengths). Validate then fills the
+// defaults. Hostile input is refused early: files over MaxFileSize, flow
+// nesting deeper than MaxDepth (scanned before parsing), documents that
+// expand past MaxNodes through aliases ("billion laughs"). Nothing is
+// written when validation fails.
+//
+// # Invariants
+//
+//   - A scenario that Load accepts runs: every point's configuration was
+//     built and checked (up to MaxValidatedPoints points one by one).
+//   - Each output file is written through a temporary file in the output
+//     directory and renamed into place: a reader never sees half a file,
+//     and a failed run leaves none. An interrupted run (ctx cancelled)
+//     keeps the points finished before it: requests.csv is cut back to
+//     them, summary.json says complete: false.
+//   - Memory does not grow with the number of requests or points beyond
+//     the summaries themselves: records are streamed to requests.csv and
+//     into the accumulators of the one point being merged (streaming
+//     quantiles, sim.Tally), and at most twice the workers' worlds are in
+//     flight.
+//   - Errors are *Error or ErrorList, prefixed "scenarios: "; no input makes
+//     the package panic (FuzzLoad).
+//
+// # Determinism
+//
+// Same scenario and seed, same outputs, byte for byte, whatever the number
+// of workers: replication r of point p draws from
+// sim.NewStreams(sim.DeriveSeed(seed, p, r)); the worlds run in parallel
+// but their results are merged in task order (point, replication, cell)
+// through a reorder buffer; summary.json holds no wall-clock time.
+//
+// Common random numbers: the cells of one (point, replication) use the same
+// seed, and every component draws from its own named stream
+// ("phone[0]/gc", "link[0]/up/jitter", "server-gpu/noise",
+// "phone[0]/arrivals"), so two modes compared in the same replication meet
+// the same arrival times, jitter draws and memory fluctuations. Their
+// difference then has less noise than independent runs would give (the
+// variance of a difference shrinks by twice the covariance), and a
+// comparison across modes needs fewer replications.
+package scenarios

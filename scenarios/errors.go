@@ -1,0 +1,125 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Error is one problem in a scenario: where it is (file, line, the field's
+// dot path) and what is wrong. Its text is "scenarios: file:line: field:
+// message"; parts that are unknown are left out.
+type Error struct {
+	File  string // the scenario file as given to Load, or a builtin's name
+	Line  int    // 1-based; 0 when the problem has no place in the file
+	Field string // dot path, e.g. "network.uplink.bandwidth" or "workload.modes[1]"
+	Msg   string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("scenarios: ")
+	b.WriteString(e.where())
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// where returns "file:line: field: " with the known parts.
+func (e *Error) where() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			fmt.Fprintf(&b, ":%d", e.Line)
+		}
+		b.WriteString(": ")
+	} else if e.Line > 0 {
+		fmt.Fprintf(&b, "line %d: ", e.Line)
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	return b.String()
+}
+
+// ErrorList is every problem found in one pass over a scenario, sorted by
+// line. Its text has one Error per line.
+type ErrorList []*Error
+
+func (l ErrorList) Error() string {
+	var b strings.Builder
+	for i, e := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the errors, so errors.As finds an *Error in the list.
+func (l ErrorList) Unwrap() []error {
+	errs := make([]error, len(l))
+	for i, e := range l {
+		errs[i] = e
+	}
+	return errs
+}
+
+// errorsOf returns err as an ErrorList: the list itself, or one Error
+// wrapping another error's text.
+func errorsOf(err error) ErrorList {
+	var l ErrorList
+	if errors.As(err, &l) {
+		return l
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return ErrorList{e}
+	}
+	return ErrorList{{Msg: err.Error()}}
+}
+
+// collector gathers errors during one pass.
+type collector struct {
+	file string
+	errs ErrorList
+	seen map[string]bool // de-duplicates identical messages (aliases visit nodes twice)
+}
+
+func (c *collector) add(line int, field, format string, args ...any) {
+	e := &Error{File: c.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
+	key := e.Error()
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
+	if c.seen[key] {
+		return
+	}
+	c.seen[key] = true
+	c.errs = append(c.errs, e)
+}
+
+// err returns the collected errors sorted by line (stable, so that errors
+// on one line keep the order they were found in), or nil.
+func (c *collector) err() error {
+	if len(c.errs) == 0 {
+		return nil
+	}
+	sort.SliceStable(c.errs, func(i, j int) bool {
+		li, lj := c.errs[i].Line, c.errs[j].Line
+		if li == 0 {
+			li = 1 << 30
+		}
+		if lj == 0 {
+			lj = 1 << 30
+		}
+		return li < lj
+	})
+	return c.errs
+}
+
+// errorf is fmt.Errorf for messages that become an Error's Msg.
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

@@ -1,0 +1,355 @@
+package scenarios
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"github.com/infersim/infersim/internal/buildinfo"
+	"github.com/infersim/infersim/models"
+	"github.com/infersim/infersim/result"
+)
+
+// Options configure Run.
+type Options struct {
+	// Out is the output directory; "" means results/NAME.
+	Out string
+	// Workers bounds the tasks simulated at once; 0 means GOMAXPROCS.
+	// The outputs do not depend on it.
+	Workers int
+	// KernelProfile replaces the embedded default kernel profile (the
+	// processor profiles are re-fitted against it); KernelProfileName
+	// says where it came from, for summary.json.
+	KernelProfile     *models.Profile
+	KernelProfileName string
+	// Trace writes one task's spans to this file in the Chrome/Perfetto
+	// trace-event JSON of result.WriteTrace ("" and outputs.trace false:
+	// no trace; outputs.trace true: DIR/trace.json). TraceTask chooses
+	// the task.
+	Trace     string
+	TraceTask TaskID
+	// Progress, if set, is called from Run's goroutine after each task
+	// merged, with the tasks done and the total.
+	Progress func(done, total int)
+}
+
+// TaskID names one task: a point, a replication and a cell.
+type TaskID struct {
+	Point, Replication, Cell int
+}
+
+// Result is what Run produced.
+type Result struct {
+	Run *result.Run
+	// Dir is the output directory; Requests the requests.csv written in
+	// it ("" when outputs.requests is false); Trace the trace file ("" if
+	// none).
+	Dir, Requests, Trace string
+	// Spans are the traced task's spans (nil if none was traced).
+	Spans []result.Span
+	// Tasks, Records and Events count what was simulated.
+	Tasks   int
+	Records int64
+	Events  int64
+}
+
+// ErrInterrupted is returned (wrapped) by Run when its context was
+// cancelled: the outputs hold the points finished before, and
+// summary.json says complete: false.
+var ErrInterrupted = errors.New("scenarios: run interrupted")
+
+// runner is one Run.
+type runner struct {
+	s    *Scenario
+	opts Options
+	reps int
+}
+
+// task is one world to simulate.
+type task struct {
+	seq   int
+	pd    *pointData
+	rep   int
+	cell  int
+	last  bool // the last task of its point
+	trace bool
+	err   error // the point could not be prepared
+}
+
+type taskResult struct {
+	t     task
+	recs  *[]result.Record
+	stats worldStats
+	spans []result.Span
+	err   error
+}
+
+var recPool = sync.Pool{New: func() any { s := make([]result.Record, 0, 128); return &s }}
+
+// Run simulates every point × replication × cell of a validated scenario
+// on a bounded pool of workers and writes the outputs into the output
+// directory: requests.csv (streamed), summary.csv and summary.json, and a
+// trace if asked, each written atomically (a temporary file in the same
+// directory, renamed into place). Results are merged in task order through
+// a reorder buffer of twice the workers, so every file is byte-identical
+// whatever the number of workers, and only the point being merged is held
+// in memory.
+//
+// When ctx is cancelled, Run stops at once, keeps the points finished
+// before (requests.csv is cut back to them), writes summary.json with
+// complete: false, and returns an error wrapping ErrInterrupted together
+// with the Result. On any other error it leaves no file behind.
+func Run(ctx context.Context, s *Scenario, opts Options) (*Result, error) {
+	if s.plan == nil {
+		if err := s.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	r := &runner{s: s, opts: opts, reps: s.Replications}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	dir := opts.Out
+	if dir == "" {
+		dir = filepath.Join("results", s.Name)
+	}
+	total, err := r.countTasks()
+	if err != nil {
+		return nil, err
+	}
+	traceFile := opts.Trace
+	if traceFile == "" && s.Outputs.Trace {
+		traceFile = filepath.Join(dir, result.TraceFile)
+	}
+	tr := opts.TraceTask
+	if traceFile != "" {
+		if tr.Point < 0 || tr.Point >= s.Points() || tr.Replication < 0 || tr.Replication >= r.reps || tr.Cell < 0 {
+			return nil, fmt.Errorf("scenarios: trace: no task point %d, replication %d (the run has %d points × %d replications)", tr.Point, tr.Replication, s.Points(), r.reps)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("scenarios: %w", err)
+	}
+	out := &outputs{dir: dir}
+	defer out.cleanup()
+	if s.Outputs.Requests {
+		if err := out.openRequests(); err != nil {
+			return nil, err
+		}
+	}
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	window := 2 * workers
+	slots := make([]chan taskResult, window)
+	for i := range slots {
+		slots[i] = make(chan taskResult, 1)
+	}
+	sem := make(chan struct{}, window)
+	jobs := make(chan task)
+	var wg sync.WaitGroup
+	// Dispatcher: points in order, then replications, then cells.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(jobs)
+		seq := 0
+		for p := 0; p < s.Points(); p++ {
+			pd, err := r.preparePoint(p)
+			if err != nil {
+				select {
+				case sem <- struct{}{}:
+					jobs <- task{seq: seq, err: err}
+				case <-runCtx.Done():
+				}
+				return
+			}
+			n := len(pd.cells) * r.reps
+			k := 0
+			for rep := 0; rep < r.reps; rep++ {
+				for c := range pd.cells {
+					k++
+					t := task{seq: seq, pd: pd, rep: rep, cell: c, last: k == n}
+					t.trace = traceFile != "" && p == tr.Point && rep == tr.Replication && c == tr.Cell
+					select {
+					case sem <- struct{}{}:
+					case <-runCtx.Done():
+						return
+					}
+					select {
+					case jobs <- t:
+					case <-runCtx.Done():
+						return
+					}
+					seq++
+				}
+			}
+		}
+	}()
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range jobs {
+				slots[t.seq%window] <- r.runTask(runCtx, t)
+			}
+		}()
+	}
+
+	res := &Result{Dir: dir, Tasks: total}
+	run := &result.Run{
+		Scenario: s.Name, Description: s.Description, Seed: s.Seed, Replications: r.reps,
+		Infersim: buildinfo.Read(), KernelProfile: r.kernelProfileName(), ScenarioYAML: string(s.YAML()),
+	}
+	var acc *pointAcc
+	var runErr error
+	interrupted := false
+	done := 0
+merge:
+	for seq := 0; seq < total; seq++ {
+		var tr taskResult
+		select {
+		case tr = <-slots[seq%window]:
+		case <-ctx.Done():
+			interrupted = true
+			break merge
+		}
+		if tr.err != nil {
+			if ctx.Err() != nil {
+				interrupted = true
+			} else {
+				runErr = tr.err
+			}
+			break merge
+		}
+		t := tr.t
+		if acc == nil || acc.pd != t.pd {
+			acc = newPointAcc(t.pd)
+		}
+		for i := range *tr.recs {
+			rec := &(*tr.recs)[i]
+			acc.group(t.cell, rec.Cold).add(rec)
+			if out.rw != nil {
+				if err := out.rw.Write(rec); err != nil {
+					runErr = fmt.Errorf("scenarios: writing requests.csv: %w", err)
+					break merge
+				}
+			}
+		}
+		res.Records += int64(len(*tr.recs))
+		res.Events += tr.stats.events
+		acc.addMetrics(t.cell, t.rep, tr.stats.metrics)
+		*tr.recs = (*tr.recs)[:0]
+		recPool.Put(tr.recs)
+		if t.trace {
+			res.Spans = tr.spans
+		}
+		if t.last {
+			run.Points = append(run.Points, result.PointInfo{Index: t.pd.index, Params: t.pd.params, Seeds: t.pd.seeds})
+			run.Summaries = append(run.Summaries, acc.summaries()...)
+			acc = nil
+			if err := out.pointDone(); err != nil {
+				runErr = err
+				break merge
+			}
+		}
+		<-sem
+		done++
+		if opts.Progress != nil {
+			opts.Progress(done, total)
+		}
+	}
+	cancel()
+	wg.Wait()
+	if runErr != nil {
+		return nil, runErr
+	}
+	run.Complete = !interrupted
+	if err := out.finish(interrupted); err != nil {
+		return nil, err
+	}
+	res.Run = run
+	if out.requests != "" {
+		res.Requests = out.requests
+	}
+	if err := writeAtomic(filepath.Join(dir, result.SummaryCSVFile), func(w io.Writer) error {
+		return result.WriteSummaryCSV(w, s.SweepPaths(), run.Summaries)
+	}); err != nil {
+		return nil, err
+	}
+	if err := writeAtomic(filepath.Join(dir, result.SummaryFile), func(w io.Writer) error {
+		return result.WriteRunJSON(w, run)
+	}); err != nil {
+		return nil, err
+	}
+	if traceFile != "" && res.Spans != nil {
+		if err := writeAtomic(traceFile, func(w io.Writer) error { return result.WriteTrace(w, res.Spans) }); err != nil {
+			return nil, err
+		}
+		res.Trace = traceFile
+	}
+	out.committed = true
+	if interrupted {
+		return res, fmt.Errorf("%w: %d of %d points finished", ErrInterrupted, len(run.Points), s.Points())
+	}
+	return res, nil
+}
+
+// runTask simulates one world and keeps its records.
+func (r *runner) runTask(ctx context.Context, t task) taskResult {
+	if t.err != nil {
+		return taskResult{t: t, err: t.err}
+	}
+	if err := ctx.Err(); err != nil {
+		return taskResult{t: t, err: err}
+	}
+	recs := recPool.Get().(*[]result.Record)
+	var sc *spanCollector
+	var sink = noSink
+	if t.trace {
+		sc = &spanCollector{}
+		sink = sc
+	}
+	st, err := runWorld(ctx, t.pd, t.rep, t.pd.cells[t.cell], 0, sinkOrNil(sink), func(rec *result.Record) {
+		*recs = append(*recs, *rec)
+	})
+	if err != nil {
+		return taskResult{t: t, err: err}
+	}
+	tr := taskResult{t: t, recs: recs, stats: st}
+	if sc != nil {
+		tr.spans = sc.spans
+	}
+	return tr
+}
+
+// countTasks derives every point once to count its cells.
+func (r *runner) countTasks() (int, error) {
+	total := 0
+	for p := 0; p < r.s.Points(); p++ {
+		pt, err := r.s.Point(p)
+		if err != nil {
+			return 0, err
+		}
+		total += len(pt.Scenario.Cells()) * r.reps
+	}
+	return total, nil
+}
+
+func (r *runner) kernelProfileName() string {
+	if r.opts.KernelProfile == nil {
+		kp := models.DefaultProfile()
+		return "embedded default (" + kp.Host.CPU + ", " + kp.Host.Date + ")"
+	}
+	if r.opts.KernelProfileName != "" {
+		return r.opts.KernelProfileName
+	}
+	h := r.opts.KernelProfile.Host
+	return h.CPU + ", " + h.Date
+}

@@ -1,0 +1,270 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/infersim/infersim/units"
+	"go.yaml.in/yaml/v3"
+)
+
+// Scenario is one scenario file: the phone, the network, the cloud, the
+// models, the workload, an optional sweep and what to write. The field
+// reference with every description, default and check is in doc.go and in
+// the JSON Schema (`infersim schema`); both come from the same registry
+// (schema.go) as the decoder.
+//
+// In Go, a field left at its zero value counts as "not set": Validate
+// gives it its default (or the preset's value). Where zero is a
+// meaningful value that differs from the default (a background pressure
+// of 0, outputs.plots false), use Set, which marks the field as written,
+// exactly as a scenario file does.
+type Scenario struct {
+	Name         string   `yaml:"name"`
+	Description  string   `yaml:"description"`
+	Seed         uint64   `yaml:"seed"`
+	Replications int      `yaml:"replications"`
+	Phone        Phone    `yaml:"phone"`
+	Network      Network  `yaml:"network"`
+	Cloud        Cloud    `yaml:"cloud"`
+	Models       []string `yaml:"models"`
+	Workload     Workload `yaml:"workload"`
+	Sweep        Sweep    `yaml:"sweep"`
+	Outputs      Outputs  `yaml:"outputs"`
+
+	file   string          // where it was read from, for errors and relative paths
+	dir    string          // directory relative paths are resolved against
+	doc    *yaml.Node      // the document as written (a point re-decodes it)
+	set    map[string]bool // dot paths written in the file (or with Set)
+	filled map[string]bool // dot paths given a default or a preset's value
+	lines  map[string]int  // dot path → line of its value
+	bad    map[string]bool // dot paths whose value could not be decoded
+	// decodeErrs are the decoder's errors, reported again by Validate
+	// with the rest.
+	decodeErrs ErrorList
+	traces     *traceCache // shared by a scenario and its points
+	plan       *sweepPlan  // filled by Validate
+	res        *resolved   // filled by Validate (scenarios without a sweep, points)
+}
+
+// Phone is the phone: a hardware preset and the processor profiles its
+// frameworks run on, with single-field overrides.
+type Phone struct {
+	Device    string       `yaml:"device"`
+	CPU       string       `yaml:"cpu"`
+	GPU       string       `yaml:"gpu"`
+	Count     int          `yaml:"count"`
+	Memory    Memory       `yaml:"memory"`
+	GC        GC           `yaml:"gc"`
+	Lifecycle Lifecycle    `yaml:"lifecycle"`
+	Battery   units.Charge `yaml:"battery"`
+}
+
+// Memory overrides the phone preset's memory and heap settings.
+type Memory struct {
+	RAM                  units.Bytes    `yaml:"ram"`
+	HeapLimit            units.Bytes    `yaml:"heap_limit"`
+	LargeHeapLimit       units.Bytes    `yaml:"large_heap_limit"`
+	LargeHeap            bool           `yaml:"large_heap"`
+	BackgroundPressure   Fraction       `yaml:"background_pressure"`
+	PressureFluctuation  Fraction       `yaml:"pressure_fluctuation"`
+	FluctuationTimescale units.Duration `yaml:"fluctuation_timescale"`
+}
+
+// GC scales the phone's garbage collector model.
+type GC struct {
+	PauseScale float64 `yaml:"pause_scale"`
+	AllocScale float64 `yaml:"alloc_scale"`
+}
+
+// Lifecycle sends the app to the background and back. Omitted, the app
+// stays in the foreground.
+type Lifecycle struct {
+	BackgroundEvery    units.Duration `yaml:"background_every"`
+	BackgroundFor      units.Duration `yaml:"background_for"`
+	Random             bool           `yaml:"random"`
+	BackgroundRequests string         `yaml:"background_requests"`
+}
+
+// Network is the phone's access link: a preset with single-field
+// overrides.
+type Network struct {
+	Preset   string  `yaml:"preset"`
+	Model    string  `yaml:"model"`
+	Radio    string  `yaml:"radio"`
+	Uplink   Channel `yaml:"uplink"`
+	Downlink Channel `yaml:"downlink"`
+}
+
+// Channel is one direction of the link.
+type Channel struct {
+	Bandwidth   units.BitRate  `yaml:"bandwidth"`
+	Latency     units.Duration `yaml:"latency"`
+	Jitter      Jitter         `yaml:"jitter"`
+	Loss        Fraction       `yaml:"loss"`
+	Trace       string         `yaml:"trace"`
+	TraceFormat string         `yaml:"trace_format"`
+}
+
+// Jitter is the per-transfer extra delay of a channel (network.Jitter).
+type Jitter struct {
+	Dist string         `yaml:"dist"`
+	Mean units.Duration `yaml:"mean"`
+	SD   units.Duration `yaml:"sd"`
+}
+
+// Cloud is the inference server every phone shares.
+type Cloud struct {
+	CPU        string         `yaml:"cpu"`
+	GPU        string         `yaml:"gpu"`
+	Workers    int            `yaml:"workers"`
+	QueueLimit int            `yaml:"queue_limit"`
+	Batching   Batching       `yaml:"batching"`
+	Cold       bool           `yaml:"cold"`
+	ReadRate   units.ByteRate `yaml:"read_rate"`
+}
+
+// Batching is the server's dynamic batching.
+type Batching struct {
+	MaxBatch int            `yaml:"max_batch"`
+	MaxWait  units.Duration `yaml:"max_wait"`
+}
+
+// Workload is what the user does: which modes, which photos, how requests
+// arrive and how many.
+type Workload struct {
+	Modes     []string       `yaml:"modes"`
+	Images    []ImageGroup   `yaml:"images"`
+	Start     string         `yaml:"start"`
+	Upload    string         `yaml:"upload"`
+	Arrivals  Arrivals       `yaml:"arrivals"`
+	Requests  int            `yaml:"requests"`
+	Duration  units.Duration `yaml:"duration"`
+	Timeout   units.Duration `yaml:"timeout"`
+	Objective string         `yaml:"objective"`
+}
+
+// ImageGroup is a group of photos of one size.
+type ImageGroup struct {
+	Size  ImageSize `yaml:"size"`
+	Count int       `yaml:"count"`
+}
+
+// Arrivals is the arrival process of each phone's requests.
+type Arrivals struct {
+	Type  string           `yaml:"type"`
+	Think units.Duration   `yaml:"think"`
+	Rate  Rate             `yaml:"rate"`
+	At    []units.Duration `yaml:"at"`
+}
+
+// Sweep lists the parameters that vary between points.
+type Sweep struct {
+	Combine string       `yaml:"combine"`
+	Params  []SweepParam `yaml:"params"`
+}
+
+// SweepParam is one swept parameter: a path and either a list of values
+// or a range.
+type SweepParam struct {
+	Path   string      `yaml:"path"`
+	Values []yaml.Node `yaml:"values"`
+	Range  Range       `yaml:"range"`
+}
+
+// Range is a sequence of Steps values from From to To inclusive, evenly
+// spaced (Scale "linear") or evenly spaced in logarithm ("log"). From and
+// To carry the swept field's unit, e.g. "0.25Mbps".
+type Range struct {
+	From  string `yaml:"from"`
+	To    string `yaml:"to"`
+	Steps int    `yaml:"steps"`
+	Scale string `yaml:"scale"`
+}
+
+// Outputs says which files a run writes besides summary.csv and
+// summary.json.
+type Outputs struct {
+	Requests bool `yaml:"requests"`
+	Plots    bool `yaml:"plots"`
+	Trace    bool `yaml:"trace"`
+}
+
+// Fraction is a number in [0, 1], written as a plain number ("0.3") or a
+// percentage ("30%").
+type Fraction float64
+
+// ParseFraction reads "0.3" or "30%".
+func ParseFraction(s string) (Fraction, error) {
+	t := strings.TrimSpace(s)
+	pct := strings.HasSuffix(t, "%")
+	t = strings.TrimSpace(strings.TrimSuffix(t, "%"))
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%q is not a fraction: write a number such as 0.3 or a percentage such as 30%%", s)
+	}
+	if pct {
+		v /= 100
+	}
+	return Fraction(v), nil
+}
+
+// String prints the fraction as a plain number.
+func (f Fraction) String() string { return strconv.FormatFloat(float64(f), 'g', -1, 64) }
+
+// Rate is a number of requests per second, written with its time unit:
+// "0.5/s", "30/min", "2/h".
+type Rate float64
+
+var rateUnits = []struct {
+	name string
+	secs float64
+}{{"/s", 1}, {"/min", 60}, {"/h", 3600}}
+
+// ParseRate reads a rate such as "30/min". A bare number is an error: it
+// does not say per what.
+func ParseRate(s string) (Rate, error) {
+	t := strings.TrimSpace(s)
+	for _, u := range rateUnits {
+		if num, ok := strings.CutSuffix(t, u.name); ok {
+			v, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				return 0, fmt.Errorf("%q is not a rate: write e.g. 0.5/s or 30/min", s)
+			}
+			return Rate(v / u.secs), nil
+		}
+	}
+	if _, err := strconv.ParseFloat(t, 64); err == nil {
+		return 0, fmt.Errorf("%q: missing unit: a rate needs one, e.g. 0.5/s or 30/min", s)
+	}
+	return 0, fmt.Errorf("%q is not a rate: write e.g. 0.5/s, 30/min or 2/h", s)
+}
+
+// String prints the rate per second, e.g. "0.5/s".
+func (r Rate) String() string { return strconv.FormatFloat(float64(r), 'g', -1, 64) + "/s" }
+
+// ImageSize is a photo's width and height in pixels, written "3840x2160".
+type ImageSize struct{ W, H int }
+
+// ParseImageSize reads "WIDTHxHEIGHT".
+func ParseImageSize(s string) (ImageSize, error) {
+	w, h, ok := strings.Cut(strings.TrimSpace(s), "x")
+	if !ok {
+		return ImageSize{}, fmt.Errorf("%q is not an image size: write WIDTHxHEIGHT, e.g. 1920x1080", s)
+	}
+	W, err1 := strconv.Atoi(w)
+	H, err2 := strconv.Atoi(h)
+	if err1 != nil || err2 != nil {
+		return ImageSize{}, fmt.Errorf("%q is not an image size: write WIDTHxHEIGHT, e.g. 1920x1080", s)
+	}
+	return ImageSize{W, H}, nil
+}
+
+// String returns "WIDTHxHEIGHT".
+func (s ImageSize) String() string { return fmt.Sprintf("%dx%d", s.W, s.H) }
+
+// File returns the file the scenario was read from ("" if built in Go, the
+// builtin's name for a builtin).
+func (s *Scenario) File() string { return s.file }

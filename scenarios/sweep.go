@@ -1,0 +1,539 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/infersim/infersim/result"
+	"github.com/infersim/infersim/units"
+	"go.yaml.in/yaml/v3"
+)
+
+// sweepPlan is a compiled sweep: each parameter's values as YAML nodes,
+// ready to be decoded into a point's scenario.
+type sweepPlan struct {
+	params []*sweepParam
+	zip    bool
+	n      int // points
+}
+
+// sweepParam is one swept parameter with its values.
+type sweepParam struct {
+	path    string
+	f       *field
+	nodes   []*yaml.Node
+	labels  []string  // the value as text, for tables and summary.json
+	numbers []float64 // the value in base units, NaN when not numeric
+	lines   []int
+	where   []string // "sweep.params[0].values[2]", for errors
+}
+
+// MaxValidatedPoints is the most sweep points Validate checks one by one;
+// beyond it, it checks every value of every parameter with the other
+// parameters at their first value, and Point reports a problem that only
+// a combination has.
+const MaxValidatedPoints = 20000
+
+// indices returns each parameter's value index at point i: for a grid, the
+// first parameter varies slowest (row-major order); for zip, all equal i.
+func (p *sweepPlan) indices(i int) []int {
+	idx := make([]int, len(p.params))
+	if p.zip {
+		for k := range idx {
+			idx[k] = i
+		}
+		return idx
+	}
+	for k := len(p.params) - 1; k >= 0; k-- {
+		n := len(p.params[k].nodes)
+		idx[k] = i % n
+		i /= n
+	}
+	return idx
+}
+
+// compileSweep checks the sweep's own fields and turns every parameter's
+// values or range into YAML nodes.
+func (s *Scenario) compileSweep(c *collector) *sweepPlan {
+	plan := &sweepPlan{zip: s.Sweep.Combine == "zip"}
+	if len(s.Sweep.Params) == 0 {
+		s.errAt(c, "sweep", "empty sweep: sweep.params lists no parameter (remove sweep, or add {path: ..., values: [...]})")
+		return plan
+	}
+	seen := map[string]int{}
+	for i, sp := range s.Sweep.Params {
+		at := fmt.Sprintf("sweep.params[%d]", i)
+		if sp.Path == "" {
+			s.errAt(c, at, "path: required, e.g. network.uplink.bandwidth")
+			continue
+		}
+		f, msg := lookupPath(sp.Path)
+		if msg != "" {
+			s.errAt(c, at+".path", "%s", msg)
+			continue
+		}
+		if ns := noSweepAncestor(sp.Path); ns != "" {
+			s.errAt(c, at+".path", "%s cannot be swept (it describes the run, not the simulated world)", ns)
+			continue
+		}
+		if j, dup := seen[sp.Path]; dup {
+			s.errAt(c, at+".path", "%s is already swept by sweep.params[%d]", sp.Path, j)
+			continue
+		}
+		seen[sp.Path] = i
+		hasValues, hasRange := s.written(at+".values"), s.written(at+".range")
+		p := &sweepParam{path: sp.Path, f: f}
+		switch {
+		case hasValues && hasRange:
+			s.errAt(c, at, "give values or range, not both")
+			continue
+		case hasRange:
+			s.compileRange(c, at+".range", sp.Range, p)
+		case hasValues:
+			if len(sp.Values) == 0 {
+				s.errAt(c, at+".values", "empty list of values")
+				continue
+			}
+			for j := range sp.Values {
+				n := &sp.Values[j]
+				p.nodes = append(p.nodes, n)
+				p.labels = append(p.labels, nodeLabel(n))
+				p.numbers = append(p.numbers, nodeNumber(f, n))
+				p.lines = append(p.lines, n.Line)
+				p.where = append(p.where, fmt.Sprintf("%s.values[%d]", at, j))
+			}
+		default:
+			s.errAt(c, at, "needs values: [...] or range: {from, to, steps}")
+			continue
+		}
+		plan.params = append(plan.params, p)
+	}
+	if c.errs != nil {
+		return plan
+	}
+	plan.n = 1
+	for i, p := range plan.params {
+		if plan.zip {
+			if len(p.nodes) != len(plan.params[0].nodes) {
+				s.errAt(c, fmt.Sprintf("sweep.params[%d]", i), "zip needs lists of equal length: %s has %d values, %s has %d",
+					p.path, len(p.nodes), plan.params[0].path, len(plan.params[0].nodes))
+			}
+			plan.n = len(plan.params[0].nodes)
+			continue
+		}
+		if plan.n > MaxPoints/len(p.nodes) {
+			s.errAt(c, "sweep", "the grid has more than %d points: refused", MaxPoints)
+			return plan
+		}
+		plan.n *= len(p.nodes)
+	}
+	return plan
+}
+
+// noSweepAncestor returns the path of the field on path that may not be
+// swept, or "".
+func noSweepAncestor(path string) string {
+	segs, _ := splitPath(path)
+	f := registry
+	for i, sg := range segs {
+		if sg.index >= 0 {
+			f = f.elem
+		} else {
+			f = f.child(sg.name)
+		}
+		if f == nil {
+			return ""
+		}
+		if f.noSweep {
+			return joinPath(segs[:i+1])
+		}
+	}
+	return ""
+}
+
+// compileRange generates a range's values, rounded to 4 significant
+// digits (so that the label is the value) and printed with the field's
+// unit.
+func (s *Scenario) compileRange(c *collector, at string, r Range, p *sweepParam) {
+	f := p.f
+	if !f.kind.isNumeric() {
+		s.errAt(c, at, "a range needs a numeric field; %s is a %s (use values)", p.path, kindNames[f.kind])
+		return
+	}
+	read := func(name, text string) (float64, bool) {
+		if text == "" {
+			s.errAt(c, at, "%s: required", name)
+			return 0, false
+		}
+		x, msg := parseScalar(f, &yaml.Node{Kind: yaml.ScalarNode, Value: text})
+		if msg != "" {
+			s.errAt(c, at+"."+name, "%s", msg)
+			return 0, false
+		}
+		return numberOf(reflect.ValueOf(x)), true
+	}
+	from, ok1 := read("from", r.From)
+	to, ok2 := read("to", r.To)
+	if !ok1 || !ok2 {
+		return
+	}
+	if !s.written(at + ".steps") {
+		s.errAt(c, at, "steps: required (the number of values, ends included)")
+		return
+	}
+	n := r.Steps
+	if n < 1 {
+		return // reported by the field check
+	}
+	logScale := r.Scale == "log"
+	if logScale && !(from > 0 && to > 0) {
+		s.errAt(c, at, "a log range needs from and to above 0")
+		return
+	}
+	line := s.line(at)
+	seen := map[string]bool{}
+	for j := 0; j < n; j++ {
+		x := from
+		if n > 1 {
+			t := float64(j) / float64(n-1)
+			if logScale {
+				x = math.Exp(math.Log(from) + t*(math.Log(to)-math.Log(from)))
+			} else {
+				x = from + t*(to-from)
+			}
+		}
+		if j == n-1 {
+			x = to
+		}
+		x = round4(x)
+		if f.kind == kInt || f.kind == kUint {
+			x = math.Round(x)
+		}
+		text, tag := rangeText(f.kind, x)
+		if seen[text] {
+			s.errAt(c, at, "the range gives %s twice (integers, or values equal to 4 significant digits): use fewer steps", text)
+			return
+		}
+		seen[text] = true
+		p.nodes = append(p.nodes, &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: text, Line: line})
+		p.labels = append(p.labels, text)
+		p.numbers = append(p.numbers, x)
+		p.lines = append(p.lines, line)
+		p.where = append(p.where, fmt.Sprintf("%s (value %d of %d, %s)", at, j+1, n, text))
+	}
+}
+
+// round4 rounds x to 4 significant digits.
+func round4(x float64) float64 {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 4, 64), 64)
+	return v
+}
+
+// rangeText prints a generated value as it would be written in the file.
+func rangeText(k kind, x float64) (string, string) {
+	var b []byte
+	switch k {
+	case kDuration:
+		b, _ = units.Duration(x).MarshalText()
+	case kBitRate:
+		b, _ = units.BitRate(x).MarshalText()
+	case kBytes:
+		b, _ = units.Bytes(x).MarshalText()
+	case kCharge:
+		b, _ = units.Charge(x).MarshalText()
+	case kByteRate:
+		b, _ = units.ByteRate(x).MarshalText()
+	case kRate:
+		return Rate(x).String(), "!!str"
+	case kInt, kUint:
+		return strconv.FormatFloat(x, 'f', 0, 64), "!!int"
+	default:
+		return strconv.FormatFloat(x, 'g', -1, 64), "!!float"
+	}
+	return string(b), "!!str"
+}
+
+// nodeLabel prints a sweep value compactly: a scalar as written, a
+// one-element list as its element, anything else in YAML flow style.
+func nodeLabel(n *yaml.Node) string {
+	switch {
+	case n.Kind == yaml.ScalarNode:
+		return n.Value
+	case n.Kind == yaml.SequenceNode && len(n.Content) == 1 && n.Content[0].Kind == yaml.ScalarNode:
+		return n.Content[0].Value
+	}
+	c := *n
+	setFlow(&c)
+	b, err := yaml.Marshal(&c)
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func setFlow(n *yaml.Node) {
+	n.Style |= yaml.FlowStyle
+	for i, e := range n.Content {
+		c := *e
+		setFlow(&c)
+		n.Content[i] = &c
+	}
+}
+
+// nodeNumber returns a scalar value of a numeric field in base units, NaN
+// otherwise.
+func nodeNumber(f *field, n *yaml.Node) float64 {
+	if !f.kind.isNumeric() || n.Kind != yaml.ScalarNode {
+		return math.NaN()
+	}
+	x, msg := parseScalar(f, n)
+	if msg != "" {
+		return math.NaN()
+	}
+	return numberOf(reflect.ValueOf(x))
+}
+
+// apply decodes a value node into the field at path, as if it were
+// written there: the same decoder, the same checks. A list index must be
+// within the list (a list left out takes its default first).
+func (d *decoder) apply(root reflect.Value, path string, n *yaml.Node) {
+	segs, msg := splitPath(path)
+	if msg != "" {
+		d.fail(n.Line, path, "%s", msg)
+		return
+	}
+	f, v, cur := registry, root, ""
+	for i, sg := range segs {
+		if sg.index < 0 {
+			f = f.child(sg.name)
+			v = v.FieldByName(f.goName)
+			cur = join(cur, sg.name)
+		} else {
+			if v.Len() == 0 && f.def != "" && !d.set[cur] {
+				var doc yaml.Node
+				_ = yaml.Unmarshal([]byte(f.def), &doc)
+				d.decode(f, doc.Content[0], v, cur, 1)
+			}
+			if sg.index >= v.Len() {
+				d.fail(n.Line, cur, "has %d entries; [%d] is out of range", v.Len(), sg.index)
+				return
+			}
+			f, v = f.elem, v.Index(sg.index)
+			cur = fmt.Sprintf("%s[%d]", cur, sg.index)
+		}
+		if i < len(segs)-1 {
+			d.set[cur] = true
+		}
+	}
+	d.decode(f, n, v, cur, 1)
+}
+
+// derive builds point i's scenario: the document decoded afresh, the
+// point's sweep values decoded over it, then validated. Its errors go to c.
+func (s *Scenario) derive(i int, c *collector) *Scenario {
+	p := &Scenario{file: s.file, dir: s.dir, doc: s.doc, traces: s.traces, filled: map[string]bool{}}
+	d := newDecoder(c)
+	root := reflect.ValueOf(p).Elem()
+	d.decode(registry, s.doc, root, "", 0)
+	if s.plan != nil && len(s.plan.params) > 0 {
+		for k, j := range s.plan.indices(i) {
+			sp := s.plan.params[k]
+			d.apply(root, sp.path, sp.nodes[j])
+		}
+	}
+	p.set, p.lines, p.bad = d.set, d.lines, d.bad
+	p.plan = &sweepPlan{n: 1}
+	p.validate(c)
+	return p
+}
+
+// cloneDecoded returns the scenario decoded afresh from its document, with
+// no sweep values applied and not validated.
+func (s *Scenario) cloneDecoded(c *collector) *Scenario {
+	p := &Scenario{file: s.file, dir: s.dir, doc: s.doc, traces: s.traces, filled: map[string]bool{}}
+	d := newDecoder(c)
+	d.decode(registry, s.doc, reflect.ValueOf(p).Elem(), "", 0)
+	p.set, p.lines, p.bad = d.set, d.lines, d.bad
+	return p
+}
+
+// pointErr is an error met at some sweep points.
+type pointErr struct {
+	e     *Error
+	count int
+	first int
+}
+
+// checkPoints validates every point (or, for a very large sweep, every
+// value in context) and reports each problem once: a problem a sweep value
+// causes at that value's line, naming the entry and the field; a problem
+// some points have with the first such point's parameters.
+func (s *Scenario) checkPoints(c *collector) {
+	plan := s.plan
+	var points []int
+	if plan.n <= MaxValidatedPoints {
+		for i := 0; i < plan.n; i++ {
+			points = append(points, i)
+		}
+	} else {
+		// Point with param k at value j and the others at 0.
+		seen := map[int]bool{}
+		stride := 1
+		for k := len(plan.params) - 1; k >= 0; k-- {
+			for j := range plan.params[k].nodes {
+				i := j * stride
+				if plan.zip {
+					i = j
+				}
+				if !seen[i] {
+					seen[i] = true
+					points = append(points, i)
+				}
+			}
+			stride *= len(plan.params[k].nodes)
+		}
+	}
+	errs := map[string]*pointErr{}
+	var order []string
+	for _, i := range points {
+		pc := &collector{file: s.file}
+		s.derive(i, pc)
+		idx := plan.indices(i)
+		for _, e := range pc.errs {
+			e2 := s.attribute(e, idx)
+			key := e2.Error()
+			pe, ok := errs[key]
+			if !ok {
+				pe = &pointErr{e: e2, first: i}
+				errs[key] = pe
+				order = append(order, key)
+			}
+			pe.count++
+		}
+		if len(order) > 50 {
+			break
+		}
+	}
+	for _, key := range order {
+		pe := errs[key]
+		e := *pe.e
+		if pe.count < len(points) && !strings.HasPrefix(e.Field, "sweep.") {
+			e.Msg += fmt.Sprintf(" (at sweep point %d: %s)", pe.first, s.pointText(pe.first))
+		}
+		c.errs = append(c.errs, &e)
+	}
+}
+
+// attribute rewrites a point's error caused by a swept value so that it
+// points at the value: its line, its entry, and the resulting field.
+func (s *Scenario) attribute(e *Error, idx []int) *Error {
+	for k, sp := range s.plan.params {
+		if e.Field == sp.path || strings.HasPrefix(e.Field, sp.path+".") || strings.HasPrefix(e.Field, sp.path+"[") {
+			j := idx[k]
+			return &Error{File: e.File, Line: sp.lines[j], Field: sp.where[j], Msg: e.Field + ": " + e.Msg}
+		}
+	}
+	return e
+}
+
+// pointText describes point i's parameters: "path=value, ...".
+func (s *Scenario) pointText(i int) string {
+	var parts []string
+	for k, j := range s.plan.indices(i) {
+		parts = append(parts, s.plan.params[k].path+"="+s.plan.params[k].labels[j])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Point is one sweep point: its index, its parameter values, and its own
+// validated scenario (the sweep's values applied, defaults and presets
+// filled).
+type Point struct {
+	Index    int
+	Params   []result.Param
+	Scenario *Scenario
+}
+
+// Points returns the number of sweep points of a validated scenario: 1
+// without a sweep.
+func (s *Scenario) Points() int {
+	if s.plan == nil {
+		return 1
+	}
+	return max(1, s.plan.n)
+}
+
+// SweepPaths returns the swept parameters' paths, in the order of the
+// sweep (the columns of summary.csv after "point").
+func (s *Scenario) SweepPaths() []string {
+	if s.plan == nil {
+		return nil
+	}
+	var p []string
+	for _, sp := range s.plan.params {
+		p = append(p, sp.path)
+	}
+	return p
+}
+
+// Point returns point i of a validated scenario. Without a sweep, point 0
+// is the scenario itself.
+func (s *Scenario) Point(i int) (*Point, error) {
+	if s.plan == nil {
+		return nil, &Error{File: s.file, Msg: "Point called before Validate"}
+	}
+	if i < 0 || i >= s.Points() {
+		return nil, &Error{File: s.file, Msg: fmt.Sprintf("no point %d (the scenario has %d)", i, s.Points())}
+	}
+	if len(s.plan.params) == 0 {
+		return &Point{Index: 0, Scenario: s}, nil
+	}
+	c := &collector{file: s.file}
+	p := s.derive(i, c)
+	if len(c.errs) > 0 {
+		idx := s.plan.indices(i)
+		var l ErrorList
+		for _, e := range c.errs {
+			l = append(l, s.attribute(e, idx))
+		}
+		return nil, l
+	}
+	pt := &Point{Index: i, Scenario: p}
+	for k, j := range s.plan.indices(i) {
+		sp := s.plan.params[k]
+		pt.Params = append(pt.Params, result.Param{Name: sp.path, Value: sp.labels[j], Number: sp.numbers[j]})
+	}
+	return pt, nil
+}
+
+// Set sets the field at a dot path (list indices allowed) to a value
+// written in YAML, exactly as if the file said so: "0", "25Mbps",
+// "[alexnet, nin]". It marks the field as written, so Validate keeps it
+// rather than the default or the preset's value. Call Validate afterwards.
+func (s *Scenario) Set(path, value string) error {
+	if _, msg := lookupPath(path); msg != "" {
+		return &Error{File: s.file, Field: path, Msg: msg}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(value), &doc); err != nil || len(doc.Content) != 1 {
+		return &Error{File: s.file, Field: path, Msg: fmt.Sprintf("%q is not a YAML value", value)}
+	}
+	s.init()
+	c := &collector{file: s.file}
+	d := newDecoder(c)
+	d.set, d.lines = s.set, s.lines
+	d.apply(reflect.ValueOf(s).Elem(), path, doc.Content[0])
+	if err := c.err(); err != nil {
+		return err
+	}
+	// The document a sweep re-decodes must say the same.
+	s.doc = encode(s, false)
+	s.plan, s.res = nil, nil
+	return nil
+}

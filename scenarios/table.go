@@ -1,0 +1,146 @@
+package scenarios
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/infersim/infersim/result"
+)
+
+// MaxTablePoints is the most points WriteTable prints; summary.csv has
+// them all.
+const MaxTablePoints = 40
+
+// WriteTable prints a run's summaries as aligned tables, one per point,
+// with units: end-to-end latency (mean, 95 % CI across replications, p95)
+// and its main phases, phone energy per request, and the battery share
+// 1,000 such requests drain.
+func WriteTable(w io.Writer, run *result.Run) error {
+	header := []string{"model", "mode", "image", "start", "n", "ok", "latency", "±95%", "p95", "load", "compute", "network", "server", "energy", "±95%", "battery/1k"}
+	byPoint := map[int][]result.Summary{}
+	for _, s := range run.Summaries {
+		byPoint[s.Point] = append(byPoint[s.Point], s)
+	}
+	var b strings.Builder
+	status := ""
+	if !run.Complete {
+		status = " (interrupted: finished points only)"
+	}
+	fmt.Fprintf(&b, "%s: %d point(s) × %d replication(s)%s\n", run.Scenario, len(run.Points), run.Replications, status)
+	for i, pt := range run.Points {
+		if i == MaxTablePoints && len(run.Points) > MaxTablePoints+1 {
+			fmt.Fprintf(&b, "\n... %d more points in summary.csv\n", len(run.Points)-MaxTablePoints-1)
+			continue
+		}
+		if i > MaxTablePoints && i < len(run.Points)-1 {
+			continue
+		}
+		b.WriteString("\n")
+		title := fmt.Sprintf("point %d", pt.Index)
+		if len(pt.Params) > 0 {
+			var ps []string
+			for _, p := range pt.Params {
+				ps = append(ps, p.Name+" = "+p.Value)
+			}
+			title += ": " + strings.Join(ps, ", ")
+		}
+		b.WriteString(title + "\n")
+		rows := [][]string{header}
+		for _, s := range byPoint[pt.Index] {
+			net := s.Phases[result.Wake].Mean + s.Phases[result.Upload].Mean + s.Phases[result.Download].Mean
+			srv := s.Phases[result.Queue].Mean + s.Phases[result.Server].Mean
+			ok := "-"
+			if s.Requests > 0 {
+				ok = strconv.FormatFloat(100*float64(s.OK())/float64(s.Requests), 'f', 0, 64) + "%"
+			}
+			rows = append(rows, []string{s.Model, s.Mode, s.Image, string(s.Start), strconv.Itoa(s.Requests), ok,
+				seconds(s.Latency.Mean), plusMinus(seconds(s.Latency.CI95)), seconds(s.Latency.P95),
+				seconds(s.Phases[result.Load].Mean), seconds(s.Phases[result.Compute].Mean), seconds(net), seconds(srv),
+				joules(s.EnergyTotal.Mean), plusMinus(joules(s.EnergyTotal.CI95)), percent(s.BatteryPer1000)})
+		}
+		writeAligned(&b, rows, 4)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeAligned writes rows with columns padded to their widest cell: the
+// first left columns left-aligned, the rest right-aligned.
+func writeAligned(b *strings.Builder, rows [][]string, left int) {
+	width := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], len([]rune(c)))
+		}
+	}
+	for _, r := range rows {
+		var line strings.Builder
+		line.WriteString("  ")
+		for i, c := range r {
+			pad := strings.Repeat(" ", width[i]-len([]rune(c)))
+			if i > 0 {
+				line.WriteString("  ")
+			}
+			if i < left {
+				line.WriteString(c + pad)
+			} else {
+				line.WriteString(pad + c)
+			}
+		}
+		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+	}
+}
+
+// seconds prints a time with 3 significant digits in ms below a second.
+func seconds(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "-"
+	case x == 0:
+		return "0"
+	case math.Abs(x) < 1:
+		return sig3(x*1000) + " ms"
+	}
+	return sig3(x) + " s"
+}
+
+func joules(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "-"
+	case x == 0:
+		return "0"
+	case math.Abs(x) < 1:
+		return sig3(x*1000) + " mJ"
+	}
+	return sig3(x) + " J"
+}
+
+func percent(x float64) string {
+	if math.IsNaN(x) {
+		return "-"
+	}
+	return sig3(x) + "%"
+}
+
+func plusMinus(s string) string {
+	if s == "-" || s == "0" {
+		return s
+	}
+	return "±" + s
+}
+
+// sig3 prints x with 3 significant digits, without an exponent.
+func sig3(x float64) string {
+	if x == 0 {
+		return "0"
+	}
+	d := 2 - int(math.Floor(math.Log10(math.Abs(x))))
+	if d < 0 {
+		d = 0
+	}
+	return strconv.FormatFloat(x, 'f', d, 64)
+}

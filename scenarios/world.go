@@ -1,0 +1,414 @@
+package scenarios
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"math/rand/v2"
+
+	"github.com/infersim/infersim/devices"
+	"github.com/infersim/infersim/models"
+	"github.com/infersim/infersim/result"
+	"github.com/infersim/infersim/sim"
+	"github.com/infersim/infersim/units"
+)
+
+// pointData is what every task of a point shares, read-only: the point's
+// scenario, its compiled processors and its seeds.
+type pointData struct {
+	index  int
+	params []result.Param
+	s      *Scenario
+	cells  []Cell
+	seeds  []uint64 // one per replication
+	reps   int
+	phCPU  devices.Engine
+	phGPU  devices.Engine
+	srvCPU devices.Engine
+	srvGPU devices.Engine
+	kp     *models.Profile
+	// battery is the phone battery's nominal energy in joules.
+	battery float64
+}
+
+// preparePoint derives point i and compiles its processors (devices
+// caches them per profile and kernel profile).
+func (r *runner) preparePoint(i int) (*pointData, error) {
+	pt, err := r.s.Point(i)
+	if err != nil {
+		return nil, err
+	}
+	ps := pt.Scenario
+	pd := &pointData{index: i, params: pt.Params, s: ps, cells: ps.Cells(), reps: r.reps, kp: r.opts.KernelProfile}
+	for rep := 0; rep < r.reps; rep++ {
+		pd.seeds = append(pd.seeds, sim.DeriveSeed(ps.Seed, i, rep))
+	}
+	load := func(name string) (devices.Engine, error) {
+		if name == "" || name == "none" {
+			return nil, nil
+		}
+		p, err := devices.LoadProcessor(name, r.opts.KernelProfile)
+		if err != nil {
+			return nil, fmt.Errorf("scenarios: %s: processor %s: %w", ps.file, name, err)
+		}
+		return p, nil
+	}
+	if pd.phCPU, err = load(ps.Phone.CPU); err != nil {
+		return nil, err
+	}
+	if pd.phGPU, err = load(ps.Phone.GPU); err != nil {
+		return nil, err
+	}
+	if pd.srvCPU, err = load(ps.Cloud.CPU); err != nil {
+		return nil, err
+	}
+	if pd.srvGPU, err = load(ps.Cloud.GPU); err != nil {
+		return nil, err
+	}
+	pd.battery = float64(ps.res.phone.Battery.Energy())
+	return pd, nil
+}
+
+// worldStats is what a world reports besides its records.
+type worldStats struct {
+	events  int64
+	metrics []float64 // by metricNames
+}
+
+// The per-world metrics, summed over the world's phones (maxima where
+// said), reported per replication in each group's Metrics.
+var metricNames = []string{
+	"app.kills",          // low-memory kills of the app
+	"app.switches",       // foreground ↔ background transitions
+	"gc.blocking",        // blocking collections
+	"gc.concurrent",      // concurrent collections
+	"gc.pause_s",         // summed GC pause time, seconds
+	"gc.pauses",          // GC pauses (concurrent and blocking)
+	"memory.heap_peak_b", // largest Java heap (max over phones), bytes
+	"memory.min_free_b",  // least free memory (min over phones), bytes
+	"model.loads",        // model loads on the phones
+	"oom",                // allocations that failed
+	"server.batches",     // batches computed
+	"server.max_queue",   // longest server queue (max over servers)
+	"sim.events",         // kernel events processed
+}
+
+// endNotifier is implemented by a phone that reports a request's end
+// before its accounting closes (the closed loop's next arrival is timed
+// from the end). See runWorld.
+type endNotifier interface {
+	OnEnd(fn func(*result.Record))
+}
+
+// world is one task's simulation: one point, one replication, one cell.
+type world struct {
+	env     *sim.Env
+	pd      *pointData
+	rep     int
+	cell    Cell
+	phones  []*devices.Phone
+	servers []*devices.Server
+	drivers []*driver
+	emit    func(*result.Record)
+	err     error
+}
+
+// driver issues one phone's requests by the workload's arrival process.
+type driver struct {
+	w        *world
+	ph       *devices.Phone
+	rq       devices.Request
+	n        int // requests to issue; 0: until the duration
+	until    float64
+	issued   int
+	closed   int
+	think    float64
+	arrivals string
+	rate     float64
+	at       []units.Duration
+	rng      *rand.Rand
+	endSeen  bool // an end hook is installed
+	waiting  int  // arrivals scheduled and not yet happened
+	finished bool
+	submitFn func()
+}
+
+// runWorld builds and runs one world: servers, phones with their links,
+// and the arrival processes, all from the point's resolved configuration;
+// records go to emit (the record is reused: copy it). Streams are named
+// per component, so every cell of a (point, replication) draws the same
+// numbers for the same components (common random numbers).
+func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, requests int, sink devices.SpanSink, emit func(*result.Record)) (worldStats, error) {
+	s := pd.s
+	res := s.res
+	env := sim.NewEnv()
+	defer env.Close()
+	streams := sim.NewStreams(pd.seeds[rep])
+	w := &world{env: env, pd: pd, rep: rep, cell: cell, emit: emit}
+	mode, _ := parseMode(cell.Mode)
+
+	cloud := s.Cloud
+	for _, sv := range []struct {
+		name string
+		eng  devices.Engine
+	}{{"server-cpu", pd.srvCPU}, {"server-gpu", pd.srvGPU}} {
+		if sv.eng == nil {
+			continue
+		}
+		srv, err := devices.NewServer(env, streams, sv.name, devices.ServerConfig{
+			Engine: sv.eng, Workers: cloud.Workers, QueueLimit: cloud.QueueLimit,
+			MaxBatch: cloud.Batching.MaxBatch, MaxWait: cloud.Batching.MaxWait,
+			Cold: cloud.Cold, ReadRate: cloud.ReadRate,
+		}, sink)
+		if err != nil {
+			return worldStats{}, err
+		}
+		w.servers = append(w.servers, srv)
+	}
+	wl := s.Workload
+	rq := devices.Request{Model: cell.Model, Mode: mode, Width: cell.Image.W, Height: cell.Image.H,
+		Upload: res.upload, Timeout: wl.Timeout, Objective: res.objective}
+	n := cell.Requests
+	if requests > 0 {
+		n = requests
+	}
+	until := math.Inf(1)
+	if n == 0 {
+		until = float64(wl.Duration)
+	}
+	for i := 0; i < s.Phone.Count; i++ {
+		name := fmt.Sprintf("phone[%d]", i)
+		ph, err := devices.NewPhone(env, streams, name, res.phone, devices.PhoneOptions{
+			CPU: pd.phCPU, GPU: pd.phGPU, KernelProfile: pd.kp, Index: i, Sink: sink, TraceLayers: sink != nil,
+		})
+		if err != nil {
+			return worldStats{}, err
+		}
+		link, err := newLink(env, streams, i, res)
+		if err != nil {
+			return worldStats{}, err
+		}
+		if err := ph.Connect(link, w.servers...); err != nil {
+			return worldStats{}, err
+		}
+		d := &driver{w: w, ph: ph, rq: rq, n: n, until: until, think: float64(wl.Arrivals.Think),
+			arrivals: wl.Arrivals.Type, rate: float64(wl.Arrivals.Rate), at: wl.Arrivals.At}
+		if d.arrivals == "times" && n < len(d.at) {
+			d.at = d.at[:n]
+		}
+		if d.arrivals == "poisson" {
+			d.rng = streams.Stream(name + "/arrivals")
+		}
+		d.submitFn = d.submit
+		ph.OnRecord(d.onRecord)
+		if en, ok := any(ph).(endNotifier); ok {
+			en.OnEnd(d.onEnd)
+			d.endSeen = true
+		}
+		w.phones = append(w.phones, ph)
+		w.drivers = append(w.drivers, d)
+	}
+	// Start: warm phones load the model first; arrivals start when every
+	// phone has it.
+	start := func() {
+		for _, d := range w.drivers {
+			d.start()
+		}
+	}
+	if wl.Start == "warm" {
+		if t, ok := phoneTarget(mode, pd); ok {
+			var procs []sim.Awaitable
+			for _, ph := range w.phones {
+				p, err := ph.Preload(cell.Model, t)
+				if err != nil {
+					return worldStats{}, err
+				}
+				procs = append(procs, p)
+			}
+			all := env.AllOf(procs...)
+			all.AddCallback(func(ev *sim.Event) {
+				if ev.Err() != nil {
+					ev.Defuse()
+				}
+				start()
+			})
+		} else {
+			start()
+		}
+	} else {
+		start()
+	}
+	// Drive the kernel step by step: it counts events, lets a
+	// cancellation stop a long world, and guards against a world that
+	// never ends.
+	var events int64
+	for {
+		err := env.Step()
+		if err != nil {
+			if errors.Is(err, sim.ErrNoEvents) {
+				break
+			}
+			return worldStats{}, fmt.Errorf("scenarios: point %d, replication %d, %s %s %s: %w", pd.index, rep, cell.Model, cell.Mode, cell.Image, err)
+		}
+		if w.err != nil {
+			return worldStats{}, w.err
+		}
+		events++
+		if events&8191 == 0 {
+			if err := ctx.Err(); err != nil {
+				return worldStats{}, err
+			}
+		}
+	}
+	for _, ph := range w.phones {
+		ph.Flush()
+	}
+	if w.err != nil {
+		return worldStats{}, w.err
+	}
+	return worldStats{events: events, metrics: w.metrics(events)}, nil
+}
+
+// phoneTarget returns the phone framework a mode computes on, for a warm
+// start.
+func phoneTarget(m devices.Mode, pd *pointData) (devices.Target, bool) {
+	switch m.Kind {
+	case devices.OnDeviceCPU:
+		return devices.PhoneCPU, true
+	case devices.OnDeviceGPU:
+		return devices.PhoneGPU, true
+	case devices.Split, devices.Auto:
+		if m.Kind == devices.Split && m.K == 0 {
+			return "", false
+		}
+		if pd.phCPU != nil {
+			return devices.PhoneCPU, true
+		}
+		return devices.PhoneGPU, true
+	}
+	return "", false
+}
+
+func (w *world) metrics(events int64) []float64 {
+	m := make([]float64, len(metricNames))
+	minFree := math.Inf(1)
+	for _, ph := range w.phones {
+		st := ph.Stats()
+		m[0] += float64(st.Kills)
+		m[1] += float64(st.Switches)
+		m[2] += float64(st.BlockingGCs)
+		m[3] += float64(st.ConcurrentGCs)
+		m[4] += float64(st.PauseTime)
+		m[5] += float64(st.Pauses)
+		m[6] = math.Max(m[6], float64(st.PeakHeap))
+		minFree = math.Min(minFree, float64(st.MinFreeMemory))
+		m[8] += float64(st.Loads)
+		m[9] += float64(st.OOMs)
+	}
+	m[7] = minFree
+	for _, srv := range w.servers {
+		st := srv.Stats()
+		m[10] += float64(st.Batches)
+		m[11] = math.Max(m[11], float64(st.MaxQueue))
+	}
+	m[12] = float64(events)
+	return m
+}
+
+// start issues or schedules the phone's first arrivals.
+func (d *driver) start() {
+	switch d.arrivals {
+	case "closed":
+		d.schedule(0)
+	case "poisson":
+		d.schedule(d.gap())
+	case "times":
+		for _, t := range d.at {
+			d.schedule(float64(t))
+		}
+	}
+	d.maybeFinish()
+}
+
+func (d *driver) gap() float64 { return d.rng.ExpFloat64() / d.rate }
+
+// schedule arranges an arrival after delay.
+func (d *driver) schedule(delay float64) {
+	d.waiting++
+	d.w.env.Schedule(math.Max(0, delay), d.submitFn)
+}
+
+// more reports whether another request may be issued now.
+func (d *driver) more() bool {
+	if d.n > 0 {
+		return d.issued < d.n
+	}
+	return d.w.env.Now() < d.until
+}
+
+// submit is an arrival: it issues a request if the workload has more.
+func (d *driver) submit() {
+	d.waiting--
+	if d.w.err != nil {
+		return
+	}
+	if d.arrivals == "times" || d.more() {
+		d.issued++
+		if err := d.ph.Submit(d.rq); err != nil {
+			d.w.err = fmt.Errorf("scenarios: point %d, replication %d: %w", d.w.pd.index, d.w.rep, err)
+			return
+		}
+	}
+	if d.arrivals == "poisson" {
+		next := d.gap()
+		if d.n > 0 && d.issued < d.n || d.n == 0 && d.w.env.Now()+next < d.until {
+			d.schedule(next)
+		}
+	}
+	d.maybeFinish()
+}
+
+// onEnd times the closed loop's next arrival from a request's end.
+func (d *driver) onEnd(r *result.Record) {
+	if d.arrivals == "closed" && d.more() {
+		d.schedule(d.think)
+	}
+}
+
+func (d *driver) onRecord(r *result.Record) {
+	r.Point, r.Replication = d.w.pd.index, d.w.rep
+	d.w.emit(r)
+	d.closed++
+	if d.arrivals == "closed" && !d.endSeen && d.more() {
+		// Without an end hook the record is the first news of the end;
+		// it comes when the request's accounting closes, which is its
+		// end unless the radio was still in its tail. The next arrival is
+		// timed from the end when that is still ahead.
+		d.schedule(r.End + d.think - d.w.env.Now())
+	}
+	d.maybeFinish()
+}
+
+// maybeFinish stops the phone (its life-cycle and memory processes) once
+// every request it issued is closed and no arrival is pending, so that the
+// world runs out of events.
+func (d *driver) maybeFinish() {
+	if d.finished || d.closed < d.issued || d.waiting > 0 {
+		return
+	}
+	d.finished = true
+	d.ph.Stop()
+}
+
+// spanCollector keeps a world's trace spans (copies).
+type spanCollector struct{ spans []result.Span }
+
+func (c *spanCollector) Span(s *result.Span) {
+	cp := *s
+	if s.Attrs != nil {
+		cp.Attrs = maps.Clone(s.Attrs)
+	}
+	c.spans = append(c.spans, cp)
+}
