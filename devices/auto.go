@@ -53,12 +53,8 @@ func (r *request) estimate(k int) float64 {
 	n := r.ni.layers
 	spec := &ph.spec
 	prep := 0.0
-	if e := r.prep; k == 0 || r.pe == nil {
-		if e != nil {
-			prep = float64(e.e.Preprocess(r.rq.Width, r.rq.Height))
-		}
-	} else {
-		prep = float64(r.pe.e.Preprocess(r.rq.Width, r.rq.Height))
+	if e := r.prepEngine(k); e != nil {
+		prep = float64(e.e.Preprocess(r.rq.Width, r.rq.Height))
 	}
 	lat, load, comp := prep, 0.0, 0.0
 	if k > 0 {

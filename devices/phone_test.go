@@ -363,3 +363,45 @@ func TestDeterminism(t *testing.T) {
 	}
 	t.Logf("outcomes: %v", count)
 }
+
+// TestParamBudgetRereads: with a 200 MB parameter budget, AlexNet's fc7
+// and fc8 are not resident (the cumulative parameters pass 200 MB at fc7),
+// so every inference re-reads their parameters from storage (at 76.29
+// MB/s) and converts them again (stub: 10 MB/s): the warm compute grows
+// by exactly that, and the resident memory shrinks by their bytes.
+func TestParamBudgetRereads(t *testing.T) {
+	net, _ := models.Zoo("alexnet")
+	var over float64
+	for _, l := range net.Layers() {
+		if l.Name == "fc7" || l.Name == "fc8" {
+			over += float64(l.ParamBytes)
+		}
+	}
+	run := func(budget units.Bytes) (compute float64, java units.Bytes) {
+		e := stubCNNdroid()
+		e.fw.ParamBudget = budget
+		w := newWorld(t, fixedSpec(t), PhoneOptions{GPU: e})
+		if _, err := w.phone.Preload("alexnet", PhoneGPU); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.env.RunUntil(200); err != nil {
+			t.Fatal(err)
+		}
+		live := w.phone.Memory().HeapLive
+		w.submit(t, Request{Model: "alexnet", Mode: Mode{Kind: OnDeviceGPU}, Width: 227, Height: 227})
+		w.run(t)
+		if r := w.records[0]; r.Outcome != result.OK || r.Cold {
+			t.Fatalf("budget %v: %v cold %v", budget, r.Outcome, r.Cold)
+		}
+		return w.records[0].Phases[result.Compute].Duration, live
+	}
+	full, liveFull := run(0)
+	capped, liveCapped := run(200e6)
+	want := over/float64(fixedSpec(t).Storage.ReadRate) + over/10e6
+	if d := capped - full; !near(d, want, 1e-9) {
+		t.Errorf("compute grew by %v s, want re-read + convert %v s", d, want)
+	}
+	if d := float64(liveFull - liveCapped); !near(d, over, 1e-9) {
+		t.Errorf("resident Java bytes fell by %v, want %v", d, over)
+	}
+}

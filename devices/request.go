@@ -238,13 +238,20 @@ func (ph *Phone) prepare(rq Request, loadOnly bool) (*request, error) {
 			return nil, fmt.Errorf("devices: phone %s: %w", ph.name, r.sm.err)
 		}
 	}
-	r.prep = r.pe
-	if r.prep == nil || k == 0 {
-		if r.prep = ph.engines[cpuIdx]; r.prep == nil {
-			r.prep = ph.engines[gpuIdx]
-		}
+	if r.prep = ph.engines[cpuIdx]; r.prep == nil {
+		r.prep = ph.engines[gpuIdx]
 	}
 	return r, nil
+}
+
+// prepEngine returns the processor that preprocesses the photo for cut
+// k: the phone's computing framework when it computes layers, else the
+// phone's CPU framework (its GPU one if it has none).
+func (r *request) prepEngine(k int) *engineCache {
+	if k > 0 && r.pe != nil {
+		return r.pe
+	}
+	return r.prep
 }
 
 func isUnsupported(err error) bool {
@@ -450,7 +457,9 @@ func (r *request) load(p *sim.Proc) error {
 			return errKilled
 		}
 		if err := r.work(p, parse, result.Load, ph.lanes.cpu, 1, false); err != nil {
-			ph.mem.native -= res.native
+			if ph.mem.alive {
+				ph.mem.native -= res.native
+			}
 			return err
 		}
 	}
@@ -470,14 +479,15 @@ func (r *request) load(p *sim.Proc) error {
 // the Java heap, as Android 5–7 keeps bitmap pixels) and resizes it.
 func (r *request) preprocess(p *sim.Proc) error {
 	ph := r.ph
-	if r.prep == nil {
+	e := r.prepEngine(r.k)
+	if e == nil {
 		return nil
 	}
 	bitmap := float64(r.rq.Width) * float64(r.rq.Height) * 4 * ph.spec.GC.AllocScale
 	if err := ph.allocate(p, &r.rec, bitmap); err != nil {
 		return err
 	}
-	err := r.work(p, float64(r.prep.e.Preprocess(r.rq.Width, r.rq.Height)), result.Preprocess, ph.lanes.cpu, 1, false)
+	err := r.work(p, float64(e.e.Preprocess(r.rq.Width, r.rq.Height)), result.Preprocess, ph.lanes.cpu, 1, false)
 	ph.release(bitmap)
 	return err
 }
