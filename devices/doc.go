@@ -87,7 +87,10 @@
 //
 // The CPU is an accounting of busy cores (framework CoresBusy while
 // computing, one core for loading, preprocessing and each GC thread)
-// reported to the meter at each change; the GPU is a sim.Resource of one
+// reported to the meter at each change, not a queue: the OS time-shares
+// cores, and the app's own threads are already serialised by its
+// inference thread (a FIFO sim.Resource: one request's phone part at a
+// time) and the mutator. The GPU is a sim.Resource of one
 // queue, active while a GPU framework computes. Storage is a sim.Resource
 // read at PhoneSpec.Storage.ReadRate. The app's managed code holds a
 // sim.PreemptiveResource, the mutator, which GC pauses take with

@@ -238,10 +238,26 @@ func (ph *Phone) prepare(rq Request, loadOnly bool) (*request, error) {
 			return nil, fmt.Errorf("devices: phone %s: %w", ph.name, r.sm.err)
 		}
 	}
+	for _, m := range []struct {
+		em *engineModel
+		e  *engineCache
+	}{{r.pm, r.pe}, {r.sm, srvEngine(r.srv)}} {
+		if m.em != nil && m.em.err == nil && len(m.em.layers) != ni.layers {
+			ph.putRequest(r)
+			return fail("processor %s has %d layers for %s, the model has %d", m.e.e.Name(), len(m.em.layers), rq.Model, ni.layers)
+		}
+	}
 	if r.prep = ph.engines[cpuIdx]; r.prep == nil {
 		r.prep = ph.engines[gpuIdx]
 	}
 	return r, nil
+}
+
+func srvEngine(s *Server) *engineCache {
+	if s == nil {
+		return nil
+	}
+	return s.eng
 }
 
 // prepEngine returns the processor that preprocesses the photo for cut
