@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -381,8 +382,25 @@ func hostInfo(version string) ProfileHost {
 	return ProfileHost{
 		CPU: cpuName(), Cores: runtime.NumCPU(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
 		Go: runtime.Version(), Gemm: gemmName(), Vec: vecLevel(),
-		Date: time.Now().UTC().Format("2006-01-02"), Infersim: version,
+		Date: time.Now().UTC().Format("2006-01-02"), Infersim: version, Load1: loadAvg(),
 	}
+}
+
+// loadAvg returns the 1-minute load average from /proc/loadavg, or 0.
+func loadAvg() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return 0
+	}
+	return v
 }
 
 // cpuName reads the CPU model from /proc/cpuinfo (Linux), or returns

@@ -42,6 +42,10 @@ type ProfileHost struct {
 	Vec      string `yaml:"vec"`  // level of the pooling/LRN/depthwise helpers
 	Date     string `yaml:"date"` // YYYY-MM-DD (UTC)
 	Infersim string `yaml:"infersim"`
+	// Load1 is the host's 1-minute load average when calibration started
+	// (Linux; 0 elsewhere): above the core count, other programs competed
+	// for the CPU and the timings are pessimistic.
+	Load1 float64 `yaml:"load1,omitempty"`
 }
 
 // ProfileSettings records how the timings were taken: per-layer timings
