@@ -77,7 +77,9 @@
 // accounting closes when the radio is idle again, when the phone's next
 // request starts (Submit), or at Flush (the end of the simulation),
 // whichever comes first; a request that did not use the radio closes at
-// its end. With requests back to back this attributes every joule once.
+// its end. With requests back to back this attributes every joule once;
+// requests that overlap each count the whole phone's energy while they
+// overlap.
 // The record passed to OnRecord is reused afterwards. Waiting for the
 // app's inference thread (the phone runs one request's phone part at a
 // time, FIFO) and, in the background, for the foreground, count in the
