@@ -26,11 +26,46 @@ func newPointAcc(pd *pointData) *pointAcc {
 type groupAcc struct {
 	outcomes [result.NumOutcomes]int
 	requests int
-	latency  sim.Tally
-	phases   [result.NumPhases]sim.Tally
-	energy   [result.NumComponents]sim.Tally
-	total    sim.Tally
+	latency  tally
+	phases   [result.NumPhases]tally
+	energy   [result.NumComponents]tally
+	total    tally
 	reps     []repAcc
+}
+
+// ExactQuantiles is the number of observations up to which a group's
+// percentiles are exact (linear interpolation between order statistics);
+// beyond it they come from sim.Tally's streaming sketch, within its
+// relative accuracy (sim.DefaultAccuracy). A small group (the cold
+// requests of a few replications) thus gets true percentiles, and memory
+// stays bounded for a large one.
+const ExactQuantiles = 1000
+
+// tally is a streaming sim.Tally that also keeps its first ExactQuantiles
+// values.
+type tally struct {
+	t    sim.Tally
+	vals []float64
+}
+
+func (t *tally) Add(x float64) {
+	t.t.Add(x)
+	if len(t.vals) < ExactQuantiles {
+		t.vals = append(t.vals, x)
+	}
+}
+
+// quantiles returns the tally to read percentiles from: an exact one
+// while every value is kept.
+func (t *tally) quantiles() *sim.Tally {
+	if t.t.Count() > len(t.vals) {
+		return &t.t
+	}
+	e := sim.NewTally(sim.Exact())
+	for _, x := range t.vals {
+		e.Add(x)
+	}
+	return e
 }
 
 // repAcc is one replication's sums within a group.
@@ -173,18 +208,19 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start) result.
 		if len(xs) == 0 {
 			continue
 		}
-		t := sim.NewTally(sim.Exact())
+		var t tally
 		for _, x := range xs {
 			t.Add(x)
 		}
-		s.Metrics = append(s.Metrics, result.Metric{Name: name, Stat: stat(t, xs)})
+		s.Metrics = append(s.Metrics, result.Metric{Name: name, Stat: stat(&t, xs)})
 	}
 	return s
 }
 
 // stat summarises a tally, with the 95 % confidence interval of the mean
 // from the replication means (NaN with fewer than two).
-func stat(t *sim.Tally, repMeans []float64) result.Stat {
+func stat(tl *tally, repMeans []float64) result.Stat {
+	t := &tl.t
 	st := result.Stat{N: t.Count(), Mean: math.NaN(), SD: math.NaN(), CI95: math.NaN(), Min: math.NaN(),
 		P50: math.NaN(), P95: math.NaN(), P99: math.NaN(), Max: math.NaN()}
 	if t.Count() == 0 {
@@ -192,7 +228,8 @@ func stat(t *sim.Tally, repMeans []float64) result.Stat {
 	}
 	st.Mean, st.SD = t.Mean(), t.StdDev()
 	st.Min, st.Max = t.Min(), t.Max()
-	st.P50, st.P95, st.P99 = t.Quantile(0.5), t.Quantile(0.95), t.Quantile(0.99)
+	q := tl.quantiles()
+	st.P50, st.P95, st.P99 = q.Quantile(0.5), q.Quantile(0.95), q.Quantile(0.99)
 	if len(repMeans) >= 2 {
 		_, st.CI95 = sim.ConfidenceInterval(repMeans, 0.95)
 	}

@@ -30,7 +30,9 @@ func editDistance(a, b string) int {
 
 // suggest returns the candidate closest to s when it is close enough to be
 // a plausible typo: at most a third of the longer name's length, and at
-// most 3 edits. Case and the separators '-' and '_' count as equal first.
+// most 3 edits; a prefix of a candidate (or a candidate with something
+// added) counts as one edit. Case and the separators '-' and '_' count as
+// equal first.
 func suggest(s string, candidates []string) string {
 	norm := func(x string) string {
 		return strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(x))
@@ -41,6 +43,9 @@ func suggest(s string, candidates []string) string {
 			return c
 		}
 		d := editDistance(s, c)
+		if len(s) >= 4 && (strings.HasPrefix(c, s) || strings.HasPrefix(s, c)) {
+			d = min(d, 1) // a truncated or extended name
+		}
 		if d < bestD {
 			best, bestD = c, d
 		}

@@ -155,8 +155,8 @@ func noSweepAncestor(path string) string {
 }
 
 // compileRange generates a range's values, rounded to 4 significant
-// digits (so that the label is the value) and printed with the field's
-// unit.
+// digits in the unit of from ("0.4119Mbps"): the text is the value, so a
+// label in a table reads back exactly.
 func (s *Scenario) compileRange(c *collector, at string, r Range, p *sweepParam) {
 	f := p.f
 	if !f.kind.isNumeric() {
@@ -208,17 +208,18 @@ func (s *Scenario) compileRange(c *collector, at string, r Range, p *sweepParam)
 		if j == n-1 {
 			x = to
 		}
-		x = round4(x)
 		if f.kind == kInt || f.kind == kUint {
 			x = math.Round(x)
 		}
-		text, tag := rangeText(f.kind, x)
+		text, tag := rangeText(f.kind, x, unitOf(f, r.From))
 		if seen[text] {
 			s.errAt(c, at, "the range gives %s twice (integers, or values equal to 4 significant digits): use fewer steps", text)
 			return
 		}
 		seen[text] = true
-		p.nodes = append(p.nodes, &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: text, Line: line})
+		node := &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: text, Line: line}
+		x = nodeNumber(f, node) // the text is the value
+		p.nodes = append(p.nodes, node)
 		p.labels = append(p.labels, text)
 		p.numbers = append(p.numbers, x)
 		p.lines = append(p.lines, line)
@@ -235,8 +236,52 @@ func round4(x float64) float64 {
 	return v
 }
 
-// rangeText prints a generated value as it would be written in the file.
-func rangeText(k kind, x float64) (string, string) {
+// unitOf returns the unit a range's from is written in ("Mbps" for
+// "0.25Mbps"), "" if none or not one of the kind's.
+func unitOf(f *field, from string) string {
+	t := strings.TrimSpace(from)
+	i := numberLen(t)
+	u := strings.TrimSpace(t[i:])
+	for _, known := range unitSpellings[f.kind] {
+		if u == known {
+			return u
+		}
+	}
+	return ""
+}
+
+// rangeText prints a generated value to 4 significant digits as it would
+// be written in the file: in unit (the unit of the range's from) if given,
+// else in the unit package units chooses.
+func rangeText(k kind, x float64, unit string) (string, string) {
+	if k.isUnit() {
+		if unit == "" {
+			var b []byte
+			switch k {
+			case kDuration:
+				b, _ = units.Duration(x).MarshalText()
+			case kBitRate:
+				b, _ = units.BitRate(x).MarshalText()
+			case kBytes:
+				b, _ = units.Bytes(x).MarshalText()
+			case kCharge:
+				b, _ = units.Charge(x).MarshalText()
+			case kByteRate:
+				b, _ = units.ByteRate(x).MarshalText()
+			case kRate:
+				b = []byte(Rate(x).String())
+			}
+			i := numberLen(string(b))
+			unit = string(b[i:])
+		}
+		f := &field{kind: k}
+		one, msg := parseScalar(f, &yaml.Node{Kind: yaml.ScalarNode, Value: "1" + unit})
+		if msg == "" {
+			factor := numberOf(reflect.ValueOf(one))
+			return strconv.FormatFloat(round4(x/factor), 'g', -1, 64) + unit, "!!str"
+		}
+	}
+	x = round4(x)
 	var b []byte
 	switch k {
 	case kDuration:
@@ -315,7 +360,7 @@ func (d *decoder) apply(root reflect.Value, path string, n *yaml.Node) {
 			v = v.FieldByName(f.goName)
 			cur = join(cur, sg.name)
 		} else {
-			if v.Len() == 0 && f.def != "" && !d.set[cur] {
+			if v.Len() == 0 && f.def != "" {
 				var doc yaml.Node
 				_ = yaml.Unmarshal([]byte(f.def), &doc)
 				d.decode(f, doc.Content[0], v, cur, 1)
@@ -434,7 +479,9 @@ func (s *Scenario) checkPoints(c *collector) {
 // points at the value: its line, its entry, and the resulting field.
 func (s *Scenario) attribute(e *Error, idx []int) *Error {
 	for k, sp := range s.plan.params {
-		if e.Field == sp.path || strings.HasPrefix(e.Field, sp.path+".") || strings.HasPrefix(e.Field, sp.path+"[") {
+		under := e.Field == sp.path || strings.HasPrefix(e.Field, sp.path+".") || strings.HasPrefix(e.Field, sp.path+"[")
+		above := strings.HasPrefix(sp.path, e.Field+".") || strings.HasPrefix(sp.path, e.Field+"[")
+		if under || above {
 			j := idx[k]
 			return &Error{File: e.File, Line: sp.lines[j], Field: sp.where[j], Msg: e.Field + ": " + e.Msg}
 		}

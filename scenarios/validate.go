@@ -51,6 +51,7 @@ func (s *Scenario) Validate() error {
 		c.add(e.Line, e.Field, "%s", e.Msg)
 	}
 	if s.written("sweep") {
+		s.fillDefaults(registry.child("sweep"), reflect.ValueOf(&s.Sweep).Elem(), "sweep")
 		n := len(c.errs)
 		plan := s.compileSweep(c)
 		if len(c.errs) > n {
@@ -94,18 +95,18 @@ func (s *Scenario) init() {
 	}
 }
 
-// copyResolved takes the filled fields of b (a clone of s validated
-// without its sweep).
+// copyResolved takes the values, defaults and presets of b, a clone of
+// s validated without its sweep values, keeping s's own sweep and
+// bookkeeping.
 func (s *Scenario) copyResolved(b *Scenario) {
-	sweep := s.Sweep
-	plan := s.plan
-	doc, set, lines, file, dir, traces := s.doc, s.set, s.lines, s.file, s.dir, s.traces
+	keep := *s
 	*s = *b
-	s.Sweep, s.plan = sweep, plan
-	s.doc, s.set, s.lines, s.file, s.dir, s.traces = doc, set, lines, file, dir, traces
-	for k := range b.set {
+	s.Sweep, s.plan, s.doc, s.set, s.lines = keep.Sweep, keep.plan, keep.doc, keep.set, keep.lines
+	s.file, s.dir, s.traces, s.bad, s.decodeErrs = keep.file, keep.dir, keep.traces, keep.bad, keep.decodeErrs
+	for k := range keep.filled {
 		s.filled[k] = true
 	}
+	s.res = nil // the points have the resolved configurations
 }
 
 // validate checks one point (a scenario without a sweep, or a point's
@@ -490,7 +491,7 @@ func (s *Scenario) crossCheck(c *collector) {
 		}
 		for i := 1; i < len(a.At); i++ {
 			if a.At[i] < a.At[i-1] {
-				s.errAt(c, fmt.Sprintf("workload.arrivals.at[%d]", i), "%v comes before the previous time %v: times must not decrease", a.At[i], a.At[i-1])
+				s.errAt(c, fmt.Sprintf("workload.arrivals.at[%d]", i), "%s comes before the previous time %s: times must not decrease", durationText(a.At[i]), durationText(a.At[i-1]))
 			}
 		}
 		if s.written("workload.requests") && w.Requests != len(a.At) {
