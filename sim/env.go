@@ -61,6 +61,11 @@ type Env struct {
 	free  []uint32 // free slot numbers
 	// stale counts entries whose slot was cancelled (lazy deletion).
 	stale int
+	// taken means the root entry is being processed: its slot is freed but
+	// the entry is still in place, so that the first push while processing
+	// replaces it (one sift instead of a pop and a push: the "hold" fast
+	// path, see BenchmarkTimeoutsCallback). settle removes it otherwise.
+	taken bool
 
 	active *Process   // the process running now, nil in the kernel
 	live   []*Process // processes started and not finished, for Close
@@ -126,6 +131,7 @@ func (e *Env) Now() float64 { return e.now }
 
 // Peek returns the time of the next scheduled event, or +Inf if there is none.
 func (e *Env) Peek() float64 {
+	e.settle()
 	e.dropStale()
 	if len(e.heap) == heapPad {
 		return math.Inf(1)
@@ -134,7 +140,10 @@ func (e *Env) Peek() float64 {
 }
 
 // Pending returns the number of scheduled events, cancelled ones excluded.
-func (e *Env) Pending() int { return len(e.heap) - heapPad - e.stale }
+func (e *Env) Pending() int {
+	e.settle()
+	return len(e.heap) - heapPad - e.stale
+}
 
 // checkTime panics if t is not a finite, non-negative number.
 func checkTime(t float64, what string) {
@@ -147,6 +156,7 @@ func checkTime(t float64, what string) {
 // number, which the caller keeps to cancel it.
 func (e *Env) push(t float64, prio Priority, ev *Event, fn func()) uint32 {
 	if e.seq == seqMask {
+		e.settle()
 		e.renumber()
 	}
 	e.seq++
@@ -161,6 +171,13 @@ func (e *Env) push(t float64, prio Priority, ev *Event, fn func()) uint32 {
 	}
 	// t+0 turns a -0 into +0, whose bits order correctly.
 	x := entry{tb: math.Float64bits(t + 0), ks: uint64(prio)<<63 | uint64(e.seq)<<32 | uint64(s)}
+	if e.taken {
+		// Replace the root being processed. Its time is ≤ now ≤ t, so x
+		// belongs at the root or below.
+		e.taken = false
+		siftDown(e.heap[heapPad:], 0, x)
+		return s
+	}
 	e.heap = append(e.heap, x)
 	h := e.heap[heapPad:]
 	i := len(h) - 1
@@ -176,11 +193,26 @@ func (e *Env) push(t float64, prio Priority, ev *Event, fn func()) uint32 {
 	return s
 }
 
-// pop removes the first entry, frees its slot and returns its time and
-// content. The heap must not be empty.
-func (e *Env) pop() (float64, slot) {
+// take frees the root's slot and returns its time and content, leaving the
+// entry in place (taken) for push or settle to replace or remove. The heap
+// must not be empty and nothing may be taken.
+func (e *Env) take() (float64, slot) {
+	top := &e.heap[heapPad]
+	s := top.s()
+	sl := e.slots[s]
+	e.slots[s] = slot{}
+	e.free = append(e.free, s)
+	e.taken = true
+	return top.t(), sl
+}
+
+// settle removes a taken root that no push replaced.
+func (e *Env) settle() {
+	if !e.taken {
+		return
+	}
+	e.taken = false
 	h := e.heap[heapPad:]
-	top := h[0]
 	n := len(h) - 1
 	last := h[n]
 	h = h[:n]
@@ -188,11 +220,15 @@ func (e *Env) pop() (float64, slot) {
 		siftDown(h, 0, last)
 	}
 	e.heap = e.heap[:heapPad+n]
-	s := top.s()
-	sl := e.slots[s]
-	e.slots[s] = slot{}
-	e.free = append(e.free, s)
-	return top.t(), sl
+}
+
+// pop removes the first entry, frees its slot and returns its time and
+// content. The heap must not be empty.
+func (e *Env) pop() (float64, slot) {
+	e.settle()
+	t, sl := e.take()
+	e.settle()
+	return t, sl
 }
 
 // siftDown places x at node i or below.
@@ -221,6 +257,7 @@ func siftDown(h []entry, i int, x entry) {
 
 // dropStale pops cancelled entries off the top of the heap.
 func (e *Env) dropStale() {
+	e.settle()
 	for len(e.heap) > heapPad {
 		s := e.slots[e.heap[heapPad].s()]
 		if s.ev != nil || s.fn != nil {
@@ -234,6 +271,7 @@ func (e *Env) dropStale() {
 // compact rebuilds the heap without its cancelled entries. It runs when more
 // than half the heap is stale, so cancelling costs O(1) amortized.
 func (e *Env) compact() {
+	e.settle()
 	h := e.heap[heapPad:]
 	k := 0
 	for _, x := range h {
@@ -322,8 +360,12 @@ func (e *Env) enter() {
 // step processes the first live event whose time bits are below limit,
 // dropping cancelled entries on the way, and reports whether it found one.
 func (e *Env) step(limit uint64) bool {
-	for len(e.heap) > heapPad && e.heap[heapPad].tb < limit {
-		t, sl := e.pop()
+	for {
+		e.settle()
+		if len(e.heap) == heapPad || e.heap[heapPad].tb >= limit {
+			return false
+		}
+		t, sl := e.take()
 		if sl.fn != nil {
 			e.now = t
 			e.running = true
@@ -341,7 +383,6 @@ func (e *Env) step(limit uint64) bool {
 		e.running = false
 		return true
 	}
-	return false
 }
 
 // fire processes one popped event.
@@ -427,5 +468,5 @@ func (e *Env) Close() {
 	e.pool = nil
 	e.running = false
 	e.heap, e.slots, e.free = make([]entry, heapPad), make([]slot, 1), nil
-	e.stale = 0
+	e.stale, e.taken = 0, false
 }

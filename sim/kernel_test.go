@@ -714,3 +714,28 @@ func TestEventReset(t *testing.T) {
 	ev.Succeed(9)
 	mustPanic(t, "Reset of scheduled", ev.Reset)
 }
+
+func TestQueueViewInsideCallback(t *testing.T) {
+	// While an event is processed, the queue shows only what is still to
+	// come (the kernel keeps the processed entry in place until the next
+	// push replaces it).
+	env := NewEnv()
+	var peeks []float64
+	var pend []int
+	env.Schedule(1, func() {
+		peeks = append(peeks, env.Peek())
+		pend = append(pend, env.Pending())
+		env.Schedule(5, func() {}) // replaces the processed root
+		peeks = append(peeks, env.Peek())
+		pend = append(pend, env.Pending())
+	})
+	env.Schedule(3, func() {
+		pend = append(pend, env.Pending()) // 6 and 5 left
+		env.Schedule(0, func() { peeks = append(peeks, env.Peek()) })
+	})
+	env.Schedule(5, func() {})
+	mustRun(t, env)
+	if !slices.Equal(peeks, []float64{3, 3, 5}) || !slices.Equal(pend, []int{2, 3, 2}) {
+		t.Fatalf("peeks %v pending %v", peeks, pend)
+	}
+}
