@@ -95,8 +95,10 @@
 // siblings share a cache line. The slot table holds what an entry schedules
 // (an event or a callback); a cancelled entry's slot is emptied and the
 // entry dropped when it reaches the top, or in bulk when more than half the
-// heap is stale. The 31-bit sequence is renumbered in queue order when it
-// would wrap. Each process owns a timer event reused by every Sleep, a
+// heap is stale. While an event is processed its entry stays at the root,
+// and the first event scheduled meanwhile takes its place (one sift instead
+// of a pop and a push: the common "hold" pattern). The 31-bit sequence is
+// renumbered in queue order when it would wrap. Each process owns a timer event reused by every Sleep, a
 // finished process hands its coroutine to the next process started, and a
 // process's event that nobody waits on is processed at once. Event.Reset
 // lets a hand-off loop reuse its events. Coroutines (iter.Pull) were
