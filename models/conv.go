@@ -237,6 +237,7 @@ func (c *convOp) colLen() int {
 	return c.g.colRows * c.g.colCols
 }
 
+// String describes the convolution for debugging.
 func (c *convOp) String() string {
 	return fmt.Sprintf("conv %dx%d/%d pad %d group %d", c.kh, c.kw, c.sh, c.ph, c.group)
 }

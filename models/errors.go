@@ -19,6 +19,8 @@ type FormatError struct {
 	Msg   string
 }
 
+// Error formats the error as "models: file:line: layer \"name\": field: message",
+// leaving out the parts that are unknown.
 func (e *FormatError) Error() string {
 	file := e.File
 	if e.Line > 0 {
@@ -38,6 +40,8 @@ type UnsupportedError struct {
 	Msg   string
 }
 
+// Error formats the error as "models: file:line: layer \"name\": field:
+// unsupported: message".
 func (e *UnsupportedError) Error() string {
 	file := e.File
 	if e.Line > 0 {

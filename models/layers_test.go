@@ -320,3 +320,39 @@ func TestPreprocess(t *testing.T) {
 		t.Errorf("first pixel B,G,R = %g,%g,%g, want %d,%d,%d", x[0], x[plane], x[2*plane], 50-104, 100-117, 200-123)
 	}
 }
+
+// TestSharedNet runs one Net from several goroutines, each with its own
+// Executor, and checks they all get the single-goroutine result (run with
+// -race to check the Net is read-only).
+func TestSharedNet(t *testing.T) {
+	n := mustPrototxt(t, smallNet).WithSeededWeights(4)
+	in := randSlice(8, numel(n.InputShape()))
+	ex := NewExecutor(n, 1)
+	want, _ := ex.Forward(in)
+	want = append([]float32(nil), want...)
+	ex.Close()
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			ex := NewExecutor(n, 1)
+			defer ex.Close()
+			for range 5 {
+				got, err := ex.Forward(in)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					errs <- fmt.Errorf("different output")
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
