@@ -2,6 +2,8 @@ package scenarios
 
 import (
 	"math"
+	"slices"
+	"sync"
 
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/sim"
@@ -41,33 +43,6 @@ type groupAcc struct {
 // stays bounded for a large one.
 const ExactQuantiles = 1000
 
-// tally is a streaming sim.Tally that also keeps its first ExactQuantiles
-// values.
-type tally struct {
-	t    sim.Tally
-	vals []float64
-}
-
-func (t *tally) Add(x float64) {
-	t.t.Add(x)
-	if len(t.vals) < ExactQuantiles {
-		t.vals = append(t.vals, x)
-	}
-}
-
-// quantiles returns the tally to read percentiles from: an exact one
-// while every value is kept.
-func (t *tally) quantiles() *sim.Tally {
-	if t.t.Count() > len(t.vals) {
-		return &t.t
-	}
-	e := sim.NewTally(sim.Exact())
-	for _, x := range t.vals {
-		e.Add(x)
-	}
-	return e
-}
-
 // repAcc is one replication's sums within a group.
 type repAcc struct {
 	n, ok       int
@@ -79,6 +54,79 @@ type repAcc struct {
 	metrics     []float64
 }
 
+// tally keeps its first ExactQuantiles values and summarises them
+// exactly; past that it hands them to a streaming sim.Tally and streams
+// the rest. Its storage is reused across points (reset).
+type tally struct {
+	vals   []float64
+	stream *sim.Tally // nil while exact
+}
+
+func (t *tally) Add(x float64) {
+	if t.stream != nil {
+		t.stream.Add(x)
+		return
+	}
+	if len(t.vals) < ExactQuantiles {
+		t.vals = append(t.vals, x)
+		return
+	}
+	t.stream = &sim.Tally{}
+	for _, v := range t.vals {
+		t.stream.Add(v)
+	}
+	t.stream.Add(x)
+}
+
+func (t *tally) reset() {
+	t.vals = t.vals[:0]
+	t.stream = nil
+}
+
+// fill sets st's count, moments, extremes and percentiles: exactly
+// (percentiles by linear interpolation between order statistics, type 7
+// of Hyndman and Fan 1996, as sim.Tally's exact mode) while every value
+// is kept, else from the streaming tally.
+func (t *tally) fill(st *result.Stat) {
+	if t.stream != nil {
+		s := t.stream
+		st.N, st.Mean, st.SD, st.Min, st.Max = s.Count(), s.Mean(), s.StdDev(), s.Min(), s.Max()
+		st.P50, st.P95, st.P99 = s.Quantile(0.5), s.Quantile(0.95), s.Quantile(0.99)
+		return
+	}
+	n := len(t.vals)
+	st.N = n
+	if n == 0 {
+		return
+	}
+	sum := 0.0
+	for _, v := range t.vals {
+		sum += v
+	}
+	mean := sum / float64(n)
+	if n > 1 {
+		ss := 0.0
+		for _, v := range t.vals {
+			ss += (v - mean) * (v - mean)
+		}
+		st.SD = math.Sqrt(ss / float64(n-1))
+	}
+	st.Mean = mean
+	sorted := t.vals // the group is done: sort in place
+	slices.Sort(sorted)
+	q := func(p float64) float64 {
+		h := p * float64(n-1)
+		lo := math.Floor(h)
+		i := int(lo)
+		if i+1 >= n {
+			return sorted[n-1]
+		}
+		return sorted[i] + (h-lo)*(sorted[i+1]-sorted[i])
+	}
+	st.Min, st.Max = sorted[0], sorted[n-1]
+	st.P50, st.P95, st.P99 = q(0.5), q(0.95), q(0.99)
+}
+
 func (p *pointAcc) group(cell int, cold bool) *groupAcc {
 	i := 2 * cell
 	if !cold {
@@ -86,13 +134,44 @@ func (p *pointAcc) group(cell int, cold bool) *groupAcc {
 	}
 	g := p.groups[i]
 	if g == nil {
-		g = &groupAcc{reps: make([]repAcc, p.pd.reps)}
-		for r := range g.reps {
-			g.reps[r].first, g.reps[r].last = math.Inf(1), math.Inf(-1)
-		}
+		g = groupPool.Get().(*groupAcc)
+		g.reset(p.pd.reps)
 		p.groups[i] = g
 	}
 	return g
+}
+
+// groupPool recycles accumulators (and their kept values) between points.
+var groupPool = sync.Pool{New: func() any { return &groupAcc{} }}
+
+func (g *groupAcc) reset(reps int) {
+	g.outcomes = [result.NumOutcomes]int{}
+	g.requests = 0
+	g.latency.reset()
+	g.total.reset()
+	for i := range g.phases {
+		g.phases[i].reset()
+	}
+	for i := range g.energy {
+		g.energy[i].reset()
+	}
+	if cap(g.reps) < reps {
+		g.reps = make([]repAcc, reps)
+	}
+	g.reps = g.reps[:reps]
+	for r := range g.reps {
+		g.reps[r] = repAcc{first: math.Inf(1), last: math.Inf(-1)}
+	}
+}
+
+// release returns the point's accumulators to the pool.
+func (p *pointAcc) release() {
+	for i, g := range p.groups {
+		if g != nil {
+			groupPool.Put(g)
+			p.groups[i] = nil
+		}
+	}
 }
 
 // add accumulates one record. Latency and phases count successful
@@ -219,17 +298,13 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start) result.
 
 // stat summarises a tally, with the 95 % confidence interval of the mean
 // from the replication means (NaN with fewer than two).
-func stat(tl *tally, repMeans []float64) result.Stat {
-	t := &tl.t
-	st := result.Stat{N: t.Count(), Mean: math.NaN(), SD: math.NaN(), CI95: math.NaN(), Min: math.NaN(),
+func stat(t *tally, repMeans []float64) result.Stat {
+	st := result.Stat{Mean: math.NaN(), SD: math.NaN(), CI95: math.NaN(), Min: math.NaN(),
 		P50: math.NaN(), P95: math.NaN(), P99: math.NaN(), Max: math.NaN()}
-	if t.Count() == 0 {
+	t.fill(&st)
+	if st.N == 0 {
 		return st
 	}
-	st.Mean, st.SD = t.Mean(), t.StdDev()
-	st.Min, st.Max = t.Min(), t.Max()
-	q := tl.quantiles()
-	st.P50, st.P95, st.P99 = q.Quantile(0.5), q.Quantile(0.95), q.Quantile(0.99)
 	if len(repMeans) >= 2 {
 		_, st.CI95 = sim.ConfidenceInterval(repMeans, 0.95)
 	}

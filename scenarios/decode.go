@@ -211,14 +211,11 @@ func (d *decoder) shorthand(f *field, n *yaml.Node, v reflect.Value, path string
 	if !ok {
 		return false
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte(text), &doc); err != nil || len(doc.Content) != 1 {
-		panic(fmt.Sprintf("scenarios: bad shorthand %q for %s: %v", n.Value, path, err)) // the registry is program text
-	}
-	setLines(doc.Content[0], n.Line)
+	node := copyTree(parsedText(text), 0)
+	setLines(node, n.Line)
 	sub := *f
 	sub.shorthand = nil
-	d.decode(&sub, doc.Content[0], v, path, depth)
+	d.decode(&sub, node, v, path, depth)
 	return true
 }
 

@@ -39,6 +39,11 @@ func (o *outputs) openRequests() error {
 	if err != nil {
 		return fmt.Errorf("scenarios: %w", err)
 	}
+	if err := f.Chmod(0o644); err != nil { // CreateTemp makes 0600; results are shared files
+		f.Close()
+		os.Remove(f.Name())
+		return fmt.Errorf("scenarios: %w", err)
+	}
 	o.tmp = f
 	o.cw = &countingWriter{w: f}
 	o.rw, err = result.NewRecordWriter(o.cw)
@@ -114,6 +119,9 @@ func writeAtomic(path string, write func(io.Writer) error) error {
 		tmp.Close()
 		os.Remove(name)
 		return fmt.Errorf("scenarios: writing %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return fail(err)
 	}
 	bw := bufio.NewWriterSize(tmp, 1<<16)
 	if err := write(bw); err != nil {

@@ -253,6 +253,7 @@ merge:
 		if t.last {
 			run.Points = append(run.Points, result.PointInfo{Index: t.pd.index, Params: t.pd.params, Seeds: t.pd.seeds})
 			run.Summaries = append(run.Summaries, acc.summaries()...)
+			acc.release()
 			acc = nil
 			if err := out.pointDone(); err != nil {
 				runErr = err

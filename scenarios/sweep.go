@@ -361,9 +361,7 @@ func (d *decoder) apply(root reflect.Value, path string, n *yaml.Node) {
 			cur = join(cur, sg.name)
 		} else {
 			if v.Len() == 0 && f.def != "" {
-				var doc yaml.Node
-				_ = yaml.Unmarshal([]byte(f.def), &doc)
-				d.decode(f, doc.Content[0], v, cur, 1)
+				d.decode(f, parsedText(f.def), v, cur, 1)
 			}
 			if sg.index >= v.Len() {
 				d.fail(n.Line, cur, "has %d entries; [%d] is out of range", v.Len(), sg.index)

@@ -205,13 +205,9 @@ func (s *Scenario) fillDefaults(f *field, v reflect.Value, path string) {
 // setText decodes YAML text into a field and marks it filled. The text is
 // program text (a default), so an error is a programmer error.
 func (s *Scenario) setText(f *field, v reflect.Value, path, text string) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte(text), &doc); err != nil || len(doc.Content) != 1 {
-		panic(fmt.Sprintf("scenarios: bad default %q for %s", text, path))
-	}
 	c := &collector{}
 	d := newDecoder(c)
-	d.decode(f, doc.Content[0], v, path, 0)
+	d.decode(f, parsedText(text), v, path, 0)
 	if c.errs != nil {
 		panic(fmt.Sprintf("scenarios: bad default %q for %s: %v", text, path, c.err()))
 	}
@@ -304,6 +300,23 @@ func radioName(r network.RadioSpec) string {
 		}
 	}
 	return r.Name
+}
+
+var textCache sync.Map // YAML text of a default or shorthand → its parsed node
+
+// parsedText returns the node of a default or shorthand, parsed once. The
+// node is shared: the decoder does not modify nodes. The text is program
+// text, so an error is a programmer error.
+func parsedText(text string) *yaml.Node {
+	if n, ok := textCache.Load(text); ok {
+		return n.(*yaml.Node)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(text), &doc); err != nil || len(doc.Content) != 1 {
+		panic(fmt.Sprintf("scenarios: bad default or shorthand %q: %v", text, err))
+	}
+	textCache.Store(text, doc.Content[0])
+	return doc.Content[0]
 }
 
 var phoneCache sync.Map // device name → devices.PhoneSpec (read-only copies are made by NewPhone)

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/infersim/infersim/result"
+)
+
+func TestRunQuick(t *testing.T) {
+	dir := t.TempDir()
+	out, stderr, err := execute(t, "run", "--replications", "1", "--requests", "2", "--no-plots", "--quiet", "--out", dir, "-j", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"guo2018: 1 point(s) × 1 replication(s)", "alexnet", "on-device-gpu", "squeezenet-v1.0", "latency", "battery/1k"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+	if stderr != "" {
+		t.Errorf("--quiet printed %q", stderr)
+	}
+	for _, f := range []string{result.RequestsFile, result.SummaryCSVFile, result.SummaryFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, result.ReportFile)); err == nil {
+		t.Error("--no-plots wrote index.html")
+	}
+}
+
+func TestRunWithPlotsAndTrace(t *testing.T) {
+	dir := t.TempDir()
+	scen := filepath.Join(dir, "s.yaml")
+	os.WriteFile(scen, []byte("name: s\nmodels: [alexnet]\nworkload: {modes: [on-device-cpu, cloud-gpu], images: [{size: 960x540}], requests: 3}\n"), 0o644)
+	tr := filepath.Join(dir, "t.json")
+	_, stderr, err := execute(t, "run", scen, "--out", filepath.Join(dir, "out"), "--trace", tr, "--trace-cell", "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr, "trace in "+tr) || !strings.Contains(stderr, "results in "+filepath.Join(dir, "out")) {
+		t.Errorf("stderr %q", stderr)
+	}
+	for _, f := range []string{result.ReportFile, filepath.Join(result.PlotsDir, "breakdown.png")} {
+		if _, err := os.Stat(filepath.Join(dir, "out", f)); err != nil {
+			t.Error(err)
+		}
+	}
+	b, _ := os.ReadFile(tr)
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil || doc["traceEvents"] == nil {
+		t.Errorf("trace: %v", err)
+	}
+}
+
+func TestRunBadScenario(t *testing.T) {
+	dir := t.TempDir()
+	scen := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(scen, []byte("name: bad\nmodels: [alexnet]\nworkload:\n  modes: [cloud-gpu]\nnetwork:\n  uplink: {bandwith: 5Mbps}\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	_, _, err := execute(t, "run", scen, "--out", out)
+	if err == nil || !strings.Contains(err.Error(), scen+`:6: network.uplink.bandwith: unknown field (did you mean "bandwidth"?)`) {
+		t.Fatalf("err %v", err)
+	}
+	var ec exitCoder
+	if !errors.As(err, &ec) || ec.ExitCode() != 2 {
+		t.Errorf("exit code: %v", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Error("a failed validation wrote the output directory")
+	}
+	_, _, err = execute(t, "run", "gou2018")
+	if err == nil || !strings.Contains(err.Error(), `did you mean "guo2018"?`) {
+		t.Errorf("unknown builtin: %v", err)
+	}
+}
+
+func TestRunDryRun(t *testing.T) {
+	out, _, err := execute(t, "run", "--dry-run", "--replications", "3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"scenario guo2018 (builtin:guo2018.yaml)", "1 point(s) × cells × 3 replication(s) = 108 worlds, 1620 requests", "point 0: no sweep — 36 cells"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("dry run lacks %q:\n%s", w, out)
+		}
+	}
+}
+
+func TestScenariosCmd(t *testing.T) {
+	out, _, err := execute(t, "scenarios")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "guo2018 (default)") || !strings.Contains(out, "1 × 36 × 10") {
+		t.Errorf("scenarios:\n%s", out)
+	}
+	out, _, err = execute(t, "scenarios", "show", "guo2018")
+	if err != nil || !strings.Contains(out, "name: guo2018") || !strings.Contains(out, "# The study's experiment") {
+		t.Errorf("show: %v\n%s", err, out)
+	}
+	if _, _, err := execute(t, "scenarios", "show", "nope"); err == nil {
+		t.Error("show nope: no error")
+	}
+}
+
+func TestSchemaCmd(t *testing.T) {
+	out, _, err := execute(t, "schema")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s map[string]any
+	if err := json.Unmarshal([]byte(out), &s); err != nil || s["$schema"] == nil {
+		t.Fatalf("schema: %v", err)
+	}
+	out, _, err = execute(t, "schema", "--fields")
+	if err != nil || !strings.Contains(out, "| `network.uplink.bandwidth` |") {
+		t.Errorf("--fields: %v\n%.200s", err, out)
+	}
+}

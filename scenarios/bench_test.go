@@ -1,0 +1,66 @@
+package scenarios
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// benchScenario is a bandwidth sweep like testdata/bench-1e6.yaml, scaled
+// down: points × 10 replications × 100 requests of one cell.
+func benchScenario(points int, mode string) string {
+	return fmt.Sprintf(`name: bench
+seed: 1
+replications: 10
+phone: {gpu: nexus5-cnndroid-gpu}
+models: [squeezenet-v1.0]
+workload:
+  modes: [%s]
+  images: [{size: 960x540}]
+  requests: 100
+  arrivals: {type: closed, think: 1s}
+sweep:
+  params:
+    - {path: network.uplink.bandwidth, range: {from: 0.25Mbps, to: 100Mbps, steps: %d, scale: log}}
+`, mode, points)
+}
+
+// BenchmarkRun runs 20 points × 10 replications × 100 requests (20,000
+// requests) with requests.csv, and reports requests/s and kernel events/s
+// (wall clock, all workers). The full 10⁶-request case is
+// testdata/bench-1e6.yaml, measured with `infersim run` (BENCHMARKS.md).
+func BenchmarkRun(b *testing.B) {
+	for _, mode := range []string{"cloud-gpu", "on-device-cpu", "auto"} {
+		b.Run(mode, func(b *testing.B) {
+			s := mustParse(b, benchScenario(20, mode))
+			var recs, events int64
+			var elapsed time.Duration
+			for i := 0; i < b.N; i++ {
+				dir := b.TempDir()
+				start := time.Now()
+				res, err := Run(context.Background(), s, Options{Out: dir})
+				if err != nil {
+					b.Fatal(err)
+				}
+				elapsed += time.Since(start)
+				recs += res.Records
+				events += res.Events
+			}
+			b.ReportMetric(float64(recs)/elapsed.Seconds(), "requests/s")
+			b.ReportMetric(float64(events)/elapsed.Seconds(), "events/s")
+			b.ReportMetric(float64(events)/float64(recs), "events/request")
+		})
+	}
+}
+
+// BenchmarkLoad measures loading and validating a 1,000-point sweep (every
+// point is checked).
+func BenchmarkLoad(b *testing.B) {
+	src := []byte(benchScenario(1000, "cloud-gpu"))
+	for i := 0; i < b.N; i++ {
+		if _, err := Parse(src, "bench.yaml", ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
