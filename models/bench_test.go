@@ -207,3 +207,25 @@ func streamParallel(w []float32, threads int) {
 		<-done
 	}
 }
+
+// BenchmarkIm2col times the im2col layout of the zoo's strided first
+// convolutions and of a fire module's 3×3 expand (one thread, no GEMM).
+func BenchmarkIm2col(b *testing.B) {
+	for _, g := range []convGeom{
+		{cin: 3, h: 227, w: 227, cout: 96, kh: 7, kw: 7, sh: 2, sw: 2, dh: 1, dw: 1, group: 1},
+		{cin: 3, h: 227, w: 227, cout: 96, kh: 11, kw: 11, sh: 4, sw: 4, dh: 1, dw: 1, group: 1},
+		{cin: 3, h: 227, w: 227, cout: 64, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, group: 1},
+		{cin: 16, h: 56, w: 56, cout: 64, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, group: 1},
+	} {
+		g.finish()
+		in := randSlice(1, g.cin*g.h*g.w)
+		col := make([]float32, g.colRows*g.colCols)
+		b.Run(fmt.Sprintf("k%d-s%d-c%d", g.kh, g.sh, g.cin), func(b *testing.B) {
+			j := im2colJob{g: &g, in: in, col: col}
+			for b.Loop() {
+				j.run(0, 0, g.colRows)
+			}
+			b.ReportMetric(float64(len(col))*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gelem/s")
+		})
+	}
+}
