@@ -62,6 +62,7 @@ type tally struct {
 	stream *sim.Tally // nil while exact
 }
 
+// Add records x.
 func (t *tally) Add(x float64) {
 	if t.stream != nil {
 		t.stream.Add(x)

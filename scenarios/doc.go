@@ -91,6 +91,40 @@
 // expand past MaxNodes through aliases ("billion laughs"). Nothing is
 // written when validation fails.
 //
+// # Running
+//
+// Run expands points × replications × cells into tasks, in that order,
+// and simulates each on its own sim.Env on a pool of Options.Workers
+// goroutines. A task's world holds the servers (server-cpu, server-gpu),
+// phone.count phones (phone[i]) each with its access link (link[i]), and
+// one arrival driver per phone: closed loop (the next request think after
+// the previous one ends), Poisson (exponential gaps from the stream
+// "phone[i]/arrivals") or a list of times. A warm start preloads the model
+// on every phone first; the workload's times count from then. Records come
+// from devices.Phone.OnRecord; the world ends when every request issued
+// has closed, and the kernel is stepped with a cancellation check every
+// 8192 events.
+//
+// Summaries (result.Summary) pool every request of a group for the
+// percentiles (exact up to ExactQuantiles requests, then sim.Tally's
+// streaming sketch) and take the 95 % confidence interval of the mean from
+// the replication means (sim.ConfidenceInterval). Latency and phases count
+// successful requests; energy counts every request. Throughput is
+// successful requests per simulated second of a group's span, averaged
+// over replications; battery drain per 1000 requests is the mean energy
+// over the battery's nominal energy. Each group's Metrics hold per-world
+// counts, one value per replication: app kills and switches, GC pauses and
+// their time, model loads, OOMs, peak heap, least free memory, server
+// batches and longest queue, kernel events.
+//
+// A closed loop times its next arrival from a request's end. The phone
+// reports a request through OnRecord when its accounting closes, which is
+// its end unless the radio was still in its tail; the driver then times
+// the next arrival from the record's End when that is still ahead, so a
+// think time longer than the radio tail (WiFi 0.25 s) is exact, and a
+// shorter one on LTE (10 s tail) is stretched. A phone with an OnEnd hook
+// (see endNotifier in world.go) is used without that limit.
+//
 // # Invariants
 //
 //   - A scenario that Load accepts runs: every point's configuration was

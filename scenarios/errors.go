@@ -17,6 +17,7 @@ type Error struct {
 	Msg   string
 }
 
+// Error returns "scenarios: file:line: field: message".
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("scenarios: ")
@@ -48,6 +49,7 @@ func (e *Error) where() string {
 // line. Its text has one Error per line.
 type ErrorList []*Error
 
+// Error returns the errors one per line.
 func (l ErrorList) Error() string {
 	var b strings.Builder
 	for i, e := range l {

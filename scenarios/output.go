@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/infersim/infersim/devices"
 	"github.com/infersim/infersim/result"
 )
 
@@ -28,6 +27,7 @@ type countingWriter struct {
 	n int64
 }
 
+// Write implements io.Writer, counting the bytes written.
 func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
@@ -140,16 +140,6 @@ func writeAtomic(path string, write func(io.Writer) error) error {
 	if err := os.Rename(name, path); err != nil {
 		os.Remove(name)
 		return fmt.Errorf("scenarios: %w", err)
-	}
-	return nil
-}
-
-// noSink is the nil span sink.
-var noSink devices.SpanSink
-
-func sinkOrNil(s devices.SpanSink) devices.SpanSink {
-	if sc, ok := s.(*spanCollector); ok && sc != nil {
-		return sc
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/infersim/infersim/devices"
 	"github.com/infersim/infersim/internal/buildinfo"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/result"
@@ -312,12 +313,12 @@ func (r *runner) runTask(ctx context.Context, t task) taskResult {
 	}
 	recs := recPool.Get().(*[]result.Record)
 	var sc *spanCollector
-	var sink = noSink
+	var sink devices.SpanSink // nil: no tracing, at no cost
 	if t.trace {
 		sc = &spanCollector{}
 		sink = sc
 	}
-	st, err := runWorld(ctx, t.pd, t.rep, t.pd.cells[t.cell], 0, sinkOrNil(sink), func(rec *result.Record) {
+	st, err := runWorld(ctx, t.pd, t.rep, t.pd.cells[t.cell], sink, func(rec *result.Record) {
 		*recs = append(*recs, *rec)
 	})
 	if err != nil {

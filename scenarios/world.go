@@ -10,6 +10,7 @@ import (
 
 	"github.com/infersim/infersim/devices"
 	"github.com/infersim/infersim/models"
+	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/sim"
 	"github.com/infersim/infersim/units"
@@ -140,7 +141,7 @@ type driver struct {
 // records go to emit (the record is reused: copy it). Streams are named
 // per component, so every cell of a (point, replication) draws the same
 // numbers for the same components (common random numbers).
-func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, requests int, sink devices.SpanSink, emit func(*result.Record)) (worldStats, error) {
+func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devices.SpanSink, emit func(*result.Record)) (worldStats, error) {
 	s := pd.s
 	res := s.res
 	env := sim.NewEnv()
@@ -171,9 +172,6 @@ func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, requests i
 	rq := devices.Request{Model: cell.Model, Mode: mode, Width: cell.Image.W, Height: cell.Image.H,
 		Upload: res.upload, Timeout: wl.Timeout, Objective: res.objective}
 	n := cell.Requests
-	if requests > 0 {
-		n = requests
-	}
 	until := math.Inf(1)
 	if n == 0 {
 		until = float64(wl.Duration)
@@ -186,7 +184,7 @@ func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, requests i
 		if err != nil {
 			return worldStats{}, err
 		}
-		link, err := newLink(env, streams, i, res)
+		link, err := network.NewLink(env, streams, fmt.Sprintf("link[%d]", i), res.link)
 		if err != nil {
 			return worldStats{}, err
 		}
@@ -317,8 +315,10 @@ func (w *world) metrics(events int64) []float64 {
 	return m
 }
 
-// start issues or schedules the phone's first arrivals.
+// start issues or schedules the phone's first arrivals. The workload's
+// times count from here: 0, or the end of a warm start's model load.
 func (d *driver) start() {
+	d.until += d.w.env.Now()
 	switch d.arrivals {
 	case "closed":
 		d.schedule(0)
@@ -405,6 +405,7 @@ func (d *driver) maybeFinish() {
 // spanCollector keeps a world's trace spans (copies).
 type spanCollector struct{ spans []result.Span }
 
+// Span implements devices.SpanSink.
 func (c *spanCollector) Span(s *result.Span) {
 	cp := *s
 	if s.Attrs != nil {
