@@ -14,7 +14,7 @@ func benchScenario(points int, mode string) string {
 seed: 1
 replications: 10
 phone: {gpu: nexus5-cnndroid-gpu}
-models: [squeezenet-v1.0]
+models: [alexnet]
 workload:
   modes: [%s]
   images: [{size: 960x540}]
@@ -31,7 +31,7 @@ sweep:
 // (wall clock, all workers). The full 10⁶-request case is
 // testdata/bench-1e6.yaml, measured with `infersim run` (BENCHMARKS.md).
 func BenchmarkRun(b *testing.B) {
-	for _, mode := range []string{"cloud-gpu", "on-device-cpu", "auto"} {
+	for _, mode := range []string{"cloud-gpu", "on-device-cpu", "on-device-gpu", "auto"} {
 		b.Run(mode, func(b *testing.B) {
 			s := mustParse(b, benchScenario(20, mode))
 			var recs, events int64

@@ -344,10 +344,16 @@ func (r *runner) countTasks() (int, error) {
 	return total, nil
 }
 
+// defaultProfileName describes the embedded kernel profile (parsed once:
+// models.DefaultProfile reads its YAML at every call).
+var defaultProfileName = sync.OnceValue(func() string {
+	kp := models.DefaultProfile()
+	return "embedded default (" + kp.Host.CPU + ", " + kp.Host.Date + ")"
+})
+
 func (r *runner) kernelProfileName() string {
 	if r.opts.KernelProfile == nil {
-		kp := models.DefaultProfile()
-		return "embedded default (" + kp.Host.CPU + ", " + kp.Host.Date + ")"
+		return defaultProfileName()
 	}
 	if r.opts.KernelProfileName != "" {
 		return r.opts.KernelProfileName
