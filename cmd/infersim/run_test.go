@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/result"
 )
 
@@ -122,5 +123,32 @@ func TestSchemaCmd(t *testing.T) {
 	out, _, err = execute(t, "schema", "--fields")
 	if err != nil || !strings.Contains(out, "| `network.uplink.bandwidth` |") {
 		t.Errorf("--fields: %v\n%.200s", err, out)
+	}
+}
+
+func TestRunKernelProfile(t *testing.T) {
+	dir := t.TempDir()
+	kp := filepath.Join(dir, "host.yaml")
+	f, err := os.Create(kp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := models.DefaultProfile().Write(f); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	out := filepath.Join(dir, "out")
+	if _, _, err := execute(t, "run", "--kernel-profile", kp, "--replications", "1", "--requests", "1", "--no-plots", "--quiet", "--out", out); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(out, result.SummaryFile))
+	if !strings.Contains(string(b), `"kernel_profile": "`+kp+`"`) {
+		t.Errorf("summary.json does not name the kernel profile %s", kp)
+	}
+	if _, _, err := execute(t, "run", "--kernel-profile", filepath.Join(dir, "none.yaml"), "--dry-run"); err != nil {
+		t.Errorf("--dry-run reads no kernel profile: %v", err)
+	}
+	if _, _, err := execute(t, "run", "--kernel-profile", filepath.Join(dir, "none.yaml"), "--out", out); err == nil {
+		t.Error("a missing kernel profile is not an error")
 	}
 }
