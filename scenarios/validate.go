@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -571,7 +572,8 @@ func (s *Scenario) checkName(c *collector, path, name, noun string, known []stri
 
 // checkCut returns "" if split:k is a valid cut of model (as
 // devices.Phone.ValidateSplit decides: 0, every layer, or k layers ending
-// at a split point), or a message naming the valid cuts.
+// at a split point), or a message listing every valid cut (`infersim
+// models show --split MODEL` names the blob each one carries).
 func checkCut(model string, k int) string {
 	net, err := models.Zoo(model)
 	if err != nil {
@@ -585,7 +587,7 @@ func checkCut(model string, k int) string {
 			return ""
 		}
 		if cut != n {
-			valid = append(valid, fmt.Sprintf("%d (%s)", cut, sp.Name))
+			valid = append(valid, strconv.Itoa(cut))
 		}
 	}
 	if k == 0 || k == n {
@@ -595,12 +597,7 @@ func checkCut(model string, k int) string {
 	if k > n {
 		what = fmt.Sprintf("beyond the last layer of %s (it has %d layers)", model, n)
 	}
-	last := fmt.Sprintf("%d (all layers, on-device)", n)
-	if len(valid) > 12 {
-		more := len(valid) - 10
-		valid = append(valid[:10], fmt.Sprintf("... %d more", more))
-	}
-	valid = append(valid, last)
+	valid = append(valid, fmt.Sprintf("%d (all layers, on-device)", n))
 	return fmt.Sprintf("split:%d is %s; valid cuts: %s", k, what, strings.Join(valid, ", "))
 }
 

@@ -149,6 +149,9 @@ func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devic
 	streams := sim.NewStreams(pd.seeds[rep])
 	w := &world{env: env, pd: pd, rep: rep, cell: cell, emit: emit}
 	mode, _ := parseMode(cell.Mode)
+	fail := func(err error) (worldStats, error) {
+		return worldStats{}, fmt.Errorf("scenarios: point %d, replication %d, %s %s %s: %w", pd.index, rep, cell.Model, cell.Mode, cell.Image, err)
+	}
 
 	cloud := s.Cloud
 	for _, sv := range []struct {
@@ -164,7 +167,7 @@ func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devic
 			Cold: cloud.Cold, ReadRate: cloud.ReadRate,
 		}, sink)
 		if err != nil {
-			return worldStats{}, err
+			return fail(err)
 		}
 		w.servers = append(w.servers, srv)
 	}
@@ -182,14 +185,14 @@ func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devic
 			CPU: pd.phCPU, GPU: pd.phGPU, KernelProfile: pd.kp, Index: i, Sink: sink, TraceLayers: sink != nil,
 		})
 		if err != nil {
-			return worldStats{}, err
+			return fail(err)
 		}
 		link, err := network.NewLink(env, streams, fmt.Sprintf("link[%d]", i), res.link)
 		if err != nil {
-			return worldStats{}, err
+			return fail(err)
 		}
 		if err := ph.Connect(link, w.servers...); err != nil {
-			return worldStats{}, err
+			return fail(err)
 		}
 		d := &driver{w: w, ph: ph, rq: rq, n: n, until: until, think: float64(wl.Arrivals.Think),
 			arrivals: wl.Arrivals.Type, rate: float64(wl.Arrivals.Rate), at: wl.Arrivals.At}
@@ -221,7 +224,7 @@ func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devic
 			for _, ph := range w.phones {
 				p, err := ph.Preload(cell.Model, t)
 				if err != nil {
-					return worldStats{}, err
+					return fail(err)
 				}
 				procs = append(procs, p)
 			}
@@ -248,7 +251,7 @@ func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devic
 			if errors.Is(err, sim.ErrNoEvents) {
 				break
 			}
-			return worldStats{}, fmt.Errorf("scenarios: point %d, replication %d, %s %s %s: %w", pd.index, rep, cell.Model, cell.Mode, cell.Image, err)
+			return fail(err)
 		}
 		if w.err != nil {
 			return worldStats{}, w.err
