@@ -222,6 +222,14 @@ func (ev *Event) Cancel() bool {
 // a waiter may Reset the event.
 func (e *Env) processEvent(ev *Event) {
 	ev.state = stateProcessed
+	if p := ev.w0.proc; p != nil && ev.ok && ev.more == nil {
+		// Fast path: one process waits on a success (hand-offs, requests).
+		ev.w0.proc = nil
+		p.target = nil
+		p.rval, p.rerr = ev.val, nil
+		e.resume(p)
+		return
+	}
 	ok, val := ev.ok, ev.val
 	w0, more := ev.w0, ev.more
 	ev.w0, ev.more = waiter{}, nil
