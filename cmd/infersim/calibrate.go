@@ -89,6 +89,11 @@ func writeAtomic(path string, write func(*os.File) error) error {
 		return err
 	}
 	name := tmp.Name()
+	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes it private
+		tmp.Close()
+		os.Remove(name)
+		return err
+	}
 	if err := write(tmp); err != nil {
 		tmp.Close()
 		os.Remove(name)
