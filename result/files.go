@@ -21,7 +21,7 @@ func recordHeader() []string {
 	for _, c := range Components() {
 		h = append(h, "energy_"+c.String()+"_j")
 	}
-	return append(h, "energy_j", "up_bytes", "down_bytes")
+	return append(h, "energy_j", "tail_energy_j", "up_bytes", "down_bytes")
 }
 
 // RecordWriter streams records to requests.csv format. It buffers; call
@@ -72,6 +72,7 @@ func (rw *RecordWriter) Write(r *Record) error {
 		b = appendFloat(b, e)
 	}
 	b = appendFloat(b, r.TotalEnergy())
+	b = appendFloat(b, r.TailEnergy)
 	b = appendFloat(b, r.UpBytes)
 	b = appendFloat(b, r.DownBytes)
 	b = append(b, '\n')
@@ -157,6 +158,7 @@ func parseRecord(f, names []string, r *Record) error {
 		r.Energy[i] = p.float()
 	}
 	p.float() // total energy is derived
+	r.TailEnergy = p.float()
 	r.UpBytes = p.float()
 	r.DownBytes = p.float()
 	return p.err

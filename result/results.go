@@ -153,8 +153,12 @@ type Record struct {
 	Outcome     Outcome
 	Phases      [NumPhases]PhaseSpan
 	Energy      [NumComponents]float64 // joules the phone spent on this request
-	UpBytes     float64
-	DownBytes   float64
+	// TailEnergy is the part of Energy spent after End: the radio tail the
+	// request caused, until the radio idles or the phone's next request
+	// starts.
+	TailEnergy float64
+	UpBytes    float64
+	DownBytes  float64
 }
 
 // NewRecord returns a record with no phase occurred yet.

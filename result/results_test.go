@@ -22,6 +22,7 @@ func sampleRecord() Record {
 	r.AddPhase(Download, 10.7, 10.75)
 	r.Energy = [NumComponents]float64{0.5, 0, 0.25, 0.125}
 	r.UpBytes, r.DownBytes = 250e3, 300
+	r.TailEnergy = 0.0625
 	return r
 }
 
