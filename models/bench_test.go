@@ -221,7 +221,7 @@ func BenchmarkIm2col(b *testing.B) {
 		in := randSlice(1, g.cin*g.h*g.w)
 		col := make([]float32, g.colRows*g.colCols)
 		b.Run(fmt.Sprintf("k%d-s%d-c%d", g.kh, g.sh, g.cin), func(b *testing.B) {
-			j := im2colJob{g: &g, in: in, col: col}
+			j := im2colJob{g: &g, in: in, col: col, oy0: 0, oy1: g.oh}
 			for b.Loop() {
 				j.run(0, 0, g.colRows)
 			}

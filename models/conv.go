@@ -234,7 +234,8 @@ func (c *convOp) colLen() int {
 	if c.g.depthwise || c.g.pointwise {
 		return 0
 	}
-	return c.g.colRows * c.g.colCols
+	rows := max(1, min(c.g.oh, colTile/(c.g.colRows*c.g.ow)))
+	return c.g.colRows * rows * c.g.ow
 }
 
 // String describes the convolution for debugging.

@@ -90,19 +90,35 @@ func convFast(ctx *fwdCtx, g *convGeom, w []float32, packed []*packedA, bias []f
 			packed[grp].mul(ctx.gemm, outPlane, gin, inPlane, gout, outPlane, ep)
 			continue
 		}
-		col := ctx.col[:g.colRows*g.colCols]
-		ctx.im2col = im2colJob{g: g, in: gin, col: col}
-		ctx.pool.run(&ctx.im2col)
-		ctx.im2col = im2colJob{}
-		packed[grp].mul(ctx.gemm, outPlane, col, outPlane, gout, outPlane, ep)
+		// im2col in tiles of whole output rows small enough to stay in
+		// L2 (colTile floats), each followed by its GEMM into the matching
+		// columns of the output: the matrix is written and read while
+		// cached instead of going through memory (AlexNet conv1's is 4.4 MB).
+		rows := max(1, min(g.oh, colTile/(g.colRows*g.ow)))
+		for oy0 := 0; oy0 < g.oh; oy0 += rows {
+			oy1 := min(oy0+rows, g.oh)
+			n := (oy1 - oy0) * g.ow
+			col := ctx.col[:g.colRows*n]
+			ctx.im2col = im2colJob{g: g, in: gin, col: col, oy0: oy0, oy1: oy1}
+			ctx.pool.run(&ctx.im2col)
+			ctx.im2col = im2colJob{}
+			packed[grp].mul(ctx.gemm, n, col, n, gout[oy0*g.ow:], outPlane, ep)
+		}
 	}
 }
 
-// im2colJob lays out the receptive fields of one group as a
-// (cg·kh·kw) × (oh·ow) matrix, rows split over the threads.
+// colTile bounds an im2col tile, in floats (1 MB, Zen 4's L2). Measured on
+// SqueezeNet v1.0's conv1 (best of 4 runs, shared machine): untiled 3.5 /
+// 4.6 ms at 1 / 2 threads, 1 MB tiles 3.1 / 3.9 ms, 512 KB 3.2 / 4.2 ms.
+const colTile = 256 << 10
+
+// im2colJob lays out the receptive fields of one group for output rows
+// [oy0, oy1) as a (cg·kh·kw) × ((oy1−oy0)·ow) matrix; its rows are the
+// units of work.
 type im2colJob struct {
-	g       *convGeom
-	in, col []float32
+	g        *convGeom
+	in, col  []float32
+	oy0, oy1 int
 }
 
 func (j *im2colJob) units() int { return j.g.colRows }
@@ -110,15 +126,17 @@ func (j *im2colJob) units() int { return j.g.colRows }
 func (j *im2colJob) run(_, lo, hi int) {
 	g := j.g
 	kk := g.kh * g.kw
+	n := (j.oy1 - j.oy0) * g.ow
 	for r := lo; r < hi; r++ {
 		c, rem := r/kk, r%kk
 		ki, kj := rem/g.kw, rem%g.kw
-		im2colRow(g, j.in[c*g.h*g.w:(c+1)*g.h*g.w], ki, kj, j.col[r*g.colCols:(r+1)*g.colCols])
+		im2colRow(g, j.in[c*g.h*g.w:(c+1)*g.h*g.w], ki, kj, j.oy0, j.oy1, j.col[r*n:(r+1)*n])
 	}
 }
 
-// im2colRow fills one im2col row: kernel tap (ki, kj) of one input plane.
-func im2colRow(g *convGeom, plane []float32, ki, kj int, dst []float32) {
+// im2colRow fills one im2col row for output rows [oy0, oy1): kernel tap
+// (ki, kj) of one input plane.
+func im2colRow(g *convGeom, plane []float32, ki, kj, oy0, oy1 int, dst []float32) {
 	off := kj*g.dw - g.pw
 	// Output columns whose input column ow·sw+off lies inside [0, w).
 	lo := 0
@@ -131,8 +149,8 @@ func im2colRow(g *convGeom, plane []float32, ki, kj int, dst []float32) {
 	}
 	hi = min(hi, g.ow)
 	lo = min(lo, hi)
-	for oy := 0; oy < g.oh; oy++ {
-		row := dst[oy*g.ow : (oy+1)*g.ow]
+	for oy := oy0; oy < oy1; oy++ {
+		row := dst[(oy-oy0)*g.ow : (oy-oy0+1)*g.ow]
 		iy := oy*g.sh - g.ph + ki*g.dh
 		if iy < 0 || iy >= g.h {
 			clear(row)

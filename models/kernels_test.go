@@ -54,7 +54,7 @@ func TestConvKernels(t *testing.T) {
 					for grp := 0; grp < g.group && !g.depthwise; grp++ {
 						packed = append(packed, packA(mg, g.colRows, w[grp*mg*g.colRows:], g.colRows))
 					}
-					ctx := newFwdCtx(threads, g.colRows*g.colCols, 0)
+					ctx := newFwdCtx(threads, (&convOp{g: g}).colLen(), 0)
 					defer ctx.close()
 					got := make([]float32, len(want))
 					convFast(ctx, &g, w, packed, bias, relu, in, got)
