@@ -76,10 +76,15 @@
 //
 // # Performance
 //
-// Measured on the 2-vCPU AMD EPYC development machine (AVX-512 with two
-// 512-bit FMA pipes: BenchmarkPeakFMA ≈ 200 GFLOP/s per core), beside
-// OpenBLAS 0.3.21 (../shared/bench/anchors/sgemm_openblas.c) in the same
-// session; figures in the closing note of issue 3. Run
+// On the 2-vCPU AMD EPYC development machine (AVX-512 with two 512-bit FMA
+// pipes: BenchmarkPeakFMA ≈ 200 GFLOP/s per core when the core is free),
+// measured side by side with OpenBLAS 0.3.21 by testdata/bench/paired.sh
+// (raw results beside it), 1 thread, median call: 142–169 GFLOP/s on the
+// shapes of ../shared/bench/anchors/gemm_shapes.txt (PackedA.Mul 145–173),
+// i.e. 1.0–1.8× OpenBLAS forced to its AVX-512 kernels, 1.8–3.7× OpenBLAS
+// with the AVX2 kernels it picks by default on this CPU, 13–20× gonum.
+// Sgemv reads the weights as fast as a plain streaming sum of the same bytes
+// timed in the same iteration (BenchmarkFC: 0.83–1.02× its time). Rerun:
 //
 //	go test -run '^$' -bench . -count 6 ./models/internal/gemm | tee new.txt
 //	benchstat -col /impl new.txt
