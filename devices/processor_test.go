@@ -90,7 +90,7 @@ func slowKernelProfile(kp *models.Profile, factor float64) *models.Profile {
 
 func TestShippedProfilesRead(t *testing.T) {
 	names := ProcessorNames()
-	want := []string{"cloud-cpu", "cloud-gpu-k80", "nexus5-caffe-cpu", "nexus5-cnndroid-gpu", "pixel4-tflite-cpu", "pixel4-tflite-gpu"}
+	want := []string{"cloud-cpu", "cloud-gpu-k80", "guo2018-cloud-cpu", "nexus5-caffe-cpu", "nexus5-cnndroid-gpu", "pixel4-tflite-cpu", "pixel4-tflite-gpu"}
 	if strings.Join(names, ",") != strings.Join(want, ",") {
 		t.Fatalf("ProcessorNames() = %v, want %v", names, want)
 	}
