@@ -52,6 +52,7 @@
 //	err = phone.Connect(link, server) // also wires the radio to the meter
 //
 //	phone.OnRecord(func(r *result.Record) { r.Point, r.Replication = point, rep; w.Write(r) })
+//	phone.OnEnd(func(r *result.Record) { /* a closed loop schedules its next arrival */ })
 //	env.Process("workload", func(p *sim.Proc) error {
 //		for ... {
 //			p.Sleep(interArrival)
@@ -71,19 +72,25 @@
 //
 // # Records
 //
-// A request's energy is what the phone spent from its arrival to the
-// close of its accounting, component by component (Meter readings). A
-// request that used the radio owns the radio tail it caused: its
-// accounting closes when the radio is idle again, when the phone's next
-// request starts (Submit), or at Flush (the end of the simulation),
-// whichever comes first; a request that did not use the radio closes at
-// its end. With requests back to back this attributes every joule once;
-// requests that overlap each count the whole phone's energy while they
-// overlap.
-// The record passed to OnRecord is reused afterwards. Waiting for the
-// app's inference thread (the phone runs one request's phone part at a
-// time, FIFO) and, in the background, for the foreground, count in the
-// latency but in no phase.
+// A request's energy is what the phone spent, component by component
+// (Meter readings), from its arrival to its end, plus the radio's energy
+// after its end until its accounting closes: the radio tail it caused
+// (Record.TailEnergy, part of Energy). A request that used the radio
+// closes when the radio is idle again, when the phone's next request
+// starts (Submit), or at Flush (the end of the simulation), whichever
+// comes first; a request that did not use the radio closes at its end.
+// Only the radio is charged after the end: the screen, the idle CPU and
+// GPU during a think time belong to no request. With requests back to
+// back this attributes every joule of the radio once; requests that
+// overlap each count the whole phone's energy while they overlap.
+//
+// OnEnd tells of a request's end at the time it ends (outcome, End and
+// phases final, energy not yet); OnRecord delivers its record when its
+// accounting closes, which over LTE can be a 10 s tail later: a closed
+// loop times its next arrival from OnEnd. The record passed to either is
+// reused afterwards. Waiting for the app's inference thread (the phone
+// runs one request's phone part at a time, FIFO) and, in the background,
+// for the foreground, count in the latency but in no phase.
 //
 // # The phone
 //

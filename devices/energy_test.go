@@ -1,6 +1,7 @@
 package devices
 
 import (
+	"math"
 	"testing"
 
 	"github.com/infersim/infersim/network"
@@ -129,10 +130,85 @@ func TestCloudRadioEnergyByHand(t *testing.T) {
 		!near(r.Phases[result.Upload].Duration, tUp+lat, 1e-9) || !near(r.Phases[result.Server].Duration, serverT, 1e-12) {
 		t.Errorf("phases %+v", r.Phases)
 	}
-	// The record closed when the radio went idle: its base energy covers
-	// the request and the whole tail.
-	if tail := float64(lte.TailDuration()); !near(r.Energy[result.Base], float64(s.Power.Base)*(wantLat+tail), 1e-9) {
-		t.Errorf("base energy %v, want base × (latency + tail %v)", r.Energy[result.Base], tail)
+	// The record closed when the radio went idle: it owns the whole tail
+	// (the radio's energy after its end, TailEnergy), and no other
+	// component after its end: the base energy covers the latency only.
+	if !near(r.Energy[result.Base], float64(s.Power.Base)*wantLat, 1e-9) {
+		t.Errorf("base energy %v, want base × latency %v", r.Energy[result.Base], float64(s.Power.Base)*wantLat)
+	}
+	if !near(r.TailEnergy, float64(lte.TailEnergy()), 1e-9) || !near(r.TailEnergy, 11.05244, 1e-6) {
+		t.Errorf("tail energy %v J, want the whole LTE tail %v J (11.052 J)", r.TailEnergy, lte.TailEnergy())
 	}
 	_ = units.Bytes(0)
+}
+
+// lteTailUntil returns the energy of the LTE tail's first d seconds, from
+// the radio spec's table.
+func lteTailUntil(spec network.RadioSpec, d float64) float64 {
+	e := 0.0
+	for _, ts := range spec.Tail {
+		x := math.Min(d, float64(ts.Duration))
+		e += float64(ts.Power) * x
+		d -= x
+		if d <= 0 {
+			break
+		}
+	}
+	return e
+}
+
+// TestSharedTailByHand: two cloud requests over LTE, the second arriving
+// 3 s after the first, inside its tail. The first owns the tail from its
+// end until the second starts (inactivity 0.1 s, short DRX 0.02 s, then
+// long DRX), the second the whole tail after its own end; no component
+// but the radio is charged after a request's end, and the two records'
+// radio energy is every joule the radio spent from the first arrival to
+// idle, each counted once.
+func TestSharedTailByHand(t *testing.T) {
+	s := fixedSpec(t)
+	w := newWorld(t, s, PhoneOptions{CPU: oneLayerCPU(2.0)})
+	lte := network.LTERadio()
+	srv := &stubEngine{name: "srv", target: ServerGPU, perLayer: 0.03, only: true}
+	w.connect(t, "lte", func(c *network.LinkConfig) {
+		c.Model = network.Constant{}
+		c.Up = network.ChannelConfig{Bandwidth: 6e6, Latency: 0.02}
+		c.Down = network.ChannelConfig{Bandwidth: 13e6, Latency: 0.02}
+		c.Radio = &lte
+	}, ServerConfig{Engine: srv, Workers: 1, MaxBatch: 1})
+	var ends []float64
+	w.phone.OnEnd(func(r *result.Record) { ends = append(ends, r.End) })
+	rq := Request{Model: "alexnet", Mode: Mode{Kind: CloudGPU}, Width: 227, Height: 227}
+	w.submit(t, rq)
+	w.env.Schedule(3, func() {
+		if err := w.phone.Submit(rq); err != nil {
+			t.Error(err)
+		}
+	})
+	start := w.phone.Meter().Read()
+	w.run(t)
+	total := w.phone.Meter().Read().Sub(start)
+	if len(w.records) != 2 || len(ends) != 2 {
+		t.Fatalf("%d records, %d ends", len(w.records), len(ends))
+	}
+	a, b := w.records[0], w.records[1]
+	if ends[0] != a.End || ends[1] != b.End {
+		t.Errorf("OnEnd at %v, records end at %v and %v", ends, a.End, b.End)
+	}
+	if want := lteTailUntil(lte, 3-a.End); !near(a.TailEnergy, want, 1e-9) {
+		t.Errorf("first tail %v J, want %v J (tail from %v to 3 s)", a.TailEnergy, want, a.End)
+	}
+	if !near(b.TailEnergy, float64(lte.TailEnergy()), 1e-9) {
+		t.Errorf("second tail %v J, want the whole tail %v J", b.TailEnergy, lte.TailEnergy())
+	}
+	base := float64(s.Power.Base)
+	for i, r := range w.records {
+		if !near(r.Energy[result.Base], base*r.Latency(), 1e-9) {
+			t.Errorf("record %d: base %v J, want base × latency %v J", i, r.Energy[result.Base], base*r.Latency())
+		}
+	}
+	// The radio between the first end and the second arrival, and after
+	// the second end, is all tail; before the first arrival nothing.
+	if got, want := a.Energy[result.Radio]+b.Energy[result.Radio], float64(total.Energy[result.Radio]); !near(got, want, 1e-9) {
+		t.Errorf("radio energy of the records %v J, meter %v J: each joule once", got, want)
+	}
 }

@@ -75,8 +75,10 @@ type Phone struct {
 	servers    [2]*Server
 	resident   map[residentKey]*residentModel
 	onRecord   func(*result.Record)
+	onEnd      func(*result.Record)
 	inflight   []*request
 	pending    []*request // ended, accounting open until the radio is idle or the next request
+	spare      []*request // closePending's other buffer
 	pool       []*request
 	nreq       int
 	stats      PhoneStats
@@ -271,6 +273,15 @@ func (ph *Phone) PowerChanged(now float64, p units.Power, state string) {
 // accounting closes (see the package doc, "Records"). The record is the
 // phone's own and is reused after fn returns: copy what you keep.
 func (ph *Phone) OnRecord(fn func(*result.Record)) { ph.onRecord = fn }
+
+// OnEnd installs fn to be told of each request's end, at the simulated
+// time it ends: the record's outcome, End and phases are final, its
+// energy is not (it comes with OnRecord, which may be later: a request
+// that used the radio owns the tail it caused). A closed-loop workload
+// times its next arrival from here. fn may call Submit. The record is the
+// phone's own and is reused after fn returns: copy what you keep. Preload
+// ends no request.
+func (ph *Phone) OnEnd(fn func(*result.Record)) { ph.onEnd = fn }
 
 // Flush closes the accounting of every ended request still waiting for
 // the radio to go idle, delivering their records; call it at the end of

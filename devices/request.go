@@ -45,7 +45,8 @@ type request struct {
 	ended     bool
 	loadOnly  bool
 	usedRadio bool
-	start     Reading
+	start     Reading // the meter at the arrival
+	end       Reading // the meter at the end
 
 	pe, prep *engineCache // phone engine (nil for cloud), preprocess engine
 	pIdx     int          // phone engine index (noise stream)
@@ -748,8 +749,9 @@ func (r *request) addTransfer(t network.Transfer, data result.Phase) {
 	}
 }
 
-// finish ends the request: outcome, end time, and its accounting closes
-// now unless it used the radio and the radio is not idle yet.
+// finish ends the request: outcome, end time, the end hook; its
+// accounting closes now unless it used the radio and the radio is not
+// idle yet.
 func (r *request) finish(p *sim.Proc, err error) {
 	ph, rec := r.ph, &r.rec
 	r.ended = true
@@ -766,27 +768,42 @@ func (r *request) finish(p *sim.Proc, err error) {
 		return
 	}
 	ph.stats.Requests++
+	r.end = ph.meter.Read()
 	if r.trace {
 		ph.span(ph.lanes.req, rec.Model+" "+rec.Mode+" "+rec.Image+" "+rec.Outcome.String(), rec.Arrival, rec.End, nil)
 	}
 	if !r.usedRadio || ph.radioState == ph.radioIdle {
+		if ph.onEnd != nil {
+			ph.onEnd(rec)
+		}
 		ph.close(r)
 		return
 	}
+	// Pending before the hook: a Submit from the hook ends the tail now.
 	ph.pending = append(ph.pending, r)
+	if ph.onEnd != nil {
+		ph.onEnd(rec)
+	}
 }
 
 // close closes a request's accounting now: its energy is what the phone
-// spent since its arrival; the record goes to OnRecord.
+// spent from its arrival to its end, plus the radio's energy since its end
+// (the tail it caused, TailEnergy); the record goes to OnRecord. Only the
+// radio is charged after the end: the screen, the idle CPU and GPU during
+// a think time belong to no request.
 func (ph *Phone) close(r *request) {
-	d := ph.meter.Read().Sub(r.start)
+	now := ph.meter.Read()
+	d := r.end.Sub(r.start)
 	for i, e := range d.Energy {
 		r.rec.Energy[i] = float64(e)
 	}
+	tail := float64(now.Energy[result.Radio] - r.end.Energy[result.Radio])
+	r.rec.Energy[result.Radio] += tail
+	r.rec.TailEnergy = tail
 	if ph.opt.Sink != nil {
-		now := ph.env.Now()
-		ph.span(ph.lanes.req, fmt.Sprintf("record %d closed: %.4g J (cpu %.4g, gpu %.4g, radio %.4g, base %.4g)", r.rec.Request,
-			r.rec.TotalEnergy(), r.rec.Energy[result.CPU], r.rec.Energy[result.GPU], r.rec.Energy[result.Radio], r.rec.Energy[result.Base]), now, now, nil)
+		ph.span(ph.lanes.req, fmt.Sprintf("record %d closed: %.4g J (cpu %.4g, gpu %.4g, radio %.4g, base %.4g; tail %.4g)", r.rec.Request,
+			r.rec.TotalEnergy(), r.rec.Energy[result.CPU], r.rec.Energy[result.GPU], r.rec.Energy[result.Radio], r.rec.Energy[result.Base],
+			r.rec.TailEnergy), now.At, now.At, nil)
 	}
 	if ph.onRecord != nil {
 		ph.onRecord(&r.rec)
@@ -795,9 +812,18 @@ func (ph *Phone) close(r *request) {
 }
 
 func (ph *Phone) closePending() {
-	for _, r := range ph.pending {
+	if len(ph.pending) == 0 {
+		return
+	}
+	// A hook called from close may Submit, which closes pending records:
+	// detach the list first so that each closes once.
+	list := ph.pending
+	ph.pending, ph.spare = ph.spare[:0], nil
+	for _, r := range list {
 		ph.close(r)
 	}
-	clear(ph.pending)
-	ph.pending = ph.pending[:0]
+	clear(list)
+	if ph.spare == nil {
+		ph.spare = list[:0]
+	}
 }

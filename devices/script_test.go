@@ -183,6 +183,9 @@ func (s *scriptRun) record(r *result.Record) {
 	if r.UpBytes > 0 {
 		fmt.Fprintf(&s.out, "; up %v down %v", units.Bytes(r.UpBytes), units.Bytes(r.DownBytes))
 	}
+	if r.TailEnergy != 0 {
+		fmt.Fprintf(&s.out, "; tail %.6f J", r.TailEnergy)
+	}
 	s.out.WriteString("\n")
 }
 
