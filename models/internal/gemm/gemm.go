@@ -149,13 +149,19 @@ func (j *job) gemmBlock(ws *workspace, m0, m1, n0, n1 int) {
 	}
 	kb := kBlock(j.k)
 	mr, nr := lv.mr, lv.nr
+	// With at most two row panels each element of B is loaded once or
+	// twice, so packing it would cost as much as the product (SqueezeNet's
+	// squeeze layers: m = 16): kernels that can read B in place do so.
+	direct := lv.directB && !j.bt && m1-m0 <= 2*mr
 	for jc := n0; jc < n1; jc += ncMax {
 		nc := min(ncMax, n1-jc)
 		for pc := 0; pc < j.k; pc += kb {
 			kc := min(kb, j.k-pc)
-			if j.bt {
+			switch {
+			case direct:
+			case j.bt:
 				packBT(ws.b, j.b, j.ldb, pc, kc, jc, nc, nr)
-			} else {
+			default:
 				packB(ws.b, j.b, j.ldb, pc, kc, jc, nc, nr)
 			}
 			var flags uint64
@@ -199,18 +205,21 @@ func (j *job) gemmBlock(ws *workspace, m0, m1, n0, n1 int) {
 					case flags&flagColBias != 0:
 						bias = &j.ep.Bias[jc+jr]
 					}
-					bp := &ws.b[jr*kc]
+					bp, bld := &ws.b[jr*kc], nr
+					if direct {
+						bp, bld = &j.b[pc*j.ldb+jc+jr], j.ldb
+					}
 					ci := ir*j.ldc + jc + jr
 					if lv.fullOnly && (mv < mr || nv < nr) {
 						// Edge tile: compute the full tile into scratch, store
 						// the valid part with the same flags in Go.
-						lv.kernel(ap, alda, bp, kc, &ws.tile[0], nr, mr, nr, nil, 0)
+						lv.kernel(ap, alda, bp, bld, kc, &ws.tile[0], nr, mr, nr, nil, 0)
 						for r := range mv {
 							storeRow(j.c[ci+r*j.ldc:ci+r*j.ldc+nv], ws.tile[r*nr:r*nr+nv], r, bias, flags)
 						}
 						continue
 					}
-					kern(ap, alda, bp, kc, &j.c[ci], j.ldc, mv, nv, bias, flags)
+					kern(ap, alda, bp, bld, kc, &j.c[ci], j.ldc, mv, nv, bias, flags)
 				}
 			}
 		}

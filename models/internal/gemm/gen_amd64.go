@@ -77,15 +77,22 @@ func kern512(rows int) {
 	if rows != 12 {
 		name = fmt.Sprintf("kern512x%d", rows)
 	}
-	fmt.Fprintf(&out, `// func %s(a *float32, lda int, b *float32, kc int, c *float32, ldc int, mr int, mask uint64, bias *float32, flags uint64)
-TEXT ·%s(SB), NOSPLIT, $0-80
+	fmt.Fprintf(&out, `// func %s(a *float32, lda int, b *float32, ldb int, kc int, c *float32, ldc int, mr int, mask uint64, bias *float32, flags uint64)
+TEXT ·%s(SB), NOSPLIT, $0-88
 `, name, name)
 	L := func(l string) string { return fmt.Sprintf("%s_%s", name, l) }
 	p("MOVQ a+0(FP), SI")
 	p("MOVQ lda+8(FP), R8")
 	p("SHLQ $2, R8")
 	p("MOVQ b+16(FP), BX")
-	p("MOVQ kc+24(FP), CX")
+	p("MOVQ ldb+24(FP), R9")
+	p("SHLQ $2, R9")
+	p("LEAQ (R9)(R9*2), R13")
+	p("MOVQ kc+32(FP), CX")
+	p("MOVQ mask+64(FP), AX")
+	p("KMOVW AX, K1")
+	p("SHRQ $16, AX")
+	p("KMOVW AX, K2")
 	p("LEAQ (R8)(R8*2), AX")
 	p("LEAQ (SI)(AX*1), R10")
 	p("LEAQ (R10)(AX*1), R11")
@@ -100,9 +107,13 @@ TEXT ·%s(SB), NOSPLIT, $0-80
 	label(L("loop4"))
 	comment("k unrolled 4×; see BenchmarkGEMM")
 	bc := 0
+	// B row k+u is at BX + u·ldb (R9 = ldb, R13 = 3·ldb bytes): a packed
+	// panel (ldb = 32) or, for short A, B itself. The loads are masked by
+	// the valid columns (fault-suppressing), so B is never read past n.
+	brow := []string{"(BX)", "(BX)(R9*1)", "(BX)(R9*2)", "(BX)(R13*1)"}
 	step := func(u int) {
-		p("VMOVUPS %d(BX), Z0", 128*u)
-		p("VMOVUPS %d(BX), Z1", 128*u+64)
+		p("VMOVUPS.Z %s, K1, Z0", brow[u])
+		p("VMOVUPS.Z 64%s, K2, Z1", brow[u])
 		for r := 0; r < rows; r++ {
 			z := 2 + bc%4
 			bc++
@@ -114,7 +125,7 @@ TEXT ·%s(SB), NOSPLIT, $0-80
 	for u := 0; u < 4; u++ {
 		step(u)
 	}
-	p("ADDQ $512, BX")
+	p("LEAQ (BX)(R9*4), BX")
 	for _, r := range []string{"SI", "R10", "R11", "R12"} {
 		p("ADDQ $16, %s", r)
 	}
@@ -125,7 +136,7 @@ TEXT ·%s(SB), NOSPLIT, $0-80
 	p("JZ " + L("store"))
 	label(L("loop1"))
 	step(0)
-	p("ADDQ $128, BX")
+	p("ADDQ R9, BX")
 	for _, r := range []string{"SI", "R10", "R11", "R12"} {
 		p("ADDQ $4, %s", r)
 	}
@@ -133,16 +144,12 @@ TEXT ·%s(SB), NOSPLIT, $0-80
 	p("JNZ " + L("loop1"))
 
 	label(L("store"))
-	p("MOVQ c+32(FP), DI")
-	p("MOVQ ldc+40(FP), R11")
+	p("MOVQ c+40(FP), DI")
+	p("MOVQ ldc+48(FP), R11")
 	p("SHLQ $2, R11")
-	p("MOVQ mr+48(FP), R9")
-	p("MOVQ mask+56(FP), AX")
-	p("KMOVW AX, K1")
-	p("SHRQ $16, AX")
-	p("KMOVW AX, K2")
-	p("MOVQ bias+64(FP), R13")
-	p("MOVQ flags+72(FP), R12")
+	p("MOVQ mr+56(FP), R9")
+	p("MOVQ bias+72(FP), R13")
+	p("MOVQ flags+80(FP), R12")
 	p("VPXORD Z4, Z4, Z4")
 	p("TESTQ $4, R12")
 	p("JZ " + L("nocb"))

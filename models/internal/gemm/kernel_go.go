@@ -10,7 +10,8 @@ import "unsafe"
 // registers) spills a few accumulators, yet a 2×8 tile that fits the
 // registers measured slower (2.9 vs 3.5 GFLOP/s on sq1024; see
 // BenchmarkGEMM/*/impl=purego). About 3× the naive loop; the fallback only.
-func kernGo(a *float32, lda int, b *float32, kc int, c *float32, ldc int, mr, nr int, bias *float32, flags uint64) {
+// It reads packed B only (ldb = 4; the level has no directB).
+func kernGo(a *float32, lda int, b *float32, ldb int, kc int, c *float32, ldc int, mr, nr int, bias *float32, flags uint64) {
 	if kc <= 0 {
 		return
 	}

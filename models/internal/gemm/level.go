@@ -14,14 +14,18 @@ type level struct {
 	// fullOnly kernels handle only full mr×nr tiles; the driver routes edge
 	// tiles through the worker's scratch tile.
 	fullOnly bool
-	// kernel computes C[0:mr][0:nr] (+)= A[0:MR][0:kc]·Bp, where A is read
-	// row-major at stride lda (all MR rows readable, zero beyond mr) and Bp is
-	// a packed panel (kc rows of NR floats), then applies the flags.
-	kernel func(a *float32, lda int, b *float32, kc int, c *float32, ldc int, mr, nr int, bias *float32, flags uint64)
+	// kernel computes C[0:mr][0:nr] (+)= A[0:MR][0:kc]·B[0:kc][0:nr], where A
+	// is read row-major at stride lda (all MR rows readable, zero beyond mr)
+	// and B at stride ldb: a packed panel (ldb = nr, zero-padded to NR
+	// columns) or, with directB, the caller's B, then applies the flags.
+	kernel func(a *float32, lda int, b *float32, ldb int, kc int, c *float32, ldc int, mr, nr int, bias *float32, flags uint64)
+	// directB kernels load only the nr valid columns of each B row (masked
+	// loads), so they may read B in place instead of a packed panel.
+	directB bool
 	// kernel8 and kernel4, if not nil, do the same for at most 8 and 4 rows
 	// (the last rows of C when m is not a multiple of mr), saving the
 	// multiply-adds of the padding rows; they sum in the same order.
-	kernel8, kernel4 func(a *float32, lda int, b *float32, kc int, c *float32, ldc int, mr, nr int, bias *float32, flags uint64)
+	kernel8, kernel4 func(a *float32, lda int, b *float32, ldb int, kc int, c *float32, ldc int, mr, nr int, bias *float32, flags uint64)
 	// gemv4 sets y[r] = A[r,:k]·x for r < 4 (rows at stride lda).
 	gemv4 func(a []float32, lda int, x []float32, k int, y *[4]float32)
 	// dot4, if not nil, sets out[4r+c] = A[r,:k]·B[c,:k] for four rows of
