@@ -1,7 +1,9 @@
 package devices
 
 import (
+	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/infersim/infersim/units"
 )
@@ -26,7 +28,9 @@ type Engine interface {
 
 var _ Engine = (*Processor)(nil)
 
-// engineModel caches what an engine says about one model.
+// engineModel caches what an engine says about one model. It is
+// immutable once built: for a *Processor it is built once and shared by
+// every phone and server of every world (sharedEngines).
 type engineModel struct {
 	err      error // Supports' answer
 	layers   []LayerCost
@@ -35,48 +39,160 @@ type engineModel struct {
 	loadErr  error
 	resident []bool // layer parameters resident after loading (budget)
 	// reread[i] is the parameter bytes layer i re-reads from storage at
-	// every inference (over the budget), 0 if resident.
-	reread []int64
-	batch1 float64
+	// every inference (over the budget), 0 if resident; rereads lists
+	// the layers with reread > 0, ascending.
+	reread  []int64
+	rereads []int
+	batch1  float64
+	// draws, when set, draws layer times without the Engine interface:
+	// the log-normal parameters of Processor.SampleLayer precomputed
+	// (see sample).
+	draws []layerDraw
 }
 
-// engineCache caches an engine's per-model answers and its framework.
+// layerDraw is one layer's time distribution as Processor.SampleLayer
+// draws it: 0 when mean ≤ 0, mean when cv ≤ 0, else exp(mu + sigma·Z)
+// with sigma² = ln(1 + cv²) and mu = ln(mean) − sigma²/2.
+type layerDraw struct {
+	kind      uint8 // drawZero, drawConst, drawLogNormal
+	mean      float64
+	mu, sigma float64
+}
+
+const (
+	drawZero uint8 = iota
+	drawConst
+	drawLogNormal
+)
+
+func newLayerDraw(mean, cv float64) layerDraw {
+	switch {
+	case mean <= 0:
+		return layerDraw{kind: drawZero}
+	case cv <= 0:
+		return layerDraw{kind: drawConst, mean: mean}
+	}
+	s2 := math.Log1p(cv * cv)
+	return layerDraw{kind: drawLogNormal, mean: mean, mu: math.Log(mean) - s2/2, sigma: math.Sqrt(s2)}
+}
+
+// sample draws layer i's time: exactly what e.SampleLayer(&layers[i], rng)
+// returns, with the same draws from rng (TestSampleMatchesProcessor), but
+// for a *Processor without recomputing the distribution's parameters.
+func (m *engineModel) sample(e Engine, i int, rng *rand.Rand) float64 {
+	if m.draws == nil {
+		return e.SampleLayer(&m.layers[i], rng)
+	}
+	d := &m.draws[i]
+	switch d.kind {
+	case drawZero:
+		return 0
+	case drawConst:
+		return d.mean
+	}
+	return math.Exp(d.mu + d.sigma*rng.NormFloat64())
+}
+
+// engineCache is one phone's or server's view of its engine: the
+// framework and target, and the per-model answers. For a *Processor the
+// answers come from sharedEngines, so a world costs no copy of a model's
+// layers; for any other Engine they are asked for once per cache.
 type engineCache struct {
 	e      Engine
 	fw     Framework
 	target Target
-	models map[string]*engineModel
+	shared *sharedEngine // nil: not a *Processor
+	models []namedModel  // this cache's models, few: a linear search
 }
 
+type namedModel struct {
+	name string
+	m    *engineModel
+}
+
+// sharedEngine holds what a *Processor says, built once per processor
+// and model, shared between worlds and goroutines (read-only once built).
+type sharedEngine struct {
+	fw     Framework
+	target Target
+	models sync.Map // model name → *sharedModel
+}
+
+type sharedModel struct {
+	once sync.Once
+	m    *engineModel
+}
+
+// sharedEngines maps a *Processor (immutable, cached by LoadProcessor) to
+// its sharedEngine.
+var sharedEngines sync.Map
+
 func newEngineCache(e Engine) *engineCache {
-	return &engineCache{e: e, fw: e.Framework(), target: e.Target(), models: map[string]*engineModel{}}
+	if p, ok := e.(*Processor); ok && p != nil {
+		v, ok := sharedEngines.Load(p)
+		if !ok {
+			v, _ = sharedEngines.LoadOrStore(p, &sharedEngine{fw: p.Framework(), target: p.Target()})
+		}
+		se := v.(*sharedEngine)
+		return &engineCache{e: e, fw: se.fw, target: se.target, shared: se}
+	}
+	return &engineCache{e: e, fw: e.Framework(), target: e.Target()}
 }
 
 func (c *engineCache) model(name string) *engineModel {
-	if m, ok := c.models[name]; ok {
-		return m
+	for i := range c.models {
+		if c.models[i].name == name {
+			return c.models[i].m
+		}
 	}
+	var m *engineModel
+	if c.shared != nil {
+		v, ok := c.shared.models.Load(name)
+		if !ok {
+			v, _ = c.shared.models.LoadOrStore(name, &sharedModel{})
+		}
+		sm := v.(*sharedModel)
+		sm.once.Do(func() { sm.m = buildEngineModel(c.e, c.fw, name, true) })
+		m = sm.m
+	} else {
+		m = buildEngineModel(c.e, c.fw, name, false)
+	}
+	c.models = append(c.models, namedModel{name, m})
+	return m
+}
+
+// buildEngineModel asks e everything about a model once; with draws set
+// (e is a *Processor) it precomputes the layers' time distributions.
+func buildEngineModel(e Engine, fw Framework, name string, draws bool) *engineModel {
 	m := &engineModel{}
-	c.models[name] = m
-	if m.err = c.e.Supports(name); m.err != nil {
+	if m.err = e.Supports(name); m.err != nil {
 		return m
 	}
-	if m.layers, m.err = c.e.Layers(name); m.err != nil {
+	if m.layers, m.err = e.Layers(name); m.err != nil {
 		return m
 	}
 	m.prefix = make([]float64, len(m.layers)+1)
 	for i := range m.layers {
 		m.prefix[i+1] = m.prefix[i] + m.layers[i].Mean
 	}
-	m.load, m.loadErr = c.e.Load(name)
-	m.resident = c.fw.Resident(name, m.layers)
+	m.load, m.loadErr = e.Load(name)
+	m.resident = fw.Resident(name, m.layers)
 	m.reread = make([]int64, len(m.layers))
 	for i, r := range m.resident {
 		if !r {
 			m.reread[i] = m.layers[i].ParamBytes
+			if m.reread[i] > 0 {
+				m.rereads = append(m.rereads, i)
+			}
 		}
 	}
 	m.batch1 = m.prefix[len(m.layers)]
+	if draws {
+		m.draws = make([]layerDraw, len(m.layers))
+		for i := range m.layers {
+			m.draws[i] = newLayerDraw(m.layers[i].Mean, m.layers[i].CV)
+		}
+	}
 	return m
 }
 

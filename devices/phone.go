@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"sync"
 
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/network"
@@ -66,7 +67,7 @@ type Phone struct {
 	engines [2]*engineCache
 	noise   [2]*rand.Rand
 	jpeg    jpegModel
-	nets    map[string]*netInfo
+	nets    []namedNet
 
 	link       *network.Link
 	radioIdle  string
@@ -98,7 +99,8 @@ type residentKey struct {
 
 type residentModel struct{ native, java float64 }
 
-// netInfo is a model's structure as requests need it.
+// netInfo is what requests need of a model's structure; it is immutable
+// once built and shared between phones and worlds.
 type netInfo struct {
 	layers  int
 	input   float64        // input pixels (height × width)
@@ -163,7 +165,6 @@ func NewPhone(env *sim.Env, streams *sim.Streams, name string, spec PhoneSpec, o
 		mem:        newMemory(spec),
 		gct:        newGCTimes(spec.GC, streams.Stream(name+"/gc")),
 		jpeg:       newJPEGModel(opt.KernelProfile),
-		nets:       map[string]*netInfo{},
 		resident:   map[residentKey]*residentModel{},
 		labels:     map[[2]int]string{},
 		modeLabels: map[Mode]string{},
@@ -446,15 +447,41 @@ func energyAttrs(r, now Reading) map[string]string {
 		d.Energy[result.CPU], d.Energy[result.GPU], d.Energy[result.Radio], d.Energy[result.Base])}
 }
 
-// net returns a model's structure, cached.
+// net returns a model's structure, cached per phone; the structure of a
+// Net is computed once per *models.Net and shared between worlds (a Net
+// is immutable).
 func (ph *Phone) net(model string) (*netInfo, error) {
-	if n, ok := ph.nets[model]; ok {
-		return n, nil
+	for i := range ph.nets {
+		if ph.nets[i].name == model {
+			return ph.nets[i].ni, nil
+		}
 	}
 	net, err := ph.opt.Nets(model)
 	if err != nil {
 		return nil, fmt.Errorf("devices: phone %s: model %q: %w", ph.name, model, err)
 	}
+	if net == nil {
+		return nil, fmt.Errorf("devices: phone %s: model %q: no net", ph.name, model)
+	}
+	v, ok := netInfos.Load(net)
+	if !ok {
+		v, _ = netInfos.LoadOrStore(net, newNetInfo(net))
+	}
+	ni := v.(*netInfo)
+	ph.nets = append(ph.nets, namedNet{model, ni})
+	return ni, nil
+}
+
+// netInfos maps a *models.Net to its netInfo.
+var netInfos sync.Map
+
+type namedNet struct {
+	name string
+	ni   *netInfo
+}
+
+// newNetInfo derives what requests need of a net's structure.
+func newNetInfo(net *models.Net) *netInfo {
 	ni := &netInfo{layers: len(net.Layers()), cuts: map[int]int64{}, names: map[int]string{}}
 	if in := net.InputShape(); len(in) >= 2 {
 		ni.input = float64(in[len(in)-1]) * float64(in[len(in)-2])
@@ -468,8 +495,7 @@ func (ph *Phone) net(model string) (*netInfo, error) {
 		ni.names[k] = s.Name
 		ni.cutList = append(ni.cutList, k)
 	}
-	ph.nets[model] = ni
-	return ni, nil
+	return ni
 }
 
 // ValidateSplit returns nil if split:k is a valid cut of model: 0 (the
@@ -504,6 +530,15 @@ var (
 
 // causeOf returns the sentinel an interrupt carries, or err itself.
 func causeOf(err error) error {
+	if err == nil {
+		return nil
+	}
+	if in, ok := err.(*sim.Interrupt); ok {
+		if e, ok := in.Cause.(error); ok {
+			return e
+		}
+		return err
+	}
 	var in *sim.Interrupt
 	if errors.As(err, &in) {
 		if e, ok := in.Cause.(error); ok {

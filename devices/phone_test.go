@@ -233,7 +233,7 @@ func TestAutoThreshold(t *testing.T) {
 		w.submit(t, Request{Model: "alexnet", Mode: Mode{Kind: Auto}, Width: 960, Height: 540})
 		w.run(t)
 		r := w.records[0]
-		n := w.phone.nets["alexnet"].layers
+		n := mustNet(t, w.phone, "alexnet").layers
 		want := c.want
 		if want < 0 {
 			want = n
@@ -260,7 +260,7 @@ func TestAutoEnergyObjective(t *testing.T) {
 		w.submit(t, Request{Model: "alexnet", Mode: Mode{Kind: Auto}, Objective: obj, Width: 960, Height: 540})
 		w.run(t)
 		r := w.records[0]
-		n := w.phone.nets["alexnet"].layers
+		n := mustNet(t, w.phone, "alexnet").layers
 		if obj == MinLatency && r.Split == n || obj == MinEnergy && r.Split != n {
 			t.Errorf("%v: chose %d (latency %.3f s, energy %.2f J)", obj, r.Split, r.Latency(), r.TotalEnergy())
 		}
@@ -404,4 +404,13 @@ func TestParamBudgetRereads(t *testing.T) {
 	if d := float64(liveFull - liveCapped); !near(d, over, 1e-9) {
 		t.Errorf("resident Java bytes fell by %v, want %v", d, over)
 	}
+}
+
+func mustNet(t *testing.T, ph *Phone, model string) *netInfo {
+	t.Helper()
+	ni, err := ph.net(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ni
 }

@@ -521,7 +521,7 @@ func (r *request) compute(p *sim.Proc) error {
 	scale := ph.spec.GC.AllocScale
 	t, a := r.times[:0], r.allocs[:0]
 	for i := 0; i < r.k; i++ {
-		lt := e.SampleLayer(&pm.layers[i], rng)
+		lt := pm.sample(e, i, rng)
 		al := 0.0
 		if rr := pm.reread[i]; rr > 0 {
 			lt += float64(rr)/read + float64(e.ConvertTime(units.Bytes(rr)))

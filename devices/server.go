@@ -201,22 +201,32 @@ func (s *Server) submit(model string, from int, em *engineModel) *job {
 		return nil
 	}
 	var j *job
+	var done *sim.Event
 	if n := len(s.free); n > 0 {
 		j = s.free[n-1]
 		s.free = s.free[:n-1]
+		if done = j.done; done != nil {
+			done.Reset() // processed (the request read it) or never triggered
+		}
 	} else {
 		j = &job{}
 	}
-	*j = job{model: model, from: from, em: em, arrival: s.env.Now(), done: s.env.NewEvent()}
+	if done == nil {
+		done = s.env.NewEvent()
+	}
+	*j = job{model: model, from: from, em: em, arrival: s.env.Now(), done: done}
 	s.queue = append(s.queue, j)
 	s.stats.MaxQueue = max(s.stats.MaxQueue, len(s.queue))
 	s.dispatch()
 	return j
 }
 
-// putJob returns a finished job to the pool (the request has read it).
+// putJob returns a finished job to the pool (the request has read it);
+// its done event is reused unless it may still be scheduled.
 func (s *Server) putJob(j *job) {
-	j.done = nil
+	if j.done != nil && j.done.Triggered() && !j.done.Processed() {
+		j.done = nil
+	}
 	s.free = append(s.free, j)
 }
 
@@ -299,7 +309,7 @@ func (s *Server) run(w *worker) {
 	}
 	t1 := 0.0
 	for i := head.from; i < len(em.layers); i++ {
-		t1 += s.eng.e.SampleLayer(&em.layers[i], s.rng)
+		t1 += em.sample(s.eng.e, i, s.rng)
 	}
 	b := len(w.batch)
 	t := t1
