@@ -76,7 +76,10 @@ type Channel struct {
 	onTimer  func(*sim.Event)
 	observe  func() // called after every recomputation
 	order    []int  // scratch for water-filling
+	caps     []float64
 	updates  int
+	flowName string  // the name of its flows' Done events
+	free     []*Flow // the link's finished flows, for reuse
 }
 
 // NewChannel returns an idle channel on env. Jitter draws come from rng,
@@ -92,7 +95,7 @@ func NewChannel(env *sim.Env, name string, cfg ChannelConfig, rng *rand.Rand) (*
 	c := &Channel{
 		env: env, name: name, bw: cfg.Bandwidth, trace: cfg.Trace, origin: env.Now(),
 		latency: cfg.Latency, jitter: cfg.Jitter, loss: cfg.Loss, rng: rng,
-		last: env.Now(),
+		last: env.Now(), flowName: name + " flow",
 	}
 	c.onTimer = func(*sim.Event) { c.timer = nil; c.update() }
 	c.capacity, c.capEnd = c.capacityAt(env.Now())
@@ -172,18 +175,67 @@ type Flow struct {
 	start     float64
 	done      *sim.Event
 	active    bool
+	tcp       tcpLimit // the cap of a pooled tcp flow (limit points here)
 }
 
 // Start puts a flow of size bytes on the channel now, capped by limit (nil
 // for none), and returns it. A flow of 0 bytes is done at once. It panics
 // if size is negative or NaN (a programmer error: Link validates sizes).
 func (c *Channel) Start(size units.Bytes, limit RateLimit) *Flow {
+	return c.start(&Flow{}, size, limit)
+}
+
+// startPooled is Start for a link's own transfer: the flow comes from
+// the channel's pool and carries model m's cap for round-trip time rtt in
+// itself (no allocation for tcp). Give it back with putFlow once its
+// transfer no longer looks at it.
+func (c *Channel) startPooled(size units.Bytes, m Model, rtt units.Duration) *Flow {
+	var f *Flow
+	if n := len(c.free); n > 0 {
+		f = c.free[n-1]
+		c.free[n-1] = nil
+		c.free = c.free[:n-1]
+		done := f.done
+		done.Reset()
+		*f = Flow{done: done}
+	} else {
+		f = &Flow{}
+	}
+	var limit RateLimit
+	switch mm := m.(type) {
+	case Constant:
+	case TCP:
+		if l, ok := mm.limit(rtt, c.loss, c.Peak()); ok {
+			f.tcp = l
+			limit = &f.tcp
+		}
+	default:
+		limit = m.Limit(rtt, c.loss, c.Peak())
+	}
+	return c.start(f, size, limit)
+}
+
+// putFlow returns a flow of startPooled to the pool, unless its Done
+// event may still be processed.
+func (c *Channel) putFlow(f *Flow) {
+	if f.active || f.done.Triggered() && !f.done.Processed() {
+		return
+	}
+	c.free = append(c.free, f)
+}
+
+// start puts f, a zero Flow (its done event may be set, pending), on the
+// channel.
+func (c *Channel) start(f *Flow, size units.Bytes, limit RateLimit) *Flow {
 	if !(size >= 0) || math.IsInf(float64(size), 0) {
 		panic(fmt.Sprintf("network: flow of %v", size))
 	}
 	now := c.env.Now()
-	f := &Flow{ch: c, size: float64(size), remaining: float64(size), limit: limit,
-		capv: math.Inf(1), capEnd: math.Inf(1), start: now, done: c.env.NewNamedEvent(c.name + " flow")}
+	f.ch, f.size, f.remaining, f.limit = c, float64(size), float64(size), limit
+	f.capv, f.capEnd, f.start = math.Inf(1), math.Inf(1), now
+	if f.done == nil {
+		f.done = c.env.NewNamedEvent(c.flowName)
+	}
 	if size == 0 {
 		f.done.Succeed(f)
 		return f
@@ -346,11 +398,11 @@ func (c *Channel) share() {
 // if it joined the channel, without changing anything.
 func (c *Channel) waterLevel(capv float64) float64 {
 	capNow, _ := c.capacityAt(c.env.Now())
-	caps := make([]float64, 0, len(c.flows)+1)
+	caps := append(c.caps[:0], capv)
 	for _, f := range c.flows {
 		caps = append(caps, f.capv)
 	}
-	caps = append(caps, capv)
+	c.caps = caps
 	// Water-fill over the sorted caps (the slice is small).
 	for i := 1; i < len(caps); i++ {
 		for j := i; j > 0 && caps[j-1] > caps[j]; j-- {

@@ -77,6 +77,7 @@ type Link struct {
 	inUse      int
 	idleSince  float64
 	connecting *sim.Event // a handshake in progress, nil if none
+	handshake  string     // its name
 }
 
 // NewLink returns a link named name on env. Each channel draws its jitter
@@ -87,7 +88,7 @@ func NewLink(env *sim.Env, streams *sim.Streams, name string, cfg LinkConfig) (*
 	if err := cfg.Validate(name); err != nil {
 		return nil, err
 	}
-	l := &Link{env: env, name: name, model: cfg.Model}
+	l := &Link{env: env, name: name, model: cfg.Model, handshake: name + " handshake"}
 	if l.model == nil {
 		l.model = Constant{}
 	}
@@ -255,7 +256,7 @@ func (l *Link) transfer(p *sim.Proc, dir Direction, size units.Bytes) (t Transfe
 			break
 		}
 		t.Cold = true
-		ev := l.env.NewNamedEvent(l.name + " handshake")
+		ev := l.env.NewNamedEvent(l.handshake)
 		l.connecting = ev
 		err := p.Sleep(float64(l.model.Setup(l.RTT())))
 		l.connecting = nil
@@ -276,15 +277,17 @@ func (l *Link) transfer(p *sim.Proc, dir Direction, size units.Bytes) (t Transfe
 			return fail(err, "latency")
 		}
 	}
-	f := ch.Start(size, l.model.Limit(l.RTT(), ch.loss, ch.Peak()))
+	f := ch.startPooled(size, l.model, l.RTT())
 	t.FirstByte = now()
 	if dir == Up {
 		t.FirstByte += delay
 	}
 	if _, err := p.Wait(f.Done()); err != nil {
 		f.Cancel()
+		ch.putFlow(f)
 		return fail(err, "flow")
 	}
+	ch.putFlow(f)
 	release()
 	if dir == Up {
 		if err := p.Sleep(delay); err != nil {
@@ -301,12 +304,51 @@ func (l *Link) transfer(p *sim.Proc, dir Direction, size units.Bytes) (t Transfe
 // the max-min share a new flow would get now (under the model's slow start)
 // plus the latency and the jitter's mean. It changes nothing and draws no
 // random number, so the devices package's `auto` mode can call it freely.
-func (l *Link) EstimateUpload(size units.Bytes) units.Duration { return l.estimate(l.Up, size) }
+// To estimate many sizes at once, use UploadEstimator.
+func (l *Link) EstimateUpload(size units.Bytes) units.Duration {
+	e := l.UploadEstimator()
+	return e.Time(size)
+}
 
 // EstimateDownload is EstimateUpload for the Down channel.
-func (l *Link) EstimateDownload(size units.Bytes) units.Duration { return l.estimate(l.Down, size) }
+func (l *Link) EstimateDownload(size units.Bytes) units.Duration {
+	e := l.DownloadEstimator()
+	return e.Time(size)
+}
 
-func (l *Link) estimate(ch *Channel, size units.Bytes) units.Duration {
+// UploadEstimator returns the conditions of an upload starting now (the
+// radio's wait, the handshake, a new flow's share and cap, the latency
+// and mean jitter), computed once, to estimate the time of uploads of
+// many sizes: Time(size) is EstimateUpload(size) at this instant, without
+// an allocation for the constant and tcp models.
+func (l *Link) UploadEstimator() Estimator { return l.estimator(l.Up) }
+
+// DownloadEstimator is UploadEstimator for the Down channel.
+func (l *Link) DownloadEstimator() Estimator { return l.estimator(l.Down) }
+
+// Estimator predicts transfers on one direction of a link under the
+// conditions of the moment it was made (Link.UploadEstimator). The zero
+// value is not usable.
+type Estimator struct {
+	wake    units.Duration // the radio's wait plus the handshake
+	latency units.Duration
+	jitter  units.Duration // its mean
+	share   float64        // bits/s a new flow would get now
+	kind    uint8          // estNone, estTCP, estModel
+	tcp     tcpLimit       // estTCP: the cap's rounds from the start
+	model   Model          // estModel: asked for a fresh limit per size
+	rtt     units.Duration
+	loss    float64
+	peak    units.BitRate
+}
+
+const (
+	estNone  uint8 = iota // no cap of the flow's own
+	estTCP                // the tcp model's slow start and Mathis cap
+	estModel              // another model's Limit
+)
+
+func (l *Link) estimator(ch *Channel) Estimator {
 	var d units.Duration
 	if l.radio != nil {
 		d += l.radio.wakeDelay()
@@ -314,9 +356,36 @@ func (l *Link) estimate(ch *Channel, size units.Bytes) units.Duration {
 	if l.connecting != nil || l.cold(l.inUse) {
 		d += l.model.Setup(l.RTT())
 	}
-	share := ch.waterLevel(math.Inf(1))
-	d += units.Duration(flowTime(float64(size)*8, share, l.model.Limit(l.RTT(), ch.loss, ch.Peak())))
-	return d + ch.latency + ch.jitter.Expected()
+	e := Estimator{wake: d, latency: ch.latency, jitter: ch.jitter.Expected(), share: ch.waterLevel(math.Inf(1)),
+		rtt: l.RTT(), loss: ch.loss, peak: ch.Peak()}
+	switch m := l.model.(type) {
+	case Constant:
+	case TCP:
+		if lim, ok := m.limit(e.rtt, e.loss, e.peak); ok {
+			e.kind, e.tcp = estTCP, lim
+		}
+	default:
+		e.kind, e.model = estModel, m
+	}
+	return e
+}
+
+// Time returns the estimated time of a transfer of size bytes: the wait
+// and handshake, the bytes at the share under the cap, the latency and
+// the jitter's mean.
+func (e *Estimator) Time(size units.Bytes) units.Duration {
+	bits := float64(size) * 8
+	var ft float64
+	switch e.kind {
+	case estNone:
+		ft = flowTime(bits, e.share, nil)
+	case estTCP:
+		ft = e.tcp.flowTime(bits, e.share)
+	default:
+		ft = flowTime(bits, e.share, e.model.Limit(e.rtt, e.loss, e.peak))
+	}
+	d := e.wake + units.Duration(ft)
+	return d + e.latency + e.jitter
 }
 
 // flowTime returns how long bits take at rate share under limit's phases,

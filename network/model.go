@@ -146,19 +146,29 @@ func MathisRate(mss units.Bytes, rtt units.Duration, p float64) units.BitRate {
 // Limit returns the slow-start and Mathis cap of a new flow; nil when the
 // RTT is 0 (the window never binds) and there is no loss.
 func (m TCP) Limit(rtt units.Duration, loss float64, peak units.BitRate) RateLimit {
+	l, ok := m.limit(rtt, loss, peak)
+	if !ok {
+		return nil
+	}
+	return &l
+}
+
+// limit is Limit as a value (no allocation): ok is false when the flow
+// has no cap.
+func (m TCP) limit(rtt units.Duration, loss float64, peak units.BitRate) (tcpLimit, bool) {
 	mathis := float64(MathisRate(m.MSS, rtt, loss))
 	if rtt <= 0 {
 		if math.IsInf(mathis, 1) {
-			return nil
+			return tcpLimit{}, false
 		}
-		return &tcpLimit{done: true, mathis: mathis}
+		return tcpLimit{done: true, mathis: mathis}, true
 	}
-	return &tcpLimit{
+	return tcpLimit{
 		window: float64(m.InitialWindow) * float64(m.MSS) * 8,
 		rtt:    float64(rtt),
 		mathis: mathis,
 		peak:   float64(peak),
-	}
+	}, true
 }
 
 // tcpLimit is one flow's slow start: window bits per RTT, doubling.
@@ -167,6 +177,7 @@ type tcpLimit struct {
 	done                      bool
 }
 
+// Next implements RateLimit.
 func (l *tcpLimit) Next() (units.BitRate, units.Duration) {
 	inf := math.Inf(1)
 	if !l.done {
@@ -237,4 +248,29 @@ func LookupModel(name string) (ModelInfo, error) {
 	}
 	sort.Strings(names)
 	return ModelInfo{}, fmt.Errorf("network: unknown transfer model %q (have %s)", name, strings.Join(names, ", "))
+}
+
+// flowTime is the package's flowTime for this limit, without an
+// allocation: l is a copy, its rounds consumed here. It gives the same
+// result, operation for operation.
+func (l tcpLimit) flowTime(bits, share float64) float64 {
+	t := 0.0
+	for bits > 0 {
+		c, d := l.Next()
+		capv, dur := float64(c), float64(d)
+		r := math.Min(capv, share)
+		if r <= 0 {
+			if math.IsInf(dur, 1) {
+				return math.Inf(1)
+			}
+			t += dur
+			continue
+		}
+		if need := bits / r; need <= dur {
+			return t + need
+		}
+		bits -= r * dur
+		t += dur
+	}
+	return t
 }

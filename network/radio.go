@@ -302,6 +302,8 @@ type Radio struct {
 	users int
 
 	promoDone *sim.Event // succeeds when the running promotion ends
+	spare     *sim.Event // the last promotion's event, reused once processed
+	names     map[string]string
 	promoEnd  float64
 	timer     *sim.Event
 	onPromo   func(*sim.Event)
@@ -399,12 +401,32 @@ func (r *Radio) promote(p Promotion) *sim.Event {
 		return nil
 	}
 	r.mode = modePromotion
-	r.promoDone = r.env.NewNamedEvent(r.spec.Name + " " + p.State)
+	r.promoDone = r.promoEvent(p.State)
 	r.promoEnd = r.env.Now() + float64(p.Delay)
 	r.set(p.State, p.Power)
 	r.timer = r.env.Timeout(float64(p.Delay))
 	r.timer.AddCallback(r.onPromo)
 	return r.promoDone
+}
+
+// promoEvent returns a pending event named after the radio and a
+// promotion state, reusing the last promotion's event once processed.
+func (r *Radio) promoEvent(state string) *sim.Event {
+	name, ok := r.names[state]
+	if !ok {
+		if r.names == nil {
+			r.names = map[string]string{}
+		}
+		name = r.spec.Name + " " + state
+		r.names[state] = name
+	}
+	if ev := r.spare; ev != nil && ev.Processed() && ev.Name() == name {
+		ev.Reset()
+		return ev
+	}
+	ev := r.env.NewNamedEvent(name)
+	r.spare = ev
+	return ev
 }
 
 func (r *Radio) endPromotion() {
