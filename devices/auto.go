@@ -3,6 +3,7 @@ package devices
 import (
 	"math"
 
+	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/units"
 )
 
@@ -23,18 +24,22 @@ import (
 //
 // where bytes(0) is the JPEG and bytes(K) the float32 activation at the
 // cut; the link's estimates include its radio promotion and handshake.
-// Ties go to the smaller K.
+// Ties go to the smaller K. What does not depend on K (the link's
+// conditions, the download, the server's wait, the load, the radio) is
+// computed once per decision (autoEstimate).
 func (r *request) choose() int {
 	ph := r.ph
 	n := r.ni.layers
 	canPhone := r.pe != nil && r.pm != nil && r.pm.err == nil
 	canServer := r.srv != nil && r.sm != nil && r.sm.err == nil && ph.link != nil
+	var a autoEstimate
+	a.init(r, canPhone, canServer)
 	best, bestV := -1, math.Inf(1)
 	try := func(k int) {
 		if (k > 0 && !canPhone) || (k < n && !canServer) {
 			return
 		}
-		v := r.estimate(k)
+		v := a.estimate(r, k)
 		if v < bestV {
 			best, bestV = k, v
 		}
@@ -47,36 +52,79 @@ func (r *request) choose() int {
 	return best
 }
 
+// autoEstimate holds what the estimates of one decision share.
+type autoEstimate struct {
+	prep0, prepK float64 // preprocess time for K = 0 and K > 0
+	load         float64 // the model's load on the phone, 0 if resident
+	up           network.Estimator
+	td           float64 // the reply's download
+	wait         float64 // the server's expected wait
+	promo        float64 // the radio's promotion energy, 0 if not idle
+	tail         float64 // the radio's whole tail energy
+	radio        *network.RadioSpec
+}
+
+func (a *autoEstimate) init(r *request, canPhone, canServer bool) {
+	ph := r.ph
+	spec := &ph.spec
+	if e := r.prepEngine(0); e != nil {
+		a.prep0 = float64(e.e.Preprocess(r.rq.Width, r.rq.Height))
+	}
+	a.prepK = a.prep0
+	if e := r.prepEngine(1); e != nil && e != r.prepEngine(0) {
+		a.prepK = float64(e.e.Preprocess(r.rq.Width, r.rq.Height))
+	}
+	if canPhone && !ph.Resident(r.rq.Model, r.pe.target) {
+		lc := r.pm.load
+		a.load = float64(lc.FileBytes)/float64(spec.Storage.ReadRate) + float64(lc.Parse) + float64(lc.Convert)
+	}
+	if !canServer {
+		return
+	}
+	a.up = ph.link.UploadEstimator()
+	down := ph.link.DownloadEstimator()
+	a.td = float64(down.Time(DownloadBytes))
+	a.wait = r.srv.ExpectedWait(r.rq.Model)
+	if rad := ph.link.Radio(); rad != nil {
+		rs := rad.Spec()
+		a.radio = &rs
+		if rad.State() == rs.Idle {
+			a.promo = float64(rs.Promotion.Power) * float64(rs.Promotion.Delay)
+		}
+		a.tail = float64(rs.TailEnergy())
+	}
+}
+
 // estimate returns the expected latency or energy of cut k.
-func (r *request) estimate(k int) float64 {
+func (a *autoEstimate) estimate(r *request, k int) float64 {
 	ph := r.ph
 	n := r.ni.layers
 	spec := &ph.spec
-	prep := 0.0
-	if e := r.prepEngine(k); e != nil {
-		prep = float64(e.e.Preprocess(r.rq.Width, r.rq.Height))
+	prep := a.prep0
+	if k > 0 {
+		prep = a.prepK
 	}
 	lat, load, comp := prep, 0.0, 0.0
 	if k > 0 {
 		pm := r.pm
-		if !ph.Resident(r.rq.Model, r.pe.target) {
-			lc := pm.load
-			load = float64(lc.FileBytes)/float64(spec.Storage.ReadRate) + float64(lc.Parse) + float64(lc.Convert)
-		}
+		load = a.load
 		comp = pm.mean(0, k)
-		for i := 0; i < k; i++ {
-			if rr := pm.reread[i]; rr > 0 {
-				comp += float64(rr)/float64(spec.Storage.ReadRate) + float64(r.pe.e.ConvertTime(units.Bytes(rr)))
+		for _, i := range pm.rereads {
+			if i >= k {
+				break
 			}
+			rr := pm.reread[i]
+			comp += float64(rr)/float64(spec.Storage.ReadRate) + float64(r.pe.e.ConvertTime(units.Bytes(rr)))
 		}
 		lat += load + comp
 	}
 	var tu, td float64
+	var up float64
 	if k < n {
-		up := units.Bytes(r.uploadBytes(k))
-		tu = float64(ph.link.EstimateUpload(up))
-		td = float64(ph.link.EstimateDownload(DownloadBytes))
-		lat += tu + r.srv.ExpectedWait(r.rq.Model) + r.sm.mean(k, n) + td
+		up = r.uploadBytes(k)
+		tu = float64(a.up.Time(units.Bytes(up)))
+		td = a.td
+		lat += tu + a.wait + r.sm.mean(k, n) + td
 	}
 	if r.rq.Objective == MinLatency {
 		return lat
@@ -90,22 +138,19 @@ func (r *request) estimate(k int) float64 {
 			e += float64(spec.Power.GPUActive-spec.Power.GPUIdle) * comp
 		}
 	}
-	if k < n && ph.link.Radio() != nil {
-		rad := ph.link.Radio()
-		rs := rad.Spec()
-		if rad.State() == rs.Idle {
-			e += float64(rs.Promotion.Power) * float64(rs.Promotion.Delay)
-		}
+	if k < n && a.radio != nil {
+		rs := a.radio
+		e += a.promo
 		upRate := units.BitRate(0)
 		if tu > 0 {
-			upRate = units.BitRate(8 * r.uploadBytes(k) / tu)
+			upRate = units.BitRate(8 * up / tu)
 		}
 		downRate := units.BitRate(0)
 		if td > 0 {
 			downRate = units.BitRate(8 * float64(DownloadBytes) / td)
 		}
 		e += float64(rs.ActivePower(upRate, 0))*tu + float64(rs.ActivePower(0, downRate))*td
-		e += float64(rs.TailEnergy())
+		e += a.tail
 	}
 	return e
 }

@@ -33,7 +33,8 @@ func benchEngines(b *testing.B) (cpu, gpu, srv Engine) {
 
 // BenchmarkRequests measures the simulator's cost per request: a phone
 // issuing requests one after another (AlexNet, 960×540, resident model)
-// for on-device-cpu, cloud-gpu over campus WiFi, and split after pool5.
+// for on-device-cpu, cloud-gpu over campus WiFi, split after pool5, and
+// auto (which estimates every cut before each request).
 // It reports simulated requests per wall-clock second and allocations per
 // request; -benchtime 1x is fast.
 func BenchmarkRequests(b *testing.B) {
@@ -52,6 +53,7 @@ func BenchmarkRequests(b *testing.B) {
 		{"on-device-cpu", Mode{Kind: OnDeviceCPU}},
 		{"cloud-gpu", Mode{Kind: CloudGPU}},
 		{"split", SplitAt(pool5)},
+		{"auto", Mode{Kind: Auto}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			spec, err := LookupPhone("nexus5")
