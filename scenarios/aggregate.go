@@ -3,6 +3,7 @@ package scenarios
 import (
 	"math"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/infersim/infersim/result"
@@ -32,6 +33,7 @@ type groupAcc struct {
 	phases   [result.NumPhases]tally
 	energy   [result.NumComponents]tally
 	total    tally
+	tail     tally // TailEnergy
 	reps     []repAcc
 }
 
@@ -50,6 +52,7 @@ type repAcc struct {
 	phases      [result.NumPhases]float64
 	energy      [result.NumComponents]float64
 	total       float64
+	tail        float64
 	first, last float64 // first arrival and last end of ok requests
 	metrics     []float64
 }
@@ -150,6 +153,7 @@ func (g *groupAcc) reset(reps int) {
 	g.requests = 0
 	g.latency.reset()
 	g.total.reset()
+	g.tail.reset()
 	for i := range g.phases {
 		g.phases[i].reset()
 	}
@@ -185,6 +189,8 @@ func (g *groupAcc) add(r *result.Record) {
 	e := r.TotalEnergy()
 	g.total.Add(e)
 	ra.total += e
+	g.tail.Add(r.TailEnergy)
+	ra.tail += r.TailEnergy
 	for c, x := range r.Energy {
 		g.energy[c].Add(x)
 		ra.energy[c] += x
@@ -277,7 +283,10 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start) result.
 	} else {
 		s.BatteryPer1000 = math.NaN()
 	}
-	// World metrics, one value per replication.
+	// Per-request metrics, then world metrics (one value per
+	// replication), sorted by name.
+	s.Metrics = append(s.Metrics, result.Metric{Name: "energy.tail",
+		Stat: stat(&g.tail, means(func(r *repAcc) float64 { return r.tail }, false))})
 	for k, name := range metricNames {
 		var xs []float64
 		for r := range g.reps {
@@ -294,6 +303,7 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start) result.
 		}
 		s.Metrics = append(s.Metrics, result.Metric{Name: name, Stat: stat(&t, xs)})
 	}
+	slices.SortStableFunc(s.Metrics, func(a, b result.Metric) int { return strings.Compare(a.Name, b.Name) })
 	return s
 }
 

@@ -235,7 +235,7 @@ merge:
 		}
 		for i := range *tr.recs {
 			rec := &(*tr.recs)[i]
-			acc.group(t.cell, rec.Cold).add(rec)
+			acc.group(t.cell, groupCold(t.pd, rec)).add(rec)
 			if out.rw != nil {
 				if err := out.rw.Write(rec); err != nil {
 					runErr = fmt.Errorf("scenarios: writing requests.csv: %w", err)
@@ -301,6 +301,17 @@ merge:
 		return res, fmt.Errorf("%w: %d of %d points finished", ErrInterrupted, len(run.Points), s.Points())
 	}
 	return res, nil
+}
+
+// groupCold says whether a record joins its cell's cold group: a request
+// that loaded its model (Record.Cold), and a request its framework could
+// not run (outcome unsupported: it loads nothing) when the workload starts
+// cold, so that it is reported with the start the workload asked for.
+func groupCold(pd *pointData, rec *result.Record) bool {
+	if rec.Outcome == result.Unsupported {
+		return pd.s.Workload.Start != "warm"
+	}
+	return rec.Cold
 }
 
 // runTask simulates one world and keeps its records.

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -318,6 +319,83 @@ func TestArrivals(t *testing.T) {
 	recs = collect(strings.Replace(base, "[cloud-gpu]", "[on-device-cpu]", 1) + "  requests: 2\n  start: warm\n")
 	if len(recs) != 2 || recs[0].Cold || recs[0].Phases[result.Load].Occurred() {
 		t.Errorf("warm start: %+v", recs)
+	}
+}
+
+// TestClosedLoopLTE: over LTE the radio's tail (about 10 s) outlasts the
+// think time; the next arrival is still timed from the request's end (the
+// phone's OnEnd), not from its record, which closes when the next request
+// starts, and the tail's energy up to there is the request's TailEnergy.
+func TestClosedLoopLTE(t *testing.T) {
+	src := strings.Replace(minimal, "  requests: 2\n", "  requests: 4\n  arrivals: {type: closed, think: 1s}\n", 1) +
+		"network: {preset: lte}\n"
+	s := mustParse(t, src)
+	dir := t.TempDir()
+	res := runIn(t, s, dir, 1)
+	var recs []result.Record
+	f, err := os.Open(filepath.Join(dir, result.RequestsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := result.ReadRecords(f, "r", func(r *result.Record) error { recs = append(recs, *r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 4 {
+		t.Fatalf("%d records, want 4", len(recs))
+	}
+	for i := 1; i < len(recs); i++ {
+		if d := recs[i].Arrival - (recs[i-1].End + 1); math.Abs(d) > 1e-9 {
+			t.Errorf("arrival %d at %v, want the previous end %v + 1 s (not after the tail)", i, recs[i].Arrival, recs[i-1].End)
+		}
+	}
+	for i, r := range recs {
+		// The inactivity timer (0.1 s at β) and 0.02 s of short DRX, then
+		// long DRX until the next arrival; the last request owns its whole
+		// tail (11.052 J).
+		if r.TailEnergy <= 0 || r.TailEnergy > r.Energy[result.Radio] {
+			t.Errorf("record %d: tail %v J of radio %v J", i, r.TailEnergy, r.Energy[result.Radio])
+		}
+	}
+	if last := recs[3].TailEnergy; math.Abs(last-11.05244) > 1e-4 {
+		t.Errorf("last request's tail %v J, want the whole LTE tail 11.052 J", last)
+	}
+	// The summary's energy.tail is the mean over the group's requests;
+	// metrics stay sorted by name.
+	sum := 0.0
+	for _, r := range recs {
+		sum += r.TailEnergy
+	}
+	var tail result.Stat
+	var ok bool
+	n := 0
+	for _, g := range res.Run.Summaries {
+		if st, found := g.Metric("energy.tail"); found {
+			tail.Mean += st.Mean * float64(st.N)
+			n += st.N
+			ok = true
+		}
+		if !slices.IsSortedFunc(g.Metrics, func(a, b result.Metric) int { return strings.Compare(a.Name, b.Name) }) {
+			t.Errorf("metrics not sorted: %v", g.Metrics)
+		}
+	}
+	if !ok || n != 4 || math.Abs(tail.Mean/4-sum/4) > 1e-9 {
+		t.Errorf("energy.tail: %v J over %d requests, want mean %v J over 4", tail.Mean/float64(max(n, 1)), n, sum/4)
+	}
+}
+
+// TestUnsupportedStart: CNNdroid cannot run SqueezeNet; its requests load
+// nothing and are reported in the group of the start the workload asked
+// for.
+func TestUnsupportedStart(t *testing.T) {
+	for _, start := range []string{"cold", "warm"} {
+		src := strings.Replace(minimal, "[alexnet]", "[squeezenet-v1.0]", 1)
+		src = strings.Replace(src, "[cloud-gpu]", "[on-device-gpu]", 1) + "  start: " + start + "\nphone: {gpu: nexus5-cnndroid-gpu}\n"
+		res := runIn(t, mustParse(t, src), t.TempDir(), 1)
+		sums := res.Run.Summaries
+		if len(sums) != 1 || string(sums[0].Start) != start || sums[0].Outcomes[result.Unsupported] != 2 {
+			t.Errorf("start %s: summaries %+v", start, sums)
+		}
 	}
 }
 

@@ -79,7 +79,10 @@ type worldStats struct {
 }
 
 // The per-world metrics, summed over the world's phones (maxima where
-// said), reported per replication in each group's Metrics.
+// said), reported per replication in each group's Metrics. Besides them
+// each group has the per-request metric energy.tail: the joules of a
+// request's energy spent after its end (result.Record.TailEnergy, the
+// radio tail it caused), over every request of the group.
 var metricNames = []string{
 	"app.kills",          // low-memory kills of the app
 	"app.switches",       // foreground ↔ background transitions
@@ -94,13 +97,6 @@ var metricNames = []string{
 	"server.batches",     // batches computed
 	"server.max_queue",   // longest server queue (max over servers)
 	"sim.events",         // kernel events processed
-}
-
-// endNotifier is implemented by a phone that reports a request's end
-// before its accounting closes (the closed loop's next arrival is timed
-// from the end). See runWorld.
-type endNotifier interface {
-	OnEnd(fn func(*result.Record))
 }
 
 // world is one task's simulation: one point, one replication, one cell.
@@ -130,8 +126,7 @@ type driver struct {
 	rate     float64
 	at       []units.Duration
 	rng      *rand.Rand
-	endSeen  bool // an end hook is installed
-	waiting  int  // arrivals scheduled and not yet happened
+	waiting  int // arrivals scheduled and not yet happened
 	finished bool
 	submitFn func()
 }
@@ -204,10 +199,7 @@ func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devic
 		}
 		d.submitFn = d.submit
 		ph.OnRecord(d.onRecord)
-		if en, ok := any(ph).(endNotifier); ok {
-			en.OnEnd(d.onEnd)
-			d.endSeen = true
-		}
+		ph.OnEnd(d.onEnd)
 		w.phones = append(w.phones, ph)
 		w.drivers = append(w.drivers, d)
 	}
@@ -373,7 +365,8 @@ func (d *driver) submit() {
 	d.maybeFinish()
 }
 
-// onEnd times the closed loop's next arrival from a request's end.
+// onEnd times the closed loop's next arrival from a request's end (not
+// from its record, which may come a radio tail later).
 func (d *driver) onEnd(r *result.Record) {
 	if d.arrivals == "closed" && d.more() {
 		d.schedule(d.think)
@@ -384,13 +377,6 @@ func (d *driver) onRecord(r *result.Record) {
 	r.Point, r.Replication = d.w.pd.index, d.w.rep
 	d.w.emit(r)
 	d.closed++
-	if d.arrivals == "closed" && !d.endSeen && d.more() {
-		// Without an end hook the record is the first news of the end;
-		// it comes when the request's accounting closes, which is its
-		// end unless the radio was still in its tail. The next arrival is
-		// timed from the end when that is still ahead.
-		d.schedule(r.End + d.think - d.w.env.Now())
-	}
 	d.maybeFinish()
 }
 
