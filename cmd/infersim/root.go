@@ -37,6 +37,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newRunCmd(),
 		newScenariosCmd(),
 		newSchemaCmd(),
+		newValidateCmd(),
 	)
 	return root
 }

@@ -1,0 +1,282 @@
+package validation
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/infersim/infersim/result"
+	"github.com/infersim/infersim/units"
+)
+
+// The study's modes and photo sizes (facts G2, G3) as the records name
+// them.
+const (
+	modeCPU      = "on-device-cpu"
+	modeGPU      = "on-device-gpu"
+	modeCloudCPU = "cloud-cpu"
+	modeCloudGPU = "cloud-gpu"
+)
+
+var (
+	studyImages = []string{"3840x2160", "1920x1080", "960x540"}
+	onDevice    = []string{modeCPU, modeGPU}
+	cloudModes  = []string{modeCloudCPU, modeCloudGPU}
+)
+
+// keys returns the groups of a model and mode over every study image.
+func keys(model, mode string, cold bool) []cellKey {
+	var ks []cellKey
+	for _, img := range studyImages {
+		ks = append(ks, cellKey{model, mode, img, cold})
+	}
+	return ks
+}
+
+func fmtTime(x float64) string   { return units.Duration(x).String() }
+func fmtEnergy(x float64) string { return units.Energy(x).String() }
+func fmtPower(x float64) string  { return units.Power(x).String() }
+func fmtX(x float64) string      { return fmt.Sprintf("%.3g×", x) }
+
+// studyRows compares the guo2018 run with the study's findings and the
+// phone-side timings: G5-time, G5-energy, G6, G7-load, G7-order, G8 (and
+// G8-cloud-cpu-alexnet), G10-power, G10-energy, P1, P5, P6-openblas.
+func (c *collector) studyRows(d *runData) {
+	c.g5(d, "G5-time", latencyOf, fmtTime)
+	c.g5(d, "G5-energy", energyOf, fmtEnergy)
+	c.g6(d)
+
+	// G7-load: CNNdroid's first AlexNet load (every photo size pooled: the
+	// load does not depend on the photo).
+	r := c.newRow("G7-load")
+	r.What += " (first request of each cell)"
+	r.setSim(d.perRep(keys("alexnet", modeGPU, true), phaseOf(result.Load)))
+	r.Role, r.From = c.role("G7-load", "alexnet", HeldOut), "guo2018 run"
+	c.add(r)
+	c.done[doneKey("G7-load", "alexnet", "load", "")] = true
+
+	// G7-order: Caffe's first load over CNNdroid's, every model CNNdroid runs.
+	c.order(d, "G7-order", "alexnet", func(m string) (lhs, rhs []float64) {
+		return d.perRep(keys(m, modeCPU, true), phaseOf(result.Load)), d.perRep(keys(m, modeGPU, true), phaseOf(result.Load))
+	}, "Caffe %s < CNNdroid %s", fmtTime)
+	c.done[doneKey("G7-order", "alexnet", "load-order", "nexus5-cnndroid-gpu")] = true
+
+	// G8: CNNdroid's compute over the study's cloud CPU server's, per model.
+	for _, m := range gpuModels(d) {
+		gpu := d.perRep(keys(m, modeGPU, false), phaseOf(result.Compute))
+		srv := d.perRep(keys(m, modeCloudCPU, false), phaseOf(result.Server))
+		r := c.newRow("G8")
+		r.What = m + ": " + r.What
+		r.setSim(ratio(gpu, srv))
+		r.Role, r.From = c.role("G8", m, HeldOut), "guo2018 run"
+		r.Note = fmt.Sprintf("%s: CNNdroid compute %s over the study's cloud CPU server (guo2018-cloud-cpu) %s", m, fmtTime(mean(gpu)), fmtTime(mean(srv)))
+		if r.Role == Fit {
+			r.Note += "; guo2018-cloud-cpu is fitted to P1 / G8, so this row has no degree of freedom"
+		}
+		c.add(r)
+		c.done[doneKey("G8", m, "compute-ratio", "guo2018-cloud-cpu")] = true
+	}
+	r = c.newRow("G8-cloud-cpu-alexnet")
+	r.setSim(d.perRep(keys("alexnet", modeCloudCPU, false), phaseOf(result.Server)))
+	r.Role, r.From = c.role("G8-cloud-cpu-alexnet", "alexnet", HeldOut), "guo2018 run"
+	r.Note = "server phase of cloud-cpu requests on guo2018-cloud-cpu"
+	c.add(r)
+	c.done[doneKey("G8-cloud-cpu-alexnet", "alexnet", "compute", "")] = true
+
+	// G10-power: mean phone power of a warm request at 960x540 (preprocess
+	// is 2-3 % of it; compute the rest), CNNdroid over Caffe.
+	c.order(d, "G10-power", "", func(m string) (lhs, rhs []float64) {
+		k := func(mode string) []cellKey { return []cellKey{{m, mode, "960x540", false}} }
+		gpu := ratio(d.perRep(k(modeGPU), energyOf), d.perRep(k(modeGPU), latencyOf))
+		cpu := ratio(d.perRep(k(modeCPU), energyOf), d.perRep(k(modeCPU), latencyOf))
+		return gpu, cpu
+	}, "CNNdroid %s < Caffe %s (phone power, warm, 960x540)", fmtPower)
+
+	// G10-energy: a first-launch inference costs CNNdroid more than Caffe.
+	c.order(d, "G10-energy", "", func(m string) (lhs, rhs []float64) {
+		return d.perRep(keys(m, modeCPU, true), energyOf), d.perRep(keys(m, modeGPU, true), energyOf)
+	}, "Caffe %s < CNNdroid %s", fmtEnergy)
+
+	// P1 and P6-openblas: warm compute of AlexNet on each framework.
+	for _, x := range []struct{ id, mode, proc string }{{"P1", modeGPU, "CNNdroid"}, {"P6-openblas", modeCPU, "Caffe"}} {
+		r := c.newRow(x.id)
+		r.setSim(d.perRep(keys("alexnet", x.mode, false), phaseOf(result.Compute)))
+		r.Role, r.From = c.role(x.id, "alexnet", HeldOut), "guo2018 run"
+		r.Note = "compute phase of warm AlexNet requests, " + x.proc + " (CaffeNet mapped to alexnet)"
+		c.add(r)
+		c.done[doneKey(x.id, "alexnet", "compute", "")] = true
+	}
+
+	// P5: CNNdroid × SqueezeNet ends unsupported.
+	var n, unsupported int
+	for k, as := range d.cells {
+		if k.model != "squeezenet-v1.0" || k.mode != modeGPU {
+			continue
+		}
+		for _, a := range as {
+			n += a.requests
+			unsupported += a.outcomes[result.Unsupported]
+		}
+	}
+	if n > 0 {
+		r := c.newRow("P5")
+		r.What = "share of CNNdroid × SqueezeNet requests that end unsupported (no concat layer)"
+		r.Reference, r.Low, r.High, r.Order = 1, 1, 1, false
+		r.Simulated = float64(unsupported) / float64(n)
+		r.Role, r.From = Input, "guo2018 run"
+		r.Note = fmt.Sprintf("%d of %d requests unsupported; nexus5-cnndroid-gpu lists Concat as unsupported (fact P5)", unsupported, n)
+		c.add(r)
+	}
+}
+
+// gpuModels returns the study models CNNdroid ran in the run.
+func gpuModels(d *runData) []string {
+	var out []string
+	for _, m := range studyModels {
+		if present(d.perRep(keys(m, modeGPU, false), latencyOf)) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// g5 is the largest on-device over cloud ratio of a metric: a first-launch
+// (cold) on-device request against a cloud request for the same model and
+// photo size, over models, photo sizes, on-device frameworks and cloud
+// servers. The note gives the configuration and the largest ratio against
+// each cloud server.
+func (c *collector) g5(d *runData, id string, metric func(*acc) float64, f func(float64) string) {
+	type best struct {
+		ratio          []float64
+		m              float64
+		desc, num, den string
+	}
+	overall := best{m: math.Inf(-1)}
+	perCloud := map[string]best{}
+	amortised, amortisedDesc := math.Inf(-1), ""
+	for _, m := range studyModels {
+		for _, img := range studyImages {
+			for _, od := range onDevice {
+				num := d.perRep([]cellKey{{m, od, img, true}}, metric)
+				if !present(num) {
+					continue
+				}
+				for _, cm := range cloudModes {
+					den := d.perRep([]cellKey{{m, cm, img, false}}, metric)
+					if !present(den) {
+						continue
+					}
+					r := ratio(num, den)
+					b := best{ratio: r, m: mean(r), desc: fmt.Sprintf("%s %s (cold) over %s at %s", m, od, cm, img),
+						num: f(mean(num)), den: f(mean(den))}
+					if b.m > overall.m {
+						overall = b
+					}
+					if pc, ok := perCloud[cm]; !ok || b.m > pc.m {
+						perCloud[cm] = b
+					}
+					all := d.perRep([]cellKey{{m, od, img, true}, {m, od, img, false}}, metric)
+					if a := mean(ratio(all, den)); a > amortised {
+						amortised, amortisedDesc = a, fmt.Sprintf("%s %s over %s at %s", m, od, cm, img)
+					}
+				}
+			}
+		}
+	}
+	if overall.ratio == nil {
+		c.skip(id, "the run has no on-device and cloud requests to compare")
+		return
+	}
+	r := c.newRow(id)
+	r.setSim(overall.ratio)
+	r.Role, r.From = HeldOut, "guo2018 run"
+	notes := []string{fmt.Sprintf("largest: %s, %s / %s", overall.desc, overall.num, overall.den)}
+	for _, cm := range cloudModes {
+		if b, ok := perCloud[cm]; ok {
+			notes = append(notes, fmt.Sprintf("largest against %s %s (%s)", cm, fmtX(b.m), b.desc))
+		}
+	}
+	notes = append(notes, fmt.Sprintf("with the load spread over a cell's photos (the mean of its first and later requests) the largest ratio is %s (%s)", fmtX(amortised), amortisedDesc))
+	r.Note = strings.Join(notes, "; ")
+	c.add(r)
+}
+
+// g6 is the share of a cold on-device request's time spent loading and
+// computing, for the cell where it is smallest (the weakest case of "load
+// and compute are the bottlenecks").
+func (c *collector) g6(d *runData) {
+	type cell struct {
+		share []float64
+		m     float64
+		desc  string
+	}
+	worst := cell{m: math.Inf(1)}
+	hi := math.Inf(-1)
+	cells := 0
+	for _, m := range studyModels {
+		for _, od := range onDevice {
+			for _, img := range studyImages {
+				k := []cellKey{{m, od, img, true}}
+				lat := d.perRep(k, latencyOf)
+				if !present(lat) {
+					continue
+				}
+				share := ratio(sum(d.perRep(k, phaseOf(result.Load)), d.perRep(k, phaseOf(result.Compute))), lat)
+				cells++
+				s := mean(share)
+				hi = max(hi, s)
+				if s < worst.m {
+					worst = cell{share, s, fmt.Sprintf("%s %s at %s, load %s + compute %s of %s", m, od, img,
+						fmtTime(mean(d.perRep(k, phaseOf(result.Load)))), fmtTime(mean(d.perRep(k, phaseOf(result.Compute)))), fmtTime(mean(lat)))}
+				}
+			}
+		}
+	}
+	if cells == 0 {
+		c.skip("G6", "the run has no cold on-device requests")
+		return
+	}
+	r := c.newRow("G6")
+	r.What += " — the smallest share over the cells"
+	r.setSim(worst.share)
+	r.Role, r.From = HeldOut, "guo2018 run"
+	r.Note = fmt.Sprintf("smallest of %d cells: %s (the rest is preprocessing the photo and GC); the largest share is %.3g", cells, worst.desc, hi)
+	c.add(r)
+}
+
+// order adds an ordering row: for each model CNNdroid runs, lhs/rhs per
+// replication must stay below 1. The row's value is the largest mean ratio
+// over the models, its note the values; its role is the fit reports' for
+// (id, roleModel).
+func (c *collector) order(d *runData, id, roleModel string, f func(model string) (lhs, rhs []float64), format string, fv func(float64) string) {
+	var notes []string
+	worst := math.Inf(-1)
+	var worstR []float64
+	for _, m := range gpuModels(d) {
+		lhs, rhs := f(m)
+		if !present(lhs) || !present(rhs) {
+			continue
+		}
+		rt := ratio(lhs, rhs)
+		if mr := mean(rt); mr > worst {
+			worst, worstR = mr, rt
+		}
+		notes = append(notes, m+": "+fmt.Sprintf(format, fv(mean(lhs)), fv(mean(rhs))))
+	}
+	if worstR == nil {
+		c.skip(id, "the run has no requests of both frameworks")
+		return
+	}
+	r := c.newRow(id)
+	r.High = 1
+	r.Unit = "×"
+	r.setSim(worstR)
+	r.Role, r.From = c.role(id, roleModel, HeldOut), "guo2018 run"
+	r.Note = strings.Join(notes, "; ") + fmt.Sprintf(" (largest ratio %s, must be below 1)", fmtX(worst))
+	c.add(r)
+}
+
+// doneKey identifies a fit-report row a simulation row already compares.
+func doneKey(fact, model, quantity, versus string) [4]string {
+	return [4]string{fact, model, quantity, versus}
+}

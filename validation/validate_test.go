@@ -1,0 +1,334 @@
+package validation
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/infersim/infersim/network"
+	"github.com/infersim/infersim/reference"
+	"github.com/infersim/infersim/result"
+)
+
+var rewrite = flag.Bool("rewrite", false, "rewrite docs/validation.md from a full validation")
+
+// row builds a hand-made row.
+func row(role Role, ref, sim, ci, tol, low, high float64) Row {
+	return Row{ValidationRow: result.ValidationRow{ID: "X", Reference: ref, Simulated: sim, CI95: ci, Tolerance: tol,
+		Low: low, High: high, Fitted: role.Gates()}, Role: role}
+}
+
+func TestJudge(t *testing.T) {
+	nan := math.NaN()
+	for _, c := range []struct {
+		name string
+		r    Row
+		pass bool
+	}{
+		{"fitted 20 % off, 10 % tolerance", row(Fit, 1, 1.2, nan, 0.1, nan, nan), false},
+		{"fitted 20 % off, CI of 5 % does not reach the band", row(Fit, 1, 1.2, 0.05, 0.1, nan, nan), false},
+		{"fitted 12 % off, CI of 5 % overlaps the band", row(Fit, 1, 1.12, 0.05, 0.1, nan, nan), true},
+		{"fitted 5 % low, 10 % tolerance", row(Fit, 2, 1.9, nan, 0.1, nan, nan), true},
+		{"held out outside its range", row(HeldOut, 100, 900, 50, 0, 30, 300), false},
+		{"held out inside its range", row(HeldOut, 100, 250, 10, 0, 30, 300), true},
+		{"range reached only by the CI", row(HeldOut, 100, 310, 20, 0, 30, 300), true},
+		{"no tolerance, no range: not checked", row(ReportOnly, 2, 20, nan, 0, nan, nan), true},
+		{"simulated NaN fails", row(Fit, 1, nan, nan, 0.1, nan, nan), false},
+	} {
+		r := c.r
+		Judge(&r)
+		if r.Pass != c.pass {
+			t.Errorf("%s: pass = %v, want %v (error %v)", c.name, r.Pass, c.pass, r.Error)
+		}
+	}
+	// Order rows: the ratio left/right must be below High = 1.
+	o := Row{ValidationRow: result.ValidationRow{ID: "G7-order", Reference: nan, Simulated: 0.05, High: 1, Low: nan, CI95: nan}, Order: true, Role: HeldOut}
+	Judge(&o)
+	if !o.Pass || !math.IsNaN(o.Error) {
+		t.Errorf("order 0.05 < 1: pass %v, error %v", o.Pass, o.Error)
+	}
+	o.Simulated = 1.3
+	Judge(&o)
+	if o.Pass {
+		t.Error("order 1.3 < 1 passed")
+	}
+}
+
+// A fitted row off by 20 % with a 10 % tolerance fails the validation with
+// a non-zero exit code; a held-out row off does not.
+func TestErrOnlyForFittedRows(t *testing.T) {
+	nan := math.NaN()
+	fitted := row(Fit, 1, 1.2, nan, 0.1, nan, nan)
+	fitted.ID = "P1"
+	held := row(HeldOut, 1, 1.2, nan, 0.1, nan, nan)
+	held.ID = "G5-time"
+	Judge(&fitted)
+	Judge(&held)
+
+	rep := &Report{Rows: []Row{held}}
+	if err := rep.Err(); err != nil {
+		t.Errorf("a held-out row off failed the validation: %v", err)
+	}
+	rep.Rows = append(rep.Rows, fitted)
+	err := rep.Err()
+	var fe *FailedError
+	if !errors.As(err, &fe) || fe.ExitCode() == 0 || len(fe.Rows) != 1 || fe.Rows[0].ID != "P1" {
+		t.Fatalf("fitted row off: err %v", err)
+	}
+	if !strings.Contains(err.Error(), "P1 +20.0 %") {
+		t.Errorf("error %q does not name the row and its error", err)
+	}
+	// An input row gates like a fitted one.
+	in := row(Input, 10, 11, nan, 0.01, nan, nan)
+	Judge(&in)
+	if (&Report{Rows: []Row{in}}).Err() == nil {
+		t.Error("an input row off did not fail")
+	}
+}
+
+// The DERIVED facts validation introduces are what their sources give.
+func TestDerivedFacts(t *testing.T) {
+	g := reference.MustLookup("G8-cloud-cpu-alexnet")
+	p1, g8 := reference.MustLookup("P1"), reference.MustLookup("G8")
+	if want := p1.Value / g8.Value; math.Abs(g.Value-want)/want > 1e-3 {
+		t.Errorf("G8-cloud-cpu-alexnet = %v, P1/G8 = %v", g.Value, want)
+	}
+	if lo, hi := p1.Low/g8.High, p1.High/g8.Low; math.Abs(g.Low-lo)/lo > 1e-3 || math.Abs(g.High-hi)/hi > 1e-3 {
+		t.Errorf("G8-cloud-cpu-alexnet range [%v, %v], want [%v, %v]", g.Low, g.High, lo, hi)
+	}
+	tp := reference.MustLookup("R-lte-tail-power")
+	spec := network.LTERadio()
+	if want := float64(spec.TailEnergy()) / float64(spec.TailDuration()); math.Abs(tp.Value-want)/want > 1e-4 {
+		t.Errorf("R-lte-tail-power = %v, LTE tail energy/duration = %v", tp.Value, want)
+	}
+}
+
+var (
+	quickOnce sync.Once
+	quickRep  *Report
+	quickErr  error
+)
+
+// quick runs the quick validation once for the tests that read it.
+func quick(t *testing.T) *Report {
+	t.Helper()
+	quickOnce.Do(func() {
+		quickRep, quickErr = Validate(context.Background(), Options{Quick: true, Workers: 2})
+	})
+	if quickErr != nil {
+		t.Fatal(quickErr)
+	}
+	return quickRep
+}
+
+// The quick validation on the embedded kernel profile passes: every fitted
+// and input row is within its tolerance.
+func TestQuickPasses(t *testing.T) {
+	rep := quick(t)
+	if err := rep.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Replications != QuickReplications {
+		t.Errorf("replications %d", rep.Replications)
+	}
+	var b bytes.Buffer
+	if err := rep.WriteTable(&b); err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + b.String())
+}
+
+// Every reference fact has a row or a reason, and the facts the study
+// rests on have rows with the expected roles.
+func TestCoverage(t *testing.T) {
+	rep := quick(t)
+	have := map[string][]Row{}
+	for _, r := range rep.Rows {
+		have[r.ID] = append(have[r.ID], r)
+		if math.IsNaN(r.Simulated) {
+			t.Errorf("%s: simulated NaN", r.ID)
+		}
+		if r.Fitted != r.Role.Gates() {
+			t.Errorf("%s: Fitted %v for role %s", r.ID, r.Fitted, r.Role)
+		}
+	}
+	skipped := map[string]bool{}
+	for _, n := range rep.NotCompared {
+		if n.Reason == "" {
+			t.Errorf("%s: no reason", n.ID)
+		}
+		if have[n.ID] != nil {
+			t.Errorf("%s both compared and not", n.ID)
+		}
+		skipped[n.ID] = true
+	}
+	for _, f := range reference.All() {
+		if have[f.ID] == nil && !skipped[f.ID] {
+			t.Errorf("fact %s neither compared nor listed as not compared", f.ID)
+		}
+	}
+	want := map[string]Role{
+		"G5-time": HeldOut, "G5-energy": HeldOut, "G6": HeldOut, "G7-load": Fit, "G7-order": HeldOut,
+		"G8-cloud-cpu-alexnet": Fit, "G10-power": HeldOut, "G10-energy": HeldOut, "P1": Fit, "P6-openblas": Fit,
+		"P6-eigen": ReportOnly, "P2-single": ReportOnly, "P3": ReportOnly, "P5": Input,
+		"C-squeezenet-gpu": Fit, "C-mobilenet-cpu": Fit, "N-campus": Fit, "N-lte": Fit, "N-home": Fit,
+		"R-lte-tail": Input, "R-lte-tail-power": Input, "R-wifi-tail": Input, "R-lte-promotion-time": Input,
+		"Z-alexnet-weights": HeldOut, "Z-nin-weights": HeldOut, "Z-squeezenet-weights": HeldOut,
+	}
+	for id, role := range want {
+		rs := have[id]
+		if len(rs) == 0 {
+			t.Errorf("no row for %s", id)
+			continue
+		}
+		if rs[0].Role != role {
+			t.Errorf("%s: role %s, want %s", id, rs[0].Role, role)
+		}
+	}
+	// G8: AlexNet is fitted (through G8-cloud-cpu-alexnet = P1 / G8), NIN
+	// held out, MDInference's server reported.
+	roles := map[string]bool{}
+	for _, r := range have["G8"] {
+		roles[string(r.Role)+" "+strings.SplitN(r.What, ":", 2)[0]] = true
+	}
+	for _, w := range []string{"fit alexnet", "held-out nin", "report alexnet (compute-ratio vs cloud-cpu)"} {
+		if !roles[w] {
+			t.Errorf("G8 rows %v lack %q", roles, w)
+		}
+	}
+	// Rows from the simulation carry a confidence interval.
+	for _, id := range []string{"P1", "G5-time", "G8-cloud-cpu-alexnet", "C-squeezenet-cpu", "N-campus"} {
+		if r := have[id][0]; !(r.CI95 >= 0) {
+			t.Errorf("%s: CI %v", id, r.CI95)
+		}
+	}
+	if len(rep.Layers) == 0 || rep.LayersTarget != LayersTarget {
+		t.Errorf("layers: %d rows on %q", len(rep.Layers), rep.LayersTarget)
+	}
+	for _, l := range rep.Layers {
+		if !(l.Median > 0) || !(l.Seconds > 0) {
+			t.Errorf("layer %s/%s: median %v, simulated %v", l.Model, l.Layer, l.Median, l.Seconds)
+		}
+	}
+}
+
+// The order facts compare the two frameworks the right way round and show
+// both values.
+func TestOrderRows(t *testing.T) {
+	rep := quick(t)
+	for _, id := range []string{"G7-order", "G10-power", "G10-energy"} {
+		var r *Row
+		for i := range rep.Rows {
+			if rep.Rows[i].ID == id {
+				r = &rep.Rows[i]
+			}
+		}
+		if r == nil {
+			t.Fatalf("no %s row", id)
+		}
+		if !r.Order || r.High != 1 || !(r.Simulated > 0) {
+			t.Errorf("%s: order %v, high %v, simulated %v", id, r.Order, r.High, r.Simulated)
+		}
+		if !r.Pass {
+			t.Errorf("%s fails: %s", id, r.Note)
+		}
+		if !strings.Contains(r.Note, "alexnet") || !strings.Contains(r.Note, "nin") || !strings.Contains(r.Note, "<") {
+			t.Errorf("%s note %q lacks the values", id, r.Note)
+		}
+	}
+}
+
+// validation.csv and layers.csv read back.
+func TestWriteFiles(t *testing.T) {
+	rep := quick(t)
+	dir := t.TempDir()
+	if err := rep.WriteFiles(dir); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, result.ValidationFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := result.ReadValidationCSV(f, result.ValidationFile)
+	f.Close()
+	if err != nil || len(rows) != len(rep.Rows) {
+		t.Fatalf("validation.csv: %d rows, %v", len(rows), err)
+	}
+	f, err = os.Open(filepath.Join(dir, result.LayersFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	layers, err := result.ReadLayersCSV(f, result.LayersFile)
+	f.Close()
+	if err != nil || len(layers) != len(rep.Layers) {
+		t.Fatalf("layers.csv: %d rows, %v", len(layers), err)
+	}
+}
+
+// The Markdown is a table with a row per comparison, notes and sources.
+func TestMarkdown(t *testing.T) {
+	rep := quick(t)
+	var b bytes.Buffer
+	if err := rep.WriteMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	for _, w := range []string{"# How close is the simulation?", "| fact | role |", "| G5-time | held-out |", "## Notes", "## Sources", "`guo2018`: T. Guo", "## Facts not compared", MarkdownCommand} {
+		if !strings.Contains(md, w) {
+			t.Errorf("markdown lacks %q", w)
+		}
+	}
+	if n := strings.Count(md, "\n| "); n != len(rep.Rows)+1 {
+		t.Errorf("markdown has %d table lines, want %d rows + header", n, len(rep.Rows)+1)
+	}
+}
+
+// docs/validation.md is what `infersim validate --markdown` prints now.
+// Regenerate it with `go test ./validation -run DocsCurrent -rewrite` (or
+// the command in MarkdownCommand) and review the diff.
+func TestDocsCurrent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the full validation")
+	}
+	rep, err := Validate(context.Background(), Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := rep.WriteMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("..", "docs", "validation.md")
+	if *rewrite {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	old, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (create it with -rewrite)", err)
+	}
+	if !bytes.Equal(old, b.Bytes()) {
+		ol, nl := strings.Split(string(old), "\n"), strings.Split(b.String(), "\n")
+		for i := 0; i < max(len(ol), len(nl)); i++ {
+			var o, n string
+			if i < len(ol) {
+				o = ol[i]
+			}
+			if i < len(nl) {
+				n = nl[i]
+			}
+			if o != n {
+				t.Fatalf("docs/validation.md is stale (regenerate: %s, or go test ./validation -run DocsCurrent -rewrite); first difference at line %d:\nhave %s\nwant %s", MarkdownCommand, i+1, o, n)
+			}
+		}
+	}
+}
