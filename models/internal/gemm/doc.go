@@ -77,14 +77,16 @@
 // # Performance
 //
 // On the 2-vCPU AMD EPYC development machine (AVX-512 with two 512-bit FMA
-// pipes: BenchmarkPeakFMA ≈ 200 GFLOP/s per core when the core is free),
+// pipes: BenchmarkPeakFMA ≈ 200–220 GFLOP/s per core when the core is free),
 // measured side by side with OpenBLAS 0.3.21 by testdata/bench/paired.sh
-// (raw results beside it), 1 thread, median call: 142–169 GFLOP/s on the
-// shapes of ../shared/bench/anchors/gemm_shapes.txt (PackedA.Mul 145–173),
-// i.e. 1.0–1.8× OpenBLAS forced to its AVX-512 kernels, 1.8–3.7× OpenBLAS
-// with the AVX2 kernels it picks by default on this CPU, 13–20× gonum.
-// Sgemv reads the weights as fast as a plain streaming sum of the same bytes
-// timed in the same iteration (BenchmarkFC: 0.83–1.02× its time). Rerun:
+// (raw results and a summary beside it; the machine was shared, load 3.6–7.5),
+// 1 thread, median call: Sgemm 127–169 GFLOP/s on the shapes of
+// ../shared/bench/anchors/gemm_shapes.txt, PackedA.Mul 140–174, i.e.
+// 0.96–1.46× OpenBLAS forced to its AVX-512 kernels, 1.9–5.6× OpenBLAS with
+// the AVX2 kernels it picks by default on this CPU, 13–18× gonum. Two-thread
+// figures depend on the other core being free: 185–258 GFLOP/s in the best
+// round. Sgemv reads the weights as fast as a streaming sum of the same bytes
+// timed in the same iteration (BenchmarkFC: 0.89–1.11× its time). Rerun:
 //
 //	go test -run '^$' -bench . -count 6 ./models/internal/gemm | tee new.txt
 //	benchstat -col /impl new.txt

@@ -10,7 +10,9 @@ package gemm
 //     (ntDot);
 //   - otherwise the packed GEMM, packing Bᵀ (packBT).
 //
-// Each is deterministic in the sense of doc.go; chosen with BenchmarkSgemmNT.
+// Each is deterministic in the sense of doc.go. The thresholds below are
+// reasoned from cache sizes, not tuned: the development machine was too
+// noisy while they were written; BenchmarkSgemmNT measures batch 8 and 64.
 const (
 	ntDotMaxM = 16
 	// ntKC bounds the k block of ntTile when A is large: four rows of B

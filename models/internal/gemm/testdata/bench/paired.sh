@@ -51,5 +51,6 @@ for r in $(seq 1 "$ROUNDS"); do
 		done
 	done
 	"$work/gemm.test" -test.run '^$' -test.bench "GEMM/shape=(sqz_fire2_squeeze|mbnet_pw13)/impl=(avx512-.T|avx512-packed-.T|gonum-.T)\$" -test.benchtime "$BT" | grep '^Benchmark'
+	"$work/gemm.test" -test.run '^$' -test.bench "SgemmNT|FC/layers=fc6-8/" -test.benchtime 10x | grep '^Benchmark'
 	echo "round $r done $(date +%T) load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 done
