@@ -72,6 +72,8 @@ func (c *collector) studyRows(d *runData) {
 		r.Note = fmt.Sprintf("%s: CNNdroid compute %s over the study's cloud CPU server (guo2018-cloud-cpu) %s", m, fmtTime(mean(gpu)), fmtTime(mean(srv)))
 		if r.Role == Fit {
 			r.Note += "; guo2018-cloud-cpu is fitted to P1 / G8, so this row has no degree of freedom"
+		} else {
+			r.Note += "; a weak held-out check: the factors fitted to AlexNet fix it, and guo2018-cloud-cpu's fc rule was applied after seeing it (see that profile)"
 		}
 		c.add(r)
 		c.done[doneKey("G8", m, "compute-ratio", "guo2018-cloud-cpu")] = true
