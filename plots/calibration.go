@@ -144,8 +144,29 @@ func LayerTimes(layers []result.LayerTiming, opts LayerOptions) (*Figure, error)
 	positionRows(flops, models)
 	pitch := max(vg.Points(11), min(rowPitch, vg.Points(560)/vg.Length(len(rows))))
 
+	// Simulated target times can be far above the host's (a 2013 phone is
+	// ~50× slower than this machine): the axis must reach them, and when they
+	// dwarf the host bars a log axis is the only one on which both read.
+	maxHost, maxSim, allPositive := 0.0, 0.0, true
+	for _, l := range use {
+		maxHost = max(maxHost, l.Median)
+		allPositive = allPositive && l.Median > 0
+	}
+	for _, m := range sim {
+		maxSim = max(maxSim, m.v)
+	}
+	logAxis := opts.Log || maxSim > 10*maxHost && allPositive
 	ax := barAxis{label: "median time on this machine", unit: timeUnit, format: fmtSeconds}
-	main, bars := barPanel("", rows, seps, colors, opts.Log, ax, true)
+	main, bars := barPanel("", rows, seps, colors, logAxis, ax, true)
+	if maxSim > maxHost {
+		if logAxis {
+			lo, hi := logRange(bars.floor, maxSim)
+			bars.floor = lo
+			setLogAxis(&main.X, lo, hi, ax.format)
+		} else {
+			main.X.Max = niceMax(0, maxSim/bars.scale*1.05)
+		}
+	}
 	if pitch < rowPitch {
 		main.Y.Tick.Label.Font = font.From(sans, smallSize)
 	}
@@ -153,7 +174,7 @@ func LayerTimes(layers []result.LayerTiming, opts LayerOptions) (*Figure, error)
 		sim[i].y = rows[sim[i].i].y
 	}
 	if len(sim) > 0 {
-		main.Add(&simMarks{marks: sim, log: opts.Log, scale: bars.scale})
+		main.Add(&simMarks{marks: sim, log: logAxis, scale: bars.scale})
 	}
 	ps := []*plot.Plot{main}
 	weights := []float64{1}
