@@ -66,10 +66,16 @@ type Env struct {
 	// replaces it (one sift instead of a pop and a push: the "hold" fast
 	// path, see BenchmarkTimeoutsCallback). settle removes it otherwise.
 	taken bool
+	// limit is the time bound (IEEE-754 bits) of the Run or RunUntil in
+	// progress, 0 outside them and during Step: while it is set, a process
+	// that parks serves the queue itself (see serve).
+	limit uint64
+	count uint64 // events processed, for Processed
 
-	active *Process   // the process running now, nil in the kernel
-	live   []*Process // processes started and not finished, for Close
-	pool   []*coro    // idle coroutines kept for reuse
+	active   *Process   // the process running now, nil in the kernel
+	live     []*Process // processes started and not finished, for Close
+	pool     []*coro    // idle coroutines kept for reuse
+	carriers []*Timer   // idle timers that carry Schedule callbacks
 
 	err     error // sticky: the error that stopped the run
 	closed  bool
@@ -94,11 +100,12 @@ type entry struct {
 func (x *entry) t() float64 { return math.Float64frombits(x.tb) }
 func (x *entry) s() uint32  { return uint32(x.ks) }
 
-// slot is what an entry schedules: an event to process or a callback. Both
-// nil means the entry was cancelled.
+// slot is what an entry schedules: an event to process or a timer to fire
+// (a callback, or a process's start or Sleep). Both nil means the entry was
+// cancelled.
 type slot struct {
 	ev *Event
-	fn func()
+	tm *Timer
 }
 
 const (
@@ -155,9 +162,9 @@ func checkTime(t float64, what string) {
 	}
 }
 
-// push schedules ev or fn at time t with priority prio and returns the slot
-// number, which the caller keeps to cancel it.
-func (e *Env) push(t float64, prio Priority, ev *Event, fn func()) uint32 {
+// push schedules what sl holds at time t with priority prio and returns the
+// slot number, which the caller keeps to cancel it.
+func (e *Env) push(t float64, prio Priority, sl slot) uint32 {
 	if e.seq == seqMask {
 		e.settle()
 		e.renumber()
@@ -167,10 +174,10 @@ func (e *Env) push(t float64, prio Priority, ev *Event, fn func()) uint32 {
 	if n := len(e.free); n > 0 {
 		s = e.free[n-1]
 		e.free = e.free[:n-1]
-		e.slots[s] = slot{ev, fn}
+		e.slots[s] = sl
 	} else {
 		s = uint32(len(e.slots))
-		e.slots = append(e.slots, slot{ev, fn})
+		e.slots = append(e.slots, sl)
 	}
 	// t+0 turns a -0 into +0, whose bits order correctly.
 	x := entry{tb: math.Float64bits(t + 0), ks: uint64(prio)<<63 | uint64(e.seq)<<32 | uint64(s)}
@@ -278,7 +285,7 @@ func (e *Env) dropStale() {
 	e.settle()
 	for len(e.heap) > heapPad {
 		s := e.slots[e.heap[heapPad].s()]
-		if s.ev != nil || s.fn != nil {
+		if s.ev != nil || s.tm != nil {
 			return
 		}
 		e.pop()
@@ -293,7 +300,7 @@ func (e *Env) compact() {
 	h := e.heap[heapPad:]
 	k := 0
 	for _, x := range h {
-		if s := e.slots[x.s()]; s.ev != nil || s.fn != nil {
+		if s := e.slots[x.s()]; s.ev != nil || s.tm != nil {
 			h[k] = x
 			k++
 		} else {
@@ -337,7 +344,8 @@ func (e *Env) cancelSlot(s uint32) {
 // Schedule calls fn at Now()+delay with Normal priority, from the kernel (not
 // inside a process). It is the allocation-free callback style: fn may
 // schedule further callbacks, trigger events and start processes, but must
-// not block. It panics if delay is negative, NaN or infinite, or fn is nil.
+// not block. A scheduled call cannot be cancelled; use a Timer for that. It
+// panics if delay is negative, NaN or infinite, or fn is nil.
 func (e *Env) Schedule(delay float64, fn func()) {
 	e.SchedulePriority(delay, Normal, fn)
 }
@@ -350,8 +358,25 @@ func (e *Env) SchedulePriority(delay float64, prio Priority, fn func()) {
 	if fn == nil {
 		panic("sim: Schedule with nil func")
 	}
-	e.push(e.now+delay, prio, nil, fn)
+	// The call rides on an idle timer, recycled once it has fired.
+	var t *Timer
+	if n := len(e.carriers); n > 0 {
+		t = e.carriers[n-1]
+		e.carriers = e.carriers[:n-1]
+	} else {
+		t = &Timer{env: e, pooled: true}
+	}
+	t.fn = fn
+	t.when = e.now + delay
+	t.slot = e.push(t.when, prio, slot{tm: t})
 }
+
+// Processed returns the number of events processed so far: timeouts,
+// triggered events, callbacks and timers, process starts and wake-ups, and
+// interrupts, each counted once when the kernel takes it from the queue.
+// Cancelled events are not counted. A model's events per second is
+// Processed divided by the wall-clock time of its Run.
+func (e *Env) Processed() uint64 { return e.count }
 
 // Step processes the next scheduled event. It returns ErrNoEvents if there
 // is none, and the error that stopped the simulation if an event failed
@@ -384,48 +409,64 @@ func (e *Env) step(limit uint64) bool {
 			return false
 		}
 		t, sl := e.take()
-		if sl.fn != nil {
-			e.now = t
-			e.running = true
-			sl.fn()
-			e.running = false
-			return true
-		}
-		if sl.ev == nil {
+		if sl.tm == nil && sl.ev == nil {
 			e.stale--
 			continue
 		}
 		e.now = t
+		e.count++
 		e.running = true
-		e.fire(sl.ev)
+		if sl.tm != nil {
+			e.fireTimer(sl.tm)
+		} else {
+			e.fire(sl.ev)
+		}
 		e.running = false
 		return true
 	}
 }
 
+// fireTimer fires a popped timer: it wakes its process or calls its
+// function.
+func (e *Env) fireTimer(t *Timer) {
+	t.slot = 0
+	if p := t.proc; p != nil {
+		e.resume(p)
+		return
+	}
+	fn := t.fn
+	if t.pooled {
+		t.fn = nil
+		e.carriers = append(e.carriers, t)
+	}
+	fn()
+}
+
 // fire processes one popped event.
 func (e *Env) fire(ev *Event) {
 	ev.slot = 0
-	switch ev.kind {
-	case kindTimer:
-		// A process's own timer: its only waiter is the process.
-		p := ev.w0.proc
-		p.target = nil
-		e.resume(p)
-	case kindInterrupt:
+	if ev.kind == kindInterrupt {
 		e.interrupt(ev)
-	default:
-		e.processEvent(ev)
+		return
 	}
+	e.processEvent(ev)
 }
 
 // Run processes events until none is left, or until an event fails
 // unhandled or a process panicked, whose error it returns. Now stays at the
 // time of the last event processed.
-func (e *Env) Run() error {
+func (e *Env) Run() error { return e.run(math.MaxUint64) }
+
+// run processes the events whose time bits are below limit. With coroutines
+// it lets parked processes serve the queue meanwhile (see serve).
+func (e *Env) run(limit uint64) error {
 	e.enter()
-	for e.err == nil && e.step(math.MaxUint64) {
+	if !e.goroutines {
+		e.limit = limit
 	}
+	for e.err == nil && e.step(limit) {
+	}
+	e.limit = 0
 	return e.err
 }
 
@@ -441,12 +482,8 @@ func (e *Env) RunUntil(t float64) error {
 	if math.IsInf(t, 1) {
 		return e.Run()
 	}
-	e.enter()
-	tb := math.Float64bits(t + 0)
-	for e.err == nil && e.step(tb) {
-	}
-	if e.err != nil {
-		return e.err
+	if err := e.run(math.Float64bits(t + 0)); err != nil {
+		return err
 	}
 	e.now = t
 	return nil
@@ -485,6 +522,16 @@ func (e *Env) Close() {
 	}
 	e.pool = nil
 	e.running = false
+	// Forget every scheduled entry, so that events and timers that were
+	// pending look unscheduled.
+	for _, s := range e.slots {
+		if s.ev != nil {
+			s.ev.slot = 0
+		}
+		if s.tm != nil {
+			s.tm.slot = 0
+		}
+	}
 	e.heap, e.slots, e.free = make([]entry, heapPad), make([]slot, 1), nil
-	e.stale, e.taken = 0, false
+	e.stale, e.taken, e.carriers = 0, false, nil
 }

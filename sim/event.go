@@ -6,8 +6,6 @@ type eventKind uint8
 
 const (
 	kindPlain     eventKind = iota
-	kindTimer               // a process's own timer: resumes its process
-	kindCallback            // a recycled event carrying a Schedule callback
 	kindInterrupt           // an interrupt on its way to its process
 )
 
@@ -73,7 +71,7 @@ func (e *Env) Timeout(d float64) *Event { return e.TimeoutValue(d, nil) }
 func (e *Env) TimeoutValue(d float64, v any) *Event {
 	checkTime(d, "delay")
 	ev := &Event{env: e, name: "timeout", val: v, ok: true, state: stateTriggered}
-	ev.slot = e.push(e.now+d, Normal, ev, nil)
+	ev.slot = e.push(e.now+d, Normal, slot{ev: ev})
 	return ev
 }
 
@@ -124,7 +122,7 @@ func (ev *Event) trigger(ok bool, v any, prio Priority) {
 	ev.state = stateTriggered
 	ev.ok = ok
 	ev.val = v
-	ev.slot = ev.env.push(ev.env.now, prio, ev, nil)
+	ev.slot = ev.env.push(ev.env.now, prio, slot{ev: ev})
 }
 
 // Succeed triggers the event with value v: it is scheduled now with Normal
@@ -263,7 +261,12 @@ func (e *Env) notify(ev *Event, ok bool, val any, w waiter) bool {
 		ev.defused = true
 		p.rval, p.rerr = nil, val.(error)
 	}
+	// The event is not done with once p parks (more waiters, the failure
+	// check), so p must not serve the queue meanwhile.
+	limit := e.limit
+	e.limit = 0
 	e.resume(p)
+	e.limit = limit
 	return !ok
 }
 
@@ -326,4 +329,18 @@ func (c *condition) check(ev *Event) {
 		}
 	}
 	c.ev.Succeed(fired)
+}
+
+// onlyOthers reports whether processing ev would resume only processes
+// other than p and call no callback.
+func (ev *Event) onlyOthers(p *Process) bool {
+	if ev.w0.fn != nil || ev.w0.proc == p {
+		return false
+	}
+	for _, w := range ev.more {
+		if w.fn != nil || w.proc == p {
+			return false
+		}
+	}
+	return true
 }

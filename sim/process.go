@@ -33,16 +33,17 @@ const (
 // processed at once.
 type Process struct {
 	// Hot fields first, then the timer's hot fields, so that a timer
-	// wake-up touches one cache line of the process (see
+	// wake-up touches the first 64 bytes of the process (see
 	// BenchmarkTimeoutsProcess).
 	env    *Env
 	next   func() (struct{}, bool) // resumes the coroutine (nil: not bound, or goroutine)
 	yield  func(struct{}) bool     // parks the coroutine
-	target *Event                  // what the process waits on, nil if running or done
+	target *Event                  // the event the process waits on, nil if none
 	intr   *Interrupt              // the interrupt that resumed the process, if any
 	state  procState
 	killed bool
-	timer  Event // kindTimer: the start and every Sleep
+	host   bool  // resumed by Run itself, not by another process (see serve)
+	timer  Timer // the start and every Sleep
 
 	ev     Event // completion event; its name is the process's name
 	rval   any   // value handed to a waiting process when resumed
@@ -120,10 +121,8 @@ func (e *Env) Process(name string, fn func(*Proc) error) *Process {
 	}
 	p := &Process{env: e, fn: fn, live: len(e.live)}
 	p.ev = Event{env: e, name: name}
-	p.timer = Event{env: e, name: name, kind: kindTimer, state: stateTriggered, ok: true}
-	p.timer.w0.proc = p
-	p.timer.slot = e.push(e.now, Urgent, &p.timer, nil)
-	p.target = &p.timer
+	p.timer = Timer{env: e, proc: p, when: e.now}
+	p.timer.slot = e.push(e.now, Urgent, slot{tm: &p.timer})
 	e.live = append(e.live, p)
 	return p
 }
@@ -160,30 +159,37 @@ func (p *Process) Interrupt(cause any) error {
 	ev := &Event{env: e, name: "interrupt", kind: kindInterrupt, ok: true,
 		val: &Interrupt{Cause: cause}, state: stateTriggered}
 	ev.w0.proc = p
-	ev.slot = e.push(e.now, Urgent, ev, nil)
+	ev.slot = e.push(e.now, Urgent, slot{ev: ev})
 	return nil
 }
 
 // interrupt delivers a processed interrupt event to its process.
 func (e *Env) interrupt(ev *Event) {
+	p := ev.w0.proc
+	if e.deliver(ev) {
+		e.resume(p)
+	}
+}
+
+// deliver hands a processed interrupt event to its process, which stops
+// waiting (a pending Sleep or start is cancelled, a Wait forgets its event),
+// and reports whether the process is to be resumed (it has not finished).
+func (e *Env) deliver(ev *Event) bool {
 	ev.state = stateProcessed
 	p := ev.w0.proc
 	if p.state == procDone {
-		return
+		return false
+	}
+	if t := &p.timer; t.slot != 0 {
+		e.cancelSlot(t.slot)
+		t.slot = 0
 	}
 	if t := p.target; t != nil {
-		if t == &p.timer {
-			if t.slot != 0 {
-				e.cancelSlot(t.slot)
-				t.slot = 0
-			}
-		} else {
-			t.removeWaiter(p)
-		}
+		t.removeWaiter(p)
 		p.target = nil
 	}
 	p.intr = ev.val.(*Interrupt)
-	e.resume(p)
+	return true
 }
 
 // Process returns the Process this Proc is the body of.
@@ -217,8 +223,8 @@ func (p *Proc) Sleep(d float64) error {
 		checkTime(d, "delay")
 	}
 	t := &pp.timer
-	t.slot = e.push(e.now+d, Normal, t, nil)
-	pp.target = t
+	t.when = e.now + d
+	t.slot = e.push(t.when, Normal, slot{tm: t})
 	pp.park()
 	if i := pp.intr; i != nil {
 		pp.intr = nil
@@ -334,9 +340,14 @@ func (p *Process) done() {
 	p.state = procDone
 }
 
-// park gives control back to the kernel until the process is resumed.
+// park gives control back to the kernel until the process is resumed. With
+// coroutines during Run or RunUntil it first serves the queue itself, which
+// may resume the process without any switch (see serve).
 func (p *Process) park() {
 	if p.yield != nil {
+		if p.env.limit != 0 && p.env.serve(p) {
+			return
+		}
 		if !p.yield(struct{}{}) {
 			panic(killSignal{})
 		}
@@ -352,18 +363,103 @@ func (p *Process) park() {
 	}
 }
 
-// resume runs p until it waits again or finishes.
+// resume runs p until it waits again or finishes. It is called by the
+// kernel loop of Step, Run and RunUntil, or by the host process serving the
+// queue (see serve), whose coroutine then nests p's.
 func (e *Env) resume(p *Process) {
+	prev := e.active
+	p.host = prev == nil
 	e.active = p
 	if p.next != nil {
 		p.next()
 	} else {
 		e.resumeSlow(p)
 	}
-	e.active = nil
+	e.active = prev
 	if p.state == procDone {
 		e.finish(p)
 	}
+}
+
+// serve is the kernel loop run by process p as it parks, during Run or
+// RunUntil with coroutines. Handing control back to the kernel costs a
+// coroutine switch, and the kernel's resuming another process a second one;
+// serving the queue from p's own coroutine avoids both where it can:
+//
+//   - If the next event does nothing but wake p (its timer, an event only p
+//     waits on, an interrupt of p), p takes it and goes on running: no
+//     switch at all (a request granted at once, a ping-pong partner's reply).
+//   - If p is the host (resumed by Run itself rather than by another
+//     process) and the next event wakes only other processes, p resumes
+//     them from its own coroutine, as Run would, and goes on serving.
+//
+// Anything else (a callback, which must run in the kernel so that its panics
+// reach the caller of Run; an event that involves p and others; the end of
+// the run or an error) makes serve return false, and p yields to its resumer.
+// The order of events and of resumptions is exactly Run's; only the
+// coroutine that executes the loop differs. serve reports whether p's own
+// wake-up was processed.
+func (e *Env) serve(p *Process) bool {
+	for e.err == nil {
+		e.settle()
+		if len(e.heap) == heapPad {
+			return false
+		}
+		x := &e.heap[heapPad]
+		if x.tb >= e.limit {
+			return false
+		}
+		sl := e.slots[x.s()]
+		if t := sl.tm; t != nil {
+			q := t.proc
+			if q == nil || (q != p && !p.host) {
+				return false // a callback, or not p's to serve
+			}
+			now, _ := e.take()
+			e.now = now
+			e.count++
+			t.slot = 0
+			if q == p {
+				return true
+			}
+			e.resume(q)
+			continue
+		}
+		ev := sl.ev
+		if ev == nil { // cancelled
+			e.take()
+			e.stale--
+			continue
+		}
+		if ev.w0.proc == p && ev.w0.fn == nil && ev.more == nil {
+			// p is the only party: deliver the outcome without a switch.
+			now, _ := e.take()
+			e.now = now
+			e.count++
+			ev.slot = 0
+			if ev.kind == kindInterrupt {
+				return e.deliver(ev)
+			}
+			ev.state = stateProcessed
+			ev.w0.proc = nil
+			p.target = nil
+			if ev.ok {
+				p.rval, p.rerr = ev.val, nil
+			} else {
+				ev.defused = true
+				p.rval, p.rerr = nil, ev.val.(error)
+			}
+			return true
+		}
+		if !p.host || !ev.onlyOthers(p) {
+			return false
+		}
+		now, _ := e.take()
+		e.now = now
+		e.count++
+		e.fire(ev)
+	}
+	return false
 }
 
 // resumeSlow starts p on a coroutine, or resumes it with the goroutine
