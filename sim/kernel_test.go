@@ -465,7 +465,12 @@ func TestCancelTimeout(t *testing.T) {
 
 // model is a small world with processes, resources, randomness, interrupts
 // and conditions; it returns its trace.
-func model(opts ...Option) []string {
+func model(opts ...Option) []string { return modelDriven(false, opts...) }
+
+// modelDriven is model, driven by Step instead of RunUntil if stepped is set.
+// Processes serve the queue themselves only during Run and RunUntil, so this
+// checks that serving changes nothing.
+func modelDriven(stepped bool, opts ...Option) []string {
 	env := NewEnv(opts...)
 	defer env.Close()
 	streams := NewStreams(7)
@@ -518,7 +523,14 @@ func model(opts ...Option) []string {
 			_ = workers[rng.IntN(len(workers))].Interrupt("chaos")
 		}
 	})
-	if err := env.RunUntil(40); err != nil {
+	if stepped {
+		for env.Peek() < 40 {
+			if err := env.Step(); err != nil {
+				l = append(l, err.Error())
+				break
+			}
+		}
+	} else if err := env.RunUntil(40); err != nil {
 		l = append(l, err.Error())
 	}
 	return l
@@ -533,8 +545,9 @@ func TestDeterminism(t *testing.T) {
 		checkLog(t, model(), a)
 		_ = i
 	}
-	// The goroutine mechanism gives the same trace.
+	// The goroutine mechanism gives the same trace, and so does Step.
 	checkLog(t, model(withGoroutines()), a)
+	checkLog(t, modelDriven(true), a)
 }
 
 func TestDeterminismGOMAXPROCS(t *testing.T) {
