@@ -2,144 +2,324 @@ package scenarios
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/infersim/infersim/result"
 )
 
-// outputs holds the files a run is writing: requests.csv streams into a
-// temporary file that is renamed at the end (or removed on error).
+// outputs holds the files a run is writing, each streamed into a
+// temporary file in the output directory and renamed into place at the
+// end (or removed on error): requests.csv (the records, formatted by the
+// workers), summary.csv (rows as points complete) and the summaries of
+// summary.json (spooled as points complete; the file is assembled around
+// them at the end). Memory does not grow with the number of points.
 type outputs struct {
 	dir       string
-	tmp       *os.File
-	cw        *countingWriter
-	rw        *result.RecordWriter
+	params    []string // summary.csv's parameter columns
+	requests  *tmpFile // nil without outputs.requests
+	sumCSV    *tmpFile
+	sumJSON   *tmpFile // the summaries array's elements, spooled
+	nsums     int      // summaries spooled
+	csvBuf    bytes.Buffer
+	jsonBuf   bytes.Buffer
 	lastGood  int64 // requests.csv bytes up to the last finished point
-	requests  string
+	path      string
 	committed bool
 }
 
-type countingWriter struct {
-	w io.Writer
-	n int64
+// tmpFile is a temporary file with a buffered, counting writer.
+type tmpFile struct {
+	f *os.File
+	w *bufio.Writer
+	n int64 // bytes written through w
 }
 
-// Write implements io.Writer, counting the bytes written.
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
-
-func (o *outputs) openRequests() error {
-	f, err := os.CreateTemp(o.dir, ".requests.csv.*.tmp")
+func createTemp(dir, name string) (*tmpFile, error) {
+	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("scenarios: %w", err)
+		return nil, fmt.Errorf("scenarios: %w", err)
 	}
 	if err := f.Chmod(0o644); err != nil { // CreateTemp makes 0600; results are shared files
 		f.Close()
 		os.Remove(f.Name())
-		return fmt.Errorf("scenarios: %w", err)
+		return nil, fmt.Errorf("scenarios: %w", err)
 	}
-	o.tmp = f
-	o.cw = &countingWriter{w: f}
-	o.rw, err = result.NewRecordWriter(o.cw)
-	if err != nil {
-		return fmt.Errorf("scenarios: writing requests.csv: %w", err)
+	return &tmpFile{f: f, w: bufio.NewWriterSize(f, 1<<16)}, nil
+}
+
+// Write implements io.Writer, counting the bytes written.
+func (t *tmpFile) Write(p []byte) (int, error) {
+	n, err := t.w.Write(p)
+	t.n += int64(n)
+	return n, err
+}
+
+// commit flushes, syncs and closes the file and renames it to path.
+func (t *tmpFile) commit(path string) error {
+	if err := t.w.Flush(); err != nil {
+		return err
 	}
-	if err := o.rw.Flush(); err != nil {
-		return fmt.Errorf("scenarios: writing requests.csv: %w", err)
+	if err := t.f.Sync(); err != nil {
+		return err
 	}
-	o.lastGood = o.cw.n
+	if err := t.f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(t.f.Name(), path)
+}
+
+// discard closes and removes the file.
+func (t *tmpFile) discard() {
+	if t != nil && t.f != nil {
+		t.f.Close()
+		os.Remove(t.f.Name())
+		t.f = nil
+	}
+}
+
+// open creates the temporary files: requests.csv (with its header) if
+// wanted, summary.csv (with its header) and the summaries' spool.
+func (o *outputs) open(requests bool) error {
+	var err error
+	if requests {
+		if o.requests, err = createTemp(o.dir, result.RequestsFile); err != nil {
+			return err
+		}
+		rw, err := result.NewRecordWriter(o.requests)
+		if err == nil {
+			err = rw.Flush()
+		}
+		if err != nil {
+			return fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)
+		}
+		o.lastGood = o.requests.n
+	}
+	if o.sumCSV, err = createTemp(o.dir, result.SummaryCSVFile); err != nil {
+		return err
+	}
+	if err := result.WriteSummaryCSV(o.sumCSV, o.params, nil); err != nil {
+		return fmt.Errorf("scenarios: writing %s: %w", result.SummaryCSVFile, err)
+	}
+	if o.sumJSON, err = createTemp(o.dir, result.SummaryFile); err != nil {
+		return err
+	}
+	return nil
+}
+
+// writeRecords appends a task's records, already formatted.
+func (o *outputs) writeRecords(b []byte) error {
+	if o.requests == nil {
+		return nil
+	}
+	if _, err := o.requests.Write(b); err != nil {
+		return fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)
+	}
+	return nil
+}
+
+// writeSummaries appends a finished point's summaries to summary.csv and
+// to summary.json's spool.
+func (o *outputs) writeSummaries(sums []result.Summary) error {
+	if len(sums) == 0 {
+		return nil
+	}
+	// summary.csv: the rows WriteSummaryCSV writes after its header.
+	o.csvBuf.Reset()
+	if err := result.WriteSummaryCSV(&o.csvBuf, o.params, sums); err != nil {
+		return fmt.Errorf("scenarios: writing %s: %w", result.SummaryCSVFile, err)
+	}
+	rows := o.csvBuf.Bytes()
+	if i := bytes.IndexByte(rows, '\n'); i >= 0 {
+		rows = rows[i+1:]
+	}
+	if _, err := o.sumCSV.Write(rows); err != nil {
+		return fmt.Errorf("scenarios: writing %s: %w", result.SummaryCSVFile, err)
+	}
+	// summary.json: each summary as an element of the top-level object's
+	// "summaries" array, indented as WriteRunJSON indents it.
+	for i := range sums {
+		o.jsonBuf.Reset()
+		if o.nsums > 0 {
+			o.jsonBuf.WriteByte(',')
+		}
+		o.jsonBuf.WriteString("\n    ")
+		enc := json.NewEncoder(&o.jsonBuf)
+		enc.SetIndent("    ", "  ")
+		if err := enc.Encode(&sums[i]); err != nil {
+			return fmt.Errorf("scenarios: writing %s: %w", result.SummaryFile, err)
+		}
+		b := o.jsonBuf.Bytes()
+		b = b[:len(b)-1] // Encode's newline
+		if _, err := o.sumJSON.Write(b); err != nil {
+			return fmt.Errorf("scenarios: writing %s: %w", result.SummaryFile, err)
+		}
+		o.nsums++
+	}
 	return nil
 }
 
 // pointDone marks the end of a point's records: an interrupted run keeps
 // requests.csv up to here.
 func (o *outputs) pointDone() error {
-	if o.rw == nil {
+	if o.requests == nil {
 		return nil
 	}
-	if err := o.rw.Flush(); err != nil {
-		return fmt.Errorf("scenarios: writing requests.csv: %w", err)
+	if err := o.requests.w.Flush(); err != nil {
+		return fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)
 	}
-	o.lastGood = o.cw.n
+	o.lastGood = o.requests.n
 	return nil
 }
 
-// finish closes requests.csv, cut back to the last finished point when
-// the run was interrupted, and renames it into place.
-func (o *outputs) finish(interrupted bool) error {
-	if o.tmp == nil {
-		return nil
-	}
-	if !interrupted {
-		if err := o.rw.Flush(); err != nil {
-			return fmt.Errorf("scenarios: writing requests.csv: %w", err)
+// finish renames requests.csv (cut back to the last finished point when
+// the run was interrupted) and summary.csv into place, and writes
+// summary.json: run (its Summaries ignored) with the spooled summaries.
+func (o *outputs) finish(run *result.Run, interrupted bool) error {
+	if o.requests != nil {
+		if interrupted {
+			if err := o.requests.w.Flush(); err != nil {
+				return fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)
+			}
+			if err := o.requests.f.Truncate(o.lastGood); err != nil {
+				return fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)
+			}
 		}
-	} else if err := o.tmp.Truncate(o.lastGood); err != nil {
-		return fmt.Errorf("scenarios: writing requests.csv: %w", err)
+		path := filepath.Join(o.dir, result.RequestsFile)
+		if err := o.requests.commit(path); err != nil {
+			return fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)
+		}
+		o.requests.f = nil
+		o.path = path
 	}
-	if err := o.tmp.Sync(); err != nil {
-		return fmt.Errorf("scenarios: writing requests.csv: %w", err)
+	if err := o.sumCSV.commit(filepath.Join(o.dir, result.SummaryCSVFile)); err != nil {
+		return fmt.Errorf("scenarios: writing %s: %w", result.SummaryCSVFile, err)
 	}
-	if err := o.tmp.Close(); err != nil {
-		return fmt.Errorf("scenarios: writing requests.csv: %w", err)
+	o.sumCSV.f = nil
+	if err := o.sumJSON.w.Flush(); err != nil {
+		return fmt.Errorf("scenarios: writing %s: %w", result.SummaryFile, err)
 	}
-	path := filepath.Join(o.dir, result.RequestsFile)
-	if err := os.Rename(o.tmp.Name(), path); err != nil {
-		return fmt.Errorf("scenarios: %w", err)
-	}
-	o.tmp = nil
-	o.requests = path
-	return nil
+	return writeAtomic(filepath.Join(o.dir, result.SummaryFile), func(w io.Writer) error {
+		return o.writeRunJSON(w, run)
+	})
 }
 
-// cleanup removes the temporary file of a run that failed.
-func (o *outputs) cleanup() {
-	if o.tmp != nil {
-		o.tmp.Close()
-		os.Remove(o.tmp.Name())
+// writeRunJSON writes what result.WriteRunJSON writes for run with the
+// spooled summaries as its Summaries, byte for byte
+// (TestSummaryJSONStreamed), without holding them in memory.
+func (o *outputs) writeRunJSON(w io.Writer, run *result.Run) error {
+	env := *run
+	env.Summaries = []result.Summary{}
+	var b bytes.Buffer
+	if err := result.WriteRunJSON(&b, &env); err != nil {
+		return err
 	}
+	const key = "\n  \"summaries\": []"
+	doc := b.Bytes()
+	i := bytes.Index(doc, []byte(key))
+	if i < 0 || bytes.Contains(doc[i+len(key):], []byte(key)) {
+		return errors.New("summaries field not found once in the run's JSON")
+	}
+	i += len(key) - 1                           // at the "]"
+	if _, err := w.Write(doc[:i]); err != nil { // up to the "["
+		return err
+	}
+	if o.nsums > 0 {
+		if _, err := o.sumJSON.f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		if _, err := io.Copy(w, o.sumJSON.f); err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, "\n  "); err != nil {
+			return err
+		}
+	}
+	_, err := w.Write(doc[i:])
+	return err
+}
+
+// cleanup removes the temporary files of a run that failed, and the
+// summaries' spool in any case.
+func (o *outputs) cleanup() {
+	o.requests.discard()
+	o.sumCSV.discard()
+	o.sumJSON.discard()
 }
 
 // writeAtomic writes path through a temporary file in the same directory
 // and renames it into place, so that a reader never sees half a file and
 // an error leaves nothing behind.
 func writeAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	dir, name := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	t, err := createTemp(dir, name)
 	if err != nil {
-		return fmt.Errorf("scenarios: %w", err)
+		return err
 	}
-	name := tmp.Name()
-	fail := func(err error) error {
-		tmp.Close()
-		os.Remove(name)
+	if err := write(t); err != nil {
+		t.discard()
 		return fmt.Errorf("scenarios: writing %s: %w", path, err)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fail(err)
-	}
-	bw := bufio.NewWriterSize(tmp, 1<<16)
-	if err := write(bw); err != nil {
-		return fail(err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(name)
+	if err := t.commit(path); err != nil {
+		t.discard()
 		return fmt.Errorf("scenarios: writing %s: %w", path, err)
-	}
-	if err := os.Rename(name, path); err != nil {
-		os.Remove(name)
-		return fmt.Errorf("scenarios: %w", err)
 	}
 	return nil
 }
+
+// recordFormatter formats a task's records for requests.csv in the
+// worker that simulated them, with result.RecordWriter, so that the
+// merge only copies bytes.
+type recordFormatter struct {
+	dst *[]byte
+	rw  *result.RecordWriter
+}
+
+// Write appends p to the current destination.
+func (f *recordFormatter) Write(p []byte) (int, error) {
+	*f.dst = append(*f.dst, p...)
+	return len(p), nil
+}
+
+func newRecordFormatter() (*recordFormatter, error) {
+	f := &recordFormatter{}
+	var header []byte
+	f.dst = &header
+	rw, err := result.NewRecordWriter(f)
+	if err != nil {
+		return nil, err
+	}
+	if err := rw.Flush(); err != nil { // the header goes to a discarded slice
+		return nil, err
+	}
+	f.rw = rw
+	return f, nil
+}
+
+// format returns recs as requests.csv rows, in a buffer from csvPool.
+func (f *recordFormatter) format(recs []result.Record) (*[]byte, error) {
+	b := csvPool.Get().(*[]byte)
+	*b = (*b)[:0]
+	f.dst = b
+	for i := range recs {
+		if err := f.rw.Write(&recs[i]); err != nil {
+			return nil, err
+		}
+	}
+	if err := f.rw.Flush(); err != nil {
+		return nil, err
+	}
+	f.dst = nil
+	return b, nil
+}
+
+var csvPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/infersim/infersim/devices"
@@ -46,7 +47,15 @@ type TaskID struct {
 
 // Result is what Run produced.
 type Result struct {
-	Run *result.Run
+	// Run is the run as summary.json holds it, except that when nothing
+	// needs every summary in memory (the scenario neither draws charts,
+	// outputs.plots, nor states conclusions) Run.Summaries holds only the
+	// summaries of the points WriteTable prints (the first MaxTablePoints
+	// and the last) and SummariesPartial is set: memory then does not grow
+	// with the number of points. summary.csv and summary.json have them
+	// all (result.ReadRunJSON reads them back).
+	Run              *result.Run
+	SummariesPartial bool
 	// Dir is the output directory; Requests the requests.csv written in
 	// it ("" when outputs.requests is false); Trace the trace file ("" if
 	// none).
@@ -85,6 +94,7 @@ type task struct {
 type taskResult struct {
 	t     task
 	recs  *[]result.Record
+	csv   *[]byte // recs formatted for requests.csv; nil without it
 	stats worldStats
 	spans []result.Span
 	err   error
@@ -94,12 +104,16 @@ var recPool = sync.Pool{New: func() any { s := make([]result.Record, 0, 128); re
 
 // Run simulates every point × replication × cell of a validated scenario
 // on a bounded pool of workers and writes the outputs into the output
-// directory: requests.csv (streamed), summary.csv and summary.json, and a
-// trace if asked, each written atomically (a temporary file in the same
-// directory, renamed into place). Results are merged in task order through
-// a reorder buffer of twice the workers, so every file is byte-identical
-// whatever the number of workers, and only the point being merged is held
-// in memory.
+// directory: requests.csv, summary.csv and summary.json, and a trace if
+// asked, each written atomically (a temporary file in the same directory,
+// renamed into place). Results are merged in task order through a
+// reorder buffer of twice the workers, so every file is byte-identical
+// whatever the number of workers. Every file is streamed: a worker
+// formats its world's requests.csv rows, the merge writes them and, as
+// each point completes, its summary.csv rows and summary.json summaries
+// (spooled to a temporary file; summary.json is assembled around them at
+// the end), so only the points being simulated and merged are held in
+// memory (see Result.SummariesPartial).
 //
 // When ctx is cancelled, Run stops at once, keeps the points finished
 // before (requests.csv is cut back to them), writes summary.json with
@@ -137,13 +151,12 @@ func Run(ctx context.Context, s *Scenario, opts Options) (*Result, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("scenarios: %w", err)
 	}
-	out := &outputs{dir: dir}
+	out := &outputs{dir: dir, params: s.SweepPaths()}
 	defer out.cleanup()
-	if s.Outputs.Requests {
-		if err := out.openRequests(); err != nil {
-			return nil, err
-		}
+	if err := out.open(s.Outputs.Requests); err != nil {
+		return nil, err
 	}
+	keepAll := r.keepSummaries()
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -197,13 +210,23 @@ func Run(ctx context.Context, s *Scenario, opts Options) (*Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var f *recordFormatter
+			if s.Outputs.Requests {
+				var err error
+				if f, err = newRecordFormatter(); err != nil {
+					for t := range jobs {
+						slots[t.seq%window] <- taskResult{t: t, err: fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)}
+					}
+					return
+				}
+			}
 			for t := range jobs {
-				slots[t.seq%window] <- r.runTask(runCtx, t)
+				slots[t.seq%window] <- r.runTask(runCtx, t, f)
 			}
 		}()
 	}
 
-	res := &Result{Dir: dir, Tasks: total}
+	res := &Result{Dir: dir, Tasks: total, SummariesPartial: !keepAll}
 	run := &result.Run{
 		Scenario: s.Name, Description: s.Description, Seed: s.Seed, Replications: r.reps,
 		Infersim: buildinfo.Read(), KernelProfile: r.kernelProfileName(), ScenarioYAML: string(s.YAML()),
@@ -212,6 +235,7 @@ func Run(ctx context.Context, s *Scenario, opts Options) (*Result, error) {
 	var runErr error
 	interrupted := false
 	done := 0
+	var last []result.Summary // the last point's summaries, kept for the table
 merge:
 	for seq := 0; seq < total; seq++ {
 		var tr taskResult
@@ -236,11 +260,13 @@ merge:
 		for i := range *tr.recs {
 			rec := &(*tr.recs)[i]
 			acc.group(t.cell, groupCold(t.pd, rec)).add(rec)
-			if out.rw != nil {
-				if err := out.rw.Write(rec); err != nil {
-					runErr = fmt.Errorf("scenarios: writing requests.csv: %w", err)
-					break merge
-				}
+		}
+		if tr.csv != nil {
+			err := out.writeRecords(*tr.csv)
+			csvPool.Put(tr.csv)
+			if err != nil {
+				runErr = err
+				break merge
 			}
 		}
 		res.Records += int64(len(*tr.recs))
@@ -253,9 +279,19 @@ merge:
 		}
 		if t.last {
 			run.Points = append(run.Points, result.PointInfo{Index: t.pd.index, Params: t.pd.params, Seeds: t.pd.seeds})
-			run.Summaries = append(run.Summaries, acc.summaries()...)
+			sums := acc.summaries()
 			acc.release()
 			acc = nil
+			if err := out.writeSummaries(sums); err != nil {
+				runErr = err
+				break merge
+			}
+			switch {
+			case keepAll || t.pd.index < MaxTablePoints:
+				run.Summaries = append(run.Summaries, sums...)
+			default:
+				last = sums
+			}
 			if err := out.pointDone(); err != nil {
 				runErr = err
 				break merge
@@ -272,24 +308,13 @@ merge:
 	if runErr != nil {
 		return nil, runErr
 	}
+	run.Summaries = append(run.Summaries, last...)
 	run.Complete = !interrupted
-	if err := out.finish(interrupted); err != nil {
+	if err := out.finish(run, interrupted); err != nil {
 		return nil, err
 	}
 	res.Run = run
-	if out.requests != "" {
-		res.Requests = out.requests
-	}
-	if err := writeAtomic(filepath.Join(dir, result.SummaryCSVFile), func(w io.Writer) error {
-		return result.WriteSummaryCSV(w, s.SweepPaths(), run.Summaries)
-	}); err != nil {
-		return nil, err
-	}
-	if err := writeAtomic(filepath.Join(dir, result.SummaryFile), func(w io.Writer) error {
-		return result.WriteRunJSON(w, run)
-	}); err != nil {
-		return nil, err
-	}
+	res.Requests = out.path
 	if traceFile != "" && res.Spans != nil {
 		if err := writeAtomic(traceFile, func(w io.Writer) error { return result.WriteTrace(w, res.Spans) }); err != nil {
 			return nil, err
@@ -303,6 +328,12 @@ merge:
 	return res, nil
 }
 
+// keepSummaries reports whether the run keeps every summary in memory:
+// when something needs them after the run (charts, conclusions).
+func (r *runner) keepSummaries() bool {
+	return r.s.Outputs.Plots || r.s.written("conclusions")
+}
+
 // groupCold says whether a record joins its cell's cold group: a request
 // that loaded its model (Record.Cold), and a request its framework could
 // not run (outcome unsupported: it loads nothing) when the workload starts
@@ -314,8 +345,9 @@ func groupCold(pd *pointData, rec *result.Record) bool {
 	return rec.Cold
 }
 
-// runTask simulates one world and keeps its records.
-func (r *runner) runTask(ctx context.Context, t task) taskResult {
+// runTask simulates one world and keeps its records, formatted for
+// requests.csv by f (nil: not written).
+func (r *runner) runTask(ctx context.Context, t task, f *recordFormatter) taskResult {
 	if t.err != nil {
 		return taskResult{t: t, err: t.err}
 	}
@@ -336,23 +368,43 @@ func (r *runner) runTask(ctx context.Context, t task) taskResult {
 		return taskResult{t: t, err: err}
 	}
 	tr := taskResult{t: t, recs: recs, stats: st}
+	if f != nil {
+		if tr.csv, err = f.format(*recs); err != nil {
+			return taskResult{t: t, err: fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)}
+		}
+	}
 	if sc != nil {
 		tr.spans = sc.spans
 	}
 	return tr
 }
 
-// countTasks derives every point once to count its cells.
+// countTasks counts the run's tasks: points × cells × replications. The
+// cells (models × modes × image groups) differ between points only when
+// the sweep sets one of those fields; otherwise point 0 is derived alone.
 func (r *runner) countTasks() (int, error) {
+	n := r.s.Points()
+	vary := false
+	for _, p := range r.s.SweepPaths() {
+		vary = vary || p == "workload" || under(p, "models") || under(p, "workload.modes") || under(p, "workload.images")
+	}
 	total := 0
-	for p := 0; p < r.s.Points(); p++ {
+	for p := 0; p < n; p++ {
 		pt, err := r.s.Point(p)
 		if err != nil {
 			return 0, err
 		}
+		if !vary {
+			return n * len(pt.Scenario.Cells()) * r.reps, nil
+		}
 		total += len(pt.Scenario.Cells()) * r.reps
 	}
 	return total, nil
+}
+
+// under reports whether sweep path p is field f or inside it.
+func under(p, f string) bool {
+	return p == f || strings.HasPrefix(p, f+".") || strings.HasPrefix(p, f+"[")
 }
 
 // defaultProfileName describes the embedded kernel profile (parsed once:
