@@ -68,7 +68,8 @@ type Options struct {
 	// Metric is the latency metric of the sweep chart (empty: Mean); the
 	// energy sweep is drawn as well unless Metric is Energy.
 	Metric Metric
-	// Spans is one replication's trace, for the timeline.
+	// Spans is one replication's trace (trace.json: the runner writes one
+	// world per trace file), for the timeline.
 	Spans []result.Span
 	// Layers are kernel timings, for the calibration chart (one per model).
 	Layers []result.LayerTiming
@@ -241,7 +242,7 @@ func Draw(dir string, run *result.Run, records Records, opts Options) ([]Chart, 
 	if want[KindTimeline] {
 		switch {
 		case len(opts.Spans) > 0:
-			spans, note := timelineSpans(opts.Spans)
+			spans, note := opts.Spans, ""
 			to := TimelineOptions{}
 			if len(spans) > MaxTimelineSpans {
 				to.From, to.To = timelineWindow(spans)
@@ -297,28 +298,6 @@ func Draw(dir string, run *result.Run, records Records, opts Options) ([]Chart, 
 // that, bars are thinner than a pixel and the chart says nothing. Draw
 // shows the window covering the first MaxTimelineSpans spans instead.
 const MaxTimelineSpans = 2000
-
-// timelineSpans keeps the spans of one replication when spans carry a
-// "replication" attribute (a provisional convention until the trace format
-// is settled): the lowest-numbered one.
-func timelineSpans(spans []result.Span) ([]result.Span, string) {
-	first, found := math.MaxInt, false
-	for _, s := range spans {
-		if r, err := strconv.Atoi(s.Attrs["replication"]); err == nil {
-			first, found = min(first, r), true
-		}
-	}
-	if !found {
-		return spans, ""
-	}
-	var out []result.Span
-	for _, s := range spans {
-		if r, err := strconv.Atoi(s.Attrs["replication"]); err != nil || r == first {
-			out = append(out, s)
-		}
-	}
-	return out, fmt.Sprintf(" Replication %d.", first)
-}
 
 // timelineWindow returns the time range of the first MaxTimelineSpans spans
 // by start.
