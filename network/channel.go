@@ -72,8 +72,7 @@ type Channel struct {
 	last     float64 // flows are advanced up to this time
 	capacity float64 // bits/s in effect since last
 	capEnd   float64 // when the trace next steps (absolute), +Inf
-	timer    *sim.Event
-	onTimer  func(*sim.Event)
+	timer    *sim.Timer // the next event, reset at every update
 	observe  func() // called after every recomputation
 	order    []int  // scratch for water-filling
 	caps     []float64
@@ -97,7 +96,7 @@ func NewChannel(env *sim.Env, name string, cfg ChannelConfig, rng *rand.Rand) (*
 		latency: cfg.Latency, jitter: cfg.Jitter, loss: cfg.Loss, rng: rng,
 		last: env.Now(), flowName: name + " flow",
 	}
-	c.onTimer = func(*sim.Event) { c.timer = nil; c.update() }
+	c.timer = env.NewTimer(c.update)
 	c.capacity, c.capEnd = c.capacityAt(env.Now())
 	return c, nil
 }
@@ -351,13 +350,10 @@ func (c *Channel) update() {
 		}
 	}
 	c.share()
-	if c.timer != nil {
-		c.timer.Cancel()
-		c.timer = nil
-	}
 	if next := c.nextEvent(); !math.IsInf(next, 1) {
-		c.timer = c.env.Timeout(max(0, next-now))
-		c.timer.AddCallback(c.onTimer)
+		c.timer.Reset(max(0, next-now))
+	} else {
+		c.timer.Stop()
 	}
 	if c.observe != nil {
 		c.observe()

@@ -305,9 +305,7 @@ type Radio struct {
 	spare     *sim.Event // the last promotion's event, reused once processed
 	names     map[string]string
 	promoEnd  float64
-	timer     *sim.Event
-	onPromo   func(*sim.Event)
-	onTail    func(*sim.Event)
+	timer     *sim.Timer // the promotion's end or the tail state's
 
 	up, down float64 // throughput, bits/s
 	state    string
@@ -325,8 +323,7 @@ func NewRadio(env *sim.Env, spec RadioSpec) (*Radio, error) {
 		return nil, err
 	}
 	r := &Radio{env: env, spec: spec, state: spec.Idle, power: spec.IdlePower, since: env.Now()}
-	r.onPromo = func(*sim.Event) { r.timer = nil; r.endPromotion() }
-	r.onTail = func(*sim.Event) { r.timer = nil; r.enterTail(r.tail + 1) }
+	r.timer = env.NewTimer(r.onTimer)
 	return r, nil
 }
 
@@ -370,10 +367,7 @@ func (r *Radio) set(state string, p units.Power) {
 }
 
 func (r *Radio) stopTimer() {
-	if r.timer != nil {
-		r.timer.Cancel()
-		r.timer = nil
-	}
+	r.timer.Stop()
 }
 
 // acquire registers a transfer that needs the radio. It returns the event
@@ -404,8 +398,7 @@ func (r *Radio) promote(p Promotion) *sim.Event {
 	r.promoDone = r.promoEvent(p.State)
 	r.promoEnd = r.env.Now() + float64(p.Delay)
 	r.set(p.State, p.Power)
-	r.timer = r.env.Timeout(float64(p.Delay))
-	r.timer.AddCallback(r.onPromo)
+	r.timer.Reset(float64(p.Delay))
 	return r.promoDone
 }
 
@@ -427,6 +420,16 @@ func (r *Radio) promoEvent(state string) *sim.Event {
 	ev := r.env.NewNamedEvent(name)
 	r.spare = ev
 	return ev
+}
+
+// onTimer ends the promotion or the tail state the timer was set for.
+func (r *Radio) onTimer() {
+	switch r.mode {
+	case modePromotion:
+		r.endPromotion()
+	case modeTail:
+		r.enterTail(r.tail + 1)
+	}
 }
 
 func (r *Radio) endPromotion() {
@@ -466,8 +469,7 @@ func (r *Radio) enterTail(i int) {
 	t := r.spec.Tail[i]
 	r.mode, r.tail = modeTail, i
 	r.set(t.Name, t.Power)
-	r.timer = r.env.Timeout(float64(t.Duration))
-	r.timer.AddCallback(r.onTail)
+	r.timer.Reset(float64(t.Duration))
 }
 
 // setRates records the link's current throughputs; in the active state
