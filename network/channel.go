@@ -69,12 +69,12 @@ type Channel struct {
 	rng     *rand.Rand
 
 	flows    []*Flow
-	last     float64 // flows are advanced up to this time
-	capacity float64 // bits/s in effect since last
-	capEnd   float64 // when the trace next steps (absolute), +Inf
+	last     float64    // flows are advanced up to this time
+	capacity float64    // bits/s in effect since last
+	capEnd   float64    // when the trace next steps (absolute), +Inf
 	timer    *sim.Timer // the next event, reset at every update
-	observe  func() // called after every recomputation
-	order    []int  // scratch for water-filling
+	observe  func()     // called after every recomputation
+	order    []int      // scratch for water-filling
 	caps     []float64
 	updates  int
 	flowName string  // the name of its flows' Done events
