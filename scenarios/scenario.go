@@ -33,6 +33,11 @@ type Scenario struct {
 	Workload     Workload `yaml:"workload"`
 	Sweep        Sweep    `yaml:"sweep"`
 	Outputs      Outputs  `yaml:"outputs"`
+	// Conclusions say how the one-line conclusions of a run are computed
+	// from its results (conclusions.go); Quick is the reduced version
+	// `infersim run --quick` runs (conclusions_quick.go).
+	Conclusions []Conclusion `yaml:"conclusions"`
+	Quick       Quick        `yaml:"quick"`
 
 	file   string          // where it was read from, for errors and relative paths
 	dir    string          // directory relative paths are resolved against
@@ -190,6 +195,9 @@ type Outputs struct {
 	Requests bool `yaml:"requests"`
 	Plots    bool `yaml:"plots"`
 	Trace    bool `yaml:"trace"`
+	// Charts are hints for the charts that tell the scenario's story
+	// (plots.Draw reads them back from summary.json).
+	Charts []ChartHint `yaml:"charts"`
 }
 
 // Fraction is a number in [0, 1], written as a plain number ("0.3") or a

@@ -322,8 +322,11 @@ func buildRegistry() *field {
 			fld("requests", "Requests", kBool, "requests.csv: one row per request.", def("true")),
 			fld("plots", "Plots", kBool, "Charts under plots/ and index.html.", def("true")),
 			fld("trace", "Trace", kBool, "trace.json: the first replication's spans in Chrome/Perfetto format.", def("false")),
+			chartsField(),
 			noSweepAll(),
 		),
+		conclusionsField(),
+		quickField(),
 	)
 }
 

@@ -71,10 +71,14 @@ func (s *Scenario) Validate() error {
 			base.validate(&collector{file: s.file})
 			s.copyResolved(base)
 		}
+		s.checkConclusions(c)
+		s.checkQuickAndCharts(c)
 		return c.err()
 	}
 	s.plan = &sweepPlan{n: 1}
 	s.validate(c)
+	s.checkConclusions(c)
+	s.checkQuickAndCharts(c)
 	return c.err()
 }
 
