@@ -310,6 +310,7 @@ merge:
 	}
 	run.Summaries = append(run.Summaries, last...)
 	run.Complete = !interrupted
+	run.Conclusions = conclusionLines(s, run)
 	if err := out.finish(run, interrupted); err != nil {
 		return nil, err
 	}
