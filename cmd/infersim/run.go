@@ -30,11 +30,17 @@ func (e interrupted) Unwrap() error { return e.err }
 func (e interrupted) ExitCode() int { return 130 }
 
 // loadScenario resolves a file or built-in name and applies the quick-run
-// overrides; validation errors exit with status 2.
-func loadScenario(arg string, replications, requests int) (*scenarios.Scenario, error) {
+// overrides (the scenario's quick section with quick, then the flags);
+// validation errors exit with status 2.
+func loadScenario(arg string, quick bool, replications, requests int) (*scenarios.Scenario, error) {
 	s, err := scenarios.Resolve(arg)
 	if err != nil {
 		return nil, invalidScenario{err}
+	}
+	if quick {
+		if err := s.ApplyQuick(); err != nil {
+			return nil, invalidScenario{err}
+		}
 	}
 	if replications > 0 || requests > 0 {
 		if err := s.Override(replications, requests); err != nil {
@@ -48,6 +54,7 @@ func newRunCmd() *cobra.Command {
 	var (
 		o                        scenarios.Options
 		quiet, dryRun, noPlots   bool
+		quick                    bool
 		kernelProfile            string
 		replications, requests   int
 		tracePoint, traceRep, tc int
@@ -73,6 +80,7 @@ Ctrl-C stops cleanly: the points finished are kept, summary.json says
 "complete": false, and no partial file is left.`,
 		Example: `  infersim run                                  # the study's experiment
   infersim run --replications 2 --requests 3    # a quick look
+  infersim run bandwidth-sweep --quick          # a what-if at its reduced size
   infersim run my-scenario.yaml --out results/mine -j 2
   infersim run --dry-run bandwidth.yaml         # validate and print the plan
   infersim run --trace trace.json               # open in ui.perfetto.dev`,
@@ -83,7 +91,7 @@ Ctrl-C stops cleanly: the points finished are kept, summary.json says
 				arg = args[0]
 			}
 			stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
-			s, err := loadScenario(arg, replications, requests)
+			s, err := loadScenario(arg, quick, replications, requests)
 			if err != nil {
 				return err
 			}
@@ -145,6 +153,7 @@ Ctrl-C stops cleanly: the points finished are kept, summary.json says
 	f.IntVar(&tc, "trace-cell", 0, "cell (model × mode × image, in that order) of the traced world")
 	f.BoolVar(&noPlots, "no-plots", false, "do not draw charts or index.html")
 	f.StringVar(&kernelProfile, "kernel-profile", "", "kernel profile from \"infersim calibrate\" instead of the embedded default")
+	f.BoolVar(&quick, "quick", false, "run the scenario's quick version (its quick: section: fewer replications, requests and sweep values)")
 	f.IntVar(&replications, "replications", 0, "override the scenario's replications (quick runs)")
 	f.IntVar(&requests, "requests", 0, "override the requests per phone per cell (quick runs)")
 	return cmd
