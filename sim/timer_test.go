@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"testing"
+	"unsafe"
 )
 
 func TestTimer(t *testing.T) {
@@ -174,5 +175,17 @@ func TestStepOneEventWithProcesses(t *testing.T) {
 		if n != i+1 || env.Processed() != uint64(i+1) {
 			t.Fatalf("after %d Steps: %d wake-ups, Processed %d", i+1, n, env.Processed())
 		}
+	}
+}
+
+func TestProcessSize(t *testing.T) {
+	// A Process is a multiple of 64 bytes, so that its size class keeps it
+	// 64-byte aligned and its hot fields (those before and in timer) in
+	// one cache line.
+	if s := unsafe.Sizeof(Process{}); s%64 != 0 {
+		t.Errorf("Process is %d bytes, want a multiple of 64: adjust its padding", s)
+	}
+	if end := unsafe.Offsetof(Process{}.timer) + unsafe.Offsetof(Timer{}.fn); end > 64 {
+		t.Errorf("hot fields of Process end at byte %d, want ≤ 64", end)
 	}
 }
