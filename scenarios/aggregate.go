@@ -116,19 +116,143 @@ func (t *tally) fill(st *result.Stat) {
 		st.SD = math.Sqrt(ss / float64(n-1))
 	}
 	st.Mean = mean
-	sorted := t.vals // the group is done: sort in place
-	slices.Sort(sorted)
+	st.Min, st.Max = t.vals[0], t.vals[0]
+	for _, v := range t.vals {
+		if v != v { // NaN: order by sorting, as before
+			st.Min, st.Max = math.NaN(), math.NaN()
+			break
+		}
+		if v < st.Min {
+			st.Min = v
+		}
+		if v > st.Max {
+			st.Max = v
+		}
+	}
+	if st.Min == st.Max { // one value (a phase that never occurs: 0)
+		st.P50, st.P95, st.P99 = st.Min, st.Min, st.Min
+		return
+	}
+	// The group is done: reorder its values in place. Percentiles need
+	// only a few order statistics, which selection finds without a
+	// full sort (the values are the same as a sort's).
+	var at func(i int) float64
+	if math.IsNaN(st.Min) {
+		slices.Sort(t.vals)
+		sorted := t.vals
+		at = func(i int) float64 { return sorted[i] }
+		st.Min, st.Max = sorted[0], sorted[n-1]
+	} else {
+		os := orderStats(t.vals, [...]float64{0.99, 0.95, 0.5})
+		at = os.at
+	}
 	q := func(p float64) float64 {
 		h := p * float64(n-1)
 		lo := math.Floor(h)
 		i := int(lo)
 		if i+1 >= n {
-			return sorted[n-1]
+			return st.Max
 		}
-		return sorted[i] + (h-lo)*(sorted[i+1]-sorted[i])
+		return at(i) + (h-lo)*(at(i+1)-at(i))
 	}
-	st.Min, st.Max = sorted[0], sorted[n-1]
 	st.P50, st.P95, st.P99 = q(0.5), q(0.95), q(0.99)
+}
+
+// orderStatistics holds the order statistics a tally's percentiles need.
+type orderStatistics struct {
+	idx [6]int
+	val [6]float64
+	n   int
+}
+
+func (o *orderStatistics) at(i int) float64 {
+	for k := 0; k < o.n; k++ {
+		if o.idx[k] == i {
+			return o.val[k]
+		}
+	}
+	return math.NaN() // unreachable: fill asks for what it selected
+}
+
+// orderStats finds, in xs (no NaN; reordered), the order statistics at
+// floor(p·(n−1)) and the next one for each p, given in decreasing order:
+// each is selected among the values below the previous one.
+func orderStats(xs []float64, ps [3]float64) orderStatistics {
+	var o orderStatistics
+	n := len(xs)
+	hi := n // xs[:hi] holds the hi smallest values
+	for _, p := range ps {
+		i := int(math.Floor(p * float64(n-1)))
+		for _, k := range [2]int{i + 1, i} {
+			if k >= n || k >= hi && o.has(k) {
+				continue
+			}
+			if !o.has(k) {
+				selectKth(xs[:hi], k)
+				o.idx[o.n], o.val[o.n] = k, xs[k]
+				o.n++
+			}
+			hi = k
+		}
+	}
+	return o
+}
+
+func (o *orderStatistics) has(k int) bool {
+	for j := 0; j < o.n; j++ {
+		if o.idx[j] == k {
+			return true
+		}
+	}
+	return false
+}
+
+// selectKth reorders xs so that xs[k] is its k-th smallest value (from
+// 0), with no larger value before it and no smaller one after it
+// (Hoare's selection with a median-of-three pivot, insertion sort for
+// short ranges).
+func selectKth(xs []float64, k int) {
+	lo, hi := 0, len(xs)-1
+	for hi-lo > 12 {
+		mid := lo + (hi-lo)/2
+		if xs[mid] < xs[lo] {
+			xs[mid], xs[lo] = xs[lo], xs[mid]
+		}
+		if xs[hi] < xs[lo] {
+			xs[hi], xs[lo] = xs[lo], xs[hi]
+		}
+		if xs[hi] < xs[mid] {
+			xs[hi], xs[mid] = xs[mid], xs[hi]
+		}
+		pivot := xs[mid]
+		i, j := lo, hi
+		for i <= j {
+			for xs[i] < pivot {
+				i++
+			}
+			for xs[j] > pivot {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return // j < k < i: xs[k] equals the pivot, in place
+		}
+	}
+	for i := lo + 1; i <= hi; i++ {
+		for j := i; j > lo && xs[j] < xs[j-1]; j-- {
+			xs[j], xs[j-1] = xs[j-1], xs[j]
+		}
+	}
 }
 
 func (p *pointAcc) group(cell int, cold bool) *groupAcc {

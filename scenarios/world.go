@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -101,6 +100,7 @@ var metricNames = []string{
 
 // world is one task's simulation: one point, one replication, one cell.
 type world struct {
+	ctx     context.Context
 	env     *sim.Env
 	pd      *pointData
 	rep     int
@@ -142,7 +142,7 @@ func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devic
 	env := sim.NewEnv()
 	defer env.Close()
 	streams := sim.NewStreams(pd.seeds[rep])
-	w := &world{env: env, pd: pd, rep: rep, cell: cell, emit: emit}
+	w := &world{ctx: ctx, env: env, pd: pd, rep: rep, cell: cell, emit: emit}
 	mode, _ := parseMode(cell.Mode)
 	fail := func(err error) (worldStats, error) {
 		return worldStats{}, fmt.Errorf("scenarios: point %d, replication %d, %s %s %s: %w", pd.index, rep, cell.Model, cell.Mode, cell.Image, err)
@@ -233,27 +233,15 @@ func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devic
 	} else {
 		start()
 	}
-	// Drive the kernel step by step: it counts events, lets a
-	// cancellation stop a long world, and guards against a world that
-	// never ends.
-	var events int64
-	for {
-		err := env.Step()
-		if err != nil {
-			if errors.Is(err, sim.ErrNoEvents) {
-				break
-			}
-			return fail(err)
-		}
-		if w.err != nil {
-			return worldStats{}, w.err
-		}
-		events++
-		if events&8191 == 0 {
-			if err := ctx.Err(); err != nil {
-				return worldStats{}, err
-			}
-		}
+	// Run the kernel to its end. A cancellation is seen at the next
+	// arrival (driver.submit), and an error of the workload stops the run
+	// at once (world.stop).
+	runErr := env.Run()
+	if w.err != nil {
+		return worldStats{}, w.err
+	}
+	if runErr != nil {
+		return fail(runErr)
 	}
 	for _, ph := range w.phones {
 		ph.Flush()
@@ -261,7 +249,18 @@ func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devic
 	if w.err != nil {
 		return worldStats{}, w.err
 	}
+	events := int64(env.Processed())
 	return worldStats{events: events, metrics: w.metrics(events)}, nil
+}
+
+// stop ends the world's run with err: the kernel stops at a failed event
+// no one waits for.
+func (w *world) stop(err error) {
+	if w.err != nil {
+		return
+	}
+	w.err = err
+	w.env.NewNamedEvent("stop").Fail(err)
 }
 
 // phoneTarget returns the phone framework a mode computes on, for a warm
@@ -349,10 +348,14 @@ func (d *driver) submit() {
 	if d.w.err != nil {
 		return
 	}
+	if err := d.w.ctx.Err(); err != nil {
+		d.w.stop(err)
+		return
+	}
 	if d.arrivals == "times" || d.more() {
 		d.issued++
 		if err := d.ph.Submit(d.rq); err != nil {
-			d.w.err = fmt.Errorf("scenarios: point %d, replication %d: %w", d.w.pd.index, d.w.rep, err)
+			d.w.stop(fmt.Errorf("scenarios: point %d, replication %d: %w", d.w.pd.index, d.w.rep, err))
 			return
 		}
 	}
