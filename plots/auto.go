@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/infersim/infersim/result"
+	"go.yaml.in/yaml/v3"
 )
 
 // Kind is a kind of chart.
@@ -78,6 +79,11 @@ type Options struct {
 	// MaxSamples caps the latencies kept per CDF series
 	// (DefaultMaxSamples when 0).
 	MaxSamples int
+	// Charts are the scenario's chart hints; nil means the hints of the
+	// run's scenario (outputs.charts in Run.ScenarioYAML), if any. A
+	// sweep hint replaces the automatic sweep chart; energy and breakdown
+	// hints add a chart of every point they select.
+	Charts []ChartHint
 }
 
 // SplitRatio is the ratio of the longest to the shortest bar above which
@@ -102,7 +108,9 @@ const PlotsDir = "plots"
 
 // Draw chooses the charts that fit a run and writes them to dir/plots as
 // PNG and SVG files: the latency and energy breakdowns always; sweep lines
-// (latency and energy) when a numeric parameter varies between points; the
+// (latency and energy) when a numeric parameter varies between points, or
+// the sweep charts the scenario's hints ask for (Options.Charts; a hinted
+// chart whose selection holds no data is left out); the
 // latency CDF when records are given (streamed once; at most MaxSamples
 // latencies kept per series); the timeline when spans are given; the
 // calibration charts when layer timings or validation rows are given.
@@ -132,6 +140,13 @@ func Draw(dir string, run *result.Run, records Records, opts Options) ([]Chart, 
 	}
 	d := drawer{dir: dir, formats: formats}
 	points := chartPoints(run.Summaries)
+	hints := opts.Charts
+	if hints == nil {
+		var err error
+		if hints, err = HintsFromScenario(run.ScenarioYAML); err != nil {
+			return nil, err
+		}
+	}
 
 	if want[KindBreakdown] || want[KindEnergy] {
 		if len(run.Summaries) == 0 {
@@ -162,7 +177,27 @@ func Draw(dir string, run *result.Run, records Records, opts Options) ([]Chart, 
 		}
 	}
 
-	if want[KindSweep] {
+	for i, h := range hints {
+		if (h.Kind != KindBreakdown && h.Kind != KindEnergy) || !want[h.Kind] {
+			continue
+		}
+		if err := d.drawHintedBars(run, h, i, opts); err != nil && !errors.Is(err, ErrEmpty) {
+			return nil, err
+		}
+	}
+
+	sweepHints := 0
+	for i, h := range hints {
+		if h.Kind != KindSweep || !want[KindSweep] {
+			continue
+		}
+		sweepHints++
+		if err := d.drawHintedSweep(run, h, i, opts); err != nil && !errors.Is(err, ErrEmpty) {
+			return nil, err
+		}
+	}
+
+	if want[KindSweep] && sweepHints == 0 {
 		param := sweptParam(run.Summaries)
 		switch {
 		case param != "":
@@ -622,4 +657,360 @@ func readOptional[T any](dir, name string, read func(io.Reader, string) ([]T, er
 	}
 	defer f.Close()
 	return read(f, path)
+}
+
+// ChartHint is a scenario's request for a chart that tells its story:
+// an entry of outputs.charts in the scenario file, read back from the
+// resolved scenario in summary.json (HintsFromScenario) so that `infersim
+// plot` redraws the same charts.
+type ChartHint struct {
+	// Kind is KindSweep, KindEnergy or KindBreakdown.
+	Kind Kind `yaml:"kind"`
+	// Param is the sweep chart's x axis: a swept path, or SplitParam.
+	Param string `yaml:"param"`
+	// Metric is the sweep chart's y axis (empty: Mean).
+	Metric Metric `yaml:"metric"`
+	// Start picks cold or warm groups; a cell without that start (a cloud
+	// mode never loads a model, so it has no cold requests) gives its
+	// other group. Empty: warm where there is one.
+	Start result.Start `yaml:"start"`
+	// Models, Modes and Params keep the summaries they match; Modes may
+	// name a family (on-device, cloud, split, remote, auto, any); Params
+	// are "path=value" with the value as the sweep labels it.
+	Models []string `yaml:"models"`
+	Modes  []string `yaml:"modes"`
+	Params []string `yaml:"params"`
+	// Log draws the metric axis on a log scale.
+	Log bool `yaml:"log"`
+}
+
+// SplitParam is the x axis of a sweep hint that plots the cut K of the
+// split:K modes at each point: layers run on the phone.
+const SplitParam = "split"
+
+// splitAxis names the split chart's x axis.
+const splitAxis = "layers on the phone, K"
+
+// HintsFromScenario reads the chart hints (outputs.charts) of a resolved
+// scenario as summary.json holds it; a scenario without any gives nil.
+func HintsFromScenario(text string) ([]ChartHint, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, nil
+	}
+	var doc struct {
+		Outputs struct {
+			Charts []ChartHint `yaml:"charts"`
+		} `yaml:"outputs"`
+	}
+	if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
+		return nil, fmt.Errorf("plots: reading the scenario's chart hints: %w", err)
+	}
+	for i, h := range doc.Outputs.Charts {
+		switch h.Kind {
+		case KindSweep, KindEnergy, KindBreakdown:
+		default:
+			return nil, fmt.Errorf("plots: outputs.charts[%d]: kind %q is not sweep, energy or breakdown", i, h.Kind)
+		}
+		if h.Metric != "" {
+			if _, err := ParseMetric(string(h.Metric)); err != nil {
+				return nil, fmt.Errorf("plots: outputs.charts[%d]: %w", i, err)
+			}
+		}
+	}
+	return doc.Outputs.Charts, nil
+}
+
+// hintMode reports whether mode matches a hint's mode entry (a mode or a
+// family).
+func hintMode(entry, mode string) bool {
+	switch entry {
+	case "on-device":
+		return family(mode) == familyPhone
+	case "cloud":
+		return family(mode) == familyCloud
+	case "split":
+		return family(mode) == familySplit
+	case "remote":
+		return family(mode) == familyCloud || family(mode) == familySplit
+	case "any":
+		return true
+	}
+	return entry == mode
+}
+
+// selectHint returns the summaries a hint keeps (copies), one group per
+// cell when the hint or the metric asks for one start.
+func selectHint(sums []result.Summary, h ChartHint) []result.Summary {
+	in := func(list []string, v string, match func(a, b string) bool) bool {
+		if len(list) == 0 {
+			return true
+		}
+		for _, x := range list {
+			if match(strings.TrimSpace(x), v) {
+				return true
+			}
+		}
+		return false
+	}
+	eq := func(a, b string) bool { return a == b }
+	var out []result.Summary
+	for i := range sums {
+		s := sums[i]
+		if !in(h.Models, s.Model, eq) || !in(h.Modes, s.Mode, hintMode) {
+			continue
+		}
+		ok := true
+		for _, pv := range h.Params {
+			path, val, _ := strings.Cut(pv, "=")
+			found := false
+			for _, p := range s.Params {
+				found = found || (p.Name == strings.TrimSpace(path) && p.Value == strings.TrimSpace(val))
+			}
+			ok = ok && found
+		}
+		if ok {
+			out = append(out, s)
+		}
+	}
+	if h.Start == "" && !h.Metric.world() {
+		return out
+	}
+	// One group per cell: the start asked for, else the cell's other.
+	want := h.Start
+	if want == "" {
+		want = result.Warm
+	}
+	type cell struct {
+		point              int
+		model, mode, image string
+	}
+	best := map[cell]int{}
+	var order []cell
+	for i := range out {
+		k := cell{out[i].Point, out[i].Model, out[i].Mode, out[i].Image}
+		j, seen := best[k]
+		if !seen {
+			best[k] = i
+			order = append(order, k)
+			continue
+		}
+		if out[j].Start != want && out[i].Start == want {
+			best[k] = i
+		}
+	}
+	picked := make([]result.Summary, 0, len(order))
+	for _, k := range order {
+		s := out[best[k]]
+		s.Start = want
+		picked = append(picked, s)
+	}
+	return picked
+}
+
+// splitSummaries turns the split:K summaries into one line per model
+// against K: the cut becomes a numeric parameter, the line is named after
+// the model, and the parameters that only restate the cell (swept models
+// or modes) are dropped.
+func splitSummaries(sums []result.Summary) []result.Summary {
+	var out []result.Summary
+	for _, s := range sums {
+		k, ok := strings.CutPrefix(s.Mode, "split:")
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(k)
+		if err != nil {
+			continue
+		}
+		var ps []result.Param
+		for _, p := range s.Params {
+			if p.Name == "models" || strings.HasPrefix(p.Name, "models[") || p.Name == "workload.modes" || strings.HasPrefix(p.Name, "workload.modes[") {
+				continue
+			}
+			ps = append(ps, p)
+		}
+		s.Params = append(ps, result.Param{Name: splitAxis, Value: k, Number: float64(n)})
+		// One line per model: the model names the line (its "mode"),
+		// under one common model name.
+		s.Mode, s.Model = s.Model, "split"
+		out = append(out, s)
+	}
+	return out
+}
+
+// dropDependentParams removes from every summary the swept parameters
+// whose value follows from an earlier one's (a zipped sweep's companions:
+// phone.cpu follows phone.device), so that labels name each point once.
+func dropDependentParams(sums []result.Summary) []result.Summary {
+	var names []string
+	seen := map[string]bool{}
+	for _, s := range sums {
+		for _, p := range s.Params {
+			if !seen[p.Name] {
+				seen[p.Name] = true
+				names = append(names, p.Name)
+			}
+		}
+	}
+	value := func(s *result.Summary, n string) (string, bool) {
+		for _, p := range s.Params {
+			if p.Name == n {
+				return p.Value, true
+			}
+		}
+		return "", false
+	}
+	drop := map[string]bool{}
+	for j, b := range names {
+		for _, a := range names[:j] {
+			if drop[a] {
+				continue
+			}
+			f := map[string]string{}
+			dependent := true
+			for i := range sums {
+				va, okA := value(&sums[i], a)
+				vb, okB := value(&sums[i], b)
+				if !okA || !okB {
+					dependent = false
+					break
+				}
+				if old, ok := f[va]; ok && old != vb {
+					dependent = false
+					break
+				}
+				f[va] = vb
+			}
+			if dependent {
+				drop[b] = true
+				break
+			}
+		}
+	}
+	if len(drop) == 0 {
+		return sums
+	}
+	out := make([]result.Summary, len(sums))
+	for i, s := range sums {
+		var ps []result.Param
+		for _, p := range s.Params {
+			if !drop[p.Name] {
+				ps = append(ps, p)
+			}
+		}
+		s.Params = ps
+		out[i] = s
+	}
+	return out
+}
+
+// hintNote describes a hint's filters for titles: " (upload original, warm)".
+func hintNote(h ChartHint) string {
+	var parts []string
+	for _, pv := range h.Params {
+		path, val, _ := strings.Cut(pv, "=")
+		parts = append(parts, shortParam(strings.TrimSpace(path))+" "+strings.TrimSpace(val))
+	}
+	if len(h.Models) > 0 {
+		parts = append(parts, strings.Join(h.Models, ", "))
+	}
+	if len(h.Modes) > 0 {
+		parts = append(parts, strings.Join(h.Modes, ", "))
+	}
+	if h.Start != "" {
+		parts = append(parts, string(h.Start))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// hintName makes a chart file name unique among those drawn.
+func (d *drawer) hintName(base string) string {
+	name := fileSafe(base)
+	for n := 2; ; n++ {
+		taken := false
+		for _, c := range d.charts {
+			taken = taken || c.Name == name
+		}
+		if !taken {
+			return name
+		}
+		name = fileSafe(base) + "-" + strconv.Itoa(n)
+	}
+}
+
+// drawHintedSweep draws a sweep hint: its metric against its parameter
+// over the summaries it selects.
+func (d *drawer) drawHintedSweep(run *result.Run, h ChartHint, i int, opts Options) error {
+	m := h.Metric
+	if m == "" {
+		m = Mean
+	}
+	sums := selectHint(run.Summaries, h)
+	param := h.Param
+	if param == SplitParam {
+		sums = splitSummaries(sums)
+		param = splitAxis
+	}
+	if len(sums) == 0 {
+		return empty("outputs.charts[%d]: no summary matches the chart's selection", i)
+	}
+	so := SweepOptions{Param: param, Metric: m, LogX: paramSpread(sums, param) >= 10, LogY: opts.Log || h.Log, Start: h.Start,
+		Title: capitalize(m.describe()) + " vs " + axisLabel(param) + hintNote(h)}
+	if h.Start == "" && m.world() {
+		so.Start = result.Warm
+	}
+	modes := map[string]bool{}
+	for _, s := range sums {
+		modes[s.Mode] = true
+	}
+	so.ColorByLine = param == splitAxis || len(modes) == 1
+	fig, err := SweepLines(sums, so)
+	if err != nil {
+		return fmt.Errorf("outputs.charts[%d]: %w", i, err)
+	}
+	var caption string
+	if m.world() {
+		caption = capitalize(m.describe()) + " against " + axisLabel(param) + ", one line per model and mode; the shaded band is the 95 % CI across replications."
+	} else {
+		cs, err := Crossovers(sums, so)
+		if err != nil {
+			return fmt.Errorf("outputs.charts[%d]: %w", i, err)
+		}
+		caption = sweepCaption(m, param, cs)
+		if param == splitAxis {
+			caption = capitalize(m.describe()) + " against the cut K, one line per model: K = 0 sends the photo to the cloud, the last K runs every layer on the phone; the lowest point is the best cut."
+		}
+	}
+	base := "sweep-" + string(m) + "-" + shortParam(h.Param)
+	if len(h.Models) > 0 {
+		base += "-" + strings.Join(h.Models, "-")
+	}
+	name := d.hintName(base)
+	return d.write(KindSweep, name, fig, caption)
+}
+
+// drawHintedBars draws an energy or breakdown hint: one chart of every
+// summary it selects, across points.
+func (d *drawer) drawHintedBars(run *result.Run, h ChartHint, i int, opts Options) error {
+	sums := dropDependentParams(selectHint(run.Summaries, h))
+	if len(sums) == 0 {
+		return empty("outputs.charts[%d]: no summary matches the chart's selection", i)
+	}
+	log := opts.Log || h.Log
+	split := !log && spread(sums) > SplitRatio
+	if h.Kind == KindBreakdown {
+		fig, err := LatencyBreakdown(sums, BreakdownOptions{Log: log, Split: split, Title: "Where the time goes: mean end-to-end latency by phase" + hintNote(h)})
+		if err != nil {
+			return fmt.Errorf("outputs.charts[%d]: %w", i, err)
+		}
+		return d.write(KindBreakdown, d.hintName("breakdown-"+strconv.Itoa(i)), fig, breakdownCaption(sums))
+	}
+	fig, err := EnergyBreakdown(sums, EnergyOptions{Log: log, Split: split && energySpread(sums) > SplitRatio, Title: "What it costs the phone: energy per request" + hintNote(h)})
+	if err != nil {
+		return fmt.Errorf("outputs.charts[%d]: %w", i, err)
+	}
+	return d.write(KindEnergy, d.hintName("energy-"+strconv.Itoa(i)), fig, energyCaption(sums))
 }

@@ -23,18 +23,36 @@ const (
 	Mean   Metric = "mean"   // mean end-to-end latency, with its 95 % CI
 	P50    Metric = "p50"    // median end-to-end latency
 	P95    Metric = "p95"    // 95th percentile end-to-end latency
+	P99    Metric = "p99"    // 99th percentile end-to-end latency
 	Energy Metric = "energy" // mean phone energy per request, with its 95 % CI
 )
 
+// A Metric with a dot in its name ("app.kills", "model.loads") is a
+// per-world metric of the summaries (result.Summary.Metrics): its mean over
+// replications, with its 95 % CI, on a plain number axis.
+
+// worldNames words the per-world metrics the runner reports.
+var worldNames = map[string]string{
+	"app.kills": "app kills", "app.switches": "foreground/background switches", "gc.blocking": "blocking GCs",
+	"gc.concurrent": "concurrent GCs", "gc.pause_s": "GC pause seconds", "gc.pauses": "GC pauses",
+	"memory.heap_peak_b": "peak Java heap bytes", "memory.min_free_b": "least free memory bytes", "model.loads": "model loads",
+	"server.batches": "server batches", "server.max_queue": "longest server queue", "energy.tail": "radio tail joules",
+}
+
+// world reports whether m names a per-world metric.
+func (m Metric) world() bool { return strings.Contains(string(m), ".") }
+
 // ParseMetric reads a --metric value.
 func ParseMetric(s string) (Metric, error) {
-	switch m := Metric(strings.ToLower(strings.TrimSpace(s))); m {
-	case Mean, P50, P95, Energy:
+	switch m := Metric(strings.ToLower(strings.TrimSpace(s))); {
+	case m == Mean || m == P50 || m == P95 || m == P99 || m == Energy:
 		return m, nil
-	case "":
+	case m == "":
 		return Mean, nil
+	case m.world():
+		return m, nil
 	}
-	return "", fmt.Errorf("plots: unknown metric %q (want p50, p95, mean or energy)", s)
+	return "", fmt.Errorf("plots: unknown metric %q (want p50, p95, p99, mean, energy or a per-world metric such as app.kills)", s)
 }
 
 // value returns the metric of a summary and the half-width of its CI (NaN
@@ -46,8 +64,17 @@ func (m Metric) value(s *result.Summary) (v, ci float64) {
 		return s.Latency.P50, math.NaN()
 	case P95:
 		return s.Latency.P95, math.NaN()
+	case P99:
+		return s.Latency.P99, math.NaN()
 	case Energy:
 		return s.EnergyTotal.Mean, s.EnergyTotal.CI95
+	}
+	if m.world() {
+		st, ok := s.Metric(string(m))
+		if !ok {
+			return math.NaN(), math.NaN()
+		}
+		return st.Mean, st.CI95
 	}
 	return s.Latency.Mean, s.Latency.CI95
 }
@@ -58,8 +85,13 @@ func (m Metric) field() string {
 		return "latency.p50"
 	case P95:
 		return "latency.p95"
+	case P99:
+		return "latency.p99"
 	case Energy:
 		return "energy_total.mean"
+	}
+	if m.world() {
+		return "metrics." + string(m)
 	}
 	return "latency.mean"
 }
@@ -70,8 +102,16 @@ func (m Metric) describe() string {
 		return "median (p50) end-to-end latency"
 	case P95:
 		return "95th percentile end-to-end latency"
+	case P99:
+		return "99th percentile end-to-end latency"
 	case Energy:
 		return "mean phone energy per request"
+	}
+	if m.world() {
+		if n, ok := worldNames[string(m)]; ok {
+			return n + " per run"
+		}
+		return string(m) + " per run"
 	}
 	return "mean end-to-end latency"
 }
@@ -92,6 +132,9 @@ type SweepOptions struct {
 	// Start picks the groups: empty means "all" when present, else warm,
 	// else cold.
 	Start result.Start
+	// ColorByLine gives each line its own colour (OkabeIto, in order)
+	// instead of its mode's: for charts whose lines are all one mode.
+	ColorByLine bool
 }
 
 // Crossover is where on-device inference starts to win: the best
@@ -250,7 +293,7 @@ func gatherSweep(sums []result.Summary, opts SweepOptions) (*sweepData, error) {
 		if d.unit.Name == "" {
 			d.unit = paramUnit(x.Value, x.Number)
 		}
-		if s.OK() == 0 {
+		if s.OK() == 0 && !(metric.world() && s.Requests > 0) {
 			continue
 		}
 		v, ci := metric.value(s)
@@ -447,6 +490,16 @@ func interpAt(xs, ys []float64, x float64, logX bool) float64 {
 // axisLabel turns a parameter name into words: "network.uplink.bandwidth"
 // → "uplink bandwidth".
 func axisLabel(param string) string {
+	switch param {
+	case "phone.count":
+		return "phones sharing the server"
+	case "workload.arrivals.think":
+		return "think time between requests"
+	case "phone.lifecycle.background_every":
+		return "time between trips to the background"
+	case "phone.memory.background_pressure":
+		return "other apps' memory (fraction of RAM)"
+	}
 	parts := strings.Split(param, ".")
 	if len(parts) > 1 {
 		parts = parts[1:]
@@ -475,6 +528,9 @@ func SweepLines(sums []result.Summary, opts SweepOptions) (*Figure, error) {
 		metric = Mean
 	}
 	cross := d.crossovers(opts.LogX)
+	if metric.world() {
+		cross = nil // a count per run has no "on-device wins" side
+	}
 
 	// Display units.
 	ymax := 0.0
@@ -484,8 +540,11 @@ func SweepLines(sums []result.Summary, opts SweepOptions) (*Figure, error) {
 		}
 	}
 	yu, yfmt := timeUnit(ymax), fmtSeconds
-	if metric == Energy {
+	switch {
+	case metric == Energy:
 		yu, yfmt = energyUnit(ymax), fmtJoules
+	case metric.world():
+		yu, yfmt = unitScale{"", 1}, fmtNum
 	}
 	xfmt := func(v float64) string { return fmtNum(v) }
 	tx := func(x float64) float64 { return x / d.unit.Scale }
@@ -512,7 +571,7 @@ func SweepLines(sums []result.Summary, opts SweepOptions) (*Figure, error) {
 	yl := metric.describe()
 	if opts.LogY {
 		yl += " (log scale)"
-	} else {
+	} else if yu.Name != "" {
 		yl += " (" + yu.Name + ")"
 	}
 	p.Y.Label.Text = yl
@@ -572,6 +631,9 @@ func SweepLines(sums []result.Summary, opts SweepOptions) (*Figure, error) {
 			groupDash[l.group] = len(groupDash) % len(dashes)
 		}
 		col := ModeColor(l.mode)
+		if opts.ColorByLine {
+			col = OkabeIto[li%len(OkabeIto)]
+		}
 		pts := make(plotter.XYs, len(l.xs))
 		var upper, lower plotter.XYs
 		for i := range l.xs {
@@ -580,6 +642,9 @@ func SweepLines(sums []result.Summary, opts SweepOptions) (*Figure, error) {
 				lo := l.ys[i] - ci
 				if opts.LogY && lo <= 0 {
 					lo = l.ys[i] / 10
+				}
+				if !opts.LogY && lo < 0 && l.ys[i] >= 0 {
+					lo = 0 // latency, energy and counts are not negative
 				}
 				upper = append(upper, plotter.XY{X: pts[i].X, Y: ty(l.ys[i] + ci)})
 				lower = append(lower, plotter.XY{X: pts[i].X, Y: ty(lo)})
