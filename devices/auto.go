@@ -61,7 +61,8 @@ type autoEstimate struct {
 	wait         float64 // the server's expected wait
 	promo        float64 // the radio's promotion energy, 0 if not idle
 	tail         float64 // the radio's whole tail energy
-	radio        *network.RadioSpec
+	hasRadio     bool
+	radio        network.RadioSpec
 }
 
 func (a *autoEstimate) init(r *request, canPhone, canServer bool) {
@@ -86,8 +87,8 @@ func (a *autoEstimate) init(r *request, canPhone, canServer bool) {
 	a.td = float64(down.Time(DownloadBytes))
 	a.wait = r.srv.ExpectedWait(r.rq.Model)
 	if rad := ph.link.Radio(); rad != nil {
-		rs := rad.Spec()
-		a.radio = &rs
+		a.hasRadio, a.radio = true, rad.Spec()
+		rs := &a.radio
 		if rad.State() == rs.Idle {
 			a.promo = float64(rs.Promotion.Power) * float64(rs.Promotion.Delay)
 		}
@@ -138,8 +139,8 @@ func (a *autoEstimate) estimate(r *request, k int) float64 {
 			e += float64(spec.Power.GPUActive-spec.Power.GPUIdle) * comp
 		}
 	}
-	if k < n && a.radio != nil {
-		rs := a.radio
+	if k < n && a.hasRadio {
+		rs := &a.radio
 		e += a.promo
 		upRate := units.BitRate(0)
 		if tu > 0 {
