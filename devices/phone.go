@@ -92,6 +92,19 @@ type Phone struct {
 
 type lanes struct{ cpu, gpu, gc, radio, app, req, storage string }
 
+// laneCache maps a phone name to its lanes, built once per name.
+var laneCache sync.Map
+
+func phoneLanes(name string) lanes {
+	if v, ok := laneCache.Load(name); ok {
+		return v.(lanes)
+	}
+	l := lanes{cpu: name + "/cpu", gpu: name + "/gpu", gc: name + "/gc", radio: name + "/radio",
+		app: name + "/app", req: name + "/request", storage: name + "/storage"}
+	laneCache.Store(name, l)
+	return l
+}
+
 type residentKey struct {
 	model  string
 	target Target
@@ -168,8 +181,7 @@ func NewPhone(env *sim.Env, streams *sim.Streams, name string, spec PhoneSpec, o
 		resident:   map[residentKey]*residentModel{},
 		labels:     map[[2]int]string{},
 		modeLabels: map[Mode]string{},
-		lanes: lanes{cpu: name + "/cpu", gpu: name + "/gpu", gc: name + "/gc", radio: name + "/radio",
-			app: name + "/app", req: name + "/request", storage: name + "/storage"},
+		lanes:      phoneLanes(name),
 	}
 	ph.life.fg = true
 	ph.cpu = cpuModel{meter: ph.meter, cores: float64(spec.CPU.Cores), idle: float64(spec.Power.CPUIdle), perCore: float64(spec.Power.CPUPerCore)}
@@ -192,8 +204,9 @@ func NewPhone(env *sim.Env, streams *sim.Streams, name string, spec PhoneSpec, o
 		ph.procs = append(ph.procs, env.Process(name+"/lifecycle", sw.run))
 	}
 	ph.press = &pressure{spec: spec.Memory.Fluctuation, mean: spec.Memory.BackgroundPressure,
-		ram: float64(spec.Memory.RAM), rng: streams.Stream(name + "/memory"), changed: ph.setOther}
+		ram: float64(spec.Memory.RAM), changed: ph.setOther}
 	if m := spec.Memory.Fluctuation.Model; m == "ou" || m == "redraw" {
+		ph.press.rng = streams.Stream(name + "/memory")
 		ph.procs = append(ph.procs, env.Process(name+"/memory", ph.press.run))
 	}
 	return ph, nil
