@@ -418,6 +418,9 @@ func (sel *Selector) label() string {
 // dimPhrase names a dimension's value in a group label: "alexnet",
 // "max_batch 16".
 func dimPhrase(d, v string) string {
+	if v == "" {
+		v = "(unset)"
+	}
 	switch d {
 	case "model", "mode", "image":
 		return v
@@ -847,7 +850,7 @@ func (e *evaluator) crossover(ctx string, cells []*cellView) (string, error) {
 			}
 		}
 		if len(xs) == 0 {
-			clauses = append(clauses, clause{"no successful requests to compare", "", g.label})
+			clauses = append(clauses, clause{"no data to compare (no successful requests)", "", g.label})
 			continue
 		}
 		if !e.lower { // a "beats" b where a > b: compare −a with −b
@@ -965,7 +968,7 @@ func (e *evaluator) trend(ctx string, cells []*cellView) (string, error) {
 	for _, g := range groupCells(cells, dims) {
 		s := e.seriesOf(g.cells, e.start(&e.cn.Where))
 		if len(s.xs) < 2 {
-			clauses = append(clauses, clause{"not enough successful points", "", g.label})
+			clauses = append(clauses, clause{"no data (fewer than two points with successful requests)", "", g.label})
 			continue
 		}
 		n := len(s.xs)
@@ -997,7 +1000,7 @@ func (e *evaluator) threshold(ctx string, cells []*cellView) (string, error) {
 	for _, g := range groupCells(cells, dims) {
 		s := e.seriesOf(g.cells, e.start(&e.cn.Where))
 		if len(s.xs) == 0 {
-			clauses = append(clauses, clause{"no successful points", "", g.label})
+			clauses = append(clauses, clause{"no data (no point with successful requests)", "", g.label})
 			continue
 		}
 		n := len(s.xs)
@@ -1076,7 +1079,7 @@ func (e *evaluator) compare(ctx string, cells []*cellView) (string, error) {
 			}
 		}
 		if len(xs) == 0 {
-			clauses = append(clauses, clause{"no successful requests to compare", "", g.label})
+			clauses = append(clauses, clause{"no data to compare (no successful requests)", "", g.label})
 			continue
 		}
 		share := func(x float64) string {
@@ -1154,7 +1157,7 @@ func (e *evaluator) best(ctx string, cells []*cellView) (string, error) {
 			modes[c.mode][x] = y
 		}
 		if len(order) == 0 {
-			clauses = append(clauses, clause{"no successful requests", "", g.label})
+			clauses = append(clauses, clause{"no data (no successful requests)", "", g.label})
 			continue
 		}
 		xsSet := map[float64]float64{}

@@ -149,7 +149,7 @@ func TestConcludeNoData(t *testing.T) {
 	}
 	got := conclude1(t, `  - {kind: crossover, param: network.uplink.bandwidth, a: {modes: [on-device]}, b: {modes: [cloud]}}
 `, sums)
-	if !strings.HasSuffix(got, "; no successful requests to compare for nin") {
+	if !strings.HasSuffix(got, "; no data to compare (no successful requests) for nin") {
 		t.Errorf("got %s", got)
 	}
 	s := mustParse(t, handScenario+"conclusions:\n  - {kind: trend, param: network.uplink.bandwidth, where: {modes: [auto]}}\n")
@@ -532,5 +532,39 @@ func TestWhatIfGolden(t *testing.T) {
 	}
 	if n != 8 {
 		t.Errorf("%d what-if scenarios, want 8", n)
+	}
+}
+
+// TestConcludeRobust: undefined statistics, groups without requests and
+// summaries without the swept parameter give sentences or errors, never a
+// panic.
+func TestConcludeRobust(t *testing.T) {
+	sums := handRun()
+	nan := math.NaN()
+	sums[0].Latency.Mean = nan
+	sums[1].Requests, sums[1].Outcomes = 0, [result.NumOutcomes]int{}
+	sums[2].Params = nil
+	sums[3].EnergyTotal.Mean = math.Inf(1)
+	sums = append(sums, result.Summary{Key: result.Key{Point: 9, Model: "nin", Mode: "split:3", Start: result.Warm}})
+	s := mustParse(t, handScenario+`conclusions:
+  - {kind: crossover, param: network.uplink.bandwidth, a: {modes: [on-device]}, b: {modes: [remote]}}
+  - {kind: trend, metric: energy.per_hour, param: network.uplink.bandwidth, where: {start: all}}
+  - {kind: compare, metric: app.kill_rate, param: network.uplink.bandwidth, a: {modes: [on-device]}, b: {modes: [cloud]}, share: energy.radio}
+  - {kind: threshold, metric: model.reloads/h, param: network.uplink.bandwidth, level: 1}
+  - {kind: best, metric: energy, better: higher, param: network.uplink.bandwidth}
+  - {kind: best, metric: reload.battery/h}
+`)
+	lines, err := Conclude(s, sums)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lines {
+		t.Log(l)
+	}
+	if len(lines) != 6 {
+		t.Errorf("%d lines", len(lines))
+	}
+	if _, err := Conclude(s, nil); err == nil {
+		t.Error("no summaries: no error")
 	}
 }
