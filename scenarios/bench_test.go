@@ -3,6 +3,7 @@ package scenarios
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -28,28 +29,36 @@ sweep:
 
 // BenchmarkRun runs 20 points × 10 replications × 100 requests (20,000
 // requests) with requests.csv, and reports requests/s and kernel events/s
-// (wall clock, all workers). The full 10⁶-request case is
+// (wall clock, all workers) and allocations per request (the whole run:
+// points, worlds, requests, outputs). The full 10⁶-request case is
 // testdata/bench-1e6.yaml, measured with `infersim run` (BENCHMARKS.md).
 func BenchmarkRun(b *testing.B) {
 	for _, mode := range []string{"cloud-gpu", "on-device-cpu", "on-device-gpu", "auto"} {
 		b.Run(mode, func(b *testing.B) {
 			s := mustParse(b, benchScenario(20, mode))
 			var recs, events int64
+			var mallocs uint64
 			var elapsed time.Duration
+			var ms runtime.MemStats
 			for i := 0; i < b.N; i++ {
 				dir := b.TempDir()
+				runtime.ReadMemStats(&ms)
+				m0 := ms.Mallocs
 				start := time.Now()
 				res, err := Run(context.Background(), s, Options{Out: dir})
 				if err != nil {
 					b.Fatal(err)
 				}
 				elapsed += time.Since(start)
+				runtime.ReadMemStats(&ms)
+				mallocs += ms.Mallocs - m0
 				recs += res.Records
 				events += res.Events
 			}
 			b.ReportMetric(float64(recs)/elapsed.Seconds(), "requests/s")
 			b.ReportMetric(float64(events)/elapsed.Seconds(), "events/s")
 			b.ReportMetric(float64(events)/float64(recs), "events/request")
+			b.ReportMetric(float64(mallocs)/float64(recs), "allocs/request")
 		})
 	}
 }
