@@ -102,28 +102,28 @@
 // "phone[i]/arrivals") or a list of times. A warm start preloads the model
 // on every phone first; the workload's times count from then. Records come
 // from devices.Phone.OnRecord; the world ends when every request issued
-// has closed, and the kernel is stepped with a cancellation check every
-// 8192 events.
+// has closed (sim.Env.Run; events counted by sim.Env.Processed), and a
+// cancellation is seen at the next arrival.
 //
 // Summaries (result.Summary) pool every request of a group for the
 // percentiles (exact up to ExactQuantiles requests, then sim.Tally's
 // streaming sketch) and take the 95 % confidence interval of the mean from
-// the replication means (sim.ConfidenceInterval). Latency and phases count
+// the replication means (sim.ConfidenceInterval's half-width). Latency and phases count
 // successful requests; energy counts every request. Throughput is
 // successful requests per simulated second of a group's span, averaged
 // over replications; battery drain per 1000 requests is the mean energy
-// over the battery's nominal energy. Each group's Metrics hold per-world
-// counts, one value per replication: app kills and switches, GC pauses and
-// their time, model loads, OOMs, peak heap, least free memory, server
-// batches and longest queue, kernel events.
+// over the battery's nominal energy. Each group's Metrics hold
+// energy.tail, the joules per request spent after its end (the radio tail
+// it caused, result.Record.TailEnergy), and per-world counts, one value
+// per replication: app kills and switches, GC pauses and their time, model
+// loads, OOMs, peak heap, least free memory, server batches and longest
+// queue, kernel events. A request its framework cannot run (outcome
+// unsupported) loads nothing and is grouped under the start the workload
+// asked for.
 //
-// A closed loop times its next arrival from a request's end. The phone
-// reports a request through OnRecord when its accounting closes, which is
-// its end unless the radio was still in its tail; the driver then times
-// the next arrival from the record's End when that is still ahead, so a
-// think time longer than the radio tail (WiFi 0.25 s) is exact, and a
-// shorter one on LTE (10 s tail) is stretched. A phone with an OnEnd hook
-// (see endNotifier in world.go) is used without that limit.
+// A closed loop times its next arrival from a request's end, told by
+// devices.Phone.OnEnd, not from its record, which over LTE comes a 10 s
+// radio tail later.
 //
 // # Invariants
 //
@@ -134,11 +134,13 @@
 //     and a failed run leaves none. An interrupted run (ctx cancelled)
 //     keeps the points finished before it: requests.csv is cut back to
 //     them, summary.json says complete: false.
-//   - Memory does not grow with the number of requests or points beyond
-//     the summaries themselves: records are streamed to requests.csv and
-//     into the accumulators of the one point being merged (streaming
-//     quantiles, sim.Tally), and at most twice the workers' worlds are in
-//     flight.
+//   - Memory does not grow with the number of requests or points: records
+//     are streamed to requests.csv (formatted by the workers) and into the
+//     accumulators of the one point being merged (streaming quantiles,
+//     sim.Tally); each point's summaries go to summary.csv and to
+//     summary.json's spool as it completes; at most twice the workers'
+//     worlds are in flight. Result.Run keeps every summary only when charts
+//     or conclusions need them (Result.SummariesPartial).
 //   - Errors are *Error or ErrorList, prefixed "scenarios: "; no input makes
 //     the package panic (FuzzLoad).
 //
