@@ -221,11 +221,16 @@
 //
 // # Performance
 //
-// A request costs a handful of kernel events and allocations (its
-// process, resource requests, a server job's event): one hold per
-// compute phase whatever the number of layers, layer times drawn into a
-// reused buffer, records and request states pooled, labels cached, spans
-// built only with a sink. See BenchmarkRequests.
+// A request costs a handful of kernel events and, once the pools are
+// warm, only the kernel's allocations (its process and resource
+// requests): one hold per compute phase whatever the number of layers,
+// layer times drawn into a reused buffer from log-normal parameters
+// computed once, records, request states and server jobs (with their
+// events) pooled, labels and lanes cached, spans built only with a sink.
+// What a processor says about a model (layers, prefix sums, budget
+// re-reads) and a net's structure are built once and shared by every
+// world (engine.go, Phone.net); auto computes what its estimates share
+// once per decision. See BenchmarkRequests.
 //
 // # Processor profiles
 //
