@@ -72,6 +72,12 @@ func TestLeanSummaries(t *testing.T) {
 	if last := res.Run.Summaries[MaxTablePoints]; last.Point != points-1 {
 		t.Errorf("last kept summary is point %d, want %d", last.Point, points-1)
 	}
+	// Conclusions are computed from every summary: they are all kept.
+	s.Conclusions = make([]Conclusion, 1)
+	if res := runIn(t, s, t.TempDir(), 2); res.SummariesPartial || len(res.Run.Summaries) != points {
+		t.Errorf("with conclusions: partial %v, %d summaries kept", res.SummariesPartial, len(res.Run.Summaries))
+	}
+	s.Conclusions = nil
 	var a, b bytes.Buffer
 	if err := WriteTable(&a, res.Run); err != nil {
 		t.Fatal(err)

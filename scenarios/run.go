@@ -332,7 +332,7 @@ merge:
 // keepSummaries reports whether the run keeps every summary in memory:
 // when something needs them after the run (charts, conclusions).
 func (r *runner) keepSummaries() bool {
-	return r.s.Outputs.Plots || r.s.written("conclusions")
+	return r.s.Outputs.Plots || len(r.s.Conclusions) > 0
 }
 
 // groupCold says whether a record joins its cell's cold group: a request
