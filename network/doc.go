@@ -59,7 +59,9 @@
 // StartUpload and StartDownload run a transfer in its own process and
 // return it to wait on; EstimateUpload and EstimateDownload predict a
 // transfer's time under current conditions (radio state, connection,
-// sharing, capacity) without side effects, for the `auto` mode.
+// sharing, capacity) without side effects, for the `auto` mode;
+// UploadEstimator and DownloadEstimator capture those conditions once to
+// predict many sizes without allocating.
 //
 // # Sharing
 //
@@ -123,6 +125,13 @@
 // state its payload) has the mean and sd of facts N-home, N-campus and
 // N-lte; 3g uses ARO's 3G machine. Preset.Fit keeps the method, the fitted
 // numbers and the residual; the table is in buildPresets' comment.
+//
+// # Performance
+//
+// A link's transfers reuse their flows (with their Done events and tcp
+// caps), the channel's next-event timer and the radio's state timer are
+// sim.Timers: once warm, a transfer allocates nothing (TestTransferAllocs).
+// See BenchmarkChannel and BenchmarkLinkRequest.
 //
 // # Invariants
 //
