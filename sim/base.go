@@ -79,8 +79,8 @@ func (r *Request) Release() { r.Cancel() }
 type base struct {
 	env  *Env
 	rule rule
-	puts []*Request
-	gets []*Request
+	puts ring[*Request]
+	gets ring[*Request]
 	// less orders the put queue; nil means FIFO.
 	less func(a, b *Request) bool
 	// releaser is the kind's Release of a granted request (Resources only).
@@ -94,29 +94,22 @@ func (b *base) newRequest(isPut bool) *Request {
 	return r
 }
 
-// enqueue adds r to its queue and serves what can be served.
+// enqueue adds r to its queue, after every request not greater than it
+// (b.less), and serves what can be served.
 func (b *base) enqueue(r *Request) *Request {
 	if r.isPut {
-		b.puts = insert(b.puts, r, b.less)
+		i := b.puts.len()
+		if b.less != nil {
+			for i > 0 && b.less(r, b.puts.at(i-1)) {
+				i--
+			}
+		}
+		b.puts.insert(i, r)
 	} else {
-		b.gets = append(b.gets, r)
+		b.gets.insert(b.gets.len(), r)
 	}
 	b.trigger()
 	return r
-}
-
-// insert places r after every element not greater than it.
-func insert(q []*Request, r *Request, less func(a, b *Request) bool) []*Request {
-	i := len(q)
-	if less != nil {
-		for i > 0 && less(r, q[i-1]) {
-			i--
-		}
-	}
-	q = append(q, nil)
-	copy(q[i+1:], q[i:])
-	q[i] = r
-	return q
 }
 
 // trigger serves the heads of both queues until neither can progress. A
@@ -124,14 +117,12 @@ func insert(q []*Request, r *Request, less func(a, b *Request) bool) []*Request 
 func (b *base) trigger() {
 	for {
 		progress := false
-		for len(b.puts) > 0 && b.rule.doPut(b.puts[0]) {
-			b.puts[0] = nil
-			b.puts = b.puts[1:]
+		for b.puts.len() > 0 && b.rule.doPut(b.puts.at(0)) {
+			b.puts.remove(0)
 			progress = true
 		}
-		for len(b.gets) > 0 && b.rule.doGet(b.gets[0]) {
-			b.gets[0] = nil
-			b.gets = b.gets[1:]
+		for b.gets.len() > 0 && b.rule.doGet(b.gets.at(0)) {
+			b.gets.remove(0)
 			progress = true
 		}
 		if !progress {
@@ -145,9 +136,9 @@ func (b *base) remove(r *Request) {
 	if r.isPut {
 		q = &b.puts
 	}
-	for i, x := range *q {
-		if x == r {
-			*q = append((*q)[:i], (*q)[i+1:]...)
+	for i := range q.len() {
+		if q.at(i) == r {
+			q.remove(i)
 			return
 		}
 	}
@@ -158,4 +149,64 @@ func (b *base) release(r *Request) {
 		panic(fmt.Sprintf("sim: release of a granted %T", b.rule))
 	}
 	b.releaser(r)
+}
+
+// ring is a queue in a circular buffer whose length is a power of two. It
+// reuses its memory as elements come and go at either end, where a slice
+// re-sliced from the front would reallocate every so often; so a resource's
+// queues and a store's items allocate nothing in steady state.
+type ring[T any] struct {
+	buf  []T
+	head int // index in buf of element 0
+	n    int
+}
+
+func (q *ring[T]) len() int { return q.n }
+
+// at returns element i (0 is the head).
+func (q *ring[T]) at(i int) T { return q.buf[(q.head+i)&(len(q.buf)-1)] }
+
+// insert makes x element i, moving the elements from i on back by one.
+func (q *ring[T]) insert(i int, x T) {
+	if q.n == len(q.buf) {
+		buf := make([]T, max(8, 2*len(q.buf)))
+		for j := range q.n {
+			buf[j] = q.at(j)
+		}
+		q.buf, q.head = buf, 0
+	}
+	m := len(q.buf) - 1
+	if i < q.n-i {
+		// Nearer the head: move elements 0..i-1 one place forward.
+		q.head = (q.head - 1) & m
+		for j := 0; j < i; j++ {
+			q.buf[(q.head+j)&m] = q.buf[(q.head+j+1)&m]
+		}
+	} else {
+		for j := q.n; j > i; j-- {
+			q.buf[(q.head+j)&m] = q.buf[(q.head+j-1)&m]
+		}
+	}
+	q.buf[(q.head+i)&m] = x
+	q.n++
+}
+
+// remove deletes element i, moving the elements after it forward by one
+// (or those before it back, whichever are fewer).
+func (q *ring[T]) remove(i int) {
+	m := len(q.buf) - 1
+	var zero T
+	if i < q.n-1-i {
+		for j := i; j > 0; j-- {
+			q.buf[(q.head+j)&m] = q.buf[(q.head+j-1)&m]
+		}
+		q.buf[q.head] = zero
+		q.head = (q.head + 1) & m
+	} else {
+		for j := i; j < q.n-1; j++ {
+			q.buf[(q.head+j)&m] = q.buf[(q.head+j+1)&m]
+		}
+		q.buf[(q.head+q.n-1)&m] = zero
+	}
+	q.n--
 }

@@ -35,10 +35,10 @@ func (c *Container) Level() float64 { return c.level }
 func (c *Container) Capacity() float64 { return c.capacity }
 
 // PutQueued returns the number of waiting puts.
-func (c *Container) PutQueued() int { return len(c.puts) }
+func (c *Container) PutQueued() int { return c.puts.len() }
 
 // GetQueued returns the number of waiting gets.
-func (c *Container) GetQueued() int { return len(c.gets) }
+func (c *Container) GetQueued() int { return c.gets.len() }
 
 func (c *Container) check(amount float64) {
 	if !(amount > 0) || amount > c.capacity || math.IsInf(amount, 1) {

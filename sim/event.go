@@ -1,6 +1,9 @@
 package sim
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 type eventKind uint8
 
@@ -51,8 +54,8 @@ type Event struct {
 	defused bool
 	w0      waiter
 	env     *Env
-	val     any // the value if ok, else the error
-	more    []waiter
+	val     any       // the value if ok, else the error
+	more    *[]waiter // waiters after w0, rarely any (a pointer keeps Event small)
 	name    string
 }
 
@@ -162,29 +165,39 @@ func (ev *Event) AddCallback(fn func(*Event)) {
 }
 
 func (ev *Event) addWaiter(w waiter) {
-	if ev.w0.proc == nil && ev.w0.fn == nil && len(ev.more) == 0 {
+	if ev.w0.proc == nil && ev.w0.fn == nil && ev.more == nil {
 		ev.w0 = w
 		return
 	}
-	ev.more = append(ev.more, w)
+	if ev.more == nil {
+		ev.more = new([]waiter)
+	}
+	*ev.more = append(*ev.more, w)
 }
 
 // removeWaiter removes process p from the waiters, keeping the others' order.
 func (ev *Event) removeWaiter(p *Process) {
-	if ev.w0.proc == p {
-		if len(ev.more) > 0 {
-			ev.w0 = ev.more[0]
-			ev.more = ev.more[1:]
-		} else {
-			ev.w0 = waiter{}
-		}
-		return
+	var more []waiter
+	if ev.more != nil {
+		more = *ev.more
 	}
-	for i, w := range ev.more {
-		if w.proc == p {
-			ev.more = append(ev.more[:i], ev.more[i+1:]...)
+	if ev.w0.proc == p {
+		ev.w0 = waiter{}
+		if len(more) > 0 {
+			ev.w0 = more[0]
+			more = more[1:]
+		}
+	} else {
+		i := slices.IndexFunc(more, func(w waiter) bool { return w.proc == p })
+		if i < 0 {
 			return
 		}
+		more = slices.Delete(more, i, i+1)
+	}
+	if len(more) == 0 {
+		ev.more = nil
+	} else {
+		*ev.more = more
 	}
 }
 
@@ -224,12 +237,16 @@ func (e *Env) processEvent(ev *Event) {
 		// Fast path: one process waits on a success (hand-offs, requests).
 		ev.w0.proc = nil
 		p.target = nil
-		p.rval, p.rerr = ev.val, nil
+		p.rv, p.rfail = ev.val, false
 		e.resume(p)
 		return
 	}
 	ok, val := ev.ok, ev.val
-	w0, more := ev.w0, ev.more
+	w0 := ev.w0
+	var more []waiter
+	if ev.more != nil {
+		more = *ev.more
+	}
 	ev.w0, ev.more = waiter{}, nil
 	handled := false
 	if w0.proc != nil || w0.fn != nil {
@@ -255,11 +272,9 @@ func (e *Env) notify(ev *Event, ok bool, val any, w waiter) bool {
 	}
 	p := w.proc
 	p.target = nil
-	if ok {
-		p.rval, p.rerr = val, nil
-	} else {
+	p.rv, p.rfail = val, !ok
+	if !ok {
 		ev.defused = true
-		p.rval, p.rerr = nil, val.(error)
 	}
 	// The event is not done with once p parks (more waiters, the failure
 	// check), so p must not serve the queue meanwhile.
@@ -337,9 +352,11 @@ func (ev *Event) onlyOthers(p *Process) bool {
 	if ev.w0.fn != nil || ev.w0.proc == p {
 		return false
 	}
-	for _, w := range ev.more {
-		if w.fn != nil || w.proc == p {
-			return false
+	if ev.more != nil {
+		for _, w := range *ev.more {
+			if w.fn != nil || w.proc == p {
+				return false
+			}
 		}
 	}
 	return true

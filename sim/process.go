@@ -43,21 +43,21 @@ type Process struct {
 	state  procState
 	killed bool
 	host   bool  // resumed by Run itself, not by another process (see serve)
+	rfail  bool  // rv is an error
+	failed bool  // the body returned an error, kept in result
 	timer  Timer // the start and every Sleep
 
+	rv     any   // what Wait returns when the process is resumed: value, or error if rfail
 	ev     Event // completion event; its name is the process's name
-	rval   any   // value handed to a waiting process when resumed
-	rerr   error // error handed to a waiting process when resumed
 	co     *coro
 	fn     func(*Proc) error
-	result any
-	err    error
+	result any // the value set by SetResult, or the body's error if failed
 	panic  *PanicError
-	live   int // index in Env.live
+	live   int32 // index in Env.live
 	// pad makes the size a multiple of 64 bytes (TestProcessSize), so that
 	// the allocator's size class keeps every Process 64-byte aligned and
 	// the hot fields above in one cache line.
-	_ [48]byte
+	_ [36]byte
 }
 
 // Proc is the view of a Process from inside its body: the handle through
@@ -123,7 +123,7 @@ func (e *Env) Process(name string, fn func(*Proc) error) *Process {
 	if fn == nil {
 		panic("sim: Process with nil func")
 	}
-	p := &Process{env: e, fn: fn, live: len(e.live)}
+	p := &Process{env: e, fn: fn, live: int32(len(e.live))}
 	p.ev = Event{env: e, name: name}
 	p.timer = Timer{env: e, proc: p, when: e.now}
 	p.timer.slot = e.push(e.now, Urgent, slot{tm: &p.timer})
@@ -275,9 +275,12 @@ func (p *Proc) Wait(a Awaitable) (any, error) {
 		pp.intr = nil
 		return nil, i
 	}
-	v, err := pp.rval, pp.rerr
-	pp.rval, pp.rerr = nil, nil
-	return v, err
+	v := pp.rv
+	pp.rv = nil
+	if pp.rfail {
+		return nil, v.(error)
+	}
+	return v, nil
 }
 
 // coro is an execution context that runs process bodies one after another:
@@ -337,7 +340,9 @@ func (c *coro) run() {
 	p := c.p
 	p.yield = c.yield
 	defer p.done()
-	p.err = p.fn((*Proc)(p))
+	if err := p.fn((*Proc)(p)); err != nil {
+		p.result, p.failed = err, true
+	}
 }
 
 // done records the end of the body, recovering a panic.
@@ -456,11 +461,9 @@ func (e *Env) serve(p *Process) bool {
 			ev.state = stateProcessed
 			ev.w0.proc = nil
 			p.target = nil
-			if ev.ok {
-				p.rval, p.rerr = ev.val, nil
-			} else {
+			p.rv, p.rfail = ev.val, !ev.ok
+			if !ev.ok {
 				ev.defused = true
-				p.rval, p.rerr = nil, ev.val.(error)
 			}
 			return true
 		}
@@ -510,8 +513,8 @@ func (e *Env) finish(p *Process) {
 	switch {
 	case p.panic != nil:
 		e.stop(p.panic)
-	case p.err != nil:
-		p.ev.trigger(false, p.err, Normal)
+	case p.failed:
+		p.ev.trigger(false, p.result, Normal)
 	case p.ev.w0.proc == nil && p.ev.w0.fn == nil:
 		// Success that nobody waits for: processing the event would have
 		// no effect, so it is processed at once (a later Wait returns at

@@ -45,7 +45,7 @@ func (r *Resource) Capacity() int { return r.capacity }
 func (r *Resource) Count() int { return len(r.users) }
 
 // Queued returns the number of requests waiting.
-func (r *Resource) Queued() int { return len(r.puts) }
+func (r *Resource) Queued() int { return r.puts.len() }
 
 func (r *Resource) doPut(q *Request) bool {
 	if len(r.users) >= r.capacity {

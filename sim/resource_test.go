@@ -334,3 +334,49 @@ func TestStoreGetCancel(t *testing.T) {
 		t.Fatalf("g1 triggered %v, g2 value %v", g1.Event().Triggered(), g2.Event().Value())
 	}
 }
+
+func TestRing(t *testing.T) {
+	// Random inserts and removes against a slice.
+	var q ring[int]
+	var want []int
+	rng := NewStreams(1).Stream("ring")
+	for step := range 20_000 {
+		if len(want) > 0 && rng.IntN(3) == 0 {
+			i := rng.IntN(len(want))
+			q.remove(i)
+			want = append(want[:i], want[i+1:]...)
+		} else {
+			i := rng.IntN(len(want) + 1)
+			q.insert(i, step)
+			want = append(want[:i], append([]int{step}, want[i:]...)...)
+		}
+		if q.len() != len(want) {
+			t.Fatalf("step %d: len %d, want %d", step, q.len(), len(want))
+		}
+		if step%97 == 0 {
+			for i, w := range want {
+				if q.at(i) != w {
+					t.Fatalf("step %d: element %d is %d, want %d", step, i, q.at(i), w)
+				}
+			}
+		}
+	}
+}
+
+func TestResourceSteadyStateAllocs(t *testing.T) {
+	// Queues are rings: requesting and releasing allocates only the Request.
+	env := NewEnv()
+	res := NewResource(env, 1)
+	store := NewStore[int](env, 4)
+	held := res.Request()
+	a := testing.AllocsPerRun(1000, func() {
+		r := res.Request() // queued behind held
+		held.Release()     // r granted
+		held = r
+		_ = store.Put(1)
+		_ = store.Get()
+	})
+	if a > 3 {
+		t.Fatalf("%v allocations per request, release, put and get; want 3 (the requests)", a)
+	}
+}

@@ -8,7 +8,7 @@ import "fmt"
 type Store[T any] struct {
 	base
 	capacity int
-	items    []T
+	items    ring[T]
 }
 
 // NewStore returns an empty store of the given capacity (use math.MaxInt
@@ -23,7 +23,7 @@ func NewStore[T any](env *Env, capacity int) *Store[T] {
 }
 
 // Len returns the number of items held.
-func (s *Store[T]) Len() int { return len(s.items) }
+func (s *Store[T]) Len() int { return s.items.len() }
 
 // Capacity returns the store's capacity.
 func (s *Store[T]) Capacity() int { return s.capacity }
@@ -40,10 +40,10 @@ func (s *Store[T]) Put(item T) *Request {
 func (s *Store[T]) Get() *Request { return s.enqueue(s.newRequest(false)) }
 
 func (s *Store[T]) doPut(r *Request) bool {
-	if len(s.items) >= s.capacity {
+	if s.items.len() >= s.capacity {
 		return false
 	}
-	s.items = append(s.items, r.item.(T))
+	s.items.insert(s.items.len(), r.item.(T))
 	r.item = nil
 	r.state = reqDone
 	r.ev.Succeed(nil)
@@ -51,13 +51,11 @@ func (s *Store[T]) doPut(r *Request) bool {
 }
 
 func (s *Store[T]) doGet(r *Request) bool {
-	if len(s.items) == 0 {
+	if s.items.len() == 0 {
 		return false
 	}
-	item := s.items[0]
-	var zero T
-	s.items[0] = zero
-	s.items = s.items[1:]
+	item := s.items.at(0)
+	s.items.remove(0)
 	r.state = reqDone
 	r.ev.Succeed(item)
 	return true
