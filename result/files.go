@@ -29,6 +29,18 @@ func recordHeader() []string {
 type RecordWriter struct {
 	w   *bufio.Writer
 	buf []byte
+	// recent holds the last numbers formatted in the row being written,
+	// whose text a repeated value copies instead of formatting it again:
+	// phase boundaries repeat (an upload ends where the queue starts), and
+	// shortest-text formatting is most of Write's cost.
+	recent  [8]recentFloat
+	nrecent int
+}
+
+// recentFloat is a number's bits and where its text sits in the row.
+type recentFloat struct {
+	bits       uint64
+	start, end int
 }
 
 // NewRecordWriter writes the header to w and returns a writer for records.
@@ -58,23 +70,24 @@ func (rw *RecordWriter) Write(r *Record) error {
 	b = strconv.AppendInt(b, int64(r.Split), 10)
 	b = append(b, ',')
 	b = strconv.AppendBool(b, r.Cold)
-	b = appendFloat(b, r.Arrival)
-	b = appendFloat(b, r.End)
-	b = appendFloat(b, r.Latency())
+	rw.nrecent = 0
+	b = rw.appendFloat(b, r.Arrival)
+	b = rw.appendFloat(b, r.End)
+	b = rw.appendFloat(b, r.Latency())
 	b = append(b, ',')
 	b = append(b, r.Outcome.String()...)
 	for _, s := range r.Phases {
-		b = appendFloat(b, s.Start)
-		b = appendFloat(b, s.End)
-		b = appendFloat(b, s.Duration)
+		b = rw.appendFloat(b, s.Start)
+		b = rw.appendFloat(b, s.End)
+		b = rw.appendFloat(b, s.Duration)
 	}
 	for _, e := range r.Energy {
-		b = appendFloat(b, e)
+		b = rw.appendFloat(b, e)
 	}
-	b = appendFloat(b, r.TotalEnergy())
-	b = appendFloat(b, r.TailEnergy)
-	b = appendFloat(b, r.UpBytes)
-	b = appendFloat(b, r.DownBytes)
+	b = rw.appendFloat(b, r.TotalEnergy())
+	b = rw.appendFloat(b, r.TailEnergy)
+	b = rw.appendFloat(b, r.UpBytes)
+	b = rw.appendFloat(b, r.DownBytes)
 	b = append(b, '\n')
 	rw.buf = b
 	_, err := rw.w.Write(b)
@@ -83,6 +96,26 @@ func (rw *RecordWriter) Write(r *Record) error {
 
 // Flush writes any buffered data.
 func (rw *RecordWriter) Flush() error { return rw.w.Flush() }
+
+// appendFloat is appendFloat, copying the text of a number the row
+// already holds (same bits) from where it sits.
+func (rw *RecordWriter) appendFloat(b []byte, x float64) []byte {
+	b = append(b, ',')
+	if math.IsNaN(x) {
+		return b
+	}
+	bits := math.Float64bits(x)
+	for i := range min(rw.nrecent, len(rw.recent)) {
+		if r := &rw.recent[i]; r.bits == bits {
+			return append(b, b[r.start:r.end]...)
+		}
+	}
+	start := len(b)
+	b = strconv.AppendFloat(b, x, 'g', -1, 64)
+	rw.recent[rw.nrecent%len(rw.recent)] = recentFloat{bits, start, len(b)}
+	rw.nrecent++
+	return b
+}
 
 // appendFloat appends ",x" with the shortest text that reads back as x; NaN
 // (a phase that did not occur) is an empty field.
