@@ -42,7 +42,6 @@ type Process struct {
 	intr   *Interrupt              // the interrupt that resumed the process, if any
 	state  procState
 	killed bool
-	host   bool  // resumed by Run itself, not by another process (see serve)
 	rfail  bool  // rv is an error
 	failed bool  // the body returned an error, kept in result
 	timer  Timer // the start and every Sleep
@@ -226,12 +225,15 @@ func (p *Proc) Sleep(d float64) error {
 	if !(d >= 0) || d > math.MaxFloat64 {
 		checkTime(d, "delay")
 	}
-	pp.timer.slot = e.push(e.now+d, Normal, slot{tm: &pp.timer})
+	pp.timer.slot = e.push(e.now+d, Normal, slot{tm: &pp.timer, next: pp.next})
 	if y := pp.yield; y == nil {
 		pp.parkGoroutine()
 	} else if (e.limit == 0 || !e.serve(pp)) && !y(struct{}{}) {
 		unwind()
 	}
+	// The kernel left these to the process (see wake).
+	pp.timer.slot = 0
+	e.active = pp
 	if i := pp.intr; i != nil {
 		pp.intr = nil
 		return i
@@ -271,6 +273,7 @@ func (p *Proc) Wait(a Awaitable) (any, error) {
 	} else if (e.limit == 0 || !e.serve(pp)) && !y(struct{}{}) {
 		unwind()
 	}
+	e.active = pp
 	if i := pp.intr; i != nil {
 		pp.intr = nil
 		return nil, i
@@ -386,15 +389,40 @@ func (p *Process) parkGoroutine() {
 // queue (see serve), whose coroutine then nests p's.
 func (e *Env) resume(p *Process) {
 	prev := e.active
-	p.host = prev == nil
+	if prev != nil {
+		e.nest++
+	}
 	e.active = p
 	if p.next != nil {
 		p.next()
 	} else {
 		e.resumeSlow(p)
 	}
+	if prev != nil {
+		e.nest--
+	}
 	e.active = prev
 	if p.state == procDone {
+		e.finish(p)
+	}
+}
+
+// wake resumes the process whose Sleep timer t fired, through next, its
+// coroutine's resume function, kept in the timer's slot. Unlike resume it
+// touches nothing of the process before the switch: the process clears its
+// timer's slot and makes itself active once running (in Sleep), and the
+// cache misses on its memory then overlap with its own work.
+func (e *Env) wake(next func() (struct{}, bool), t *Timer) {
+	prev := e.active
+	if prev != nil {
+		e.nest++
+	}
+	next()
+	if prev != nil {
+		e.nest--
+	}
+	e.active = prev
+	if p := t.proc; p.state == procDone {
 		e.finish(p)
 	}
 }
@@ -408,8 +436,9 @@ func (e *Env) resume(p *Process) {
 //     waits on, an interrupt of p), p takes it and goes on running: no
 //     switch at all (a request granted at once, a ping-pong partner's reply).
 //   - If p is the host (resumed by Run itself rather than by another
-//     process) and the next event wakes only other processes, p resumes
-//     them from its own coroutine, as Run would, and goes on serving.
+//     process: e.nest is 0) and the next event wakes only other processes,
+//     p resumes them from its own coroutine, as Run would, and goes on
+//     serving.
 //
 // Anything else (a callback, which must run in the kernel so that its panics
 // reach the caller of Run; an event that involves p and others; the end of
@@ -429,18 +458,24 @@ func (e *Env) serve(p *Process) bool {
 		}
 		sl := e.slots[x.s()]
 		if t := sl.tm; t != nil {
-			q := t.proc
-			if q == nil || (q != p && !p.host) {
-				return false // a callback, or not p's to serve
+			if t == &p.timer {
+				now, _ := e.take()
+				e.now = now
+				e.count++
+				return true
+			}
+			if e.nest != 0 || (sl.next == nil && t.proc == nil) {
+				return false // not the host, or a callback
 			}
 			now, _ := e.take()
 			e.now = now
 			e.count++
-			t.slot = 0
-			if q == p {
-				return true
+			if sl.next != nil {
+				e.wake(sl.next, t)
+			} else {
+				t.slot = 0
+				e.resume(t.proc) // a start
 			}
-			e.resume(q)
 			continue
 		}
 		ev := sl.ev
@@ -467,7 +502,7 @@ func (e *Env) serve(p *Process) bool {
 			}
 			return true
 		}
-		if !p.host || !ev.onlyOthers(p) {
+		if e.nest != 0 || !ev.onlyOthers(p) {
 			return false
 		}
 		now, _ := e.take()
