@@ -465,7 +465,7 @@ func (e *Env) serve(p *Process) bool {
 				return true
 			}
 			if e.nest != 0 || (sl.next == nil && t.proc == nil) {
-				return false // not the host, or a callback
+				return false // not the host, or a Timer's callback
 			}
 			now, _ := e.take()
 			e.now = now
@@ -477,6 +477,9 @@ func (e *Env) serve(p *Process) bool {
 				e.resume(t.proc) // a start
 			}
 			continue
+		}
+		if sl.fn != nil {
+			return false // a Schedule callback
 		}
 		ev := sl.ev
 		if ev == nil { // cancelled

@@ -22,12 +22,11 @@ import (
 type Timer struct {
 	// slot and proc first: they are what the kernel reads when the timer
 	// fires, and a process keeps its own timer in its first cache line.
-	slot   uint32   // slot of the pending entry, 0 if none
-	pooled bool     // a Schedule carrier, recycled after its call
-	proc   *Process // the process a process's own timer (start, Sleep) wakes
-	fn     func()
-	env    *Env
-	when   float64 // time of the pending call
+	slot uint32   // slot of the pending entry, 0 if none
+	proc *Process // the process a process's own timer (start, Sleep) wakes
+	fn   func()
+	env  *Env
+	when float64 // time of the pending call
 }
 
 // NewTimer returns a timer that calls fn; it is not scheduled until Reset.
