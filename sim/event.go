@@ -120,7 +120,7 @@ func (ev *Event) Err() error {
 
 func (ev *Event) trigger(ok bool, v any, prio Priority) {
 	if ev.state != statePending {
-		panic(fmt.Sprintf("sim: event %q already triggered", ev.name))
+		ev.misuse("trigger of already triggered")
 	}
 	ev.state = stateTriggered
 	ev.ok = ok
@@ -208,9 +208,17 @@ func (ev *Event) removeWaiter(p *Process) {
 // the event is triggered but not yet processed, or is a process's event.
 func (ev *Event) Reset() {
 	if ev.state == stateTriggered || ev.kind != kindPlain {
-		panic(fmt.Sprintf("sim: Reset of scheduled or special event %q", ev.name))
+		ev.misuse("Reset of scheduled or special")
 	}
 	ev.state, ev.ok, ev.defused, ev.val = statePending, false, false, nil
+}
+
+// misuse panics with a message naming the event; it is kept out of line so
+// that the callers stay small enough to be inlined.
+//
+//go:noinline
+func (ev *Event) misuse(what string) {
+	panic(fmt.Sprintf("sim: %s event %q", what, ev.name))
 }
 
 // Cancel retracts a triggered event that is not yet processed, typically a

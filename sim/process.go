@@ -248,7 +248,10 @@ func (p *Proc) Sleep(d float64) error {
 // outside the process's body or if a belongs to another Env.
 func (p *Proc) Wait(a Awaitable) (any, error) {
 	pp := (*Process)(p)
-	ev := a.Event()
+	ev, ok := a.(*Event)
+	if !ok {
+		ev = a.Event()
+	}
 	e := pp.env
 	if e.active != pp {
 		panic("sim: Proc.Wait called outside the process body")
@@ -448,7 +451,9 @@ func (e *Env) wake(next func() (struct{}, bool), t *Timer) {
 // wake-up was processed.
 func (e *Env) serve(p *Process) bool {
 	for e.err == nil {
-		e.settle()
+		if e.taken {
+			e.settle()
+		}
 		if len(e.heap) == heapPad {
 			return false
 		}
@@ -511,6 +516,17 @@ func (e *Env) serve(p *Process) bool {
 		now, _ := e.take()
 		e.now = now
 		e.count++
+		if q := ev.w0.proc; q != nil && ev.ok && ev.more == nil && ev.kind == kindPlain {
+			// One other process waits on a success (a hand-off): resume
+			// it as processEvent would.
+			ev.slot = 0
+			ev.state = stateProcessed
+			ev.w0.proc = nil
+			q.target = nil
+			q.rv, q.rfail = ev.val, false
+			e.resume(q)
+			continue
+		}
 		e.fire(ev)
 	}
 	return false
