@@ -100,23 +100,24 @@ type entry struct {
 func (x *entry) t() float64 { return math.Float64frombits(x.tb) }
 func (x *entry) s() uint32  { return uint32(x.ks) }
 
-// slot is what an entry schedules: an event to process, a timer to fire (a
-// Timer, or a process's start or Sleep) or a Schedule callback. All nil
-// means the entry was cancelled. For a Sleep, next is the process's
-// coroutine resume function, so that the kernel can switch to the process
-// without first reading the process itself (a cache miss before the switch;
-// after it, the miss overlaps with the process's own). Keeping fn and next
-// here rather than behind a pointer saves a cache miss per event when many
-// are pending.
-type slot struct {
-	ev   *Event
-	tm   *Timer
-	fn   func()
-	next func() (struct{}, bool)
-}
+// A slot holds what an entry schedules, one of:
+//
+//   - *Event: an event to process;
+//   - *Timer: a Timer to fire, or a process's start (Timer.proc set);
+//   - func(): a Schedule callback;
+//   - resumeFunc: the coroutine resume function of a process in Sleep, so
+//     that the kernel switches to the process without reading the process
+//     itself first (that cache miss would stall the switch; after it, it
+//     overlaps with the process's own). The process knows its entry by its
+//     slot number (timer.slot) and makes itself active once resumed.
+//
+// nil means the entry was cancelled. One interface value (16 bytes) per
+// slot keeps the table small: it is read once per event, at random when
+// many events are pending.
+type slot = any
 
-// live reports whether the slot holds something (not cancelled).
-func (s *slot) live() bool { return s.ev != nil || s.tm != nil || s.fn != nil }
+// resumeFunc is the type of an iter.Pull coroutine's next function.
+type resumeFunc = func() (struct{}, bool)
 
 const (
 	heapPad = 3 // entries before the root, for cache-line alignment
@@ -220,7 +221,7 @@ func (e *Env) take() (float64, slot) {
 	top := &e.heap[heapPad]
 	s := top.s()
 	sl := e.slots[s]
-	e.slots[s] = slot{}
+	e.slots[s] = nil
 	e.free = append(e.free, s)
 	e.taken = true
 	return top.t(), sl
@@ -294,7 +295,7 @@ func siftDown(h []entry, i int, x entry) {
 func (e *Env) dropStale() {
 	e.settle()
 	for len(e.heap) > heapPad {
-		if s := &e.slots[e.heap[heapPad].s()]; s.live() {
+		if e.slots[e.heap[heapPad].s()] != nil {
 			return
 		}
 		e.pop()
@@ -309,7 +310,7 @@ func (e *Env) compact() {
 	h := e.heap[heapPad:]
 	k := 0
 	for _, x := range h {
-		if s := &e.slots[x.s()]; s.live() {
+		if e.slots[x.s()] != nil {
 			h[k] = x
 			k++
 		} else {
@@ -343,7 +344,7 @@ func (e *Env) renumber() {
 
 // cancelSlot drops the entry in slot s (lazy deletion).
 func (e *Env) cancelSlot(s uint32) {
-	e.slots[s] = slot{}
+	e.slots[s] = nil
 	e.stale++
 	if e.stale > 64 && e.stale > (len(e.heap)-heapPad)/2 {
 		e.compact()
@@ -367,7 +368,7 @@ func (e *Env) SchedulePriority(delay float64, prio Priority, fn func()) {
 	if fn == nil {
 		panic("sim: Schedule with nil func")
 	}
-	e.push(e.now+delay, prio, slot{fn: fn})
+	e.push(e.now+delay, prio, fn)
 }
 
 // Processed returns the number of events processed so far: timeouts,
@@ -408,34 +409,31 @@ func (e *Env) step(limit uint64) bool {
 			return false
 		}
 		t, sl := e.take()
-		if !sl.live() {
+		if sl == nil {
 			e.stale--
 			continue
 		}
 		e.now = t
 		e.count++
 		e.running = true
-		switch {
-		case sl.fn != nil:
-			sl.fn()
-		case sl.tm != nil:
-			e.fireTimer(sl)
-		default:
-			e.fire(sl.ev)
+		switch x := sl.(type) {
+		case resumeFunc:
+			e.wake(x)
+		case func():
+			x()
+		case *Timer:
+			e.fireTimer(x)
+		case *Event:
+			e.fire(x)
 		}
 		e.running = false
 		return true
 	}
 }
 
-// fireTimer fires the popped timer of sl: it wakes its process or calls its
-// function.
-func (e *Env) fireTimer(sl slot) {
-	t := sl.tm
-	if sl.next != nil {
-		e.wake(sl.next, t)
-		return
-	}
+// fireTimer fires a popped timer: it starts its process (or, with
+// goroutines, wakes it) or calls its function.
+func (e *Env) fireTimer(t *Timer) {
 	t.slot = 0
 	if p := t.proc; p != nil {
 		e.resume(p)
@@ -527,11 +525,11 @@ func (e *Env) Close() {
 	// Forget every scheduled entry, so that events and timers that were
 	// pending look unscheduled.
 	for _, s := range e.slots {
-		if s.ev != nil {
-			s.ev.slot = 0
-		}
-		if s.tm != nil {
-			s.tm.slot = 0
+		switch x := s.(type) {
+		case *Event:
+			x.slot = 0
+		case *Timer:
+			x.slot = 0
 		}
 	}
 	e.heap, e.slots, e.free = make([]entry, heapPad), make([]slot, 1), nil

@@ -74,7 +74,7 @@ func (e *Env) Timeout(d float64) *Event { return e.TimeoutValue(d, nil) }
 func (e *Env) TimeoutValue(d float64, v any) *Event {
 	checkTime(d, "delay")
 	ev := &Event{env: e, name: "timeout", val: v, ok: true, state: stateTriggered}
-	ev.slot = e.push(e.now+d, Normal, slot{ev: ev})
+	ev.slot = e.push(e.now+d, Normal, ev)
 	return ev
 }
 
@@ -125,7 +125,7 @@ func (ev *Event) trigger(ok bool, v any, prio Priority) {
 	ev.state = stateTriggered
 	ev.ok = ok
 	ev.val = v
-	ev.slot = ev.env.push(ev.env.now, prio, slot{ev: ev})
+	ev.slot = ev.env.push(ev.env.now, prio, ev)
 }
 
 // Succeed triggers the event with value v: it is scheduled now with Normal

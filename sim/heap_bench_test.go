@@ -14,11 +14,11 @@ func BenchmarkHeapHold(b *testing.B) {
 		rng := b1Rand(0)
 		ev := &Event{}
 		for range P {
-			e.push(rng.ExpFloat64(), Normal, slot{ev: ev})
+			e.push(rng.ExpFloat64(), Normal, ev)
 		}
 		for b.Loop() {
 			t, _ := e.pop()
-			e.push(t+rng.ExpFloat64(), Normal, slot{ev: ev})
+			e.push(t+rng.ExpFloat64(), Normal, ev)
 		}
 	})
 	b.Run("bare2ary", func(b *testing.B) {

@@ -125,7 +125,7 @@ func (e *Env) Process(name string, fn func(*Proc) error) *Process {
 	p := &Process{env: e, fn: fn, live: int32(len(e.live))}
 	p.ev = Event{env: e, name: name}
 	p.timer = Timer{env: e, proc: p, when: e.now}
-	p.timer.slot = e.push(e.now, Urgent, slot{tm: &p.timer})
+	p.timer.slot = e.push(e.now, Urgent, &p.timer)
 	e.live = append(e.live, p)
 	return p
 }
@@ -162,7 +162,7 @@ func (p *Process) Interrupt(cause any) error {
 	ev := &Event{env: e, name: "interrupt", kind: kindInterrupt, ok: true,
 		val: &Interrupt{Cause: cause}, state: stateTriggered}
 	ev.w0.proc = p
-	ev.slot = e.push(e.now, Urgent, slot{ev: ev})
+	ev.slot = e.push(e.now, Urgent, ev)
 	return nil
 }
 
@@ -225,7 +225,11 @@ func (p *Proc) Sleep(d float64) error {
 	if !(d >= 0) || d > math.MaxFloat64 {
 		checkTime(d, "delay")
 	}
-	pp.timer.slot = e.push(e.now+d, Normal, slot{tm: &pp.timer, next: pp.next})
+	var x slot = &pp.timer // goroutines: woken through the timer
+	if pp.next != nil {
+		x = resumeFunc(pp.next)
+	}
+	pp.timer.slot = e.push(e.now+d, Normal, x)
 	if y := pp.yield; y == nil {
 		pp.parkGoroutine()
 	} else if (e.limit == 0 || !e.serve(pp)) && !y(struct{}{}) {
@@ -410,12 +414,13 @@ func (e *Env) resume(p *Process) {
 	}
 }
 
-// wake resumes the process whose Sleep timer t fired, through next, its
-// coroutine's resume function, kept in the timer's slot. Unlike resume it
-// touches nothing of the process before the switch: the process clears its
-// timer's slot and makes itself active once running (in Sleep), and the
-// cache misses on its memory then overlap with its own work.
-func (e *Env) wake(next func() (struct{}, bool), t *Timer) {
+// wake resumes a process in Sleep through next, its coroutine's resume
+// function, kept in the slot of its timer's entry. Unlike resume it touches
+// nothing of the process before the switch: the process clears its timer's
+// slot and makes itself active once running (in Sleep), so the cache misses
+// on its memory overlap with its own work, and it is still the active one
+// when control comes back.
+func (e *Env) wake(next resumeFunc) {
 	prev := e.active
 	if prev != nil {
 		e.nest++
@@ -424,8 +429,9 @@ func (e *Env) wake(next func() (struct{}, bool), t *Timer) {
 	if prev != nil {
 		e.nest--
 	}
+	p := e.active
 	e.active = prev
-	if p := t.proc; p.state == procDone {
+	if p.state == procDone {
 		e.finish(p)
 	}
 }
@@ -461,36 +467,43 @@ func (e *Env) serve(p *Process) bool {
 		if x.tb >= e.limit {
 			return false
 		}
-		sl := e.slots[x.s()]
-		if t := sl.tm; t != nil {
-			if t == &p.timer {
-				now, _ := e.take()
-				e.now = now
-				e.count++
-				return true
+		s := x.s()
+		if s == p.timer.slot {
+			// p's own Sleep ends.
+			now, _ := e.take()
+			e.now = now
+			e.count++
+			return true
+		}
+		var ev *Event
+		switch y := e.slots[s].(type) {
+		case nil: // cancelled
+			e.take()
+			e.stale--
+			continue
+		case resumeFunc:
+			if e.nest != 0 {
+				return false // not the host
 			}
-			if e.nest != 0 || (sl.next == nil && t.proc == nil) {
+			now, _ := e.take()
+			e.now = now
+			e.count++
+			e.wake(y)
+			continue
+		case *Timer:
+			if e.nest != 0 || y.proc == nil {
 				return false // not the host, or a Timer's callback
 			}
 			now, _ := e.take()
 			e.now = now
 			e.count++
-			if sl.next != nil {
-				e.wake(sl.next, t)
-			} else {
-				t.slot = 0
-				e.resume(t.proc) // a start
-			}
+			y.slot = 0
+			e.resume(y.proc) // a start
 			continue
-		}
-		if sl.fn != nil {
+		case *Event:
+			ev = y
+		default:
 			return false // a Schedule callback
-		}
-		ev := sl.ev
-		if ev == nil { // cancelled
-			e.take()
-			e.stale--
-			continue
 		}
 		if ev.w0.proc == p && ev.w0.fn == nil && ev.more == nil {
 			// p is the only party: deliver the outcome without a switch.

@@ -51,7 +51,7 @@ func (t *Timer) Reset(d float64) {
 		e.cancelSlot(t.slot)
 	}
 	t.when = e.now + d
-	t.slot = e.push(t.when, Normal, slot{tm: t})
+	t.slot = e.push(t.when, Normal, t)
 }
 
 // Stop cancels the pending call and reports whether there was one.
