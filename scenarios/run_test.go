@@ -531,16 +531,16 @@ func TestWritePlan(t *testing.T) {
 	}
 }
 
-// TestReadmeExample: the annotated example in the README section is a
-// valid scenario.
+// TestReadmeExample: the annotated example of README.md (its first yaml
+// block) is a valid scenario.
 func TestReadmeExample(t *testing.T) {
-	text := string(readFile(t, "README-section.md"))
+	text := string(readFile(t, filepath.Join("..", "README.md")))
 	i := strings.Index(text, "```yaml\n")
 	j := strings.Index(text[i+8:], "```")
 	if i < 0 || j < 0 {
 		t.Fatal("no yaml block")
 	}
-	if _, err := Parse([]byte(text[i+8:i+8+j]), "README-section.md", ""); err != nil {
+	if _, err := Parse([]byte(text[i+8:i+8+j]), "README.md", ""); err != nil {
 		t.Error(err)
 	}
 }

@@ -186,40 +186,32 @@ func TestJSONSchema(t *testing.T) {
 	}
 }
 
-// TestFieldReferenceUpToDate keeps the field table of the README section
-// (and of README.md, once it holds the section) equal to FieldReference;
-// -rewrite updates README-section.md.
+// TestFieldReferenceUpToDate keeps the field table of README.md equal to
+// FieldReference; -rewrite updates it.
 func TestFieldReferenceUpToDate(t *testing.T) {
 	const begin, end = "<!-- fields:begin (go test ./scenarios -run TestFieldReferenceUpToDate -rewrite) -->\n", "<!-- fields:end -->"
-	table := FieldReference()
-	for _, path := range []string{"README-section.md", filepath.Join("..", "README.md")} {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			if path == "README-section.md" {
-				t.Fatal(err)
-			}
-			continue
-		}
-		text := string(b)
-		i, j := strings.Index(text, begin), strings.Index(text, end)
-		if i < 0 || j < i {
-			if path == "README-section.md" {
-				t.Errorf("%s lacks the markers %q ... %q", path, begin, end)
-			}
-			continue
-		}
-		if text[i+len(begin):j] == table {
-			continue
-		}
-		if *rewrite && path == "README-section.md" {
-			text = text[:i+len(begin)] + table + text[j:]
-			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		t.Errorf("%s: the field table is stale; run go test ./scenarios -run TestFieldReferenceUpToDate -rewrite (README.md: copy it from README-section.md)", path)
+	path := filepath.Join("..", "README.md")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
 	}
+	text := string(b)
+	i, j := strings.Index(text, begin), strings.Index(text, end)
+	if i < 0 || j < i {
+		t.Fatalf("%s lacks the markers %q ... %q", path, begin, end)
+	}
+	table := FieldReference()
+	if text[i+len(begin):j] == table {
+		return
+	}
+	if *rewrite {
+		text = text[:i+len(begin)] + table + text[j:]
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("%s: the field table is stale; run go test ./scenarios -run TestFieldReferenceUpToDate -rewrite", path)
 }
 
 func TestSuggest(t *testing.T) {
