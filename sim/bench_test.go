@@ -1,12 +1,45 @@
 package sim
 
-// The standard kernel benchmarks of ../shared/bench/DES.md: B1 timeouts (in
-// process style, in callback style, and as a bare heap loop for the ratio),
-// B2 mmc and B3 pingpong, each also with goroutine hand-off instead of
-// iter.Pull coroutines for comparison. One benchmark iteration runs the
-// whole defined workload, so -benchtime 1x runs it once.
+// The standard kernel benchmarks of ../shared/bench/DES.md, with reference
+// kernels to read them as ratios measured in the same run (the machine is
+// shared and noisy, so absolute rates drift by ±30 % from run to run):
+//
+//   - B1 timeouts at P = 100, 10,000 and 100,000 processes:
+//     BenchmarkTimeoutsProcess (Proc.Sleep), BenchmarkTimeoutsCallback
+//     (Env.Schedule), and the references BenchmarkBareHeap (a bare binary
+//     heap loop, the ceiling of the callback style) and BenchmarkMinimalPull
+//     (a minimal kernel with one iter.Pull coroutine per process, the
+//     ceiling of the process style).
+//   - B2 mmc: BenchmarkMMC, and the reference BenchmarkMinimalMMC (the same
+//     model on a minimal iter.Pull kernel).
+//   - B3 pingpong: BenchmarkPingPong (events reused with Event.Reset),
+//     BenchmarkPingPongNewEvents, and the reference BenchmarkMinimalPingPong
+//     (a bare pair of iter.Pull coroutines).
+//   - Steady-state costs that must stay at 0 allocs/op: BenchmarkSleep,
+//     BenchmarkSchedule, BenchmarkTimer; memory per parked process:
+//     BenchmarkParkedMemory.
+//   - The goroutine hand-off mechanism, for comparison:
+//     BenchmarkTimeoutsProcessGoroutine, BenchmarkMMCGoroutine,
+//     BenchmarkPingPongGoroutine.
+//   - BenchmarkBreakdown (breakdown_bench_test.go): the cost of the parts an
+//     event is made of (a coroutine switch, a heap operation, a cache miss)
+//     at each P.
+//
+// One benchmark iteration runs the whole defined workload, so -benchtime 1x
+// (the smoke run of .ci/run) runs each once. The slow comparison variants
+// (goroutine hand-off at P ≥ 10,000, the reference kernels and the
+// breakdown at P = 100,000, the goroutine parked-memory figure) run only
+// with -sim.all, which keeps the smoke run of this package near 15 s:
+//
+//	go test ./sim -run '^$' -bench . -benchtime 1x -sim.all
+//
+// Rates are reported per wall-clock second and per CPU-second of the test
+// process (cpu-*, user+system, GC included), which other processes' load
+// disturbs less. Compare two versions with benchstat over ≥ 6 interleaved
+// runs, and read each rate against its reference from the same run.
 
 import (
+	"flag"
 	"fmt"
 	"iter"
 	"math"
@@ -16,6 +49,16 @@ import (
 	"testing"
 	"time"
 )
+
+var simAll = flag.Bool("sim.all", false, "also run the slow comparison benchmarks (goroutine hand-off at P ≥ 10,000, reference kernels at P = 100,000)")
+
+// slow skips a comparison benchmark unless -sim.all is given.
+func slow(b *testing.B) {
+	b.Helper()
+	if !*simAll {
+		b.Skip("slow comparison benchmark: run with -sim.all")
+	}
+}
 
 var b1Sizes = []int{100, 10_000, 100_000}
 
@@ -101,6 +144,9 @@ func runB1Process(b *testing.B, P int, opts ...Option) (events int, monotone boo
 func benchB1Process(b *testing.B, opts ...Option) {
 	for _, P := range b1Sizes {
 		b.Run(fmt.Sprintf("P=%d", P), func(b *testing.B) {
+			if len(opts) > 0 && P >= 10_000 {
+				slow(b)
+			}
 			var events int
 			var elapsed time.Duration
 			var cpu cpuClock
@@ -124,7 +170,8 @@ func benchB1Process(b *testing.B, opts ...Option) {
 func BenchmarkTimeoutsProcess(b *testing.B) { benchB1Process(b) }
 
 // BenchmarkTimeoutsProcessGoroutine is B1 in process style with goroutine
-// hand-off instead of coroutines, for comparison.
+// hand-off instead of coroutines, for comparison (P ≥ 10,000 with
+// -sim.all).
 func BenchmarkTimeoutsProcessGoroutine(b *testing.B) { benchB1Process(b, withGoroutines()) }
 
 // BenchmarkTimeoutsCallback is B1 with plain event callbacks (Env.Schedule).
@@ -305,6 +352,63 @@ func BenchmarkSchedule(b *testing.B) {
 	}
 }
 
+// BenchmarkTimer measures Timer in steady state; fire and reset must report
+// 0 allocs/op.
+//
+//   - fire: a timer that resets itself from its own call (one Step each).
+//   - reset: Reset of pending timers, 10,000 of them, as a link does when
+//     its next flow completion moves (the replaced entries are dropped
+//     lazily, compaction included).
+//   - timeout-cancel: the same rescheduling done the old way, with
+//     Env.Timeout, Event.AddCallback and Event.Cancel, for comparison.
+func BenchmarkTimer(b *testing.B) {
+	b.Run("fire", func(b *testing.B) {
+		env := NewEnv()
+		var t *Timer
+		t = env.NewTimer(func() { t.Reset(1) })
+		t.Reset(1)
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := env.Step(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	const n = 10_000
+	b.Run("reset", func(b *testing.B) {
+		env := NewEnv()
+		timers := make([]*Timer, n)
+		for i := range timers {
+			timers[i] = env.NewTimer(func() {})
+			timers[i].Reset(float64(i))
+		}
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			timers[i%n].Reset(float64(i % 1000))
+			i++
+		}
+	})
+	b.Run("timeout-cancel", func(b *testing.B) {
+		env := NewEnv()
+		evs := make([]*Event, n)
+		cb := func(*Event) {}
+		for i := range evs {
+			evs[i] = env.Timeout(float64(i))
+			evs[i].AddCallback(cb)
+		}
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			k := i % n
+			evs[k].Cancel()
+			evs[k] = env.Timeout(float64(i % 1000))
+			evs[k].AddCallback(cb)
+			i++
+		}
+	})
+}
+
 // parkedBytes returns the heap and stack bytes per parked process: P
 // processes that each started and now wait on a timer far in the future.
 func parkedBytes(b *testing.B, P int, opts ...Option) (heap, stack float64) {
@@ -328,13 +432,20 @@ func parkedBytes(b *testing.B, P int, opts ...Option) (heap, stack float64) {
 }
 
 // BenchmarkParkedMemory reports the memory (heap and goroutine stack) per
-// parked process at P = 100,000.
+// parked process at P = 100,000 (with goroutines: -sim.all). The stack is
+// Go's initial goroutine stack, which the runtime adapts to the average
+// stack use seen at garbage collections (GODEBUG=adaptivestackstart): 2 KiB
+// in this benchmark alone, 4 KiB if goroutines with deeper stacks (the
+// goroutine variants) ran before in the same process.
 func BenchmarkParkedMemory(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		opts []Option
 	}{{"coroutine", nil}, {"goroutine", []Option{withGoroutines()}}} {
 		b.Run(c.name, func(b *testing.B) {
+			if c.opts != nil {
+				slow(b)
+			}
 			var heap, stack float64
 			for b.Loop() {
 				heap, stack = parkedBytes(b, 100_000, c.opts...)
@@ -353,6 +464,9 @@ func BenchmarkParkedMemory(b *testing.B) {
 func BenchmarkMinimalPull(b *testing.B) {
 	for _, P := range b1Sizes {
 		b.Run(fmt.Sprintf("P=%d", P), func(b *testing.B) {
+			if P >= 100_000 {
+				slow(b)
+			}
 			var events int
 			var elapsed time.Duration
 			var cpu cpuClock
@@ -406,6 +520,46 @@ const (
 	b2WqTheory  = 1.9694 // Erlang C, see TestErlangCValues
 )
 
+// runB2 is B2 as DES.md defines it: a source process creates n customer
+// processes with Exponential(lambda) inter-arrival times; each requests one
+// of c servers, records its wait, holds the server for an Exponential(mu)
+// service time and releases it. It returns the customers served and their
+// mean wait. (runMMC, in theory_test.go, is the same model with the
+// statistics the theory tests need.)
+func runB2(seed uint64, c int, lambda, mu float64, n int, opts ...Option) (served int, meanWait float64) {
+	env := NewEnv(opts...)
+	defer env.Close()
+	streams := NewStreams(seed)
+	arrivals, service := streams.Stream("arrivals"), streams.Stream("service")
+	res := NewResource(env, c)
+	var waits float64
+	customer := func(p *Proc) error {
+		arrived := p.Now()
+		req := res.Request()
+		if _, err := p.Wait(req); err != nil {
+			return err
+		}
+		waits += p.Now() - arrived
+		served++
+		err := p.Sleep(service.ExpFloat64() / mu)
+		req.Release()
+		return err
+	}
+	env.Process("source", func(p *Proc) error {
+		for range n {
+			if err := p.Sleep(arrivals.ExpFloat64() / lambda); err != nil {
+				return err
+			}
+			env.Process("customer", customer)
+		}
+		return nil
+	})
+	if err := env.Run(); err != nil {
+		panic(err)
+	}
+	return served, waits / float64(served)
+}
+
 func benchMMC(b *testing.B, opts ...Option) {
 	var customers int
 	var elapsed time.Duration
@@ -414,17 +568,17 @@ func benchMMC(b *testing.B, opts ...Option) {
 	for b.Loop() {
 		cpu.start()
 		start := time.Now()
-		r := runMMC(42, b2Servers, b2Lambda, 1, b2Customers, 0, opts...)
+		served, w := runB2(42, b2Servers, b2Lambda, 1, b2Customers, opts...)
 		elapsed += time.Since(start)
 		cpu.stop()
-		if r.served != b2Customers {
-			b.Fatalf("served %d customers, want %d", r.served, b2Customers)
+		if served != b2Customers {
+			b.Fatalf("served %d customers, want %d", served, b2Customers)
 		}
-		wait = r.waits.Mean()
+		wait = w
 		if math.Abs(wait-b2WqTheory) > 0.1*b2WqTheory {
 			b.Fatalf("mean wait %.4f, want Erlang-C %.4f ± 10%%", wait, b2WqTheory)
 		}
-		customers += r.served
+		customers += served
 	}
 	reportRate(b, customers, "customers/s", elapsed)
 	cpu.report(b, customers, "customers/s")
@@ -437,6 +591,198 @@ func BenchmarkMMC(b *testing.B) { benchMMC(b) }
 
 // BenchmarkMMCGoroutine is B2 with goroutine hand-off.
 func BenchmarkMMCGoroutine(b *testing.B) { benchMMC(b, withGoroutines()) }
+
+// BenchmarkMinimalMMC is B2 on a minimal kernel with iter.Pull coroutines,
+// the reference for BenchmarkMMC in the same run: a binary heap of (time,
+// sequence, process) wake-ups, one coroutine per process (recycled when a
+// customer leaves, as the kernel does), processes that yield commands
+// (sleep, acquire, release), a counter of free servers and a FIFO of
+// waiting customers. No events, values, errors or interrupts.
+func BenchmarkMinimalMMC(b *testing.B) {
+	var customers int
+	var elapsed time.Duration
+	var cpu cpuClock
+	var wait float64
+	for b.Loop() {
+		cpu.start()
+		start := time.Now()
+		served, w := minimalMMC(42, b2Servers, b2Lambda, 1, b2Customers)
+		elapsed += time.Since(start)
+		cpu.stop()
+		if served != b2Customers {
+			b.Fatalf("served %d customers, want %d", served, b2Customers)
+		}
+		wait = w
+		if math.Abs(wait-b2WqTheory) > 0.1*b2WqTheory {
+			b.Fatalf("mean wait %.4f, want Erlang-C %.4f ± 10%%", wait, b2WqTheory)
+		}
+		customers += served
+	}
+	reportRate(b, customers, "customers/s", elapsed)
+	cpu.report(b, customers, "customers/s")
+	b.ReportMetric(wait, "wait-s")
+}
+
+// mmCmd is what a minimal-kernel process yields: sleep for d, acquire a
+// server, release it, or done.
+type mmCmd struct {
+	op uint8
+	d  float64
+}
+
+const (
+	mmSleep = iota
+	mmAcquire
+	mmRelease
+	mmDone
+)
+
+// mmWake is a heap entry of the minimal kernel: process i wakes at t; seq
+// keeps FIFO order among equal times.
+type mmWake struct {
+	t   float64
+	seq uint64
+	i   int32
+}
+
+type mmHeap []mmWake
+
+func (h mmHeap) less(a, b int) bool {
+	return h[a].t < h[b].t || (h[a].t == h[b].t && h[a].seq < h[b].seq)
+}
+
+func (h *mmHeap) push(x mmWake) {
+	*h = append(*h, x)
+	q := *h
+	for i := len(q) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !q.less(i, p) {
+			break
+		}
+		q[i], q[p] = q[p], q[i]
+		i = p
+	}
+}
+
+func (h *mmHeap) pop() mmWake {
+	q := *h
+	top := q[0]
+	n := len(q) - 1
+	q[0] = q[n]
+	q = q[:n]
+	for i := 0; ; {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && q.less(c+1, c) {
+			c++
+		}
+		if !q.less(c, i) {
+			break
+		}
+		q[i], q[c] = q[c], q[i]
+		i = c
+	}
+	*h = q
+	return top
+}
+
+// minimalMMC runs B2 on the minimal kernel and returns the customers served
+// and their mean wait.
+func minimalMMC(seed uint64, c int, lambda, mu float64, n int) (served int, meanWait float64) {
+	streams := NewStreams(seed)
+	arrivals, service := streams.Stream("arrivals"), streams.Stream("service")
+	var (
+		now     float64
+		seq     uint64
+		h       mmHeap
+		free    = c
+		queue   []int32 // waiting processes, FIFO
+		waitSum float64
+		next    []func() (mmCmd, bool)
+		stops   []func()
+		idle    []int32 // coroutines whose customer left
+	)
+	// A customer coroutine serves one customer after another.
+	customer := func(yield func(mmCmd) bool) {
+		for {
+			arrived := now
+			if !yield(mmCmd{op: mmAcquire}) {
+				return
+			}
+			waitSum += now - arrived
+			served++
+			if !yield(mmCmd{op: mmSleep, d: service.ExpFloat64() / mu}) {
+				return
+			}
+			if !yield(mmCmd{op: mmRelease}) || !yield(mmCmd{op: mmDone}) {
+				return
+			}
+		}
+	}
+	spawn := func() int32 {
+		if k := len(idle); k > 0 {
+			i := idle[k-1]
+			idle = idle[:k-1]
+			return i
+		}
+		nx, st := iter.Pull(customer)
+		next, stops = append(next, nx), append(stops, st)
+		return int32(len(next) - 1)
+	}
+	wake := func(i int32, t float64) {
+		seq++
+		h.push(mmWake{t, seq, i})
+	}
+	source := func(yield func(mmCmd) bool) {
+		for range n {
+			if !yield(mmCmd{op: mmSleep, d: arrivals.ExpFloat64() / lambda}) {
+				return
+			}
+			wake(spawn(), now)
+		}
+	}
+	nx, st := iter.Pull(source)
+	next, stops = append(next, nx), append(stops, st)
+	wake(0, 0)
+	for len(h) > 0 {
+		w := h.pop()
+		now = w.t
+		// Run process w.i until it sleeps, blocks or leaves.
+		for i := w.i; ; {
+			cmd, ok := next[i]()
+			if !ok {
+				break
+			}
+			switch cmd.op {
+			case mmSleep:
+				wake(i, now+cmd.d)
+			case mmAcquire:
+				if free > 0 {
+					free--
+					continue
+				}
+				queue = append(queue, i)
+			case mmRelease:
+				if len(queue) > 0 {
+					wake(queue[0], now)
+					queue = queue[1:]
+				} else {
+					free++
+				}
+				continue
+			case mmDone:
+				idle = append(idle, i)
+			}
+			break
+		}
+	}
+	for _, st := range stops {
+		st()
+	}
+	return served, waitSum / float64(served)
+}
 
 const b3Exchanges = 1_000_000
 
