@@ -27,9 +27,9 @@ package sim
 //
 // One benchmark iteration runs the whole defined workload, so -benchtime 1x
 // (the smoke run of .ci/run) runs each once. The slow comparison variants
-// (goroutine hand-off at P ≥ 10,000, the reference kernels and the
-// breakdown at P = 100,000, the goroutine parked-memory figure) run only
-// with -sim.all, which keeps the smoke run of this package near 15 s:
+// (all goroutine hand-off benchmarks, the reference kernels and the
+// breakdown at P = 100,000) run only with -sim.all, which keeps the smoke
+// run of this package near 15 s:
 //
 //	go test ./sim -run '^$' -bench . -benchtime 1x -sim.all
 //
@@ -44,13 +44,12 @@ import (
 	"iter"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"syscall"
 	"testing"
 	"time"
 )
 
-var simAll = flag.Bool("sim.all", false, "also run the slow comparison benchmarks (goroutine hand-off at P ≥ 10,000, reference kernels at P = 100,000)")
+var simAll = flag.Bool("sim.all", false, "also run the slow comparison benchmarks (goroutine hand-off, reference kernels at P = 100,000)")
 
 // slow skips a comparison benchmark unless -sim.all is given.
 func slow(b *testing.B) {
@@ -144,7 +143,7 @@ func runB1Process(b *testing.B, P int, opts ...Option) (events int, monotone boo
 func benchB1Process(b *testing.B, opts ...Option) {
 	for _, P := range b1Sizes {
 		b.Run(fmt.Sprintf("P=%d", P), func(b *testing.B) {
-			if len(opts) > 0 && P >= 10_000 {
+			if len(opts) > 0 {
 				slow(b)
 			}
 			var events int
@@ -170,8 +169,7 @@ func benchB1Process(b *testing.B, opts ...Option) {
 func BenchmarkTimeoutsProcess(b *testing.B) { benchB1Process(b) }
 
 // BenchmarkTimeoutsProcessGoroutine is B1 in process style with goroutine
-// hand-off instead of coroutines, for comparison (P ≥ 10,000 with
-// -sim.all).
+// hand-off instead of coroutines, for comparison (-sim.all).
 func BenchmarkTimeoutsProcessGoroutine(b *testing.B) { benchB1Process(b, withGoroutines()) }
 
 // BenchmarkTimeoutsCallback is B1 with plain event callbacks (Env.Schedule).
@@ -409,54 +407,6 @@ func BenchmarkTimer(b *testing.B) {
 	})
 }
 
-// parkedBytes returns the heap and stack bytes per parked process: P
-// processes that each started and now wait on a timer far in the future.
-func parkedBytes(b *testing.B, P int, opts ...Option) (heap, stack float64) {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	env := NewEnv(opts...)
-	for range P {
-		env.Process("parked", func(p *Proc) error { return p.Sleep(1e9) })
-	}
-	if err := env.RunUntil(1); err != nil {
-		b.Fatal(err)
-	}
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	runtime.KeepAlive(env)
-	env.Close()
-	return (float64(after.HeapInuse) - float64(before.HeapInuse)) / float64(P),
-		(float64(after.StackInuse) - float64(before.StackInuse)) / float64(P)
-}
-
-// BenchmarkParkedMemory reports the memory (heap and goroutine stack) per
-// parked process at P = 100,000 (with goroutines: -sim.all). The stack is
-// Go's initial goroutine stack, which the runtime adapts to the average
-// stack use seen at garbage collections (GODEBUG=adaptivestackstart): 2 KiB
-// in this benchmark alone, 4 KiB if goroutines with deeper stacks (the
-// goroutine variants) ran before in the same process.
-func BenchmarkParkedMemory(b *testing.B) {
-	for _, c := range []struct {
-		name string
-		opts []Option
-	}{{"coroutine", nil}, {"goroutine", []Option{withGoroutines()}}} {
-		b.Run(c.name, func(b *testing.B) {
-			if c.opts != nil {
-				slow(b)
-			}
-			var heap, stack float64
-			for b.Loop() {
-				heap, stack = parkedBytes(b, 100_000, c.opts...)
-			}
-			b.ReportMetric(heap+stack, "B/process")
-			b.ReportMetric(heap, "heap-B/process")
-			b.ReportMetric(stack, "stack-B/process")
-		})
-	}
-}
-
 // BenchmarkMinimalPull is the "minimal Go kernel with iter.Pull coroutines"
 // of DES.md's anchor table, rebuilt here so that the process-style figures
 // can be read as ratios to it in the same run: a binary heap of (time,
@@ -589,8 +539,11 @@ func benchMMC(b *testing.B, opts ...Option) {
 // customer, 200,000 customers.
 func BenchmarkMMC(b *testing.B) { benchMMC(b) }
 
-// BenchmarkMMCGoroutine is B2 with goroutine hand-off.
-func BenchmarkMMCGoroutine(b *testing.B) { benchMMC(b, withGoroutines()) }
+// BenchmarkMMCGoroutine is B2 with goroutine hand-off (-sim.all).
+func BenchmarkMMCGoroutine(b *testing.B) {
+	slow(b)
+	benchMMC(b, withGoroutines())
+}
 
 // BenchmarkMinimalMMC is B2 on a minimal kernel with iter.Pull coroutines,
 // the reference for BenchmarkMMC in the same run: a binary heap of (time,
@@ -859,8 +812,11 @@ func BenchmarkPingPong(b *testing.B) { benchPingPong(b, false) }
 // BenchmarkPingPongNewEvents is B3 with a new event per hand-off.
 func BenchmarkPingPongNewEvents(b *testing.B) { benchPingPong(b, true) }
 
-// BenchmarkPingPongGoroutine is B3 with goroutine hand-off.
-func BenchmarkPingPongGoroutine(b *testing.B) { benchPingPong(b, false, withGoroutines()) }
+// BenchmarkPingPongGoroutine is B3 with goroutine hand-off (-sim.all).
+func BenchmarkPingPongGoroutine(b *testing.B) {
+	slow(b)
+	benchPingPong(b, false, withGoroutines())
+}
 
 // BenchmarkMinimalPingPong is B3 on the minimal iter.Pull kernel: two
 // coroutines resumed alternately by a bare loop, with no events. It is the
