@@ -252,8 +252,13 @@ func (p *Proc) Sleep(d float64) error {
 // outside the process's body or if a belongs to another Env.
 func (p *Proc) Wait(a Awaitable) (any, error) {
 	pp := (*Process)(p)
-	ev, ok := a.(*Event)
-	if !ok {
+	var ev *Event
+	switch x := a.(type) { // the common cases without a dynamic call
+	case *Event:
+		ev = x
+	case *Request:
+		ev = &x.ev
+	default:
 		ev = a.Event()
 	}
 	e := pp.env
