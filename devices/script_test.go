@@ -1,10 +1,11 @@
 package devices
 
-// Data-driven interaction scripts (testdata/*.txt), after etcd-io/raft's
-// interaction tests: each case is a few commands, a line `----`, and the
-// expected transcript with simulated timestamps; cases are separated by a
-// blank line. Run `go test ./devices -run TestScripts -rewrite` to rewrite
-// the transcripts after a deliberate change, and review the diff.
+// Data-driven interaction scripts (testdata/*.txt, run by internal/scripttest),
+// after etcd-io/raft's interaction tests: each case is a few commands, a
+// line `----`, and the expected transcript with simulated timestamps; cases
+// are separated by a blank line. Run
+// `go test ./devices -run TestScripts -rewrite` to rewrite the transcripts
+// after a deliberate change, and review the diff.
 //
 // Commands (times are the script's clock, which `wait` and `run` move):
 //
@@ -31,15 +32,13 @@ package devices
 // Commands that act on a phone take on=I (default 0).
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/infersim/infersim/internal/scripttest"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/result"
@@ -49,90 +48,10 @@ import (
 
 var rewrite = flag.Bool("rewrite", false, "rewrite the transcripts of testdata/*.txt")
 
-type scriptCase struct {
-	cmds []string
-	want string
-	got  string
-}
-
-func readScript(t *testing.T, path string) []scriptCase {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []scriptCase
-	var cur *scriptCase
-	inOut := false
-	var out strings.Builder
-	flush := func() {
-		if cur != nil {
-			cur.want = out.String()
-			cases = append(cases, *cur)
-		}
-		cur, inOut = nil, false
-		out.Reset()
-	}
-	sc := bufio.NewScanner(strings.NewReader(string(data)))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.TrimSpace(line) == "":
-			flush()
-		case inOut:
-			out.WriteString(line + "\n")
-		case line == "----":
-			inOut = true
-		default:
-			if cur == nil {
-				cur = &scriptCase{}
-			}
-			cur.cmds = append(cur.cmds, line)
-		}
-	}
-	flush()
-	return cases
-}
-
-func writeScript(t *testing.T, path string, cases []scriptCase) {
-	var b strings.Builder
-	for i, c := range cases {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		for _, cmd := range c.cmds {
-			b.WriteString(cmd + "\n")
-		}
-		b.WriteString("----\n" + c.got)
-	}
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestScripts(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no scripts in testdata")
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			cases := readScript(t, f)
-			for i := range cases {
-				c := &cases[i]
-				c.got = (&scriptRun{t: t}).run(c.cmds)
-				if !*rewrite && c.got != c.want {
-					t.Errorf("%s case %d (%s):\n--- want\n%s--- got\n%s", f, i+1, c.cmds[0], c.want, c.got)
-				}
-			}
-			if *rewrite {
-				writeScript(t, f, cases)
-			}
-		})
-	}
+	scripttest.Run(t, "testdata/*.txt", *rewrite, func(t *testing.T, cmds []string) string {
+		return (&scriptRun{t: t}).run(cmds)
+	})
 }
 
 // scriptRun is one case's world.
@@ -234,9 +153,6 @@ func (s *scriptRun) runFor(d float64) {
 func (s *scriptRun) run(cmds []string) string {
 	for _, line := range cmds {
 		s.line = line
-		if strings.HasPrefix(line, "#") {
-			continue
-		}
 		args, pos := parseArgs(strings.Fields(line))
 		dur := func(v string) float64 {
 			d, err := units.ParseDuration(v)

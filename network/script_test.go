@@ -1,10 +1,11 @@
 package network
 
-// Data-driven interaction scripts (testdata/*.txt), after etcd-io/raft's
-// interaction tests: each case is a few commands, a line `----`, and the
-// expected transcript with simulated timestamps; cases are separated by a
-// blank line. Run `go test ./network -run TestScripts -rewrite` to rewrite
-// the transcripts after a deliberate change, and review the diff.
+// Data-driven interaction scripts (testdata/*.txt, run by internal/scripttest),
+// after etcd-io/raft's interaction tests: each case is a few commands, a
+// line `----`, and the expected transcript with simulated timestamps; cases
+// are separated by a blank line. Run
+// `go test ./network -run TestScripts -rewrite` to rewrite the transcripts
+// after a deliberate change, and review the diff.
 //
 // Commands:
 //
@@ -19,91 +20,26 @@ package network
 // radio's energy so far) and every transfer's end, in time order.
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/infersim/infersim/internal/scripttest"
 	"github.com/infersim/infersim/sim"
 	"github.com/infersim/infersim/units"
 )
 
 var rewrite = flag.Bool("rewrite", false, "rewrite the transcripts of testdata/*.txt")
 
-type scriptCase struct {
-	cmds []string // commands, and comment lines starting with #
-	want string
-	got  string
-}
-
-func readScript(t *testing.T, path string) []scriptCase {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []scriptCase
-	var cur *scriptCase
-	inOut := false
-	var out strings.Builder
-	flush := func() {
-		if cur != nil {
-			cur.want = out.String()
-			cases = append(cases, *cur)
-		}
-		cur, inOut = nil, false
-		out.Reset()
-	}
-	sc := bufio.NewScanner(strings.NewReader(string(data)))
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.TrimSpace(line) == "":
-			flush()
-		case inOut:
-			out.WriteString(line + "\n")
-		case line == "----":
-			inOut = true
-		default:
-			if cur == nil {
-				cur = &scriptCase{}
-			}
-			cur.cmds = append(cur.cmds, line)
-		}
-	}
-	flush()
-	return cases
-}
-
-func writeScript(t *testing.T, path string, cases []scriptCase) {
-	var b strings.Builder
-	for i, c := range cases {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		for _, cmd := range c.cmds {
-			b.WriteString(cmd + "\n")
-		}
-		b.WriteString("----\n" + c.got)
-	}
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// run runs the case's commands and returns the transcript.
-func (c *scriptCase) run(t *testing.T) string {
+// runScript runs one case's commands and returns the transcript.
+func runScript(t *testing.T, cmds []string) string {
 	var env *sim.Env
 	var link *Link
 	var out strings.Builder
 	now := 0.0
 	n := 0
-	for _, line := range c.cmds {
-		if strings.HasPrefix(line, "#") {
-			continue
-		}
+	for _, line := range cmds {
 		f := strings.Fields(line)
 		args := map[string]string{}
 		for _, a := range f[1:] {
@@ -208,22 +144,5 @@ func (c *scriptCase) run(t *testing.T) string {
 }
 
 func TestScripts(t *testing.T) {
-	files, _ := filepath.Glob("testdata/*.txt")
-	if len(files) == 0 {
-		t.Fatal("no scripts in testdata")
-	}
-	for _, path := range files {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			cases := readScript(t, path)
-			for i := range cases {
-				cases[i].got = cases[i].run(t)
-				if !*rewrite && cases[i].got != cases[i].want {
-					t.Errorf("%s case %d (%s):\n got:\n%s\nwant:\n%s", path, i+1, cases[i].cmds[0], cases[i].got, cases[i].want)
-				}
-			}
-			if *rewrite {
-				writeScript(t, path, cases)
-			}
-		})
-	}
+	scripttest.Run(t, "testdata/*.txt", *rewrite, runScript)
 }
