@@ -53,7 +53,7 @@
 //
 // A crossover is where the best on-device mode's line meets the best remote
 // (cloud or split) mode's: the difference is interpolated linearly between
-// neighbouring sweep points, in log x on a log axis (see Crossings).
+// neighbouring sweep points, in log x on a log axis (see result.Crossings).
 //
 // The CDF keeps at most DefaultMaxSamples latencies per series, a reservoir
 // sample with a fixed seed per series; the legend and the caption say when

@@ -152,58 +152,6 @@ type Crossover struct {
 	Label string
 }
 
-// Crossing is where two sampled curves a and b cross.
-type Crossing struct {
-	X float64 // where a − b changes sign
-	// Below is true when a < b just below X.
-	Below bool
-}
-
-// Crossings returns where a − b changes sign along x (ascending),
-// interpolating a − b linearly in x, or in log10 x when logX is set (the
-// crossing sits where the drawn lines cross on a log axis). A sample where
-// a equals b between samples of opposite sign is itself the crossing;
-// touching without changing sign is not a crossing.
-//
-// For example x = 1, 10, 100, a = 1, 2, 3 and b = 3, 1.5, 0.5: a − b is −2
-// at 1 and +0.5 at 10, so on a log axis the crossing is 4/5 of the way from
-// 10⁰ to 10¹, at 10^0.8 ≈ 6.31, with a below b before it.
-//
-// It panics if the slices differ in length (a programmer error).
-func Crossings(x, a, b []float64, logX bool) []Crossing {
-	if len(a) != len(x) || len(b) != len(x) {
-		panic("plots: Crossings: slices differ in length")
-	}
-	tr := func(v float64) float64 { return v }
-	inv := tr
-	if logX {
-		tr, inv = math.Log10, func(v float64) float64 { return math.Pow(10, v) }
-	}
-	var out []Crossing
-	last := -1 // last sample with a ≠ b
-	for i := range x {
-		d := a[i] - b[i]
-		if d == 0 {
-			continue
-		}
-		if last >= 0 {
-			dl := a[last] - b[last]
-			if (dl < 0) != (d < 0) {
-				var cx float64
-				if i == last+1 {
-					t := dl / (dl - d)
-					cx = inv(tr(x[last]) + t*(tr(x[i])-tr(x[last])))
-				} else { // equal somewhere between: take the middle equal sample
-					cx = x[(last+1+i-1)/2]
-				}
-				out = append(out, Crossing{X: cx, Below: dl < 0})
-			}
-		}
-		last = i
-	}
-	return out
-}
-
 // sweepLine is one line of a sweep chart.
 type sweepLine struct {
 	group, model, mode string
@@ -453,7 +401,7 @@ func (d *sweepData) crossovers(logX bool) []Crossover {
 		for k, i := range idx {
 			sx[k], sa[k], sb[k] = xs[i], a[i], b[i]
 		}
-		for _, c := range Crossings(sx, sa, sb, logX) {
+		for _, c := range result.Crossings(sx, sa, sb, logX) {
 			y := interpAt(sx, sa, c.X, logX)
 			where := "above"
 			if c.Below {

@@ -16,6 +16,11 @@
 // mode, image size and start (cold or warm) — into statistics: mean, median,
 // tail percentiles and a 95 % confidence interval across replications.
 //
+// Crossings finds where two sampled curves cross (a − b changing sign
+// along a sweep): the one rule behind both the crossover markers of
+// plots' sweep charts and the crossover sentences of a scenario's
+// conclusions.
+//
 // # Files
 //
 //	requests.csv   one row per request (RecordWriter, ReadRecords)

@@ -17,8 +17,9 @@ import (
 //
 //	crossover  where metric(a) − metric(b) changes sign along a swept numeric
 //	           param (interpolated in log param when the sweep spans a decade
-//	           or more, as plots.Crossings does): "on-device beats cloud below
-//	           1.8 Mbps uplink"; no crossing: "cloud wins everywhere in 0.25–100 Mbps"
+//	           or more; result.Crossings, the sweep charts' rule): "on-device
+//	           beats cloud below 1.8 Mbps uplink"; no crossing: "cloud wins
+//	           everywhere in 0.25–100 Mbps"
 //	trend      how a metric moves along a swept param, first to last value:
 //	           "grows 4.2× (2.0 s → 8.4 s) as GC pause scale goes 1 → 16"
 //	compare    metric(a) / metric(b), per group, or from the first to the last
@@ -783,47 +784,6 @@ func sortedXs(m map[float64]float64) []float64 {
 	return xs
 }
 
-// crossing is where two sampled curves cross (mirrors plots.Crossings).
-type crossing struct {
-	x     float64
-	below bool // a < b just below x
-}
-
-// crossings returns where a − b changes sign along x (ascending),
-// interpolating a − b linearly in x, or in log10 x when logX is set; the
-// same rule as plots.Crossings, so the conclusion and the chart's
-// crossover marker agree. A sample where a equals b between samples of
-// opposite sign is itself the crossing.
-func crossings(x, a, b []float64, logX bool) []crossing {
-	tr, inv := func(v float64) float64 { return v }, func(v float64) float64 { return v }
-	if logX {
-		tr, inv = math.Log10, func(v float64) float64 { return math.Pow(10, v) }
-	}
-	var out []crossing
-	last := -1
-	for i := range x {
-		d := a[i] - b[i]
-		if d == 0 {
-			continue
-		}
-		if last >= 0 {
-			dl := a[last] - b[last]
-			if (dl < 0) != (d < 0) {
-				var cx float64
-				if i == last+1 {
-					t := dl / (dl - d)
-					cx = inv(tr(x[last]) + t*(tr(x[i])-tr(x[last])))
-				} else {
-					cx = x[(last+1+i-1)/2]
-				}
-				out = append(out, crossing{x: cx, below: dl < 0})
-			}
-		}
-		last = i
-	}
-	return out
-}
-
 func (e *evaluator) crossover(ctx string, cells []*cellView) (string, error) {
 	cn := e.cn
 	ax := newXAxis(cn.Param, cells)
@@ -858,7 +818,7 @@ func (e *evaluator) crossover(ctx string, cells []*cellView) (string, error) {
 				ya[i], yb[i] = -ya[i], -yb[i]
 			}
 		}
-		cs := crossings(xs, ya, yb, ax.log)
+		cs := result.Crossings(xs, ya, yb, ax.log)
 		lo, hi := xs[0], xs[len(xs)-1]
 		if len(cs) == 0 {
 			wins := la
@@ -883,17 +843,17 @@ func (e *evaluator) crossover(ctx string, cells []*cellView) (string, error) {
 		// Intervals where a wins, from the crossings.
 		var parts []string
 		from := lo
-		aWinsNow := cs[0].below
+		aWinsNow := cs[0].Below
 		for i, c := range cs {
 			if aWinsNow {
 				if i == 0 {
-					parts = append(parts, "below "+ax.with(c.x))
+					parts = append(parts, "below "+ax.with(c.X))
 				} else {
-					parts = append(parts, "between "+ax.value(from)+" and "+ax.with(c.x))
+					parts = append(parts, "between "+ax.value(from)+" and "+ax.with(c.X))
 				}
 			}
-			from = c.x
-			aWinsNow = !c.below
+			from = c.X
+			aWinsNow = !c.Below
 		}
 		if aWinsNow {
 			parts = append(parts, "above "+ax.with(from))
@@ -1217,8 +1177,8 @@ func (e *evaluator) boundary(a, b map[float64]float64, x0, x1 float64, ax *xAxis
 	b0, ok3 := b[x0]
 	b1, ok4 := b[x1]
 	if ok1 && ok2 && ok3 && ok4 {
-		if cs := crossings([]float64{x0, x1}, []float64{a0, a1}, []float64{b0, b1}, ax.log); len(cs) == 1 {
-			return cs[0].x
+		if cs := result.Crossings([]float64{x0, x1}, []float64{a0, a1}, []float64{b0, b1}, ax.log); len(cs) == 1 {
+			return cs[0].X
 		}
 	}
 	if ax.log && x0 > 0 {

@@ -53,7 +53,7 @@ func preset(name string) result.Param {
 
 // handRun is alexnet and nin, on-device and cloud, at 1, 10 and 100 Mbps
 // (campus-wifi). AlexNet: on-device 1, 2, 3 s; cloud 3, 1.5, 0.5 s (they
-// cross on a log axis at 10^0.8 = 6.31 Mbps, the plots.Crossings
+// cross on a log axis at 10^0.8 = 6.31 Mbps, the result.Crossings
 // example). NIN: on-device 5 s everywhere, cloud 1 s everywhere.
 func handRun() []result.Summary {
 	var sums []result.Summary
@@ -117,23 +117,6 @@ func TestConcludeKinds(t *testing.T) {
 				t.Errorf("\n got %s\nwant %s", got, tc.want)
 			}
 		})
-	}
-}
-
-// TestConcludeMirrorsPlots: the crossover sits where plots.Crossings puts
-// it (its documented example), so the sentence and the chart's marker agree.
-func TestConcludeMirrorsPlots(t *testing.T) {
-	cs := crossings([]float64{1, 10, 100}, []float64{1, 2, 3}, []float64{3, 1.5, 0.5}, true)
-	if len(cs) != 1 || math.Abs(cs[0].x-math.Pow(10, 0.8)) > 1e-9 || !cs[0].below {
-		t.Errorf("crossings = %+v, want one at 10^0.8 with a below", cs)
-	}
-	// Equal at a sample between opposite signs: the sample is the crossing.
-	cs = crossings([]float64{1, 2, 3}, []float64{1, 2, 3}, []float64{2, 2, 2}, false)
-	if len(cs) != 1 || cs[0].x != 2 {
-		t.Errorf("crossings through an equal sample = %+v", cs)
-	}
-	if cs := crossings([]float64{1, 2}, []float64{1, 1}, []float64{1, 1}, false); len(cs) != 0 {
-		t.Errorf("touching is not crossing: %+v", cs)
 	}
 }
 
