@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/plots"
 	"github.com/infersim/infersim/scenarios"
 	"github.com/schollz/progressbar/v3"
@@ -98,18 +97,11 @@ Ctrl-C stops cleanly: the points finished are kept, summary.json says
 			if dryRun {
 				return scenarios.WritePlan(stdout, s)
 			}
-			if kernelProfile != "" {
-				f, err := os.Open(kernelProfile)
-				if err != nil {
-					return err
-				}
-				kp, err := models.ReadProfile(f, kernelProfile)
-				f.Close()
-				if err != nil {
-					return err
-				}
-				o.KernelProfile, o.KernelProfileName = kp, kernelProfile
+			kp, err := readKernelProfile(kernelProfile)
+			if err != nil {
+				return err
 			}
+			o.KernelProfile, o.KernelProfileName = kp, kernelProfile
 			o.TraceTask = scenarios.TaskID{Point: tracePoint, Replication: traceRep, Cell: tc}
 			bar := newProgress(stderr, quiet)
 			o.Progress = bar.update

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/plots"
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/validation"
@@ -52,18 +51,11 @@ confidence interval); held-out rows never fail the command.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			opts := validation.Options{Quick: quick, Replications: replications, Workers: workers, Out: out}
-			if kernelProfile != "" {
-				f, err := os.Open(kernelProfile)
-				if err != nil {
-					return err
-				}
-				kp, err := models.ReadProfile(f, kernelProfile)
-				f.Close()
-				if err != nil {
-					return err
-				}
-				opts.KernelProfile, opts.KernelProfileName = kp, kernelProfile
+			kp, err := readKernelProfile(kernelProfile)
+			if err != nil {
+				return err
 			}
+			opts.KernelProfile, opts.KernelProfileName = kp, kernelProfile
 			rep, err := validation.Validate(cmd.Context(), opts)
 			if err != nil {
 				return err
