@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/infersim/infersim/result"
+	"github.com/infersim/infersim/units"
 )
 
 // MaxTablePoints is the most points WriteTable prints; summary.csv has
@@ -102,31 +103,31 @@ func writeAligned(b *strings.Builder, rows [][]string, left int) {
 	}
 }
 
-// seconds prints a time with 3 significant digits in ms below a second.
+// seconds prints a time as package units does ("20.4 ms", "1.5 s"): "-"
+// for NaN (no value), "0" for zero.
 func seconds(x float64) string {
 	switch {
 	case math.IsNaN(x):
 		return "-"
 	case x == 0:
 		return "0"
-	case math.Abs(x) < 1:
-		return sig3(x*1000) + " ms"
 	}
-	return sig3(x) + " s"
+	return units.Duration(x).String()
 }
 
+// joules prints an energy as package units does ("593 mJ", "3.5 J"): "-"
+// for NaN (no value), "0" for zero.
 func joules(x float64) string {
 	switch {
 	case math.IsNaN(x):
 		return "-"
 	case x == 0:
 		return "0"
-	case math.Abs(x) < 1:
-		return sig3(x*1000) + " mJ"
 	}
-	return sig3(x) + " J"
+	return units.Energy(x).String()
 }
 
+// percent prints a percentage with 3 significant digits ("5.27%").
 func percent(x float64) string {
 	if math.IsNaN(x) {
 		return "-"
