@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/infersim/infersim/models/yamlpos"
 	"github.com/infersim/infersim/reference"
 	"github.com/infersim/infersim/units"
 	"go.yaml.in/yaml/v3"
@@ -269,7 +270,7 @@ func ReadProcessorProfile(r io.Reader, filename string) (*ProcessorProfile, erro
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, &ProfileError{File: filename, Line: yamlLine(err), Msg: yamlMsg(err)}
+		return nil, &ProfileError{File: filename, Line: yamlpos.ErrorLine(err), Msg: yamlMsg(err)}
 	}
 	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		return nil, &ProfileError{File: filename, Line: 1, Msg: "not a YAML mapping"}
@@ -278,89 +279,25 @@ func ReadProcessorProfile(r io.Reader, filename string) (*ProcessorProfile, erro
 	dec.KnownFields(true)
 	var pp ProcessorProfile
 	if err := dec.Decode(&pp); err != nil {
-		return nil, &ProfileError{File: filename, Line: yamlLine(err), Msg: yamlMsg(err)}
+		return nil, &ProfileError{File: filename, Line: yamlpos.ErrorLine(err), Msg: yamlMsg(err)}
 	}
 	pp.file = filename
 	if err := pp.validate(); err != nil {
 		var pe *ProfileError
 		if errors.As(err, &pe) {
 			pe.File = filename
-			pe.Line = yamlFieldLine(root.Content[0], pe.Field)
+			pe.Line = yamlpos.FieldLine(root.Content[0], pe.Field)
 		}
 		return nil, err
 	}
 	return &pp, nil
 }
 
-// yamlLine extracts "line N" from a YAML error (0 if absent).
-func yamlLine(err error) int {
-	msg := err.Error()
-	if i := strings.Index(msg, "line "); i >= 0 {
-		rest := msg[i+5:]
-		j := 0
-		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
-			j++
-		}
-		if n, e := strconv.Atoi(rest[:j]); e == nil {
-			return n
-		}
-	}
-	return 0
-}
-
-// yamlMsg shortens a YAML error message: no "yaml: " prefix and no line.
+// yamlMsg is a YAML error's message on one line: the first of several
+// unmarshal errors.
 func yamlMsg(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
-	if i := strings.Index(msg, "line "); i >= 0 {
-		if j := strings.Index(msg[i:], ": "); j >= 0 {
-			msg = msg[:i] + msg[i+j+2:]
-		}
-	}
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
+	msg, _, _ := strings.Cut(yamlpos.ErrorMessage(err), "\n")
 	return strings.TrimSpace(msg)
-}
-
-// yamlFieldLine finds the line of a dotted field path such as
-// "rows[2].fact" or "scaled.factors.conv.value" (the nearest found
-// ancestor's line if the field itself is absent).
-func yamlFieldLine(n *yaml.Node, path string) int {
-	line := n.Line
-	if path == "" {
-		return line
-	}
-	for _, part := range strings.Split(path, ".") {
-		key, idx := part, -1
-		if i := strings.IndexByte(part, '['); i >= 0 {
-			key = part[:i]
-			idx, _ = strconv.Atoi(strings.TrimSuffix(part[i+1:], "]"))
-		}
-		if n.Kind != yaml.MappingNode {
-			return line
-		}
-		found := false
-		for k := 0; k+1 < len(n.Content); k += 2 {
-			if n.Content[k].Value == key {
-				line = n.Content[k].Line
-				n = n.Content[k+1]
-				found = true
-				break
-			}
-		}
-		if !found {
-			return line
-		}
-		if idx >= 0 {
-			if n.Kind != yaml.SequenceNode || idx >= len(n.Content) {
-				return line
-			}
-			n = n.Content[idx]
-			line = n.Line
-		}
-	}
-	return line
 }
 
 func profErr(field, format string, args ...any) error {

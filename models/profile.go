@@ -7,9 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
-	"strings"
 
+	"github.com/infersim/infersim/models/yamlpos"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -169,7 +168,7 @@ func ReadProfile(r io.Reader, filename string) (*Profile, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, &FormatError{File: filename, Line: yamlErrLine(err), Msg: yamlErrMsg(err)}
+		return nil, &FormatError{File: filename, Line: yamlpos.ErrorLine(err), Msg: yamlpos.ErrorMessage(err)}
 	}
 	if len(root.Content) == 0 {
 		return nil, &FormatError{File: filename, Msg: "empty profile"}
@@ -178,81 +177,17 @@ func ReadProfile(r io.Reader, filename string) (*Profile, error) {
 	dec.KnownFields(true)
 	var p Profile
 	if err := dec.Decode(&p); err != nil {
-		return nil, &FormatError{File: filename, Line: yamlErrLine(err), Msg: yamlErrMsg(err)}
+		return nil, &FormatError{File: filename, Line: yamlpos.ErrorLine(err), Msg: yamlpos.ErrorMessage(err)}
 	}
 	if err := p.validate(); err != nil {
 		var fe *FormatError
 		if errors.As(err, &fe) {
 			fe.File = filename
-			fe.Line = nodeLine(root.Content[0], fe.Field)
+			fe.Line = yamlpos.FieldLine(root.Content[0], fe.Field)
 		}
 		return nil, err
 	}
 	return &p, nil
-}
-
-var yamlLineRE = strings.NewReplacer("yaml: ", "")
-
-func yamlErrLine(err error) int {
-	msg := err.Error()
-	if i := strings.Index(msg, "line "); i >= 0 {
-		rest := msg[i+5:]
-		j := 0
-		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
-			j++
-		}
-		if n, e := strconv.Atoi(rest[:j]); e == nil {
-			return n
-		}
-	}
-	return 0
-}
-
-func yamlErrMsg(err error) string {
-	msg := yamlLineRE.Replace(err.Error())
-	msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
-	if i := strings.Index(msg, "line "); i >= 0 {
-		if j := strings.Index(msg[i:], ": "); j >= 0 {
-			msg = msg[:i] + msg[i+j+2:]
-		}
-	}
-	return strings.TrimSpace(msg)
-}
-
-// nodeLine finds the line of a dotted field path such as
-// "models[0].layers[3].median_s" in a YAML document (0 if not found).
-func nodeLine(n *yaml.Node, path string) int {
-	line := n.Line
-	for _, part := range strings.Split(path, ".") {
-		key, idx := part, -1
-		if i := strings.IndexByte(part, '['); i >= 0 {
-			key = part[:i]
-			idx, _ = strconv.Atoi(strings.TrimSuffix(part[i+1:], "]"))
-		}
-		if n.Kind != yaml.MappingNode {
-			return line
-		}
-		found := false
-		for k := 0; k+1 < len(n.Content); k += 2 {
-			if n.Content[k].Value == key {
-				line = n.Content[k].Line
-				n = n.Content[k+1]
-				found = true
-				break
-			}
-		}
-		if !found {
-			return line
-		}
-		if idx >= 0 {
-			if n.Kind != yaml.SequenceNode || idx >= len(n.Content) {
-				return line
-			}
-			n = n.Content[idx]
-			line = n.Line
-		}
-	}
-	return line
 }
 
 func (p *Profile) validate() error {
