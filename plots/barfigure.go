@@ -130,6 +130,52 @@ func panelHeight(n int, models int) vg.Length {
 	return rowPitch*vg.Length(float64(n)+modelGap*float64(models-1)) + panelExtra
 }
 
+// barPanels builds the panels of a bar chart, one per mode family when
+// split (panelSet): each holds its groups' rows as stacked bars and, when
+// side is not nil, the same rows of side as a text column headed
+// sideHeader. It returns the panels, a row of the grid each, and their
+// heights.
+func barPanels(groups []*result.Summary, rows, side []barRow, split bool, colors []color.Color, log bool, ax barAxis, sideHeader string) ([][]*plot.Plot, []vg.Length) {
+	titles, members := panelSet(groups, split)
+	var ps [][]*plot.Plot
+	var heights []vg.Length
+	for k, idx := range members {
+		prows := make([]barRow, len(idx))
+		for j, i := range idx {
+			prows[j] = rows[i]
+		}
+		models, nModels := countModels(groups, idx)
+		seps := positionRows(prows, models)
+		main, _ := barPanel(titles[k], prows, seps, colors, log, ax, true)
+		row := []*plot.Plot{main}
+		if side != nil {
+			srows := make([]barRow, len(idx))
+			for j, i := range idx {
+				srows[j] = side[i]
+			}
+			positionRows(srows, models)
+			row = append(row, textColumnPlot(sideHeader, srows, seps, main))
+		}
+		ps = append(ps, row)
+		h := panelHeight(len(prows), nModels)
+		if titles[k] == "" {
+			h -= 12
+		}
+		heights = append(heights, h)
+	}
+	return ps, heights
+}
+
+// barFigure lays out a bar chart (legendFigure): its panels stacked, a gap
+// below each, in columns of the given relative widths.
+func barFigure(title string, l *legend, ps [][]*plot.Plot, heights []vg.Length, colWeights []float64) *Figure {
+	body := make([]vg.Length, len(heights))
+	for i, h := range heights {
+		body[i] = h + gap
+	}
+	return legendFigure(title, l, func(c draw.Canvas) { drawGrid(c, ps, heights, colWeights) }, body...)
+}
+
 // drawGrid draws a grid of panels with the given row heights and column
 // weights, aligning the data areas of each column horizontally and of each
 // row vertically.

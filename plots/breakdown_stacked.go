@@ -4,10 +4,6 @@ import (
 	"image/color"
 	"math"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-
 	"github.com/infersim/infersim/result"
 )
 
@@ -113,43 +109,13 @@ func LatencyBreakdown(sums []result.Summary, opts BreakdownOptions) (*Figure, er
 	startLegend(leg, groups)
 	leg.add("95 % CI of the mean", errThumb{})
 
-	titles, members := panelSet(groups, opts.Split && !opts.Log)
 	ax := barAxis{label: "mean end-to-end latency", unit: timeUnit, format: fmtSeconds}
-	var ps [][]*plot.Plot
-	var heights []vg.Length
-	for k, idx := range members {
-		prows := make([]barRow, len(idx))
-		for j, i := range idx {
-			prows[j] = rows[i]
-		}
-		models, nModels := countModels(groups, idx)
-		seps := positionRows(prows, models)
-		bp, _ := barPanel(titles[k], prows, seps, colors, opts.Log, ax, true)
-		ps = append(ps, []*plot.Plot{bp})
-		h := panelHeight(len(prows), nModels)
-		if titles[k] == "" {
-			h -= 12
-		}
-		heights = append(heights, h)
-	}
-
+	ps, heights := barPanels(groups, rows, nil, opts.Split && !opts.Log, colors, opts.Log, ax, "")
 	title := opts.Title
 	if title == "" {
 		title = "Where the time goes: mean end-to-end latency by phase"
 	}
-	f := &Figure{Title: title, Width: FigureWidth}
-	legH := leg.height(FigureWidth - 2*outerPad)
-	f.Height = 2*outerPad + titleSize + gap + legH + gap/2
-	for _, h := range heights {
-		f.Height += h + gap
-	}
-	f.draw = func(c draw.Canvas) {
-		c = margins(c)
-		c = drawTitle(c, title)
-		c = drawLegendTop(c, leg)
-		drawGrid(c, ps, heights, []float64{1})
-	}
-	return f, nil
+	return barFigure(title, leg, ps, heights, []float64{1}), nil
 }
 
 // checkBreakdown rejects non-finite latency and phase means.

@@ -198,17 +198,10 @@ func LayerTimes(layers []result.LayerTiming, opts LayerOptions) (*Figure, error)
 	if title == "" {
 		title = "Where " + model + " spends its time: per-layer kernel timings"
 	}
-	fig := &Figure{Title: title, Width: FigureWidth}
-	legH := leg.height(FigureWidth - 2*outerPad)
 	h := pitch*vg.Length(len(rows)) + panelExtra
-	fig.Height = 2*outerPad + titleSize + gap + legH + gap/2 + h
-	fig.draw = func(c draw.Canvas) {
-		c = margins(c)
-		c = drawTitle(c, title)
-		c = drawLegendTop(c, leg)
+	return legendFigure(title, leg, func(c draw.Canvas) {
 		drawGrid(c, [][]*plot.Plot{ps}, []vg.Length{h}, weights)
-	}
-	return fig, nil
+	}, h), nil
 }
 
 type simMark struct {
@@ -374,18 +367,11 @@ func Validation(rows []result.ValidationRow, opts ValidationOptions) (*Figure, e
 	if title == "" {
 		title = "Does the simulation match the measurements? Simulated vs reference"
 	}
-	fig := &Figure{Title: title, Width: FigureWidth}
-	legH := leg.height(FigureWidth - 2*outerPad)
 	h := valPitch*vg.Length(y) + panelExtra
-	fig.Height = 2*outerPad + titleSize + gap + legH + gap/2 + h
-	fig.draw = func(c draw.Canvas) {
-		c = margins(c)
-		c = drawTitle(c, title)
-		c = drawLegendTop(c, leg)
+	return legendFigure(title, leg, func(c draw.Canvas) {
 		colw := colW + vg.Points(12)
 		drawGrid(c, [][]*plot.Plot{{p, side}}, []vg.Length{h}, []float64{float64(c.Max.X - c.Min.X - colw - colGap), float64(colw)})
-	}
-	return fig, nil
+	}, h), nil
 }
 
 // shorten cuts s to at most n runes with an ellipsis.

@@ -85,46 +85,13 @@ func EnergyBreakdown(sums []result.Summary, opts EnergyOptions) (*Figure, error)
 	startLegend(leg, groups)
 	leg.add("95 % CI of the mean", errThumb{})
 
-	titles, members := panelSet(groups, opts.Split && !opts.Log)
 	ax := barAxis{label: "phone energy per request", unit: energyUnit, format: fmtJoules}
-	var ps [][]*plot.Plot
-	var heights []vg.Length
-	for k, idx := range members {
-		prows := make([]barRow, len(idx))
-		brows := make([]barRow, len(idx))
-		for j, i := range idx {
-			prows[j], brows[j] = rows[i], battery[i]
-		}
-		models, nModels := countModels(groups, idx)
-		seps := positionRows(prows, models)
-		positionRows(brows, models)
-		main, _ := barPanel(titles[k], prows, seps, colors, opts.Log, ax, true)
-		side := textColumnPlot("battery per\n1,000 requests", brows, seps, main)
-		ps = append(ps, []*plot.Plot{main, side})
-		h := panelHeight(len(prows), nModels)
-		if titles[k] == "" {
-			h -= 12
-		}
-		heights = append(heights, h)
-	}
-
+	ps, heights := barPanels(groups, rows, battery, opts.Split && !opts.Log, colors, opts.Log, ax, "battery per\n1,000 requests")
 	title := opts.Title
 	if title == "" {
 		title = "What it costs the phone: energy per request by component"
 	}
-	f := &Figure{Title: title, Width: FigureWidth}
-	legH := leg.height(FigureWidth - 2*outerPad)
-	f.Height = 2*outerPad + titleSize + gap + legH + gap/2
-	for _, h := range heights {
-		f.Height += h + gap
-	}
-	f.draw = func(c draw.Canvas) {
-		c = margins(c)
-		c = drawTitle(c, title)
-		c = drawLegendTop(c, leg)
-		drawGrid(c, ps, heights, []float64{6, 1})
-	}
-	return f, nil
+	return barFigure(title, leg, ps, heights, []float64{6, 1}), nil
 }
 
 // checkEnergy rejects non-finite energy means and battery drains.

@@ -165,16 +165,7 @@ func LatencyCDF(series []LatencySeries, opts CDFOptions) (*Figure, error) {
 	if title == "" {
 		title = "How long requests take: distribution of end-to-end latency"
 	}
-	f := &Figure{Title: title, Width: FigureWidth}
-	legH := leg.height(FigureWidth - 2*outerPad)
-	f.Height = 2*outerPad + titleSize + gap + legH + gap/2 + 3.6*vg.Inch
-	f.draw = func(c draw.Canvas) {
-		c = margins(c)
-		c = drawTitle(c, title)
-		c = drawLegendTop(c, leg)
-		p.Draw(c)
-	}
-	return f, nil
+	return legendFigure(title, leg, p.Draw, 3.6*vg.Inch), nil
 }
 
 // thousands formats n with thin commas: 1,000,000.

@@ -118,6 +118,25 @@ func drawLegendTop(c draw.Canvas, l *legend) draw.Canvas {
 	return draw.Crop(c, 0, 0, 0, -(h + gap/2))
 }
 
+// legendFigure returns a figure of the standard width: the title, the
+// legend l across the top, and below them a body as tall as the sum of
+// heights (added in order), which body draws on the canvas left under the
+// legend.
+func legendFigure(title string, l *legend, body func(c draw.Canvas), heights ...vg.Length) *Figure {
+	f := &Figure{Title: title, Width: FigureWidth}
+	f.Height = 2*outerPad + titleSize + gap + l.height(FigureWidth-2*outerPad) + gap/2
+	for _, h := range heights {
+		f.Height += h
+	}
+	f.draw = func(c draw.Canvas) {
+		c = margins(c)
+		c = drawTitle(c, title)
+		c = drawLegendTop(c, l)
+		body(c)
+	}
+	return f
+}
+
 // drawLegendRight draws l as one column on the right of c and returns the
 // canvas to its left.
 func drawLegendRight(c draw.Canvas, l *legend) draw.Canvas {

@@ -649,16 +649,7 @@ func SweepLines(sums []result.Summary, opts SweepOptions) (*Figure, error) {
 	if title == "" {
 		title = capitalize(metric.describe()) + " vs " + axisLabel(d.param)
 	}
-	f := &Figure{Title: title, Width: FigureWidth}
-	legH := leg.height(FigureWidth - 2*outerPad)
-	f.Height = 2*outerPad + titleSize + gap + legH + gap/2 + 4*vg.Inch
-	f.draw = func(c draw.Canvas) {
-		c = margins(c)
-		c = drawTitle(c, title)
-		c = drawLegendTop(c, leg)
-		p.Draw(c)
-	}
-	return f, nil
+	return legendFigure(title, leg, p.Draw, 4*vg.Inch), nil
 }
 
 func nanZero(x float64) float64 {

@@ -274,16 +274,7 @@ func Timeline(spans []result.Span, opts TimelineOptions) (*Figure, error) {
 	if title == "" {
 		title = "What each resource was doing: one replication's timeline"
 	}
-	f := &Figure{Title: title, Width: FigureWidth}
-	legH := leg.height(FigureWidth - 2*outerPad)
-	f.Height = 2*outerPad + titleSize + gap + legH + gap/2 + vg.Length(len(order))*vg.Points(24) + vg.Points(40)
-	f.draw = func(c draw.Canvas) {
-		c = margins(c)
-		c = drawTitle(c, title)
-		c = drawLegendTop(c, leg)
-		p.Draw(c)
-	}
-	return f, nil
+	return legendFigure(title, leg, p.Draw, vg.Length(len(order))*vg.Points(24), vg.Points(40)), nil
 }
 
 // classify returns the activity of a span: its "phase" attribute, its
