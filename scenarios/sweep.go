@@ -256,23 +256,8 @@ func unitOf(f *field, from string) string {
 func rangeText(k kind, x float64, unit string) (string, string) {
 	if k.isUnit() {
 		if unit == "" {
-			var b []byte
-			switch k {
-			case kDuration:
-				b, _ = units.Duration(x).MarshalText()
-			case kBitRate:
-				b, _ = units.BitRate(x).MarshalText()
-			case kBytes:
-				b, _ = units.Bytes(x).MarshalText()
-			case kCharge:
-				b, _ = units.Charge(x).MarshalText()
-			case kByteRate:
-				b, _ = units.ByteRate(x).MarshalText()
-			case kRate:
-				b = []byte(Rate(x).String())
-			}
-			i := numberLen(string(b))
-			unit = string(b[i:])
+			t, _ := unitText(k, x)
+			unit = t[numberLen(t):]
 		}
 		f := &field{kind: k}
 		one, msg := parseScalar(f, &yaml.Node{Kind: yaml.ScalarNode, Value: "1" + unit})
@@ -282,6 +267,20 @@ func rangeText(k kind, x float64, unit string) (string, string) {
 		}
 	}
 	x = round4(x)
+	if t, ok := unitText(k, x); ok {
+		return t, "!!str"
+	}
+	switch k {
+	case kInt, kUint:
+		return strconv.FormatFloat(x, 'f', 0, 64), "!!int"
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64), "!!float"
+}
+
+// unitText prints x, in base units, of a kind with units as package units
+// writes it in a file ("412.9kbps", "20ms", "30/min"); ok is false for a
+// kind without units.
+func unitText(k kind, x float64) (text string, ok bool) {
 	var b []byte
 	switch k {
 	case kDuration:
@@ -295,13 +294,11 @@ func rangeText(k kind, x float64, unit string) (string, string) {
 	case kByteRate:
 		b, _ = units.ByteRate(x).MarshalText()
 	case kRate:
-		return Rate(x).String(), "!!str"
-	case kInt, kUint:
-		return strconv.FormatFloat(x, 'f', 0, 64), "!!int"
+		return Rate(x).String(), true
 	default:
-		return strconv.FormatFloat(x, 'g', -1, 64), "!!float"
+		return "", false
 	}
-	return string(b), "!!str"
+	return string(b), true
 }
 
 // nodeLabel prints a sweep value compactly: a scalar as written, a
