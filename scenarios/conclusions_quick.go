@@ -175,20 +175,7 @@ func (s *Scenario) ApplyQuick() error {
 	}
 	q := s.Quick
 	doc := copyTree(s.doc, 0)
-	if q.Replications > 0 {
-		setDoc(doc, []string{"replications"}, intNode(q.Replications))
-	}
-	if q.Requests > 0 {
-		deleteDoc(doc, []string{"workload", "duration"})
-		if s.Workload.Arrivals.Type == "times" {
-			if at := getDoc(doc, []string{"workload", "arrivals", "at"}); at != nil && at.Kind == yaml.SequenceNode && len(at.Content) > q.Requests {
-				at.Content = at.Content[:q.Requests]
-			}
-			deleteDoc(doc, []string{"workload", "requests"})
-		} else {
-			setDoc(doc, []string{"workload", "requests"}, intNode(q.Requests))
-		}
-	}
+	s.overrideCounts(doc, q.Replications, q.Requests)
 	if q.Duration > 0 {
 		deleteDoc(doc, []string{"workload", "requests"})
 		setDoc(doc, []string{"workload", "duration"}, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: durationText(q.Duration), Line: s.line("quick.duration")})
@@ -214,14 +201,5 @@ func (s *Scenario) ApplyQuick() error {
 			}
 		}
 	}
-	ns, err := decodeDoc(doc, s.file, s.dir)
-	if ns == nil {
-		return err
-	}
-	ns.traces = s.traces
-	if err := ns.Validate(); err != nil {
-		return err
-	}
-	*s = *ns
-	return nil
+	return s.redecode(doc)
 }

@@ -14,6 +14,13 @@ import (
 func (s *Scenario) Override(replications, requests int) error {
 	s.init()
 	doc := copyTree(s.doc, 0)
+	s.overrideCounts(doc, replications, requests)
+	return s.redecode(doc)
+}
+
+// overrideCounts patches doc, a copy of s's document, with the
+// replications and requests Override describes (each when > 0).
+func (s *Scenario) overrideCounts(doc *yaml.Node, replications, requests int) {
 	if replications > 0 {
 		setDoc(doc, []string{"replications"}, intNode(replications))
 	}
@@ -28,6 +35,12 @@ func (s *Scenario) Override(replications, requests int) error {
 			setDoc(doc, []string{"workload", "requests"}, intNode(requests))
 		}
 	}
+}
+
+// redecode replaces s with the scenario doc (a patched copy of s's
+// document) describes, decoded and validated; on an error s is left as it
+// was.
+func (s *Scenario) redecode(doc *yaml.Node) error {
 	ns, err := decodeDoc(doc, s.file, s.dir)
 	if ns == nil {
 		return err
