@@ -784,6 +784,30 @@ func sortedXs(m map[float64]float64) []float64 {
 	return xs
 }
 
+// sides splits a group's cells into the conclusion's a and b sides and
+// returns each side's envelope (e.envelope), the cell behind each of a's
+// values, and the parameter values where both sides have one, ascending.
+func (e *evaluator) sides(cells []*cellView) (va, vb map[float64]float64, whoA map[float64]*cellView, xs []float64) {
+	cn := e.cn
+	var ca, cb []*cellView
+	for _, c := range cells {
+		if cn.A.matches(c) {
+			ca = append(ca, c)
+		}
+		if cn.B.matches(c) {
+			cb = append(cb, c)
+		}
+	}
+	va, whoA = e.envelope(ca, e.start(&cn.A))
+	vb, _ = e.envelope(cb, e.start(&cn.B))
+	for _, x := range sortedXs(va) {
+		if _, ok := vb[x]; ok {
+			xs = append(xs, x)
+		}
+	}
+	return va, vb, whoA, xs
+}
+
 func (e *evaluator) crossover(ctx string, cells []*cellView) (string, error) {
 	cn := e.cn
 	ax := newXAxis(cn.Param, cells)
@@ -792,22 +816,10 @@ func (e *evaluator) crossover(ctx string, cells []*cellView) (string, error) {
 	la, lb := cn.A.label(), cn.B.label()
 	var clauses []clause
 	for _, g := range groupCells(cells, dims) {
-		var ca, cb []*cellView
-		for _, c := range g.cells {
-			if cn.A.matches(c) {
-				ca = append(ca, c)
-			}
-			if cn.B.matches(c) {
-				cb = append(cb, c)
-			}
-		}
-		va, _ := e.envelope(ca, e.start(&cn.A))
-		vb, _ := e.envelope(cb, e.start(&cn.B))
-		var xs, ya, yb []float64
-		for _, x := range sortedXs(va) {
-			if y, ok := vb[x]; ok {
-				xs, ya, yb = append(xs, x), append(ya, va[x]), append(yb, y)
-			}
+		va, vb, _, xs := e.sides(g.cells)
+		ya, yb := make([]float64, len(xs)), make([]float64, len(xs))
+		for i, x := range xs {
+			ya[i], yb[i] = va[x], vb[x]
 		}
 		if len(xs) == 0 {
 			clauses = append(clauses, clause{"no data to compare (no successful requests)", "", g.label})
@@ -1021,23 +1033,7 @@ func (e *evaluator) compare(ctx string, cells []*cellView) (string, error) {
 	la, lb := cn.A.label(), cn.B.label()
 	var clauses []clause
 	for _, g := range groupCells(cells, dims) {
-		var ca, cb []*cellView
-		for _, c := range g.cells {
-			if cn.A.matches(c) {
-				ca = append(ca, c)
-			}
-			if cn.B.matches(c) {
-				cb = append(cb, c)
-			}
-		}
-		va, whoA := e.envelope(ca, e.start(&cn.A))
-		vb, _ := e.envelope(cb, e.start(&cn.B))
-		var xs []float64
-		for _, x := range sortedXs(va) {
-			if _, ok := vb[x]; ok {
-				xs = append(xs, x)
-			}
-		}
+		va, vb, whoA, xs := e.sides(g.cells)
 		if len(xs) == 0 {
 			clauses = append(clauses, clause{"no data to compare (no successful requests)", "", g.label})
 			continue
