@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/infersim/infersim/reference"
+	"github.com/infersim/infersim/sim"
 	"github.com/infersim/infersim/units"
 )
 
@@ -61,6 +62,46 @@ type Fit struct {
 	// error (bisection tolerance); the simulated error is reported by
 	// TestPresetsReproduceReference.
 	Residual units.Duration
+}
+
+// ReferenceRequests simulates n reference requests (ReferenceUpload up,
+// then ReferenceReply down) on the preset's link, one a second, and returns
+// each one's time in seconds, as the fit assumes them: a first request
+// (cold connection, radio promotion) goes before them and is not counted,
+// so that each runs on a warm connection with the radio inside its tail.
+// The link's streams come from seed. TestPresetsReproduceReference and
+// `infersim validate` compare the times' mean and sd with the preset's
+// fact.
+func ReferenceRequests(p Preset, seed uint64, n int) ([]float64, error) {
+	env := sim.NewEnv()
+	defer env.Close()
+	l, err := NewLink(env, sim.NewStreams(seed), "link[0]", p.Link)
+	if err != nil {
+		return nil, err
+	}
+	xs := make([]float64, 0, n)
+	env.Process("requests", func(pr *sim.Proc) error {
+		for i := 0; i <= n; i++ {
+			start := pr.Now()
+			if _, err := l.Upload(pr, ReferenceUpload); err != nil {
+				return err
+			}
+			if _, err := l.Download(pr, ReferenceReply); err != nil {
+				return err
+			}
+			if i > 0 {
+				xs = append(xs, pr.Now()-start)
+			}
+			if err := pr.Sleep(1); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err := env.Run(); err != nil {
+		return nil, err
+	}
+	return xs, nil
 }
 
 // requestTime returns D(L): the deterministic time of an upload of up

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/infersim/infersim/reference"
-	"github.com/infersim/infersim/sim"
 	"github.com/infersim/infersim/units"
 )
 
@@ -89,34 +88,10 @@ func TestPresetsReproduceReference(t *testing.T) {
 	const N = 4000
 	for _, name := range []string{"home-wifi", "campus-wifi", "lte"} {
 		p, _ := LookupPreset(name)
-		env := sim.NewEnv()
-		l, err := NewLink(env, sim.NewStreams(2018), "link[0]", p.Link)
+		xs, err := ReferenceRequests(p, 2018, N)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var xs []float64
-		env.Process("requests", func(pr *sim.Proc) error {
-			for i := 0; i <= N; i++ {
-				start := pr.Now()
-				if _, err := l.Upload(pr, ReferenceUpload); err != nil {
-					return err
-				}
-				if _, err := l.Download(pr, ReferenceReply); err != nil {
-					return err
-				}
-				if i > 0 {
-					xs = append(xs, pr.Now()-start)
-				}
-				if err := pr.Sleep(1); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err := env.Run(); err != nil {
-			t.Fatal(err)
-		}
-		env.Close()
 		var s, s2 float64
 		for _, x := range xs {
 			s += x

@@ -64,7 +64,7 @@ func (c *collector) networkRows(reps, n int) error {
 		}
 		var means, sds []float64
 		for rep := 0; rep < reps; rep++ {
-			xs, err := referenceRequests(p, uint64(2018+rep), n)
+			xs, err := network.ReferenceRequests(p, uint64(2018+rep), n)
 			if err != nil {
 				return fmt.Errorf("validation: preset %s: %w", p.Name, err)
 			}
@@ -88,39 +88,6 @@ func (c *collector) networkRows(reps, n int) error {
 		c.add(s)
 	}
 	return nil
-}
-
-// referenceRequests returns the times of n reference requests on a preset.
-func referenceRequests(p network.Preset, seed uint64, n int) ([]float64, error) {
-	env := sim.NewEnv()
-	defer env.Close()
-	l, err := network.NewLink(env, sim.NewStreams(seed), "link[0]", p.Link)
-	if err != nil {
-		return nil, err
-	}
-	xs := make([]float64, 0, n)
-	env.Process("requests", func(pr *sim.Proc) error {
-		for i := 0; i <= n; i++ {
-			start := pr.Now()
-			if _, err := l.Upload(pr, network.ReferenceUpload); err != nil {
-				return err
-			}
-			if _, err := l.Download(pr, network.ReferenceReply); err != nil {
-				return err
-			}
-			if i > 0 {
-				xs = append(xs, pr.Now()-start)
-			}
-			if err := pr.Sleep(1); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err := env.Run(); err != nil {
-		return nil, err
-	}
-	return xs, nil
 }
 
 func meanSD(xs []float64) (float64, float64) {
