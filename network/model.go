@@ -253,6 +253,11 @@ func LookupModel(name string) (ModelInfo, error) {
 // flowTime is the package's flowTime for this limit, without an
 // allocation: l is a copy, its rounds consumed here. It gives the same
 // result, operation for operation.
+//
+// A copy of flowTime's loop, kept for speed: passed as a RateLimit the
+// limit escapes to the heap, one allocation per estimate, and the auto
+// mode's estimators must not allocate (TestEstimatorMatches).
+// TestTCPFlowTimeValue checks that the two agree; change them together.
 func (l tcpLimit) flowTime(bits, share float64) float64 {
 	t := 0.0
 	for bits > 0 {
