@@ -76,6 +76,61 @@
 // are linear or logarithmic, rounded to 4 significant digits, printed in the
 // field's unit. A grid's first parameter varies slowest.
 //
+// # Conclusions, quick runs and charts
+//
+// Three optional sections say what a run shows rather than what it
+// simulates; none may be swept.
+//
+// conclusions: lists one-line conclusions computed from the run's
+// summaries after it ends, printed after the table, stored in
+// summary.json and shown on top of index.html (Conclude; the kinds, groups
+// and starts are in conclusions.go). Each entry has a kind — crossover
+// (where metric(a) − metric(b) changes sign along param, found by
+// result.Crossings, as the sweep chart's crossover marker is), trend (how
+// metric moves along param), compare (metric(a) / metric(b)), threshold
+// (the first param value where metric reaches level) or best (the mode
+// with the best metric along param) — a metric (latency.mean, p50/p95/p99,
+// phase.NAME, energy, energy.COMPONENT, energy.tail, battery.per_1000,
+// throughput, ok, per-world metrics such as app.kills or gc.pauses, and
+// per-hour rates: NAME/h), the swept param it moves along, and selectors:
+// where keeps cells, a and b are the two sides of crossover and compare
+// (models, modes or a family — on-device, cloud, split, remote, auto, any
+// — images, start: warm, cold or all, params: path=value). better: higher
+// makes a higher metric win.
+//
+// quick: is the reduced version `infersim run --quick` runs and CI tests
+// (ApplyQuick): replications, requests (replacing workload.requests and
+// dropping workload.duration) or duration (the reverse), and sweep entries
+// that give a swept path fewer values or its range fewer steps. The quick
+// version is decoded and validated as if its values were written in their
+// places, and an error names the quick field's line.
+//
+// outputs.charts: lists the charts that tell the scenario's story, drawn
+// instead of the automatic sweep chart (package plots reads them back from
+// summary.json): kind sweep (a metric — mean, p50, p95, p99, energy or a
+// per-world metric, ChartMetrics — against param, one line per mode),
+// energy or breakdown (bars of every point matching params), each narrowed
+// by start, models, modes and params, with log for a log metric axis.
+//
+//	conclusions:
+//	  - kind: crossover             # "on-device beats cloud below 6.7 Mbps uplink"
+//	    metric: latency.mean
+//	    param: network.uplink.bandwidth
+//	    where: {params: [workload.upload=original], start: warm}
+//	    a: {modes: [on-device]}
+//	    b: {modes: [cloud]}
+//	  - kind: trend
+//	    param: network.uplink.bandwidth
+//	    where: {models: [alexnet], modes: [cloud]}
+//	outputs:
+//	  charts:
+//	    - {kind: sweep, param: network.uplink.bandwidth, metric: mean, start: warm}
+//	quick:
+//	  replications: 2
+//	  requests: 4
+//	  sweep:
+//	    - {path: network.uplink.bandwidth, steps: 5}
+//
 // # Validation
 //
 // Load decodes into a yaml.Node tree and walks it against the registry, so
