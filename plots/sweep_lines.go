@@ -39,6 +39,18 @@ var worldNames = map[string]string{
 	"server.batches": "server batches", "server.max_queue": "longest server queue", "energy.tail": "radio tail joules",
 }
 
+// WorldMetrics returns the per-world metrics the sweep chart words in its
+// labels, sorted: app.kills, gc.pauses, model.loads, server.max_queue, ...
+// ParseMetric accepts any name with a dot as a per-world metric.
+func WorldMetrics() []string {
+	names := make([]string, 0, len(worldNames))
+	for n := range worldNames {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // world reports whether m names a per-world metric.
 func (m Metric) world() bool { return strings.Contains(string(m), ".") }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/infersim/infersim/plots"
 	"github.com/spf13/cobra"
@@ -25,6 +26,7 @@ CDF when requests.csv exists; the timeline and calibration charts when their
 files exist.`,
 		Example: `  infersim plot out/default
   infersim plot out/uplink --kind sweep --metric p95 --format svg
+  infersim plot out/app-switching --kind sweep --metric app.kills
   infersim plot out/default --kind breakdown,energy --log`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -74,6 +76,7 @@ files exist.`,
 	f.StringVar(&kind, "kind", "", "charts to draw, comma-separated: breakdown,energy,sweep,cdf,timeline,calibration (default: all that fit)")
 	f.StringVar(&format, "format", "both", "image format: png, svg or both")
 	f.BoolVar(&logScale, "log", false, "log scales for latency and energy axes")
-	f.StringVar(&metric, "metric", "mean", "latency metric of the sweep chart: p50, p95, mean or energy")
+	f.StringVar(&metric, "metric", "mean", "metric of the sweep chart: latency mean, p50, p95 or p99, energy, or a per-world metric ("+
+		strings.Join(plots.WorldMetrics(), ", ")+")")
 	return cmd
 }

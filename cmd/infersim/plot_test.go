@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/infersim/infersim/plots"
 	"github.com/infersim/infersim/result"
 )
 
@@ -172,5 +173,27 @@ func TestPlotReadsTrace(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "plots", "timeline.png")); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestPlotMetricHelp: --metric's help names every metric plots accepts by
+// name, p99 and the per-world ones included.
+func TestPlotMetricHelp(t *testing.T) {
+	out, _, err := execute(t, "plot", "--help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range append([]string{"mean", "p50", "p95", "p99", "energy"}, plots.WorldMetrics()...) {
+		if !strings.Contains(out, w) {
+			t.Errorf("plot --help does not name metric %s:\n%s", w, out)
+		}
+		if _, err := plots.ParseMetric(w); err != nil {
+			t.Errorf("the help names %s, which plots does not accept: %v", w, err)
+		}
+	}
+	for _, w := range []string{"app.kills", "model.loads", "gc.pauses", "server.max_queue"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("plot --help lacks %s", w)
+		}
 	}
 }
