@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/result"
+	"github.com/infersim/infersim/scenarios"
 )
 
 func TestRunQuick(t *testing.T) {
@@ -150,5 +152,72 @@ func TestRunKernelProfile(t *testing.T) {
 	}
 	if _, _, err := execute(t, "run", "--kernel-profile", filepath.Join(dir, "none.yaml"), "--out", out); err == nil {
 		t.Error("a missing kernel profile is not an error")
+	}
+}
+
+// TestRunQuickWhatIf runs a built-in what-if at its quick size: the
+// scenario's quick section sets the points and replications, the outputs
+// and charts are written, and the conclusion lines are printed after the
+// table, as summary.json stores them.
+func TestRunQuickWhatIf(t *testing.T) {
+	const name = "bandwidth-sweep"
+	want, err := scenarios.Resolve(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !want.HasQuick() || len(want.Conclusions) == 0 {
+		t.Fatalf("%s has no quick section or no conclusions", name)
+	}
+	if err := want.ApplyQuick(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	out, stderr, err := execute(t, "run", name, "--quick", "--quiet", "--out", dir, "-j", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stderr != "" {
+		t.Errorf("--quiet printed %q", stderr)
+	}
+	head := fmt.Sprintf("%s: %d point(s) × %d replication(s)\n", name, want.Points(), want.Replications)
+	if !strings.HasPrefix(out, head) {
+		t.Errorf("output does not start with %q:\n%.300s", head, out)
+	}
+	for _, f := range []string{result.RequestsFile, result.SummaryCSVFile, result.SummaryFile, result.ReportFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	if sweeps, _ := filepath.Glob(filepath.Join(dir, result.PlotsDir, "sweep-*.png")); len(sweeps) == 0 {
+		t.Error("no sweep chart drawn")
+	}
+	f, err := os.Open(filepath.Join(dir, result.SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := result.ReadRunJSON(f, result.SummaryFile)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Replications != want.Replications || len(run.Points) != want.Points() || !run.Complete {
+		t.Errorf("summary.json: %d replications, %d points, complete %v; want %d, %d, true",
+			run.Replications, len(run.Points), run.Complete, want.Replications, want.Points())
+	}
+	_, printed, ok := strings.Cut(out, "\nconclusions:\n")
+	if !ok {
+		t.Fatalf("no conclusions printed:\n%s", out)
+	}
+	lines := strings.Split(strings.TrimSuffix(printed, "\n"), "\n")
+	if len(lines) != len(want.Conclusions) || len(run.Conclusions) != len(lines) {
+		t.Fatalf("%d conclusion lines printed, %d in summary.json, %d in the scenario:\n%s", len(lines), len(run.Conclusions), len(want.Conclusions), printed)
+	}
+	for i, l := range lines {
+		if l != "  - "+run.Conclusions[i] {
+			t.Errorf("conclusion %d printed %q, summary.json has %q", i, l, run.Conclusions[i])
+		}
+		if strings.Contains(l, "no data") {
+			t.Errorf("conclusion %d has no data: %s", i, l)
+		}
 	}
 }
