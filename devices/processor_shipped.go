@@ -69,9 +69,9 @@ func shippedProfile(name string) (*ProcessorProfile, error) {
 	return pp, nil
 }
 
-// ProcessorNames returns the names of the shipped processor profiles,
-// sorted: cloud-cpu, cloud-gpu-k80, nexus5-caffe-cpu, nexus5-cnndroid-gpu,
-// pixel4-tflite-cpu, pixel4-tflite-gpu.
+// ProcessorNames returns the names of the shipped processor profiles (the
+// name field of each devices/processors/*.yaml), sorted. `infersim
+// profiles` lists them with their targets and fits.
 func ProcessorNames() []string {
 	shippedOnce.Do(loadShipped)
 	return append([]string(nil), shippedNames...)
