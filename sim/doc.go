@@ -7,8 +7,9 @@
 //
 // An Env holds the simulated time (float64 seconds) and the events scheduled
 // for the future. Step pops the next event and processes it; Run repeats
-// until no event is left; RunUntil(t) stops before t. The semantics follow
-// SimPy 4 (src/simpy/core.py, events.py, resources/), with Go idioms:
+// until no event is left; RunUntil(t) stops before t; Processed counts the
+// events processed so far (for an events-per-second figure). The semantics
+// follow SimPy 4 (src/simpy/core.py, events.py, resources/), with Go idioms:
 //
 //   - Event: pending → triggered (Succeed, Fail, or born triggered by
 //     Timeout) → processed (callbacks called and waiting processes resumed,
@@ -21,7 +22,11 @@
 //     a waiting process as an *Interrupt error.
 //   - Conditions: AllOf and AnyOf.
 //   - Callbacks: Schedule(d, fn) calls fn at Now+d, the cheapest way to
-//     drive a model without processes.
+//     drive a model without processes. A Timer (NewTimer(fn), Reset(d),
+//     Stop) is a reusable, cancellable callback for a deadline that moves,
+//     such as a link's next flow completion: neither Reset nor Stop
+//     allocates, where Timeout, AddCallback and Cancel allocate an event per
+//     deadline.
 //   - Resources from one template (base.go): Resource (FIFO),
 //     PriorityResource, PreemptiveResource (the evicted user gets an
 //     Interrupt whose Cause is a *Preempted), Container (a continuous level)
@@ -72,20 +77,24 @@
 //     event never runs a process directly; it schedules the event.
 //   - A failure never vanishes: it is returned to a waiting process, defused
 //     explicitly, or stops the run.
-//   - In steady state Sleep and Schedule allocate nothing (see BenchmarkSleep
-//     and BenchmarkSchedule).
+//   - In steady state Sleep, Schedule and Timer.Reset allocate nothing (see
+//     BenchmarkSleep, BenchmarkSchedule and BenchmarkTimer), nor do the
+//     queues of resources and stores: a request's only allocation is its
+//     *Request.
 //
 // # Determinism
 //
-// Given the same model and seeds, a run produces the same sequence of
-// events, values and times on every platform, at any GOMAXPROCS and with or
-// without -race (TestDeterminismGOMAXPROCS): the order of events is a pure
-// function of the key above; processes are iter.Pull coroutines, which hand
-// control to each other without the Go scheduler choosing; randomness comes
-// only from Streams, derived from (seed, name) with integer hashing
-// (DeriveSeed) and PCG generators. Components never share a stream, so adding
-// one never changes another's draws. Each Env is confined to one goroutine;
-// run independent replications in parallel on separate Envs.
+// Given the same model and seeds, a run produces the same sequence of events,
+// values and times on every platform, at any GOMAXPROCS and with or without
+// -race (TestDeterminismGOMAXPROCS): the order of events is a pure function of
+// the key above; processes are iter.Pull coroutines, which hand control to
+// each other without the Go scheduler choosing (a process that parks may run
+// the kernel loop itself, see Performance, in the same order: TestDeterminism
+// compares with Step-driven and goroutine runs); randomness comes only from
+// Streams, derived from (seed, name) with integer hashing (DeriveSeed) and PCG
+// generators. Components never share a stream, so adding one never changes
+// another's draws. Each Env is confined to one goroutine; run independent
+// replications in parallel on separate Envs.
 //
 // # Performance
 //

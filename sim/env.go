@@ -103,13 +103,14 @@ func (x *entry) s() uint32  { return uint32(x.ks) }
 // A slot holds what an entry schedules, one of:
 //
 //   - *Event: an event to process;
-//   - *Timer: a Timer to fire, or a process's start (Timer.proc set);
+//   - *Timer: a Timer to fire;
 //   - func(): a Schedule callback;
+//   - *Process: a process to start (or, with goroutines, to wake from Sleep);
 //   - resumeFunc: the coroutine resume function of a process in Sleep, so
 //     that the kernel switches to the process without reading the process
 //     itself first (that cache miss would stall the switch; after it, it
 //     overlaps with the process's own). The process knows its entry by its
-//     slot number (timer.slot) and makes itself active once resumed.
+//     slot number (Process.tslot) and makes itself active once resumed.
 //
 // nil means the entry was cancelled. One interface value (16 bytes) per
 // slot keeps the table small: it is read once per event, at random when
@@ -421,25 +422,18 @@ func (e *Env) step(limit uint64) bool {
 			e.wake(x)
 		case func():
 			x()
-		case *Timer:
-			e.fireTimer(x)
 		case *Event:
 			e.fire(x)
+		case *Process:
+			x.tslot = 0
+			e.resume(x)
+		case *Timer:
+			x.slot = 0
+			x.fn()
 		}
 		e.running = false
 		return true
 	}
-}
-
-// fireTimer fires a popped timer: it starts its process (or, with
-// goroutines, wakes it) or calls its function.
-func (e *Env) fireTimer(t *Timer) {
-	t.slot = 0
-	if p := t.proc; p != nil {
-		e.resume(p)
-		return
-	}
-	t.fn()
 }
 
 // fire processes one popped event.
@@ -530,6 +524,8 @@ func (e *Env) Close() {
 			x.slot = 0
 		case *Timer:
 			x.slot = 0
+		case *Process:
+			x.tslot = 0
 		}
 	}
 	e.heap, e.slots, e.free = make([]entry, heapPad), make([]slot, 1), nil

@@ -32,9 +32,8 @@ const (
 // body returns, except a success with no waiter and no callback, which is
 // processed at once.
 type Process struct {
-	// Hot fields first, then the timer's hot fields, so that a timer
-	// wake-up touches the first 64 bytes of the process (see
-	// BenchmarkTimeoutsProcess).
+	// Hot fields first, in the first 64 bytes, so that a wake-up touches
+	// one cache line of the process (see BenchmarkTimeoutsProcess).
 	env    *Env
 	next   func() (struct{}, bool) // resumes the coroutine (nil: not bound, or goroutine)
 	yield  func(struct{}) bool     // parks the coroutine
@@ -42,9 +41,9 @@ type Process struct {
 	intr   *Interrupt              // the interrupt that resumed the process, if any
 	state  procState
 	killed bool
-	rfail  bool  // rv is an error
-	failed bool  // the body returned an error, kept in result
-	timer  Timer // the start and every Sleep
+	rfail  bool   // rv is an error
+	failed bool   // the body returned an error, kept in result
+	tslot  uint32 // slot of the pending start or Sleep entry, 0 if none
 
 	rv     any   // what Wait returns when the process is resumed: value, or error if rfail
 	ev     Event // completion event; its name is the process's name
@@ -56,7 +55,7 @@ type Process struct {
 	// pad makes the size a multiple of 64 bytes (TestProcessSize), so that
 	// the allocator's size class keeps every Process 64-byte aligned and
 	// the hot fields above in one cache line.
-	_ [36]byte
+	_ [12]byte
 }
 
 // Proc is the view of a Process from inside its body: the handle through
@@ -124,8 +123,7 @@ func (e *Env) Process(name string, fn func(*Proc) error) *Process {
 	}
 	p := &Process{env: e, fn: fn, live: int32(len(e.live))}
 	p.ev = Event{env: e, name: name}
-	p.timer = Timer{env: e, proc: p, when: e.now}
-	p.timer.slot = e.push(e.now, Urgent, &p.timer)
+	p.tslot = e.push(e.now, Urgent, p)
 	e.live = append(e.live, p)
 	return p
 }
@@ -183,9 +181,9 @@ func (e *Env) deliver(ev *Event) bool {
 	if p.state == procDone {
 		return false
 	}
-	if t := &p.timer; t.slot != 0 {
-		e.cancelSlot(t.slot)
-		t.slot = 0
+	if p.tslot != 0 {
+		e.cancelSlot(p.tslot)
+		p.tslot = 0
 	}
 	if t := p.target; t != nil {
 		t.removeWaiter(p)
@@ -212,7 +210,7 @@ func (p *Proc) Name() string { return p.ev.name }
 func (p *Proc) SetResult(v any) { p.result = v }
 
 // Sleep suspends the process for d seconds of simulated time. It is the
-// allocation-free form of Wait(Timeout(d)): the process reuses its own timer.
+// allocation-free form of Wait(Timeout(d)): the process itself is scheduled.
 // It returns nil, or an *Interrupt if the process was interrupted meanwhile.
 // It panics if d is negative, NaN or infinite, or if called from outside the
 // process's body.
@@ -225,18 +223,18 @@ func (p *Proc) Sleep(d float64) error {
 	if !(d >= 0) || d > math.MaxFloat64 {
 		checkTime(d, "delay")
 	}
-	var x slot = &pp.timer // goroutines: woken through the timer
+	var x slot = pp // goroutines: woken through the process
 	if pp.next != nil {
 		x = resumeFunc(pp.next)
 	}
-	pp.timer.slot = e.push(e.now+d, Normal, x)
+	pp.tslot = e.push(e.now+d, Normal, x)
 	if y := pp.yield; y == nil {
 		pp.parkGoroutine()
 	} else if (e.limit == 0 || !e.serve(pp)) && !y(struct{}{}) {
 		unwind()
 	}
 	// The kernel left these to the process (see wake).
-	pp.timer.slot = 0
+	pp.tslot = 0
 	e.active = pp
 	if i := pp.intr; i != nil {
 		pp.intr = nil
@@ -420,8 +418,8 @@ func (e *Env) resume(p *Process) {
 }
 
 // wake resumes a process in Sleep through next, its coroutine's resume
-// function, kept in the slot of its timer's entry. Unlike resume it touches
-// nothing of the process before the switch: the process clears its timer's
+// function, kept in the slot of its Sleep's entry. Unlike resume it touches
+// nothing of the process before the switch: the process clears its entry's
 // slot and makes itself active once running (in Sleep), so the cache misses
 // on its memory overlap with its own work, and it is still the active one
 // when control comes back.
@@ -446,7 +444,7 @@ func (e *Env) wake(next resumeFunc) {
 // coroutine switch, and the kernel's resuming another process a second one;
 // serving the queue from p's own coroutine avoids both where it can:
 //
-//   - If the next event does nothing but wake p (its timer, an event only p
+//   - If the next event does nothing but wake p (its Sleep, an event only p
 //     waits on, an interrupt of p), p takes it and goes on running: no
 //     switch at all (a request granted at once, a ping-pong partner's reply).
 //   - If p is the host (resumed by Run itself rather than by another
@@ -473,7 +471,7 @@ func (e *Env) serve(p *Process) bool {
 			return false
 		}
 		s := x.s()
-		if s == p.timer.slot {
+		if s == p.tslot {
 			// p's own Sleep ends.
 			now, _ := e.take()
 			e.now = now
@@ -495,15 +493,15 @@ func (e *Env) serve(p *Process) bool {
 			e.count++
 			e.wake(y)
 			continue
-		case *Timer:
-			if e.nest != 0 || y.proc == nil {
-				return false // not the host, or a Timer's callback
+		case *Process:
+			if e.nest != 0 {
+				return false // not the host
 			}
 			now, _ := e.take()
 			e.now = now
 			e.count++
-			y.slot = 0
-			e.resume(y.proc) // a start
+			y.tslot = 0
+			e.resume(y) // a start
 			continue
 		case *Event:
 			ev = y

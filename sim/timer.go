@@ -20,10 +20,7 @@ import (
 // old queue entry behind as cancelled (lazy deletion: O(1) now, dropped when
 // it reaches the top of the queue or when the queue is compacted).
 type Timer struct {
-	// slot and proc first: they are what the kernel reads when the timer
-	// fires, and a process keeps its own timer in its first cache line.
-	slot uint32   // slot of the pending entry, 0 if none
-	proc *Process // the process a process's own timer (start, Sleep) wakes
+	slot uint32 // slot of the pending entry, 0 if none
 	fn   func()
 	env  *Env
 	when float64 // time of the pending call

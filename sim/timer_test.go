@@ -180,12 +180,40 @@ func TestStepOneEventWithProcesses(t *testing.T) {
 
 func TestProcessSize(t *testing.T) {
 	// A Process is a multiple of 64 bytes, so that its size class keeps it
-	// 64-byte aligned and its hot fields (those before and in timer) in
-	// one cache line.
+	// 64-byte aligned and its hot fields (up to tslot) in one cache line.
 	if s := unsafe.Sizeof(Process{}); s%64 != 0 {
 		t.Errorf("Process is %d bytes, want a multiple of 64: adjust its padding", s)
 	}
-	if end := unsafe.Offsetof(Process{}.timer) + unsafe.Offsetof(Timer{}.fn); end > 64 {
+	if end := unsafe.Offsetof(Process{}.tslot) + 4; end > 64 {
 		t.Errorf("hot fields of Process end at byte %d, want ≤ 64", end)
+	}
+}
+
+func TestCallbackPanicReachesRun(t *testing.T) {
+	// Processes serve the queue themselves during Run, but leave callbacks
+	// to Run, so that a panic in one reaches the caller of Run, not a
+	// process.
+	for _, kind := range []string{"schedule", "timer", "event callback"} {
+		env := NewEnv()
+		env.Process("p", func(p *Proc) error {
+			for {
+				if err := p.Sleep(1); err != nil {
+					return err
+				}
+			}
+		})
+		boom := func() { panic("boom " + kind) }
+		switch kind {
+		case "schedule":
+			env.Schedule(2.5, boom)
+		case "timer":
+			env.NewTimer(boom).Reset(2.5)
+		default:
+			env.Timeout(2.5).AddCallback(func(*Event) { boom() })
+		}
+		mustPanic(t, "boom "+kind, func() { _ = env.Run() })
+		if env.Now() != 2.5 {
+			t.Errorf("%s: panic at %v, want 2.5", kind, env.Now())
+		}
 	}
 }
