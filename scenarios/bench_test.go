@@ -73,3 +73,33 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPoint measures building one sweep point's validated scenario
+// (Scenario.Point), as the runner does once per point.
+func BenchmarkPoint(b *testing.B) {
+	s := mustParse(b, benchScenario(1000, "cloud-gpu"))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.Point(i % 1000); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPointBuiltin is BenchmarkPoint on the bandwidth-sweep
+// built-in scenario (three models, four modes, photos of three sizes).
+func BenchmarkPointBuiltin(b *testing.B) {
+	s, err := Builtin("bandwidth-sweep")
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := s.Points()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.Point(i % n); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

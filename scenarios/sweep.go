@@ -2,10 +2,12 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/units"
@@ -18,6 +20,9 @@ type sweepPlan struct {
 	params []*sweepParam
 	zip    bool
 	n      int // points
+
+	baseOnce sync.Once
+	base     *decodedBase // the document decoded once, for the points
 }
 
 // sweepParam is one swept parameter with its values.
@@ -374,14 +379,16 @@ func (d *decoder) apply(root reflect.Value, path string, n *yaml.Node) {
 	d.decode(f, n, v, cur, 1)
 }
 
-// derive builds point i's scenario: the document decoded afresh, the
-// point's sweep values decoded over it, then validated. Its errors go to c.
+// derive builds point i's scenario: the document as decoded (a copy of
+// the plan's decoded base, which is what decoding the document afresh
+// gives), the point's sweep values decoded over it, then validated. Its
+// errors, the document's decoding errors first, go to c.
 func (s *Scenario) derive(i int, c *collector) *Scenario {
-	p := &Scenario{file: s.file, dir: s.dir, doc: s.doc, traces: s.traces, filled: map[string]bool{}}
-	d := newDecoder(c)
+	b := s.plan.decodedBase(s)
+	p := b.copy()
+	d := b.decoder(c)
 	root := reflect.ValueOf(p).Elem()
-	d.decode(registry, s.doc, root, "", 0)
-	if s.plan != nil && len(s.plan.params) > 0 {
+	if len(s.plan.params) > 0 {
 		for k, j := range s.plan.indices(i) {
 			sp := s.plan.params[k]
 			d.apply(root, sp.path, sp.nodes[j])
@@ -393,14 +400,114 @@ func (s *Scenario) derive(i int, c *collector) *Scenario {
 	return p
 }
 
+// decodedBase is a scenario's document decoded once, with the decoder's
+// state after it, for the points to start from: decoding the document
+// again for every point cost a third of Point's time.
+type decodedBase struct {
+	s      *Scenario // decoded, not validated; its set, lines and bad are the decoder's
+	errs   ErrorList // the decoder's errors
+	visits int       // nodes visited (the MaxNodes budget)
+	over   bool      // the budget was spent
+}
+
+// decodedBase returns the plan's decoded base of s's document, decoding
+// it on first use (safe for concurrent use).
+func (p *sweepPlan) decodedBase(s *Scenario) *decodedBase {
+	p.baseOnce.Do(func() {
+		c := &collector{file: s.file}
+		b, d := s.decodeOwnDoc(c)
+		p.base = &decodedBase{s: b, errs: c.errs, visits: d.visits, over: d.over}
+	})
+	return p.base
+}
+
+// copy returns a scenario equal to the base that shares nothing the
+// decoder or Validate writes: its own lists and maps.
+func (b *decodedBase) copy() *Scenario {
+	p := &Scenario{}
+	*p = *b.s
+	unshare(reflect.ValueOf(p).Elem())
+	p.filled = map[string]bool{}
+	p.set, p.lines, p.bad = nil, nil, nil
+	return p
+}
+
+// decoder returns a decoder in the state the base's decoding left it in,
+// with its own maps; the base's errors are reported to c again, as
+// decoding the document again would report them.
+func (b *decodedBase) decoder(c *collector) *decoder {
+	for _, e := range b.errs {
+		c.add(e.Line, e.Field, "%s", e.Msg)
+	}
+	d := newDecoder(c)
+	d.set, d.lines, d.bad = maps.Clone(b.s.set), maps.Clone(b.s.lines), maps.Clone(b.s.bad)
+	d.visits, d.over = b.visits, b.over
+	return d
+}
+
+// unshare gives v, a shallow copy, its own copy of every list, map and
+// pointed-to value below it (exported fields; the decoded values are
+// trees), so that writing into v cannot change the value it was copied
+// from. It panics on a kind a scenario does not hold (a programmer error).
+func unshare(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if f := v.Field(i); f.CanSet() {
+				unshare(f)
+			}
+		}
+	case reflect.Slice:
+		if v.IsNil() {
+			return
+		}
+		c := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		reflect.Copy(c, v)
+		for i := 0; i < c.Len(); i++ {
+			unshare(c.Index(i))
+		}
+		v.Set(c)
+	case reflect.Map:
+		if v.IsNil() {
+			return
+		}
+		c := reflect.MakeMapWithSize(v.Type(), v.Len())
+		for it := v.MapRange(); it.Next(); {
+			e := reflect.New(v.Type().Elem()).Elem()
+			e.Set(it.Value())
+			unshare(e)
+			c.SetMapIndex(it.Key(), e)
+		}
+		v.Set(c)
+	case reflect.Pointer:
+		if v.IsNil() {
+			return
+		}
+		c := reflect.New(v.Type().Elem())
+		c.Elem().Set(v.Elem())
+		unshare(c.Elem())
+		v.Set(c)
+	case reflect.Interface, reflect.Func, reflect.Chan, reflect.UnsafePointer:
+		panic("scenarios: unshare: unexpected " + v.Kind().String() + " in a scenario")
+	}
+}
+
 // cloneDecoded returns the scenario decoded afresh from its document, with
 // no sweep values applied and not validated.
 func (s *Scenario) cloneDecoded(c *collector) *Scenario {
-	p := &Scenario{file: s.file, dir: s.dir, doc: s.doc, traces: s.traces, filled: map[string]bool{}}
+	p, _ := s.decodeOwnDoc(c)
+	p.filled = map[string]bool{}
+	return p
+}
+
+// decodeOwnDoc decodes s's document into a new scenario, its errors to c,
+// and returns it (not validated; no filled map) with the decoder.
+func (s *Scenario) decodeOwnDoc(c *collector) (*Scenario, *decoder) {
+	p := &Scenario{file: s.file, dir: s.dir, doc: s.doc, traces: s.traces}
 	d := newDecoder(c)
 	d.decode(registry, s.doc, reflect.ValueOf(p).Elem(), "", 0)
 	p.set, p.lines, p.bad = d.set, d.lines, d.bad
-	return p
+	return p, d
 }
 
 // pointErr is an error met at some sweep points.

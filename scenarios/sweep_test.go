@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -249,6 +250,84 @@ func TestResolvedYAMLRoundTrip(t *testing.T) {
 		}
 		if y2 := back.YAML(); string(y2) != string(y) {
 			t.Errorf("%s: round trip differs:\n%s\n---\n%s", n, y, y2)
+		}
+	}
+}
+
+// deriveFresh is derive as it was before points started from a decoded
+// base: the document decoded afresh for every point (the reference that
+// TestPointMatchesFreshDecode holds derive to).
+func deriveFresh(s *Scenario, i int, c *collector) *Scenario {
+	p := &Scenario{file: s.file, dir: s.dir, doc: s.doc, traces: s.traces, filled: map[string]bool{}}
+	d := newDecoder(c)
+	root := reflect.ValueOf(p).Elem()
+	d.decode(registry, s.doc, root, "", 0)
+	if s.plan != nil && len(s.plan.params) > 0 {
+		for k, j := range s.plan.indices(i) {
+			sp := s.plan.params[k]
+			d.apply(root, sp.path, sp.nodes[j])
+		}
+	}
+	p.set, p.lines, p.bad = d.set, d.lines, d.bad
+	p.plan = &sweepPlan{n: 1}
+	p.validate(c)
+	return p
+}
+
+// TestPointMatchesFreshDecode: every point of every built-in scenario,
+// and of scenarios whose points or document have errors, comes out of
+// derive exactly as from decoding the document afresh — the same values,
+// bookkeeping, resolved configuration and errors — and building points
+// leaves the decoded base unchanged.
+func TestPointMatchesFreshDecode(t *testing.T) {
+	var ss []*Scenario
+	for _, name := range BuiltinNames() {
+		s, err := Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss = append(ss, s)
+	}
+	sweep := "sweep:\n  params:\n    - {path: network.uplink.bandwidth, values: [1Mbps, 10Mbps]}\n"
+	for _, src := range []string{
+		minimal + "sweep:\n  params:\n    - path: network.uplink.bandwidth\n      values: [1Mbps, -2Mbps, 3]\n",
+		strings.Replace(minimal, "[cloud-gpu]", "[split:8]", 1) + "sweep:\n  params:\n    - {path: models, values: [alexnet, squeezenet-v1.0]}\n",
+		minimal + "phone: {bogus: 1, gpu: [x]}\n" + sweep,
+		minimal + "base: &b {bandwidth: 5Mbps}\nnetwork:\n  uplink: {<<: *b, latency: 10ms}\n" + sweep,
+		minimal + "sweep:\n  params:\n    - path: workload.images\n      values:\n        - study\n        - [{size: 10x10, count: 2}]\n        - [{size: 0x1}]\n" +
+			"    - {path: \"workload.images[0].count\", values: [1, 0]}\n",
+		minimal + "conclusions: [{kind: trend, param: network.uplink.bandwidth}]\noutputs: {charts: [{kind: sweep, param: network.uplink.bandwidth}]}\n" + sweep,
+	} {
+		s, err := decodeScenario([]byte(src), "t.yaml", "")
+		if s == nil {
+			t.Fatalf("cannot decode (%v):\n%s", err, src)
+		}
+		s.Validate() // errors or not, the sweep is compiled
+		ss = append(ss, s)
+	}
+	for _, s := range ss {
+		if s.plan == nil || len(s.plan.params) == 0 {
+			continue // Point returns the scenario itself
+		}
+		for i := 0; i < s.Points(); i++ {
+			c1, c2 := &collector{file: s.file}, &collector{file: s.file}
+			got, want := s.derive(i, c1), deriveFresh(s, i, c2)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s point %d: derive differs from decoding afresh:\n got %+v\nwant %+v", s.Name, i, got, want)
+			}
+			if fmt.Sprint(c1.errs) != fmt.Sprint(c2.errs) {
+				t.Fatalf("%s point %d: errors differ:\n got %v\nwant %v", s.Name, i, c1.errs, c2.errs)
+			}
+		}
+		fresh := &collector{file: s.file}
+		want := s.cloneDecoded(fresh)
+		want.filled = nil
+		b := s.plan.base
+		if b == nil {
+			t.Fatalf("%s: %d points, no base", s.Name, s.plan.n)
+		}
+		if !reflect.DeepEqual(b.s, want) || fmt.Sprint(b.errs) != fmt.Sprint(fresh.errs) {
+			t.Errorf("%s: the decoded base changed after the points were built", s.Name)
 		}
 	}
 }
