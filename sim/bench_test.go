@@ -28,8 +28,9 @@ package sim
 // One benchmark iteration runs the whole defined workload, so -benchtime 1x
 // (the smoke run of .ci/run) runs each once. The slow comparison variants
 // (all goroutine hand-off benchmarks, the reference kernels and the
-// breakdown at P = 100,000) run only with -sim.all, which keeps the smoke
-// run of this package near 15 s:
+// breakdown at P = 100,000) run only with -sim.all, which brings the smoke
+// run of this package from about 60 s to 14–18 s on the shared 2-vCPU
+// machine (depending on its load):
 //
 //	go test ./sim -run '^$' -bench . -benchtime 1x -sim.all
 //
