@@ -114,7 +114,7 @@ type ProfileLayer struct {
 	MedianS    float64 `yaml:"median_s"`
 	P10S       float64 `yaml:"p10_s"`
 	P90S       float64 `yaml:"p90_s"`
-	CV         float64 `yaml:"cv"`     // standard deviation / mean of the timings
+	CV         float64 `yaml:"cv"`     // robust coefficient of variation, from the p10–p90 spread (see summarise)
 	GFLOPs     float64 `yaml:"gflops"` // FLOPs / median / 10^9 (0 for layers without FLOPs)
 }
 
