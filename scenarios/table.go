@@ -58,6 +58,13 @@ func WriteTable(w io.Writer, run *result.Run) error {
 			if s.Requests > 0 {
 				ok = strconv.FormatFloat(100*float64(s.OK())/float64(s.Requests), 'f', 0, 64) + "%"
 			}
+			if s.Requests > 0 && s.Outcomes[result.Unsupported] == s.Requests {
+				// Say why the row is empty rather than print a column of dashes
+				// that reads like a failed run.
+				rows = append(rows, []string{s.Model, s.Mode, s.Image, "-", strconv.Itoa(s.Requests),
+					"unsupported: the framework cannot run this model"})
+				continue
+			}
 			rows = append(rows, []string{s.Model, s.Mode, s.Image, string(s.Start), strconv.Itoa(s.Requests), ok,
 				seconds(s.Latency.Mean), plusMinus(seconds(s.Latency.CI95)), seconds(s.Latency.P95),
 				seconds(s.Phases[result.Load].Mean), seconds(s.Phases[result.Preprocess].Mean), seconds(s.Phases[result.Compute].Mean),
@@ -77,11 +84,16 @@ func WriteTable(w io.Writer, run *result.Run) error {
 }
 
 // writeAligned writes rows with columns padded to their widest cell: the
-// first left columns left-aligned, the rest right-aligned.
+// first left columns left-aligned, the rest right-aligned. A row shorter
+// than the first (the header) ends in a note that runs on past the
+// remaining columns and does not widen its own.
 func writeAligned(b *strings.Builder, rows [][]string, left int) {
 	width := make([]int, len(rows[0]))
 	for _, r := range rows {
 		for i, c := range r {
+			if len(r) < len(width) && i == len(r)-1 {
+				break
+			}
 			width[i] = max(width[i], len([]rune(c)))
 		}
 	}
@@ -89,10 +101,14 @@ func writeAligned(b *strings.Builder, rows [][]string, left int) {
 		var line strings.Builder
 		line.WriteString("  ")
 		for i, c := range r {
-			pad := strings.Repeat(" ", width[i]-len([]rune(c)))
 			if i > 0 {
 				line.WriteString("  ")
 			}
+			if len(r) < len(width) && i == len(r)-1 {
+				line.WriteString(c)
+				break
+			}
+			pad := strings.Repeat(" ", width[i]-len([]rune(c)))
 			if i < left {
 				line.WriteString(c + pad)
 			} else {

@@ -305,30 +305,58 @@ func TestDocsCurrent(t *testing.T) {
 	if err := rep.WriteMarkdown(&b); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("..", "docs", "validation.md")
-	if *rewrite {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
+	checkGenerated(t, filepath.Join("..", "docs", "validation.md"), nil, b.Bytes())
+
+	var sum bytes.Buffer
+	if err := rep.WriteReadmeSummary(&sum); err != nil {
+		t.Fatal(err)
 	}
+	checkGenerated(t, filepath.Join("..", "README.md"), []string{ReadmeBegin, ReadmeEnd}, sum.Bytes())
+}
+
+// checkGenerated compares a generated file, or with markers the part of
+// it from the line holding the first marker through the line holding the
+// second, with want; -rewrite writes want in its place.
+func checkGenerated(t *testing.T, path string, markers []string, want []byte) {
+	t.Helper()
 	old, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("%v (create it with -rewrite)", err)
 	}
-	if !bytes.Equal(old, b.Bytes()) {
-		ol, nl := strings.Split(string(old), "\n"), strings.Split(b.String(), "\n")
-		for i := 0; i < max(len(ol), len(nl)); i++ {
-			var o, n string
-			if i < len(ol) {
-				o = ol[i]
-			}
-			if i < len(nl) {
-				n = nl[i]
-			}
-			if o != n {
-				t.Fatalf("docs/validation.md is stale (regenerate: %s, or go test ./validation -run DocsCurrent -rewrite); first difference at line %d:\nhave %s\nwant %s", MarkdownCommand, i+1, o, n)
-			}
+	before, have, after := []byte(nil), old, []byte(nil)
+	if markers != nil {
+		i := bytes.Index(old, []byte(markers[0]))
+		j := bytes.Index(old, []byte(markers[1]))
+		if i < 0 || j < i {
+			t.Fatalf("%s: no %q ... %q section; paste those two lines where the summary belongs and run with -rewrite", path, markers[0], markers[1])
+		}
+		j += len(markers[1])
+		if j < len(old) && old[j] == '\n' {
+			j++
+		}
+		before, have, after = old[:i], old[i:j], old[j:]
+	}
+	if *rewrite {
+		out := append(append(append([]byte{}, before...), want...), after...)
+		if err := os.WriteFile(path, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if bytes.Equal(have, want) {
+		return
+	}
+	ol, nl := strings.Split(string(have), "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < max(len(ol), len(nl)); i++ {
+		var o, n string
+		if i < len(ol) {
+			o = ol[i]
+		}
+		if i < len(nl) {
+			n = nl[i]
+		}
+		if o != n {
+			t.Fatalf("%s is stale (regenerate: %s, or go test ./validation -run DocsCurrent -rewrite); first difference at line %d of the generated part:\nhave %s\nwant %s", path, MarkdownCommand, i+1, o, n)
 		}
 	}
 }

@@ -59,8 +59,9 @@ and Scale folded into its weights) say which.
 
 NAME is a zoo model (see "infersim models") or a Caffe .prototxt file; only
 the structure is read, no weights. With --split, list instead the places the
-model can be cut for split inference: after which layer a single blob carries
-everything, its size (what a phone would upload), and the FLOPs before it.`,
+model can be cut for split inference, as the modes split:K that scenarios
+use: the layers the phone runs, the single blob that then carries everything
+and its size (what the phone uploads), and the FLOPs the phone computes.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			n, err := loadNet(args[0])
@@ -68,7 +69,7 @@ everything, its size (what a phone would upload), and the FLOPs before it.`,
 				return err
 			}
 			if split {
-				return printSplits(cmd.OutOrStdout(), n)
+				return printSplits(cmd.OutOrStdout(), n, args[0])
 			}
 			return printLayers(cmd.OutOrStdout(), n)
 		},
@@ -110,18 +111,26 @@ func printLayers(out io.Writer, n *models.Net) error {
 	return err
 }
 
-func printSplits(out io.Writer, n *models.Net) error {
+// printSplits lists the modes split:K a scenario can use for n: K layers
+// run on the phone and the blob sent to the server, from split:0 (the
+// cloud gets the input) to the last layer (everything on the phone).
+func printSplits(out io.Writer, n *models.Net, name string) error {
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	layers := n.Layers()
-	fmt.Fprintln(w, "after #\tlayer\tblob\tbytes\tMFLOPs before\t% of FLOPs")
+	fmt.Fprintln(w, "mode\tphone runs through\tsends blob\tbytes\tphone MFLOPs\t% of FLOPs")
+	fmt.Fprintln(w, "split:0\t(nothing)\tthe photo (JPEG)\t-\t0.0\t0.0")
 	for _, s := range n.SplitPoints() {
 		pct := 0.0
 		if n.FLOPs() > 0 {
 			pct = 100 * float64(s.FLOPsBefore) / float64(n.FLOPs())
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%.1f\t%.1f\n", s.AfterLayer, layers[s.AfterLayer].Name, s.Name, s.Bytes, float64(s.FLOPsBefore)/1e6, pct)
+		fmt.Fprintf(w, "split:%d\t#%d %s\t%s\t%d\t%.1f\t%.1f\n", s.AfterLayer+1, s.AfterLayer, layers[s.AfterLayer].Name, s.Name, s.Bytes, float64(s.FLOPsBefore)/1e6, pct)
 	}
-	return w.Flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(out, "\nsplit:K runs layers #0 to #K-1 on the phone (layer numbers as in \"infersim models show %s\") and uploads the blob they leave; the cloud runs the rest. split:0 is the cloud mode with the photo; split:%d keeps everything on the phone but still sends the result.\n", name, len(layers))
+	return err
 }
 
 func shapeStr(s []int) string {

@@ -25,7 +25,7 @@ func TestModelsShow(t *testing.T) {
 		want []string
 	}{
 		{[]string{"models", "show", "alexnet"}, []string{"conv1", "1×96×55×55", "fused into conv1", "fc6", "37752832", "peak activation"}},
-		{[]string{"models", "show", "--split", "squeezenet-v1.1"}, []string{"pool1", "fire9/concat"}},
+		{[]string{"models", "show", "--split", "squeezenet-v1.1"}, []string{"pool1", "fire9/concat", "split:0 ", "split:4 ", "#3 pool1"}},
 	}
 	for _, c := range cases {
 		out, _, err := execute(t, c.args...)

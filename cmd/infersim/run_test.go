@@ -20,7 +20,7 @@ func TestRunQuick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"guo2018: 1 point(s) × 1 replication(s)", "alexnet", "on-device-gpu", "squeezenet-v1.0", "latency", "battery/1k"} {
+	for _, w := range []string{"guo2018: 1 point(s) × 1 replication(s)", "alexnet", "on-device-gpu", "squeezenet-v1.0", "latency", "battery/1k", "on-device-gpu  3840x2160  -      2  unsupported: the framework cannot run this model", "conclusions:", "lowest mean latency (warm): cloud-gpu"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("output lacks %q:\n%s", w, out)
 		}
