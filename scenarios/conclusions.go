@@ -545,9 +545,10 @@ type group struct {
 	order int
 }
 
-// groupCells splits cells into groups by every dimension in dims that
-// varies among them.
-func groupCells(cells []*cellView, dims []string) []*group {
+// varyingDims returns the dimensions of dims that take more than one value
+// among cells and are not fixed by the ones before them: the dimensions
+// that tell groups apart.
+func varyingDims(cells []*cellView, dims []string) []string {
 	vary := []string{}
 	for _, d := range dims {
 		seen := map[string]bool{}
@@ -558,6 +559,13 @@ func groupCells(cells []*cellView, dims []string) []*group {
 			vary = append(vary, d)
 		}
 	}
+	return vary
+}
+
+// groupCells splits cells into groups by every dimension in dims that
+// varies among them.
+func groupCells(cells []*cellView, dims []string) []*group {
+	vary := varyingDims(cells, dims)
 	byKey := map[string]*group{}
 	var out []*group
 	for _, c := range cells {
@@ -1096,7 +1104,16 @@ func (e *evaluator) best(ctx string, cells []*cellView) (string, error) {
 		word = "highest"
 	}
 	var clauses []clause
-	for _, g := range groupCells(cells, dims) {
+	groups := groupCells(cells, dims)
+	// Without a param, one mode that wins every group is one clause with
+	// the range of its values, not the same mode named once per group.
+	if ax == nil && len(groups) > 1 {
+		if m, lo, hi, ok := e.soleWinner(groups); ok {
+			return fmt.Sprintf("%s %s: %s for every %s (%s to %s)", word, ctx, m, andList(varyingDims(cells, dims)),
+				e.md.unit.format(lo), e.md.unit.format(hi)), nil
+		}
+	}
+	for _, g := range groups {
 		// Each mode's series.
 		modes := map[string]map[float64]float64{}
 		var order []string
@@ -1163,6 +1180,38 @@ func (e *evaluator) best(ctx string, cells []*cellView) (string, error) {
 		clauses = append(clauses, clause{"", strings.Join(segs, ", "), g.label})
 	}
 	return word + " " + ctx + ": " + joinClauses(clauses), nil
+}
+
+// bestOf returns the mode with the best value among cells (one value per
+// cell, no param) and that value; ok is false when no cell has one.
+func (e *evaluator) bestOf(cells []*cellView) (mode string, v float64, ok bool) {
+	v = math.NaN()
+	for _, c := range cells {
+		y := e.value(e.md, c, e.start(&e.cn.Where))
+		if math.IsNaN(y) {
+			continue
+		}
+		if math.IsNaN(v) || e.better(y, v) {
+			mode, v = c.mode, y
+		}
+	}
+	return mode, v, !math.IsNaN(v)
+}
+
+// soleWinner reports whether one mode is best in every group, with the
+// range of its best values.
+func (e *evaluator) soleWinner(groups []*group) (mode string, lo, hi float64, ok bool) {
+	for i, g := range groups {
+		m, v, found := e.bestOf(g.cells)
+		if !found || (i > 0 && m != mode) {
+			return "", 0, 0, false
+		}
+		if i == 0 {
+			mode, lo, hi = m, v, v
+		}
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	return mode, lo, hi, true
 }
 
 // boundary is where series a and b cross between x0 and x1 (both have

@@ -107,7 +107,9 @@ func TestConcludeKinds(t *testing.T) {
 		{"best along a parameter", `  - {kind: best, param: network.uplink.bandwidth, where: {models: [alexnet]}}
 `, "lowest mean latency (alexnet): on-device-cpu below 6.3 Mbps uplink, cloud-gpu above"},
 		{"best without a parameter", `  - {kind: best, where: {params: [network.uplink.bandwidth=100Mbps]}}
-`, "lowest mean latency (uplink 100Mbps): cloud-gpu (500 ms) for alexnet; cloud-gpu (1 s) for nin"},
+`, "lowest mean latency (uplink 100Mbps): cloud-gpu for every model (500 ms to 1 s)"},
+		{"best without a parameter, different winners", `  - {kind: best, where: {params: [network.uplink.bandwidth=1Mbps]}}
+`, "lowest mean latency (uplink 1Mbps): on-device-cpu (1 s) for alexnet; cloud-gpu (1 s) for nin"},
 		{"cold and warm merged", `  - {kind: trend, param: network.uplink.bandwidth, where: {start: all, models: [alexnet], modes: [on-device]}}
 `, "mean latency (cold and warm requests, alexnet, on-device-cpu) as the uplink goes 1 Mbps → 100 Mbps: grows 1.22× (4.5 s → 5.5 s)"},
 	}
