@@ -180,7 +180,7 @@ func (s *Scenario) checkConclusions(c *collector) {
 				s.errAt(c, at+".param", "%q is not swept (sweep paths: %s)", cn.Param, strings.Join(sweptNames(), ", "))
 			case needParam || cn.Kind == KindBest || cn.Kind == KindCompare:
 				if f, _ := lookupPath(sp.Path); f != nil && !f.kind.isNumeric() {
-					s.errAt(c, at+".param", "%s is a %s; %s needs a numeric parameter", cn.Param, kindNames[f.kind], cn.Kind)
+					s.errAt(c, at+".param", "%s is %s; %s needs a numeric parameter", cn.Param, aKind(f.kind), cn.Kind)
 				}
 			}
 		}

@@ -117,7 +117,7 @@ func (d *decoder) decode(f *field, n *yaml.Node, v reflect.Value, path string, d
 		v.Set(reflect.ValueOf(*d.copyNode(n, path, depth)))
 	default:
 		if n.Kind != yaml.ScalarNode {
-			d.fail(n.Line, path, "expected a %s, got %s", kindNames[f.kind], describe(n))
+			d.fail(n.Line, path, "expected %s, got %s", aKind(f.kind), describe(n))
 			return
 		}
 		x, msg := parseScalar(f, n)

@@ -39,7 +39,7 @@ func TestBadScenarios(t *testing.T) {
 		{"pressure", minimal + "phone:\n  memory: {background_pressure: 120%}\n",
 			[]string{`bad.yaml:8: phone.memory.background_pressure: 1.2 must be < 1`}},
 		{"wrong type", minimal + "replications: ten\n", []string{`bad.yaml:7: replications: expected an integer, got "ten"`}},
-		{"mapping for a scalar", minimal + "seed: {a: 1}\n", []string{`bad.yaml:7: seed: expected a integer, got a mapping`}},
+		{"mapping for a scalar", minimal + "seed: {a: 1}\n", []string{`bad.yaml:7: seed: expected an integer, got a mapping`}},
 		{"missing profile", minimal + "phone:\n  gpu: nexus5-cnndroid\n",
 			[]string{`bad.yaml:8: phone.gpu: unknown processor profile "nexus5-cnndroid" (did you mean "nexus5-cnndroid-gpu"?)`}},
 		{"profile of the wrong target", minimal + "cloud:\n  gpu: nexus5-caffe-cpu\n",
@@ -264,4 +264,16 @@ func FuzzLoad(f *testing.F) {
 			t.Errorf("accepted scenario encodes to YAML that fails:\n%s\n%v", back, err)
 		}
 	})
+}
+
+// An unknown network preset is one error: the link fields it would have
+// filled are not reported missing on top of it.
+func TestUnknownPresetOneError(t *testing.T) {
+	_, err := Parse([]byte(minimal+"network: {preset: campus-wify}\n"), "bad.yaml", "")
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if lines := strings.Split(err.Error(), "\n"); len(lines) != 1 {
+		t.Errorf("%d errors, want 1:\n%s", len(lines), err)
+	}
 }

@@ -50,6 +50,19 @@ var kindNames = [...]string{
 	kRate: "rate", kSize: "image size", kMode: "mode", kAny: "value",
 }
 
+// aKind names a kind with its article for messages: "an integer", "a
+// mapping"; an enum is "a value" (its message lists the choices).
+func aKind(k kind) string {
+	name := kindNames[k]
+	switch {
+	case k == kEnum:
+		return "a value"
+	case strings.ContainsRune("aeiou", rune(name[0])):
+		return "an " + name
+	}
+	return "a " + name
+}
+
 // isUnit reports whether the kind is a quantity written with its unit.
 func (k kind) isUnit() bool {
 	switch k {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -541,7 +542,9 @@ func (s *Scenario) crossCheck(c *collector) {
 			if _, err := s.trace(ch); err != nil {
 				s.errAt(c, pre+".trace", "%v", err)
 			}
-		} else if !(ch.Bandwidth > 0) && !s.written(pre+".bandwidth") {
+		} else if !(ch.Bandwidth > 0) && !s.written(pre+".bandwidth") && slices.Contains(networkPresetNames(), s.Network.Preset) {
+			// (An unknown preset is reported once, by its name; the
+			// bandwidth it would have given is not a second error.)
 			s.required(c, pre, pre+".bandwidth", "bandwidth: required with network.preset none (or give a trace)")
 		}
 		j := network.Jitter{Dist: ch.Jitter.Dist, Mean: ch.Jitter.Mean, SD: ch.Jitter.SD}
