@@ -77,8 +77,9 @@
 //     reads them back bit for bit.
 //   - Errors are prefixed "models: " and name the file, layer and field;
 //     *FormatError means malformed input, *UnsupportedError valid input this
-//     package does not implement (e.g. V1 "layers" files, WITHIN_CHANNEL
-//     LRN, STOCHASTIC pooling). No input makes the package panic.
+//     package does not implement (e.g. V0 layers inside a pre-2014 file's
+//     V1 layers, WITHIN_CHANNEL LRN, STOCHASTIC pooling). No input makes the
+//     package panic.
 //
 // # Determinism
 //

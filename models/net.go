@@ -161,8 +161,9 @@ func (n *Net) SplitPoints() []SplitPoint {
 }
 
 // LoadPrototxt reads a net's structure from a Caffe .prototxt (protobuf text
-// format NetParameter with V2 "layer" entries). The result has no weights.
-// filename is used in error messages only.
+// format NetParameter with V2 "layer" entries, or V1 "layers" entries, as in
+// files written before 2015, which are upgraded as Caffe does). The result
+// has no weights. filename is used in error messages only.
 func LoadPrototxt(r io.Reader, filename string) (*Net, error) {
 	np, err := caffe.ParsePrototxt(r, filename)
 	if err != nil {

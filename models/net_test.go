@@ -284,7 +284,7 @@ layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param 
 layer { name: "n" type: "LRN" bottom: "data" top: "n" lrn_param { norm_region: WITHIN_CHANNEL } }`, `layer "n": lrn_param.norm_region: unsupported`, true},
 		{"no input", `layer { name: "r" type: "ReLU" bottom: "x" top: "x" }`, `bottom`, false},
 		{"syntax", `layer { name: "r" type: "ReLU" bottom: "x" top: "x" `, `bad.prototxt:1`, false},
-		{"v1", `layers { name: "r" type: RELU bottom: "x" top: "x" }`, `unsupported`, true},
+		{"v0 inside v1", `layers { layer { name: "r" type: "relu" } bottom: "x" top: "x" }`, `layer: unsupported: V0 layer`, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

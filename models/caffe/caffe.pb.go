@@ -311,6 +311,62 @@ func (V1LayerParameter_LayerType) EnumDescriptor() ([]byte, []int) {
 	return file_caffe_proto_rawDescGZIP(), []int{8, 0}
 }
 
+type V1LayerParameter_DimCheckMode int32
+
+const (
+	V1LayerParameter_STRICT     V1LayerParameter_DimCheckMode = 0
+	V1LayerParameter_PERMISSIVE V1LayerParameter_DimCheckMode = 1
+)
+
+// Enum value maps for V1LayerParameter_DimCheckMode.
+var (
+	V1LayerParameter_DimCheckMode_name = map[int32]string{
+		0: "STRICT",
+		1: "PERMISSIVE",
+	}
+	V1LayerParameter_DimCheckMode_value = map[string]int32{
+		"STRICT":     0,
+		"PERMISSIVE": 1,
+	}
+)
+
+func (x V1LayerParameter_DimCheckMode) Enum() *V1LayerParameter_DimCheckMode {
+	p := new(V1LayerParameter_DimCheckMode)
+	*p = x
+	return p
+}
+
+func (x V1LayerParameter_DimCheckMode) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (V1LayerParameter_DimCheckMode) Descriptor() protoreflect.EnumDescriptor {
+	return file_caffe_proto_enumTypes[3].Descriptor()
+}
+
+func (V1LayerParameter_DimCheckMode) Type() protoreflect.EnumType {
+	return &file_caffe_proto_enumTypes[3]
+}
+
+func (x V1LayerParameter_DimCheckMode) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Do not use.
+func (x *V1LayerParameter_DimCheckMode) UnmarshalJSON(b []byte) error {
+	num, err := protoimpl.X.UnmarshalJSONEnum(x.Descriptor(), b)
+	if err != nil {
+		return err
+	}
+	*x = V1LayerParameter_DimCheckMode(num)
+	return nil
+}
+
+// Deprecated: Use V1LayerParameter_DimCheckMode.Descriptor instead.
+func (V1LayerParameter_DimCheckMode) EnumDescriptor() ([]byte, []int) {
+	return file_caffe_proto_rawDescGZIP(), []int{8, 1}
+}
+
 type FillerParameter_VarianceNorm int32
 
 const (
@@ -344,11 +400,11 @@ func (x FillerParameter_VarianceNorm) String() string {
 }
 
 func (FillerParameter_VarianceNorm) Descriptor() protoreflect.EnumDescriptor {
-	return file_caffe_proto_enumTypes[3].Descriptor()
+	return file_caffe_proto_enumTypes[4].Descriptor()
 }
 
 func (FillerParameter_VarianceNorm) Type() protoreflect.EnumType {
-	return &file_caffe_proto_enumTypes[3]
+	return &file_caffe_proto_enumTypes[4]
 }
 
 func (x FillerParameter_VarianceNorm) Number() protoreflect.EnumNumber {
@@ -406,11 +462,11 @@ func (x LossParameter_NormalizationMode) String() string {
 }
 
 func (LossParameter_NormalizationMode) Descriptor() protoreflect.EnumDescriptor {
-	return file_caffe_proto_enumTypes[4].Descriptor()
+	return file_caffe_proto_enumTypes[5].Descriptor()
 }
 
 func (LossParameter_NormalizationMode) Type() protoreflect.EnumType {
-	return &file_caffe_proto_enumTypes[4]
+	return &file_caffe_proto_enumTypes[5]
 }
 
 func (x LossParameter_NormalizationMode) Number() protoreflect.EnumNumber {
@@ -465,11 +521,11 @@ func (x ConvolutionParameter_Engine) String() string {
 }
 
 func (ConvolutionParameter_Engine) Descriptor() protoreflect.EnumDescriptor {
-	return file_caffe_proto_enumTypes[5].Descriptor()
+	return file_caffe_proto_enumTypes[6].Descriptor()
 }
 
 func (ConvolutionParameter_Engine) Type() protoreflect.EnumType {
-	return &file_caffe_proto_enumTypes[5]
+	return &file_caffe_proto_enumTypes[6]
 }
 
 func (x ConvolutionParameter_Engine) Number() protoreflect.EnumNumber {
@@ -521,11 +577,11 @@ func (x DataParameter_DB) String() string {
 }
 
 func (DataParameter_DB) Descriptor() protoreflect.EnumDescriptor {
-	return file_caffe_proto_enumTypes[6].Descriptor()
+	return file_caffe_proto_enumTypes[7].Descriptor()
 }
 
 func (DataParameter_DB) Type() protoreflect.EnumType {
-	return &file_caffe_proto_enumTypes[6]
+	return &file_caffe_proto_enumTypes[7]
 }
 
 func (x DataParameter_DB) Number() protoreflect.EnumNumber {
@@ -580,11 +636,11 @@ func (x EltwiseParameter_EltwiseOp) String() string {
 }
 
 func (EltwiseParameter_EltwiseOp) Descriptor() protoreflect.EnumDescriptor {
-	return file_caffe_proto_enumTypes[7].Descriptor()
+	return file_caffe_proto_enumTypes[8].Descriptor()
 }
 
 func (EltwiseParameter_EltwiseOp) Type() protoreflect.EnumType {
-	return &file_caffe_proto_enumTypes[7]
+	return &file_caffe_proto_enumTypes[8]
 }
 
 func (x EltwiseParameter_EltwiseOp) Number() protoreflect.EnumNumber {
@@ -636,11 +692,11 @@ func (x LRNParameter_NormRegion) String() string {
 }
 
 func (LRNParameter_NormRegion) Descriptor() protoreflect.EnumDescriptor {
-	return file_caffe_proto_enumTypes[8].Descriptor()
+	return file_caffe_proto_enumTypes[9].Descriptor()
 }
 
 func (LRNParameter_NormRegion) Type() protoreflect.EnumType {
-	return &file_caffe_proto_enumTypes[8]
+	return &file_caffe_proto_enumTypes[9]
 }
 
 func (x LRNParameter_NormRegion) Number() protoreflect.EnumNumber {
@@ -695,11 +751,11 @@ func (x LRNParameter_Engine) String() string {
 }
 
 func (LRNParameter_Engine) Descriptor() protoreflect.EnumDescriptor {
-	return file_caffe_proto_enumTypes[9].Descriptor()
+	return file_caffe_proto_enumTypes[10].Descriptor()
 }
 
 func (LRNParameter_Engine) Type() protoreflect.EnumType {
-	return &file_caffe_proto_enumTypes[9]
+	return &file_caffe_proto_enumTypes[10]
 }
 
 func (x LRNParameter_Engine) Number() protoreflect.EnumNumber {
@@ -754,11 +810,11 @@ func (x PoolingParameter_PoolMethod) String() string {
 }
 
 func (PoolingParameter_PoolMethod) Descriptor() protoreflect.EnumDescriptor {
-	return file_caffe_proto_enumTypes[10].Descriptor()
+	return file_caffe_proto_enumTypes[11].Descriptor()
 }
 
 func (PoolingParameter_PoolMethod) Type() protoreflect.EnumType {
-	return &file_caffe_proto_enumTypes[10]
+	return &file_caffe_proto_enumTypes[11]
 }
 
 func (x PoolingParameter_PoolMethod) Number() protoreflect.EnumNumber {
@@ -813,11 +869,11 @@ func (x PoolingParameter_Engine) String() string {
 }
 
 func (PoolingParameter_Engine) Descriptor() protoreflect.EnumDescriptor {
-	return file_caffe_proto_enumTypes[11].Descriptor()
+	return file_caffe_proto_enumTypes[12].Descriptor()
 }
 
 func (PoolingParameter_Engine) Type() protoreflect.EnumType {
-	return &file_caffe_proto_enumTypes[11]
+	return &file_caffe_proto_enumTypes[12]
 }
 
 func (x PoolingParameter_Engine) Number() protoreflect.EnumNumber {
@@ -869,11 +925,11 @@ func (x PoolingParameter_RoundMode) String() string {
 }
 
 func (PoolingParameter_RoundMode) Descriptor() protoreflect.EnumDescriptor {
-	return file_caffe_proto_enumTypes[12].Descriptor()
+	return file_caffe_proto_enumTypes[13].Descriptor()
 }
 
 func (PoolingParameter_RoundMode) Type() protoreflect.EnumType {
-	return &file_caffe_proto_enumTypes[12]
+	return &file_caffe_proto_enumTypes[13]
 }
 
 func (x PoolingParameter_RoundMode) Number() protoreflect.EnumNumber {
@@ -928,11 +984,11 @@ func (x ReLUParameter_Engine) String() string {
 }
 
 func (ReLUParameter_Engine) Descriptor() protoreflect.EnumDescriptor {
-	return file_caffe_proto_enumTypes[13].Descriptor()
+	return file_caffe_proto_enumTypes[14].Descriptor()
 }
 
 func (ReLUParameter_Engine) Type() protoreflect.EnumType {
-	return &file_caffe_proto_enumTypes[13]
+	return &file_caffe_proto_enumTypes[14]
 }
 
 func (x ReLUParameter_Engine) Number() protoreflect.EnumNumber {
@@ -987,11 +1043,11 @@ func (x SigmoidParameter_Engine) String() string {
 }
 
 func (SigmoidParameter_Engine) Descriptor() protoreflect.EnumDescriptor {
-	return file_caffe_proto_enumTypes[14].Descriptor()
+	return file_caffe_proto_enumTypes[15].Descriptor()
 }
 
 func (SigmoidParameter_Engine) Type() protoreflect.EnumType {
-	return &file_caffe_proto_enumTypes[14]
+	return &file_caffe_proto_enumTypes[15]
 }
 
 func (x SigmoidParameter_Engine) Number() protoreflect.EnumNumber {
@@ -1046,11 +1102,11 @@ func (x SoftmaxParameter_Engine) String() string {
 }
 
 func (SoftmaxParameter_Engine) Descriptor() protoreflect.EnumDescriptor {
-	return file_caffe_proto_enumTypes[15].Descriptor()
+	return file_caffe_proto_enumTypes[16].Descriptor()
 }
 
 func (SoftmaxParameter_Engine) Type() protoreflect.EnumType {
-	return &file_caffe_proto_enumTypes[15]
+	return &file_caffe_proto_enumTypes[16]
 }
 
 func (x SoftmaxParameter_Engine) Number() protoreflect.EnumNumber {
@@ -1105,11 +1161,11 @@ func (x TanHParameter_Engine) String() string {
 }
 
 func (TanHParameter_Engine) Descriptor() protoreflect.EnumDescriptor {
-	return file_caffe_proto_enumTypes[16].Descriptor()
+	return file_caffe_proto_enumTypes[17].Descriptor()
 }
 
 func (TanHParameter_Engine) Type() protoreflect.EnumType {
-	return &file_caffe_proto_enumTypes[16]
+	return &file_caffe_proto_enumTypes[17]
 }
 
 func (x TanHParameter_Engine) Number() protoreflect.EnumNumber {
@@ -1346,8 +1402,8 @@ type NetParameter struct {
 	State         *NetState              `protobuf:"bytes,6,opt,name=state" json:"state,omitempty"`
 	DebugInfo     *bool                  `protobuf:"varint,7,opt,name=debug_info,json=debugInfo,def=0" json:"debug_info,omitempty"`
 	Layer         []*LayerParameter      `protobuf:"bytes,100,rep,name=layer" json:"layer,omitempty"`
-	// The pre-2015 layer list. Declared only so that files using it are
-	// recognised and refused with an UnsupportedError.
+	// The deprecated V1 layer list of files written before 2015. The readers
+	// upgrade it to "layer" (see UpgradeV1); a net never holds both.
 	Layers        []*V1LayerParameter `protobuf:"bytes,2,rep,name=layers" json:"layers,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2056,16 +2112,51 @@ func (x *LayerParameter) GetThresholdParam() *ThresholdParameter {
 	return nil
 }
 
-// The deprecated V1 layer (NetParameter field 2), reduced to what an error
-// message needs: its name, type and connections.
+// The deprecated V1 layer (NetParameter field 2), with every field whose
+// type this schema declares. Left out, and refused by UpgradeV1 by their
+// numbers: the V0 layer (layer = 1) and the parameters of layer types this
+// schema lacks: hdf5_output_param = 14, infogain_loss_param = 16,
+// window_data_param = 20, hinge_loss_param = 29, mvn_param = 34,
+// contrastive_loss_param = 40, exp_param = 41.
 type V1LayerParameter struct {
-	state         protoimpl.MessageState      `protogen:"open.v1"`
-	Bottom        []string                    `protobuf:"bytes,2,rep,name=bottom" json:"bottom,omitempty"`
-	Top           []string                    `protobuf:"bytes,3,rep,name=top" json:"top,omitempty"`
-	Name          *string                     `protobuf:"bytes,4,opt,name=name" json:"name,omitempty"`
-	Type          *V1LayerParameter_LayerType `protobuf:"varint,5,opt,name=type,enum=caffe.V1LayerParameter_LayerType" json:"type,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state             protoimpl.MessageState          `protogen:"open.v1"`
+	Bottom            []string                        `protobuf:"bytes,2,rep,name=bottom" json:"bottom,omitempty"`
+	Top               []string                        `protobuf:"bytes,3,rep,name=top" json:"top,omitempty"`
+	Name              *string                         `protobuf:"bytes,4,opt,name=name" json:"name,omitempty"`
+	Include           []*NetStateRule                 `protobuf:"bytes,32,rep,name=include" json:"include,omitempty"`
+	Exclude           []*NetStateRule                 `protobuf:"bytes,33,rep,name=exclude" json:"exclude,omitempty"`
+	Type              *V1LayerParameter_LayerType     `protobuf:"varint,5,opt,name=type,enum=caffe.V1LayerParameter_LayerType" json:"type,omitempty"`
+	Blobs             []*BlobProto                    `protobuf:"bytes,6,rep,name=blobs" json:"blobs,omitempty"`
+	Param             []string                        `protobuf:"bytes,1001,rep,name=param" json:"param,omitempty"`
+	BlobShareMode     []V1LayerParameter_DimCheckMode `protobuf:"varint,1002,rep,name=blob_share_mode,json=blobShareMode,enum=caffe.V1LayerParameter_DimCheckMode" json:"blob_share_mode,omitempty"`
+	BlobsLr           []float32                       `protobuf:"fixed32,7,rep,name=blobs_lr,json=blobsLr" json:"blobs_lr,omitempty"`
+	WeightDecay       []float32                       `protobuf:"fixed32,8,rep,name=weight_decay,json=weightDecay" json:"weight_decay,omitempty"`
+	LossWeight        []float32                       `protobuf:"fixed32,35,rep,name=loss_weight,json=lossWeight" json:"loss_weight,omitempty"`
+	AccuracyParam     *AccuracyParameter              `protobuf:"bytes,27,opt,name=accuracy_param,json=accuracyParam" json:"accuracy_param,omitempty"`
+	ArgmaxParam       *ArgMaxParameter                `protobuf:"bytes,23,opt,name=argmax_param,json=argmaxParam" json:"argmax_param,omitempty"`
+	ConcatParam       *ConcatParameter                `protobuf:"bytes,9,opt,name=concat_param,json=concatParam" json:"concat_param,omitempty"`
+	ConvolutionParam  *ConvolutionParameter           `protobuf:"bytes,10,opt,name=convolution_param,json=convolutionParam" json:"convolution_param,omitempty"`
+	DataParam         *DataParameter                  `protobuf:"bytes,11,opt,name=data_param,json=dataParam" json:"data_param,omitempty"`
+	DropoutParam      *DropoutParameter               `protobuf:"bytes,12,opt,name=dropout_param,json=dropoutParam" json:"dropout_param,omitempty"`
+	DummyDataParam    *DummyDataParameter             `protobuf:"bytes,26,opt,name=dummy_data_param,json=dummyDataParam" json:"dummy_data_param,omitempty"`
+	EltwiseParam      *EltwiseParameter               `protobuf:"bytes,24,opt,name=eltwise_param,json=eltwiseParam" json:"eltwise_param,omitempty"`
+	Hdf5DataParam     *HDF5DataParameter              `protobuf:"bytes,13,opt,name=hdf5_data_param,json=hdf5DataParam" json:"hdf5_data_param,omitempty"`
+	ImageDataParam    *ImageDataParameter             `protobuf:"bytes,15,opt,name=image_data_param,json=imageDataParam" json:"image_data_param,omitempty"`
+	InnerProductParam *InnerProductParameter          `protobuf:"bytes,17,opt,name=inner_product_param,json=innerProductParam" json:"inner_product_param,omitempty"`
+	LrnParam          *LRNParameter                   `protobuf:"bytes,18,opt,name=lrn_param,json=lrnParam" json:"lrn_param,omitempty"`
+	MemoryDataParam   *MemoryDataParameter            `protobuf:"bytes,22,opt,name=memory_data_param,json=memoryDataParam" json:"memory_data_param,omitempty"`
+	PoolingParam      *PoolingParameter               `protobuf:"bytes,19,opt,name=pooling_param,json=poolingParam" json:"pooling_param,omitempty"`
+	PowerParam        *PowerParameter                 `protobuf:"bytes,21,opt,name=power_param,json=powerParam" json:"power_param,omitempty"`
+	ReluParam         *ReLUParameter                  `protobuf:"bytes,30,opt,name=relu_param,json=reluParam" json:"relu_param,omitempty"`
+	SigmoidParam      *SigmoidParameter               `protobuf:"bytes,38,opt,name=sigmoid_param,json=sigmoidParam" json:"sigmoid_param,omitempty"`
+	SoftmaxParam      *SoftmaxParameter               `protobuf:"bytes,39,opt,name=softmax_param,json=softmaxParam" json:"softmax_param,omitempty"`
+	SliceParam        *SliceParameter                 `protobuf:"bytes,31,opt,name=slice_param,json=sliceParam" json:"slice_param,omitempty"`
+	TanhParam         *TanHParameter                  `protobuf:"bytes,37,opt,name=tanh_param,json=tanhParam" json:"tanh_param,omitempty"`
+	ThresholdParam    *ThresholdParameter             `protobuf:"bytes,25,opt,name=threshold_param,json=thresholdParam" json:"threshold_param,omitempty"`
+	TransformParam    *TransformationParameter        `protobuf:"bytes,36,opt,name=transform_param,json=transformParam" json:"transform_param,omitempty"`
+	LossParam         *LossParameter                  `protobuf:"bytes,42,opt,name=loss_param,json=lossParam" json:"loss_param,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *V1LayerParameter) Reset() {
@@ -2119,11 +2210,228 @@ func (x *V1LayerParameter) GetName() string {
 	return ""
 }
 
+func (x *V1LayerParameter) GetInclude() []*NetStateRule {
+	if x != nil {
+		return x.Include
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetExclude() []*NetStateRule {
+	if x != nil {
+		return x.Exclude
+	}
+	return nil
+}
+
 func (x *V1LayerParameter) GetType() V1LayerParameter_LayerType {
 	if x != nil && x.Type != nil {
 		return *x.Type
 	}
 	return V1LayerParameter_NONE
+}
+
+func (x *V1LayerParameter) GetBlobs() []*BlobProto {
+	if x != nil {
+		return x.Blobs
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetParam() []string {
+	if x != nil {
+		return x.Param
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetBlobShareMode() []V1LayerParameter_DimCheckMode {
+	if x != nil {
+		return x.BlobShareMode
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetBlobsLr() []float32 {
+	if x != nil {
+		return x.BlobsLr
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetWeightDecay() []float32 {
+	if x != nil {
+		return x.WeightDecay
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetLossWeight() []float32 {
+	if x != nil {
+		return x.LossWeight
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetAccuracyParam() *AccuracyParameter {
+	if x != nil {
+		return x.AccuracyParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetArgmaxParam() *ArgMaxParameter {
+	if x != nil {
+		return x.ArgmaxParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetConcatParam() *ConcatParameter {
+	if x != nil {
+		return x.ConcatParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetConvolutionParam() *ConvolutionParameter {
+	if x != nil {
+		return x.ConvolutionParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetDataParam() *DataParameter {
+	if x != nil {
+		return x.DataParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetDropoutParam() *DropoutParameter {
+	if x != nil {
+		return x.DropoutParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetDummyDataParam() *DummyDataParameter {
+	if x != nil {
+		return x.DummyDataParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetEltwiseParam() *EltwiseParameter {
+	if x != nil {
+		return x.EltwiseParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetHdf5DataParam() *HDF5DataParameter {
+	if x != nil {
+		return x.Hdf5DataParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetImageDataParam() *ImageDataParameter {
+	if x != nil {
+		return x.ImageDataParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetInnerProductParam() *InnerProductParameter {
+	if x != nil {
+		return x.InnerProductParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetLrnParam() *LRNParameter {
+	if x != nil {
+		return x.LrnParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetMemoryDataParam() *MemoryDataParameter {
+	if x != nil {
+		return x.MemoryDataParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetPoolingParam() *PoolingParameter {
+	if x != nil {
+		return x.PoolingParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetPowerParam() *PowerParameter {
+	if x != nil {
+		return x.PowerParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetReluParam() *ReLUParameter {
+	if x != nil {
+		return x.ReluParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetSigmoidParam() *SigmoidParameter {
+	if x != nil {
+		return x.SigmoidParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetSoftmaxParam() *SoftmaxParameter {
+	if x != nil {
+		return x.SoftmaxParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetSliceParam() *SliceParameter {
+	if x != nil {
+		return x.SliceParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetTanhParam() *TanHParameter {
+	if x != nil {
+		return x.TanhParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetThresholdParam() *ThresholdParameter {
+	if x != nil {
+		return x.ThresholdParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetTransformParam() *TransformationParameter {
+	if x != nil {
+		return x.TransformParam
+	}
+	return nil
+}
+
+func (x *V1LayerParameter) GetLossParam() *LossParameter {
+	if x != nil {
+		return x.LossParam
+	}
+	return nil
 }
 
 type FillerParameter struct {
@@ -4855,12 +5163,51 @@ const file_caffe_proto_rawDesc = "" +
 	"sliceParam\x123\n" +
 	"\n" +
 	"tanh_param\x18\x7f \x01(\v2\x14.caffe.TanHParameterR\ttanhParam\x12C\n" +
-	"\x0fthreshold_param\x18\x80\x01 \x01(\v2\x19.caffe.ThresholdParameterR\x0ethresholdParam\"\xe2\x05\n" +
+	"\x0fthreshold_param\x18\x80\x01 \x01(\v2\x19.caffe.ThresholdParameterR\x0ethresholdParam\"\xf5\x13\n" +
 	"\x10V1LayerParameter\x12\x16\n" +
 	"\x06bottom\x18\x02 \x03(\tR\x06bottom\x12\x10\n" +
 	"\x03top\x18\x03 \x03(\tR\x03top\x12\x12\n" +
-	"\x04name\x18\x04 \x01(\tR\x04name\x125\n" +
-	"\x04type\x18\x05 \x01(\x0e2!.caffe.V1LayerParameter.LayerTypeR\x04type\"\xd8\x04\n" +
+	"\x04name\x18\x04 \x01(\tR\x04name\x12-\n" +
+	"\ainclude\x18  \x03(\v2\x13.caffe.NetStateRuleR\ainclude\x12-\n" +
+	"\aexclude\x18! \x03(\v2\x13.caffe.NetStateRuleR\aexclude\x125\n" +
+	"\x04type\x18\x05 \x01(\x0e2!.caffe.V1LayerParameter.LayerTypeR\x04type\x12&\n" +
+	"\x05blobs\x18\x06 \x03(\v2\x10.caffe.BlobProtoR\x05blobs\x12\x15\n" +
+	"\x05param\x18\xe9\a \x03(\tR\x05param\x12M\n" +
+	"\x0fblob_share_mode\x18\xea\a \x03(\x0e2$.caffe.V1LayerParameter.DimCheckModeR\rblobShareMode\x12\x19\n" +
+	"\bblobs_lr\x18\a \x03(\x02R\ablobsLr\x12!\n" +
+	"\fweight_decay\x18\b \x03(\x02R\vweightDecay\x12\x1f\n" +
+	"\vloss_weight\x18# \x03(\x02R\n" +
+	"lossWeight\x12?\n" +
+	"\x0eaccuracy_param\x18\x1b \x01(\v2\x18.caffe.AccuracyParameterR\raccuracyParam\x129\n" +
+	"\fargmax_param\x18\x17 \x01(\v2\x16.caffe.ArgMaxParameterR\vargmaxParam\x129\n" +
+	"\fconcat_param\x18\t \x01(\v2\x16.caffe.ConcatParameterR\vconcatParam\x12H\n" +
+	"\x11convolution_param\x18\n" +
+	" \x01(\v2\x1b.caffe.ConvolutionParameterR\x10convolutionParam\x123\n" +
+	"\n" +
+	"data_param\x18\v \x01(\v2\x14.caffe.DataParameterR\tdataParam\x12<\n" +
+	"\rdropout_param\x18\f \x01(\v2\x17.caffe.DropoutParameterR\fdropoutParam\x12C\n" +
+	"\x10dummy_data_param\x18\x1a \x01(\v2\x19.caffe.DummyDataParameterR\x0edummyDataParam\x12<\n" +
+	"\reltwise_param\x18\x18 \x01(\v2\x17.caffe.EltwiseParameterR\feltwiseParam\x12@\n" +
+	"\x0fhdf5_data_param\x18\r \x01(\v2\x18.caffe.HDF5DataParameterR\rhdf5DataParam\x12C\n" +
+	"\x10image_data_param\x18\x0f \x01(\v2\x19.caffe.ImageDataParameterR\x0eimageDataParam\x12L\n" +
+	"\x13inner_product_param\x18\x11 \x01(\v2\x1c.caffe.InnerProductParameterR\x11innerProductParam\x120\n" +
+	"\tlrn_param\x18\x12 \x01(\v2\x13.caffe.LRNParameterR\blrnParam\x12F\n" +
+	"\x11memory_data_param\x18\x16 \x01(\v2\x1a.caffe.MemoryDataParameterR\x0fmemoryDataParam\x12<\n" +
+	"\rpooling_param\x18\x13 \x01(\v2\x17.caffe.PoolingParameterR\fpoolingParam\x126\n" +
+	"\vpower_param\x18\x15 \x01(\v2\x15.caffe.PowerParameterR\n" +
+	"powerParam\x123\n" +
+	"\n" +
+	"relu_param\x18\x1e \x01(\v2\x14.caffe.ReLUParameterR\treluParam\x12<\n" +
+	"\rsigmoid_param\x18& \x01(\v2\x17.caffe.SigmoidParameterR\fsigmoidParam\x12<\n" +
+	"\rsoftmax_param\x18' \x01(\v2\x17.caffe.SoftmaxParameterR\fsoftmaxParam\x126\n" +
+	"\vslice_param\x18\x1f \x01(\v2\x15.caffe.SliceParameterR\n" +
+	"sliceParam\x123\n" +
+	"\n" +
+	"tanh_param\x18% \x01(\v2\x14.caffe.TanHParameterR\ttanhParam\x12B\n" +
+	"\x0fthreshold_param\x18\x19 \x01(\v2\x19.caffe.ThresholdParameterR\x0ethresholdParam\x12G\n" +
+	"\x0ftransform_param\x18$ \x01(\v2\x1e.caffe.TransformationParameterR\x0etransformParam\x123\n" +
+	"\n" +
+	"loss_param\x18* \x01(\v2\x14.caffe.LossParameterR\tlossParam\"\xd8\x04\n" +
 	"\tLayerType\x12\b\n" +
 	"\x04NONE\x10\x00\x12\n" +
 	"\n" +
@@ -4909,7 +5256,12 @@ const file_caffe_proto_rawDesc = "" +
 	"\x05SLICE\x10!\x12\b\n" +
 	"\x04TANH\x10\x17\x12\x0f\n" +
 	"\vWINDOW_DATA\x10\x18\x12\r\n" +
-	"\tTHRESHOLD\x10\x1f\"\xc2\x02\n" +
+	"\tTHRESHOLD\x10\x1f\"*\n" +
+	"\fDimCheckMode\x12\n" +
+	"\n" +
+	"\x06STRICT\x10\x00\x12\x0e\n" +
+	"\n" +
+	"PERMISSIVE\x10\x01\"\xc2\x02\n" +
 	"\x0fFillerParameter\x12\x1c\n" +
 	"\x04type\x18\x01 \x01(\t:\bconstantR\x04type\x12\x17\n" +
 	"\x05value\x18\x02 \x01(\x02:\x010R\x05value\x12\x13\n" +
@@ -5192,150 +5544,178 @@ func file_caffe_proto_rawDescGZIP() []byte {
 	return file_caffe_proto_rawDescData
 }
 
-var file_caffe_proto_enumTypes = make([]protoimpl.EnumInfo, 17)
+var file_caffe_proto_enumTypes = make([]protoimpl.EnumInfo, 18)
 var file_caffe_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
 var file_caffe_proto_goTypes = []any{
 	(Phase)(0),                           // 0: caffe.Phase
 	(ParamSpec_DimCheckMode)(0),          // 1: caffe.ParamSpec.DimCheckMode
 	(V1LayerParameter_LayerType)(0),      // 2: caffe.V1LayerParameter.LayerType
-	(FillerParameter_VarianceNorm)(0),    // 3: caffe.FillerParameter.VarianceNorm
-	(LossParameter_NormalizationMode)(0), // 4: caffe.LossParameter.NormalizationMode
-	(ConvolutionParameter_Engine)(0),     // 5: caffe.ConvolutionParameter.Engine
-	(DataParameter_DB)(0),                // 6: caffe.DataParameter.DB
-	(EltwiseParameter_EltwiseOp)(0),      // 7: caffe.EltwiseParameter.EltwiseOp
-	(LRNParameter_NormRegion)(0),         // 8: caffe.LRNParameter.NormRegion
-	(LRNParameter_Engine)(0),             // 9: caffe.LRNParameter.Engine
-	(PoolingParameter_PoolMethod)(0),     // 10: caffe.PoolingParameter.PoolMethod
-	(PoolingParameter_Engine)(0),         // 11: caffe.PoolingParameter.Engine
-	(PoolingParameter_RoundMode)(0),      // 12: caffe.PoolingParameter.RoundMode
-	(ReLUParameter_Engine)(0),            // 13: caffe.ReLUParameter.Engine
-	(SigmoidParameter_Engine)(0),         // 14: caffe.SigmoidParameter.Engine
-	(SoftmaxParameter_Engine)(0),         // 15: caffe.SoftmaxParameter.Engine
-	(TanHParameter_Engine)(0),            // 16: caffe.TanHParameter.Engine
-	(*BlobShape)(nil),                    // 17: caffe.BlobShape
-	(*BlobProto)(nil),                    // 18: caffe.BlobProto
-	(*BlobProtoVector)(nil),              // 19: caffe.BlobProtoVector
-	(*NetParameter)(nil),                 // 20: caffe.NetParameter
-	(*NetState)(nil),                     // 21: caffe.NetState
-	(*NetStateRule)(nil),                 // 22: caffe.NetStateRule
-	(*ParamSpec)(nil),                    // 23: caffe.ParamSpec
-	(*LayerParameter)(nil),               // 24: caffe.LayerParameter
-	(*V1LayerParameter)(nil),             // 25: caffe.V1LayerParameter
-	(*FillerParameter)(nil),              // 26: caffe.FillerParameter
-	(*TransformationParameter)(nil),      // 27: caffe.TransformationParameter
-	(*LossParameter)(nil),                // 28: caffe.LossParameter
-	(*AccuracyParameter)(nil),            // 29: caffe.AccuracyParameter
-	(*ArgMaxParameter)(nil),              // 30: caffe.ArgMaxParameter
-	(*BatchNormParameter)(nil),           // 31: caffe.BatchNormParameter
-	(*BiasParameter)(nil),                // 32: caffe.BiasParameter
-	(*ConcatParameter)(nil),              // 33: caffe.ConcatParameter
-	(*ConvolutionParameter)(nil),         // 34: caffe.ConvolutionParameter
-	(*CropParameter)(nil),                // 35: caffe.CropParameter
-	(*DataParameter)(nil),                // 36: caffe.DataParameter
-	(*DropoutParameter)(nil),             // 37: caffe.DropoutParameter
-	(*DummyDataParameter)(nil),           // 38: caffe.DummyDataParameter
-	(*EltwiseParameter)(nil),             // 39: caffe.EltwiseParameter
-	(*ELUParameter)(nil),                 // 40: caffe.ELUParameter
-	(*FlattenParameter)(nil),             // 41: caffe.FlattenParameter
-	(*HDF5DataParameter)(nil),            // 42: caffe.HDF5DataParameter
-	(*ImageDataParameter)(nil),           // 43: caffe.ImageDataParameter
-	(*InnerProductParameter)(nil),        // 44: caffe.InnerProductParameter
-	(*InputParameter)(nil),               // 45: caffe.InputParameter
-	(*LRNParameter)(nil),                 // 46: caffe.LRNParameter
-	(*MemoryDataParameter)(nil),          // 47: caffe.MemoryDataParameter
-	(*PoolingParameter)(nil),             // 48: caffe.PoolingParameter
-	(*PowerParameter)(nil),               // 49: caffe.PowerParameter
-	(*PReLUParameter)(nil),               // 50: caffe.PReLUParameter
-	(*PythonParameter)(nil),              // 51: caffe.PythonParameter
-	(*ReLUParameter)(nil),                // 52: caffe.ReLUParameter
-	(*ReshapeParameter)(nil),             // 53: caffe.ReshapeParameter
-	(*ScaleParameter)(nil),               // 54: caffe.ScaleParameter
-	(*SigmoidParameter)(nil),             // 55: caffe.SigmoidParameter
-	(*SliceParameter)(nil),               // 56: caffe.SliceParameter
-	(*SoftmaxParameter)(nil),             // 57: caffe.SoftmaxParameter
-	(*TanHParameter)(nil),                // 58: caffe.TanHParameter
-	(*ThresholdParameter)(nil),           // 59: caffe.ThresholdParameter
+	(V1LayerParameter_DimCheckMode)(0),   // 3: caffe.V1LayerParameter.DimCheckMode
+	(FillerParameter_VarianceNorm)(0),    // 4: caffe.FillerParameter.VarianceNorm
+	(LossParameter_NormalizationMode)(0), // 5: caffe.LossParameter.NormalizationMode
+	(ConvolutionParameter_Engine)(0),     // 6: caffe.ConvolutionParameter.Engine
+	(DataParameter_DB)(0),                // 7: caffe.DataParameter.DB
+	(EltwiseParameter_EltwiseOp)(0),      // 8: caffe.EltwiseParameter.EltwiseOp
+	(LRNParameter_NormRegion)(0),         // 9: caffe.LRNParameter.NormRegion
+	(LRNParameter_Engine)(0),             // 10: caffe.LRNParameter.Engine
+	(PoolingParameter_PoolMethod)(0),     // 11: caffe.PoolingParameter.PoolMethod
+	(PoolingParameter_Engine)(0),         // 12: caffe.PoolingParameter.Engine
+	(PoolingParameter_RoundMode)(0),      // 13: caffe.PoolingParameter.RoundMode
+	(ReLUParameter_Engine)(0),            // 14: caffe.ReLUParameter.Engine
+	(SigmoidParameter_Engine)(0),         // 15: caffe.SigmoidParameter.Engine
+	(SoftmaxParameter_Engine)(0),         // 16: caffe.SoftmaxParameter.Engine
+	(TanHParameter_Engine)(0),            // 17: caffe.TanHParameter.Engine
+	(*BlobShape)(nil),                    // 18: caffe.BlobShape
+	(*BlobProto)(nil),                    // 19: caffe.BlobProto
+	(*BlobProtoVector)(nil),              // 20: caffe.BlobProtoVector
+	(*NetParameter)(nil),                 // 21: caffe.NetParameter
+	(*NetState)(nil),                     // 22: caffe.NetState
+	(*NetStateRule)(nil),                 // 23: caffe.NetStateRule
+	(*ParamSpec)(nil),                    // 24: caffe.ParamSpec
+	(*LayerParameter)(nil),               // 25: caffe.LayerParameter
+	(*V1LayerParameter)(nil),             // 26: caffe.V1LayerParameter
+	(*FillerParameter)(nil),              // 27: caffe.FillerParameter
+	(*TransformationParameter)(nil),      // 28: caffe.TransformationParameter
+	(*LossParameter)(nil),                // 29: caffe.LossParameter
+	(*AccuracyParameter)(nil),            // 30: caffe.AccuracyParameter
+	(*ArgMaxParameter)(nil),              // 31: caffe.ArgMaxParameter
+	(*BatchNormParameter)(nil),           // 32: caffe.BatchNormParameter
+	(*BiasParameter)(nil),                // 33: caffe.BiasParameter
+	(*ConcatParameter)(nil),              // 34: caffe.ConcatParameter
+	(*ConvolutionParameter)(nil),         // 35: caffe.ConvolutionParameter
+	(*CropParameter)(nil),                // 36: caffe.CropParameter
+	(*DataParameter)(nil),                // 37: caffe.DataParameter
+	(*DropoutParameter)(nil),             // 38: caffe.DropoutParameter
+	(*DummyDataParameter)(nil),           // 39: caffe.DummyDataParameter
+	(*EltwiseParameter)(nil),             // 40: caffe.EltwiseParameter
+	(*ELUParameter)(nil),                 // 41: caffe.ELUParameter
+	(*FlattenParameter)(nil),             // 42: caffe.FlattenParameter
+	(*HDF5DataParameter)(nil),            // 43: caffe.HDF5DataParameter
+	(*ImageDataParameter)(nil),           // 44: caffe.ImageDataParameter
+	(*InnerProductParameter)(nil),        // 45: caffe.InnerProductParameter
+	(*InputParameter)(nil),               // 46: caffe.InputParameter
+	(*LRNParameter)(nil),                 // 47: caffe.LRNParameter
+	(*MemoryDataParameter)(nil),          // 48: caffe.MemoryDataParameter
+	(*PoolingParameter)(nil),             // 49: caffe.PoolingParameter
+	(*PowerParameter)(nil),               // 50: caffe.PowerParameter
+	(*PReLUParameter)(nil),               // 51: caffe.PReLUParameter
+	(*PythonParameter)(nil),              // 52: caffe.PythonParameter
+	(*ReLUParameter)(nil),                // 53: caffe.ReLUParameter
+	(*ReshapeParameter)(nil),             // 54: caffe.ReshapeParameter
+	(*ScaleParameter)(nil),               // 55: caffe.ScaleParameter
+	(*SigmoidParameter)(nil),             // 56: caffe.SigmoidParameter
+	(*SliceParameter)(nil),               // 57: caffe.SliceParameter
+	(*SoftmaxParameter)(nil),             // 58: caffe.SoftmaxParameter
+	(*TanHParameter)(nil),                // 59: caffe.TanHParameter
+	(*ThresholdParameter)(nil),           // 60: caffe.ThresholdParameter
 }
 var file_caffe_proto_depIdxs = []int32{
-	17, // 0: caffe.BlobProto.shape:type_name -> caffe.BlobShape
-	18, // 1: caffe.BlobProtoVector.blobs:type_name -> caffe.BlobProto
-	17, // 2: caffe.NetParameter.input_shape:type_name -> caffe.BlobShape
-	21, // 3: caffe.NetParameter.state:type_name -> caffe.NetState
-	24, // 4: caffe.NetParameter.layer:type_name -> caffe.LayerParameter
-	25, // 5: caffe.NetParameter.layers:type_name -> caffe.V1LayerParameter
-	0,  // 6: caffe.NetState.phase:type_name -> caffe.Phase
-	0,  // 7: caffe.NetStateRule.phase:type_name -> caffe.Phase
-	1,  // 8: caffe.ParamSpec.share_mode:type_name -> caffe.ParamSpec.DimCheckMode
-	0,  // 9: caffe.LayerParameter.phase:type_name -> caffe.Phase
-	23, // 10: caffe.LayerParameter.param:type_name -> caffe.ParamSpec
-	18, // 11: caffe.LayerParameter.blobs:type_name -> caffe.BlobProto
-	22, // 12: caffe.LayerParameter.include:type_name -> caffe.NetStateRule
-	22, // 13: caffe.LayerParameter.exclude:type_name -> caffe.NetStateRule
-	27, // 14: caffe.LayerParameter.transform_param:type_name -> caffe.TransformationParameter
-	28, // 15: caffe.LayerParameter.loss_param:type_name -> caffe.LossParameter
-	29, // 16: caffe.LayerParameter.accuracy_param:type_name -> caffe.AccuracyParameter
-	30, // 17: caffe.LayerParameter.argmax_param:type_name -> caffe.ArgMaxParameter
-	31, // 18: caffe.LayerParameter.batch_norm_param:type_name -> caffe.BatchNormParameter
-	32, // 19: caffe.LayerParameter.bias_param:type_name -> caffe.BiasParameter
-	33, // 20: caffe.LayerParameter.concat_param:type_name -> caffe.ConcatParameter
-	34, // 21: caffe.LayerParameter.convolution_param:type_name -> caffe.ConvolutionParameter
-	35, // 22: caffe.LayerParameter.crop_param:type_name -> caffe.CropParameter
-	36, // 23: caffe.LayerParameter.data_param:type_name -> caffe.DataParameter
-	37, // 24: caffe.LayerParameter.dropout_param:type_name -> caffe.DropoutParameter
-	38, // 25: caffe.LayerParameter.dummy_data_param:type_name -> caffe.DummyDataParameter
-	39, // 26: caffe.LayerParameter.eltwise_param:type_name -> caffe.EltwiseParameter
-	40, // 27: caffe.LayerParameter.elu_param:type_name -> caffe.ELUParameter
-	41, // 28: caffe.LayerParameter.flatten_param:type_name -> caffe.FlattenParameter
-	42, // 29: caffe.LayerParameter.hdf5_data_param:type_name -> caffe.HDF5DataParameter
-	43, // 30: caffe.LayerParameter.image_data_param:type_name -> caffe.ImageDataParameter
-	44, // 31: caffe.LayerParameter.inner_product_param:type_name -> caffe.InnerProductParameter
-	45, // 32: caffe.LayerParameter.input_param:type_name -> caffe.InputParameter
-	46, // 33: caffe.LayerParameter.lrn_param:type_name -> caffe.LRNParameter
-	47, // 34: caffe.LayerParameter.memory_data_param:type_name -> caffe.MemoryDataParameter
-	48, // 35: caffe.LayerParameter.pooling_param:type_name -> caffe.PoolingParameter
-	49, // 36: caffe.LayerParameter.power_param:type_name -> caffe.PowerParameter
-	50, // 37: caffe.LayerParameter.prelu_param:type_name -> caffe.PReLUParameter
-	51, // 38: caffe.LayerParameter.python_param:type_name -> caffe.PythonParameter
-	52, // 39: caffe.LayerParameter.relu_param:type_name -> caffe.ReLUParameter
-	53, // 40: caffe.LayerParameter.reshape_param:type_name -> caffe.ReshapeParameter
-	54, // 41: caffe.LayerParameter.scale_param:type_name -> caffe.ScaleParameter
-	55, // 42: caffe.LayerParameter.sigmoid_param:type_name -> caffe.SigmoidParameter
-	57, // 43: caffe.LayerParameter.softmax_param:type_name -> caffe.SoftmaxParameter
-	56, // 44: caffe.LayerParameter.slice_param:type_name -> caffe.SliceParameter
-	58, // 45: caffe.LayerParameter.tanh_param:type_name -> caffe.TanHParameter
-	59, // 46: caffe.LayerParameter.threshold_param:type_name -> caffe.ThresholdParameter
-	2,  // 47: caffe.V1LayerParameter.type:type_name -> caffe.V1LayerParameter.LayerType
-	3,  // 48: caffe.FillerParameter.variance_norm:type_name -> caffe.FillerParameter.VarianceNorm
-	4,  // 49: caffe.LossParameter.normalization:type_name -> caffe.LossParameter.NormalizationMode
-	26, // 50: caffe.BiasParameter.filler:type_name -> caffe.FillerParameter
-	26, // 51: caffe.ConvolutionParameter.weight_filler:type_name -> caffe.FillerParameter
-	26, // 52: caffe.ConvolutionParameter.bias_filler:type_name -> caffe.FillerParameter
-	5,  // 53: caffe.ConvolutionParameter.engine:type_name -> caffe.ConvolutionParameter.Engine
-	6,  // 54: caffe.DataParameter.backend:type_name -> caffe.DataParameter.DB
-	26, // 55: caffe.DummyDataParameter.data_filler:type_name -> caffe.FillerParameter
-	17, // 56: caffe.DummyDataParameter.shape:type_name -> caffe.BlobShape
-	7,  // 57: caffe.EltwiseParameter.operation:type_name -> caffe.EltwiseParameter.EltwiseOp
-	26, // 58: caffe.InnerProductParameter.weight_filler:type_name -> caffe.FillerParameter
-	26, // 59: caffe.InnerProductParameter.bias_filler:type_name -> caffe.FillerParameter
-	17, // 60: caffe.InputParameter.shape:type_name -> caffe.BlobShape
-	8,  // 61: caffe.LRNParameter.norm_region:type_name -> caffe.LRNParameter.NormRegion
-	9,  // 62: caffe.LRNParameter.engine:type_name -> caffe.LRNParameter.Engine
-	10, // 63: caffe.PoolingParameter.pool:type_name -> caffe.PoolingParameter.PoolMethod
-	11, // 64: caffe.PoolingParameter.engine:type_name -> caffe.PoolingParameter.Engine
-	12, // 65: caffe.PoolingParameter.round_mode:type_name -> caffe.PoolingParameter.RoundMode
-	26, // 66: caffe.PReLUParameter.filler:type_name -> caffe.FillerParameter
-	13, // 67: caffe.ReLUParameter.engine:type_name -> caffe.ReLUParameter.Engine
-	17, // 68: caffe.ReshapeParameter.shape:type_name -> caffe.BlobShape
-	26, // 69: caffe.ScaleParameter.filler:type_name -> caffe.FillerParameter
-	26, // 70: caffe.ScaleParameter.bias_filler:type_name -> caffe.FillerParameter
-	14, // 71: caffe.SigmoidParameter.engine:type_name -> caffe.SigmoidParameter.Engine
-	15, // 72: caffe.SoftmaxParameter.engine:type_name -> caffe.SoftmaxParameter.Engine
-	16, // 73: caffe.TanHParameter.engine:type_name -> caffe.TanHParameter.Engine
-	74, // [74:74] is the sub-list for method output_type
-	74, // [74:74] is the sub-list for method input_type
-	74, // [74:74] is the sub-list for extension type_name
-	74, // [74:74] is the sub-list for extension extendee
-	0,  // [0:74] is the sub-list for field type_name
+	18,  // 0: caffe.BlobProto.shape:type_name -> caffe.BlobShape
+	19,  // 1: caffe.BlobProtoVector.blobs:type_name -> caffe.BlobProto
+	18,  // 2: caffe.NetParameter.input_shape:type_name -> caffe.BlobShape
+	22,  // 3: caffe.NetParameter.state:type_name -> caffe.NetState
+	25,  // 4: caffe.NetParameter.layer:type_name -> caffe.LayerParameter
+	26,  // 5: caffe.NetParameter.layers:type_name -> caffe.V1LayerParameter
+	0,   // 6: caffe.NetState.phase:type_name -> caffe.Phase
+	0,   // 7: caffe.NetStateRule.phase:type_name -> caffe.Phase
+	1,   // 8: caffe.ParamSpec.share_mode:type_name -> caffe.ParamSpec.DimCheckMode
+	0,   // 9: caffe.LayerParameter.phase:type_name -> caffe.Phase
+	24,  // 10: caffe.LayerParameter.param:type_name -> caffe.ParamSpec
+	19,  // 11: caffe.LayerParameter.blobs:type_name -> caffe.BlobProto
+	23,  // 12: caffe.LayerParameter.include:type_name -> caffe.NetStateRule
+	23,  // 13: caffe.LayerParameter.exclude:type_name -> caffe.NetStateRule
+	28,  // 14: caffe.LayerParameter.transform_param:type_name -> caffe.TransformationParameter
+	29,  // 15: caffe.LayerParameter.loss_param:type_name -> caffe.LossParameter
+	30,  // 16: caffe.LayerParameter.accuracy_param:type_name -> caffe.AccuracyParameter
+	31,  // 17: caffe.LayerParameter.argmax_param:type_name -> caffe.ArgMaxParameter
+	32,  // 18: caffe.LayerParameter.batch_norm_param:type_name -> caffe.BatchNormParameter
+	33,  // 19: caffe.LayerParameter.bias_param:type_name -> caffe.BiasParameter
+	34,  // 20: caffe.LayerParameter.concat_param:type_name -> caffe.ConcatParameter
+	35,  // 21: caffe.LayerParameter.convolution_param:type_name -> caffe.ConvolutionParameter
+	36,  // 22: caffe.LayerParameter.crop_param:type_name -> caffe.CropParameter
+	37,  // 23: caffe.LayerParameter.data_param:type_name -> caffe.DataParameter
+	38,  // 24: caffe.LayerParameter.dropout_param:type_name -> caffe.DropoutParameter
+	39,  // 25: caffe.LayerParameter.dummy_data_param:type_name -> caffe.DummyDataParameter
+	40,  // 26: caffe.LayerParameter.eltwise_param:type_name -> caffe.EltwiseParameter
+	41,  // 27: caffe.LayerParameter.elu_param:type_name -> caffe.ELUParameter
+	42,  // 28: caffe.LayerParameter.flatten_param:type_name -> caffe.FlattenParameter
+	43,  // 29: caffe.LayerParameter.hdf5_data_param:type_name -> caffe.HDF5DataParameter
+	44,  // 30: caffe.LayerParameter.image_data_param:type_name -> caffe.ImageDataParameter
+	45,  // 31: caffe.LayerParameter.inner_product_param:type_name -> caffe.InnerProductParameter
+	46,  // 32: caffe.LayerParameter.input_param:type_name -> caffe.InputParameter
+	47,  // 33: caffe.LayerParameter.lrn_param:type_name -> caffe.LRNParameter
+	48,  // 34: caffe.LayerParameter.memory_data_param:type_name -> caffe.MemoryDataParameter
+	49,  // 35: caffe.LayerParameter.pooling_param:type_name -> caffe.PoolingParameter
+	50,  // 36: caffe.LayerParameter.power_param:type_name -> caffe.PowerParameter
+	51,  // 37: caffe.LayerParameter.prelu_param:type_name -> caffe.PReLUParameter
+	52,  // 38: caffe.LayerParameter.python_param:type_name -> caffe.PythonParameter
+	53,  // 39: caffe.LayerParameter.relu_param:type_name -> caffe.ReLUParameter
+	54,  // 40: caffe.LayerParameter.reshape_param:type_name -> caffe.ReshapeParameter
+	55,  // 41: caffe.LayerParameter.scale_param:type_name -> caffe.ScaleParameter
+	56,  // 42: caffe.LayerParameter.sigmoid_param:type_name -> caffe.SigmoidParameter
+	58,  // 43: caffe.LayerParameter.softmax_param:type_name -> caffe.SoftmaxParameter
+	57,  // 44: caffe.LayerParameter.slice_param:type_name -> caffe.SliceParameter
+	59,  // 45: caffe.LayerParameter.tanh_param:type_name -> caffe.TanHParameter
+	60,  // 46: caffe.LayerParameter.threshold_param:type_name -> caffe.ThresholdParameter
+	23,  // 47: caffe.V1LayerParameter.include:type_name -> caffe.NetStateRule
+	23,  // 48: caffe.V1LayerParameter.exclude:type_name -> caffe.NetStateRule
+	2,   // 49: caffe.V1LayerParameter.type:type_name -> caffe.V1LayerParameter.LayerType
+	19,  // 50: caffe.V1LayerParameter.blobs:type_name -> caffe.BlobProto
+	3,   // 51: caffe.V1LayerParameter.blob_share_mode:type_name -> caffe.V1LayerParameter.DimCheckMode
+	30,  // 52: caffe.V1LayerParameter.accuracy_param:type_name -> caffe.AccuracyParameter
+	31,  // 53: caffe.V1LayerParameter.argmax_param:type_name -> caffe.ArgMaxParameter
+	34,  // 54: caffe.V1LayerParameter.concat_param:type_name -> caffe.ConcatParameter
+	35,  // 55: caffe.V1LayerParameter.convolution_param:type_name -> caffe.ConvolutionParameter
+	37,  // 56: caffe.V1LayerParameter.data_param:type_name -> caffe.DataParameter
+	38,  // 57: caffe.V1LayerParameter.dropout_param:type_name -> caffe.DropoutParameter
+	39,  // 58: caffe.V1LayerParameter.dummy_data_param:type_name -> caffe.DummyDataParameter
+	40,  // 59: caffe.V1LayerParameter.eltwise_param:type_name -> caffe.EltwiseParameter
+	43,  // 60: caffe.V1LayerParameter.hdf5_data_param:type_name -> caffe.HDF5DataParameter
+	44,  // 61: caffe.V1LayerParameter.image_data_param:type_name -> caffe.ImageDataParameter
+	45,  // 62: caffe.V1LayerParameter.inner_product_param:type_name -> caffe.InnerProductParameter
+	47,  // 63: caffe.V1LayerParameter.lrn_param:type_name -> caffe.LRNParameter
+	48,  // 64: caffe.V1LayerParameter.memory_data_param:type_name -> caffe.MemoryDataParameter
+	49,  // 65: caffe.V1LayerParameter.pooling_param:type_name -> caffe.PoolingParameter
+	50,  // 66: caffe.V1LayerParameter.power_param:type_name -> caffe.PowerParameter
+	53,  // 67: caffe.V1LayerParameter.relu_param:type_name -> caffe.ReLUParameter
+	56,  // 68: caffe.V1LayerParameter.sigmoid_param:type_name -> caffe.SigmoidParameter
+	58,  // 69: caffe.V1LayerParameter.softmax_param:type_name -> caffe.SoftmaxParameter
+	57,  // 70: caffe.V1LayerParameter.slice_param:type_name -> caffe.SliceParameter
+	59,  // 71: caffe.V1LayerParameter.tanh_param:type_name -> caffe.TanHParameter
+	60,  // 72: caffe.V1LayerParameter.threshold_param:type_name -> caffe.ThresholdParameter
+	28,  // 73: caffe.V1LayerParameter.transform_param:type_name -> caffe.TransformationParameter
+	29,  // 74: caffe.V1LayerParameter.loss_param:type_name -> caffe.LossParameter
+	4,   // 75: caffe.FillerParameter.variance_norm:type_name -> caffe.FillerParameter.VarianceNorm
+	5,   // 76: caffe.LossParameter.normalization:type_name -> caffe.LossParameter.NormalizationMode
+	27,  // 77: caffe.BiasParameter.filler:type_name -> caffe.FillerParameter
+	27,  // 78: caffe.ConvolutionParameter.weight_filler:type_name -> caffe.FillerParameter
+	27,  // 79: caffe.ConvolutionParameter.bias_filler:type_name -> caffe.FillerParameter
+	6,   // 80: caffe.ConvolutionParameter.engine:type_name -> caffe.ConvolutionParameter.Engine
+	7,   // 81: caffe.DataParameter.backend:type_name -> caffe.DataParameter.DB
+	27,  // 82: caffe.DummyDataParameter.data_filler:type_name -> caffe.FillerParameter
+	18,  // 83: caffe.DummyDataParameter.shape:type_name -> caffe.BlobShape
+	8,   // 84: caffe.EltwiseParameter.operation:type_name -> caffe.EltwiseParameter.EltwiseOp
+	27,  // 85: caffe.InnerProductParameter.weight_filler:type_name -> caffe.FillerParameter
+	27,  // 86: caffe.InnerProductParameter.bias_filler:type_name -> caffe.FillerParameter
+	18,  // 87: caffe.InputParameter.shape:type_name -> caffe.BlobShape
+	9,   // 88: caffe.LRNParameter.norm_region:type_name -> caffe.LRNParameter.NormRegion
+	10,  // 89: caffe.LRNParameter.engine:type_name -> caffe.LRNParameter.Engine
+	11,  // 90: caffe.PoolingParameter.pool:type_name -> caffe.PoolingParameter.PoolMethod
+	12,  // 91: caffe.PoolingParameter.engine:type_name -> caffe.PoolingParameter.Engine
+	13,  // 92: caffe.PoolingParameter.round_mode:type_name -> caffe.PoolingParameter.RoundMode
+	27,  // 93: caffe.PReLUParameter.filler:type_name -> caffe.FillerParameter
+	14,  // 94: caffe.ReLUParameter.engine:type_name -> caffe.ReLUParameter.Engine
+	18,  // 95: caffe.ReshapeParameter.shape:type_name -> caffe.BlobShape
+	27,  // 96: caffe.ScaleParameter.filler:type_name -> caffe.FillerParameter
+	27,  // 97: caffe.ScaleParameter.bias_filler:type_name -> caffe.FillerParameter
+	15,  // 98: caffe.SigmoidParameter.engine:type_name -> caffe.SigmoidParameter.Engine
+	16,  // 99: caffe.SoftmaxParameter.engine:type_name -> caffe.SoftmaxParameter.Engine
+	17,  // 100: caffe.TanHParameter.engine:type_name -> caffe.TanHParameter.Engine
+	101, // [101:101] is the sub-list for method output_type
+	101, // [101:101] is the sub-list for method input_type
+	101, // [101:101] is the sub-list for extension type_name
+	101, // [101:101] is the sub-list for extension extendee
+	0,   // [0:101] is the sub-list for field type_name
 }
 
 func init() { file_caffe_proto_init() }
@@ -5348,7 +5728,7 @@ func file_caffe_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_caffe_proto_rawDesc), len(file_caffe_proto_rawDesc)),
-			NumEnums:      17,
+			NumEnums:      18,
 			NumMessages:   43,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -18,14 +18,19 @@ const MaxCaffemodelBytes = 1<<31 - 1
 // ReadCaffemodel reads a trained net, the binary NetParameter of a Caffe
 // .caffemodel file, and checks it. filename is used only in error messages.
 //
-// Layers in the V2 format ("layer", field 100) are read; a file in the
-// deprecated V1 format ("layers", field 2) gives an *UnsupportedError.
-// Malformed input gives a *FormatError, never a panic or a partial net: the
-// protobuf encoding must be valid, every blob must hold exactly the values
-// its shape calls for, and every layer with learned parameters
-// (Convolution, Deconvolution, InnerProduct, BatchNorm, Scale, Bias, PReLU)
-// must have the blobs Caffe expects, of shapes that agree with its
-// parameters (see Validate for the rest). Unknown fields inside a layer are
+// Layers in the V2 format ("layer", field 100) are read as they are; a
+// file in the deprecated V1 format ("layers", field 2), such as the 2014
+// BVLC AlexNet and CaffeNet or the original NIN release, is upgraded to
+// V2 as Caffe does (see UpgradeV1), its blobs moved, not copied, so the
+// result is always in the V2 format. A V1 layer that cannot be upgraded
+// (a V0 layer inside it, parameters of a layer type this package does not
+// declare) gives an *UnsupportedError, and a file with both formats a
+// *FormatError. Malformed input gives a *FormatError, never a panic or a
+// partial net: the protobuf encoding must be valid, every blob must hold
+// exactly the values its shape calls for, and every layer with learned
+// parameters (Convolution, Deconvolution, InnerProduct, BatchNorm, Scale,
+// Bias, PReLU) must have the blobs Caffe expects, of shapes that agree with
+// its parameters (see Validate for the rest). Unknown fields inside a layer are
 // kept (they may be parameters of layer types this package does not
 // declare) and written back by WriteCaffemodel; unknown fields at net or
 // blob level are a FormatError, as those messages are fully declared here.
@@ -62,7 +67,7 @@ func ReadCaffemodel(r io.Reader, filename string) (*NetParameter, error) {
 		}
 	}
 	if err == nil {
-		err = checkDecoded(net)
+		net, err = checkDecoded(net)
 	}
 	if err != nil {
 		setFile(err, filename)
@@ -115,26 +120,34 @@ func readChunks(r io.Reader, limit int64) (*chunkReader, int64, error) {
 	}
 }
 
-// checkDecoded runs the checks of ReadCaffemodel on a decoded net.
-func checkDecoded(net *NetParameter) error {
+// checkDecoded runs the checks of ReadCaffemodel on a decoded net and
+// returns the net to use: net itself, or the V2 upgrade of a V1 net, which
+// shares net's blobs and leaves net unchanged.
+func checkDecoded(net *NetParameter) (*NetParameter, error) {
 	if net == nil {
-		return &FormatError{Err: errors.New("nil net")}
+		return nil, &FormatError{Err: errors.New("nil net")}
 	}
-	if len(net.Layers) > 0 {
-		return v1Error(net)
+	// Net-level corruption is reported before any upgrade error: when a
+	// file is damaged, that is the likelier cause of what follows.
+	if u := net.ProtoReflect().GetUnknown(); len(u) > 0 {
+		return nil, fieldErr("", "", "%d bytes of unknown or mistyped net fields (corrupted file?)", len(u))
 	}
-	if err := unknownFields(net); err != nil {
-		return err
+	net, err := upgraded(net)
+	if err != nil {
+		return nil, err
 	}
-	return validate(net, true)
+	if err := unknownBlobFields(net); err != nil {
+		return nil, err
+	}
+	if err := validate(net, true); err != nil {
+		return nil, err
+	}
+	return net, nil
 }
 
-// unknownFields reports unknown fields at net and blob level, where they
-// can only come from corruption (caffe.proto declares all of them here).
-func unknownFields(net *NetParameter) error {
-	if u := net.ProtoReflect().GetUnknown(); len(u) > 0 {
-		return fieldErr("", "", "%d bytes of unknown or mistyped net fields (corrupted file?)", len(u))
-	}
+// unknownBlobFields reports unknown fields at blob level, where they can
+// only come from corruption (caffe.proto declares all of them here).
+func unknownBlobFields(net *NetParameter) error {
 	for i, l := range net.GetLayer() {
 		for j, b := range l.GetBlobs() {
 			if b == nil {
@@ -155,11 +168,14 @@ func unknownFields(net *NetParameter) error {
 // net always gives the same bytes, and a file written by Caffe and read by
 // ReadCaffemodel is written back identically unless it had fields out of
 // order. net must pass ReadCaffemodel's checks (a *FormatError otherwise),
-// so that what is written can be read back. The encoding is written as it
-// is produced, a buffer at a time: writing needs no second copy of the
-// weights.
+// so that what is written can be read back. The file is always in the V2
+// format: a net still in the V1 format is written as its upgrade (see
+// UpgradeV1), as ReadCaffemodel would return it, without changing net. The
+// encoding is written as it is produced, a buffer at a time: writing needs
+// no second copy of the weights.
 func WriteCaffemodel(w io.Writer, net *NetParameter) error {
-	if err := checkDecoded(net); err != nil {
+	net, err := checkDecoded(net)
+	if err != nil {
 		return err
 	}
 	if n := proto.Size(net); n > MaxCaffemodelBytes {

@@ -135,8 +135,8 @@ func TestReadCaffemodelErrors(t *testing.T) {
 		kind      string
 		fragments []string
 	}{
-		{"V1 layers", append(append([]byte(nil), good...), v1...), "unsupported",
-			[]string{"m.caffemodel: layers: unsupported: V1 layer format", `first "conv1"`, "upgrade_net_proto_binary"}},
+		{"V1 layers after V2 layers", append(append([]byte(nil), good...), v1...), "format",
+			[]string{"m.caffemodel: layers: 1 V1 layers set together with 3 current-format layers"}},
 		{"corrupted first byte", append([]byte{0xff}, good[1:]...), "format", []string{"m.caffemodel: "}},
 		{"varint overflow", append(append([]byte(nil), good...), 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01), "format", []string{"m.caffemodel: "}},
 		{"unknown net field", protowire.AppendVarint(protowire.AppendTag(append([]byte(nil), good...), 50, protowire.VarintType), 1),
@@ -213,7 +213,7 @@ func TestEveryCut(t *testing.T) {
 		net, err := ReadCaffemodel(bytes.NewReader(good[:i]), "cut")
 		if err == nil {
 			boundaries++
-			if err := checkDecoded(net); err != nil {
+			if _, err := checkDecoded(net); err != nil {
 				t.Fatalf("cut at %d: read a net that fails its checks: %v", i, err)
 			}
 		}
@@ -228,7 +228,7 @@ func TestEveryCut(t *testing.T) {
 			b := append([]byte(nil), good...)
 			b[i] ^= x
 			if net, err := ReadCaffemodel(bytes.NewReader(b), "flip"); err == nil {
-				if err := checkDecoded(net); err != nil {
+				if _, err := checkDecoded(net); err != nil {
 					t.Fatalf("flip at %d: %v", i, err)
 				}
 			}

@@ -42,7 +42,7 @@
 // (valid Caffe this package does not handle), both with messages like
 //
 //	caffe: alexnet.prototxt:12:3: layer "conv1": convolution_param.kernel_size: not set
-//	caffe: nin.caffemodel: layers: unsupported: V1 layer format (...)
+//	caffe: old.caffemodel: layer "conv1": layer: unsupported: V0 layer definition inside a V1 layer (...)
 //
 // Use errors.As to get at the file, line, layer and field. ParsePrototxt
 // is strict (an unknown field is an error naming it);
@@ -59,7 +59,7 @@
 // # Invariants
 //
 //   - A net returned by ParsePrototxt, ParsePrototxtLenient or ReadCaffemodel
-//     passes Validate: in particular every blob holds exactly the values its
+//     is in the V2 format (V1 input is upgraded) and passes Validate: in particular every blob holds exactly the values its
 //     shape calls for, and ConvGeometry and PoolGeometry succeed (up to N-D
 //     convolution) for its Convolution and Pooling layers.
 //   - A net returned by ReadCaffemodel has the blobs Caffe expects for each
@@ -68,7 +68,8 @@
 //     ReadCaffemodel followed by WriteCaffemodel reproduces a file written by
 //     WriteCaffemodel bit for bit.
 //   - WritePrototxt is deterministic, and ParsePrototxt reads its output back
-//     to a message equal (proto.Equal) to the one written.
+//     to a message equal (proto.Equal) to the one written (to its upgrade,
+//     for a net still in the V1 format). WriteCaffemodel always writes V2.
 //   - No input makes a reader panic, and none makes it allocate much more
 //     than the input's size (FuzzParsePrototxt, FuzzReadCaffemodel). Inputs
 //     over MaxPrototxtBytes or MaxCaffemodelBytes are refused.
@@ -90,8 +91,9 @@
 // # What is supported
 //
 // The schema covers NetParameter (name, input, input_shape, input_dim,
-// force_backward, state, debug_info, layer), NetState, NetStateRule,
-// ParamSpec, BlobShape, BlobProto (shape, data, diff, double_data,
+// force_backward, state, debug_info, layer, and the V1 layers),
+// V1LayerParameter (all but the fields listed under "Not supported"),
+// NetState, NetStateRule, ParamSpec, BlobShape, BlobProto (shape, data, diff, double_data,
 // double_diff and the legacy num/channels/height/width), FillerParameter,
 // TransformationParameter (without the data-augmentation extensions of
 // forks), LossParameter, and the parameters of these layers: Accuracy,
@@ -102,12 +104,25 @@
 // Threshold. That is enough for the deploy and train_val files of AlexNet,
 // CaffeNet, NIN, SqueezeNet v1.0/v1.1, GoogLeNet and MobileNet.
 //
+// The deprecated V1 format (NetParameter.layers, field 2, of
+// V1LayerParameter with enum types such as CONVOLUTION), used by files
+// written before 2015 — the original NIN ImageNet release, the 2014
+// bvlc_alexnet.caffemodel and bvlc_reference_caffenet.caffemodel — is read
+// too: both readers upgrade it to the V2 format as Caffe does (UpgradeV1),
+// moving the weights rather than copying them.
+//
 // Not supported:
 //
-//   - The V1 format (NetParameter.layers, field 2, and V0 inside it), used by
-//     files written before 2015, e.g. the original NIN release: both readers
-//     return an *UnsupportedError. Caffe's upgrade_net_proto_text and
+//   - The V0 format (a V0LayerParameter, field "layer", inside each V1
+//     layer), used by files written before 2014: both readers return an
+//     *UnsupportedError. Caffe's upgrade_net_proto_text and
 //     upgrade_net_proto_binary tools convert such files.
+//   - V1 layers with the parameters of a layer type whose parameters this
+//     package does not declare (window_data_param, exp_param, mvn_param,
+//     hdf5_output_param, infogain_loss_param, hinge_loss_param,
+//     contrastive_loss_param): an *UnsupportedError, as the upgraded layer
+//     would lose them. A net with both "layer" and "layers" is a
+//     *FormatError (Caffe ignores the "layer" list then).
 //   - Parameters of other layer types (ContrastiveLoss, Embed, Exp, HDF5Output,
 //     HingeLoss, InfogainLoss, Log, MVN, Parameter, Recurrent, Reduction, SPP,
 //     Tile, WindowData) and fields added by forks (SSD, Faster R-CNN, ...).

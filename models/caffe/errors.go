@@ -24,7 +24,7 @@ type FormatError struct {
 	Field string // dotted field path, e.g. "convolution_param.kernel_size"
 	Err   error  // what is wrong
 
-	idx int // 1 + index of the layer in NetParameter.layer; 0 when none
+	idx int // 1 + index of the layer in NetParameter.layer (or layers, for V1 input); 0 when none
 }
 
 // Error returns "caffe: FILE:LINE:COL: layer "NAME": FIELD: what", without
@@ -37,9 +37,10 @@ func (e *FormatError) Error() string {
 func (e *FormatError) Unwrap() error { return e.Err }
 
 // UnsupportedError reports valid Caffe input that this package does not
-// handle, such as the deprecated V1 "layers" format. Its message reads
+// handle, such as a V0 layer inside a V1 one (files written before 2014).
+// Its message reads
 //
-//	caffe: nin.prototxt:1:1: layers: unsupported: V1 layer format (...)
+//	caffe: old.prototxt:2:3: layer "conv1": layer: unsupported: V0 layer definition inside a V1 layer (...)
 type UnsupportedError struct {
 	File    string // file name as given to the reader; may be empty
 	Line    int    // 1-based line in a text file; 0 when unknown or binary
@@ -48,7 +49,7 @@ type UnsupportedError struct {
 	Field   string // dotted field path
 	Feature string // what is not supported, with a hint on what to do
 
-	idx int // 1 + index of the layer in NetParameter.layer; 0 when none
+	idx int // 1 + index of the layer in NetParameter.layer (or layers, for V1 input); 0 when none
 }
 
 // Error returns "caffe: FILE:LINE:COL: layer "NAME": FIELD: unsupported:

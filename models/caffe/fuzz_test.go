@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -44,7 +45,7 @@ func FuzzParsePrototxt(f *testing.F) {
 		}
 		for _, first := range []int{0, 3} {
 			n := proto.Clone(net).(*NetParameter)
-			n.Layer = n.Layer[first:min(len(n.Layer), first+3)]
+			n.Layer = n.Layer[min(len(n.Layer), first):min(len(n.Layer), first+3)]
 			var txt bytes.Buffer
 			WritePrototxt(&txt, n)
 			f.Add(txt.Bytes())
@@ -55,6 +56,15 @@ func FuzzParsePrototxt(f *testing.F) {
 		`layer { name: 'c' type: "Convolution" convolution_param { num_output: 4 kernel_size: [3, 3] group: 2 } blobs { shape { dim: 1 } data: 1.5 } }`,
 		`input: "data" input_shape { dim: 1 dim: 3 } layer { type: "Eltwise" eltwise_param { coeff: [1, -1] } bottom: "a" bottom: "b" }`,
 		`layers { name: "x" type: CONVOLUTION }`,
+		// V1 files, upgraded on reading: a NIN-style start, and a V0 layer
+		// inside a V1 one, refused.
+		"input: \"data\"\ninput_dim: 1\ninput_dim: 3\ninput_dim: 8\ninput_dim: 8\n" +
+			"layers {\n  bottom: \"data\"\n  top: \"conv1\"\n  name: \"conv1\"\n  type: CONVOLUTION\n  blobs_lr: 1\n  blobs_lr: 2\n" +
+			"  weight_decay: 1\n  weight_decay: 0\n  convolution_param { num_output: 4 kernel_size: 3 stride: 2 }\n}\n" +
+			"layers { bottom: \"conv1\" top: \"conv1\" name: \"relu0\" type: RELU }\n" +
+			"layers { bottom: \"conv1\" top: \"pool0\" name: \"pool0\" type: POOLING pooling_param { pool: AVE kernel_size: 2 } }\n",
+		`layers { name: "d" type: DATA include { phase: TRAIN } data_param { source: "db" crop_size: 4 mirror: true } }`,
+		`layers { layer { name: "conv1" type: "conv" num_output: 96 } bottom: "data" top: "conv1" }`,
 		"layer {\n  name: \"a\\tb\\001\"\n  loss_weight: inf\n  loss_weight: -0.0\n}",
 	} {
 		f.Add([]byte(s))
@@ -101,6 +111,15 @@ func FuzzReadCaffemodel(f *testing.F) {
 	}
 	f.Add(tiny)
 	f.Add([]byte{})
+	// V1 files: a small trained net, upgraded on reading, and a V0 layer
+	// inside a V1 one, refused.
+	v1, err := proto.MarshalOptions{Deterministic: true}.Marshal(v1SmallNet())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(v1)
+	f.Add(v1LayerBytes("conv1", protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType),
+		protowire.AppendString(protowire.AppendTag(nil, 1, protowire.BytesType), "conv1"))))
 	for _, name := range []string{"mobilenet_v1_fragment.prototxt", "alexnet_deploy.prototxt"} {
 		src, err := os.ReadFile("testdata/" + name)
 		if err != nil {

@@ -23,8 +23,16 @@ const MaxPrototxtBytes = 64 << 20
 // *FormatError naming the field and its line, so that a misspelt
 // "kernel_sise" is not silently dropped. Use ParsePrototxtLenient for files
 // that carry fields of Caffe forks or of parts of Caffe's schema left out
-// here. A file in the deprecated V1 format ("layers" blocks) gives an
-// *UnsupportedError, in both modes.
+// here.
+//
+// A file in the deprecated V1 format ("layers" blocks with enum types,
+// `type: CONVOLUTION`), such as the deploy.prototxt of the original NIN
+// release, is upgraded to the current format as Caffe does (see
+// UpgradeV1), so the result is always in the current format. A V1 layer
+// that cannot be upgraded — a V0 layer inside it (the pre-2014 format),
+// parameters of a layer type this package does not declare — gives an
+// *UnsupportedError, in both modes; a file with both "layer" and "layers"
+// blocks a *FormatError.
 //
 // Errors read "caffe: FILE:LINE:COL: layer "NAME": FIELD: what".
 func ParsePrototxt(r io.Reader, filename string) (*NetParameter, error) {
@@ -47,13 +55,20 @@ func parsePrototxt(r io.Reader, filename string, lenient bool) (*NetParameter, e
 	}
 	net := new(NetParameter)
 	if err := (prototext.UnmarshalOptions{DiscardUnknown: lenient}).Unmarshal(src, net); err != nil {
-		// A V1 file fails strict parsing on its first V1-only field; say
-		// what the file is rather than what field is unknown.
-		var v1 NetParameter
-		if !lenient && (prototext.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(src, &v1) == nil && len(v1.Layers) > 0 {
-			return nil, positionErr(v1Error(&v1), src, filename)
-		}
 		return nil, textError(err, src, filename)
+	}
+	if len(net.Layers) > 0 {
+		if lenient {
+			// The lenient parse dropped what the strict one reports, among
+			// it a V0 layer or parameters UpgradeV1 would refuse: the
+			// upgraded layer would be missing them without a word.
+			if err := v1DroppedErr(src, filename); err != nil {
+				return nil, err
+			}
+		}
+		if err := UpgradeV1(net); err != nil {
+			return nil, positionErr(err, src, filename)
+		}
 	}
 	if err := Validate(net); err != nil {
 		return nil, positionErr(err, src, filename)
@@ -111,6 +126,7 @@ func textError(err error, src []byte, filename string) error {
 		fe.Line, fe.Col = end.pos.line, end.pos.col
 		msg = "syntax error: unexpected end of file"
 	}
+	v1 := false // the error is inside a V1 "layers" block
 	if fe.Line > 0 {
 		ix := indexText(src, textPos{fe.Line, fe.Col})
 		if ix.probeLayer >= 0 {
@@ -119,6 +135,7 @@ func textError(err error, src []byte, filename string) error {
 			if n := ix.layers[ix.probeLayer].name; n != "" {
 				fe.Layer = n
 			}
+			v1 = ix.layers[ix.probeLayer].v1
 		}
 		path := ix.probePath
 		if ix.probeKey != "" {
@@ -127,8 +144,46 @@ func textError(err error, src []byte, filename string) error {
 		fe.Field = strings.Join(path, ".")
 	}
 	if strings.HasPrefix(msg, "unknown field: ") {
+		// A field of Caffe's V1 layer that caffe.proto leaves out is valid
+		// Caffe this package cannot upgrade, not a misspelling.
+		if num, ok := v1MissingNumber(fe.Field); ok && v1 {
+			ue := v1MissingErr(num)
+			ue.File, ue.Line, ue.Col, ue.Layer, ue.idx = fe.File, fe.Line, fe.Col, fe.Layer, fe.idx
+			return ue
+		}
 		msg = "unknown field (not in this package's subset of caffe.proto; ParsePrototxtLenient skips it)"
 	}
 	fe.Err = errors.New(msg)
 	return fe
+}
+
+// v1DroppedErr returns the *UnsupportedError of UpgradeV1 for the first
+// field of a V1 "layers" block in src that caffe.proto leaves out (see
+// v1Missing), or nil: ParsePrototxtLenient drops such fields when parsing,
+// so they are looked for in the text.
+func v1DroppedErr(src []byte, filename string) error {
+	ix := indexText(src, textPos{})
+	var found *UnsupportedError
+	var at textPos
+	for i, l := range ix.layers {
+		if !l.v1 {
+			continue
+		}
+		for path, pos := range l.first {
+			num, ok := v1MissingNumber(path)
+			if !ok || found != nil && !pos.less(at) {
+				continue
+			}
+			found, at = v1MissingErr(num), pos
+			found.Layer, found.idx = "#"+strconv.Itoa(i), i+1
+			if l.name != "" {
+				found.Layer = l.name
+			}
+		}
+	}
+	if found == nil {
+		return nil
+	}
+	found.File, found.Line, found.Col = filename, at.line, at.col
+	return found
 }

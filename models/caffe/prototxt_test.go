@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -177,9 +176,9 @@ func TestParseErrors(t *testing.T) {
 		{"negative uint", "layer { name: \"c\" type: \"Convolution\" convolution_param { num_output: -8 kernel_size: 3 } }",
 			"format", []string{`layer "c"`, "convolution_param.num_output", "-8"}},
 		{"repeated optional", "layer {\n name: \"c\"\n name: \"d\"\n}", "format", []string{"test.prototxt:3:2", "name", "repeated"}},
-		{"V1 layers", "name: \"old\"\nlayers {\n  name: \"conv1\"\n  type: CONVOLUTION\n  blobs_lr: 1\n}\n",
-			"unsupported", []string{"test.prototxt:2:1", "layers: unsupported: V1 layer format", `first "conv1"`, "upgrade_net_proto_text"}},
-		{"V1 layers, known fields only", "layers { name: \"relu\" type: RELU }", "unsupported", []string{"test.prototxt:1:1", "V1"}},
+		{"V1 layers, upgraded then checked", "name: \"old\"\nlayers {\n  name: \"conv1\"\n  type: CONVOLUTION\n  blobs_lr: 1\n}\n",
+			"format", []string{"test.prototxt:2:1", `layer "conv1": convolution_param.kernel_size: not set`}},
+		{"V1 layers, upgraded", "layers { name: \"relu\" type: RELU }", "", nil},
 		{"conv without kernel", "layer {\n  name: \"conv1\"\n  type: \"Convolution\"\n  convolution_param {\n    num_output: 96\n  }\n}",
 			"format", []string{"test.prototxt:4:3", `layer "conv1": convolution_param.kernel_size: not set`}},
 		{"conv kernel twice", "layer {\n  name: \"c\"\n  type: \"Convolution\"\n  convolution_param {\n    num_output: 96\n    kernel_size: 3\n    kernel_h: 3\n    kernel_w: 3\n  }\n}",
@@ -249,18 +248,14 @@ layer {
 	if len(net.Layer) != 3 || net.Layer[0].GetTransformParam().GetCropSize() != 300 || net.Layer[2].GetPoolingParam().GetPool() != PoolingParameter_MAX {
 		t.Errorf("lenient parse %v", net)
 	}
-	_, err = ParsePrototxtLenient(strings.NewReader("layers { name: \"x\" blobs_lr: 1 }"), "v1.prototxt")
-	wantErr(t, err, "unsupported", "v1.prototxt:1:1", "V1")
-}
-
-// TestV1File checks that a V1-format file is reported as such.
-func TestV1File(t *testing.T) {
-	src, err := os.ReadFile("testdata/nin_v1.prototxt")
+	// A V1 file is upgraded in lenient mode too, its unknown fields dropped.
+	net, err = ParsePrototxtLenient(strings.NewReader("layers { name: \"x\" blobs_lr: 1 fork_param { a: 1 } }"), "v1.prototxt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = ParsePrototxt(bytes.NewReader(src), "nin_v1.prototxt")
-	wantErr(t, err, "unsupported", "nin_v1.prototxt:7:1: layers: unsupported: V1 layer format", `first "conv1"`)
+	if len(net.Layers) != 0 || len(net.Layer) != 1 || net.Layer[0].GetName() != "x" || net.Layer[0].Param[0].GetLrMult() != 1 {
+		t.Errorf("lenient V1 parse %v", net)
+	}
 }
 
 // spaces is an endless reader of blanks, of unknown size.

@@ -18,8 +18,9 @@ import (
 // that reading a 244 MB AlexNet holds one copy of its weights instead of
 // two (the file's bytes and the decoded floats): see BenchmarkReadCaffemodel
 // and TestPeakMemoryAlexNet. Only the three levels that carry the bulk of
-// the data are decoded here: the net's list of layers, each layer's list of
-// blobs, and each blob's packed float data. Everything else (layer
+// the data are decoded here: the net's lists of layers (V2 "layer", field
+// 100, and V1 "layers", field 2, left for UpgradeV1 to convert without
+// copying), each layer's list of blobs, and each blob's packed float data. Everything else (layer
 // parameters, shapes, unknown fields) is gathered as raw bytes and decoded
 // by proto.Unmarshal, so the result equals proto.Unmarshal of the whole
 // file; FuzzReadCaffemodel checks that against decodeBuffer, the plain
@@ -179,24 +180,36 @@ func (d *streamDecoder) net(size int64) (*NetParameter, error) {
 	rem := size
 	var rest, tb []byte
 	var layers []*LayerParameter
+	var v1 []*V1LayerParameter
 	for rem > 0 {
 		num, typ, tagBytes, err := d.tag(&rem, tb[:0])
 		tb = tagBytes
 		if err != nil {
 			return nil, err
 		}
-		if num == 100 && typ == protowire.BytesType {
+		if (num == 100 || num == netLayersField) && typ == protowire.BytesType {
 			d.layer, d.name, d.field = len(layers), "", ""
+			if num == netLayersField {
+				d.layer = len(v1)
+			}
 			n, _, err := d.length(&rem, nil)
 			if err != nil {
 				return nil, err
 			}
-			l, err := d.layerParam(n)
-			if err != nil {
-				return nil, err
+			if num == 100 {
+				l, err := d.layerParam(n)
+				if err != nil {
+					return nil, err
+				}
+				layers = append(layers, l)
+			} else {
+				l, err := d.v1LayerParam(n)
+				if err != nil {
+					return nil, err
+				}
+				v1 = append(v1, l)
 			}
 			rem -= n
-			layers = append(layers, l)
 			d.layer = -1
 			continue
 		}
@@ -208,49 +221,20 @@ func (d *streamDecoder) net(size int64) (*NetParameter, error) {
 	if err := proto.Unmarshal(rest, net); err != nil {
 		return nil, errWire
 	}
-	net.Layer = layers
+	net.Layer, net.Layers = layers, v1
 	return net, nil
 }
 
+// Field numbers of a layer's name and blobs in the two layer messages.
+const (
+	layerName, layerBlobs     = 1, 7
+	v1LayerName, v1LayerBlobs = 4, 6
+)
+
 func (d *streamDecoder) layerParam(size int64) (*LayerParameter, error) {
-	rem := size
-	var rest, tb []byte
-	var blobs []*BlobProto
-	for rem > 0 {
-		num, typ, tagBytes, err := d.tag(&rem, tb[:0])
-		tb = tagBytes
-		if err != nil {
-			return nil, err
-		}
-		switch {
-		case num == 7 && typ == protowire.BytesType:
-			d.field = "blobs[" + strconv.Itoa(len(blobs)) + "]"
-			n, _, err := d.length(&rem, nil)
-			if err != nil {
-				return nil, err
-			}
-			b, err := d.blob(n)
-			if err != nil {
-				return nil, err
-			}
-			d.field = ""
-			rem -= n
-			blobs = append(blobs, b)
-			continue
-		case num == 1 && typ == protowire.BytesType:
-			// The name, kept for error messages.
-			start := len(rest)
-			if rest, err = d.raw(&rem, rest, tagBytes, typ); err != nil {
-				return nil, err
-			}
-			if v, n := protowire.ConsumeBytes(rest[start+len(tagBytes):]); n > 0 {
-				d.name = string(v)
-			}
-			continue
-		}
-		if rest, err = d.raw(&rem, rest, tagBytes, typ); err != nil {
-			return nil, err
-		}
+	rest, blobs, err := d.layerFields(size, layerName, layerBlobs)
+	if err != nil {
+		return nil, err
 	}
 	l := new(LayerParameter)
 	if err := proto.Unmarshal(rest, l); err != nil {
@@ -258,6 +242,65 @@ func (d *streamDecoder) layerParam(size int64) (*LayerParameter, error) {
 	}
 	l.Blobs = blobs
 	return l, nil
+}
+
+func (d *streamDecoder) v1LayerParam(size int64) (*V1LayerParameter, error) {
+	rest, blobs, err := d.layerFields(size, v1LayerName, v1LayerBlobs)
+	if err != nil {
+		return nil, err
+	}
+	l := new(V1LayerParameter)
+	if err := proto.Unmarshal(rest, l); err != nil {
+		return nil, errWire
+	}
+	l.Blobs = blobs
+	return l, nil
+}
+
+// layerFields decodes a layer of either format: its blobs (field
+// blobsNum), and the encoding of its other fields for proto.Unmarshal. The
+// name (field nameNum) is kept for error messages.
+func (d *streamDecoder) layerFields(size int64, nameNum, blobsNum protowire.Number) ([]byte, []*BlobProto, error) {
+	rem := size
+	var rest, tb []byte
+	var blobs []*BlobProto
+	for rem > 0 {
+		num, typ, tagBytes, err := d.tag(&rem, tb[:0])
+		tb = tagBytes
+		if err != nil {
+			return nil, nil, err
+		}
+		switch {
+		case num == blobsNum && typ == protowire.BytesType:
+			d.field = "blobs[" + strconv.Itoa(len(blobs)) + "]"
+			n, _, err := d.length(&rem, nil)
+			if err != nil {
+				return nil, nil, err
+			}
+			b, err := d.blob(n)
+			if err != nil {
+				return nil, nil, err
+			}
+			d.field = ""
+			rem -= n
+			blobs = append(blobs, b)
+			continue
+		case num == nameNum && typ == protowire.BytesType:
+			// The name, kept for error messages.
+			start := len(rest)
+			if rest, err = d.raw(&rem, rest, tagBytes, typ); err != nil {
+				return nil, nil, err
+			}
+			if v, n := protowire.ConsumeBytes(rest[start+len(tagBytes):]); n > 0 {
+				d.name = string(v)
+			}
+			continue
+		}
+		if rest, err = d.raw(&rem, rest, tagBytes, typ); err != nil {
+			return nil, nil, err
+		}
+	}
+	return rest, blobs, nil
 }
 
 func (d *streamDecoder) blob(size int64) (*BlobProto, error) {

@@ -18,11 +18,14 @@ func (p textPos) less(q textPos) bool {
 	return p.line < q.line || p.line == q.line && p.col < q.col
 }
 
-// textLayer is one top-level "layer" block.
+// textLayer is one top-level "layer" block, or "layers" block of a V1
+// file: the i-th "layers" block of a V1 file is the i-th layer of its
+// upgrade, and a file with both kinds is refused before positions matter.
 type textLayer struct {
 	start textPos
 	name  string
 	first map[string]textPos // dotted field path inside the layer → first key
+	v1    bool               // a "layers" block
 }
 
 // textIndex is what indexText learns about a file.
@@ -123,9 +126,9 @@ func indexText(src []byte, probe textPos) *textIndex {
 			inList, expectKey = false, true
 		case '{', '<':
 			f := textFrame{name: key, layer: -1, inList: inList}
-			if len(stack) == 0 && key == "layer" {
+			if len(stack) == 0 && (key == "layer" || key == "layers") {
 				f.layer = len(ix.layers)
-				ix.layers = append(ix.layers, textLayer{start: keyPos, first: map[string]textPos{}})
+				ix.layers = append(ix.layers, textLayer{start: keyPos, first: map[string]textPos{}, v1: key == "layers"})
 			}
 			stack = append(stack, f)
 			expectKey, inList = true, false

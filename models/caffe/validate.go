@@ -2,7 +2,6 @@ package caffe
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 )
 
@@ -10,7 +9,8 @@ import (
 // from a definition (Net::Init and each layer's LayerSetUp), as far as they
 // can be checked without running the net:
 //
-//   - no V1 "layers" (an *UnsupportedError);
+//   - a net in the deprecated V1 format is checked as its upgrade (see
+//     UpgradeV1, whose errors it returns), without changing net;
 //   - input_dim holds 4 values per input, input_shape one shape per input,
 //     and not both are given;
 //   - every blob has a valid shape (at most 32 axes, no negative dimension,
@@ -39,8 +39,9 @@ func validate(net *NetParameter, weights bool) error {
 	if net == nil {
 		return &FormatError{Err: errors.New("nil net")}
 	}
-	if n := len(net.GetLayers()); n > 0 {
-		return v1Error(net)
+	net, err := upgraded(net)
+	if err != nil {
+		return err
 	}
 	if err := validateInputs(net); err != nil {
 		return err
@@ -62,18 +63,6 @@ func validate(net *NetParameter, weights bool) error {
 		}
 	}
 	return nil
-}
-
-func v1Error(net *NetParameter) *UnsupportedError {
-	v1 := net.GetLayers()
-	first := v1[0].GetName()
-	if first == "" {
-		first = v1[0].GetType().String()
-	}
-	return &UnsupportedError{Field: "layers", Feature: fmt.Sprintf(
-		"V1 layer format (deprecated \"layers\" blocks, %d of them, first %q); "+
-			"convert the file with Caffe's upgrade_net_proto_text or upgrade_net_proto_binary",
-		len(v1), first)}
 }
 
 func validateInputs(net *NetParameter) error {
