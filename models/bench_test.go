@@ -39,6 +39,39 @@ func BenchmarkForward(b *testing.B) {
 	}
 }
 
+// BenchmarkForwardPaths is BenchmarkForward with the convolution path as a
+// dimension, in one invocation: path=fused (what Forward runs) and
+// path=two-pass (the im2col matrix then a GEMM that packs it, kept for this
+// comparison). BENCHMARKS.md, "Fused im2col":
+//
+//	go test -run '^$' -bench ForwardPaths -benchtime 20x -count 6 ./models | tee paths.txt
+//	benchstat -col /path paths.txt
+func BenchmarkForwardPaths(b *testing.B) {
+	for _, name := range ZooNames() {
+		n := must(Zoo(name)).WithSeededWeights(1)
+		in := randSlice(1, numel(n.InputShape()))
+		for _, threads := range []int{1, 2} {
+			for _, path := range []string{"two-pass", "fused"} {
+				b.Run(fmt.Sprintf("%s/threads=%d/path=%s", name, threads, path), func(b *testing.B) {
+					ex := NewExecutor(n, threads)
+					defer ex.Close()
+					ex.ctx.twoPass = path == "two-pass"
+					if _, err := ex.Forward(in); err != nil {
+						b.Fatal(err)
+					}
+					b.ReportAllocs()
+					b.ResetTimer()
+					for b.Loop() {
+						ex.Forward(in)
+					}
+					b.StopTimer()
+					b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)*1e3, "ms/op")
+				})
+			}
+		}
+	}
+}
+
 // BenchmarkLayers times each layer of AlexNet with the layer hook (1
 // thread) and prints the slowest ones; a development aid.
 func BenchmarkLayerKinds(b *testing.B) {
@@ -106,7 +139,7 @@ func BenchmarkLRN(b *testing.B) {
 	out := make([]float32, len(in))
 	for _, threads := range []int{1, 2} {
 		b.Run(fmt.Sprintf("norm1/threads=%d", threads), func(b *testing.B) {
-			ctx := newFwdCtx(threads, 0, lrnBlock)
+			ctx := newFwdCtx(threads, lrnBlock)
 			defer ctx.close()
 			for b.Loop() {
 				ctx.lrn = lrnJob{g: &g, in: in, out: out, tmp: ctx.tmp}
@@ -140,7 +173,7 @@ func BenchmarkPooling(b *testing.B) {
 		out := make([]float32, g.c*g.oh*g.ow)
 		for _, threads := range []int{1, 2} {
 			b.Run(fmt.Sprintf("%s/threads=%d", c.name, threads), func(b *testing.B) {
-				ctx := newFwdCtx(threads, 0, g.w)
+				ctx := newFwdCtx(threads, g.w)
 				defer ctx.close()
 				for b.Loop() {
 					ctx.pooling = poolJob{g: &g, in: in, out: out, tmp: ctx.tmp}

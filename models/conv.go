@@ -229,15 +229,6 @@ func (c *convOp) reference(in, out [][]float32) {
 	}
 }
 
-// colLen is the im2col scratch this layer needs (0 when it needs none).
-func (c *convOp) colLen() int {
-	if c.g.depthwise || c.g.pointwise {
-		return 0
-	}
-	rows := max(1, min(c.g.oh, colTile/(c.g.colRows*c.g.ow)))
-	return c.g.colRows * rows * c.g.ow
-}
-
 // String describes the convolution for debugging.
 func (c *convOp) String() string {
 	return fmt.Sprintf("conv %dx%d/%d pad %d group %d", c.kh, c.kw, c.sh, c.ph, c.group)

@@ -22,7 +22,9 @@
 // batchnorm.go, scale.go, eltwise.go, input.go), registers itself under its
 // Caffe type name, and has a fast kernel and a naive reference kernel:
 //
-//   - Convolution: im2col + a packed SIMD GEMM (models/internal/gemm); a
+//   - Convolution: a packed SIMD GEMM (models/internal/gemm) whose packed
+//     blocks of the im2col matrix are gathered straight from the input by
+//     the GEMM worker that uses them (the matrix is never stored); a
 //     1×1, stride-1, unpadded convolution is a plain GEMM on the input;
 //     grouped convolution runs one GEMM per group; depthwise convolution
 //     (group = channels) runs a direct kernel. A following ReLU runs in the

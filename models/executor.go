@@ -6,8 +6,8 @@ import (
 )
 
 // Executor runs a Net, one forward pass at a time. It owns the per-inference
-// state: the activation arena laid out by the Net's memory plan, the im2col
-// and per-thread scratch, and the thread pools (a GEMM pool and a pool for
+// state: the activation arena laid out by the Net's memory plan, the
+// per-thread scratch, and the thread pools (a GEMM pool and a pool for
 // the other kernels, both persistent). An Executor is used by one goroutine;
 // run several Executors over one shared Net for parallel inference. After
 // the first call, Forward allocates nothing.
@@ -30,7 +30,7 @@ func NewExecutor(net *Net, threads int) *Executor {
 	}
 	p := net.plan
 	e := &Executor{net: net, threads: threads, arena: make([]float32, p.arena)}
-	e.ctx = newFwdCtx(threads, p.colLen, p.tmpLen)
+	e.ctx = newFwdCtx(threads, p.tmpLen)
 	view := func(v int) []float32 {
 		o := p.offset[v]
 		return e.arena[o : o+net.values[v].size : o+net.values[v].size]

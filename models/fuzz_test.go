@@ -26,7 +26,7 @@ layer { name: "p" type: "Pooling" bottom: "data" top: "p" pooling_param { pool: 
 		}
 		n.Layers()
 		n.SplitPoints()
-		if n.PeakActivationBytes() > 1<<20 || n.FLOPs() > 1e7 || n.Params() > 1e6 || n.plan.colLen > 1<<20 {
+		if n.PeakActivationBytes() > 1<<20 || n.FLOPs() > 1e7 || n.Params() > 1e6 {
 			return
 		}
 		w := n.WithSeededWeights(1)

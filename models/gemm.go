@@ -33,6 +33,12 @@ func (p *packedA) mul(pool *gemmPool, n int, b []float32, ldb int, c []float32, 
 	p.pa.Mul(pool.p, n, b, ldb, c, ldc, ep.lib())
 }
 
+// mulPacked sets C (m×n) = A·B like mul, B's blocks packed by pk (see
+// gemm.BPacker), and applies ep.
+func (p *packedA) mulPacked(pool *gemmPool, n int, pk gemm.BPacker, c []float32, ldc int, ep epilogue) {
+	p.pa.MulPacked(pool.p, n, pk, c, ldc, ep.lib())
+}
+
 // sgemv sets y (m) = A·x (A is m×k) and applies ep.
 func sgemv(pool *gemmPool, m, k int, a []float32, lda int, x, y []float32, ep epilogue) {
 	gemm.Sgemv(pool.p, m, k, a, lda, x, y, ep.lib())

@@ -9,17 +9,23 @@ package models
 type fwdCtx struct {
 	pool    *workPool
 	gemm    *gemmPool
-	col     []float32   // im2col scratch, sized for the largest convolution
 	tmp     [][]float32 // one scratch row per thread (pooling, LRN)
-	im2col  im2colJob
+	packer  convPacker
 	dw      depthwiseJob
 	pooling poolJob
 	lrn     lrnJob
 	relu    reluJob
+
+	// twoPass selects the previous convolution path (convTwoPass), for
+	// tests and benchmarks that compare it with the fused one; col is its
+	// im2col scratch, allocated on first use.
+	twoPass bool
+	col     []float32
+	im2col  im2colJob
 }
 
-func newFwdCtx(threads, colLen, tmpLen int) *fwdCtx {
-	c := &fwdCtx{pool: newWorkPool(threads), gemm: newGemmPool(threads), col: make([]float32, colLen)}
+func newFwdCtx(threads, tmpLen int) *fwdCtx {
+	c := &fwdCtx{pool: newWorkPool(threads), gemm: newGemmPool(threads)}
 	for range threads {
 		c.tmp = append(c.tmp, make([]float32, tmpLen))
 	}

@@ -21,9 +21,10 @@ func maxRelErr(a, b []float32) float64 {
 	return m
 }
 
-// TestConvKernels compares the fast convolution paths (im2col + GEMM, 1×1
-// plain GEMM, grouped, depthwise) with convRef on odd shapes. Tolerance:
-// 1e-4 relative (float32 sums of up to ~600 products in different orders).
+// TestConvKernels compares the fast convolution paths (GEMM with im2col fused
+// into its packing, 1×1 plain GEMM, grouped, depthwise) with convRef on odd
+// shapes. Tolerance: 1e-4 relative (float32 sums of up to ~600 products in
+// different orders).
 func TestConvKernels(t *testing.T) {
 	cases := []convGeom{
 		{cin: 13, h: 17, w: 127, cout: 7, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, group: 1},
@@ -54,7 +55,7 @@ func TestConvKernels(t *testing.T) {
 					for grp := 0; grp < g.group && !g.depthwise; grp++ {
 						packed = append(packed, packA(mg, g.colRows, w[grp*mg*g.colRows:], g.colRows))
 					}
-					ctx := newFwdCtx(threads, (&convOp{g: g}).colLen(), 0)
+					ctx := newFwdCtx(threads, 0)
 					defer ctx.close()
 					got := make([]float32, len(want))
 					convFast(ctx, &g, w, packed, bias, relu, in, got)
@@ -95,7 +96,7 @@ func TestPoolKernels(t *testing.T) {
 				poolRef(&g, in, want)
 				got := make([]float32, len(want))
 				for _, threads := range []int{1, 2} {
-					ctx := newFwdCtx(threads, 0, g.w)
+					ctx := newFwdCtx(threads, g.w)
 					ctx.pooling = poolJob{g: &g, in: in, out: got, tmp: ctx.tmp}
 					ctx.pool.run(&ctx.pooling)
 					ctx.close()
@@ -144,7 +145,7 @@ func TestLRNKernels(t *testing.T) {
 			lrnRef(&g, in, want)
 			for _, threads := range []int{1, 2} {
 				got := make([]float32, len(in))
-				ctx := newFwdCtx(threads, 0, lrnBlock)
+				ctx := newFwdCtx(threads, lrnBlock)
 				ctx.lrn = lrnJob{g: &g, in: in, out: got, tmp: ctx.tmp}
 				ctx.pool.run(&ctx.lrn)
 				ctx.close()

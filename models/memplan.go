@@ -23,7 +23,6 @@ type memPlan struct {
 	offset  []int // absolute offset in the arena
 	arena   int   // elements
 	inPlace [][]bool
-	colLen  int // im2col scratch, elements
 	tmpLen  int // per-thread scratch row, elements
 }
 
@@ -55,8 +54,6 @@ func planMemory(n *Net) (*memPlan, error) {
 			p.parent[nd.out[0]] = nd.in[0]
 		}
 		switch o := nd.op.(type) {
-		case *convOp:
-			p.colLen = max(p.colLen, o.colLen())
 		case *poolOp:
 			p.tmpLen = max(p.tmpLen, o.tmpLen())
 		case *lrnOp:

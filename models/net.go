@@ -114,14 +114,16 @@ func (n *Net) WeightFileBytes() int64 { return n.weightFile }
 
 // PeakActivationBytes returns the size of the executor's activation arena:
 // the most memory the net's blobs occupy at once, after reusing the memory
-// of blobs no longer needed (greedy planning; see memPlan). The im2col and
-// per-thread scratch buffers (WorkspaceBytes) come on top.
+// of blobs no longer needed (greedy planning; see memPlan). The per-thread
+// scratch rows (WorkspaceBytes) come on top.
 func (n *Net) PeakActivationBytes() int64 { return int64(n.plan.arena) * 4 }
 
 // WorkspaceBytes returns the scratch memory an Executor needs besides the
-// activations: the largest im2col matrix and per-thread rows.
+// activations: one row per thread for pooling and LRN. Convolutions need
+// none: their receptive fields are gathered into the GEMM's packed blocks,
+// part of the GEMM threads' fixed workspaces (models/internal/gemm).
 func (n *Net) WorkspaceBytes(threads int) int64 {
-	return int64(n.plan.colLen+threads*n.plan.tmpLen) * 4
+	return int64(threads*n.plan.tmpLen) * 4
 }
 
 // HasWeights reports whether the net carries weights and can run.

@@ -1,8 +1,9 @@
 // Package gemm holds the dense float32 linear-algebra kernels of the CNN
-// executor: matrix product (convolution as im2col + GEMM, 1×1 convolution as
-// a plain GEMM), matrix-vector product (fully connected layers at batch 1)
-// and the product with a transposed right operand (fully connected layers at
-// batch > 1), with bias and ReLU fused into the store.
+// executor: matrix product (convolution as a GEMM whose B, the im2col
+// matrix, is packed by the caller's BPacker straight from the image; 1×1
+// convolution as a plain GEMM), matrix-vector product (fully connected
+// layers at batch 1) and the product with a transposed right operand (fully
+// connected layers at batch > 1), with bias and ReLU fused into the store.
 //
 // # Overview
 //
@@ -33,7 +34,9 @@
 //
 // Work is split across a Pool's persistent workers by units of columns of C
 // (or of rows for Sgemv), claimed from a shared counter, so the split adapts
-// when a core is busy with another process.
+// when a core is busy with another process. Each worker packs the B block
+// of its own columns: with PackedA.MulPacked the caller's BPacker fills it
+// from wherever B comes from, on the core that then reads it.
 //
 // # Usage
 //
@@ -43,14 +46,16 @@
 //	defer p.Close()
 //	w := gemm.PackA(outC, inC*kh*kw, weights, inC*kh*kw) // once per conv group
 //	w.Mul(p, oh*ow, cols, oh*ow, out, oh*ow, gemm.Epilogue{Bias: bias, ReLU: true})
+//	w.MulPacked(p, oh*ow, im2col, out, oh*ow, gemm.Epilogue{Bias: bias}) // im2col: a BPacker
 //	gemm.Sgemv(p, 4096, 9216, fc6, 9216, x, y, gemm.Epilogue{Bias: b6, ReLU: true})
 //	gemm.SgemmNT(p, batch, 4096, 9216, X, 9216, fc6, 9216, Y, 4096, gemm.Epilogue{Bias: b6})
 //
 // # Invariants
 //
-//   - Sgemm, PackedA.Mul, Sgemv and SgemmNT overwrite their output (no
-//     β·C term) and then apply the Epilogue: bias per row of C for Sgemm,
-//     PackedA.Mul and Sgemv; per column of C for SgemmNT.
+//   - Sgemm, PackedA.Mul, PackedA.MulPacked, Sgemv and SgemmNT overwrite
+//     their output (no β·C term) and then apply the Epilogue: bias per row of
+//     C for Sgemm, PackedA.Mul, MulPacked and Sgemv; per column of C for
+//     SgemmNT.
 //   - Each agrees with its naive reference (SgemmRef, SgemvRef, SgemmNTRef)
 //     within float32 rounding: |fast − ref| ≤ 2·(k+2)·2⁻²⁴·Σ|a_il·b_lj|
 //     per element (the worst-case bound of two k-term float32 sums; see
@@ -71,8 +76,9 @@
 // split between workers, and its blocking (kBlock) depends on k alone, so
 // each element is summed in the same order every time
 // (TestDeterministicThreads). PackedA.Mul gives bit-identical results to
-// Sgemm. Different levels round differently (FMA vs multiply-then-add, lane
-// order), within the tolerance above.
+// Sgemm, and MulPacked to Mul when its BPacker packs the same B
+// (TestMulPackedMatchesMul). Different levels round differently (FMA vs
+// multiply-then-add, lane order), within the tolerance above.
 //
 // # Performance
 //

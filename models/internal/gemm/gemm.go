@@ -76,8 +76,10 @@ func Sgemm(p *Pool, m, n, k int, a []float32, lda int, b []float32, ldb int, c [
 // parts. By default the columns of C are cut into units of at least 64 (a
 // multiple of 32, which every level's nr divides), about four per worker,
 // claimed dynamically. A C too narrow for that (e.g. a late MobileNet layer,
-// n = 49) is cut by rows instead, in units of a multiple of 12 (packMR),
-// about two per worker: each unit packs the (narrow) B again, so few units.
+// n = 49: the column units would leave a worker idle, balance below
+// minColBalance) is cut by rows instead, in units of a multiple of 12
+// (packMR), about two per worker: each unit packs the (narrow) B again, so
+// few units.
 // The k loop is never split: each element of C is summed by one worker in a
 // fixed order.
 func (j *job) planGemm() int {
@@ -88,7 +90,8 @@ func (j *job) planGemm() int {
 	parts := j.threads
 	nu := (j.n + 63) / 64
 	mu := (j.m + 2*packMR - 1) / (2 * packMR)
-	j.splitM = balance(mu, parts) > balance(nu, parts)
+	bn := balance(nu, parts)
+	j.splitM = bn < minColBalance && balance(mu, parts) > bn
 	if j.splitM {
 		per := (j.m + 2*parts - 1) / (2 * parts)
 		j.unit = (per + packMR - 1) / packMR * packMR
@@ -98,6 +101,14 @@ func (j *job) planGemm() int {
 	j.unit = min(ncMax, max(64, (per+nrAlign-1)&^(nrAlign-1)))
 	return min(parts, (j.n+j.unit-1)/j.unit)
 }
+
+// minColBalance is the balance (see balance) below which planGemm considers
+// cutting rows instead of columns. Every row unit packs all of B again, which
+// costs more than the product when m per unit is small and B is gathered
+// (a BPacker): SqueezeNet v1.0's conv1 (m = 96, n = 12321, k = 147), cut in
+// four row units for a balance of 1.0 instead of 0.995, took 3.3 ms at two
+// threads, 1.5 ms in column units (BenchmarkConvPaths, medians of 6).
+const minColBalance = 0.9
 
 // flops is 2·m·n·k, in 64 bits (int may be 32).
 func flops(m, n, k int) int64 { return 2 * int64(m) * int64(n) * int64(k) }
@@ -152,13 +163,16 @@ func (j *job) gemmBlock(ws *workspace, m0, m1, n0, n1 int) {
 	// With at most two row panels each element of B is loaded once or
 	// twice, so packing it would cost as much as the product (SqueezeNet's
 	// squeeze layers: m = 16): kernels that can read B in place do so.
-	direct := lv.directB && !j.bt && m1-m0 <= 2*mr
+	// A BPacker has no B in memory to read in place, only panels to fill.
+	direct := lv.directB && !j.bt && j.pk == nil && m1-m0 <= 2*mr
 	for jc := n0; jc < n1; jc += ncMax {
 		nc := min(ncMax, n1-jc)
 		for pc := 0; pc < j.k; pc += kb {
 			kc := min(kb, j.k-pc)
 			switch {
 			case direct:
+			case j.pk != nil:
+				j.pk.PackB(ws.b[:(nc+nr-1)/nr*nr*kc], pc, kc, jc, nc, nr)
 			case j.bt:
 				packBT(ws.b, j.b, j.ldb, pc, kc, jc, nc, nr)
 			default:
@@ -267,6 +281,20 @@ func packB(dst, b []float32, ldb, pc, kc, jc, nc, nr int) {
 	}
 }
 
+// A BPacker supplies the right operand B (k×n) of PackedA.MulPacked already
+// packed, one block at a time, instead of as a matrix in memory: a product
+// whose B is a function of other data (the im2col matrix of a convolution)
+// is then computed without B ever being stored whole, and each worker reads
+// the data behind its own columns of C only.
+type BPacker interface {
+	// PackB writes B[pc:pc+kc, jc:jc+nc] into dst in the layout of packB:
+	// ⌈nc/nr⌉ panels of kc rows of nr floats, panel p at p·nr·kc, row kk of
+	// panel p holding B[pc+kk][jc+p·nr : jc+p·nr+nr], with zeros past
+	// column nc. len(dst) is ⌈nc/nr⌉·nr·kc; nr ≤ 32. Workers call PackB
+	// concurrently on disjoint dst, so it must only read shared state.
+	PackB(dst []float32, pc, kc, jc, nc, nr int)
+}
+
 // packBT packs the same block of Bᵀ when B is stored n×k (SgemmNT): panel
 // column jj of row kk is B[jc+jr+jj][pc+kk].
 func packBT(dst, b []float32, ldb, pc, kc, jc, nc, nr int) {
@@ -329,4 +357,20 @@ func (pa *PackedA) Mul(p *Pool, n int, b []float32, ldb int, c []float32, ldc in
 	checkMat("c", m, n, c, ldc)
 	checkBias(ep, m)
 	p.do(job{kind: jobGemm, m: m, n: n, k: k, pa: pa, b: b, ldb: ldb, c: c, ldc: ldc, ep: ep})
+}
+
+// MulPacked sets C = A·B with the packed A (m×k), then applies the epilogue
+// (bias per row of C), where B (k×n) is supplied block by block by b (see
+// BPacker) and C is m×n at stride ldc. The blocking, summation order and
+// epilogue are those of Mul: if b packs the values a matrix B holds, the
+// result is bit-identical to Mul on that B. Panics as Mul does.
+func (pa *PackedA) MulPacked(p *Pool, n int, b BPacker, c []float32, ldc int, ep Epilogue) {
+	m, k := pa.m, pa.k
+	checkDims(m, n, k)
+	if b == nil {
+		panic("gemm: nil BPacker")
+	}
+	checkMat("c", m, n, c, ldc)
+	checkBias(ep, m)
+	p.do(job{kind: jobGemm, m: m, n: n, k: k, pa: pa, pk: b, c: c, ldc: ldc, ep: ep})
 }

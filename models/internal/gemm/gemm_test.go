@@ -297,6 +297,45 @@ func TestPackedAMatchesSgemm(t *testing.T) {
 	})
 }
 
+// matPacker is a BPacker over a B matrix in memory: what Mul packs.
+type matPacker struct {
+	b   []float32
+	ldb int
+}
+
+func (p *matPacker) PackB(dst []float32, pc, kc, jc, nc, nr int) {
+	packB(dst, p.b, p.ldb, pc, kc, jc, nc, nr)
+}
+
+// TestMulPackedMatchesMul: MulPacked with a BPacker that packs a matrix B is
+// bit-identical to Mul on B, for every level and thread count, including a
+// small m (where Mul reads B in place on directB levels) and an n that is
+// not a multiple of any nr.
+func TestMulPackedMatchesMul(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, s := range []struct{ m, n, k int }{{7, 301, 600}, {24, 77, 33}, {50, 1100, 300}, {130, 45, 9}} {
+		a, b := randSlice(rng, s.m*s.k), randSlice(rng, s.k*s.n)
+		ep := Epilogue{Bias: randSlice(rng, s.m), ReLU: true}
+		pa := PackA(s.m, s.k, a, s.k)
+		t.Run(fmt.Sprintf("%dx%dx%d", s.m, s.n, s.k), func(t *testing.T) {
+			withLevels(t, func(t *testing.T) {
+				for _, threads := range []int{1, 2} {
+					p := NewPool(threads)
+					c1, c2 := make([]float32, s.m*s.n), make([]float32, s.m*s.n)
+					pa.Mul(p, s.n, b, s.n, c1, s.n, ep)
+					pa.MulPacked(p, s.n, &matPacker{b, s.n}, c2, s.n, ep)
+					p.Close()
+					for i := range c1 {
+						if math.Float32bits(c1[i]) != math.Float32bits(c2[i]) {
+							t.Fatalf("%d threads, element %d: Mul %v, MulPacked %v", threads, i, c1[i], c2[i])
+						}
+					}
+				}
+			})
+		})
+	}
+}
+
 func TestZeroAllocs(t *testing.T) {
 	if testing.CoverMode() != "" {
 		t.Skip("coverage instrumentation")
@@ -309,10 +348,12 @@ func TestZeroAllocs(t *testing.T) {
 	bt := randSlice(rng, n*k)
 	ep := Epilogue{Bias: randSlice(rng, n), ReLU: true}
 	pa := PackA(m, k, a, k)
+	mp := &matPacker{b, n}
 	withLevels(t, func(t *testing.T) {
 		for name, f := range map[string]func(){
 			"Sgemm":        func() { Sgemm(p, m, n, k, a, k, b, n, c, n, ep) },
 			"PackedA.Mul":  func() { pa.Mul(p, n, b, n, c, n, ep) },
+			"MulPacked":    func() { pa.MulPacked(p, n, mp, c, n, ep) },
 			"Sgemv":        func() { Sgemv(p, m, k, a, k, b, c, ep) },
 			"SgemmNT":      func() { SgemmNT(p, m, n, k, a, k, bt, k, c, n, ep) },
 			"SgemmNT/dots": func() { SgemmNT(p, 4, n, k, a, k, bt, k, c, n, ep) },
@@ -336,6 +377,7 @@ func TestPanics(t *testing.T) {
 		"NT bias":     func() { SgemmNT(p, 2, 5, 2, s, 2, s, 2, s, 5, Epilogue{Bias: s[:4]}) },
 		"gemv short":  func() { Sgemv(p, 3, 4, s, 4, s[:3], s, Epilogue{}) },
 		"packed ldb":  func() { PackA(2, 3, s, 3).Mul(p, 4, s, 3, s, 4, Epilogue{}) },
+		"nil packer":  func() { PackA(2, 3, s, 3).MulPacked(p, 4, nil, s, 4, Epilogue{}) },
 		"nil pool":    func() { Sgemm(nil, 1, 1, 1, s, 1, s, 1, s, 1, Epilogue{}) },
 		"after Close": func() { q := NewPool(2); q.Close(); Sgemv(q, 1, 1, s, 1, s, s, Epilogue{}) },
 	} {

@@ -27,7 +27,8 @@ type job struct {
 	pa      *PackedA // constant A, or nil
 	b       []float32
 	ldb     int
-	bt      bool // B is stored transposed (n×k): SgemmNT
+	pk      BPacker // packs B's blocks instead of b (MulPacked), or nil
+	bt      bool    // B is stored transposed (n×k): SgemmNT
 	c       []float32
 	ldc     int
 	ep      Epilogue

@@ -88,3 +88,19 @@ func setLevel(name string) (restore func(), err error) {
 	}
 	return nil, fmt.Errorf("gemm: level %q not available on this CPU", name)
 }
+
+// Levels names the levels usable on this CPU, fastest first ("purego" is
+// always last). For tests and benchmarks outside this package that compare
+// results across levels.
+func Levels() []string {
+	names := make([]string, len(levels))
+	for i, l := range levels {
+		names[i] = l.name
+	}
+	return names
+}
+
+// SetLevel switches every call to the named level and returns a function
+// restoring the previous one. For tests and benchmarks only: not safe while
+// any call runs.
+func SetLevel(name string) (restore func(), err error) { return setLevel(name) }
