@@ -175,8 +175,8 @@ func LoadPrototxt(r io.Reader, filename string) (*Net, error) {
 }
 
 // FromNetParameter builds a structure-only Net from a parsed Caffe
-// NetParameter; blobs in np are ignored (use WithWeights). filename is used
-// in error messages only.
+// NetParameter, V2 or V1 (upgraded, np itself is not changed); blobs in np
+// are ignored (use WithWeights). filename is used in error messages only.
 func FromNetParameter(np *caffe.NetParameter, filename string) (*Net, error) {
 	n, err := build(np)
 	if err != nil {
@@ -188,7 +188,13 @@ func FromNetParameter(np *caffe.NetParameter, filename string) (*Net, error) {
 
 func build(np *caffe.NetParameter) (*Net, error) {
 	if len(np.GetLayers()) > 0 {
-		return nil, unsupportedErr("", "layers", "V1 layer format (upgrade the file with Caffe's upgrade_net_proto_text)")
+		// A NetParameter built by hand in the V1 format: upgrade a copy, as
+		// the readers upgrade the files they read.
+		up := proto.Clone(np).(*caffe.NetParameter)
+		if err := caffe.UpgradeV1(up); err != nil {
+			return nil, fromCaffe(err, "upgrading the V1 layers")
+		}
+		np = up
 	}
 	def := proto.Clone(np).(*caffe.NetParameter)
 	for _, lp := range def.GetLayer() {

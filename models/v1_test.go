@@ -3,6 +3,7 @@ package models
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -183,5 +184,35 @@ func TestV1CaffemodelErrors(t *testing.T) {
 	var fe *FormatError
 	if !errors.As(err, &fe) || fe.File != "mixed.prototxt" || fe.Line != 2 || fe.Field != "layers" {
 		t.Errorf("got %v (%T), want a FormatError for mixing layer and layers", err, err)
+	}
+}
+
+// TestFromNetParameterV1 builds a net from a V1 NetParameter made in Go
+// (no file): it is upgraded like a file, has the zoo net's structure, and
+// the caller's message is left as it was.
+func TestFromNetParameterV1(t *testing.T) {
+	zoo := must(Zoo("nin"))
+	v1 := toV1(t, zoo.NetParameter(), false)
+	before := proto.Clone(v1)
+	n, err := FromNetParameter(v1, "nin_v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !proto.Equal(v1, before) {
+		t.Error("FromNetParameter changed its argument")
+	}
+	// The V1 net declares its input at net level instead of an Input
+	// layer, so it has one layer fewer.
+	if n.FLOPs() != zoo.FLOPs() || n.Params() != zoo.Params() || len(n.Layers()) != len(zoo.Layers())-1 ||
+		fmt.Sprint(n.InputShape(), n.OutputShape()) != fmt.Sprint(zoo.InputShape(), zoo.OutputShape()) {
+		t.Errorf("V1 net: %d FLOPs, %d params, %d layers, %v → %v; zoo: %d, %d, %d, %v → %v",
+			n.FLOPs(), n.Params(), len(n.Layers()), n.InputShape(), n.OutputShape(),
+			zoo.FLOPs(), zoo.Params(), len(zoo.Layers()), zoo.InputShape(), zoo.OutputShape())
+	}
+	// A V1 layer that cannot be upgraded is an unsupported-input error.
+	bad := proto.Clone(v1).(*caffe.NetParameter)
+	bad.Layers[0].Type = caffe.V1LayerParameter_LayerType(999).Enum()
+	if _, err := FromNetParameter(bad, "bad_v1"); err == nil || !strings.Contains(err.Error(), "unsupported") {
+		t.Errorf("V1 type 999: error %v", err)
 	}
 }
