@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/infersim/infersim/result"
@@ -30,7 +31,16 @@ func fmtValue(x float64, unit string) string {
 	case "MB":
 		return fmt.Sprintf("%.4g MB", x)
 	case "×":
-		return fmt.Sprintf("%.3g×", x)
+		return sig3(x) + "×"
+	}
+	return sig3(x)
+}
+
+// sig3 prints x with 3 significant digits, without the exponent %g would
+// use from 1000 up ("1020", not "1.02e+03").
+func sig3(x float64) string {
+	if a := math.Abs(x); a >= 1000 && a < 1e15 {
+		return strconv.FormatFloat(x, 'f', 0, 64)
 	}
 	return fmt.Sprintf("%.3g", x)
 }

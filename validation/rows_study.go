@@ -36,7 +36,7 @@ func keys(model, mode string, cold bool) []cellKey {
 func fmtTime(x float64) string   { return units.Duration(x).String() }
 func fmtEnergy(x float64) string { return units.Energy(x).String() }
 func fmtPower(x float64) string  { return units.Power(x).String() }
-func fmtX(x float64) string      { return fmt.Sprintf("%.3g×", x) }
+func fmtX(x float64) string      { return sig3(x) + "×" }
 
 // studyRows compares the guo2018 run with the study's findings and the
 // phone-side timings: G5-time, G5-energy, G6, G7-load, G7-order, G8 (and
