@@ -396,14 +396,17 @@ func fmtUnit(x float64, unit string) string {
 	return fmtNum(x) + " " + unit
 }
 
-// refSim is the values column text: "88 s → 84.1 s", or "pass"/"fail" for
-// qualitative rows.
+// refSim is the values column text: "88 s → 84.1 s", or for qualitative
+// rows "pass", "fail" (a fitted row) or "off" (a held-out one).
 func refSim(r result.ValidationRow) string {
 	if math.IsNaN(r.Reference) {
-		if r.Pass {
+		switch {
+		case r.Pass:
 			return "pass"
+		case r.Fitted:
+			return "fail"
 		}
-		return "fail"
+		return "off"
 	}
 	return fmtUnit(r.Reference, r.Unit) + " → " + fmtUnit(r.Simulated, r.Unit)
 }
@@ -472,10 +475,17 @@ func (v *valPlot) Plot(c draw.Canvas, p *plot.Plot) {
 		s := sty
 		if !r.row.Pass {
 			s = bad
-			if !math.IsNaN(r.tol) {
+			// Only a fitted row fails the validation; a held-out row
+			// outside its reference is reported ("off"), as in the table.
+			switch {
+			case !math.IsNaN(r.tol):
 				txt += " (outside ±" + fmtNum(r.tol) + " %)"
-			} else {
+			case !math.IsNaN(r.lo):
+				txt += " (outside the published range)"
+			case r.row.Fitted:
 				txt += " (fail)"
+			default:
+				txt += " (off)"
 			}
 		}
 		w := s.Width(txt)
