@@ -1,13 +1,14 @@
 package models
 
 // kernels.go holds what every fast kernel shares: the per-executor context
-// (thread pools, scratch memory, reusable job descriptors) handed to Forward.
+// (its one set of worker goroutines, scratch memory, reusable job
+// descriptors) handed to Forward.
 
 // fwdCtx is the execution context of one Executor. It is owned by one
 // goroutine; the job fields are reused by every layer so that starting a
 // parallel kernel allocates nothing.
 type fwdCtx struct {
-	pool    *workPool
+	pool    *workPool // runs element, pooling and LRN jobs on gemm's workers
 	gemm    *gemmPool
 	tmp     [][]float32 // one scratch row per thread (pooling, LRN)
 	packer  convPacker
@@ -25,7 +26,8 @@ type fwdCtx struct {
 }
 
 func newFwdCtx(threads, tmpLen int) *fwdCtx {
-	c := &fwdCtx{pool: newWorkPool(threads), gemm: newGemmPool(threads)}
+	g := newGemmPool(threads)
+	c := &fwdCtx{pool: newWorkPool(g), gemm: g}
 	for range threads {
 		c.tmp = append(c.tmp, make([]float32, tmpLen))
 	}
@@ -33,6 +35,5 @@ func newFwdCtx(threads, tmpLen int) *fwdCtx {
 }
 
 func (c *fwdCtx) close() {
-	c.pool.close()
-	c.gemm.close()
+	c.gemm.close() // also stops pool's workers: they are the GEMM's
 }

@@ -1,9 +1,6 @@
 package models
 
-import (
-	"sync"
-	"sync/atomic"
-)
+import "sync/atomic"
 
 // job is a kernel's work, split in independent units (rows, channels, blocks
 // of positions). run does units [lo, hi) on behalf of a worker, whose index
@@ -15,41 +12,28 @@ type job interface {
 	run(worker, lo, hi int)
 }
 
-// workPool is a persistent set of goroutines that run a job's units, the
-// calling goroutine taking part as worker 0. Units are handed out in chunks
-// from an atomic counter (about four chunks per worker), so a worker that
-// the OS descheduled on a shared machine does not hold the others up.
-// Starting a job sends on channels and allocates nothing, so a forward pass
-// stays allocation-free (no goroutine is spawned per layer).
+// workPool runs a job's units on the executor's GEMM workers (gemm.Pool.Run),
+// the calling goroutine taking part as worker 0: one set of goroutines, which
+// spin briefly between jobs before parking, serves every parallel layer, so
+// a layer's GEMM and the next layer's pooling find the same worker awake
+// (two pools could not both keep a worker spinning on a 2-vCPU machine).
+// Units are handed out in chunks from an atomic counter (about four chunks
+// per worker), so a worker that the OS descheduled on a shared machine does
+// not hold the others up. Starting a job allocates nothing, so a forward
+// pass stays allocation-free (no goroutine is spawned per layer).
 type workPool struct {
 	threads int
-	start   []chan struct{}
-	done    chan struct{}
-	once    sync.Once
+	g       *gemmPool // owned by the fwdCtx, which closes it
 
-	// The current job, set before the workers are signalled.
+	// The current job, set before the workers are started.
 	job   job
 	n     int
 	chunk int
 	next  atomic.Int64
 }
 
-func newWorkPool(threads int) *workPool {
-	if threads < 1 {
-		threads = 1
-	}
-	p := &workPool{threads: threads, done: make(chan struct{}, threads)}
-	for w := 1; w < threads; w++ {
-		ch := make(chan struct{})
-		p.start = append(p.start, ch)
-		go func(w int, ch chan struct{}) {
-			for range ch {
-				p.work(w)
-				p.done <- struct{}{}
-			}
-		}(w, ch)
-	}
-	return p
+func newWorkPool(g *gemmPool) *workPool {
+	return &workPool{threads: g.p.Threads(), g: g}
 }
 
 // run executes all units of j and returns when they are done.
@@ -62,17 +46,13 @@ func (p *workPool) run(j job) {
 	p.job, p.n = j, n
 	p.chunk = max(1, n/(4*p.threads))
 	p.next.Store(0)
-	for _, ch := range p.start {
-		ch <- struct{}{}
-	}
-	p.work(0)
-	for range p.start {
-		<-p.done
-	}
+	p.g.p.Run(min(p.threads, n), p)
 	p.job = nil
 }
 
-func (p *workPool) work(w int) {
+// RunWorker is worker w's part of the current job (gemm.Task): it claims
+// chunks until none is left.
+func (p *workPool) RunWorker(w int) {
 	for {
 		lo := int(p.next.Add(int64(p.chunk))) - p.chunk
 		if lo >= p.n {
@@ -80,15 +60,6 @@ func (p *workPool) work(w int) {
 		}
 		p.job.run(w, lo, min(lo+p.chunk, p.n))
 	}
-}
-
-// close stops the goroutines. The pool must not be used afterwards.
-func (p *workPool) close() {
-	p.once.Do(func() {
-		for _, ch := range p.start {
-			close(ch)
-		}
-	})
 }
 
 // span returns part i of n of the range [0, total): contiguous, in order,

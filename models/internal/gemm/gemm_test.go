@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -448,5 +449,41 @@ func TestPoolCleanup(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("%d goroutines after dropping 10 pools, %d before", n, before)
+	}
+}
+
+// countTask records which workers ran it.
+type countTask struct{ calls [8]atomic.Int32 }
+
+func (c *countTask) RunWorker(w int) { c.calls[w].Add(1) }
+
+// TestPoolRun: Run calls each of min(parts, Threads()) workers exactly once,
+// interleaved with GEMMs on the same workers, whether the workers are
+// spinning (back to back) or parked (after a pause longer than Spin).
+func TestPoolRun(t *testing.T) {
+	p := NewPool(4)
+	defer p.Close()
+	a, x, y := []float32{1, 2, 3, 4}, []float32{1, 1}, make([]float32, 2)
+	for i := range 200 {
+		parts := i%6 + 1
+		var c countTask
+		p.Run(parts, &c)
+		for w := range c.calls {
+			want := int32(0)
+			if w < min(parts, 4) {
+				want = 1
+			}
+			if got := c.calls[w].Load(); got != want {
+				t.Fatalf("run %d (parts %d): worker %d called %d times, want %d", i, parts, w, got, want)
+			}
+		}
+		Sgemv(p, 2, 2, a, 2, x, y, Epilogue{})
+		if i%50 == 49 {
+			time.Sleep(2 * time.Millisecond) // let the workers park
+		}
+	}
+	var c countTask
+	if n := testing.AllocsPerRun(100, func() { p.Run(4, &c) }); n != 0 {
+		t.Errorf("Run allocates %v times per call", n)
 	}
 }

@@ -9,6 +9,7 @@ const (
 	jobGemv
 	jobNTDot
 	jobNTTile
+	jobTask // a Task lent the workers (Pool.Run)
 )
 
 // job is one call's arguments, stored in the Pool so that handing it to the
@@ -33,6 +34,7 @@ type job struct {
 	ldc     int
 	ep      Epilogue
 	colBias bool // ep.Bias is per column of C
+	task    Task // jobTask's work
 }
 
 // plan returns the number of workers to use, and sets the split.
@@ -40,6 +42,8 @@ func (j *job) plan() int {
 	switch j.kind {
 	case jobGemv, jobNTDot, jobNTTile:
 		return j.planRows()
+	case jobTask:
+		return j.parts
 	}
 	return j.planGemm()
 }
@@ -67,5 +71,7 @@ func (j *job) run(w int, ws *workspace) {
 		j.ntDot(w, ws)
 	case jobNTTile:
 		j.ntTile(ws)
+	case jobTask:
+		j.task.RunWorker(w)
 	}
 }

@@ -2,34 +2,61 @@ package gemm
 
 import (
 	"runtime"
-	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
 // Pool runs kernels on a fixed set of persistent worker goroutines and owns
 // their workspaces (packed B blocks, A panel copies, edge tiles), so a call
-// allocates nothing once the Pool exists.
+// allocates nothing once the Pool exists. Run lends the same workers to
+// other parallel work (pooling, LRN, ...), so that one set of goroutines
+// serves a whole forward pass.
 //
-// The calling goroutine is worker 0; Threads()-1 goroutines wait on their own
-// channel for the next job. A Pool serves one call at a time: it is not safe
-// for concurrent calls (give each executor goroutine its own Pool); a
-// concurrent call panics rather than corrupting the shared workspaces.
-// Close stops the workers; a Pool dropped without Close stops them when it
-// is garbage collected.
+// The calling goroutine is worker 0; Threads()-1 goroutines wait for the
+// next job. A worker that finishes a job spins for a short while (Spin)
+// watching for the next one before it parks on its channel: waking a parked
+// goroutine costs tens of µs on a small VM, as much as a small layer's
+// whole run, while back-to-back layers of a forward pass arrive microseconds
+// apart. Once a Pool has been idle for longer than that, its workers are
+// parked and use no CPU. The caller likewise spins briefly, then parks,
+// while it waits for the workers to finish.
+//
+// A Pool serves one call at a time: it is not safe for concurrent calls
+// (give each executor goroutine its own Pool); a concurrent call panics
+// rather than corrupting the shared workspaces. Close stops the workers; a
+// Pool dropped without Close stops them when it is garbage collected.
 type Pool struct {
 	*pool // the workers reference only this, so a dropped Pool is collectable
 }
 
+// Spin is how long a worker (or the caller waiting for the workers) keeps
+// checking for work before it parks. On the 2-vCPU development VM a wake-up
+// from parked costs 30–40 µs; 50 µs of spinning covers the gaps between the
+// layers of a forward pass (see models/BENCHMARKS.md, "One spinning worker
+// set") and bounds the CPU an idle Pool burns after its last call.
+const Spin = 50 * time.Microsecond
+
 type pool struct {
 	threads int
 	ws      []*workspace
-	wake    []chan struct{}
-	done    sync.WaitGroup
+	wake    []chan struct{} // a parked worker's wake-up token (capacity 1)
+	parked  []atomic.Bool   // worker w is parked, or about to, on wake[w]
 	busy    atomic.Bool
-	closed  bool
+	stop    atomic.Bool
 	job     job
-	next    atomic.Int64 // next work unit of the running job
+
+	// signal announces a job to the workers: its sequence number in the
+	// high 32 bits, the number of workers it uses (the caller included) in
+	// the low 32. Workers at or beyond that number leave the job alone.
+	_      [64]byte // keep the spinners' line apart from the caller's
+	signal atomic.Uint64
+	_      [56]byte
+
+	next    atomic.Int64  // next work unit of the running job
+	pending atomic.Int32  // workers (not the caller) still running the job
+	waiting atomic.Uint32 // sequence number of the job the caller parked on; 0 none
+	done    chan struct{} // the caller's wake-up token (capacity 1)
 }
 
 // Block sizes (Goto & van de Geijn 2008, §6; BLIS's KC/NC). The A
@@ -76,9 +103,10 @@ func NewPool(threads int) *Pool {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	p := &pool{threads: threads}
+	p := &pool{threads: threads, done: make(chan struct{}, 1)}
 	p.ws = make([]*workspace, threads)
 	p.wake = make([]chan struct{}, threads)
+	p.parked = make([]atomic.Bool, threads)
 	for w := range threads {
 		p.ws[w] = &workspace{
 			b:    alignedFloats(kcMax * ncMax),
@@ -102,32 +130,99 @@ func (p *Pool) Threads() int { return p.threads }
 func (p *Pool) Close() { p.close() }
 
 func (p *pool) close() {
-	if p.closed {
+	if p.stop.Swap(true) {
 		return
 	}
-	p.closed = true
+	// A spinning worker sees stop; a parked one (or one about to park)
+	// receives from its closed channel.
 	for _, ch := range p.wake[1:] {
 		close(ch)
 	}
 }
 
-func (p *pool) worker(w int) {
-	for range p.wake[w] {
-		p.job.run(w, p.ws[w])
-		p.done.Done()
+// spinUntil calls cond until it returns true or Spin has passed, yielding
+// the processor between calls (so another goroutine on this P, e.g. with
+// GOMAXPROCS(1), still runs), and reports cond's last result.
+func spinUntil(cond func() bool) bool {
+	start := time.Now()
+	for i := 1; ; i++ {
+		if cond() {
+			return true
+		}
+		// Reading the clock costs more than a check; look every 16th.
+		if i%16 == 0 && time.Since(start) > Spin {
+			return false
+		}
+		runtime.Gosched()
 	}
+}
+
+func (p *pool) worker(w int) {
+	var seen uint64 // sequence number of the last job announced
+	for {
+		sig, ok := p.await(w, seen)
+		if !ok {
+			return
+		}
+		seen = sig >> 32
+		if w >= int(uint32(sig)) {
+			continue // not needed by this job; p.job is not ours to read
+		}
+		p.job.run(w, p.ws[w])
+		// Only the job's own sequence number can release the caller: a
+		// late decrement must not wake it from a later job's wait.
+		if p.pending.Add(-1) == 0 && p.waiting.CompareAndSwap(uint32(seen), 0) {
+			p.done <- struct{}{}
+		}
+	}
+}
+
+// await returns the signal of the next job after seen, or ok = false once
+// the pool is closed. It spins first, then parks on wake[w]; parked[w] tells
+// do whether a token must be sent. Exactly one side clears parked[w] with a
+// compare-and-swap, so a token is sent exactly when the worker will wait
+// for it.
+func (p *pool) await(w int, seen uint64) (sig uint64, ok bool) {
+	fresh := func() bool {
+		sig = p.signal.Load()
+		return sig>>32 != seen || p.stop.Load()
+	}
+	if spinUntil(fresh) {
+		return sig, !p.stop.Load()
+	}
+	p.parked[w].Store(true)
+	if fresh() && p.parked[w].CompareAndSwap(true, false) {
+		return sig, !p.stop.Load() // came in while we were about to park
+	}
+	if _, ok := <-p.wake[w]; !ok {
+		return 0, false
+	}
+	return p.signal.Load(), true
+}
+
+// wait returns when the workers have finished job seq: it spins, then parks
+// on done, the last worker sending the token if it sees the caller parked.
+func (p *pool) wait(seq uint32) {
+	if spinUntil(func() bool { return p.pending.Load() == 0 }) {
+		return
+	}
+	p.waiting.Store(seq)
+	if p.pending.Load() == 0 && p.waiting.CompareAndSwap(seq, 0) {
+		return
+	}
+	<-p.done
 }
 
 // do claims the pool, plans the job's thread split, runs it on that many
 // workers (the caller is worker 0), then releases the pool. The job is a
-// value copied into the Pool and workers are woken by an empty-struct send:
-// nothing escapes, nothing is allocated.
+// value copied into the Pool and workers are woken by an atomic store (or,
+// if parked, an empty-struct send): nothing escapes, nothing is allocated.
 func (h *Pool) do(jb job) {
 	if h == nil || h.pool == nil {
 		panic("gemm: nil Pool")
 	}
 	p := h.pool
-	if p.closed {
+	if p.stop.Load() {
 		panic("gemm: Pool used after Close")
 	}
 	if !p.busy.CompareAndSwap(false, true) {
@@ -140,18 +235,40 @@ func (h *Pool) do(jb job) {
 	p.job = jb
 	parts := max(1, min(p.job.plan(), p.threads))
 	p.job.parts = parts
+	var seq uint32
 	if parts > 1 {
-		p.done.Add(parts - 1)
+		p.pending.Store(int32(parts - 1))
+		seq = uint32(p.signal.Load()>>32) + 1
+		if seq == 0 {
+			seq = 1 // 0 means "not waiting" in p.waiting
+		}
+		p.signal.Store(uint64(seq)<<32 | uint64(parts))
 		for w := 1; w < parts; w++ {
-			p.wake[w] <- struct{}{}
+			if p.parked[w].CompareAndSwap(true, false) {
+				p.wake[w] <- struct{}{}
+			}
 		}
 	}
 	p.job.run(0, p.ws[0])
 	if parts > 1 {
-		p.done.Wait()
+		p.wait(seq)
 	}
 	p.job = job{} // drop references to the caller's slices
 	p.busy.Store(false)
+}
+
+// Task is parallel work that is not a GEMM, run on a Pool's workers by Run.
+type Task interface {
+	// RunWorker does worker w's share of the task; w is in [0, parts).
+	// Each worker must write only memory no other writes.
+	RunWorker(w int)
+}
+
+// Run calls t.RunWorker(w) for w in [0, parts) (parts is capped at
+// Threads()), the calling goroutine being worker 0, and returns when all
+// calls have returned. Passing a pointer as t allocates nothing.
+func (h *Pool) Run(parts int, t Task) {
+	h.do(job{kind: jobTask, task: t, parts: parts})
 }
 
 // splitRange returns worker w's share [lo, hi) of [0, total) when it is cut
