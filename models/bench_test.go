@@ -22,21 +22,28 @@ func BenchmarkForward(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/threads=%d", name, threads), func(b *testing.B) {
 				ex := NewExecutor(n, threads)
 				defer ex.Close()
-				if _, err := ex.Forward(in); err != nil {
-					b.Fatal(err)
-				}
-				b.ReportAllocs()
-				b.ResetTimer()
-				for b.Loop() {
-					ex.Forward(in)
-				}
-				b.StopTimer() // keep the metrics' own allocations out of B/op
-				per := b.Elapsed().Seconds() / float64(b.N)
-				b.ReportMetric(per*1e3, "ms/op")
+				per := benchForward(b, ex, in)
 				b.ReportMetric(float64(n.FLOPs())/per/1e9, "GFLOP/s")
 			})
 		}
 	}
+}
+
+// benchForward times ex.Forward(in) after one untimed pass, reports
+// allocations and ms/op, and returns the seconds per pass.
+func benchForward(b *testing.B, ex *Executor, in []float32) float64 {
+	if _, err := ex.Forward(in); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		ex.Forward(in)
+	}
+	b.StopTimer() // keep the metrics' own allocations out of B/op
+	per := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(per*1e3, "ms/op")
+	return per
 }
 
 // BenchmarkForwardPaths is BenchmarkForward with the convolution path as a
@@ -56,16 +63,7 @@ func BenchmarkForwardPaths(b *testing.B) {
 					ex := NewExecutor(n, threads)
 					defer ex.Close()
 					ex.ctx.twoPass = path == "two-pass"
-					if _, err := ex.Forward(in); err != nil {
-						b.Fatal(err)
-					}
-					b.ReportAllocs()
-					b.ResetTimer()
-					for b.Loop() {
-						ex.Forward(in)
-					}
-					b.StopTimer()
-					b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)*1e3, "ms/op")
+					benchForward(b, ex, in)
 				})
 			}
 		}
