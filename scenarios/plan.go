@@ -28,6 +28,7 @@ func WritePlan(w io.Writer, s *Scenario) error {
 		fmt.Fprintf(&b, "  %s\n", d)
 	}
 	totalWorlds, totalReq := 0, 0
+	minCells, maxCells := -1, 0
 	timed := false
 	var lines []string
 	for i := 0; i < s.Points(); i++ {
@@ -37,6 +38,10 @@ func WritePlan(w io.Writer, s *Scenario) error {
 		}
 		ps := pt.Scenario
 		cells := ps.Cells()
+		if minCells < 0 || len(cells) < minCells {
+			minCells = len(cells)
+		}
+		maxCells = max(maxCells, len(cells))
 		req := 0
 		for _, c := range cells {
 			req += c.Requests * ps.Phone.Count * s.Replications
@@ -67,8 +72,12 @@ func WritePlan(w io.Writer, s *Scenario) error {
 			reqText = fmt.Sprintf("%d requests plus those of the timed worlds", totalReq)
 		}
 	}
-	fmt.Fprintf(&b, "  %d point(s) × cells × %d replication(s) = %d worlds, %s, %d phone(s) per world\n",
-		s.Points(), s.Replications, totalWorlds, reqText, s.Phone.Count)
+	cellText := fmt.Sprint(maxCells)
+	if minCells != maxCells {
+		cellText = fmt.Sprintf("%d–%d", minCells, maxCells)
+	}
+	fmt.Fprintf(&b, "  %d point(s) × %s cells × %d replication(s) = %d worlds, %s, %d phone(s) per world\n",
+		s.Points(), cellText, s.Replications, totalWorlds, reqText, s.Phone.Count)
 	if paths := s.SweepPaths(); len(paths) > 0 {
 		fmt.Fprintf(&b, "  sweep (%s): %s\n", s.Sweep.Combine, strings.Join(paths, ", "))
 	}

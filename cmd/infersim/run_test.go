@@ -89,7 +89,7 @@ func TestRunDryRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"scenario guo2018 (builtin:guo2018.yaml)", "1 point(s) × cells × 3 replication(s) = 108 worlds, 1620 requests", "point 0: no sweep — 36 cells"} {
+	for _, w := range []string{"scenario guo2018 (builtin:guo2018.yaml)", "1 point(s) × 36 cells × 3 replication(s) = 108 worlds, 1620 requests", "point 0: no sweep — 36 cells"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("dry run lacks %q:\n%s", w, out)
 		}
