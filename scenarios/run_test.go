@@ -522,7 +522,7 @@ func TestWritePlan(t *testing.T) {
 	if err := WritePlan(&b, s); err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"scenario small (test.yaml)", "2 point(s) × cells × 3 replication(s) = 36 worlds, 144 requests",
+	for _, w := range []string{"scenario small (test.yaml)", "2 point(s) × 6 cells × 3 replication(s) = 36 worlds, 144 requests",
 		"point 0: network.uplink.bandwidth=2Mbps — 6 cells (models squeezenet-v1.0,alexnet × modes on-device-cpu,cloud-gpu,split:0 × images 960x540), 72 requests",
 		"sweep (grid): network.uplink.bandwidth"} {
 		if !strings.Contains(b.String(), w) {
