@@ -713,7 +713,7 @@ func HintsFromScenario(text string) ([]ChartHint, error) {
 		}
 		if h.Metric != "" {
 			if _, err := ParseMetric(string(h.Metric)); err != nil {
-				return nil, fmt.Errorf("plots: outputs.charts[%d]: %w", i, err)
+				return nil, fmt.Errorf("plots: outputs.charts[%d]: %s", i, strings.TrimPrefix(err.Error(), "plots: "))
 			}
 		}
 	}

@@ -37,11 +37,12 @@ var worldNames = map[string]string{
 	"gc.concurrent": "concurrent GCs", "gc.pause_s": "GC pause seconds", "gc.pauses": "GC pauses",
 	"memory.heap_peak_b": "peak Java heap bytes", "memory.min_free_b": "least free memory bytes", "model.loads": "model loads",
 	"server.batches": "server batches", "server.max_queue": "longest server queue", "energy.tail": "radio tail joules",
+	"oom": "failed allocations", "sim.events": "kernel events",
 }
 
 // WorldMetrics returns the per-world metrics the sweep chart words in its
 // labels, sorted: app.kills, gc.pauses, model.loads, server.max_queue, ...
-// ParseMetric accepts any name with a dot as a per-world metric.
+// ParseMetric accepts these and any name with a dot as a per-world metric.
 func WorldMetrics() []string {
 	names := make([]string, 0, len(worldNames))
 	for n := range worldNames {
@@ -51,8 +52,12 @@ func WorldMetrics() []string {
 	return names
 }
 
-// world reports whether m names a per-world metric.
-func (m Metric) world() bool { return strings.Contains(string(m), ".") }
+// world reports whether m names a per-world metric: a known one (oom has
+// no dot) or any dotted name.
+func (m Metric) world() bool {
+	_, known := worldNames[string(m)]
+	return known || strings.Contains(string(m), ".")
+}
 
 // ParseMetric reads a --metric value.
 func ParseMetric(s string) (Metric, error) {

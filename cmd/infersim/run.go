@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/infersim/infersim/plots"
 	"github.com/infersim/infersim/scenarios"
@@ -116,7 +117,7 @@ Ctrl-C stops cleanly: the points finished are kept, summary.json says
 			}
 			if s.Outputs.Plots && !noPlots {
 				if err := drawPlots(res); err != nil {
-					fmt.Fprintln(stderr, "infersim: plots:", err)
+					fmt.Fprintln(stderr, "infersim:", withPrefix("plots: ", err))
 					if runErr == nil {
 						runErr = err
 					}
@@ -195,4 +196,13 @@ func (p *progress) finish() {
 	if p.bar != nil {
 		p.bar.Finish()
 	}
+}
+
+// withPrefix is err's message starting with prefix, once.
+func withPrefix(prefix string, err error) string {
+	msg := err.Error()
+	if strings.HasPrefix(msg, prefix) {
+		return msg
+	}
+	return prefix + msg
 }
