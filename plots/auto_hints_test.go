@@ -94,7 +94,7 @@ func TestDrawHints(t *testing.T) {
 func TestHintsFromScenarioErrors(t *testing.T) {
 	for _, tc := range []struct{ text, want string }{
 		{"outputs: {charts: [{kind: pie}]}", `outputs.charts[0]: kind "pie" is not sweep, energy or breakdown`},
-		{"outputs: {charts: [{kind: sweep, metric: p98}]}", `outputs.charts[0]: plots: unknown metric "p98"`},
+		{"outputs: {charts: [{kind: sweep, metric: p98}]}", `plots: outputs.charts[0]: unknown metric "p98"`},
 		{"outputs: [", "reading the scenario's chart hints"},
 	} {
 		if _, err := plots.HintsFromScenario(tc.text); err == nil || !strings.Contains(err.Error(), tc.want) {
