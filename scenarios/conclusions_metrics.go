@@ -255,15 +255,7 @@ func buildMetrics() map[string]*metricDef {
 	// What reloads cost: each cold request's extra latency and energy over
 	// the cell's warm mean, per phone-hour of a timed workload.
 	coldExtra := func(ev *evalCtx, c *cellView, f func(g *result.Summary) float64, n func(g *result.Summary) int) float64 {
-		var cold, warm *result.Summary
-		for _, g := range c.groups {
-			switch g.Start {
-			case result.Cold:
-				cold = g
-			case result.Warm:
-				warm = g
-			}
-		}
+		cold, warm, _ := c.byStart()
 		h := ev.hoursPerWorld(c)
 		if !(h > 0) {
 			return math.NaN()
@@ -370,13 +362,9 @@ func (c *cellView) param(name string) (result.Param, bool) {
 	return result.Param{}, false
 }
 
-// pick returns the group a start asks for: "warm" prefers the warm group
-// (a cell with only cold requests gives its cold group), "cold" the cold
-// group (a cell that never loads a model, such as a cloud mode, has only
-// warm requests: they stand for its cold start), "all" a group merged
-// from both (see merged).
-func (c *cellView) pick(start string) *result.Summary {
-	var cold, warm, all *result.Summary
+// byStart returns the cell's cold group, warm group and the group of any
+// other start (merged); nil for those it lacks.
+func (c *cellView) byStart() (cold, warm, other *result.Summary) {
 	for _, g := range c.groups {
 		switch g.Start {
 		case result.Cold:
@@ -384,9 +372,19 @@ func (c *cellView) pick(start string) *result.Summary {
 		case result.Warm:
 			warm = g
 		default:
-			all = g
+			other = g
 		}
 	}
+	return cold, warm, other
+}
+
+// pick returns the group a start asks for: "warm" prefers the warm group
+// (a cell with only cold requests gives its cold group), "cold" the cold
+// group (a cell that never loads a model, such as a cloud mode, has only
+// warm requests: they stand for its cold start), "all" a group merged
+// from both (see merged).
+func (c *cellView) pick(start string) *result.Summary {
+	cold, warm, all := c.byStart()
 	first := func(gs ...*result.Summary) *result.Summary {
 		for _, g := range gs {
 			if g != nil {
