@@ -512,6 +512,12 @@ func runB2(seed uint64, c int, lambda, mu float64, n int, opts ...Option) (serve
 }
 
 func benchMMC(b *testing.B, opts ...Option) {
+	timeMMC(b, func() (int, float64) { return runB2(42, b2Servers, b2Lambda, 1, b2Customers, opts...) })
+}
+
+// timeMMC runs B2 with run (served customers and their mean wait) once per
+// iteration, checks the wait against Erlang-C, and reports customers/s.
+func timeMMC(b *testing.B, run func() (int, float64)) {
 	var customers int
 	var elapsed time.Duration
 	var cpu cpuClock
@@ -519,7 +525,7 @@ func benchMMC(b *testing.B, opts ...Option) {
 	for b.Loop() {
 		cpu.start()
 		start := time.Now()
-		served, w := runB2(42, b2Servers, b2Lambda, 1, b2Customers, opts...)
+		served, w := run()
 		elapsed += time.Since(start)
 		cpu.stop()
 		if served != b2Customers {
@@ -553,28 +559,7 @@ func BenchmarkMMCGoroutine(b *testing.B) {
 // (sleep, acquire, release), a counter of free servers and a FIFO of
 // waiting customers. No events, values, errors or interrupts.
 func BenchmarkMinimalMMC(b *testing.B) {
-	var customers int
-	var elapsed time.Duration
-	var cpu cpuClock
-	var wait float64
-	for b.Loop() {
-		cpu.start()
-		start := time.Now()
-		served, w := minimalMMC(42, b2Servers, b2Lambda, 1, b2Customers)
-		elapsed += time.Since(start)
-		cpu.stop()
-		if served != b2Customers {
-			b.Fatalf("served %d customers, want %d", served, b2Customers)
-		}
-		wait = w
-		if math.Abs(wait-b2WqTheory) > 0.1*b2WqTheory {
-			b.Fatalf("mean wait %.4f, want Erlang-C %.4f ± 10%%", wait, b2WqTheory)
-		}
-		customers += served
-	}
-	reportRate(b, customers, "customers/s", elapsed)
-	cpu.report(b, customers, "customers/s")
-	b.ReportMetric(wait, "wait-s")
+	timeMMC(b, func() (int, float64) { return minimalMMC(42, b2Servers, b2Lambda, 1, b2Customers) })
 }
 
 // mmCmd is what a minimal-kernel process yields: sleep for d, acquire a
