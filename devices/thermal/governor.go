@@ -50,8 +50,8 @@ type Governor struct {
 // NewGovernor returns a governor for proc reading the nodes of net, with
 // the cap at the top OPP and the processor at its lowest OPP.
 func NewGovernor(spec GovernorSpec, proc *Processor, net *Network) (*Governor, error) {
-	if !(spec.Period > 0) || math.IsInf(spec.Period, 0) {
-		return nil, fmt.Errorf("thermal: governor of %q: period %g s must be positive", proc.Spec.Name, spec.Period)
+	if !(spec.Period >= 1e-3 && spec.Period <= 3600) {
+		return nil, fmt.Errorf("thermal: governor of %q: period %g s outside [1 ms, 1 h]", proc.Spec.Name, spec.Period)
 	}
 	if spec.Step < 0 {
 		return nil, fmt.Errorf("thermal: governor of %q: step %d < 0", proc.Spec.Name, spec.Step)

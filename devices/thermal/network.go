@@ -63,6 +63,14 @@ type Network struct {
 	gAmb   []float64 // effective ambient conductance per node, W/K
 }
 
+// Bounds on the network's parameters: far beyond any phone (a die is
+// ~1 J/K, a phone ~100 J/K; contacts ~0.01–10 W/K), they keep the
+// eigendecomposition well conditioned.
+const (
+	minCapacity, maxCapacity       = 1e-6, 1e9 // J/K
+	minConductance, maxConductance = 1e-9, 1e6 // W/K
+)
+
 // NewNetwork returns a network of the given nodes and links, every node at
 // the ambient temperature (°C) and no heat input. It fails if a capacity
 // or conductance is not positive and finite, a link names a node that does
@@ -73,20 +81,20 @@ func NewNetwork(nodes []Node, links []Link, ambient float64) (*Network, error) {
 		return nil, errors.New("thermal: network has no nodes")
 	}
 	for i, n := range nodes {
-		if !(n.Capacity > 0) || math.IsInf(n.Capacity, 0) {
-			return nil, fmt.Errorf("thermal: node %d (%s): capacity %g J/K must be positive and finite", i, n.Name, n.Capacity)
+		if !(n.Capacity >= minCapacity && n.Capacity <= maxCapacity) {
+			return nil, fmt.Errorf("thermal: node %d (%s): capacity %g J/K outside [%g, %g]", i, n.Name, n.Capacity, minCapacity, maxCapacity)
 		}
 	}
 	for i, l := range links {
 		if l.A < 0 || l.A >= len(nodes) || (l.B != Ambient && (l.B < 0 || l.B >= len(nodes))) || l.A == l.B {
 			return nil, fmt.Errorf("thermal: link %d joins %d and %d: no such pair of nodes", i, l.A, l.B)
 		}
-		if !(l.Conductance > 0) || math.IsInf(l.Conductance, 0) {
-			return nil, fmt.Errorf("thermal: link %d: conductance %g W/K must be positive and finite", i, l.Conductance)
+		if !(l.Conductance >= minConductance && l.Conductance <= maxConductance) {
+			return nil, fmt.Errorf("thermal: link %d: conductance %g W/K outside [%g, %g]", i, l.Conductance, minConductance, maxConductance)
 		}
 	}
-	if math.IsNaN(ambient) || math.IsInf(ambient, 0) {
-		return nil, fmt.Errorf("thermal: ambient temperature %g °C is not finite", ambient)
+	if !(ambient > -100 && ambient < 200) {
+		return nil, fmt.Errorf("thermal: ambient temperature %g °C outside (−100, 200)", ambient)
 	}
 	n := &Network{
 		nodes:   append([]Node(nil), nodes...),
@@ -157,9 +165,9 @@ func (n *Network) factor() {
 	}
 	var e mat.EigenSym
 	if !e.Factorize(s, true) {
-		// A symmetric positive definite matrix always factorises; a
-		// failure here is a numerical breakdown on absurd inputs.
-		panic("thermal: eigendecomposition failed")
+		// A symmetric positive definite matrix with the bounded
+		// entries NewNetwork admits always factorises.
+		panic("thermal: eigendecomposition failed on a validated network")
 	}
 	n.lambda = e.Values(nil)
 	n.q = mat.NewDense(k, k, nil)
@@ -190,12 +198,17 @@ func (n *Network) SetAmbient(t float64) { n.ambient = t }
 func (n *Network) AmbientTemp() float64 { return n.ambient }
 
 // SetEnclosure multiplies every conductance to Ambient by e.AmbientFactor
-// (relative to the network as built) from now on.
-func (n *Network) SetEnclosure(e Enclosure) {
+// (relative to the network as built) from now on. The factor must lie in
+// [0.01, 100].
+func (n *Network) SetEnclosure(e Enclosure) error {
+	if !(e.AmbientFactor >= 0.01 && e.AmbientFactor <= 100) {
+		return fmt.Errorf("thermal: enclosure %q: factor %g outside [0.01, 100]", e.Name, e.AmbientFactor)
+	}
 	if e.AmbientFactor != n.scale {
 		n.scale = e.AmbientFactor
 		n.ok = false
 	}
+	return nil
 }
 
 // SetPower sets the heat input of node i from now on.

@@ -129,7 +129,9 @@ func TestSteadyStateAndEnclosure(t *testing.T) {
 	if math.Abs(ss[1]-33) > 1e-9 || math.Abs(ss[0]-53) > 1e-9 {
 		t.Errorf("steady state %v, want [53 33]", ss)
 	}
-	n.SetEnclosure(Pocket)
+	if err := n.SetEnclosure(Pocket); err != nil {
+		t.Fatal(err)
+	}
 	ss = n.SteadyState()
 	if want := 25 + 2/(0.25*Pocket.AmbientFactor); math.Abs(ss[1]-want) > 1e-9 {
 		t.Errorf("pocket skin %g, want %g", ss[1], want)
@@ -156,6 +158,10 @@ func TestNewNetworkErrors(t *testing.T) {
 		if _, err := NewNetwork(tc.nodes, tc.links, 25); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+	n, _ := NewNetwork([]Node{{"a", 1}}, []Link{{0, Ambient, 1}}, 25)
+	if err := n.SetEnclosure(Enclosure{"vacuum", 0}); err == nil {
+		t.Error("zero enclosure factor: no error")
 	}
 	if _, err := EnclosureByName("fridge"); err == nil {
 		t.Error("unknown enclosure: no error")

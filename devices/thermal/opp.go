@@ -44,7 +44,7 @@ func (t Table) validate() error {
 		return fmt.Errorf("thermal: table %q cites no source", t.Name)
 	}
 	for i, o := range t.OPPs {
-		if !(o.KHz > 0) || math.IsInf(o.KHz, 0) || o.UV < 0 || o.CoreMA < 0 || math.IsInf(o.UV, 0) || math.IsInf(o.CoreMA, 0) || math.IsNaN(o.UV) || math.IsNaN(o.CoreMA) {
+		if !(o.KHz > 0 && o.KHz < 1e9) || !(o.UV >= 0 && o.UV < 1e8) || !(o.CoreMA >= 0 && o.CoreMA < 1e6) {
 			return fmt.Errorf("thermal: table %q row %d: invalid %+v", t.Name, i, o)
 		}
 		if i > 0 && !(o.KHz > t.OPPs[i-1].KHz) {
@@ -104,13 +104,16 @@ func NewProcessor(spec ProcessorSpec, table Table) (*Processor, error) {
 	if err := table.validate(); err != nil {
 		return nil, err
 	}
-	if spec.Cores < 1 {
-		return nil, fmt.Errorf("thermal: processor %q: cores %d < 1", spec.Name, spec.Cores)
+	if spec.Cores < 1 || spec.Cores > 1024 {
+		return nil, fmt.Errorf("thermal: processor %q: cores %d outside [1, 1024]", spec.Name, spec.Cores)
+	}
+	if spec.TopPower < 0 || spec.TopPower > 1e3 || spec.BatteryVolts < 0 || spec.BatteryVolts > 100 {
+		return nil, fmt.Errorf("thermal: processor %q: top_power %g W or battery_volts %g V out of range", spec.Name, spec.TopPower, spec.BatteryVolts)
 	}
 	if !(spec.LeakShare >= 0 && spec.LeakShare < 1) {
 		return nil, fmt.Errorf("thermal: processor %q: leak_share %g not in [0, 1)", spec.Name, spec.LeakShare)
 	}
-	if !(spec.LeakActivation >= 0) || math.IsInf(spec.LeakActivation, 0) || math.IsNaN(spec.RefTemp) || spec.RefTemp <= -273.15 {
+	if !(spec.LeakActivation >= 0 && spec.LeakActivation <= 20000) || !(spec.RefTemp > -100 && spec.RefTemp < 150) {
 		return nil, fmt.Errorf("thermal: processor %q: invalid leakage law (a = %g K, ref %g °C)", spec.Name, spec.LeakActivation, spec.RefTemp)
 	}
 	p := &Processor{Spec: spec, Table: table}
@@ -151,10 +154,11 @@ func (p *Processor) Len() int { return len(p.Table.OPPs) }
 func (p *Processor) Freq(i int) float64 { return p.Table.OPPs[i].Freq() }
 
 // LeakFactor returns θ(T)/θ(T_ref), the leakage at T (°C) relative to the
-// reference temperature.
+// reference temperature. T is clamped to 150 °C, past every phone's
+// thermal reset (115 °C on the MSM8974), so a runaway stays finite.
 func (p *Processor) LeakFactor(t float64) float64 {
 	a := p.Spec.LeakActivation
-	tk, rk := t+273.15, p.Spec.RefTemp+273.15
+	tk, rk := math.Min(t, 150)+273.15, p.Spec.RefTemp+273.15
 	if tk <= 0 {
 		return 0
 	}

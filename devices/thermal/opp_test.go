@@ -113,6 +113,7 @@ func TestTableAndProcessorErrors(t *testing.T) {
 		"no power":   {Name: "x", Cores: 1},
 		"neg a":      {Name: "x", Cores: 1, TopPower: 1, LeakActivation: -1},
 		"below 0 K":  {Name: "x", Cores: 1, TopPower: 1, RefTemp: -300},
+		"huge a":     {Name: "x", Cores: 1, TopPower: 1, LeakActivation: 1e9},
 		"ma no volt": {Name: "x", Cores: 1},
 	} {
 		tb := good
