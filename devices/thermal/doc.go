@@ -84,8 +84,8 @@
 //
 // Nexus 5, four Krait cores saturated, free air at 25 °C. Cold at
 // 2265.6 MHz the CPU draws 4 × 1.46756 = 5.870 W; the heat path is
-// 8 + 1 + 4 = 13 K/W, so unthrottled the junction would pass 100 °C (and
-// with leakage rising, run away). The network's time constants are 532,
+// 8 + 1 + 4 = 13 K/W, so unthrottled the junction would pass 100 °C
+// before leakage grows, and the 115 °C thermal reset once it does. The network's time constants are 532,
 // 22.5 and 15.4 s. The steady junction T = 25 + 13·P(T) solved per OPP:
 // 883.2 MHz 49.5 °C, 960 MHz 52.3 °C, 1036.8 MHz 55.3 °C, 1190.4 MHz
 // 62.8 °C. The KTM holds the cap while the junction is inside

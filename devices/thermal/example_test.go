@@ -79,3 +79,32 @@ func Example() {
 	// min 20   960.0 MHz  2.16 W  soc 54.8 °C  skin 34.9 °C
 	// min 30   960.0 MHz  2.12 W  soc 53.2 °C  skin 34.0 °C
 }
+
+// TestWorkedExampleFigures checks the other numbers the package doc quotes.
+func TestWorkedExampleFigures(t *testing.T) {
+	ph, err := NewPhone("nexus5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []float64{532.1, 22.51, 15.39} {
+		if got := ph.Net.TimeConstants()[i]; math.Abs(got/want-1) > 2e-3 {
+			t.Errorf("time constant %d = %.2f s, doc says %.2f", i, got, want)
+		}
+	}
+	cpu := ph.Domain("cpu").Proc
+	for _, c := range []struct {
+		opp  int
+		mhz  float64
+		want float64
+	}{{4, 883.2, 49.54}, {5, 960, 52.32}, {6, 1036.8, 55.32}, {7, 1190.4, 62.79}} {
+		if cpu.Freq(c.opp) != c.mhz*1e6 {
+			t.Fatalf("OPP %d is %g Hz, not %g MHz", c.opp, cpu.Freq(c.opp), c.mhz)
+		}
+		if got := selfConsistent(cpu, c.opp); math.Abs(got-c.want) > 0.01 {
+			t.Errorf("%g MHz: steady junction %.3f °C, doc says %.2f", c.mhz, got, c.want)
+		}
+	}
+	if got := selfConsistent(cpu, 13); !(got > 115) {
+		t.Errorf("2265.6 MHz: steady junction %.2f °C, doc says past the 115 °C reset", got)
+	}
+}
