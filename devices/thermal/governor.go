@@ -30,15 +30,19 @@ type GovernorSpec struct {
 // thermal limits:
 //
 //	load:   i_load = min{ i : f_i ≥ h · u · f_top }        (schedutil-like)
-//	cap:    any limit node above its trip       → cap ← max(cap − s, 0)
+//	cap:    any limit node at or above its trip → cap ← max(cap − s, 0)
 //	        every limit node below trip − hyst  → cap ← min(cap + s, top)
 //	        otherwise                            → cap unchanged
 //	chosen: min(i_load, cap)
 //
 // with u the demand as a share of the top OPP's capacity, h the headroom
-// and s the step. This is the Linux step_wise thermal governor acting on
-// a cpufreq cooling device (and the MSM8974 KTM's limit-temp loop),
-// with schedutil's frequency choice below the cap.
+// and s the step. This is the MSM8974 KTM's limit-temp loop
+// (do_freq_control in the hammerhead kernel's drivers/thermal/msm_thermal.c,
+// commit 051f75d962779c567560adce6e4c22d0e409876f: temp ≥ limit_temp →
+// limit_idx −= freq_step; temp < limit_temp − temp_hysteresis →
+// limit_idx += freq_step, an index into the cpufreq table) and the Linux
+// step_wise governor on a cpufreq cooling device, with schedutil's
+// frequency choice below the cap.
 type Governor struct {
 	spec  GovernorSpec
 	proc  *Processor
@@ -98,7 +102,7 @@ func (g *Governor) Tick(net *Network, util float64) int {
 	hot, cool := false, true
 	for k, l := range g.spec.Limits {
 		t := net.Temp(g.nodes[k])
-		if t > l.Trip {
+		if t >= l.Trip {
 			hot = true
 		}
 		if !(t < l.Trip-l.Hysteresis) {
