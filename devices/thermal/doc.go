@@ -32,8 +32,8 @@
 // the hammerhead kernel's acpu_freq_tbl_2p3g_pvs0), Adreno 330 (27, 200,
 // 320, 450 MHz), SM8150 Kryo 485 silver/gold/prime (18/17/20 OPPs from the
 // mainline sm8150.dtsi, with the Pixel 4 power_profile.xml per-core current
-// at every frequency) and Adreno 640 (215–600 MHz, coral kernel). One busy
-// core at OPP i and temperature T draws
+// at every frequency) and Adreno 640 (257–585 MHz, speed bin 0 of the coral
+// kernel's sm8150-v2.dtsi). One busy core at OPP i and temperature T draws
 //
 //	P(i, T) = D_i + L_i θ(T)/θ(T_ref),   θ(T) = T² e^(−a/T)  (T in K)
 //
@@ -104,7 +104,7 @@
 // states, the fit row (Ars Technica: Nexus 5 Geekbench about a third
 // lower after repeated runs; fitted soc–board 6.3 K/W against the 8 K/W
 // prior, not adopted) and the held-out band (AnandTech: S855 phones keep
-// 40–85 % of peak CPU under sustained load; the Pixel 4 preset keeps 0.65).
+// 40–85 % of peak CPU under sustained load; the Pixel 4 preset keeps 0.70).
 //
 // # Not yet integrated
 //

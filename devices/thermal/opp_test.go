@@ -77,7 +77,7 @@ func TestPixel4PowerFromProfile(t *testing.T) {
 		t.Errorf("gold top core power %g, want %g", got, want)
 	}
 	gpu := p.Domain("gpu").Proc // frequencies only: D ∝ f at constant V
-	if got, want := gpu.Dyn[0], 0.9*1.5*215.0/600; math.Abs(got-want) > 1e-9 {
+	if got, want := gpu.Dyn[0], 0.9*1.5*257.0/585; math.Abs(got-want) > 1e-9 {
 		t.Errorf("gpu lowest dyn %g, want %g", got, want)
 	}
 }
