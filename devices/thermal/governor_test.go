@@ -17,7 +17,8 @@ import (
 //	2.0      1.1   3.00000 W        85.00 °C
 //
 // A trip at 60 °C is balanced by P* = G (60 − 25) = 1.75 W, between the
-// 1.0 and 1.5 GHz OPPs (by C_eff V² f with V linear in f, f* ≈ 1.47 GHz).
+// 1.0 and 1.5 GHz OPPs: with V = 0.7 + 0.2 f (V, GHz) between the OPPs,
+// C_eff (0.7 + 0.2 f)² f = 1.75 W gives f* ≈ 1.444 GHz.
 func synthetic(t *testing.T, hyst, period float64) (*Network, *Governor, *Processor) {
 	t.Helper()
 	net, err := NewNetwork([]Node{{"soc", 0.05}}, []Link{{0, Ambient, 0.05}}, 25)
