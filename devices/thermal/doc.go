@@ -1,0 +1,124 @@
+// Package thermal models a phone under sustained load: a lumped RC
+// thermal network heated by the processors, their DVFS operating points
+// and power, and a governor that picks operating points by load and by
+// thermal limits. It is the foundation of issue 20 ("minute 30 is not
+// minute 1") and imports nothing of infersim's but units.
+//
+// # Thermal network (network.go)
+//
+// Nodes i with heat capacity C_i (J/K) joined by conductances G_ij (W/K),
+// some to the ambient at T_amb:
+//
+//	C_i dT_i/dt = P_i − Σ_j G_ij (T_i − T_j) − G_i,amb (T_i − T_amb)
+//
+// In matrix form C dT/dt = P + g T_amb − L T (L the conductance Laplacian
+// with the ambient links on its diagonal). For power constant over a step
+// the solution is exact:
+//
+//	T(t) = T_ss + e^(−C⁻¹L t) (T(0) − T_ss),   T_ss = L⁻¹ (P + g T_amb)
+//
+// evaluated through the eigendecomposition of the symmetric
+// S = C^(−1/2) L C^(−1/2) (gonum mat.EigenSym), so the simulation steps the
+// network only where the power changes and where the governor polls. An
+// Enclosure (free, desk, hand, case, pocket) scales every ambient link;
+// the ambient temperature is a parameter (SetAmbient, PhoneSpec.Ambient).
+// Tests: the 1-node and 2-node step responses against their closed forms
+// to 1e-9 (network_test.go).
+//
+// # Operating points and power (opp.go, data/opp.yaml)
+//
+// Tables read in kernel and AOSP sources, with repo, path and commit in
+// data/opp.yaml: MSM8974 Krait 400 (14 OPPs, 300–2265.6 MHz, 0.800–1.100 V,
+// the hammerhead kernel's acpu_freq_tbl_2p3g_pvs0), Adreno 330 (27, 200,
+// 320, 450 MHz), SM8150 Kryo 485 silver/gold/prime (18/17/20 OPPs from the
+// mainline sm8150.dtsi, with the Pixel 4 power_profile.xml per-core current
+// at every frequency) and Adreno 640 (257–585 MHz, speed bin 0 of the coral
+// kernel's sm8150-v2.dtsi). One busy core at OPP i and temperature T draws
+//
+//	P(i, T) = D_i + L_i θ(T)/θ(T_ref),   θ(T) = T² e^(−a/T)  (T in K)
+//
+// With voltages, D_i = C_eff V_i² f_i with C_eff = (1 − λ) P_top/(V_top² f_top)
+// and L_i = λ P_top V_i/V_top; with per-OPP currents, P_i = I_i V_batt split
+// (1 − λ):λ; with frequencies only, D_i ∝ f_i at constant voltage. θ is the
+// subthreshold-leakage law I ∝ T² exp(−q V_th/(n k T)), a = q V_th/(n k):
+// a physically motivated coefficient, not a measured one (a = 3000 K is
+// V_th = 0.39 V, n = 1.5: leakage ×2.2 from 25 to 50 °C, ×6.7 to 80 °C).
+// Speed(f, f_top, m) = 1/((1 − m) f_top/f + m) is the throughput of work
+// whose share m is memory-bound: the roofline split of a processor
+// profile gives m.
+//
+// # Governor (governor.go)
+//
+// Every polling period: the load OPP is the lowest f_i ≥ h·u·f_top
+// (schedutil, h = 1.25, u the demand as a share of top capacity); a cap
+// moves down Step OPPs while any limit node is above its trip and up while
+// every one is below trip − hysteresis (the step_wise thermal governor, and
+// the MSM8974 KTM loop); the chosen OPP is min(load, cap). Phone couples a
+// network with its domains; RunUntil ticks every governor at its period
+// and recomputes the power (leakage at the node's temperature then).
+// Test: a load beyond the limit settles at, or dithers between, the OPPs
+// bracketing the frequency whose power balances the heat path at the trip,
+// computed by hand (governor_test.go).
+//
+// # Parameters (data/phones.yaml, each with its source there)
+//
+//	nexus5                 value            source
+//	soc / board / skin C   2 / 80 / 36 J/K  prior: 130 g (spec sheet) × ~0.9 J/gK, split by part
+//	soc–board G            0.125 W/K        prior: 8 K/W PoP package to board, no heat pipe
+//	board–skin G           1.0 W/K          prior
+//	skin–ambient G         0.25 W/K         prior: h ≈ 5 + 6.2 W/m²K over 0.0226 m² (137.84 × 69.17 × 8.59 mm)
+//	CPU P_top per core     1.46756 W        AOSP hammerhead power_profile.xml, 386.2 mA × 3.8 V at 2265.6 MHz
+//	CPU λ, a               0.05, 3000 K     prior (see above)
+//	GPU P_top              1.2 W            assumption of devices/phones/nexus5.yaml
+//	CPU trip               60 °C, hyst 10 K, step 2, 250 ms   hammerhead msm8974.dtsi qcom,msm-thermal [R]
+//	skin limit             none             thermal-engine-8974.conf only shuts down at 115 °C [R]
+//
+//	pixel4                 value            source
+//	soc / board / skin C   2.5 / 100 / 46 J/K   prior: 162 g × ~0.9 J/gK
+//	G soc–board, board–skin, skin–ambient  0.17, 1.2, 0.26 W/K   priors (0.0238 m² surface)
+//	core power per OPP     core_ma × 3.85 V  coral power_profile.xml (LineageOS mirror)
+//	λ, a                   0.1, 2500 K      prior
+//	skin trip              43 °C (silver 45), hyst 1.9 K; soc 95 °C   [S] Pixel HAL format, coral file not found
+//
+// # Worked example (TestNexus5WorkedExample, Example)
+//
+// Nexus 5, four Krait cores saturated, free air at 25 °C. Cold at
+// 2265.6 MHz the CPU draws 4 × 1.46756 = 5.870 W; the heat path is
+// 8 + 1 + 4 = 13 K/W, so unthrottled the junction would pass 100 °C
+// before leakage grows, and the 115 °C thermal reset once it does. The network's time constants are 532,
+// 22.5 and 15.4 s. The steady junction T = 25 + 13·P(T) solved per OPP:
+// 883.2 MHz 49.5 °C, 960 MHz 52.3 °C, 1036.8 MHz 55.3 °C, 1190.4 MHz
+// 62.8 °C. The KTM holds the cap while the junction is inside
+// [50, 60] °C, so it may settle at 960 or 1036.8 MHz depending on the
+// path; the simulation reaches 1497.6 MHz by minute 1 (3.53 W, junction
+// 55.4 °C), 1190.4 MHz by minute 10 and 960 MHz from minute 20 (2.12 W at
+// minute 30, junction 53.2 °C, skin 34.0 °C). Compute-bound throughput is
+// then 960/2265.6 = 0.42 of the cold phone's, against 0.66 at minute 1.
+//
+// # Calibration (fit.go, testdata/reference.md)
+//
+// Fit adjusts named RC constants (Nelder–Mead over their logarithms,
+// gonum optimize) to sustained-performance curves; Simulate predicts a
+// curve. No numeric throttling curve for the Nexus 5 or Pixel 4 could be
+// read (the published ones are charts); reference.md lists what prose
+// states, the fit row (Ars Technica: Nexus 5 Geekbench about a third
+// lower after repeated runs; fitted soc–board 6.3 K/W against the 8 K/W
+// prior, not adopted) and the held-out band (AnandTech: S855 phones keep
+// 40–85 % of peak CPU under sustained load; the Pixel 4 preset keeps 0.70).
+//
+// # Not yet integrated
+//
+// Nothing in devices uses this package yet. The intended hook: the phone's
+// energy meter (devices.Meter) already reports each component's power at
+// every state change; those powers (cpu, gpu, and the base/screen and
+// radio as heat into the board and skin nodes) become the network's
+// inputs, replacing Processor.Power for the phone's own power model or
+// scaled by it. The governor's OPP feeds back twice: the CPU's per-core
+// power (PowerSpec.CPUPerCore becomes P(i, T)) and the compute speed of a
+// layer (Speed with the profile's memory-bound share), so a kernel's
+// remaining work is rescheduled at each governor tick. Also not done:
+// the scenario parameters (ambient, enclosure), the time-series output,
+// Perfetto counters, the sustained-load what-if, validate rows, hotplug
+// (KTM core-limit 80 °C), the power-allocator (IPA) governor Pixels use
+// for skin control, and a battery node for charging heat.
+package thermal

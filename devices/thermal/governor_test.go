@@ -1,0 +1,126 @@
+package thermal
+
+import (
+	"github.com/infersim/infersim/units"
+	"math"
+	"testing"
+)
+
+// synthetic is a one-core processor on one node (C = 0.05 J/K, G = 0.05
+// W/K to a 25 °C ambient, τ = C/G = 1 s), without leakage, whose OPPs
+// have, with C_eff = 3 W / (1.1² × 2 GHz) = 1.23967e-9 F:
+//
+//	f (GHz)  V     P = C_eff V² f   T_ss = 25 + P/G
+//	0.5      0.8   0.39669 W        32.93 °C
+//	1.0      0.9   1.00413 W        45.08 °C
+//	1.5      1.0   1.85950 W        62.19 °C
+//	2.0      1.1   3.00000 W        85.00 °C
+//
+// A trip at 60 °C is balanced by P* = G (60 − 25) = 1.75 W, between the
+// 1.0 and 1.5 GHz OPPs: with V = 0.7 + 0.2 f (V, GHz) between the OPPs,
+// C_eff (0.7 + 0.2 f)² f = 1.75 W gives f* ≈ 1.444 GHz.
+func synthetic(t *testing.T, hyst, period float64) (*Network, *Governor, *Processor) {
+	t.Helper()
+	net, err := NewNetwork([]Node{{"soc", 0.05}}, []Link{{0, Ambient, 0.05}}, 25)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := Table{Name: "syn", Sources: []Source{{Repo: "test", Path: "test", Commit: "test"}}, OPPs: []OPP{
+		{KHz: 5e5, UV: 8e5}, {KHz: 1e6, UV: 9e5}, {KHz: 1.5e6, UV: 1e6}, {KHz: 2e6, UV: 1.1e6}}}
+	p, err := NewProcessor(ProcessorSpec{Name: "syn", Cores: 1, TopPower: 3, RefTemp: 25}, tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := NewGovernor(GovernorSpec{Period: period, Limits: []Limit{{Node: "soc", Trip: 60, Hysteresis: hyst}}}, p, net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net, g, p
+}
+
+// run drives net and g with a saturating one-core load for n periods and
+// returns the OPPs chosen in the second half.
+func run(net *Network, g *Governor, p *Processor, n int) map[int]int {
+	seen := map[int]int{}
+	for k := 0; k < n; k++ {
+		opp := g.Tick(net, 1)
+		if k >= n/2 {
+			seen[opp]++
+		}
+		net.SetPower(0, unitsW(p.Power(opp, 1, net.Temp(0))))
+		net.Advance(unitsS(g.Period()))
+	}
+	return seen
+}
+
+// TestGovernorBalancesHeatPath: a saturating load that would heat the node
+// to 85 °C settles where its power balances the heat path at the trip. The
+// period (10 s = 10 τ) lets the node reach each OPP's steady state, so:
+//
+//   - hysteresis 2 K: at 1.0 GHz the node cools to 45.08 < 58 °C and the cap
+//     rises; at 1.5 GHz it heats to 62.19 > 60 °C and the cap falls: the
+//     governor dithers between exactly the two OPPs bracketing f*.
+//   - hysteresis 20 K: 45.08 °C is inside [40, 60], so the cap holds: the
+//     governor settles at 1.0 GHz, the OPP just below f*.
+func TestGovernorBalancesHeatPath(t *testing.T) {
+	net, g, p := synthetic(t, 2, 10)
+	seen := run(net, g, p, 400)
+	if len(seen) != 2 || seen[1] == 0 || seen[2] == 0 {
+		t.Errorf("hysteresis 2 K: OPPs visited %v, want only 1 (1.0 GHz) and 2 (1.5 GHz)", seen)
+	}
+	// the mean power over the dither brackets P* = 1.75 W
+	mean := (float64(seen[1])*p.Power(1, 1, 25) + float64(seen[2])*p.Power(2, 1, 25)) / float64(seen[1]+seen[2])
+	if !(mean > 1.00413 && mean < 1.85950) {
+		t.Errorf("mean power %g W outside the bracketing OPPs", mean)
+	}
+
+	net, g, p = synthetic(t, 20, 10)
+	seen = run(net, g, p, 400)
+	if len(seen) != 1 || seen[1] == 0 {
+		t.Errorf("hysteresis 20 K: OPPs visited %v, want only 1 (1.0 GHz)", seen)
+	}
+	if T := net.Temp(0); math.Abs(T-45.0826) > 1e-3 {
+		t.Errorf("settled at %.4f °C, want 45.0826 °C", T)
+	}
+}
+
+// TestGovernorLoadAndStep: below the limits the OPP follows the load
+// (lowest f ≥ 1.25 × util × f_top), and the thermal cap moves Step OPPs a
+// period.
+func TestGovernorLoadAndStep(t *testing.T) {
+	net, g, _ := synthetic(t, 2, 1)
+	for _, tc := range []struct {
+		util float64
+		want int
+	}{{0, 0}, {0.2, 0}, {0.3, 1}, {0.5, 2}, {0.61, 3}, {1, 3}, {7, 3}} {
+		if got := g.Tick(net, tc.util); got != tc.want {
+			t.Errorf("util %g: OPP %d, want %d", tc.util, got, tc.want)
+		}
+	}
+	net.SetTemps([]float64{70})
+	g.spec.Step = 2
+	if g.Tick(net, 1); g.Cap() != 1 || !g.Throttled() {
+		t.Errorf("after one hot tick with step 2: cap %d, want 1", g.Cap())
+	}
+	if g.Tick(net, 1); g.Cap() != 0 {
+		t.Errorf("cap %d, want 0 (floor)", g.Cap())
+	}
+	net.SetTemps([]float64{59}) // inside the hysteresis band: hold
+	if g.Tick(net, 1); g.Cap() != 0 {
+		t.Errorf("in band: cap %d, want 0", g.Cap())
+	}
+	net.SetTemps([]float64{30})
+	g.Tick(net, 1)
+	if g.Tick(net, 1); g.Cap() != 3 {
+		t.Errorf("released: cap %d, want 3", g.Cap())
+	}
+	if _, err := NewGovernor(GovernorSpec{Period: 1, Limits: []Limit{{Node: "gpu"}}}, g.proc, net); err == nil {
+		t.Error("limit on unknown node: no error")
+	}
+	if _, err := NewGovernor(GovernorSpec{}, g.proc, net); err == nil {
+		t.Error("zero period: no error")
+	}
+}
+
+func unitsW(p float64) units.Power    { return units.Power(p) }
+func unitsS(s float64) units.Duration { return units.Duration(s) }
