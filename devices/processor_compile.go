@@ -1,7 +1,6 @@
 package devices
 
 import (
-	"bytes"
 	"fmt"
 	"maps"
 	"math"
@@ -11,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/infersim/infersim/models"
-	"github.com/infersim/infersim/models/caffe"
 	"github.com/infersim/infersim/reference"
 	"github.com/infersim/infersim/units"
 )
@@ -160,11 +158,11 @@ func (c *compiler) setup() error {
 	unfused := pp.Roofline != nil && pp.Roofline.Unfused
 	for i := range c.kp.Models {
 		pm := &c.kp.Models[i]
-		dw := depthwiseLayers(pm.Name)
+		zoo := zooClasses(pm.Name)
 		hm := &hostModel{pm: pm}
 		for j := range pm.Layers {
 			l := &pm.Layers[j]
-			cls := classOf(l.Kind, dw[l.Name])
+			cls := classOf(l, zoo)
 			hl := hostLayer{l: l, class: cls, fused: l.FusedInto != ""}
 			hl.executed = !hl.fused && cls != classNone && l.MedianS > 0
 			hl.kernel = cls != classNone && (!hl.fused || unfused)
@@ -375,56 +373,30 @@ func (c *compiler) tieableParam(name string, p ParamSpec, set func(*coeffs, floa
 	return nil
 }
 
-// classOf maps a Caffe layer kind to its op class.
-func classOf(kind string, depthwise bool) string {
-	switch kind {
-	case "Convolution":
-		if depthwise {
-			return ClassDepthwise
-		}
-		return ClassConv
-	case "InnerProduct":
-		return ClassFC
-	case "Pooling":
-		return ClassPool
-	case "LRN":
-		return ClassLRN
-	case "Input", "Data", "Dropout":
-		return classNone
+// classOf returns a kernel-profile layer's op class: the class models
+// gives its kind, and depthwise for a convolution that the zoo model of
+// the same name builds as depthwise (zoo holds those classes by layer name;
+// nil for models outside the zoo).
+func classOf(l *models.ProfileLayer, zoo map[string]models.CostClass) string {
+	cls := models.KindCostClass(l.Kind)
+	if cls == models.CostConv && zoo[l.Name] == models.CostDepthwise {
+		cls = models.CostDepthwise
 	}
-	return ClassElementwise
+	return cls.String()
 }
 
-var (
-	depthwiseOnce sync.Once
-	depthwiseMap  map[string]map[string]bool
-)
-
-// depthwiseLayers returns the depthwise convolutions (group = num_output >
-// 1) of a zoo model, read from its prototxt; none for other models.
-func depthwiseLayers(model string) map[string]bool {
-	depthwiseOnce.Do(func() {
-		depthwiseMap = map[string]map[string]bool{}
-		for _, name := range models.ZooNames() {
-			b, err := models.ZooPrototxt(name)
-			if err != nil {
-				continue
-			}
-			np, err := caffe.ParsePrototxt(bytes.NewReader(b), name)
-			if err != nil {
-				continue
-			}
-			m := map[string]bool{}
-			for _, lp := range np.GetLayer() {
-				cp := lp.GetConvolutionParam()
-				if lp.GetType() == "Convolution" && cp != nil && cp.GetGroup() > 1 && cp.GetGroup() == cp.GetNumOutput() {
-					m[lp.GetName()] = true
-				}
-			}
-			depthwiseMap[name] = m
-		}
-	})
-	return depthwiseMap[model]
+// zooClasses returns the cost class of each layer of a zoo model, by layer
+// name, or nil for a model not in the zoo.
+func zooClasses(model string) map[string]models.CostClass {
+	net, err := models.Zoo(model)
+	if err != nil {
+		return nil
+	}
+	m := map[string]models.CostClass{}
+	for _, li := range net.Layers() {
+		m[li.Name] = li.Class
+	}
+	return m
 }
 
 // hostLoadSeconds is the host's time to read and parse the model's weights

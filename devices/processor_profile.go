@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/models/yamlpos"
 	"github.com/infersim/infersim/reference"
 	"github.com/infersim/infersim/units"
@@ -221,15 +222,16 @@ func (e *ProfileError) Error() string {
 	return b.String()
 }
 
-// Op classes of the scaled model.
-const (
-	ClassConv        = "conv"        // Convolution (not depthwise)
-	ClassDepthwise   = "depthwise"   // Convolution with group = num_output > 1
-	ClassFC          = "fc"          // InnerProduct
-	ClassPool        = "pool"        // Pooling
-	ClassLRN         = "lrn"         // LRN
-	ClassElementwise = "elementwise" // ReLU (not fused), Concat, Eltwise, Softmax, BatchNorm/Scale (not folded), other kinds
-	classNone        = "none"        // Input, Dropout: no work at inference
+// Op classes of the scaled model: the names of models' cost classes
+// (models.CostClass), which says which layer kinds each covers.
+var (
+	ClassConv        = models.CostConv.String()        // Convolution (not depthwise)
+	ClassDepthwise   = models.CostDepthwise.String()   // Convolution with group = num_output > 1
+	ClassFC          = models.CostFC.String()          // InnerProduct
+	ClassPool        = models.CostPool.String()        // Pooling
+	ClassLRN         = models.CostLRN.String()         // LRN
+	ClassElementwise = models.CostElementwise.String() // ReLU (not fused), Concat, Eltwise, Softmax, BatchNorm/Scale (not folded), other kinds
+	classNone        = models.CostNone.String()        // Input, Dropout: no work at inference
 )
 
 var classNames = []string{ClassConv, ClassDepthwise, ClassFC, ClassPool, ClassLRN, ClassElementwise}

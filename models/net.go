@@ -54,7 +54,8 @@ type value struct {
 // LayerInfo describes one layer of a Net, in the order of the prototxt.
 type LayerInfo struct {
 	Name       string
-	Kind       string // Caffe type name, e.g. "Convolution"
+	Kind       string    // Caffe type name, e.g. "Convolution"
+	Class      CostClass // how device models price it (depthwise for a depthwise Convolution)
 	Bottoms    []string
 	Tops       []string
 	InShapes   [][]int
@@ -425,10 +426,14 @@ func (n *Net) describe() {
 		info := LayerInfo{
 			Name:    nd.lp.GetName(),
 			Kind:    nd.kind,
+			Class:   registry[nd.kind].class,
 			Bottoms: append([]string(nil), nd.lp.GetBottom()...),
 			Tops:    append([]string(nil), nd.lp.GetTop()...),
 			FLOPs:   c.flops,
 			Ops:     c.ops,
+		}
+		if c, ok := nd.op.(classer); ok {
+			info.Class = c.costClass()
 		}
 		for _, v := range nd.in {
 			info.InShapes = append(info.InShapes, cloneShape(n.values[v].shape))

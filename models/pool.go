@@ -12,7 +12,7 @@ package models
 
 import "github.com/infersim/infersim/models/caffe"
 
-func init() { register("Pooling", layerKind{parse: parsePool}) }
+func init() { register("Pooling", layerKind{parse: parsePool, class: CostPool}) }
 
 type poolOp struct {
 	noWeights
