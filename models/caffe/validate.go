@@ -104,7 +104,7 @@ func validateLayer(l *LayerParameter, weights bool) error {
 	switch l.GetType() {
 	case "Convolution", "Deconvolution":
 		p := l.GetConvolutionParam()
-		_, _, _, _, _, _, _, _, err := ConvGeometry(p)
+		_, err := ConvGeometry(p)
 		var ue *UnsupportedError
 		if err != nil && !errors.As(err, &ue) {
 			return err
@@ -118,7 +118,7 @@ func validateLayer(l *LayerParameter, weights bool) error {
 			return fieldErr("", "convolution_param.group", "num_output %d is not a multiple of group %d", n, g)
 		}
 	case "Pooling":
-		if _, _, _, _, _, _, _, err := PoolGeometry(l.GetPoolingParam()); err != nil {
+		if _, err := PoolGeometry(l.GetPoolingParam()); err != nil {
 			return err
 		}
 	case "LRN":
@@ -236,8 +236,8 @@ func validateWeights(l *LayerParameter) error {
 		if l.GetType() == "Convolution" && s[0] != out || l.GetType() == "Deconvolution" && s[1]*g != out {
 			return fieldErr("", "blobs[0].shape", "%v does not match num_output %d", s, out)
 		}
-		if kh, kw, _, _, _, _, _, _, err := ConvGeometry(p); err == nil && len(s) == 4 && (s[2] != kh || s[3] != kw) {
-			return fieldErr("", "blobs[0].shape", "%v does not match kernel %dx%d", s, kh, kw)
+		if g, err := ConvGeometry(p); err == nil && len(s) == 4 && (s[2] != g.KernelH || s[3] != g.KernelW) {
+			return fieldErr("", "blobs[0].shape", "%v does not match kernel %dx%d", s, g.KernelH, g.KernelW)
 		}
 		if want == 2 && n(1) != out {
 			return fieldErr("", "blobs[1].shape", "%v holds %d values, want num_output %d", Shape(blobs[1]), n(1), out)
