@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/result"
@@ -107,7 +108,7 @@ func phoneLanes(name string) lanes {
 
 type residentKey struct {
 	model  string
-	target Target
+	target engine.Target
 }
 
 type residentModel struct{ native, java float64 }
@@ -159,11 +160,11 @@ func NewPhone(env *sim.Env, streams *sim.Streams, name string, spec PhoneSpec, o
 	if streams == nil {
 		return nil, fmt.Errorf("devices: phone %s: streams must not be nil", name)
 	}
-	if opt.CPU != nil && opt.CPU.Target() != PhoneCPU {
-		return nil, fmt.Errorf("devices: phone %s: cpu: processor %s is a %s, want %s", name, opt.CPU.Name(), opt.CPU.Target(), PhoneCPU)
+	if opt.CPU != nil && opt.CPU.Target() != engine.PhoneCPU {
+		return nil, fmt.Errorf("devices: phone %s: cpu: processor %s is a %s, want %s", name, opt.CPU.Name(), opt.CPU.Target(), engine.PhoneCPU)
 	}
-	if opt.GPU != nil && opt.GPU.Target() != PhoneGPU {
-		return nil, fmt.Errorf("devices: phone %s: gpu: processor %s is a %s, want %s", name, opt.GPU.Name(), opt.GPU.Target(), PhoneGPU)
+	if opt.GPU != nil && opt.GPU.Target() != engine.PhoneGPU {
+		return nil, fmt.Errorf("devices: phone %s: gpu: processor %s is a %s, want %s", name, opt.GPU.Name(), opt.GPU.Target(), engine.PhoneGPU)
 	}
 	if opt.Nets == nil {
 		opt.Nets = models.Zoo
@@ -249,7 +250,7 @@ func (ph *Phone) Stats() PhoneStats {
 func (ph *Phone) Connect(link *network.Link, servers ...*Server) error {
 	for _, s := range servers {
 		i := cpuIdx
-		if s.eng.target == ServerGPU {
+		if s.eng.target == engine.ServerGPU {
 			i = gpuIdx
 		}
 		if ph.servers[i] != nil {
@@ -323,7 +324,7 @@ func (ph *Phone) InForeground() bool { return ph.life.fg }
 func (ph *Phone) Alive() bool { return ph.mem.alive }
 
 // Resident reports whether a model is loaded for a phone target.
-func (ph *Phone) Resident(model string, t Target) bool {
+func (ph *Phone) Resident(model string, t engine.Target) bool {
 	_, ok := ph.resident[residentKey{model, t}]
 	return ok
 }

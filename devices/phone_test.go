@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/result"
@@ -134,8 +135,8 @@ func splitWorld(t *testing.T, upBW units.BitRate) *world {
 		c.Up = network.ChannelConfig{Bandwidth: upBW, Latency: 0.01}
 		c.Down = network.ChannelConfig{Bandwidth: 100e6, Latency: 0.01}
 		c.Radio = nil
-	}, ServerConfig{Engine: stubServer(ServerGPU, 1e12), Workers: 1, MaxBatch: 1})
-	if _, err := w.phone.Preload("alexnet", PhoneCPU); err != nil {
+	}, ServerConfig{Engine: stubServer(engine.ServerGPU, 1e12), Workers: 1, MaxBatch: 1})
+	if _, err := w.phone.Preload("alexnet", engine.PhoneCPU); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.env.RunUntil(1000); err != nil {
@@ -217,14 +218,14 @@ func TestAutoThreshold(t *testing.T) {
 		phone := oneLayerCPU(0.5 / 24)
 		phone.only = false
 		w := newWorld(t, fixedSpec(t), PhoneOptions{CPU: phone})
-		srv := &stubEngine{name: "srv", target: ServerGPU, perLayer: 0.01 / 24}
+		srv := &stubEngine{name: "srv", target: engine.ServerGPU, perLayer: 0.01 / 24}
 		w.connect(t, "campus-wifi", func(cfg *network.LinkConfig) {
 			cfg.Model = network.Constant{}
 			cfg.Up = network.ChannelConfig{Bandwidth: units.BitRate(c.bw), Latency: 0.01}
 			cfg.Down = network.ChannelConfig{Bandwidth: 100e6, Latency: 0.01}
 			cfg.Radio = nil
 		}, ServerConfig{Engine: srv, Workers: 1, MaxBatch: 1})
-		if _, err := w.phone.Preload("alexnet", PhoneCPU); err != nil {
+		if _, err := w.phone.Preload("alexnet", engine.PhoneCPU); err != nil {
 			t.Fatal(err)
 		}
 		if err := w.env.RunUntil(1000); err != nil {
@@ -250,8 +251,8 @@ func TestAutoThreshold(t *testing.T) {
 func TestAutoEnergyObjective(t *testing.T) {
 	for _, obj := range []Objective{MinLatency, MinEnergy} {
 		w := newWorld(t, fixedSpec(t), PhoneOptions{CPU: oneLayerCPU(1.5)})
-		w.connect(t, "lte", nil, ServerConfig{Engine: &stubEngine{name: "srv", target: ServerGPU, perLayer: 0.005, only: true}, Workers: 1, MaxBatch: 1})
-		if _, err := w.phone.Preload("alexnet", PhoneCPU); err != nil {
+		w.connect(t, "lte", nil, ServerConfig{Engine: &stubEngine{name: "srv", target: engine.ServerGPU, perLayer: 0.005, only: true}, Workers: 1, MaxBatch: 1})
+		if _, err := w.phone.Preload("alexnet", engine.PhoneCPU); err != nil {
 			t.Fatal(err)
 		}
 		if err := w.env.RunUntil(1000); err != nil {
@@ -307,10 +308,10 @@ func determinismRun(t *testing.T, seed uint64) []result.Record {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sg := stubServer(ServerGPU, 1e12)
+	sg := stubServer(engine.ServerGPU, 1e12)
 	sg.cv = 0.3
 	s1, _ := NewServer(env, streams, "server", ServerConfig{Engine: sg, Workers: 2, MaxBatch: 4, MaxWait: 0.01}, nil)
-	s2, _ := NewServer(env, streams, "server-cpu", ServerConfig{Engine: stubServer(ServerCPU, 1e11), Workers: 1, MaxBatch: 1}, nil)
+	s2, _ := NewServer(env, streams, "server-cpu", ServerConfig{Engine: stubServer(engine.ServerCPU, 1e11), Workers: 1, MaxBatch: 1}, nil)
 	if err := ph.Connect(link, s1, s2); err != nil {
 		t.Fatal(err)
 	}
@@ -381,7 +382,7 @@ func TestParamBudgetRereads(t *testing.T) {
 		e := stubCNNdroid()
 		e.fw.ParamBudget = budget
 		w := newWorld(t, fixedSpec(t), PhoneOptions{GPU: e})
-		if _, err := w.phone.Preload("alexnet", PhoneGPU); err != nil {
+		if _, err := w.phone.Preload("alexnet", engine.PhoneGPU); err != nil {
 			t.Fatal(err)
 		}
 		if err := w.env.RunUntil(200); err != nil {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/sim"
@@ -27,7 +28,7 @@ type Request struct {
 	// auto requests: "" means the phone's CPU framework (its GPU one if it
 	// has no CPU one) and the GPU server (the CPU server if there is no
 	// GPU server).
-	PhoneTarget, ServerTarget Target
+	PhoneTarget, ServerTarget engine.Target
 }
 
 // request is a request in flight: the process's state, reused from the
@@ -60,7 +61,7 @@ type request struct {
 
 	// tracing only
 	trace    bool
-	trLayers []LayerCost
+	trLayers []engine.LayerCost
 	trTimes  []float64
 	trIdx    int
 	trOff    float64
@@ -109,11 +110,11 @@ func (ph *Phone) Submit(rq Request) error {
 // a process of its own, as a request would, but delivers no record. It
 // returns the process (wait on it to know when the model is resident) or
 // an error for an unknown target or model.
-func (ph *Phone) Preload(model string, t Target) (*sim.Process, error) {
+func (ph *Phone) Preload(model string, t engine.Target) (*sim.Process, error) {
 	mode := Mode{Kind: OnDeviceCPU}
-	if t == PhoneGPU {
+	if t == engine.PhoneGPU {
 		mode.Kind = OnDeviceGPU
-	} else if t != PhoneCPU {
+	} else if t != engine.PhoneCPU {
 		return nil, fmt.Errorf("devices: phone %s: preload: target %q is not a phone target", ph.name, t)
 	}
 	r, err := ph.prepare(Request{Model: model, Mode: mode, Width: 1, Height: 1}, true)
@@ -149,12 +150,12 @@ func (ph *Phone) prepare(rq Request, loadOnly bool) (*request, error) {
 	case CloudCPU:
 		srv = ph.servers[cpuIdx]
 		if srv == nil {
-			return fail("no %s server connected", ServerCPU)
+			return fail("no %s server connected", engine.ServerCPU)
 		}
 	case CloudGPU:
 		srv = ph.servers[gpuIdx]
 		if srv == nil {
-			return fail("no %s server connected", ServerGPU)
+			return fail("no %s server connected", engine.ServerGPU)
 		}
 	case Split, Auto:
 		switch rq.PhoneTarget {
@@ -163,9 +164,9 @@ func (ph *Phone) prepare(rq Request, loadOnly bool) (*request, error) {
 			if ph.engines[cpuIdx] == nil {
 				pIdx = gpuIdx
 			}
-		case PhoneCPU:
+		case engine.PhoneCPU:
 			pIdx = cpuIdx
-		case PhoneGPU:
+		case engine.PhoneGPU:
 			pIdx = gpuIdx
 		default:
 			return fail("phone target %q is not phone-cpu or phone-gpu", rq.PhoneTarget)
@@ -176,9 +177,9 @@ func (ph *Phone) prepare(rq Request, loadOnly bool) (*request, error) {
 			if srv == nil {
 				srv = ph.servers[cpuIdx]
 			}
-		case ServerCPU:
+		case engine.ServerCPU:
 			srv = ph.servers[cpuIdx]
-		case ServerGPU:
+		case engine.ServerGPU:
 			srv = ph.servers[gpuIdx]
 		default:
 			return fail("server target %q is not server-cpu or server-gpu", rq.ServerTarget)
@@ -272,7 +273,7 @@ func (r *request) prepEngine(k int) *engineCache {
 }
 
 func isUnsupported(err error) bool {
-	var u *UnsupportedError
+	var u *engine.UnsupportedError
 	return errors.As(err, &u)
 }
 

@@ -38,6 +38,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/internal/scripttest"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/network"
@@ -135,7 +136,7 @@ func (s *scriptRun) engine(name string) Engine {
 	case "stub-cnndroid":
 		return stubCNNdroid()
 	}
-	p, err := LoadProcessor(name, models.DefaultProfile())
+	p, err := engine.LoadProcessor(name, models.DefaultProfile())
 	if err != nil {
 		s.fail("processor %s: %v", name, err)
 	}
@@ -238,9 +239,9 @@ func (s *scriptRun) run(cmds []string) string {
 				}
 			}
 		case "server":
-			target, rate := ServerGPU, 2e12
+			target, rate := engine.ServerGPU, 2e12
 			if pos[1] == "cpu" {
-				target, rate = ServerCPU, 2e11
+				target, rate = engine.ServerCPU, 2e11
 			}
 			cfg := ServerConfig{Engine: stubServer(target, rate), Workers: 1, MaxBatch: 1}
 			if v := args["workers"]; v != "" {
@@ -270,9 +271,9 @@ func (s *scriptRun) run(cmds []string) string {
 				}
 			}
 		case "load":
-			t := PhoneCPU
+			t := engine.PhoneCPU
 			if pos[2] == "gpu" {
-				t = PhoneGPU
+				t = engine.PhoneGPU
 			}
 			if _, err := ph().Preload(pos[1], t); err != nil {
 				s.fail("%v", err)

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/sim"
 	"github.com/infersim/infersim/units"
@@ -38,8 +39,8 @@ func (c ServerConfig) Validate(field string) error {
 	switch {
 	case c.Engine == nil:
 		return fmt.Errorf("devices: %s.engine: a server needs a processor", field)
-	case c.Engine.Target() != ServerCPU && c.Engine.Target() != ServerGPU:
-		return fmt.Errorf("devices: %s.engine: processor %s is a %s, want %s or %s", field, c.Engine.Name(), c.Engine.Target(), ServerCPU, ServerGPU)
+	case c.Engine.Target() != engine.ServerCPU && c.Engine.Target() != engine.ServerGPU:
+		return fmt.Errorf("devices: %s.engine: processor %s is a %s, want %s or %s", field, c.Engine.Name(), c.Engine.Target(), engine.ServerCPU, engine.ServerGPU)
 	case c.Workers < 1:
 		return fmt.Errorf("devices: %s.workers: %d must be at least 1", field, c.Workers)
 	case c.QueueLimit < 0:
@@ -161,7 +162,7 @@ func NewServer(env *sim.Env, streams *sim.Streams, name string, cfg ServerConfig
 func (s *Server) Name() string { return s.name }
 
 // Target returns the server's processor target.
-func (s *Server) Target() Target { return s.eng.target }
+func (s *Server) Target() engine.Target { return s.eng.target }
 
 // QueueLen returns the number of jobs waiting for a worker.
 func (s *Server) QueueLen() int { return len(s.queue) }

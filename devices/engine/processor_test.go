@@ -1,4 +1,4 @@
-package devices
+package engine
 
 import (
 	"errors"
@@ -27,13 +27,13 @@ func testKernelProfile(t testing.TB) *models.Profile {
 			testKP = d
 			return
 		}
-		f, err := os.Open("testdata/processor-kernel-profile.yaml")
+		f, err := os.Open("../testdata/processor-kernel-profile.yaml")
 		if err != nil {
 			testKPErr = err
 			return
 		}
 		defer f.Close()
-		testKP, testKPErr = models.ReadProfile(f, "testdata/processor-kernel-profile.yaml")
+		testKP, testKPErr = models.ReadProfile(f, "../testdata/processor-kernel-profile.yaml")
 	})
 	if testKPErr != nil {
 		t.Fatal(testKPErr)
