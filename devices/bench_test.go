@@ -53,7 +53,7 @@ func BenchmarkRequests(b *testing.B) {
 	}{
 		{"on-device-cpu", Mode{Kind: OnDeviceCPU}},
 		{"cloud-gpu", Mode{Kind: CloudGPU}},
-		{"split", SplitAt(pool5)},
+		{"split", splitAt(pool5)},
 		{"auto", Mode{Kind: Auto}},
 	} {
 		b.Run(c.name, func(b *testing.B) {

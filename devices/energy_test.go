@@ -16,7 +16,7 @@ func TestMeterWorkedExample(t *testing.T) {
 	s := fixedSpec(t)
 	env := sim.NewEnv()
 	defer env.Close()
-	m := NewMeter(env)
+	m := newEnergyMeter(env)
 	cpu := cpuModel{meter: m, cores: 4, idle: float64(s.Power.CPUIdle), perCore: float64(s.Power.CPUPerCore)}
 	m.Set(result.Base, s.Power.Base)
 	env.Process("caffe", func(p *sim.Proc) error {
@@ -185,9 +185,9 @@ func TestSharedTailByHand(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	start := w.phone.Meter().Read()
+	start := w.phone.energyMeter().Read()
 	w.run(t)
-	total := w.phone.Meter().Read().Sub(start)
+	total := w.phone.energyMeter().Read().Sub(start)
 	if len(w.records) != 2 || len(ends) != 2 {
 		t.Fatalf("%d records, %d ends", len(w.records), len(ends))
 	}

@@ -133,7 +133,7 @@ func TestGCPausePreemptsInference(t *testing.T) {
 		if gcAt > 0 {
 			live := w.phone.mem.heap.live
 			pause = 0.050 * live / 190e6 // M-gc-partial-pause scaled to the live heap, by hand
-			w.env.Schedule(gcAt, func() { w.phone.TriggerGC(true) })
+			w.env.Schedule(gcAt, func() { w.phone.triggerGC(true) })
 		}
 		w.run(t)
 		if len(w.records) != 1 {

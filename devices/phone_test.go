@@ -26,11 +26,11 @@ func TestKillForcesReload(t *testing.T) {
 	w.submit(t, rq)
 	w.env.Schedule(100, func() { w.phone.Background(50) })
 	w.env.Schedule(120, func() {
-		if err := w.phone.SetPressure(0.7); err != nil {
+		if err := w.phone.setPressure(0.7); err != nil {
 			t.Error(err)
 		}
 	})
-	w.env.Schedule(140, func() { _ = w.phone.SetPressure(0.25) })
+	w.env.Schedule(140, func() { _ = w.phone.setPressure(0.25) })
 	w.env.Schedule(160, func() { w.submit(t, rq) })
 	w.run(t)
 	if len(w.records) != 2 {
@@ -71,8 +71,8 @@ func TestKillInFlight(t *testing.T) {
 		rq := Request{Model: "alexnet", Mode: Mode{Kind: OnDeviceGPU}, Width: 227, Height: 227}
 		w.submit(t, rq) // loading AlexNet takes minutes on the stub
 		w.env.Schedule(5, func() { w.phone.Background(20) })
-		w.env.Schedule(6, func() { _ = w.phone.SetPressure(0.75) })
-		w.env.Schedule(24, func() { _ = w.phone.SetPressure(0.25) })
+		w.env.Schedule(6, func() { _ = w.phone.setPressure(0.75) })
+		w.env.Schedule(24, func() { _ = w.phone.setPressure(0.25) })
 		w.env.Schedule(10, func() { w.submit(t, rq) })
 		w.run(t)
 		if len(w.records) != 2 || w.records[0].Outcome != result.Killed || !near(w.records[0].End, 6, 0) {
@@ -113,7 +113,7 @@ func TestSubmitErrors(t *testing.T) {
 		{Request{Model: "alexnet", Mode: Mode{Kind: CloudCPU}, Width: 1, Height: 1}, "no server-cpu server"},
 		{Request{Model: "resnet", Mode: Mode{Kind: OnDeviceCPU}, Width: 1, Height: 1}, "resnet"},
 		{Request{Model: "alexnet", Mode: Mode{Kind: OnDeviceCPU}, Width: 0, Height: 1}, "image size"},
-		{Request{Model: "squeezenet-v1.1", Mode: SplitAt(7), Width: 1, Height: 1}, "not a valid cut of squeezenet-v1.1; valid cuts: 0 (cloud), 1 (data), 2 (conv1), 3 (conv1), 4 (pool1), 5 (fire2/squeeze1x1), 6 (fire2/squeeze1x1), 11 (fire2/concat)"},
+		{Request{Model: "squeezenet-v1.1", Mode: splitAt(7), Width: 1, Height: 1}, "not a valid cut of squeezenet-v1.1; valid cuts: 0 (cloud), 1 (data), 2 (conv1), 3 (conv1), 4 (pool1), 5 (fire2/squeeze1x1), 6 (fire2/squeeze1x1), 11 (fire2/concat)"},
 		{Request{Model: "alexnet", Mode: Mode{Kind: OnDeviceCPU}, Width: 1, Height: 1, Timeout: -1}, "timeout"},
 	} {
 		err := w.phone.Submit(c.rq)
@@ -159,11 +159,11 @@ func TestSplitEnds(t *testing.T) {
 		}
 		return rs[0], rs[1]
 	}
-	sp, od := pair(SplitAt(n), Mode{Kind: OnDeviceCPU})
+	sp, od := pair(splitAt(n), Mode{Kind: OnDeviceCPU})
 	if !samePhases(sp, od) || sp.Energy != od.Energy || sp.Split != n || od.Split != -1 || sp.UpBytes != 0 {
 		t.Errorf("split:%d %+v\non-device %+v", n, sp, od)
 	}
-	sp, cl := pair(SplitAt(0), Mode{Kind: CloudGPU})
+	sp, cl := pair(splitAt(0), Mode{Kind: CloudGPU})
 	if !samePhases(sp, cl) || sp.Energy != cl.Energy || sp.UpBytes != cl.UpBytes || sp.Split != 0 {
 		t.Errorf("split:0 %+v\ncloud %+v", sp, cl)
 	}
@@ -175,7 +175,7 @@ func TestSplitEnds(t *testing.T) {
 			k = s.AfterLayer + 1
 		}
 	}
-	w.submit(t, Request{Model: "alexnet", Mode: SplitAt(k), Width: 960, Height: 540})
+	w.submit(t, Request{Model: "alexnet", Mode: splitAt(k), Width: 960, Height: 540})
 	w.run(t)
 	if r := w.records[0]; r.UpBytes != 256*6*6*4 || r.Outcome != result.OK || r.Split != k {
 		t.Errorf("split at pool5: %+v", r)
@@ -183,11 +183,11 @@ func TestSplitEnds(t *testing.T) {
 	// AlexNet is a chain: every cut is valid. SqueezeNet's fire modules
 	// branch: a cut inside one is not.
 	for k := range n + 1 {
-		if err := w.phone.ValidateSplit("alexnet", k); err != nil {
+		if err := w.phone.validateSplit("alexnet", k); err != nil {
 			t.Errorf("ValidateSplit(alexnet, %d) = %v", k, err)
 		}
 	}
-	if err := w.phone.ValidateSplit("squeezenet-v1.1", 7); err == nil || !strings.Contains(err.Error(), "(fire2/concat)") {
+	if err := w.phone.validateSplit("squeezenet-v1.1", 7); err == nil || !strings.Contains(err.Error(), "(fire2/concat)") {
 		t.Errorf("ValidateSplit(squeezenet, 7) = %v", err)
 	}
 }
@@ -388,7 +388,7 @@ func TestParamBudgetRereads(t *testing.T) {
 		if err := w.env.RunUntil(200); err != nil {
 			t.Fatal(err)
 		}
-		live := w.phone.Memory().HeapLive
+		live := w.phone.memory().HeapLive
 		w.submit(t, Request{Model: "alexnet", Mode: Mode{Kind: OnDeviceGPU}, Width: 227, Height: 227})
 		w.run(t)
 		if r := w.records[0]; r.Outcome != result.OK || r.Cold {

@@ -46,8 +46,8 @@ type request struct {
 	ended     bool
 	loadOnly  bool
 	usedRadio bool
-	start     Reading // the meter at the arrival
-	end       Reading // the meter at the end
+	start     energyReading // the meter at the arrival
+	end       energyReading // the meter at the end
 
 	pe, prep *engineCache // phone engine (nil for cloud), preprocess engine
 	pIdx     int          // phone engine index (noise stream)
@@ -65,7 +65,7 @@ type request struct {
 	trTimes  []float64
 	trIdx    int
 	trOff    float64
-	trRead   Reading
+	trRead   energyReading
 }
 
 func (ph *Phone) getRequest() *request {
@@ -185,7 +185,7 @@ func (ph *Phone) prepare(rq Request, loadOnly bool) (*request, error) {
 			return fail("server target %q is not server-cpu or server-gpu", rq.ServerTarget)
 		}
 		if rq.Mode.Kind == Split {
-			if err := ph.ValidateSplit(rq.Model, rq.Mode.K); err != nil {
+			if err := ph.validateSplit(rq.Model, rq.Mode.K); err != nil {
 				return nil, err
 			}
 			k = rq.Mode.K
@@ -389,7 +389,7 @@ func (r *request) phonePart(p *sim.Proc) error {
 	if _, err := p.Wait(w); err != nil {
 		return err
 	}
-	if r.k > 0 && !ph.Resident(r.rq.Model, r.pe.target) {
+	if r.k > 0 && !ph.isResident(r.rq.Model, r.pe.target) {
 		if err := r.load(p); err != nil {
 			return err
 		}
@@ -714,12 +714,12 @@ func (r *request) remotePart(p *sim.Proc) error {
 	}
 	rec.AddPhase(result.Server, j.start+j.load, j.end)
 	r.srv.putJob(j)
-	t, err = ph.link.Download(p, DownloadBytes)
+	t, err = ph.link.Download(p, downloadBytes)
 	r.addTransfer(t, result.Download)
 	if err != nil {
 		return err
 	}
-	rec.DownBytes = float64(DownloadBytes)
+	rec.DownBytes = float64(downloadBytes)
 	return nil
 }
 

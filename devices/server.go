@@ -97,8 +97,8 @@ type ServerStats struct {
 	MaxQueue                            int
 }
 
-// MeanBatch returns the mean batch size.
-func (s ServerStats) MeanBatch() float64 {
+// meanBatch returns the mean batch size.
+func (s ServerStats) meanBatch() float64 {
 	if s.Batches == 0 {
 		return 0
 	}
@@ -164,21 +164,21 @@ func (s *Server) Name() string { return s.name }
 // Target returns the server's processor target.
 func (s *Server) Target() engine.Target { return s.eng.target }
 
-// QueueLen returns the number of jobs waiting for a worker.
-func (s *Server) QueueLen() int { return len(s.queue) }
+// queueLen returns the number of jobs waiting for a worker.
+func (s *Server) queueLen() int { return len(s.queue) }
 
-// Busy returns the number of busy workers.
-func (s *Server) Busy() int { return s.busy }
+// busyWorkers returns the number of busy workers.
+func (s *Server) busyWorkers() int { return s.busy }
 
 // Stats returns the server's counters.
 func (s *Server) Stats() ServerStats { return s.stats }
 
-// ExpectedWait estimates how long a job arriving now would wait for a
+// expectedWait estimates how long a job arriving now would wait for a
 // worker: the queued jobs' mean service time shared by the workers, plus
 // half a mean service time when every worker is busy (the mean residual
 // of a deterministic service). Mean service is the model's whole-model
 // mean time on the server's processor.
-func (s *Server) ExpectedWait(model string) float64 {
+func (s *Server) expectedWait(model string) float64 {
 	m := s.eng.model(model)
 	if m.err != nil {
 		return math.Inf(1)

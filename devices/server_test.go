@@ -122,8 +122,8 @@ func TestServerBatchingThroughput(t *testing.T) {
 		if math.Abs(got-c.want) > 0.1 {
 			t.Errorf("batch %d: %.2f jobs/s, want %.2f", c.batch, got, c.want)
 		}
-		if c.batch > 1 && s.Stats().MeanBatch() < float64(c.batch)-0.1 {
-			t.Errorf("batch %d: mean batch %.2f", c.batch, s.Stats().MeanBatch())
+		if c.batch > 1 && s.Stats().meanBatch() < float64(c.batch)-0.1 {
+			t.Errorf("batch %d: mean batch %.2f", c.batch, s.Stats().meanBatch())
 		}
 		env.Close()
 	}

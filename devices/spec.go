@@ -164,8 +164,8 @@ type LMKSpec struct {
 	BackgroundState string `yaml:"background_state"`
 }
 
-// LMKStates lists the process states of LMKSpec.Minfree, in order.
-var LMKStates = []string{"foreground", "visible", "perceptible", "backup", "cached", "empty"}
+// lmkStates lists the process states of LMKSpec.Minfree, in order.
+var lmkStates = []string{"foreground", "visible", "perceptible", "backup", "cached", "empty"}
 
 // LifecycleSpec is how the user moves the app between foreground and
 // background.
@@ -496,8 +496,8 @@ func (s PhoneSpec) Validate() error {
 	default:
 		return bad("memory.fluctuation.model", "unknown model %q (want none, ou or redraw)", f.Model)
 	}
-	if len(s.LMK.Minfree) != len(LMKStates) {
-		return bad("lmk.minfree", "has %d thresholds, want %d (%s)", len(s.LMK.Minfree), len(LMKStates), strings.Join(LMKStates, ", "))
+	if len(s.LMK.Minfree) != len(lmkStates) {
+		return bad("lmk.minfree", "has %d thresholds, want %d (%s)", len(s.LMK.Minfree), len(lmkStates), strings.Join(lmkStates, ", "))
 	}
 	for i, m := range s.LMK.Minfree {
 		if err := nonneg(fmt.Sprintf("lmk.minfree[%d]", i), float64(m)); err != nil {
@@ -508,7 +508,7 @@ func (s PhoneSpec) Validate() error {
 		}
 	}
 	if lmkState(s.LMK.BackgroundState) < 0 {
-		return bad("lmk.background_state", "unknown state %q (want one of %s)", s.LMK.BackgroundState, strings.Join(LMKStates, ", "))
+		return bad("lmk.background_state", "unknown state %q (want one of %s)", s.LMK.BackgroundState, strings.Join(lmkStates, ", "))
 	}
 	l := s.Lifecycle
 	switch l.Switch {
@@ -539,7 +539,7 @@ func (s PhoneSpec) Validate() error {
 }
 
 func lmkState(s string) int {
-	for i, n := range LMKStates {
+	for i, n := range lmkStates {
 		if n == s {
 			return i
 		}

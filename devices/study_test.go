@@ -105,8 +105,8 @@ func TestLifecycleEvery(t *testing.T) {
 			t.Errorf("switch %d at %v, want %v", i, log[i], want[i])
 		}
 	}
-	if w.phone.InForeground() || w.phone.Stats().Switches != 5 {
-		t.Errorf("foreground %v, switches %d", w.phone.InForeground(), w.phone.Stats().Switches)
+	if w.phone.inForeground() || w.phone.Stats().Switches != 5 {
+		t.Errorf("foreground %v, switches %d", w.phone.inForeground(), w.phone.Stats().Switches)
 	}
 	w.phone.Stop()
 	if err := w.env.Run(); err != nil {

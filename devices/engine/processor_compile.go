@@ -195,11 +195,11 @@ func (c *compiler) setup() error {
 	c.base = coeffs{s: map[string]float64{}, bw: map[string]float64{}, noise: 1, image: 1}
 	switch pp.Model {
 	case "scaled":
-		conv := pp.Scaled.Factors[ClassConv]
+		conv := pp.Scaled.Factors[classConv]
 		for _, cls := range classNames {
 			p, ok := pp.Scaled.Factors[cls]
 			if !ok {
-				p = ParamSpec{Tie: ClassConv, Ratio: 1, Reason: "not given in the profile: same as conv"}
+				p = ParamSpec{Tie: classConv, Ratio: 1, Reason: "not given in the profile: same as conv"}
 			}
 			if err := c.classParam(cls, p, conv); err != nil {
 				return err
@@ -361,7 +361,7 @@ func (c *compiler) tieableParam(name string, p ParamSpec, set func(*coeffs, floa
 	if c.pp.Model != "scaled" {
 		return fmt.Errorf("%s: only a scaled profile can tie %s to a class factor", name, name)
 	}
-	if _, ok := c.pp.Scaled.Factors[p.Tie]; !ok && p.Tie != ClassConv {
+	if _, ok := c.pp.Scaled.Factors[p.Tie]; !ok && p.Tie != classConv {
 		return fmt.Errorf("%s: tied to class %s, which has no factor in this profile", name, p.Tie)
 	}
 	if f := c.pp.Scaled.Factors[p.Tie]; f.Bandwidth != "" || f.Tie != "" {
@@ -773,7 +773,7 @@ func (c *compiler) report(co *coeffs) FitReport {
 	}
 	for _, prm := range c.params {
 		switch prm.Name {
-		case ClassConv, ClassDepthwise, ClassFC, ClassPool, ClassLRN, ClassElementwise:
+		case classConv, classDepthwise, classFC, classPool, classLRN, classElementwise:
 			if prm.Status == "free" || prm.Status == "tied" {
 				prm.Value = co.s[prm.Name]
 				if prm.Status == "free" {

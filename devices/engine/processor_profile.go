@@ -225,16 +225,16 @@ func (e *ProfileError) Error() string {
 // Op classes of the scaled model: the names of models' cost classes
 // (models.CostClass), which says which layer kinds each covers.
 var (
-	ClassConv        = models.CostConv.String()        // Convolution (not depthwise)
-	ClassDepthwise   = models.CostDepthwise.String()   // Convolution with group = num_output > 1
-	ClassFC          = models.CostFC.String()          // InnerProduct
-	ClassPool        = models.CostPool.String()        // Pooling
-	ClassLRN         = models.CostLRN.String()         // LRN
-	ClassElementwise = models.CostElementwise.String() // ReLU (not fused), Concat, Eltwise, Softmax, BatchNorm/Scale (not folded), other kinds
+	classConv        = models.CostConv.String()        // Convolution (not depthwise)
+	classDepthwise   = models.CostDepthwise.String()   // Convolution with group = num_output > 1
+	classFC          = models.CostFC.String()          // InnerProduct
+	classPool        = models.CostPool.String()        // Pooling
+	classLRN         = models.CostLRN.String()         // LRN
+	classElementwise = models.CostElementwise.String() // ReLU (not fused), Concat, Eltwise, Softmax, BatchNorm/Scale (not folded), other kinds
 	classNone        = models.CostNone.String()        // Input, Dropout: no work at inference
 )
 
-var classNames = []string{ClassConv, ClassDepthwise, ClassFC, ClassPool, ClassLRN, ClassElementwise}
+var classNames = []string{classConv, classDepthwise, classFC, classPool, classLRN, classElementwise}
 
 func isClass(s string) bool {
 	for _, c := range classNames {
@@ -447,7 +447,7 @@ func (pp *ProcessorProfile) validate() error {
 		if pp.Roofline != nil {
 			return profErr("roofline", "given for model: scaled")
 		}
-		if _, ok := pp.Scaled.Factors[ClassConv]; !ok {
+		if _, ok := pp.Scaled.Factors[classConv]; !ok {
 			return profErr("scaled.factors.conv", "required")
 		}
 		for _, c := range procSortedKeys(pp.Scaled.Factors) {
@@ -456,7 +456,7 @@ func (pp *ProcessorProfile) validate() error {
 				return profErr(f, "unknown class %q (have %s)", c, strings.Join(classNames, ", "))
 			}
 			p := pp.Scaled.Factors[c]
-			if err := checkParam(f, p, kindFactor, c != ClassConv, true); err != nil {
+			if err := checkParam(f, p, kindFactor, c != classConv, true); err != nil {
 				return err
 			}
 			if p.Tie != "" {
@@ -467,7 +467,7 @@ func (pp *ProcessorProfile) validate() error {
 				if ok && (t.Tie != "" || t.Bandwidth != "") {
 					return profErr(f+".tie", "%s is itself tied or set by a bandwidth; tie to a free or fixed factor", p.Tie)
 				}
-				if !ok && p.Tie != ClassConv {
+				if !ok && p.Tie != classConv {
 					return profErr(f+".tie", "class %s has no factor in this profile", p.Tie)
 				}
 			}
