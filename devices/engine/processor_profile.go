@@ -21,7 +21,7 @@ import (
 // a host kernel profile into per-layer times on one target, which
 // parameters are fitted to which reference rows, and where every fixed
 // number comes from. Compile fits it against a kernel profile. The shipped
-// profiles live in devices/processors/*.yaml; LoadProcessor compiles them
+// profiles live in devices/engine/processors/*.yaml; LoadProcessor compiles them
 // by name.
 //
 // Two timing models. scaled:

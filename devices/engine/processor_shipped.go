@@ -70,7 +70,7 @@ func shippedProfile(name string) (*ProcessorProfile, error) {
 }
 
 // ProcessorNames returns the names of the shipped processor profiles (the
-// name field of each devices/processors/*.yaml), sorted. `infersim
+// name field of each devices/engine/processors/*.yaml), sorted. `infersim
 // profiles` lists them with their targets and fits.
 func ProcessorNames() []string {
 	shippedOnce.Do(loadShipped)
