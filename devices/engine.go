@@ -124,8 +124,13 @@ type sharedModel struct {
 	m    *engineModel
 }
 
-// sharedEngines maps a *Processor (immutable, cached by LoadProcessor) to
-// its sharedEngine.
+// sharedEngines maps a *engine.Processor to its sharedEngine, for the
+// life of the process. A cache rather than a value passed in: a sweep
+// builds thousands of worlds, each with phones and servers on the same few
+// processors (engine.LoadProcessor returns one immutable *Processor per
+// profile and kernel profile, itself cached), and sharing what a processor
+// says about a model keeps a world from copying every model's layer
+// tables. It grows with the processors compiled, which are few.
 var sharedEngines sync.Map
 
 func newEngineCache(e Engine) *engineCache {

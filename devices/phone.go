@@ -486,7 +486,11 @@ func (ph *Phone) net(model string) (*netInfo, error) {
 	return ni, nil
 }
 
-// netInfos maps a *models.Net to its netInfo.
+// netInfos maps a *models.Net to its netInfo, for the life of the
+// process. A cache rather than a value passed in: the nets come from
+// PhoneOptions.Nets, by default models.Zoo, which shares one immutable
+// *Net per model; every phone of every world asks for the same few, and
+// their split points cost a pass over the net's blobs per layer.
 var netInfos sync.Map
 
 type namedNet struct {

@@ -52,17 +52,11 @@ func (pp *ProcessorProfile) Compile(kp *models.Profile) (*Processor, error) {
 	return compileProfile(pp, kp, false)
 }
 
-var (
-	defaultKPOnce sync.Once
-	defaultKP     *models.Profile
-)
-
 // defaultKernelProfile returns one shared copy of the embedded default
-// kernel profile (compiled processors never modify it).
-func defaultKernelProfile() *models.Profile {
-	defaultKPOnce.Do(func() { defaultKP = models.DefaultProfile() })
-	return defaultKP
-}
+// kernel profile, parsed once per process: compiled processors never
+// modify it, and one pointer lets LoadProcessor(name, nil) and
+// LoadProcessor(name, defaultKernelProfile()) share a compiled processor.
+var defaultKernelProfile = sync.OnceValue(models.DefaultProfile)
 
 // hostLayer is one kernel-profile layer with its class.
 type hostLayer struct {
