@@ -38,6 +38,15 @@ func (c CostClass) String() string {
 	return "CostClass(?)"
 }
 
+// pricedClasses are the classes that take time, in the order profiles
+// and fit reports list them.
+var pricedClasses = []CostClass{CostConv, CostDepthwise, CostFC, CostPool, CostLRN, CostElementwise}
+
+// PricedClasses returns the classes a device model gives a speed: every
+// class but CostNone, in the order conv, depthwise, fc, pool, lrn,
+// elementwise (the order profiles and fit reports use).
+func PricedClasses() []CostClass { return append([]CostClass(nil), pricedClasses...) }
+
 // noWorkKinds are Caffe input layers this package does not build but a
 // hand-written kernel profile may name; like Input they cost nothing.
 var noWorkKinds = map[string]bool{"Data": true}

@@ -1,6 +1,9 @@
 package models
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestKindCostClass(t *testing.T) {
 	for _, tc := range []struct {
@@ -30,6 +33,18 @@ func TestKindCostClass(t *testing.T) {
 		if s := KindCostClass(k).String(); s == "CostClass(?)" {
 			t.Errorf("kind %s has no class name", k)
 		}
+	}
+}
+
+// TestPricedClasses: the classes that take time, in the order processor
+// profiles and fit reports list them, without CostNone.
+func TestPricedClasses(t *testing.T) {
+	var names []string
+	for _, c := range PricedClasses() {
+		names = append(names, c.String())
+	}
+	if got, want := strings.Join(names, " "), "conv depthwise fc pool lrn elementwise"; got != want {
+		t.Errorf("PricedClasses = %s, want %s", got, want)
 	}
 }
 

@@ -831,8 +831,7 @@ func (c *compiler) report(co *coeffs) FitReport {
 		}
 	}
 	for _, prm := range c.params {
-		switch prm.Name {
-		case classConv, classDepthwise, classFC, classPool, classLRN, classElementwise:
+		if isClass(prm.Name) {
 			if prm.Status == "free" || prm.Status == "tied" {
 				prm.Value = co.s[prm.Name]
 				if prm.Status == "free" {
@@ -841,6 +840,8 @@ func (c *compiler) report(co *coeffs) FitReport {
 					prm.Text += " = " + fmtFactor(prm.Value)
 				}
 			}
+		}
+		switch prm.Name {
 		case "overhead":
 			prm.Value, prm.Text = co.overhead, units.Duration(co.overhead).String()
 		case "efficiency":

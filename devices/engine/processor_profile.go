@@ -222,19 +222,24 @@ func (e *ProfileError) Error() string {
 	return b.String()
 }
 
-// Op classes of the scaled model: the names of models' cost classes
-// (models.CostClass), which says which layer kinds each covers.
+// Op classes the compiler names: conv (the factor every untied class
+// defaults to), pool and none (no work at inference). The set of classes
+// and which layer kinds each covers is models.CostClass's.
 var (
-	classConv        = models.CostConv.String()        // Convolution (not depthwise)
-	classDepthwise   = models.CostDepthwise.String()   // Convolution with group = num_output > 1
-	classFC          = models.CostFC.String()          // InnerProduct
-	classPool        = models.CostPool.String()        // Pooling
-	classLRN         = models.CostLRN.String()         // LRN
-	classElementwise = models.CostElementwise.String() // ReLU (not fused), Concat, Eltwise, Softmax, BatchNorm/Scale (not folded), other kinds
-	classNone        = models.CostNone.String()        // Input, Dropout: no work at inference
+	classConv = models.CostConv.String()
+	classPool = models.CostPool.String()
+	classNone = models.CostNone.String()
 )
 
-var classNames = []string{classConv, classDepthwise, classFC, classPool, classLRN, classElementwise}
+// classNames are the classes a scaled profile may give a factor, in the
+// order the fit reports them: models' priced classes.
+var classNames = func() []string {
+	var names []string
+	for _, c := range models.PricedClasses() {
+		names = append(names, c.String())
+	}
+	return names
+}()
 
 func isClass(s string) bool {
 	for _, c := range classNames {
