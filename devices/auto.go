@@ -17,7 +17,7 @@ import (
 //
 //	latency(K) = preprocess
 //	           + [K > 0] (load, if the model is not resident on the phone) + Σ_{i<K} mean_phone(i) + re-reads
-//	           + [K < N] EstimateUpload(bytes(K)) + server.ExpectedWait + Σ_{i≥K} mean_server(i) + EstimateDownload(1 kB)
+//	           + [K < N] EstimateUpload(bytes(K)) + server.expectedWait + Σ_{i≥K} mean_server(i) + EstimateDownload(1 kB)
 //	energy(K)  = base × latency(K)
 //	           + per-core CPU power × (preprocess + load + cores busy × phone compute) + GPU active power × phone compute (GPU framework)
 //	           + [K < N] radio: promotion (if idle now) + active power × transfer times + the whole tail
@@ -75,7 +75,7 @@ func (a *autoEstimate) init(r *request, canPhone, canServer bool) {
 	if e := r.prepEngine(1); e != nil && e != r.prepEngine(0) {
 		a.prepK = float64(e.e.Preprocess(r.rq.Width, r.rq.Height))
 	}
-	if canPhone && !ph.Resident(r.rq.Model, r.pe.target) {
+	if canPhone && !ph.isResident(r.rq.Model, r.pe.target) {
 		lc := r.pm.load
 		a.load = float64(lc.FileBytes)/float64(spec.Storage.ReadRate) + float64(lc.Parse) + float64(lc.Convert)
 	}
@@ -84,8 +84,8 @@ func (a *autoEstimate) init(r *request, canPhone, canServer bool) {
 	}
 	a.up = ph.link.UploadEstimator()
 	down := ph.link.DownloadEstimator()
-	a.td = float64(down.Time(DownloadBytes))
-	a.wait = r.srv.ExpectedWait(r.rq.Model)
+	a.td = float64(down.Time(downloadBytes))
+	a.wait = r.srv.expectedWait(r.rq.Model)
 	if rad := ph.link.Radio(); rad != nil {
 		a.hasRadio, a.radio = true, rad.Spec()
 		rs := &a.radio
@@ -148,7 +148,7 @@ func (a *autoEstimate) estimate(r *request, k int) float64 {
 		}
 		downRate := units.BitRate(0)
 		if td > 0 {
-			downRate = units.BitRate(8 * float64(DownloadBytes) / td)
+			downRate = units.BitRate(8 * float64(downloadBytes) / td)
 		}
 		e += float64(rs.ActivePower(upRate, 0))*tu + float64(rs.ActivePower(0, downRate))*td
 		e += a.tail

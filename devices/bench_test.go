@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/result"
@@ -17,9 +18,9 @@ func benchEngines(b *testing.B) (cpu, gpu, srv Engine) {
 	if f, err := os.Open("testdata/processor-kernel-profile.yaml"); err == nil {
 		defer f.Close()
 		if kp, err := models.ReadProfile(f, "processor-kernel-profile.yaml"); err == nil {
-			c, err1 := LoadProcessor("nexus5-caffe-cpu", kp)
-			g, err2 := LoadProcessor("nexus5-cnndroid-gpu", kp)
-			s, err3 := LoadProcessor("cloud-gpu-k80", kp)
+			c, err1 := engine.LoadProcessor("nexus5-caffe-cpu", kp)
+			g, err2 := engine.LoadProcessor("nexus5-cnndroid-gpu", kp)
+			s, err3 := engine.LoadProcessor("cloud-gpu-k80", kp)
 			if err1 == nil && err2 == nil && err3 == nil {
 				return c, g, s
 			}
@@ -28,7 +29,7 @@ func benchEngines(b *testing.B) (cpu, gpu, srv Engine) {
 	b.Log("using stub processors")
 	c := stubCaffe()
 	c.cv = 0.1
-	return c, stubCNNdroid(), stubServer(ServerGPU, 1e12)
+	return c, stubCNNdroid(), stubServer(engine.ServerGPU, 1e12)
 }
 
 // BenchmarkRequests measures the simulator's cost per request: a phone
@@ -52,7 +53,7 @@ func BenchmarkRequests(b *testing.B) {
 	}{
 		{"on-device-cpu", Mode{Kind: OnDeviceCPU}},
 		{"cloud-gpu", Mode{Kind: CloudGPU}},
-		{"split", SplitAt(pool5)},
+		{"split", splitAt(pool5)},
 		{"auto", Mode{Kind: Auto}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
@@ -86,7 +87,7 @@ func BenchmarkRequests(b *testing.B) {
 					ok++
 				}
 			})
-			if _, err := ph.Preload("alexnet", PhoneCPU); err != nil {
+			if _, err := ph.Preload("alexnet", engine.PhoneCPU); err != nil {
 				b.Fatal(err)
 			}
 			if err := env.RunUntil(100); err != nil {

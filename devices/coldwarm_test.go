@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/sim"
 )
@@ -16,7 +17,7 @@ import (
 // worlds the two agree within their standard errors: there is no
 // systematic difference (no GC, bitmap or core accounting effect).
 func TestColdWarmCompute(t *testing.T) {
-	cpu, err := LoadProcessor("nexus5-caffe-cpu", testKernelProfile(t))
+	cpu, err := engine.LoadProcessor("nexus5-caffe-cpu", testKernelProfile(t))
 	if err != nil {
 		t.Fatal(err)
 	}

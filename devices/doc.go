@@ -11,12 +11,12 @@
 // process; the request's phases (package result: load, preprocess,
 // compute, gc, wake, upload, queue, server, download) are recorded as
 // spans, its phone energy by component (cpu, gpu, radio, base) is read
-// from the phone's energy Meter, and its Record is delivered through
+// from the phone's energy meter, and its Record is delivered through
 // OnRecord when its accounting closes. A Server is shared by every phone
 // connected to it.
 //
-// Each phone or server computes with an Engine: a processor profile
-// (*Processor, see "Processor profiles") or any stand-in. The phone takes a
+// Each phone or server computes with an Engine: a compiled processor
+// profile (*engine.Processor, see "Processor profiles") or any stand-in. The phone takes a
 // CPU framework (Caffe Android Lib, phone-cpu) and a GPU framework
 // (CNNdroid, phone-gpu); a server one server-cpu or server-gpu processor.
 //
@@ -37,9 +37,9 @@
 //	defer env.Close()
 //	streams := sim.NewStreams(sim.DeriveSeed(seed, point, rep))
 //	kp := models.DefaultProfile()
-//	cpu, _ := devices.LoadProcessor("nexus5-caffe-cpu", kp)
-//	gpu, _ := devices.LoadProcessor("nexus5-cnndroid-gpu", kp)
-//	gpuSrv, _ := devices.LoadProcessor("cloud-gpu-k80", kp)
+//	cpu, _ := engine.LoadProcessor("nexus5-caffe-cpu", kp)
+//	gpu, _ := engine.LoadProcessor("nexus5-cnndroid-gpu", kp)
+//	gpuSrv, _ := engine.LoadProcessor("cloud-gpu-k80", kp)
 //
 //	spec, _ := devices.LookupPhone("nexus5")                          // a preset
 //	spec, err := devices.ReadPhoneSpec(userYAML, "scenario.yaml", &spec) // the scenario's overrides
@@ -66,14 +66,15 @@
 //	err = env.RunUntil(horizon) // or env.Run() without life-cycle or pressure processes
 //	phone.Flush()               // close the records still waiting for the radio
 //
-// Phone.Preload loads a model before the first request; Background,
-// Foreground and SetPressure drive the life cycle and memory by hand;
-// Stats, Memory, Meter and BatteryDrain report.
+// Phone.Preload loads a model before the first request; Background
+// sends the app to the background by hand; Stats reports. (The package's
+// scripts, testdata/*.txt, also drive the foreground switch, memory
+// pressure and GC by hand through unexported methods.)
 //
 // # Records
 //
 // A request's energy is what the phone spent, component by component
-// (Meter readings), from its arrival to its end, plus the radio's energy
+// (energy meter readings), from its arrival to its end, plus the radio's energy
 // after its end until its accounting closes: the radio tail it caused
 // (Record.TailEnergy, part of Energy). A request that used the radio
 // closes when the radio is idle again, when the phone's next request
@@ -112,7 +113,7 @@
 // P4) stay resident: in the Java heap for a Java framework (allocated layer
 // by layer during the parse), natively otherwise. A layer over the budget
 // re-reads its parameters at every inference: its compute time grows by
-// its parameter bytes at the storage rate plus Processor.ConvertTime, and a
+// its parameter bytes at the storage rate plus Engine.ConvertTime, and a
 // Java framework allocates them in the heap each time.
 //
 // Preprocessing decodes the photo into a bitmap of width × height × 4
@@ -173,9 +174,9 @@
 //
 // # Energy
 //
-// Meter integrates piecewise-constant power; its doc comment has the
-// parameter table and a worked example (TestMeterWorkedExample). The Nexus
-// 5 power table (phones/nexus5.yaml) comes from the phone's AOSP
+// The energy meter (energy.go) integrates piecewise-constant power; its
+// doc comment has the parameter table and a worked example
+// (TestMeterWorkedExample). The Nexus 5 power table (phones/nexus5.yaml) comes from the phone's AOSP
 // power_profile.xml at 3.8 V, except the GPU's active power, an
 // assumption; G10 (CNNdroid draws less power than Caffe during compute)
 // follows from Caffe keeping more cores busy than CNNdroid's driver thread
@@ -234,7 +235,10 @@
 //
 // # Processor profiles
 //
-// Processor, LoadProcessor and the shipped profiles (nexus5-caffe-cpu,
-// nexus5-cnndroid-gpu, cloud-cpu, cloud-gpu-k80, ...) turn the host kernel
-// profile into target layer times; see processor.go.
+// Package devices/engine owns them: engine.LoadProcessor and the shipped
+// profiles (nexus5-caffe-cpu, nexus5-cnndroid-gpu, cloud-cpu,
+// cloud-gpu-k80, ...) turn the host kernel profile into target layer
+// times. This package uses only the Engine interface (engine.go), and
+// treats a *engine.Processor specially only to share what it says about a
+// model between worlds.
 package devices

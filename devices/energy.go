@@ -6,7 +6,7 @@ import (
 	"github.com/infersim/infersim/units"
 )
 
-// Meter is a phone's energy meter: an observer that integrates
+// energyMeter is a phone's energy meter: an observer that integrates
 // piecewise-constant power. Components report their power at every state
 // change with Set; the meter adds power × (now − last) for every component
 // and remembers the new power. There is no sampling timer, and the CPU,
@@ -33,25 +33,25 @@ import (
 // 0.85 s (fact P1): cpu = 1.53368 W, gpu = 1.2 W, 2.32363 J + 0.59216 J
 // base = 2.9158 J, with a lower power during compute (2.73 W against
 // 5.94 W, fact G10-power).
-type Meter struct {
+type energyMeter struct {
 	env    *sim.Env
 	last   float64
 	power  [result.NumComponents]float64
 	energy [result.NumComponents]float64
 }
 
-// NewMeter returns a meter at the current time with every component at 0 W.
-func NewMeter(env *sim.Env) *Meter { return &Meter{env: env, last: env.Now()} }
+// newEnergyMeter returns a meter at the current time with every component at 0 W.
+func newEnergyMeter(env *sim.Env) *energyMeter { return &energyMeter{env: env, last: env.Now()} }
 
-// Reading is the energy each component has spent since the meter started,
+// energyReading is the energy each component has spent since the meter started,
 // at a time. Subtract two readings for the energy of an interval.
-type Reading struct {
+type energyReading struct {
 	At     float64
 	Energy [result.NumComponents]units.Energy
 }
 
 // Sub returns r − s, component by component (At is r.At).
-func (r Reading) Sub(s Reading) Reading {
+func (r energyReading) Sub(s energyReading) energyReading {
 	for i := range r.Energy {
 		r.Energy[i] -= s.Energy[i]
 	}
@@ -59,7 +59,7 @@ func (r Reading) Sub(s Reading) Reading {
 }
 
 // Total returns the energy summed over components.
-func (r Reading) Total() units.Energy {
+func (r energyReading) Total() units.Energy {
 	var t units.Energy
 	for _, e := range r.Energy {
 		t += e
@@ -68,7 +68,7 @@ func (r Reading) Total() units.Energy {
 }
 
 // advance integrates every component up to now.
-func (m *Meter) advance() {
+func (m *energyMeter) advance() {
 	now := m.env.Now()
 	if dt := now - m.last; dt > 0 {
 		for i, p := range m.power {
@@ -80,7 +80,7 @@ func (m *Meter) advance() {
 
 // Set reports that component c draws p from now on. It panics if c is not
 // a valid component (a programmer error).
-func (m *Meter) Set(c result.Component, p units.Power) {
+func (m *energyMeter) Set(c result.Component, p units.Power) {
 	if m.power[c] == float64(p) {
 		return
 	}
@@ -89,10 +89,10 @@ func (m *Meter) Set(c result.Component, p units.Power) {
 }
 
 // Power returns the power component c draws now.
-func (m *Meter) Power(c result.Component) units.Power { return units.Power(m.power[c]) }
+func (m *energyMeter) Power(c result.Component) units.Power { return units.Power(m.power[c]) }
 
 // TotalPower returns the power drawn now, summed over components.
-func (m *Meter) TotalPower() units.Power {
+func (m *energyMeter) TotalPower() units.Power {
 	var t float64
 	for _, p := range m.power {
 		t += p
@@ -102,8 +102,8 @@ func (m *Meter) TotalPower() units.Power {
 
 // Read returns the energy spent so far by each component. It changes
 // nothing.
-func (m *Meter) Read() Reading {
-	r := Reading{At: m.env.Now()}
+func (m *energyMeter) Read() energyReading {
+	r := energyReading{At: m.env.Now()}
 	dt := r.At - m.last
 	for i := range m.energy {
 		r.Energy[i] = units.Energy(m.energy[i] + m.power[i]*dt)
@@ -114,7 +114,7 @@ func (m *Meter) Read() Reading {
 // cpuModel turns busy cores into CPU power. It holds no energy logic: it
 // reports the power to the meter at each change.
 type cpuModel struct {
-	meter         *Meter
+	meter         *energyMeter
 	cores         float64
 	idle, perCore float64
 	busy          float64
@@ -138,7 +138,7 @@ func (c *cpuModel) add(n float64) {
 
 // gpuModel turns the GPU's activity into GPU power.
 type gpuModel struct {
-	meter        *Meter
+	meter        *energyMeter
 	idle, active float64
 	users        int
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/sim"
@@ -15,7 +16,7 @@ func TestMeterWorkedExample(t *testing.T) {
 	s := fixedSpec(t)
 	env := sim.NewEnv()
 	defer env.Close()
-	m := NewMeter(env)
+	m := newEnergyMeter(env)
 	cpu := cpuModel{meter: m, cores: 4, idle: float64(s.Power.CPUIdle), perCore: float64(s.Power.CPUPerCore)}
 	m.Set(result.Base, s.Power.Base)
 	env.Process("caffe", func(p *sim.Proc) error {
@@ -63,7 +64,7 @@ func TestMeterWorkedExample(t *testing.T) {
 func TestOnDeviceEnergyByHand(t *testing.T) {
 	s := fixedSpec(t)
 	w := newWorld(t, s, PhoneOptions{CPU: oneLayerCPU(2.0)})
-	if _, err := w.phone.Preload("alexnet", PhoneCPU); err != nil {
+	if _, err := w.phone.Preload("alexnet", engine.PhoneCPU); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.env.RunUntil(100); err != nil {
@@ -96,7 +97,7 @@ func TestCloudRadioEnergyByHand(t *testing.T) {
 		lat      = 0.02
 		serverT  = 0.03
 	)
-	srv := &stubEngine{name: "srv", target: ServerGPU, perLayer: serverT, only: true}
+	srv := &stubEngine{name: "srv", target: engine.ServerGPU, perLayer: serverT, only: true}
 	w.connect(t, "lte", func(c *network.LinkConfig) {
 		c.Model = network.Constant{}
 		c.Up = network.ChannelConfig{Bandwidth: up, Latency: lat}
@@ -168,7 +169,7 @@ func TestSharedTailByHand(t *testing.T) {
 	s := fixedSpec(t)
 	w := newWorld(t, s, PhoneOptions{CPU: oneLayerCPU(2.0)})
 	lte := network.LTERadio()
-	srv := &stubEngine{name: "srv", target: ServerGPU, perLayer: 0.03, only: true}
+	srv := &stubEngine{name: "srv", target: engine.ServerGPU, perLayer: 0.03, only: true}
 	w.connect(t, "lte", func(c *network.LinkConfig) {
 		c.Model = network.Constant{}
 		c.Up = network.ChannelConfig{Bandwidth: 6e6, Latency: 0.02}
@@ -184,9 +185,9 @@ func TestSharedTailByHand(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	start := w.phone.Meter().Read()
+	start := w.phone.energyMeter().Read()
 	w.run(t)
-	total := w.phone.Meter().Read().Sub(start)
+	total := w.phone.energyMeter().Read().Sub(start)
 	if len(w.records) != 2 || len(ends) != 2 {
 		t.Fatalf("%d records, %d ends", len(w.records), len(ends))
 	}

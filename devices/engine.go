@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"sync"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/units"
 )
 
@@ -15,27 +16,27 @@ import (
 // and cache the results, so an Engine need not be fast.
 type Engine interface {
 	Name() string
-	Target() Target
-	Framework() Framework
+	Target() engine.Target
+	Framework() engine.Framework
 	Supports(model string) error
-	Layers(model string) ([]LayerCost, error)
-	SampleLayer(c *LayerCost, rng *rand.Rand) float64
-	Load(model string) (LoadCost, error)
+	Layers(model string) ([]engine.LayerCost, error)
+	SampleLayer(c *engine.LayerCost, rng *rand.Rand) float64
+	Load(model string) (engine.LoadCost, error)
 	Preprocess(width, height int) units.Duration
 	BatchTime(model string, b int) (float64, error)
 	ConvertTime(n units.Bytes) units.Duration
 }
 
-var _ Engine = (*Processor)(nil)
+var _ Engine = (*engine.Processor)(nil)
 
 // engineModel caches what an engine says about one model. It is
 // immutable once built: for a *Processor it is built once and shared by
 // every phone and server of every world (sharedEngines).
 type engineModel struct {
 	err      error // Supports' answer
-	layers   []LayerCost
+	layers   []engine.LayerCost
 	prefix   []float64 // prefix[i] = Σ Mean of layers [0, i)
-	load     LoadCost
+	load     engine.LoadCost
 	loadErr  error
 	resident []bool // layer parameters resident after loading (budget)
 	// reread[i] is the parameter bytes layer i re-reads from storage at
@@ -99,8 +100,8 @@ func (m *engineModel) sample(e Engine, i int, rng *rand.Rand) float64 {
 // layers; for any other Engine they are asked for once per cache.
 type engineCache struct {
 	e      Engine
-	fw     Framework
-	target Target
+	fw     engine.Framework
+	target engine.Target
 	shared *sharedEngine // nil: not a *Processor
 	models []namedModel  // this cache's models, few: a linear search
 }
@@ -113,8 +114,8 @@ type namedModel struct {
 // sharedEngine holds what a *Processor says, built once per processor
 // and model, shared between worlds and goroutines (read-only once built).
 type sharedEngine struct {
-	fw     Framework
-	target Target
+	fw     engine.Framework
+	target engine.Target
 	models sync.Map // model name → *sharedModel
 }
 
@@ -123,12 +124,17 @@ type sharedModel struct {
 	m    *engineModel
 }
 
-// sharedEngines maps a *Processor (immutable, cached by LoadProcessor) to
-// its sharedEngine.
+// sharedEngines maps a *engine.Processor to its sharedEngine, for the
+// life of the process. A cache rather than a value passed in: a sweep
+// builds thousands of worlds, each with phones and servers on the same few
+// processors (engine.LoadProcessor returns one immutable *Processor per
+// profile and kernel profile, itself cached), and sharing what a processor
+// says about a model keeps a world from copying every model's layer
+// tables. It grows with the processors compiled, which are few.
 var sharedEngines sync.Map
 
 func newEngineCache(e Engine) *engineCache {
-	if p, ok := e.(*Processor); ok && p != nil {
+	if p, ok := e.(*engine.Processor); ok && p != nil {
 		v, ok := sharedEngines.Load(p)
 		if !ok {
 			v, _ = sharedEngines.LoadOrStore(p, &sharedEngine{fw: p.Framework(), target: p.Target()})
@@ -163,7 +169,7 @@ func (c *engineCache) model(name string) *engineModel {
 
 // buildEngineModel asks e everything about a model once; with draws set
 // (e is a *Processor) it precomputes the layers' time distributions.
-func buildEngineModel(e Engine, fw Framework, name string, draws bool) *engineModel {
+func buildEngineModel(e Engine, fw engine.Framework, name string, draws bool) *engineModel {
 	m := &engineModel{}
 	if m.err = e.Supports(name); m.err != nil {
 		return m

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/infersim/infersim/devices/engine"
 )
 
 // TestSampleMatchesProcessor: the precomputed draws of a shared engine
@@ -11,8 +13,8 @@ import (
 // same random numbers, for every layer of every shipped profile.
 func TestSampleMatchesProcessor(t *testing.T) {
 	kp := testKernelProfile(t)
-	for _, name := range ProcessorNames() {
-		p, err := LoadProcessor(name, kp)
+	for _, name := range engine.ProcessorNames() {
+		p, err := engine.LoadProcessor(name, kp)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,7 +49,7 @@ func TestSampleMatchesProcessor(t *testing.T) {
 // TestEngineCacheShared: two caches of one processor share their model
 // data (no per-world copy); a stand-in engine gets its own.
 func TestEngineCacheShared(t *testing.T) {
-	p, err := LoadProcessor("nexus5-caffe-cpu", testKernelProfile(t))
+	p, err := engine.LoadProcessor("nexus5-caffe-cpu", testKernelProfile(t))
 	if err != nil {
 		t.Fatal(err)
 	}

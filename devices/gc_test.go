@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/sim"
 	"github.com/infersim/infersim/units"
@@ -121,7 +122,7 @@ func TestGCPausePreemptsInference(t *testing.T) {
 	run := func(gcAt float64) (result.Record, float64) {
 		spec := fixedSpec(t)
 		w := newWorld(t, spec, PhoneOptions{CPU: oneLayerCPU(0.5)})
-		if _, err := w.phone.Preload("alexnet", PhoneCPU); err != nil {
+		if _, err := w.phone.Preload("alexnet", engine.PhoneCPU); err != nil {
 			t.Fatal(err)
 		}
 		if err := w.env.RunUntil(10); err != nil {
@@ -132,7 +133,7 @@ func TestGCPausePreemptsInference(t *testing.T) {
 		if gcAt > 0 {
 			live := w.phone.mem.heap.live
 			pause = 0.050 * live / 190e6 // M-gc-partial-pause scaled to the live heap, by hand
-			w.env.Schedule(gcAt, func() { w.phone.TriggerGC(true) })
+			w.env.Schedule(gcAt, func() { w.phone.triggerGC(true) })
 		}
 		w.run(t)
 		if len(w.records) != 1 {

@@ -37,8 +37,8 @@ type Mode struct {
 	K    int // Split only: layers run on the phone
 }
 
-// SplitAt returns the mode split:k.
-func SplitAt(k int) Mode { return Mode{Kind: Split, K: k} }
+// splitAt returns the mode split:k.
+func splitAt(k int) Mode { return Mode{Kind: Split, K: k} }
 
 // ParseMode reads a mode: "on-device-cpu", "on-device-gpu", "cloud-cpu",
 // "cloud-gpu", "split:K" with K ≥ 0 an integer, or "auto". Whether K is a
@@ -50,7 +50,7 @@ func ParseMode(s string) (Mode, error) {
 		if err != nil || n < 0 {
 			return Mode{}, fmt.Errorf("devices: mode %q: the cut after \"split:\" must be an integer ≥ 0", s)
 		}
-		return SplitAt(n), nil
+		return splitAt(n), nil
 	}
 	for i, n := range modeNames {
 		if n == s && ModeKind(i) != Split {

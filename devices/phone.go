@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/result"
@@ -49,7 +50,7 @@ type Phone struct {
 	name  string
 	spec  PhoneSpec
 	opt   PhoneOptions
-	meter *Meter
+	meter *energyMeter
 	cpu   cpuModel
 	gpu   gpuModel
 
@@ -107,7 +108,7 @@ func phoneLanes(name string) lanes {
 
 type residentKey struct {
 	model  string
-	target Target
+	target engine.Target
 }
 
 type residentModel struct{ native, java float64 }
@@ -159,18 +160,18 @@ func NewPhone(env *sim.Env, streams *sim.Streams, name string, spec PhoneSpec, o
 	if streams == nil {
 		return nil, fmt.Errorf("devices: phone %s: streams must not be nil", name)
 	}
-	if opt.CPU != nil && opt.CPU.Target() != PhoneCPU {
-		return nil, fmt.Errorf("devices: phone %s: cpu: processor %s is a %s, want %s", name, opt.CPU.Name(), opt.CPU.Target(), PhoneCPU)
+	if opt.CPU != nil && opt.CPU.Target() != engine.PhoneCPU {
+		return nil, fmt.Errorf("devices: phone %s: cpu: processor %s is a %s, want %s", name, opt.CPU.Name(), opt.CPU.Target(), engine.PhoneCPU)
 	}
-	if opt.GPU != nil && opt.GPU.Target() != PhoneGPU {
-		return nil, fmt.Errorf("devices: phone %s: gpu: processor %s is a %s, want %s", name, opt.GPU.Name(), opt.GPU.Target(), PhoneGPU)
+	if opt.GPU != nil && opt.GPU.Target() != engine.PhoneGPU {
+		return nil, fmt.Errorf("devices: phone %s: gpu: processor %s is a %s, want %s", name, opt.GPU.Name(), opt.GPU.Target(), engine.PhoneGPU)
 	}
 	if opt.Nets == nil {
 		opt.Nets = models.Zoo
 	}
 	ph := &Phone{
 		env: env, name: name, spec: spec.clone(), opt: opt,
-		meter:      NewMeter(env),
+		meter:      newEnergyMeter(env),
 		gpuRes:     sim.NewResource(env, 1),
 		storage:    sim.NewResource(env, 1),
 		worker:     sim.NewResource(env, 1),
@@ -227,12 +228,12 @@ func (ph *Phone) Name() string { return ph.name }
 // Spec returns the phone's spec.
 func (ph *Phone) Spec() PhoneSpec { return ph.spec.clone() }
 
-// Meter returns the phone's energy meter.
-func (ph *Phone) Meter() *Meter { return ph.meter }
+// energyMeter returns the phone's energy meter.
+func (ph *Phone) energyMeter() *energyMeter { return ph.meter }
 
-// BatteryDrain returns the energy the phone has spent so far as a
+// batteryDrain returns the energy the phone has spent so far as a
 // percentage of its battery's nominal energy.
-func (ph *Phone) BatteryDrain() float64 { return ph.spec.Battery.Drain(ph.meter.Read().Total()) }
+func (ph *Phone) batteryDrain() float64 { return ph.spec.Battery.Drain(ph.meter.Read().Total()) }
 
 // Stats returns the phone's counters.
 func (ph *Phone) Stats() PhoneStats {
@@ -249,7 +250,7 @@ func (ph *Phone) Stats() PhoneStats {
 func (ph *Phone) Connect(link *network.Link, servers ...*Server) error {
 	for _, s := range servers {
 		i := cpuIdx
-		if s.eng.target == ServerGPU {
+		if s.eng.target == engine.ServerGPU {
 			i = gpuIdx
 		}
 		if ph.servers[i] != nil {
@@ -315,39 +316,39 @@ func (ph *Phone) Stop() {
 	}
 }
 
-// InForeground reports whether the app is in the foreground.
-func (ph *Phone) InForeground() bool { return ph.life.fg }
+// inForeground reports whether the app is in the foreground.
+func (ph *Phone) inForeground() bool { return ph.life.fg }
 
-// Alive reports whether the app's process exists (false after a kill,
+// alive reports whether the app's process exists (false after a kill,
 // until the app returns to the foreground).
-func (ph *Phone) Alive() bool { return ph.mem.alive }
+func (ph *Phone) alive() bool { return ph.mem.alive }
 
-// Resident reports whether a model is loaded for a phone target.
-func (ph *Phone) Resident(model string, t Target) bool {
+// isResident reports whether a model is loaded for a phone target.
+func (ph *Phone) isResident(model string, t engine.Target) bool {
 	_, ok := ph.resident[residentKey{model, t}]
 	return ok
 }
 
-// MemoryState is a snapshot of the phone's memory.
-type MemoryState struct {
+// memoryState is a snapshot of the phone's memory.
+type memoryState struct {
 	Free, Ours, Others, Native units.Bytes
 	HeapLive, HeapAllocated    units.Bytes
 	HeapFootprint, GrowthLimit units.Bytes
 }
 
-// Memory returns the phone's memory now.
-func (ph *Phone) Memory() MemoryState {
+// memory returns the phone's memory now.
+func (ph *Phone) memory() memoryState {
 	m := &ph.mem
-	return MemoryState{
+	return memoryState{
 		Free: units.Bytes(m.free()), Ours: units.Bytes(m.ours()), Others: units.Bytes(m.other), Native: units.Bytes(m.native),
 		HeapLive: units.Bytes(m.heap.live), HeapAllocated: units.Bytes(m.heap.allocated),
 		HeapFootprint: units.Bytes(m.heap.footprint), GrowthLimit: units.Bytes(m.growthLimit()),
 	}
 }
 
-// SetPressure sets the other apps' memory to frac of RAM (and the mean a
+// setPressure sets the other apps' memory to frac of RAM (and the mean a
 // fluctuation reverts to). It returns an error if frac is outside [0, 1).
-func (ph *Phone) SetPressure(frac float64) error {
+func (ph *Phone) setPressure(frac float64) error {
 	if !(frac >= 0 && frac < 1) {
 		return fmt.Errorf("devices: phone %s: pressure %v must be in [0, 1)", ph.name, frac)
 	}
@@ -386,8 +387,8 @@ func (ph *Phone) Background(d units.Duration) {
 	}
 }
 
-// Foreground brings the app back to the foreground now.
-func (ph *Phone) Foreground() { ph.toForeground() }
+// foreground brings the app back to the foreground now.
+func (ph *Phone) foreground() { ph.toForeground() }
 
 func (ph *Phone) toBackground() {
 	if !ph.life.fg {
@@ -454,7 +455,7 @@ func (ph *Phone) span(lane, label string, start, end float64, attrs map[string]s
 }
 
 // energyAttrs formats the energy spent since r for a span (tracing only).
-func energyAttrs(r, now Reading) map[string]string {
+func energyAttrs(r, now energyReading) map[string]string {
 	d := now.Sub(r)
 	return map[string]string{"energy": fmt.Sprintf("cpu %v, gpu %v, radio %v, base %v",
 		d.Energy[result.CPU], d.Energy[result.GPU], d.Energy[result.Radio], d.Energy[result.Base])}
@@ -485,7 +486,11 @@ func (ph *Phone) net(model string) (*netInfo, error) {
 	return ni, nil
 }
 
-// netInfos maps a *models.Net to its netInfo.
+// netInfos maps a *models.Net to its netInfo, for the life of the
+// process. A cache rather than a value passed in: the nets come from
+// PhoneOptions.Nets, by default models.Zoo, which shares one immutable
+// *Net per model; every phone of every world asks for the same few, and
+// their split points cost a pass over the net's blobs per layer.
 var netInfos sync.Map
 
 type namedNet struct {
@@ -511,11 +516,11 @@ func newNetInfo(net *models.Net) *netInfo {
 	return ni
 }
 
-// ValidateSplit returns nil if split:k is a valid cut of model: 0 (the
+// validateSplit returns nil if split:k is a valid cut of model: 0 (the
 // cloud with the JPEG), the number of layers (on-device), or k layers
 // ending at one of the model's split points (models.Net.SplitPoints:
 // AfterLayer + 1). Otherwise the error names every valid cut.
-func (ph *Phone) ValidateSplit(model string, k int) error {
+func (ph *Phone) validateSplit(model string, k int) error {
 	ni, err := ph.net(model)
 	if err != nil {
 		return err
@@ -746,11 +751,11 @@ func (ph *Phone) gcWork(p *sim.Proc, d float64, label string) error {
 	return err
 }
 
-// TriggerGC starts a collection now from a thread of the app other than
+// triggerGC starts a collection now from a thread of the app other than
 // the inference (a UI or library thread allocating): a concurrent one, or
 // a blocking one whose pause preempts any running inference. It is a hook
 // for tests and what-if scripts.
-func (ph *Phone) TriggerGC(blocking bool) {
+func (ph *Phone) triggerGC(blocking bool) {
 	if !blocking {
 		ph.startConcurrentGC()
 		return

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/result"
@@ -25,11 +26,11 @@ func TestKillForcesReload(t *testing.T) {
 	w.submit(t, rq)
 	w.env.Schedule(100, func() { w.phone.Background(50) })
 	w.env.Schedule(120, func() {
-		if err := w.phone.SetPressure(0.7); err != nil {
+		if err := w.phone.setPressure(0.7); err != nil {
 			t.Error(err)
 		}
 	})
-	w.env.Schedule(140, func() { _ = w.phone.SetPressure(0.25) })
+	w.env.Schedule(140, func() { _ = w.phone.setPressure(0.25) })
 	w.env.Schedule(160, func() { w.submit(t, rq) })
 	w.run(t)
 	if len(w.records) != 2 {
@@ -70,8 +71,8 @@ func TestKillInFlight(t *testing.T) {
 		rq := Request{Model: "alexnet", Mode: Mode{Kind: OnDeviceGPU}, Width: 227, Height: 227}
 		w.submit(t, rq) // loading AlexNet takes minutes on the stub
 		w.env.Schedule(5, func() { w.phone.Background(20) })
-		w.env.Schedule(6, func() { _ = w.phone.SetPressure(0.75) })
-		w.env.Schedule(24, func() { _ = w.phone.SetPressure(0.25) })
+		w.env.Schedule(6, func() { _ = w.phone.setPressure(0.75) })
+		w.env.Schedule(24, func() { _ = w.phone.setPressure(0.25) })
 		w.env.Schedule(10, func() { w.submit(t, rq) })
 		w.run(t)
 		if len(w.records) != 2 || w.records[0].Outcome != result.Killed || !near(w.records[0].End, 6, 0) {
@@ -112,7 +113,7 @@ func TestSubmitErrors(t *testing.T) {
 		{Request{Model: "alexnet", Mode: Mode{Kind: CloudCPU}, Width: 1, Height: 1}, "no server-cpu server"},
 		{Request{Model: "resnet", Mode: Mode{Kind: OnDeviceCPU}, Width: 1, Height: 1}, "resnet"},
 		{Request{Model: "alexnet", Mode: Mode{Kind: OnDeviceCPU}, Width: 0, Height: 1}, "image size"},
-		{Request{Model: "squeezenet-v1.1", Mode: SplitAt(7), Width: 1, Height: 1}, "not a valid cut of squeezenet-v1.1; valid cuts: 0 (cloud), 1 (data), 2 (conv1), 3 (conv1), 4 (pool1), 5 (fire2/squeeze1x1), 6 (fire2/squeeze1x1), 11 (fire2/concat)"},
+		{Request{Model: "squeezenet-v1.1", Mode: splitAt(7), Width: 1, Height: 1}, "not a valid cut of squeezenet-v1.1; valid cuts: 0 (cloud), 1 (data), 2 (conv1), 3 (conv1), 4 (pool1), 5 (fire2/squeeze1x1), 6 (fire2/squeeze1x1), 11 (fire2/concat)"},
 		{Request{Model: "alexnet", Mode: Mode{Kind: OnDeviceCPU}, Width: 1, Height: 1, Timeout: -1}, "timeout"},
 	} {
 		err := w.phone.Submit(c.rq)
@@ -134,8 +135,8 @@ func splitWorld(t *testing.T, upBW units.BitRate) *world {
 		c.Up = network.ChannelConfig{Bandwidth: upBW, Latency: 0.01}
 		c.Down = network.ChannelConfig{Bandwidth: 100e6, Latency: 0.01}
 		c.Radio = nil
-	}, ServerConfig{Engine: stubServer(ServerGPU, 1e12), Workers: 1, MaxBatch: 1})
-	if _, err := w.phone.Preload("alexnet", PhoneCPU); err != nil {
+	}, ServerConfig{Engine: stubServer(engine.ServerGPU, 1e12), Workers: 1, MaxBatch: 1})
+	if _, err := w.phone.Preload("alexnet", engine.PhoneCPU); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.env.RunUntil(1000); err != nil {
@@ -158,11 +159,11 @@ func TestSplitEnds(t *testing.T) {
 		}
 		return rs[0], rs[1]
 	}
-	sp, od := pair(SplitAt(n), Mode{Kind: OnDeviceCPU})
+	sp, od := pair(splitAt(n), Mode{Kind: OnDeviceCPU})
 	if !samePhases(sp, od) || sp.Energy != od.Energy || sp.Split != n || od.Split != -1 || sp.UpBytes != 0 {
 		t.Errorf("split:%d %+v\non-device %+v", n, sp, od)
 	}
-	sp, cl := pair(SplitAt(0), Mode{Kind: CloudGPU})
+	sp, cl := pair(splitAt(0), Mode{Kind: CloudGPU})
 	if !samePhases(sp, cl) || sp.Energy != cl.Energy || sp.UpBytes != cl.UpBytes || sp.Split != 0 {
 		t.Errorf("split:0 %+v\ncloud %+v", sp, cl)
 	}
@@ -174,7 +175,7 @@ func TestSplitEnds(t *testing.T) {
 			k = s.AfterLayer + 1
 		}
 	}
-	w.submit(t, Request{Model: "alexnet", Mode: SplitAt(k), Width: 960, Height: 540})
+	w.submit(t, Request{Model: "alexnet", Mode: splitAt(k), Width: 960, Height: 540})
 	w.run(t)
 	if r := w.records[0]; r.UpBytes != 256*6*6*4 || r.Outcome != result.OK || r.Split != k {
 		t.Errorf("split at pool5: %+v", r)
@@ -182,11 +183,11 @@ func TestSplitEnds(t *testing.T) {
 	// AlexNet is a chain: every cut is valid. SqueezeNet's fire modules
 	// branch: a cut inside one is not.
 	for k := range n + 1 {
-		if err := w.phone.ValidateSplit("alexnet", k); err != nil {
+		if err := w.phone.validateSplit("alexnet", k); err != nil {
 			t.Errorf("ValidateSplit(alexnet, %d) = %v", k, err)
 		}
 	}
-	if err := w.phone.ValidateSplit("squeezenet-v1.1", 7); err == nil || !strings.Contains(err.Error(), "(fire2/concat)") {
+	if err := w.phone.validateSplit("squeezenet-v1.1", 7); err == nil || !strings.Contains(err.Error(), "(fire2/concat)") {
 		t.Errorf("ValidateSplit(squeezenet, 7) = %v", err)
 	}
 }
@@ -217,14 +218,14 @@ func TestAutoThreshold(t *testing.T) {
 		phone := oneLayerCPU(0.5 / 24)
 		phone.only = false
 		w := newWorld(t, fixedSpec(t), PhoneOptions{CPU: phone})
-		srv := &stubEngine{name: "srv", target: ServerGPU, perLayer: 0.01 / 24}
+		srv := &stubEngine{name: "srv", target: engine.ServerGPU, perLayer: 0.01 / 24}
 		w.connect(t, "campus-wifi", func(cfg *network.LinkConfig) {
 			cfg.Model = network.Constant{}
 			cfg.Up = network.ChannelConfig{Bandwidth: units.BitRate(c.bw), Latency: 0.01}
 			cfg.Down = network.ChannelConfig{Bandwidth: 100e6, Latency: 0.01}
 			cfg.Radio = nil
 		}, ServerConfig{Engine: srv, Workers: 1, MaxBatch: 1})
-		if _, err := w.phone.Preload("alexnet", PhoneCPU); err != nil {
+		if _, err := w.phone.Preload("alexnet", engine.PhoneCPU); err != nil {
 			t.Fatal(err)
 		}
 		if err := w.env.RunUntil(1000); err != nil {
@@ -250,8 +251,8 @@ func TestAutoThreshold(t *testing.T) {
 func TestAutoEnergyObjective(t *testing.T) {
 	for _, obj := range []Objective{MinLatency, MinEnergy} {
 		w := newWorld(t, fixedSpec(t), PhoneOptions{CPU: oneLayerCPU(1.5)})
-		w.connect(t, "lte", nil, ServerConfig{Engine: &stubEngine{name: "srv", target: ServerGPU, perLayer: 0.005, only: true}, Workers: 1, MaxBatch: 1})
-		if _, err := w.phone.Preload("alexnet", PhoneCPU); err != nil {
+		w.connect(t, "lte", nil, ServerConfig{Engine: &stubEngine{name: "srv", target: engine.ServerGPU, perLayer: 0.005, only: true}, Workers: 1, MaxBatch: 1})
+		if _, err := w.phone.Preload("alexnet", engine.PhoneCPU); err != nil {
 			t.Fatal(err)
 		}
 		if err := w.env.RunUntil(1000); err != nil {
@@ -307,10 +308,10 @@ func determinismRun(t *testing.T, seed uint64) []result.Record {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sg := stubServer(ServerGPU, 1e12)
+	sg := stubServer(engine.ServerGPU, 1e12)
 	sg.cv = 0.3
 	s1, _ := NewServer(env, streams, "server", ServerConfig{Engine: sg, Workers: 2, MaxBatch: 4, MaxWait: 0.01}, nil)
-	s2, _ := NewServer(env, streams, "server-cpu", ServerConfig{Engine: stubServer(ServerCPU, 1e11), Workers: 1, MaxBatch: 1}, nil)
+	s2, _ := NewServer(env, streams, "server-cpu", ServerConfig{Engine: stubServer(engine.ServerCPU, 1e11), Workers: 1, MaxBatch: 1}, nil)
 	if err := ph.Connect(link, s1, s2); err != nil {
 		t.Fatal(err)
 	}
@@ -381,13 +382,13 @@ func TestParamBudgetRereads(t *testing.T) {
 		e := stubCNNdroid()
 		e.fw.ParamBudget = budget
 		w := newWorld(t, fixedSpec(t), PhoneOptions{GPU: e})
-		if _, err := w.phone.Preload("alexnet", PhoneGPU); err != nil {
+		if _, err := w.phone.Preload("alexnet", engine.PhoneGPU); err != nil {
 			t.Fatal(err)
 		}
 		if err := w.env.RunUntil(200); err != nil {
 			t.Fatal(err)
 		}
-		live := w.phone.Memory().HeapLive
+		live := w.phone.memory().HeapLive
 		w.submit(t, Request{Model: "alexnet", Mode: Mode{Kind: OnDeviceGPU}, Width: 227, Height: 227})
 		w.run(t)
 		if r := w.records[0]; r.Outcome != result.OK || r.Cold {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/sim"
@@ -27,7 +28,7 @@ type Request struct {
 	// auto requests: "" means the phone's CPU framework (its GPU one if it
 	// has no CPU one) and the GPU server (the CPU server if there is no
 	// GPU server).
-	PhoneTarget, ServerTarget Target
+	PhoneTarget, ServerTarget engine.Target
 }
 
 // request is a request in flight: the process's state, reused from the
@@ -45,8 +46,8 @@ type request struct {
 	ended     bool
 	loadOnly  bool
 	usedRadio bool
-	start     Reading // the meter at the arrival
-	end       Reading // the meter at the end
+	start     energyReading // the meter at the arrival
+	end       energyReading // the meter at the end
 
 	pe, prep *engineCache // phone engine (nil for cloud), preprocess engine
 	pIdx     int          // phone engine index (noise stream)
@@ -60,11 +61,11 @@ type request struct {
 
 	// tracing only
 	trace    bool
-	trLayers []LayerCost
+	trLayers []engine.LayerCost
 	trTimes  []float64
 	trIdx    int
 	trOff    float64
-	trRead   Reading
+	trRead   energyReading
 }
 
 func (ph *Phone) getRequest() *request {
@@ -109,11 +110,11 @@ func (ph *Phone) Submit(rq Request) error {
 // a process of its own, as a request would, but delivers no record. It
 // returns the process (wait on it to know when the model is resident) or
 // an error for an unknown target or model.
-func (ph *Phone) Preload(model string, t Target) (*sim.Process, error) {
+func (ph *Phone) Preload(model string, t engine.Target) (*sim.Process, error) {
 	mode := Mode{Kind: OnDeviceCPU}
-	if t == PhoneGPU {
+	if t == engine.PhoneGPU {
 		mode.Kind = OnDeviceGPU
-	} else if t != PhoneCPU {
+	} else if t != engine.PhoneCPU {
 		return nil, fmt.Errorf("devices: phone %s: preload: target %q is not a phone target", ph.name, t)
 	}
 	r, err := ph.prepare(Request{Model: model, Mode: mode, Width: 1, Height: 1}, true)
@@ -125,133 +126,175 @@ func (ph *Phone) Preload(model string, t Target) (*sim.Process, error) {
 }
 
 func (ph *Phone) prepare(rq Request, loadOnly bool) (*request, error) {
-	fail := func(format string, args ...any) (*request, error) {
-		return nil, fmt.Errorf("devices: phone %s: request %s %s: %s", ph.name, rq.Model, rq.Mode, fmt.Sprintf(format, args...))
-	}
 	if rq.Width <= 0 || rq.Height <= 0 {
-		return fail("image size %dx%d must be positive", rq.Width, rq.Height)
+		return nil, ph.requestErr(rq, "image size %dx%d must be positive", rq.Width, rq.Height)
 	}
 	if rq.Timeout < 0 || math.IsNaN(float64(rq.Timeout)) {
-		return fail("timeout %v must not be negative", rq.Timeout)
+		return nil, ph.requestErr(rq, "timeout %v must not be negative", rq.Timeout)
 	}
 	ni, err := ph.net(rq.Model)
 	if err != nil {
 		return nil, err
 	}
-	var pIdx = -1
-	var srv *Server
-	k := 0
-	switch rq.Mode.Kind {
-	case OnDeviceCPU:
-		pIdx, k = cpuIdx, ni.layers
-	case OnDeviceGPU:
-		pIdx, k = gpuIdx, ni.layers
-	case CloudCPU:
-		srv = ph.servers[cpuIdx]
-		if srv == nil {
-			return fail("no %s server connected", ServerCPU)
-		}
-	case CloudGPU:
-		srv = ph.servers[gpuIdx]
-		if srv == nil {
-			return fail("no %s server connected", ServerGPU)
-		}
-	case Split, Auto:
-		switch rq.PhoneTarget {
-		case "":
-			pIdx = cpuIdx
-			if ph.engines[cpuIdx] == nil {
-				pIdx = gpuIdx
-			}
-		case PhoneCPU:
-			pIdx = cpuIdx
-		case PhoneGPU:
-			pIdx = gpuIdx
-		default:
-			return fail("phone target %q is not phone-cpu or phone-gpu", rq.PhoneTarget)
-		}
-		switch rq.ServerTarget {
-		case "":
-			srv = ph.servers[gpuIdx]
-			if srv == nil {
-				srv = ph.servers[cpuIdx]
-			}
-		case ServerCPU:
-			srv = ph.servers[cpuIdx]
-		case ServerGPU:
-			srv = ph.servers[gpuIdx]
-		default:
-			return fail("server target %q is not server-cpu or server-gpu", rq.ServerTarget)
-		}
-		if rq.Mode.Kind == Split {
-			if err := ph.ValidateSplit(rq.Model, rq.Mode.K); err != nil {
-				return nil, err
-			}
-			k = rq.Mode.K
-		}
-	default:
-		return fail("unknown mode kind %d", rq.Mode.Kind)
+	rt, err := ph.route(rq, ni)
+	if err != nil {
+		return nil, err
 	}
-	needPhone := k > 0 || rq.Mode.Kind == Auto
-	needServer := k < ni.layers || rq.Mode.Kind == Auto
-	if rq.Mode.Kind == Auto && srv == nil && pIdx >= 0 && ph.engines[pIdx] != nil {
-		needServer = false // auto without a server: on-device only
-	}
-	var pe *engineCache
-	if pIdx >= 0 {
-		pe = ph.engines[pIdx]
-	}
-	if needPhone && pe == nil {
-		if rq.Mode.Kind == Auto && srv != nil {
-			needPhone = false
-		} else {
-			return fail("the phone has no processor for this mode (PhoneOptions.CPU/GPU)")
-		}
-	}
-	if needServer {
-		if srv == nil {
-			return fail("no server connected")
-		}
-		if ph.link == nil {
-			return fail("no link connected")
-		}
+	if err := ph.needs(rq, ni, &rt); err != nil {
+		return nil, err
 	}
 	r := ph.getRequest()
-	r.rq, r.loadOnly, r.k, r.ni, r.srv, r.pIdx = rq, loadOnly, k, ni, nil, pIdx
+	r.rq, r.loadOnly, r.k, r.ni, r.srv, r.pIdx = rq, loadOnly, rt.k, ni, nil, rt.pIdx
 	r.pe, r.pm, r.sm = nil, nil, nil
-	if needPhone {
-		r.pe = pe
-		r.pm = pe.model(rq.Model)
-		if r.pm.err != nil && !isUnsupported(r.pm.err) {
-			ph.putRequest(r)
-			return nil, fmt.Errorf("devices: phone %s: %w", ph.name, r.pm.err)
+	if err := ph.bind(r, rt); err != nil {
+		ph.putRequest(r)
+		return nil, err
+	}
+	if r.prep = ph.engines[cpuIdx]; r.prep == nil {
+		r.prep = ph.engines[gpuIdx]
+	}
+	return r, nil
+}
+
+// requestErr is an error about a request the phone refuses.
+func (ph *Phone) requestErr(rq Request, format string, args ...any) error {
+	return fmt.Errorf("devices: phone %s: request %s %s: %s", ph.name, rq.Model, rq.Mode, fmt.Sprintf(format, args...))
+}
+
+// route is where a request's layers run: the phone processor (pIdx, -1
+// for none) for layers [0, k), the server srv (nil for none) for the
+// rest, and whether each part is needed.
+type route struct {
+	pIdx                  int
+	srv                   *Server
+	k                     int
+	needPhone, needServer bool
+	pe                    *engineCache
+}
+
+// route resolves the request's mode to processors and a cut.
+func (ph *Phone) route(rq Request, ni *netInfo) (route, error) {
+	rt := route{pIdx: -1}
+	switch rq.Mode.Kind {
+	case OnDeviceCPU:
+		rt.pIdx, rt.k = cpuIdx, ni.layers
+	case OnDeviceGPU:
+		rt.pIdx, rt.k = gpuIdx, ni.layers
+	case CloudCPU:
+		if rt.srv = ph.servers[cpuIdx]; rt.srv == nil {
+			return rt, ph.requestErr(rq, "no %s server connected", engine.ServerCPU)
 		}
-		if r.pm.err == nil && r.pm.loadErr != nil {
-			ph.putRequest(r)
-			return nil, fmt.Errorf("devices: phone %s: %w", ph.name, r.pm.loadErr)
+	case CloudGPU:
+		if rt.srv = ph.servers[gpuIdx]; rt.srv == nil {
+			return rt, ph.requestErr(rq, "no %s server connected", engine.ServerGPU)
+		}
+	case Split, Auto:
+		return ph.routeSplit(rq)
+	default:
+		return rt, ph.requestErr(rq, "unknown mode kind %d", rq.Mode.Kind)
+	}
+	return rt, nil
+}
+
+// routeSplit resolves a split or auto request's phone and server targets
+// (by default the phone's CPU and the GPU server, where there are) and a
+// split's cut.
+func (ph *Phone) routeSplit(rq Request) (route, error) {
+	rt := route{pIdx: -1}
+	switch rq.PhoneTarget {
+	case "":
+		rt.pIdx = cpuIdx
+		if ph.engines[cpuIdx] == nil {
+			rt.pIdx = gpuIdx
+		}
+	case engine.PhoneCPU:
+		rt.pIdx = cpuIdx
+	case engine.PhoneGPU:
+		rt.pIdx = gpuIdx
+	default:
+		return rt, ph.requestErr(rq, "phone target %q is not phone-cpu or phone-gpu", rq.PhoneTarget)
+	}
+	switch rq.ServerTarget {
+	case "":
+		if rt.srv = ph.servers[gpuIdx]; rt.srv == nil {
+			rt.srv = ph.servers[cpuIdx]
+		}
+	case engine.ServerCPU:
+		rt.srv = ph.servers[cpuIdx]
+	case engine.ServerGPU:
+		rt.srv = ph.servers[gpuIdx]
+	default:
+		return rt, ph.requestErr(rq, "server target %q is not server-cpu or server-gpu", rq.ServerTarget)
+	}
+	if rq.Mode.Kind == Split {
+		if err := ph.validateSplit(rq.Model, rq.Mode.K); err != nil {
+			return rt, err
+		}
+		rt.k = rq.Mode.K
+	}
+	return rt, nil
+}
+
+// needs decides which parts of the route the request uses (auto without
+// a server runs on the phone, auto without a phone processor on the
+// server) and checks that they are connected.
+func (ph *Phone) needs(rq Request, ni *netInfo, rt *route) error {
+	auto := rq.Mode.Kind == Auto
+	rt.needPhone = rt.k > 0 || auto
+	rt.needServer = rt.k < ni.layers || auto
+	if auto && rt.srv == nil && rt.pIdx >= 0 && ph.engines[rt.pIdx] != nil {
+		rt.needServer = false // auto without a server: on-device only
+	}
+	if rt.pIdx >= 0 {
+		rt.pe = ph.engines[rt.pIdx]
+	}
+	if rt.needPhone && rt.pe == nil {
+		if !auto || rt.srv == nil {
+			return ph.requestErr(rq, "the phone has no processor for this mode (PhoneOptions.CPU/GPU)")
+		}
+		rt.needPhone = false
+	}
+	if rt.needServer {
+		if rt.srv == nil {
+			return ph.requestErr(rq, "no server connected")
+		}
+		if ph.link == nil {
+			return ph.requestErr(rq, "no link connected")
 		}
 	}
-	if needServer {
-		r.srv = srv
-		r.sm = srv.eng.model(rq.Model)
+	return nil
+}
+
+// bind gives the request what its engines say about its model, and
+// checks that they agree with the net on its layers.
+func (ph *Phone) bind(r *request, rt route) error {
+	rq := r.rq
+	if rt.needPhone {
+		r.pe = rt.pe
+		r.pm = rt.pe.model(rq.Model)
+		if r.pm.err != nil && !isUnsupported(r.pm.err) {
+			return fmt.Errorf("devices: phone %s: %w", ph.name, r.pm.err)
+		}
+		if r.pm.err == nil && r.pm.loadErr != nil {
+			return fmt.Errorf("devices: phone %s: %w", ph.name, r.pm.loadErr)
+		}
+	}
+	if rt.needServer {
+		r.srv = rt.srv
+		r.sm = rt.srv.eng.model(rq.Model)
 		if r.sm.err != nil && !isUnsupported(r.sm.err) {
-			ph.putRequest(r)
-			return nil, fmt.Errorf("devices: phone %s: %w", ph.name, r.sm.err)
+			return fmt.Errorf("devices: phone %s: %w", ph.name, r.sm.err)
 		}
 	}
 	for _, m := range []struct {
 		em *engineModel
 		e  *engineCache
 	}{{r.pm, r.pe}, {r.sm, srvEngine(r.srv)}} {
-		if m.em != nil && m.em.err == nil && len(m.em.layers) != ni.layers {
-			ph.putRequest(r)
-			return fail("processor %s has %d layers for %s, the model has %d", m.e.e.Name(), len(m.em.layers), rq.Model, ni.layers)
+		if m.em != nil && m.em.err == nil && len(m.em.layers) != r.ni.layers {
+			return ph.requestErr(rq, "processor %s has %d layers for %s, the model has %d", m.e.e.Name(), len(m.em.layers), rq.Model, r.ni.layers)
 		}
 	}
-	if r.prep = ph.engines[cpuIdx]; r.prep == nil {
-		r.prep = ph.engines[gpuIdx]
-	}
-	return r, nil
+	return nil
 }
 
 func srvEngine(s *Server) *engineCache {
@@ -272,7 +315,7 @@ func (r *request) prepEngine(k int) *engineCache {
 }
 
 func isUnsupported(err error) bool {
-	var u *UnsupportedError
+	var u *engine.UnsupportedError
 	return errors.As(err, &u)
 }
 
@@ -388,7 +431,7 @@ func (r *request) phonePart(p *sim.Proc) error {
 	if _, err := p.Wait(w); err != nil {
 		return err
 	}
-	if r.k > 0 && !ph.Resident(r.rq.Model, r.pe.target) {
+	if r.k > 0 && !ph.isResident(r.rq.Model, r.pe.target) {
 		if err := r.load(p); err != nil {
 			return err
 		}
@@ -713,12 +756,12 @@ func (r *request) remotePart(p *sim.Proc) error {
 	}
 	rec.AddPhase(result.Server, j.start+j.load, j.end)
 	r.srv.putJob(j)
-	t, err = ph.link.Download(p, DownloadBytes)
+	t, err = ph.link.Download(p, downloadBytes)
 	r.addTransfer(t, result.Download)
 	if err != nil {
 		return err
 	}
-	rec.DownBytes = float64(DownloadBytes)
+	rec.DownBytes = float64(downloadBytes)
 	return nil
 }
 

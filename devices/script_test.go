@@ -38,6 +38,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/internal/scripttest"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/network"
@@ -135,7 +136,7 @@ func (s *scriptRun) engine(name string) Engine {
 	case "stub-cnndroid":
 		return stubCNNdroid()
 	}
-	p, err := LoadProcessor(name, models.DefaultProfile())
+	p, err := engine.LoadProcessor(name, models.DefaultProfile())
 	if err != nil {
 		s.fail("processor %s: %v", name, err)
 	}
@@ -238,9 +239,9 @@ func (s *scriptRun) run(cmds []string) string {
 				}
 			}
 		case "server":
-			target, rate := ServerGPU, 2e12
+			target, rate := engine.ServerGPU, 2e12
 			if pos[1] == "cpu" {
-				target, rate = ServerCPU, 2e11
+				target, rate = engine.ServerCPU, 2e11
 			}
 			cfg := ServerConfig{Engine: stubServer(target, rate), Workers: 1, MaxBatch: 1}
 			if v := args["workers"]; v != "" {
@@ -270,9 +271,9 @@ func (s *scriptRun) run(cmds []string) string {
 				}
 			}
 		case "load":
-			t := PhoneCPU
+			t := engine.PhoneCPU
 			if pos[2] == "gpu" {
-				t = PhoneGPU
+				t = engine.PhoneGPU
 			}
 			if _, err := ph().Preload(pos[1], t); err != nil {
 				s.fail("%v", err)
@@ -306,14 +307,14 @@ func (s *scriptRun) run(cmds []string) string {
 			}
 			ph().Background(units.Duration(d))
 		case "foreground":
-			ph().Foreground()
+			ph().foreground()
 		case "pressure":
 			f, _ := strconv.ParseFloat(pos[1], 64)
-			if err := ph().SetPressure(f); err != nil {
+			if err := ph().setPressure(f); err != nil {
 				s.fail("%v", err)
 			}
 		case "gc":
-			ph().TriggerGC(pos[1] == "blocking")
+			ph().triggerGC(pos[1] == "blocking")
 		case "wait":
 			s.runFor(dur(pos[1]))
 		case "run":
@@ -329,12 +330,12 @@ func (s *scriptRun) run(cmds []string) string {
 				ph.Flush()
 			}
 		case "energy":
-			r := ph().Meter().Read()
+			r := ph().energyMeter().Read()
 			fmt.Fprintf(&s.out, "%11.6f  energy %.6f J: cpu %.6f gpu %.6f radio %.6f base %.6f; battery %.4f %%\n", s.env.Now(),
 				float64(r.Total()), float64(r.Energy[result.CPU]), float64(r.Energy[result.GPU]), float64(r.Energy[result.Radio]), float64(r.Energy[result.Base]),
-				ph().BatteryDrain())
+				ph().batteryDrain())
 		case "memory":
-			m := ph().Memory()
+			m := ph().memory()
 			fmt.Fprintf(&s.out, "%11.6f  memory: free %v, ours %v, others %v; heap live %v, allocated %v, footprint %v, growth limit %v\n", s.env.Now(),
 				m.Free, m.Ours, m.Others, m.HeapLive, m.HeapAllocated, m.HeapFootprint, m.GrowthLimit)
 		default:

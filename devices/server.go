@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/sim"
 	"github.com/infersim/infersim/units"
@@ -38,8 +39,8 @@ func (c ServerConfig) Validate(field string) error {
 	switch {
 	case c.Engine == nil:
 		return fmt.Errorf("devices: %s.engine: a server needs a processor", field)
-	case c.Engine.Target() != ServerCPU && c.Engine.Target() != ServerGPU:
-		return fmt.Errorf("devices: %s.engine: processor %s is a %s, want %s or %s", field, c.Engine.Name(), c.Engine.Target(), ServerCPU, ServerGPU)
+	case c.Engine.Target() != engine.ServerCPU && c.Engine.Target() != engine.ServerGPU:
+		return fmt.Errorf("devices: %s.engine: processor %s is a %s, want %s or %s", field, c.Engine.Name(), c.Engine.Target(), engine.ServerCPU, engine.ServerGPU)
 	case c.Workers < 1:
 		return fmt.Errorf("devices: %s.workers: %d must be at least 1", field, c.Workers)
 	case c.QueueLimit < 0:
@@ -96,8 +97,8 @@ type ServerStats struct {
 	MaxQueue                            int
 }
 
-// MeanBatch returns the mean batch size.
-func (s ServerStats) MeanBatch() float64 {
+// meanBatch returns the mean batch size.
+func (s ServerStats) meanBatch() float64 {
 	if s.Batches == 0 {
 		return 0
 	}
@@ -161,23 +162,23 @@ func NewServer(env *sim.Env, streams *sim.Streams, name string, cfg ServerConfig
 func (s *Server) Name() string { return s.name }
 
 // Target returns the server's processor target.
-func (s *Server) Target() Target { return s.eng.target }
+func (s *Server) Target() engine.Target { return s.eng.target }
 
-// QueueLen returns the number of jobs waiting for a worker.
-func (s *Server) QueueLen() int { return len(s.queue) }
+// queueLen returns the number of jobs waiting for a worker.
+func (s *Server) queueLen() int { return len(s.queue) }
 
-// Busy returns the number of busy workers.
-func (s *Server) Busy() int { return s.busy }
+// busyWorkers returns the number of busy workers.
+func (s *Server) busyWorkers() int { return s.busy }
 
 // Stats returns the server's counters.
 func (s *Server) Stats() ServerStats { return s.stats }
 
-// ExpectedWait estimates how long a job arriving now would wait for a
+// expectedWait estimates how long a job arriving now would wait for a
 // worker: the queued jobs' mean service time shared by the workers, plus
 // half a mean service time when every worker is busy (the mean residual
 // of a deterministic service). Mean service is the model's whole-model
 // mean time on the server's processor.
-func (s *Server) ExpectedWait(model string) float64 {
+func (s *Server) expectedWait(model string) float64 {
 	m := s.eng.model(model)
 	if m.err != nil {
 		return math.Inf(1)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/sim"
 	"github.com/infersim/infersim/units"
@@ -14,7 +15,7 @@ import (
 // serviceStub is a server processor whose whole inference is one stage of
 // mean s seconds: deterministic, or exponential with expo.
 func serviceStub(s float64, expo bool) *stubEngine {
-	return &stubEngine{name: "service", target: ServerCPU, perLayer: s, only: true, expo: expo}
+	return &stubEngine{name: "service", target: engine.ServerCPU, perLayer: s, only: true, expo: expo}
 }
 
 // queueWait runs a server with Poisson arrivals of rate lambda for n jobs
@@ -121,8 +122,8 @@ func TestServerBatchingThroughput(t *testing.T) {
 		if math.Abs(got-c.want) > 0.1 {
 			t.Errorf("batch %d: %.2f jobs/s, want %.2f", c.batch, got, c.want)
 		}
-		if c.batch > 1 && s.Stats().MeanBatch() < float64(c.batch)-0.1 {
-			t.Errorf("batch %d: mean batch %.2f", c.batch, s.Stats().MeanBatch())
+		if c.batch > 1 && s.Stats().meanBatch() < float64(c.batch)-0.1 {
+			t.Errorf("batch %d: mean batch %.2f", c.batch, s.Stats().meanBatch())
 		}
 		env.Close()
 	}

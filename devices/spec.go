@@ -164,8 +164,8 @@ type LMKSpec struct {
 	BackgroundState string `yaml:"background_state"`
 }
 
-// LMKStates lists the process states of LMKSpec.Minfree, in order.
-var LMKStates = []string{"foreground", "visible", "perceptible", "backup", "cached", "empty"}
+// lmkStates lists the process states of LMKSpec.Minfree, in order.
+var lmkStates = []string{"foreground", "visible", "perceptible", "backup", "cached", "empty"}
 
 // LifecycleSpec is how the user moves the app between foreground and
 // background.
@@ -404,28 +404,50 @@ func fieldByTag(t reflect.Type, key string) (reflect.StructField, bool) {
 // Validate checks every field's range and names the first bad one, e.g.
 // "devices: phone nexus5: heap.target_utilization: 1.5 must be in (0, 1)".
 func (s PhoneSpec) Validate() error {
-	bad := func(field, format string, args ...any) error {
-		return fmt.Errorf("devices: phone %s: %s: %s", s.Name, field, fmt.Sprintf(format, args...))
-	}
-	fin := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
-	pos := func(field string, x float64) error {
-		if !(x > 0) || !fin(x) {
-			return bad(field, "%v must be positive and finite", x)
-		}
-		return nil
-	}
-	nonneg := func(field string, x float64) error {
-		if !(x >= 0) || !fin(x) {
-			return bad(field, "%v must be non-negative and finite", x)
-		}
-		return nil
-	}
 	if s.Name == "" {
 		return errors.New("devices: phone: name: a preset needs a name")
 	}
+	c := specCheck{s.Name}
 	if s.CPU.Cores < 1 {
-		return bad("cpu.cores", "%d must be at least 1", s.CPU.Cores)
+		return c.bad("cpu.cores", "%d must be at least 1", s.CPU.Cores)
 	}
+	for _, section := range []func(specCheck) error{
+		s.validateRanges, s.validateRelations, s.validateFluctuation, s.validateLMK, s.validateLifecycle,
+	} {
+		if err := section(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// specCheck words a phone spec's errors.
+type specCheck struct{ phone string }
+
+func (c specCheck) bad(field, format string, args ...any) error {
+	return fmt.Errorf("devices: phone %s: %s: %s", c.phone, field, fmt.Sprintf(format, args...))
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+func (c specCheck) pos(field string, x float64) error {
+	if !(x > 0) || !finite(x) {
+		return c.bad(field, "%v must be positive and finite", x)
+	}
+	return nil
+}
+
+func (c specCheck) nonneg(field string, x float64) error {
+	if !(x >= 0) || !finite(x) {
+		return c.bad(field, "%v must be non-negative and finite", x)
+	}
+	return nil
+}
+
+// validateRanges checks the fields that must be positive or non-negative
+// (and finite), one row each.
+func (s PhoneSpec) validateRanges(c specCheck) error {
+	pos, nonneg := c.pos, c.nonneg
 	checks := []struct {
 		field string
 		v     float64
@@ -457,89 +479,103 @@ func (s PhoneSpec) Validate() error {
 		{"gc.alloc_scale", s.GC.AllocScale, nonneg},
 		{"memory.fluctuation.sd", s.Memory.Fluctuation.SD, nonneg},
 	}
-	for _, c := range checks {
-		if err := c.must(c.field, c.v); err != nil {
+	for _, ch := range checks {
+		if err := ch.must(ch.field, ch.v); err != nil {
 			return err
 		}
 	}
-	if s.Memory.SystemReserve >= s.Memory.RAM {
-		return bad("memory.system_reserve", "%v must be below memory.ram %v", s.Memory.SystemReserve, s.Memory.RAM)
+	return nil
+}
+
+// validateRelations checks the fields that bound each other.
+func (s PhoneSpec) validateRelations(c specCheck) error {
+	switch {
+	case s.Memory.SystemReserve >= s.Memory.RAM:
+		return c.bad("memory.system_reserve", "%v must be below memory.ram %v", s.Memory.SystemReserve, s.Memory.RAM)
+	case !(s.Memory.BackgroundPressure >= 0 && s.Memory.BackgroundPressure < 1):
+		return c.bad("memory.background_pressure", "%v must be in [0, 1)", s.Memory.BackgroundPressure)
+	case !(s.Heap.TargetUtilization > 0 && s.Heap.TargetUtilization < 1):
+		return c.bad("heap.target_utilization", "%v must be in (0, 1)", s.Heap.TargetUtilization)
+	case s.Heap.MinFree > s.Heap.MaxFree:
+		return c.bad("heap.min_free", "%v must not exceed heap.max_free %v", s.Heap.MinFree, s.Heap.MaxFree)
+	case s.Heap.LargeLimit < s.Heap.Limit:
+		return c.bad("heap.large_limit", "%v must not be below heap.limit %v", s.Heap.LargeLimit, s.Heap.Limit)
+	case s.App.BaseHeap >= s.Heap.Max():
+		return c.bad("app.base_heap", "%v must be below the heap limit %v", s.App.BaseHeap, s.Heap.Max())
 	}
-	if p := s.Memory.BackgroundPressure; !(p >= 0 && p < 1) {
-		return bad("memory.background_pressure", "%v must be in [0, 1)", p)
-	}
-	if u := s.Heap.TargetUtilization; !(u > 0 && u < 1) {
-		return bad("heap.target_utilization", "%v must be in (0, 1)", u)
-	}
-	if s.Heap.MinFree > s.Heap.MaxFree {
-		return bad("heap.min_free", "%v must not exceed heap.max_free %v", s.Heap.MinFree, s.Heap.MaxFree)
-	}
-	if s.Heap.LargeLimit < s.Heap.Limit {
-		return bad("heap.large_limit", "%v must not be below heap.limit %v", s.Heap.LargeLimit, s.Heap.Limit)
-	}
-	if s.App.BaseHeap >= s.Heap.Max() {
-		return bad("app.base_heap", "%v must be below the heap limit %v", s.App.BaseHeap, s.Heap.Max())
-	}
+	return nil
+}
+
+// validateFluctuation checks the background-memory fluctuation model.
+func (s PhoneSpec) validateFluctuation(c specCheck) error {
 	switch f := s.Memory.Fluctuation; f.Model {
 	case "", "none":
 	case "ou":
-		if err := pos("memory.fluctuation.timescale", float64(f.Timescale)); err != nil {
+		if err := c.pos("memory.fluctuation.timescale", float64(f.Timescale)); err != nil {
 			return err
 		}
-		if err := pos("memory.fluctuation.step", float64(f.Step)); err != nil {
-			return err
-		}
+		return c.pos("memory.fluctuation.step", float64(f.Step))
 	case "redraw":
-		if err := pos("memory.fluctuation.timescale", float64(f.Timescale)); err != nil {
-			return err
-		}
+		return c.pos("memory.fluctuation.timescale", float64(f.Timescale))
 	default:
-		return bad("memory.fluctuation.model", "unknown model %q (want none, ou or redraw)", f.Model)
+		return c.bad("memory.fluctuation.model", "unknown model %q (want none, ou or redraw)", f.Model)
 	}
-	if len(s.LMK.Minfree) != len(LMKStates) {
-		return bad("lmk.minfree", "has %d thresholds, want %d (%s)", len(s.LMK.Minfree), len(LMKStates), strings.Join(LMKStates, ", "))
+	return nil
+}
+
+// validateLMK checks the low-memory killer's thresholds (one per state,
+// non-decreasing) and the state the app has in the background.
+func (s PhoneSpec) validateLMK(c specCheck) error {
+	if len(s.LMK.Minfree) != len(lmkStates) {
+		return c.bad("lmk.minfree", "has %d thresholds, want %d (%s)", len(s.LMK.Minfree), len(lmkStates), strings.Join(lmkStates, ", "))
 	}
 	for i, m := range s.LMK.Minfree {
-		if err := nonneg(fmt.Sprintf("lmk.minfree[%d]", i), float64(m)); err != nil {
+		if err := c.nonneg(fmt.Sprintf("lmk.minfree[%d]", i), float64(m)); err != nil {
 			return err
 		}
 		if i > 0 && m < s.LMK.Minfree[i-1] {
-			return bad(fmt.Sprintf("lmk.minfree[%d]", i), "%v must not be below the previous state's %v", m, s.LMK.Minfree[i-1])
+			return c.bad(fmt.Sprintf("lmk.minfree[%d]", i), "%v must not be below the previous state's %v", m, s.LMK.Minfree[i-1])
 		}
 	}
 	if lmkState(s.LMK.BackgroundState) < 0 {
-		return bad("lmk.background_state", "unknown state %q (want one of %s)", s.LMK.BackgroundState, strings.Join(LMKStates, ", "))
+		return c.bad("lmk.background_state", "unknown state %q (want one of %s)", s.LMK.BackgroundState, strings.Join(lmkStates, ", "))
 	}
+	return nil
+}
+
+// validateLifecycle checks the foreground/background switching and what
+// happens to requests in the background.
+func (s PhoneSpec) validateLifecycle(c specCheck) error {
 	l := s.Lifecycle
 	switch l.Switch {
 	case "", "none":
 	case "every":
-		if err := pos("lifecycle.every", float64(l.Every)); err != nil {
+		if err := c.pos("lifecycle.every", float64(l.Every)); err != nil {
 			return err
 		}
-		if err := pos("lifecycle.background_for", float64(l.BackgroundFor)); err != nil {
+		if err := c.pos("lifecycle.background_for", float64(l.BackgroundFor)); err != nil {
 			return err
 		}
 	case "exponential":
-		if err := pos("lifecycle.mean_foreground", float64(l.MeanForeground)); err != nil {
+		if err := c.pos("lifecycle.mean_foreground", float64(l.MeanForeground)); err != nil {
 			return err
 		}
-		if err := pos("lifecycle.mean_background", float64(l.MeanBackground)); err != nil {
+		if err := c.pos("lifecycle.mean_background", float64(l.MeanBackground)); err != nil {
 			return err
 		}
 	default:
-		return bad("lifecycle.switch", "unknown switch %q (want none, every or exponential)", l.Switch)
+		return c.bad("lifecycle.switch", "unknown switch %q (want none, every or exponential)", l.Switch)
 	}
 	switch l.BackgroundRequests {
 	case "", "wait", "drop":
 	default:
-		return bad("lifecycle.background_requests", "unknown policy %q (want wait or drop)", l.BackgroundRequests)
+		return c.bad("lifecycle.background_requests", "unknown policy %q (want wait or drop)", l.BackgroundRequests)
 	}
 	return nil
 }
 
 func lmkState(s string) int {
-	for i, n := range LMKStates {
+	for i, n := range lmkStates {
 		if n == s {
 			return i
 		}

@@ -25,7 +25,7 @@ func TestParseMode(t *testing.T) {
 			t.Errorf("text round trip of %q: %v, %v", s, u, err)
 		}
 	}
-	if m, _ := ParseMode("split:7"); m != SplitAt(7) || m.K != 7 {
+	if m, _ := ParseMode("split:7"); m != splitAt(7) || m.K != 7 {
 		t.Errorf("split:7 = %+v", m)
 	}
 	for _, s := range []string{"", "split", "split:", "split:-1", "split:x", "cloud", "split:1.5", "on-device"} {

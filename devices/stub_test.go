@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/result"
@@ -20,8 +21,8 @@ import (
 // batch model.
 type stubEngine struct {
 	name     string
-	target   Target
-	fw       Framework
+	target   engine.Target
+	fw       engine.Framework
 	rate     float64 // FLOP/s
 	perLayer float64 // seconds
 	cv       float64
@@ -35,9 +36,9 @@ type stubEngine struct {
 	only bool
 }
 
-func (s *stubEngine) Name() string         { return s.name }
-func (s *stubEngine) Target() Target       { return s.target }
-func (s *stubEngine) Framework() Framework { return s.fw }
+func (s *stubEngine) Name() string                { return s.name }
+func (s *stubEngine) Target() engine.Target       { return s.target }
+func (s *stubEngine) Framework() engine.Framework { return s.fw }
 
 func (s *stubEngine) Supports(model string) error {
 	net, err := models.Zoo(model)
@@ -46,19 +47,19 @@ func (s *stubEngine) Supports(model string) error {
 	}
 	for _, l := range net.Layers() {
 		if slices.Contains(s.fw.Unsupported, l.Kind) {
-			return &UnsupportedError{Processor: s.name, Framework: s.fw.Name, Model: model, Layer: l.Name, Kind: l.Kind}
+			return &engine.UnsupportedError{Processor: s.name, Framework: s.fw.Name, Model: model, Layer: l.Name, Kind: l.Kind}
 		}
 	}
 	return nil
 }
 
-func (s *stubEngine) Layers(model string) ([]LayerCost, error) {
+func (s *stubEngine) Layers(model string) ([]engine.LayerCost, error) {
 	if err := s.Supports(model); err != nil {
 		return nil, err
 	}
 	net, _ := models.Zoo(model)
 	ls := net.Layers()
-	out := make([]LayerCost, len(ls))
+	out := make([]engine.LayerCost, len(ls))
 	for i, l := range ls {
 		m := s.perLayer
 		if s.rate > 0 {
@@ -67,12 +68,12 @@ func (s *stubEngine) Layers(model string) ([]LayerCost, error) {
 		if s.only && i != len(ls)-1 {
 			m = 0
 		}
-		out[i] = LayerCost{Index: i, Name: l.Name, Kind: l.Kind, Mean: m, CV: s.cv, FLOPs: l.FLOPs, ParamBytes: l.ParamBytes, OutBytes: l.OutBytes}
+		out[i] = engine.LayerCost{Index: i, Name: l.Name, Kind: l.Kind, Mean: m, CV: s.cv, FLOPs: l.FLOPs, ParamBytes: l.ParamBytes, OutBytes: l.OutBytes}
 	}
 	return out, nil
 }
 
-func (s *stubEngine) SampleLayer(c *LayerCost, rng *rand.Rand) float64 {
+func (s *stubEngine) SampleLayer(c *engine.LayerCost, rng *rand.Rand) float64 {
 	if c.Mean <= 0 {
 		return 0
 	}
@@ -86,9 +87,9 @@ func (s *stubEngine) SampleLayer(c *LayerCost, rng *rand.Rand) float64 {
 	return math.Exp(math.Log(c.Mean) - s2/2 + math.Sqrt(s2)*rng.NormFloat64())
 }
 
-func (s *stubEngine) Load(model string) (LoadCost, error) {
+func (s *stubEngine) Load(model string) (engine.LoadCost, error) {
 	if err := s.Supports(model); err != nil {
-		return LoadCost{}, err
+		return engine.LoadCost{}, err
 	}
 	net, _ := models.Zoo(model)
 	layers, _ := s.Layers(model)
@@ -99,7 +100,7 @@ func (s *stubEngine) Load(model string) (LoadCost, error) {
 			res += layers[i].ParamBytes
 		}
 	}
-	lc := LoadCost{FileBytes: file, ResidentBytes: units.Bytes(res)}
+	lc := engine.LoadCost{FileBytes: file, ResidentBytes: units.Bytes(res)}
 	if s.parse > 0 {
 		lc.Parse = s.parse.ReadTime(file)
 	}
@@ -132,19 +133,19 @@ func (s *stubEngine) ConvertTime(n units.Bytes) units.Duration {
 
 // Stubs in the spirit of the study's frameworks, with round numbers.
 func stubCaffe() *stubEngine {
-	return &stubEngine{name: "stub-caffe-cpu", target: PhoneCPU,
-		fw:   Framework{Name: "caffe", CoresBusy: 4},
+	return &stubEngine{name: "stub-caffe-cpu", target: engine.PhoneCPU,
+		fw:   engine.Framework{Name: "caffe", CoresBusy: 4},
 		rate: 2e9, perLayer: 1e-3, prep: 0.1, parse: 100e6}
 }
 
 func stubCNNdroid() *stubEngine {
-	return &stubEngine{name: "stub-cnndroid-gpu", target: PhoneGPU,
-		fw:   Framework{Name: "cnndroid", CoresBusy: 1, UsesGPU: true, JavaHeap: true, Unsupported: []string{"Concat"}},
+	return &stubEngine{name: "stub-cnndroid-gpu", target: engine.PhoneGPU,
+		fw:   engine.Framework{Name: "cnndroid", CoresBusy: 1, UsesGPU: true, JavaHeap: true, Unsupported: []string{"Concat"}},
 		rate: 4e9, perLayer: 2e-3, prep: 0.1, parse: 50e6, convert: 10e6}
 }
 
-func stubServer(t Target, rate float64) *stubEngine {
-	return &stubEngine{name: "stub-" + string(t), target: t, fw: Framework{Name: "server"}, rate: rate, perLayer: 0, slope: 0.5}
+func stubServer(t engine.Target, rate float64) *stubEngine {
+	return &stubEngine{name: "stub-" + string(t), target: t, fw: engine.Framework{Name: "server"}, rate: rate, perLayer: 0, slope: 0.5}
 }
 
 // fixedPhone returns the Nexus 5 preset made deterministic: no GC pause

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/sim"
@@ -17,11 +18,11 @@ import (
 // CNNdroid more energy, because of its long model load (fact G10-energy).
 func TestG10FromTheModel(t *testing.T) {
 	kp := models.DefaultProfile()
-	caffe, err := LoadProcessor("nexus5-caffe-cpu", kp)
+	caffe, err := engine.LoadProcessor("nexus5-caffe-cpu", kp)
 	if err != nil {
 		t.Skipf("shipped processors unavailable: %v", err)
 	}
-	cnndroid, err := LoadProcessor("nexus5-cnndroid-gpu", kp)
+	cnndroid, err := engine.LoadProcessor("nexus5-cnndroid-gpu", kp)
 	if err != nil {
 		t.Skipf("shipped processors unavailable: %v", err)
 	}
@@ -104,8 +105,8 @@ func TestLifecycleEvery(t *testing.T) {
 			t.Errorf("switch %d at %v, want %v", i, log[i], want[i])
 		}
 	}
-	if w.phone.InForeground() || w.phone.Stats().Switches != 5 {
-		t.Errorf("foreground %v, switches %d", w.phone.InForeground(), w.phone.Stats().Switches)
+	if w.phone.inForeground() || w.phone.Stats().Switches != 5 {
+		t.Errorf("foreground %v, switches %d", w.phone.inForeground(), w.phone.Stats().Switches)
 	}
 	w.phone.Stop()
 	if err := w.env.Run(); err != nil {
@@ -118,7 +119,7 @@ func TestLifecycleEvery(t *testing.T) {
 // recorded in the request's load phase.
 func TestServerColdLoad(t *testing.T) {
 	w := newWorld(t, fixedSpec(t), PhoneOptions{CPU: oneLayerCPU(1)})
-	srv := &stubEngine{name: "srv", target: ServerGPU, perLayer: 0.01, only: true, parse: 1e9}
+	srv := &stubEngine{name: "srv", target: engine.ServerGPU, perLayer: 0.01, only: true, parse: 1e9}
 	w.connect(t, "campus-wifi", nil, ServerConfig{Engine: srv, Workers: 1, MaxBatch: 1, Cold: true, ReadRate: 500e6})
 	rq := Request{Model: "alexnet", Mode: Mode{Kind: CloudGPU}, Width: 227, Height: 227}
 	w.submit(t, rq)

@@ -8,10 +8,10 @@ import (
 	"github.com/infersim/infersim/units"
 )
 
-// DownloadBytes is the size of a cloud request's reply: the top-5 labels
+// downloadBytes is the size of a cloud request's reply: the top-5 labels
 // with their scores and the HTTP headers, about 1 kB (the same assumption
 // as network.ReferenceReply).
-const DownloadBytes = 1 * units.Kilobyte
+const downloadBytes = 1 * units.Kilobyte
 
 // jpegPoint is one measured photo: its pixels and JPEG bytes.
 type jpegPoint struct{ pixels, bytes float64 }

@@ -18,7 +18,9 @@ import (
 	"github.com/infersim/infersim/models/caffe"
 )
 
-func init() { register("BatchNorm", layerKind{parse: parseBatchNorm, elementwise: true}) }
+func init() {
+	register("BatchNorm", layerKind{parse: parseBatchNorm, elementwise: true, class: CostElementwise})
+}
 
 type batchNormOp struct {
 	name                   string

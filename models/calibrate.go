@@ -68,31 +68,7 @@ var StudyImageSizes = [][2]int{{3840, 2160}, {1920, 1080}, {960, 540}}
 // series. Load and preprocessing timings include the collector, since
 // allocating is part of their cost. The context cancels between passes.
 func Calibrate(ctx context.Context, opts CalibrateOptions) (*Profile, error) {
-	o := opts
-	if len(o.Models) == 0 {
-		o.Models = ZooNames()
-	}
-	if o.Threads <= 0 {
-		o.Threads = 1
-	}
-	if o.Warmup <= 0 {
-		o.Warmup = 3
-	}
-	if o.Reps <= 0 {
-		o.Reps = 20
-	}
-	if o.Seed == 0 {
-		o.Seed = 1
-	}
-	if o.PreprocessSizes == nil {
-		o.PreprocessSizes = StudyImageSizes
-	}
-	if o.TempDir == "" {
-		o.TempDir = os.TempDir()
-	}
-	if o.Version == "" {
-		o.Version = "dev"
-	}
+	o := opts.withDefaults()
 	nets := make([]*Net, len(o.Models))
 	for i, name := range o.Models {
 		n, err := Zoo(name)
@@ -122,36 +98,9 @@ func Calibrate(ctx context.Context, opts CalibrateOptions) (*Profile, error) {
 	}
 	gcStats := &gcCounter{}
 	for i, name := range o.Models {
-		net := nets[i].WithSeededWeights(o.Seed)
-		pm := ProfileModel{
-			Name: name, Input: net.InputShape(), Params: net.Params(), WeightFileBytes: net.WeightFileBytes(),
-			FLOPs: net.FLOPs(), PeakActivationBytes: net.PeakActivationBytes(),
-		}
-		progress("%s: layers (%d thread(s))", name, o.Threads)
-		layers, err := timeLayers(ctx, net, o.Threads, o.Warmup, o.Reps, gcStats)
+		pm, err := calibrateModel(ctx, &o, name, nets[i].WithSeededWeights(o.Seed), progress, gcStats)
 		if err != nil {
 			return nil, err
-		}
-		pm.Layers = layers
-		for k, threads := range []int{1, 2} {
-			progress("%s: forward (%d thread(s))", name, threads)
-			ts, err := timeForward(ctx, net, threads, o.Warmup, o.Reps, gcStats)
-			if err != nil {
-				return nil, err
-			}
-			if k == 0 {
-				pm.ForwardS.Threads1 = ts
-			} else {
-				pm.ForwardS.Threads2 = ts
-			}
-		}
-		if !o.SkipLoad {
-			progress("%s: load %.0f MB", name, float64(net.WeightFileBytes())/1e6)
-			ld, err := timeLoad(ctx, net, o.TempDir, min(o.Reps, 3))
-			if err != nil {
-				return nil, err
-			}
-			pm.Load = ld
 		}
 		p.Models = append(p.Models, pm)
 	}
@@ -177,6 +126,71 @@ func Calibrate(ctx context.Context, opts CalibrateOptions) (*Profile, error) {
 		return nil, fmt.Errorf("models: calibration produced an invalid profile: %w", err)
 	}
 	return p, nil
+}
+
+// withDefaults fills the options' zero fields with their defaults.
+func (o CalibrateOptions) withDefaults() CalibrateOptions {
+	if len(o.Models) == 0 {
+		o.Models = ZooNames()
+	}
+	if o.Threads <= 0 {
+		o.Threads = 1
+	}
+	if o.Warmup <= 0 {
+		o.Warmup = 3
+	}
+	if o.Reps <= 0 {
+		o.Reps = 20
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if o.PreprocessSizes == nil {
+		o.PreprocessSizes = StudyImageSizes
+	}
+	if o.TempDir == "" {
+		o.TempDir = os.TempDir()
+	}
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+	return o
+}
+
+// calibrateModel times one model (weights set): its layers, its whole
+// forward pass at one and two threads, and, unless skipped, its load.
+func calibrateModel(ctx context.Context, o *CalibrateOptions, name string, net *Net, progress func(string, ...any), gcStats *gcCounter) (ProfileModel, error) {
+	pm := ProfileModel{
+		Name: name, Input: net.InputShape(), Params: net.Params(), WeightFileBytes: net.WeightFileBytes(),
+		FLOPs: net.FLOPs(), PeakActivationBytes: net.PeakActivationBytes(),
+	}
+	progress("%s: layers (%d thread(s))", name, o.Threads)
+	layers, err := timeLayers(ctx, net, o.Threads, o.Warmup, o.Reps, gcStats)
+	if err != nil {
+		return pm, err
+	}
+	pm.Layers = layers
+	for k, threads := range []int{1, 2} {
+		progress("%s: forward (%d thread(s))", name, threads)
+		ts, err := timeForward(ctx, net, threads, o.Warmup, o.Reps, gcStats)
+		if err != nil {
+			return pm, err
+		}
+		if k == 0 {
+			pm.ForwardS.Threads1 = ts
+		} else {
+			pm.ForwardS.Threads2 = ts
+		}
+	}
+	if !o.SkipLoad {
+		progress("%s: load %.0f MB", name, float64(net.WeightFileBytes())/1e6)
+		ld, err := timeLoad(ctx, net, o.TempDir, min(o.Reps, 3))
+		if err != nil {
+			return pm, err
+		}
+		pm.Load = ld
+	}
+	return pm, nil
 }
 
 // gcCounter accumulates GC cycles and pause time over timed series.

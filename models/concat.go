@@ -12,7 +12,7 @@ package models
 
 import "github.com/infersim/infersim/models/caffe"
 
-func init() { register("Concat", layerKind{parse: parseConcat}) }
+func init() { register("Concat", layerKind{parse: parseConcat, class: CostElementwise}) }
 
 type concatOp struct {
 	noWeights

@@ -15,7 +15,7 @@ import (
 	"github.com/infersim/infersim/models/caffe"
 )
 
-func init() { register("Convolution", layerKind{parse: parseConv}) }
+func init() { register("Convolution", layerKind{parse: parseConv, class: CostConv}) }
 
 type convOp struct {
 	name      string
@@ -141,6 +141,15 @@ func (c *convOp) cost() opCost {
 		oc.ops = out
 	}
 	return oc
+}
+
+// costClass reports a convolution with one group per output channel (more
+// than one) as depthwise, the test of Caffe's depthwise models (MobileNet).
+func (c *convOp) costClass() CostClass {
+	if c.group > 1 && c.group == c.numOutput {
+		return CostDepthwise
+	}
+	return CostConv
 }
 
 func (c *convOp) weightShapes() [][]int {

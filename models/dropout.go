@@ -10,7 +10,7 @@ package models
 
 import "github.com/infersim/infersim/models/caffe"
 
-func init() { register("Dropout", layerKind{parse: parseDropout, elementwise: true}) }
+func init() { register("Dropout", layerKind{parse: parseDropout, elementwise: true, class: CostNone}) }
 
 type dropoutOp struct {
 	noWeights

@@ -9,7 +9,7 @@ package models
 
 import "github.com/infersim/infersim/models/caffe"
 
-func init() { register("Eltwise", layerKind{parse: parseEltwise}) }
+func init() { register("Eltwise", layerKind{parse: parseEltwise, class: CostElementwise}) }
 
 type eltwiseOp struct {
 	noWeights

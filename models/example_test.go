@@ -99,3 +99,24 @@ func ExampleCalibrate() {
 	fmt.Println(p.Format, m.Name, len(m.Layers), "layers", p.GC.Cycles, "GC cycles")
 	_ = p.Write(os.Stdout) // the YAML file
 }
+
+// Cost classes: how device models price a layer. A Convolution is conv by
+// its kind and depthwise when its group equals its num_output (MobileNet's
+// conv2_1/dw).
+func ExampleKindCostClass() {
+	fmt.Println(models.KindCostClass("Convolution"), models.KindCostClass("InnerProduct"), models.KindCostClass("ReLU"), models.KindCostClass("Dropout"))
+	net, err := models.Zoo("mobilenet-v1")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, l := range net.Layers() {
+		if l.Name == "conv2_1/dw" || l.Name == "conv2_1/sep" {
+			fmt.Println(l.Name, l.Kind, l.Class)
+		}
+	}
+	// Output:
+	// conv fc elementwise none
+	// conv2_1/dw Convolution depthwise
+	// conv2_1/sep Convolution conv
+}

@@ -11,7 +11,7 @@ package models
 
 import "github.com/infersim/infersim/models/caffe"
 
-func init() { register("InnerProduct", layerKind{parse: parseFC}) }
+func init() { register("InnerProduct", layerKind{parse: parseFC, class: CostFC}) }
 
 type fcOp struct {
 	name      string

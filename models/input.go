@@ -9,7 +9,7 @@ package models
 
 import "github.com/infersim/infersim/models/caffe"
 
-func init() { register("Input", layerKind{parse: parseInput}) }
+func init() { register("Input", layerKind{parse: parseInput, class: CostNone}) }
 
 type inputOp struct {
 	noWeights

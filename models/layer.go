@@ -48,6 +48,8 @@ type layerKind struct {
 	// elementwise kinds may write their output over their input when a
 	// prototxt declares them in place (top == bottom).
 	elementwise bool
+	// class is how device models price the kind's layers (see CostClass).
+	class CostClass
 }
 
 var registry = map[string]layerKind{}

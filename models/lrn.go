@@ -12,7 +12,7 @@ package models
 
 import "github.com/infersim/infersim/models/caffe"
 
-func init() { register("LRN", layerKind{parse: parseLRN}) }
+func init() { register("LRN", layerKind{parse: parseLRN, class: CostLRN}) }
 
 type lrnOp struct {
 	noWeights

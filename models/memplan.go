@@ -49,6 +49,20 @@ func planMemory(n *Net) (*memPlan, error) {
 	for v := range p.parent {
 		p.parent[v] = -1
 	}
+	p.aliases(n)
+	p.concatInPlace(n)
+	groups := p.lifetimes(n)
+	p.place(groups)
+	for v := range n.values {
+		r, o := p.rootOff(v)
+		p.offset[v] = groups[r].base + o
+	}
+	return p, nil
+}
+
+// aliases joins in-place outputs to their inputs and sizes the per-thread
+// scratch rows.
+func (p *memPlan) aliases(n *Net) {
 	for _, nd := range n.nodes {
 		if nd.alias {
 			p.parent[nd.out[0]] = nd.in[0]
@@ -60,7 +74,12 @@ func planMemory(n *Net) (*memPlan, error) {
 			p.tmpLen = max(p.tmpLen, o.tmpLen())
 		}
 	}
-	// Zero-copy concatenation.
+}
+
+// concatInPlace makes a contiguous concatenation zero-copy: each input
+// that can be written straight into its slot of the output becomes part of
+// the output's group.
+func (p *memPlan) concatInPlace(n *Net) {
 	for j, nd := range n.nodes {
 		c, ok := nd.op.(*concatOp)
 		if !ok || !c.contiguous() {
@@ -79,14 +98,21 @@ func planMemory(n *Net) (*memPlan, error) {
 			offset += n.values[v].size
 		}
 	}
-	// Lifetimes of groups.
-	type group struct{ root, start, end, size, base int }
-	groups := map[int]*group{}
+}
+
+// memGroup is a set of values sharing memory (one root), live from the
+// node start to the node end, placed at base in the arena.
+type memGroup struct{ root, start, end, size, base int }
+
+// lifetimes returns each group, by root, with the nodes it is live over
+// (the output lives to the end).
+func (p *memPlan) lifetimes(n *Net) map[int]*memGroup {
+	groups := map[int]*memGroup{}
 	for v := range n.values {
 		r := p.root(v)
 		g := groups[r]
 		if g == nil {
-			g = &group{root: r, start: len(n.nodes), end: -1, size: n.values[r].size}
+			g = &memGroup{root: r, start: len(n.nodes), end: -1, size: n.values[r].size}
 			groups[r] = g
 		}
 		val := &n.values[v]
@@ -99,7 +125,14 @@ func planMemory(n *Net) (*memPlan, error) {
 			g.end = len(n.nodes)
 		}
 	}
-	order := make([]*group, 0, len(groups))
+	return groups
+}
+
+// place puts the groups in the arena, largest first (ties by root), each
+// at the lowest base that overlaps no group live at the same time, and
+// sets the arena's size.
+func (p *memPlan) place(groups map[int]*memGroup) {
+	order := make([]*memGroup, 0, len(groups))
 	for _, g := range groups {
 		order = append(order, g)
 	}
@@ -109,9 +142,9 @@ func planMemory(n *Net) (*memPlan, error) {
 		}
 		return order[a].root < order[b].root
 	})
-	var placed []*group
+	var placed []*memGroup
 	for _, g := range order {
-		var live []*group
+		var live []*memGroup
 		for _, q := range placed {
 			if q.start <= g.end && g.start <= q.end {
 				live = append(live, q)
@@ -129,11 +162,6 @@ func planMemory(n *Net) (*memPlan, error) {
 		p.arena = max(p.arena, base+g.size)
 		placed = append(placed, g)
 	}
-	for v := range n.values {
-		r, o := p.rootOff(v)
-		p.offset[v] = groups[r].base + o
-	}
-	return p, nil
 }
 
 // groupDefinedBefore reports whether every value of root r's group is

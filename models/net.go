@@ -3,6 +3,7 @@ package models
 import (
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/infersim/infersim/models/caffe"
 	"google.golang.org/protobuf/proto"
@@ -54,7 +55,8 @@ type value struct {
 // LayerInfo describes one layer of a Net, in the order of the prototxt.
 type LayerInfo struct {
 	Name       string
-	Kind       string // Caffe type name, e.g. "Convolution"
+	Kind       string    // Caffe type name, e.g. "Convolution"
+	Class      CostClass // how device models price it (depthwise for a depthwise Convolution)
 	Bottoms    []string
 	Tops       []string
 	InShapes   [][]int
@@ -202,108 +204,22 @@ func build(np *caffe.NetParameter) (*Net, error) {
 	}
 	n := &Net{name: np.GetName(), def: def, input: -1}
 	latest := map[string]int{} // blob name → current value
-	// Legacy input declaration (NetParameter.input + input_shape/input_dim).
 	if ins := np.GetInput(); len(ins) > 0 {
-		if len(ins) != 1 {
-			return nil, unsupportedErr("", "input", "%d input blobs (exactly one is supported)", len(ins))
-		}
-		var shape []int
-		switch {
-		case len(np.GetInputShape()) == 1:
-			s, err := blobShapeDims("", "input_shape", np.GetInputShape()[0])
-			if err != nil {
-				return nil, err
-			}
-			shape = s
-		case len(np.GetInputDim()) == 4:
-			for _, d := range np.GetInputDim() {
-				if d <= 0 {
-					return nil, formatErr("", "input_dim", "dimension %d", d)
-				}
-				shape = append(shape, int(d))
-			}
-		default:
-			return nil, formatErr("", "input_shape", "input %q needs one input_shape or four input_dim", ins[0])
+		shape, err := legacyInput(np)
+		if err != nil {
+			return nil, err
 		}
 		n.values = append(n.values, value{name: ins[0], shape: shape, size: numel(shape), producer: -1})
 		n.input = 0
 		latest[ins[0]] = 0
 	}
-	for i, lp0 := range def.GetLayer() {
-		if skipForInference(lp0) {
+	for i, lp := range def.GetLayer() {
+		if skipForInference(lp) {
 			continue
 		}
-		lp := lp0
-		name := lp.GetName()
-		if name == "" {
-			name = fmt.Sprintf("#%d", i)
-		}
-		kind, ok := registry[lp.GetType()]
-		if !ok {
-			return nil, unsupportedErr(name, "type", "layer type %q (supported: %v)", lp.GetType(), LayerKinds())
-		}
-		o, err := kind.parse(lp)
-		if err != nil {
+		if err := n.addLayer(i, lp, latest); err != nil {
 			return nil, err
 		}
-		for _, other := range n.nodes {
-			if other.lp.GetName() == lp.GetName() && lp.GetName() != "" {
-				return nil, formatErr(name, "name", "two layers have this name (weights are matched by name)")
-			}
-		}
-		idx := len(n.nodes)
-		nd := &node{lp: lp, kind: lp.GetType(), op: o, fusedInto: -1}
-		var inShapes [][]int
-		for _, b := range lp.GetBottom() {
-			v, ok := latest[b]
-			if !ok {
-				return nil, formatErr(name, "bottom", "blob %q is not produced by any earlier layer", b)
-			}
-			nd.in = append(nd.in, v)
-			inShapes = append(inShapes, n.values[v].shape)
-		}
-		outShapes, err := o.setup(inShapes)
-		if err != nil {
-			return nil, err
-		}
-		if len(lp.GetTop()) != len(outShapes) {
-			return nil, formatErr(name, "top", "has %d tops, the layer produces %d", len(lp.GetTop()), len(outShapes))
-		}
-		for t, s := range outShapes {
-			if !sizeOK(s) {
-				return nil, formatErr(name, "top", "output %d shape %v is too large", t, s)
-			}
-		}
-		for j, s := range o.weightShapes() {
-			if !sizeOK(s) {
-				return nil, formatErr(name, "blobs", "weight blob %d shape %v is too large", j, s)
-			}
-		}
-		inPlace := false
-		for t, top := range lp.GetTop() {
-			for _, b := range lp.GetBottom() {
-				if b == top {
-					inPlace = true
-				}
-			}
-			v := len(n.values)
-			n.values = append(n.values, value{name: top, shape: outShapes[t], size: numel(outShapes[t]), producer: idx})
-			nd.out = append(nd.out, v)
-			latest[top] = v
-		}
-		if inPlace && kind.elementwise && len(nd.in) == 1 {
-			nd.alias = true
-		}
-		for _, v := range nd.in {
-			n.values[v].consumers = append(n.values[v].consumers, idx)
-		}
-		if _, isInput := o.(*inputOp); isInput {
-			if n.input >= 0 {
-				return nil, unsupportedErr(name, "type", "a second input (exactly one is supported)")
-			}
-			n.input = nd.out[0]
-		}
-		n.nodes = append(n.nodes, nd)
 	}
 	if n.input < 0 {
 		return nil, formatErr("", "input", "the net declares no input (an Input layer or NetParameter.input)")
@@ -321,6 +237,110 @@ func build(np *caffe.NetParameter) (*Net, error) {
 	n.plan = plan
 	n.weightFile = n.caffemodelSize()
 	return n, nil
+}
+
+// legacyInput returns the shape of a net's legacy input declaration
+// (NetParameter.input with input_shape or four input_dim).
+func legacyInput(np *caffe.NetParameter) ([]int, error) {
+	ins := np.GetInput()
+	if len(ins) != 1 {
+		return nil, unsupportedErr("", "input", "%d input blobs (exactly one is supported)", len(ins))
+	}
+	switch {
+	case len(np.GetInputShape()) == 1:
+		return blobShapeDims("", "input_shape", np.GetInputShape()[0])
+	case len(np.GetInputDim()) == 4:
+		var shape []int
+		for _, d := range np.GetInputDim() {
+			if d <= 0 {
+				return nil, formatErr("", "input_dim", "dimension %d", d)
+			}
+			shape = append(shape, int(d))
+		}
+		return shape, nil
+	}
+	return nil, formatErr("", "input_shape", "input %q needs one input_shape or four input_dim", ins[0])
+}
+
+// addLayer parses layer i, sets it up on the current values of its
+// bottoms (latest: blob name → value id) and adds its node and tops.
+func (n *Net) addLayer(i int, lp *caffe.LayerParameter, latest map[string]int) error {
+	name := lp.GetName()
+	if name == "" {
+		name = fmt.Sprintf("#%d", i)
+	}
+	kind, ok := registry[lp.GetType()]
+	if !ok {
+		return unsupportedErr(name, "type", "layer type %q (supported: %v)", lp.GetType(), LayerKinds())
+	}
+	o, err := kind.parse(lp)
+	if err != nil {
+		return err
+	}
+	for _, other := range n.nodes {
+		if other.lp.GetName() == lp.GetName() && lp.GetName() != "" {
+			return formatErr(name, "name", "two layers have this name (weights are matched by name)")
+		}
+	}
+	idx := len(n.nodes)
+	nd := &node{lp: lp, kind: lp.GetType(), op: o, fusedInto: -1}
+	var inShapes [][]int
+	for _, b := range lp.GetBottom() {
+		v, ok := latest[b]
+		if !ok {
+			return formatErr(name, "bottom", "blob %q is not produced by any earlier layer", b)
+		}
+		nd.in = append(nd.in, v)
+		inShapes = append(inShapes, n.values[v].shape)
+	}
+	outShapes, err := o.setup(inShapes)
+	if err != nil {
+		return err
+	}
+	if err := checkLayerShapes(name, lp, o, outShapes); err != nil {
+		return err
+	}
+	inPlace := false
+	for t, top := range lp.GetTop() {
+		inPlace = inPlace || slices.Contains(lp.GetBottom(), top)
+		v := len(n.values)
+		n.values = append(n.values, value{name: top, shape: outShapes[t], size: numel(outShapes[t]), producer: idx})
+		nd.out = append(nd.out, v)
+		latest[top] = v
+	}
+	if inPlace && kind.elementwise && len(nd.in) == 1 {
+		nd.alias = true
+	}
+	for _, v := range nd.in {
+		n.values[v].consumers = append(n.values[v].consumers, idx)
+	}
+	if _, isInput := o.(*inputOp); isInput {
+		if n.input >= 0 {
+			return unsupportedErr(name, "type", "a second input (exactly one is supported)")
+		}
+		n.input = nd.out[0]
+	}
+	n.nodes = append(n.nodes, nd)
+	return nil
+}
+
+// checkLayerShapes checks a set-up layer's tops against its declaration
+// and its output and weight shapes against the size limit.
+func checkLayerShapes(name string, lp *caffe.LayerParameter, o op, outShapes [][]int) error {
+	if len(lp.GetTop()) != len(outShapes) {
+		return formatErr(name, "top", "has %d tops, the layer produces %d", len(lp.GetTop()), len(outShapes))
+	}
+	for t, s := range outShapes {
+		if !sizeOK(s) {
+			return formatErr(name, "top", "output %d shape %v is too large", t, s)
+		}
+	}
+	for j, s := range o.weightShapes() {
+		if !sizeOK(s) {
+			return formatErr(name, "blobs", "weight blob %d shape %v is too large", j, s)
+		}
+	}
+	return nil
 }
 
 // maxBlob is the largest blob (elements) a net may have: 2^31 − 1, Caffe's
@@ -425,10 +445,14 @@ func (n *Net) describe() {
 		info := LayerInfo{
 			Name:    nd.lp.GetName(),
 			Kind:    nd.kind,
+			Class:   registry[nd.kind].class,
 			Bottoms: append([]string(nil), nd.lp.GetBottom()...),
 			Tops:    append([]string(nil), nd.lp.GetTop()...),
 			FLOPs:   c.flops,
 			Ops:     c.ops,
+		}
+		if c, ok := nd.op.(classer); ok {
+			info.Class = c.costClass()
 		}
 		for _, v := range nd.in {
 			info.InShapes = append(info.InShapes, cloneShape(n.values[v].shape))

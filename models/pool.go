@@ -12,7 +12,7 @@ package models
 
 import "github.com/infersim/infersim/models/caffe"
 
-func init() { register("Pooling", layerKind{parse: parsePool}) }
+func init() { register("Pooling", layerKind{parse: parsePool, class: CostPool}) }
 
 type poolOp struct {
 	noWeights
@@ -42,20 +42,11 @@ func parsePool(lp *caffe.LayerParameter) (op, error) {
 	default:
 		return nil, unsupportedErr(name, "pooling_param.pool", "%v pooling (only MAX and AVE)", pp.GetPool())
 	}
-	one := func(field string, v uint32, h, w *uint32) (int, int, error) {
-		if h != nil || w != nil {
-			if h == nil || w == nil {
-				return 0, 0, formatErr(name, "pooling_param."+field, "both _h and _w must be set")
-			}
-			return int(*h), int(*w), nil
-		}
-		return int(v), int(v), nil
-	}
 	var err error
-	if p.ph, p.pw, err = one("pad", pp.GetPad(), pp.PadH, pp.PadW); err != nil {
+	if p.ph, p.pw, err = poolPair(name, "pad", pp.GetPad(), pp.PadH, pp.PadW); err != nil {
 		return nil, err
 	}
-	if p.sh, p.sw, err = one("stride", pp.GetStride(), pp.StrideH, pp.StrideW); err != nil {
+	if p.sh, p.sw, err = poolPair(name, "stride", pp.GetStride(), pp.StrideH, pp.StrideW); err != nil {
 		return nil, err
 	}
 	if p.sh > maxParam || p.sw > maxParam || p.ph > maxParam || p.pw > maxParam {
@@ -67,24 +58,46 @@ func parsePool(lp *caffe.LayerParameter) (op, error) {
 		}
 		return p, nil
 	}
-	if p.kh, p.kw, err = one("kernel_size", pp.GetKernelSize(), pp.KernelH, pp.KernelW); err != nil {
+	if err := p.parseKernel(pp); err != nil {
 		return nil, err
 	}
+	return p, nil
+}
+
+// poolPair reads a pooling parameter given once for both axes or as an
+// _h/_w pair.
+func poolPair(layer, field string, v uint32, h, w *uint32) (int, int, error) {
+	if h != nil || w != nil {
+		if h == nil || w == nil {
+			return 0, 0, formatErr(layer, "pooling_param."+field, "both _h and _w must be set")
+		}
+		return int(*h), int(*w), nil
+	}
+	return int(v), int(v), nil
+}
+
+// parseKernel reads a non-global pooling's kernel and checks it against
+// the stride and pad already read.
+func (p *poolOp) parseKernel(pp *caffe.PoolingParameter) error {
+	var err error
+	if p.kh, p.kw, err = poolPair(p.name, "kernel_size", pp.GetKernelSize(), pp.KernelH, pp.KernelW); err != nil {
+		return err
+	}
 	if p.kh <= 0 || p.kw <= 0 {
-		return nil, formatErr(name, "pooling_param.kernel_size", "not set or zero")
+		return formatErr(p.name, "pooling_param.kernel_size", "not set or zero")
 	}
 	if p.sh <= 0 || p.sw <= 0 {
-		return nil, formatErr(name, "pooling_param.stride", "must be positive")
+		return formatErr(p.name, "pooling_param.stride", "must be positive")
 	}
 	for _, v := range []int{p.kh, p.kw, p.sh, p.sw, p.ph, p.pw} {
 		if v > maxParam {
-			return nil, unsupportedErr(name, "pooling_param", "size %d is over %d", v, maxParam)
+			return unsupportedErr(p.name, "pooling_param", "size %d is over %d", v, maxParam)
 		}
 	}
 	if p.ph >= p.kh || p.pw >= p.kw {
-		return nil, formatErr(name, "pooling_param.pad", "pad %d×%d must be smaller than the kernel %d×%d", p.ph, p.pw, p.kh, p.kw)
+		return formatErr(p.name, "pooling_param.pad", "pad %d×%d must be smaller than the kernel %d×%d", p.ph, p.pw, p.kh, p.kw)
 	}
-	return p, nil
+	return nil
 }
 
 func (p *poolOp) setup(in [][]int) ([][]int, error) {

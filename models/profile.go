@@ -191,124 +191,155 @@ func ReadProfile(r io.Reader, filename string) (*Profile, error) {
 }
 
 func (p *Profile) validate() error {
-	bad := func(field, format string, args ...any) error {
-		return &FormatError{Field: field, Msg: fmt.Sprintf(format, args...)}
-	}
 	if p.Format != ProfileFormat {
-		return bad("format", "%q, want %q", p.Format, ProfileFormat)
+		return profileErr("format", "%q, want %q", p.Format, ProfileFormat)
 	}
 	if p.Settings.Threads < 1 {
-		return bad("settings.threads", "must be at least 1, is %d", p.Settings.Threads)
+		return profileErr("settings.threads", "must be at least 1, is %d", p.Settings.Threads)
 	}
 	if p.Settings.Reps < 1 {
-		return bad("settings.reps", "must be at least 1, is %d", p.Settings.Reps)
+		return profileErr("settings.reps", "must be at least 1, is %d", p.Settings.Reps)
 	}
 	if p.Settings.Warmup < 0 {
-		return bad("settings.warmup", "must not be negative")
+		return profileErr("settings.warmup", "must not be negative")
 	}
 	if p.GC.Cycles < 0 || !(p.GC.PauseTotalS >= 0) {
-		return bad("gc", "negative or invalid values")
-	}
-	time := func(field string, v float64, positive bool) error {
-		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || positive && v == 0 {
-			if positive {
-				return bad(field, "time must be positive and finite, is %v", v)
-			}
-			return bad(field, "negative or invalid time %v", v)
-		}
-		return nil
-	}
-	stats := func(field string, s TimeStats) error {
-		for _, f := range []struct {
-			n string
-			v float64
-		}{{"median", s.Median}, {"p10", s.P10}, {"p90", s.P90}} {
-			if err := time(field+"."+f.n, f.v, true); err != nil {
-				return err
-			}
-		}
-		if s.P10 > s.Median || s.Median > s.P90 {
-			return bad(field, "need p10 ≤ median ≤ p90, have %g, %g, %g", s.P10, s.Median, s.P90)
-		}
-		return nil
+		return profileErr("gc", "negative or invalid values")
 	}
 	seen := map[string]bool{}
-	for i, m := range p.Models {
+	for i := range p.Models {
+		m := &p.Models[i]
 		f := fmt.Sprintf("models[%d]", i)
-		if m.Name == "" {
-			return bad(f+".name", "empty")
-		}
-		if seen[m.Name] {
-			return bad(f+".name", "model %q listed twice", m.Name)
+		if m.Name != "" && seen[m.Name] {
+			return profileErr(f+".name", "model %q listed twice", m.Name)
 		}
 		seen[m.Name] = true
-		if len(m.Input) == 0 {
-			return bad(f+".input", "empty shape")
-		}
-		for _, d := range m.Input {
-			if d <= 0 {
-				return bad(f+".input", "non-positive dimension in %v", m.Input)
-			}
-		}
-		if m.Params < 0 || m.FLOPs < 0 || m.WeightFileBytes < 0 || m.PeakActivationBytes < 0 {
-			return bad(f, "negative count")
-		}
-		if err := stats(f+".forward_s.threads_1", m.ForwardS.Threads1); err != nil {
+		if err := m.validate(f); err != nil {
 			return err
-		}
-		if m.ForwardS.Threads2 != (TimeStats{}) {
-			if err := stats(f+".forward_s.threads_2", m.ForwardS.Threads2); err != nil {
-				return err
-			}
-		}
-		if err := time(f+".load.seconds", m.Load.Seconds, false); err != nil {
-			return err
-		}
-		if len(m.Layers) == 0 {
-			return bad(f+".layers", "no layers")
-		}
-		for j, l := range m.Layers {
-			lf := fmt.Sprintf("%s.layers[%d]", f, j)
-			if l.Name == "" {
-				return bad(lf+".name", "empty")
-			}
-			if l.Kind == "" {
-				return bad(lf+".kind", "empty")
-			}
-			if l.FLOPs < 0 || l.Ops < 0 || l.Params < 0 || l.ParamBytes < 0 || l.InBytes < 0 || l.OutBytes < 0 {
-				return bad(lf, "negative count")
-			}
-			for _, t := range []struct {
-				n string
-				v float64
-			}{{"median_s", l.MedianS}, {"p10_s", l.P10S}, {"p90_s", l.P90S}, {"cv", l.CV}, {"gflops", l.GFLOPs}} {
-				if err := time(lf+"."+t.n, t.v, false); err != nil {
-					return err
-				}
-			}
-			if l.P10S > l.MedianS || l.MedianS > l.P90S {
-				return bad(lf, "need p10_s ≤ median_s ≤ p90_s, have %g, %g, %g", l.P10S, l.MedianS, l.P90S)
-			}
 		}
 	}
 	for i, pp := range p.Preprocess {
-		f := fmt.Sprintf("preprocess[%d]", i)
-		if pp.Width <= 0 || pp.Height <= 0 {
-			return bad(f, "size %d×%d", pp.Width, pp.Height)
-		}
-		if pp.JPEGBytes <= 0 {
-			return bad(f+".jpeg_bytes", "must be positive")
-		}
-		for _, t := range []struct {
-			n string
-			v float64
-		}{{"decode_s", pp.DecodeS}, {"resize_s", pp.ResizeS}, {"total_s", pp.TotalS}, {"s_per_mpixel", pp.SPerMPixel}} {
-			if err := time(f+"."+t.n, t.v, true); err != nil {
-				return err
-			}
+		if err := pp.validate(fmt.Sprintf("preprocess[%d]", i)); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// profileErr is an error at a field of a kernel profile.
+func profileErr(field, format string, args ...any) error {
+	return &FormatError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// checkTime checks a time in seconds: finite, not negative, and positive
+// if positive is set.
+func checkTime(field string, v float64, positive bool) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || positive && v == 0 {
+		if positive {
+			return profileErr(field, "time must be positive and finite, is %v", v)
+		}
+		return profileErr(field, "negative or invalid time %v", v)
+	}
+	return nil
+}
+
+// namedTime is one time field of a profile entry, for checking in a row.
+type namedTime struct {
+	n string
+	v float64
+}
+
+// checkTimes checks the times at field.<name> in order.
+func checkTimes(field string, positive bool, ts ...namedTime) error {
+	for _, t := range ts {
+		if err := checkTime(field+"."+t.n, t.v, positive); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validate checks a time distribution's quantiles: positive, ordered.
+func (s TimeStats) validate(field string) error {
+	if err := checkTimes(field, true, namedTime{"median", s.Median}, namedTime{"p10", s.P10}, namedTime{"p90", s.P90}); err != nil {
+		return err
+	}
+	if s.P10 > s.Median || s.Median > s.P90 {
+		return profileErr(field, "need p10 ≤ median ≤ p90, have %g, %g, %g", s.P10, s.Median, s.P90)
+	}
+	return nil
+}
+
+// validate checks one model's entry at field f (its name's uniqueness is
+// the profile's check).
+func (m *ProfileModel) validate(f string) error {
+	if m.Name == "" {
+		return profileErr(f+".name", "empty")
+	}
+	if len(m.Input) == 0 {
+		return profileErr(f+".input", "empty shape")
+	}
+	for _, d := range m.Input {
+		if d <= 0 {
+			return profileErr(f+".input", "non-positive dimension in %v", m.Input)
+		}
+	}
+	if m.Params < 0 || m.FLOPs < 0 || m.WeightFileBytes < 0 || m.PeakActivationBytes < 0 {
+		return profileErr(f, "negative count")
+	}
+	if err := m.ForwardS.Threads1.validate(f + ".forward_s.threads_1"); err != nil {
+		return err
+	}
+	if m.ForwardS.Threads2 != (TimeStats{}) {
+		if err := m.ForwardS.Threads2.validate(f + ".forward_s.threads_2"); err != nil {
+			return err
+		}
+	}
+	if err := checkTime(f+".load.seconds", m.Load.Seconds, false); err != nil {
+		return err
+	}
+	if len(m.Layers) == 0 {
+		return profileErr(f+".layers", "no layers")
+	}
+	for j := range m.Layers {
+		if err := m.Layers[j].validate(fmt.Sprintf("%s.layers[%d]", f, j)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validate checks one layer's row at field lf.
+func (l *ProfileLayer) validate(lf string) error {
+	if l.Name == "" {
+		return profileErr(lf+".name", "empty")
+	}
+	if l.Kind == "" {
+		return profileErr(lf+".kind", "empty")
+	}
+	if l.FLOPs < 0 || l.Ops < 0 || l.Params < 0 || l.ParamBytes < 0 || l.InBytes < 0 || l.OutBytes < 0 {
+		return profileErr(lf, "negative count")
+	}
+	if err := checkTimes(lf, false, namedTime{"median_s", l.MedianS}, namedTime{"p10_s", l.P10S},
+		namedTime{"p90_s", l.P90S}, namedTime{"cv", l.CV}, namedTime{"gflops", l.GFLOPs}); err != nil {
+		return err
+	}
+	if l.P10S > l.MedianS || l.MedianS > l.P90S {
+		return profileErr(lf, "need p10_s ≤ median_s ≤ p90_s, have %g, %g, %g", l.P10S, l.MedianS, l.P90S)
+	}
+	return nil
+}
+
+// validate checks one preprocessing measurement at field f.
+func (pp ProfilePreprocess) validate(f string) error {
+	if pp.Width <= 0 || pp.Height <= 0 {
+		return profileErr(f, "size %d×%d", pp.Width, pp.Height)
+	}
+	if pp.JPEGBytes <= 0 {
+		return profileErr(f+".jpeg_bytes", "must be positive")
+	}
+	return checkTimes(f, true, namedTime{"decode_s", pp.DecodeS}, namedTime{"resize_s", pp.ResizeS},
+		namedTime{"total_s", pp.TotalS}, namedTime{"s_per_mpixel", pp.SPerMPixel})
 }
 
 // Write writes the profile as YAML: block style for the document, flow

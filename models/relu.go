@@ -11,7 +11,7 @@ package models
 
 import "github.com/infersim/infersim/models/caffe"
 
-func init() { register("ReLU", layerKind{parse: parseReLU, elementwise: true}) }
+func init() { register("ReLU", layerKind{parse: parseReLU, elementwise: true, class: CostElementwise}) }
 
 type reluOp struct {
 	noWeights

@@ -11,7 +11,9 @@ package models
 
 import "github.com/infersim/infersim/models/caffe"
 
-func init() { register("Scale", layerKind{parse: parseScale, elementwise: true}) }
+func init() {
+	register("Scale", layerKind{parse: parseScale, elementwise: true, class: CostElementwise})
+}
 
 type scaleOp struct {
 	name            string

@@ -9,7 +9,7 @@ package models
 
 import "github.com/infersim/infersim/models/caffe"
 
-func init() { register("Softmax", layerKind{parse: parseSoftmax}) }
+func init() { register("Softmax", layerKind{parse: parseSoftmax, class: CostElementwise}) }
 
 type softmaxOp struct {
 	noWeights

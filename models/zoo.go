@@ -32,33 +32,33 @@ func ZooNames() []string {
 	return names
 }
 
-var zooCache sync.Map // name → *zooEntry
-
-type zooEntry struct {
-	once sync.Once
-	net  *Net
-	err  error
-}
+// zooNets builds each zoo model's Net once per process, on first use. A
+// cache rather than a value passed in: the prototxts are compiled into the
+// binary, a Net is immutable and safe to share, and every phone of every
+// world (and every compiled processor) asks for the same few.
+var zooNets = func() map[string]func() (*Net, error) {
+	m := make(map[string]func() (*Net, error), len(zooModels))
+	for name, file := range zooModels {
+		m[name] = sync.OnceValues(func() (*Net, error) {
+			b, err := zooFS.ReadFile(file)
+			if err != nil {
+				return nil, err
+			}
+			return LoadPrototxt(bytes.NewReader(b), file)
+		})
+	}
+	return m
+}()
 
 // Zoo returns the structure of a built-in model (no weights), parsed once
 // and cached; the Net is immutable and shared. Use WithSeededWeights or
 // WithWeights to run it.
 func Zoo(name string) (*Net, error) {
-	file, ok := zooModels[name]
+	build, ok := zooNets[name]
 	if !ok {
 		return nil, fmt.Errorf("models: no zoo model %q (have %v)", name, ZooNames())
 	}
-	e, _ := zooCache.LoadOrStore(name, &zooEntry{})
-	ze := e.(*zooEntry)
-	ze.once.Do(func() {
-		b, err := zooFS.ReadFile(file)
-		if err != nil {
-			ze.err = err
-			return
-		}
-		ze.net, ze.err = LoadPrototxt(bytes.NewReader(b), file)
-	})
-	return ze.net, ze.err
+	return build()
 }
 
 // ZooPrototxt returns the text of a built-in model's .prototxt.

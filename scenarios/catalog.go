@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/infersim/infersim/devices"
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/network"
 )
@@ -13,7 +14,7 @@ import (
 
 func zooNames() []string       { return models.ZooNames() }
 func phoneNames() []string     { return devices.Phones() }
-func processorNames() []string { return devices.ProcessorNames() }
+func processorNames() []string { return engine.ProcessorNames() }
 
 func networkPresetNames() []string {
 	var n []string
@@ -38,8 +39,8 @@ func builtinTraceNames() []string {
 
 // processorTarget returns a shipped processor profile's target ("" if
 // there is no such profile).
-func processorTarget(name string) devices.Target {
-	pp, err := devices.ShippedProcessorProfile(name)
+func processorTarget(name string) engine.Target {
+	pp, err := engine.ShippedProcessorProfile(name)
 	if err != nil {
 		return ""
 	}
@@ -47,9 +48,9 @@ func processorTarget(name string) devices.Target {
 }
 
 // processorsFor lists the shipped profiles of a target.
-func processorsFor(t devices.Target) []string {
+func processorsFor(t engine.Target) []string {
 	var n []string
-	for _, p := range devices.ProcessorNames() {
+	for _, p := range engine.ProcessorNames() {
 		if processorTarget(p) == t {
 			n = append(n, p)
 		}

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/infersim/infersim/devices"
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/units"
@@ -386,12 +387,12 @@ func (s *Scenario) crossCheck(c *collector) {
 	gpuModes, cpuModes := false, false
 	procs := []struct {
 		path, name string
-		want       devices.Target
+		want       engine.Target
 	}{
-		{"phone.cpu", s.Phone.CPU, devices.PhoneCPU},
-		{"phone.gpu", s.Phone.GPU, devices.PhoneGPU},
-		{"cloud.cpu", s.Cloud.CPU, devices.ServerCPU},
-		{"cloud.gpu", s.Cloud.GPU, devices.ServerGPU},
+		{"phone.cpu", s.Phone.CPU, engine.PhoneCPU},
+		{"phone.gpu", s.Phone.GPU, engine.PhoneGPU},
+		{"cloud.cpu", s.Cloud.CPU, engine.ServerCPU},
+		{"cloud.gpu", s.Cloud.GPU, engine.ServerGPU},
 	}
 	for _, p := range procs {
 		if p.name == "" || p.name == "none" {
@@ -441,7 +442,7 @@ func (s *Scenario) crossCheck(c *collector) {
 		case devices.OnDeviceGPU:
 			gpuModes = true
 			if none(s.Phone.GPU) {
-				s.errAt(c, p, "on-device-gpu needs a GPU framework: set phone.gpu (%s)", strings.Join(processorsFor(devices.PhoneGPU), ", "))
+				s.errAt(c, p, "on-device-gpu needs a GPU framework: set phone.gpu (%s)", strings.Join(processorsFor(engine.PhoneGPU), ", "))
 			}
 		case devices.OnDeviceCPU:
 			cpuModes = true
@@ -450,11 +451,11 @@ func (s *Scenario) crossCheck(c *collector) {
 			}
 		case devices.CloudCPU:
 			if none(s.Cloud.CPU) {
-				s.errAt(c, p, "cloud-cpu needs cloud.cpu (%s)", strings.Join(processorsFor(devices.ServerCPU), ", "))
+				s.errAt(c, p, "cloud-cpu needs cloud.cpu (%s)", strings.Join(processorsFor(engine.ServerCPU), ", "))
 			}
 		case devices.CloudGPU:
 			if none(s.Cloud.GPU) {
-				s.errAt(c, p, "cloud-gpu needs cloud.gpu (%s)", strings.Join(processorsFor(devices.ServerGPU), ", "))
+				s.errAt(c, p, "cloud-gpu needs cloud.gpu (%s)", strings.Join(processorsFor(engine.ServerGPU), ", "))
 			}
 		case devices.Split, devices.Auto:
 			if none(s.Cloud.CPU) && none(s.Cloud.GPU) {

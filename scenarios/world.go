@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/infersim/infersim/devices"
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/result"
@@ -49,7 +50,7 @@ func (r *runner) preparePoint(i int) (*pointData, error) {
 		if name == "" || name == "none" {
 			return nil, nil
 		}
-		p, err := devices.LoadProcessor(name, r.opts.KernelProfile)
+		p, err := engine.LoadProcessor(name, r.opts.KernelProfile)
 		if err != nil {
 			return nil, fmt.Errorf("scenarios: %s: processor %s: %w", ps.file, name, err)
 		}
@@ -265,20 +266,20 @@ func (w *world) stop(err error) {
 
 // phoneTarget returns the phone framework a mode computes on, for a warm
 // start.
-func phoneTarget(m devices.Mode, pd *pointData) (devices.Target, bool) {
+func phoneTarget(m devices.Mode, pd *pointData) (engine.Target, bool) {
 	switch m.Kind {
 	case devices.OnDeviceCPU:
-		return devices.PhoneCPU, true
+		return engine.PhoneCPU, true
 	case devices.OnDeviceGPU:
-		return devices.PhoneGPU, true
+		return engine.PhoneGPU, true
 	case devices.Split, devices.Auto:
 		if m.Kind == devices.Split && m.K == 0 {
 			return "", false
 		}
 		if pd.phCPU != nil {
-			return devices.PhoneCPU, true
+			return engine.PhoneCPU, true
 		}
-		return devices.PhoneGPU, true
+		return engine.PhoneGPU, true
 	}
 	return "", false
 }

@@ -5,7 +5,7 @@ import (
 	"math"
 	"strings"
 
-	"github.com/infersim/infersim/devices"
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/reference"
@@ -39,7 +39,7 @@ func (c *collector) cloudRows(d *runData) {
 			r.Note += "; MDInference's squeezenet read as v1.0 (fact Z-tflite-squeezenet-size)"
 		}
 		c.add(r)
-		c.done[doneKey(x.id, x.model, devices.QCompute, "")] = true
+		c.done[doneKey(x.id, x.model, engine.QCompute, "")] = true
 
 		f := reference.MustLookup(x.id)
 		s := c.newRow(x.id)
@@ -49,7 +49,7 @@ func (c *collector) cloudRows(d *runData) {
 		s.Role, s.From = c.role(x.id, x.model, HeldOut), "cloud run"
 		s.Note = "per-replication sd of the server phase; " + x.proc + "'s noise.scale is fitted to both of its SDs at once, so no tolerance (one scale cannot give both CVs)"
 		c.add(s)
-		c.done[doneKey(x.id, x.model, devices.QComputeSD, "")] = true
+		c.done[doneKey(x.id, x.model, engine.QComputeSD, "")] = true
 	}
 }
 
@@ -242,7 +242,7 @@ func (c *collector) zooRows() {
 func (c *collector) profileRows() {
 	for _, name := range c.names {
 		rep := c.reports[name]
-		pp, err := devices.ShippedProcessorProfile(name)
+		pp, err := engine.ShippedProcessorProfile(name)
 		if err != nil {
 			continue
 		}
@@ -270,17 +270,17 @@ func (c *collector) profileRows() {
 				r.Low, r.High = fr.Low, fr.High
 			}
 			switch fr.Quantity {
-			case devices.QComputeRatio:
+			case engine.QComputeRatio:
 				r.Unit = "×"
-			case devices.QLoadOrder:
+			case engine.QLoadOrder:
 				r.Order, r.Reference, r.High, r.Unit = true, math.NaN(), 1, "×"
-			case devices.QComputeSD:
+			case engine.QComputeSD:
 				r.What = "spread (sd) of " + r.What
 			}
 			switch fr.Role {
-			case devices.RoleFit:
+			case engine.RoleFit:
 				r.Role = Fit
-			case devices.RoleHeldOut:
+			case engine.RoleHeldOut:
 				r.Role = HeldOut
 			default:
 				r.Role = ReportOnly
@@ -343,7 +343,7 @@ func notComparedReason(id string) string {
 // without a time of their own (the input, layers fused into another) are
 // left out.
 func layerTimings(kp *models.Profile, target string, names []string) ([]result.LayerTiming, string, error) {
-	p, err := devices.LoadProcessor(target, kp)
+	p, err := engine.LoadProcessor(target, kp)
 	if err != nil {
 		return nil, "", fmt.Errorf("validation: layers: %w", err)
 	}

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/infersim/infersim/devices"
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/reference"
 	"github.com/infersim/infersim/result"
@@ -317,7 +317,7 @@ type collector struct {
 	// fact used for every model.
 	roles map[[2]string]Role
 	// reports are every shipped processor's fit report, by name.
-	reports map[string]devices.FitReport
+	reports map[string]engine.FitReport
 	names   []string
 	// done marks (fact, model, quantity) compared by a simulation row, so
 	// the profile rows do not repeat them.
@@ -327,18 +327,18 @@ type collector struct {
 }
 
 func newCollector(kp *models.Profile) (*collector, error) {
-	c := &collector{kp: kp, roles: map[[2]string]Role{}, reports: map[string]devices.FitReport{},
+	c := &collector{kp: kp, roles: map[[2]string]Role{}, reports: map[string]engine.FitReport{},
 		done: map[[4]string]bool{}, seen: map[string]bool{}}
-	c.names = devices.ProcessorNames()
+	c.names = engine.ProcessorNames()
 	for _, n := range c.names {
-		p, err := devices.LoadProcessor(n, kp)
+		p, err := engine.LoadProcessor(n, kp)
 		if err != nil {
 			return nil, fmt.Errorf("validation: processor %s: %w", n, err)
 		}
 		rep := p.Fit()
 		c.reports[n] = rep
 		for _, r := range rep.Rows {
-			if r.Role != devices.RoleFit {
+			if r.Role != engine.RoleFit {
 				continue
 			}
 			// A fitted row fits its fact and, for a DERIVED fact, the

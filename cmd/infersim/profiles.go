@@ -6,7 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/infersim/infersim/devices"
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/models"
 	"github.com/spf13/cobra"
 )
@@ -43,8 +43,8 @@ per-model compute and load times.`,
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			fmt.Fprintln(w, "PROFILE\tTARGET\tFRAMEWORK\tMODEL\tFITTED ROWS\tWORST FIT ERROR")
 			var failed []string
-			for _, name := range devices.ProcessorNames() {
-				p, err := devices.LoadProcessor(name, kp)
+			for _, name := range engine.ProcessorNames() {
+				p, err := engine.LoadProcessor(name, kp)
 				if err != nil {
 					fmt.Fprintf(w, "%s\t—\t—\t—\t—\terror (below)\n", name)
 					failed = append(failed, err.Error())
@@ -81,20 +81,20 @@ size, parse, GPU conversion, resident parameter memory), or for a server the
 batch time of 8.
 
 NAME is a shipped profile (see "infersim profiles") or the path of your own
-processor profile YAML (schema: "go doc devices.ProcessorProfile").`,
+processor profile YAML (schema: "go doc ./devices/engine ProcessorProfile").`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			kp, err := readKernelProfile(kernelFile)
 			if err != nil {
 				return err
 			}
-			var p *devices.Processor
+			var p *engine.Processor
 			if strings.HasSuffix(args[0], ".yaml") || strings.HasSuffix(args[0], ".yml") {
 				f, err := os.Open(args[0])
 				if err != nil {
 					return err
 				}
-				pp, err := devices.ReadProcessorProfile(f, args[0])
+				pp, err := engine.ReadProcessorProfile(f, args[0])
 				f.Close()
 				if err != nil {
 					return err
@@ -102,7 +102,7 @@ processor profile YAML (schema: "go doc devices.ProcessorProfile").`,
 				if p, err = pp.Compile(kp); err != nil {
 					return err
 				}
-			} else if p, err = devices.LoadProcessor(args[0], kp); err != nil {
+			} else if p, err = engine.LoadProcessor(args[0], kp); err != nil {
 				return err
 			}
 			return p.WriteReport(cmd.OutOrStdout())

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/infersim/infersim/devices"
+	"github.com/infersim/infersim/devices/engine"
 )
 
 // The kernel profile the command tests fit against: the devices package's
@@ -24,8 +24,8 @@ func TestProfilesList(t *testing.T) {
 		}
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 1+len(devices.ProcessorNames()) {
-		t.Errorf("want a header and %d profiles, got %d lines:\n%s", len(devices.ProcessorNames()), len(lines), out)
+	if len(lines) != 1+len(engine.ProcessorNames()) {
+		t.Errorf("want a header and %d profiles, got %d lines:\n%s", len(engine.ProcessorNames()), len(lines), out)
 	}
 }
 
@@ -52,7 +52,7 @@ func TestProfilesShow(t *testing.T) {
 }
 
 func TestProfilesShowFile(t *testing.T) {
-	out, _, err := execute(t, "profiles", "show", "../../devices/processors/pixel4-tflite-cpu.yaml", "--kernel-profile", testKernelProfile)
+	out, _, err := execute(t, "profiles", "show", "../../devices/engine/processors/pixel4-tflite-cpu.yaml", "--kernel-profile", testKernelProfile)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}

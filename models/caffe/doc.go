@@ -24,7 +24,7 @@
 //	net, err := caffe.ParsePrototxt(f, "deploy.prototxt")
 //	for _, l := range net.GetLayer() {
 //		if l.GetType() == "Convolution" {
-//			kh, kw, sh, sw, ph, pw, dh, dw, err := caffe.ConvGeometry(l.GetConvolutionParam())
+//			g, err := caffe.ConvGeometry(l.GetConvolutionParam()) // g.KernelH, g.StrideH, …
 //			...
 //		}
 //	}

@@ -32,18 +32,18 @@ func ExampleParsePrototxt() {
 		switch l.GetType() {
 		case "Convolution":
 			p := l.GetConvolutionParam()
-			kh, _, sh, _, ph, _, dh, _, err := caffe.ConvGeometry(p)
+			g, err := caffe.ConvGeometry(p)
 			if err != nil {
 				log.Fatal(err)
 			}
-			h = caffe.ConvOutputSize(h, kh, sh, ph, dh)
+			h = caffe.ConvOutputSize(h, g.KernelH, g.StrideH, g.PadH, g.DilationH)
 			fmt.Printf("%s: %d outputs, group %d, bias %v, %dx%d\n", l.GetName(), p.GetNumOutput(), p.GetGroup(), p.GetBiasTerm(), h, h)
 		case "Pooling":
-			kh, kw, sh, sw, ph, pw, _, err := caffe.PoolGeometry(l.GetPoolingParam())
+			g, err := caffe.PoolGeometry(l.GetPoolingParam())
 			if err != nil {
 				log.Fatal(err)
 			}
-			h, _ = caffe.PoolOutputSize(h, h, kh, kw, sh, sw, ph, pw, l.GetPoolingParam().GetRoundMode())
+			h, _ = caffe.PoolOutputSize(h, h, g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.PadH, g.PadW, l.GetPoolingParam().GetRoundMode())
 			fmt.Printf("%s: %v, %dx%d\n", l.GetName(), l.GetPoolingParam().GetPool(), h, h)
 		}
 	}

@@ -50,6 +50,15 @@ func count(shape []int) (int, error) {
 	return n, nil
 }
 
+// ConvGeom is the 2-D geometry of a convolution: kernel size, stride,
+// padding and dilation along height and width.
+type ConvGeom struct {
+	KernelH, KernelW     int
+	StrideH, StrideW     int
+	PadH, PadW           int
+	DilationH, DilationW int
+}
+
 // ConvGeometry returns the kernel size, stride, padding and dilation of a
 // 2-D convolution, resolved as Caffe's BaseConvolutionLayer::LayerSetUp
 // does:
@@ -66,28 +75,28 @@ func count(shape []int) (int, error) {
 // *UnsupportedError for more than two values (an N-D convolution, valid in
 // Caffe for inputs with more than two spatial axes). The error's Layer is
 // empty: callers add it. A nil p is treated as an empty parameter.
-func ConvGeometry(p *ConvolutionParameter) (kh, kw, sh, sw, ph, pw, dh, dw int, err error) {
+func ConvGeometry(p *ConvolutionParameter) (ConvGeom, error) {
 	if p == nil {
 		p = &ConvolutionParameter{}
 	}
 	k, err := spatial("kernel_size", "kernel_h", "kernel_w", p.GetKernelSize(),
 		p.KernelH != nil || p.KernelW != nil, p.GetKernelH(), p.GetKernelW(), -1)
 	if err != nil {
-		return
+		return ConvGeom{}, err
 	}
 	s, err := spatial("stride", "stride_h", "stride_w", p.GetStride(),
 		p.StrideH != nil || p.StrideW != nil, p.GetStrideH(), p.GetStrideW(), 1)
 	if err != nil {
-		return
+		return ConvGeom{}, err
 	}
 	pd, err := spatial("pad", "pad_h", "pad_w", p.GetPad(),
 		p.PadH != nil || p.PadW != nil, p.GetPadH(), p.GetPadW(), 0)
 	if err != nil {
-		return
+		return ConvGeom{}, err
 	}
 	d, err := spatial("dilation", "", "", p.GetDilation(), false, 0, 0, 1)
 	if err != nil {
-		return
+		return ConvGeom{}, err
 	}
 	switch {
 	case k[0] == 0 || k[1] == 0:
@@ -98,9 +107,9 @@ func ConvGeometry(p *ConvolutionParameter) (kh, kw, sh, sw, ph, pw, dh, dw int, 
 		err = convErr("dilation", "must be positive, have %dx%d", d[0], d[1])
 	}
 	if err != nil {
-		return
+		return ConvGeom{}, err
 	}
-	return k[0], k[1], s[0], s[1], pd[0], pd[1], d[0], d[1], nil
+	return ConvGeom{KernelH: k[0], KernelW: k[1], StrideH: s[0], StrideW: s[1], PadH: pd[0], PadW: pd[1], DilationH: d[0], DilationW: d[1]}, nil
 }
 
 func kernelField(p *ConvolutionParameter) string {
@@ -146,12 +155,21 @@ func spatial(name, hName, wName string, rep []uint32, hasHW bool, h, w uint32, d
 		Feature: fmt.Sprintf("%d values (N-D convolution); only 2-D convolution is supported", len(rep))}
 }
 
+// PoolGeom is the 2-D geometry of a pooling layer. A global pooling
+// (Global) has kernel 0×0 here: its kernel is the whole input.
+type PoolGeom struct {
+	KernelH, KernelW int
+	StrideH, StrideW int
+	PadH, PadW       int
+	Global           bool
+}
+
 // PoolGeometry returns the kernel size, stride and padding of a pooling
 // layer, resolved as Caffe's PoolingLayer::LayerSetUp does:
 //
 //   - kernel_size, or both kernel_h and kernel_w, is required unless
 //     global_pooling is set, which forbids them (the kernel is then the
-//     whole input: kh = kw = 0 here, global = true);
+//     whole input: KernelH = KernelW = 0 here, Global = true);
 //   - pad defaults to 0 and stride to 1; pad_h/pad_w and stride_h/stride_w
 //     replace pad and stride and come in pairs;
 //   - global pooling needs pad 0 and stride 1; padding needs MAX or AVE
@@ -159,68 +177,73 @@ func spatial(name, hName, wName string, rep []uint32, hasHW bool, h, w uint32, d
 //
 // Errors are a *FormatError naming the field. A nil p is treated as an
 // empty parameter (and fails: no kernel).
-func PoolGeometry(p *PoolingParameter) (kh, kw, sh, sw, ph, pw int, global bool, err error) {
+func PoolGeometry(p *PoolingParameter) (PoolGeom, error) {
 	if p == nil {
 		p = &PoolingParameter{}
 	}
-	fe := func(field, format string, args ...any) *FormatError {
-		return fieldErr("", "pooling_param."+field, format, args...)
+	if err := poolForm(p); err != nil {
+		return PoolGeom{}, err
 	}
-	global = p.GetGlobalPooling()
+	g := PoolGeom{Global: p.GetGlobalPooling()}
+	if !g.Global {
+		g.KernelH, g.KernelW = int(p.GetKernelSize()), int(p.GetKernelSize())
+		if p.KernelSize == nil {
+			g.KernelH, g.KernelW = int(p.GetKernelH()), int(p.GetKernelW())
+		}
+		if g.KernelH == 0 || g.KernelW == 0 {
+			return PoolGeom{}, poolErr("kernel_size", "must be positive, have %dx%d", g.KernelH, g.KernelW)
+		}
+	}
+	g.PadH, g.PadW = int(p.GetPad()), int(p.GetPad())
+	if p.PadH != nil {
+		g.PadH, g.PadW = int(p.GetPadH()), int(p.GetPadW())
+	}
+	g.StrideH, g.StrideW = int(p.GetStride()), int(p.GetStride())
+	if p.StrideH != nil {
+		g.StrideH, g.StrideW = int(p.GetStrideH()), int(p.GetStrideW())
+	}
+	padded := g.PadH != 0 || g.PadW != 0
+	switch {
+	case g.StrideH == 0 || g.StrideW == 0:
+		return PoolGeom{}, poolErr("stride", "must be positive, have %dx%d", g.StrideH, g.StrideW)
+	case g.Global && (padded || g.StrideH != 1 || g.StrideW != 1):
+		return PoolGeom{}, poolErr("global_pooling", "needs pad 0 and stride 1")
+	case padded && p.GetPool() == PoolingParameter_STOCHASTIC:
+		return PoolGeom{}, poolErr("pad", "padding needs MAX or AVE pooling")
+	case !g.Global && (g.PadH >= g.KernelH || g.PadW >= g.KernelW):
+		return PoolGeom{}, poolErr("pad", "padding %dx%d must be smaller than the kernel %dx%d", g.PadH, g.PadW, g.KernelH, g.KernelW)
+	}
+	return g, nil
+}
+
+// poolForm checks which forms of kernel, pad and stride a pooling
+// parameter sets: one form each, kernel required unless global.
+func poolForm(p *PoolingParameter) error {
+	global := p.GetGlobalPooling()
 	hasK, hasKH, hasKW := p.KernelSize != nil, p.KernelH != nil, p.KernelW != nil
 	hasP, hasPH, hasPW := p.Pad != nil, p.PadH != nil, p.PadW != nil
 	hasS, hasSH, hasSW := p.Stride != nil, p.StrideH != nil, p.StrideW != nil
 	switch {
 	case global && (hasK || hasKH || hasKW):
-		err = fe("global_pooling", "kernel size may not be set with global pooling")
+		return poolErr("global_pooling", "kernel size may not be set with global pooling")
 	case !global && hasK && (hasKH || hasKW):
-		err = fe("kernel_size", "set together with kernel_h/kernel_w; give one form only")
+		return poolErr("kernel_size", "set together with kernel_h/kernel_w; give one form only")
 	case !global && !hasK && !(hasKH && hasKW):
 		if hasKH || hasKW {
-			err = fe("kernel_h", "kernel_h and kernel_w must be set together")
-		} else {
-			err = fe("kernel_size", "not set")
+			return poolErr("kernel_h", "kernel_h and kernel_w must be set together")
 		}
+		return poolErr("kernel_size", "not set")
 	case hasPH != hasPW || hasP && hasPH:
-		err = fe("pad", "give pad, or both pad_h and pad_w")
+		return poolErr("pad", "give pad, or both pad_h and pad_w")
 	case hasSH != hasSW || hasS && hasSH:
-		err = fe("stride", "give stride, or both stride_h and stride_w")
+		return poolErr("stride", "give stride, or both stride_h and stride_w")
 	}
-	if err != nil {
-		return
-	}
-	if !global {
-		kh, kw = int(p.GetKernelSize()), int(p.GetKernelSize())
-		if !hasK {
-			kh, kw = int(p.GetKernelH()), int(p.GetKernelW())
-		}
-		if kh == 0 || kw == 0 {
-			err = fe("kernel_size", "must be positive, have %dx%d", kh, kw)
-			return
-		}
-	}
-	ph, pw = int(p.GetPad()), int(p.GetPad())
-	if hasPH {
-		ph, pw = int(p.GetPadH()), int(p.GetPadW())
-	}
-	sh, sw = int(p.GetStride()), int(p.GetStride())
-	if hasSH {
-		sh, sw = int(p.GetStrideH()), int(p.GetStrideW())
-	}
-	switch {
-	case sh == 0 || sw == 0:
-		err = fe("stride", "must be positive, have %dx%d", sh, sw)
-	case global && (ph != 0 || pw != 0 || sh != 1 || sw != 1):
-		err = fe("global_pooling", "needs pad 0 and stride 1")
-	case (ph != 0 || pw != 0) && p.GetPool() == PoolingParameter_STOCHASTIC:
-		err = fe("pad", "padding needs MAX or AVE pooling")
-	case !global && (ph >= kh || pw >= kw):
-		err = fe("pad", "padding %dx%d must be smaller than the kernel %dx%d", ph, pw, kh, kw)
-	}
-	if err != nil {
-		return 0, 0, 0, 0, 0, 0, false, err
-	}
-	return kh, kw, sh, sw, ph, pw, global, nil
+	return nil
+}
+
+// poolErr is a FormatError about field pooling_param.<name>.
+func poolErr(field, format string, args ...any) *FormatError {
+	return fieldErr("", "pooling_param."+field, format, args...)
 }
 
 // ConvOutputSize returns the output length of a convolution along one axis,

@@ -37,8 +37,8 @@ func TestConvGeometry(t *testing.T) {
 		{"kernel_size: [3, 3, 3]", "convolution_param.kernel_size: unsupported: 3 values (N-D convolution)"},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
-			kh, kw, sh, sw, ph, pw, dh, dw, err := ConvGeometry(convParam(t, tc.text))
-			got := fmt.Sprint(kh, kw, sh, sw, ph, pw, dh, dw)
+			g, err := ConvGeometry(convParam(t, tc.text))
+			got := fmt.Sprint(g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.PadH, g.PadW, g.DilationH, g.DilationW)
 			if err != nil {
 				got = err.Error()
 			}
@@ -47,7 +47,7 @@ func TestConvGeometry(t *testing.T) {
 			}
 		})
 	}
-	if _, _, _, _, _, _, _, _, err := ConvGeometry(nil); err == nil {
+	if _, err := ConvGeometry(nil); err == nil {
 		t.Error("ConvGeometry(nil) accepted")
 	}
 }
@@ -80,8 +80,8 @@ func TestPoolGeometry(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			kh, kw, sh, sw, ph, pw, global, err := PoolGeometry(net.Layer[0].PoolingParam)
-			got := fmt.Sprint(kh, kw, sh, sw, ph, pw, global)
+			g, err := PoolGeometry(net.Layer[0].PoolingParam)
+			got := fmt.Sprint(g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.PadH, g.PadW, g.Global)
 			if err != nil {
 				got = err.Error()
 			}

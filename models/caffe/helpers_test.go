@@ -71,7 +71,7 @@ func withWeights(t testing.TB, net *NetParameter, div int, seed uint64) *NetPara
 			if div > 1 && l.GetName() != "fc7" {
 				p.NumOutput = proto.Uint32(max(p.GetNumOutput()/uint32(div), p.GetGroup()))
 			}
-			kh, kw, sh, sw, ph, pw, dh, dw, err := ConvGeometry(p)
+			cg, err := ConvGeometry(p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,8 +81,8 @@ func withWeights(t testing.TB, net *NetParameter, div int, seed uint64) *NetPara
 				p.NumOutput = proto.Uint32(uint32(in[0]))
 				n, g = in[0], in[0]
 			}
-			out = []int{n, ConvOutputSize(in[1], kh, sh, ph, dh), ConvOutputSize(in[2], kw, sw, pw, dw)}
-			l.Blobs = []*BlobProto{blob(n, in[0]/g, kh, kw)}
+			out = []int{n, ConvOutputSize(in[1], cg.KernelH, cg.StrideH, cg.PadH, cg.DilationH), ConvOutputSize(in[2], cg.KernelW, cg.StrideW, cg.PadW, cg.DilationW)}
+			l.Blobs = []*BlobProto{blob(n, in[0]/g, cg.KernelH, cg.KernelW)}
 			if p.GetBiasTerm() {
 				l.Blobs = append(l.Blobs, blob(n))
 			}
@@ -95,14 +95,14 @@ func withWeights(t testing.TB, net *NetParameter, div int, seed uint64) *NetPara
 			out = []int{n, 1, 1}
 			l.Blobs = []*BlobProto{blob(n, in[0]*in[1]*in[2]), blob(n)}
 		case "Pooling":
-			kh, kw, sh, sw, ph, pw, global, err := PoolGeometry(l.PoolingParam)
+			pg, err := PoolGeometry(l.PoolingParam)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if global {
-				kh, kw = in[1], in[2]
+			if pg.Global {
+				pg.KernelH, pg.KernelW = in[1], in[2]
 			}
-			oh, ow := PoolOutputSize(in[1], in[2], kh, kw, sh, sw, ph, pw, l.PoolingParam.GetRoundMode())
+			oh, ow := PoolOutputSize(in[1], in[2], pg.KernelH, pg.KernelW, pg.StrideH, pg.StrideW, pg.PadH, pg.PadW, l.PoolingParam.GetRoundMode())
 			out = []int{in[0], oh, ow}
 		case "BatchNorm":
 			out = in

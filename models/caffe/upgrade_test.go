@@ -406,8 +406,8 @@ func TestUpgradeV1Prototxt(t *testing.T) {
 	if p := conv1.Param; len(p) != 2 || p[0].GetLrMult() != 1 || p[1].GetLrMult() != 2 || p[1].GetDecayMult() != 0 {
 		t.Errorf("conv1 param %v", p)
 	}
-	if kh, kw, sh, _, _, _, _, _, err := ConvGeometry(conv1.GetConvolutionParam()); err != nil || kh != 11 || kw != 11 || sh != 4 {
-		t.Errorf("conv1 geometry %d %d %d %v", kh, kw, sh, err)
+	if g, err := ConvGeometry(conv1.GetConvolutionParam()); err != nil || g.KernelH != 11 || g.KernelW != 11 || g.StrideH != 4 {
+		t.Errorf("conv1 geometry %d %d %d %v", g.KernelH, g.KernelW, g.StrideH, err)
 	}
 	if p := got.Layer[11].GetPoolingParam(); p.GetPool() != PoolingParameter_AVE || p.GetKernelSize() != 6 {
 		t.Errorf("pool4 %v", p)

@@ -104,7 +104,7 @@ func validateLayer(l *LayerParameter, weights bool) error {
 	switch l.GetType() {
 	case "Convolution", "Deconvolution":
 		p := l.GetConvolutionParam()
-		_, _, _, _, _, _, _, _, err := ConvGeometry(p)
+		_, err := ConvGeometry(p)
 		var ue *UnsupportedError
 		if err != nil && !errors.As(err, &ue) {
 			return err
@@ -118,7 +118,7 @@ func validateLayer(l *LayerParameter, weights bool) error {
 			return fieldErr("", "convolution_param.group", "num_output %d is not a multiple of group %d", n, g)
 		}
 	case "Pooling":
-		if _, _, _, _, _, _, _, err := PoolGeometry(l.GetPoolingParam()); err != nil {
+		if _, err := PoolGeometry(l.GetPoolingParam()); err != nil {
 			return err
 		}
 	case "LRN":
@@ -185,63 +185,18 @@ func validateBlob(b *BlobProto) *FormatError {
 // that fails here is one Caffe would refuse to load. It also catches files
 // cut short or corrupted inside a layer's parameters.
 func validateWeights(l *LayerParameter) error {
-	blobs := l.GetBlobs()
-	want, what := 0, "no learned parameters"
-	oneBottom := len(l.GetBottom()) == 1
-	switch l.GetType() {
-	case "Convolution", "Deconvolution":
-		want, what = 1, "weights"
-		if l.GetConvolutionParam().GetBiasTerm() {
-			want, what = 2, "weights and bias"
-		}
-	case "InnerProduct":
-		want, what = 1, "weights"
-		if l.GetInnerProductParam().GetBiasTerm() {
-			want, what = 2, "weights and bias"
-		}
-	case "BatchNorm":
-		want, what = 3, "mean, variance and moving-average factor"
-	case "Scale":
-		if oneBottom {
-			want, what = 1, "scale"
-		}
-		if l.GetScaleParam().GetBiasTerm() {
-			want++
-			what = "scale and bias"
-			if !oneBottom {
-				what = "bias"
-			}
-		}
-	case "Bias":
-		if oneBottom {
-			want, what = 1, "bias"
-		}
-	case "PReLU":
-		want, what = 1, "slopes"
-	default:
+	want, what, ok := wantBlobs(l)
+	if !ok {
 		return nil
 	}
+	blobs := l.GetBlobs()
 	if len(blobs) != want {
 		return fieldErr("", "blobs", "%d blobs, want %d (%s)", len(blobs), want, what)
 	}
 	n := func(i int) int { c, _ := count(Shape(blobs[i])); return c }
 	switch l.GetType() {
 	case "Convolution", "Deconvolution":
-		p := l.GetConvolutionParam()
-		out, g := int(p.GetNumOutput()), int(p.GetGroup())
-		s := Shape(blobs[0])
-		if len(s) < 3 {
-			return fieldErr("", "blobs[0].shape", "%v, want [out in/group kernel...]", s)
-		}
-		if l.GetType() == "Convolution" && s[0] != out || l.GetType() == "Deconvolution" && s[1]*g != out {
-			return fieldErr("", "blobs[0].shape", "%v does not match num_output %d", s, out)
-		}
-		if kh, kw, _, _, _, _, _, _, err := ConvGeometry(p); err == nil && len(s) == 4 && (s[2] != kh || s[3] != kw) {
-			return fieldErr("", "blobs[0].shape", "%v does not match kernel %dx%d", s, kh, kw)
-		}
-		if want == 2 && n(1) != out {
-			return fieldErr("", "blobs[1].shape", "%v holds %d values, want num_output %d", Shape(blobs[1]), n(1), out)
-		}
+		return validateConvWeights(l, want, n)
 	case "InnerProduct":
 		out := int(l.GetInnerProductParam().GetNumOutput())
 		if w := n(0); out == 0 || w == 0 || w%out != 0 {
@@ -258,6 +213,70 @@ func validateWeights(l *LayerParameter) error {
 		if want == 2 && n(0) != n(1) {
 			return fieldErr("", "blobs[1].shape", "%v does not match scale %v", Shape(blobs[1]), Shape(blobs[0]))
 		}
+	}
+	return nil
+}
+
+// wantBlobs returns how many blobs a layer with learned parameters
+// carries and what they are; ok is false for kinds whose blobs are not
+// checked.
+func wantBlobs(l *LayerParameter) (want int, what string, ok bool) {
+	oneBottom := len(l.GetBottom()) == 1
+	switch l.GetType() {
+	case "Convolution", "Deconvolution":
+		if l.GetConvolutionParam().GetBiasTerm() {
+			return 2, "weights and bias", true
+		}
+		return 1, "weights", true
+	case "InnerProduct":
+		if l.GetInnerProductParam().GetBiasTerm() {
+			return 2, "weights and bias", true
+		}
+		return 1, "weights", true
+	case "BatchNorm":
+		return 3, "mean, variance and moving-average factor", true
+	case "Scale":
+		want, what = 0, "no learned parameters"
+		if oneBottom {
+			want, what = 1, "scale"
+		}
+		if l.GetScaleParam().GetBiasTerm() {
+			want++
+			what = "scale and bias"
+			if !oneBottom {
+				what = "bias"
+			}
+		}
+		return want, what, true
+	case "Bias":
+		if oneBottom {
+			return 1, "bias", true
+		}
+		return 0, "no learned parameters", true
+	case "PReLU":
+		return 1, "slopes", true
+	}
+	return 0, "", false
+}
+
+// validateConvWeights checks a (de)convolution's weight shape against
+// num_output, group and kernel, and its bias against num_output.
+func validateConvWeights(l *LayerParameter, want int, n func(int) int) error {
+	blobs := l.GetBlobs()
+	p := l.GetConvolutionParam()
+	out, g := int(p.GetNumOutput()), int(p.GetGroup())
+	s := Shape(blobs[0])
+	if len(s) < 3 {
+		return fieldErr("", "blobs[0].shape", "%v, want [out in/group kernel...]", s)
+	}
+	if l.GetType() == "Convolution" && s[0] != out || l.GetType() == "Deconvolution" && s[1]*g != out {
+		return fieldErr("", "blobs[0].shape", "%v does not match num_output %d", s, out)
+	}
+	if cg, err := ConvGeometry(p); err == nil && len(s) == 4 && (s[2] != cg.KernelH || s[3] != cg.KernelW) {
+		return fieldErr("", "blobs[0].shape", "%v does not match kernel %dx%d", s, cg.KernelH, cg.KernelW)
+	}
+	if want == 2 && n(1) != out {
+		return fieldErr("", "blobs[1].shape", "%v holds %d values, want num_output %d", Shape(blobs[1]), n(1), out)
 	}
 	return nil
 }

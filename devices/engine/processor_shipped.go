@@ -1,4 +1,4 @@
-package devices
+package engine
 
 import (
 	"bytes"
@@ -18,63 +18,71 @@ import (
 //go:embed processors/*.yaml
 var processorFS embed.FS
 
-var (
-	shippedOnce  sync.Once
-	shipped      map[string]*ProcessorProfile
-	shippedErr   error
-	shippedNames []string
-)
+// shippedSet is the shipped profiles as read from processorFS: by name,
+// the sorted names, and the first error (a broken embedded file; the
+// profiles read before it are kept).
+type shippedSet struct {
+	byName map[string]*ProcessorProfile
+	names  []string
+	err    error
+}
 
-func loadShipped() {
-	shipped = map[string]*ProcessorProfile{}
+// shipped reads the embedded profiles once per process. A cache rather
+// than a value passed in: the files are compiled into the binary and never
+// change, every caller wants the same profiles, and ProcessorProfile
+// values are only ever copied out (ShippedProcessorProfile) or read.
+var shipped = sync.OnceValue(readShipped)
+
+func readShipped() *shippedSet {
+	set := &shippedSet{byName: map[string]*ProcessorProfile{}}
 	entries, err := processorFS.ReadDir("processors")
 	if err != nil {
-		shippedErr = err
-		return
+		set.err = err
+		return set
 	}
 	for _, e := range entries {
 		file := path.Join("processors", e.Name())
 		b, err := processorFS.ReadFile(file)
 		if err != nil {
-			shippedErr = err
-			return
+			set.err = err
+			break
 		}
 		pp, err := ReadProcessorProfile(bytes.NewReader(b), file)
 		if err != nil {
-			shippedErr = err
-			return
+			set.err = err
+			break
 		}
 		if want := strings.TrimSuffix(e.Name(), ".yaml"); pp.Name != want {
-			shippedErr = fmt.Errorf("devices: %s: name %q does not match the file name", file, pp.Name)
-			return
+			set.err = fmt.Errorf("devices: %s: name %q does not match the file name", file, pp.Name)
+			break
 		}
-		shipped[pp.Name] = pp
-		shippedNames = append(shippedNames, pp.Name)
+		set.byName[pp.Name] = pp
+		set.names = append(set.names, pp.Name)
 	}
-	sort.Strings(shippedNames)
+	sort.Strings(set.names)
+	return set
 }
 
 // shippedProfile returns a shipped profile by name. A broken embedded
 // profile is reported as an error (TestShippedProfilesRead keeps one from
 // being released).
 func shippedProfile(name string) (*ProcessorProfile, error) {
-	shippedOnce.Do(loadShipped)
-	if shippedErr != nil {
-		return nil, shippedErr
+	set := shipped()
+	if set.err != nil {
+		return nil, set.err
 	}
-	pp, ok := shipped[name]
+	pp, ok := set.byName[name]
 	if !ok {
-		return nil, fmt.Errorf("devices: no processor profile %q (have %s)", name, strings.Join(shippedNames, ", "))
+		return nil, fmt.Errorf("devices: no processor profile %q (have %s)", name, strings.Join(set.names, ", "))
 	}
 	return pp, nil
 }
 
 // ProcessorNames returns the names of the shipped processor profiles (the
-// name field of each devices/processors/*.yaml), sorted. `infersim
+// name field of each devices/engine/processors/*.yaml), sorted. `infersim
 // profiles` lists them with their targets and fits.
 func ProcessorNames() []string {
-	shippedOnce.Do(loadShipped)
-	return append([]string(nil), shippedNames...)
+	return append([]string(nil), shipped().names...)
 }
 
 // ShippedProcessorProfile returns the shipped profile of that name, as
@@ -99,6 +107,13 @@ type procEntry struct {
 	err  error
 }
 
+// procCache holds the compiled processors, one per (profile name, kernel
+// profile), for the life of the process. A cache rather than a value
+// passed in: compiling runs the fit (milliseconds to tens of them), every
+// world of every sweep point of a run asks for the same few processors,
+// and sharing one immutable *Processor is also what lets devices share
+// each model's tables between worlds. Keyed by the kernel profile's
+// pointer: a caller that reads many kernel profiles keeps them all.
 var procCache sync.Map // procKey → *procEntry
 
 // LoadProcessor returns the shipped processor profile name compiled

@@ -1,4 +1,4 @@
-package devices
+package engine
 
 import (
 	"errors"
@@ -27,13 +27,13 @@ func testKernelProfile(t testing.TB) *models.Profile {
 			testKP = d
 			return
 		}
-		f, err := os.Open("testdata/processor-kernel-profile.yaml")
+		f, err := os.Open("../testdata/processor-kernel-profile.yaml")
 		if err != nil {
 			testKPErr = err
 			return
 		}
 		defer f.Close()
-		testKP, testKPErr = models.ReadProfile(f, "testdata/processor-kernel-profile.yaml")
+		testKP, testKPErr = models.ReadProfile(f, "../testdata/processor-kernel-profile.yaml")
 	})
 	if testKPErr != nil {
 		t.Fatal(testKPErr)
@@ -170,7 +170,7 @@ func TestFitFactorsScaleWithHost(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ca, cb := a.Fit().param(ClassConv), b.Fit().param(ClassConv)
+		ca, cb := a.Fit().param(classConv), b.Fit().param(classConv)
 		if math.Abs(cb.Value-ca.Value/2) > 1e-9*ca.Value {
 			t.Errorf("%s: conv %g on the host, %g on the 2× slower host, want half", name, ca.Value, cb.Value)
 		}
@@ -255,10 +255,10 @@ rows:
 		t.Fatal(err)
 	}
 	r := p.Fit()
-	if got := r.param(ClassConv).Value; math.Abs(got-2) > 1e-9 {
+	if got := r.param(classConv).Value; math.Abs(got-2) > 1e-9 {
 		t.Errorf("conv = %v, want 2", got)
 	}
-	if got := r.param(ClassPool).Value; math.Abs(got-3) > 1e-9 {
+	if got := r.param(classPool).Value; math.Abs(got-3) > 1e-9 {
 		t.Errorf("pool = %v, want 3", got)
 	}
 	for _, row := range r.Rows {
@@ -266,7 +266,7 @@ rows:
 			t.Errorf("%s: error %v, want 0", row.Fact, row.Error)
 		}
 	}
-	if got := r.param(ClassConv).FittedTo; len(got) != 3 {
+	if got := r.param(classConv).FittedTo; len(got) != 3 {
 		t.Errorf("conv fitted to %v, want all three rows", got)
 	}
 }
@@ -299,7 +299,7 @@ rows:
 	}
 	a, b := 1.458, 0.85
 	want := (1/a + 1/b) / (1/(a*a) + 1/(b*b))
-	if got := p.Fit().param(ClassConv).Value; math.Abs(got-want) > 1e-12 {
+	if got := p.Fit().param(classConv).Value; math.Abs(got-want) > 1e-12 {
 		t.Errorf("conv = %.12g, want %.12g", got, want)
 	}
 }
@@ -726,7 +726,7 @@ rows:
 	r := p.Fit()
 	a, b := 1.458, 0.85
 	want := (1/a + 1/b) / (1/(a*a) + 1/(b*b))
-	conv, pool := r.param(ClassConv).Value, r.param(ClassPool).Value
+	conv, pool := r.param(classConv).Value, r.param(classPool).Value
 	if !(pool > 0) || pool > 1e-3 || math.Abs(conv-want) > 1e-3*want {
 		t.Errorf("conv = %v (want %v), pool = %v (want just above 0)", conv, want, pool)
 	}

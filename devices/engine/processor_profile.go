@@ -1,4 +1,4 @@
-package devices
+package engine
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/models/yamlpos"
 	"github.com/infersim/infersim/reference"
 	"github.com/infersim/infersim/units"
@@ -20,7 +21,7 @@ import (
 // a host kernel profile into per-layer times on one target, which
 // parameters are fitted to which reference rows, and where every fixed
 // number comes from. Compile fits it against a kernel profile. The shipped
-// profiles live in devices/processors/*.yaml; LoadProcessor compiles them
+// profiles live in devices/engine/processors/*.yaml; LoadProcessor compiles them
 // by name.
 //
 // Two timing models. scaled:
@@ -221,18 +222,24 @@ func (e *ProfileError) Error() string {
 	return b.String()
 }
 
-// Op classes of the scaled model.
-const (
-	ClassConv        = "conv"        // Convolution (not depthwise)
-	ClassDepthwise   = "depthwise"   // Convolution with group = num_output > 1
-	ClassFC          = "fc"          // InnerProduct
-	ClassPool        = "pool"        // Pooling
-	ClassLRN         = "lrn"         // LRN
-	ClassElementwise = "elementwise" // ReLU (not fused), Concat, Eltwise, Softmax, BatchNorm/Scale (not folded), other kinds
-	classNone        = "none"        // Input, Dropout: no work at inference
+// Op classes the compiler names: conv (the factor every untied class
+// defaults to), pool and none (no work at inference). The set of classes
+// and which layer kinds each covers is models.CostClass's.
+var (
+	classConv = models.CostConv.String()
+	classPool = models.CostPool.String()
+	classNone = models.CostNone.String()
 )
 
-var classNames = []string{ClassConv, ClassDepthwise, ClassFC, ClassPool, ClassLRN, ClassElementwise}
+// classNames are the classes a scaled profile may give a factor, in the
+// order the fit reports them: models' priced classes.
+var classNames = func() []string {
+	var names []string
+	for _, c := range models.PricedClasses() {
+		names = append(names, c.String())
+	}
+	return names
+}()
 
 func isClass(s string) bool {
 	for _, c := range classNames {
@@ -405,6 +412,19 @@ func checkParam(field string, p ParamSpec, k paramKind, tieable, bandwidthOK boo
 }
 
 func (pp *ProcessorProfile) validate() error {
+	for _, section := range []func() error{
+		pp.validateIdentity, pp.validateFramework, pp.validateModel,
+		pp.validateOptional, pp.validateRows, pp.validateUnchecked,
+	} {
+		if err := section(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateIdentity checks name and target.
+func (pp *ProcessorProfile) validateIdentity() error {
 	if pp.Name == "" {
 		return profErr("name", "required")
 	}
@@ -416,6 +436,11 @@ func (pp *ProcessorProfile) validate() error {
 	if !pp.Target.valid() {
 		return profErr("target", "%q is not phone-cpu, phone-gpu, server-cpu or server-gpu", pp.Target)
 	}
+	return nil
+}
+
+// validateFramework checks the framework section.
+func (pp *ProcessorProfile) validateFramework() error {
 	fw := pp.Framework
 	if fw.Name == "" {
 		return profErr("framework.name", "required")
@@ -424,99 +449,131 @@ func (pp *ProcessorProfile) validate() error {
 		return profErr("framework.cores_busy", "must not be negative")
 	}
 	if fw.ParamBudget != "" {
-		if b, err := units.ParseBytes(fw.ParamBudget); err != nil {
-			return profErr("framework.param_budget", "%v", err)
-		} else if b < 0 {
-			return profErr("framework.param_budget", "must not be negative")
+		if err := checkBudget("framework.param_budget", fw.ParamBudget); err != nil {
+			return err
 		}
 	}
 	for _, m := range procSortedKeys(fw.ParamBudgetModels) {
-		if b, err := units.ParseBytes(fw.ParamBudgetModels[m]); err != nil {
-			return profErr("framework.param_budget_models."+m, "%v", err)
-		} else if b < 0 {
-			return profErr("framework.param_budget_models."+m, "must not be negative")
+		if err := checkBudget("framework.param_budget_models."+m, fw.ParamBudgetModels[m]); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// checkBudget checks a parameter budget: a byte size, not negative.
+func checkBudget(field, s string) error {
+	if b, err := units.ParseBytes(s); err != nil {
+		return profErr(field, "%v", err)
+	} else if b < 0 {
+		return profErr(field, "must not be negative")
+	}
+	return nil
+}
+
+// validateModel checks the timing model and its section.
+func (pp *ProcessorProfile) validateModel() error {
 	switch pp.Model {
 	case "scaled":
-		if pp.Scaled == nil {
-			return profErr("scaled", "required for model: scaled")
-		}
-		if pp.Roofline != nil {
-			return profErr("roofline", "given for model: scaled")
-		}
-		if _, ok := pp.Scaled.Factors[ClassConv]; !ok {
-			return profErr("scaled.factors.conv", "required")
-		}
-		for _, c := range procSortedKeys(pp.Scaled.Factors) {
-			f := "scaled.factors." + c
-			if !isClass(c) {
-				return profErr(f, "unknown class %q (have %s)", c, strings.Join(classNames, ", "))
-			}
-			p := pp.Scaled.Factors[c]
-			if err := checkParam(f, p, kindFactor, c != ClassConv, true); err != nil {
-				return err
-			}
-			if p.Tie != "" {
-				t, ok := pp.Scaled.Factors[p.Tie]
-				if p.Tie == c {
-					return profErr(f+".tie", "a factor cannot be tied to itself")
-				}
-				if ok && (t.Tie != "" || t.Bandwidth != "") {
-					return profErr(f+".tie", "%s is itself tied or set by a bandwidth; tie to a free or fixed factor", p.Tie)
-				}
-				if !ok && p.Tie != ClassConv {
-					return profErr(f+".tie", "class %s has no factor in this profile", p.Tie)
-				}
-			}
-		}
-		if err := checkParam("scaled.overhead", pp.Scaled.Overhead, kindDuration, false, false); err != nil {
-			return err
-		}
+		return pp.validateScaled()
 	case "roofline":
-		rf := pp.Roofline
-		if rf == nil {
-			return profErr("roofline", "required for model: roofline")
-		}
-		if pp.Scaled != nil {
-			return profErr("scaled", "given for model: roofline")
-		}
-		if v, err := units.ParseFLOPRate(rf.Peak); err != nil {
-			return profErr("roofline.peak", "%v", err)
-		} else if v <= 0 {
-			return profErr("roofline.peak", "must be positive")
-		}
-		if v, err := units.ParseByteRate(rf.Bandwidth); err != nil {
-			return profErr("roofline.bandwidth", "%v", err)
-		} else if v <= 0 {
-			return profErr("roofline.bandwidth", "must be positive")
-		}
-		if rf.PeakSource == "" || rf.BandwidthSource == "" {
-			return profErr("roofline.peak_source", "peak and bandwidth state their sources (peak_source, bandwidth_source)")
-		}
-		if err := checkParam("roofline.efficiency", rf.Efficiency, kindFraction, false, false); err != nil {
-			return err
-		}
-		if err := checkParam("roofline.overhead", rf.Overhead, kindDuration, false, false); err != nil {
-			return err
-		}
+		return pp.validateRoofline()
 	case "":
 		return profErr("model", "required: scaled or roofline")
-	default:
-		return profErr("model", "%q is not scaled or roofline", pp.Model)
 	}
-	if pp.Image != nil {
-		if err := checkParam("image", *pp.Image, kindFactor, true, false); err != nil {
+	return profErr("model", "%q is not scaled or roofline", pp.Model)
+}
+
+// validateScaled checks the scaled section: a conv factor, known classes,
+// ties to free or fixed factors, the overhead.
+func (pp *ProcessorProfile) validateScaled() error {
+	if pp.Scaled == nil {
+		return profErr("scaled", "required for model: scaled")
+	}
+	if pp.Roofline != nil {
+		return profErr("roofline", "given for model: scaled")
+	}
+	if _, ok := pp.Scaled.Factors[classConv]; !ok {
+		return profErr("scaled.factors.conv", "required")
+	}
+	for _, c := range procSortedKeys(pp.Scaled.Factors) {
+		if err := pp.Scaled.checkFactor(c); err != nil {
 			return err
 		}
 	}
-	if pp.Load.Parse != nil {
-		if err := checkParam("load.parse", *pp.Load.Parse, kindFactor, true, false); err != nil {
-			return err
-		}
+	return checkParam("scaled.overhead", pp.Scaled.Overhead, kindDuration, false, false)
+}
+
+// checkFactor checks class c's factor.
+func (sc *ScaledSpec) checkFactor(c string) error {
+	f := "scaled.factors." + c
+	if !isClass(c) {
+		return profErr(f, "unknown class %q (have %s)", c, strings.Join(classNames, ", "))
 	}
-	if pp.Load.Convert != nil {
-		if err := checkParam("load.convert", *pp.Load.Convert, kindRate, false, false); err != nil {
+	p := sc.Factors[c]
+	if err := checkParam(f, p, kindFactor, c != classConv, true); err != nil {
+		return err
+	}
+	if p.Tie == "" {
+		return nil
+	}
+	t, ok := sc.Factors[p.Tie]
+	switch {
+	case p.Tie == c:
+		return profErr(f+".tie", "a factor cannot be tied to itself")
+	case ok && (t.Tie != "" || t.Bandwidth != ""):
+		return profErr(f+".tie", "%s is itself tied or set by a bandwidth; tie to a free or fixed factor", p.Tie)
+	case !ok && p.Tie != classConv:
+		return profErr(f+".tie", "class %s has no factor in this profile", p.Tie)
+	}
+	return nil
+}
+
+// validateRoofline checks the roofline section.
+func (pp *ProcessorProfile) validateRoofline() error {
+	rf := pp.Roofline
+	if rf == nil {
+		return profErr("roofline", "required for model: roofline")
+	}
+	if pp.Scaled != nil {
+		return profErr("scaled", "given for model: roofline")
+	}
+	if v, err := units.ParseFLOPRate(rf.Peak); err != nil {
+		return profErr("roofline.peak", "%v", err)
+	} else if v <= 0 {
+		return profErr("roofline.peak", "must be positive")
+	}
+	if v, err := units.ParseByteRate(rf.Bandwidth); err != nil {
+		return profErr("roofline.bandwidth", "%v", err)
+	} else if v <= 0 {
+		return profErr("roofline.bandwidth", "must be positive")
+	}
+	if rf.PeakSource == "" || rf.BandwidthSource == "" {
+		return profErr("roofline.peak_source", "peak and bandwidth state their sources (peak_source, bandwidth_source)")
+	}
+	if err := checkParam("roofline.efficiency", rf.Efficiency, kindFraction, false, false); err != nil {
+		return err
+	}
+	return checkParam("roofline.overhead", rf.Overhead, kindDuration, false, false)
+}
+
+// validateOptional checks the optional parameters outside the model:
+// image, load, noise and batch, in that order.
+func (pp *ProcessorProfile) validateOptional() error {
+	for _, o := range []struct {
+		field   string
+		p       *ParamSpec
+		kind    paramKind
+		tieable bool
+	}{
+		{"image", pp.Image, kindFactor, true},
+		{"load.parse", pp.Load.Parse, kindFactor, true},
+		{"load.convert", pp.Load.Convert, kindRate, false},
+	} {
+		if o.p == nil {
+			continue
+		}
+		if err := checkParam(o.field, *o.p, o.kind, o.tieable, false); err != nil {
 			return err
 		}
 	}
@@ -536,67 +593,96 @@ func (pp *ProcessorProfile) validate() error {
 	if pp.Batch.Slope != nil && pp.Batch.Reason == "" {
 		return profErr("batch.reason", "state where the batch slope comes from")
 	}
+	return nil
+}
+
+// validateRows checks every reference row, then that load rows come with
+// the storage read rate they assume.
+func (pp *ProcessorProfile) validateRows() error {
 	hasLoadRow := false
 	for i, r := range pp.Rows {
-		f := fmt.Sprintf("rows[%d]", i)
-		fact, ok := reference.Lookup(r.Fact)
-		if r.Fact == "" {
-			return profErr(f+".fact", "required")
+		if err := r.validate(fmt.Sprintf("rows[%d]", i)); err != nil {
+			return err
 		}
-		if !ok {
-			return profErr(f+".fact", "unknown fact %q", r.Fact)
-		}
-		switch r.Role {
-		case RoleFit, RoleHeldOut, RoleReport:
-		default:
-			return profErr(f+".role", "%q is not fit, held-out or report", r.Role)
-		}
-		if r.Tolerance < 0 || r.Tolerance >= 1 || math.IsNaN(r.Tolerance) {
-			return profErr(f+".tolerance", "%v is not in [0, 1)", r.Tolerance)
-		}
-		wantKind := reference.Time
-		switch r.Quantity {
-		case QCompute, QLoad, QBatchPerImage:
-		case QComputeSD:
-			if fact.SD <= 0 {
-				return profErr(f+".quantity", "fact %s gives no standard deviation", r.Fact)
-			}
-		case QPreprocess:
-			if r.Width <= 0 || r.Height <= 0 {
-				return profErr(f+".width", "a preprocess row needs width and height")
-			}
-		case QComputeRatio:
-			wantKind = reference.Ratio
-		case QLoadOrder:
-			wantKind = reference.Order
-		default:
-			return profErr(f+".quantity", "%q is not compute, compute-sd, load, preprocess, batch-per-image, compute-ratio or load-order", r.Quantity)
-		}
-		if fact.Kind != wantKind {
-			return profErr(f+".fact", "fact %s is a %s fact; quantity %s needs a %s fact", r.Fact, fact.Kind, r.Quantity, wantKind)
-		}
-		if r.Quantity != QPreprocess && r.Model == "" {
-			return profErr(f+".model", "required")
-		}
-		if r.Quantity == QBatchPerImage && r.Batch < 1 {
-			return profErr(f+".batch", "a batch-per-image row needs batch ≥ 1")
-		}
-		if (r.Quantity == QComputeRatio || r.Quantity == QLoadOrder) != (r.Versus != "") {
-			return profErr(f+".versus", "compute-ratio and load-order rows, and only they, name the profile they compare with")
-		}
-		if (r.Quantity == QComputeRatio || r.Quantity == QLoadOrder) && r.Role == RoleFit {
-			return profErr(f+".role", "a %s row cannot be fitted (it depends on another profile)", r.Quantity)
-		}
-		if r.Role == RoleFit && r.Quantity != QComputeSD && r.Tolerance == 0 && fact.Tolerance == 0 {
-			return profErr(f+".tolerance", "a fitted row needs a tolerance (fact %s states none)", r.Fact)
-		}
-		if r.Quantity == QLoad {
-			hasLoadRow = true
-		}
+		hasLoadRow = hasLoadRow || r.Quantity == QLoad
 	}
 	if hasLoadRow && pp.Load.StorageReadRate == "" {
 		return profErr("load.storage_read_rate", "load rows need the storage read rate they assume")
 	}
+	return nil
+}
+
+// validate checks one reference row, at field f.
+func (r *RowSpec) validate(f string) error {
+	fact, ok := reference.Lookup(r.Fact)
+	if r.Fact == "" {
+		return profErr(f+".fact", "required")
+	}
+	if !ok {
+		return profErr(f+".fact", "unknown fact %q", r.Fact)
+	}
+	switch r.Role {
+	case RoleFit, RoleHeldOut, RoleReport:
+	default:
+		return profErr(f+".role", "%q is not fit, held-out or report", r.Role)
+	}
+	if r.Tolerance < 0 || r.Tolerance >= 1 || math.IsNaN(r.Tolerance) {
+		return profErr(f+".tolerance", "%v is not in [0, 1)", r.Tolerance)
+	}
+	wantKind, err := r.factKind(f, fact)
+	if err != nil {
+		return err
+	}
+	if fact.Kind != wantKind {
+		return profErr(f+".fact", "fact %s is a %s fact; quantity %s needs a %s fact", r.Fact, fact.Kind, r.Quantity, wantKind)
+	}
+	return r.validateShape(f, fact)
+}
+
+// factKind checks the row's quantity and returns the kind of fact it
+// compares with.
+func (r *RowSpec) factKind(f string, fact reference.Fact) (reference.Kind, error) {
+	switch r.Quantity {
+	case QCompute, QLoad, QBatchPerImage:
+	case QComputeSD:
+		if fact.SD <= 0 {
+			return "", profErr(f+".quantity", "fact %s gives no standard deviation", r.Fact)
+		}
+	case QPreprocess:
+		if r.Width <= 0 || r.Height <= 0 {
+			return "", profErr(f+".width", "a preprocess row needs width and height")
+		}
+	case QComputeRatio:
+		return reference.Ratio, nil
+	case QLoadOrder:
+		return reference.Order, nil
+	default:
+		return "", profErr(f+".quantity", "%q is not compute, compute-sd, load, preprocess, batch-per-image, compute-ratio or load-order", r.Quantity)
+	}
+	return reference.Time, nil
+}
+
+// validateShape checks the fields a row's quantity and role need: a
+// model, a batch, a profile to compare with, a tolerance to fit within.
+func (r *RowSpec) validateShape(f string, fact reference.Fact) error {
+	compares := r.Quantity == QComputeRatio || r.Quantity == QLoadOrder
+	switch {
+	case r.Quantity != QPreprocess && r.Model == "":
+		return profErr(f+".model", "required")
+	case r.Quantity == QBatchPerImage && r.Batch < 1:
+		return profErr(f+".batch", "a batch-per-image row needs batch ≥ 1")
+	case compares != (r.Versus != ""):
+		return profErr(f+".versus", "compute-ratio and load-order rows, and only they, name the profile they compare with")
+	case compares && r.Role == RoleFit:
+		return profErr(f+".role", "a %s row cannot be fitted (it depends on another profile)", r.Quantity)
+	case r.Role == RoleFit && r.Quantity != QComputeSD && r.Tolerance == 0 && fact.Tolerance == 0:
+		return profErr(f+".tolerance", "a fitted row needs a tolerance (fact %s states none)", r.Fact)
+	}
+	return nil
+}
+
+// validateUnchecked checks the facts the profile lists as not checked.
+func (pp *ProcessorProfile) validateUnchecked() error {
 	for i, u := range pp.Unchecked {
 		f := fmt.Sprintf("unchecked[%d]", i)
 		if _, ok := reference.Lookup(u.Fact); !ok {

@@ -1,7 +1,6 @@
-package devices
+package engine
 
 import (
-	"bytes"
 	"fmt"
 	"maps"
 	"math"
@@ -11,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/infersim/infersim/models"
-	"github.com/infersim/infersim/models/caffe"
 	"github.com/infersim/infersim/reference"
 	"github.com/infersim/infersim/units"
 )
@@ -54,17 +52,11 @@ func (pp *ProcessorProfile) Compile(kp *models.Profile) (*Processor, error) {
 	return compileProfile(pp, kp, false)
 }
 
-var (
-	defaultKPOnce sync.Once
-	defaultKP     *models.Profile
-)
-
 // defaultKernelProfile returns one shared copy of the embedded default
-// kernel profile (compiled processors never modify it).
-func defaultKernelProfile() *models.Profile {
-	defaultKPOnce.Do(func() { defaultKP = models.DefaultProfile() })
-	return defaultKP
-}
+// kernel profile, parsed once per process: compiled processors never
+// modify it, and one pointer lets LoadProcessor(name, nil) and
+// LoadProcessor(name, defaultKernelProfile()) share a compiled processor.
+var defaultKernelProfile = sync.OnceValue(models.DefaultProfile)
 
 // hostLayer is one kernel-profile layer with its class.
 type hostLayer struct {
@@ -142,42 +134,70 @@ func kernelText(kp *models.Profile) string {
 // setup classifies the kernel profile's layers and sets the fixed,
 // tied and free parameters.
 func (c *compiler) setup() error {
-	pp := c.pp
-	fw := Framework{Name: pp.Framework.Name, CoresBusy: pp.Framework.CoresBusy, UsesGPU: pp.Framework.UsesGPU,
-		JavaHeap: pp.Framework.JavaHeap, Unsupported: append([]string(nil), pp.Framework.Unsupported...)}
-	if pp.Framework.ParamBudget != "" {
-		b, _ := units.ParseBytes(pp.Framework.ParamBudget)
+	c.fw = frameworkOf(c.pp.Framework)
+	c.classify()
+	c.setupPreprocess()
+	if c.pp.Load.StorageReadRate != "" {
+		c.read, _ = parseParamValue(kindRate, c.pp.Load.StorageReadRate)
+	}
+	c.base = coeffs{s: map[string]float64{}, bw: map[string]float64{}, noise: 1, image: 1}
+	for _, step := range []func() error{c.setupModelParams, c.setupImageLoad, c.setupNoiseBatch, c.checkFitRows} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// frameworkOf turns the profile's framework section (validated) into the
+// Framework the phone and server read.
+func frameworkOf(spec FrameworkSpec) Framework {
+	fw := Framework{Name: spec.Name, CoresBusy: spec.CoresBusy, UsesGPU: spec.UsesGPU,
+		JavaHeap: spec.JavaHeap, Unsupported: append([]string(nil), spec.Unsupported...)}
+	if spec.ParamBudget != "" {
+		b, _ := units.ParseBytes(spec.ParamBudget)
 		fw.ParamBudget = b
 	}
-	for m, s := range pp.Framework.ParamBudgetModels {
+	for m, s := range spec.ParamBudgetModels {
 		b, _ := units.ParseBytes(s)
 		if fw.ParamBudgets == nil {
 			fw.ParamBudgets = map[string]units.Bytes{}
 		}
 		fw.ParamBudgets[m] = b
 	}
-	c.fw = fw
-	unfused := pp.Roofline != nil && pp.Roofline.Unfused
+	return fw
+}
+
+// classify gives every kernel-profile layer its class and notes the first
+// layer of each model the framework cannot run.
+func (c *compiler) classify() {
+	unfused := c.pp.Roofline != nil && c.pp.Roofline.Unfused
 	for i := range c.kp.Models {
 		pm := &c.kp.Models[i]
-		dw := depthwiseLayers(pm.Name)
+		zoo := zooClasses(pm.Name)
 		hm := &hostModel{pm: pm}
 		for j := range pm.Layers {
 			l := &pm.Layers[j]
-			cls := classOf(l.Kind, dw[l.Name])
+			cls := classOf(l, zoo)
 			hl := hostLayer{l: l, class: cls, fused: l.FusedInto != ""}
 			hl.executed = !hl.fused && cls != classNone && l.MedianS > 0
 			hl.kernel = cls != classNone && (!hl.fused || unfused)
 			hm.layers = append(hm.layers, hl)
-			if hm.unsupp == nil && slices.Contains(fw.Unsupported, l.Kind) {
-				hm.unsupp = &UnsupportedError{Processor: pp.Name, Framework: fw.Name, Model: pm.Name, Layer: l.Name, Kind: l.Kind}
+			if hm.unsupp == nil && slices.Contains(c.fw.Unsupported, l.Kind) {
+				hm.unsupp = &UnsupportedError{Processor: c.pp.Name, Framework: c.fw.Name, Model: pm.Name, Layer: l.Name, Kind: l.Kind}
 			}
 		}
 		c.models[pm.Name] = hm
 		c.order = append(c.order, pm.Name)
 	}
+}
+
+// setupPreprocess takes the host's preprocessing timings (a phone target
+// borrows the default kernel profile's when its own has none).
+func (c *compiler) setupPreprocess() {
+	phone := c.pp.Target.IsPhone()
 	pre := c.kp.Preprocess
-	if len(pre) == 0 && pp.Target.IsPhone() && c.kp != defaultKernelProfile() {
+	if len(pre) == 0 && phone && c.kp != defaultKernelProfile() {
 		pre = defaultKernelProfile().Preprocess
 		if len(pre) > 0 {
 			c.notes = append(c.notes, "the kernel profile has no preprocessing timings; using the default kernel profile's")
@@ -187,21 +207,23 @@ func (c *compiler) setup() error {
 		c.preproc = append(c.preproc, preprocPoint{mpixel: float64(p.Width) * float64(p.Height) / 1e6, total: p.TotalS})
 	}
 	sort.Slice(c.preproc, func(i, j int) bool { return c.preproc[i].mpixel < c.preproc[j].mpixel })
-	if len(c.preproc) == 0 && pp.Target.IsPhone() {
+	if len(c.preproc) == 0 && phone {
 		c.notes = append(c.notes, "no preprocessing timings in the kernel profile: Preprocess returns 0")
 	}
-	if pp.Load.StorageReadRate != "" {
-		c.read, _ = parseParamValue(kindRate, pp.Load.StorageReadRate)
-	}
+}
 
-	c.base = coeffs{s: map[string]float64{}, bw: map[string]float64{}, noise: 1, image: 1}
+// setupModelParams sets the timing model's parameters: the class factors
+// and overhead (scaled) or peak, bandwidth, efficiency and overhead
+// (roofline).
+func (c *compiler) setupModelParams() error {
+	pp := c.pp
 	switch pp.Model {
 	case "scaled":
-		conv := pp.Scaled.Factors[ClassConv]
+		conv := pp.Scaled.Factors[classConv]
 		for _, cls := range classNames {
 			p, ok := pp.Scaled.Factors[cls]
 			if !ok {
-				p = ParamSpec{Tie: ClassConv, Ratio: 1, Reason: "not given in the profile: same as conv"}
+				p = ParamSpec{Tie: classConv, Ratio: 1, Reason: "not given in the profile: same as conv"}
 			}
 			if err := c.classParam(cls, p, conv); err != nil {
 				return err
@@ -222,6 +244,13 @@ func (c *compiler) setup() error {
 			c.params = append(c.params, FitParam{Name: "unfused", Status: "fixed", Value: 1, Text: "true", Reason: rf.UnfusedReason})
 		}
 	}
+	return nil
+}
+
+// setupImageLoad sets the image and parse factors, the conversion rate
+// and the storage read rate of the load rows.
+func (c *compiler) setupImageLoad() error {
+	pp := c.pp
 	image := ParamSpec{Value: "1", Reason: "not given: the host's preprocessing speed"}
 	if pp.Image != nil {
 		image = *pp.Image
@@ -237,24 +266,36 @@ func (c *compiler) setup() error {
 		return err
 	}
 	if cv := pp.Load.Convert; cv != nil {
-		if cv.Free {
-			init := 1e-8 // 100 MB/s
-			if cv.Value != "" {
-				r, _ := parseParamValue(kindRate, cv.Value)
-				init = 1 / r
-			}
-			c.free = append(c.free, freeParam{name: "convert", init: init, set: func(co *coeffs, x float64) { co.convertK = x }})
-			c.params = append(c.params, FitParam{Name: "convert", Status: "free", Reason: cv.Reason + cv.Source})
-		} else {
-			r, _ := parseParamValue(kindRate, cv.Value)
-			c.base.convertK = 1 / r
-			c.params = append(c.params, FitParam{Name: "convert", Status: "fixed", Value: r, Text: units.ByteRate(r).String(), Reason: joinReason(cv.Reason, cv.Source)})
-		}
+		c.convertParam(cv)
 	}
 	if c.read > 0 {
 		c.params = append(c.params, FitParam{Name: "storage_read_rate", Status: "fixed", Value: c.read, Text: units.ByteRate(c.read).String(),
 			Reason: joinReason("used by load rows only (the phone preset has its own)", pp.Load.StorageReadRateSource)})
 	}
+	return nil
+}
+
+// convertParam sets the GPU conversion rate, free or fixed; the fit's
+// coordinate is seconds per byte.
+func (c *compiler) convertParam(cv *ParamSpec) {
+	if cv.Free {
+		init := 1e-8 // 100 MB/s
+		if cv.Value != "" {
+			r, _ := parseParamValue(kindRate, cv.Value)
+			init = 1 / r
+		}
+		c.free = append(c.free, freeParam{name: "convert", init: init, set: func(co *coeffs, x float64) { co.convertK = x }})
+		c.params = append(c.params, FitParam{Name: "convert", Status: "free", Reason: cv.Reason + cv.Source})
+		return
+	}
+	r, _ := parseParamValue(kindRate, cv.Value)
+	c.base.convertK = 1 / r
+	c.params = append(c.params, FitParam{Name: "convert", Status: "fixed", Value: r, Text: units.ByteRate(r).String(), Reason: joinReason(cv.Reason, cv.Source)})
+}
+
+// setupNoiseBatch sets the noise scale and the batch slope.
+func (c *compiler) setupNoiseBatch() error {
+	pp := c.pp
 	noise := ParamSpec{Value: "1", Reason: "not given: the host's spread"}
 	if pp.Noise.Scale != nil {
 		noise = *pp.Noise.Scale
@@ -274,8 +315,13 @@ func (c *compiler) setup() error {
 	default:
 		c.params = append(c.params, FitParam{Name: "batch_slope", Status: "fixed", Value: 1, Text: "1", Reason: "not given: batching saves nothing"})
 	}
-	// Fitted rows must have their models.
-	for _, r := range pp.Rows {
+	return nil
+}
+
+// checkFitRows checks that the kernel profile has what every fitted row
+// needs: its model, runnable, with load timings for a load row.
+func (c *compiler) checkFitRows() error {
+	for _, r := range c.pp.Rows {
 		if r.Role != RoleFit || r.Quantity == QPreprocess {
 			continue
 		}
@@ -363,7 +409,7 @@ func (c *compiler) tieableParam(name string, p ParamSpec, set func(*coeffs, floa
 	if c.pp.Model != "scaled" {
 		return fmt.Errorf("%s: only a scaled profile can tie %s to a class factor", name, name)
 	}
-	if _, ok := c.pp.Scaled.Factors[p.Tie]; !ok && p.Tie != ClassConv {
+	if _, ok := c.pp.Scaled.Factors[p.Tie]; !ok && p.Tie != classConv {
 		return fmt.Errorf("%s: tied to class %s, which has no factor in this profile", name, p.Tie)
 	}
 	if f := c.pp.Scaled.Factors[p.Tie]; f.Bandwidth != "" || f.Tie != "" {
@@ -375,56 +421,30 @@ func (c *compiler) tieableParam(name string, p ParamSpec, set func(*coeffs, floa
 	return nil
 }
 
-// classOf maps a Caffe layer kind to its op class.
-func classOf(kind string, depthwise bool) string {
-	switch kind {
-	case "Convolution":
-		if depthwise {
-			return ClassDepthwise
-		}
-		return ClassConv
-	case "InnerProduct":
-		return ClassFC
-	case "Pooling":
-		return ClassPool
-	case "LRN":
-		return ClassLRN
-	case "Input", "Data", "Dropout":
-		return classNone
+// classOf returns a kernel-profile layer's op class: the class models
+// gives its kind, and depthwise for a convolution that the zoo model of
+// the same name builds as depthwise (zoo holds those classes by layer name;
+// nil for models outside the zoo).
+func classOf(l *models.ProfileLayer, zoo map[string]models.CostClass) string {
+	cls := models.KindCostClass(l.Kind)
+	if cls == models.CostConv && zoo[l.Name] == models.CostDepthwise {
+		cls = models.CostDepthwise
 	}
-	return ClassElementwise
+	return cls.String()
 }
 
-var (
-	depthwiseOnce sync.Once
-	depthwiseMap  map[string]map[string]bool
-)
-
-// depthwiseLayers returns the depthwise convolutions (group = num_output >
-// 1) of a zoo model, read from its prototxt; none for other models.
-func depthwiseLayers(model string) map[string]bool {
-	depthwiseOnce.Do(func() {
-		depthwiseMap = map[string]map[string]bool{}
-		for _, name := range models.ZooNames() {
-			b, err := models.ZooPrototxt(name)
-			if err != nil {
-				continue
-			}
-			np, err := caffe.ParsePrototxt(bytes.NewReader(b), name)
-			if err != nil {
-				continue
-			}
-			m := map[string]bool{}
-			for _, lp := range np.GetLayer() {
-				cp := lp.GetConvolutionParam()
-				if lp.GetType() == "Convolution" && cp != nil && cp.GetGroup() > 1 && cp.GetGroup() == cp.GetNumOutput() {
-					m[lp.GetName()] = true
-				}
-			}
-			depthwiseMap[name] = m
-		}
-	})
-	return depthwiseMap[model]
+// zooClasses returns the cost class of each layer of a zoo model, by layer
+// name, or nil for a model not in the zoo.
+func zooClasses(model string) map[string]models.CostClass {
+	net, err := models.Zoo(model)
+	if err != nil {
+		return nil
+	}
+	m := map[string]models.CostClass{}
+	for _, li := range net.Layers() {
+		m[li.Name] = li.Class
+	}
+	return m
 }
 
 // hostLoadSeconds is the host's time to read and parse the model's weights
@@ -613,110 +633,121 @@ func (c *compiler) fit() (*coeffs, error) {
 	}
 	x := make([]float64, len(c.free))
 	if len(c.free) > 0 {
-		if len(rows) < len(c.free) {
-			names := make([]string, len(c.free))
-			for i, f := range c.free {
-				names[i] = f.name
-			}
-			return nil, fmt.Errorf("%d free parameters (%s) but %d fitted rows", len(c.free), strings.Join(names, ", "), len(rows))
-		}
-		resid := func(x []float64) []float64 {
-			co := c.coeffsAt(x)
-			out := make([]float64, len(rows))
-			for i, r := range rows {
-				out[i] = (c.predict(r, co) - ref[i]) / ref[i]
-			}
-			return out
-		}
-		linear := c.pp.Model == "scaled" || !c.pp.Roofline.Efficiency.Free
-		init := make([]float64, len(c.free))
-		for i, f := range c.free {
-			init[i] = f.init
-		}
 		var err error
-		if linear {
-			// Roofline with a fixed efficiency is linear in the overhead;
-			// evaluate the design matrix at a valid efficiency.
-			zero := make([]float64, len(c.free))
-			c0 := c.coeffsAt(zero)
-			a := make([][]float64, len(rows))
-			b := make([]float64, len(rows))
-			w := make([]float64, len(rows))
-			for i, r := range rows {
-				p0 := c.predict(r, c0)
-				a[i] = make([]float64, len(c.free))
-				for j := range c.free {
-					e := make([]float64, len(c.free))
-					e[j] = 1
-					a[i][j] = c.predict(r, c.coeffsAt(e)) - p0
-				}
-				b[i] = ref[i] - p0
-				w[i] = 1 / ref[i]
-			}
-			x, err = leastSquares(a, b, w)
-			if err != nil {
-				return nil, c.freeErr(err)
-			}
-			bad := false
-			for _, v := range x {
-				if !(v > 0) {
-					bad = true
-				}
-			}
-			if bad {
-				c.notes = append(c.notes, fmt.Sprintf("the linear fit gave a non-positive parameter (%s); refitted with all parameters kept positive", c.freeText(x)))
-				for i := range init {
-					if x[i] > 0 {
-						init[i] = x[i]
-					}
-				}
-				x, err = minimizePositive(resid, init)
-				if err != nil {
-					return nil, err
-				}
-			}
-		} else {
-			x, err = minimizePositive(resid, init)
-			if err != nil {
-				return nil, err
-			}
+		if x, err = c.fitFree(rows, ref); err != nil {
+			return nil, err
 		}
 	}
 	co := c.coeffsAt(x)
 	if c.pp.Model == "roofline" && co.eff > 1 {
 		c.notes = append(c.notes, fmt.Sprintf("the fitted efficiency %.3g exceeds 1: the rows are faster than the stated peak", co.eff))
 	}
-	// Noise scale from the compute-sd rows.
 	if p := c.pp.Noise.Scale; p != nil && p.Free {
-		var sum float64
-		n := 0
-		co1 := *co
-		co1.noise = 1
-		for i := range c.pp.Rows {
-			r := &c.pp.Rows[i]
-			if r.Role != RoleFit || r.Quantity != QComputeSD {
-				continue
-			}
-			hm := c.models[r.Model]
-			if hm == nil || hm.unsupp != nil {
-				return nil, fmt.Errorf("fitted row %s needs model %s", r.Fact, r.Model)
-			}
-			sd0 := c.computeSD(hm, &co1)
-			if !(sd0 > 0) {
-				c.notes = append(c.notes, fmt.Sprintf("row %s: the kernel profile records no spread for %s; noise_scale stays 1", r.Fact, r.Model))
-				continue
-			}
-			sum += math.Log(reference.MustLookup(r.Fact).SD / sd0)
-			n++
-		}
-		co.noise = 1
-		if n > 0 {
-			co.noise = math.Exp(sum / float64(n))
-		} else {
-			c.notes = append(c.notes, "noise.scale is free but no compute-sd row could fit it; it stays 1")
+		if err := c.fitNoise(co); err != nil {
+			return nil, err
 		}
 	}
 	return co, nil
+}
+
+// fitFree finds the free parameters that minimise the fitted rows'
+// squared relative errors (ref: the rows' reference values): by weighted
+// linear least squares when the predictions are linear in them, refitted
+// by Nelder–Mead on their logarithms when that gives a non-positive
+// value, and by Nelder–Mead alone for a roofline with a free efficiency.
+func (c *compiler) fitFree(rows []*RowSpec, ref []float64) ([]float64, error) {
+	if len(rows) < len(c.free) {
+		names := make([]string, len(c.free))
+		for i, f := range c.free {
+			names[i] = f.name
+		}
+		return nil, fmt.Errorf("%d free parameters (%s) but %d fitted rows", len(c.free), strings.Join(names, ", "), len(rows))
+	}
+	resid := func(x []float64) []float64 {
+		co := c.coeffsAt(x)
+		out := make([]float64, len(rows))
+		for i, r := range rows {
+			out[i] = (c.predict(r, co) - ref[i]) / ref[i]
+		}
+		return out
+	}
+	init := make([]float64, len(c.free))
+	for i, f := range c.free {
+		init[i] = f.init
+	}
+	if linear := c.pp.Model == "scaled" || !c.pp.Roofline.Efficiency.Free; !linear {
+		return minimizePositive(resid, init)
+	}
+	x, err := c.fitLinear(rows, ref)
+	if err != nil {
+		return nil, c.freeErr(err)
+	}
+	if !slices.ContainsFunc(x, func(v float64) bool { return !(v > 0) }) {
+		return x, nil
+	}
+	c.notes = append(c.notes, fmt.Sprintf("the linear fit gave a non-positive parameter (%s); refitted with all parameters kept positive", c.freeText(x)))
+	for i := range init {
+		if x[i] > 0 {
+			init[i] = x[i]
+		}
+	}
+	return minimizePositive(resid, init)
+}
+
+// fitLinear solves the weighted linear least-squares fit. A roofline with
+// a fixed efficiency is linear in the overhead; the design matrix is
+// evaluated at a valid efficiency.
+func (c *compiler) fitLinear(rows []*RowSpec, ref []float64) ([]float64, error) {
+	zero := make([]float64, len(c.free))
+	c0 := c.coeffsAt(zero)
+	a := make([][]float64, len(rows))
+	b := make([]float64, len(rows))
+	w := make([]float64, len(rows))
+	for i, r := range rows {
+		p0 := c.predict(r, c0)
+		a[i] = make([]float64, len(c.free))
+		for j := range c.free {
+			e := make([]float64, len(c.free))
+			e[j] = 1
+			a[i][j] = c.predict(r, c.coeffsAt(e)) - p0
+		}
+		b[i] = ref[i] - p0
+		w[i] = 1 / ref[i]
+	}
+	return leastSquares(a, b, w)
+}
+
+// fitNoise sets co.noise from the fitted compute-sd rows: the geometric
+// mean of SD_reference / SD_at_scale_1 (1 when no row can fit it).
+func (c *compiler) fitNoise(co *coeffs) error {
+	var sum float64
+	n := 0
+	co1 := *co
+	co1.noise = 1
+	for i := range c.pp.Rows {
+		r := &c.pp.Rows[i]
+		if r.Role != RoleFit || r.Quantity != QComputeSD {
+			continue
+		}
+		hm := c.models[r.Model]
+		if hm == nil || hm.unsupp != nil {
+			return fmt.Errorf("fitted row %s needs model %s", r.Fact, r.Model)
+		}
+		sd0 := c.computeSD(hm, &co1)
+		if !(sd0 > 0) {
+			c.notes = append(c.notes, fmt.Sprintf("row %s: the kernel profile records no spread for %s; noise_scale stays 1", r.Fact, r.Model))
+			continue
+		}
+		sum += math.Log(reference.MustLookup(r.Fact).SD / sd0)
+		n++
+	}
+	co.noise = 1
+	if n > 0 {
+		co.noise = math.Exp(sum / float64(n))
+	} else {
+		c.notes = append(c.notes, "noise.scale is free but no compute-sd row could fit it; it stays 1")
+	}
+	return nil
 }
 
 func (c *compiler) freeText(x []float64) string {
@@ -800,8 +831,7 @@ func (c *compiler) report(co *coeffs) FitReport {
 		}
 	}
 	for _, prm := range c.params {
-		switch prm.Name {
-		case ClassConv, ClassDepthwise, ClassFC, ClassPool, ClassLRN, ClassElementwise:
+		if isClass(prm.Name) {
 			if prm.Status == "free" || prm.Status == "tied" {
 				prm.Value = co.s[prm.Name]
 				if prm.Status == "free" {
@@ -810,6 +840,8 @@ func (c *compiler) report(co *coeffs) FitReport {
 					prm.Text += " = " + fmtFactor(prm.Value)
 				}
 			}
+		}
+		switch prm.Name {
 		case "overhead":
 			prm.Value, prm.Text = co.overhead, units.Duration(co.overhead).String()
 		case "efficiency":
@@ -902,27 +934,11 @@ func (c *compiler) evalRow(r *RowSpec, co *coeffs) FitRow {
 		if c.nested {
 			return skip("not evaluated inside another profile's fit")
 		}
-		other, err := compileShipped(r.Versus, c.kp, true)
+		ratio, err := c.versus(r, hm, co)
 		if err != nil {
 			return skip(fmt.Sprintf("versus %s: %v", r.Versus, err))
 		}
-		var mine, theirs float64
-		if r.Quantity == QComputeRatio {
-			mine = c.computeTime(hm, co)
-			theirs, err = other.totalCompute(r.Model)
-		} else {
-			mine = c.loadTime(hm, co)
-			var lc LoadCost
-			lc, err = other.Load(r.Model)
-			theirs = float64(lc.Parse + lc.Convert)
-			if rr := other.report.param("storage_read_rate"); rr != nil && rr.Value > 0 {
-				theirs += float64(lc.FileBytes) / rr.Value
-			}
-		}
-		if err != nil || !(theirs > 0) {
-			return skip(fmt.Sprintf("versus %s: %v", r.Versus, err))
-		}
-		row.Simulated = mine / theirs
+		row.Simulated = ratio
 		if r.Quantity == QLoadOrder {
 			row.Reference = 1
 			if row.Simulated < 1 {
@@ -936,19 +952,51 @@ func (c *compiler) evalRow(r *RowSpec, co *coeffs) FitRow {
 	if row.Reference != 0 && !math.IsNaN(row.Simulated) {
 		row.Error = (row.Simulated - row.Reference) / row.Reference
 	}
+	row.Status = row.status()
+	return row
+}
+
+// status judges an evaluated row: within its tolerance, or else within
+// its reference range.
+func (row *FitRow) status() string {
 	switch {
 	case math.IsNaN(row.Error):
-		row.Status = "skipped"
+		return "skipped"
 	case row.Tolerance > 0 && math.Abs(row.Error) <= row.Tolerance:
-		row.Status = "ok"
+		return "ok"
 	case row.Tolerance > 0:
-		row.Status = "off"
+		return "off"
 	case row.High > 0 && row.Simulated >= row.Low && row.Simulated <= row.High:
-		row.Status = "in range"
+		return "in range"
 	case row.High > 0:
-		row.Status = "out of range"
-	default:
-		row.Status = "—"
+		return "out of range"
 	}
-	return row
+	return "—"
+}
+
+// versus compares a compute-ratio or load-order row's model with the
+// shipped profile it names: this profile's time over theirs (compute, or
+// load: read + parse + convert). The error says why there is no ratio.
+func (c *compiler) versus(r *RowSpec, hm *hostModel, co *coeffs) (float64, error) {
+	other, err := compileShipped(r.Versus, c.kp, true)
+	if err != nil {
+		return 0, err
+	}
+	var mine, theirs float64
+	if r.Quantity == QComputeRatio {
+		mine = c.computeTime(hm, co)
+		theirs, err = other.totalCompute(r.Model)
+	} else {
+		mine = c.loadTime(hm, co)
+		var lc LoadCost
+		lc, err = other.Load(r.Model)
+		theirs = float64(lc.Parse + lc.Convert)
+		if rr := other.report.param("storage_read_rate"); rr != nil && rr.Value > 0 {
+			theirs += float64(lc.FileBytes) / rr.Value
+		}
+	}
+	if err != nil || !(theirs > 0) {
+		return 0, fmt.Errorf("%v", err)
+	}
+	return mine / theirs, nil
 }

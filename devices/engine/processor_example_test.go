@@ -1,10 +1,10 @@
-package devices_test
+package engine_test
 
 import (
 	"fmt"
 	"strings"
 
-	"github.com/infersim/infersim/devices"
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/units"
 )
@@ -16,8 +16,8 @@ import (
 func ExampleRooflineTime() {
 	work, bytes := units.FLOPs(1e9), units.Bytes(10e6)
 	bw, overhead := units.ByteRate(100e9), units.Duration(20e-6)
-	fmt.Println(devices.RooflineTime(work, bytes, 1e12, 0.5, bw, overhead))
-	fmt.Println(devices.RooflineTime(work, bytes, 2e12, 0.5, bw, overhead))
+	fmt.Println(engine.RooflineTime(work, bytes, 1e12, 0.5, bw, overhead))
+	fmt.Println(engine.RooflineTime(work, bytes, 2e12, 0.5, bw, overhead))
 	// Output:
 	// 2.02 ms
 	// 1.02 ms
@@ -26,7 +26,7 @@ func ExampleRooflineTime() {
 // Framework.BudgetFor: CNNdroid's parameter budget is part of each app's
 // configuration (facts P4-*).
 func ExampleFramework_BudgetFor() {
-	fw := devices.Framework{
+	fw := engine.Framework{
 		Name:         "cnndroid",
 		ParamBudget:  400e6,
 		ParamBudgets: map[string]units.Bytes{"alexnet": 350e6, "nin": 50e6},
@@ -54,7 +54,7 @@ func ExampleProcessorProfile_Compile() {
 			},
 		}},
 	}
-	pp, err := devices.ReadProcessorProfile(strings.NewReader(`
+	pp, err := engine.ReadProcessorProfile(strings.NewReader(`
 name: example
 description: one free factor fitted to one row
 target: phone-cpu
