@@ -1,4 +1,4 @@
-package scenarios
+package schema
 
 import (
 	"errors"
@@ -15,53 +15,52 @@ import (
 // Limits on hostile input. A scenario is a page of YAML; these are far
 // above any real one and far below what could slow the loader down.
 const (
-	// MaxFileSize is the largest scenario file Load reads.
+	// MaxFileSize is the largest document ParseDocument reads.
 	MaxFileSize = 1 << 20
 	// MaxDepth is the deepest nesting of mappings and lists accepted.
 	MaxDepth = 64
 	// MaxNodes is the most YAML nodes the decoder visits, aliases
 	// expanded: a "billion laughs" document stops here.
 	MaxNodes = 200000
-	// MaxPoints is the most sweep points a scenario may expand to.
-	MaxPoints = 1000000
 )
 
-// decoder walks a YAML node tree against the registry, filling a value and
+// Decoder walks a YAML node tree against a registry, filling a value and
 // collecting every error on the way.
-type decoder struct {
-	c      *collector
-	set    map[string]bool
-	lines  map[string]int
-	bad    map[string]bool // paths whose value could not be decoded
-	visits int
-	over   bool // the node budget is spent; stop descending
+type Decoder struct {
+	c      *Collector
+	Set    map[string]bool // dot paths written
+	Lines  map[string]int  // dot path → line of its value
+	Bad    map[string]bool // paths whose value could not be decoded
+	Visits int             // nodes visited, against MaxNodes
+	Over   bool            // the node budget is spent; stop descending
 }
 
-func newDecoder(c *collector) *decoder {
-	return &decoder{c: c, set: map[string]bool{}, lines: map[string]int{}, bad: map[string]bool{}}
+// NewDecoder returns a decoder reporting to c.
+func NewDecoder(c *Collector) *Decoder {
+	return &Decoder{c: c, Set: map[string]bool{}, Lines: map[string]int{}, Bad: map[string]bool{}}
 }
 
-// fail reports a problem with the value at path.
-func (d *decoder) fail(line int, path, format string, args ...any) {
-	d.bad[path] = true
-	d.c.add(line, path, format, args...)
+// Fail reports a problem with the value at path.
+func (d *Decoder) Fail(line int, path, format string, args ...any) {
+	d.Bad[path] = true
+	d.c.Add(line, path, format, args...)
 }
 
 // visit counts a node against the budget and resolves aliases; it returns
 // nil when the budget is spent.
-func (d *decoder) visit(n *yaml.Node, path string) *yaml.Node {
+func (d *Decoder) visit(n *yaml.Node, path string) *yaml.Node {
 	for hops := 0; n != nil && n.Kind == yaml.AliasNode; hops++ {
 		if hops > MaxDepth {
-			d.fail(n.Line, path, "alias chain too long")
+			d.Fail(n.Line, path, "alias chain too long")
 			return nil
 		}
 		n = n.Alias
 	}
-	d.visits++
-	if d.visits > MaxNodes {
-		if !d.over {
-			d.over = true
-			d.fail(n.Line, path, "the document expands to more than %d nodes (alias expansion, \"billion laughs\"?): refused", MaxNodes)
+	d.Visits++
+	if d.Visits > MaxNodes {
+		if !d.Over {
+			d.Over = true
+			d.Fail(n.Line, path, "the document expands to more than %d nodes (alias expansion, \"billion laughs\"?): refused", MaxNodes)
 		}
 		return nil
 	}
@@ -84,45 +83,39 @@ func isNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 }
 
-func join(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
-}
-
-// decode reads n into v according to f. path names the field in errors.
-func (d *decoder) decode(f *field, n *yaml.Node, v reflect.Value, path string, depth int) {
+// Decode reads n into v according to f. path names the field in errors;
+// depth is the nesting depth of n (0 for a document's root).
+func (d *Decoder) Decode(f *Field, n *yaml.Node, v reflect.Value, path string, depth int) {
 	if n = d.visit(n, path); n == nil {
 		return
 	}
 	if depth > MaxDepth {
-		d.fail(n.Line, path, "nested deeper than %d levels: refused", MaxDepth)
-		d.over = true
+		d.Fail(n.Line, path, "nested deeper than %d levels: refused", MaxDepth)
+		d.Over = true
 		return
 	}
 	if isNull(n) {
 		return // written but empty ("gpu:" or "gpu: ~"): not set
 	}
 	if path != "" {
-		d.set[path] = true
-		d.lines[path] = n.Line
+		d.Set[path] = true
+		d.Lines[path] = n.Line
 	}
 	switch f.kind {
-	case kStruct:
+	case KindStruct:
 		d.decodeStruct(f, n, v, path, depth)
-	case kList:
+	case KindList:
 		d.decodeList(f, n, v, path, depth)
-	case kAny:
+	case KindAny:
 		v.Set(reflect.ValueOf(*d.copyNode(n, path, depth)))
 	default:
 		if n.Kind != yaml.ScalarNode {
-			d.fail(n.Line, path, "expected %s, got %s", aKind(f.kind), describe(n))
+			d.Fail(n.Line, path, "expected %s, got %s", f.AKind(), describe(n))
 			return
 		}
-		x, msg := parseScalar(f, n)
+		x, msg := ParseScalar(f, n)
 		if msg != "" {
-			d.fail(n.Line, path, "%s", msg)
+			d.Fail(n.Line, path, "%s", msg)
 			return
 		}
 		v.Set(reflect.ValueOf(x).Convert(v.Type()))
@@ -134,7 +127,7 @@ type pair struct{ key, val *yaml.Node }
 // pairs returns a mapping's key/value pairs with YAML merge keys ("<<:
 // *base") expanded: explicit keys override merged ones; a key given twice
 // is an error.
-func (d *decoder) pairs(n *yaml.Node, path string, depth int) []pair {
+func (d *Decoder) pairs(n *yaml.Node, path string, depth int) []pair {
 	var merged, explicit []pair
 	first := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -153,7 +146,7 @@ func (d *decoder) pairs(n *yaml.Node, path string, depth int) []pair {
 					continue
 				}
 				if s.Kind != yaml.MappingNode || depth > MaxDepth {
-					d.fail(k.Line, path, "a merge key (<<) needs a mapping or a list of mappings")
+					d.Fail(k.Line, path, "a merge key (<<) needs a mapping or a list of mappings")
 					continue
 				}
 				merged = append(merged, d.pairs(s, path, depth+1)...)
@@ -161,11 +154,11 @@ func (d *decoder) pairs(n *yaml.Node, path string, depth int) []pair {
 			continue
 		}
 		if k.Kind != yaml.ScalarNode {
-			d.fail(k.Line, path, "a key must be a plain name, got %s", describe(k))
+			d.Fail(k.Line, path, "a key must be a plain name, got %s", describe(k))
 			continue
 		}
 		if l, dup := first[k.Value]; dup {
-			d.fail(k.Line, join(path, k.Value), "given twice (first at line %d)", l)
+			d.Fail(k.Line, Join(path, k.Value), "given twice (first at line %d)", l)
 			continue
 		}
 		first[k.Value] = k.Line
@@ -181,41 +174,41 @@ func (d *decoder) pairs(n *yaml.Node, path string, depth int) []pair {
 	return out
 }
 
-func (d *decoder) decodeStruct(f *field, n *yaml.Node, v reflect.Value, path string, depth int) {
+func (d *Decoder) decodeStruct(f *Field, n *yaml.Node, v reflect.Value, path string, depth int) {
 	if n.Kind != yaml.MappingNode {
 		if n.Kind == yaml.ScalarNode && f.shorthand != nil {
 			if d.shorthand(f, n, v, path, depth) {
 				return
 			}
 		}
-		d.fail(n.Line, path, "expected a mapping with fields %s, got %s", strings.Join(f.childNames(), ", "), describe(n))
+		d.Fail(n.Line, path, "expected a mapping with fields %s, got %s", strings.Join(f.ChildNames(), ", "), describe(n))
 		return
 	}
 	for _, p := range d.pairs(n, path, depth) {
-		if d.over {
+		if d.Over {
 			return
 		}
-		c := f.child(p.key.Value)
+		c := f.Child(p.key.Value)
 		if c == nil {
-			d.fail(p.key.Line, join(path, p.key.Value), "unknown field%s", didYouMean(p.key.Value, f.childNames()))
+			d.Fail(p.key.Line, Join(path, p.key.Value), "unknown field%s", DidYouMean(p.key.Value, f.ChildNames()))
 			continue
 		}
-		d.decode(c, p.val, v.FieldByName(c.goName), join(path, c.name), depth+1)
+		d.Decode(c, p.val, v.FieldByName(c.goName), Join(path, c.name), depth+1)
 	}
 }
 
 // shorthand decodes a scalar that stands for a whole value ("images:
 // study"); it reports whether n was one.
-func (d *decoder) shorthand(f *field, n *yaml.Node, v reflect.Value, path string, depth int) bool {
-	text, ok := f.shorthand[n.Value]
+func (d *Decoder) shorthand(f *Field, n *yaml.Node, v reflect.Value, path string, depth int) bool {
+	parsed, ok := f.shorthandN[n.Value]
 	if !ok {
 		return false
 	}
-	node := copyTree(parsedText(text), 0)
+	node := CopyTree(parsed, 0)
 	setLines(node, n.Line)
 	sub := *f
-	sub.shorthand = nil
-	d.decode(&sub, node, v, path, depth)
+	sub.shorthand, sub.shorthandN = nil, nil
+	d.Decode(&sub, node, v, path, depth)
 	return true
 }
 
@@ -226,7 +219,7 @@ func setLines(n *yaml.Node, line int) {
 	}
 }
 
-func (d *decoder) decodeList(f *field, n *yaml.Node, v reflect.Value, path string, depth int) {
+func (d *Decoder) decodeList(f *Field, n *yaml.Node, v reflect.Value, path string, depth int) {
 	if n.Kind == yaml.ScalarNode {
 		if f.shorthand != nil && d.shorthand(f, n, v, path, depth) {
 			return
@@ -244,36 +237,36 @@ func (d *decoder) decodeList(f *field, n *yaml.Node, v reflect.Value, path strin
 			}
 			msg += fmt.Sprintf(" (or the shorthand %s)", strings.Join(keys, ", "))
 		}
-		d.fail(n.Line, path, "%s", msg)
+		d.Fail(n.Line, path, "%s", msg)
 		return
 	}
 	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 	for i, e := range n.Content {
-		if d.over {
+		if d.Over {
 			return
 		}
-		d.decode(f.elem, e, s.Index(i), fmt.Sprintf("%s[%d]", path, i), depth+1)
+		d.Decode(f.elem, e, s.Index(i), fmt.Sprintf("%s[%d]", path, i), depth+1)
 	}
 	v.Set(s)
 }
 
-func elemName(f *field) string {
-	if f.kind == kStruct {
+func elemName(f *Field) string {
+	if f.kind == KindStruct {
 		return "mappings"
 	}
-	return kindNames[f.kind] + "s"
+	return f.KindName() + "s"
 }
 
 // copyNode returns a deep copy of n with aliases expanded, within the node
 // budget.
-func (d *decoder) copyNode(n *yaml.Node, path string, depth int) *yaml.Node {
+func (d *Decoder) copyNode(n *yaml.Node, path string, depth int) *yaml.Node {
 	c := *n
 	c.Content = nil
 	c.Anchor = ""
 	if depth > MaxDepth {
-		if !d.over {
-			d.fail(n.Line, path, "nested deeper than %d levels: refused", MaxDepth)
-			d.over = true
+		if !d.Over {
+			d.Fail(n.Line, path, "nested deeper than %d levels: refused", MaxDepth)
+			d.Over = true
 		}
 		return &c
 	}
@@ -286,9 +279,9 @@ func (d *decoder) copyNode(n *yaml.Node, path string, depth int) *yaml.Node {
 	return &c
 }
 
-// parseScalar reads a scalar node as the field's kind. It returns the
+// ParseScalar reads a scalar node as the field's kind. It returns the
 // value (of a type convertible to the field's Go type) or a message.
-func parseScalar(f *field, n *yaml.Node) (any, string) {
+func ParseScalar(f *Field, n *yaml.Node) (any, string) {
 	s := n.Value
 	unitErr := func(err error) string {
 		var pe *units.ParseError
@@ -299,16 +292,17 @@ func parseScalar(f *field, n *yaml.Node) (any, string) {
 	}
 	isStringTag := n.Tag == "!!str" || n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0
 	switch f.kind {
-	case kText, kName:
+	case KindText, KindName:
 		return s, ""
-	case kEnum:
-		for _, e := range f.enum {
+	case KindEnum:
+		values := f.EnumValues()
+		for _, e := range values {
 			if s == e {
 				return s, ""
 			}
 		}
-		return nil, fmt.Sprintf("unknown value %q%s", s, didYouMean(s, f.enum))
-	case kInt:
+		return nil, fmt.Sprintf("unknown value %q%s", s, DidYouMean(s, values))
+	case KindInt:
 		x, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || isStringTag {
 			return nil, notNumber(s, "an integer")
@@ -317,25 +311,25 @@ func parseScalar(f *field, n *yaml.Node) (any, string) {
 			return nil, fmt.Sprintf("%s is out of range", s)
 		}
 		return int(x), ""
-	case kUint:
+	case KindUint:
 		x, err := strconv.ParseUint(s, 10, 64)
 		if err != nil || isStringTag {
 			return nil, notNumber(s, "a non-negative integer")
 		}
 		return x, ""
-	case kFloat:
+	case KindFloat:
 		x, err := strconv.ParseFloat(s, 64)
 		if err != nil || isStringTag || math.IsNaN(x) || math.IsInf(x, 0) {
 			return nil, notNumber(s, "a number")
 		}
 		return x, ""
-	case kFraction:
+	case KindFraction:
 		x, err := ParseFraction(s)
 		if err != nil {
 			return nil, err.Error()
 		}
 		return x, ""
-	case kBool:
+	case KindBool:
 		switch s {
 		case "true", "True", "TRUE":
 			if !isStringTag {
@@ -347,70 +341,108 @@ func parseScalar(f *field, n *yaml.Node) (any, string) {
 			}
 		}
 		return nil, fmt.Sprintf("expected true or false, got %q", s)
-	case kDuration:
+	case KindDuration:
 		x, err := units.ParseDuration(s)
 		if err != nil {
 			return nil, unitErr(err)
 		}
 		return x, ""
-	case kBitRate:
+	case KindBitRate:
 		x, err := units.ParseBitRate(s)
 		if err != nil {
 			return nil, unitErr(err)
 		}
 		return x, ""
-	case kBytes:
+	case KindBytes:
 		x, err := units.ParseBytes(s)
 		if err != nil {
 			return nil, unitErr(err)
 		}
 		return x, ""
-	case kCharge:
+	case KindCharge:
 		x, err := units.ParseCharge(s)
 		if err != nil {
 			return nil, unitErr(err)
 		}
 		return x, ""
-	case kByteRate:
+	case KindByteRate:
 		x, err := units.ParseByteRate(s)
 		if err != nil {
 			return nil, unitErr(err)
 		}
 		return x, ""
-	case kRate:
+	case KindRate:
 		x, err := ParseRate(s)
 		if err != nil {
 			return nil, err.Error()
 		}
 		return x, ""
-	case kSize:
+	case KindSize:
 		x, err := ParseImageSize(s)
 		if err != nil {
 			return nil, err.Error()
 		}
 		return x, ""
-	case kMode:
-		if _, err := parseMode(s); err != nil {
-			return nil, err.Error()
+	case KindWord:
+		if f.parse != nil {
+			if err := f.parse(s); err != nil {
+				return nil, err.Error()
+			}
 		}
 		return s, ""
 	}
-	return nil, fmt.Sprintf("cannot read a %s", kindNames[f.kind])
+	return nil, fmt.Sprintf("cannot read a %s", f.KindName())
 }
 
 // notNumber explains why s is not the number wanted, recognising the
 // commonest mistake: a unit on a plain number.
 func notNumber(s, want string) string {
-	if i := numberLen(s); i > 0 && i < len(s) {
+	if i := NumberLen(s); i > 0 && i < len(s) {
 		return fmt.Sprintf("expected %s without a unit, got %q", want, s)
 	}
 	return fmt.Sprintf("expected %s, got %q", want, s)
 }
 
-func numberLen(s string) int {
+// NumberLen returns the length of the number at the start of s (digits,
+// sign, point).
+func NumberLen(s string) int {
 	i := 0
 	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.' || s[i] == '-' || s[i] == '+') {
 		i++
 	}
 	return i
+}
+
+// Apply decodes a value node into the field at path under root (rv is the
+// root's value), as if it were written there: the same decoder, the same
+// checks. A list index must be within the list (a list left out takes its
+// default first). The fields on the way are marked written.
+func (d *Decoder) Apply(root *Field, rv reflect.Value, path string, n *yaml.Node) {
+	segs, msg := SplitPath(path)
+	if msg != "" {
+		d.Fail(n.Line, path, "%s", msg)
+		return
+	}
+	f, v, cur := root, rv, ""
+	for i, sg := range segs {
+		if sg.Index < 0 {
+			f = f.Child(sg.Name)
+			v = v.FieldByName(f.goName)
+			cur = Join(cur, sg.Name)
+		} else {
+			if v.Len() == 0 && f.defN != nil {
+				d.Decode(f, f.defN, v, cur, 1)
+			}
+			if sg.Index >= v.Len() {
+				d.Fail(n.Line, cur, "has %d entries; [%d] is out of range", v.Len(), sg.Index)
+				return
+			}
+			f, v = f.elem, v.Index(sg.Index)
+			cur = fmt.Sprintf("%s[%d]", cur, sg.Index)
+		}
+		if i < len(segs)-1 {
+			d.Set[cur] = true
+		}
+	}
+	d.Decode(f, n, v, cur, 1)
 }
