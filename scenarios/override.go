@@ -45,7 +45,7 @@ func (s *Scenario) redecode(doc *yaml.Node) error {
 	if ns == nil {
 		return err
 	}
-	ns.traces = s.traces
+	ns.shared = s.shared
 	if err := ns.Validate(); err != nil {
 		return err
 	}
@@ -56,4 +56,3 @@ func (s *Scenario) redecode(doc *yaml.Node) error {
 func intNode(n int) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(n)}
 }
-

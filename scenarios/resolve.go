@@ -12,24 +12,24 @@ import (
 	"github.com/infersim/infersim/network"
 )
 
-// shared is what a scenario and its points read from files and presets,
+// loaded is what a scenario and its points read from files and presets,
 // loaded once per scenario rather than once per point: the traces, by
 // resolved name, and the phone presets, by name (devices.LookupPhone
 // parses the preset's YAML and its facts every call). It is a value the
 // scenario holds and hands to its points (decodeOwnDoc, Override), not a
 // process-wide memo: a scenario loaded again reads the files again.
-type shared struct {
+type loaded struct {
 	mu     sync.Mutex
 	traces map[string]*network.Trace
 	phones map[string]devices.PhoneSpec // read-only: NewPhone copies what it changes
 }
 
-func newShared() *shared {
-	return &shared{traces: map[string]*network.Trace{}, phones: map[string]devices.PhoneSpec{}}
+func newLoaded() *loaded {
+	return &loaded{traces: map[string]*network.Trace{}, phones: map[string]devices.PhoneSpec{}}
 }
 
 // phone returns the phone preset name.
-func (sh *shared) phone(name string) (devices.PhoneSpec, error) {
+func (sh *loaded) phone(name string) (devices.PhoneSpec, error) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if spec, ok := sh.phones[name]; ok {
@@ -51,9 +51,9 @@ const MaxTraceSize = 64 << 20
 func (s *Scenario) trace(ch *Channel) (*network.Trace, error) {
 	name := ch.Trace
 	key := name + "\x00" + ch.TraceFormat + "\x00" + s.dir
-	s.traces.mu.Lock()
-	defer s.traces.mu.Unlock()
-	if t, ok := s.traces.traces[key]; ok {
+	s.shared.mu.Lock()
+	defer s.shared.mu.Unlock()
+	if t, ok := s.shared.traces[key]; ok {
 		return t, nil
 	}
 	var t *network.Trace
@@ -65,7 +65,7 @@ func (s *Scenario) trace(ch *Channel) (*network.Trace, error) {
 			if err != nil {
 				return nil, err
 			}
-			s.traces.traces[key] = t
+			s.shared.traces[key] = t
 			return t, nil
 		}
 	}
@@ -101,7 +101,7 @@ func (s *Scenario) trace(ch *Channel) (*network.Trace, error) {
 	if err != nil {
 		return nil, errors.New(strings.TrimPrefix(err.Error(), "network: "))
 	}
-	s.traces.traces[key] = t
+	s.shared.traces[key] = t
 	return t, nil
 }
 
@@ -128,7 +128,7 @@ func (s *Scenario) resolve(c *collector) {
 
 // resolvePhone returns the phone preset with the scenario's overrides.
 func (s *Scenario) resolvePhone(c *collector) (devices.PhoneSpec, bool) {
-	spec, err := s.traces.phone(s.Phone.Device)
+	spec, err := s.shared.phone(s.Phone.Device)
 	if err != nil {
 		s.errAt(c, "phone.device", "%s", trimPrefix(err, ""))
 		return spec, false

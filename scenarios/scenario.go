@@ -45,9 +45,9 @@ type Scenario struct {
 	// decodeErrs are the decoder's errors, reported again by Validate
 	// with the rest.
 	decodeErrs ErrorList
-	traces     *shared     // files and presets a scenario and its points share
-	plan       *sweepPlan  // filled by Validate
-	res        *resolved   // filled by Validate (scenarios without a sweep, points)
+	shared     *loaded    // files and presets a scenario and its points share
+	plan       *sweepPlan // filled by Validate
+	res        *resolved  // filled by Validate (scenarios without a sweep, points)
 }
 
 // Phone is the phone: a hardware preset and the processor profiles its

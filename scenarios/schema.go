@@ -127,7 +127,9 @@ var registry = schema.Root(buildRegistry())
 
 // lookupPath returns the registry field at a dot path with list indices
 // ("workload.images[0].size"), or an error message with a suggestion.
-func lookupPath(path string) (*field, string) { return schema.LookupPath(registry, path, "the scenario") }
+func lookupPath(path string) (*field, string) {
+	return schema.LookupPath(registry, path, "the scenario")
+}
 
 // aKind names what a field takes with its article: "an integer", "a mode".
 func aKind(f *field) string { return f.AKind() }

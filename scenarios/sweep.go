@@ -361,7 +361,7 @@ func (s *Scenario) cloneDecoded(c *collector) *Scenario {
 // decodeOwnDoc decodes s's document into a new scenario, its errors to c,
 // and returns it (not validated; no filled map) with the decoder.
 func (s *Scenario) decodeOwnDoc(c *collector) (*Scenario, *schema.Decoder) {
-	p := &Scenario{file: s.file, dir: s.dir, doc: s.doc, traces: s.traces}
+	p := &Scenario{file: s.file, dir: s.dir, doc: s.doc, shared: s.shared}
 	d := schema.NewDecoder(c)
 	d.Decode(registry, s.doc, reflect.ValueOf(p).Elem(), "", 0)
 	p.set, p.lines, p.bad = d.Set, d.Lines, d.Bad

@@ -260,7 +260,7 @@ func TestResolvedYAMLRoundTrip(t *testing.T) {
 // base: the document decoded afresh for every point (the reference that
 // TestPointMatchesFreshDecode holds derive to).
 func deriveFresh(s *Scenario, i int, c *collector) *Scenario {
-	p := &Scenario{file: s.file, dir: s.dir, doc: s.doc, traces: s.traces, filled: map[string]bool{}}
+	p := &Scenario{file: s.file, dir: s.dir, doc: s.doc, shared: s.shared, filled: map[string]bool{}}
 	d := schema.NewDecoder(c)
 	root := reflect.ValueOf(p).Elem()
 	d.Decode(registry, s.doc, root, "", 0)

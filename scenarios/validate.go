@@ -88,8 +88,8 @@ func (s *Scenario) init() {
 	if s.filled == nil {
 		s.filled = map[string]bool{}
 	}
-	if s.traces == nil {
-		s.traces = newShared()
+	if s.shared == nil {
+		s.shared = newLoaded()
 	}
 	if s.doc == nil {
 		s.doc = encode(s, false)
@@ -103,7 +103,7 @@ func (s *Scenario) copyResolved(b *Scenario) {
 	keep := *s
 	*s = *b
 	s.Sweep, s.plan, s.doc, s.set, s.lines = keep.Sweep, keep.plan, keep.doc, keep.set, keep.lines
-	s.file, s.dir, s.traces, s.bad, s.decodeErrs = keep.file, keep.dir, keep.traces, keep.bad, keep.decodeErrs
+	s.file, s.dir, s.shared, s.bad, s.decodeErrs = keep.file, keep.dir, keep.shared, keep.bad, keep.decodeErrs
 	for k := range keep.filled {
 		s.filled[k] = true
 	}
@@ -156,7 +156,7 @@ func (s *Scenario) fill(path string, dst any, val any) { s.state().Fill(path, ds
 
 // applyPresets fills the fields the phone and network presets give.
 func (s *Scenario) applyPresets() {
-	if spec, err := s.traces.phone(s.Phone.Device); err == nil {
+	if spec, err := s.shared.phone(s.Phone.Device); err == nil {
 		s.applyPhonePreset(spec)
 	}
 	n := &s.Network
