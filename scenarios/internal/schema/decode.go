@@ -283,14 +283,7 @@ func (d *Decoder) copyNode(n *yaml.Node, path string, depth int) *yaml.Node {
 // value (of a type convertible to the field's Go type) or a message.
 func ParseScalar(f *Field, n *yaml.Node) (any, string) {
 	s := n.Value
-	unitErr := func(err error) string {
-		var pe *units.ParseError
-		if errors.As(err, &pe) {
-			return fmt.Sprintf("%q: %s", pe.Input, pe.Msg)
-		}
-		return err.Error()
-	}
-	isStringTag := n.Tag == "!!str" || n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0
+	quoted := n.Tag == "!!str" || n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0
 	switch f.kind {
 	case KindText, KindName:
 		return s, ""
@@ -302,87 +295,10 @@ func ParseScalar(f *Field, n *yaml.Node) (any, string) {
 			}
 		}
 		return nil, fmt.Sprintf("unknown value %q%s", s, DidYouMean(s, values))
-	case KindInt:
-		x, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || isStringTag {
-			return nil, notNumber(s, "an integer")
-		}
-		if x > math.MaxInt32 || x < math.MinInt32 {
-			return nil, fmt.Sprintf("%s is out of range", s)
-		}
-		return int(x), ""
-	case KindUint:
-		x, err := strconv.ParseUint(s, 10, 64)
-		if err != nil || isStringTag {
-			return nil, notNumber(s, "a non-negative integer")
-		}
-		return x, ""
-	case KindFloat:
-		x, err := strconv.ParseFloat(s, 64)
-		if err != nil || isStringTag || math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, notNumber(s, "a number")
-		}
-		return x, ""
-	case KindFraction:
-		x, err := ParseFraction(s)
-		if err != nil {
-			return nil, err.Error()
-		}
-		return x, ""
+	case KindInt, KindUint, KindFloat:
+		return parseNumber(f.kind, s, quoted)
 	case KindBool:
-		switch s {
-		case "true", "True", "TRUE":
-			if !isStringTag {
-				return true, ""
-			}
-		case "false", "False", "FALSE":
-			if !isStringTag {
-				return false, ""
-			}
-		}
-		return nil, fmt.Sprintf("expected true or false, got %q", s)
-	case KindDuration:
-		x, err := units.ParseDuration(s)
-		if err != nil {
-			return nil, unitErr(err)
-		}
-		return x, ""
-	case KindBitRate:
-		x, err := units.ParseBitRate(s)
-		if err != nil {
-			return nil, unitErr(err)
-		}
-		return x, ""
-	case KindBytes:
-		x, err := units.ParseBytes(s)
-		if err != nil {
-			return nil, unitErr(err)
-		}
-		return x, ""
-	case KindCharge:
-		x, err := units.ParseCharge(s)
-		if err != nil {
-			return nil, unitErr(err)
-		}
-		return x, ""
-	case KindByteRate:
-		x, err := units.ParseByteRate(s)
-		if err != nil {
-			return nil, unitErr(err)
-		}
-		return x, ""
-	case KindRate:
-		x, err := ParseRate(s)
-		if err != nil {
-			return nil, err.Error()
-		}
-		return x, ""
-	case KindSize:
-		x, err := ParseImageSize(s)
-		if err != nil {
-			return nil, err.Error()
-		}
-		return x, ""
+		return parseBool(s, quoted)
 	case KindWord:
 		if f.parse != nil {
 			if err := f.parse(s); err != nil {
@@ -391,7 +307,77 @@ func ParseScalar(f *Field, n *yaml.Node) (any, string) {
 		}
 		return s, ""
 	}
+	if parse, ok := textParsers[f.kind]; ok {
+		x, err := parse(s)
+		if err != nil {
+			return nil, parseMessage(err)
+		}
+		return x, ""
+	}
 	return nil, fmt.Sprintf("cannot read a %s", f.KindName())
+}
+
+// textParsers read the kinds written as text with a unit or a shape.
+var textParsers = map[Kind]func(string) (any, error){
+	KindFraction: func(s string) (any, error) { return ParseFraction(s) },
+	KindDuration: func(s string) (any, error) { return units.ParseDuration(s) },
+	KindBitRate:  func(s string) (any, error) { return units.ParseBitRate(s) },
+	KindBytes:    func(s string) (any, error) { return units.ParseBytes(s) },
+	KindCharge:   func(s string) (any, error) { return units.ParseCharge(s) },
+	KindByteRate: func(s string) (any, error) { return units.ParseByteRate(s) },
+	KindRate:     func(s string) (any, error) { return ParseRate(s) },
+	KindSize:     func(s string) (any, error) { return ParseImageSize(s) },
+}
+
+// parseMessage words a parser's error: a units.ParseError as "input":
+// message, any other error as its text.
+func parseMessage(err error) string {
+	var pe *units.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("%q: %s", pe.Input, pe.Msg)
+	}
+	return err.Error()
+}
+
+// parseNumber reads an integer, a non-negative integer or a number; a
+// quoted value is text, not a number.
+func parseNumber(k Kind, s string, quoted bool) (any, string) {
+	switch k {
+	case KindInt:
+		x, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || quoted {
+			return nil, notNumber(s, "an integer")
+		}
+		if x > math.MaxInt32 || x < math.MinInt32 {
+			return nil, fmt.Sprintf("%s is out of range", s)
+		}
+		return int(x), ""
+	case KindUint:
+		x, err := strconv.ParseUint(s, 10, 64)
+		if err != nil || quoted {
+			return nil, notNumber(s, "a non-negative integer")
+		}
+		return x, ""
+	}
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || quoted || math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil, notNumber(s, "a number")
+	}
+	return x, ""
+}
+
+// parseBool reads true or false (YAML 1.2's spellings); a quoted value is
+// text.
+func parseBool(s string, quoted bool) (any, string) {
+	if !quoted {
+		switch s {
+		case "true", "True", "TRUE":
+			return true, ""
+		case "false", "False", "FALSE":
+			return false, ""
+		}
+	}
+	return nil, fmt.Sprintf("expected true or false, got %q", s)
 }
 
 // notNumber explains why s is not the number wanted, recognising the

@@ -321,7 +321,6 @@ func TestUnitSpellings(t *testing.T) {
 	}
 }
 
-
 func TestSuggest(t *testing.T) {
 	tests := []struct {
 		s    string
