@@ -12,6 +12,27 @@ import (
 	"github.com/infersim/infersim/network"
 )
 
+// resolved is what Validate derives from a valid scenario for the runner:
+// the devices and network configurations, the parsed modes and the cells.
+type resolved struct {
+	phone     devices.PhoneSpec
+	link      network.LinkConfig
+	modes     []devices.Mode
+	upload    devices.UploadKind
+	objective devices.Objective
+	cells     []Cell
+}
+
+// Cell is one world of a point: one model, one mode and one image group,
+// simulated afresh (a new app launch) in every replication.
+type Cell struct {
+	Index    int
+	Model    string
+	Mode     string
+	Image    ImageSize
+	Requests int // per phone; 0 when the workload runs for a duration
+}
+
 // loaded is what a scenario and its points read from files and presets,
 // loaded once per scenario rather than once per point: the traces, by
 // resolved name, and the phone presets, by name (devices.LookupPhone
@@ -103,6 +124,15 @@ func (s *Scenario) trace(ch *Channel) (*network.Trace, error) {
 	}
 	s.shared.traces[key] = t
 	return t, nil
+}
+
+// Cells returns the cells of a validated scenario without a sweep, or of
+// a point's scenario, in order: models, then modes, then image groups.
+func (s *Scenario) Cells() []Cell {
+	if s.res == nil {
+		return nil
+	}
+	return append([]Cell(nil), s.res.cells...)
 }
 
 // resolve builds the devices and network configurations and the cells.

@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"fmt"
-	"math"
 	"reflect"
 	"slices"
 	"sort"
@@ -14,27 +13,6 @@ import (
 	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/units"
 )
-
-// resolved is what Validate derives from a valid scenario for the runner:
-// the devices and network configurations, the parsed modes and the cells.
-type resolved struct {
-	phone     devices.PhoneSpec
-	link      network.LinkConfig
-	modes     []devices.Mode
-	upload    devices.UploadKind
-	objective devices.Objective
-	cells     []Cell
-}
-
-// Cell is one world of a point: one model, one mode and one image group,
-// simulated afresh (a new app launch) in every replication.
-type Cell struct {
-	Index    int
-	Model    string
-	Mode     string
-	Image    ImageSize
-	Requests int // per phone; 0 when the workload runs for a duration
-}
 
 // Validate fills the defaults (constants from the registry, then the phone
 // and network presets for fields not written), checks every field's range
@@ -522,15 +500,6 @@ func checkCut(model string, k int) string {
 	return fmt.Sprintf("split:%d is %s; valid cuts: %s", k, what, strings.Join(valid, ", "))
 }
 
-// Cells returns the cells of a validated scenario without a sweep, or of
-// a point's scenario, in order: models, then modes, then image groups.
-func (s *Scenario) Cells() []Cell {
-	if s.res == nil {
-		return nil
-	}
-	return append([]Cell(nil), s.res.cells...)
-}
-
 // sortedKeys returns m's keys sorted.
 func sortedKeys[V any](m map[string]V) []string {
 	k := make([]string, 0, len(m))
@@ -540,5 +509,3 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(k)
 	return k
 }
-
-var _ = math.Inf
