@@ -16,7 +16,6 @@ import (
 
 type (
 	field     = schema.Field
-	kind      = schema.Kind
 	collector = schema.Collector
 )
 
@@ -44,8 +43,6 @@ const (
 )
 
 const (
-	kStruct   = schema.KindStruct
-	kList     = schema.KindList
 	kText     = schema.KindText
 	kName     = schema.KindName
 	kEnum     = schema.KindEnum
@@ -133,8 +130,6 @@ func lookupPath(path string) (*field, string) {
 
 // aKind names what a field takes with its article: "an integer", "a mode".
 func aKind(f *field) string { return f.AKind() }
-
-func join(path, name string) string { return schema.Join(path, name) }
 
 func didYouMean(s string, candidates []string) string { return schema.DidYouMean(s, candidates) }
 
