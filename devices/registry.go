@@ -1,5 +1,10 @@
 package devices
 
+// The registries a scenario reads names from, as read-only listings. They
+// use only the exported API of the shipped profiles and presets
+// (ProcessorNames, ShippedProcessorProfile, Phones, LookupPhone), so they
+// follow those wherever they live.
+
 // ProcessorInfo describes a shipped processor profile for listings and the
 // scenario schema: its name, the target it models and its one-line
 // description.
@@ -16,7 +21,7 @@ type ProcessorInfo struct {
 func Processors() []ProcessorInfo {
 	var out []ProcessorInfo
 	for _, name := range ProcessorNames() {
-		pp, err := shippedProfile(name)
+		pp, err := ShippedProcessorProfile(name)
 		if err != nil {
 			continue // a broken shipped profile; TestShippedProfilesRead fails on it
 		}
@@ -28,7 +33,7 @@ func Processors() []ProcessorInfo {
 // LookupProcessor returns the shipped processor profile of that name, and
 // whether there is one.
 func LookupProcessor(name string) (ProcessorInfo, bool) {
-	pp, err := shippedProfile(name)
+	pp, err := ShippedProcessorProfile(name)
 	if err != nil {
 		return ProcessorInfo{}, false
 	}
