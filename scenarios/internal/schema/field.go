@@ -102,33 +102,14 @@ type Field struct {
 // Name returns the field's YAML key ("" for a list element or the root).
 func (f *Field) Name() string { return f.name }
 
-// GoName returns the name of the Go struct field the field fills.
-func (f *Field) GoName() string { return f.goName }
-
 // Kind returns how the field is written.
 func (f *Field) Kind() Kind { return f.kind }
-
-// Desc returns the field's description.
-func (f *Field) Desc() string { return f.desc }
-
-// Default returns the field's default as YAML text, "" if none.
-func (f *Field) Default() string { return f.def }
-
-// Preset returns the path of the field whose preset gives this field's
-// default, "" if none.
-func (f *Field) Preset() string { return f.preset }
-
-// Example returns the example shown in the field reference.
-func (f *Field) Example() string { return f.example }
 
 // Fields returns a mapping's fields.
 func (f *Field) Fields() []*Field { return f.fields }
 
 // Elem returns a list's element field.
 func (f *Field) Elem() *Field { return f.elem }
-
-// Checks returns the field's checks.
-func (f *Field) Checks() []Check { return f.checks }
 
 // EnumValues returns the values a KindEnum field allows, read now from
 // the function its registration gave.
