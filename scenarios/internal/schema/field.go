@@ -108,9 +108,6 @@ func (f *Field) Kind() Kind { return f.kind }
 // Fields returns a mapping's fields.
 func (f *Field) Fields() []*Field { return f.fields }
 
-// Elem returns a list's element field.
-func (f *Field) Elem() *Field { return f.elem }
-
 // EnumValues returns the values a KindEnum field allows, read now from
 // the function its registration gave.
 func (f *Field) EnumValues() []string {
