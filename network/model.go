@@ -196,6 +196,7 @@ func (l *tcpLimit) Next() (units.BitRate, units.Duration) {
 type ModelInfo struct {
 	Name        string
 	Description string // one line
+	Brief       string // a few words, for the scenario field's description
 	Equation    string
 	Defaults    string // the default parameters, as YAML would spell them
 	Sources     []string
@@ -206,6 +207,7 @@ type ModelInfo struct {
 var models = []ModelInfo{
 	{
 		Name:        "constant",
+		Brief:       "size/bandwidth + latency",
 		Description: "size/bandwidth + latency, flows sharing the channel max-min fairly (the baseline; SimGrid's \"raw\")",
 		Equation:    "T = L + 8·S/B",
 		Defaults:    "(no parameters)",
@@ -214,6 +216,7 @@ var models = []ModelInfo{
 	},
 	{
 		Name:        "tcp",
+		Brief:       "handshake, slow start, Mathis loss bound",
 		Description: "handshake when cold, slow start from IW = 10 segments doubling per RTT, rate capped by the channel share and by Mathis' loss bound",
 		Equation:    "cold: +1 RTT; round k cap = IW·MSS·2^k·8/RTT; cap ≤ MSS·8/RTT·sqrt(3/2)/sqrt(p)",
 		Defaults:    "mss: 1460B, initial_window: 10, idle_timeout: 5min",

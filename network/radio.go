@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/infersim/infersim/reference"
 	"github.com/infersim/infersim/sim"
@@ -256,26 +257,109 @@ func UMTSRadio() RadioSpec {
 	}
 }
 
-var radios = map[string]func() RadioSpec{"lte": LTERadio, "wifi": WiFiRadio, "3g": UMTSRadio}
+// RadioInfo describes a registered radio for documentation and for the
+// scenario schema: its name (a scenario's network.radio), a one-line
+// description, and its state machine with published parameters.
+type RadioInfo struct {
+	Name        string
+	Description string // one line
+	// Spec returns the radio's state machine; each call returns a fresh
+	// copy the caller may modify. Its Name is the registered name.
+	Spec func() RadioSpec
+}
 
-// Radios returns the names of the builtin radio specs, sorted.
+// Sources returns where the radio's parameters come from (its spec's
+// Sources).
+func (r RadioInfo) Sources() []string { return r.Spec().Sources }
+
+// The radio registry, in the order the scenario schema and the docs list
+// the radios. A radio's spec is built on lookup (its facts are read then).
+var (
+	radiosMu sync.RWMutex
+	radios   = []RadioInfo{
+		{Name: "wifi", Description: "WiFi: active and tail at the same power, a short tail, standby between transfers (AT&T ARO WiFi.conf)", Spec: WiFiRadio},
+		{Name: "lte", Description: "LTE RRC: a promotion from idle, then continuous reception, short and long DRX tails (AT&T ARO lte.conf; Huang et al., MobiSys 2012)", Spec: LTERadio},
+		{Name: "3g", Description: "3G (UMTS) RRC: IDLE→DCH promotion, DCH and FACH tails, FACH→DCH promotion (AT&T ARO inspire.conf, HTC Inspire on AT&T)", Spec: UMTSRadio},
+	}
+)
+
+// RadioInfos returns the registered radios in the order they were
+// registered (the builtin wifi, lte and 3g first).
+func RadioInfos() []RadioInfo {
+	radiosMu.RLock()
+	defer radiosMu.RUnlock()
+	return append([]RadioInfo(nil), radios...)
+}
+
+// Radios returns the names of the registered radios, sorted.
 func Radios() []string {
-	names := make([]string, 0, len(radios))
-	for n := range radios {
-		names = append(names, n)
+	infos := RadioInfos()
+	names := make([]string, len(infos))
+	for i, r := range infos {
+		names[i] = r.Name
 	}
 	sort.Strings(names)
 	return names
 }
 
-// LookupRadio returns the builtin radio spec with the given name ("lte",
-// "wifi" or "3g").
-func LookupRadio(name string) (RadioSpec, error) {
-	f, ok := radios[name]
-	if !ok {
-		return RadioSpec{}, fmt.Errorf("network: unknown radio %q (have %s)", name, strings.Join(Radios(), ", "))
+// RegisterRadio adds a radio to the registry, after the others: from then
+// on LookupRadio finds it and a scenario may name it in network.radio. The
+// name must be new, lower-case letters, digits and '-', and not "none"
+// (a scenario's word for no radio); Spec must be set. A program registers
+// its radios before it loads scenarios (in an init function, say).
+func RegisterRadio(r RadioInfo) error {
+	if !validRadioName(r.Name) {
+		return fmt.Errorf("network: radio name %q: want lower-case letters, digits and '-', not none", r.Name)
 	}
-	return f(), nil
+	if r.Spec == nil {
+		return fmt.Errorf("network: radio %q: no Spec", r.Name)
+	}
+	radiosMu.Lock()
+	defer radiosMu.Unlock()
+	for _, have := range radios {
+		if have.Name == r.Name {
+			return fmt.Errorf("network: radio %q is already registered", r.Name)
+		}
+	}
+	radios = append(radios, r)
+	return nil
+}
+
+// UnregisterRadio removes a radio registered with RegisterRadio (a test's
+// or a plug-in's, when it is done with it). Removing an unknown name does
+// nothing.
+func UnregisterRadio(name string) {
+	radiosMu.Lock()
+	defer radiosMu.Unlock()
+	for i, have := range radios {
+		if have.Name == name {
+			radios = append(radios[:i:i], radios[i+1:]...)
+			return
+		}
+	}
+}
+
+func validRadioName(s string) bool {
+	if s == "" || s == "none" || len(s) > 64 {
+		return false
+	}
+	for i, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' && i > 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// LookupRadio returns the registered radio spec with the given name
+// ("lte", "wifi", "3g", or one added with RegisterRadio).
+func LookupRadio(name string) (RadioSpec, error) {
+	for _, r := range RadioInfos() {
+		if r.Name == name {
+			return r.Spec(), nil
+		}
+	}
+	return RadioSpec{}, fmt.Errorf("network: unknown radio %q (have %s)", name, strings.Join(Radios(), ", "))
 }
 
 type radioMode uint8

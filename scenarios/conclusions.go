@@ -150,7 +150,7 @@ func conclusionsField() *field {
 		fld("share", "Share", kText, "compare: a part of the metric to report as a share of a's value, e.g. energy.radio.", checks(metricCheck)),
 		fld("better", "Better", kEnum, "Whether a lower or a higher metric wins (crossover, best).", enum("lower", "higher"), def("lower")),
 	), "One-line conclusions computed from the results after a run (printed after the table, in summary.json and on top of index.html).")
-	f.noSweep = true
+	noSweep()(f)
 	return f
 }
 
@@ -179,8 +179,8 @@ func (s *Scenario) checkConclusions(c *collector) {
 			case !ok:
 				s.errAt(c, at+".param", "%q is not swept (sweep paths: %s)", cn.Param, strings.Join(sweptNames(), ", "))
 			case needParam || cn.Kind == KindBest || cn.Kind == KindCompare:
-				if f, _ := lookupPath(sp.Path); f != nil && !f.kind.isNumeric() {
-					s.errAt(c, at+".param", "%s is %s; %s needs a numeric parameter", cn.Param, aKind(f.kind), cn.Kind)
+				if f, _ := lookupPath(sp.Path); f != nil && !f.Kind().IsNumeric() {
+					s.errAt(c, at+".param", "%s is %s; %s needs a numeric parameter", cn.Param, aKind(f), cn.Kind)
 				}
 			}
 		}
@@ -478,7 +478,7 @@ func newXAxis(path string, cells []*cellView) *xAxis {
 	if path == "phone.count" {
 		ax.subject = "the number of phones"
 	}
-	if f, _ := lookupPath(path); f != nil && f.kind == kFraction {
+	if f, _ := lookupPath(path); f != nil && f.Kind() == kFraction {
 		ax.pct = true
 	}
 	lo, hi := math.Inf(1), math.Inf(-1)

@@ -56,7 +56,7 @@ func quickField() *field {
 			fld("steps", "Steps", kInt, "Replacement number of steps of the parameter's range.", checks(atLeast(1), atMost(100000))),
 		), "Swept parameters to shrink."),
 	)
-	f.noSweep = true
+	noSweep()(f)
 	return f
 }
 

@@ -34,11 +34,14 @@
 //
 // # The schema
 //
-// Every field is registered once (schema.go) with its YAML name, its Go
+// Every field is registered once (fields.go) with its YAML name, its Go
 // field, its kind, a description, a default and its checks. The decoder,
 // Validate, the sweep paths, the JSON Schema (JSONSchema, `infersim
 // schema`) and the field reference (FieldReference, README) all read that
-// registry, so the format documents itself. An annotated example:
+// registry, so the format documents itself. The engine that reads it is
+// generic (scenarios/internal/schema); the names a field takes (radios,
+// transfer models, phone presets, processor profiles, zoo models) come
+// from the packages that own them (catalog.go). An annotated example:
 //
 //	name: guo2018                     # [a-z0-9-]+, names results/NAME/
 //	seed: 20180714

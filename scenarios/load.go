@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/infersim/infersim/scenarios/internal/schema"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -51,115 +51,24 @@ func Parse(data []byte, filename, dir string) (*Scenario, error) {
 // scenario (those fields unset) and keeps the errors for Validate, so that
 // one pass reports everything.
 func decodeScenario(data []byte, filename, dir string) (*Scenario, error) {
-	if len(data) > MaxFileSize {
-		return nil, &Error{File: filename, Msg: fmt.Sprintf("file is more than %d bytes, the most a scenario may have: refused", MaxFileSize)}
+	root, err := schema.ParseDocument(data, filename, "a scenario needs at least name, models and workload.modes")
+	if err != nil {
+		return nil, err
 	}
-	if line, ok := tooDeep(data); !ok {
-		return nil, ErrorList{{File: filename, Line: line, Msg: fmt.Sprintf("nested deeper than %d levels: refused", MaxDepth)}}
-	}
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		if err == io.EOF {
-			return nil, ErrorList{{File: filename, Msg: "empty file: a scenario needs at least name, models and workload.modes"}}
-		}
-		return nil, yamlError(filename, err)
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		return nil, ErrorList{{File: filename, Line: extra.Line, Msg: "a scenario file holds one YAML document; found a second one (---)"}}
-	}
-	return decodeDoc(doc.Content[0], filename, dir)
+	return decodeDoc(root, filename, dir)
 }
 
 // decodeDoc decodes a parsed document.
 func decodeDoc(root *yaml.Node, filename, dir string) (*Scenario, error) {
-	c := &collector{file: filename}
+	c := &collector{File: filename}
 	s := &Scenario{file: filename, dir: dir, doc: root}
-	d := newDecoder(c)
-	d.decode(registry, root, reflect.ValueOf(s).Elem(), "", 0)
-	s.set, s.lines, s.bad, s.decodeErrs = d.set, d.lines, d.bad, c.errs
-	if d.over {
-		return nil, c.err() // hostile input: nothing more to say
+	d := schema.NewDecoder(c)
+	d.Decode(registry, root, reflect.ValueOf(s).Elem(), "", 0)
+	s.set, s.lines, s.bad, s.decodeErrs = d.Set, d.Lines, d.Bad, c.Errs
+	if d.Over {
+		return nil, c.Err() // hostile input: nothing more to say
 	}
-	return s, c.err()
-}
-
-// yamlError turns a yaml syntax error ("yaml: line 3: mapping values are
-// not allowed in this context") into an Error with the file and line.
-func yamlError(filename string, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
-	if n, rest, ok := cutLine(msg); ok {
-		line, msg = n, rest
-	}
-	return ErrorList{{File: filename, Line: line, Msg: "YAML syntax: " + msg}}
-}
-
-func cutLine(msg string) (int, string, bool) {
-	rest, ok := strings.CutPrefix(msg, "line ")
-	if !ok {
-		return 0, msg, false
-	}
-	n, i := 0, 0
-	for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
-		n = n*10 + int(rest[i]-'0')
-		i++
-	}
-	if i == 0 || !strings.HasPrefix(rest[i:], ": ") {
-		return 0, msg, false
-	}
-	return n, rest[i+2:], true
-}
-
-// tooDeep scans for flow collections ([ and {) nested deeper than MaxDepth
-// before the YAML parser sees them, so that a hostile file is refused in
-// one linear pass with a clear message. Brackets inside quotes and
-// comments do not count. Block nesting is bounded by indentation, which
-// the size limit bounds; the decoder checks it too.
-func tooDeep(data []byte) (int, bool) {
-	depth, line := 0, 1
-	var quote byte
-	comment := false
-	for i, c := range data {
-		if c == '\n' {
-			line++
-			comment = false
-			if quote == '\'' || quote == '"' {
-				continue // quoted scalars may span lines
-			}
-			continue
-		}
-		if comment {
-			continue
-		}
-		if quote != 0 {
-			if c == quote && (quote == '\'' || i == 0 || data[i-1] != '\\') {
-				quote = 0
-			}
-			continue
-		}
-		switch c {
-		case '#':
-			if i == 0 || data[i-1] == ' ' || data[i-1] == '\t' || data[i-1] == '\n' {
-				comment = true
-			}
-		case '"', '\'':
-			if i == 0 || strings.IndexByte(" \t\n[{,:-", data[i-1]) >= 0 {
-				quote = c
-			}
-		case '[', '{':
-			depth++
-			if depth > MaxDepth {
-				return line, false
-			}
-		case ']', '}':
-			if depth > 0 {
-				depth--
-			}
-		}
-	}
-	return 0, true
+	return s, c.Err()
 }
 
 func statFile(p string) (os.FileInfo, error) { return os.Stat(p) }

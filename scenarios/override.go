@@ -45,7 +45,7 @@ func (s *Scenario) redecode(doc *yaml.Node) error {
 	if ns == nil {
 		return err
 	}
-	ns.traces = s.traces
+	ns.shared = s.shared
 	if err := ns.Validate(); err != nil {
 		return err
 	}
@@ -55,87 +55,4 @@ func (s *Scenario) redecode(doc *yaml.Node) error {
 
 func intNode(n int) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(n)}
-}
-
-// copyTree copies a document, expanding aliases (bounded: a document that
-// passed the decoder's limits).
-func copyTree(n *yaml.Node, depth int) *yaml.Node {
-	for n.Kind == yaml.AliasNode && n.Alias != nil && depth < MaxDepth {
-		n = n.Alias
-		depth++
-	}
-	c := *n
-	c.Anchor = ""
-	c.Content = nil
-	if depth < MaxDepth {
-		for _, e := range n.Content {
-			c.Content = append(c.Content, copyTree(e, depth+1))
-		}
-	}
-	return &c
-}
-
-// mapValue returns the value of key in a mapping node, or nil.
-func mapValue(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
-}
-
-func getDoc(root *yaml.Node, path []string) *yaml.Node {
-	n := root
-	for _, k := range path {
-		if n = mapValue(n, k); n == nil {
-			return nil
-		}
-	}
-	return n
-}
-
-// setDoc sets the value at a path of mapping keys, creating mappings on
-// the way.
-func setDoc(root *yaml.Node, path []string, v *yaml.Node) {
-	n := root
-	for i, k := range path {
-		next := mapValue(n, k)
-		if i == len(path)-1 {
-			if next != nil {
-				*next = *v
-				return
-			}
-			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, v)
-			return
-		}
-		if next == nil || next.Kind != yaml.MappingNode {
-			m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-			if next != nil {
-				*next = *m
-				next = mapValue(n, k)
-			} else {
-				n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, m)
-				next = m
-			}
-		}
-		n = next
-	}
-}
-
-func deleteDoc(root *yaml.Node, path []string) {
-	parent := getDoc(root, path[:len(path)-1])
-	if parent == nil || parent.Kind != yaml.MappingNode {
-		return
-	}
-	key := path[len(path)-1]
-	for i := 0; i+1 < len(parent.Content); i += 2 {
-		if parent.Content[i].Value == key {
-			parent.Content = append(parent.Content[:i], parent.Content[i+2:]...)
-			return
-		}
-	}
 }

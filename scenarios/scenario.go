@@ -1,11 +1,7 @@
 package scenarios
 
 import (
-	"fmt"
-	"math"
-	"strconv"
-	"strings"
-
+	"github.com/infersim/infersim/scenarios/internal/schema"
 	"github.com/infersim/infersim/units"
 	"go.yaml.in/yaml/v3"
 )
@@ -14,7 +10,7 @@ import (
 // models, the workload, an optional sweep and what to write. The field
 // reference with every description, default and check is in doc.go and in
 // the JSON Schema (`infersim schema`); both come from the same registry
-// (schema.go) as the decoder.
+// (fields.go) as the decoder.
 //
 // In Go, a field left at its zero value counts as "not set": Validate
 // gives it its default (or the preset's value). Where zero is a
@@ -49,9 +45,9 @@ type Scenario struct {
 	// decodeErrs are the decoder's errors, reported again by Validate
 	// with the rest.
 	decodeErrs ErrorList
-	traces     *traceCache // shared by a scenario and its points
-	plan       *sweepPlan  // filled by Validate
-	res        *resolved   // filled by Validate (scenarios without a sweep, points)
+	shared     *loaded    // files and presets a scenario and its points share
+	plan       *sweepPlan // filled by Validate
+	res        *resolved  // filled by Validate (scenarios without a sweep, points)
 }
 
 // Phone is the phone: a hardware preset and the processor profiles its
@@ -202,76 +198,24 @@ type Outputs struct {
 
 // Fraction is a number in [0, 1], written as a plain number ("0.3") or a
 // percentage ("30%").
-type Fraction float64
+type Fraction = schema.Fraction
 
 // ParseFraction reads "0.3" or "30%".
-func ParseFraction(s string) (Fraction, error) {
-	t := strings.TrimSpace(s)
-	pct := strings.HasSuffix(t, "%")
-	t = strings.TrimSpace(strings.TrimSuffix(t, "%"))
-	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("%q is not a fraction: write a number such as 0.3 or a percentage such as 30%%", s)
-	}
-	if pct {
-		v /= 100
-	}
-	return Fraction(v), nil
-}
-
-// String prints the fraction as a plain number.
-func (f Fraction) String() string { return strconv.FormatFloat(float64(f), 'g', -1, 64) }
+func ParseFraction(s string) (Fraction, error) { return schema.ParseFraction(s) }
 
 // Rate is a number of requests per second, written with its time unit:
 // "0.5/s", "30/min", "2/h".
-type Rate float64
-
-var rateUnits = []struct {
-	name string
-	secs float64
-}{{"/s", 1}, {"/min", 60}, {"/h", 3600}}
+type Rate = schema.Rate
 
 // ParseRate reads a rate such as "30/min". A bare number is an error: it
 // does not say per what.
-func ParseRate(s string) (Rate, error) {
-	t := strings.TrimSpace(s)
-	for _, u := range rateUnits {
-		if num, ok := strings.CutSuffix(t, u.name); ok {
-			v, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
-			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				return 0, fmt.Errorf("%q is not a rate: write e.g. 0.5/s or 30/min", s)
-			}
-			return Rate(v / u.secs), nil
-		}
-	}
-	if _, err := strconv.ParseFloat(t, 64); err == nil {
-		return 0, fmt.Errorf("%q: missing unit: a rate needs one, e.g. 0.5/s or 30/min", s)
-	}
-	return 0, fmt.Errorf("%q is not a rate: write e.g. 0.5/s, 30/min or 2/h", s)
-}
-
-// String prints the rate per second, e.g. "0.5/s".
-func (r Rate) String() string { return strconv.FormatFloat(float64(r), 'g', -1, 64) + "/s" }
+func ParseRate(s string) (Rate, error) { return schema.ParseRate(s) }
 
 // ImageSize is a photo's width and height in pixels, written "3840x2160".
-type ImageSize struct{ W, H int }
+type ImageSize = schema.ImageSize
 
 // ParseImageSize reads "WIDTHxHEIGHT".
-func ParseImageSize(s string) (ImageSize, error) {
-	w, h, ok := strings.Cut(strings.TrimSpace(s), "x")
-	if !ok {
-		return ImageSize{}, fmt.Errorf("%q is not an image size: write WIDTHxHEIGHT, e.g. 1920x1080", s)
-	}
-	W, err1 := strconv.Atoi(w)
-	H, err2 := strconv.Atoi(h)
-	if err1 != nil || err2 != nil {
-		return ImageSize{}, fmt.Errorf("%q is not an image size: write WIDTHxHEIGHT, e.g. 1920x1080", s)
-	}
-	return ImageSize{W, H}, nil
-}
-
-// String returns "WIDTHxHEIGHT".
-func (s ImageSize) String() string { return fmt.Sprintf("%dx%d", s.W, s.H) }
+func ParseImageSize(s string) (ImageSize, error) { return schema.ParseImageSize(s) }
 
 // File returns the file the scenario was read from ("" if built in Go, the
 // builtin's name for a builtin).

@@ -5,12 +5,11 @@ import (
 	"maps"
 	"math"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/infersim/infersim/result"
-	"github.com/infersim/infersim/units"
+	"github.com/infersim/infersim/scenarios/internal/schema"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -80,7 +79,7 @@ func (s *Scenario) compileSweep(c *collector) *sweepPlan {
 			s.errAt(c, at+".path", "%s", msg)
 			continue
 		}
-		if ns := noSweepAncestor(sp.Path); ns != "" {
+		if ns := schema.NoSweepAncestor(registry, sp.Path); ns != "" {
 			s.errAt(c, at+".path", "%s cannot be swept (it describes the run, not the simulated world)", ns)
 			continue
 		}
@@ -106,7 +105,7 @@ func (s *Scenario) compileSweep(c *collector) *sweepPlan {
 				n := &sp.Values[j]
 				p.nodes = append(p.nodes, n)
 				p.labels = append(p.labels, nodeLabel(n))
-				p.numbers = append(p.numbers, nodeNumber(f, n))
+				p.numbers = append(p.numbers, schema.NodeNumber(f, n))
 				p.lines = append(p.lines, n.Line)
 				p.where = append(p.where, fmt.Sprintf("%s.values[%d]", at, j))
 			}
@@ -116,7 +115,7 @@ func (s *Scenario) compileSweep(c *collector) *sweepPlan {
 		}
 		plan.params = append(plan.params, p)
 	}
-	if c.errs != nil {
+	if c.Errs != nil {
 		return plan
 	}
 	plan.n = 1
@@ -138,34 +137,13 @@ func (s *Scenario) compileSweep(c *collector) *sweepPlan {
 	return plan
 }
 
-// noSweepAncestor returns the path of the field on path that may not be
-// swept, or "".
-func noSweepAncestor(path string) string {
-	segs, _ := splitPath(path)
-	f := registry
-	for i, sg := range segs {
-		if sg.index >= 0 {
-			f = f.elem
-		} else {
-			f = f.child(sg.name)
-		}
-		if f == nil {
-			return ""
-		}
-		if f.noSweep {
-			return joinPath(segs[:i+1])
-		}
-	}
-	return ""
-}
-
 // compileRange generates a range's values, rounded to 4 significant
 // digits in the unit of from ("0.4119Mbps"): the text is the value, so a
 // label in a table reads back exactly.
 func (s *Scenario) compileRange(c *collector, at string, r Range, p *sweepParam) {
 	f := p.f
-	if !f.kind.isNumeric() {
-		s.errAt(c, at, "a range needs a numeric field; %s is a %s (use values)", p.path, kindNames[f.kind])
+	if !f.Kind().IsNumeric() {
+		s.errAt(c, at, "a range needs a numeric field; %s is a %s (use values)", p.path, f.KindName())
 		return
 	}
 	read := func(name, text string) (float64, bool) {
@@ -173,12 +151,12 @@ func (s *Scenario) compileRange(c *collector, at string, r Range, p *sweepParam)
 			s.errAt(c, at, "%s: required", name)
 			return 0, false
 		}
-		x, msg := parseScalar(f, &yaml.Node{Kind: yaml.ScalarNode, Value: text})
+		x, msg := schema.ParseScalar(f, &yaml.Node{Kind: yaml.ScalarNode, Value: text})
 		if msg != "" {
 			s.errAt(c, at+"."+name, "%s", msg)
 			return 0, false
 		}
-		return numberOf(reflect.ValueOf(x)), true
+		return schema.NumberOf(reflect.ValueOf(x)), true
 	}
 	from, ok1 := read("from", r.From)
 	to, ok2 := read("to", r.To)
@@ -213,97 +191,23 @@ func (s *Scenario) compileRange(c *collector, at string, r Range, p *sweepParam)
 		if j == n-1 {
 			x = to
 		}
-		if f.kind == kInt || f.kind == kUint {
+		if f.Kind() == kInt || f.Kind() == kUint {
 			x = math.Round(x)
 		}
-		text, tag := rangeText(f.kind, x, unitOf(f, r.From))
+		text, tag := schema.RangeText(f.Kind(), x, schema.UnitOf(f, r.From))
 		if seen[text] {
 			s.errAt(c, at, "the range gives %s twice (integers, or values equal to 4 significant digits): use fewer steps", text)
 			return
 		}
 		seen[text] = true
 		node := &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: text, Line: line}
-		x = nodeNumber(f, node) // the text is the value
+		x = schema.NodeNumber(f, node) // the text is the value
 		p.nodes = append(p.nodes, node)
 		p.labels = append(p.labels, text)
 		p.numbers = append(p.numbers, x)
 		p.lines = append(p.lines, line)
 		p.where = append(p.where, fmt.Sprintf("%s (value %d of %d, %s)", at, j+1, n, text))
 	}
-}
-
-// round4 rounds x to 4 significant digits.
-func round4(x float64) float64 {
-	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
-		return x
-	}
-	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 4, 64), 64)
-	return v
-}
-
-// unitOf returns the unit a range's from is written in ("Mbps" for
-// "0.25Mbps"), "" if none or not one of the kind's.
-func unitOf(f *field, from string) string {
-	t := strings.TrimSpace(from)
-	i := numberLen(t)
-	u := strings.TrimSpace(t[i:])
-	for _, known := range unitSpellings[f.kind] {
-		if u == known {
-			return u
-		}
-	}
-	return ""
-}
-
-// rangeText prints a generated value to 4 significant digits as it would
-// be written in the file: in unit (the unit of the range's from) if given,
-// else in the unit package units chooses.
-func rangeText(k kind, x float64, unit string) (string, string) {
-	if k.isUnit() {
-		if unit == "" {
-			t, _ := unitText(k, x)
-			unit = t[numberLen(t):]
-		}
-		f := &field{kind: k}
-		one, msg := parseScalar(f, &yaml.Node{Kind: yaml.ScalarNode, Value: "1" + unit})
-		if msg == "" {
-			factor := numberOf(reflect.ValueOf(one))
-			return strconv.FormatFloat(round4(x/factor), 'g', -1, 64) + unit, "!!str"
-		}
-	}
-	x = round4(x)
-	if t, ok := unitText(k, x); ok {
-		return t, "!!str"
-	}
-	switch k {
-	case kInt, kUint:
-		return strconv.FormatFloat(x, 'f', 0, 64), "!!int"
-	}
-	return strconv.FormatFloat(x, 'g', -1, 64), "!!float"
-}
-
-// unitText prints x, in base units, of a kind with units as package units
-// writes it in a file ("412.9kbps", "20ms", "30/min"); ok is false for a
-// kind without units.
-func unitText(k kind, x float64) (text string, ok bool) {
-	var b []byte
-	switch k {
-	case kDuration:
-		b, _ = units.Duration(x).MarshalText()
-	case kBitRate:
-		b, _ = units.BitRate(x).MarshalText()
-	case kBytes:
-		b, _ = units.Bytes(x).MarshalText()
-	case kCharge:
-		b, _ = units.Charge(x).MarshalText()
-	case kByteRate:
-		b, _ = units.ByteRate(x).MarshalText()
-	case kRate:
-		return Rate(x).String(), true
-	default:
-		return "", false
-	}
-	return string(b), true
 }
 
 // nodeLabel prints a sweep value compactly: a scalar as written, a
@@ -333,52 +237,6 @@ func setFlow(n *yaml.Node) {
 	}
 }
 
-// nodeNumber returns a scalar value of a numeric field in base units, NaN
-// otherwise.
-func nodeNumber(f *field, n *yaml.Node) float64 {
-	if !f.kind.isNumeric() || n.Kind != yaml.ScalarNode {
-		return math.NaN()
-	}
-	x, msg := parseScalar(f, n)
-	if msg != "" {
-		return math.NaN()
-	}
-	return numberOf(reflect.ValueOf(x))
-}
-
-// apply decodes a value node into the field at path, as if it were
-// written there: the same decoder, the same checks. A list index must be
-// within the list (a list left out takes its default first).
-func (d *decoder) apply(root reflect.Value, path string, n *yaml.Node) {
-	segs, msg := splitPath(path)
-	if msg != "" {
-		d.fail(n.Line, path, "%s", msg)
-		return
-	}
-	f, v, cur := registry, root, ""
-	for i, sg := range segs {
-		if sg.index < 0 {
-			f = f.child(sg.name)
-			v = v.FieldByName(f.goName)
-			cur = join(cur, sg.name)
-		} else {
-			if v.Len() == 0 && f.def != "" {
-				d.decode(f, parsedText(f.def), v, cur, 1)
-			}
-			if sg.index >= v.Len() {
-				d.fail(n.Line, cur, "has %d entries; [%d] is out of range", v.Len(), sg.index)
-				return
-			}
-			f, v = f.elem, v.Index(sg.index)
-			cur = fmt.Sprintf("%s[%d]", cur, sg.index)
-		}
-		if i < len(segs)-1 {
-			d.set[cur] = true
-		}
-	}
-	d.decode(f, n, v, cur, 1)
-}
-
 // derive builds point i's scenario: the document as decoded (a copy of
 // the plan's decoded base, which is what decoding the document afresh
 // gives), the point's sweep values decoded over it, then validated. Its
@@ -391,10 +249,10 @@ func (s *Scenario) derive(i int, c *collector) *Scenario {
 	if len(s.plan.params) > 0 {
 		for k, j := range s.plan.indices(i) {
 			sp := s.plan.params[k]
-			d.apply(root, sp.path, sp.nodes[j])
+			d.Apply(registry, root, sp.path, sp.nodes[j])
 		}
 	}
-	p.set, p.lines, p.bad = d.set, d.lines, d.bad
+	p.set, p.lines, p.bad = d.Set, d.Lines, d.Bad
 	p.plan = &sweepPlan{n: 1}
 	p.validate(c)
 	return p
@@ -414,9 +272,9 @@ type decodedBase struct {
 // it on first use (safe for concurrent use).
 func (p *sweepPlan) decodedBase(s *Scenario) *decodedBase {
 	p.baseOnce.Do(func() {
-		c := &collector{file: s.file}
+		c := &collector{File: s.file}
 		b, d := s.decodeOwnDoc(c)
-		p.base = &decodedBase{s: b, errs: c.errs, visits: d.visits, over: d.over}
+		p.base = &decodedBase{s: b, errs: c.Errs, visits: d.Visits, over: d.Over}
 	})
 	return p.base
 }
@@ -435,13 +293,13 @@ func (b *decodedBase) copy() *Scenario {
 // decoder returns a decoder in the state the base's decoding left it in,
 // with its own maps; the base's errors are reported to c again, as
 // decoding the document again would report them.
-func (b *decodedBase) decoder(c *collector) *decoder {
+func (b *decodedBase) decoder(c *collector) *schema.Decoder {
 	for _, e := range b.errs {
-		c.add(e.Line, e.Field, "%s", e.Msg)
+		c.Add(e.Line, e.Field, "%s", e.Msg)
 	}
-	d := newDecoder(c)
-	d.set, d.lines, d.bad = maps.Clone(b.s.set), maps.Clone(b.s.lines), maps.Clone(b.s.bad)
-	d.visits, d.over = b.visits, b.over
+	d := schema.NewDecoder(c)
+	d.Set, d.Lines, d.Bad = maps.Clone(b.s.set), maps.Clone(b.s.lines), maps.Clone(b.s.bad)
+	d.Visits, d.Over = b.visits, b.over
 	return d
 }
 
@@ -502,11 +360,11 @@ func (s *Scenario) cloneDecoded(c *collector) *Scenario {
 
 // decodeOwnDoc decodes s's document into a new scenario, its errors to c,
 // and returns it (not validated; no filled map) with the decoder.
-func (s *Scenario) decodeOwnDoc(c *collector) (*Scenario, *decoder) {
-	p := &Scenario{file: s.file, dir: s.dir, doc: s.doc, traces: s.traces}
-	d := newDecoder(c)
-	d.decode(registry, s.doc, reflect.ValueOf(p).Elem(), "", 0)
-	p.set, p.lines, p.bad = d.set, d.lines, d.bad
+func (s *Scenario) decodeOwnDoc(c *collector) (*Scenario, *schema.Decoder) {
+	p := &Scenario{file: s.file, dir: s.dir, doc: s.doc, shared: s.shared}
+	d := schema.NewDecoder(c)
+	d.Decode(registry, s.doc, reflect.ValueOf(p).Elem(), "", 0)
+	p.set, p.lines, p.bad = d.Set, d.Lines, d.Bad
 	return p, d
 }
 
@@ -549,10 +407,10 @@ func (s *Scenario) checkPoints(c *collector) {
 	errs := map[string]*pointErr{}
 	var order []string
 	for _, i := range points {
-		pc := &collector{file: s.file}
+		pc := &collector{File: s.file}
 		s.derive(i, pc)
 		idx := plan.indices(i)
-		for _, e := range pc.errs {
+		for _, e := range pc.Errs {
 			e2 := s.attribute(e, idx)
 			key := e2.Error()
 			pe, ok := errs[key]
@@ -573,7 +431,7 @@ func (s *Scenario) checkPoints(c *collector) {
 		if pe.count < len(points) && !strings.HasPrefix(e.Field, "sweep.") {
 			e.Msg += fmt.Sprintf(" (at sweep point %d: %s)", pe.first, s.pointText(pe.first))
 		}
-		c.errs = append(c.errs, &e)
+		c.Errs = append(c.Errs, &e)
 	}
 }
 
@@ -643,12 +501,12 @@ func (s *Scenario) Point(i int) (*Point, error) {
 	if len(s.plan.params) == 0 {
 		return &Point{Index: 0, Scenario: s}, nil
 	}
-	c := &collector{file: s.file}
+	c := &collector{File: s.file}
 	p := s.derive(i, c)
-	if len(c.errs) > 0 {
+	if len(c.Errs) > 0 {
 		idx := s.plan.indices(i)
 		var l ErrorList
-		for _, e := range c.errs {
+		for _, e := range c.Errs {
 			l = append(l, s.attribute(e, idx))
 		}
 		return nil, l
@@ -674,11 +532,11 @@ func (s *Scenario) Set(path, value string) error {
 		return &Error{File: s.file, Field: path, Msg: fmt.Sprintf("%q is not a YAML value", value)}
 	}
 	s.init()
-	c := &collector{file: s.file}
-	d := newDecoder(c)
-	d.set, d.lines = s.set, s.lines
-	d.apply(reflect.ValueOf(s).Elem(), path, doc.Content[0])
-	if err := c.err(); err != nil {
+	c := &collector{File: s.file}
+	d := schema.NewDecoder(c)
+	d.Set, d.Lines = s.set, s.lines
+	d.Apply(registry, reflect.ValueOf(s).Elem(), path, doc.Content[0])
+	if err := c.Err(); err != nil {
 		return err
 	}
 	// The document a sweep re-decodes must say the same.

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/infersim/infersim/scenarios/internal/schema"
 )
 
 func mustParse(t testing.TB, src string) *Scenario {
@@ -167,7 +169,7 @@ func TestSweepIndexPaths(t *testing.T) {
 	if m := pt.Scenario.Models; len(m) != 2 || m[0] != "alexnet" || m[1] != "mobilenet-v1" {
 		t.Errorf("models %v", m)
 	}
-	if sz := pt.Scenario.Workload.Images[0].Size; sz != (ImageSize{1920, 1080}) {
+	if sz := pt.Scenario.Workload.Images[0].Size; sz != (ImageSize{W: 1920, H: 1080}) {
 		t.Errorf("size %v", sz)
 	}
 	// An index past the list is an error naming it.
@@ -258,17 +260,17 @@ func TestResolvedYAMLRoundTrip(t *testing.T) {
 // base: the document decoded afresh for every point (the reference that
 // TestPointMatchesFreshDecode holds derive to).
 func deriveFresh(s *Scenario, i int, c *collector) *Scenario {
-	p := &Scenario{file: s.file, dir: s.dir, doc: s.doc, traces: s.traces, filled: map[string]bool{}}
-	d := newDecoder(c)
+	p := &Scenario{file: s.file, dir: s.dir, doc: s.doc, shared: s.shared, filled: map[string]bool{}}
+	d := schema.NewDecoder(c)
 	root := reflect.ValueOf(p).Elem()
-	d.decode(registry, s.doc, root, "", 0)
+	d.Decode(registry, s.doc, root, "", 0)
 	if s.plan != nil && len(s.plan.params) > 0 {
 		for k, j := range s.plan.indices(i) {
 			sp := s.plan.params[k]
-			d.apply(root, sp.path, sp.nodes[j])
+			d.Apply(registry, root, sp.path, sp.nodes[j])
 		}
 	}
-	p.set, p.lines, p.bad = d.set, d.lines, d.bad
+	p.set, p.lines, p.bad = d.Set, d.Lines, d.Bad
 	p.plan = &sweepPlan{n: 1}
 	p.validate(c)
 	return p
@@ -310,23 +312,23 @@ func TestPointMatchesFreshDecode(t *testing.T) {
 			continue // Point returns the scenario itself
 		}
 		for i := 0; i < s.Points(); i++ {
-			c1, c2 := &collector{file: s.file}, &collector{file: s.file}
+			c1, c2 := &collector{File: s.file}, &collector{File: s.file}
 			got, want := s.derive(i, c1), deriveFresh(s, i, c2)
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("%s point %d: derive differs from decoding afresh:\n got %+v\nwant %+v", s.Name, i, got, want)
 			}
-			if fmt.Sprint(c1.errs) != fmt.Sprint(c2.errs) {
-				t.Fatalf("%s point %d: errors differ:\n got %v\nwant %v", s.Name, i, c1.errs, c2.errs)
+			if fmt.Sprint(c1.Errs) != fmt.Sprint(c2.Errs) {
+				t.Fatalf("%s point %d: errors differ:\n got %v\nwant %v", s.Name, i, c1.Errs, c2.Errs)
 			}
 		}
-		fresh := &collector{file: s.file}
+		fresh := &collector{File: s.file}
 		want := s.cloneDecoded(fresh)
 		want.filled = nil
 		b := s.plan.base
 		if b == nil {
 			t.Fatalf("%s: %d points, no base", s.Name, s.plan.n)
 		}
-		if !reflect.DeepEqual(b.s, want) || fmt.Sprint(b.errs) != fmt.Sprint(fresh.errs) {
+		if !reflect.DeepEqual(b.s, want) || fmt.Sprint(b.errs) != fmt.Sprint(fresh.Errs) {
 			t.Errorf("%s: the decoded base changed after the points were built", s.Name)
 		}
 	}

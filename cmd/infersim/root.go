@@ -33,6 +33,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newClassifyCmd(),
 		newCalibrateCmd(),
 		newPlotCmd(),
+		newPresetsCmd(),
 		newProfilesCmd(),
 		newRunCmd(),
 		newScenariosCmd(),

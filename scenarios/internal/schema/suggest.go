@@ -1,4 +1,4 @@
-package scenarios
+package schema
 
 import (
 	"fmt"
@@ -28,12 +28,12 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-// suggest returns the candidate closest to s when it is close enough to be
+// Suggest returns the candidate closest to s when it is close enough to be
 // a plausible typo: at most a third of the longer name's length, and at
 // most 3 edits; a prefix of a candidate (or a candidate with something
 // added) counts as one edit. Case and the separators '-' and '_' count as
 // equal first.
-func suggest(s string, candidates []string) string {
+func Suggest(s string, candidates []string) string {
 	norm := func(x string) string {
 		return strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(x))
 	}
@@ -57,10 +57,10 @@ func suggest(s string, candidates []string) string {
 	return ""
 }
 
-// didYouMean returns ` (did you mean "x"?)` or, when nothing is close, a
+// DidYouMean returns ` (did you mean "x"?)` or, when nothing is close, a
 // list of what is allowed: ` (want one of a, b, c)`.
-func didYouMean(s string, candidates []string) string {
-	if m := suggest(s, candidates); m != "" {
+func DidYouMean(s string, candidates []string) string {
+	if m := Suggest(s, candidates); m != "" {
 		return fmt.Sprintf(" (did you mean %q?)", m)
 	}
 	if len(candidates) == 0 {

@@ -1,4 +1,4 @@
-package scenarios
+package schema
 
 import (
 	"errors"
@@ -70,9 +70,9 @@ func (l ErrorList) Unwrap() []error {
 	return errs
 }
 
-// errorsOf returns err as an ErrorList: the list itself, or one Error
+// ErrorsOf returns err as an ErrorList: the list itself, or one Error
 // wrapping another error's text.
-func errorsOf(err error) ErrorList {
+func ErrorsOf(err error) ErrorList {
 	var l ErrorList
 	if errors.As(err, &l) {
 		return l
@@ -84,15 +84,17 @@ func errorsOf(err error) ErrorList {
 	return ErrorList{{Msg: err.Error()}}
 }
 
-// collector gathers errors during one pass.
-type collector struct {
-	file string
-	errs ErrorList
+// Collector gathers the errors of one pass over a document.
+type Collector struct {
+	File string          // the file the errors are in
+	Errs ErrorList       // in the order found
 	seen map[string]bool // de-duplicates identical messages (aliases visit nodes twice)
 }
 
-func (c *collector) add(line int, field, format string, args ...any) {
-	e := &Error{File: c.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
+// Add records a problem at a line (0: none) with the field at a dot path;
+// a message identical to one already recorded is dropped.
+func (c *Collector) Add(line int, field, format string, args ...any) {
+	e := &Error{File: c.File, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
 	key := e.Error()
 	if c.seen == nil {
 		c.seen = map[string]bool{}
@@ -101,17 +103,17 @@ func (c *collector) add(line int, field, format string, args ...any) {
 		return
 	}
 	c.seen[key] = true
-	c.errs = append(c.errs, e)
+	c.Errs = append(c.Errs, e)
 }
 
-// err returns the collected errors sorted by line (stable, so that errors
+// Err returns the collected errors sorted by line (stable, so that errors
 // on one line keep the order they were found in), or nil.
-func (c *collector) err() error {
-	if len(c.errs) == 0 {
+func (c *Collector) Err() error {
+	if len(c.Errs) == 0 {
 		return nil
 	}
-	sort.SliceStable(c.errs, func(i, j int) bool {
-		li, lj := c.errs[i].Line, c.errs[j].Line
+	sort.SliceStable(c.Errs, func(i, j int) bool {
+		li, lj := c.Errs[i].Line, c.Errs[j].Line
 		if li == 0 {
 			li = 1 << 30
 		}
@@ -120,8 +122,5 @@ func (c *collector) err() error {
 		}
 		return li < lj
 	})
-	return c.errs
+	return c.Errs
 }
-
-// errorf is fmt.Errorf for messages that become an Error's Msg.
-func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
