@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/infersim/infersim/result"
-	"github.com/infersim/infersim/sim"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -25,7 +24,7 @@ func newPointAcc(pd *pointData) *pointAcc {
 
 // groupAcc accumulates one group: a cell's cold or warm requests over
 // every replication. Percentiles pool every request (streaming DDSketch
-// quantiles of sim.Tally); confidence intervals come from the replication
+// quantiles of result.Tally); confidence intervals come from the replication
 // means.
 type groupAcc struct {
 	outcomes [result.NumOutcomes]int
@@ -40,7 +39,7 @@ type groupAcc struct {
 
 // ExactQuantiles is the number of observations up to which a group's
 // percentiles are exact (linear interpolation between order statistics);
-// beyond it they come from sim.Tally's streaming sketch, within its
+// beyond it they come from result.Tally's streaming sketch, within its
 // relative accuracy (sim.DefaultAccuracy). A small group (the cold
 // requests of a few replications) thus gets true percentiles, and memory
 // stays bounded for a large one.
@@ -59,11 +58,11 @@ type repAcc struct {
 }
 
 // tally keeps its first ExactQuantiles values and summarises them
-// exactly; past that it hands them to a streaming sim.Tally and streams
+// exactly; past that it hands them to a streaming result.Tally and streams
 // the rest. Its storage is reused across points (reset).
 type tally struct {
 	vals   []float64
-	stream *sim.Tally // nil while exact
+	stream *result.Tally // nil while exact
 }
 
 // Add records x.
@@ -76,7 +75,7 @@ func (t *tally) Add(x float64) {
 		t.vals = append(t.vals, x)
 		return
 	}
-	t.stream = &sim.Tally{}
+	t.stream = &result.Tally{}
 	for _, v := range t.vals {
 		t.stream.Add(v)
 	}
@@ -90,7 +89,7 @@ func (t *tally) reset() {
 
 // fill sets st's count, moments, extremes and percentiles: exactly
 // (percentiles by linear interpolation between order statistics, type 7
-// of Hyndman and Fan 1996, as sim.Tally's exact mode) while every value
+// of Hyndman and Fan 1996, as result.Tally's exact mode) while every value
 // is kept, else from the streaming tally.
 func (t *tally) fill(st *result.Stat) {
 	if t.stream != nil {
@@ -459,7 +458,7 @@ func mean(xs []float64) float64 {
 }
 
 // ci95 returns the half-width of the 95 % confidence interval of the mean
-// of xs: what sim.ConfidenceInterval(xs, 0.95) returns, bit for bit
+// of xs: what result.ConfidenceInterval(xs, 0.95) returns, bit for bit
 // (TestCI95), with the Student-t quantile computed once per sample size
 // (a run has one or two; the quantile is most of the cost).
 func ci95(xs []float64) float64 {
@@ -467,7 +466,7 @@ func ci95(xs []float64) float64 {
 	if n < 2 {
 		return math.NaN()
 	}
-	var mean, m2 float64 // Welford's update, as sim.Tally's
+	var mean, m2 float64 // Welford's update, as result.Tally's
 	for i, x := range xs {
 		if math.IsNaN(x) {
 			return math.NaN()

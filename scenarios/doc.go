@@ -161,9 +161,9 @@
 // cancellation is seen at the next arrival.
 //
 // Summaries (result.Summary) pool every request of a group for the
-// percentiles (exact up to ExactQuantiles requests, then sim.Tally's
+// percentiles (exact up to ExactQuantiles requests, then result.Tally's
 // streaming sketch) and take the 95 % confidence interval of the mean from
-// the replication means (sim.ConfidenceInterval's half-width). Latency and phases count
+// the replication means (result.ConfidenceInterval's half-width). Latency and phases count
 // successful requests; energy counts every request. Throughput is
 // successful requests per simulated second of a group's span, averaged
 // over replications; battery drain per 1000 requests is the mean energy
@@ -192,7 +192,7 @@
 //   - Memory does not grow with the number of requests or points: records
 //     are streamed to requests.csv (formatted by the workers) and into the
 //     accumulators of the one point being merged (streaming quantiles,
-//     sim.Tally); each point's summaries go to summary.csv and to
+//     result.Tally); each point's summaries go to summary.csv and to
 //     summary.json's spool as it completes; at most twice the workers'
 //     worlds are in flight. Result.Run keeps every summary only when charts
 //     or conclusions need them (Result.SummariesPartial).
