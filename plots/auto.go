@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/infersim/infersim/result"
-	"go.yaml.in/yaml/v3"
 )
 
 // Kind is a kind of chart.
@@ -79,11 +78,11 @@ type Options struct {
 	// MaxSamples caps the latencies kept per CDF series
 	// (DefaultMaxSamples when 0).
 	MaxSamples int
-	// Charts are the scenario's chart hints; nil means the hints of the
-	// run's scenario (outputs.charts in Run.ScenarioYAML), if any. A
+	// Charts are the scenario's chart hints; nil means the hints the run
+	// carries (Run.Charts, the scenario's outputs.charts), if any. A
 	// sweep hint replaces the automatic sweep chart; energy and breakdown
 	// hints add a chart of every point they select.
-	Charts []ChartHint
+	Charts []result.ChartHint
 }
 
 // SplitRatio is the ratio of the longest to the shortest bar above which
@@ -142,10 +141,10 @@ func Draw(dir string, run *result.Run, records Records, opts Options) ([]Chart, 
 	points := chartPoints(run.Summaries)
 	hints := opts.Charts
 	if hints == nil {
-		var err error
-		if hints, err = HintsFromScenario(run.ScenarioYAML); err != nil {
-			return nil, err
-		}
+		hints = run.Charts
+	}
+	if err := checkHints(hints); err != nil {
+		return nil, err
 	}
 
 	if want[KindBreakdown] || want[KindEnergy] {
@@ -178,7 +177,7 @@ func Draw(dir string, run *result.Run, records Records, opts Options) ([]Chart, 
 	}
 
 	for i, h := range hints {
-		if (h.Kind != KindBreakdown && h.Kind != KindEnergy) || !want[h.Kind] {
+		if k := Kind(h.Kind); (k != KindBreakdown && k != KindEnergy) || !want[k] {
 			continue
 		}
 		if err := d.drawHintedBars(run, h, i, opts); err != nil && !errors.Is(err, ErrEmpty) {
@@ -188,7 +187,7 @@ func Draw(dir string, run *result.Run, records Records, opts Options) ([]Chart, 
 
 	sweepHints := 0
 	for i, h := range hints {
-		if h.Kind != KindSweep || !want[KindSweep] {
+		if Kind(h.Kind) != KindSweep || !want[KindSweep] {
 			continue
 		}
 		sweepHints++
@@ -659,31 +658,6 @@ func readOptional[T any](dir, name string, read func(io.Reader, string) ([]T, er
 	return read(f, path)
 }
 
-// ChartHint is a scenario's request for a chart that tells its story:
-// an entry of outputs.charts in the scenario file, read back from the
-// resolved scenario in summary.json (HintsFromScenario) so that `infersim
-// plot` redraws the same charts.
-type ChartHint struct {
-	// Kind is KindSweep, KindEnergy or KindBreakdown.
-	Kind Kind `yaml:"kind"`
-	// Param is the sweep chart's x axis: a swept path, or SplitParam.
-	Param string `yaml:"param"`
-	// Metric is the sweep chart's y axis (empty: Mean).
-	Metric Metric `yaml:"metric"`
-	// Start picks cold or warm groups; a cell without that start (a cloud
-	// mode never loads a model, so it has no cold requests) gives its
-	// other group. Empty: warm where there is one.
-	Start result.Start `yaml:"start"`
-	// Models, Modes and Params keep the summaries they match; Modes may
-	// name a family (on-device, cloud, split, remote, auto, any); Params
-	// are "path=value" with the value as the sweep labels it.
-	Models []string `yaml:"models"`
-	Modes  []string `yaml:"modes"`
-	Params []string `yaml:"params"`
-	// Log draws the metric axis on a log scale.
-	Log bool `yaml:"log"`
-}
-
 // SplitParam is the x axis of a sweep hint that plots the cut K of the
 // split:K modes at each point: layers run on the phone.
 const SplitParam = "split"
@@ -691,33 +665,22 @@ const SplitParam = "split"
 // splitAxis names the split chart's x axis.
 const splitAxis = "layers on the phone, K"
 
-// HintsFromScenario reads the chart hints (outputs.charts) of a resolved
-// scenario as summary.json holds it; a scenario without any gives nil.
-func HintsFromScenario(text string) ([]ChartHint, error) {
-	if strings.TrimSpace(text) == "" {
-		return nil, nil
-	}
-	var doc struct {
-		Outputs struct {
-			Charts []ChartHint `yaml:"charts"`
-		} `yaml:"outputs"`
-	}
-	if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
-		return nil, fmt.Errorf("plots: reading the scenario's chart hints: %w", err)
-	}
-	for i, h := range doc.Outputs.Charts {
-		switch h.Kind {
+// checkHints checks the chart hints a run carries: kinds plots draws
+// from hints and metrics it knows.
+func checkHints(hints []result.ChartHint) error {
+	for i, h := range hints {
+		switch Kind(h.Kind) {
 		case KindSweep, KindEnergy, KindBreakdown:
 		default:
-			return nil, fmt.Errorf("plots: outputs.charts[%d]: kind %q is not sweep, energy or breakdown", i, h.Kind)
+			return fmt.Errorf("plots: outputs.charts[%d]: kind %q is not sweep, energy or breakdown", i, h.Kind)
 		}
 		if h.Metric != "" {
-			if _, err := ParseMetric(string(h.Metric)); err != nil {
-				return nil, fmt.Errorf("plots: outputs.charts[%d]: %s", i, strings.TrimPrefix(err.Error(), "plots: "))
+			if _, err := ParseMetric(h.Metric); err != nil {
+				return fmt.Errorf("plots: outputs.charts[%d]: %s", i, strings.TrimPrefix(err.Error(), "plots: "))
 			}
 		}
 	}
-	return doc.Outputs.Charts, nil
+	return nil
 }
 
 // hintMode reports whether mode matches a hint's mode entry (a mode or a
@@ -740,7 +703,7 @@ func hintMode(entry, mode string) bool {
 
 // selectHint returns the summaries a hint keeps (copies), one group per
 // cell when the hint or the metric asks for one start.
-func selectHint(sums []result.Summary, h ChartHint) []result.Summary {
+func selectHint(sums []result.Summary, h result.ChartHint) []result.Summary {
 	in := func(list []string, v string, match func(a, b string) bool) bool {
 		if len(list) == 0 {
 			return true
@@ -772,7 +735,7 @@ func selectHint(sums []result.Summary, h ChartHint) []result.Summary {
 			out = append(out, s)
 		}
 	}
-	if h.Start == "" && !h.Metric.world() {
+	if h.Start == "" && !Metric(h.Metric).world() {
 		return out
 	}
 	// One group per cell: the start asked for, else the cell's other.
@@ -905,7 +868,7 @@ func dropDependentParams(sums []result.Summary) []result.Summary {
 }
 
 // hintNote describes a hint's filters for titles: " (upload original, warm)".
-func hintNote(h ChartHint) string {
+func hintNote(h result.ChartHint) string {
 	var parts []string
 	for _, pv := range h.Params {
 		path, val, _ := strings.Cut(pv, "=")
@@ -943,8 +906,8 @@ func (d *drawer) hintName(base string) string {
 
 // drawHintedSweep draws a sweep hint: its metric against its parameter
 // over the summaries it selects.
-func (d *drawer) drawHintedSweep(run *result.Run, h ChartHint, i int, opts Options) error {
-	m := h.Metric
+func (d *drawer) drawHintedSweep(run *result.Run, h result.ChartHint, i int, opts Options) error {
+	m := Metric(h.Metric)
 	if m == "" {
 		m = Mean
 	}
@@ -994,14 +957,14 @@ func (d *drawer) drawHintedSweep(run *result.Run, h ChartHint, i int, opts Optio
 
 // drawHintedBars draws an energy or breakdown hint: one chart of every
 // summary it selects, across points.
-func (d *drawer) drawHintedBars(run *result.Run, h ChartHint, i int, opts Options) error {
+func (d *drawer) drawHintedBars(run *result.Run, h result.ChartHint, i int, opts Options) error {
 	sums := dropDependentParams(selectHint(run.Summaries, h))
 	if len(sums) == 0 {
 		return empty("outputs.charts[%d]: no summary matches the chart's selection", i)
 	}
 	log := opts.Log || h.Log
 	split := !log && spread(sums) > SplitRatio
-	if h.Kind == KindBreakdown {
+	if Kind(h.Kind) == KindBreakdown {
 		fig, err := LatencyBreakdown(sums, BreakdownOptions{Log: log, Split: split, Title: "Where the time goes: mean end-to-end latency by phase" + hintNote(h)})
 		if err != nil {
 			return fmt.Errorf("outputs.charts[%d]: %w", i, err)

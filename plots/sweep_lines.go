@@ -27,110 +27,75 @@ const (
 	Energy Metric = "energy" // mean phone energy per request, with its 95 % CI
 )
 
-// A Metric with a dot in its name ("app.kills", "model.loads") is a
-// per-world metric of the summaries (result.Summary.Metrics): its mean over
-// replications, with its 95 % CI, on a plain number axis.
+// A Metric other than the latency statistics and energy is a per-world (or
+// per-request) metric of the summaries (result.Summary.Metrics, named in
+// result's metrics table, or any dotted name): its mean over replications,
+// with its 95 % CI, on a plain number axis.
 
-// worldNames words the per-world metrics the runner reports.
-var worldNames = map[string]string{
-	"app.kills": "app kills", "app.switches": "foreground/background switches", "gc.blocking": "blocking GCs",
-	"gc.concurrent": "concurrent GCs", "gc.pause_s": "GC pause seconds", "gc.pauses": "GC pauses",
-	"memory.heap_peak_b": "peak Java heap bytes", "memory.min_free_b": "least free memory bytes", "model.loads": "model loads",
-	"server.batches": "server batches", "server.max_queue": "longest server queue", "energy.tail": "radio tail joules",
-	"oom": "failed allocations", "sim.events": "kernel events",
-}
-
-// WorldMetrics returns the per-world metrics the sweep chart words in its
-// labels, sorted: app.kills, gc.pauses, model.loads, server.max_queue, ...
-// ParseMetric accepts these and any name with a dot as a per-world metric.
+// WorldMetrics returns the per-world and per-request metrics the sweep
+// chart words in its labels (result's metrics table), sorted: app.kills,
+// gc.pauses, model.loads, server.max_queue, ... ParseMetric accepts these
+// and any name with a dot as a per-world metric.
 func WorldMetrics() []string {
-	names := make([]string, 0, len(worldNames))
-	for n := range worldNames {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return result.MetricNames(result.ScopeRequest, result.ScopeWorld)
 }
 
-// world reports whether m names a per-world metric: a known one (oom has
-// no dot) or any dotted name.
+// info returns the metric's row of result's metrics table; a dotted name
+// the table does not know is a per-world metric worded by its name.
+func (m Metric) info() (result.MetricInfo, bool) {
+	if mi, ok := result.LookupChartMetric(string(m)); ok {
+		return mi, true
+	}
+	if strings.Contains(string(m), ".") {
+		return result.MetricInfo{Name: string(m), Label: string(m), Scope: result.ScopeWorld, CI: true}, true
+	}
+	return result.MetricInfo{}, false
+}
+
+// world reports whether m names a metric of Summary.Metrics: a per-world
+// (or per-request) one of the table, or any dotted name.
 func (m Metric) world() bool {
-	_, known := worldNames[string(m)]
-	return known || strings.Contains(string(m), ".")
+	mi, ok := m.info()
+	return ok && mi.Scope != result.ScopeGroup
 }
 
 // ParseMetric reads a --metric value.
 func ParseMetric(s string) (Metric, error) {
-	switch m := Metric(strings.ToLower(strings.TrimSpace(s))); {
-	case m == Mean || m == P50 || m == P95 || m == P99 || m == Energy:
-		return m, nil
-	case m == "":
+	m := Metric(strings.ToLower(strings.TrimSpace(s)))
+	if m == "" {
 		return Mean, nil
-	case m.world():
+	}
+	if _, ok := m.info(); ok {
 		return m, nil
 	}
 	return "", fmt.Errorf("plots: unknown metric %q (want p50, p95, p99, mean, energy or a per-world metric such as app.kills)", s)
+}
+
+// row is the metric's table row; an unknown metric is the mean latency.
+func (m Metric) row() result.MetricInfo {
+	if mi, ok := m.info(); ok {
+		return mi
+	}
+	mi, _ := Mean.info()
+	return mi
 }
 
 // value returns the metric of a summary and the half-width of its CI (NaN
 // for percentiles: result.Stat's CI95 is the mean's, so percentiles get no
 // band rather than a wrong one).
 func (m Metric) value(s *result.Summary) (v, ci float64) {
-	switch m {
-	case P50:
-		return s.Latency.P50, math.NaN()
-	case P95:
-		return s.Latency.P95, math.NaN()
-	case P99:
-		return s.Latency.P99, math.NaN()
-	case Energy:
-		return s.EnergyTotal.Mean, s.EnergyTotal.CI95
-	}
-	if m.world() {
-		st, ok := s.Metric(string(m))
-		if !ok {
-			return math.NaN(), math.NaN()
-		}
-		return st.Mean, st.CI95
-	}
-	return s.Latency.Mean, s.Latency.CI95
+	v, ci, _ = m.row().Value(s)
+	return v, ci
 }
 
-func (m Metric) field() string {
-	switch m {
-	case P50:
-		return "latency.p50"
-	case P95:
-		return "latency.p95"
-	case P99:
-		return "latency.p99"
-	case Energy:
-		return "energy_total.mean"
-	}
-	if m.world() {
-		return "metrics." + string(m)
-	}
-	return "latency.mean"
-}
+func (m Metric) field() string { return m.row().FieldName() }
 
 func (m Metric) describe() string {
-	switch m {
-	case P50:
-		return "median (p50) end-to-end latency"
-	case P95:
-		return "95th percentile end-to-end latency"
-	case P99:
-		return "99th percentile end-to-end latency"
-	case Energy:
-		return "mean phone energy per request"
+	mi := m.row()
+	if mi.Scope != result.ScopeGroup {
+		return mi.Label + " per run"
 	}
-	if m.world() {
-		if n, ok := worldNames[string(m)]; ok {
-			return n + " per run"
-		}
-		return string(m) + " per run"
-	}
-	return "mean end-to-end latency"
+	return mi.Label
 }
 
 // SweepOptions configures SweepLines and Crossovers.

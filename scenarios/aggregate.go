@@ -411,7 +411,7 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start) result.
 	// replication), sorted by name.
 	s.Metrics = append(s.Metrics, result.Metric{Name: "energy.tail",
 		Stat: stat(&g.tail, means(func(r *repAcc) float64 { return r.tail }, false))})
-	for k, name := range metricNames {
+	for k, mi := range worldMetrics {
 		var xs []float64
 		for r := range g.reps {
 			if m := g.reps[r].metrics; m != nil {
@@ -425,7 +425,7 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start) result.
 		for _, x := range xs {
 			t.Add(x)
 		}
-		s.Metrics = append(s.Metrics, result.Metric{Name: name, Stat: stat(&t, xs)})
+		s.Metrics = append(s.Metrics, result.Metric{Name: mi.Name, Stat: stat(&t, xs)})
 	}
 	slices.SortStableFunc(s.Metrics, func(a, b result.Metric) int { return strings.Compare(a.Name, b.Name) })
 	return s

@@ -227,8 +227,8 @@ func buildMetrics() map[string]*metricDef {
 	}})
 	// Per-world metrics (world.go's metricNames), means over replications,
 	// and their rates per hour of a timed workload.
-	for _, name := range metricNames {
-		name := name
+	for _, wm := range worldMetrics {
+		name := wm.Name
 		unit, phrase := uCount, worldPhrase(name)
 		switch {
 		case strings.HasSuffix(name, "_s"):

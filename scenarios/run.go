@@ -229,7 +229,7 @@ func Run(ctx context.Context, s *Scenario, opts Options) (*Result, error) {
 	res := &Result{Dir: dir, Tasks: total, SummariesPartial: !keepAll}
 	run := &result.Run{
 		Scenario: s.Name, Description: s.Description, Seed: s.Seed, Replications: r.reps,
-		Infersim: buildinfo.Read(), KernelProfile: r.kernelProfileName(), ScenarioYAML: string(s.YAML()),
+		Infersim: buildinfo.Read(), KernelProfile: r.kernelProfileName(), ScenarioYAML: string(s.YAML()), Charts: s.chartHints(),
 	}
 	var acc *pointAcc
 	var runErr error

@@ -74,29 +74,41 @@ func (r *runner) preparePoint(i int) (*pointData, error) {
 // worldStats is what a world reports besides its records.
 type worldStats struct {
 	events  int64
-	metrics []float64 // by metricNames
+	metrics []float64 // by worldMetrics
 }
 
-// The per-world metrics, summed over the world's phones (maxima where
-// said), reported per replication in each group's Metrics. Besides them
+// worldMetrics are the per-world metrics (result's metrics table, by
+// name), reported per replication in each group's Metrics. Besides them
 // each group has the per-request metric energy.tail: the joules of a
 // request's energy spent after its end (result.Record.TailEnergy, the
 // radio tail it caused), over every request of the group.
-var metricNames = []string{
-	"app.kills",          // low-memory kills of the app
-	"app.switches",       // foreground ↔ background transitions
-	"gc.blocking",        // blocking collections
-	"gc.concurrent",      // concurrent collections
-	"gc.pause_s",         // summed GC pause time, seconds
-	"gc.pauses",          // GC pauses (concurrent and blocking)
-	"memory.heap_peak_b", // largest Java heap (max over phones), bytes
-	"memory.min_free_b",  // least free memory (min over phones), bytes
-	"model.loads",        // model loads on the phones
-	"oom",                // allocations that failed
-	"server.batches",     // batches computed
-	"server.max_queue",   // longest server queue (max over servers)
-	"sim.events",         // kernel events processed
-}
+var worldMetrics = result.WorldMetrics()
+
+// phoneSources and serverSources read each per-world metric from a
+// phone's or a server's statistics; the table's Agg says how a world's
+// phones (servers) combine. Every per-world metric has exactly one source
+// (TestWorldMetricSources); sim.events is the kernel's.
+var (
+	phoneSources = map[string]func(devices.PhoneStats) float64{
+		"app.kills":          func(st devices.PhoneStats) float64 { return float64(st.Kills) },
+		"app.switches":       func(st devices.PhoneStats) float64 { return float64(st.Switches) },
+		"gc.blocking":        func(st devices.PhoneStats) float64 { return float64(st.BlockingGCs) },
+		"gc.concurrent":      func(st devices.PhoneStats) float64 { return float64(st.ConcurrentGCs) },
+		"gc.pause_s":         func(st devices.PhoneStats) float64 { return float64(st.PauseTime) },
+		"gc.pauses":          func(st devices.PhoneStats) float64 { return float64(st.Pauses) },
+		"memory.heap_peak_b": func(st devices.PhoneStats) float64 { return float64(st.PeakHeap) },
+		"memory.min_free_b":  func(st devices.PhoneStats) float64 { return float64(st.MinFreeMemory) },
+		"model.loads":        func(st devices.PhoneStats) float64 { return float64(st.Loads) },
+		"oom":                func(st devices.PhoneStats) float64 { return float64(st.OOMs) },
+	}
+	serverSources = map[string]func(devices.ServerStats) float64{
+		"server.batches":   func(st devices.ServerStats) float64 { return float64(st.Batches) },
+		"server.max_queue": func(st devices.ServerStats) float64 { return float64(st.MaxQueue) },
+	}
+)
+
+// eventsMetric is the per-world metric the kernel reports.
+const eventsMetric = "sim.events"
 
 // world is one task's simulation: one point, one replication, one cell.
 type world struct {
@@ -283,30 +295,50 @@ func phoneTarget(m devices.Mode, pd *pointData) (devices.Target, bool) {
 	return "", false
 }
 
+// metrics returns the world's per-world metrics, by worldMetrics.
 func (w *world) metrics(events int64) []float64 {
-	m := make([]float64, len(metricNames))
-	minFree := math.Inf(1)
-	for _, ph := range w.phones {
-		st := ph.Stats()
-		m[0] += float64(st.Kills)
-		m[1] += float64(st.Switches)
-		m[2] += float64(st.BlockingGCs)
-		m[3] += float64(st.ConcurrentGCs)
-		m[4] += float64(st.PauseTime)
-		m[5] += float64(st.Pauses)
-		m[6] = math.Max(m[6], float64(st.PeakHeap))
-		minFree = math.Min(minFree, float64(st.MinFreeMemory))
-		m[8] += float64(st.Loads)
-		m[9] += float64(st.OOMs)
+	phones := make([]devices.PhoneStats, len(w.phones))
+	for i, ph := range w.phones {
+		phones[i] = ph.Stats()
 	}
-	m[7] = minFree
-	for _, srv := range w.servers {
-		st := srv.Stats()
-		m[10] += float64(st.Batches)
-		m[11] = math.Max(m[11], float64(st.MaxQueue))
+	servers := make([]devices.ServerStats, len(w.servers))
+	for i, srv := range w.servers {
+		servers[i] = srv.Stats()
 	}
-	m[12] = float64(events)
+	m := make([]float64, len(worldMetrics))
+	for k, mi := range worldMetrics {
+		if mi.Name == eventsMetric {
+			m[k] = float64(events)
+			continue
+		}
+		if f, ok := phoneSources[mi.Name]; ok {
+			m[k] = combine(mi.Agg, phones, f)
+		} else if f, ok := serverSources[mi.Name]; ok {
+			m[k] = combine(mi.Agg, servers, f)
+		}
+	}
 	return m
+}
+
+// combine folds one metric over a world's phones or servers as agg says:
+// a sum or a maximum from 0, a minimum from +Inf.
+func combine[S any](agg result.Agg, stats []S, f func(S) float64) float64 {
+	v := 0.0
+	if agg == result.AggMin {
+		v = math.Inf(1)
+	}
+	for _, st := range stats {
+		x := f(st)
+		switch agg {
+		case result.AggMax:
+			v = math.Max(v, x)
+		case result.AggMin:
+			v = math.Min(v, x)
+		default:
+			v += x
+		}
+	}
+	return v
 }
 
 // start issues or schedules the phone's first arrivals. The workload's
