@@ -736,10 +736,11 @@ func (r *request) addTransfer(t network.Transfer, data result.Phase) {
 	}
 	if r.trace {
 		ph := r.ph
-		lane := ph.link.Name() + "/up"
+		dir := result.LaneUp
 		if data == result.Download {
-			lane = ph.link.Name() + "/down"
+			dir = result.LaneDown
 		}
+		lane := result.NewLane(ph.link.Name(), dir).String()
 		if t.Connected > t.Start {
 			ph.span(lane, "wake", t.Start, t.Connected, nil)
 		}

@@ -57,76 +57,66 @@ var activityWords = map[string]activity{
 
 var spareColors = []color.Color{SkyBlue, ReddishPurple, Yellow, DarkGrey, Vermillion, BluishGreen}
 
-// laneInfo splits a lane name such as "phone[0]/gpu" into its owner kind,
-// index and resource.
+// laneInfo is a lane (result.Lane) with its component's kind and index.
 type laneInfo struct {
-	name     string
-	kind     string // phone, link, server, or the raw prefix
-	index    int
-	resource string // cpu, gpu, gc, radio, up, down, queue, worker[1], ...
+	name  string // as Span.Lane writes it
+	lane  result.Lane
+	kind  string // phone, link, server, or the component's name
+	index int
 }
 
 func parseLane(name string) laneInfo {
-	li := laneInfo{name: name, kind: name}
-	owner, res, ok := strings.Cut(name, "/")
-	if ok {
-		li.resource = res
-	}
-	li.kind = owner
-	if i := strings.IndexByte(owner, '['); i >= 0 && strings.HasSuffix(owner, "]") {
-		li.kind = owner[:i]
-		li.index, _ = strconv.Atoi(owner[i+1 : len(owner)-1])
-	}
-	return li
+	l := result.ParseLane(name)
+	kind, index := l.OwnerKind()
+	return laneInfo{name: name, lane: l, kind: kind, index: index}
+}
+
+// resource is the lane's resource with its slot: "worker[1]".
+func (li laneInfo) resource() string {
+	l := li.lane
+	l.Owner = ""
+	return strings.TrimPrefix(l.String(), "/")
 }
 
 func kindRank(k string) int {
 	switch k {
-	case "phone":
+	case result.OwnerPhone:
 		return 0
-	case "link":
+	case result.OwnerLink:
 		return 1
-	case "server":
+	case result.OwnerServer:
 		return 3
 	}
 	return 2
 }
 
-func resourceRank(r string) int {
-	base := r
-	if i := strings.IndexByte(r, '['); i >= 0 {
-		base = r[:i]
-	}
-	for i, n := range []string{"cpu", "gpu", "gc", "radio", "up", "down", "queue", "worker"} {
-		if base == n {
+func resourceRank(r result.Resource) int {
+	for i, n := range result.LaneOrder {
+		if r == n {
 			return i
 		}
 	}
-	return 8
+	return len(result.LaneOrder)
 }
 
-var resourceWords = map[string]string{"cpu": "CPU", "gpu": "GPU", "gc": "GC pauses", "radio": "radio state",
-	"up": "uplink", "down": "downlink", "queue": "queue", "worker": "worker"}
+var resourceWords = map[result.Resource]string{result.LaneCPU: "CPU", result.LaneGPU: "GPU", result.LaneGC: "GC pauses", result.LaneRadio: "radio state",
+	result.LaneUp: "uplink", result.LaneDown: "downlink", result.LaneQueue: "queue", result.LaneWorker: "worker"}
 
 // label returns a readable lane label: "phone · CPU", "server · worker 1";
 // the owner's index is shown when there are several of its kind.
 func (li laneInfo) label(several bool) string {
-	if li.resource == "" {
+	if li.lane.Resource == "" {
 		return li.name
 	}
 	owner := li.kind
 	if several {
 		owner += " " + strconv.Itoa(li.index)
 	}
-	res := li.resource
-	base, idx := res, ""
-	if i := strings.IndexByte(res, '['); i >= 0 && strings.HasSuffix(res, "]") {
-		base, idx = res[:i], res[i+1:len(res)-1]
-	}
-	if w, ok := resourceWords[base]; ok {
+	res := li.resource()
+	if w, ok := resourceWords[li.lane.Resource]; ok {
 		res = w
-		if idx != "" {
-			res += " " + idx
+		if li.lane.Slot >= 0 {
+			res += " " + strconv.Itoa(li.lane.Slot)
 		}
 	}
 	return owner + " · " + res
@@ -207,10 +197,10 @@ func Timeline(spans []result.Span, opts TimelineOptions) (*Figure, error) {
 			return a.kind < b.kind
 		case a.index != b.index:
 			return a.index < b.index
-		case resourceRank(a.resource) != resourceRank(b.resource):
-			return resourceRank(a.resource) < resourceRank(b.resource)
+		case resourceRank(a.lane.Resource) != resourceRank(b.lane.Resource):
+			return resourceRank(a.lane.Resource) < resourceRank(b.lane.Resource)
 		}
-		return a.resource < b.resource
+		return a.resource() < b.resource()
 	})
 	laneY := map[string]float64{}
 	ticks := make(plot.ConstantTicks, len(order))
@@ -288,14 +278,10 @@ func classify(s result.Span, li laneInfo) activity {
 			return a
 		}
 	}
-	res := li.resource
-	if i := strings.IndexByte(res, '['); i >= 0 {
-		res = res[:i]
-	}
-	switch {
-	case li.kind == "server" && res == "worker":
+	switch res := li.lane.Resource; {
+	case li.kind == result.OwnerServer && res == result.LaneWorker:
 		return actServer
-	case li.kind == "phone" && (res == "cpu" || res == "gpu"):
+	case li.kind == result.OwnerPhone && (res == result.LaneCPU || res == result.LaneGPU):
 		return actCompute
 	}
 	return activity{name: strings.TrimRight(s.Label, "0123456789_ ")}

@@ -123,6 +123,8 @@ type Run struct {
 
 // Span is one interval on a timeline lane, e.g. {Lane: "phone[0]/gpu",
 // Label: "conv3", 1.20, 1.34}. Traces and timeline charts are made of spans.
+// Lane is a Lane as its String method writes it (ParseLane reads it back):
+// the trace file names its threads so.
 type Span struct {
 	Lane  string            `json:"lane"`
 	Label string            `json:"label"`
