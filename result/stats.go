@@ -411,3 +411,45 @@ func ConfidenceInterval(samples []float64, level float64) (mean, halfWidth float
 	st := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(t.n - 1)}
 	return t.mean, st.Quantile((1+level)/2) * t.StdDev() / math.Sqrt(float64(t.n))
 }
+
+// CI95 computes the half-width of the 95 % confidence interval of a mean,
+// what ConfidenceInterval(xs, 0.95) returns, bit for bit, keeping the
+// Student-t quantile of each sample size it has met: a run has one or two
+// sample sizes (its replications) and the quantile is most of the cost.
+// The zero value is ready; a CI95 is not safe for concurrent use (a run's
+// merge owns one).
+type CI95 struct {
+	q map[int]float64 // quantile at (1 + 0.95)/2 by degrees of freedom
+}
+
+// HalfWidth returns the half-width of the 95 % confidence interval of the
+// mean of xs: NaN with fewer than two values or a NaN among them.
+func (c *CI95) HalfWidth(xs []float64) float64 {
+	n := len(xs)
+	if n < 2 {
+		return math.NaN()
+	}
+	var mean, m2 float64 // Welford's update, as Tally's
+	for i, x := range xs {
+		if math.IsNaN(x) {
+			return math.NaN()
+		}
+		d := x - mean
+		mean += d / float64(i+1)
+		m2 += d * (x - mean)
+	}
+	sd := math.Sqrt(m2 / float64(n-1))
+	return c.quantile(n-1) * sd / math.Sqrt(float64(n))
+}
+
+func (c *CI95) quantile(df int) float64 {
+	if q, ok := c.q[df]; ok {
+		return q
+	}
+	if c.q == nil {
+		c.q = map[int]float64{}
+	}
+	q := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile((1 + 0.95) / 2)
+	c.q[df] = q
+	return q
+}

@@ -210,3 +210,22 @@ func mustPanic(t *testing.T, want string, f func()) {
 	}()
 	f()
 }
+
+// TestCI95: the cached-quantile half-width is ConfidenceInterval's,
+// bit for bit.
+func TestCI95(t *testing.T) {
+	var ci CI95
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := 0; n <= 40; n++ {
+		for trial := 0; trial < 5; trial++ {
+			xs := make([]float64, n)
+			for i := range xs {
+				xs[i] = 10 + rng.NormFloat64()*float64(trial)
+			}
+			_, want := ConfidenceInterval(xs, 0.95)
+			if got := ci.HalfWidth(xs); math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+				t.Fatalf("n %d: %v, want %v", n, got, want)
+			}
+		}
+	}
+}

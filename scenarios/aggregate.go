@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/infersim/infersim/result"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // pointAcc accumulates one point's groups while its tasks are merged;
@@ -16,10 +15,13 @@ import (
 type pointAcc struct {
 	pd     *pointData
 	groups []*groupAcc // by cell·2 + (0 cold, 1 warm)
+	ci     *result.CI95
 }
 
-func newPointAcc(pd *pointData) *pointAcc {
-	return &pointAcc{pd: pd, groups: make([]*groupAcc, 2*len(pd.cells))}
+// newPointAcc starts a point's accumulation; ci computes its confidence
+// intervals (the run's, reused point after point).
+func newPointAcc(pd *pointData, ci *result.CI95) *pointAcc {
+	return &pointAcc{pd: pd, groups: make([]*groupAcc, 2*len(pd.cells)), ci: ci}
 }
 
 // groupAcc accumulates one group: a cell's cold or warm requests over
@@ -357,12 +359,12 @@ func (p *pointAcc) summaries() []result.Summary {
 		if i%2 == 1 {
 			start = result.Warm
 		}
-		out = append(out, g.summary(p.pd, cell, start))
+		out = append(out, g.summary(p.pd, cell, start, p.ci))
 	}
 	return out
 }
 
-func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start) result.Summary {
+func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start, ci *result.CI95) result.Summary {
 	s := result.Summary{
 		Key:      result.Key{Point: pd.index, Model: cell.Model, Mode: cell.Mode, Image: cell.Image.String(), Start: start},
 		Params:   pd.params,
@@ -384,14 +386,14 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start) result.
 		}
 		return m
 	}
-	s.Latency = stat(&g.latency, means(func(r *repAcc) float64 { return r.latency }, true))
+	s.Latency = stat(ci, &g.latency, means(func(r *repAcc) float64 { return r.latency }, true))
 	for p := range s.Phases {
-		s.Phases[p] = stat(&g.phases[p], means(func(r *repAcc) float64 { return r.phases[p] }, true))
+		s.Phases[p] = stat(ci, &g.phases[p], means(func(r *repAcc) float64 { return r.phases[p] }, true))
 	}
 	for c := range s.Energy {
-		s.Energy[c] = stat(&g.energy[c], means(func(r *repAcc) float64 { return r.energy[c] }, false))
+		s.Energy[c] = stat(ci, &g.energy[c], means(func(r *repAcc) float64 { return r.energy[c] }, false))
 	}
-	s.EnergyTotal = stat(&g.total, means(func(r *repAcc) float64 { return r.total }, false))
+	s.EnergyTotal = stat(ci, &g.total, means(func(r *repAcc) float64 { return r.total }, false))
 	// Throughput: successful requests per simulated second of the group's
 	// span (first arrival to last end), averaged over replications.
 	var tp []float64
@@ -410,7 +412,7 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start) result.
 	// Per-request metrics, then world metrics (one value per
 	// replication), sorted by name.
 	s.Metrics = append(s.Metrics, result.Metric{Name: "energy.tail",
-		Stat: stat(&g.tail, means(func(r *repAcc) float64 { return r.tail }, false))})
+		Stat: stat(ci, &g.tail, means(func(r *repAcc) float64 { return r.tail }, false))})
 	for k, mi := range worldMetrics {
 		var xs []float64
 		for r := range g.reps {
@@ -425,7 +427,7 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start) result.
 		for _, x := range xs {
 			t.Add(x)
 		}
-		s.Metrics = append(s.Metrics, result.Metric{Name: mi.Name, Stat: stat(&t, xs)})
+		s.Metrics = append(s.Metrics, result.Metric{Name: mi.Name, Stat: stat(ci, &t, xs)})
 	}
 	slices.SortStableFunc(s.Metrics, func(a, b result.Metric) int { return strings.Compare(a.Name, b.Name) })
 	return s
@@ -433,7 +435,7 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start) result.
 
 // stat summarises a tally, with the 95 % confidence interval of the mean
 // from the replication means (NaN with fewer than two).
-func stat(t *tally, repMeans []float64) result.Stat {
+func stat(ci *result.CI95, t *tally, repMeans []float64) result.Stat {
 	st := result.Stat{Mean: math.NaN(), SD: math.NaN(), CI95: math.NaN(), Min: math.NaN(),
 		P50: math.NaN(), P95: math.NaN(), P99: math.NaN(), Max: math.NaN()}
 	t.fill(&st)
@@ -441,7 +443,7 @@ func stat(t *tally, repMeans []float64) result.Stat {
 		return st
 	}
 	if len(repMeans) >= 2 {
-		st.CI95 = ci95(repMeans)
+		st.CI95 = ci.HalfWidth(repMeans)
 	}
 	return st
 }
@@ -455,39 +457,4 @@ func mean(xs []float64) float64 {
 		s += x
 	}
 	return s / float64(len(xs))
-}
-
-// ci95 returns the half-width of the 95 % confidence interval of the mean
-// of xs: what result.ConfidenceInterval(xs, 0.95) returns, bit for bit
-// (TestCI95), with the Student-t quantile computed once per sample size
-// (a run has one or two; the quantile is most of the cost).
-func ci95(xs []float64) float64 {
-	n := len(xs)
-	if n < 2 {
-		return math.NaN()
-	}
-	var mean, m2 float64 // Welford's update, as result.Tally's
-	for i, x := range xs {
-		if math.IsNaN(x) {
-			return math.NaN()
-		}
-		d := x - mean
-		mean += d / float64(i+1)
-		m2 += d * (x - mean)
-	}
-	sd := math.Sqrt(m2 / float64(n-1))
-	return tQuantile975(n-1) * sd / math.Sqrt(float64(n))
-}
-
-// tQuantiles caches the Student-t quantile at (1 + 0.95)/2 by degrees of
-// freedom.
-var tQuantiles sync.Map
-
-func tQuantile975(df int) float64 {
-	if v, ok := tQuantiles.Load(df); ok {
-		return v.(float64)
-	}
-	q := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile((1 + 0.95) / 2)
-	tQuantiles.Store(df, q)
-	return q
 }

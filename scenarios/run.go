@@ -290,6 +290,7 @@ type merge struct {
 	interrupted bool
 	done        int
 	last        []result.Summary // the last point's summaries, kept for the table
+	ci          result.CI95      // the confidence intervals of every point
 }
 
 func (r *runner) newMerge(out *outputs) *merge {
@@ -338,7 +339,7 @@ func (m *merge) loop(ctx context.Context, p *pipeline) error {
 func (m *merge) take(tr *taskResult) error {
 	t := tr.t
 	if m.acc == nil || m.acc.pd != t.pd {
-		m.acc = newPointAcc(t.pd)
+		m.acc = newPointAcc(t.pd, &m.ci)
 	}
 	for i := range *tr.recs {
 		rec := &(*tr.recs)[i]
@@ -487,8 +488,12 @@ func under(p, f string) bool {
 	return p == f || strings.HasPrefix(p, f+".") || strings.HasPrefix(p, f+"[")
 }
 
-// defaultProfileName describes the embedded kernel profile (parsed once:
-// models.DefaultProfile reads its YAML at every call).
+// defaultProfileName describes the embedded kernel profile. It is the
+// runner's one process-wide cache, kept on purpose: the embedded profile
+// is compiled into the binary and never changes, and models.DefaultProfile
+// parses and validates its YAML at every call, a cost every Run of a small
+// scenario (tests, benchmarks, quick runs) would pay again for one line of
+// summary.json.
 var defaultProfileName = sync.OnceValue(func() string {
 	kp := models.DefaultProfile()
 	return "embedded default (" + kp.Host.CPU + ", " + kp.Host.Date + ")"
