@@ -73,3 +73,46 @@ func TestJoinClauses(t *testing.T) {
 	}
 }
 
+// TestKindsTable: every kind has a name, a description and an evaluation
+// function, once; a conclusion of another kind is refused, not ignored.
+func TestKindsTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, k := range kinds {
+		if k.Name == "" || k.Doc == "" || k.eval == nil || seen[k.Name] {
+			t.Errorf("kind %+v: incomplete or repeated", k.KindInfo)
+		}
+		seen[k.Name] = true
+		if info, ok := LookupKind(k.Name); !ok || info != k.KindInfo {
+			t.Errorf("LookupKind(%s) = %+v, %v", k.Name, info, ok)
+		}
+	}
+	if got := KindsWhere(func(k KindInfo) bool { return k.Sides }, "and"); got != "crossover and compare" {
+		t.Errorf("sides: %q", got)
+	}
+	in := NewInput(Context{Replications: 1}, []result.Summary{sum(0, "alexnet", "cloud-gpu", result.Warm, 1, 1)})
+	if _, err := in.Line(&Conclusion{Kind: "median", Metric: "latency.mean"}); err == nil || err.Error() != `unknown kind "median"` {
+		t.Errorf("unknown kind: %v", err)
+	}
+	if line, err := in.Line(&Conclusion{Kind: KindBest, Metric: "latency.mean"}); err != nil || line != "lowest mean latency: cloud-gpu (1 s)" {
+		t.Errorf("best: %q, %v", line, err)
+	}
+}
+
+// TestMetricsFromTable: every metric of result's table is one a
+// conclusion may name, worded by the table, and every per-world count
+// has its rate per hour.
+func TestMetricsFromTable(t *testing.T) {
+	for _, mi := range result.Metrics() {
+		md, msg := lookupMetric(mi.Name)
+		if md == nil {
+			t.Errorf("%s: %s", mi.Name, msg)
+			continue
+		}
+		if md.phrase != mi.Phrase || md.unit != mi.Unit {
+			t.Errorf("%s: phrase %q unit %v, the table says %q %v", mi.Name, md.phrase, md.unit, mi.Phrase, mi.Unit)
+		}
+		if _, ok := metricDefs[mi.Name+"/h"]; ok != mi.PerHour {
+			t.Errorf("%s/h: defined %v, per hour %v", mi.Name, ok, mi.PerHour)
+		}
+	}
+}

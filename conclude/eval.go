@@ -405,72 +405,91 @@ func (e *evaluator) best(ctx string, cells []*cellView) (string, error) {
 		}
 	}
 	for _, g := range groups {
-		// Each mode's series.
-		modes := map[string]map[float64]float64{}
-		var order []string
-		for _, c := range g.cells {
-			y := e.value(e.md, c, e.start(&cn.Where))
-			x := e.x(c)
-			if math.IsNaN(y) || math.IsNaN(x) {
-				continue
-			}
-			if modes[c.mode] == nil {
-				modes[c.mode] = map[float64]float64{}
-				order = append(order, c.mode)
-			}
-			modes[c.mode][x] = y
-		}
+		modes, order := e.modeSeries(g.cells)
 		if len(order) == 0 {
 			clauses = append(clauses, clause{"no data (no successful requests)", "", g.label})
 			continue
 		}
-		xsSet := map[float64]float64{}
-		for _, m := range order {
-			for x := range modes[m] {
-				xsSet[x] = 0
-			}
-		}
-		xs := sortedXs(xsSet)
-		winner := make([]string, len(xs))
-		for i, x := range xs {
-			bestV := math.NaN()
-			for _, m := range order {
-				if y, ok := modes[m][x]; ok && (math.IsNaN(bestV) || e.better(y, bestV)) {
-					bestV, winner[i] = y, m
-				}
-			}
-		}
+		xs, winner := e.winners(modes, order)
 		if ax == nil {
 			m := winner[0]
 			clauses = append(clauses, clause{"", fmt.Sprintf("%s (%s)", m, format(e.md.unit, modes[m][xs[0]])), g.label})
 			continue
 		}
-		var segs []string
-		start := 0
-		for i := 1; i <= len(xs); i++ {
-			if i < len(xs) && winner[i] == winner[start] {
-				continue
-			}
-			// Segment [start, i) won by winner[start]; its upper boundary
-			// is where it and the next winner cross.
-			m := winner[start]
-			var text string
-			switch {
-			case start == 0 && i == len(xs):
-				text = fmt.Sprintf("%s everywhere in %s", m, ax.rangeText(xs[0], xs[len(xs)-1]))
-			case start == 0:
-				text = fmt.Sprintf("%s below %s", m, ax.with(e.boundary(modes[m], modes[winner[i]], xs[i-1], xs[i], ax)))
-			case i == len(xs):
-				text = fmt.Sprintf("%s above", m)
-			default:
-				text = fmt.Sprintf("%s up to %s", m, ax.with(e.boundary(modes[m], modes[winner[i]], xs[i-1], xs[i], ax)))
-			}
-			segs = append(segs, text)
-			start = i
-		}
-		clauses = append(clauses, clause{"", strings.Join(segs, ", "), g.label})
+		clauses = append(clauses, clause{"", e.winnerSegments(modes, xs, winner, ax), g.label})
 	}
 	return word + " " + ctx + ": " + joinClauses(clauses), nil
+}
+
+// modeSeries returns each mode's metric along the parameter among a
+// group's cells, and the modes in order of first appearance.
+func (e *evaluator) modeSeries(cells []*cellView) (map[string]map[float64]float64, []string) {
+	modes := map[string]map[float64]float64{}
+	var order []string
+	for _, c := range cells {
+		y := e.value(e.md, c, e.start(&e.cn.Where))
+		x := e.x(c)
+		if math.IsNaN(y) || math.IsNaN(x) {
+			continue
+		}
+		if modes[c.mode] == nil {
+			modes[c.mode] = map[float64]float64{}
+			order = append(order, c.mode)
+		}
+		modes[c.mode][x] = y
+	}
+	return modes, order
+}
+
+// winners returns the parameter values where any mode has a value,
+// ascending, and the best mode at each (the first in order on a tie).
+func (e *evaluator) winners(modes map[string]map[float64]float64, order []string) (xs []float64, winner []string) {
+	xsSet := map[float64]float64{}
+	for _, m := range order {
+		for x := range modes[m] {
+			xsSet[x] = 0
+		}
+	}
+	xs = sortedXs(xsSet)
+	winner = make([]string, len(xs))
+	for i, x := range xs {
+		bestV := math.NaN()
+		for _, m := range order {
+			if y, ok := modes[m][x]; ok && (math.IsNaN(bestV) || e.better(y, bestV)) {
+				bestV, winner[i] = y, m
+			}
+		}
+	}
+	return xs, winner
+}
+
+// winnerSegments words the winners along the parameter, one segment per
+// run of the same winner: "split:13 below 2.1 Mbps uplink, split:0 above".
+func (e *evaluator) winnerSegments(modes map[string]map[float64]float64, xs []float64, winner []string, ax *xAxis) string {
+	var segs []string
+	start := 0
+	for i := 1; i <= len(xs); i++ {
+		if i < len(xs) && winner[i] == winner[start] {
+			continue
+		}
+		// Segment [start, i) won by winner[start]; its upper boundary
+		// is where it and the next winner cross.
+		m := winner[start]
+		var text string
+		switch {
+		case start == 0 && i == len(xs):
+			text = fmt.Sprintf("%s everywhere in %s", m, ax.rangeText(xs[0], xs[len(xs)-1]))
+		case start == 0:
+			text = fmt.Sprintf("%s below %s", m, ax.with(e.boundary(modes[m], modes[winner[i]], xs[i-1], xs[i], ax)))
+		case i == len(xs):
+			text = fmt.Sprintf("%s above", m)
+		default:
+			text = fmt.Sprintf("%s up to %s", m, ax.with(e.boundary(modes[m], modes[winner[i]], xs[i-1], xs[i], ax)))
+		}
+		segs = append(segs, text)
+		start = i
+	}
+	return strings.Join(segs, ", ")
 }
 
 // bestOf returns the mode with the best value among cells (one value per
