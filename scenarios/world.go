@@ -149,8 +149,6 @@ type driver struct {
 // per component, so every cell of a (point, replication) draws the same
 // numbers for the same components (common random numbers).
 func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devices.SpanSink, emit func(*result.Record)) (worldStats, error) {
-	s := pd.s
-	res := s.res
 	env := sim.NewEnv()
 	defer env.Close()
 	streams := sim.NewStreams(pd.seeds[rep])
@@ -159,91 +157,14 @@ func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devic
 	fail := func(err error) (worldStats, error) {
 		return worldStats{}, fmt.Errorf("scenarios: point %d, replication %d, %s %s %s: %w", pd.index, rep, cell.Model, cell.Mode, cell.Image, err)
 	}
-
-	cloud := s.Cloud
-	for _, sv := range []struct {
-		name string
-		eng  devices.Engine
-	}{{"server-cpu", pd.srvCPU}, {"server-gpu", pd.srvGPU}} {
-		if sv.eng == nil {
-			continue
-		}
-		srv, err := devices.NewServer(env, streams, sv.name, devices.ServerConfig{
-			Engine: sv.eng, Workers: cloud.Workers, QueueLimit: cloud.QueueLimit,
-			MaxBatch: cloud.Batching.MaxBatch, MaxWait: cloud.Batching.MaxWait,
-			Cold: cloud.Cold, ReadRate: cloud.ReadRate,
-		}, sink)
-		if err != nil {
-			return fail(err)
-		}
-		w.servers = append(w.servers, srv)
+	if err := w.addServers(streams, sink); err != nil {
+		return fail(err)
 	}
-	wl := s.Workload
-	rq := devices.Request{Model: cell.Model, Mode: mode, Width: cell.Image.W, Height: cell.Image.H,
-		Upload: res.upload, Timeout: wl.Timeout, Objective: res.objective}
-	n := cell.Requests
-	until := math.Inf(1)
-	if n == 0 {
-		until = float64(wl.Duration)
+	if err := w.addPhones(streams, sink, mode); err != nil {
+		return fail(err)
 	}
-	for i := 0; i < s.Phone.Count; i++ {
-		name := fmt.Sprintf("phone[%d]", i)
-		ph, err := devices.NewPhone(env, streams, name, res.phone, devices.PhoneOptions{
-			CPU: pd.phCPU, GPU: pd.phGPU, KernelProfile: pd.kp, Index: i, Sink: sink, TraceLayers: sink != nil,
-		})
-		if err != nil {
-			return fail(err)
-		}
-		link, err := network.NewLink(env, streams, fmt.Sprintf("link[%d]", i), res.link)
-		if err != nil {
-			return fail(err)
-		}
-		if err := ph.Connect(link, w.servers...); err != nil {
-			return fail(err)
-		}
-		d := &driver{w: w, ph: ph, rq: rq, n: n, until: until, think: float64(wl.Arrivals.Think),
-			arrivals: wl.Arrivals.Type, rate: float64(wl.Arrivals.Rate), at: wl.Arrivals.At}
-		if d.arrivals == "times" && n < len(d.at) {
-			d.at = d.at[:n]
-		}
-		if d.arrivals == "poisson" {
-			d.rng = streams.Stream(name + "/arrivals")
-		}
-		d.submitFn = d.submit
-		ph.OnRecord(d.onRecord)
-		ph.OnEnd(d.onEnd)
-		w.phones = append(w.phones, ph)
-		w.drivers = append(w.drivers, d)
-	}
-	// Start: warm phones load the model first; arrivals start when every
-	// phone has it.
-	start := func() {
-		for _, d := range w.drivers {
-			d.start()
-		}
-	}
-	if wl.Start == "warm" {
-		if t, ok := phoneTarget(mode, pd); ok {
-			var procs []sim.Awaitable
-			for _, ph := range w.phones {
-				p, err := ph.Preload(cell.Model, t)
-				if err != nil {
-					return fail(err)
-				}
-				procs = append(procs, p)
-			}
-			all := env.AllOf(procs...)
-			all.AddCallback(func(ev *sim.Event) {
-				if ev.Err() != nil {
-					ev.Defuse()
-				}
-				start()
-			})
-		} else {
-			start()
-		}
-	} else {
-		start()
+	if err := w.start(mode); err != nil {
+		return fail(err)
 	}
 	// Run the kernel to its end. A cancellation is seen at the next
 	// arrival (driver.submit), and an error of the workload stops the run
@@ -263,6 +184,104 @@ func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devic
 	}
 	events := int64(env.Processed())
 	return worldStats{events: events, metrics: w.metrics(events)}, nil
+}
+
+// addServers builds the cloud's servers, one per processor it has.
+func (w *world) addServers(streams *sim.Streams, sink devices.SpanSink) error {
+	cloud := w.pd.s.Cloud
+	for _, sv := range []struct {
+		name string
+		eng  devices.Engine
+	}{{"server-cpu", w.pd.srvCPU}, {"server-gpu", w.pd.srvGPU}} {
+		if sv.eng == nil {
+			continue
+		}
+		srv, err := devices.NewServer(w.env, streams, sv.name, devices.ServerConfig{
+			Engine: sv.eng, Workers: cloud.Workers, QueueLimit: cloud.QueueLimit,
+			MaxBatch: cloud.Batching.MaxBatch, MaxWait: cloud.Batching.MaxWait,
+			Cold: cloud.Cold, ReadRate: cloud.ReadRate,
+		}, sink)
+		if err != nil {
+			return err
+		}
+		w.servers = append(w.servers, srv)
+	}
+	return nil
+}
+
+// addPhones builds the phones, each with its link to the servers and the
+// driver of its arrivals.
+func (w *world) addPhones(streams *sim.Streams, sink devices.SpanSink, mode devices.Mode) error {
+	s, pd, cell := w.pd.s, w.pd, w.cell
+	res, wl := s.res, s.Workload
+	rq := devices.Request{Model: cell.Model, Mode: mode, Width: cell.Image.W, Height: cell.Image.H,
+		Upload: res.upload, Timeout: wl.Timeout, Objective: res.objective}
+	n := cell.Requests
+	until := math.Inf(1)
+	if n == 0 {
+		until = float64(wl.Duration)
+	}
+	for i := 0; i < s.Phone.Count; i++ {
+		name := fmt.Sprintf("phone[%d]", i)
+		ph, err := devices.NewPhone(w.env, streams, name, res.phone, devices.PhoneOptions{
+			CPU: pd.phCPU, GPU: pd.phGPU, KernelProfile: pd.kp, Index: i, Sink: sink, TraceLayers: sink != nil,
+		})
+		if err != nil {
+			return err
+		}
+		link, err := network.NewLink(w.env, streams, fmt.Sprintf("link[%d]", i), res.link)
+		if err != nil {
+			return err
+		}
+		if err := ph.Connect(link, w.servers...); err != nil {
+			return err
+		}
+		d := &driver{w: w, ph: ph, rq: rq, n: n, until: until, think: float64(wl.Arrivals.Think),
+			arrivals: wl.Arrivals.Type, rate: float64(wl.Arrivals.Rate), at: wl.Arrivals.At}
+		if d.arrivals == "times" && n < len(d.at) {
+			d.at = d.at[:n]
+		}
+		if d.arrivals == "poisson" {
+			d.rng = streams.Stream(name + "/arrivals")
+		}
+		d.submitFn = d.submit
+		ph.OnRecord(d.onRecord)
+		ph.OnEnd(d.onEnd)
+		w.phones = append(w.phones, ph)
+		w.drivers = append(w.drivers, d)
+	}
+	return nil
+}
+
+// start starts the arrivals: at once, or for a warm start when every
+// phone has loaded the model.
+func (w *world) start(mode devices.Mode) error {
+	start := func() {
+		for _, d := range w.drivers {
+			d.start()
+		}
+	}
+	t, ok := phoneTarget(mode, w.pd)
+	if w.pd.s.Workload.Start != "warm" || !ok {
+		start()
+		return nil
+	}
+	var procs []sim.Awaitable
+	for _, ph := range w.phones {
+		p, err := ph.Preload(w.cell.Model, t)
+		if err != nil {
+			return err
+		}
+		procs = append(procs, p)
+	}
+	all := w.env.AllOf(procs...)
+	all.AddCallback(func(ev *sim.Event) {
+		if ev.Err() != nil {
+			ev.Defuse()
+		}
+		start()
+	})
+	return nil
 }
 
 // stop ends the world's run with err: the kernel stops at a failed event
