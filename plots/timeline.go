@@ -136,106 +136,24 @@ func Timeline(spans []result.Span, opts TimelineOptions) (*Figure, error) {
 	if len(spans) == 0 {
 		return nil, empty("timeline: no spans")
 	}
-	window := opts.To > opts.From
-	var use []result.Span
-	for i, s := range spans {
-		for _, v := range []struct {
-			x    float64
-			name string
-		}{{s.Start, "start"}, {s.End, "end"}} {
-			if math.IsNaN(v.x) || math.IsInf(v.x, 0) {
-				return nil, &NotFiniteError{Field: fmt.Sprintf("span %d (%s %s): %s", i, s.Lane, s.Label, v.name), Value: v.x}
-			}
-		}
-		if s.End < s.Start {
-			return nil, fmt.Errorf("plots: timeline: span %d (%s %s) ends at %v before it starts at %v", i, s.Lane, s.Label, s.End, s.Start)
-		}
-		if window {
-			if s.End < opts.From || s.Start > opts.To {
-				continue
-			}
-			s.Start, s.End = max(s.Start, opts.From), min(s.End, opts.To)
-		}
-		use = append(use, s)
+	use, err := windowSpans(spans, opts)
+	if err != nil {
+		return nil, err
 	}
-	if len(use) == 0 {
-		return nil, empty("timeline: no spans between %v s and %v s", opts.From, opts.To)
-	}
-
-	// Lanes in order.
-	lanes := map[string]laneInfo{}
-	owners := map[string]map[int]bool{}
-	for _, s := range use {
-		if _, ok := lanes[s.Lane]; !ok {
-			li := parseLane(s.Lane)
-			lanes[s.Lane] = li
-			if owners[li.kind] == nil {
-				owners[li.kind] = map[int]bool{}
-			}
-			owners[li.kind][li.index] = true
-		}
-	}
-	order := make([]laneInfo, 0, len(lanes))
-	for _, li := range lanes {
-		order = append(order, li)
-	}
-	sort.Slice(order, func(i, j int) bool {
-		a, b := order[i], order[j]
-		ga, gb := a.index, b.index
-		if a.kind == "server" || kindRank(a.kind) == 2 {
-			ga = math.MaxInt32
-		}
-		if b.kind == "server" || kindRank(b.kind) == 2 {
-			gb = math.MaxInt32
-		}
-		switch {
-		case ga != gb:
-			return ga < gb
-		case kindRank(a.kind) != kindRank(b.kind):
-			return kindRank(a.kind) < kindRank(b.kind)
-		case a.kind != b.kind:
-			return a.kind < b.kind
-		case a.index != b.index:
-			return a.index < b.index
-		case resourceRank(a.lane.Resource) != resourceRank(b.lane.Resource):
-			return resourceRank(a.lane.Resource) < resourceRank(b.lane.Resource)
-		}
-		return a.resource() < b.resource()
-	})
+	lanes, order, several := orderLanes(use)
 	laneY := map[string]float64{}
 	ticks := make(plot.ConstantTicks, len(order))
 	for i, li := range order {
 		y := float64(len(order) - 1 - i)
 		laneY[li.name] = y
-		ticks[i] = plot.Tick{Value: y, Label: li.label(len(owners[li.kind]) > 1)}
+		ticks[i] = plot.Tick{Value: y, Label: li.label(several[li.kind])}
 	}
-
-	// Activities, in order of first appearance.
-	var acts []activity
-	seen := map[string]bool{}
-	spare := 0
-	unknown := map[string]activity{}
-	bars := make([]ganttBar, len(use))
+	bars, acts := timelineBars(use, lanes, laneY)
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for i, s := range use {
-		a := classify(s, lanes[s.Lane])
-		if a.color == nil {
-			if u, ok := unknown[a.name]; ok {
-				a = u
-			} else {
-				a.color = spareColors[spare%len(spareColors)]
-				spare++
-				unknown[a.name] = a
-			}
-		}
-		if !seen[a.name] {
-			seen[a.name] = true
-			acts = append(acts, a)
-		}
-		bars[i] = ganttBar{y: laneY[s.Lane], start: s.Start, end: s.End, color: a.color, label: s.Label}
-		lo, hi = min(lo, s.Start), max(hi, s.End)
+	for _, b := range bars {
+		lo, hi = min(lo, b.start), max(hi, b.end)
 	}
-	if window {
+	if opts.To > opts.From {
 		lo, hi = opts.From, opts.To
 	}
 	if hi <= lo {
@@ -265,6 +183,120 @@ func Timeline(spans []result.Span, opts TimelineOptions) (*Figure, error) {
 		title = "What each resource was doing: one replication's timeline"
 	}
 	return legendFigure(title, leg, p.Draw, vg.Length(len(order))*vg.Points(24), vg.Points(40)), nil
+}
+
+// windowSpans checks the spans and keeps those in the options' window,
+// clipped to it.
+func windowSpans(spans []result.Span, opts TimelineOptions) ([]result.Span, error) {
+	window := opts.To > opts.From
+	var use []result.Span
+	for i, s := range spans {
+		for _, v := range []struct {
+			x    float64
+			name string
+		}{{s.Start, "start"}, {s.End, "end"}} {
+			if math.IsNaN(v.x) || math.IsInf(v.x, 0) {
+				return nil, &NotFiniteError{Field: fmt.Sprintf("span %d (%s %s): %s", i, s.Lane, s.Label, v.name), Value: v.x}
+			}
+		}
+		if s.End < s.Start {
+			return nil, fmt.Errorf("plots: timeline: span %d (%s %s) ends at %v before it starts at %v", i, s.Lane, s.Label, s.End, s.Start)
+		}
+		if window {
+			if s.End < opts.From || s.Start > opts.To {
+				continue
+			}
+			s.Start, s.End = max(s.Start, opts.From), min(s.End, opts.To)
+		}
+		use = append(use, s)
+	}
+	if len(use) == 0 {
+		return nil, empty("timeline: no spans between %v s and %v s", opts.From, opts.To)
+	}
+	return use, nil
+}
+
+// orderLanes returns the spans' lanes by name, in the timeline's order
+// (each phone's resources, its link's, then the other components and the
+// servers), and whether a kind of component has several members.
+func orderLanes(use []result.Span) (map[string]laneInfo, []laneInfo, map[string]bool) {
+	lanes := map[string]laneInfo{}
+	owners := map[string]map[int]bool{}
+	for _, s := range use {
+		if _, ok := lanes[s.Lane]; !ok {
+			li := parseLane(s.Lane)
+			lanes[s.Lane] = li
+			if owners[li.kind] == nil {
+				owners[li.kind] = map[int]bool{}
+			}
+			owners[li.kind][li.index] = true
+		}
+	}
+	order := make([]laneInfo, 0, len(lanes))
+	for _, li := range lanes {
+		order = append(order, li)
+	}
+	sort.Slice(order, func(i, j int) bool { return laneBefore(order[i], order[j]) })
+	several := map[string]bool{}
+	for k, idx := range owners {
+		several[k] = len(idx) > 1
+	}
+	return lanes, order, several
+}
+
+// laneBefore orders lanes: by the phone (or link) index they belong to,
+// the servers and unknown components last; then by kind, component and
+// resource.
+func laneBefore(a, b laneInfo) bool {
+	ga, gb := a.index, b.index
+	if a.kind == result.OwnerServer || kindRank(a.kind) == 2 {
+		ga = math.MaxInt32
+	}
+	if b.kind == result.OwnerServer || kindRank(b.kind) == 2 {
+		gb = math.MaxInt32
+	}
+	switch {
+	case ga != gb:
+		return ga < gb
+	case kindRank(a.kind) != kindRank(b.kind):
+		return kindRank(a.kind) < kindRank(b.kind)
+	case a.kind != b.kind:
+		return a.kind < b.kind
+	case a.index != b.index:
+		return a.index < b.index
+	case resourceRank(a.lane.Resource) != resourceRank(b.lane.Resource):
+		return resourceRank(a.lane.Resource) < resourceRank(b.lane.Resource)
+	}
+	return a.resource() < b.resource()
+}
+
+// timelineBars makes a bar of each span, coloured by its activity, and
+// lists the activities in order of first appearance (labels no activity
+// knows get spare colours, one per label).
+func timelineBars(use []result.Span, lanes map[string]laneInfo, laneY map[string]float64) ([]ganttBar, []activity) {
+	var acts []activity
+	seen := map[string]bool{}
+	spare := 0
+	unknown := map[string]activity{}
+	bars := make([]ganttBar, len(use))
+	for i, s := range use {
+		a := classify(s, lanes[s.Lane])
+		if a.color == nil {
+			if u, ok := unknown[a.name]; ok {
+				a = u
+			} else {
+				a.color = spareColors[spare%len(spareColors)]
+				spare++
+				unknown[a.name] = a
+			}
+		}
+		if !seen[a.name] {
+			seen[a.name] = true
+			acts = append(acts, a)
+		}
+		bars[i] = ganttBar{y: laneY[s.Lane], start: s.Start, end: s.End, color: a.color, label: s.Label}
+	}
+	return bars, acts
 }
 
 // classify returns the activity of a span: its "phase" attribute, its
