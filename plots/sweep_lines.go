@@ -165,38 +165,10 @@ func gatherSweep(sums []result.Summary, opts SweepOptions) (*sweepData, error) {
 	}
 	start := opts.Start
 	if start == "" {
-		has := map[result.Start]bool{}
-		for i := range sums {
-			has[sums[i].Start] = true
-		}
-		switch {
-		case has[result.All]:
-			start = result.All
-		case has[result.Warm]:
-			start = result.Warm
-		default:
-			start = result.Cold
-		}
+		start = defaultStart(sums)
 	}
 	d := &sweepData{param: param, unit: unitScale{"", 1}}
-	// Other parameters that vary split lines too (a two-dimensional sweep).
-	others := map[string]map[string]bool{}
-	for i := range sums {
-		for _, p := range sums[i].Params {
-			if p.Name != param && p.Name != "workload.mode" && p.Name != "workload.model" {
-				if others[p.Name] == nil {
-					others[p.Name] = map[string]bool{}
-				}
-				others[p.Name][p.Value] = true
-			}
-		}
-	}
-	images := map[string]bool{}
-	models := map[string]bool{}
-	for i := range sums {
-		images[sums[i].Image] = true
-		models[sums[i].Model] = true
-	}
+	groupOf := lineGroups(sums, param)
 	byKey := map[string]*sweepLine{}
 	var f finite
 	found := false
@@ -205,13 +177,7 @@ func gatherSweep(sums []result.Summary, opts SweepOptions) (*sweepData, error) {
 		if s.Start != start {
 			continue
 		}
-		var x result.Param
-		ok := false
-		for _, p := range s.Params {
-			if p.Name == param {
-				x, ok = p, true
-			}
-		}
+		x, ok := paramOf(s, param)
 		if !ok {
 			continue
 		}
@@ -232,28 +198,7 @@ func gatherSweep(sums []result.Summary, opts SweepOptions) (*sweepData, error) {
 		if opts.LogY && v <= 0 && f.err == nil {
 			return nil, fmt.Errorf("plots: sweep lines: %s: %s = %v is not positive, cannot use a log axis", describe(i, s), metric.field(), v)
 		}
-		var gparts []string
-		if len(models) > 1 {
-			gparts = append(gparts, s.Model)
-		}
-		if len(images) > 1 {
-			gparts = append(gparts, s.Image)
-		}
-		names := make([]string, 0, len(others))
-		for n, vals := range others {
-			if len(vals) > 1 {
-				names = append(names, n)
-			}
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			for _, p := range s.Params {
-				if p.Name == n {
-					gparts = append(gparts, shortParam(n)+" "+p.Value)
-				}
-			}
-		}
-		group := strings.Join(gparts, " · ")
+		group := groupOf(s)
 		key := group + "\x00" + s.Mode
 		l := byKey[key]
 		if l == nil {
@@ -274,6 +219,86 @@ func gatherSweep(sums []result.Summary, opts SweepOptions) (*sweepData, error) {
 	if len(d.lines) == 0 {
 		return nil, empty("sweep lines: no successful request at any point")
 	}
+	d.sortLines()
+	return d, nil
+}
+
+// defaultStart is the start a sweep chart shows when none is asked for:
+// all when the summaries have merged groups, else warm, else cold.
+func defaultStart(sums []result.Summary) result.Start {
+	has := map[result.Start]bool{}
+	for i := range sums {
+		has[sums[i].Start] = true
+	}
+	switch {
+	case has[result.All]:
+		return result.All
+	case has[result.Warm]:
+		return result.Warm
+	}
+	return result.Cold
+}
+
+// paramOf returns a summary's value of the parameter.
+func paramOf(s *result.Summary, param string) (result.Param, bool) {
+	var x result.Param
+	ok := false
+	for _, p := range s.Params {
+		if p.Name == param {
+			x, ok = p, true
+		}
+	}
+	return x, ok
+}
+
+// lineGroups returns what names a summary's group of lines: its model and
+// image when those vary, and the other swept parameters that vary (a
+// two-dimensional sweep), joined by " · ".
+func lineGroups(sums []result.Summary, param string) func(s *result.Summary) string {
+	others := map[string]map[string]bool{}
+	images := map[string]bool{}
+	models := map[string]bool{}
+	for i := range sums {
+		for _, p := range sums[i].Params {
+			if p.Name != param && p.Name != "workload.mode" && p.Name != "workload.model" {
+				if others[p.Name] == nil {
+					others[p.Name] = map[string]bool{}
+				}
+				others[p.Name][p.Value] = true
+			}
+		}
+		images[sums[i].Image] = true
+		models[sums[i].Model] = true
+	}
+	names := make([]string, 0, len(others))
+	for n, vals := range others {
+		if len(vals) > 1 {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return func(s *result.Summary) string {
+		var gparts []string
+		if len(models) > 1 {
+			gparts = append(gparts, s.Model)
+		}
+		if len(images) > 1 {
+			gparts = append(gparts, s.Image)
+		}
+		for _, n := range names {
+			for _, p := range s.Params {
+				if p.Name == n {
+					gparts = append(gparts, shortParam(n)+" "+p.Value)
+				}
+			}
+		}
+		return strings.Join(gparts, " · ")
+	}
+}
+
+// sortLines sorts each line by x and the lines of a group by mode,
+// keeping the groups in order of first appearance.
+func (d *sweepData) sortLines() {
 	for _, l := range d.lines {
 		sort.Sort(byX{l})
 		if l.group != "" {
@@ -286,7 +311,6 @@ func gatherSweep(sums []result.Summary, opts SweepOptions) (*sweepData, error) {
 		}
 		return modeLess(d.lines[i].mode, d.lines[j].mode)
 	})
-	return d, nil
 }
 
 type byX struct{ l *sweepLine }
