@@ -530,7 +530,49 @@ func SweepLines(sums []result.Summary, opts SweepOptions) (*Figure, error) {
 	}
 	p.Y.Label.Text = yl
 
-	// Ranges.
+	d.setRanges(p, opts, yu, xfmt, yfmt)
+	p.Add(vgrid{}, hgrid{})
+
+	leg := newLegend()
+	groupDash := map[string]int{}
+	bands := false
+	for li, l := range d.lines {
+		if _, ok := groupDash[l.group]; !ok {
+			groupDash[l.group] = len(groupDash) % len(dashes)
+		}
+		col := ModeColor(l.mode)
+		if opts.ColorByLine {
+			col = OkabeIto[li%len(OkabeIto)]
+		}
+		band, err := addSweepLine(p, leg, l, col, dashes[groupDash[l.group]], tx, ty, opts.LogY)
+		if err != nil {
+			return nil, err
+		}
+		bands = bands || band
+	}
+	if bands {
+		leg.add("shaded: 95 % CI of the mean", swatch{fill: withAlpha(Grey, 0x50)})
+	}
+	if len(cross) > 0 {
+		leg.add("crossover", lineThumb{line: crossStyle})
+	}
+	marks := make([]crossMark, len(cross))
+	for i, c := range cross {
+		marks[i] = crossMark{x: tx(c.X), y: ty(c.Y), label: c.Label}
+	}
+	p.Add(&crossMarks{marks: marks})
+
+	title := opts.Title
+	if title == "" {
+		title = capitalize(metric.describe()) + " vs " + axisLabel(d.param)
+	}
+	return legendFigure(title, leg, p.Draw, 4*vg.Inch), nil
+}
+
+// setRanges sets the sweep chart's axes: the sweep with a small margin on
+// x (the swept values as ticks when there are few), the lines and their CI
+// bands on y.
+func (d *sweepData) setRanges(p *plot.Plot, opts SweepOptions, yu unitScale, xfmt, yfmt func(float64) string) {
 	xlo, xhi, ylo, yhi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for _, l := range d.lines {
 		for i, x := range l.xs {
@@ -575,87 +617,61 @@ func SweepLines(sums []result.Summary, opts SweepOptions) (*Figure, error) {
 		p.Y.Min, p.Y.Max = 0, niceMax(0, yhi/yu.Scale*1.05)
 		p.Y.Tick.Marker = linTicks{}
 	}
-	p.Add(vgrid{}, hgrid{})
+}
 
-	leg := newLegend()
-	groupDash := map[string]int{}
-	bands := false
-	for li, l := range d.lines {
-		if _, ok := groupDash[l.group]; !ok {
-			groupDash[l.group] = len(groupDash) % len(dashes)
-		}
-		col := ModeColor(l.mode)
-		if opts.ColorByLine {
-			col = OkabeIto[li%len(OkabeIto)]
-		}
-		pts := make(plotter.XYs, len(l.xs))
-		var upper, lower plotter.XYs
-		for i := range l.xs {
-			pts[i] = plotter.XY{X: tx(l.xs[i]), Y: ty(l.ys[i])}
-			if ci := l.cis[i]; !math.IsNaN(ci) && ci > 0 {
-				lo := l.ys[i] - ci
-				if opts.LogY && lo <= 0 {
-					lo = l.ys[i] / 10
-				}
-				if !opts.LogY && lo < 0 && l.ys[i] >= 0 {
-					lo = 0 // latency, energy and counts are not negative
-				}
-				upper = append(upper, plotter.XY{X: pts[i].X, Y: ty(l.ys[i] + ci)})
-				lower = append(lower, plotter.XY{X: pts[i].X, Y: ty(lo)})
+// addSweepLine draws one line of a sweep chart, its points and its CI
+// band (when every point has one), and adds it to the legend; it reports
+// whether it drew a band.
+func addSweepLine(p *plot.Plot, leg *legend, l *sweepLine, col color.Color, dash []vg.Length, tx, ty func(float64) float64, logY bool) (bool, error) {
+	pts := make(plotter.XYs, len(l.xs))
+	var upper, lower plotter.XYs
+	for i := range l.xs {
+		pts[i] = plotter.XY{X: tx(l.xs[i]), Y: ty(l.ys[i])}
+		if ci := l.cis[i]; !math.IsNaN(ci) && ci > 0 {
+			lo := l.ys[i] - ci
+			if logY && lo <= 0 {
+				lo = l.ys[i] / 10
 			}
-		}
-		var bandCol color.Color
-		if len(upper) == len(pts) && len(pts) > 1 {
-			ring := append(plotter.XYs{}, upper...)
-			for i := len(lower) - 1; i >= 0; i-- {
-				ring = append(ring, lower[i])
+			if !logY && lo < 0 && l.ys[i] >= 0 {
+				lo = 0 // latency, energy and counts are not negative
 			}
-			poly, err := plotter.NewPolygon(ring)
-			if err != nil {
-				return nil, fmt.Errorf("plots: sweep lines: %w", err)
-			}
-			bandCol = withAlpha(col, 0x38)
-			poly.Color = bandCol
-			poly.LineStyle.Width = 0
-			p.Add(poly)
-			bands = true
+			upper = append(upper, plotter.XY{X: pts[i].X, Y: ty(l.ys[i] + ci)})
+			lower = append(lower, plotter.XY{X: pts[i].X, Y: ty(lo)})
 		}
-		line, err := plotter.NewLine(pts)
+	}
+	var bandCol color.Color
+	if len(upper) == len(pts) && len(pts) > 1 {
+		ring := append(plotter.XYs{}, upper...)
+		for i := len(lower) - 1; i >= 0; i-- {
+			ring = append(ring, lower[i])
+		}
+		poly, err := plotter.NewPolygon(ring)
 		if err != nil {
-			return nil, fmt.Errorf("plots: sweep lines: %w", err)
+			return false, fmt.Errorf("plots: sweep lines: %w", err)
 		}
-		line.LineStyle = draw.LineStyle{Color: col, Width: vg.Points(1.6), Dashes: dashes[groupDash[l.group]]}
-		sc, err := plotter.NewScatter(pts)
-		if err != nil {
-			return nil, fmt.Errorf("plots: sweep lines: %w", err)
-		}
-		gs := draw.GlyphStyle{Color: col, Radius: vg.Points(2.6), Shape: glyphs[modeRank(l.mode)%len(glyphs)]}
-		sc.GlyphStyle = gs
-		p.Add(line, sc)
-		name := l.mode
-		if l.group != "" {
-			name = l.group + " · " + l.mode
-		}
-		leg.add(name, lineThumb{line: line.LineStyle, glyph: &gs, band: bandCol})
-		_ = li
+		bandCol = withAlpha(col, 0x38)
+		poly.Color = bandCol
+		poly.LineStyle.Width = 0
+		p.Add(poly)
 	}
-	if bands {
-		leg.add("shaded: 95 % CI of the mean", swatch{fill: withAlpha(Grey, 0x50)})
+	line, err := plotter.NewLine(pts)
+	if err != nil {
+		return false, fmt.Errorf("plots: sweep lines: %w", err)
 	}
-	if len(cross) > 0 {
-		leg.add("crossover", lineThumb{line: crossStyle})
+	line.LineStyle = draw.LineStyle{Color: col, Width: vg.Points(1.6), Dashes: dash}
+	sc, err := plotter.NewScatter(pts)
+	if err != nil {
+		return false, fmt.Errorf("plots: sweep lines: %w", err)
 	}
-	marks := make([]crossMark, len(cross))
-	for i, c := range cross {
-		marks[i] = crossMark{x: tx(c.X), y: ty(c.Y), label: c.Label}
+	gs := draw.GlyphStyle{Color: col, Radius: vg.Points(2.6), Shape: glyphs[modeRank(l.mode)%len(glyphs)]}
+	sc.GlyphStyle = gs
+	p.Add(line, sc)
+	name := l.mode
+	if l.group != "" {
+		name = l.group + " · " + l.mode
 	}
-	p.Add(&crossMarks{marks: marks})
-
-	title := opts.Title
-	if title == "" {
-		title = capitalize(metric.describe()) + " vs " + axisLabel(d.param)
-	}
-	return legendFigure(title, leg, p.Draw, 4*vg.Inch), nil
+	leg.add(name, lineThumb{line: line.LineStyle, glyph: &gs, band: bandCol})
+	return bandCol != nil, nil
 }
 
 func nanZero(x float64) float64 {
