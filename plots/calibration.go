@@ -57,6 +57,79 @@ func LayerTimes(layers []result.LayerTiming, opts LayerOptions) (*Figure, error)
 	if len(layers) == 0 {
 		return nil, empty("layer times: no layer timings")
 	}
+	model, use, err := layersOf(layers, opts)
+	if err != nil {
+		return nil, err
+	}
+	lr := newLayerRows(use)
+	models := make([]string, len(lr.rows))
+	seps := positionRows(lr.rows, models)
+	positionRows(lr.flops, models)
+	pitch := max(vg.Points(11), min(rowPitch, vg.Points(560)/vg.Length(len(lr.rows))))
+
+	// Simulated target times can be far above the host's (a 2013 phone is
+	// ~50× slower than this machine): the axis must reach them, and when they
+	// dwarf the host bars a log axis is the only one on which both read.
+	maxHost, maxSim, allPositive := 0.0, 0.0, true
+	for _, l := range use {
+		maxHost = max(maxHost, l.Median)
+		allPositive = allPositive && l.Median > 0
+	}
+	for _, m := range lr.sim {
+		maxSim = max(maxSim, m.v)
+	}
+	logAxis := opts.Log || maxSim > 10*maxHost && allPositive
+	ax := barAxis{label: "median time on this machine", unit: timeUnit, format: fmtSeconds}
+	main, bars := barPanel("", lr.rows, seps, lr.colors, logAxis, ax, true)
+	if maxSim > maxHost {
+		if logAxis {
+			lo, hi := logRange(bars.floor, maxSim)
+			bars.floor = lo
+			setLogAxis(&main.X, lo, hi, ax.format)
+		} else {
+			main.X.Max = niceMax(0, maxSim/bars.scale*1.05)
+		}
+	}
+	if pitch < rowPitch {
+		main.Y.Tick.Label.Font = font.From(sans, smallSize)
+	}
+	for i := range lr.sim {
+		lr.sim[i].y = lr.rows[lr.sim[i].i].y
+	}
+	if len(lr.sim) > 0 {
+		main.Add(&simMarks{marks: lr.sim, log: logAxis, scale: bars.scale})
+	}
+	ps := []*plot.Plot{main}
+	weights := []float64{1}
+	if lr.anyFlops {
+		side, _ := barPanel("", lr.flops, seps, []color.Color{DarkGrey}, false, barAxis{label: "GFLOP/s", unit: func(float64) unitScale { return unitScale{"", 1} }}, false)
+		ps = append(ps, side)
+		weights = []float64{2.4, 1}
+	}
+
+	leg := newLegend()
+	for _, cls := range lr.classes {
+		leg.add(cls, swatch{fill: lr.classColor[cls]})
+	}
+	leg.add("p10–p90", errThumb{})
+	if len(lr.sim) > 0 {
+		gs := draw.GlyphStyle{Color: Black, Radius: vg.Points(3.5), Shape: diamondGlyph{}}
+		leg.add("simulated on target", lineThumb{glyph: &gs})
+	}
+
+	title := opts.Title
+	if title == "" {
+		title = "Where " + model + " spends its time: per-layer kernel timings"
+	}
+	h := pitch*vg.Length(len(lr.rows)) + panelExtra
+	return legendFigure(title, leg, func(c draw.Canvas) {
+		drawGrid(c, [][]*plot.Plot{ps}, []vg.Length{h}, weights)
+	}, h), nil
+}
+
+// layersOf returns the model LayerTimes draws (opts.Model, else the only
+// one) and its timings, checked.
+func layersOf(layers []result.LayerTiming, opts LayerOptions) (string, []result.LayerTiming, error) {
 	model := opts.Model
 	if model == "" {
 		var names []string
@@ -68,7 +141,7 @@ func LayerTimes(layers []result.LayerTiming, opts LayerOptions) (*Figure, error)
 			}
 		}
 		if len(names) > 1 {
-			return nil, fmt.Errorf("plots: layer times: timings of several models (%s); choose one", strings.Join(names, ", "))
+			return "", nil, fmt.Errorf("plots: layer times: timings of several models (%s); choose one", strings.Join(names, ", "))
 		}
 		model = names[0]
 	}
@@ -85,17 +158,32 @@ func LayerTimes(layers []result.LayerTiming, opts LayerOptions) (*Figure, error)
 		f.check(l.GFLOPs, name("gflops"))
 		f.check(l.Seconds, name("seconds"))
 		if f.err == nil && l.Median <= 0 && opts.Log {
-			return nil, fmt.Errorf("plots: layer times: layer %d (%s %s): median %v is not positive, cannot use a log axis", i, l.Model, l.Layer, l.Median)
+			return "", nil, fmt.Errorf("plots: layer times: layer %d (%s %s): median %v is not positive, cannot use a log axis", i, l.Model, l.Layer, l.Median)
 		}
 		use = append(use, l)
 	}
 	if f.err != nil {
-		return nil, f.err
+		return "", nil, f.err
 	}
 	if len(use) == 0 {
-		return nil, empty("layer times: no timings for model %q", model)
+		return "", nil, empty("layer times: no timings for model %q", model)
 	}
 
+	return model, use, nil
+}
+
+// layerRows are LayerTimes' bars: host times by class colour, GFLOP/s
+// and the simulated target times.
+type layerRows struct {
+	rows, flops []barRow
+	classes     []string
+	classColor  map[string]color.Color
+	colors      []color.Color // by class, in order
+	sim         []simMark
+	anyFlops    bool
+}
+
+func newLayerRows(use []result.LayerTiming) *layerRows {
 	rows := make([]barRow, len(use))
 	flops := make([]barRow, len(use))
 	var classes []string
@@ -139,69 +227,7 @@ func LayerTimes(layers []result.LayerTiming, opts LayerOptions) (*Figure, error)
 			}
 		}
 	}
-	models := make([]string, len(rows))
-	seps := positionRows(rows, models)
-	positionRows(flops, models)
-	pitch := max(vg.Points(11), min(rowPitch, vg.Points(560)/vg.Length(len(rows))))
-
-	// Simulated target times can be far above the host's (a 2013 phone is
-	// ~50× slower than this machine): the axis must reach them, and when they
-	// dwarf the host bars a log axis is the only one on which both read.
-	maxHost, maxSim, allPositive := 0.0, 0.0, true
-	for _, l := range use {
-		maxHost = max(maxHost, l.Median)
-		allPositive = allPositive && l.Median > 0
-	}
-	for _, m := range sim {
-		maxSim = max(maxSim, m.v)
-	}
-	logAxis := opts.Log || maxSim > 10*maxHost && allPositive
-	ax := barAxis{label: "median time on this machine", unit: timeUnit, format: fmtSeconds}
-	main, bars := barPanel("", rows, seps, colors, logAxis, ax, true)
-	if maxSim > maxHost {
-		if logAxis {
-			lo, hi := logRange(bars.floor, maxSim)
-			bars.floor = lo
-			setLogAxis(&main.X, lo, hi, ax.format)
-		} else {
-			main.X.Max = niceMax(0, maxSim/bars.scale*1.05)
-		}
-	}
-	if pitch < rowPitch {
-		main.Y.Tick.Label.Font = font.From(sans, smallSize)
-	}
-	for i := range sim {
-		sim[i].y = rows[sim[i].i].y
-	}
-	if len(sim) > 0 {
-		main.Add(&simMarks{marks: sim, log: logAxis, scale: bars.scale})
-	}
-	ps := []*plot.Plot{main}
-	weights := []float64{1}
-	if anyFlops {
-		side, _ := barPanel("", flops, seps, []color.Color{DarkGrey}, false, barAxis{label: "GFLOP/s", unit: func(float64) unitScale { return unitScale{"", 1} }}, false)
-		ps = append(ps, side)
-		weights = []float64{2.4, 1}
-	}
-
-	leg := newLegend()
-	for _, cls := range classes {
-		leg.add(cls, swatch{fill: classColor[cls]})
-	}
-	leg.add("p10–p90", errThumb{})
-	if len(sim) > 0 {
-		gs := draw.GlyphStyle{Color: Black, Radius: vg.Points(3.5), Shape: diamondGlyph{}}
-		leg.add("simulated on target", lineThumb{glyph: &gs})
-	}
-
-	title := opts.Title
-	if title == "" {
-		title = "Where " + model + " spends its time: per-layer kernel timings"
-	}
-	h := pitch*vg.Length(len(rows)) + panelExtra
-	return legendFigure(title, leg, func(c draw.Canvas) {
-		drawGrid(c, [][]*plot.Plot{ps}, []vg.Length{h}, weights)
-	}, h), nil
+	return &layerRows{rows: rows, flops: flops, classes: classes, classColor: classColor, colors: colors, sim: sim, anyFlops: anyFlops}
 }
 
 type simMark struct {
