@@ -83,8 +83,9 @@
 //
 // conclusions: lists one-line conclusions computed from the run's
 // summaries after it ends, printed after the table, stored in
-// summary.json and shown on top of index.html (Conclude; the kinds, groups
-// and starts are in conclusions.go). Each entry has a kind — crossover
+// summary.json and shown on top of index.html (Conclude; package
+// conclude computes them and documents the kinds, groups and starts;
+// conclusions.go checks them against the scenario). Each entry has a kind — crossover
 // (where metric(a) − metric(b) changes sign along param, found by
 // result.Crossings, as the sweep chart's crossover marker is), trend (how
 // metric moves along param), compare (metric(a) / metric(b)), threshold
@@ -106,8 +107,8 @@
 // places, and an error names the quick field's line.
 //
 // outputs.charts: lists the charts that tell the scenario's story, drawn
-// instead of the automatic sweep chart (package plots reads them back from
-// summary.json): kind sweep (a metric — mean, p50, p95, p99, energy or a
+// instead of the automatic sweep chart (Run carries them in summary.json as
+// result.ChartHint, where package plots reads them): kind sweep (a metric — mean, p50, p95, p99, energy or a
 // per-world metric, ChartMetrics — against param, one line per mode),
 // energy or breakdown (bars of every point matching params), each narrowed
 // by start, models, modes and params, with log for a log metric axis.
