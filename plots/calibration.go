@@ -289,72 +289,11 @@ func Validation(rows []result.ValidationRow, opts ValidationOptions) (*Figure, e
 	if len(rows) == 0 {
 		return nil, empty("validation: no rows")
 	}
-	var f finite
-	for i, r := range rows {
-		if math.IsNaN(r.Reference) {
-			continue // qualitative
-		}
-		name := func(field string) func() string {
-			return func() string { return fmt.Sprintf("validation row %d (%s): %s", i, r.ID, field) }
-		}
-		f.check(r.Reference, name("reference"))
-		f.check(r.Simulated, name("simulated"))
-		f.checkCI(r.CI95, name("ci95"))
-		f.check(r.Tolerance, name("tolerance"))
-		if f.err == nil && r.Reference == 0 {
-			return nil, fmt.Errorf("plots: validation: row %d (%s): reference is 0, relative error undefined", i, r.ID)
-		}
+	if err := checkValidation(rows); err != nil {
+		return nil, err
 	}
-	if f.err != nil {
-		return nil, f.err
-	}
-	// Fitted rows first, then held-out rows, each in input order.
-	order := make([]int, len(rows))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return rows[order[a]].Fitted && !rows[order[b]].Fitted })
-	vrows := make([]valRow, len(order))
-	groups := make([]string, len(order))
-	xmax := 5.0
-	for k, i := range order {
-		r := rows[i]
-		v := valRow{row: r, err: math.NaN(), ci: math.NaN(), lo: math.NaN(), hi: math.NaN(), tol: math.NaN()}
-		v.label = r.ID
-		if r.What != "" {
-			v.label += "\n" + shorten(r.What, 38)
-		}
-		if r.Fitted {
-			groups[k] = "fitted"
-		} else {
-			groups[k] = "held out"
-		}
-		if !math.IsNaN(r.Reference) {
-			v.err = (r.Simulated - r.Reference) / r.Reference * 100
-			if !math.IsNaN(r.CI95) {
-				v.ci = r.CI95 / math.Abs(r.Reference) * 100
-			}
-			if r.Tolerance > 0 {
-				v.tol = r.Tolerance * 100
-			}
-			if r.Low > 0 && r.High > r.Low {
-				v.lo, v.hi = (r.Low-r.Reference)/r.Reference*100, (r.High-r.Reference)/r.Reference*100
-			}
-			xmax = max(xmax, math.Abs(v.err)+nanZero(v.ci), nanZero(v.tol), math.Abs(nanZero(v.lo)), math.Abs(nanZero(v.hi)))
-		}
-		vrows[k] = v
-	}
-	// Positions, top first, a gap between fitted and held-out rows.
-	y := 0.0
-	var seps []float64
-	for k := len(vrows) - 1; k >= 0; k-- {
-		vrows[k].y = y
-		y++
-		if k > 0 && groups[k] != groups[k-1] {
-			seps = append(seps, y-0.5+modelGap/2)
-			y += modelGap
-		}
-	}
+	vrows, groups, xmax := validationRows(rows)
+	y, seps := positionValRows(vrows, groups)
 	p := newPlot("", "error of the simulation (%)", "")
 	p.Y.Tick.Label.Font = font.From(sans, smallSize)
 	lim := niceMax(0, xmax*1.25)
@@ -398,6 +337,87 @@ func Validation(rows []result.ValidationRow, opts ValidationOptions) (*Figure, e
 		colw := colW + vg.Points(12)
 		drawGrid(c, [][]*plot.Plot{{p, side}}, []vg.Length{h}, []float64{float64(c.Max.X - c.Min.X - colw - colGap), float64(colw)})
 	}, h), nil
+}
+
+// checkValidation checks the numbers of the quantitative rows.
+func checkValidation(rows []result.ValidationRow) error {
+	var f finite
+	for i, r := range rows {
+		if math.IsNaN(r.Reference) {
+			continue // qualitative
+		}
+		name := func(field string) func() string {
+			return func() string { return fmt.Sprintf("validation row %d (%s): %s", i, r.ID, field) }
+		}
+		f.check(r.Reference, name("reference"))
+		f.check(r.Simulated, name("simulated"))
+		f.checkCI(r.CI95, name("ci95"))
+		f.check(r.Tolerance, name("tolerance"))
+		if f.err == nil && r.Reference == 0 {
+			return fmt.Errorf("plots: validation: row %d (%s): reference is 0, relative error undefined", i, r.ID)
+		}
+	}
+	return f.err
+}
+
+// validationRows returns the rows' errors in percent (fitted rows first,
+// then held-out rows, each in input order), each row's group and the
+// largest error the axis must reach.
+func validationRows(rows []result.ValidationRow) ([]valRow, []string, float64) {
+	// Fitted rows first, then held-out rows, each in input order.
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rows[order[a]].Fitted && !rows[order[b]].Fitted })
+	vrows := make([]valRow, len(order))
+	groups := make([]string, len(order))
+	xmax := 5.0
+	for k, i := range order {
+		r := rows[i]
+		v := valRow{row: r, err: math.NaN(), ci: math.NaN(), lo: math.NaN(), hi: math.NaN(), tol: math.NaN()}
+		v.label = r.ID
+		if r.What != "" {
+			v.label += "\n" + shorten(r.What, 38)
+		}
+		if r.Fitted {
+			groups[k] = "fitted"
+		} else {
+			groups[k] = "held out"
+		}
+		if !math.IsNaN(r.Reference) {
+			v.err = (r.Simulated - r.Reference) / r.Reference * 100
+			if !math.IsNaN(r.CI95) {
+				v.ci = r.CI95 / math.Abs(r.Reference) * 100
+			}
+			if r.Tolerance > 0 {
+				v.tol = r.Tolerance * 100
+			}
+			if r.Low > 0 && r.High > r.Low {
+				v.lo, v.hi = (r.Low-r.Reference)/r.Reference*100, (r.High-r.Reference)/r.Reference*100
+			}
+			xmax = max(xmax, math.Abs(v.err)+nanZero(v.ci), nanZero(v.tol), math.Abs(nanZero(v.lo)), math.Abs(nanZero(v.hi)))
+		}
+		vrows[k] = v
+	}
+	return vrows, groups, xmax
+}
+
+// positionValRows places the rows, top first, with a gap between fitted
+// and held-out rows; it returns the height used and the separators.
+func positionValRows(vrows []valRow, groups []string) (float64, []float64) {
+	// Positions, top first, a gap between fitted and held-out rows.
+	y := 0.0
+	var seps []float64
+	for k := len(vrows) - 1; k >= 0; k-- {
+		vrows[k].y = y
+		y++
+		if k > 0 && groups[k] != groups[k-1] {
+			seps = append(seps, y-0.5+modelGap/2)
+			y += modelGap
+		}
+	}
+	return y, seps
 }
 
 // shorten cuts s to at most n runes with an ellipsis.
