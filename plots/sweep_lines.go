@@ -510,26 +510,7 @@ func SweepLines(sums []result.Summary, opts SweepOptions) (*Figure, error) {
 		ty = math.Log10
 	}
 
-	p := newPlot("", "", "")
-	xl := axisLabel(d.param)
-	if d.unit.Name != "" {
-		xl += " (" + d.unit.Name
-		if opts.LogX {
-			xl += ", log scale"
-		}
-		xl += ")"
-	} else if opts.LogX {
-		xl += " (log scale)"
-	}
-	p.X.Label.Text = xl
-	yl := metric.describe()
-	if opts.LogY {
-		yl += " (log scale)"
-	} else if yu.Name != "" {
-		yl += " (" + yu.Name + ")"
-	}
-	p.Y.Label.Text = yl
-
+	p := d.newSweepPlot(metric, opts, yu)
 	d.setRanges(p, opts, yu, xfmt, yfmt)
 	p.Add(vgrid{}, hgrid{})
 
@@ -567,6 +548,32 @@ func SweepLines(sums []result.Summary, opts SweepOptions) (*Figure, error) {
 		title = capitalize(metric.describe()) + " vs " + axisLabel(d.param)
 	}
 	return legendFigure(title, leg, p.Draw, 4*vg.Inch), nil
+}
+
+// newSweepPlot returns the sweep chart's plot with its axis labels: the
+// parameter in its unit, the metric in yu.
+func (d *sweepData) newSweepPlot(metric Metric, opts SweepOptions, yu unitScale) *plot.Plot {
+	p := newPlot("", "", "")
+	xl := axisLabel(d.param)
+	if d.unit.Name != "" {
+		xl += " (" + d.unit.Name
+		if opts.LogX {
+			xl += ", log scale"
+		}
+		xl += ")"
+	} else if opts.LogX {
+		xl += " (log scale)"
+	}
+	p.X.Label.Text = xl
+	yl := metric.describe()
+	if opts.LogY {
+		yl += " (log scale)"
+	} else if yu.Name != "" {
+		yl += " (" + yu.Name + ")"
+	}
+	p.Y.Label.Text = yl
+
+	return p
 }
 
 // setRanges sets the sweep chart's axes: the sweep with a small margin on
