@@ -742,7 +742,7 @@ func (r *request) addTransfer(t network.Transfer, data result.Phase) {
 		}
 		lane := result.NewLane(ph.link.Name(), dir).String()
 		if t.Connected > t.Start {
-			ph.span(lane, "wake", t.Start, t.Connected, nil)
+			ph.span(lane, result.ActivityWake.Word(), t.Start, t.Connected, nil)
 		}
 		if t.End > t.Connected {
 			ph.span(lane, data.String()+" "+t.Size.String(), t.Connected, t.End, nil)

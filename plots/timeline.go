@@ -30,8 +30,9 @@ type activity struct {
 	color color.Color
 }
 
-// Activities by the words trace spans use for them. Layer names (conv3,
-// fc7, ...) on a phone's processor lanes are compute.
+// The activities a timeline colours (result.SpanActivity says which a
+// span shows). Layer names (conv3, fc7, ...) on a phone's processor lanes
+// are compute.
 var (
 	actLoad       = activity{"load model", PhaseColor(result.Load)}
 	actPreprocess = activity{"preprocess", PhaseColor(result.Preprocess)}
@@ -39,20 +40,17 @@ var (
 	actGC         = activity{"gc pause", PhaseColor(result.GC)}
 	actWake       = activity{"radio promotion, handshake", PhaseColor(result.Wake)}
 	actUpload     = activity{"upload, radio active", PhaseColor(result.Upload)}
-	actActive     = actUpload
 	actTail       = activity{"radio tail", color.NRGBA{0xe6, 0x9f, 0x00, 0x70}}
 	actQueue      = activity{"queued", PhaseColor(result.Queue)}
 	actServer     = activity{"server compute", PhaseColor(result.Server)}
 	actDownload   = activity{"download", PhaseColor(result.Download)}
 )
 
-var activityWords = map[string]activity{
-	"load": actLoad, "preprocess": actPreprocess, "compute": actCompute,
-	"gc": actGC, "gc pause": actGC, "pause": actGC,
-	"wake": actWake, "promotion": actWake, "handshake": actWake,
-	"upload": actUpload, "active": actActive, "tail": actTail,
-	"queue": actQueue, "queued": actQueue, "batch": actQueue,
-	"server": actServer, "download": actDownload,
+// activities colour and name result's span activities.
+var activities = map[result.Activity]activity{
+	result.ActivityLoad: actLoad, result.ActivityPreprocess: actPreprocess, result.ActivityCompute: actCompute,
+	result.ActivityGC: actGC, result.ActivityWake: actWake, result.ActivityTransfer: actUpload, result.ActivityTail: actTail,
+	result.ActivityQueue: actQueue, result.ActivityServer: actServer, result.ActivityDownload: actDownload,
 }
 
 var spareColors = []color.Color{SkyBlue, ReddishPurple, Yellow, DarkGrey, Vermillion, BluishGreen}
@@ -140,7 +138,7 @@ func Timeline(spans []result.Span, opts TimelineOptions) (*Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	lanes, order, several := orderLanes(use)
+	order, several := orderLanes(use)
 	laneY := map[string]float64{}
 	ticks := make(plot.ConstantTicks, len(order))
 	for i, li := range order {
@@ -148,7 +146,7 @@ func Timeline(spans []result.Span, opts TimelineOptions) (*Figure, error) {
 		laneY[li.name] = y
 		ticks[i] = plot.Tick{Value: y, Label: li.label(several[li.kind])}
 	}
-	bars, acts := timelineBars(use, lanes, laneY)
+	bars, acts := timelineBars(use, laneY)
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, b := range bars {
 		lo, hi = min(lo, b.start), max(hi, b.end)
@@ -216,10 +214,10 @@ func windowSpans(spans []result.Span, opts TimelineOptions) ([]result.Span, erro
 	return use, nil
 }
 
-// orderLanes returns the spans' lanes by name, in the timeline's order
+// orderLanes returns the spans' lanes in the timeline's order
 // (each phone's resources, its link's, then the other components and the
 // servers), and whether a kind of component has several members.
-func orderLanes(use []result.Span) (map[string]laneInfo, []laneInfo, map[string]bool) {
+func orderLanes(use []result.Span) ([]laneInfo, map[string]bool) {
 	lanes := map[string]laneInfo{}
 	owners := map[string]map[int]bool{}
 	for _, s := range use {
@@ -241,7 +239,7 @@ func orderLanes(use []result.Span) (map[string]laneInfo, []laneInfo, map[string]
 	for k, idx := range owners {
 		several[k] = len(idx) > 1
 	}
-	return lanes, order, several
+	return order, several
 }
 
 // laneBefore orders lanes: by the phone (or link) index they belong to,
@@ -273,14 +271,14 @@ func laneBefore(a, b laneInfo) bool {
 // timelineBars makes a bar of each span, coloured by its activity, and
 // lists the activities in order of first appearance (labels no activity
 // knows get spare colours, one per label).
-func timelineBars(use []result.Span, lanes map[string]laneInfo, laneY map[string]float64) ([]ganttBar, []activity) {
+func timelineBars(use []result.Span, laneY map[string]float64) ([]ganttBar, []activity) {
 	var acts []activity
 	seen := map[string]bool{}
 	spare := 0
 	unknown := map[string]activity{}
 	bars := make([]ganttBar, len(use))
 	for i, s := range use {
-		a := classify(s, lanes[s.Lane])
+		a := classify(&s)
 		if a.color == nil {
 			if u, ok := unknown[a.name]; ok {
 				a = u
@@ -299,22 +297,12 @@ func timelineBars(use []result.Span, lanes map[string]laneInfo, laneY map[string
 	return bars, acts
 }
 
-// classify returns the activity of a span: its "phase" attribute, its
-// label, or the label without digits, looked up in activityWords; a span on
-// a server worker is server compute, and any other span on a phone CPU or
-// GPU lane is a layer (compute). Otherwise the activity is named after the
-// label and has no colour yet.
-func classify(s result.Span, li laneInfo) activity {
-	for _, w := range []string{s.Attrs["phase"], strings.ToLower(s.Label), strings.TrimRight(strings.ToLower(s.Label), "0123456789_")} {
-		if a, ok := activityWords[w]; ok {
-			return a
-		}
-	}
-	switch res := li.lane.Resource; {
-	case li.kind == result.OwnerServer && res == result.LaneWorker:
-		return actServer
-	case li.kind == result.OwnerPhone && (res == result.LaneCPU || res == result.LaneGPU):
-		return actCompute
+// classify returns the activity of a span (result.SpanActivity); a span
+// of no known activity is named after its label without trailing digits
+// and has no colour yet.
+func classify(s *result.Span) activity {
+	if a, ok := activities[result.SpanActivity(s)]; ok {
+		return a
 	}
 	return activity{name: strings.TrimRight(s.Label, "0123456789_ ")}
 }

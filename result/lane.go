@@ -106,3 +106,81 @@ func cutIndex(s string) (base, idx string, ok bool) {
 	}
 	return s[:i], s[i+1 : len(s)-1], true
 }
+
+// Activity is what a span shows its component doing, as a timeline
+// colours it.
+type Activity uint8
+
+// The activities.
+const (
+	ActivityOther      Activity = iota // a label no activity knows: an app event, a record
+	ActivityLoad                       // model load
+	ActivityPreprocess                 // photo decoded and resized
+	ActivityCompute                    // layers on a phone's processor
+	ActivityGC                         // a GC pause
+	ActivityWake                       // radio promotion and connection set-up
+	ActivityTransfer                   // upload, radio active
+	ActivityTail                       // radio tail
+	ActivityQueue                      // waiting in a server's queue or for a batch
+	ActivityServer                     // server compute
+	ActivityDownload                   // result download
+)
+
+// activityWords are the words span labels (or a span's "phase"
+// attribute) use for each activity; the first word of an activity is the
+// one devices write (Activity.Word).
+var activityWords = []struct {
+	word string
+	act  Activity
+}{
+	{"load", ActivityLoad}, {"preprocess", ActivityPreprocess}, {"compute", ActivityCompute},
+	{"gc", ActivityGC}, {"gc pause", ActivityGC}, {"pause", ActivityGC},
+	{"wake", ActivityWake}, {"promotion", ActivityWake}, {"handshake", ActivityWake},
+	{"upload", ActivityTransfer}, {"active", ActivityTransfer}, {"tail", ActivityTail},
+	{"queue", ActivityQueue}, {"queued", ActivityQueue}, {"batch", ActivityQueue},
+	{"server", ActivityServer}, {"download", ActivityDownload},
+}
+
+// Word returns the label devices write for a span of the activity:
+// "wake", "tail"; empty for ActivityOther.
+func (a Activity) Word() string {
+	for _, w := range activityWords {
+		if w.act == a {
+			return w.word
+		}
+	}
+	return ""
+}
+
+// activityOfWord returns the activity a word names.
+func activityOfWord(w string) (Activity, bool) {
+	for _, aw := range activityWords {
+		if aw.word == w {
+			return aw.act, true
+		}
+	}
+	return ActivityOther, false
+}
+
+// SpanActivity returns what a span shows: the activity its "phase"
+// attribute, its label or its label without trailing digits names; else a
+// span on a server worker is server compute and any other span on a
+// phone's CPU or GPU lane is a layer (compute); else ActivityOther. The
+// trace file keeps only labels, so the activity is read from them.
+func SpanActivity(s *Span) Activity {
+	low := strings.ToLower(s.Label)
+	for _, w := range []string{s.Attrs["phase"], low, strings.TrimRight(low, "0123456789_")} {
+		if a, ok := activityOfWord(w); ok {
+			return a
+		}
+	}
+	l := ParseLane(s.Lane)
+	kind, _ := l.OwnerKind()
+	switch {
+	case kind == OwnerServer && l.Resource == LaneWorker:
+		return ActivityServer
+	case kind == OwnerPhone && (l.Resource == LaneCPU || l.Resource == LaneGPU):
+		return ActivityCompute
+	}
+	return ActivityOther
+}
