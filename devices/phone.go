@@ -91,7 +91,7 @@ type Phone struct {
 	stopped    bool
 }
 
-type lanes struct{ cpu, gpu, gc, radio, app, req, storage string }
+type lanes struct{ cpu, gpu, gc, radio, app, req, storage, memory string }
 
 // laneCache maps a phone name to its lanes, built once per name.
 var laneCache sync.Map
@@ -100,8 +100,9 @@ func phoneLanes(name string) lanes {
 	if v, ok := laneCache.Load(name); ok {
 		return v.(lanes)
 	}
-	l := lanes{cpu: name + "/cpu", gpu: name + "/gpu", gc: name + "/gc", radio: name + "/radio",
-		app: name + "/app", req: name + "/request", storage: name + "/storage"}
+	lane := func(r result.Resource) string { return result.NewLane(name, r).String() }
+	l := lanes{cpu: lane(result.LaneCPU), gpu: lane(result.LaneGPU), gc: lane(result.LaneGC), radio: lane(result.LaneRadio),
+		app: lane(result.LaneApp), req: lane(result.LaneRequest), storage: lane(result.LaneStorage), memory: lane(result.LaneMemory)}
 	laneCache.Store(name, l)
 	return l
 }
@@ -361,7 +362,7 @@ func (ph *Phone) setOther(b float64) {
 	ph.mem.other = b
 	if ph.opt.Sink != nil {
 		now := ph.env.Now()
-		ph.span(ph.name+"/memory", "others "+units.Bytes(b).String(), now, now, nil)
+		ph.span(ph.lanes.memory, "others "+units.Bytes(b).String(), now, now, nil)
 	}
 	ph.memoryChanged()
 }

@@ -779,12 +779,13 @@ func (r *request) addTransfer(t network.Transfer, data result.Phase) {
 	}
 	if r.trace {
 		ph := r.ph
-		lane := ph.link.Name() + "/up"
+		dir := result.LaneUp
 		if data == result.Download {
-			lane = ph.link.Name() + "/down"
+			dir = result.LaneDown
 		}
+		lane := result.NewLane(ph.link.Name(), dir).String()
 		if t.Connected > t.Start {
-			ph.span(lane, "wake", t.Start, t.Connected, nil)
+			ph.span(lane, result.ActivityWake.Word(), t.Start, t.Connected, nil)
 		}
 		if t.End > t.Connected {
 			ph.span(lane, data.String()+" "+t.Size.String(), t.Connected, t.End, nil)

@@ -148,10 +148,10 @@ func NewServer(env *sim.Env, streams *sim.Streams, name string, cfg ServerConfig
 		return nil, fmt.Errorf("devices: server %s: streams must not be nil", name)
 	}
 	s := &Server{env: env, name: name, cfg: cfg, eng: newEngineCache(cfg.Engine),
-		rng: streams.Stream(name + "/noise"), timerAt: math.NaN(), sink: sink, queueLn: name + "/queue"}
+		rng: streams.Stream(name + "/noise"), timerAt: math.NaN(), sink: sink, queueLn: result.NewLane(name, result.LaneQueue).String()}
 	s.onTimer = func() { s.timerAt = math.NaN(); s.dispatch() }
 	for i := range cfg.Workers {
-		w := &worker{s: s, idx: i, loaded: map[string]bool{}, lane: name + "/worker[" + strconv.Itoa(i) + "]"}
+		w := &worker{s: s, idx: i, loaded: map[string]bool{}, lane: result.NewLane(name, result.LaneWorker).At(i).String()}
 		w.doneFn = w.finish
 		s.workers = append(s.workers, w)
 	}

@@ -81,7 +81,7 @@ func TestServerQueueTheory(t *testing.T) {
 			cfg := ServerConfig{Engine: serviceStub(S, c.expo), Workers: 1, MaxBatch: 1}
 			xs = append(xs, queueWait(t, sim.DeriveSeed(42, c.name, rep), cfg, rho/S, jobs))
 		}
-		mean, hw := sim.ConfidenceInterval(xs, 0.95)
+		mean, hw := result.ConfidenceInterval(xs, 0.95)
 		t.Logf("%s: Wq = %.4f ± %.4f s (theory %.4f)", c.name, mean, hw, c.theory)
 		if math.Abs(mean-c.theory) > hw {
 			t.Errorf("%s: mean wait %.4f ± %.4f s, theory %.4f s outside the 95 %% CI", c.name, mean, hw, c.theory)

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/infersim/infersim/result"
-	"go.yaml.in/yaml/v3"
 )
 
 // Kind is a kind of chart.
@@ -79,11 +78,11 @@ type Options struct {
 	// MaxSamples caps the latencies kept per CDF series
 	// (DefaultMaxSamples when 0).
 	MaxSamples int
-	// Charts are the scenario's chart hints; nil means the hints of the
-	// run's scenario (outputs.charts in Run.ScenarioYAML), if any. A
+	// Charts are the scenario's chart hints; nil means the hints the run
+	// carries (Run.Charts, the scenario's outputs.charts), if any. A
 	// sweep hint replaces the automatic sweep chart; energy and breakdown
 	// hints add a chart of every point they select.
-	Charts []ChartHint
+	Charts []result.ChartHint
 }
 
 // SplitRatio is the ratio of the longest to the shortest bar above which
@@ -121,14 +120,52 @@ func Draw(dir string, run *result.Run, records Records, opts Options) ([]Chart, 
 	if run == nil {
 		return nil, errors.New("plots: draw: no run")
 	}
-	want := map[Kind]bool{}
-	explicit := opts.Kinds != nil
-	for _, k := range opts.Kinds {
-		want[k] = true
+	p, err := newPlan(dir, run, records, opts)
+	if err != nil {
+		return nil, err
 	}
-	if !explicit {
+	for _, draw := range planners {
+		if err := draw(p); err != nil {
+			return nil, err
+		}
+	}
+	return p.d.charts, nil
+}
+
+// plan is what Draw's planners share: the run, what was asked, and the
+// drawer that writes the charts and remembers them in order.
+type plan struct {
+	d       *drawer
+	run     *result.Run
+	records Records
+	opts    Options
+	want    map[Kind]bool
+	// explicit: the kinds were asked for, so a kind the data cannot make
+	// is an error rather than left out.
+	explicit bool
+	points   []int // the points single-point charts are drawn for
+	hints    []result.ChartHint
+}
+
+// planners draw the charts that fit, one per family of charts, in the
+// order Draw writes them: a new chart kind is a planner here.
+var planners = []func(*plan) error{
+	planPointBars,   // breakdown and energy of each chart point
+	planHintedBars,  // breakdown and energy hints
+	planSweeps,      // sweep hints, else the automatic sweep
+	planCDF,         // the latency CDF
+	planTimeline,    // the timeline of one replication
+	planCalibration, // layer times and validation
+}
+
+func newPlan(dir string, run *result.Run, records Records, opts Options) (*plan, error) {
+	p := &plan{run: run, records: records, opts: opts, want: map[Kind]bool{}, explicit: opts.Kinds != nil}
+	for _, k := range opts.Kinds {
+		p.want[k] = true
+	}
+	if !p.explicit {
 		for _, k := range Kinds() {
-			want[k] = true
+			p.want[k] = true
 		}
 	}
 	formats := opts.Formats
@@ -138,195 +175,231 @@ func Draw(dir string, run *result.Run, records Records, opts Options) ([]Chart, 
 	if err := os.MkdirAll(filepath.Join(dir, PlotsDir), 0o755); err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
-	d := drawer{dir: dir, formats: formats}
-	points := chartPoints(run.Summaries)
-	hints := opts.Charts
-	if hints == nil {
-		var err error
-		if hints, err = HintsFromScenario(run.ScenarioYAML); err != nil {
-			return nil, err
-		}
+	p.d = &drawer{dir: dir, formats: formats}
+	p.points = chartPoints(run.Summaries)
+	p.hints = opts.Charts
+	if p.hints == nil {
+		p.hints = run.Charts
 	}
+	if err := checkHints(p.hints); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
 
-	if want[KindBreakdown] || want[KindEnergy] {
-		if len(run.Summaries) == 0 {
-			return nil, empty("breakdown: the run has no summaries")
-		}
-		for _, pt := range points {
-			sums := summariesAt(run.Summaries, pt)
-			suffix, where := pointSuffix(run, pt, len(points))
-			split := !opts.Log && spread(sums) > SplitRatio
-			if want[KindBreakdown] {
-				fig, err := LatencyBreakdown(sums, BreakdownOptions{Log: opts.Log, Split: split, Title: "Where the time goes: mean end-to-end latency by phase" + where})
-				if err != nil {
-					return nil, err
-				}
-				if err := d.write(KindBreakdown, "breakdown"+suffix, fig, breakdownCaption(sums)); err != nil {
-					return nil, err
-				}
+// planPointBars draws the latency and energy breakdowns of each chart
+// point.
+func planPointBars(p *plan) error {
+	if !p.want[KindBreakdown] && !p.want[KindEnergy] {
+		return nil
+	}
+	run, opts := p.run, p.opts
+	if len(run.Summaries) == 0 {
+		return empty("breakdown: the run has no summaries")
+	}
+	for _, pt := range p.points {
+		sums := summariesAt(run.Summaries, pt)
+		suffix, where := pointSuffix(run, pt, len(p.points))
+		split := !opts.Log && spread(sums) > SplitRatio
+		if p.want[KindBreakdown] {
+			fig, err := LatencyBreakdown(sums, BreakdownOptions{Log: opts.Log, Split: split, Title: "Where the time goes: mean end-to-end latency by phase" + where})
+			if err != nil {
+				return err
 			}
-			if want[KindEnergy] {
-				fig, err := EnergyBreakdown(sums, EnergyOptions{Log: opts.Log, Split: split && energySpread(sums) > SplitRatio, Title: "What it costs the phone: energy per request" + where})
-				if err != nil {
-					return nil, err
-				}
-				if err := d.write(KindEnergy, "energy"+suffix, fig, energyCaption(sums)); err != nil {
-					return nil, err
-				}
+			if err := p.d.write(KindBreakdown, "breakdown"+suffix, fig, breakdownCaption(sums)); err != nil {
+				return err
 			}
 		}
+		if p.want[KindEnergy] {
+			fig, err := EnergyBreakdown(sums, EnergyOptions{Log: opts.Log, Split: split && energySpread(sums) > SplitRatio, Title: "What it costs the phone: energy per request" + where})
+			if err != nil {
+				return err
+			}
+			if err := p.d.write(KindEnergy, "energy"+suffix, fig, energyCaption(sums)); err != nil {
+				return err
+			}
+		}
 	}
+	return nil
+}
 
-	for i, h := range hints {
-		if (h.Kind != KindBreakdown && h.Kind != KindEnergy) || !want[h.Kind] {
+// planHintedBars draws the energy and breakdown hints; a hint whose
+// selection holds no data is left out.
+func planHintedBars(p *plan) error {
+	for i, h := range p.hints {
+		if k := Kind(h.Kind); (k != KindBreakdown && k != KindEnergy) || !p.want[k] {
 			continue
 		}
-		if err := d.drawHintedBars(run, h, i, opts); err != nil && !errors.Is(err, ErrEmpty) {
-			return nil, err
+		if err := p.d.drawHintedBars(p.run, h, i, p.opts); err != nil && !errors.Is(err, ErrEmpty) {
+			return err
 		}
 	}
+	return nil
+}
 
+// planSweeps draws the sweep hints, or without any the automatic sweep
+// charts (latency and energy) when a numeric parameter varies.
+func planSweeps(p *plan) error {
+	if !p.want[KindSweep] {
+		return nil
+	}
 	sweepHints := 0
-	for i, h := range hints {
-		if h.Kind != KindSweep || !want[KindSweep] {
+	for i, h := range p.hints {
+		if Kind(h.Kind) != KindSweep {
 			continue
 		}
 		sweepHints++
-		if err := d.drawHintedSweep(run, h, i, opts); err != nil && !errors.Is(err, ErrEmpty) {
-			return nil, err
+		if err := p.d.drawHintedSweep(p.run, h, i, p.opts); err != nil && !errors.Is(err, ErrEmpty) {
+			return err
 		}
 	}
+	if sweepHints > 0 {
+		return nil
+	}
+	run, opts := p.run, p.opts
+	param := sweptParam(run.Summaries)
+	if param == "" {
+		if p.explicit {
+			return empty("sweep: no numeric parameter varies between the run's points")
+		}
+		return nil
+	}
+	logX := paramSpread(run.Summaries, param) >= 10
+	metrics := []Metric{opts.Metric, Energy}
+	if opts.Metric == "" {
+		metrics[0] = Mean
+	}
+	if opts.Metric == Energy {
+		metrics = metrics[:1]
+	}
+	for _, m := range metrics {
+		so := SweepOptions{Param: param, Metric: m, LogX: logX, LogY: opts.Log}
+		fig, err := SweepLines(run.Summaries, so)
+		if err != nil {
+			return err
+		}
+		cs, err := Crossovers(run.Summaries, so)
+		if err != nil {
+			return err
+		}
+		name := "sweep-latency"
+		if m == Energy {
+			name = "sweep-energy"
+		}
+		if err := p.d.write(KindSweep, name, fig, sweepCaption(m, param, cs)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
-	if want[KindSweep] && sweepHints == 0 {
-		param := sweptParam(run.Summaries)
-		switch {
-		case param != "":
-			logX := paramSpread(run.Summaries, param) >= 10
-			metrics := []Metric{opts.Metric, Energy}
-			if opts.Metric == "" {
-				metrics[0] = Mean
-			}
-			if opts.Metric == Energy {
-				metrics = metrics[:1]
-			}
-			for _, m := range metrics {
-				so := SweepOptions{Param: param, Metric: m, LogX: logX, LogY: opts.Log}
-				fig, err := SweepLines(run.Summaries, so)
-				if err != nil {
-					return nil, err
-				}
-				cs, err := Crossovers(run.Summaries, so)
-				if err != nil {
-					return nil, err
-				}
-				name := "sweep-latency"
-				if m == Energy {
-					name = "sweep-energy"
-				}
-				if err := d.write(KindSweep, name, fig, sweepCaption(m, param, cs)); err != nil {
-					return nil, err
-				}
-			}
-		case explicit:
-			return nil, empty("sweep: no numeric parameter varies between the run's points")
-		}
+// planCDF draws the latency CDF of the chart points' records (streamed
+// once; at most MaxSamples latencies kept per series).
+func planCDF(p *plan) error {
+	if !p.want[KindCDF] {
+		return nil
 	}
+	if p.records == nil {
+		if p.explicit {
+			return empty("cdf: no request records (requests.csv)")
+		}
+		return nil
+	}
+	keep := map[int]bool{}
+	for _, pt := range p.points {
+		keep[pt] = true
+	}
+	series, err := CollectLatencies(p.records, p.opts.MaxSamples, func(r *result.Record) bool { return keep[r.Point] })
+	if err != nil {
+		return err
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	total, drawn := 0, 0
+	for _, s := range series {
+		for _, v := range s.Seconds {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		total += s.Count
+		drawn += len(s.Seconds)
+	}
+	if drawn == 0 {
+		if p.explicit {
+			return empty("cdf: no successful request in the records")
+		}
+		return nil
+	}
+	fig, err := LatencyCDF(series, CDFOptions{LogX: lo > 0 && hi/lo > SplitRatio})
+	if err != nil {
+		return err
+	}
+	cap := "Distribution of end-to-end latency per mode: further left is faster; markers at p50, p95 and p99; a long flat tail is cold starts or queueing."
+	if drawn < total {
+		cap += fmt.Sprintf(" Drawn from a fixed-seed random sample of %s of %s requests.", thousands(drawn), thousands(total))
+	}
+	return p.d.write(KindCDF, "cdf", fig, cap)
+}
 
-	if want[KindCDF] {
-		switch {
-		case records != nil:
-			keep := map[int]bool{}
-			for _, pt := range points {
-				keep[pt] = true
-			}
-			series, err := CollectLatencies(records, opts.MaxSamples, func(r *result.Record) bool { return keep[r.Point] })
-			if err != nil {
-				return nil, err
-			}
-			lo, hi := math.Inf(1), math.Inf(-1)
-			total, drawn := 0, 0
-			for _, s := range series {
-				for _, v := range s.Seconds {
-					lo, hi = min(lo, v), max(hi, v)
-				}
-				total += s.Count
-				drawn += len(s.Seconds)
-			}
-			if drawn == 0 {
-				if explicit {
-					return nil, empty("cdf: no successful request in the records")
-				}
-				break
-			}
-			fig, err := LatencyCDF(series, CDFOptions{LogX: lo > 0 && hi/lo > SplitRatio})
-			if err != nil {
-				return nil, err
-			}
-			cap := "Distribution of end-to-end latency per mode: further left is faster; markers at p50, p95 and p99; a long flat tail is cold starts or queueing."
-			if drawn < total {
-				cap += fmt.Sprintf(" Drawn from a fixed-seed random sample of %s of %s requests.", thousands(drawn), thousands(total))
-			}
-			if err := d.write(KindCDF, "cdf", fig, cap); err != nil {
-				return nil, err
-			}
-		case explicit:
-			return nil, empty("cdf: no request records (requests.csv)")
-		}
+// planTimeline draws the trace's timeline (its first MaxTimelineSpans
+// spans' window when longer).
+func planTimeline(p *plan) error {
+	if !p.want[KindTimeline] {
+		return nil
 	}
+	spans := p.opts.Spans
+	if len(spans) == 0 {
+		if p.explicit {
+			return empty("timeline: no trace spans (trace.json)")
+		}
+		return nil
+	}
+	note := ""
+	to := TimelineOptions{}
+	if len(spans) > MaxTimelineSpans {
+		to.From, to.To = timelineWindow(spans)
+		note += fmt.Sprintf(" Showing the first %s s, the time of the first %d spans.", fmtNum(to.To-to.From), MaxTimelineSpans)
+	}
+	fig, err := Timeline(spans, to)
+	if err != nil {
+		return err
+	}
+	return p.d.write(KindTimeline, "timeline", fig, "What each resource was doing in one replication: look for long load and GC bars on the phone, radio tails after uploads, and idle gaps."+note)
+}
 
-	if want[KindTimeline] {
-		switch {
-		case len(opts.Spans) > 0:
-			spans, note := opts.Spans, ""
-			to := TimelineOptions{}
-			if len(spans) > MaxTimelineSpans {
-				to.From, to.To = timelineWindow(spans)
-				note += fmt.Sprintf(" Showing the first %s s, the time of the first %d spans.", fmtNum(to.To-to.From), MaxTimelineSpans)
-			}
-			fig, err := Timeline(spans, to)
-			if err != nil {
-				return nil, err
-			}
-			if err := d.write(KindTimeline, "timeline", fig, "What each resource was doing in one replication: look for long load and GC bars on the phone, radio tails after uploads, and idle gaps."+note); err != nil {
-				return nil, err
-			}
-		case explicit:
-			return nil, empty("timeline: no trace spans (trace.json)")
+// planCalibration draws each model's layer times and the validation
+// chart.
+func planCalibration(p *plan) error {
+	if !p.want[KindCalibration] {
+		return nil
+	}
+	opts := p.opts
+	if p.explicit && len(opts.Layers) == 0 && len(opts.Validation) == 0 {
+		return empty("calibration: no layer timings or validation rows")
+	}
+	var models []string
+	seen := map[string]bool{}
+	for _, l := range opts.Layers {
+		if !seen[l.Model] {
+			seen[l.Model] = true
+			models = append(models, l.Model)
 		}
 	}
-
-	if want[KindCalibration] {
-		if explicit && len(opts.Layers) == 0 && len(opts.Validation) == 0 {
-			return nil, empty("calibration: no layer timings or validation rows")
+	for _, m := range models {
+		fig, err := LayerTimes(opts.Layers, LayerOptions{Model: m, Log: true})
+		if err != nil {
+			return err
 		}
-		var models []string
-		seen := map[string]bool{}
-		for _, l := range opts.Layers {
-			if !seen[l.Model] {
-				seen[l.Model] = true
-				models = append(models, l.Model)
-			}
-		}
-		for _, m := range models {
-			fig, err := LayerTimes(opts.Layers, LayerOptions{Model: m, Log: true})
-			if err != nil {
-				return nil, err
-			}
-			if err := d.write(KindCalibration, "layers-"+fileSafe(m), fig, layersCaption(opts.Layers, m)); err != nil {
-				return nil, err
-			}
-		}
-		if len(opts.Validation) > 0 {
-			fig, err := Validation(opts.Validation, ValidationOptions{})
-			if err != nil {
-				return nil, err
-			}
-			if err := d.write(KindCalibration, "validation", fig, validationCaption(opts.Validation)); err != nil {
-				return nil, err
-			}
+		if err := p.d.write(KindCalibration, "layers-"+fileSafe(m), fig, layersCaption(opts.Layers, m)); err != nil {
+			return err
 		}
 	}
-	return d.charts, nil
+	if len(opts.Validation) == 0 {
+		return nil
+	}
+	fig, err := Validation(opts.Validation, ValidationOptions{})
+	if err != nil {
+		return err
+	}
+	return p.d.write(KindCalibration, "validation", fig, validationCaption(opts.Validation))
 }
 
 // MaxTimelineSpans is how many spans Draw's timeline shows at most: beyond
@@ -659,31 +732,6 @@ func readOptional[T any](dir, name string, read func(io.Reader, string) ([]T, er
 	return read(f, path)
 }
 
-// ChartHint is a scenario's request for a chart that tells its story:
-// an entry of outputs.charts in the scenario file, read back from the
-// resolved scenario in summary.json (HintsFromScenario) so that `infersim
-// plot` redraws the same charts.
-type ChartHint struct {
-	// Kind is KindSweep, KindEnergy or KindBreakdown.
-	Kind Kind `yaml:"kind"`
-	// Param is the sweep chart's x axis: a swept path, or SplitParam.
-	Param string `yaml:"param"`
-	// Metric is the sweep chart's y axis (empty: Mean).
-	Metric Metric `yaml:"metric"`
-	// Start picks cold or warm groups; a cell without that start (a cloud
-	// mode never loads a model, so it has no cold requests) gives its
-	// other group. Empty: warm where there is one.
-	Start result.Start `yaml:"start"`
-	// Models, Modes and Params keep the summaries they match; Modes may
-	// name a family (on-device, cloud, split, remote, auto, any); Params
-	// are "path=value" with the value as the sweep labels it.
-	Models []string `yaml:"models"`
-	Modes  []string `yaml:"modes"`
-	Params []string `yaml:"params"`
-	// Log draws the metric axis on a log scale.
-	Log bool `yaml:"log"`
-}
-
 // SplitParam is the x axis of a sweep hint that plots the cut K of the
 // split:K modes at each point: layers run on the phone.
 const SplitParam = "split"
@@ -691,33 +739,22 @@ const SplitParam = "split"
 // splitAxis names the split chart's x axis.
 const splitAxis = "layers on the phone, K"
 
-// HintsFromScenario reads the chart hints (outputs.charts) of a resolved
-// scenario as summary.json holds it; a scenario without any gives nil.
-func HintsFromScenario(text string) ([]ChartHint, error) {
-	if strings.TrimSpace(text) == "" {
-		return nil, nil
-	}
-	var doc struct {
-		Outputs struct {
-			Charts []ChartHint `yaml:"charts"`
-		} `yaml:"outputs"`
-	}
-	if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
-		return nil, fmt.Errorf("plots: reading the scenario's chart hints: %w", err)
-	}
-	for i, h := range doc.Outputs.Charts {
-		switch h.Kind {
+// checkHints checks the chart hints a run carries: kinds plots draws
+// from hints and metrics it knows.
+func checkHints(hints []result.ChartHint) error {
+	for i, h := range hints {
+		switch Kind(h.Kind) {
 		case KindSweep, KindEnergy, KindBreakdown:
 		default:
-			return nil, fmt.Errorf("plots: outputs.charts[%d]: kind %q is not sweep, energy or breakdown", i, h.Kind)
+			return fmt.Errorf("plots: outputs.charts[%d]: kind %q is not sweep, energy or breakdown", i, h.Kind)
 		}
 		if h.Metric != "" {
-			if _, err := ParseMetric(string(h.Metric)); err != nil {
-				return nil, fmt.Errorf("plots: outputs.charts[%d]: %s", i, strings.TrimPrefix(err.Error(), "plots: "))
+			if _, err := ParseMetric(h.Metric); err != nil {
+				return fmt.Errorf("plots: outputs.charts[%d]: %s", i, strings.TrimPrefix(err.Error(), "plots: "))
 			}
 		}
 	}
-	return doc.Outputs.Charts, nil
+	return nil
 }
 
 // hintMode reports whether mode matches a hint's mode entry (a mode or a
@@ -740,7 +777,7 @@ func hintMode(entry, mode string) bool {
 
 // selectHint returns the summaries a hint keeps (copies), one group per
 // cell when the hint or the metric asks for one start.
-func selectHint(sums []result.Summary, h ChartHint) []result.Summary {
+func selectHint(sums []result.Summary, h result.ChartHint) []result.Summary {
 	in := func(list []string, v string, match func(a, b string) bool) bool {
 		if len(list) == 0 {
 			return true
@@ -772,7 +809,7 @@ func selectHint(sums []result.Summary, h ChartHint) []result.Summary {
 			out = append(out, s)
 		}
 	}
-	if h.Start == "" && !h.Metric.world() {
+	if h.Start == "" && !Metric(h.Metric).world() {
 		return out
 	}
 	// One group per cell: the start asked for, else the cell's other.
@@ -905,7 +942,7 @@ func dropDependentParams(sums []result.Summary) []result.Summary {
 }
 
 // hintNote describes a hint's filters for titles: " (upload original, warm)".
-func hintNote(h ChartHint) string {
+func hintNote(h result.ChartHint) string {
 	var parts []string
 	for _, pv := range h.Params {
 		path, val, _ := strings.Cut(pv, "=")
@@ -943,8 +980,8 @@ func (d *drawer) hintName(base string) string {
 
 // drawHintedSweep draws a sweep hint: its metric against its parameter
 // over the summaries it selects.
-func (d *drawer) drawHintedSweep(run *result.Run, h ChartHint, i int, opts Options) error {
-	m := h.Metric
+func (d *drawer) drawHintedSweep(run *result.Run, h result.ChartHint, i int, opts Options) error {
+	m := Metric(h.Metric)
 	if m == "" {
 		m = Mean
 	}
@@ -994,14 +1031,14 @@ func (d *drawer) drawHintedSweep(run *result.Run, h ChartHint, i int, opts Optio
 
 // drawHintedBars draws an energy or breakdown hint: one chart of every
 // summary it selects, across points.
-func (d *drawer) drawHintedBars(run *result.Run, h ChartHint, i int, opts Options) error {
+func (d *drawer) drawHintedBars(run *result.Run, h result.ChartHint, i int, opts Options) error {
 	sums := dropDependentParams(selectHint(run.Summaries, h))
 	if len(sums) == 0 {
 		return empty("outputs.charts[%d]: no summary matches the chart's selection", i)
 	}
 	log := opts.Log || h.Log
 	split := !log && spread(sums) > SplitRatio
-	if h.Kind == KindBreakdown {
+	if Kind(h.Kind) == KindBreakdown {
 		fig, err := LatencyBreakdown(sums, BreakdownOptions{Log: log, Split: split, Title: "Where the time goes: mean end-to-end latency by phase" + hintNote(h)})
 		if err != nil {
 			return fmt.Errorf("outputs.charts[%d]: %w", i, err)

@@ -12,7 +12,7 @@ import (
 )
 
 // hintRun is the sweep example with a per-world metric and split modes,
-// and the chart hints of its scenario in ScenarioYAML.
+// and the chart hints of its scenario in Run.Charts.
 func hintRun() *result.Run {
 	sums := sweepSummaries()
 	for i := range sums {
@@ -28,24 +28,20 @@ func hintRun() *result.Run {
 		}
 	}
 	run := exampleRun(sums)
-	run.ScenarioYAML = `name: uplink-sweep
-outputs:
-  plots: true
-  charts:
-    - {kind: sweep, param: network.uplink.bandwidth, metric: p99, modes: [on-device, cloud]}
-    - {kind: sweep, param: network.uplink.bandwidth, metric: model.loads, modes: [cloud]}
-    - {kind: sweep, param: split, metric: mean, params: [network.uplink.bandwidth=2Mbps]}
-    - {kind: energy, modes: [cloud-gpu], params: [network.uplink.bandwidth=2Mbps]}
-    - {kind: sweep, param: network.uplink.bandwidth, modes: [auto]}
-`
+	run.Charts = []result.ChartHint{
+		{Kind: "sweep", Param: "network.uplink.bandwidth", Metric: "p99", Modes: []string{"on-device", "cloud"}},
+		{Kind: "sweep", Param: "network.uplink.bandwidth", Metric: "model.loads", Modes: []string{"cloud"}},
+		{Kind: "sweep", Param: "split", Metric: "mean", Params: []string{"network.uplink.bandwidth=2Mbps"}},
+		{Kind: "energy", Modes: []string{"cloud-gpu"}, Params: []string{"network.uplink.bandwidth=2Mbps"}},
+		{Kind: "sweep", Param: "network.uplink.bandwidth", Modes: []string{"auto"}},
+	}
 	return run
 }
 
 func TestDrawHints(t *testing.T) {
 	run := hintRun()
-	hints, err := plots.HintsFromScenario(run.ScenarioYAML)
-	if err != nil || len(hints) != 5 || hints[2].Param != plots.SplitParam || hints[0].Metric != plots.P99 {
-		t.Fatalf("hints %+v, %v", hints, err)
+	if hints := run.Charts; len(hints) != 5 || hints[2].Param != plots.SplitParam || plots.Metric(hints[0].Metric) != plots.P99 {
+		t.Fatalf("hints %+v", hints)
 	}
 	dir := t.TempDir()
 	charts, err := plots.Draw(dir, run, nil, plots.Options{Formats: []plots.Format{plots.SVG}})
@@ -85,26 +81,31 @@ func TestDrawHints(t *testing.T) {
 	// Explicit hints win over the scenario's; a kind not asked for is not
 	// drawn.
 	charts, err = plots.Draw(t.TempDir(), run, nil, plots.Options{Formats: []plots.Format{plots.SVG}, Kinds: []plots.Kind{plots.KindSweep},
-		Charts: []plots.ChartHint{{Kind: plots.KindSweep, Param: "network.uplink.bandwidth", Metric: plots.P95}}})
+		Charts: []result.ChartHint{{Kind: string(plots.KindSweep), Param: "network.uplink.bandwidth", Metric: string(plots.P95)}}})
 	if err != nil || len(charts) != 1 || charts[0].Name != "sweep-p95-bandwidth" {
 		t.Errorf("explicit hint: %+v, %v", charts, err)
 	}
 }
 
-func TestHintsFromScenarioErrors(t *testing.T) {
-	for _, tc := range []struct{ text, want string }{
-		{"outputs: {charts: [{kind: pie}]}", `outputs.charts[0]: kind "pie" is not sweep, energy or breakdown`},
-		{"outputs: {charts: [{kind: sweep, metric: p98}]}", `plots: outputs.charts[0]: unknown metric "p98"`},
-		{"outputs: [", "reading the scenario's chart hints"},
+// TestHintErrors: Draw refuses the hints a run carries when plots cannot
+// draw them; a run without hints draws the automatic charts.
+func TestHintErrors(t *testing.T) {
+	for _, tc := range []struct {
+		hint result.ChartHint
+		want string
+	}{
+		{result.ChartHint{Kind: "pie"}, `outputs.charts[0]: kind "pie" is not sweep, energy or breakdown`},
+		{result.ChartHint{Kind: "sweep", Metric: "p98"}, `plots: outputs.charts[0]: unknown metric "p98"`},
 	} {
-		if _, err := plots.HintsFromScenario(tc.text); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%q: %v", tc.text, err)
+		run := hintRun()
+		run.Charts = []result.ChartHint{tc.hint}
+		if _, err := plots.Draw(t.TempDir(), run, nil, plots.Options{Formats: []plots.Format{plots.SVG}}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v", tc.hint, err)
 		}
 	}
-	if h, err := plots.HintsFromScenario(""); h != nil || err != nil {
-		t.Errorf("empty: %v %v", h, err)
-	}
-	if _, err := plots.HintsFromScenario("name: x\n"); err != nil || errors.Is(err, plots.ErrEmpty) {
+	run := hintRun()
+	run.Charts = nil
+	if _, err := plots.Draw(t.TempDir(), run, nil, plots.Options{Formats: []plots.Format{plots.SVG}, Kinds: []plots.Kind{plots.KindSweep}}); err != nil || errors.Is(err, plots.ErrEmpty) {
 		t.Errorf("no hints: %v", err)
 	}
 }

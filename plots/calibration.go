@@ -57,6 +57,79 @@ func LayerTimes(layers []result.LayerTiming, opts LayerOptions) (*Figure, error)
 	if len(layers) == 0 {
 		return nil, empty("layer times: no layer timings")
 	}
+	model, use, err := layersOf(layers, opts)
+	if err != nil {
+		return nil, err
+	}
+	lr := newLayerRows(use)
+	models := make([]string, len(lr.rows))
+	seps := positionRows(lr.rows, models)
+	positionRows(lr.flops, models)
+	pitch := max(vg.Points(11), min(rowPitch, vg.Points(560)/vg.Length(len(lr.rows))))
+
+	// Simulated target times can be far above the host's (a 2013 phone is
+	// ~50× slower than this machine): the axis must reach them, and when they
+	// dwarf the host bars a log axis is the only one on which both read.
+	maxHost, maxSim, allPositive := 0.0, 0.0, true
+	for _, l := range use {
+		maxHost = max(maxHost, l.Median)
+		allPositive = allPositive && l.Median > 0
+	}
+	for _, m := range lr.sim {
+		maxSim = max(maxSim, m.v)
+	}
+	logAxis := opts.Log || maxSim > 10*maxHost && allPositive
+	ax := barAxis{label: "median time on this machine", unit: timeUnit, format: fmtSeconds}
+	main, bars := barPanel("", lr.rows, seps, lr.colors, logAxis, ax, true)
+	if maxSim > maxHost {
+		if logAxis {
+			lo, hi := logRange(bars.floor, maxSim)
+			bars.floor = lo
+			setLogAxis(&main.X, lo, hi, ax.format)
+		} else {
+			main.X.Max = niceMax(0, maxSim/bars.scale*1.05)
+		}
+	}
+	if pitch < rowPitch {
+		main.Y.Tick.Label.Font = font.From(sans, smallSize)
+	}
+	for i := range lr.sim {
+		lr.sim[i].y = lr.rows[lr.sim[i].i].y
+	}
+	if len(lr.sim) > 0 {
+		main.Add(&simMarks{marks: lr.sim, log: logAxis, scale: bars.scale})
+	}
+	ps := []*plot.Plot{main}
+	weights := []float64{1}
+	if lr.anyFlops {
+		side, _ := barPanel("", lr.flops, seps, []color.Color{DarkGrey}, false, barAxis{label: "GFLOP/s", unit: func(float64) unitScale { return unitScale{"", 1} }}, false)
+		ps = append(ps, side)
+		weights = []float64{2.4, 1}
+	}
+
+	leg := newLegend()
+	for _, cls := range lr.classes {
+		leg.add(cls, swatch{fill: lr.classColor[cls]})
+	}
+	leg.add("p10–p90", errThumb{})
+	if len(lr.sim) > 0 {
+		gs := draw.GlyphStyle{Color: Black, Radius: vg.Points(3.5), Shape: diamondGlyph{}}
+		leg.add("simulated on target", lineThumb{glyph: &gs})
+	}
+
+	title := opts.Title
+	if title == "" {
+		title = "Where " + model + " spends its time: per-layer kernel timings"
+	}
+	h := pitch*vg.Length(len(lr.rows)) + panelExtra
+	return legendFigure(title, leg, func(c draw.Canvas) {
+		drawGrid(c, [][]*plot.Plot{ps}, []vg.Length{h}, weights)
+	}, h), nil
+}
+
+// layersOf returns the model LayerTimes draws (opts.Model, else the only
+// one) and its timings, checked.
+func layersOf(layers []result.LayerTiming, opts LayerOptions) (string, []result.LayerTiming, error) {
 	model := opts.Model
 	if model == "" {
 		var names []string
@@ -68,7 +141,7 @@ func LayerTimes(layers []result.LayerTiming, opts LayerOptions) (*Figure, error)
 			}
 		}
 		if len(names) > 1 {
-			return nil, fmt.Errorf("plots: layer times: timings of several models (%s); choose one", strings.Join(names, ", "))
+			return "", nil, fmt.Errorf("plots: layer times: timings of several models (%s); choose one", strings.Join(names, ", "))
 		}
 		model = names[0]
 	}
@@ -85,17 +158,32 @@ func LayerTimes(layers []result.LayerTiming, opts LayerOptions) (*Figure, error)
 		f.check(l.GFLOPs, name("gflops"))
 		f.check(l.Seconds, name("seconds"))
 		if f.err == nil && l.Median <= 0 && opts.Log {
-			return nil, fmt.Errorf("plots: layer times: layer %d (%s %s): median %v is not positive, cannot use a log axis", i, l.Model, l.Layer, l.Median)
+			return "", nil, fmt.Errorf("plots: layer times: layer %d (%s %s): median %v is not positive, cannot use a log axis", i, l.Model, l.Layer, l.Median)
 		}
 		use = append(use, l)
 	}
 	if f.err != nil {
-		return nil, f.err
+		return "", nil, f.err
 	}
 	if len(use) == 0 {
-		return nil, empty("layer times: no timings for model %q", model)
+		return "", nil, empty("layer times: no timings for model %q", model)
 	}
 
+	return model, use, nil
+}
+
+// layerRows are LayerTimes' bars: host times by class colour, GFLOP/s
+// and the simulated target times.
+type layerRows struct {
+	rows, flops []barRow
+	classes     []string
+	classColor  map[string]color.Color
+	colors      []color.Color // by class, in order
+	sim         []simMark
+	anyFlops    bool
+}
+
+func newLayerRows(use []result.LayerTiming) *layerRows {
 	rows := make([]barRow, len(use))
 	flops := make([]barRow, len(use))
 	var classes []string
@@ -139,69 +227,7 @@ func LayerTimes(layers []result.LayerTiming, opts LayerOptions) (*Figure, error)
 			}
 		}
 	}
-	models := make([]string, len(rows))
-	seps := positionRows(rows, models)
-	positionRows(flops, models)
-	pitch := max(vg.Points(11), min(rowPitch, vg.Points(560)/vg.Length(len(rows))))
-
-	// Simulated target times can be far above the host's (a 2013 phone is
-	// ~50× slower than this machine): the axis must reach them, and when they
-	// dwarf the host bars a log axis is the only one on which both read.
-	maxHost, maxSim, allPositive := 0.0, 0.0, true
-	for _, l := range use {
-		maxHost = max(maxHost, l.Median)
-		allPositive = allPositive && l.Median > 0
-	}
-	for _, m := range sim {
-		maxSim = max(maxSim, m.v)
-	}
-	logAxis := opts.Log || maxSim > 10*maxHost && allPositive
-	ax := barAxis{label: "median time on this machine", unit: timeUnit, format: fmtSeconds}
-	main, bars := barPanel("", rows, seps, colors, logAxis, ax, true)
-	if maxSim > maxHost {
-		if logAxis {
-			lo, hi := logRange(bars.floor, maxSim)
-			bars.floor = lo
-			setLogAxis(&main.X, lo, hi, ax.format)
-		} else {
-			main.X.Max = niceMax(0, maxSim/bars.scale*1.05)
-		}
-	}
-	if pitch < rowPitch {
-		main.Y.Tick.Label.Font = font.From(sans, smallSize)
-	}
-	for i := range sim {
-		sim[i].y = rows[sim[i].i].y
-	}
-	if len(sim) > 0 {
-		main.Add(&simMarks{marks: sim, log: logAxis, scale: bars.scale})
-	}
-	ps := []*plot.Plot{main}
-	weights := []float64{1}
-	if anyFlops {
-		side, _ := barPanel("", flops, seps, []color.Color{DarkGrey}, false, barAxis{label: "GFLOP/s", unit: func(float64) unitScale { return unitScale{"", 1} }}, false)
-		ps = append(ps, side)
-		weights = []float64{2.4, 1}
-	}
-
-	leg := newLegend()
-	for _, cls := range classes {
-		leg.add(cls, swatch{fill: classColor[cls]})
-	}
-	leg.add("p10–p90", errThumb{})
-	if len(sim) > 0 {
-		gs := draw.GlyphStyle{Color: Black, Radius: vg.Points(3.5), Shape: diamondGlyph{}}
-		leg.add("simulated on target", lineThumb{glyph: &gs})
-	}
-
-	title := opts.Title
-	if title == "" {
-		title = "Where " + model + " spends its time: per-layer kernel timings"
-	}
-	h := pitch*vg.Length(len(rows)) + panelExtra
-	return legendFigure(title, leg, func(c draw.Canvas) {
-		drawGrid(c, [][]*plot.Plot{ps}, []vg.Length{h}, weights)
-	}, h), nil
+	return &layerRows{rows: rows, flops: flops, classes: classes, classColor: classColor, colors: colors, sim: sim, anyFlops: anyFlops}
 }
 
 type simMark struct {
@@ -263,72 +289,11 @@ func Validation(rows []result.ValidationRow, opts ValidationOptions) (*Figure, e
 	if len(rows) == 0 {
 		return nil, empty("validation: no rows")
 	}
-	var f finite
-	for i, r := range rows {
-		if math.IsNaN(r.Reference) {
-			continue // qualitative
-		}
-		name := func(field string) func() string {
-			return func() string { return fmt.Sprintf("validation row %d (%s): %s", i, r.ID, field) }
-		}
-		f.check(r.Reference, name("reference"))
-		f.check(r.Simulated, name("simulated"))
-		f.checkCI(r.CI95, name("ci95"))
-		f.check(r.Tolerance, name("tolerance"))
-		if f.err == nil && r.Reference == 0 {
-			return nil, fmt.Errorf("plots: validation: row %d (%s): reference is 0, relative error undefined", i, r.ID)
-		}
+	if err := checkValidation(rows); err != nil {
+		return nil, err
 	}
-	if f.err != nil {
-		return nil, f.err
-	}
-	// Fitted rows first, then held-out rows, each in input order.
-	order := make([]int, len(rows))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return rows[order[a]].Fitted && !rows[order[b]].Fitted })
-	vrows := make([]valRow, len(order))
-	groups := make([]string, len(order))
-	xmax := 5.0
-	for k, i := range order {
-		r := rows[i]
-		v := valRow{row: r, err: math.NaN(), ci: math.NaN(), lo: math.NaN(), hi: math.NaN(), tol: math.NaN()}
-		v.label = r.ID
-		if r.What != "" {
-			v.label += "\n" + shorten(r.What, 38)
-		}
-		if r.Fitted {
-			groups[k] = "fitted"
-		} else {
-			groups[k] = "held out"
-		}
-		if !math.IsNaN(r.Reference) {
-			v.err = (r.Simulated - r.Reference) / r.Reference * 100
-			if !math.IsNaN(r.CI95) {
-				v.ci = r.CI95 / math.Abs(r.Reference) * 100
-			}
-			if r.Tolerance > 0 {
-				v.tol = r.Tolerance * 100
-			}
-			if r.Low > 0 && r.High > r.Low {
-				v.lo, v.hi = (r.Low-r.Reference)/r.Reference*100, (r.High-r.Reference)/r.Reference*100
-			}
-			xmax = max(xmax, math.Abs(v.err)+nanZero(v.ci), nanZero(v.tol), math.Abs(nanZero(v.lo)), math.Abs(nanZero(v.hi)))
-		}
-		vrows[k] = v
-	}
-	// Positions, top first, a gap between fitted and held-out rows.
-	y := 0.0
-	var seps []float64
-	for k := len(vrows) - 1; k >= 0; k-- {
-		vrows[k].y = y
-		y++
-		if k > 0 && groups[k] != groups[k-1] {
-			seps = append(seps, y-0.5+modelGap/2)
-			y += modelGap
-		}
-	}
+	vrows, groups, xmax := validationRows(rows)
+	y, seps := positionValRows(vrows, groups)
 	p := newPlot("", "error of the simulation (%)", "")
 	p.Y.Tick.Label.Font = font.From(sans, smallSize)
 	lim := niceMax(0, xmax*1.25)
@@ -372,6 +337,87 @@ func Validation(rows []result.ValidationRow, opts ValidationOptions) (*Figure, e
 		colw := colW + vg.Points(12)
 		drawGrid(c, [][]*plot.Plot{{p, side}}, []vg.Length{h}, []float64{float64(c.Max.X - c.Min.X - colw - colGap), float64(colw)})
 	}, h), nil
+}
+
+// checkValidation checks the numbers of the quantitative rows.
+func checkValidation(rows []result.ValidationRow) error {
+	var f finite
+	for i, r := range rows {
+		if math.IsNaN(r.Reference) {
+			continue // qualitative
+		}
+		name := func(field string) func() string {
+			return func() string { return fmt.Sprintf("validation row %d (%s): %s", i, r.ID, field) }
+		}
+		f.check(r.Reference, name("reference"))
+		f.check(r.Simulated, name("simulated"))
+		f.checkCI(r.CI95, name("ci95"))
+		f.check(r.Tolerance, name("tolerance"))
+		if f.err == nil && r.Reference == 0 {
+			return fmt.Errorf("plots: validation: row %d (%s): reference is 0, relative error undefined", i, r.ID)
+		}
+	}
+	return f.err
+}
+
+// validationRows returns the rows' errors in percent (fitted rows first,
+// then held-out rows, each in input order), each row's group and the
+// largest error the axis must reach.
+func validationRows(rows []result.ValidationRow) ([]valRow, []string, float64) {
+	// Fitted rows first, then held-out rows, each in input order.
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rows[order[a]].Fitted && !rows[order[b]].Fitted })
+	vrows := make([]valRow, len(order))
+	groups := make([]string, len(order))
+	xmax := 5.0
+	for k, i := range order {
+		r := rows[i]
+		v := valRow{row: r, err: math.NaN(), ci: math.NaN(), lo: math.NaN(), hi: math.NaN(), tol: math.NaN()}
+		v.label = r.ID
+		if r.What != "" {
+			v.label += "\n" + shorten(r.What, 38)
+		}
+		if r.Fitted {
+			groups[k] = "fitted"
+		} else {
+			groups[k] = "held out"
+		}
+		if !math.IsNaN(r.Reference) {
+			v.err = (r.Simulated - r.Reference) / r.Reference * 100
+			if !math.IsNaN(r.CI95) {
+				v.ci = r.CI95 / math.Abs(r.Reference) * 100
+			}
+			if r.Tolerance > 0 {
+				v.tol = r.Tolerance * 100
+			}
+			if r.Low > 0 && r.High > r.Low {
+				v.lo, v.hi = (r.Low-r.Reference)/r.Reference*100, (r.High-r.Reference)/r.Reference*100
+			}
+			xmax = max(xmax, math.Abs(v.err)+nanZero(v.ci), nanZero(v.tol), math.Abs(nanZero(v.lo)), math.Abs(nanZero(v.hi)))
+		}
+		vrows[k] = v
+	}
+	return vrows, groups, xmax
+}
+
+// positionValRows places the rows, top first, with a gap between fitted
+// and held-out rows; it returns the height used and the separators.
+func positionValRows(vrows []valRow, groups []string) (float64, []float64) {
+	// Positions, top first, a gap between fitted and held-out rows.
+	y := 0.0
+	var seps []float64
+	for k := len(vrows) - 1; k >= 0; k-- {
+		vrows[k].y = y
+		y++
+		if k > 0 && groups[k] != groups[k-1] {
+			seps = append(seps, y-0.5+modelGap/2)
+			y += modelGap
+		}
+	}
+	return y, seps
 }
 
 // shorten cuts s to at most n runes with an ellipsis.

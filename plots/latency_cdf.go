@@ -52,34 +52,10 @@ func quantile(sorted []float64, q float64) float64 {
 // It returns an error wrapping ErrEmpty when no series has a latency, and a
 // *NotFiniteError for a NaN or infinite latency.
 func LatencyCDF(series []LatencySeries, opts CDFOptions) (*Figure, error) {
-	var use []*LatencySeries
-	for i := range series {
-		s := &series[i]
-		for j, v := range s.Seconds {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, &NotFiniteError{Field: fmt.Sprintf("series %d (%s %s): latency %d", i, s.Model, s.Mode, j), Value: v}
-			}
-			if opts.LogX && v <= 0 {
-				return nil, fmt.Errorf("plots: latency CDF: series %d (%s %s): latency %v is not positive, cannot use a log axis", i, s.Model, s.Mode, v)
-			}
-		}
-		if len(s.Seconds) > 0 {
-			use = append(use, s)
-		}
+	use, err := cdfSeries(series, opts)
+	if err != nil {
+		return nil, err
 	}
-	if len(use) == 0 {
-		return nil, empty("latency CDF: no successful request")
-	}
-	sort.SliceStable(use, func(i, j int) bool {
-		a, b := use[i], use[j]
-		if a.Point != b.Point {
-			return a.Point < b.Point
-		}
-		if a.Model != b.Model {
-			return false
-		}
-		return modeLess(a.Mode, b.Mode)
-	})
 	models, images, points := map[string]bool{}, map[string]bool{}, map[int]bool{}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	sorted := make([][]float64, len(use))
@@ -111,50 +87,13 @@ func LatencyCDF(series []LatencySeries, opts CDFOptions) (*Figure, error) {
 	leg := newLegend()
 	groupDash := map[string]int{}
 	for i, s := range use {
-		xs := sorted[i]
-		n := len(xs)
-		pts := make(plotter.XYs, 0, n+1)
-		pts = append(pts, plotter.XY{X: tx(xs[0]), Y: 0})
-		for j, v := range xs {
-			pts = append(pts, plotter.XY{X: tx(v), Y: float64(j+1) / float64(n)})
-		}
-		line, err := plotter.NewLine(pts)
-		if err != nil {
-			return nil, fmt.Errorf("plots: latency CDF: %w", err)
-		}
-		var parts []string
-		if len(models) > 1 {
-			parts = append(parts, s.Model)
-		}
-		if len(images) > 1 {
-			parts = append(parts, s.Image)
-		}
-		if len(points) > 1 {
-			parts = append(parts, "point "+strconv.Itoa(s.Point))
-		}
-		g := strings.Join(parts, " · ")
+		g := cdfGroup(s, models, images, points)
 		if _, ok := groupDash[g]; !ok {
 			groupDash[g] = len(groupDash) % len(dashes)
 		}
-		col := ModeColor(s.Mode)
-		line.StepStyle = plotter.PostStep
-		line.LineStyle = draw.LineStyle{Color: col, Width: vg.Points(1.5), Dashes: dashes[groupDash[g]]}
-		p.Add(line)
-		var marks plotter.XYs
-		for _, q := range cdfQuantiles {
-			marks = append(marks, plotter.XY{X: tx(quantile(xs, q.q)), Y: q.q})
+		if err := addCDFLine(p, leg, s, sorted[i], g, dashes[groupDash[g]], tx); err != nil {
+			return nil, err
 		}
-		p.Add(&quantileMarks{pts: marks, color: col})
-		name := strings.Join(append(parts, s.Mode), " · ")
-		name += " (n = " + thousands(s.Count)
-		if s.Sampled() {
-			name += ", " + thousands(len(s.Seconds)) + " drawn"
-		}
-		if s.Failed > 0 {
-			name += "; " + thousands(s.Failed) + " failed"
-		}
-		name += ")"
-		leg.add(name, lineThumb{line: line.LineStyle})
 	}
 	for _, q := range cdfQuantiles {
 		gs := draw.GlyphStyle{Color: DarkGrey, Radius: vg.Points(3), Shape: q.glyph}
@@ -166,6 +105,94 @@ func LatencyCDF(series []LatencySeries, opts CDFOptions) (*Figure, error) {
 		title = "How long requests take: distribution of end-to-end latency"
 	}
 	return legendFigure(title, leg, p.Draw, 3.6*vg.Inch), nil
+}
+
+// cdfSeries checks the series and returns those with latencies, by
+// point and, within a model, by mode.
+func cdfSeries(series []LatencySeries, opts CDFOptions) ([]*LatencySeries, error) {
+	var use []*LatencySeries
+	for i := range series {
+		s := &series[i]
+		for j, v := range s.Seconds {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, &NotFiniteError{Field: fmt.Sprintf("series %d (%s %s): latency %d", i, s.Model, s.Mode, j), Value: v}
+			}
+			if opts.LogX && v <= 0 {
+				return nil, fmt.Errorf("plots: latency CDF: series %d (%s %s): latency %v is not positive, cannot use a log axis", i, s.Model, s.Mode, v)
+			}
+		}
+		if len(s.Seconds) > 0 {
+			use = append(use, s)
+		}
+	}
+	if len(use) == 0 {
+		return nil, empty("latency CDF: no successful request")
+	}
+	sort.SliceStable(use, func(i, j int) bool {
+		a, b := use[i], use[j]
+		if a.Point != b.Point {
+			return a.Point < b.Point
+		}
+		if a.Model != b.Model {
+			return false
+		}
+		return modeLess(a.Mode, b.Mode)
+	})
+	return use, nil
+}
+
+// cdfGroup names a series' group of lines: its model, image and point
+// when those vary among the series.
+func cdfGroup(s *LatencySeries, models, images map[string]bool, points map[int]bool) string {
+	var parts []string
+	if len(models) > 1 {
+		parts = append(parts, s.Model)
+	}
+	if len(images) > 1 {
+		parts = append(parts, s.Image)
+	}
+	if len(points) > 1 {
+		parts = append(parts, "point "+strconv.Itoa(s.Point))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// addCDFLine draws one series' step line and its quantile marks (xs
+// sorted), and adds it to the legend.
+func addCDFLine(p *plot.Plot, leg *legend, s *LatencySeries, xs []float64, g string, dash []vg.Length, tx func(float64) float64) error {
+	n := len(xs)
+	pts := make(plotter.XYs, 0, n+1)
+	pts = append(pts, plotter.XY{X: tx(xs[0]), Y: 0})
+	for j, v := range xs {
+		pts = append(pts, plotter.XY{X: tx(v), Y: float64(j+1) / float64(n)})
+	}
+	line, err := plotter.NewLine(pts)
+	if err != nil {
+		return fmt.Errorf("plots: latency CDF: %w", err)
+	}
+	col := ModeColor(s.Mode)
+	line.StepStyle = plotter.PostStep
+	line.LineStyle = draw.LineStyle{Color: col, Width: vg.Points(1.5), Dashes: dash}
+	p.Add(line)
+	var marks plotter.XYs
+	for _, q := range cdfQuantiles {
+		marks = append(marks, plotter.XY{X: tx(quantile(xs, q.q)), Y: q.q})
+	}
+	p.Add(&quantileMarks{pts: marks, color: col})
+	name := s.Mode
+	if g != "" {
+		name = g + " · " + s.Mode
+	}
+	name += " (n = " + thousands(s.Count)
+	if s.Sampled() {
+		name += ", " + thousands(len(s.Seconds)) + " drawn"
+	}
+	if s.Failed > 0 {
+		name += "; " + thousands(s.Failed) + " failed"
+	}
+	name += ")"
+	leg.add(name, lineThumb{line: line.LineStyle})
+	return nil
 }
 
 // thousands formats n with thin commas: 1,000,000.

@@ -27,110 +27,75 @@ const (
 	Energy Metric = "energy" // mean phone energy per request, with its 95 % CI
 )
 
-// A Metric with a dot in its name ("app.kills", "model.loads") is a
-// per-world metric of the summaries (result.Summary.Metrics): its mean over
-// replications, with its 95 % CI, on a plain number axis.
+// A Metric other than the latency statistics and energy is a per-world (or
+// per-request) metric of the summaries (result.Summary.Metrics, named in
+// result's metrics table, or any dotted name): its mean over replications,
+// with its 95 % CI, on a plain number axis.
 
-// worldNames words the per-world metrics the runner reports.
-var worldNames = map[string]string{
-	"app.kills": "app kills", "app.switches": "foreground/background switches", "gc.blocking": "blocking GCs",
-	"gc.concurrent": "concurrent GCs", "gc.pause_s": "GC pause seconds", "gc.pauses": "GC pauses",
-	"memory.heap_peak_b": "peak Java heap bytes", "memory.min_free_b": "least free memory bytes", "model.loads": "model loads",
-	"server.batches": "server batches", "server.max_queue": "longest server queue", "energy.tail": "radio tail joules",
-	"oom": "failed allocations", "sim.events": "kernel events",
-}
-
-// WorldMetrics returns the per-world metrics the sweep chart words in its
-// labels, sorted: app.kills, gc.pauses, model.loads, server.max_queue, ...
-// ParseMetric accepts these and any name with a dot as a per-world metric.
+// WorldMetrics returns the per-world and per-request metrics the sweep
+// chart words in its labels (result's metrics table), sorted: app.kills,
+// gc.pauses, model.loads, server.max_queue, ... ParseMetric accepts these
+// and any name with a dot as a per-world metric.
 func WorldMetrics() []string {
-	names := make([]string, 0, len(worldNames))
-	for n := range worldNames {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return result.MetricNames(result.ScopeRequest, result.ScopeWorld)
 }
 
-// world reports whether m names a per-world metric: a known one (oom has
-// no dot) or any dotted name.
+// info returns the metric's row of result's metrics table; a dotted name
+// the table does not know is a per-world metric worded by its name.
+func (m Metric) info() (result.MetricInfo, bool) {
+	if mi, ok := result.LookupChartMetric(string(m)); ok {
+		return mi, true
+	}
+	if strings.Contains(string(m), ".") {
+		return result.MetricInfo{Name: string(m), Label: string(m), Scope: result.ScopeWorld, CI: true}, true
+	}
+	return result.MetricInfo{}, false
+}
+
+// world reports whether m names a metric of Summary.Metrics: a per-world
+// (or per-request) one of the table, or any dotted name.
 func (m Metric) world() bool {
-	_, known := worldNames[string(m)]
-	return known || strings.Contains(string(m), ".")
+	mi, ok := m.info()
+	return ok && mi.Scope != result.ScopeGroup
 }
 
 // ParseMetric reads a --metric value.
 func ParseMetric(s string) (Metric, error) {
-	switch m := Metric(strings.ToLower(strings.TrimSpace(s))); {
-	case m == Mean || m == P50 || m == P95 || m == P99 || m == Energy:
-		return m, nil
-	case m == "":
+	m := Metric(strings.ToLower(strings.TrimSpace(s)))
+	if m == "" {
 		return Mean, nil
-	case m.world():
+	}
+	if _, ok := m.info(); ok {
 		return m, nil
 	}
 	return "", fmt.Errorf("plots: unknown metric %q (want p50, p95, p99, mean, energy or a per-world metric such as app.kills)", s)
+}
+
+// row is the metric's table row; an unknown metric is the mean latency.
+func (m Metric) row() result.MetricInfo {
+	if mi, ok := m.info(); ok {
+		return mi
+	}
+	mi, _ := Mean.info()
+	return mi
 }
 
 // value returns the metric of a summary and the half-width of its CI (NaN
 // for percentiles: result.Stat's CI95 is the mean's, so percentiles get no
 // band rather than a wrong one).
 func (m Metric) value(s *result.Summary) (v, ci float64) {
-	switch m {
-	case P50:
-		return s.Latency.P50, math.NaN()
-	case P95:
-		return s.Latency.P95, math.NaN()
-	case P99:
-		return s.Latency.P99, math.NaN()
-	case Energy:
-		return s.EnergyTotal.Mean, s.EnergyTotal.CI95
-	}
-	if m.world() {
-		st, ok := s.Metric(string(m))
-		if !ok {
-			return math.NaN(), math.NaN()
-		}
-		return st.Mean, st.CI95
-	}
-	return s.Latency.Mean, s.Latency.CI95
+	v, ci, _ = m.row().Value(s)
+	return v, ci
 }
 
-func (m Metric) field() string {
-	switch m {
-	case P50:
-		return "latency.p50"
-	case P95:
-		return "latency.p95"
-	case P99:
-		return "latency.p99"
-	case Energy:
-		return "energy_total.mean"
-	}
-	if m.world() {
-		return "metrics." + string(m)
-	}
-	return "latency.mean"
-}
+func (m Metric) field() string { return m.row().FieldName() }
 
 func (m Metric) describe() string {
-	switch m {
-	case P50:
-		return "median (p50) end-to-end latency"
-	case P95:
-		return "95th percentile end-to-end latency"
-	case P99:
-		return "99th percentile end-to-end latency"
-	case Energy:
-		return "mean phone energy per request"
+	mi := m.row()
+	if mi.Scope != result.ScopeGroup {
+		return mi.Label + " per run"
 	}
-	if m.world() {
-		if n, ok := worldNames[string(m)]; ok {
-			return n + " per run"
-		}
-		return string(m) + " per run"
-	}
-	return "mean end-to-end latency"
+	return mi.Label
 }
 
 // SweepOptions configures SweepLines and Crossovers.
@@ -200,38 +165,10 @@ func gatherSweep(sums []result.Summary, opts SweepOptions) (*sweepData, error) {
 	}
 	start := opts.Start
 	if start == "" {
-		has := map[result.Start]bool{}
-		for i := range sums {
-			has[sums[i].Start] = true
-		}
-		switch {
-		case has[result.All]:
-			start = result.All
-		case has[result.Warm]:
-			start = result.Warm
-		default:
-			start = result.Cold
-		}
+		start = defaultStart(sums)
 	}
 	d := &sweepData{param: param, unit: unitScale{"", 1}}
-	// Other parameters that vary split lines too (a two-dimensional sweep).
-	others := map[string]map[string]bool{}
-	for i := range sums {
-		for _, p := range sums[i].Params {
-			if p.Name != param && p.Name != "workload.mode" && p.Name != "workload.model" {
-				if others[p.Name] == nil {
-					others[p.Name] = map[string]bool{}
-				}
-				others[p.Name][p.Value] = true
-			}
-		}
-	}
-	images := map[string]bool{}
-	models := map[string]bool{}
-	for i := range sums {
-		images[sums[i].Image] = true
-		models[sums[i].Model] = true
-	}
+	groupOf := lineGroups(sums, param)
 	byKey := map[string]*sweepLine{}
 	var f finite
 	found := false
@@ -240,13 +177,7 @@ func gatherSweep(sums []result.Summary, opts SweepOptions) (*sweepData, error) {
 		if s.Start != start {
 			continue
 		}
-		var x result.Param
-		ok := false
-		for _, p := range s.Params {
-			if p.Name == param {
-				x, ok = p, true
-			}
-		}
+		x, ok := paramOf(s, param)
 		if !ok {
 			continue
 		}
@@ -267,28 +198,7 @@ func gatherSweep(sums []result.Summary, opts SweepOptions) (*sweepData, error) {
 		if opts.LogY && v <= 0 && f.err == nil {
 			return nil, fmt.Errorf("plots: sweep lines: %s: %s = %v is not positive, cannot use a log axis", describe(i, s), metric.field(), v)
 		}
-		var gparts []string
-		if len(models) > 1 {
-			gparts = append(gparts, s.Model)
-		}
-		if len(images) > 1 {
-			gparts = append(gparts, s.Image)
-		}
-		names := make([]string, 0, len(others))
-		for n, vals := range others {
-			if len(vals) > 1 {
-				names = append(names, n)
-			}
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			for _, p := range s.Params {
-				if p.Name == n {
-					gparts = append(gparts, shortParam(n)+" "+p.Value)
-				}
-			}
-		}
-		group := strings.Join(gparts, " · ")
+		group := groupOf(s)
 		key := group + "\x00" + s.Mode
 		l := byKey[key]
 		if l == nil {
@@ -309,6 +219,86 @@ func gatherSweep(sums []result.Summary, opts SweepOptions) (*sweepData, error) {
 	if len(d.lines) == 0 {
 		return nil, empty("sweep lines: no successful request at any point")
 	}
+	d.sortLines()
+	return d, nil
+}
+
+// defaultStart is the start a sweep chart shows when none is asked for:
+// all when the summaries have merged groups, else warm, else cold.
+func defaultStart(sums []result.Summary) result.Start {
+	has := map[result.Start]bool{}
+	for i := range sums {
+		has[sums[i].Start] = true
+	}
+	switch {
+	case has[result.All]:
+		return result.All
+	case has[result.Warm]:
+		return result.Warm
+	}
+	return result.Cold
+}
+
+// paramOf returns a summary's value of the parameter.
+func paramOf(s *result.Summary, param string) (result.Param, bool) {
+	var x result.Param
+	ok := false
+	for _, p := range s.Params {
+		if p.Name == param {
+			x, ok = p, true
+		}
+	}
+	return x, ok
+}
+
+// lineGroups returns what names a summary's group of lines: its model and
+// image when those vary, and the other swept parameters that vary (a
+// two-dimensional sweep), joined by " · ".
+func lineGroups(sums []result.Summary, param string) func(s *result.Summary) string {
+	others := map[string]map[string]bool{}
+	images := map[string]bool{}
+	models := map[string]bool{}
+	for i := range sums {
+		for _, p := range sums[i].Params {
+			if p.Name != param && p.Name != "workload.mode" && p.Name != "workload.model" {
+				if others[p.Name] == nil {
+					others[p.Name] = map[string]bool{}
+				}
+				others[p.Name][p.Value] = true
+			}
+		}
+		images[sums[i].Image] = true
+		models[sums[i].Model] = true
+	}
+	names := make([]string, 0, len(others))
+	for n, vals := range others {
+		if len(vals) > 1 {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return func(s *result.Summary) string {
+		var gparts []string
+		if len(models) > 1 {
+			gparts = append(gparts, s.Model)
+		}
+		if len(images) > 1 {
+			gparts = append(gparts, s.Image)
+		}
+		for _, n := range names {
+			for _, p := range s.Params {
+				if p.Name == n {
+					gparts = append(gparts, shortParam(n)+" "+p.Value)
+				}
+			}
+		}
+		return strings.Join(gparts, " · ")
+	}
+}
+
+// sortLines sorts each line by x and the lines of a group by mode,
+// keeping the groups in order of first appearance.
+func (d *sweepData) sortLines() {
 	for _, l := range d.lines {
 		sort.Sort(byX{l})
 		if l.group != "" {
@@ -321,7 +311,6 @@ func gatherSweep(sums []result.Summary, opts SweepOptions) (*sweepData, error) {
 		}
 		return modeLess(d.lines[i].mode, d.lines[j].mode)
 	})
-	return d, nil
 }
 
 type byX struct{ l *sweepLine }
@@ -521,6 +510,49 @@ func SweepLines(sums []result.Summary, opts SweepOptions) (*Figure, error) {
 		ty = math.Log10
 	}
 
+	p := d.newSweepPlot(metric, opts, yu)
+	d.setRanges(p, opts, yu, xfmt, yfmt)
+	p.Add(vgrid{}, hgrid{})
+
+	leg := newLegend()
+	groupDash := map[string]int{}
+	bands := false
+	for li, l := range d.lines {
+		if _, ok := groupDash[l.group]; !ok {
+			groupDash[l.group] = len(groupDash) % len(dashes)
+		}
+		col := ModeColor(l.mode)
+		if opts.ColorByLine {
+			col = OkabeIto[li%len(OkabeIto)]
+		}
+		band, err := addSweepLine(p, leg, l, col, dashes[groupDash[l.group]], tx, ty, opts.LogY)
+		if err != nil {
+			return nil, err
+		}
+		bands = bands || band
+	}
+	if bands {
+		leg.add("shaded: 95 % CI of the mean", swatch{fill: withAlpha(Grey, 0x50)})
+	}
+	if len(cross) > 0 {
+		leg.add("crossover", lineThumb{line: crossStyle})
+	}
+	marks := make([]crossMark, len(cross))
+	for i, c := range cross {
+		marks[i] = crossMark{x: tx(c.X), y: ty(c.Y), label: c.Label}
+	}
+	p.Add(&crossMarks{marks: marks})
+
+	title := opts.Title
+	if title == "" {
+		title = capitalize(metric.describe()) + " vs " + axisLabel(d.param)
+	}
+	return legendFigure(title, leg, p.Draw, 4*vg.Inch), nil
+}
+
+// newSweepPlot returns the sweep chart's plot with its axis labels: the
+// parameter in its unit, the metric in yu.
+func (d *sweepData) newSweepPlot(metric Metric, opts SweepOptions, yu unitScale) *plot.Plot {
 	p := newPlot("", "", "")
 	xl := axisLabel(d.param)
 	if d.unit.Name != "" {
@@ -541,7 +573,13 @@ func SweepLines(sums []result.Summary, opts SweepOptions) (*Figure, error) {
 	}
 	p.Y.Label.Text = yl
 
-	// Ranges.
+	return p
+}
+
+// setRanges sets the sweep chart's axes: the sweep with a small margin on
+// x (the swept values as ticks when there are few), the lines and their CI
+// bands on y.
+func (d *sweepData) setRanges(p *plot.Plot, opts SweepOptions, yu unitScale, xfmt, yfmt func(float64) string) {
 	xlo, xhi, ylo, yhi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for _, l := range d.lines {
 		for i, x := range l.xs {
@@ -586,87 +624,61 @@ func SweepLines(sums []result.Summary, opts SweepOptions) (*Figure, error) {
 		p.Y.Min, p.Y.Max = 0, niceMax(0, yhi/yu.Scale*1.05)
 		p.Y.Tick.Marker = linTicks{}
 	}
-	p.Add(vgrid{}, hgrid{})
+}
 
-	leg := newLegend()
-	groupDash := map[string]int{}
-	bands := false
-	for li, l := range d.lines {
-		if _, ok := groupDash[l.group]; !ok {
-			groupDash[l.group] = len(groupDash) % len(dashes)
-		}
-		col := ModeColor(l.mode)
-		if opts.ColorByLine {
-			col = OkabeIto[li%len(OkabeIto)]
-		}
-		pts := make(plotter.XYs, len(l.xs))
-		var upper, lower plotter.XYs
-		for i := range l.xs {
-			pts[i] = plotter.XY{X: tx(l.xs[i]), Y: ty(l.ys[i])}
-			if ci := l.cis[i]; !math.IsNaN(ci) && ci > 0 {
-				lo := l.ys[i] - ci
-				if opts.LogY && lo <= 0 {
-					lo = l.ys[i] / 10
-				}
-				if !opts.LogY && lo < 0 && l.ys[i] >= 0 {
-					lo = 0 // latency, energy and counts are not negative
-				}
-				upper = append(upper, plotter.XY{X: pts[i].X, Y: ty(l.ys[i] + ci)})
-				lower = append(lower, plotter.XY{X: pts[i].X, Y: ty(lo)})
+// addSweepLine draws one line of a sweep chart, its points and its CI
+// band (when every point has one), and adds it to the legend; it reports
+// whether it drew a band.
+func addSweepLine(p *plot.Plot, leg *legend, l *sweepLine, col color.Color, dash []vg.Length, tx, ty func(float64) float64, logY bool) (bool, error) {
+	pts := make(plotter.XYs, len(l.xs))
+	var upper, lower plotter.XYs
+	for i := range l.xs {
+		pts[i] = plotter.XY{X: tx(l.xs[i]), Y: ty(l.ys[i])}
+		if ci := l.cis[i]; !math.IsNaN(ci) && ci > 0 {
+			lo := l.ys[i] - ci
+			if logY && lo <= 0 {
+				lo = l.ys[i] / 10
 			}
-		}
-		var bandCol color.Color
-		if len(upper) == len(pts) && len(pts) > 1 {
-			ring := append(plotter.XYs{}, upper...)
-			for i := len(lower) - 1; i >= 0; i-- {
-				ring = append(ring, lower[i])
+			if !logY && lo < 0 && l.ys[i] >= 0 {
+				lo = 0 // latency, energy and counts are not negative
 			}
-			poly, err := plotter.NewPolygon(ring)
-			if err != nil {
-				return nil, fmt.Errorf("plots: sweep lines: %w", err)
-			}
-			bandCol = withAlpha(col, 0x38)
-			poly.Color = bandCol
-			poly.LineStyle.Width = 0
-			p.Add(poly)
-			bands = true
+			upper = append(upper, plotter.XY{X: pts[i].X, Y: ty(l.ys[i] + ci)})
+			lower = append(lower, plotter.XY{X: pts[i].X, Y: ty(lo)})
 		}
-		line, err := plotter.NewLine(pts)
+	}
+	var bandCol color.Color
+	if len(upper) == len(pts) && len(pts) > 1 {
+		ring := append(plotter.XYs{}, upper...)
+		for i := len(lower) - 1; i >= 0; i-- {
+			ring = append(ring, lower[i])
+		}
+		poly, err := plotter.NewPolygon(ring)
 		if err != nil {
-			return nil, fmt.Errorf("plots: sweep lines: %w", err)
+			return false, fmt.Errorf("plots: sweep lines: %w", err)
 		}
-		line.LineStyle = draw.LineStyle{Color: col, Width: vg.Points(1.6), Dashes: dashes[groupDash[l.group]]}
-		sc, err := plotter.NewScatter(pts)
-		if err != nil {
-			return nil, fmt.Errorf("plots: sweep lines: %w", err)
-		}
-		gs := draw.GlyphStyle{Color: col, Radius: vg.Points(2.6), Shape: glyphs[modeRank(l.mode)%len(glyphs)]}
-		sc.GlyphStyle = gs
-		p.Add(line, sc)
-		name := l.mode
-		if l.group != "" {
-			name = l.group + " · " + l.mode
-		}
-		leg.add(name, lineThumb{line: line.LineStyle, glyph: &gs, band: bandCol})
-		_ = li
+		bandCol = withAlpha(col, 0x38)
+		poly.Color = bandCol
+		poly.LineStyle.Width = 0
+		p.Add(poly)
 	}
-	if bands {
-		leg.add("shaded: 95 % CI of the mean", swatch{fill: withAlpha(Grey, 0x50)})
+	line, err := plotter.NewLine(pts)
+	if err != nil {
+		return false, fmt.Errorf("plots: sweep lines: %w", err)
 	}
-	if len(cross) > 0 {
-		leg.add("crossover", lineThumb{line: crossStyle})
+	line.LineStyle = draw.LineStyle{Color: col, Width: vg.Points(1.6), Dashes: dash}
+	sc, err := plotter.NewScatter(pts)
+	if err != nil {
+		return false, fmt.Errorf("plots: sweep lines: %w", err)
 	}
-	marks := make([]crossMark, len(cross))
-	for i, c := range cross {
-		marks[i] = crossMark{x: tx(c.X), y: ty(c.Y), label: c.Label}
+	gs := draw.GlyphStyle{Color: col, Radius: vg.Points(2.6), Shape: glyphs[modeRank(l.mode)%len(glyphs)]}
+	sc.GlyphStyle = gs
+	p.Add(line, sc)
+	name := l.mode
+	if l.group != "" {
+		name = l.group + " · " + l.mode
 	}
-	p.Add(&crossMarks{marks: marks})
-
-	title := opts.Title
-	if title == "" {
-		title = capitalize(metric.describe()) + " vs " + axisLabel(d.param)
-	}
-	return legendFigure(title, leg, p.Draw, 4*vg.Inch), nil
+	leg.add(name, lineThumb{line: line.LineStyle, glyph: &gs, band: bandCol})
+	return bandCol != nil, nil
 }
 
 func nanZero(x float64) float64 {

@@ -30,8 +30,9 @@ type activity struct {
 	color color.Color
 }
 
-// Activities by the words trace spans use for them. Layer names (conv3,
-// fc7, ...) on a phone's processor lanes are compute.
+// The activities a timeline colours (result.SpanActivity says which a
+// span shows). Layer names (conv3, fc7, ...) on a phone's processor lanes
+// are compute.
 var (
 	actLoad       = activity{"load model", PhaseColor(result.Load)}
 	actPreprocess = activity{"preprocess", PhaseColor(result.Preprocess)}
@@ -39,94 +40,81 @@ var (
 	actGC         = activity{"gc pause", PhaseColor(result.GC)}
 	actWake       = activity{"radio promotion, handshake", PhaseColor(result.Wake)}
 	actUpload     = activity{"upload, radio active", PhaseColor(result.Upload)}
-	actActive     = actUpload
 	actTail       = activity{"radio tail", color.NRGBA{0xe6, 0x9f, 0x00, 0x70}}
 	actQueue      = activity{"queued", PhaseColor(result.Queue)}
 	actServer     = activity{"server compute", PhaseColor(result.Server)}
 	actDownload   = activity{"download", PhaseColor(result.Download)}
 )
 
-var activityWords = map[string]activity{
-	"load": actLoad, "preprocess": actPreprocess, "compute": actCompute,
-	"gc": actGC, "gc pause": actGC, "pause": actGC,
-	"wake": actWake, "promotion": actWake, "handshake": actWake,
-	"upload": actUpload, "active": actActive, "tail": actTail,
-	"queue": actQueue, "queued": actQueue, "batch": actQueue,
-	"server": actServer, "download": actDownload,
+// activities colour and name result's span activities.
+var activities = map[result.Activity]activity{
+	result.ActivityLoad: actLoad, result.ActivityPreprocess: actPreprocess, result.ActivityCompute: actCompute,
+	result.ActivityGC: actGC, result.ActivityWake: actWake, result.ActivityTransfer: actUpload, result.ActivityTail: actTail,
+	result.ActivityQueue: actQueue, result.ActivityServer: actServer, result.ActivityDownload: actDownload,
 }
 
 var spareColors = []color.Color{SkyBlue, ReddishPurple, Yellow, DarkGrey, Vermillion, BluishGreen}
 
-// laneInfo splits a lane name such as "phone[0]/gpu" into its owner kind,
-// index and resource.
+// laneInfo is a lane (result.Lane) with its component's kind and index.
 type laneInfo struct {
-	name     string
-	kind     string // phone, link, server, or the raw prefix
-	index    int
-	resource string // cpu, gpu, gc, radio, up, down, queue, worker[1], ...
+	name  string // as Span.Lane writes it
+	lane  result.Lane
+	kind  string // phone, link, server, or the component's name
+	index int
 }
 
 func parseLane(name string) laneInfo {
-	li := laneInfo{name: name, kind: name}
-	owner, res, ok := strings.Cut(name, "/")
-	if ok {
-		li.resource = res
-	}
-	li.kind = owner
-	if i := strings.IndexByte(owner, '['); i >= 0 && strings.HasSuffix(owner, "]") {
-		li.kind = owner[:i]
-		li.index, _ = strconv.Atoi(owner[i+1 : len(owner)-1])
-	}
-	return li
+	l := result.ParseLane(name)
+	kind, index := l.OwnerKind()
+	return laneInfo{name: name, lane: l, kind: kind, index: index}
+}
+
+// resource is the lane's resource with its slot: "worker[1]".
+func (li laneInfo) resource() string {
+	l := li.lane
+	l.Owner = ""
+	return strings.TrimPrefix(l.String(), "/")
 }
 
 func kindRank(k string) int {
 	switch k {
-	case "phone":
+	case result.OwnerPhone:
 		return 0
-	case "link":
+	case result.OwnerLink:
 		return 1
-	case "server":
+	case result.OwnerServer:
 		return 3
 	}
 	return 2
 }
 
-func resourceRank(r string) int {
-	base := r
-	if i := strings.IndexByte(r, '['); i >= 0 {
-		base = r[:i]
-	}
-	for i, n := range []string{"cpu", "gpu", "gc", "radio", "up", "down", "queue", "worker"} {
-		if base == n {
+func resourceRank(r result.Resource) int {
+	for i, n := range result.LaneOrder {
+		if r == n {
 			return i
 		}
 	}
-	return 8
+	return len(result.LaneOrder)
 }
 
-var resourceWords = map[string]string{"cpu": "CPU", "gpu": "GPU", "gc": "GC pauses", "radio": "radio state",
-	"up": "uplink", "down": "downlink", "queue": "queue", "worker": "worker"}
+var resourceWords = map[result.Resource]string{result.LaneCPU: "CPU", result.LaneGPU: "GPU", result.LaneGC: "GC pauses", result.LaneRadio: "radio state",
+	result.LaneUp: "uplink", result.LaneDown: "downlink", result.LaneQueue: "queue", result.LaneWorker: "worker"}
 
 // label returns a readable lane label: "phone · CPU", "server · worker 1";
 // the owner's index is shown when there are several of its kind.
 func (li laneInfo) label(several bool) string {
-	if li.resource == "" {
+	if li.lane.Resource == "" {
 		return li.name
 	}
 	owner := li.kind
 	if several {
 		owner += " " + strconv.Itoa(li.index)
 	}
-	res := li.resource
-	base, idx := res, ""
-	if i := strings.IndexByte(res, '['); i >= 0 && strings.HasSuffix(res, "]") {
-		base, idx = res[:i], res[i+1:len(res)-1]
-	}
-	if w, ok := resourceWords[base]; ok {
+	res := li.resource()
+	if w, ok := resourceWords[li.lane.Resource]; ok {
 		res = w
-		if idx != "" {
-			res += " " + idx
+		if li.lane.Slot >= 0 {
+			res += " " + strconv.Itoa(li.lane.Slot)
 		}
 	}
 	return owner + " · " + res
@@ -146,106 +134,24 @@ func Timeline(spans []result.Span, opts TimelineOptions) (*Figure, error) {
 	if len(spans) == 0 {
 		return nil, empty("timeline: no spans")
 	}
-	window := opts.To > opts.From
-	var use []result.Span
-	for i, s := range spans {
-		for _, v := range []struct {
-			x    float64
-			name string
-		}{{s.Start, "start"}, {s.End, "end"}} {
-			if math.IsNaN(v.x) || math.IsInf(v.x, 0) {
-				return nil, &NotFiniteError{Field: fmt.Sprintf("span %d (%s %s): %s", i, s.Lane, s.Label, v.name), Value: v.x}
-			}
-		}
-		if s.End < s.Start {
-			return nil, fmt.Errorf("plots: timeline: span %d (%s %s) ends at %v before it starts at %v", i, s.Lane, s.Label, s.End, s.Start)
-		}
-		if window {
-			if s.End < opts.From || s.Start > opts.To {
-				continue
-			}
-			s.Start, s.End = max(s.Start, opts.From), min(s.End, opts.To)
-		}
-		use = append(use, s)
+	use, err := windowSpans(spans, opts)
+	if err != nil {
+		return nil, err
 	}
-	if len(use) == 0 {
-		return nil, empty("timeline: no spans between %v s and %v s", opts.From, opts.To)
-	}
-
-	// Lanes in order.
-	lanes := map[string]laneInfo{}
-	owners := map[string]map[int]bool{}
-	for _, s := range use {
-		if _, ok := lanes[s.Lane]; !ok {
-			li := parseLane(s.Lane)
-			lanes[s.Lane] = li
-			if owners[li.kind] == nil {
-				owners[li.kind] = map[int]bool{}
-			}
-			owners[li.kind][li.index] = true
-		}
-	}
-	order := make([]laneInfo, 0, len(lanes))
-	for _, li := range lanes {
-		order = append(order, li)
-	}
-	sort.Slice(order, func(i, j int) bool {
-		a, b := order[i], order[j]
-		ga, gb := a.index, b.index
-		if a.kind == "server" || kindRank(a.kind) == 2 {
-			ga = math.MaxInt32
-		}
-		if b.kind == "server" || kindRank(b.kind) == 2 {
-			gb = math.MaxInt32
-		}
-		switch {
-		case ga != gb:
-			return ga < gb
-		case kindRank(a.kind) != kindRank(b.kind):
-			return kindRank(a.kind) < kindRank(b.kind)
-		case a.kind != b.kind:
-			return a.kind < b.kind
-		case a.index != b.index:
-			return a.index < b.index
-		case resourceRank(a.resource) != resourceRank(b.resource):
-			return resourceRank(a.resource) < resourceRank(b.resource)
-		}
-		return a.resource < b.resource
-	})
+	order, several := orderLanes(use)
 	laneY := map[string]float64{}
 	ticks := make(plot.ConstantTicks, len(order))
 	for i, li := range order {
 		y := float64(len(order) - 1 - i)
 		laneY[li.name] = y
-		ticks[i] = plot.Tick{Value: y, Label: li.label(len(owners[li.kind]) > 1)}
+		ticks[i] = plot.Tick{Value: y, Label: li.label(several[li.kind])}
 	}
-
-	// Activities, in order of first appearance.
-	var acts []activity
-	seen := map[string]bool{}
-	spare := 0
-	unknown := map[string]activity{}
-	bars := make([]ganttBar, len(use))
+	bars, acts := timelineBars(use, laneY)
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for i, s := range use {
-		a := classify(s, lanes[s.Lane])
-		if a.color == nil {
-			if u, ok := unknown[a.name]; ok {
-				a = u
-			} else {
-				a.color = spareColors[spare%len(spareColors)]
-				spare++
-				unknown[a.name] = a
-			}
-		}
-		if !seen[a.name] {
-			seen[a.name] = true
-			acts = append(acts, a)
-		}
-		bars[i] = ganttBar{y: laneY[s.Lane], start: s.Start, end: s.End, color: a.color, label: s.Label}
-		lo, hi = min(lo, s.Start), max(hi, s.End)
+	for _, b := range bars {
+		lo, hi = min(lo, b.start), max(hi, b.end)
 	}
-	if window {
+	if opts.To > opts.From {
 		lo, hi = opts.From, opts.To
 	}
 	if hi <= lo {
@@ -277,26 +183,126 @@ func Timeline(spans []result.Span, opts TimelineOptions) (*Figure, error) {
 	return legendFigure(title, leg, p.Draw, vg.Length(len(order))*vg.Points(24), vg.Points(40)), nil
 }
 
-// classify returns the activity of a span: its "phase" attribute, its
-// label, or the label without digits, looked up in activityWords; a span on
-// a server worker is server compute, and any other span on a phone CPU or
-// GPU lane is a layer (compute). Otherwise the activity is named after the
-// label and has no colour yet.
-func classify(s result.Span, li laneInfo) activity {
-	for _, w := range []string{s.Attrs["phase"], strings.ToLower(s.Label), strings.TrimRight(strings.ToLower(s.Label), "0123456789_")} {
-		if a, ok := activityWords[w]; ok {
-			return a
+// windowSpans checks the spans and keeps those in the options' window,
+// clipped to it.
+func windowSpans(spans []result.Span, opts TimelineOptions) ([]result.Span, error) {
+	window := opts.To > opts.From
+	var use []result.Span
+	for i, s := range spans {
+		for _, v := range []struct {
+			x    float64
+			name string
+		}{{s.Start, "start"}, {s.End, "end"}} {
+			if math.IsNaN(v.x) || math.IsInf(v.x, 0) {
+				return nil, &NotFiniteError{Field: fmt.Sprintf("span %d (%s %s): %s", i, s.Lane, s.Label, v.name), Value: v.x}
+			}
+		}
+		if s.End < s.Start {
+			return nil, fmt.Errorf("plots: timeline: span %d (%s %s) ends at %v before it starts at %v", i, s.Lane, s.Label, s.End, s.Start)
+		}
+		if window {
+			if s.End < opts.From || s.Start > opts.To {
+				continue
+			}
+			s.Start, s.End = max(s.Start, opts.From), min(s.End, opts.To)
+		}
+		use = append(use, s)
+	}
+	if len(use) == 0 {
+		return nil, empty("timeline: no spans between %v s and %v s", opts.From, opts.To)
+	}
+	return use, nil
+}
+
+// orderLanes returns the spans' lanes in the timeline's order
+// (each phone's resources, its link's, then the other components and the
+// servers), and whether a kind of component has several members.
+func orderLanes(use []result.Span) ([]laneInfo, map[string]bool) {
+	lanes := map[string]laneInfo{}
+	owners := map[string]map[int]bool{}
+	for _, s := range use {
+		if _, ok := lanes[s.Lane]; !ok {
+			li := parseLane(s.Lane)
+			lanes[s.Lane] = li
+			if owners[li.kind] == nil {
+				owners[li.kind] = map[int]bool{}
+			}
+			owners[li.kind][li.index] = true
 		}
 	}
-	res := li.resource
-	if i := strings.IndexByte(res, '['); i >= 0 {
-		res = res[:i]
+	order := make([]laneInfo, 0, len(lanes))
+	for _, li := range lanes {
+		order = append(order, li)
+	}
+	sort.Slice(order, func(i, j int) bool { return laneBefore(order[i], order[j]) })
+	several := map[string]bool{}
+	for k, idx := range owners {
+		several[k] = len(idx) > 1
+	}
+	return order, several
+}
+
+// laneBefore orders lanes: by the phone (or link) index they belong to,
+// the servers and unknown components last; then by kind, component and
+// resource.
+func laneBefore(a, b laneInfo) bool {
+	ga, gb := a.index, b.index
+	if a.kind == result.OwnerServer || kindRank(a.kind) == 2 {
+		ga = math.MaxInt32
+	}
+	if b.kind == result.OwnerServer || kindRank(b.kind) == 2 {
+		gb = math.MaxInt32
 	}
 	switch {
-	case li.kind == "server" && res == "worker":
-		return actServer
-	case li.kind == "phone" && (res == "cpu" || res == "gpu"):
-		return actCompute
+	case ga != gb:
+		return ga < gb
+	case kindRank(a.kind) != kindRank(b.kind):
+		return kindRank(a.kind) < kindRank(b.kind)
+	case a.kind != b.kind:
+		return a.kind < b.kind
+	case a.index != b.index:
+		return a.index < b.index
+	case resourceRank(a.lane.Resource) != resourceRank(b.lane.Resource):
+		return resourceRank(a.lane.Resource) < resourceRank(b.lane.Resource)
+	}
+	return a.resource() < b.resource()
+}
+
+// timelineBars makes a bar of each span, coloured by its activity, and
+// lists the activities in order of first appearance (labels no activity
+// knows get spare colours, one per label).
+func timelineBars(use []result.Span, laneY map[string]float64) ([]ganttBar, []activity) {
+	var acts []activity
+	seen := map[string]bool{}
+	spare := 0
+	unknown := map[string]activity{}
+	bars := make([]ganttBar, len(use))
+	for i, s := range use {
+		a := classify(&s)
+		if a.color == nil {
+			if u, ok := unknown[a.name]; ok {
+				a = u
+			} else {
+				a.color = spareColors[spare%len(spareColors)]
+				spare++
+				unknown[a.name] = a
+			}
+		}
+		if !seen[a.name] {
+			seen[a.name] = true
+			acts = append(acts, a)
+		}
+		bars[i] = ganttBar{y: laneY[s.Lane], start: s.Start, end: s.End, color: a.color, label: s.Label}
+	}
+	return bars, acts
+}
+
+// classify returns the activity of a span (result.SpanActivity); a span
+// of no known activity is named after its label without trailing digits
+// and has no colour yet.
+func classify(s *result.Span) activity {
+	if a, ok := activities[result.SpanActivity(s)]; ok {
+		return a
 	}
 	return activity{name: strings.TrimRight(s.Label, "0123456789_ ")}
 }

@@ -111,7 +111,7 @@ func TestQuantile(t *testing.T) {
 
 func TestLaneOrder(t *testing.T) {
 	li := parseLane("server/worker[1]")
-	if li.kind != "server" || li.resource != "worker[1]" || li.label(false) != "server · worker 1" {
+	if li.kind != "server" || li.resource() != "worker[1]" || li.label(false) != "server · worker 1" {
 		t.Errorf("got %+v %q", li, li.label(false))
 	}
 	if got := parseLane("phone[2]/gpu").label(true); got != "phone 2 · GPU" {

@@ -21,6 +21,10 @@
 // plots' sweep charts and the crossover sentences of a scenario's
 // conclusions.
 //
+// Tally (moments, exact or streaming quantiles), TimeWeighted and
+// ConfidenceInterval are the statistics aggregation uses; they live here,
+// beside the summaries they fill, rather than in the kernel.
+//
 // # Files
 //
 //	requests.csv   one row per request (RecordWriter, ReadRecords)

@@ -112,15 +112,19 @@ type Run struct {
 	KernelProfile string         `json:"kernel_profile"` // e.g. "embedded default (AMD EPYC, 2026-11-25)"
 	// ScenarioYAML is the scenario as resolved: defaults filled, presets
 	// expanded, before sweep expansion.
-	ScenarioYAML string      `json:"scenario_yaml"`
-	Points       []PointInfo `json:"points"`
-	Summaries    []Summary   `json:"summaries"`
-	Conclusions  []string    `json:"conclusions,omitempty"`
-	Complete     bool        `json:"complete"` // false when the run was interrupted
+	ScenarioYAML string `json:"scenario_yaml"`
+	// Charts are the scenario's chart hints (outputs.charts).
+	Charts      []ChartHint `json:"charts,omitempty"`
+	Points      []PointInfo `json:"points"`
+	Summaries   []Summary   `json:"summaries"`
+	Conclusions []string    `json:"conclusions,omitempty"`
+	Complete    bool        `json:"complete"` // false when the run was interrupted
 }
 
 // Span is one interval on a timeline lane, e.g. {Lane: "phone[0]/gpu",
 // Label: "conv3", 1.20, 1.34}. Traces and timeline charts are made of spans.
+// Lane is a Lane as its String method writes it (ParseLane reads it back):
+// the trace file names its threads so.
 type Span struct {
 	Lane  string            `json:"lane"`
 	Label string            `json:"label"`

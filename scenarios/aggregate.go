@@ -7,8 +7,6 @@ import (
 	"sync"
 
 	"github.com/infersim/infersim/result"
-	"github.com/infersim/infersim/sim"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // pointAcc accumulates one point's groups while its tasks are merged;
@@ -17,15 +15,18 @@ import (
 type pointAcc struct {
 	pd     *pointData
 	groups []*groupAcc // by cell·2 + (0 cold, 1 warm)
+	ci     *result.CI95
 }
 
-func newPointAcc(pd *pointData) *pointAcc {
-	return &pointAcc{pd: pd, groups: make([]*groupAcc, 2*len(pd.cells))}
+// newPointAcc starts a point's accumulation; ci computes its confidence
+// intervals (the run's, reused point after point).
+func newPointAcc(pd *pointData, ci *result.CI95) *pointAcc {
+	return &pointAcc{pd: pd, groups: make([]*groupAcc, 2*len(pd.cells)), ci: ci}
 }
 
 // groupAcc accumulates one group: a cell's cold or warm requests over
 // every replication. Percentiles pool every request (streaming DDSketch
-// quantiles of sim.Tally); confidence intervals come from the replication
+// quantiles of result.Tally); confidence intervals come from the replication
 // means.
 type groupAcc struct {
 	outcomes [result.NumOutcomes]int
@@ -40,7 +41,7 @@ type groupAcc struct {
 
 // ExactQuantiles is the number of observations up to which a group's
 // percentiles are exact (linear interpolation between order statistics);
-// beyond it they come from sim.Tally's streaming sketch, within its
+// beyond it they come from result.Tally's streaming sketch, within its
 // relative accuracy (sim.DefaultAccuracy). A small group (the cold
 // requests of a few replications) thus gets true percentiles, and memory
 // stays bounded for a large one.
@@ -59,11 +60,11 @@ type repAcc struct {
 }
 
 // tally keeps its first ExactQuantiles values and summarises them
-// exactly; past that it hands them to a streaming sim.Tally and streams
+// exactly; past that it hands them to a streaming result.Tally and streams
 // the rest. Its storage is reused across points (reset).
 type tally struct {
 	vals   []float64
-	stream *sim.Tally // nil while exact
+	stream *result.Tally // nil while exact
 }
 
 // Add records x.
@@ -76,7 +77,7 @@ func (t *tally) Add(x float64) {
 		t.vals = append(t.vals, x)
 		return
 	}
-	t.stream = &sim.Tally{}
+	t.stream = &result.Tally{}
 	for _, v := range t.vals {
 		t.stream.Add(v)
 	}
@@ -90,7 +91,7 @@ func (t *tally) reset() {
 
 // fill sets st's count, moments, extremes and percentiles: exactly
 // (percentiles by linear interpolation between order statistics, type 7
-// of Hyndman and Fan 1996, as sim.Tally's exact mode) while every value
+// of Hyndman and Fan 1996, as result.Tally's exact mode) while every value
 // is kept, else from the streaming tally.
 func (t *tally) fill(st *result.Stat) {
 	if t.stream != nil {
@@ -358,12 +359,12 @@ func (p *pointAcc) summaries() []result.Summary {
 		if i%2 == 1 {
 			start = result.Warm
 		}
-		out = append(out, g.summary(p.pd, cell, start))
+		out = append(out, g.summary(p.pd, cell, start, p.ci))
 	}
 	return out
 }
 
-func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start) result.Summary {
+func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start, ci *result.CI95) result.Summary {
 	s := result.Summary{
 		Key:      result.Key{Point: pd.index, Model: cell.Model, Mode: cell.Mode, Image: cell.Image.String(), Start: start},
 		Params:   pd.params,
@@ -385,14 +386,14 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start) result.
 		}
 		return m
 	}
-	s.Latency = stat(&g.latency, means(func(r *repAcc) float64 { return r.latency }, true))
+	s.Latency = stat(ci, &g.latency, means(func(r *repAcc) float64 { return r.latency }, true))
 	for p := range s.Phases {
-		s.Phases[p] = stat(&g.phases[p], means(func(r *repAcc) float64 { return r.phases[p] }, true))
+		s.Phases[p] = stat(ci, &g.phases[p], means(func(r *repAcc) float64 { return r.phases[p] }, true))
 	}
 	for c := range s.Energy {
-		s.Energy[c] = stat(&g.energy[c], means(func(r *repAcc) float64 { return r.energy[c] }, false))
+		s.Energy[c] = stat(ci, &g.energy[c], means(func(r *repAcc) float64 { return r.energy[c] }, false))
 	}
-	s.EnergyTotal = stat(&g.total, means(func(r *repAcc) float64 { return r.total }, false))
+	s.EnergyTotal = stat(ci, &g.total, means(func(r *repAcc) float64 { return r.total }, false))
 	// Throughput: successful requests per simulated second of the group's
 	// span (first arrival to last end), averaged over replications.
 	var tp []float64
@@ -411,8 +412,8 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start) result.
 	// Per-request metrics, then world metrics (one value per
 	// replication), sorted by name.
 	s.Metrics = append(s.Metrics, result.Metric{Name: "energy.tail",
-		Stat: stat(&g.tail, means(func(r *repAcc) float64 { return r.tail }, false))})
-	for k, name := range metricNames {
+		Stat: stat(ci, &g.tail, means(func(r *repAcc) float64 { return r.tail }, false))})
+	for k, mi := range worldMetrics {
 		var xs []float64
 		for r := range g.reps {
 			if m := g.reps[r].metrics; m != nil {
@@ -426,7 +427,7 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start) result.
 		for _, x := range xs {
 			t.Add(x)
 		}
-		s.Metrics = append(s.Metrics, result.Metric{Name: name, Stat: stat(&t, xs)})
+		s.Metrics = append(s.Metrics, result.Metric{Name: mi.Name, Stat: stat(ci, &t, xs)})
 	}
 	slices.SortStableFunc(s.Metrics, func(a, b result.Metric) int { return strings.Compare(a.Name, b.Name) })
 	return s
@@ -434,7 +435,7 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start) result.
 
 // stat summarises a tally, with the 95 % confidence interval of the mean
 // from the replication means (NaN with fewer than two).
-func stat(t *tally, repMeans []float64) result.Stat {
+func stat(ci *result.CI95, t *tally, repMeans []float64) result.Stat {
 	st := result.Stat{Mean: math.NaN(), SD: math.NaN(), CI95: math.NaN(), Min: math.NaN(),
 		P50: math.NaN(), P95: math.NaN(), P99: math.NaN(), Max: math.NaN()}
 	t.fill(&st)
@@ -442,7 +443,7 @@ func stat(t *tally, repMeans []float64) result.Stat {
 		return st
 	}
 	if len(repMeans) >= 2 {
-		st.CI95 = ci95(repMeans)
+		st.CI95 = ci.HalfWidth(repMeans)
 	}
 	return st
 }
@@ -456,39 +457,4 @@ func mean(xs []float64) float64 {
 		s += x
 	}
 	return s / float64(len(xs))
-}
-
-// ci95 returns the half-width of the 95 % confidence interval of the mean
-// of xs: what sim.ConfidenceInterval(xs, 0.95) returns, bit for bit
-// (TestCI95), with the Student-t quantile computed once per sample size
-// (a run has one or two; the quantile is most of the cost).
-func ci95(xs []float64) float64 {
-	n := len(xs)
-	if n < 2 {
-		return math.NaN()
-	}
-	var mean, m2 float64 // Welford's update, as sim.Tally's
-	for i, x := range xs {
-		if math.IsNaN(x) {
-			return math.NaN()
-		}
-		d := x - mean
-		mean += d / float64(i+1)
-		m2 += d * (x - mean)
-	}
-	sd := math.Sqrt(m2 / float64(n-1))
-	return tQuantile975(n-1) * sd / math.Sqrt(float64(n))
-}
-
-// tQuantiles caches the Student-t quantile at (1 + 0.95)/2 by degrees of
-// freedom.
-var tQuantiles sync.Map
-
-func tQuantile975(df int) float64 {
-	if v, ok := tQuantiles.Load(df); ok {
-		return v.(float64)
-	}
-	q := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile((1 + 0.95) / 2)
-	tQuantiles.Store(df, q)
-	return q
 }

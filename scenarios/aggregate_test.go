@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/infersim/infersim/result"
-	"github.com/infersim/infersim/sim"
 )
 
 // sortedFill is the reference: percentiles from a full sort.
@@ -88,22 +87,4 @@ func BenchmarkFill(b *testing.B) {
 			slices.Sort(s)
 		}
 	})
-}
-
-// TestCI95: the cached-quantile half-width is sim.ConfidenceInterval's,
-// bit for bit.
-func TestCI95(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	for n := 0; n <= 40; n++ {
-		for trial := 0; trial < 5; trial++ {
-			xs := make([]float64, n)
-			for i := range xs {
-				xs[i] = 10 + rng.NormFloat64()*float64(trial)
-			}
-			_, want := sim.ConfidenceInterval(xs, 0.95)
-			if got := ci95(xs); math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
-				t.Fatalf("n %d: %v, want %v", n, got, want)
-			}
-		}
-	}
 }

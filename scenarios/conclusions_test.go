@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -44,7 +45,7 @@ func sum(point int, model, mode string, start result.Start, lat, energy float64,
 }
 
 func bw(mbps float64) result.Param {
-	return result.Param{Name: "network.uplink.bandwidth", Value: sigFig(mbps, 3) + "Mbps", Number: mbps * 1e6}
+	return result.Param{Name: "network.uplink.bandwidth", Value: strconv.FormatFloat(mbps, 'g', 3, 64) + "Mbps", Number: mbps * 1e6}
 }
 
 func preset(name string) result.Param {
@@ -149,55 +150,6 @@ func TestConcludeNoData(t *testing.T) {
 	run.Complete = false
 	if l := conclusionLines(s, run); l != nil {
 		t.Errorf("an interrupted run has conclusions %q", l)
-	}
-}
-
-func TestConcludeMetrics(t *testing.T) {
-	s := mustParse(t, handScenario)
-	ev := newEvalCtx(s)
-	c := cellViews([]result.Summary{sum(0, "alexnet", "on-device-cpu", result.Cold, 8, 20), sum(0, "alexnet", "on-device-cpu", result.Warm, 2, 10)})[0]
-	for _, g := range c.groups {
-		g.Metrics = []result.Metric{{Name: "app.kills", Stat: result.Stat{Mean: 3}}, {Name: "app.switches", Stat: result.Stat{Mean: 11}},
-			{Name: "model.loads", Stat: result.Stat{Mean: 4}}}
-	}
-	val := func(name, start string) float64 {
-		md, msg := lookupMetric(name)
-		if md == nil {
-			t.Fatal(msg)
-		}
-		return md.get(ev, c, c.pick(start))
-	}
-	for _, tc := range []struct {
-		name, start string
-		want        float64
-	}{
-		{"latency.mean", "", 2}, {"latency.mean", "cold", 8}, {"latency.mean", "all", 5}, {"latency.p99", "", 4},
-		{"energy", "all", 15}, {"app.kills", "", 3}, {"app.kill_rate", "", 0.5}, // 11 switches: 6 trips
-		{"model.loads/h", "", 4}, {"model.reloads/h", "", 3}, {"ok", "", 1},
-		{"requests.per_hour", "", 4}, // 8 requests over 2 replications of 1 h
-		{"energy.per_hour", "", 60},  // 4 requests of 15 J on average
-		{"reload.time/h", "", 12},    // 4 successful cold requests, 6 s more than warm, over 2 h
-	} {
-		if got := val(tc.name, tc.start); math.Abs(got-tc.want) > 1e-9 {
-			t.Errorf("%s (%s) = %v, want %v", tc.name, tc.start, got, tc.want)
-		}
-	}
-	if !math.IsNaN(val("latency.p99", "all")) {
-		t.Error("merged percentiles should be undefined")
-	}
-	if _, msg := lookupMetric("latency.p98"); !strings.Contains(msg, `unknown metric "latency.p98" (did you mean "latency.p95"?)`) {
-		t.Errorf("suggestion: %s", msg)
-	}
-}
-
-func TestJoinClauses(t *testing.T) {
-	got := joinClauses([]clause{{"a wins", "", "x"}, {"a wins", "", "y"}, {"a wins", "", "z"}, {"b beats c", "below 1", "x"}, {"b beats c", "below 2", "y"}, {"", "grows", ""}})
-	want := "a wins for x, y and z; b beats c below 1 for x, below 2 for y; grows"
-	if got != want {
-		t.Errorf("\n got %s\nwant %s", got, want)
-	}
-	if sigFig(0.000123456, 2) != "0.00012" || sigFig(1234, 2) != "1234" || sigFig(2.50, 3) != "2.5" {
-		t.Errorf("sigFig: %s %s %s", sigFig(0.000123456, 2), sigFig(1234, 2), sigFig(2.50, 3))
 	}
 }
 

@@ -86,8 +86,9 @@
 //
 // conclusions: lists one-line conclusions computed from the run's
 // summaries after it ends, printed after the table, stored in
-// summary.json and shown on top of index.html (Conclude; the kinds, groups
-// and starts are in conclusions.go). Each entry has a kind — crossover
+// summary.json and shown on top of index.html (Conclude; package
+// conclude computes them and documents the kinds, groups and starts;
+// conclusions.go checks them against the scenario). Each entry has a kind — crossover
 // (where metric(a) − metric(b) changes sign along param, found by
 // result.Crossings, as the sweep chart's crossover marker is), trend (how
 // metric moves along param), compare (metric(a) / metric(b)), threshold
@@ -109,8 +110,8 @@
 // places, and an error names the quick field's line.
 //
 // outputs.charts: lists the charts that tell the scenario's story, drawn
-// instead of the automatic sweep chart (package plots reads them back from
-// summary.json): kind sweep (a metric — mean, p50, p95, p99, energy or a
+// instead of the automatic sweep chart (Run carries them in summary.json as
+// result.ChartHint, where package plots reads them): kind sweep (a metric — mean, p50, p95, p99, energy or a
 // per-world metric, ChartMetrics — against param, one line per mode),
 // energy or breakdown (bars of every point matching params), each narrowed
 // by start, models, modes and params, with log for a log metric axis.
@@ -164,9 +165,9 @@
 // cancellation is seen at the next arrival.
 //
 // Summaries (result.Summary) pool every request of a group for the
-// percentiles (exact up to ExactQuantiles requests, then sim.Tally's
+// percentiles (exact up to ExactQuantiles requests, then result.Tally's
 // streaming sketch) and take the 95 % confidence interval of the mean from
-// the replication means (sim.ConfidenceInterval's half-width). Latency and phases count
+// the replication means (result.ConfidenceInterval's half-width). Latency and phases count
 // successful requests; energy counts every request. Throughput is
 // successful requests per simulated second of a group's span, averaged
 // over replications; battery drain per 1000 requests is the mean energy
@@ -195,7 +196,7 @@
 //   - Memory does not grow with the number of requests or points: records
 //     are streamed to requests.csv (formatted by the workers) and into the
 //     accumulators of the one point being merged (streaming quantiles,
-//     sim.Tally); each point's summaries go to summary.csv and to
+//     result.Tally); each point's summaries go to summary.csv and to
 //     summary.json's spool as it completes; at most twice the workers'
 //     worlds are in flight. Result.Run keeps every summary only when charts
 //     or conclusions need them (Result.SummariesPartial).

@@ -75,9 +75,13 @@ var ErrInterrupted = errors.New("scenarios: run interrupted")
 
 // runner is one Run.
 type runner struct {
-	s    *Scenario
-	opts Options
-	reps int
+	s         *Scenario
+	opts      Options
+	reps      int
+	workers   int
+	dir       string // the output directory
+	total     int    // tasks
+	traceFile string // "" without a trace
 }
 
 // task is one world to simulate.
@@ -125,206 +129,282 @@ func Run(ctx context.Context, s *Scenario, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	r := &runner{s: s, opts: opts, reps: s.Replications}
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	dir := opts.Out
-	if dir == "" {
-		dir = filepath.Join("results", s.Name)
-	}
-	total, err := r.countTasks()
+	r, err := newRunner(s, opts)
 	if err != nil {
 		return nil, err
 	}
-	traceFile := opts.Trace
-	if traceFile == "" && s.Outputs.Trace {
-		traceFile = filepath.Join(dir, result.TraceFile)
-	}
-	tr := opts.TraceTask
-	if traceFile != "" {
-		if tr.Point < 0 || tr.Point >= s.Points() || tr.Replication < 0 || tr.Replication >= r.reps || tr.Cell < 0 {
-			return nil, fmt.Errorf("scenarios: trace: no task point %d, replication %d (the run has %d points × %d replications)", tr.Point, tr.Replication, s.Points(), r.reps)
-		}
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(r.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("scenarios: %w", err)
 	}
-	out := &outputs{dir: dir, params: s.SweepPaths()}
+	out := &outputs{dir: r.dir, params: s.SweepPaths()}
 	defer out.cleanup()
 	if err := out.open(s.Outputs.Requests); err != nil {
 		return nil, err
 	}
-	keepAll := r.keepSummaries()
-
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	window := 2 * workers
-	slots := make([]chan taskResult, window)
-	for i := range slots {
-		slots[i] = make(chan taskResult, 1)
-	}
-	sem := make(chan struct{}, window)
-	jobs := make(chan task)
-	var wg sync.WaitGroup
-	// Dispatcher: points in order, then replications, then cells.
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer close(jobs)
-		seq := 0
-		for p := 0; p < s.Points(); p++ {
-			pd, err := r.preparePoint(p)
-			if err != nil {
-				select {
-				case sem <- struct{}{}:
-					jobs <- task{seq: seq, err: err}
-				case <-runCtx.Done():
-				}
-				return
-			}
-			n := len(pd.cells) * r.reps
-			k := 0
-			for rep := 0; rep < r.reps; rep++ {
-				for c := range pd.cells {
-					k++
-					t := task{seq: seq, pd: pd, rep: rep, cell: c, last: k == n}
-					t.trace = traceFile != "" && p == tr.Point && rep == tr.Replication && c == tr.Cell
-					select {
-					case sem <- struct{}{}:
-					case <-runCtx.Done():
-						return
-					}
-					select {
-					case jobs <- t:
-					case <-runCtx.Done():
-						return
-					}
-					seq++
-				}
-			}
-		}
-	}()
-	for i := 0; i < workers; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var f *recordFormatter
-			if s.Outputs.Requests {
-				var err error
-				if f, err = newRecordFormatter(); err != nil {
-					for t := range jobs {
-						slots[t.seq%window] <- taskResult{t: t, err: fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)}
-					}
-					return
-				}
-			}
-			for t := range jobs {
-				slots[t.seq%window] <- r.runTask(runCtx, t, f)
-			}
-		}()
-	}
-
-	res := &Result{Dir: dir, Tasks: total, SummariesPartial: !keepAll}
-	run := &result.Run{
-		Scenario: s.Name, Description: s.Description, Seed: s.Seed, Replications: r.reps,
-		Infersim: buildinfo.Read(), KernelProfile: r.kernelProfileName(), ScenarioYAML: string(s.YAML()),
-	}
-	var acc *pointAcc
-	var runErr error
-	interrupted := false
-	done := 0
-	var last []result.Summary // the last point's summaries, kept for the table
-merge:
-	for seq := 0; seq < total; seq++ {
-		var tr taskResult
-		select {
-		case tr = <-slots[seq%window]:
-		case <-ctx.Done():
-			interrupted = true
-			break merge
-		}
-		if tr.err != nil {
-			if ctx.Err() != nil {
-				interrupted = true
-			} else {
-				runErr = tr.err
-			}
-			break merge
-		}
-		t := tr.t
-		if acc == nil || acc.pd != t.pd {
-			acc = newPointAcc(t.pd)
-		}
-		for i := range *tr.recs {
-			rec := &(*tr.recs)[i]
-			acc.group(t.cell, groupCold(t.pd, rec)).add(rec)
-		}
-		if tr.csv != nil {
-			err := out.writeRecords(*tr.csv)
-			csvPool.Put(tr.csv)
-			if err != nil {
-				runErr = err
-				break merge
-			}
-		}
-		res.Records += int64(len(*tr.recs))
-		res.Events += tr.stats.events
-		acc.addMetrics(t.cell, t.rep, tr.stats.metrics)
-		*tr.recs = (*tr.recs)[:0]
-		recPool.Put(tr.recs)
-		if t.trace {
-			res.Spans = tr.spans
-		}
-		if t.last {
-			run.Points = append(run.Points, result.PointInfo{Index: t.pd.index, Params: t.pd.params, Seeds: t.pd.seeds})
-			sums := acc.summaries()
-			acc.release()
-			acc = nil
-			if err := out.writeSummaries(sums); err != nil {
-				runErr = err
-				break merge
-			}
-			switch {
-			case keepAll || t.pd.index < MaxTablePoints:
-				run.Summaries = append(run.Summaries, sums...)
-			default:
-				last = sums
-			}
-			if err := out.pointDone(); err != nil {
-				runErr = err
-				break merge
-			}
-		}
-		<-sem
-		done++
-		if opts.Progress != nil {
-			opts.Progress(done, total)
-		}
-	}
+	p := r.start(runCtx)
+	m := r.newMerge(out)
+	runErr := m.loop(ctx, p)
 	cancel()
-	wg.Wait()
+	p.wg.Wait()
 	if runErr != nil {
 		return nil, runErr
 	}
-	run.Summaries = append(run.Summaries, last...)
-	run.Complete = !interrupted
-	run.Conclusions = conclusionLines(s, run)
-	if err := out.finish(run, interrupted); err != nil {
+	return r.finish(m, out)
+}
+
+// newRunner sets a run up: its workers, output directory, task count and
+// the task to trace, checked against the run's size.
+func newRunner(s *Scenario, opts Options) (*runner, error) {
+	r := &runner{s: s, opts: opts, reps: s.Replications, workers: opts.Workers, dir: opts.Out, traceFile: opts.Trace}
+	if r.workers <= 0 {
+		r.workers = runtime.GOMAXPROCS(0)
+	}
+	if r.dir == "" {
+		r.dir = filepath.Join("results", s.Name)
+	}
+	var err error
+	if r.total, err = r.countTasks(); err != nil {
+		return nil, err
+	}
+	if r.traceFile == "" && s.Outputs.Trace {
+		r.traceFile = filepath.Join(r.dir, result.TraceFile)
+	}
+	if tr := opts.TraceTask; r.traceFile != "" {
+		if tr.Point < 0 || tr.Point >= s.Points() || tr.Replication < 0 || tr.Replication >= r.reps || tr.Cell < 0 {
+			return nil, fmt.Errorf("scenarios: trace: no task point %d, replication %d (the run has %d points × %d replications)", tr.Point, tr.Replication, s.Points(), r.reps)
+		}
+	}
+	return r, nil
+}
+
+// pipeline is a run's dispatcher and workers: task seq's result arrives
+// in slots[seq%window]; sem holds a place in the reorder window for every
+// task dispatched and not yet merged.
+type pipeline struct {
+	window int
+	slots  []chan taskResult
+	sem    chan struct{}
+	jobs   chan task
+	wg     sync.WaitGroup
+}
+
+// start starts the dispatcher and the workers; they stop when ctx is
+// cancelled or every task is done.
+func (r *runner) start(ctx context.Context) *pipeline {
+	p := &pipeline{window: 2 * r.workers, jobs: make(chan task)}
+	p.slots = make([]chan taskResult, p.window)
+	for i := range p.slots {
+		p.slots[i] = make(chan taskResult, 1)
+	}
+	p.sem = make(chan struct{}, p.window)
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		defer close(p.jobs)
+		r.dispatch(ctx, p)
+	}()
+	for i := 0; i < r.workers; i++ {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			r.work(ctx, p)
+		}()
+	}
+	return p
+}
+
+// dispatch sends the tasks in order: points, then replications, then
+// cells. A point that cannot be prepared is one failed task, the last.
+func (r *runner) dispatch(ctx context.Context, p *pipeline) {
+	tr := r.opts.TraceTask
+	seq := 0
+	send := func(t task) bool {
+		select {
+		case p.sem <- struct{}{}:
+		case <-ctx.Done():
+			return false
+		}
+		select {
+		case p.jobs <- t:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for pt := 0; pt < r.s.Points(); pt++ {
+		pd, err := r.preparePoint(pt)
+		if err != nil {
+			select {
+			case p.sem <- struct{}{}:
+				p.jobs <- task{seq: seq, err: err}
+			case <-ctx.Done():
+			}
+			return
+		}
+		n := len(pd.cells) * r.reps
+		k := 0
+		for rep := 0; rep < r.reps; rep++ {
+			for c := range pd.cells {
+				k++
+				t := task{seq: seq, pd: pd, rep: rep, cell: c, last: k == n}
+				t.trace = r.traceFile != "" && pt == tr.Point && rep == tr.Replication && c == tr.Cell
+				if !send(t) {
+					return
+				}
+				seq++
+			}
+		}
+	}
+}
+
+// work simulates tasks until there are none, each world's requests.csv
+// rows formatted when the run writes them.
+func (r *runner) work(ctx context.Context, p *pipeline) {
+	var f *recordFormatter
+	if r.s.Outputs.Requests {
+		var err error
+		if f, err = newRecordFormatter(); err != nil {
+			for t := range p.jobs {
+				p.slots[t.seq%p.window] <- taskResult{t: t, err: fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)}
+			}
+			return
+		}
+	}
+	for t := range p.jobs {
+		p.slots[t.seq%p.window] <- r.runTask(ctx, t, f)
+	}
+}
+
+// merge takes the tasks' results in task order into the run: records
+// into their point's groups and requests.csv, each finished point's
+// summaries into summary.csv, summary.json's spool and the run.
+type merge struct {
+	r           *runner
+	out         *outputs
+	keepAll     bool
+	res         *Result
+	run         *result.Run
+	acc         *pointAcc
+	interrupted bool
+	done        int
+	last        []result.Summary // the last point's summaries, kept for the table
+	ci          result.CI95      // the confidence intervals of every point
+}
+
+func (r *runner) newMerge(out *outputs) *merge {
+	s := r.s
+	keepAll := r.keepSummaries()
+	return &merge{r: r, out: out, keepAll: keepAll,
+		res: &Result{Dir: r.dir, Tasks: r.total, SummariesPartial: !keepAll},
+		run: &result.Run{
+			Scenario: s.Name, Description: s.Description, Seed: s.Seed, Replications: r.reps,
+			Infersim: buildinfo.Read(), KernelProfile: r.kernelProfileName(), ScenarioYAML: string(s.YAML()), Charts: s.chartHints(),
+		},
+	}
+}
+
+// loop merges every task's result, or stops at the first error (returned)
+// or at ctx's cancellation (m.interrupted).
+func (m *merge) loop(ctx context.Context, p *pipeline) error {
+	for seq := 0; seq < m.r.total; seq++ {
+		var tr taskResult
+		select {
+		case tr = <-p.slots[seq%p.window]:
+		case <-ctx.Done():
+			m.interrupted = true
+			return nil
+		}
+		if tr.err != nil {
+			if ctx.Err() != nil {
+				m.interrupted = true
+				return nil
+			}
+			return tr.err
+		}
+		if err := m.take(&tr); err != nil {
+			return err
+		}
+		<-p.sem
+		m.done++
+		if m.r.opts.Progress != nil {
+			m.r.opts.Progress(m.done, m.r.total)
+		}
+	}
+	return nil
+}
+
+// take merges one task's result.
+func (m *merge) take(tr *taskResult) error {
+	t := tr.t
+	if m.acc == nil || m.acc.pd != t.pd {
+		m.acc = newPointAcc(t.pd, &m.ci)
+	}
+	for i := range *tr.recs {
+		rec := &(*tr.recs)[i]
+		m.acc.group(t.cell, groupCold(t.pd, rec)).add(rec)
+	}
+	if tr.csv != nil {
+		err := m.out.writeRecords(*tr.csv)
+		csvPool.Put(tr.csv)
+		if err != nil {
+			return err
+		}
+	}
+	m.res.Records += int64(len(*tr.recs))
+	m.res.Events += tr.stats.events
+	m.acc.addMetrics(t.cell, t.rep, tr.stats.metrics)
+	*tr.recs = (*tr.recs)[:0]
+	recPool.Put(tr.recs)
+	if t.trace {
+		m.res.Spans = tr.spans
+	}
+	if t.last {
+		return m.pointDone(t.pd)
+	}
+	return nil
+}
+
+// pointDone summarises a finished point and writes its summaries.
+func (m *merge) pointDone(pd *pointData) error {
+	m.run.Points = append(m.run.Points, result.PointInfo{Index: pd.index, Params: pd.params, Seeds: pd.seeds})
+	sums := m.acc.summaries()
+	m.acc.release()
+	m.acc = nil
+	if err := m.out.writeSummaries(sums); err != nil {
+		return err
+	}
+	switch {
+	case m.keepAll || pd.index < MaxTablePoints:
+		m.run.Summaries = append(m.run.Summaries, sums...)
+	default:
+		m.last = sums
+	}
+	return m.out.pointDone()
+}
+
+// finish completes the run after the merge: its conclusions, summary.json
+// and the trace, and commits the outputs.
+func (r *runner) finish(m *merge, out *outputs) (*Result, error) {
+	run, res := m.run, m.res
+	run.Summaries = append(run.Summaries, m.last...)
+	run.Complete = !m.interrupted
+	run.Conclusions = conclusionLines(r.s, run)
+	if err := out.finish(run, m.interrupted); err != nil {
 		return nil, err
 	}
 	res.Run = run
 	res.Requests = out.path
-	if traceFile != "" && res.Spans != nil {
-		if err := writeAtomic(traceFile, func(w io.Writer) error { return result.WriteTrace(w, res.Spans) }); err != nil {
+	if r.traceFile != "" && res.Spans != nil {
+		if err := writeAtomic(r.traceFile, func(w io.Writer) error { return result.WriteTrace(w, res.Spans) }); err != nil {
 			return nil, err
 		}
-		res.Trace = traceFile
+		res.Trace = r.traceFile
 	}
 	out.committed = true
-	if interrupted {
-		return res, fmt.Errorf("%w: %d of %d points finished", ErrInterrupted, len(run.Points), s.Points())
+	if m.interrupted {
+		return res, fmt.Errorf("%w: %d of %d points finished", ErrInterrupted, len(run.Points), r.s.Points())
 	}
 	return res, nil
 }
@@ -408,8 +488,12 @@ func under(p, f string) bool {
 	return p == f || strings.HasPrefix(p, f+".") || strings.HasPrefix(p, f+"[")
 }
 
-// defaultProfileName describes the embedded kernel profile (parsed once:
-// models.DefaultProfile reads its YAML at every call).
+// defaultProfileName describes the embedded kernel profile. It is the
+// runner's one process-wide cache, kept on purpose: the embedded profile
+// is compiled into the binary and never changes, and models.DefaultProfile
+// parses and validates its YAML at every call, a cost every Run of a small
+// scenario (tests, benchmarks, quick runs) would pay again for one line of
+// summary.json.
 var defaultProfileName = sync.OnceValue(func() string {
 	kp := models.DefaultProfile()
 	return "embedded default (" + kp.Host.CPU + ", " + kp.Host.Date + ")"

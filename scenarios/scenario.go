@@ -30,8 +30,8 @@ type Scenario struct {
 	Sweep        Sweep    `yaml:"sweep"`
 	Outputs      Outputs  `yaml:"outputs"`
 	// Conclusions say how the one-line conclusions of a run are computed
-	// from its results (conclusions.go); Quick is the reduced version
-	// `infersim run --quick` runs (conclusions_quick.go).
+	// from its results (package conclude; checked in conclusions.go);
+	// Quick is the reduced version `infersim run --quick` runs (quick.go).
 	Conclusions []Conclusion `yaml:"conclusions"`
 	Quick       Quick        `yaml:"quick"`
 

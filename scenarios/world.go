@@ -75,29 +75,41 @@ func (r *runner) preparePoint(i int) (*pointData, error) {
 // worldStats is what a world reports besides its records.
 type worldStats struct {
 	events  int64
-	metrics []float64 // by metricNames
+	metrics []float64 // by worldMetrics
 }
 
-// The per-world metrics, summed over the world's phones (maxima where
-// said), reported per replication in each group's Metrics. Besides them
+// worldMetrics are the per-world metrics (result's metrics table, by
+// name), reported per replication in each group's Metrics. Besides them
 // each group has the per-request metric energy.tail: the joules of a
 // request's energy spent after its end (result.Record.TailEnergy, the
 // radio tail it caused), over every request of the group.
-var metricNames = []string{
-	"app.kills",          // low-memory kills of the app
-	"app.switches",       // foreground ↔ background transitions
-	"gc.blocking",        // blocking collections
-	"gc.concurrent",      // concurrent collections
-	"gc.pause_s",         // summed GC pause time, seconds
-	"gc.pauses",          // GC pauses (concurrent and blocking)
-	"memory.heap_peak_b", // largest Java heap (max over phones), bytes
-	"memory.min_free_b",  // least free memory (min over phones), bytes
-	"model.loads",        // model loads on the phones
-	"oom",                // allocations that failed
-	"server.batches",     // batches computed
-	"server.max_queue",   // longest server queue (max over servers)
-	"sim.events",         // kernel events processed
-}
+var worldMetrics = result.WorldMetrics()
+
+// phoneSources and serverSources read each per-world metric from a
+// phone's or a server's statistics; the table's Agg says how a world's
+// phones (servers) combine. Every per-world metric has exactly one source
+// (TestWorldMetricSources); sim.events is the kernel's.
+var (
+	phoneSources = map[string]func(devices.PhoneStats) float64{
+		"app.kills":          func(st devices.PhoneStats) float64 { return float64(st.Kills) },
+		"app.switches":       func(st devices.PhoneStats) float64 { return float64(st.Switches) },
+		"gc.blocking":        func(st devices.PhoneStats) float64 { return float64(st.BlockingGCs) },
+		"gc.concurrent":      func(st devices.PhoneStats) float64 { return float64(st.ConcurrentGCs) },
+		"gc.pause_s":         func(st devices.PhoneStats) float64 { return float64(st.PauseTime) },
+		"gc.pauses":          func(st devices.PhoneStats) float64 { return float64(st.Pauses) },
+		"memory.heap_peak_b": func(st devices.PhoneStats) float64 { return float64(st.PeakHeap) },
+		"memory.min_free_b":  func(st devices.PhoneStats) float64 { return float64(st.MinFreeMemory) },
+		"model.loads":        func(st devices.PhoneStats) float64 { return float64(st.Loads) },
+		"oom":                func(st devices.PhoneStats) float64 { return float64(st.OOMs) },
+	}
+	serverSources = map[string]func(devices.ServerStats) float64{
+		"server.batches":   func(st devices.ServerStats) float64 { return float64(st.Batches) },
+		"server.max_queue": func(st devices.ServerStats) float64 { return float64(st.MaxQueue) },
+	}
+)
+
+// eventsMetric is the per-world metric the kernel reports.
+const eventsMetric = "sim.events"
 
 // world is one task's simulation: one point, one replication, one cell.
 type world struct {
@@ -138,8 +150,6 @@ type driver struct {
 // per component, so every cell of a (point, replication) draws the same
 // numbers for the same components (common random numbers).
 func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devices.SpanSink, emit func(*result.Record)) (worldStats, error) {
-	s := pd.s
-	res := s.res
 	env := sim.NewEnv()
 	defer env.Close()
 	streams := sim.NewStreams(pd.seeds[rep])
@@ -148,91 +158,14 @@ func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devic
 	fail := func(err error) (worldStats, error) {
 		return worldStats{}, fmt.Errorf("scenarios: point %d, replication %d, %s %s %s: %w", pd.index, rep, cell.Model, cell.Mode, cell.Image, err)
 	}
-
-	cloud := s.Cloud
-	for _, sv := range []struct {
-		name string
-		eng  devices.Engine
-	}{{"server-cpu", pd.srvCPU}, {"server-gpu", pd.srvGPU}} {
-		if sv.eng == nil {
-			continue
-		}
-		srv, err := devices.NewServer(env, streams, sv.name, devices.ServerConfig{
-			Engine: sv.eng, Workers: cloud.Workers, QueueLimit: cloud.QueueLimit,
-			MaxBatch: cloud.Batching.MaxBatch, MaxWait: cloud.Batching.MaxWait,
-			Cold: cloud.Cold, ReadRate: cloud.ReadRate,
-		}, sink)
-		if err != nil {
-			return fail(err)
-		}
-		w.servers = append(w.servers, srv)
+	if err := w.addServers(streams, sink); err != nil {
+		return fail(err)
 	}
-	wl := s.Workload
-	rq := devices.Request{Model: cell.Model, Mode: mode, Width: cell.Image.W, Height: cell.Image.H,
-		Upload: res.upload, Timeout: wl.Timeout, Objective: res.objective}
-	n := cell.Requests
-	until := math.Inf(1)
-	if n == 0 {
-		until = float64(wl.Duration)
+	if err := w.addPhones(streams, sink, mode); err != nil {
+		return fail(err)
 	}
-	for i := 0; i < s.Phone.Count; i++ {
-		name := fmt.Sprintf("phone[%d]", i)
-		ph, err := devices.NewPhone(env, streams, name, res.phone, devices.PhoneOptions{
-			CPU: pd.phCPU, GPU: pd.phGPU, KernelProfile: pd.kp, Index: i, Sink: sink, TraceLayers: sink != nil,
-		})
-		if err != nil {
-			return fail(err)
-		}
-		link, err := network.NewLink(env, streams, fmt.Sprintf("link[%d]", i), res.link)
-		if err != nil {
-			return fail(err)
-		}
-		if err := ph.Connect(link, w.servers...); err != nil {
-			return fail(err)
-		}
-		d := &driver{w: w, ph: ph, rq: rq, n: n, until: until, think: float64(wl.Arrivals.Think),
-			arrivals: wl.Arrivals.Type, rate: float64(wl.Arrivals.Rate), at: wl.Arrivals.At}
-		if d.arrivals == "times" && n < len(d.at) {
-			d.at = d.at[:n]
-		}
-		if d.arrivals == "poisson" {
-			d.rng = streams.Stream(name + "/arrivals")
-		}
-		d.submitFn = d.submit
-		ph.OnRecord(d.onRecord)
-		ph.OnEnd(d.onEnd)
-		w.phones = append(w.phones, ph)
-		w.drivers = append(w.drivers, d)
-	}
-	// Start: warm phones load the model first; arrivals start when every
-	// phone has it.
-	start := func() {
-		for _, d := range w.drivers {
-			d.start()
-		}
-	}
-	if wl.Start == "warm" {
-		if t, ok := phoneTarget(mode, pd); ok {
-			var procs []sim.Awaitable
-			for _, ph := range w.phones {
-				p, err := ph.Preload(cell.Model, t)
-				if err != nil {
-					return fail(err)
-				}
-				procs = append(procs, p)
-			}
-			all := env.AllOf(procs...)
-			all.AddCallback(func(ev *sim.Event) {
-				if ev.Err() != nil {
-					ev.Defuse()
-				}
-				start()
-			})
-		} else {
-			start()
-		}
-	} else {
-		start()
+	if err := w.start(mode); err != nil {
+		return fail(err)
 	}
 	// Run the kernel to its end. A cancellation is seen at the next
 	// arrival (driver.submit), and an error of the workload stops the run
@@ -252,6 +185,104 @@ func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devic
 	}
 	events := int64(env.Processed())
 	return worldStats{events: events, metrics: w.metrics(events)}, nil
+}
+
+// addServers builds the cloud's servers, one per processor it has.
+func (w *world) addServers(streams *sim.Streams, sink devices.SpanSink) error {
+	cloud := w.pd.s.Cloud
+	for _, sv := range []struct {
+		name string
+		eng  devices.Engine
+	}{{"server-cpu", w.pd.srvCPU}, {"server-gpu", w.pd.srvGPU}} {
+		if sv.eng == nil {
+			continue
+		}
+		srv, err := devices.NewServer(w.env, streams, sv.name, devices.ServerConfig{
+			Engine: sv.eng, Workers: cloud.Workers, QueueLimit: cloud.QueueLimit,
+			MaxBatch: cloud.Batching.MaxBatch, MaxWait: cloud.Batching.MaxWait,
+			Cold: cloud.Cold, ReadRate: cloud.ReadRate,
+		}, sink)
+		if err != nil {
+			return err
+		}
+		w.servers = append(w.servers, srv)
+	}
+	return nil
+}
+
+// addPhones builds the phones, each with its link to the servers and the
+// driver of its arrivals.
+func (w *world) addPhones(streams *sim.Streams, sink devices.SpanSink, mode devices.Mode) error {
+	s, pd, cell := w.pd.s, w.pd, w.cell
+	res, wl := s.res, s.Workload
+	rq := devices.Request{Model: cell.Model, Mode: mode, Width: cell.Image.W, Height: cell.Image.H,
+		Upload: res.upload, Timeout: wl.Timeout, Objective: res.objective}
+	n := cell.Requests
+	until := math.Inf(1)
+	if n == 0 {
+		until = float64(wl.Duration)
+	}
+	for i := 0; i < s.Phone.Count; i++ {
+		name := fmt.Sprintf("phone[%d]", i)
+		ph, err := devices.NewPhone(w.env, streams, name, res.phone, devices.PhoneOptions{
+			CPU: pd.phCPU, GPU: pd.phGPU, KernelProfile: pd.kp, Index: i, Sink: sink, TraceLayers: sink != nil,
+		})
+		if err != nil {
+			return err
+		}
+		link, err := network.NewLink(w.env, streams, fmt.Sprintf("link[%d]", i), res.link)
+		if err != nil {
+			return err
+		}
+		if err := ph.Connect(link, w.servers...); err != nil {
+			return err
+		}
+		d := &driver{w: w, ph: ph, rq: rq, n: n, until: until, think: float64(wl.Arrivals.Think),
+			arrivals: wl.Arrivals.Type, rate: float64(wl.Arrivals.Rate), at: wl.Arrivals.At}
+		if d.arrivals == "times" && n < len(d.at) {
+			d.at = d.at[:n]
+		}
+		if d.arrivals == "poisson" {
+			d.rng = streams.Stream(name + "/arrivals")
+		}
+		d.submitFn = d.submit
+		ph.OnRecord(d.onRecord)
+		ph.OnEnd(d.onEnd)
+		w.phones = append(w.phones, ph)
+		w.drivers = append(w.drivers, d)
+	}
+	return nil
+}
+
+// start starts the arrivals: at once, or for a warm start when every
+// phone has loaded the model.
+func (w *world) start(mode devices.Mode) error {
+	start := func() {
+		for _, d := range w.drivers {
+			d.start()
+		}
+	}
+	t, ok := phoneTarget(mode, w.pd)
+	if w.pd.s.Workload.Start != "warm" || !ok {
+		start()
+		return nil
+	}
+	var procs []sim.Awaitable
+	for _, ph := range w.phones {
+		p, err := ph.Preload(w.cell.Model, t)
+		if err != nil {
+			return err
+		}
+		procs = append(procs, p)
+	}
+	all := w.env.AllOf(procs...)
+	all.AddCallback(func(ev *sim.Event) {
+		if ev.Err() != nil {
+			ev.Defuse()
+		}
+		start()
+	})
+	return nil
 }
 
 // stop ends the world's run with err: the kernel stops at a failed event
@@ -284,30 +315,50 @@ func phoneTarget(m devices.Mode, pd *pointData) (engine.Target, bool) {
 	return "", false
 }
 
+// metrics returns the world's per-world metrics, by worldMetrics.
 func (w *world) metrics(events int64) []float64 {
-	m := make([]float64, len(metricNames))
-	minFree := math.Inf(1)
-	for _, ph := range w.phones {
-		st := ph.Stats()
-		m[0] += float64(st.Kills)
-		m[1] += float64(st.Switches)
-		m[2] += float64(st.BlockingGCs)
-		m[3] += float64(st.ConcurrentGCs)
-		m[4] += float64(st.PauseTime)
-		m[5] += float64(st.Pauses)
-		m[6] = math.Max(m[6], float64(st.PeakHeap))
-		minFree = math.Min(minFree, float64(st.MinFreeMemory))
-		m[8] += float64(st.Loads)
-		m[9] += float64(st.OOMs)
+	phones := make([]devices.PhoneStats, len(w.phones))
+	for i, ph := range w.phones {
+		phones[i] = ph.Stats()
 	}
-	m[7] = minFree
-	for _, srv := range w.servers {
-		st := srv.Stats()
-		m[10] += float64(st.Batches)
-		m[11] = math.Max(m[11], float64(st.MaxQueue))
+	servers := make([]devices.ServerStats, len(w.servers))
+	for i, srv := range w.servers {
+		servers[i] = srv.Stats()
 	}
-	m[12] = float64(events)
+	m := make([]float64, len(worldMetrics))
+	for k, mi := range worldMetrics {
+		if mi.Name == eventsMetric {
+			m[k] = float64(events)
+			continue
+		}
+		if f, ok := phoneSources[mi.Name]; ok {
+			m[k] = combine(mi.Agg, phones, f)
+		} else if f, ok := serverSources[mi.Name]; ok {
+			m[k] = combine(mi.Agg, servers, f)
+		}
+	}
 	return m
+}
+
+// combine folds one metric over a world's phones or servers as agg says:
+// a sum or a maximum from 0, a minimum from +Inf.
+func combine[S any](agg result.Agg, stats []S, f func(S) float64) float64 {
+	v := 0.0
+	if agg == result.AggMin {
+		v = math.Inf(1)
+	}
+	for _, st := range stats {
+		x := f(st)
+		switch agg {
+		case result.AggMax:
+			v = math.Max(v, x)
+		case result.AggMin:
+			v = math.Min(v, x)
+		default:
+			v += x
+		}
+	}
+	return v
 }
 
 // start issues or schedules the phone's first arrivals. The workload's

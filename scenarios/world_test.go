@@ -31,3 +31,34 @@ func TestWorldCancel(t *testing.T) {
 		t.Errorf("after cancelling at the 3rd record: %d records, err %v", n, err)
 	}
 }
+
+// TestWorldMetricSources: every per-world metric of result's table is
+// measured by exactly one source (a phone's, a server's or the kernel's),
+// and every source names a metric of the table.
+func TestWorldMetricSources(t *testing.T) {
+	names := map[string]bool{}
+	for _, m := range worldMetrics {
+		names[m.Name] = true
+		_, ph := phoneSources[m.Name]
+		_, srv := serverSources[m.Name]
+		n := 0
+		for _, b := range []bool{ph, srv, m.Name == eventsMetric} {
+			if b {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s: %d sources", m.Name, n)
+		}
+	}
+	for n := range phoneSources {
+		if !names[n] {
+			t.Errorf("phone source %s: not a per-world metric of the table", n)
+		}
+	}
+	for n := range serverSources {
+		if !names[n] {
+			t.Errorf("server source %s: not a per-world metric of the table", n)
+		}
+	}
+}

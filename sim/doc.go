@@ -34,8 +34,9 @@
 //     cancellable.
 //   - Streams: named, seeded random streams for components and for gonum's
 //     stat/distuv distributions; DeriveSeed for (seed, point, replication).
-//   - Statistics: Tally (moments, exact or streaming quantiles), TimeWeighted
-//     (utilization, queue length), ConfidenceInterval (Student t).
+//   - Statistics live in package result (Tally, TimeWeighted,
+//     ConfidenceInterval), beside the aggregation that uses them: sim is the
+//     kernel only.
 //   - Tracing: Begin/End spans on an optional Tracer; Recorder keeps them.
 //
 // # Usage

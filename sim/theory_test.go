@@ -3,6 +3,8 @@ package sim
 import (
 	"math"
 	"testing"
+
+	"github.com/infersim/infersim/result"
 )
 
 // erlangC returns the probability that an arrival waits in an M/M/c queue
@@ -37,9 +39,9 @@ func TestErlangCValues(t *testing.T) {
 
 // mmcResult is what one M/M/c run measures.
 type mmcResult struct {
-	waits    Tally        // waiting time (arrival to grant) of customers granted after warm-up
-	queue    TimeWeighted // number waiting, from the end of warm-up
-	served   int          // customers granted (all of them)
+	waits    result.Tally        // waiting time (arrival to grant) of customers granted after warm-up
+	queue    result.TimeWeighted // number waiting, from the end of warm-up
+	served   int                 // customers granted (all of them)
 	lastTime float64
 }
 
@@ -59,7 +61,7 @@ func runMMC(seed uint64, c int, lambda, mu float64, n, warm int, opts ...Option)
 	waiting := 0
 	customer := func(p *Proc) error {
 		arrived := p.Now()
-		counted := r.queue.started
+		counted := r.queue.Started()
 		waiting++
 		if counted {
 			r.queue.Update(arrived, float64(waiting))
@@ -69,7 +71,7 @@ func runMMC(seed uint64, c int, lambda, mu float64, n, warm int, opts ...Option)
 			return err
 		}
 		waiting--
-		if r.queue.started {
+		if r.queue.Started() {
 			r.queue.Update(p.Now(), float64(waiting))
 		}
 		if counted {
@@ -120,7 +122,7 @@ func TestMMcAgainstErlangC(t *testing.T) {
 				r := runMMC(DeriveSeed(2024, c.name, i), c.servers, c.lambda, 1, c.customers, c.customers/10)
 				means[i] = r.waits.Mean()
 			}
-			mean, hw := ConfidenceInterval(means, 0.95)
+			mean, hw := result.ConfidenceInterval(means, 0.95)
 			t.Logf("Wq: theory %.4f, simulated %.4f ± %.4f (95%%, %d replications)", wq, mean, hw, reps)
 			if math.Abs(mean-wq) > hw {
 				t.Fatalf("Erlang-C Wq %.4f outside the 95%% CI %.4f ± %.4f", wq, mean, hw)

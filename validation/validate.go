@@ -12,7 +12,6 @@ import (
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/reference"
 	"github.com/infersim/infersim/result"
-	"github.com/infersim/infersim/sim"
 )
 
 // Role says what a row is to the calibration.
@@ -430,7 +429,7 @@ func meanCI(xs []float64) (float64, float64) {
 	if len(xs) == 0 {
 		return math.NaN(), math.NaN()
 	}
-	return sim.ConfidenceInterval(xs, 0.95)
+	return result.ConfidenceInterval(xs, 0.95)
 }
 
 // setSim sets a row's simulated value and CI from per-replication values.

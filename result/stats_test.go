@@ -1,9 +1,11 @@
-package sim
+package result
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -194,38 +196,36 @@ func TestConfidenceInterval(t *testing.T) {
 	}
 }
 
-func TestStreams(t *testing.T) {
-	s := NewStreams(42)
-	a1 := s.Stream("phone").Uint64()
-	if a2 := NewStreams(42).Stream("phone").Uint64(); a1 != a2 {
-		t.Fatal("same seed and name, different draws")
-	}
-	if s.Stream("cloud").Uint64() == a1 || NewStreams(43).Stream("phone").Uint64() == a1 {
-		t.Fatal("different names or seeds, same draws")
-	}
-	// Pinned values: the derivation must not change across platforms or
-	// releases (replications would change silently).
-	if got := DeriveSeed(42, "phone", 3); got != 0xf143082530ce2985 {
-		t.Fatalf("DeriveSeed(42, phone, 3) = %#x, want 0xf143082530ce2985", got)
-	}
-	if got := NewStreams(42).Stream("phone").Uint64(); got != a1 {
-		t.Fatal("stream not reproducible")
-	}
-	if DeriveSeed(1, 1) == DeriveSeed(1, "1") || DeriveSeed(1, "ab", "c") == DeriveSeed(1, "a", "bc") ||
-		DeriveSeed(1, uint64(1)) == DeriveSeed(1, 1) {
-		t.Fatal("DeriveSeed collisions across types or boundaries")
-	}
-	if DeriveSeed(1, 7) != DeriveSeed(1, int64(7)) || DeriveSeed(1, uint8(7)) != DeriveSeed(1, uint64(7)) {
-		t.Fatal("integer widths hash differently")
-	}
-	mustPanic(t, "unsupported type", func() { DeriveSeed(1, 1.5) })
-	// gonum distributions draw from a stream.
-	e := distuv.Exponential{Rate: 2, Src: s.Source("arrivals")}
-	sum := 0.0
-	for range 100_000 {
-		sum += e.Rand()
-	}
-	if m := sum / 100_000; math.Abs(m-0.5) > 0.01 {
-		t.Fatalf("exponential mean %v, want 0.5", m)
+// mustPanic fails t unless f panics with a message containing want.
+func mustPanic(t *testing.T, want string, f func()) {
+	t.Helper()
+	defer func() {
+		r := recover()
+		if r == nil {
+			t.Fatalf("no panic, want %q", want)
+		}
+		if msg := fmt.Sprint(r); !strings.Contains(msg, want) {
+			t.Fatalf("panic %q, want %q", msg, want)
+		}
+	}()
+	f()
+}
+
+// TestCI95: the cached-quantile half-width is ConfidenceInterval's,
+// bit for bit.
+func TestCI95(t *testing.T) {
+	var ci CI95
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := 0; n <= 40; n++ {
+		for trial := 0; trial < 5; trial++ {
+			xs := make([]float64, n)
+			for i := range xs {
+				xs[i] = 10 + rng.NormFloat64()*float64(trial)
+			}
+			_, want := ConfidenceInterval(xs, 0.95)
+			if got := ci.HalfWidth(xs); math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+				t.Fatalf("n %d: %v, want %v", n, got, want)
+			}
+		}
 	}
 }

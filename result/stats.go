@@ -1,4 +1,4 @@
-package sim
+package result
 
 import (
 	"fmt"
@@ -24,7 +24,7 @@ func Exact() TallyOption { return func(t *Tally) { t.exact = true } }
 // |x̂ − x| ≤ alpha·|x|. It panics unless 0 < alpha < 1.
 func Accuracy(alpha float64) TallyOption {
 	if !(alpha > 0 && alpha < 1) {
-		panic(fmt.Sprintf("sim: accuracy %v not in (0, 1)", alpha))
+		panic(fmt.Sprintf("result: accuracy %v not in (0, 1)", alpha))
 	}
 	return func(t *Tally) { t.alpha = alpha }
 }
@@ -118,7 +118,7 @@ func (t *Tally) initSketch() {
 // Add records x. It panics if x is NaN.
 func (t *Tally) Add(x float64) {
 	if math.IsNaN(x) {
-		panic("sim: Tally.Add(NaN)")
+		panic("result: Tally.Add(NaN)")
 	}
 	t.n++
 	if t.n == 1 {
@@ -205,7 +205,7 @@ func (t *Tally) IsExact() bool { return t.exact }
 // [Min, Max] (and exactly Min or Max at the ends). It panics unless 0 ≤ q ≤ 1.
 func (t *Tally) Quantile(q float64) float64 {
 	if !(q >= 0 && q <= 1) {
-		panic(fmt.Sprintf("sim: quantile %v not in [0, 1]", q))
+		panic(fmt.Sprintf("result: quantile %v not in [0, 1]", q))
 	}
 	if t.n == 0 {
 		return math.NaN()
@@ -289,7 +289,7 @@ func (t *Tally) Merge(o *Tally) {
 		}
 	} else if !t.sketching {
 		if nt > 0 {
-			panic("sim: Tally.Merge into a tally with no sketch")
+			panic("result: Tally.Merge into a tally with no sketch")
 		}
 		t.alpha = o.alpha
 		t.initSketch()
@@ -301,7 +301,7 @@ func (t *Tally) Merge(o *Tally) {
 		return
 	}
 	if o.alpha != t.alpha {
-		panic(fmt.Sprintf("sim: Tally.Merge of accuracies %v and %v", t.alpha, o.alpha))
+		panic(fmt.Sprintf("result: Tally.Merge of accuracies %v and %v", t.alpha, o.alpha))
 	}
 	for j, c := range o.pos.counts {
 		if c > 0 {
@@ -340,7 +340,7 @@ func NewTimeWeighted(t0, level float64) *TimeWeighted {
 // previous update or either argument is NaN.
 func (w *TimeWeighted) Update(t, level float64) {
 	if math.IsNaN(t) || math.IsNaN(level) {
-		panic("sim: TimeWeighted.Update with NaN")
+		panic("result: TimeWeighted.Update with NaN")
 	}
 	if !w.started {
 		w.started = true
@@ -348,7 +348,7 @@ func (w *TimeWeighted) Update(t, level float64) {
 		return
 	}
 	if t < w.last {
-		panic(fmt.Sprintf("sim: TimeWeighted.Update at t=%v before %v", t, w.last))
+		panic(fmt.Sprintf("result: TimeWeighted.Update at t=%v before %v", t, w.last))
 	}
 	w.area += w.level * (t - w.last)
 	w.last, w.level = t, level
@@ -358,6 +358,10 @@ func (w *TimeWeighted) Update(t, level float64) {
 
 // Add changes the level by delta at time t (Update(t, Level()+delta)).
 func (w *TimeWeighted) Add(t, delta float64) { w.Update(t, w.level+delta) }
+
+// Started reports whether the level has been set (by NewTimeWeighted or a
+// first Update).
+func (w *TimeWeighted) Started() bool { return w.started }
 
 // Level returns the current level.
 func (w *TimeWeighted) Level() float64 { return w.level }
@@ -372,7 +376,7 @@ func (w *TimeWeighted) Max() float64 { return w.max }
 // It panics if until is before the last update.
 func (w *TimeWeighted) Area(until float64) float64 {
 	if until < w.last {
-		panic(fmt.Sprintf("sim: TimeWeighted.Area until t=%v before %v", until, w.last))
+		panic(fmt.Sprintf("result: TimeWeighted.Area until t=%v before %v", until, w.last))
 	}
 	return w.area + w.level*(until-w.last)
 }
@@ -394,7 +398,7 @@ func (w *TimeWeighted) Mean(until float64) float64 {
 // is NaN with fewer than two samples. It panics unless 0 < level < 1.
 func ConfidenceInterval(samples []float64, level float64) (mean, halfWidth float64) {
 	if !(level > 0 && level < 1) {
-		panic(fmt.Sprintf("sim: confidence level %v not in (0, 1)", level))
+		panic(fmt.Sprintf("result: confidence level %v not in (0, 1)", level))
 	}
 	var t Tally
 	t.exact = true // keeps the tally from building a sketch
@@ -406,4 +410,46 @@ func ConfidenceInterval(samples []float64, level float64) (mean, halfWidth float
 	}
 	st := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(t.n - 1)}
 	return t.mean, st.Quantile((1+level)/2) * t.StdDev() / math.Sqrt(float64(t.n))
+}
+
+// CI95 computes the half-width of the 95 % confidence interval of a mean,
+// what ConfidenceInterval(xs, 0.95) returns, bit for bit, keeping the
+// Student-t quantile of each sample size it has met: a run has one or two
+// sample sizes (its replications) and the quantile is most of the cost.
+// The zero value is ready; a CI95 is not safe for concurrent use (a run's
+// merge owns one).
+type CI95 struct {
+	q map[int]float64 // quantile at (1 + 0.95)/2 by degrees of freedom
+}
+
+// HalfWidth returns the half-width of the 95 % confidence interval of the
+// mean of xs: NaN with fewer than two values or a NaN among them.
+func (c *CI95) HalfWidth(xs []float64) float64 {
+	n := len(xs)
+	if n < 2 {
+		return math.NaN()
+	}
+	var mean, m2 float64 // Welford's update, as Tally's
+	for i, x := range xs {
+		if math.IsNaN(x) {
+			return math.NaN()
+		}
+		d := x - mean
+		mean += d / float64(i+1)
+		m2 += d * (x - mean)
+	}
+	sd := math.Sqrt(m2 / float64(n-1))
+	return c.quantile(n-1) * sd / math.Sqrt(float64(n))
+}
+
+func (c *CI95) quantile(df int) float64 {
+	if q, ok := c.q[df]; ok {
+		return q
+	}
+	if c.q == nil {
+		c.q = map[int]float64{}
+	}
+	q := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile((1 + 0.95) / 2)
+	c.q[df] = q
+	return q
 }

@@ -26,24 +26,6 @@ type QuickParam struct {
 	Steps  int         `yaml:"steps"`
 }
 
-// ChartHint asks for a chart that tells the scenario's story; plots.Draw
-// reads the hints back from summary.json (the resolved scenario) and draws
-// them instead of its automatic sweep chart.
-type ChartHint struct {
-	Kind   string   `yaml:"kind"`
-	Param  string   `yaml:"param"`
-	Metric string   `yaml:"metric"`
-	Start  string   `yaml:"start"`
-	Models []string `yaml:"models"`
-	Modes  []string `yaml:"modes"`
-	Params []string `yaml:"params"`
-	Log    bool     `yaml:"log"`
-}
-
-// ChartMetrics are the metrics a sweep chart hint may plot: the latency
-// statistics and energy of package plots, or a per-world metric by name.
-var ChartMetrics = []string{"mean", "p50", "p95", "p99", "energy"}
-
 // quickField registers the quick section.
 func quickField() *field {
 	f := optionalObj("quick", "Quick", "The reduced version `infersim run --quick` runs (and CI tests): each field given replaces the scenario's.",
@@ -60,43 +42,9 @@ func quickField() *field {
 	return f
 }
 
-// chartsField registers outputs.charts.
-func chartsField() *field {
-	return list("charts", "Charts", obj("", "", "A chart to draw.",
-		fld("kind", "Kind", kEnum, "sweep (a metric against a swept parameter, one line per mode), energy (energy bars by component, every point matching params in one chart), breakdown (latency bars by phase, likewise).", enum("sweep", "energy", "breakdown")),
-		fld("param", "Param", kText, "sweep: the x axis, a swept path, or split (the K of split:K modes).", example("network.uplink.bandwidth")),
-		fld("metric", "Metric", kText, "sweep: mean, p50, p95, p99, energy, or a per-world metric (app.kills, model.loads, gc.pauses, server.max_queue, ...).", def("mean"), checks(check{doc: "a chart metric", text: chartMetricMsg})),
-		fld("start", "Start", kEnum, "Which requests: cold or warm (default: warm when there are any).", enum("cold", "warm")),
-		list("models", "Models", fld("", "", kText, "A model name."), "Models to show (default: all).", scalarList()),
-		list("modes", "Modes", fld("", "", kText, "A mode or a family (on-device, cloud, split, remote, auto).", checks(modeEntryCheck)), "Modes to show (default: all).", scalarList()),
-		list("params", "Params", fld("", "", kText, "path=value of a swept parameter.", checks(paramEntryCheck)), "Keep the points with these values.", scalarList()),
-		fld("log", "Log", kBool, "Log scale for the metric axis.", def("false")),
-	), "Charts that tell the scenario's story, drawn instead of the automatic sweep chart (the breakdown and energy charts of the first and last points are drawn as well).")
-}
-
-func chartMetricMsg(s string) string {
-	for _, m := range ChartMetrics {
-		if s == m {
-			return ""
-		}
-	}
-	for _, m := range metricNames {
-		if s == m {
-			return ""
-		}
-	}
-	return fmt.Sprintf("unknown chart metric %q%s", s, didYouMean(s, append(append([]string{}, ChartMetrics...), metricNames...)))
-}
-
-// checkQuickAndCharts checks the quick section and the chart hints against
-// the sweep.
-func (s *Scenario) checkQuickAndCharts(c *collector) {
-	swept := map[string]*SweepParam{}
-	var paths []string
-	for i := range s.Sweep.Params {
-		swept[s.Sweep.Params[i].Path] = &s.Sweep.Params[i]
-		paths = append(paths, s.Sweep.Params[i].Path)
-	}
+// checkQuick checks the quick section against the sweep.
+func (s *Scenario) checkQuick(c *collector) {
+	swept, paths := s.sweptPaths()
 	if s.written("quick") {
 		q := s.Quick
 		if s.written("quick.requests") && s.written("quick.duration") {
@@ -128,35 +76,25 @@ func (s *Scenario) checkQuickAndCharts(c *collector) {
 			}
 		}
 	}
-	for i, h := range s.Outputs.Charts {
-		at := fmt.Sprintf("outputs.charts[%d]", i)
-		if h.Kind == "" {
-			s.required(c, at, at+".kind", "kind: required (sweep, energy or breakdown)")
-		}
-		if h.Kind == "sweep" {
-			switch _, ok := swept[h.Param]; {
-			case h.Param == "":
-				s.errAt(c, at, "param: required by a sweep chart (%s, or split)", strings.Join(paths, ", "))
-			case h.Param != "split" && !ok:
-				s.errAt(c, at+".param", "%q is not swept (sweep paths: %s, or split)", h.Param, strings.Join(paths, ", "))
-			}
-		} else if h.Param != "" {
-			s.errAt(c, at+".param", "only a sweep chart has a param")
-		}
-		for j, pv := range h.Params {
-			path, val, ok := strings.Cut(pv, "=")
-			if !ok {
-				continue
-			}
-			if _, found := swept[strings.TrimSpace(path)]; !found {
-				s.errAt(c, fmt.Sprintf("%s.params[%d]", at, j), "%q is not swept (sweep paths: %s)", strings.TrimSpace(path), strings.Join(paths, ", "))
-			} else if s.plan != nil {
-				if msg := s.sweepValueKnown(strings.TrimSpace(path), strings.TrimSpace(val)); msg != "" {
-					s.errAt(c, fmt.Sprintf("%s.params[%d]", at, j), "%s", msg)
-				}
-			}
-		}
+}
+
+// sweptPaths returns the scenario's swept parameters by path, and their
+// paths in order.
+func (s *Scenario) sweptPaths() (map[string]*SweepParam, []string) {
+	swept := map[string]*SweepParam{}
+	var paths []string
+	for i := range s.Sweep.Params {
+		swept[s.Sweep.Params[i].Path] = &s.Sweep.Params[i]
+		paths = append(paths, s.Sweep.Params[i].Path)
 	}
+	return swept, paths
+}
+
+// checkQuickAndCharts checks the quick section and the chart hints against
+// the sweep.
+func (s *Scenario) checkQuickAndCharts(c *collector) {
+	s.checkQuick(c)
+	s.checkCharts(c)
 }
 
 // HasQuick reports whether the scenario has a quick section.

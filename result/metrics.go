@@ -1,0 +1,217 @@
+package result
+
+import (
+	"math"
+	"slices"
+	"sort"
+)
+
+// The one table of the metrics a run reports: their names, units, how they
+// are worded in prose (conclusions) and on charts (titles, axes, captions),
+// and for the per-world ones how a world's phones or servers combine. The
+// runner (package scenarios) fills Summary.Metrics by this table, the
+// conclusions (package conclude) word their sentences by it and the sweep
+// charts (package plots) label their axes by it; a new metric is one row
+// here plus the code that measures it.
+
+// Unit says what a metric's values measure, and so how they are printed.
+type Unit uint8
+
+// The units.
+const (
+	UnitSeconds        Unit = iota // 1.23 s, 456 ms
+	UnitJoules                     // 1.2 J, 450 mJ
+	UnitFraction                   // 0.58 → 58 %
+	UnitPercent                    // a percentage already: 1.3 → 1.3 %
+	UnitCount                      // 3.2
+	UnitRate                       // per second: 12/s
+	UnitPerHour                    // 4.1/h
+	UnitJoulesPerHour              // 120 J/h
+	UnitBytes                      // 12 MB
+	UnitSecondsPerHour             // 41 s/h
+)
+
+// Scope says where a metric's values come from.
+type Scope uint8
+
+// The scopes.
+const (
+	// ScopeGroup: a statistic of a group's requests, a field of Summary
+	// (latency, energy).
+	ScopeGroup Scope = iota
+	// ScopeRequest: a per-request metric in Summary.Metrics, over every
+	// request of the group (energy.tail).
+	ScopeRequest
+	// ScopeWorld: one value per world (replication), in Summary.Metrics;
+	// every group of a cell carries the same worlds' values.
+	ScopeWorld
+)
+
+// Agg says how a per-world metric combines the values of a world's phones
+// (or servers).
+type Agg uint8
+
+// The aggregations.
+const (
+	AggNone Agg = iota // not per component (a group statistic, the kernel's event count)
+	AggSum             // summed over the components
+	AggMax             // the largest component's
+	AggMin             // the smallest component's
+)
+
+// MetricInfo is one row of the metrics table.
+type MetricInfo struct {
+	// Name is how scenarios, conclusions and summary.json name the metric:
+	// "latency.p95", "gc.pauses".
+	Name string
+	// Chart is the metric's name as a sweep chart's metric (plots.Metric,
+	// `infersim plot --metric`) when it differs from Name: "p95" for
+	// latency.p95, "energy" for the phone energy. Empty: Name.
+	Chart string
+	// Unit is what the values measure.
+	Unit Unit
+	// Phrase words the metric in prose: "p95 latency", "GC pause time".
+	Phrase string
+	// Label words the metric on charts: "95th percentile end-to-end
+	// latency", "GC pause seconds".
+	Label string
+	// Scope says where the values come from.
+	Scope Scope
+	// Agg is how a per-world metric combines a world's phones or servers.
+	Agg Agg
+	// PerHour: a per-world count that conclusions also offer per hour of a
+	// timed workload (NAME/h).
+	PerHour bool
+	// CI: the metric's value has a 95 % confidence interval (a mean; a
+	// percentile has none).
+	CI bool
+	// Of reads the metric's value from a group statistic; nil for the
+	// metrics read from Summary.Metrics by Name.
+	Of func(s *Summary) Stat
+	// Pick chooses the number of the Stat (a percentile); nil: the mean.
+	Pick func(st Stat) float64
+	// Field is the value's name in summary.json, for error messages:
+	// "latency.p95", "metrics.gc.pauses".
+	Field string
+}
+
+func latency(s *Summary) Stat     { return s.Latency }
+func energyTotal(s *Summary) Stat { return s.EnergyTotal }
+func p50(st Stat) float64         { return st.P50 }
+func p95(st Stat) float64         { return st.P95 }
+func p99(st Stat) float64         { return st.P99 }
+func maxOf(st Stat) float64       { return st.Max }
+
+// metrics is the table. Group statistics first (in the order chart help
+// lists them), then the per-request and per-world metrics by name: the
+// runner reports the per-world ones in this order.
+var metrics = []MetricInfo{
+	{Name: "latency.mean", Chart: "mean", Unit: UnitSeconds, Phrase: "mean latency", Label: "mean end-to-end latency", CI: true, Of: latency, Field: "latency.mean"},
+	{Name: "latency.p50", Chart: "p50", Unit: UnitSeconds, Phrase: "median latency", Label: "median (p50) end-to-end latency", Of: latency, Pick: p50, Field: "latency.p50"},
+	{Name: "latency.p95", Chart: "p95", Unit: UnitSeconds, Phrase: "p95 latency", Label: "95th percentile end-to-end latency", Of: latency, Pick: p95, Field: "latency.p95"},
+	{Name: "latency.p99", Chart: "p99", Unit: UnitSeconds, Phrase: "p99 latency", Label: "99th percentile end-to-end latency", Of: latency, Pick: p99, Field: "latency.p99"},
+	{Name: "latency.max", Unit: UnitSeconds, Phrase: "worst latency", Label: "worst end-to-end latency", Of: latency, Pick: maxOf, Field: "latency.max"},
+	{Name: "energy", Chart: "energy", Unit: UnitJoules, Phrase: "energy per request", Label: "mean phone energy per request", CI: true, Of: energyTotal, Field: "energy_total.mean"},
+	{Name: "energy.tail", Unit: UnitJoules, Phrase: "radio tail energy per request", Label: "radio tail joules", Scope: ScopeRequest, CI: true},
+
+	{Name: "app.kills", Unit: UnitCount, Phrase: "app kills", Label: "app kills", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                              // low-memory kills of the app
+	{Name: "app.switches", Unit: UnitCount, Phrase: "foreground/background switches", Label: "foreground/background switches", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true}, // foreground ↔ background transitions
+	{Name: "gc.blocking", Unit: UnitCount, Phrase: "blocking GCs", Label: "blocking GCs", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                      // blocking collections
+	{Name: "gc.concurrent", Unit: UnitCount, Phrase: "concurrent GCs", Label: "concurrent GCs", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                // concurrent collections
+	{Name: "gc.pause_s", Unit: UnitSeconds, Phrase: "GC pause time", Label: "GC pause seconds", Scope: ScopeWorld, Agg: AggSum, CI: true},                                               // summed GC pause time
+	{Name: "gc.pauses", Unit: UnitCount, Phrase: "GC pauses", Label: "GC pauses", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                              // GC pauses, concurrent and blocking
+	{Name: "memory.heap_peak_b", Unit: UnitBytes, Phrase: "peak Java heap", Label: "peak Java heap bytes", Scope: ScopeWorld, Agg: AggMax, CI: true},                                    // largest Java heap
+	{Name: "memory.min_free_b", Unit: UnitBytes, Phrase: "least free memory", Label: "least free memory bytes", Scope: ScopeWorld, Agg: AggMin, CI: true},                               // least free memory
+	{Name: "model.loads", Unit: UnitCount, Phrase: "model loads", Label: "model loads", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                        // model loads on the phones
+	{Name: "oom", Unit: UnitCount, Phrase: "failed allocations", Label: "failed allocations", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                  // allocations that failed
+	{Name: "server.batches", Unit: UnitCount, Phrase: "server batches", Label: "server batches", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                               // batches computed
+	{Name: "server.max_queue", Unit: UnitCount, Phrase: "longest server queue", Label: "longest server queue", Scope: ScopeWorld, Agg: AggMax, PerHour: true, CI: true},                 // longest server queue
+	{Name: "sim.events", Unit: UnitCount, Phrase: "kernel events", Label: "kernel events", Scope: ScopeWorld, PerHour: true, CI: true},                                                  // kernel events processed
+}
+
+// Metrics returns the metrics table (a copy), in its order: the group
+// statistics, then the per-request and per-world metrics by name.
+func Metrics() []MetricInfo { return slices.Clone(metrics) }
+
+// WorldMetrics returns the per-world metrics in the order the runner
+// reports them (by name).
+func WorldMetrics() []MetricInfo {
+	var out []MetricInfo
+	for _, m := range metrics {
+		if m.Scope == ScopeWorld {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// LookupMetric returns the metric named name.
+func LookupMetric(name string) (MetricInfo, bool) {
+	for _, m := range metrics {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return MetricInfo{}, false
+}
+
+// LookupChartMetric returns the metric a sweep chart's metric names: a
+// group statistic by its Chart name ("p95"), a per-request or per-world
+// metric by its Name.
+func LookupChartMetric(name string) (MetricInfo, bool) {
+	for _, m := range metrics {
+		if m.Chart == name && name != "" || m.Scope != ScopeGroup && m.Name == name {
+			return m, true
+		}
+	}
+	return MetricInfo{}, false
+}
+
+// FieldName is the value's name in summary.json: Field, or
+// "metrics.NAME" for the metrics of Summary.Metrics.
+func (m MetricInfo) FieldName() string {
+	if m.Field != "" {
+		return m.Field
+	}
+	return "metrics." + m.Name
+}
+
+// ChartName is the metric's name as a sweep chart's metric.
+func (m MetricInfo) ChartName() string {
+	if m.Chart != "" {
+		return m.Chart
+	}
+	return m.Name
+}
+
+// Value returns the metric of a summary and the half-width of its 95 % CI
+// (NaN when the metric has none: a percentile's CI is not the mean's), or
+// NaN and false when the summary does not carry it.
+func (m MetricInfo) Value(s *Summary) (v, ci float64, ok bool) {
+	var st Stat
+	if m.Of != nil {
+		st = m.Of(s)
+	} else if st, ok = s.Metric(m.Name); !ok {
+		return math.NaN(), math.NaN(), false
+	}
+	v, ci = st.Mean, math.NaN()
+	if m.Pick != nil {
+		v = m.Pick(st)
+	}
+	if m.CI {
+		ci = st.CI95
+	}
+	return v, ci, true
+}
+
+// MetricNames returns the names of the metrics of a scope, sorted.
+func MetricNames(scopes ...Scope) []string {
+	var n []string
+	for _, m := range metrics {
+		if slices.Contains(scopes, m.Scope) {
+			n = append(n, m.Name)
+		}
+	}
+	sort.Strings(n)
+	return n
+}
