@@ -206,96 +206,137 @@ func (l *Link) transfer(p *sim.Proc, dir Direction, size units.Bytes) (t Transfe
 	if dir == Down {
 		ch = l.Down
 	}
-	now := p.Now
-	t = Transfer{Dir: dir, Size: size, Start: now(), Jitter: ch.drawJitter()}
+	t = Transfer{Dir: dir, Size: size, Start: p.Now(), Jitter: ch.drawJitter()}
 	fail := func(err error, what string) (Transfer, error) {
 		return t, fmt.Errorf("network: %s: %s %s: %w", l.name, dir, what, err)
 	}
 
 	// Radio: wait for a promotion if one is needed, and hold the radio
 	// until the last byte is on the air.
-	released := true
-	release := func() {
-		if !released {
-			released = true
-			l.radio.release()
-		}
+	hold := radioHold{l: l}
+	defer hold.release()
+	if err := hold.acquire(p); err != nil {
+		return fail(err, "waiting for the radio")
 	}
-	defer release()
-	if l.radio != nil {
-		released = false
-		if ev := l.radio.acquire(); ev != nil {
-			if _, err := p.Wait(ev); err != nil {
-				return fail(err, "waiting for the radio")
-			}
-		}
-	}
-	t.Awake = now()
+	t.Awake = p.Now()
 
 	// Connection: pay the handshake when cold, or wait for the one under
 	// way; keep the connection in use until the end.
 	l.inUse++
-	defer func() {
-		l.inUse--
-		if l.inUse == 0 {
-			l.idleSince = l.env.Now()
+	defer l.doneUsing()
+	cold, what, err := l.connect(p)
+	t.Cold = cold
+	if err != nil {
+		return fail(err, what)
+	}
+	l.used = true
+	t.Connected = p.Now()
+
+	if what, err := l.moveData(p, ch, &t, hold.release); err != nil {
+		return fail(err, what)
+	}
+	t.End = p.Now()
+	return t, nil
+}
+
+// radioHold is a transfer's hold on the link's radio (none when the link
+// has no radio model), released once.
+type radioHold struct {
+	l    *Link
+	held bool
+}
+
+// acquire takes the radio, waiting for its promotion if one is needed.
+func (h *radioHold) acquire(p *sim.Proc) error {
+	if h.l.radio == nil {
+		return nil
+	}
+	h.held = true
+	if ev := h.l.radio.acquire(); ev != nil {
+		if _, err := p.Wait(ev); err != nil {
+			return err
 		}
-	}()
+	}
+	return nil
+}
+
+// release gives the radio back, at most once.
+func (h *radioHold) release() {
+	if h.held {
+		h.held = false
+		h.l.radio.release()
+	}
+}
+
+// doneUsing ends a transfer's use of the connection; the last one out
+// starts the idle time after which the connection goes cold.
+func (l *Link) doneUsing() {
+	l.inUse--
+	if l.inUse == 0 {
+		l.idleSince = l.env.Now()
+	}
+}
+
+// connect waits for the connection: it pays the handshake when the
+// connection is cold, or waits for the one under way (and tries again if
+// that was interrupted). It reports whether this transfer paid the
+// handshake, and on error what it was waiting for.
+func (l *Link) connect(p *sim.Proc) (cold bool, what string, err error) {
 	for {
 		if ev := l.connecting; ev != nil {
 			v, err := p.Wait(ev)
 			if err != nil {
-				return fail(err, "waiting for the handshake")
+				return false, "waiting for the handshake", err
 			}
 			if v == true {
-				break
+				return false, "", nil
 			}
 			continue // the handshaking transfer was interrupted: try again
 		}
 		if !l.cold(l.inUse - 1) { // inUse counts this transfer
-			break
+			return false, "", nil
 		}
-		t.Cold = true
 		ev := l.env.NewNamedEvent(l.handshake)
 		l.connecting = ev
 		err := p.Sleep(float64(l.model.Setup(l.RTT())))
 		l.connecting = nil
 		ev.Succeed(err == nil)
 		if err != nil {
-			return fail(err, "handshake")
+			return true, "handshake", err
 		}
-		break
+		return true, "", nil
 	}
-	l.used = true
-	t.Connected = now()
+}
 
-	// Data: a download's first byte needs the latency (and jitter) to
-	// arrive; an upload's last byte needs it after the flow ends.
+// moveData moves the bytes: a download's first byte needs the latency
+// (and jitter) to arrive; an upload's last byte needs it after the flow
+// ends. The radio is released (releaseRadio) as soon as the last byte is
+// on the air. On error it says what it was waiting for.
+func (l *Link) moveData(p *sim.Proc, ch *Channel, t *Transfer, releaseRadio func()) (string, error) {
 	delay := float64(ch.latency + t.Jitter)
-	if dir == Down {
+	if t.Dir == Down {
 		if err := p.Sleep(delay); err != nil {
-			return fail(err, "latency")
+			return "latency", err
 		}
 	}
-	f := ch.startPooled(size, l.model, l.RTT())
-	t.FirstByte = now()
-	if dir == Up {
+	f := ch.startPooled(t.Size, l.model, l.RTT())
+	t.FirstByte = p.Now()
+	if t.Dir == Up {
 		t.FirstByte += delay
 	}
 	if _, err := p.Wait(f.Done()); err != nil {
 		f.Cancel()
 		ch.putFlow(f)
-		return fail(err, "flow")
+		return "flow", err
 	}
 	ch.putFlow(f)
-	release()
-	if dir == Up {
+	releaseRadio()
+	if t.Dir == Up {
 		if err := p.Sleep(delay); err != nil {
-			return fail(err, "latency")
+			return "latency", err
 		}
 	}
-	t.End = now()
-	return t, nil
+	return "", nil
 }
 
 // EstimateUpload returns how long an upload of size bytes would take if it
