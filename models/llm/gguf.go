@@ -407,6 +407,10 @@ func (h *GGUFHeader) Config(name string) (Config, error) {
 	if err := c.Validate(); err != nil {
 		return Config{}, err
 	}
+	if int64(c.Layers)*9 > int64(len(h.Tensors)) {
+		return Config{}, fmt.Errorf("llm: gguf: %s: %s.block_count %d needs at least %d tensors, the header has %d",
+			name, arch, c.Layers, 9*c.Layers, len(h.Tensors))
+	}
 	// Check shapes (GGUF order: input dimension first).
 	hd := int64(c.Hidden)
 	q, kv, in := int64(c.Heads*c.HeadDim), int64(c.KVHeads*c.HeadDim), int64(c.Intermediate)

@@ -316,6 +316,11 @@ func (c *Config) ExpectedTensors() map[string][]int64 {
 // c does not imply (rotary caches, model.layers.N.self_attn.rotary_emb.*,
 // are ignored).
 func (h *SafetensorsHeader) CheckConfig(c Config) error {
+	// Four tensors per layer at least (fused qkv and gate_up, o, down, …):
+	// refuse before listing millions of names.
+	if int64(c.Layers)*4 > int64(len(h.Tensors)) {
+		return fmt.Errorf("llm: %s: %d layers need at least %d tensors, the safetensors header has %d", c.Name, c.Layers, 4*c.Layers, len(h.Tensors))
+	}
 	want := c.ExpectedTensors()
 	names := make([]string, 0, len(want))
 	for n := range want {
