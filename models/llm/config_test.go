@@ -9,11 +9,11 @@ import (
 // hand from their config.json, and those against the publishers' counts.
 func TestParamsByHand(t *testing.T) {
 	tests := []struct {
-		name                        string
-		total, embedding, nonEmb    int64
-		matmul                      int64
-		statedTotal, statedNonEmb   float64 // publisher, 0 = not stated
-		kvPerTokenFP16              int64
+		name                      string
+		total, embedding, nonEmb  int64
+		matmul                    int64
+		statedTotal, statedNonEmb float64 // publisher, 0 = not stated
+		kvPerTokenFP16            int64
 	}{
 		{
 			// Llama-3.2-1B: V=128256 H=2048 L=16 nh=32 nkv=8 hd=64 I=8192, tied.

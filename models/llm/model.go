@@ -155,10 +155,10 @@ type Op string
 const (
 	OpEmbed        Op = "embed"
 	OpAttnNorm     Op = "attn_norm"
-	OpQKV          Op = "qkv"         // the q, k and v projections (with biases)
-	OpRope         Op = "rope"        // rotary embedding of q and k
-	OpAttention    Op = "attention"   // scores, softmax and the weighted sum over the cache
-	OpAttnOut      Op = "attn_out"    // the o projection
+	OpQKV          Op = "qkv"       // the q, k and v projections (with biases)
+	OpRope         Op = "rope"      // rotary embedding of q and k
+	OpAttention    Op = "attention" // scores, softmax and the weighted sum over the cache
+	OpAttnOut      Op = "attn_out"  // the o projection
 	OpPostAttnNorm Op = "post_attn_norm"
 	OpMLPNorm      Op = "mlp_norm"
 	OpMLP          Op = "mlp" // gate, up, activation, down
@@ -189,7 +189,7 @@ type Executor struct {
 	attn    AttnParams
 	scratch struct {
 		x, xn, q, kk, vv, att, o, g, u, logits, scores []float32
-		cap                                           int
+		cap                                            int
 	}
 
 	// Hook, if set, is called after every operator with its wall time.
