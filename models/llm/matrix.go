@@ -165,21 +165,27 @@ func (m *Q8Matrix) Row(dst []float32, i int) {
 	}
 }
 
-// dotQ8 is Σ q[j]·x[j] with four accumulators.
+// dotQ8 is Σ q[j]·x[j] with eight accumulators (bounds checks hoisted
+// by reslicing each block of eight).
 func dotQ8(q []int8, x []float32) float32 {
 	x = x[:len(q)]
-	var a0, a1, a2, a3 float32
+	var a0, a1, a2, a3, a4, a5, a6, a7 float32
 	j := 0
-	for ; j+4 <= len(q); j += 4 {
-		a0 += float32(q[j]) * x[j]
-		a1 += float32(q[j+1]) * x[j+1]
-		a2 += float32(q[j+2]) * x[j+2]
-		a3 += float32(q[j+3]) * x[j+3]
+	for ; j+8 <= len(q); j += 8 {
+		qq, xx := q[j:j+8:j+8], x[j:j+8:j+8]
+		a0 += float32(qq[0]) * xx[0]
+		a1 += float32(qq[1]) * xx[1]
+		a2 += float32(qq[2]) * xx[2]
+		a3 += float32(qq[3]) * xx[3]
+		a4 += float32(qq[4]) * xx[4]
+		a5 += float32(qq[5]) * xx[5]
+		a6 += float32(qq[6]) * xx[6]
+		a7 += float32(qq[7]) * xx[7]
 	}
 	for ; j < len(q); j++ {
 		a0 += float32(q[j]) * x[j]
 	}
-	return (a0 + a1) + (a2 + a3)
+	return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
 }
 
 // MulVec implements Matrix: one fused dequantise-and-dot per row.
@@ -293,32 +299,41 @@ func (m *Q4Matrix) Row(dst []float32, i int) {
 	}
 }
 
+// nibPair holds the two signed values of each byte, low nibble first.
+var nibPair = func() (t [256][2]float32) {
+	for b := range 256 {
+		t[b] = [2]float32{nib[b&0x0F], nib[b>>4]}
+	}
+	return t
+}()
+
 // dotQ4Row is Σ_j W[i][j]·x[j] for row i: per group, the nibble dot
-// product times the group's scale.
+// product (eight accumulators, one table load per byte) times the group's
+// scale.
 func (m *Q4Matrix) dotQ4Row(i int, x []float32) float32 {
 	q := m.Q[i*m.stride() : (i+1)*m.stride()]
 	sc := m.Scale[i*m.groups() : (i+1)*m.groups()]
 	var total float32
 	for k, s := range sc {
 		lo, hi := k*m.G, min((k+1)*m.G, m.C)
-		var a0, a1, a2, a3 float32
+		var a0, a1, a2, a3, a4, a5, a6, a7 float32
 		j := lo
-		for ; j+4 <= hi; j += 4 {
-			b0, b1 := q[j/2], q[j/2+1]
-			a0 += nib[b0&0x0F] * x[j]
-			a1 += nib[b0>>4] * x[j+1]
-			a2 += nib[b1&0x0F] * x[j+2]
-			a3 += nib[b1>>4] * x[j+3]
+		for ; j+8 <= hi; j += 8 {
+			qq, xx := q[j/2:j/2+4:j/2+4], x[j:j+8:j+8]
+			p0, p1, p2, p3 := &nibPair[qq[0]], &nibPair[qq[1]], &nibPair[qq[2]], &nibPair[qq[3]]
+			a0 += p0[0] * xx[0]
+			a1 += p0[1] * xx[1]
+			a2 += p1[0] * xx[2]
+			a3 += p1[1] * xx[3]
+			a4 += p2[0] * xx[4]
+			a5 += p2[1] * xx[5]
+			a6 += p3[0] * xx[6]
+			a7 += p3[1] * xx[7]
 		}
 		for ; j < hi; j++ {
-			b := q[j/2]
-			if j%2 == 0 {
-				a0 += nib[b&0x0F] * x[j]
-			} else {
-				a0 += nib[b>>4] * x[j]
-			}
+			a0 += nibPair[q[j/2]][j%2] * x[j]
 		}
-		total += s * ((a0 + a1) + (a2 + a3))
+		total += s * (((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)))
 	}
 	return total
 }
