@@ -97,7 +97,11 @@ func BenchmarkTorchDecode(b *testing.B) {
 				var sum float64
 				runs := 0
 				for b.Loop() {
-					out, err := exec.Command(py, "testdata/torch_ref.py", "bench", dir, strconv.Itoa(threads), strconv.Itoa(benchDecode)).Output()
+					cmd := exec.Command(py, "testdata/torch_ref.py", "bench", dir, strconv.Itoa(threads), strconv.Itoa(benchDecode))
+					// One thread count for every pool torch may use (OpenMP, and the BLAS's own).
+					n := strconv.Itoa(threads)
+					cmd.Env = append(os.Environ(), "OMP_NUM_THREADS="+n, "OPENBLAS_NUM_THREADS="+n, "MKL_NUM_THREADS="+n)
+					out, err := cmd.Output()
 					if err != nil {
 						b.Fatalf("torch_ref.py bench: %v", err)
 					}
