@@ -197,14 +197,14 @@ func (m *Q8Matrix) MulVec(w *Workers, y, x []float32) {
 	})
 }
 
-// MulMat implements Matrix: each row is dequantised once into a
-// per-worker buffer and dotted with all n inputs.
+// MulMat implements Matrix: panels of rows are dequantised and
+// multiplied by the fp32 GEMM (mulMatPanel).
 func (m *Q8Matrix) MulMat(w *Workers, y, x []float32, n int) {
 	if n == 1 {
 		m.MulVec(w, y, x)
 		return
 	}
-	mulMatByRow(w, m, y, x, n)
+	mulMatPanel(w, m, y, x, n)
 }
 
 // Bytes implements Matrix.
@@ -354,7 +354,7 @@ func (m *Q4Matrix) MulMat(w *Workers, y, x []float32, n int) {
 		m.MulVec(w, y, x)
 		return
 	}
-	mulMatByRow(w, m, y, x, n)
+	mulMatPanel(w, m, y, x, n)
 }
 
 // Bytes implements Matrix.
@@ -363,20 +363,23 @@ func (m *Q4Matrix) Bytes() int64 { return int64(len(m.Q)) + 4*int64(len(m.Scale)
 // Format implements Matrix.
 func (m *Q4Matrix) Format() string { return fmt.Sprintf("q4-g%d", m.G) }
 
-// mulMatByRow is the batched product of a quantised matrix: each worker
-// dequantises one row at a time into its own buffer and dots it with all
-// n inputs, so every weight is decoded once per call.
-func mulMatByRow(w *Workers, m Matrix, y, x []float32, n int) {
+// mulMatPanel is the batched product of a quantised matrix: panels of
+// panelRows rows are dequantised into one buffer (a few hundred KB, never
+// the whole matrix) and multiplied with all n inputs by the fp32 SgemmNT,
+// so the dequantisation is paid once per call and the arithmetic runs on
+// the SIMD kernel.
+func mulMatPanel(w *Workers, m Matrix, y, x []float32, n int) {
 	rows, cols := m.Dims()
-	w.rows(rows, int64(rows)*int64(cols)*int64(n), func(lo, hi int) {
-		buf := make([]float32, cols)
-		for i := lo; i < hi; i++ {
-			m.Row(buf, i)
-			for t := range n {
-				y[t*rows+i] = dot(buf, x[t*cols:(t+1)*cols])
-			}
+	const panelRows = 64
+	buf := make([]float32, min(panelRows, rows)*cols)
+	for r0 := 0; r0 < rows; r0 += panelRows {
+		r1 := min(r0+panelRows, rows)
+		for i := r0; i < r1; i++ {
+			m.Row(buf[(i-r0)*cols:(i-r0+1)*cols], i)
 		}
-	})
+		// C = y[r0:], n rows of r1−r0 at stride rows.
+		gemm.SgemmNT(w.pool, n, r1-r0, cols, x, cols, buf, cols, y[r0:], rows, gemm.Epilogue{})
+	}
 }
 
 // dot is Σ a[i]·b[i] with eight accumulators.
