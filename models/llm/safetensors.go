@@ -58,9 +58,14 @@ func ReadSafetensorsHeader(r io.Reader) (*SafetensorsHeader, error) {
 	if n < 2 || n > MaxSafetensorsHeader {
 		return nil, fmt.Errorf("llm: safetensors: header length %d out of [2, %d]", n, MaxSafetensorsHeader)
 	}
-	buf := make([]byte, n)
-	if _, err := io.ReadFull(r, buf); err != nil {
+	// Read what is there rather than allocating n bytes up front: a
+	// corrupt length must not cost 64 MiB.
+	buf, err := io.ReadAll(io.LimitReader(r, int64(n)))
+	if err != nil {
 		return nil, fmt.Errorf("llm: safetensors: header of %d bytes: %w", n, err)
+	}
+	if uint64(len(buf)) != n {
+		return nil, fmt.Errorf("llm: safetensors: header of %d bytes: %w after %d", n, io.ErrUnexpectedEOF, len(buf))
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(bytes.TrimRight(buf, " "), &raw); err != nil {
