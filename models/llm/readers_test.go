@@ -440,3 +440,34 @@ func FuzzGGUFHeader(f *testing.F) {
 		}
 	})
 }
+
+// TestTensorsMatchHeaderCheck writes a random model's tensors as a
+// safetensors file and checks the header against the config, tying the
+// exporter and the reader to the same transformers names.
+func TestTensorsMatchHeaderCheck(t *testing.T) {
+	for _, arch := range []string{"llama", "qwen2", "gemma2"} {
+		c := tinyConfig(arch)
+		m, err := RandomModel(c, Quant{Kind: "q4", Group: 16}, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := WriteSafetensors(&b, m.Tensors()); err != nil {
+			t.Fatal(err)
+		}
+		h, err := ReadSafetensorsHeader(bytes.NewReader(b.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.CheckConfig(c); err != nil {
+			t.Errorf("%s: %v", arch, err)
+		}
+		got, err := h.InferConfig(c.Name, c.HeadDim)
+		if err != nil {
+			t.Fatalf("%s: %v", arch, err)
+		}
+		if got.Params() != c.Params() {
+			t.Errorf("%s: inferred params %+v, want %+v", arch, got.Params(), c.Params())
+		}
+	}
+}
