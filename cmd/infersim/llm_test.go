@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/infersim/infersim/models/llm"
 )
 
 func TestModelsLLM(t *testing.T) {
@@ -33,6 +36,27 @@ func TestModelsLLM(t *testing.T) {
 	}
 	if out, _, err = execute(t, "models", "llm", "show", p); err != nil || !strings.Contains(out, "2 layers, hidden 64") {
 		t.Errorf("show %s: %v\n%s", p, err, out)
+	}
+	// A safetensors file: shapes inferred from the header.
+	c, err := llm.Zoo("smollm2-135m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Layers, c.Vocab = 2, 64
+	m, err := llm.RandomModel(c, llm.Quant{Kind: "q4"}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := llm.WriteSafetensors(&b, m.Tensors()); err != nil {
+		t.Fatal(err)
+	}
+	st := filepath.Join(t.TempDir(), "model.safetensors")
+	if err := os.WriteFile(st, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err = execute(t, "models", "llm", "show", "--head-dim", "64", st); err != nil || !strings.Contains(out, "9 heads / 3 KV heads × 64, vocab 64") {
+		t.Errorf("show %s: %v\n%s", st, err, out)
 	}
 	if _, _, err := execute(t, "models", "llm", "show", "no-such-model"); err == nil {
 		t.Error("unknown model accepted")
