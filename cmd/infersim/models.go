@@ -42,7 +42,7 @@ name or the path of a Caffe .prototxt file.`,
 			return w.Flush()
 		},
 	}
-	cmd.AddCommand(newModelsShowCmd())
+	cmd.AddCommand(newModelsShowCmd(), newModelsLLMCmd())
 	return cmd
 }
 

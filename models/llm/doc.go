@@ -1,0 +1,68 @@
+// Package llm is the foundation of infersim's language-model work (issue
+// 21, "chat on the phone or in the cloud"): it describes decoder-only
+// transformers (Llama, Qwen2, Gemma 2, Phi-3, SmolLM2, TinyLlama) the way
+// package models describes CNNs — from their published configuration,
+// with exact parameter counts, weight bytes per storage format, and
+// FLOPs and bytes moved per token for prefill and for decode at a given
+// context length — and runs them natively on this machine with timed
+// operators, so that device profiles can be calibrated from them.
+//
+// # Configs and counts
+//
+// A Config holds the fields of a Hugging Face config.json. The zoo (Zoo,
+// ZooNames, ZooInfo) embeds the configs of ten open models a phone can
+// run, each with the copy it was transcribed from and the publisher's
+// stated count. Params, WeightBytes, KVBytesPerToken, KVBytes, DecodeCost
+// and PrefillCost derive the counts; a WeightFormat (F32, F16, BF16,
+// Int8, Q8_0, Q4_0, Int4G128) gives the storage of the matrices.
+// Conventions: FLOPs are 2 × multiply-adds of the projections, the LM
+// head and the two attention products (norms, RoPE, softmax and
+// activations left out); bytes moved assume each weight is read once per
+// step (the tied LM head re-reads the embedding matrix), activations stay
+// in cache, and decode reads the whole KV cache.
+//
+// # What a user brings
+//
+// ParseHFConfig reads a config.json; ReadSafetensorsHeader reads a
+// .safetensors header (InferConfig derives the sizes from the tensor
+// shapes, CheckConfig checks a config against them); ReadGGUFHeader reads
+// a GGUF v2/v3 header (metadata and tensor infos, never the data) and
+// GGUFHeader.Config derives a llama or qwen2 config. Each reader takes an
+// io.Reader, enforces the limits stated next to it (Max* constants) and
+// names the offending field in its errors; each has a fuzz test.
+//
+// # Kernels and executor
+//
+// Weight matrices (Matrix) are fp32 (F32Matrix, products by
+// models/internal/gemm), int8 with a scale per row (Q8Matrix) or 4-bit
+// group-quantised (Q4Matrix); the quantised products dequantise inside
+// the kernel, a row or a group at a time. The operators — Embed,
+// RMSNormOp, LayerNormOp, Rope (with llama3 frequency scaling), Attention
+// (grouped-query, over a KV cache, with soft-capping and sliding
+// windows), MLP (SwiGLU, GeGLU), LMHead — each have a float64 reference
+// (suffix Ref) the tests hold them to on odd shapes. An Executor runs a
+// Model: a batched prefill of the prompt, then greedy decode one token
+// at a time; its Hook sees every operator's wall time and TimeOps
+// summarises them per phase with each call's FLOPs and bytes, the
+// material of a calibration. RandomModel makes seeded models of any
+// config for timing; Model.Tensors exports the weights under
+// transformers' names.
+//
+// Parity: testdata/torch_ref.py is an independent PyTorch implementation
+// of the same models; TestTorchParity (run when python3 with torch is
+// found, skipped with a message otherwise) checks the residual stream
+// after every layer and the logits within float32 error and the greedy
+// tokens exactly. BENCHMARKS.md gives decode tokens/s of both.
+//
+// # Not yet integrated
+//
+// Nothing else in infersim uses this package yet. There is no phone or
+// cloud simulation of LLM inference (memory-mapped weights, KV cache
+// against the app's memory, decode speed from the SoC's bandwidth,
+// streaming over the radio, continuous batching on a server), no LLM
+// scenario or what-if, no validation row, and TimeOps's timings are not
+// yet fitted into a device profile. The executor computes in float32
+// with a float32 KV cache; fp16/bf16 exist only as storage formats for
+// the counts, and RoPE scalings other than llama3 (Phi-3.5's longrope,
+// yarn) and MLP biases are parsed but not executed.
+package llm
