@@ -942,3 +942,40 @@ rows:
 		}
 	}
 }
+
+// Perturbed scales one fitted parameter of one profile and leaves the
+// others alone: nexus5-caffe-cpu's conv ×1.1 makes every layer priced by
+// conv (and the classes tied to it) 10 % slower, and nexus5-cnndroid-gpu
+// compiled against the perturbed identity is the unperturbed one's twin.
+func TestPerturbed(t *testing.T) {
+	kp := testKernelProfile(t)
+	base, err := LoadProcessor("nexus5-caffe-cpu", kp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kp2, err := Perturbed(kp, "nexus5-caffe-cpu", "conv", 1.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Release(kp2)
+	pert, err := LoadProcessor("nexus5-caffe-cpu", kp2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(mustLayers(t, base, "alexnet"))
+	t0, _ := base.ComputeTime("alexnet", 0, n)
+	t1, _ := pert.ComputeTime("alexnet", 0, n)
+	if t0 <= 0 || math.Abs(t1/t0-1.1) > 0.01 {
+		t.Errorf("alexnet compute %v → %v: want ×1.1", t0, t1)
+	}
+	g0, _ := LoadProcessor("nexus5-cnndroid-gpu", kp)
+	g1, _ := LoadProcessor("nexus5-cnndroid-gpu", kp2)
+	a, _ := g0.ComputeTime("alexnet", 0, n)
+	b, _ := g1.ComputeTime("alexnet", 0, n)
+	if a != b {
+		t.Errorf("another profile moved: %v → %v", a, b)
+	}
+	if _, err := Perturbed(kp, "nexus5-caffe-cpu", "pool", 1.1); err == nil {
+		t.Error("perturbing a tied parameter: no error")
+	}
+}
