@@ -56,7 +56,9 @@ func Tornado(panels []TornadoPanel, opts TornadoOptions) (*Figure, error) {
 		var bars []TornadoBar
 		for j, b := range pn.Bars {
 			name := func(field string) func() string {
-				return func() string { return fmt.Sprintf("tornado panel %d (%s) bar %d (%s): %s", i, pn.Title, j, b.Label, field) }
+				return func() string {
+					return fmt.Sprintf("tornado panel %d (%s) bar %d (%s): %s", i, pn.Title, j, b.Label, field)
+				}
 			}
 			f.check(b.Low, name("low"))
 			f.check(b.High, name("high"))

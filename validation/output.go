@@ -201,7 +201,7 @@ func shorten(s string, n int) string {
 }
 
 // MarkdownCommand is the command that regenerates docs/validation.md.
-const MarkdownCommand = "go run ./cmd/infersim validate --markdown > docs/validation.md"
+const MarkdownCommand = "go run ./cmd/infersim validate --sensitivity --markdown > docs/validation.md"
 
 // WriteMarkdown prints the rows as a Markdown document for README's "How
 // close is the simulation?" section: a table, each row's note, the sources
