@@ -15,10 +15,12 @@ import (
 )
 
 // Sensitivity is the one-at-a-time sensitivity analysis of `infersim
-// validate --sensitivity`: every fitted (free) parameter of every shipped
-// processor profile is moved to Value·(1 − u) and Value·(1 + u), u its
-// uncertainty (engine.FitParam.Uncertainty: the largest tolerance of the
-// rows it is fitted to, or 1.96 standard errors of the fit when larger),
+// validate --sensitivity`: every fitted parameter of every shipped
+// processor profile (free, or tied to a published share) is moved to
+// Value·(1 − u) and Value·(1 + u), u its uncertainty
+// (engine.FitParam.Uncertainty: the largest tolerance of the rows it is
+// fitted to, or 1.96 standard errors of the fit when larger; a share's
+// fact tolerance),
 // the others staying as fitted, and the headline numbers (G5-time,
 // G5-energy as the study rows compute them) and each built-in what-if's
 // first conclusion are recomputed.
@@ -110,7 +112,7 @@ func sensitivity(ctx context.Context, opts Options, kp *models.Profile, reports 
 	}
 	for _, name := range names {
 		for _, prm := range reports[name].Params {
-			if prm.Status != "free" || !(prm.Uncertainty > 0) || !(prm.Value > 0) {
+			if !(prm.Uncertainty > 0) || !(prm.Value > 0) {
 				continue
 			}
 			sp := SensitivityParam{Profile: name, Param: prm.Name, Value: prm.Value, Uncertainty: prm.Uncertainty}
@@ -333,7 +335,7 @@ func (s *Sensitivity) write(b *strings.Builder, markdown bool) {
 	} else {
 		b.WriteString("\nsensitivity:\n")
 	}
-	fmt.Fprintf(b, "Each fitted parameter moved by ± its uncertainty (the largest tolerance of the rows it is fitted to, or 1.96 standard errors of the fit if larger), the others kept as fitted; "+
+	fmt.Fprintf(b, "Each fitted parameter moved by ± its uncertainty (the largest tolerance of the rows it is fitted to, or 1.96 standard errors of the fit if larger; for a factor tied to a published share, that fact's tolerance), the others kept as fitted; "+
 		"the change of each headline number (guo2018 at %d replications, the same seeds) and of the largest-moving number in each built-in what-if's first conclusion (at its quick size). "+
 		"\"·\": the what-if uses no processor of that profile, so it was not re-run; \"reworded\": the conclusion's words changed, not just its numbers. %d simulations in all.\n\n",
 		s.Replications, s.Runs)

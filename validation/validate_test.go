@@ -336,8 +336,9 @@ func full(t *testing.T) *Report {
 	return fullRep
 }
 
-// The sensitivity analysis covers every free parameter with an
-// uncertainty of every shipped profile, follows G5 and every built-in
+// The sensitivity analysis covers every fitted parameter with an
+// uncertainty of every shipped profile (pixel4-tflite-cpu's share-tied
+// depthwise factor among them), follows G5 and every built-in
 // what-if, re-runs a what-if only for the profiles it uses, and finds
 // the effects the model implies: nexus5-cnndroid-gpu's conversion rate
 // moves the G5 ratios (its model conversion is part of the on-device
@@ -357,7 +358,7 @@ func TestSensitivity(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, p := range proc.Fit().Params {
-			if p.Status == "free" && p.Uncertainty > 0 {
+			if p.Uncertainty > 0 {
 				want++
 			}
 		}
@@ -368,6 +369,7 @@ func TestSensitivity(t *testing.T) {
 	if len(s.Outputs) != 2+len(s.WhatIfs) || s.Outputs[0].Name != "G5-time" || s.Outputs[1].Name != "G5-energy" {
 		t.Errorf("outputs %v", s.Outputs)
 	}
+	sawShare := false
 	for _, p := range s.Params {
 		if len(p.Low) != len(s.Outputs) || len(p.High) != len(s.Outputs) {
 			t.Fatalf("%s %s: %d/%d effects for %d outputs", p.Profile, p.Param, len(p.Low), len(p.High), len(s.Outputs))
@@ -377,6 +379,8 @@ func TestSensitivity(t *testing.T) {
 			if !(p.Low[0].Change < -0.01) || !(p.High[0].Change > 0.01) {
 				t.Errorf("convert ±%.0f%%: G5-time moves %+.3f / %+.3f, want down then up", 100*p.Uncertainty, p.Low[0].Change, p.High[0].Change)
 			}
+		case p.Profile == "pixel4-tflite-cpu" && p.Param == "depthwise":
+			sawShare = true
 		case p.Profile == "guo2018-cloud-cpu":
 			for i := 2; i < len(s.Outputs); i++ {
 				if !p.Low[i].Unused || !p.High[i].Unused {
@@ -384,6 +388,9 @@ func TestSensitivity(t *testing.T) {
 				}
 			}
 		}
+	}
+	if !sawShare {
+		t.Error("pixel4-tflite-cpu's share-tied depthwise factor is not moved")
 	}
 	var b bytes.Buffer
 	if err := rep.WriteTable(&b); err != nil {

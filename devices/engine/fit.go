@@ -42,9 +42,10 @@ type FitParam struct {
 	Text     string  // the value with its unit, e.g. "38.2", "20 µs", "6.4 GB/s"
 	Reason   string  // why it is fixed or tied, and the source of the number
 	FittedTo []string
-	// Uncertainty is a free parameter's relative uncertainty (0 for the
-	// others): the largest tolerance of the rows it is fitted to, or 1.96
-	// standard errors of the least-squares estimate when larger. The
+	// Uncertainty is a fitted parameter's relative uncertainty (0 for the
+	// others): for a free one the largest tolerance of the rows it is
+	// fitted to, or 1.96 standard errors of the least-squares estimate when
+	// larger; for a share-tied class factor its fact's tolerance. The
 	// sensitivity analysis moves the parameter by ± this fraction.
 	Uncertainty float64
 }

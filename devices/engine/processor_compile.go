@@ -124,6 +124,9 @@ type compiler struct {
 	perturb      string
 	perturbScale float64
 	noiseUnc     float64
+	// shareUnc are the share-tied classes' uncertainties: their facts'
+	// tolerances.
+	shareUnc map[string]float64
 }
 
 func compileProfile(pp *ProcessorProfile, kp *models.Profile, nested bool) (*Processor, error) {
@@ -420,7 +423,12 @@ func (c *compiler) shareParam(cls string, p ParamSpec) error {
 	if !(d > 0) {
 		return fmt.Errorf("scaled.factors.%s.share: model %s has no %s layer with a host time", cls, p.Share.Model, cls)
 	}
-	f := reference.MustLookup(p.Share.Fact).Value
+	fact := reference.MustLookup(p.Share.Fact)
+	f := fact.Value
+	if c.shareUnc == nil {
+		c.shareUnc = map[string]float64{}
+	}
+	c.shareUnc[cls] = fact.Tolerance
 	c.late = append(c.late, func(co *coeffs) {
 		co.s[cls] = 0
 		rest := c.computeTime(hm, co) - float64(n)*co.overhead
@@ -715,6 +723,9 @@ func (c *compiler) fit() (*coeffs, error) {
 		}
 	}
 	co := c.coeffsAt(x)
+	if _, ok := c.shareUnc[c.perturb]; ok {
+		co.s[c.perturb] *= c.perturbScale
+	}
 	if c.pp.Model == "roofline" && co.eff > 1 {
 		c.warnings = append(c.warnings, fmt.Sprintf("efficiency driven past its bound: the fitted efficiency %.3g exceeds 1, the rows are faster than the stated peak", co.eff))
 	}
@@ -1077,6 +1088,9 @@ func (c *compiler) report(co *coeffs) FitReport {
 		}
 		if prm.Name == "noise_scale" && prm.Status == "free" {
 			prm.Uncertainty = c.noiseUnc
+		}
+		if u, ok := c.shareUnc[prm.Name]; ok {
+			prm.Uncertainty = u
 		}
 		rep.Params = append(rep.Params, prm)
 	}

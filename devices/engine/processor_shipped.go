@@ -156,7 +156,8 @@ func compileShipped(name string, kp *models.Profile, nested bool) (*Processor, e
 // and every other profile compiles against kp2 exactly as against kp. kp2
 // shares kp's data (kp nil: the embedded default) and must not be
 // modified; Release(kp2) drops the processors compiled for it. param is a
-// name of FitReport.Params whose status is free.
+// name of FitReport.Params whose status is free, or a share-tied class
+// factor (scaled itself: the classes tied to it by ratio do not follow).
 func Perturbed(kp *models.Profile, name, param string, scale float64) (*models.Profile, error) {
 	if kp == nil {
 		kp = defaultKernelProfile()
@@ -178,7 +179,8 @@ func Perturbed(kp *models.Profile, name, param string, scale float64) (*models.P
 	if err != nil {
 		return nil, fmt.Errorf("devices: profile %s: %w", pp.Name, err)
 	}
-	found := param == "noise_scale" && pp.Noise.Scale != nil && pp.Noise.Scale.Free
+	_, found := c.shareUnc[param]
+	found = found || param == "noise_scale" && pp.Noise.Scale != nil && pp.Noise.Scale.Free
 	for _, f := range c.free {
 		found = found || f.name == param
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/reference"
 	"github.com/infersim/infersim/units"
+	"gonum.org/v1/gonum/mat"
 )
 
 // testKernelProfile returns the kernel profile the shipped-profile tests
@@ -908,6 +909,28 @@ func TestDepthwiseShareFact(t *testing.T) {
 	if math.Abs(got-share.Value) > 0.0005 {
 		t.Errorf("share = %.4f, fact says %.4f", got, share.Value)
 	}
+	// Standard error of the share by the delta method: s² (JᵀJ)⁻¹ with J
+	// the weighted design matrix, s² the residual variance (7 − 2 dof).
+	J := mat.NewDense(len(A), 2, nil)
+	var rss float64
+	for i := range A {
+		J.Set(i, 0, w[i]*A[i][0])
+		J.Set(i, 1, w[i]*A[i][1])
+		e := w[i]*(A[i][0]*x[0]+A[i][1]*x[1]) - 1
+		rss += e * e
+	}
+	var jtj, inv mat.Dense
+	jtj.Mul(J.T(), J)
+	if err := inv.Inverse(&jtj); err != nil {
+		t.Fatal(err)
+	}
+	s2 := rss / float64(len(A)-2)
+	a, b := x[0], x[1]
+	ga, gb := b/((a+b)*(a+b)), -a/((a+b)*(a+b))
+	se := math.Sqrt(s2 * (ga*ga*inv.At(0, 0) + 2*ga*gb*inv.At(0, 1) + gb*gb*inv.At(1, 1)))
+	if rel := 1.96 * se / got; rel > share.Tolerance || rel < share.Tolerance-0.05 {
+		t.Errorf("1.96 standard errors are %.3f of the share; the fact's tolerance is %.2f", rel, share.Tolerance)
+	}
 	for i := range A {
 		if e := (A[i][0]*x[0] + A[i][1]*x[1] - y[i]) / y[i]; math.Abs(e) > 0.1 {
 			t.Errorf("%s: the two-term fit is off by %.1f%%", share.From[i], 100*e)
@@ -977,5 +1000,24 @@ func TestPerturbed(t *testing.T) {
 	}
 	if _, err := Perturbed(kp, "nexus5-caffe-cpu", "pool", 1.1); err == nil {
 		t.Error("perturbing a tied parameter: no error")
+	}
+	// A share-tied factor is scaled itself: pixel4-tflite-cpu's
+	// depthwise layers ×1.3, its other layers unchanged.
+	kp3, err := Perturbed(kp, "pixel4-tflite-cpu", "depthwise", 1.3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Release(kp3)
+	p0, _ := LoadProcessor("pixel4-tflite-cpu", kp)
+	p1, _ := LoadProcessor("pixel4-tflite-cpu", kp3)
+	l0, l1 := mustLayers(t, p0, "mobilenet-v1"), mustLayers(t, p1, "mobilenet-v1")
+	for i := range l0 {
+		want := l0[i].Mean
+		if l0[i].Class == "depthwise" {
+			want *= 1.3
+		}
+		if math.Abs(l1[i].Mean-want) > 1e-12 {
+			t.Errorf("%s (%s): %v → %v, want %v", l0[i].Name, l0[i].Class, l0[i].Mean, l1[i].Mean, want)
+		}
 	}
 }
