@@ -390,7 +390,7 @@ func (c *compiler) classParam(cls string, p, conv ParamSpec) error {
 			if p.Prior != nil {
 				prior = *p.Prior
 			}
-			if cls != classConv || p.Prior != nil {
+			if cls != classConv {
 				if c.priors == nil {
 					c.priors = map[string]PriorSpec{}
 				}

@@ -446,8 +446,8 @@ func checkParam(field string, p ParamSpec, k paramKind, tieable, bandwidthOK boo
 		return profErr(field+".share", "share goes with tie")
 	}
 	if p.Prior != nil {
-		if !p.Free || !bandwidthOK {
-			return profErr(field+".prior", "only a free class factor has a prior")
+		if !p.Free || !bandwidthOK || !tieable {
+			return profErr(field+".prior", "only a free class factor other than conv has a prior (conv anchors the ties)")
 		}
 		if !isClass(p.Prior.Tie) {
 			return profErr(field+".prior.tie", "unknown class %q (have %s)", p.Prior.Tie, strings.Join(classNames, ", "))
@@ -585,6 +585,17 @@ func (sc *ScaledSpec) checkFactor(c string) error {
 	p := sc.Factors[c]
 	if err := checkParam(f, p, kindFactor, c != classConv, true); err != nil {
 		return err
+	}
+	if p.Prior != nil {
+		t, ok := sc.Factors[p.Prior.Tie]
+		switch {
+		case p.Prior.Tie == c:
+			return profErr(f+".prior.tie", "a factor cannot be tied to itself")
+		case ok && (t.Tie != "" || t.Bandwidth != ""):
+			return profErr(f+".prior.tie", "%s is itself tied or set by a bandwidth; tie to a free or fixed factor", p.Prior.Tie)
+		case !ok && p.Prior.Tie != classConv:
+			return profErr(f+".prior.tie", "class %s has no factor in this profile", p.Prior.Tie)
+		}
 	}
 	if p.Tie == "" {
 		return nil
