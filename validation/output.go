@@ -303,6 +303,12 @@ func (r *Report) WriteReadmeSummary(w io.Writer) error {
 			refText(row), simText(row), signedPercent(row.Error), status(row))
 	}
 	fmt.Fprintf(&b, "\nThe other %d fitted and input rows (cloud servers C-*, network presets N-*, radios R-*) and the report-only rows are in [docs/validation.md](docs/validation.md), with a note on each row.\n\n", left)
+	if n := len(r.FitWarnings); n > 0 {
+		fmt.Fprintf(&b, "Degenerate fits: %d warning(s), listed in docs/validation.md (\"Degenerate fits\").\n\n", n)
+	}
+	if s := r.Sensitivity; s != nil {
+		b.WriteString("Sensitivity (each fitted parameter at ± its uncertainty): " + s.headline() + "\n\n")
+	}
 	b.WriteString(ReadmeEnd + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -391,3 +391,38 @@ func (s *Sensitivity) write(b *strings.Builder, markdown bool) {
 		}
 	}
 }
+
+// headline says, per output, which parameter moves it most and by how
+// much: "G5-time: nexus5-cnndroid-gpu convert (±15 %) moves it −14.1 % /
+// +14.1 %; …"; outputs no parameter moves by 0.1 % are named together.
+func (s *Sensitivity) headline() string {
+	var parts, still []string
+	for i, o := range s.Outputs {
+		best, span := -1, 0.0
+		reworded := ""
+		for k, p := range s.Params {
+			for _, e := range []SensitivityEffect{p.Low[i], p.High[i]} {
+				if e.Reworded && reworded == "" {
+					reworded = p.Profile + " " + p.Param
+				}
+				if math.Abs(e.Change) > span {
+					best, span = k, math.Abs(e.Change)
+				}
+			}
+		}
+		switch {
+		case reworded != "":
+			parts = append(parts, fmt.Sprintf("%s: reworded by %s", o.Name, reworded))
+		case best < 0 || span < 0.001:
+			still = append(still, o.Name)
+		default:
+			p := s.Params[best]
+			parts = append(parts, fmt.Sprintf("%s: %s %s (±%.0f %%) moves it %s / %s", o.Name, p.Profile, p.Param, 100*p.Uncertainty,
+				sensitivityText(p.Low[i]), sensitivityText(p.High[i])))
+		}
+	}
+	if len(still) > 0 {
+		parts = append(parts, "no parameter moves "+strings.Join(still, ", ")+" by 0.1 %")
+	}
+	return strings.Join(parts, "; ") + "."
+}
