@@ -132,6 +132,9 @@ func drawValidation(dir string, rep *validation.Report) error {
 			run.Conclusions = append(run.Conclusions, fmt.Sprintf("%s (%s) is off: %s", r.ID, r.Role, r.Note))
 		}
 	}
+	for _, w := range rep.FitWarnings {
+		run.Conclusions = append(run.Conclusions, fmt.Sprintf("degenerate fit, %s: %s", w.Profile, w.Text))
+	}
 	var recs plots.Records
 	if p := filepath.Join(dir, result.RequestsFile); fileExists(p) {
 		recs = plots.RecordsFile(p)
