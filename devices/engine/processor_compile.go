@@ -127,6 +127,8 @@ type compiler struct {
 	// shareUnc are the share-tied classes' uncertainties: their facts'
 	// tolerances.
 	shareUnc map[string]float64
+	// shareFact are the share-tied classes' facts.
+	shareFact map[string]string
 }
 
 func compileProfile(pp *ProcessorProfile, kp *models.Profile, nested bool) (*Processor, error) {
@@ -429,6 +431,10 @@ func (c *compiler) shareParam(cls string, p ParamSpec) error {
 		c.shareUnc = map[string]float64{}
 	}
 	c.shareUnc[cls] = fact.Tolerance
+	if c.shareFact == nil {
+		c.shareFact = map[string]string{}
+	}
+	c.shareFact[cls] = fact.ID
 	c.late = append(c.late, func(co *coeffs) {
 		co.s[cls] = 0
 		rest := c.computeTime(hm, co) - float64(n)*co.overhead
@@ -1091,6 +1097,7 @@ func (c *compiler) report(co *coeffs) FitReport {
 		}
 		if u, ok := c.shareUnc[prm.Name]; ok {
 			prm.Uncertainty = u
+			prm.FittedTo = []string{c.shareFact[prm.Name]}
 		}
 		rep.Params = append(rep.Params, prm)
 	}
