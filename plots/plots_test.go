@@ -37,3 +37,7 @@ func TestCalibrationGolden(t *testing.T) {
 	cmpimg.CheckPlot(ExampleLayerTimes, t, "layers.png")
 	cmpimg.CheckPlot(ExampleValidation, t, "validation.png")
 }
+
+func TestTornadoGolden(t *testing.T) {
+	cmpimg.CheckPlot(ExampleTornado, t, "tornado.png")
+}

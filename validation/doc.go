@@ -20,11 +20,15 @@
 //   - a small cloud run on MDInference's servers (cloud-cpu, cloud-gpu-k80)
 //     for facts C-*: the mean of the server phase and its spread;
 //   - the network presets' reference request (upload 25 kB, reply 1 kB)
-//     for facts N-*: mean and sd;
+//     for facts N-*: mean and sd; the same requests against MODI's
+//     per-network transfer times (MODI-transfer-campus, -home, -lte: held
+//     out, a study that fed no fit);
 //   - an isolated request on the LTE and WiFi radios from idle: the LTE
 //     promotion, the tail's length and mean power (R-lte-tail,
 //     R-lte-tail-power) and WiFi's tail;
 //   - the model zoo's weight-file sizes (Z-*);
+//   - each share tie of a shipped profile (P9-tflite-dw-share-cpu): the
+//     class's share of the model's compute time, an input;
 //   - every other row of the shipped processors' fit reports (P2, P3,
 //     P6-eigen, P7, P8, G8 against MDInference's server): the profile's
 //     own prediction, without simulation noise.
@@ -37,7 +41,16 @@
 // the fact as a parameter: the row checks the implementation), HeldOut
 // (nothing was fitted to it) or ReportOnly (another phone, framework or
 // format). Facts no row compares are listed with the reason
-// (Report.NotCompared).
+// (Report.NotCompared). Report.FitWarnings lists the shipped profiles'
+// degenerate fits (engine.FitReport.Warnings): as many free parameters as
+// fitted rows, or a parameter driven to its bound.
+//
+// With Options.Sensitivity, Report.Sensitivity is a one-at-a-time
+// sensitivity analysis (see Sensitivity): each fitted parameter at ± its
+// uncertainty, and how G5-time, G5-energy and each built-in what-if's
+// first conclusion move. It costs about 140 small simulations (guo2018 at
+// QuickReplications, the what-ifs at their quick sizes, each re-run only
+// for the profiles it uses) on Options.Workers workers.
 //
 // # Usage
 //
@@ -50,8 +63,9 @@
 //	return rep.Err()               // *FailedError (exit code 1) when a fitted row is off
 //
 // `infersim validate` adds the calibration charts (plots.Validation,
-// plots.LayerTimes) and an index.html; `infersim validate --markdown >
-// docs/validation.md` regenerates the table README points to.
+// plots.LayerTimes, and with --sensitivity plots.Tornado) and an
+// index.html; `infersim validate --sensitivity --markdown >
+// docs/validation.md` regenerates the report README points to.
 //
 // # Invariants
 //

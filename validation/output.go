@@ -146,6 +146,15 @@ func (r *Report) WriteTable(w io.Writer) error {
 			tolText(row), status(row), row.SourceKey, shorten(row.What, 70)})
 	}
 	align(&b, rows)
+	if len(r.FitWarnings) > 0 {
+		b.WriteString("\nfit warnings (degenerate fits):\n")
+		for _, w := range r.FitWarnings {
+			fmt.Fprintf(&b, "  %s: %s\n", w.Profile, w.Text)
+		}
+	}
+	if r.Sensitivity != nil {
+		r.Sensitivity.write(&b, false)
+	}
 	b.WriteString("\nnotes:\n")
 	for _, row := range r.Rows {
 		if row.Note != "" {
@@ -192,7 +201,7 @@ func shorten(s string, n int) string {
 }
 
 // MarkdownCommand is the command that regenerates docs/validation.md.
-const MarkdownCommand = "go run ./cmd/infersim validate --markdown > docs/validation.md"
+const MarkdownCommand = "go run ./cmd/infersim validate --sensitivity --markdown > docs/validation.md"
 
 // WriteMarkdown prints the rows as a Markdown document for README's "How
 // close is the simulation?" section: a table, each row's note, the sources
@@ -214,6 +223,17 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	for _, row := range r.Rows {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", row.ID, row.Role, mdEscape(row.What),
 			refText(row), simText(row), signedPercent(row.Error), tolText(row), status(row), row.SourceKey)
+	}
+	if len(r.FitWarnings) > 0 {
+		b.WriteString("\n## Degenerate fits\n\n")
+		b.WriteString("A fit with as many free parameters as fitted rows reproduces those rows by construction, so its fit rows test nothing (only held-out rows do); " +
+			"a fit that drives a parameter to its bound has it tied to a prior instead (`go doc ./devices/engine ProcessorProfile`).\n\n")
+		for _, w := range r.FitWarnings {
+			fmt.Fprintf(&b, "- **%s**: %s\n", w.Profile, mdEscape(w.Text))
+		}
+	}
+	if r.Sensitivity != nil {
+		r.Sensitivity.write(&b, true)
 	}
 	b.WriteString("\n## Notes\n\n")
 	for _, row := range r.Rows {
@@ -283,6 +303,12 @@ func (r *Report) WriteReadmeSummary(w io.Writer) error {
 			refText(row), simText(row), signedPercent(row.Error), status(row))
 	}
 	fmt.Fprintf(&b, "\nThe other %d fitted and input rows (cloud servers C-*, network presets N-*, radios R-*) and the report-only rows are in [docs/validation.md](docs/validation.md), with a note on each row.\n\n", left)
+	if n := len(r.FitWarnings); n > 0 {
+		fmt.Fprintf(&b, "Degenerate fits: %d warning(s), listed in docs/validation.md (\"Degenerate fits\").\n\n", n)
+	}
+	if s := r.Sensitivity; s != nil {
+		b.WriteString("Sensitivity (each fitted parameter at ± its uncertainty): " + s.headline() + "\n\n")
+	}
 	b.WriteString(ReadmeEnd + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err

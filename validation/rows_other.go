@@ -58,6 +58,8 @@ func (c *collector) cloudRows(d *runData) {
 // request a second, the first dropped) n times per replication and
 // compares the mean and sd with facts N-*.
 func (c *collector) networkRows(reps, n int) error {
+	byPreset := map[string][]float64{}
+	defer func() { c.modiRows(byPreset) }()
 	for _, p := range network.Presets() {
 		if p.Fit == nil {
 			continue
@@ -72,6 +74,7 @@ func (c *collector) networkRows(reps, n int) error {
 			means = append(means, m)
 			sds = append(sds, sd)
 		}
+		byPreset[p.Name] = means
 		r := c.newRow(p.Fit.Fact)
 		r.What = "mean " + r.What
 		r.setSim(means)
@@ -321,6 +324,9 @@ func (c *collector) notCompared() {
 
 // notComparedReason says why a fact has no row.
 func notComparedReason(id string) string {
+	if r := independentReason(id); r != "" {
+		return r
+	}
 	switch {
 	case strings.HasPrefix(id, "R-lte-median"):
 		return "an input: the lte preset's bandwidths, fixed before its latency and jitter are fitted to N-lte"

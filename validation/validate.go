@@ -75,6 +75,10 @@ type Options struct {
 	KernelProfileName string
 	// Workers bounds the worlds simulated at once (0: GOMAXPROCS).
 	Workers int
+	// Sensitivity adds the sensitivity analysis (Report.Sensitivity): each
+	// fitted parameter moved across its uncertainty, the headline numbers
+	// and each built-in what-if's first conclusion recomputed.
+	Sensitivity bool
 	// Out is the directory the guo2018 run writes its results to
 	// (requests.csv, summary.csv, summary.json); "" means a temporary
 	// directory removed before Validate returns.
@@ -109,6 +113,11 @@ type Report struct {
 	// KernelProfile names the kernel profile the processors were fitted
 	// against.
 	KernelProfile string
+	// FitWarnings are the shipped profiles' degenerate-fit warnings.
+	FitWarnings []FitWarning
+	// Sensitivity is the sensitivity analysis (Options.Sensitivity), or
+	// nil.
+	Sensitivity *Sensitivity
 }
 
 // ValidationRows returns the rows as validation.csv holds them.
@@ -289,10 +298,19 @@ func Validate(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 	c.zooRows()
+	if err := c.shareRows(); err != nil {
+		return nil, err
+	}
 	c.profileRows()
 	c.notCompared()
 
 	rep.Rows, rep.NotCompared = c.rows, c.skipped
+	rep.FitWarnings = c.fitWarnings()
+	if opts.Sensitivity {
+		if rep.Sensitivity, err = sensitivity(ctx, opts, kp, c.reports, c.names); err != nil {
+			return nil, err
+		}
+	}
 	rep.Layers, rep.LayersTarget, err = layerTimings(kp, LayersTarget, studyModels)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/reference"
 	"github.com/infersim/infersim/result"
@@ -181,6 +182,8 @@ func TestCoverage(t *testing.T) {
 		"C-squeezenet-gpu": Fit, "C-mobilenet-cpu": Fit, "N-campus": Fit, "N-lte": Fit, "N-home": Fit,
 		"R-lte-tail": Input, "R-lte-tail-power": Input, "R-wifi-tail": Input, "R-lte-promotion-time": Input,
 		"Z-alexnet-weights": HeldOut, "Z-nin-weights": HeldOut, "Z-squeezenet-weights": HeldOut,
+		"MODI-transfer-campus": HeldOut, "MODI-transfer-home": HeldOut, "MODI-transfer-lte": HeldOut,
+		"P9-tflite-dw-share-cpu": Input, "P8-pixel4-mobilenet-cpu": HeldOut,
 	}
 	for id, role := range want {
 		rs := have[id]
@@ -297,10 +300,7 @@ func TestDocsCurrent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the full validation")
 	}
-	rep, err := Validate(context.Background(), Options{Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := full(t)
 	var b bytes.Buffer
 	if err := rep.WriteMarkdown(&b); err != nil {
 		t.Fatal(err)
@@ -312,6 +312,119 @@ func TestDocsCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkGenerated(t, filepath.Join("..", "README.md"), []string{ReadmeBegin, ReadmeEnd}, sum.Bytes())
+}
+
+var (
+	fullOnce sync.Once
+	fullRep  *Report
+	fullErr  error
+)
+
+// full runs the full validation with the sensitivity analysis once, for
+// the tests that need it (docs/validation.md holds its output).
+func full(t *testing.T) *Report {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the full validation and the sensitivity analysis")
+	}
+	fullOnce.Do(func() {
+		fullRep, fullErr = Validate(context.Background(), Options{Workers: 2, Sensitivity: true})
+	})
+	if fullErr != nil {
+		t.Fatal(fullErr)
+	}
+	return fullRep
+}
+
+// The sensitivity analysis covers every fitted parameter with an
+// uncertainty of every shipped profile (pixel4-tflite-cpu's share-tied
+// depthwise factor among them), follows G5 and every built-in
+// what-if, re-runs a what-if only for the profiles it uses, and finds
+// the effects the model implies: nexus5-cnndroid-gpu's conversion rate
+// moves the G5 ratios (its model conversion is part of the on-device
+// cold start), the study's own server (guo2018-cloud-cpu) moves no
+// what-if (none uses it), and moving a parameter the other way moves G5
+// the other way.
+func TestSensitivity(t *testing.T) {
+	rep := full(t)
+	s := rep.Sensitivity
+	if s == nil {
+		t.Fatal("no sensitivity analysis")
+	}
+	want := 0
+	for _, name := range engine.ProcessorNames() {
+		proc, err := engine.LoadProcessor(name, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range proc.Fit().Params {
+			if p.Uncertainty > 0 {
+				want++
+			}
+		}
+	}
+	if len(s.Params) != want {
+		t.Errorf("%d parameters, want %d", len(s.Params), want)
+	}
+	if len(s.Outputs) != 2+len(s.WhatIfs) || s.Outputs[0].Name != "G5-time" || s.Outputs[1].Name != "G5-energy" {
+		t.Errorf("outputs %v", s.Outputs)
+	}
+	sawShare := false
+	for _, p := range s.Params {
+		if len(p.Low) != len(s.Outputs) || len(p.High) != len(s.Outputs) {
+			t.Fatalf("%s %s: %d/%d effects for %d outputs", p.Profile, p.Param, len(p.Low), len(p.High), len(s.Outputs))
+		}
+		switch {
+		case p.Profile == "nexus5-cnndroid-gpu" && p.Param == "convert":
+			if !(p.Low[0].Change < -0.01) || !(p.High[0].Change > 0.01) {
+				t.Errorf("convert ±%.0f%%: G5-time moves %+.3f / %+.3f, want down then up", 100*p.Uncertainty, p.Low[0].Change, p.High[0].Change)
+			}
+		case p.Profile == "pixel4-tflite-cpu" && p.Param == "depthwise":
+			sawShare = true
+		case p.Profile == "guo2018-cloud-cpu":
+			for i := 2; i < len(s.Outputs); i++ {
+				if !p.Low[i].Unused || !p.High[i].Unused {
+					t.Errorf("guo2018-cloud-cpu re-ran %s", s.Outputs[i].Name)
+				}
+			}
+		}
+	}
+	if !sawShare {
+		t.Error("pixel4-tflite-cpu's share-tied depthwise factor is not moved")
+	}
+	var b bytes.Buffer
+	if err := rep.WriteTable(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "\nsensitivity:\n") {
+		t.Error("the table lacks the sensitivity section")
+	}
+}
+
+// effect compares a conclusion's numbers in base units and calls a
+// change of its words a rewording.
+func TestSensitivityEffect(t *testing.T) {
+	nan := math.NaN()
+	for _, tc := range []struct {
+		base, got string
+		bv, gv    float64
+		change    float64
+		reworded  bool
+	}{
+		{"G5", "G5", 100, 110, 0.1, false},
+		{"on-device is 6.15× cloud's (1.07 s vs 174 ms)", "on-device is 5.66× cloud's (985 ms vs 174 ms)", nan, nan, (5.66 - 6.15) / 6.15, false}, // the ratio moves most
+		{"beats cloud below 5.9 Mbps", "beats cloud below 6.4 Mbps", nan, nan, 0.5 / 5.9, false},
+		{"beats cloud below 5.9 Mbps", "never beats cloud", nan, nan, 0, true},
+		{"falls 21× (21/h → 1/h)", "falls 21× (21/h → 1/h)", nan, nan, 0, false},
+	} {
+		e := effect(outValue{value: tc.bv, text: tc.base}, outValue{value: tc.gv, text: tc.got})
+		if e.Reworded != tc.reworded || math.Abs(e.Change-tc.change) > 1e-9 {
+			t.Errorf("%q → %q: change %v reworded %v, want %v %v", tc.base, tc.got, e.Change, e.Reworded, tc.change, tc.reworded)
+		}
+	}
+	if e := effect(outValue{text: "x"}, outValue{unused: true}); !e.Unused || e.Change != 0 {
+		t.Errorf("unused: %+v", e)
+	}
 }
 
 // checkGenerated compares a generated file, or with markers the part of

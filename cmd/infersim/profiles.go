@@ -25,8 +25,11 @@ default, or --kernel-profile FILE), so the fitted rows stay anchored to the
 reference whatever machine calibrated.
 
 For each profile: its target, framework and timing model (scaled or
-roofline), the number of reference rows it is fitted to and the worst
-relative error among them. "infersim profiles show NAME" prints the full fit
+roofline), the number of reference rows it is fitted to, the worst
+relative error among them and the number of degenerate-fit warnings, listed
+below the table: a fit with as many free parameters as rows (its fitted rows
+test nothing) or one that drove a parameter to its bound (tied to a prior
+instead). "infersim profiles show NAME" prints the full fit
 report: every parameter with its value and source, every reference row
 (fitted, held out or reported) with the simulated value and error, and the
 per-model compute and load times.`,
@@ -41,8 +44,8 @@ per-model compute and load times.`,
 				return err
 			}
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "PROFILE\tTARGET\tFRAMEWORK\tMODEL\tFITTED ROWS\tWORST FIT ERROR")
-			var failed []string
+			fmt.Fprintln(w, "PROFILE\tTARGET\tFRAMEWORK\tMODEL\tFITTED ROWS\tWORST FIT ERROR\tWARNINGS")
+			var failed, warnings []string
 			for _, name := range engine.ProcessorNames() {
 				p, err := engine.LoadProcessor(name, kp)
 				if err != nil {
@@ -51,10 +54,19 @@ per-model compute and load times.`,
 					continue
 				}
 				r := p.Fit()
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%.1f%%\n", name, p.Target(), p.Framework().Name, p.ModelKind(), r.FittedRows(), 100*r.WorstFitError())
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%.1f%%\t%d\n", name, p.Target(), p.Framework().Name, p.ModelKind(), r.FittedRows(), 100*r.WorstFitError(), len(r.Warnings))
+				for _, wn := range r.Warnings {
+					warnings = append(warnings, name+": "+wn)
+				}
 			}
 			if err := w.Flush(); err != nil {
 				return err
+			}
+			if len(warnings) > 0 {
+				fmt.Fprintln(cmd.OutOrStdout(), "\nwarnings (degenerate fits):")
+				for _, wn := range warnings {
+					fmt.Fprintln(cmd.OutOrStdout(), "  "+wn)
+				}
 			}
 			if len(failed) > 0 {
 				return fmt.Errorf("%s", strings.Join(failed, "\n"))

@@ -23,9 +23,32 @@ func TestProfilesList(t *testing.T) {
 			t.Errorf("profiles lacks %q:\n%s", want, out)
 		}
 	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
+	table, warnings, _ := strings.Cut(out, "\nwarnings (degenerate fits):\n")
+	lines := strings.Split(strings.TrimSpace(table), "\n")
 	if len(lines) != 1+len(engine.ProcessorNames()) {
 		t.Errorf("want a header and %d profiles, got %d lines:\n%s", len(engine.ProcessorNames()), len(lines), out)
+	}
+	// Every shipped profile's degenerate-fit warnings are listed under the
+	// table, one line each, prefixed by the profile.
+	n := 0
+	kp, err := readKernelProfile(testKernelProfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range engine.ProcessorNames() {
+		p, err := engine.LoadProcessor(name, kp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range p.Fit().Warnings {
+			n++
+			if !strings.Contains(warnings, name+": "+w) {
+				t.Errorf("profiles lacks the warning %q of %s", w, name)
+			}
+		}
+	}
+	if got := strings.Count(strings.TrimSpace(warnings), "\n") + 1; n > 0 && got != n {
+		t.Errorf("%d warning lines, want %d:\n%s", got, n, warnings)
 	}
 }
 
@@ -56,8 +79,10 @@ func TestProfilesShowFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if !strings.Contains(out, "P8-pixel4-mobilenet-cpu") {
-		t.Errorf("show FILE:\n%s", out)
+	for _, want := range []string{"P8-pixel4-mobilenet-cpu", "share 0.341 of mobilenet-v1", "warnings (degenerate fit):", "exactly determined"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show FILE lacks %q:\n%s", want, out)
+		}
 	}
 }
 

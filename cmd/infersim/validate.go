@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ func newValidateCmd() *cobra.Command {
 	var (
 		out, kernelProfile     string
 		quick, markdown, quiet bool
+		sensitivity            bool
 		noPlots                bool
 		workers, replications  int
 	)
@@ -42,15 +44,27 @@ Writes validation.csv, layers.csv (per-layer kernel timings with their
 simulated times on the Nexus 5 CPU), the guo2018 run's results, the
 calibration charts under plots/ and index.html into --out. Exits with status
 3 when a fitted or input row is off by more than its tolerance (beyond its
-confidence interval); held-out rows never fail the command.`,
+confidence interval); held-out rows never fail the command. Degenerate fits
+(as many free parameters as fitted rows, a parameter driven to its bound) are
+listed as warnings.
+
+--sensitivity adds a sensitivity section: each fitted (free) parameter of
+each shipped profile is moved to the ends of its uncertainty (the largest
+tolerance of the rows it is fitted to, or 1.96 standard errors of the fit),
+one at a time, and the table gives how much G5-time, G5-energy and each
+built-in what-if's first conclusion move, with a tornado chart
+(plots/sensitivity.png). Its cost is bounded: guo2018 runs at the quick
+size, each what-if at its quick size, and only for the parameters of the
+profiles it uses (about 140 small simulations).`,
 		Example: `  infersim validate                      # the full comparison (10 replications)
   infersim validate --quick              # fewer replications, for CI
   infersim validate --kernel-profile my-host.yaml
-  infersim validate --markdown > docs/validation.md`,
+  infersim validate --sensitivity -j 2  # which conclusions hang on which parameter
+  infersim validate --sensitivity --markdown > docs/validation.md`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
-			opts := validation.Options{Quick: quick, Replications: replications, Workers: workers, Out: out}
+			opts := validation.Options{Quick: quick, Replications: replications, Workers: workers, Out: out, Sensitivity: sensitivity}
 			kp, err := readKernelProfile(kernelProfile)
 			if err != nil {
 				return err
@@ -93,6 +107,7 @@ confidence interval); held-out rows never fail the command.`,
 	f.IntVarP(&workers, "jobs", "j", 0, "worlds simulated at once (default: the number of CPUs)")
 	f.IntVar(&replications, "replications", 0, "override the number of replications")
 	f.BoolVar(&noPlots, "no-plots", false, "do not draw charts or index.html")
+	f.BoolVar(&sensitivity, "sensitivity", false, fmt.Sprintf("also move each fitted parameter across its uncertainty and report how G5 and each what-if's first conclusion move (guo2018 at %d replications, what-ifs at their quick sizes, on -j workers; a tornado chart in plots/)", validation.QuickReplications))
 	f.BoolVarP(&quiet, "quiet", "q", false, "no message on stderr")
 	return cmd
 }
@@ -117,6 +132,9 @@ func drawValidation(dir string, rep *validation.Report) error {
 			run.Conclusions = append(run.Conclusions, fmt.Sprintf("%s (%s) is off: %s", r.ID, r.Role, r.Note))
 		}
 	}
+	for _, w := range rep.FitWarnings {
+		run.Conclusions = append(run.Conclusions, fmt.Sprintf("degenerate fit, %s: %s", w.Profile, w.Text))
+	}
 	var recs plots.Records
 	if p := filepath.Join(dir, result.RequestsFile); fileExists(p) {
 		recs = plots.RecordsFile(p)
@@ -125,10 +143,60 @@ func drawValidation(dir string, rep *validation.Report) error {
 	if err != nil {
 		return err
 	}
+	if rep.Sensitivity != nil {
+		c, err := drawSensitivity(dir, rep.Sensitivity)
+		if err != nil {
+			return err
+		}
+		if c != nil {
+			charts = append(charts, *c)
+		}
+	}
 	return plots.WriteReport(dir, &run, charts)
 }
 
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// drawSensitivity draws the tornado chart of a sensitivity analysis into
+// dir/plots/sensitivity.{png,svg}; nil when no parameter moves anything.
+func drawSensitivity(dir string, s *validation.Sensitivity) (*plots.Chart, error) {
+	var panels []plots.TornadoPanel
+	for i, o := range s.Outputs {
+		pn := plots.TornadoPanel{Title: o.Name}
+		for _, p := range s.Params {
+			lo, hi := p.Low[i], p.High[i]
+			if lo.Unused || lo.Reworded || hi.Reworded {
+				continue // reworded conclusions are listed in the table
+			}
+			pn.Bars = append(pn.Bars, plots.TornadoBar{Label: p.Profile + " " + p.Param, Low: lo.Change, High: hi.Change})
+		}
+		panels = append(panels, pn)
+	}
+	fig, err := plots.Tornado(panels, plots.TornadoOptions{})
+	if errors.Is(err, plots.ErrEmpty) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := &plots.Chart{Kind: plots.KindCalibration, Name: "sensitivity", Title: fig.Title,
+		Caption: "each output's change with one fitted parameter at the low (blue) or high (vermillion) end of its uncertainty; outputs and parameters that never move by 0.1 % are left out"}
+	for _, ext := range []string{"png", "svg"} {
+		rel := filepath.Join("plots", "sensitivity."+ext)
+		if err := os.MkdirAll(filepath.Join(dir, "plots"), 0o755); err != nil {
+			return nil, err
+		}
+		if err := fig.Save(filepath.Join(dir, rel)); err != nil {
+			return nil, err
+		}
+		if ext == "png" {
+			c.PNG = rel
+		} else {
+			c.SVG = rel
+		}
+	}
+	return c, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,5 +112,33 @@ func TestValidateExitCode(t *testing.T) {
 	// Through main's run: an unknown flag is status 1, a pass is 0.
 	if code := run(context.Background(), []string{"validate", "--frobnicate"}, io.Discard, io.Discard); code != 1 {
 		t.Errorf("bad flag: exit %d", code)
+	}
+}
+
+// drawSensitivity draws the tornado chart of a sensitivity analysis, left
+// out when nothing moves; unused and reworded effects have no bar.
+func TestDrawSensitivity(t *testing.T) {
+	dir := t.TempDir()
+	s := &validation.Sensitivity{
+		Outputs: []validation.SensitivityOutput{{Name: "G5-time", Base: 100}, {Name: "split-inference", Base: math.NaN()}},
+		Params: []validation.SensitivityParam{{Profile: "nexus5-cnndroid-gpu", Param: "convert", Value: 1e8, Uncertainty: 0.15,
+			Low:  []validation.SensitivityEffect{{Change: -0.14}, {Unused: true}},
+			High: []validation.SensitivityEffect{{Change: 0.14}, {Unused: true}}}},
+	}
+	c, err := drawSensitivity(dir, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c == nil || c.PNG != filepath.Join("plots", "sensitivity.png") || c.SVG != filepath.Join("plots", "sensitivity.svg") {
+		t.Fatalf("chart %+v", c)
+	}
+	for _, f := range []string{c.PNG, c.SVG} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	s.Params[0].Low[0], s.Params[0].High[0] = validation.SensitivityEffect{}, validation.SensitivityEffect{Reworded: true}
+	if c, err := drawSensitivity(t.TempDir(), s); err != nil || c != nil {
+		t.Errorf("nothing moves: chart %+v, err %v; want neither", c, err)
 	}
 }

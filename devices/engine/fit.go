@@ -26,7 +26,12 @@ type FitReport struct {
 	Params      []FitParam
 	Rows        []FitRow
 	Unchecked   []UncheckedSpec
-	Notes       []string // warnings from the fit
+	Notes       []string // remarks on the fit
+	// Warnings are the degenerate-fit findings: as many free parameters
+	// as fitted rows (exactly determined, nothing checked), a parameter
+	// driven to its bound (and the prior it was tied to instead).
+	// `infersim profiles` and `infersim validate` print them.
+	Warnings []string
 }
 
 // FitParam is one parameter of a compiled processor.
@@ -37,6 +42,12 @@ type FitParam struct {
 	Text     string  // the value with its unit, e.g. "38.2", "20 µs", "6.4 GB/s"
 	Reason   string  // why it is fixed or tied, and the source of the number
 	FittedTo []string
+	// Uncertainty is a fitted parameter's relative uncertainty (0 for the
+	// others): for a free one the largest tolerance of the rows it is
+	// fitted to, or 1.96 standard errors of the least-squares estimate when
+	// larger; for a share-tied class factor its fact's tolerance. The
+	// sensitivity analysis moves the parameter by ± this fraction.
+	Uncertainty float64
 }
 
 // FitRow is one reference row compared with the simulation.
@@ -97,6 +108,7 @@ func (r FitReport) clone() FitReport {
 	c.Rows = append([]FitRow(nil), r.Rows...)
 	c.Unchecked = append([]UncheckedSpec(nil), r.Unchecked...)
 	c.Notes = append([]string(nil), r.Notes...)
+	c.Warnings = append([]string(nil), r.Warnings...)
 	return c
 }
 
@@ -106,9 +118,9 @@ func (r FitReport) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "%s: %s\n", r.Profile, r.Description)
 	fmt.Fprintf(&b, "model: %s; fitted against kernel profile: %s\n\n", r.Model, r.Kernel)
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PARAMETER\tSTATUS\tVALUE\tFITTED TO\tREASON / SOURCE")
+	fmt.Fprintln(tw, "PARAMETER\tSTATUS\tVALUE\t±\tFITTED TO\tREASON / SOURCE")
 	for _, p := range r.Params {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Name, p.Status, p.Text, fitDash(strings.Join(p.FittedTo, ", ")), fitOneLine(p.Reason))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, p.Status, p.Text, fitTol(p.Uncertainty), fitDash(strings.Join(p.FittedTo, ", ")), fitOneLine(p.Reason))
 	}
 	tw.Flush()
 	b.WriteString("\n")
@@ -123,6 +135,12 @@ func (r FitReport) WriteText(w io.Writer) error {
 		b.WriteString("\nnot checked:\n")
 		for _, u := range r.Unchecked {
 			fmt.Fprintf(&b, "  %s: %s\n", u.Fact, fitOneLine(u.Reason))
+		}
+	}
+	if len(r.Warnings) > 0 {
+		b.WriteString("\nwarnings (degenerate fit):\n")
+		for _, n := range r.Warnings {
+			fmt.Fprintf(&b, "  %s\n", n)
 		}
 	}
 	if len(r.Notes) > 0 {

@@ -12,6 +12,7 @@ import (
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/reference"
 	"github.com/infersim/infersim/units"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Compile fits the profile against a kernel profile (nil: the embedded
@@ -109,6 +110,25 @@ type compiler struct {
 	free    []freeParam
 	notes   []string
 	params  []FitParam
+	// late ties (share ties) run after every other tie: they read the
+	// other classes' factors.
+	late []func(c *coeffs)
+	// warnings are the degenerate-fit findings (FitReport.Warnings).
+	warnings []string
+	// priors are the free class factors' fallback ties, by class.
+	priors map[string]PriorSpec
+	// x and unc are the fitted free parameters and their relative
+	// uncertainties (FitParam.Uncertainty).
+	x, unc []float64
+	// perturb scales one free parameter after the fit (Perturbed).
+	perturb      string
+	perturbScale float64
+	noiseUnc     float64
+	// shareUnc are the share-tied classes' uncertainties: their facts'
+	// tolerances.
+	shareUnc map[string]float64
+	// shareFact are the share-tied classes' facts.
+	shareFact map[string]string
 }
 
 func compileProfile(pp *ProcessorProfile, kp *models.Profile, nested bool) (*Processor, error) {
@@ -360,13 +380,69 @@ func (c *compiler) classParam(cls string, p, conv ParamSpec) error {
 		bw, _ := parseParamValue(kindRate, p.Bandwidth)
 		c.base.bw[cls] = bw
 		c.params = append(c.params, FitParam{Name: cls, Status: "bandwidth", Value: bw, Text: "(in+out+param bytes) / " + units.ByteRate(bw).String(), Reason: joinReason(p.Reason, p.Source)})
+	case p.Tie != "" && p.Share != nil:
+		return c.shareParam(cls, p)
 	case p.Tie != "":
 		tie, ratio := p.Tie, p.Ratio
 		c.ties = append(c.ties, func(co *coeffs) { co.s[cls] = ratio * co.s[tie] })
 		c.params = append(c.params, FitParam{Name: cls, Status: "tied", Text: fmt.Sprintf("%s × %s", fmtFactor(ratio), tie), Reason: joinReason(p.Reason, p.Source)})
 	default:
+		if p.Free {
+			prior := PriorSpec{Tie: classConv, Ratio: 1, Reason: "no prior given: the host kernel profile's own ratio of " + cls + " time to conv time"}
+			if p.Prior != nil {
+				prior = *p.Prior
+			}
+			if cls != classConv {
+				if c.priors == nil {
+					c.priors = map[string]PriorSpec{}
+				}
+				c.priors[cls] = prior
+			}
+		}
 		c.scalarParam(cls, p, kindFactor, set)
 	}
+	return nil
+}
+
+// shareParam ties class cls so that its layers take the fraction f (a
+// fact) of one model's compute time: s_cls·D + n·overhead = f/(1−f)·rest,
+// where D is the host time of the model's executed cls layers, n their
+// count and rest the time of the model's other layers. rest is linear in
+// the other parameters, so the fit stays linear.
+func (c *compiler) shareParam(cls string, p ParamSpec) error {
+	hm := c.models[p.Share.Model]
+	if hm == nil || hm.unsupp != nil {
+		return fmt.Errorf("scaled.factors.%s.share: model %s is not in the kernel profile (%s) or cannot run", cls, p.Share.Model, kernelText(c.kp))
+	}
+	var d float64
+	n := 0
+	for _, hl := range hm.layers {
+		if hl.executed && hl.class == cls {
+			d += hl.l.MedianS
+			n++
+		}
+	}
+	if !(d > 0) {
+		return fmt.Errorf("scaled.factors.%s.share: model %s has no %s layer with a host time", cls, p.Share.Model, cls)
+	}
+	fact := reference.MustLookup(p.Share.Fact)
+	f := fact.Value
+	if c.shareUnc == nil {
+		c.shareUnc = map[string]float64{}
+	}
+	c.shareUnc[cls] = fact.Tolerance
+	if c.shareFact == nil {
+		c.shareFact = map[string]string{}
+	}
+	c.shareFact[cls] = fact.ID
+	c.late = append(c.late, func(co *coeffs) {
+		co.s[cls] = 0
+		rest := c.computeTime(hm, co) - float64(n)*co.overhead
+		co.s[cls] = (f/(1-f)*rest - float64(n)*co.overhead) / d
+	})
+	c.params = append(c.params, FitParam{Name: cls, Status: "tied",
+		Text:   fmt.Sprintf("share %.3g of %s", f, p.Share.Model),
+		Reason: joinReason(p.Reason, p.Source) + fmt.Sprintf(" (tied so that %s layers take fact %s = %.3g of %s's compute time)", cls, p.Share.Fact, f, p.Share.Model)})
 	return nil
 }
 
@@ -613,6 +689,9 @@ func (c *compiler) coeffsAt(x []float64) *coeffs {
 	for _, t := range c.ties {
 		t(&co)
 	}
+	for _, t := range c.late {
+		t(&co)
+	}
 	return &co
 }
 
@@ -637,24 +716,127 @@ func (c *compiler) fit() (*coeffs, error) {
 		if x, err = c.fitFree(rows, ref); err != nil {
 			return nil, err
 		}
+		c.degenerate(rows, x)
+		c.unc = c.uncertainty(rows, ref, x)
+	}
+	c.x = x
+	if c.perturb != "" {
+		x = slices.Clone(x)
+		for i, f := range c.free {
+			if f.name == c.perturb {
+				x[i] *= c.perturbScale
+			}
+		}
 	}
 	co := c.coeffsAt(x)
+	if _, ok := c.shareUnc[c.perturb]; ok {
+		co.s[c.perturb] *= c.perturbScale
+	}
 	if c.pp.Model == "roofline" && co.eff > 1 {
-		c.notes = append(c.notes, fmt.Sprintf("the fitted efficiency %.3g exceeds 1: the rows are faster than the stated peak", co.eff))
+		c.warnings = append(c.warnings, fmt.Sprintf("efficiency driven past its bound: the fitted efficiency %.3g exceeds 1, the rows are faster than the stated peak", co.eff))
 	}
 	if p := c.pp.Noise.Scale; p != nil && p.Free {
 		if err := c.fitNoise(co); err != nil {
 			return nil, err
 		}
+		if c.perturb == "noise_scale" {
+			co.noise *= c.perturbScale
+		}
 	}
 	return co, nil
 }
 
+// degenerate records the degenerate-fit warnings: as many free parameters
+// as fitted mean rows (the fit reproduces its rows by construction and
+// checks nothing), and a parameter the positive refit drove to its bound.
+func (c *compiler) degenerate(rows []*RowSpec, x []float64) {
+	names := make([]string, len(c.free))
+	for i, f := range c.free {
+		names[i] = f.name
+	}
+	if len(rows) == len(c.free) {
+		c.warnings = append(c.warnings, fmt.Sprintf("exactly determined: %s, %s: the fit reproduces its rows by construction; only held-out rows test it",
+			plural(len(c.free), "free parameter")+" ("+strings.Join(names, ", ")+")", plural(len(rows), "fitted row")))
+	}
+	for i, f := range c.free {
+		if x[i] < 1e-6*f.init {
+			c.warnings = append(c.warnings, fmt.Sprintf("%s driven to its bound: fitted %.4g (start %.4g); the rows cannot fix it", f.name, x[i], f.init))
+		}
+	}
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// uncertainty returns each free parameter's relative uncertainty: the
+// largest tolerance of the fitted rows it depends on (how far the
+// reference itself may be off), or 1.96 standard errors of the weighted
+// least-squares estimate when the fit has rows to spare and that is
+// larger. The standard error is s·sqrt((JᵀJ)⁻¹_jj) with J the weighted
+// design matrix and s² = Σ relative residual² / (rows − parameters).
+func (c *compiler) uncertainty(rows []*RowSpec, ref []float64, x []float64) []float64 {
+	out := make([]float64, len(c.free))
+	for j, f := range c.free {
+		for _, r := range rows {
+			if !c.dependsOn(r, f.name) {
+				continue
+			}
+			tol := r.Tolerance
+			if tol == 0 {
+				tol = reference.MustLookup(r.Fact).Tolerance
+			}
+			out[j] = math.Max(out[j], tol)
+		}
+	}
+	m, n := len(rows), len(c.free)
+	if m <= n {
+		return out
+	}
+	co := c.coeffsAt(x)
+	var rss float64
+	for i, r := range rows {
+		e := (c.predict(r, co) - ref[i]) / ref[i]
+		rss += e * e
+	}
+	s2 := rss / float64(m-n)
+	// Numerical Jacobian of the relative residuals at x (exact for the
+	// linear models).
+	J := mat.NewDense(m, n, nil)
+	for j := range c.free {
+		h := 1e-6 * math.Max(math.Abs(x[j]), 1e-12)
+		xp := slices.Clone(x)
+		xp[j] += h
+		cp := c.coeffsAt(xp)
+		for i, r := range rows {
+			J.Set(i, j, (c.predict(r, cp)-c.predict(r, co))/(h*ref[i]))
+		}
+	}
+	var jtj, inv mat.Dense
+	jtj.Mul(J.T(), J)
+	if err := inv.Inverse(&jtj); err != nil {
+		return out
+	}
+	for j := range c.free {
+		if v := inv.At(j, j); v > 0 && x[j] > 0 {
+			out[j] = math.Max(out[j], 1.96*math.Sqrt(s2*v)/x[j])
+		}
+	}
+	return out
+}
+
 // fitFree finds the free parameters that minimise the fitted rows'
 // squared relative errors (ref: the rows' reference values): by weighted
-// linear least squares when the predictions are linear in them, refitted
-// by Nelder–Mead on their logarithms when that gives a non-positive
-// value, and by Nelder–Mead alone for a roofline with a free efficiency.
+// linear least squares when the predictions are linear in them, and by
+// Nelder–Mead alone for a roofline with a free efficiency. When the linear
+// fit makes a class factor non-positive, the fit is degenerate: the factor
+// is tied to its prior (ParamSpec.Prior, else the host's ratio to conv),
+// a warning says so, and the rest are refitted. Any other non-positive
+// parameter is refitted by Nelder–Mead on the logarithms, kept positive,
+// and warned of when it ends at its bound.
 func (c *compiler) fitFree(rows []*RowSpec, ref []float64) ([]float64, error) {
 	if len(rows) < len(c.free) {
 		names := make([]string, len(c.free))
@@ -685,6 +867,13 @@ func (c *compiler) fitFree(rows []*RowSpec, ref []float64) ([]float64, error) {
 	if !slices.ContainsFunc(x, func(v float64) bool { return !(v > 0) }) {
 		return x, nil
 	}
+	if i := c.boundedClass(x); i >= 0 {
+		c.tiePrior(i, x)
+		if len(c.free) == 0 {
+			return nil, nil
+		}
+		return c.fitFree(rows, ref)
+	}
 	c.notes = append(c.notes, fmt.Sprintf("the linear fit gave a non-positive parameter (%s); refitted with all parameters kept positive", c.freeText(x)))
 	for i := range init {
 		if x[i] > 0 {
@@ -692,6 +881,37 @@ func (c *compiler) fitFree(rows []*RowSpec, ref []float64) ([]float64, error) {
 		}
 	}
 	return minimizePositive(resid, init)
+}
+
+// boundedClass returns the index of the first free class factor with a
+// prior that x makes non-positive, or −1.
+func (c *compiler) boundedClass(x []float64) int {
+	for i, f := range c.free {
+		if _, ok := c.priors[f.name]; ok && !(x[i] > 0) {
+			return i
+		}
+	}
+	return -1
+}
+
+// tiePrior turns free class factor i into a tie to its prior and records
+// the warning.
+func (c *compiler) tiePrior(i int, x []float64) {
+	f := c.free[i]
+	pr := c.priors[f.name]
+	c.warnings = append(c.warnings, fmt.Sprintf("%s driven to its bound: the linear fit gave %s; tied to its prior, %s × %s (%s)",
+		f.name, c.freeText(x), fmtFactor(pr.Ratio), pr.Tie, pr.Reason))
+	c.free = slices.Delete(c.free, i, i+1)
+	cls, tie, ratio := f.name, pr.Tie, pr.Ratio
+	// First, so a factor tied to this one reads its new value.
+	c.ties = append([]func(*coeffs){func(co *coeffs) { co.s[cls] = ratio * co.s[tie] }}, c.ties...)
+	for j := range c.params {
+		if c.params[j].Name == cls {
+			c.params[j].Status = "tied"
+			c.params[j].Text = fmt.Sprintf("%s × %s (prior)", fmtFactor(ratio), tie)
+			c.params[j].Reason = "prior, the free fit being degenerate: " + pr.Reason
+		}
+	}
 }
 
 // fitLinear solves the weighted linear least-squares fit. A roofline with
@@ -740,6 +960,7 @@ func (c *compiler) fitNoise(co *coeffs) error {
 		}
 		sum += math.Log(reference.MustLookup(r.Fact).SD / sd0)
 		n++
+		c.noiseUnc = math.Max(c.noiseUnc, r.Tolerance)
 	}
 	co.noise = 1
 	if n > 0 {
@@ -814,7 +1035,7 @@ func (c *compiler) build(co *coeffs) *Processor {
 func (c *compiler) report(co *coeffs) FitReport {
 	pp := c.pp
 	rep := FitReport{Profile: pp.Name, Description: pp.Description, Model: pp.Model, Kernel: kernelText(c.kp),
-		Unchecked: append([]UncheckedSpec(nil), pp.Unchecked...), Notes: c.notes}
+		Unchecked: append([]UncheckedSpec(nil), pp.Unchecked...), Notes: c.notes, Warnings: c.warnings}
 	fitted := map[string][]string{}
 	for _, r := range pp.Rows {
 		if r.Role != RoleFit {
@@ -866,6 +1087,18 @@ func (c *compiler) report(co *coeffs) FitReport {
 			prm.Value, prm.Text = co.noise, fmtFactor(co.noise)
 		}
 		prm.FittedTo = fitted[prm.Name]
+		for i, f := range c.free {
+			if f.name == prm.Name && i < len(c.unc) {
+				prm.Uncertainty = c.unc[i]
+			}
+		}
+		if prm.Name == "noise_scale" && prm.Status == "free" {
+			prm.Uncertainty = c.noiseUnc
+		}
+		if u, ok := c.shareUnc[prm.Name]; ok {
+			prm.Uncertainty = u
+			prm.FittedTo = []string{c.shareFact[prm.Name]}
+		}
 		rep.Params = append(rep.Params, prm)
 	}
 	for i := range pp.Rows {

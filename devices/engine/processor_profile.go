@@ -82,7 +82,16 @@ import (
 //	{free: true, value: 50}                 # fitted; value is the start
 //	{value: 8, reason: why it is fixed}      # fixed
 //	{tie: conv, ratio: 1, reason: why}       # class factors and parse: ratio × another factor
+//	{tie: conv, share: {model: mobilenet-v1, fact: F}, reason: why}
+//	                                         # class factors: the class takes fraction F of the model's time
 //	{bandwidth: 6.4GB/s, reason: why}        # class factors: t = (in+out+param bytes)/bandwidth
+//	{free: true, prior: {tie: conv, ratio: 0.3, reason: why}}
+//	                                         # free class factor: the tie used if the fit drives it to its bound
+//
+// A fit is degenerate when it has as many free parameters as fitted rows
+// (it reproduces them by construction) or drives a parameter to its bound;
+// FitReport.Warnings says so, and a class factor driven to its bound is
+// tied to its prior (by default conv's factor: the host's own ratio).
 //
 // Quantities carry units ("20us", "6.4GB/s"); factors and ratios are plain
 // numbers. Every fixed or tied parameter states its reason; every row names
@@ -129,6 +138,30 @@ type ParamSpec struct {
 	Bandwidth string  `yaml:"bandwidth"`
 	Reason    string  `yaml:"reason"`
 	Source    string  `yaml:"source"`
+	// Share (class factors, with tie and no ratio) ties the factor so that
+	// its class takes the fact's fraction of one model's compute time on
+	// this processor: the ratio to the tied factor follows from the host's
+	// layer times. Used where published rows fix a split (the depthwise
+	// share of MobileNet under TFLite) but not both factors.
+	Share *ShareSpec `yaml:"share"`
+	// Prior (free class factors) is the tie the fit falls back to when it
+	// drives the factor to its bound (a non-positive value): a degenerate
+	// fit. Without it the fallback is tie: conv, ratio: 1, i.e. the host
+	// kernel profile's own ratio of this class's time to conv's.
+	Prior *PriorSpec `yaml:"prior"`
+}
+
+// ShareSpec names the model and the fraction fact of a share tie.
+type ShareSpec struct {
+	Model string `yaml:"model"`
+	Fact  string `yaml:"fact"`
+}
+
+// PriorSpec is a free class factor's fallback tie (see ParamSpec.Prior).
+type PriorSpec struct {
+	Tie    string  `yaml:"tie"`
+	Ratio  float64 `yaml:"ratio"`
+	Reason string  `yaml:"reason"`
 }
 
 // ScaledSpec holds the scaled model's class factors and per-layer overhead.
@@ -379,7 +412,11 @@ func checkParam(field string, p ParamSpec, k paramKind, tieable, bandwidthOK boo
 		if !isClass(p.Tie) {
 			return profErr(field+".tie", "unknown class %q (have %s)", p.Tie, strings.Join(classNames, ", "))
 		}
-		if !(p.Ratio > 0) || math.IsInf(p.Ratio, 0) {
+		if p.Share != nil {
+			if err := checkShare(field+".share", p); err != nil {
+				return err
+			}
+		} else if !(p.Ratio > 0) || math.IsInf(p.Ratio, 0) {
 			return profErr(field+".ratio", "a tie needs a positive ratio, have %v", p.Ratio)
 		}
 		if p.Value != "" {
@@ -405,8 +442,43 @@ func checkParam(field string, p ParamSpec, k paramKind, tieable, bandwidthOK boo
 			return profErr(field+".ratio", "ratio goes with tie")
 		}
 	}
+	if p.Share != nil && p.Tie == "" {
+		return profErr(field+".share", "share goes with tie")
+	}
+	if p.Prior != nil {
+		if !p.Free || !bandwidthOK || !tieable {
+			return profErr(field+".prior", "only a free class factor other than conv has a prior (conv anchors the ties)")
+		}
+		if !isClass(p.Prior.Tie) {
+			return profErr(field+".prior.tie", "unknown class %q (have %s)", p.Prior.Tie, strings.Join(classNames, ", "))
+		}
+		if !(p.Prior.Ratio > 0) || math.IsInf(p.Prior.Ratio, 0) {
+			return profErr(field+".prior.ratio", "a prior needs a positive ratio, have %v", p.Prior.Ratio)
+		}
+		if strings.TrimSpace(p.Prior.Reason) == "" {
+			return profErr(field+".prior.reason", "a prior states its reason")
+		}
+	}
 	if !p.Free && strings.TrimSpace(p.Reason) == "" && strings.TrimSpace(p.Source) == "" {
 		return profErr(field+".reason", "a fixed or tied parameter states its reason or source")
+	}
+	return nil
+}
+
+// checkShare checks a share tie: a model, and a fraction fact in (0, 1).
+func checkShare(field string, p ParamSpec) error {
+	if p.Ratio != 0 {
+		return profErr(field, "a share tie takes no ratio")
+	}
+	if p.Share.Model == "" {
+		return profErr(field+".model", "required")
+	}
+	f, ok := reference.Lookup(p.Share.Fact)
+	if !ok {
+		return profErr(field+".fact", "unknown fact %q", p.Share.Fact)
+	}
+	if f.Kind != reference.Fraction || !(f.Value > 0 && f.Value < 1) {
+		return profErr(field+".fact", "%s is not a fraction in (0, 1)", p.Share.Fact)
 	}
 	return nil
 }
@@ -513,6 +585,17 @@ func (sc *ScaledSpec) checkFactor(c string) error {
 	p := sc.Factors[c]
 	if err := checkParam(f, p, kindFactor, c != classConv, true); err != nil {
 		return err
+	}
+	if p.Prior != nil {
+		t, ok := sc.Factors[p.Prior.Tie]
+		switch {
+		case p.Prior.Tie == c:
+			return profErr(f+".prior.tie", "a factor cannot be tied to itself")
+		case ok && (t.Tie != "" || t.Bandwidth != ""):
+			return profErr(f+".prior.tie", "%s is itself tied or set by a bandwidth; tie to a free or fixed factor", p.Prior.Tie)
+		case !ok && p.Prior.Tie != classConv:
+			return profErr(f+".prior.tie", "class %s has no factor in this profile", p.Prior.Tie)
+		}
 	}
 	if p.Tie == "" {
 		return nil

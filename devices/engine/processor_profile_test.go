@@ -46,6 +46,12 @@ func TestReadProcessorProfileErrors(t *testing.T) {
 		{"unknown target", "target: phone-cpu", "target: toaster", 3, "target", "toaster"},
 		{"unknown role", "role: fit", "role: fitted", 17, "rows[0].role", "fitted"},
 		{"tie to unknown class", "      bandwidth: 6.4GB/s", "      tie: gpu\n      ratio: 1", 11, "scaled.factors.fc.tie", "unknown class"},
+		{"share without tie", "      bandwidth: 6.4GB/s", "      value: \"1\"\n      share: {model: mobilenet-v1, fact: P9-tflite-dw-share-cpu}", 12, "scaled.factors.fc.share", "share goes with tie"},
+		{"share with a ratio", "      bandwidth: 6.4GB/s", "      tie: conv\n      ratio: 2\n      share: {model: mobilenet-v1, fact: P9-tflite-dw-share-cpu}", 13, "scaled.factors.fc.share", "no ratio"},
+		{"share of a time", "      bandwidth: 6.4GB/s", "      tie: conv\n      share: {model: mobilenet-v1, fact: P1}", 12, "scaled.factors.fc.share.fact", "not a fraction"},
+		{"prior on a fixed factor", "      bandwidth: 6.4GB/s", "      value: \"1\"\n      prior: {tie: conv, ratio: 1, reason: r}", 12, "scaled.factors.fc.prior", "only a free class factor"},
+		{"prior without a reason", "      bandwidth: 6.4GB/s", "      free: true\n      prior: {tie: conv, ratio: 0.5}", 12, "scaled.factors.fc.prior.reason", "reason"},
+		{"prior on conv", "    conv:\n      free: true", "    conv:\n      free: true\n      prior: {tie: fc, ratio: 0.5, reason: r}", 10, "scaled.factors.conv.prior", "other than conv"},
 		{"not YAML", "name: good", "name: [good", 1, "", ""},
 	}
 	for _, tc := range tests {

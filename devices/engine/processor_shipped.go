@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"math"
 	"path"
 	"sort"
 	"strings"
@@ -146,4 +147,59 @@ func compileShipped(name string, kp *models.Profile, nested bool) (*Processor, e
 		return nil, err
 	}
 	return compileProfile(pp, kp, true)
+}
+
+// Perturbed returns a new kernel-profile identity for sensitivity
+// analyses: LoadProcessor(name, kp2) is the shipped profile name fitted
+// against kp as usual, then with its fitted free parameter param
+// multiplied by scale (factors tied to it follow; nothing is refitted),
+// and every other profile compiles against kp2 exactly as against kp. kp2
+// shares kp's data (kp nil: the embedded default) and must not be
+// modified; Release(kp2) drops the processors compiled for it. param is a
+// name of FitReport.Params whose status is free, or a share-tied class
+// factor (scaled itself: the classes tied to it by ratio do not follow).
+func Perturbed(kp *models.Profile, name, param string, scale float64) (*models.Profile, error) {
+	if kp == nil {
+		kp = defaultKernelProfile()
+	}
+	if !(scale > 0) || math.IsInf(scale, 0) {
+		return nil, fmt.Errorf("devices: perturbing %s %s: scale %v is not positive", name, param, scale)
+	}
+	pp, err := shippedProfile(name)
+	if err != nil {
+		return nil, err
+	}
+	kp2 := new(models.Profile)
+	*kp2 = *kp
+	c := &compiler{pp: pp, kp: kp2, models: map[string]*hostModel{}, perturb: param, perturbScale: scale}
+	if err := c.setup(); err != nil {
+		return nil, fmt.Errorf("devices: profile %s: %w", pp.Name, err)
+	}
+	co, err := c.fit()
+	if err != nil {
+		return nil, fmt.Errorf("devices: profile %s: %w", pp.Name, err)
+	}
+	_, found := c.shareUnc[param]
+	found = found || param == "noise_scale" && pp.Noise.Scale != nil && pp.Noise.Scale.Free
+	for _, f := range c.free {
+		found = found || f.name == param
+	}
+	if !found {
+		return nil, fmt.Errorf("devices: profile %s has no free parameter %q", name, param)
+	}
+	e := &procEntry{}
+	e.once.Do(func() { e.p = c.build(co) })
+	procCache.Store(procKey{name, kp2}, e)
+	return kp2, nil
+}
+
+// Release drops every processor compiled against kp from the cache (for
+// the kernel profiles Perturbed returns, once the analysis is done).
+func Release(kp *models.Profile) {
+	procCache.Range(func(k, _ any) bool {
+		if k.(procKey).kp == kp {
+			procCache.Delete(k)
+		}
+		return true
+	})
 }

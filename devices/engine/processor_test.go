@@ -2,9 +2,11 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/reference"
 	"github.com/infersim/infersim/units"
+	"gonum.org/v1/gonum/mat"
 )
 
 // testKernelProfile returns the kernel profile the shipped-profile tests
@@ -698,14 +701,72 @@ func TestShippedRowsNameZooModels(t *testing.T) {
 	}
 }
 
-// When the least-squares solution would make a factor non-positive (here
-// pool = 0.85 − 1.458 < 0), the fit keeps every parameter positive
-// instead: pool goes to (nearly) 0 and conv takes the one-class weighted
-// least-squares value; the report says so.
-func TestFitKeepsParametersPositive(t *testing.T) {
+// A degenerate fit: two rows, two free class factors, and the
+// least-squares solution drives pool negative (conv = 1.458 from model a,
+// then pool = 0.85 − 1.458 < 0 from model b). The fit warns that pool was
+// driven to its bound and ties it to its prior instead: with the default
+// prior (the host's ratio, pool = conv) conv is the one-parameter weighted
+// least-squares value for the rows s = 1.458 and 2s = 0.85; with a stated
+// prior pool = 0.5·conv, the rows s = 1.458 and 1.5s = 0.85. One free
+// parameter is left for two rows, so the only warning is the bound.
+func TestDegenerateFitTiesPrior(t *testing.T) {
 	kp := synthKP(map[string][]models.ProfileLayer{
 		"a": {layer("c", "Convolution", 1, 0)},
 		"b": {layer("c", "Convolution", 1, 0), layer("p", "Pooling", 1, 0)},
+	})
+	a, b := 1.458, 0.85
+	// s minimising (k₁s/a − 1)² + (k₂s/b − 1)².
+	wls := func(k1, k2 float64) float64 { return (k1/a + k2/b) / (k1*k1/(a*a) + k2*k2/(b*b)) }
+	for _, tc := range []struct {
+		name, pool string
+		ratio      float64
+	}{
+		{"host ratio", `{free: true}`, 1},
+		{"stated prior", `{free: true, prior: {tie: conv, ratio: 0.5, reason: a stated prior}}`, 0.5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pp := readProfileString(t, `name: degenerate
+description: two rows, two parameters, one driven negative
+target: phone-cpu
+framework: {name: f}
+model: scaled
+scaled:
+  factors: {conv: {free: true}, pool: `+tc.pool+`}
+  overhead: {value: 0s, reason: none}
+rows:
+  - {fact: P6-openblas, model: a, quantity: compute, role: fit}
+  - {fact: P1, model: b, quantity: compute, role: fit}
+`)
+			p, err := pp.Compile(kp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := p.Fit()
+			want := wls(1, 1+tc.ratio)
+			conv, pool := r.param(classConv), r.param(classPool)
+			if math.Abs(conv.Value-want) > 1e-9*want || math.Abs(pool.Value-tc.ratio*want) > 1e-9*want {
+				t.Errorf("conv = %v, pool = %v; want %v and %v", conv.Value, pool.Value, want, tc.ratio*want)
+			}
+			if pool.Status != "tied" || !strings.Contains(pool.Text, "prior") {
+				t.Errorf("pool: status %q, text %q; want tied to its prior", pool.Status, pool.Text)
+			}
+			if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "pool driven to its bound") || !strings.Contains(r.Warnings[0], "tied to its prior") {
+				t.Errorf("warnings %q: want one, that pool was driven to its bound and tied to its prior", r.Warnings)
+			}
+		})
+	}
+}
+
+// When the least-squares solution makes a parameter without a prior
+// non-positive (here conv: s + ov = 1.458 and 2s + ov = 0.85 give
+// s = −0.608), the fit keeps every parameter positive instead: conv goes
+// to (nearly) 0 and the overhead takes the one-parameter weighted
+// least-squares value; the notes say so and a warning says conv was
+// driven to its bound.
+func TestFitKeepsParametersPositive(t *testing.T) {
+	kp := synthKP(map[string][]models.ProfileLayer{
+		"a": {layer("c", "Convolution", 1, 0)},
+		"b": {layer("c", "Convolution", 2, 0)},
 	})
 	pp := readProfileString(t, `name: positive
 description: an inconsistent pair of rows
@@ -713,8 +774,8 @@ target: phone-cpu
 framework: {name: f}
 model: scaled
 scaled:
-  factors: {conv: {free: true}, pool: {free: true}}
-  overhead: {value: 0s, reason: none}
+  factors: {conv: {free: true}}
+  overhead: {free: true, value: 1s}
 rows:
   - {fact: P6-openblas, model: a, quantity: compute, role: fit}
   - {fact: P1, model: b, quantity: compute, role: fit}
@@ -726,12 +787,154 @@ rows:
 	r := p.Fit()
 	a, b := 1.458, 0.85
 	want := (1/a + 1/b) / (1/(a*a) + 1/(b*b))
-	conv, pool := r.param(classConv).Value, r.param(classPool).Value
-	if !(pool > 0) || pool > 1e-3 || math.Abs(conv-want) > 1e-3*want {
-		t.Errorf("conv = %v (want %v), pool = %v (want just above 0)", conv, want, pool)
+	conv, ov := r.param(classConv).Value, r.param("overhead").Value
+	if !(conv > 0) || conv > 1e-4 || math.Abs(ov-want) > 1e-3*want {
+		t.Errorf("conv = %v (want just above 0), overhead = %v (want %v)", conv, ov, want)
 	}
 	if len(r.Notes) == 0 || !strings.Contains(r.Notes[0], "non-positive") {
 		t.Errorf("notes %v do not report the constrained fit", r.Notes)
+	}
+	if !slices.ContainsFunc(r.Warnings, func(w string) bool { return strings.HasPrefix(w, "conv driven to its bound") }) {
+		t.Errorf("warnings %q: want conv driven to its bound", r.Warnings)
+	}
+}
+
+// A share tie: depthwise takes the fact's fraction f of model m's time.
+// With host times conv 1 s and depthwise 2 s and the row 1.458 s on m,
+// s_conv + 2·s_dw = 1.458 and 2·s_dw = f/(1−f)·s_conv, so
+// s_conv = 1.458·(1−f) and s_dw = 1.458·f/2. One parameter, one row:
+// the fit warns that it is exactly determined.
+func TestShareTie(t *testing.T) {
+	// Named after the zoo's MobileNet so that its layer conv2_1/dw is
+	// classed depthwise (classOf reads the zoo's classes by layer name).
+	kp := synthKP(map[string][]models.ProfileLayer{
+		"mobilenet-v1": {layer("conv1", "Convolution", 1, 0), layer("conv2_1/dw", "Convolution", 2, 0)},
+	})
+	pp := readProfileString(t, `name: share
+description: a share tie
+target: phone-cpu
+framework: {name: f}
+model: scaled
+scaled:
+  factors:
+    conv: {free: true}
+    depthwise: {tie: conv, share: {model: mobilenet-v1, fact: P9-tflite-dw-share-cpu}, reason: the published split}
+  overhead: {value: 0s, reason: none}
+rows:
+  - {fact: P6-openblas, model: mobilenet-v1, quantity: compute, role: fit}
+`)
+	p, err := pp.Compile(kp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := p.Fit()
+	f := reference.MustLookup("P9-tflite-dw-share-cpu").Value
+	if got, want := r.param(classConv).Value, 1.458*(1-f); math.Abs(got-want) > 1e-9 {
+		t.Errorf("conv = %v, want %v", got, want)
+	}
+	if got, want := r.param("depthwise").Value, 1.458*f/2; math.Abs(got-want) > 1e-9 {
+		t.Errorf("depthwise = %v, want %v", got, want)
+	}
+	if len(r.Warnings) != 1 || !strings.HasPrefix(r.Warnings[0], "exactly determined") {
+		t.Errorf("warnings %q: want exactly determined", r.Warnings)
+	}
+}
+
+// No shipped profile has a degenerate fit without a warning: one with as
+// many free mean parameters as fitted mean rows warns "exactly
+// determined", and a free parameter at (or below) 1e-6 of any sensible
+// value warns that it was driven to its bound. No class factor is left
+// clamped near 0 (the 1.158e-16 depthwise factor of issue 11).
+func TestShippedDegenerateFitsWarn(t *testing.T) {
+	kp := testKernelProfile(t)
+	for _, name := range ProcessorNames() {
+		p, err := LoadProcessor(name, kp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := p.Fit()
+		free := 0
+		for _, prm := range r.Params {
+			if prm.Status == "free" && prm.Name != "noise_scale" {
+				free++
+				if !(prm.Value > 1e-9) && !slices.ContainsFunc(r.Warnings, func(w string) bool { return strings.HasPrefix(w, prm.Name+" driven") }) {
+					t.Errorf("%s: %s = %v at its bound without a warning", name, prm.Name, prm.Value)
+				}
+				if !(prm.Uncertainty > 0) {
+					t.Errorf("%s: free %s has no uncertainty", name, prm.Name)
+				}
+			}
+			if isClass(prm.Name) && prm.Status != "bandwidth" && !(prm.Value > 1e-6) {
+				t.Errorf("%s: class factor %s = %v: clamped", name, prm.Name, prm.Value)
+			}
+		}
+		rows := 0
+		for _, row := range r.Rows {
+			if row.Role == RoleFit && isMeanQuantity(row.Quantity) {
+				rows++
+			}
+		}
+		exact := slices.ContainsFunc(r.Warnings, func(w string) bool { return strings.HasPrefix(w, "exactly determined") })
+		if (free > 0 && free == rows) != exact {
+			t.Errorf("%s: %d free parameters, %d fitted rows, warnings %q", name, free, rows, r.Warnings)
+		}
+	}
+}
+
+// P9-tflite-dw-share-cpu is what its DERIVED note says: a/(a+b) of the
+// relative least-squares fit T = a·α·ρ² + b·α²·ρ² over the seven Pixel 3
+// cells, every cell within 10 %, and its tolerance covers 1.96 standard
+// errors.
+func TestDepthwiseShareFact(t *testing.T) {
+	share := reference.MustLookup("P9-tflite-dw-share-cpu")
+	var A [][]float64
+	var y, w []float64
+	for _, id := range share.From {
+		var alpha, res float64
+		if _, err := fmt.Sscanf(strings.TrimPrefix(id, "P9-pixel3-mnv1-"), "%3f-%3f-cpu", &alpha, &res); err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		alpha /= 100
+		rho := res / 224
+		v := reference.MustLookup(id).Value
+		A = append(A, []float64{alpha * rho * rho, alpha * alpha * rho * rho})
+		y = append(y, v)
+		w = append(w, 1/v)
+	}
+	x, err := leastSquares(A, y, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := x[0] / (x[0] + x[1])
+	if math.Abs(got-share.Value) > 0.0005 {
+		t.Errorf("share = %.4f, fact says %.4f", got, share.Value)
+	}
+	// Standard error of the share by the delta method: s² (JᵀJ)⁻¹ with J
+	// the weighted design matrix, s² the residual variance (7 − 2 dof).
+	J := mat.NewDense(len(A), 2, nil)
+	var rss float64
+	for i := range A {
+		J.Set(i, 0, w[i]*A[i][0])
+		J.Set(i, 1, w[i]*A[i][1])
+		e := w[i]*(A[i][0]*x[0]+A[i][1]*x[1]) - 1
+		rss += e * e
+	}
+	var jtj, inv mat.Dense
+	jtj.Mul(J.T(), J)
+	if err := inv.Inverse(&jtj); err != nil {
+		t.Fatal(err)
+	}
+	s2 := rss / float64(len(A)-2)
+	a, b := x[0], x[1]
+	ga, gb := b/((a+b)*(a+b)), -a/((a+b)*(a+b))
+	se := math.Sqrt(s2 * (ga*ga*inv.At(0, 0) + 2*ga*gb*inv.At(0, 1) + gb*gb*inv.At(1, 1)))
+	if rel := 1.96 * se / got; rel > share.Tolerance || rel < share.Tolerance-0.05 {
+		t.Errorf("1.96 standard errors are %.3f of the share; the fact's tolerance is %.2f", rel, share.Tolerance)
+	}
+	for i := range A {
+		if e := (A[i][0]*x[0] + A[i][1]*x[1] - y[i]) / y[i]; math.Abs(e) > 0.1 {
+			t.Errorf("%s: the two-term fit is off by %.1f%%", share.From[i], 100*e)
+		}
 	}
 }
 
@@ -759,6 +962,62 @@ rows:
 	for _, row := range p.Fit().Rows {
 		if row.Status != "skipped" || !math.IsNaN(row.Simulated) {
 			t.Errorf("%s %s versus: status %q, simulated %v; want skipped", row.Fact, row.Model, row.Status, row.Simulated)
+		}
+	}
+}
+
+// Perturbed scales one fitted parameter of one profile and leaves the
+// others alone: nexus5-caffe-cpu's conv ×1.1 makes every layer priced by
+// conv (and the classes tied to it) 10 % slower, and nexus5-cnndroid-gpu
+// compiled against the perturbed identity is the unperturbed one's twin.
+func TestPerturbed(t *testing.T) {
+	kp := testKernelProfile(t)
+	base, err := LoadProcessor("nexus5-caffe-cpu", kp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kp2, err := Perturbed(kp, "nexus5-caffe-cpu", "conv", 1.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Release(kp2)
+	pert, err := LoadProcessor("nexus5-caffe-cpu", kp2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(mustLayers(t, base, "alexnet"))
+	t0, _ := base.ComputeTime("alexnet", 0, n)
+	t1, _ := pert.ComputeTime("alexnet", 0, n)
+	if t0 <= 0 || math.Abs(t1/t0-1.1) > 0.01 {
+		t.Errorf("alexnet compute %v → %v: want ×1.1", t0, t1)
+	}
+	g0, _ := LoadProcessor("nexus5-cnndroid-gpu", kp)
+	g1, _ := LoadProcessor("nexus5-cnndroid-gpu", kp2)
+	a, _ := g0.ComputeTime("alexnet", 0, n)
+	b, _ := g1.ComputeTime("alexnet", 0, n)
+	if a != b {
+		t.Errorf("another profile moved: %v → %v", a, b)
+	}
+	if _, err := Perturbed(kp, "nexus5-caffe-cpu", "pool", 1.1); err == nil {
+		t.Error("perturbing a tied parameter: no error")
+	}
+	// A share-tied factor is scaled itself: pixel4-tflite-cpu's
+	// depthwise layers ×1.3, its other layers unchanged.
+	kp3, err := Perturbed(kp, "pixel4-tflite-cpu", "depthwise", 1.3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Release(kp3)
+	p0, _ := LoadProcessor("pixel4-tflite-cpu", kp)
+	p1, _ := LoadProcessor("pixel4-tflite-cpu", kp3)
+	l0, l1 := mustLayers(t, p0, "mobilenet-v1"), mustLayers(t, p1, "mobilenet-v1")
+	for i := range l0 {
+		want := l0[i].Mean
+		if l0[i].Class == "depthwise" {
+			want *= 1.3
+		}
+		if math.Abs(l1[i].Mean-want) > 1e-12 {
+			t.Errorf("%s (%s): %v → %v, want %v", l0[i].Name, l0[i].Class, l0[i].Mean, l1[i].Mean, want)
 		}
 	}
 }
