@@ -18,7 +18,7 @@ func newValidateCmd() *cobra.Command {
 	var (
 		out, kernelProfile     string
 		quick, markdown, quiet bool
-		noPlots                bool
+		noPlots, force         bool
 		workers, replications  int
 	)
 	cmd := &cobra.Command{
@@ -40,7 +40,8 @@ are listed with the reason.
 
 Writes validation.csv, layers.csv (per-layer kernel timings with their
 simulated times on the Nexus 5 CPU), the guo2018 run's results, the
-calibration charts under plots/ and index.html into --out. Exits with status
+calibration charts under plots/, index.html and manifest.json into --out,
+whole or not at all, as "infersim run" does (see its help). Exits with status
 3 when a fitted or input row is off by more than its tolerance (beyond its
 confidence interval); held-out rows never fail the command.`,
 		Example: `  infersim validate                      # the full comparison (10 replications)
@@ -50,11 +51,16 @@ confidence interval); held-out rows never fail the command.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
-			opts := validation.Options{Quick: quick, Replications: replications, Workers: workers, Out: out}
 			kp, err := readKernelProfile(kernelProfile)
 			if err != nil {
 				return err
 			}
+			set, err := openResultSet(out, "validation", force, stderr, quiet)
+			if err != nil {
+				return err
+			}
+			defer set.Close()
+			opts := validation.Options{Quick: quick, Replications: replications, Workers: workers, Out: set.Staging}
 			opts.KernelProfile, opts.KernelProfileName = kp, kernelProfile
 			rep, err := validation.Validate(cmd.Context(), opts)
 			if err != nil {
@@ -68,13 +74,16 @@ confidence interval); held-out rows never fail the command.`,
 			if err != nil {
 				return err
 			}
-			if err := rep.WriteFiles(out); err != nil {
+			if err := rep.WriteFiles(set.Staging); err != nil {
 				return err
 			}
 			if !noPlots {
-				if err := drawValidation(out, rep); err != nil {
+				if err := drawValidation(set.Staging, rep); err != nil {
 					return fmt.Errorf("plots: %w", err)
 				}
+			}
+			if err := set.Commit(rep.Run); err != nil {
+				return err
 			}
 			if !quiet {
 				fmt.Fprintf(stderr, "validation results in %s (%s)\n", out, rep.Summary())
@@ -94,6 +103,7 @@ confidence interval); held-out rows never fail the command.`,
 	f.IntVar(&replications, "replications", 0, "override the number of replications")
 	f.BoolVar(&noPlots, "no-plots", false, "do not draw charts or index.html")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no message on stderr")
+	f.BoolVar(&force, "force", false, "write into a non-empty --out that has no manifest.json (files infersim did not write are kept)")
 	return cmd
 }
 
