@@ -363,3 +363,143 @@ func TestFullDisk(t *testing.T) {
 		t.Errorf("the failed run left %v", s)
 	}
 }
+
+// TestNewRunUsesOnlyItsFiles (finding 1): a run with outputs.requests
+// false into the folder of a run that wrote requests.csv and trace.json
+// leaves neither, and its report has no CDF or timeline from old data;
+// `infersim plot` draws none either.
+func TestNewRunUsesOnlyItsFiles(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	if code, stderr := runBin(t, args(quickArgs, "--out", out, "--trace", filepath.Join(out, "trace.json"))...); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	old := checkSet(t, out)
+	for _, f := range []string{result.RequestsFile, result.TraceFile, "plots/cdf.png", "plots/timeline.png"} {
+		if !old.Has(f) {
+			t.Fatalf("the first run has no %s: %v", f, old.Names())
+		}
+	}
+	scen := filepath.Join(dir, "small.yaml")
+	os.WriteFile(scen, []byte("name: small\nmodels: [alexnet]\nworkload: {modes: [cloud-gpu], images: [{size: 960x540}], requests: 3}\noutputs: {requests: false}\n"), 0o644)
+	if code, stderr := runBin(t, "run", scen, "--out", out, "-q"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	m := checkSet(t, out)
+	for _, f := range []string{result.RequestsFile, result.TraceFile, "plots/cdf.png", "plots/timeline.png"} {
+		if m.Has(f) {
+			t.Errorf("the second run's set names %s", f)
+		}
+		if _, err := os.Stat(filepath.Join(out, f)); err == nil {
+			t.Errorf("%s of the first run is still in the folder", f)
+		}
+	}
+	page, err := os.ReadFile(filepath.Join(out, result.ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"cdf.", "timeline.", "squeezenet", "on-device-gpu"} {
+		if bytes.Contains(page, []byte(w)) {
+			t.Errorf("index.html of the second run mentions %q", w)
+		}
+	}
+	p := start(t, "plot", out)
+	if code := p.wait(t); code != 0 {
+		t.Fatalf("plot: exit %d: %s", code, p.stderr.String())
+	}
+	if strings.Contains(p.stdout.String(), "cdf") || strings.Contains(p.stdout.String(), "timeline") {
+		t.Errorf("plot drew from old files:\n%s", p.stdout.String())
+	}
+	if m2 := checkSet(t, out); m2.RunID == m.RunID {
+		t.Error("the redraw did not write a new manifest")
+	}
+}
+
+// TestUserFolderRefused (finding 5): a non-empty folder without a
+// manifest is refused, untouched, with a message saying what is there and
+// how to proceed; with --force the user's files are kept (one whose name
+// a result file takes is moved to BASE.kept-RUNID, not overwritten).
+func TestUserFolderRefused(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "mine")
+	os.MkdirAll(filepath.Join(out, "plots"), 0o755)
+	user := map[string]string{"summary.csv": "my own table\n", "index.html": "<p>my page</p>", "plots/breakdown.png": "my chart", "notes.txt": "keep me"}
+	for f, c := range user {
+		os.WriteFile(filepath.Join(out, filepath.FromSlash(f)), []byte(c), 0o644)
+	}
+	before := snapshot(t, out)
+	code, stderr := runBin(t, args(quickArgs, "--out", out)...)
+	if code != 1 {
+		t.Errorf("exit %d", code)
+	}
+	for _, w := range []string{out + " is not empty and has no manifest.json", "summary.csv", "notes.txt", "nothing was written", "--force", "another --out"} {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("the refusal lacks %q:\n%s", w, stderr)
+		}
+	}
+	if after := snapshot(t, out); !reflect.DeepEqual(before, after) {
+		t.Error("the refused run changed the folder")
+	}
+	if s := stagings(out); s != nil {
+		t.Errorf("left %v", s)
+	}
+
+	code, stderr = runBin(t, "run", "--replications", "1", "--requests", "2", "--out", out, "--force")
+	if code != 0 {
+		t.Fatalf("--force: exit %d: %s", code, stderr)
+	}
+	m, err := result.ReadManifestDir(out) // notes.txt is in the folder, not in the set
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Verify(out); err != nil {
+		t.Error(err)
+	}
+	if m.Has("notes.txt") {
+		t.Error("the manifest names the user's notes.txt")
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "notes.txt")); string(b) != "keep me" {
+		t.Errorf("notes.txt: %q", b)
+	}
+	kept, _ := filepath.Glob(filepath.Join(dir, "mine.kept-*"))
+	if len(kept) != 1 || !strings.Contains(stderr, kept[0]) {
+		t.Fatalf("kept folders %v; stderr:\n%s", kept, stderr)
+	}
+	for _, f := range []string{"summary.csv", "index.html", "plots/breakdown.png"} {
+		if b, _ := os.ReadFile(filepath.Join(kept[0], filepath.FromSlash(f))); string(b) != user[f] {
+			t.Errorf("the user's %s: %q, want %q", f, b, user[f])
+		}
+	}
+}
+
+// TestStaleStagingCleaned (finding 6): a later run removes the staging
+// folders earlier runs left (name pattern and marker) and nothing else.
+func TestStaleStagingCleaned(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	ours := filepath.Join(dir, ".out.staging-20260101T000000Z-deadbeef")
+	notOurs := filepath.Join(dir, ".out.staging-20260101T000000Z-00000000")
+	other := filepath.Join(dir, ".out.staging-mine")
+	for _, d := range []string{ours, notOurs, other} {
+		os.MkdirAll(d, 0o755)
+		os.WriteFile(filepath.Join(d, ".requests.csv.123.tmp"), make([]byte, 1<<20), 0o644)
+	}
+	os.WriteFile(filepath.Join(ours, ".infersim-staging"), []byte("20260101T000000Z-deadbeef\n"), 0o644)
+	os.WriteFile(filepath.Join(other, ".infersim-staging"), []byte("x\n"), 0o644)
+	code, stderr := runBin(t, "run", "--replications", "1", "--requests", "2", "--no-plots", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(ours); !os.IsNotExist(err) {
+		t.Errorf("the stale staging folder is still there (%v)", err)
+	}
+	if !strings.Contains(stderr, "removed "+ours) {
+		t.Errorf("stderr does not say what was removed:\n%s", stderr)
+	}
+	for _, d := range []string{notOurs, other} {
+		if _, err := os.Stat(filepath.Join(d, ".requests.csv.123.tmp")); err != nil {
+			t.Errorf("removed a folder infersim cannot tell is its own: %v", err)
+		}
+	}
+	checkSet(t, out)
+}
