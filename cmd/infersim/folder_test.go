@@ -295,18 +295,32 @@ func TestKilledRunThenRerun(t *testing.T) {
 	// kill -9 while charting: a run with plots, killed once its charts
 	// are being written (if it finishes first, the result must be whole).
 	p = start(t, "run", "--replications", "3", "--requests", "20", "-q", "--out", out)
-	p.waitFor(t, "charts", stagingWith(out, ".png"))
-	p.cmd.Process.Signal(syscall.SIGKILL)
+	charting := stagingWith(out, ".png")
+	killed := false
+	for !killed {
+		select {
+		case <-p.done:
+		case <-time.After(2 * time.Millisecond):
+			if charting() {
+				p.cmd.Process.Signal(syscall.SIGKILL)
+				killed = true
+			}
+			continue
+		}
+		break
+	}
 	p.wait(t)
-	if m := checkSet(t, out); m.RunID != first.RunID {
+	if m := checkSet(t, out); killed && m.RunID != first.RunID {
 		t.Errorf("kill -9 while charting: run %s in the folder, want %s", m.RunID, first.RunID)
+	} else if !killed {
+		t.Logf("the run finished before its charts were seen; its result is whole (run %s)", m.RunID)
 	}
 
 	code, stderr := runBin(t, "run", "--replications", "1", "--requests", "2", "--out", out)
 	if code != 0 {
 		t.Fatalf("re-run: exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stderr, "left by an earlier run that did not finish") {
+	if killed && !strings.Contains(stderr, "left by an earlier run that did not finish") {
 		t.Errorf("the re-run does not say it cleaned up:\n%s", stderr)
 	}
 	if s := stagings(out); s != nil {
@@ -352,7 +366,7 @@ func TestFullDisk(t *testing.T) {
 	}
 	before := snapshot(t, out)
 	code, stderr := runBin(t, "run", "--replications", "2", "--requests", "500", "-q", "--out", out)
-	if code == 0 || !strings.Contains(stderr, "no space left on device") {
+	if code == 0 || !strings.Contains(stderr, "no space left on device") || !strings.Contains(stderr, out+" is left as it was") {
 		t.Errorf("full disk: exit %d, stderr %q", code, stderr)
 	}
 	if after := snapshot(t, out); !reflect.DeepEqual(before, after) {

@@ -140,7 +140,7 @@ A second signal ends the process at once (--out is still never half-written).`,
 			res, err := scenarios.Run(cmd.Context(), s, o)
 			bar.finish()
 			if res == nil {
-				return err
+				return fmt.Errorf("%w (%s is left as it was)", err, set.Out)
 			}
 			runErr := err
 			if err := scenarios.WriteTable(stdout, res.Run); err != nil {
@@ -161,7 +161,7 @@ A second signal ends the process at once (--out is still never half-written).`,
 			}
 			if err := set.Commit(res.Run); err != nil {
 				if !errors.Is(err, scenarios.ErrKeptPrevious) {
-					return err
+					return fmt.Errorf("%w (%s is left as it was)", err, set.Out)
 				}
 				fmt.Fprintln(stderr, "infersim:", err)
 			} else if !quiet {
