@@ -18,9 +18,10 @@ func newValidateCmd() *cobra.Command {
 	var (
 		out, kernelProfile     string
 		quick, markdown, quiet bool
-		noPlots, force         bool
+		noPlots                bool
 		workers, replications  int
 	)
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Compare the simulation with the published measurements it is calibrated and tested against",
@@ -40,8 +41,7 @@ are listed with the reason.
 
 Writes validation.csv, layers.csv (per-layer kernel timings with their
 simulated times on the Nexus 5 CPU), the guo2018 run's results, the
-calibration charts under plots/, index.html and manifest.json into --out,
-whole or not at all, as "infersim run" does (see its help). Exits with status
+calibration charts under plots/ and index.html into --out. Exits with status
 3 when a fitted or input row is off by more than its tolerance (beyond its
 confidence interval); held-out rows never fail the command.`,
 		Example: `  infersim validate                      # the full comparison (10 replications)
@@ -51,17 +51,18 @@ confidence interval); held-out rows never fail the command.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+			opts := validation.Options{Quick: quick, Replications: replications, Workers: workers, Out: out}
 			kp, err := readKernelProfile(kernelProfile)
 			if err != nil {
 				return err
 			}
+			opts.KernelProfile, opts.KernelProfileName = kp, kernelProfile
 			set, err := openResultSet(out, "validation", force, stderr, quiet)
 			if err != nil {
 				return err
 			}
 			defer set.Close()
-			opts := validation.Options{Quick: quick, Replications: replications, Workers: workers, Out: set.Staging}
-			opts.KernelProfile, opts.KernelProfileName = kp, kernelProfile
+			opts.Out = set.Staging // --out is a result set, written whole as by "infersim run"
 			rep, err := validation.Validate(cmd.Context(), opts)
 			if err != nil {
 				return err
@@ -95,7 +96,8 @@ confidence interval); held-out rows never fail the command.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&out, "out", defaultValidateOut, "output directory")
+	f.StringVar(&out, "out", defaultValidateOut, "output directory: a result set with manifest.json, written whole or not at all, as by \"infersim run\" (see its help)")
+	f.BoolVar(&force, "force", false, "write into a non-empty --out that has no manifest.json (files infersim did not write are kept)")
 	f.BoolVar(&quick, "quick", false, fmt.Sprintf("%d replications instead of %d (for CI)", validation.QuickReplications, validation.DefaultReplications))
 	f.BoolVar(&markdown, "markdown", false, "print the table as Markdown (README's \"How close is the simulation?\", docs/validation.md)")
 	f.StringVar(&kernelProfile, "kernel-profile", "", "kernel profile from \"infersim calibrate\" instead of the embedded default (every processor profile is re-fitted to it)")
@@ -103,7 +105,6 @@ confidence interval); held-out rows never fail the command.`,
 	f.IntVar(&replications, "replications", 0, "override the number of replications")
 	f.BoolVar(&noPlots, "no-plots", false, "do not draw charts or index.html")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no message on stderr")
-	f.BoolVar(&force, "force", false, "write into a non-empty --out that has no manifest.json (files infersim did not write are kept)")
 	return cmd
 }
 
