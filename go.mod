@@ -3,6 +3,7 @@ module github.com/infersim/infersim
 go 1.26.0
 
 require (
+	github.com/gofrs/flock v0.13.2
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/spf13/cobra v1.10.2
 	go.yaml.in/yaml/v3 v3.0.6

@@ -675,6 +675,9 @@ type Results struct {
 	Validation []result.ValidationRow // validation.csv, nil when absent
 	// Notes says which optional files were absent.
 	Notes []string
+	// Manifest is the result set's manifest (ReadResults; nil from
+	// ReadFiles).
+	Manifest *result.Manifest
 }
 
 // The files ReadResults looks for; package result defines their formats.
@@ -686,10 +689,42 @@ const (
 	LayersFile     = result.LayersFile
 )
 
-// ReadResults reads a results directory: summary.json (required), and
-// requests.csv, trace.json, validation.csv and layers.csv when present.
-// Records are not read here but streamed when drawn.
+// ReadResults reads a result set: its manifest (result.ManifestFile,
+// required), checked against the files (a file missing or changed is an
+// error, *result.MismatchError), then the files it names, and only those
+// (ReadFiles).
 func ReadResults(dir string) (*Results, error) {
+	m, err := result.ReadManifestDir(dir)
+	if err != nil {
+		if errors.Is(err, result.ErrNoManifest) {
+			return nil, fmt.Errorf("plots: %w (a folder of an older infersim, or not a results folder: run the scenario again)", err)
+		}
+		return nil, fmt.Errorf("plots: %w", err)
+	}
+	if err := m.Verify(dir); err != nil {
+		return nil, fmt.Errorf("plots: %w", err)
+	}
+	res, err := ReadFiles(dir, m.Names())
+	if err != nil {
+		return nil, err
+	}
+	res.Manifest = m
+	return res, nil
+}
+
+// ReadFiles reads the files of a results directory among names (slash
+// paths, e.g. a manifest's): summary.json (required), and requests.csv,
+// trace.json, validation.csv and layers.csv when named. A file in dir
+// that names does not list is not read. Records are not read here but
+// streamed when drawn.
+func ReadFiles(dir string, names []string) (*Results, error) {
+	named := map[string]bool{}
+	for _, n := range names {
+		named[n] = true
+	}
+	if !named[SummaryFile] {
+		return nil, fmt.Errorf("plots: %s: the result set has no %s", dir, SummaryFile)
+	}
 	f, err := os.Open(filepath.Join(dir, SummaryFile))
 	if err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
@@ -700,26 +735,35 @@ func ReadResults(dir string) (*Results, error) {
 		return nil, err
 	}
 	res := &Results{Run: run}
-	if _, err := os.Stat(filepath.Join(dir, RequestsFile)); err == nil {
+	if named[RequestsFile] {
 		res.Records = RecordsFile(filepath.Join(dir, RequestsFile))
 	} else {
 		res.Notes = append(res.Notes, RequestsFile+" absent: no latency CDF")
 	}
-	if res.Spans, err = readOptional(dir, TraceFile, result.ReadTrace); err != nil {
+	optional := func(name string) string {
+		if named[name] {
+			return name
+		}
+		return ""
+	}
+	if res.Spans, err = readOptional(dir, optional(TraceFile), result.ReadTrace); err != nil {
 		return nil, err
 	}
-	if res.Validation, err = readOptional(dir, ValidationFile, result.ReadValidationCSV); err != nil {
+	if res.Validation, err = readOptional(dir, optional(ValidationFile), result.ReadValidationCSV); err != nil {
 		return nil, err
 	}
-	if res.Layers, err = readOptional(dir, LayersFile, result.ReadLayersCSV); err != nil {
+	if res.Layers, err = readOptional(dir, optional(LayersFile), result.ReadLayersCSV); err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
-// readOptional reads dir/name with read; a missing file gives nil and no
-// error.
+// readOptional reads dir/name with read; a missing file, or name "",
+// gives nil and no error.
 func readOptional[T any](dir, name string, read func(io.Reader, string) ([]T, error)) ([]T, error) {
+	if name == "" {
+		return nil, nil
+	}
 	path := filepath.Join(dir, name)
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {

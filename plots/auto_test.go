@@ -129,6 +129,9 @@ func TestReadResults(t *testing.T) {
 	f.Close()
 	writeFile(t, filepath.Join(dir, plots.TraceFile), func(w io.Writer) error { return result.WriteTrace(w, exampleSpans()) })
 	writeFile(t, filepath.Join(dir, plots.ValidationFile), func(w io.Writer) error { return result.WriteValidationCSV(w, exampleValidation()) })
+	if _, err := result.SealDir(dir, result.Manifest{RunID: "test", Complete: true}, nil); err != nil {
+		t.Fatal(err)
+	}
 
 	res, err := plots.ReadResults(dir)
 	if err != nil {

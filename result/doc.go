@@ -30,6 +30,13 @@
 //	requests.csv   one row per request (RecordWriter, ReadRecords)
 //	summary.csv    one row per group (WriteSummaryCSV)
 //	summary.json   the Run: scenario, parameters, seeds, version, summaries (WriteRunJSON, ReadRunJSON)
+//	manifest.json  the result set: every file with size and SHA-256, run id, scenario hash,
+//	               version, complete (Manifest, SealDir, ReadManifestDir, Manifest.Verify)
+//
+// A results folder is a result set: readers use only the files its
+// manifest names and refuse a folder whose files disagree with it
+// (MismatchError); package scenarios' ResultSet writes it whole or not
+// at all.
 //
 // Column names are stable: plots and users' own scripts read them. Times are
 // seconds and energies joules in every file.

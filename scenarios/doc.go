@@ -9,7 +9,9 @@
 // cloud server, the models, the workload (modes, photos, arrivals,
 // requests) and an optional sweep. Load reads a file, Builtin a scenario
 // shipped in builtin/, Parse bytes; each returns a validated *Scenario or
-// every problem at once. Run simulates it and writes the results.
+// every problem at once. Run simulates it and writes the results;
+// ResultSet makes a results folder of them that is written whole or not
+// at all (staged beside it, locked, swapped in with manifest.json).
 //
 // The work is divided into cells: within a point, every model × mode ×
 // image group is its own world in every replication — a fresh app launch,

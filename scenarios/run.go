@@ -123,6 +123,10 @@ var recPool = sync.Pool{New: func() any { s := make([]result.Record, 0, 128); re
 // before (requests.csv is cut back to them), writes summary.json with
 // complete: false, and returns an error wrapping ErrInterrupted together
 // with the Result. On any other error it leaves no file behind.
+//
+// Run writes into opts.Out as it is: for a results folder that is written
+// whole or not at all, with a manifest and a lock, run into the Staging
+// folder of an OpenResultSet and Commit it (as `infersim run` does).
 func Run(ctx context.Context, s *Scenario, opts Options) (*Result, error) {
 	if s.plan == nil {
 		if err := s.Validate(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/infersim/infersim/plots"
+	"github.com/infersim/infersim/scenarios"
 	"github.com/spf13/cobra"
 )
 
@@ -16,14 +17,20 @@ func newPlotCmd() *cobra.Command {
 		Use:   "plot RESULTS_DIR",
 		Short: "Redraw the charts and index.html of saved results without re-running",
 		Long: `Redraw the charts of a results directory from its files and rewrite its
-index.html. It reads summary.json (required) and, when present, requests.csv
-(latency CDF), trace.json (timeline), validation.json and layers.json
-(calibration). Charts go to RESULTS_DIR/plots as PNG and SVG.
+index.html. It reads manifest.json (required) and only the files it names:
+summary.json (required) and, when named, requests.csv (latency CDF),
+trace.json (timeline), validation.csv and layers.csv (calibration). A
+folder whose files disagree with its manifest (a file missing or changed) is
+refused. Other files in the folder are never read.
+
+The redraw is a new result set like a run's: the data files are kept, the
+charts (RESULTS_DIR/plots, PNG and SVG) and index.html replaced whole, and
+manifest.json rewritten; the folder is locked meanwhile.
 
 Without --kind it draws every chart the results fit: latency and energy
 breakdowns; sweep lines when a numeric parameter varies between points; the
-CDF when requests.csv exists; the timeline and calibration charts when their
-files exist.`,
+CDF when requests.csv is named; the timeline and calibration charts when
+their files are.`,
 		Example: `  infersim plot out/default
   infersim plot out/uplink --kind sweep --metric p95 --format svg
   infersim plot out/app-switching --kind sweep --metric app.kills
@@ -43,21 +50,25 @@ files exist.`,
 				return err
 			}
 			dir := args[0]
-			res, err := plots.ReadResults(dir)
+			set, res, err := openRedraw(dir)
 			if err != nil {
 				return err
 			}
+			defer set.Close()
 			for _, n := range res.Notes {
 				fmt.Fprintln(cmd.ErrOrStderr(), "infersim plot:", n)
 			}
-			charts, err := plots.Draw(dir, res.Run, res.Records, plots.Options{
+			charts, err := plots.Draw(set.Staging, res.Run, res.Records, plots.Options{
 				Kinds: kinds, Formats: formats, Log: logScale, Metric: m,
 				Spans: res.Spans, Layers: res.Layers, Validation: res.Validation,
 			})
 			if err != nil {
 				return err
 			}
-			if err := plots.WriteReport(dir, res.Run, charts); err != nil {
+			if err := plots.WriteReport(set.Staging, res.Run, charts); err != nil {
+				return err
+			}
+			if err := set.Commit(res.Run); err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
@@ -79,4 +90,33 @@ files exist.`,
 	f.StringVar(&metric, "metric", "mean", "metric of the sweep chart: latency mean, p50, p95 or p99, energy, or a per-world metric ("+
 		strings.Join(plots.WorldMetrics(), ", ")+")")
 	return cmd
+}
+
+// openRedraw locks the result set in dir, checks it against its manifest,
+// reads the files it names, and stages its data files (everything but
+// the charts and index.html) for the redraw.
+func openRedraw(dir string) (*scenarios.ResultSet, *plots.Results, error) {
+	if _, err := plots.ReadResults(dir); err != nil { // the clear error, before the lock
+		return nil, nil, err
+	}
+	set, err := scenarios.OpenResultSet(dir, scenarios.SetOptions{})
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := plots.ReadResults(dir) // again, under the lock
+	if err != nil {
+		set.Close()
+		return nil, nil, err
+	}
+	var data []string
+	for _, n := range res.Manifest.Names() {
+		if n != plots.ReportFile && !strings.HasPrefix(n, plots.PlotsDir+"/") {
+			data = append(data, n)
+		}
+	}
+	if err := set.Adopt(data); err != nil {
+		set.Close()
+		return nil, nil, err
+	}
+	return set, res, nil
 }

@@ -79,7 +79,16 @@ func writeResults(t *testing.T, withRecords bool) string {
 			t.Fatal(err)
 		}
 	}
+	seal(t, dir)
 	return dir
+}
+
+// seal writes dir's manifest, naming every file in it, as a run does.
+func seal(t *testing.T, dir string) {
+	t.Helper()
+	if _, err := result.SealDir(dir, result.Manifest{RunID: "test", Scenario: "tiny", Complete: true}, nil); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestPlotDrawsEverythingThatFits(t *testing.T) {
@@ -144,7 +153,7 @@ func TestPlotErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"plot"}, "accepts 1 arg"},
-		{[]string{"plot", filepath.Join(dir, "nope")}, "summary.json"},
+		{[]string{"plot", filepath.Join(dir, "nope")}, "manifest.json"},
 		{[]string{"plot", dir, "--kind", "pie"}, `unknown chart kind "pie"`},
 		{[]string{"plot", dir, "--format", "gif"}, `unknown format "gif"`},
 		{[]string{"plot", dir, "--metric", "p42"}, `unknown metric "p42"`},
@@ -168,6 +177,7 @@ func TestPlotReadsTrace(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "trace.json"), b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	seal(t, dir)
 	if _, _, err := execute(t, "plot", dir, "--kind", "timeline", "--format", "png"); err != nil {
 		t.Fatal(err)
 	}

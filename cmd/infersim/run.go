@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/infersim/infersim/plots"
@@ -21,13 +22,21 @@ func (e invalidScenario) Error() string { return e.err.Error() }
 func (e invalidScenario) Unwrap() error { return e.err }
 func (e invalidScenario) ExitCode() int { return 2 }
 
-// interrupted is a run stopped by Ctrl-C: exit status 130, as a shell
-// reports SIGINT.
-type interrupted struct{ err error }
+// interrupted is a run stopped by Ctrl-C, SIGTERM or SIGHUP: exit status
+// 128 + the signal's number (130 for SIGINT), as a shell reports it.
+type interrupted struct {
+	err  error
+	code int
+}
 
 func (e interrupted) Error() string { return e.err.Error() }
 func (e interrupted) Unwrap() error { return e.err }
-func (e interrupted) ExitCode() int { return 130 }
+func (e interrupted) ExitCode() int {
+	if e.code == 0 {
+		return 130
+	}
+	return e.code
+}
 
 // loadScenario resolves a file or built-in name and applies the quick-run
 // overrides (the scenario's quick section with quick, then the flags);
@@ -54,7 +63,7 @@ func newRunCmd() *cobra.Command {
 	var (
 		o                        scenarios.Options
 		quiet, dryRun, noPlots   bool
-		quick                    bool
+		quick, force             bool
 		kernelProfile            string
 		replications, requests   int
 		tracePoint, traceRep, tc int
@@ -74,10 +83,23 @@ the outputs are the same whatever -j. Results go to --out (default
 results/NAME/): requests.csv (one row per request), summary.csv and
 summary.json (per point, model, mode, image and cold/warm start: latency
 mean, p50/p95/p99 and 95% CI across replications, phases, energy, battery),
-plots/ and index.html. A summary table is printed.
+plots/, index.html and manifest.json. A summary table is printed.
 
-Ctrl-C stops cleanly: the points finished are kept, summary.json says
-"complete": false, and no partial file is left.`,
+The result set is written whole or not at all: the run writes into a staging
+folder beside --out (.NAME.staging-RUNID) and swaps it in at the end, with
+manifest.json naming every file (size, SHA-256), the run id, the scenario's
+hash, the infersim version and "complete". A run that fails leaves --out as
+it was. While it runs, --out is locked (.NAME.lock beside it): a second run
+into the same folder is refused at once. A folder that is not empty and has
+no manifest.json (not written by infersim) is refused unless --force; files
+infersim did not write are never removed or overwritten (one whose name a
+result file takes is moved to NAME.kept-RUNID beside --out). Folders an
+earlier run left when it was killed are removed by the next run.
+
+Ctrl-C, SIGTERM and SIGHUP stop cleanly: the points finished are kept and
+summary.json and manifest.json say "complete": false; but when --out holds
+a complete result, that result is kept and the interrupted run discarded.
+A second signal ends the process at once (--out is still never half-written).`,
 		Example: `  infersim run                                  # the study's experiment
   infersim run --replications 2 --requests 3    # a quick look
   infersim run bandwidth-sweep --quick          # a what-if at its reduced size
@@ -104,33 +126,55 @@ Ctrl-C stops cleanly: the points finished are kept, summary.json says
 			}
 			o.KernelProfile, o.KernelProfileName = kp, kernelProfile
 			o.TraceTask = scenarios.TaskID{Point: tracePoint, Replication: traceRep, Cell: tc}
+			set, err := openResultSet(o.Out, s.Name, force, stderr, quiet)
+			if err != nil {
+				return err
+			}
+			defer set.Close()
+			o.Out = set.Staging
+			if o.Trace != "" {
+				o.Trace = set.Staged(o.Trace)
+			}
 			bar := newProgress(stderr, quiet)
 			o.Progress = bar.update
 			res, err := scenarios.Run(cmd.Context(), s, o)
 			bar.finish()
 			if res == nil {
-				return err
+				return fmt.Errorf("%w (%s is left as it was)", err, set.Out)
 			}
 			runErr := err
 			if err := scenarios.WriteTable(stdout, res.Run); err != nil {
 				return err
 			}
-			if s.Outputs.Plots && !noPlots {
+			prev := set.Previous()
+			keepPrev := !res.Run.Complete && prev != nil && prev.Complete
+			if s.Outputs.Plots && !noPlots && !keepPrev {
 				if err := drawPlots(res); err != nil {
-					fmt.Fprintln(stderr, "infersim:", withPrefix("plots: ", err))
+					// The data stands; charts half drawn do not.
+					os.RemoveAll(filepath.Join(set.Staging, plots.PlotsDir))
+					os.Remove(filepath.Join(set.Staging, plots.ReportFile))
+					fmt.Fprintln(stderr, "infersim:", withPrefix("plots: ", err), "(the results are kept without charts)")
 					if runErr == nil {
 						runErr = err
 					}
 				}
 			}
-			if !quiet {
-				fmt.Fprintf(stderr, "results in %s (%d requests, %d worlds)\n", res.Dir, res.Records, res.Tasks)
+			if err := set.Commit(res.Run); err != nil {
+				if !errors.Is(err, scenarios.ErrKeptPrevious) {
+					return fmt.Errorf("%w (%s is left as it was)", err, set.Out)
+				}
+				fmt.Fprintln(stderr, "infersim:", err)
+			} else if !quiet {
+				for _, n := range set.Notes {
+					fmt.Fprintln(stderr, "infersim:", n)
+				}
+				fmt.Fprintf(stderr, "results in %s (%d requests, %d worlds)\n", set.Out, res.Records, res.Tasks)
 				if res.Trace != "" {
-					fmt.Fprintf(stderr, "trace in %s: open it in https://ui.perfetto.dev\n", res.Trace)
+					fmt.Fprintf(stderr, "trace in %s: open it in https://ui.perfetto.dev\n", set.Final(res.Trace))
 				}
 			}
 			if errors.Is(runErr, scenarios.ErrInterrupted) {
-				return interrupted{runErr}
+				return interrupted{runErr, signalExitCode(cmd.Context())}
 			}
 			return runErr
 		},
@@ -145,6 +189,7 @@ Ctrl-C stops cleanly: the points finished are kept, summary.json says
 	f.IntVar(&traceRep, "trace-replication", 0, "replication of the traced world")
 	f.IntVar(&tc, "trace-cell", 0, "cell (model × mode × image, in that order) of the traced world")
 	f.BoolVar(&noPlots, "no-plots", false, "do not draw charts or index.html")
+	f.BoolVar(&force, "force", false, "write into a non-empty --out that has no manifest.json (files infersim did not write are kept)")
 	f.StringVar(&kernelProfile, "kernel-profile", "", "kernel profile from \"infersim calibrate\" instead of the embedded default")
 	f.BoolVar(&quick, "quick", false, "run the scenario's quick version (its quick: section: fewer replications, requests and sweep values)")
 	f.IntVar(&replications, "replications", 0, "override the scenario's replications (quick runs)")
@@ -163,6 +208,25 @@ func drawPlots(res *scenarios.Result) error {
 		return err
 	}
 	return plots.WriteReport(res.Dir, res.Run, charts)
+}
+
+// openResultSet opens the result set of a run into out (default
+// results/NAME) and prints what opening cleaned up.
+func openResultSet(out, name string, force bool, stderr io.Writer, quiet bool) (*scenarios.ResultSet, error) {
+	if out == "" {
+		out = filepath.Join("results", name)
+	}
+	set, err := scenarios.OpenResultSet(out, scenarios.SetOptions{Force: force})
+	if err != nil {
+		return nil, err
+	}
+	if !quiet {
+		for _, n := range set.Notes {
+			fmt.Fprintln(stderr, "infersim:", n)
+		}
+	}
+	set.Notes = nil
+	return set, nil
 }
 
 // progress is a progress bar on a terminal, nothing otherwise.

@@ -23,6 +23,7 @@ func newValidateCmd() *cobra.Command {
 		noPlots                bool
 		workers, replications  int
 	)
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Compare the simulation with the published measurements it is calibrated and tested against",
@@ -70,6 +71,12 @@ profiles it uses (about 140 small simulations).`,
 				return err
 			}
 			opts.KernelProfile, opts.KernelProfileName = kp, kernelProfile
+			set, err := openResultSet(out, "validation", force, stderr, quiet)
+			if err != nil {
+				return err
+			}
+			defer set.Close()
+			opts.Out = set.Staging // --out is a result set, written whole as by "infersim run"
 			rep, err := validation.Validate(cmd.Context(), opts)
 			if err != nil {
 				return err
@@ -82,13 +89,16 @@ profiles it uses (about 140 small simulations).`,
 			if err != nil {
 				return err
 			}
-			if err := rep.WriteFiles(out); err != nil {
+			if err := rep.WriteFiles(set.Staging); err != nil {
 				return err
 			}
 			if !noPlots {
-				if err := drawValidation(out, rep); err != nil {
+				if err := drawValidation(set.Staging, rep); err != nil {
 					return fmt.Errorf("plots: %w", err)
 				}
+			}
+			if err := set.Commit(rep.Run); err != nil {
+				return err
 			}
 			if !quiet {
 				fmt.Fprintf(stderr, "validation results in %s (%s)\n", out, rep.Summary())
@@ -100,7 +110,8 @@ profiles it uses (about 140 small simulations).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&out, "out", defaultValidateOut, "output directory")
+	f.StringVar(&out, "out", defaultValidateOut, "output directory: a result set with manifest.json, written whole or not at all, as by \"infersim run\" (see its help)")
+	f.BoolVar(&force, "force", false, "write into a non-empty --out that has no manifest.json (files infersim did not write are kept)")
 	f.BoolVar(&quick, "quick", false, fmt.Sprintf("%d replications instead of %d (for CI)", validation.QuickReplications, validation.DefaultReplications))
 	f.BoolVar(&markdown, "markdown", false, "print the table as Markdown (README's \"How close is the simulation?\", docs/validation.md)")
 	f.StringVar(&kernelProfile, "kernel-profile", "", "kernel profile from \"infersim calibrate\" instead of the embedded default (every processor profile is re-fitted to it)")
