@@ -201,7 +201,11 @@ func build(np *caffe.NetParameter) (*Net, error) {
 		lp.Blobs = nil
 	}
 	n := &Net{name: np.GetName(), def: def, input: -1}
-	latest := map[string]int{} // blob name → current value
+	if l := len(np.GetLayer()); l > caffe.MaxLayers {
+		return nil, formatErr("", "layer", "%d layers, more than the limit of %d", l, caffe.MaxLayers)
+	}
+	latest := map[string]int{}     // blob name → current value
+	names := map[string]struct{}{} // names of the layers so far
 	// Legacy input declaration (NetParameter.input + input_shape/input_dim).
 	if ins := np.GetInput(); len(ins) > 0 {
 		if len(ins) != 1 {
@@ -246,10 +250,11 @@ func build(np *caffe.NetParameter) (*Net, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, other := range n.nodes {
-			if other.lp.GetName() == lp.GetName() && lp.GetName() != "" {
+		if lp.GetName() != "" {
+			if _, dup := names[lp.GetName()]; dup {
 				return nil, formatErr(name, "name", "two layers have this name (weights are matched by name)")
 			}
+			names[lp.GetName()] = struct{}{}
 		}
 		idx := len(n.nodes)
 		nd := &node{lp: lp, kind: lp.GetType(), op: o, fusedInto: -1}

@@ -14,9 +14,11 @@ import (
 const MaxNestingDepth = 32
 
 // MaxLayers is the most layer (or V1 layers) blocks a net definition may
-// have: 100,000. The largest published Caffe nets have about a thousand
-// (ResNet-152's deploy.prototxt: 1,144 layer blocks).
-const MaxLayers = 100_000
+// have: 10,000. ResNet-152 (He et al., "Deep Residual Learning for Image
+// Recognition", CVPR 2016), among the deepest published CNNs, has 152
+// weight layers; its Caffe deploy file, with a BatchNorm, Scale and ReLU
+// per convolution, has under a thousand layer blocks.
+const MaxLayers = 10_000
 
 // ErrTooDeep is wrapped by the FormatError for a .prototxt nested deeper
 // than MaxNestingDepth.

@@ -1,0 +1,87 @@
+package models
+
+import (
+	"bytes"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/infersim/infersim/models/caffe"
+)
+
+// reluNet returns a prototxt of an input and n in-place ReLU layers.
+func reluNet(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("name: \"r\"\nlayer { name: \"data\" type: \"Input\" top: \"data\" input_param { shape { dim: 1 dim: 3 dim: 8 dim: 8 } } }\n")
+	for i := range n {
+		fmt.Fprintf(&b, "layer { name: \"r%d\" type: \"ReLU\" bottom: \"data\" top: \"data\" }\n", i)
+	}
+	return b.Bytes()
+}
+
+// allocated returns the bytes f allocates (runtime.MemStats.TotalAlloc).
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestManyLayers is issue 18 finding 8: 100,000 ReLU layers took 147 s to
+// load, the duplicate-name check scanning every earlier layer and the
+// memory planner walking the chain of in-place layers once per value.
+// A net at the limit loads within a memory bound; one over it is refused
+// by name, from text and from a NetParameter built in code.
+func TestManyLayers(t *testing.T) {
+	src := reluNet(caffe.MaxLayers - 1)
+	var n *Net
+	var err error
+	alloc := allocated(func() { n, err = LoadPrototxt(bytes.NewReader(src), "relu.prototxt") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(n.Layers()); got != caffe.MaxLayers {
+		t.Fatalf("%d layers, want %d", got, caffe.MaxLayers)
+	}
+	if alloc > 400<<20 {
+		t.Errorf("loading %d layers allocated %d MB, bound 400 MB", caffe.MaxLayers, alloc>>20)
+	}
+
+	over := reluNet(caffe.MaxLayers)
+	_, err = LoadPrototxt(bytes.NewReader(over), "relu.prototxt")
+	if err == nil || !strings.Contains(err.Error(), "10000 layer blocks") {
+		t.Errorf("text over the limit: err = %v", err)
+	}
+	np, err := caffe.ParsePrototxt(bytes.NewReader(src), "relu.prototxt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	np.Layer = append(np.Layer, np.Layer[1])
+	_, err = FromNetParameter(np, "code")
+	if err == nil || !strings.Contains(err.Error(), "limit of 10000") {
+		t.Errorf("NetParameter over the limit: err = %v", err)
+	}
+}
+
+// TestDuplicateNameLate checks that the map-based duplicate check still
+// finds two layers of one name far apart.
+func TestDuplicateNameLate(t *testing.T) {
+	src := append(reluNet(500), "layer { name: \"r3\" type: \"ReLU\" bottom: \"data\" top: \"data\" }\n"...)
+	_, err := LoadPrototxt(bytes.NewReader(src), "dup.prototxt")
+	if err == nil || !strings.Contains(err.Error(), `"r3"`) || !strings.Contains(err.Error(), "two layers have this name") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// BenchmarkLoadManyLayers loads a net of MaxLayers in-place ReLU layers.
+func BenchmarkLoadManyLayers(b *testing.B) {
+	src := reluNet(caffe.MaxLayers - 1)
+	for b.Loop() {
+		if _, err := LoadPrototxt(bytes.NewReader(src), "relu.prototxt"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
