@@ -85,3 +85,55 @@ func BenchmarkLoadManyLayers(b *testing.B) {
 		}
 	}
 }
+
+// splitPointsQuadratic is the direct definition of SplitPoints: after each
+// layer, scan every value for the ones still needed.
+func splitPointsQuadratic(n *Net) []SplitPoint {
+	var sp []SplitPoint
+	var flops int64
+	for k := range n.nodes {
+		flops += n.nodes[k].info.FLOPs
+		live, liveV := 0, -1
+		for v := range n.values {
+			val := &n.values[v]
+			if val.producer > k {
+				continue
+			}
+			last := -1
+			for _, c := range val.consumers {
+				last = max(last, c)
+			}
+			if v == n.output {
+				last = len(n.nodes)
+			}
+			if last > k {
+				live++
+				liveV = v
+			}
+		}
+		if live == 1 {
+			sp = append(sp, SplitPoint{AfterLayer: k, Name: n.values[liveV].name, Bytes: int64(n.values[liveV].size) * 4, FLOPsBefore: flops})
+		}
+	}
+	return sp
+}
+
+// TestSplitPointsLinear checks the linear SplitPoints (it was quadratic in
+// the layers, the main cost of validating a scenario) against the direct
+// definition on every zoo net and the small DAG.
+func TestSplitPointsLinear(t *testing.T) {
+	nets := map[string]*Net{"small": mustPrototxt(t, smallNet)}
+	for _, name := range ZooNames() {
+		n, err := Zoo(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nets[name] = n
+	}
+	for name, n := range nets {
+		got, want := n.SplitPoints(), splitPointsQuadratic(n)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: SplitPoints\n%v\nwant\n%v", name, got, want)
+		}
+	}
+}

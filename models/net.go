@@ -133,28 +133,36 @@ func (n *Net) HasWeights() bool { return n.weighted }
 // blob carries everything the remaining layers need, in layer order. The
 // last entry cuts after the last layer (its blob is the output).
 func (n *Net) SplitPoints() []SplitPoint {
+	// A value is live after layer k when it is produced at or before k and
+	// read after it (the output is read at the end): an interval of k.
+	// Counting live values, and summing their ids, with difference arrays
+	// finds every cut in time linear in the net; at a count of one the sum
+	// is the live value.
+	nn := len(n.nodes)
+	count, ids := make([]int, nn+1), make([]int, nn+1)
+	for v := range n.values {
+		val := &n.values[v]
+		last := -1
+		for _, c := range val.consumers {
+			last = max(last, c)
+		}
+		if v == n.output {
+			last = nn
+		}
+		if lo := max(val.producer, 0); lo < last {
+			count[lo]++
+			count[last]--
+			ids[lo] += v
+			ids[last] -= v
+		}
+	}
 	var sp []SplitPoint
 	var flops int64
+	live, liveV := 0, 0
 	for k := range n.nodes {
 		flops += n.nodes[k].info.FLOPs
-		live, liveV := 0, -1
-		for v := range n.values {
-			val := &n.values[v]
-			if val.producer > k {
-				continue
-			}
-			last := -1
-			for _, c := range val.consumers {
-				last = max(last, c)
-			}
-			if v == n.output {
-				last = len(n.nodes)
-			}
-			if last > k {
-				live++
-				liveV = v
-			}
-		}
+		live += count[k]
+		liveV += ids[k]
 		if live == 1 {
 			sp = append(sp, SplitPoint{AfterLayer: k, Name: n.values[liveV].name, Bytes: int64(n.values[liveV].size) * 4, FLOPsBefore: flops})
 		}
