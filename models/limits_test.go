@@ -137,3 +137,12 @@ func TestSplitPointsLinear(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileLimit checks that ReadProfile refuses a file over
+// MaxProfileBytes instead of parsing its first 64 MiB.
+func TestProfileLimit(t *testing.T) {
+	_, err := ReadProfile(strings.NewReader("models: []\n"+strings.Repeat("#", MaxProfileBytes)), "p.yaml")
+	if err == nil || !strings.Contains(err.Error(), "larger than 67108864 bytes (the limit)") {
+		t.Errorf("err = %v", err)
+	}
+}

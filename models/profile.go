@@ -162,9 +162,13 @@ func DefaultProfile() *Profile {
 // "models: p.yaml:12: models[0].layers[3].median_s: negative time -1".
 // Unknown keys are errors.
 func ReadProfile(r io.Reader, filename string) (*Profile, error) {
-	data, err := io.ReadAll(io.LimitReader(r, 64<<20))
+	data, err := io.ReadAll(io.LimitReader(r, MaxProfileBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("models: reading %s: %w", filename, err)
+	}
+	if len(data) > MaxProfileBytes {
+		// Was silently truncated at the limit, then parsed.
+		return nil, &FormatError{File: filename, Msg: fmt.Sprintf("larger than %d bytes (the limit)", MaxProfileBytes)}
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {

@@ -1,0 +1,7 @@
+package models
+
+// MaxProfileBytes is the largest kernel profile ReadProfile reads: 64 MiB
+// (the shipped profiles/default.yaml, the whole zoo, is 76 KB). A larger input is
+// refused with an error naming the limit; it used to be cut at the limit
+// without a word.
+const MaxProfileBytes = 64 << 20
