@@ -345,11 +345,15 @@ func WriteRunJSON(w io.Writer, run *Run) error {
 	return enc.Encode(run)
 }
 
-// ReadRunJSON reads summary.json.
+// ReadRunJSON reads summary.json, refusing values no simulation writes
+// (see MaxSeconds and the other bounds of check.go) with the field and range.
 func ReadRunJSON(r io.Reader, filename string) (*Run, error) {
 	var run Run
 	dec := json.NewDecoder(jsonInput(r))
 	if err := dec.Decode(&run); err != nil {
+		return nil, fmt.Errorf("result: %s: %w", filename, err)
+	}
+	if err := checkRun(&run); err != nil {
 		return nil, fmt.Errorf("result: %s: %w", filename, err)
 	}
 	return &run, nil
