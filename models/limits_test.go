@@ -146,3 +146,13 @@ func TestProfileLimit(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestAxisRangeInError checks that an axis out of range names the range.
+func TestAxisRangeInError(t *testing.T) {
+	src := `input: "data" input_dim: 1 input_dim: 2 input_dim: 5 input_dim: 5
+layer { name: "k" type: "Concat" bottom: "data" bottom: "data" top: "k" concat_param { axis: 7 } }`
+	_, err := LoadPrototxt(strings.NewReader(src), "a.prototxt")
+	if err == nil || !strings.Contains(err.Error(), "axis 7 out of range [-4, 3]") {
+		t.Errorf("err = %v", err)
+	}
+}

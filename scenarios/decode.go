@@ -314,7 +314,7 @@ func parseScalar(f *field, n *yaml.Node) (any, string) {
 			return nil, notNumber(s, "an integer")
 		}
 		if x > math.MaxInt32 || x < math.MinInt32 {
-			return nil, fmt.Sprintf("%s is out of range", s)
+			return nil, fmt.Sprintf("%s is out of range [%d, %d]", s, math.MinInt32, math.MaxInt32)
 		}
 		return int(x), ""
 	case kUint:

@@ -366,7 +366,7 @@ func (d *decoder) apply(root reflect.Value, path string, n *yaml.Node) {
 				d.decode(f, parsedText(f.def), v, cur, 1)
 			}
 			if sg.index >= v.Len() {
-				d.fail(n.Line, cur, "has %d entries; [%d] is out of range", v.Len(), sg.index)
+				d.fail(n.Line, cur, "has %d entries; [%d] is out of range [0, %d]", v.Len(), sg.index, v.Len()-1)
 				return
 			}
 			f, v = f.elem, v.Index(sg.index)
