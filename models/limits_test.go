@@ -3,6 +3,7 @@ package models
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"runtime"
 	"strings"
 	"testing"
@@ -154,5 +155,39 @@ layer { name: "k" type: "Concat" bottom: "data" bottom: "data" top: "k" concat_p
 	_, err := LoadPrototxt(strings.NewReader(src), "a.prototxt")
 	if err == nil || !strings.Contains(err.Error(), "axis 7 out of range [-4, 3]") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestNonFiniteWeights is issue 18 finding 12: NaN and infinite weights
+// were accepted, and classify printed p=NaN. WithWeights refuses them,
+// naming the layer and the blob.
+func TestNonFiniteWeights(t *testing.T) {
+	n := mustPrototxt(t, smallNet)
+	var buf bytes.Buffer
+	if err := n.WithSeededWeights(1).WriteCaffemodel(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))} {
+		np, err := caffe.ReadCaffemodel(bytes.NewReader(buf.Bytes()), "w.caffemodel")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var layer string
+		for _, lp := range np.GetLayer() {
+			if len(lp.GetBlobs()) > 1 {
+				lp.GetBlobs()[1].Data[0] = bad
+				layer = lp.GetName()
+				break
+			}
+		}
+		var out bytes.Buffer
+		if err := caffe.WriteCaffemodel(&out, np); err != nil {
+			t.Fatal(err)
+		}
+		_, err = n.WithWeights(&out, "w.caffemodel")
+		want := fmt.Sprintf(`layer %q: blobs[1]: value 0 is %v: weights must be finite`, layer, bad)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("weight %v: err = %v, want %q", bad, err, want)
+		}
 	}
 }
