@@ -5,3 +5,7 @@ package models
 // refused with an error naming the limit; it used to be cut at the limit
 // without a word.
 const MaxProfileBytes = 64 << 20
+
+// maxProfileAxes is the most axes a shape in a kernel profile may have:
+// Caffe's limit for a blob (kMaxBlobAxes = 32, caffe/blob.hpp).
+const maxProfileAxes = 32

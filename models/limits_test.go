@@ -191,3 +191,21 @@ func TestNonFiniteWeights(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileAbsurdShape is issue 18 finding 12: a kernel profile with an
+// absurd out_shape was accepted.
+func TestProfileAbsurdShape(t *testing.T) {
+	for _, shape := range []string{"[1, 3, 8, -8]", "[100000, 100000, 100000]", "[0]", "[" + strings.Repeat("1, ", 40) + "1]"} {
+		src := strings.Replace(goodProfile, "out_shape: [1, 3, 8, 8], median_s: 0.001", "out_shape: "+shape+", median_s: 0.001", 1)
+		if src == goodProfile {
+			t.Fatal("fixture changed: no conv out_shape to spoil")
+		}
+		_, err := ReadProfile(strings.NewReader(src), "p.yaml")
+		if err == nil || !strings.Contains(err.Error(), "out_shape") || !strings.Contains(err.Error(), "is not a blob shape") {
+			t.Errorf("out_shape %s: err = %v", shape, err)
+		}
+	}
+	if _, err := ReadProfile(strings.NewReader(goodProfile), "p.yaml"); err != nil {
+		t.Fatal(err)
+	}
+}

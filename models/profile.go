@@ -254,6 +254,9 @@ func (p *Profile) validate() error {
 				return bad(f+".input", "non-positive dimension in %v", m.Input)
 			}
 		}
+		if len(m.Input) > maxProfileAxes || !sizeOK(m.Input) {
+			return bad(f+".input", "%v is not a blob shape: at most %d axes, at most %d values", m.Input, maxProfileAxes, maxBlob)
+		}
 		if m.Params < 0 || m.FLOPs < 0 || m.WeightFileBytes < 0 || m.PeakActivationBytes < 0 {
 			return bad(f, "negative count")
 		}
@@ -281,6 +284,9 @@ func (p *Profile) validate() error {
 			}
 			if l.FLOPs < 0 || l.Ops < 0 || l.Params < 0 || l.ParamBytes < 0 || l.InBytes < 0 || l.OutBytes < 0 {
 				return bad(lf, "negative count")
+			}
+			if len(l.OutShape) > maxProfileAxes || len(l.OutShape) > 0 && !sizeOK(l.OutShape) {
+				return bad(lf+".out_shape", "%v is not a blob shape: at most %d axes of positive sizes, at most %d values", l.OutShape, maxProfileAxes, maxBlob)
 			}
 			for _, t := range []struct {
 				n string
