@@ -17,7 +17,7 @@ func newPlotCmd() *cobra.Command {
 		Short: "Redraw the charts and index.html of saved results without re-running",
 		Long: `Redraw the charts of a results directory from its files and rewrite its
 index.html. It reads summary.json (required) and, when present, requests.csv
-(latency CDF), trace.json (timeline), validation.json and layers.json
+(latency CDF), trace.json (timeline), validation.csv and layers.csv
 (calibration). Charts go to RESULTS_DIR/plots as PNG and SVG.
 
 Without --kind it draws every chart the results fit: latency and energy

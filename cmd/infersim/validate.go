@@ -60,9 +60,11 @@ confidence interval); held-out rows never fail the command.`,
 			if err != nil {
 				return err
 			}
-			if markdown {
+			switch {
+			case quiet:
+			case markdown:
 				err = rep.WriteMarkdown(stdout)
-			} else {
+			default:
 				err = rep.WriteTable(stdout)
 			}
 			if err != nil {
@@ -93,7 +95,7 @@ confidence interval); held-out rows never fail the command.`,
 	f.IntVarP(&workers, "jobs", "j", 0, "worlds simulated at once (default: the number of CPUs)")
 	f.IntVar(&replications, "replications", 0, "override the number of replications")
 	f.BoolVar(&noPlots, "no-plots", false, "do not draw charts or index.html")
-	f.BoolVarP(&quiet, "quiet", "q", false, "no message on stderr")
+	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors: no table or message (the results are in --out)")
 	return cmd
 }
 
