@@ -214,9 +214,12 @@ func LookupPhone(name string) (PhoneSpec, error) {
 // preset. Unknown fields are errors. The result is validated. filename is
 // used in error messages only.
 func ReadPhoneSpec(r io.Reader, filename string, base *PhoneSpec) (PhoneSpec, error) {
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(io.LimitReader(r, MaxPhoneSpecBytes+1))
 	if err != nil {
 		return PhoneSpec{}, fmt.Errorf("devices: %s: %w", filename, err)
+	}
+	if len(data) > MaxPhoneSpecBytes {
+		return PhoneSpec{}, fmt.Errorf("devices: %s: larger than %d bytes (the limit)", filename, MaxPhoneSpecBytes)
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {

@@ -114,7 +114,7 @@ func canonicalAxis(layer, field string, axis, rank int) (int, error) {
 		a += rank
 	}
 	if a < 0 || a >= rank {
-		return 0, formatErr(layer, field, "axis %d out of range for a %d-D input", axis, rank)
+		return 0, formatErr(layer, field, "axis %d out of range [%d, %d] for a %d-D input", axis, -rank, rank-1, rank)
 	}
 	return a, nil
 }

@@ -26,21 +26,29 @@ type memPlan struct {
 	tmpLen  int // per-thread scratch row, elements
 }
 
-// root returns the root value of v's group and v's offset in it.
+// root returns the root value of v's group.
 func (p *memPlan) root(v int) int {
-	for p.parent[v] >= 0 {
-		v = p.parent[v]
-	}
-	return v
+	r, _ := p.rootOff(v)
+	return r
 }
 
+// rootOff returns the root value of v's group and v's offset in it. It
+// points every value on the way directly at the root (path compression),
+// so that a chain of in-place layers costs linear time overall, not a walk
+// of the chain per value.
 func (p *memPlan) rootOff(v int) (int, int) {
-	o := 0
-	for p.parent[v] >= 0 {
-		o += p.off[v]
-		v = p.parent[v]
+	r, total := v, 0
+	for p.parent[r] >= 0 {
+		total += p.off[r]
+		r = p.parent[r]
 	}
-	return v, o
+	for o := total; p.parent[v] >= 0; {
+		next, step := p.parent[v], p.off[v]
+		p.parent[v], p.off[v] = r, o
+		o -= step
+		v = next
+	}
+	return r, total
 }
 
 func planMemory(n *Net) (*memPlan, error) {

@@ -135,28 +135,36 @@ func (n *Net) HasWeights() bool { return n.weighted }
 // blob carries everything the remaining layers need, in layer order. The
 // last entry cuts after the last layer (its blob is the output).
 func (n *Net) SplitPoints() []SplitPoint {
+	// A value is live after layer k when it is produced at or before k and
+	// read after it (the output is read at the end): an interval of k.
+	// Counting live values, and summing their ids, with difference arrays
+	// finds every cut in time linear in the net; at a count of one the sum
+	// is the live value.
+	nn := len(n.nodes)
+	count, ids := make([]int, nn+1), make([]int, nn+1)
+	for v := range n.values {
+		val := &n.values[v]
+		last := -1
+		for _, c := range val.consumers {
+			last = max(last, c)
+		}
+		if v == n.output {
+			last = nn
+		}
+		if lo := max(val.producer, 0); lo < last {
+			count[lo]++
+			count[last]--
+			ids[lo] += v
+			ids[last] -= v
+		}
+	}
 	var sp []SplitPoint
 	var flops int64
+	live, liveV := 0, 0
 	for k := range n.nodes {
 		flops += n.nodes[k].info.FLOPs
-		live, liveV := 0, -1
-		for v := range n.values {
-			val := &n.values[v]
-			if val.producer > k {
-				continue
-			}
-			last := -1
-			for _, c := range val.consumers {
-				last = max(last, c)
-			}
-			if v == n.output {
-				last = len(n.nodes)
-			}
-			if last > k {
-				live++
-				liveV = v
-			}
-		}
+		live += count[k]
+		liveV += ids[k]
 		if live == 1 {
 			sp = append(sp, SplitPoint{AfterLayer: k, Name: n.values[liveV].name, Bytes: int64(n.values[liveV].size) * 4, FLOPsBefore: flops})
 		}
@@ -203,7 +211,11 @@ func build(np *caffe.NetParameter) (*Net, error) {
 		lp.Blobs = nil
 	}
 	n := &Net{name: np.GetName(), def: def, input: -1}
-	latest := map[string]int{} // blob name → current value
+	if l := len(def.GetLayer()); l > caffe.MaxLayers {
+		return nil, formatErr("", "layer", "%d layers, more than the limit of %d", l, caffe.MaxLayers)
+	}
+	latest := map[string]int{}     // blob name → current value
+	names := map[string]struct{}{} // names of the layers so far
 	if ins := np.GetInput(); len(ins) > 0 {
 		shape, err := legacyInput(np)
 		if err != nil {
@@ -217,7 +229,7 @@ func build(np *caffe.NetParameter) (*Net, error) {
 		if skipForInference(lp) {
 			continue
 		}
-		if err := n.addLayer(i, lp, latest); err != nil {
+		if err := n.addLayer(i, lp, latest, names); err != nil {
 			return nil, err
 		}
 	}
@@ -264,7 +276,7 @@ func legacyInput(np *caffe.NetParameter) ([]int, error) {
 
 // addLayer parses layer i, sets it up on the current values of its
 // bottoms (latest: blob name → value id) and adds its node and tops.
-func (n *Net) addLayer(i int, lp *caffe.LayerParameter, latest map[string]int) error {
+func (n *Net) addLayer(i int, lp *caffe.LayerParameter, latest map[string]int, names map[string]struct{}) error {
 	name := lp.GetName()
 	if name == "" {
 		name = fmt.Sprintf("#%d", i)
@@ -277,10 +289,11 @@ func (n *Net) addLayer(i int, lp *caffe.LayerParameter, latest map[string]int) e
 	if err != nil {
 		return err
 	}
-	for _, other := range n.nodes {
-		if other.lp.GetName() == lp.GetName() && lp.GetName() != "" {
+	if lp.GetName() != "" {
+		if _, dup := names[lp.GetName()]; dup {
 			return formatErr(name, "name", "two layers have this name (weights are matched by name)")
 		}
+		names[lp.GetName()] = struct{}{}
 	}
 	idx := len(n.nodes)
 	nd := &node{lp: lp, kind: lp.GetType(), op: o, fusedInto: -1}

@@ -162,9 +162,13 @@ func DefaultProfile() *Profile {
 // "models: p.yaml:12: models[0].layers[3].median_s: negative time -1".
 // Unknown keys are errors.
 func ReadProfile(r io.Reader, filename string) (*Profile, error) {
-	data, err := io.ReadAll(io.LimitReader(r, 64<<20))
+	data, err := io.ReadAll(io.LimitReader(r, MaxProfileBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("models: reading %s: %w", filename, err)
+	}
+	if len(data) > MaxProfileBytes {
+		// Was silently truncated at the limit, then parsed.
+		return nil, &FormatError{File: filename, Msg: fmt.Sprintf("larger than %d bytes (the limit)", MaxProfileBytes)}
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -284,6 +288,9 @@ func (m *ProfileModel) validate(f string) error {
 			return profileErr(f+".input", "non-positive dimension in %v", m.Input)
 		}
 	}
+	if len(m.Input) > maxProfileAxes || !sizeOK(m.Input) {
+		return profileErr(f+".input", "%v is not a blob shape: at most %d axes, at most %d values", m.Input, maxProfileAxes, maxBlob)
+	}
 	if m.Params < 0 || m.FLOPs < 0 || m.WeightFileBytes < 0 || m.PeakActivationBytes < 0 {
 		return profileErr(f, "negative count")
 	}
@@ -319,6 +326,9 @@ func (l *ProfileLayer) validate(lf string) error {
 	}
 	if l.FLOPs < 0 || l.Ops < 0 || l.Params < 0 || l.ParamBytes < 0 || l.InBytes < 0 || l.OutBytes < 0 {
 		return profileErr(lf, "negative count")
+	}
+	if len(l.OutShape) > maxProfileAxes || len(l.OutShape) > 0 && !sizeOK(l.OutShape) {
+		return profileErr(lf+".out_shape", "%v is not a blob shape: at most %d axes of positive sizes, at most %d values", l.OutShape, maxProfileAxes, maxBlob)
 	}
 	if err := checkTimes(lf, false, namedTime{"median_s", l.MedianS}, namedTime{"p10_s", l.P10S},
 		namedTime{"p90_s", l.P90S}, namedTime{"cv", l.CV}, namedTime{"gflops", l.GFLOPs}); err != nil {

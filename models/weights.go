@@ -59,6 +59,10 @@ func (n *Net) WithWeights(caffemodel io.Reader, filename string) (*Net, error) {
 			if len(data) != numel(shapes[j]) {
 				return nil, &FormatError{File: filename, Layer: name, Field: field, Msg: fmt.Sprintf("%d values, want %d", len(data), numel(shapes[j]))}
 			}
+			if k := nonFinite(data); k >= 0 {
+				// A NaN or infinite weight makes every class score NaN.
+				return nil, &FormatError{File: filename, Layer: name, Field: field, Msg: fmt.Sprintf("value %d is %v: weights must be finite", k, data[k])}
+			}
 			blobs[i] = append(blobs[i], data)
 		}
 	}
@@ -67,6 +71,17 @@ func (n *Net) WithWeights(caffemodel io.Reader, filename string) (*Net, error) {
 		return nil, withFile(err, filename)
 	}
 	return m, nil
+}
+
+// nonFinite returns the index of the first NaN or infinite value of data,
+// or −1.
+func nonFinite(data []float32) int {
+	for k, v := range data {
+		if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+			return k
+		}
+	}
+	return -1
 }
 
 // sameShape compares blob shapes ignoring leading 1s (Caffe's legacy 4-D

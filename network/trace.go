@@ -3,6 +3,7 @@ package network
 import (
 	"bufio"
 	"embed"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -144,17 +145,25 @@ func (e *TraceError) Error() string {
 }
 
 // lines calls fn for every line of r with its 1-based number, stopping at
-// the first error. A line longer than 64 KiB is an error.
+// the first error. A line longer than MaxTraceLineBytes, or more than
+// MaxTraceLines lines, is an error.
 func lines(r io.Reader, name string, fn func(n int, line string) error) error {
 	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), MaxTraceLineBytes)
 	n := 0
 	for sc.Scan() {
 		n++
+		if n > MaxTraceLines {
+			return &TraceError{name, n, fmt.Sprintf("more than %d lines (the limit)", MaxTraceLines)}
+		}
 		if err := fn(n, sc.Text()); err != nil {
 			return err
 		}
 	}
 	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return &TraceError{name, n + 1, fmt.Sprintf("a line longer than %d bytes (the limit)", MaxTraceLineBytes)}
+		}
 		return &TraceError{name, n + 1, fmt.Sprintf("reading: %v", err)}
 	}
 	return nil

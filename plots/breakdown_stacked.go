@@ -53,7 +53,7 @@ func LatencyBreakdown(sums []result.Summary, opts BreakdownOptions) (*Figure, er
 	if err := checkBreakdown(sums); err != nil {
 		return nil, err
 	}
-	groups := selectGroups(sums)
+	groups, capNote := capGroups(selectGroups(sums), func(s *result.Summary) float64 { return s.Latency.Mean }, "slowest")
 	lab := newGroupLabeller(groups)
 
 	// Which phases occur, and is there unexplained time?
@@ -115,7 +115,7 @@ func LatencyBreakdown(sums []result.Summary, opts BreakdownOptions) (*Figure, er
 	if title == "" {
 		title = "Where the time goes: mean end-to-end latency by phase"
 	}
-	return barFigure(title, leg, ps, heights, []float64{1}), nil
+	return barFigure(title+capNote, leg, ps, heights, []float64{1}), nil
 }
 
 // checkBreakdown rejects non-finite latency and phase means.

@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
@@ -60,6 +61,14 @@ func LayerTimes(layers []result.LayerTiming, opts LayerOptions) (*Figure, error)
 	model, use, err := layersOf(layers, opts)
 	if err != nil {
 		return nil, err
+	}
+	keep, capNote := capRows(len(use), func(a, b int) int { return cmp.Compare(use[b].Median, use[a].Median) }, "slowest", result.LayersFile)
+	if capNote != "" {
+		kept := make([]result.LayerTiming, len(keep))
+		for i, k := range keep {
+			kept[i] = use[k]
+		}
+		use = kept
 	}
 	lr := newLayerRows(use)
 	models := make([]string, len(lr.rows))
@@ -122,7 +131,7 @@ func LayerTimes(layers []result.LayerTiming, opts LayerOptions) (*Figure, error)
 		title = "Where " + model + " spends its time: per-layer kernel timings"
 	}
 	h := pitch*vg.Length(len(lr.rows)) + panelExtra
-	return legendFigure(title, leg, func(c draw.Canvas) {
+	return legendFigure(title+capNote, leg, func(c draw.Canvas) {
 		drawGrid(c, [][]*plot.Plot{ps}, []vg.Length{h}, weights)
 	}, h), nil
 }
@@ -292,6 +301,14 @@ func Validation(rows []result.ValidationRow, opts ValidationOptions) (*Figure, e
 	if err := checkValidation(rows); err != nil {
 		return nil, err
 	}
+	keep, capNote := capRows(len(rows), func(a, b int) int { return cmp.Compare(validationRank(rows[b]), validationRank(rows[a])) }, "farthest from their reference (failing first)", result.ValidationFile)
+	if capNote != "" {
+		kept := make([]result.ValidationRow, len(keep))
+		for i, k := range keep {
+			kept[i] = rows[k]
+		}
+		rows = kept
+	}
 	vrows, groups, xmax := validationRows(rows)
 	y, seps := positionValRows(vrows, groups)
 	p := newPlot("", "error of the simulation (%)", "")
@@ -333,7 +350,7 @@ func Validation(rows []result.ValidationRow, opts ValidationOptions) (*Figure, e
 		title = "Does the simulation match the measurements? Simulated vs reference"
 	}
 	h := valPitch*vg.Length(y) + panelExtra
-	return legendFigure(title, leg, func(c draw.Canvas) {
+	return legendFigure(title+capNote, leg, func(c draw.Canvas) {
 		colw := colW + vg.Points(12)
 		drawGrid(c, [][]*plot.Plot{{p, side}}, []vg.Length{h}, []float64{float64(c.Max.X - c.Min.X - colw - colGap), float64(colw)})
 	}, h), nil
@@ -566,4 +583,17 @@ func (signedTicks) Ticks(lo, hi float64) []plot.Tick {
 		}
 	}
 	return ts
+}
+
+// validationRank orders validation rows for a capped chart: failing rows
+// (outside their tolerance) first, then by relative error, largest first.
+func validationRank(r result.ValidationRow) float64 {
+	e := math.Abs(r.Error)
+	if math.IsNaN(e) {
+		e = 0
+	}
+	if !r.Pass {
+		e += 1e6
+	}
+	return e
 }

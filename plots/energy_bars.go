@@ -42,7 +42,7 @@ func EnergyBreakdown(sums []result.Summary, opts EnergyOptions) (*Figure, error)
 	if err := checkEnergy(sums); err != nil {
 		return nil, err
 	}
-	groups := selectGroups(sums)
+	groups, capNote := capGroups(selectGroups(sums), func(s *result.Summary) float64 { return s.EnergyTotal.Mean }, "costliest")
 	lab := newGroupLabeller(groups)
 
 	var used []result.Component
@@ -91,7 +91,7 @@ func EnergyBreakdown(sums []result.Summary, opts EnergyOptions) (*Figure, error)
 	if title == "" {
 		title = "What it costs the phone: energy per request by component"
 	}
-	return barFigure(title, leg, ps, heights, []float64{6, 1}), nil
+	return barFigure(title+capNote, leg, ps, heights, []float64{6, 1}), nil
 }
 
 // checkEnergy rejects non-finite energy means and battery drains.

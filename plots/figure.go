@@ -58,6 +58,10 @@ func (f *Figure) Render(w io.Writer, format Format) error {
 	if f.Width <= 0 || f.Height <= 0 {
 		return fmt.Errorf("plots: figure %q has size %v×%v", f.Title, f.Width, f.Height)
 	}
+	if f.Height > MaxFigureHeight || f.Width > MaxFigureHeight {
+		return fmt.Errorf("plots: figure %q is %.0f × %.0f points, over the limit of %.0f points (%d px at %d DPI); see the CSV tables instead",
+			f.Title, f.Width.Points(), f.Height.Points(), MaxFigureHeight.Points(), int(MaxFigureHeight.Dots(DPI)), DPI)
+	}
 	var c interface {
 		vg.CanvasSizer
 		io.WriterTo

@@ -1,7 +1,9 @@
 package plots
 
 import (
+	"fmt"
 	"image/color"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/text"
@@ -25,6 +27,7 @@ type legend struct {
 	entries []legendEntry
 	style   text.Style
 	thumbW  vg.Length
+	more    int // entries left out over MaxLegendEntries
 }
 
 type legendEntry struct {
@@ -36,8 +39,16 @@ func newLegend() *legend {
 	return &legend{style: textStyle(sans, tickSize, color.Black), thumbW: vg.Points(16)}
 }
 
+// add appends an entry; over MaxLegendEntries the last entry becomes
+// "… and K more" (K counting the entry it replaces), so a legend's height
+// is bounded whatever the number of series.
 func (l *legend) add(label string, thumbs ...plot.Thumbnailer) {
-	l.entries = append(l.entries, legendEntry{label, thumbs})
+	if len(l.entries) < MaxLegendEntries {
+		l.entries = append(l.entries, legendEntry{label, thumbs})
+		return
+	}
+	l.more++
+	l.entries[MaxLegendEntries-1] = legendEntry{label: fmt.Sprintf("… and %d more", l.more+1)}
 }
 
 func (l *legend) empty() bool { return l == nil || len(l.entries) == 0 }
@@ -105,6 +116,17 @@ func drawTitle(c draw.Canvas, title string) draw.Canvas {
 	return draw.Crop(c, 0, 0, 0, -(sty.Height(title) + gap/2))
 }
 
+// titleExtra is the height a title's lines after the first take (a capped
+// chart's note is a second line); 0 for a one-line title.
+func titleExtra(title string) vg.Length {
+	i := strings.IndexByte(title, '\n')
+	if i < 0 {
+		return 0
+	}
+	sty := textStyle(sansBold, titleSize, color.Black)
+	return sty.Height(title) - sty.Height(title[:i])
+}
+
 // drawLegendTop draws l in a strip at the top of c and returns the canvas
 // below it.
 func drawLegendTop(c draw.Canvas, l *legend) draw.Canvas {
@@ -124,7 +146,7 @@ func drawLegendTop(c draw.Canvas, l *legend) draw.Canvas {
 // legend.
 func legendFigure(title string, l *legend, body func(c draw.Canvas), heights ...vg.Length) *Figure {
 	f := &Figure{Title: title, Width: FigureWidth}
-	f.Height = 2*outerPad + titleSize + gap + l.height(FigureWidth-2*outerPad) + gap/2
+	f.Height = 2*outerPad + titleSize + titleExtra(title) + gap + l.height(FigureWidth-2*outerPad) + gap/2
 	for _, h := range heights {
 		f.Height += h
 	}

@@ -140,7 +140,7 @@ func appendText(b []byte, s string) []byte {
 // ReadRecords reads requests.csv and calls fn for each record in file order.
 // The record passed to fn is reused between calls; copy it to keep it.
 func ReadRecords(r io.Reader, filename string, fn func(*Record) error) error {
-	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<16))
+	cr := csv.NewReader(bufio.NewReaderSize(csvInput(r), 1<<16))
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
@@ -158,6 +158,9 @@ func ReadRecords(r io.Reader, filename string, fn func(*Record) error) error {
 		}
 		if err != nil {
 			return fmt.Errorf("result: %s:%d: %w", filename, line, err)
+		}
+		if line-1 > MaxRecords {
+			return fmt.Errorf("result: %s:%d: %w: more than %d rows (the limit)", filename, line, ErrLimit, MaxRecords)
 		}
 		rec.Reset()
 		if err := parseRecord(fields, want, &rec); err != nil {
@@ -342,11 +345,15 @@ func WriteRunJSON(w io.Writer, run *Run) error {
 	return enc.Encode(run)
 }
 
-// ReadRunJSON reads summary.json.
+// ReadRunJSON reads summary.json, refusing values no simulation writes
+// (see MaxSeconds and the other bounds of check.go) with the field and range.
 func ReadRunJSON(r io.Reader, filename string) (*Run, error) {
 	var run Run
-	dec := json.NewDecoder(r)
+	dec := json.NewDecoder(jsonInput(r))
 	if err := dec.Decode(&run); err != nil {
+		return nil, fmt.Errorf("result: %s: %w", filename, err)
+	}
+	if err := checkRun(&run); err != nil {
 		return nil, fmt.Errorf("result: %s: %w", filename, err)
 	}
 	return &run, nil

@@ -76,7 +76,7 @@ func ReadLayersCSV(r io.Reader, filename string) ([]LayerTiming, error) {
 // readTable checks the header and hands each row to row, stopping at the
 // first malformed field.
 func readTable(r io.Reader, filename string, header []string, row func(*fieldParser)) error {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(csvInput(r))
 	h, err := cr.Read()
 	if err != nil {
 		return fmt.Errorf("result: %s: header: %w", filename, err)
@@ -96,6 +96,9 @@ func readTable(r io.Reader, filename string, header []string, row func(*fieldPar
 		}
 		if err != nil {
 			return fmt.Errorf("result: %s:%d: %w", filename, line, err)
+		}
+		if line-1 > MaxTableRows {
+			return fmt.Errorf("result: %s:%d: %w: more than %d rows (the limit)", filename, line, ErrLimit, MaxTableRows)
 		}
 		p := fieldParser{f: f, names: header}
 		row(&p)

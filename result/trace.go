@@ -71,7 +71,7 @@ func WriteTrace(w io.Writer, spans []Span) error {
 // spans, in file order. Events other than complete events are skipped.
 func ReadTrace(r io.Reader, filename string) ([]Span, error) {
 	var f traceFile
-	if err := json.NewDecoder(r).Decode(&f); err != nil {
+	if err := json.NewDecoder(jsonInput(r)).Decode(&f); err != nil {
 		return nil, fmt.Errorf("result: %s: %w", filename, err)
 	}
 	type thread struct{ pid, tid int }

@@ -174,7 +174,7 @@ func TestSweepIndexPaths(t *testing.T) {
 	}
 	// An index past the list is an error naming it.
 	_, err = Parse([]byte(minimal+"sweep:\n  params:\n    - {path: \"models[3]\", values: [nin]}\n"), "t.yaml", "")
-	if err == nil || !strings.Contains(err.Error(), "t.yaml:9: sweep.params[0].values[0]: models: has 1 entries; [3] is out of range") {
+	if err == nil || !strings.Contains(err.Error(), "t.yaml:9: sweep.params[0].values[0]: models: has 1 entries; [3] is out of range [0, 0]") {
 		t.Errorf("got %v", err)
 	}
 	// A list that takes its default (images: study) can be indexed.

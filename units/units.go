@@ -49,6 +49,13 @@ const (
 	Mbps BitRate = 1e6
 	Gbps BitRate = 1e9
 
+	// MinBitRate is the smallest non-zero bit rate ParseBitRate accepts:
+	// 1 bps. Below it a 1 kB request takes over 2 hours (8,000 s), far
+	// slower than any network a phone uses: GPRS, the slowest cellular
+	// data, gives 9.05–21.4 kbps per timeslot (coding schemes CS-1 to CS-4,
+	// 3GPP TS 43.064).
+	MinBitRate BitRate = 1
+
 	Nanosecond  Duration = 1e-9
 	Microsecond Duration = 1e-6
 	Millisecond Duration = 1e-3
@@ -108,6 +115,10 @@ type kind struct {
 	// print lists the units used for output, smallest first; the largest
 	// whose factor does not exceed the value is chosen.
 	print []unit
+	// min is the smallest magnitude of a non-zero value, in the base unit,
+	// and why (0: no minimum).
+	min       float64
+	minReason string
 }
 
 var (
@@ -127,6 +138,7 @@ var (
 			{"B/s", 8}, {"kB/s", 8e3}, {"KB/s", 8e3}, {"MB/s", 8e6}, {"GB/s", 8e9},
 		},
 		print: []unit{{"bps", 1}, {"kbps", 1e3}, {"Mbps", 1e6}, {"Gbps", 1e9}},
+		min:   float64(MinBitRate), minReason: "slower, a 1 kB request takes over 2 hours",
 	}
 	byteRateKind = kind{
 		name: "byte rate", example: "12.8GB/s",
@@ -213,7 +225,10 @@ func (k *kind) parse(s string) (float64, error) {
 		if rest == u.name {
 			x := v * u.factor
 			if math.IsInf(x, 0) {
-				return 0, &ParseError{s, k.name, "value out of range"}
+				return 0, &ParseError{s, k.name, fmt.Sprintf("value out of range [%g, %g] %s", -math.MaxFloat64/u.factor, math.MaxFloat64/u.factor, u.name)}
+			}
+			if x != 0 && math.Abs(x) < k.min {
+				return 0, &ParseError{s, k.name, fmt.Sprintf("%s is below the smallest %s, %g %s (%s)", t, k.name, k.min, k.units[0].name, k.minReason)}
 			}
 			return x, nil
 		}

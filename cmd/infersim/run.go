@@ -143,8 +143,10 @@ A second signal ends the process at once (--out is still never half-written).`,
 				return fmt.Errorf("%w (%s is left as it was)", err, set.Out)
 			}
 			runErr := err
-			if err := scenarios.WriteTable(stdout, res.Run); err != nil {
-				return err
+			if !quiet {
+				if err := scenarios.WriteTable(stdout, res.Run); err != nil {
+					return err
+				}
 			}
 			prev := set.Previous()
 			keepPrev := !res.Run.Complete && prev != nil && prev.Complete
@@ -182,7 +184,7 @@ A second signal ends the process at once (--out is still never half-written).`,
 	f := cmd.Flags()
 	f.StringVar(&o.Out, "out", "", "output directory (default results/NAME)")
 	f.IntVarP(&o.Workers, "jobs", "j", 0, "worlds simulated at once (default: the number of CPUs)")
-	f.BoolVarP(&quiet, "quiet", "q", false, "no progress bar or messages on stderr")
+	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors: no table, progress bar or messages (the results are in --out)")
 	f.BoolVar(&dryRun, "dry-run", false, "validate and print the plan (points × cells × replications), run nothing")
 	f.StringVar(&o.Trace, "trace", "", "write one world's spans to this file (Chrome/Perfetto trace-event JSON)")
 	f.IntVar(&tracePoint, "trace-point", 0, "sweep point of the traced world")

@@ -16,17 +16,26 @@ import (
 
 func TestRunQuick(t *testing.T) {
 	dir := t.TempDir()
-	out, stderr, err := execute(t, "run", "--replications", "1", "--requests", "2", "--no-plots", "--quiet", "--out", dir, "-j", "2")
+	out, stderr, err := execute(t, "run", "--replications", "1", "--requests", "2", "--no-plots", "--out", dir, "-j", "2")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if want := "results in " + dir; !strings.Contains(stderr, want) {
+		t.Errorf("stderr %q lacks %q", stderr, want)
 	}
 	for _, w := range []string{"guo2018: 1 point(s) × 1 replication(s)", "alexnet", "on-device-gpu", "squeezenet-v1.0", "latency", "battery/1k", "on-device-gpu  3840x2160  -      2  unsupported: the framework cannot run this model", "conclusions:", "lowest mean latency (warm): cloud-gpu"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("output lacks %q:\n%s", w, out)
 		}
 	}
-	if stderr != "" {
-		t.Errorf("--quiet printed %q", stderr)
+	// --quiet prints nothing but errors (it used to print the table).
+	dir = t.TempDir()
+	out, stderr, err = execute(t, "run", "--replications", "1", "--requests", "2", "--no-plots", "--quiet", "--out", dir, "-j", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "" || stderr != "" {
+		t.Errorf("--quiet printed %q on stdout and %q on stderr", out, stderr)
 	}
 	for _, f := range []string{result.RequestsFile, result.SummaryCSVFile, result.SummaryFile} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
@@ -172,12 +181,12 @@ func TestRunQuickWhatIf(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	out, stderr, err := execute(t, "run", name, "--quick", "--quiet", "--out", dir, "-j", "2")
+	out, stderr, err := execute(t, "run", name, "--quick", "--out", dir, "-j", "2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stderr != "" {
-		t.Errorf("--quiet printed %q", stderr)
+	if !strings.HasPrefix(stderr, "results in "+dir) {
+		t.Errorf("stderr: %q", stderr)
 	}
 	head := fmt.Sprintf("%s: %d point(s) × %d replication(s)\n", name, want.Points(), want.Replications)
 	if !strings.HasPrefix(out, head) {

@@ -81,9 +81,11 @@ profiles it uses (about 140 small simulations).`,
 			if err != nil {
 				return err
 			}
-			if markdown {
+			switch {
+			case quiet:
+			case markdown:
 				err = rep.WriteMarkdown(stdout)
-			} else {
+			default:
 				err = rep.WriteTable(stdout)
 			}
 			if err != nil {
@@ -119,7 +121,7 @@ profiles it uses (about 140 small simulations).`,
 	f.IntVar(&replications, "replications", 0, "override the number of replications")
 	f.BoolVar(&noPlots, "no-plots", false, "do not draw charts or index.html")
 	f.BoolVar(&sensitivity, "sensitivity", false, fmt.Sprintf("also move each fitted parameter across its uncertainty and report how G5 and each what-if's first conclusion move (guo2018 at %d replications, what-ifs at their quick sizes, on -j workers; a tornado chart in plots/)", validation.QuickReplications))
-	f.BoolVarP(&quiet, "quiet", "q", false, "no message on stderr")
+	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors: no table or message (the results are in --out)")
 	return cmd
 }
 

@@ -47,7 +47,7 @@ func TestValidateQuick(t *testing.T) {
 
 // --markdown prints the Markdown table (what docs/validation.md holds).
 func TestValidateMarkdown(t *testing.T) {
-	out, _, err := execute(t, "validate", "--quick", "--markdown", "--no-plots", "-q", "--out", t.TempDir())
+	out, _, err := execute(t, "validate", "--quick", "--markdown", "--no-plots", "--out", t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestValidateKernelProfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	out, _, err := execute(t, "validate", "--quick", "--no-plots", "-q", "--kernel-profile", path, "--out", filepath.Join(dir, "out"))
+	out, _, err := execute(t, "validate", "--quick", "--no-plots", "--kernel-profile", path, "--out", filepath.Join(dir, "out"))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}

@@ -304,9 +304,12 @@ const (
 // needed, unknown fact IDs or classes, negative factors and parameters
 // fixed without a reason are errors. It never panics on bad input.
 func ReadProcessorProfile(r io.Reader, filename string) (*ProcessorProfile, error) {
-	data, err := io.ReadAll(io.LimitReader(r, 8<<20))
+	data, err := io.ReadAll(io.LimitReader(r, MaxProcessorProfileBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("devices: reading %s: %w", filename, err)
+	}
+	if len(data) > MaxProcessorProfileBytes {
+		return nil, &ProfileError{File: filename, Msg: fmt.Sprintf("larger than %d bytes (the limit)", MaxProcessorProfileBytes)}
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {

@@ -97,11 +97,18 @@ func TestShippedProfileFilesRead(t *testing.T) {
 
 // FuzzReadProcessorProfile: any input reads without panicking, and a
 // profile that reads compiles (or fails) without panicking.
+//
+// Seeds are small: the fuzzer minimizes each new interesting input by
+// trying to remove every span of its bytes, a cost quadratic in its size,
+// so the shipped profiles (3–5 KB, most of it comments and reasons) as
+// seeds kept it minimizing, a dozen executions in 45 s (issue 18). Each
+// shipped profile is a seed without its comments and with its prose
+// fields shortened (shortProfile).
 func FuzzReadProcessorProfile(f *testing.F) {
 	files, _ := filepath.Glob("processors/*.yaml")
 	for _, file := range files {
 		b, _ := os.ReadFile(file)
-		f.Add(string(b))
+		f.Add(shortProfile(string(b)))
 	}
 	f.Add(goodProfile)
 	f.Add("name: x\nmodel: roofline\nroofline: {peak: 1TFLOP/s, bandwidth: 1GB/s}\n")
@@ -120,4 +127,50 @@ func FuzzReadProcessorProfile(f *testing.F) {
 		}
 		pp.Compile(kp)
 	})
+}
+
+// shortProfile returns a profile's YAML without comments and blank lines,
+// and with each reason, source, description and note value (folded blocks
+// included) replaced by "x".
+func shortProfile(src string) string {
+	var b strings.Builder
+	skip := -1 // indentation of a folded prose field whose lines are dropped
+	for _, line := range strings.Split(src, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		indent := len(line) - len(strings.TrimLeft(line, " "))
+		if skip >= 0 {
+			if indent > skip {
+				continue
+			}
+			skip = -1
+		}
+		key, val, ok := strings.Cut(t, ":")
+		switch key {
+		case "reason", "source", "description", "note", "notes":
+			if ok {
+				if v := strings.TrimSpace(val); strings.HasPrefix(v, ">") || strings.HasPrefix(v, "|") {
+					skip = indent
+				}
+				line = line[:indent] + key + ": x"
+			}
+		}
+		b.WriteString(line + "\n")
+	}
+	return b.String()
+}
+
+// TestShortProfileSeeds checks that the fuzz seeds shortProfile makes from
+// the shipped profiles are still valid profiles, so the fuzzer starts from
+// inputs that reach Compile.
+func TestShortProfileSeeds(t *testing.T) {
+	files, _ := filepath.Glob("processors/*.yaml")
+	for _, file := range files {
+		b, _ := os.ReadFile(file)
+		if _, err := ReadProcessorProfile(strings.NewReader(shortProfile(string(b))), file); err != nil {
+			t.Errorf("%s shortened: %v", file, err)
+		}
+	}
 }

@@ -40,7 +40,7 @@ func count(shape []int) (int, error) {
 	n := 1
 	for _, d := range shape {
 		if d < 0 || d > math.MaxInt32 {
-			return 0, fmt.Errorf("dimension %d out of range in shape %v", d, shape)
+			return 0, fmt.Errorf("dimension %d out of range [0, %d] in shape %v", d, math.MaxInt32, shape)
 		}
 		if d != 0 && n > math.MaxInt32/d {
 			return 0, fmt.Errorf("shape %v holds more than 2^31-1 values", shape)

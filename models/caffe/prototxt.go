@@ -53,6 +53,9 @@ func parsePrototxt(r io.Reader, filename string, lenient bool) (*NetParameter, e
 	if err != nil {
 		return nil, &FormatError{File: filename, Err: err}
 	}
+	if err := checkTextBounds(src, filename); err != nil {
+		return nil, err
+	}
 	net := new(NetParameter)
 	if err := (prototext.UnmarshalOptions{DiscardUnknown: lenient}).Unmarshal(src, net); err != nil {
 		return nil, textError(err, src, filename)

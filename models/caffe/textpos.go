@@ -41,8 +41,9 @@ type textIndex struct {
 
 type textFrame struct {
 	name   string
-	layer  int  // index into layers for a top-level layer block, else -1
-	inList bool // the block is an element of a [...] list
+	layer  int    // index into layers for a top-level layer block, else -1
+	inList bool   // the block is an element of a [...] list
+	prefix string // dotted path of the enclosing fields below the layer block, each followed by "."
 }
 
 // indexText scans src and records layer blocks, first positions of fields,
@@ -63,11 +64,9 @@ func indexText(src []byte, probe textPos) *textIndex {
 		if stack[0].layer < 0 {
 			return -2, ""
 		}
-		var b strings.Builder
-		for _, f := range stack[1:] {
-			b.WriteString(f.name + ".")
-		}
-		return stack[0].layer, b.String() + k
+		// The prefix is built once per block, when it opens, so a key
+		// costs one string of its path's length, not a walk of the stack.
+		return stack[0].layer, stack[len(stack)-1].prefix + k
 	}
 
 	for {
@@ -126,6 +125,11 @@ func indexText(src []byte, probe textPos) *textIndex {
 			inList, expectKey = false, true
 		case '{', '<':
 			f := textFrame{name: key, layer: -1, inList: inList}
+			if len(stack) > 1 {
+				f.prefix = stack[len(stack)-1].prefix + key + "."
+			} else if len(stack) == 1 {
+				f.prefix = key + "."
+			}
 			if len(stack) == 0 && (key == "layer" || key == "layers") {
 				f.layer = len(ix.layers)
 				ix.layers = append(ix.layers, textLayer{start: keyPos, first: map[string]textPos{}, v1: key == "layers"})

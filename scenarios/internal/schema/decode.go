@@ -349,7 +349,7 @@ func parseNumber(k Kind, s string, quoted bool) (any, string) {
 			return nil, notNumber(s, "an integer")
 		}
 		if x > math.MaxInt32 || x < math.MinInt32 {
-			return nil, fmt.Sprintf("%s is out of range", s)
+			return nil, fmt.Sprintf("%s is out of range [%d, %d]", s, math.MinInt32, math.MaxInt32)
 		}
 		return int(x), ""
 	case KindUint:
@@ -420,7 +420,11 @@ func (d *Decoder) Apply(root *Field, rv reflect.Value, path string, n *yaml.Node
 				d.Decode(f, f.defN, v, cur, 1)
 			}
 			if sg.Index >= v.Len() {
-				d.Fail(n.Line, cur, "has %d entries; [%d] is out of range", v.Len(), sg.Index)
+				if v.Len() == 0 {
+					d.Fail(n.Line, cur, "has no entries; [%d] is out of range", sg.Index)
+				} else {
+					d.Fail(n.Line, cur, "has %d entries; [%d] is out of range [0, %d]", v.Len(), sg.Index, v.Len()-1)
+				}
 				return
 			}
 			f, v = f.elem, v.Index(sg.Index)

@@ -259,7 +259,7 @@ func TestApplySetsAPath(t *testing.T) {
 	if s.Owner.Mood != "grumpy" || !d.Set["owner"] || !d.Set["owner.mood"] {
 		t.Errorf("owner.mood: %+v %v", s.Owner, d.Set)
 	}
-	if err := c.Err(); err == nil || err.Error() != "scenarios: line 8: pets: has 0 entries; [0] is out of range" {
+	if err := c.Err(); err == nil || err.Error() != "scenarios: line 8: pets: has no entries; [0] is out of range" {
 		t.Errorf("pets[0] of an empty list: %v", err)
 	}
 }
