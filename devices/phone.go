@@ -131,7 +131,9 @@ type PhoneStats struct {
 	BlockingGCs   int
 	Pauses        int            // GC pauses, concurrent and blocking
 	PauseTime     units.Duration // their total
-	Loads         int
+	Loads         int            // model loads that completed (loadstats.go)
+	LoadAborts    LoadAborts     // load attempts cut short, by cause
+	LoadTime      units.Duration // seconds spent loading, completed and aborted attempts
 	Kills         int
 	Switches      int // foreground ↔ background transitions
 	OOMs          int
