@@ -131,10 +131,10 @@ func (a *autoEstimate) estimate(r *request, k int) float64 {
 		return lat
 	}
 	e := float64(spec.Power.Base) * lat
-	e += float64(spec.Power.CPUPerCore) * (prep + load)
+	e += float64(spec.Power.CPUBusyPower(1, spec.CPU.Cores)) * (prep + load)
 	if k > 0 {
 		fw := r.pe.fw
-		e += float64(spec.Power.CPUPerCore) * fw.CoresBusy * comp
+		e += float64(spec.Power.CPUBusyPower(fw.CoresBusy, spec.CPU.Cores)) * comp
 		if fw.UsesGPU {
 			e += float64(spec.Power.GPUActive-spec.Power.GPUIdle) * comp
 		}

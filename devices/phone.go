@@ -188,7 +188,7 @@ func NewPhone(env *sim.Env, streams *sim.Streams, name string, spec PhoneSpec, o
 		lanes:      phoneLanes(name),
 	}
 	ph.life.fg = true
-	ph.cpu = cpuModel{meter: ph.meter, cores: float64(spec.CPU.Cores), idle: float64(spec.Power.CPUIdle), perCore: float64(spec.Power.CPUPerCore)}
+	ph.cpu = cpuModel{meter: ph.meter, cores: float64(spec.CPU.Cores), idle: float64(spec.Power.CPUIdle), shared: float64(spec.Power.CPUShared), perCore: float64(spec.Power.CPUPerCore)}
 	ph.gpu = gpuModel{meter: ph.meter, idle: float64(spec.Power.GPUIdle), active: float64(spec.Power.GPUActive)}
 	ph.meter.Set(result.Base, spec.Power.Base)
 	ph.meter.Set(result.CPU, ph.cpu.power())
