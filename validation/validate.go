@@ -289,6 +289,7 @@ func Validate(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 	c.zooRows()
+	c.batchRows()
 	c.profileRows()
 	c.notCompared()
 
