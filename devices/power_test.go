@@ -7,6 +7,7 @@ import (
 	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/network"
 	"github.com/infersim/infersim/result"
+	"github.com/infersim/infersim/sim"
 )
 
 // TestCloudPathCPUEnergy answers issue 17, finding 8: a cloud request's
@@ -78,5 +79,40 @@ func TestPowerLevels(t *testing.T) {
 	}
 	if lo, _ := p4.WithPower("low"); lo.Power != p4.Power {
 		t.Error("a preset without a range changed at low")
+	}
+}
+
+// TestAutoPredictorRegret: auto's predictor is not the simulator's truth.
+// The oracle's regret is 0 by construction; the predictor's factors are
+// fixed per phone and model by the phone's stream, and its regret is
+// non-negative and counted per decision.
+func TestAutoPredictorRegret(t *testing.T) {
+	regret := func(oracle bool) (PhoneStats, result.Record) {
+		phone := oneLayerCPU(0.5 / 24)
+		phone.only = false
+		w := newWorld(t, fixedSpec(t), PhoneOptions{CPU: phone, OracleAuto: oracle})
+		srv := &stubEngine{name: "srv", target: engine.ServerGPU, perLayer: 0.01 / 24}
+		w.connect(t, "campus-wifi", func(cfg *network.LinkConfig) { cfg.Model = network.Constant{} },
+			ServerConfig{Engine: srv, Workers: 1, MaxBatch: 1})
+		for i := 0; i < 3; i++ {
+			w.submit(t, Request{Model: "alexnet", Mode: Mode{Kind: Auto}, Width: 960, Height: 540})
+		}
+		w.run(t)
+		return w.phone.Stats(), w.records[0]
+	}
+	st, _ := regret(true)
+	if st.AutoDecisions != 3 || st.AutoRegret != 0 {
+		t.Errorf("oracle: %d decisions, regret %v; want 3 and 0", st.AutoDecisions, st.AutoRegret)
+	}
+	a, _ := regret(false)
+	b, _ := regret(false)
+	if a.AutoDecisions != 3 || a.AutoRegret < 0 || a.AutoRegret != b.AutoRegret {
+		t.Errorf("predictor: %d decisions, regret %v and %v again; want 3, ≥ 0, equal", a.AutoDecisions, a.AutoRegret, b.AutoRegret)
+	}
+	p := newPredictor(sim.NewStreams(1).Stream("phone[0]/auto-predictor"))
+	f1, s1 := p.factors("alexnet")
+	f2, s2 := p.factors("alexnet")
+	if f1 != f2 || s1 != s2 || f1 == 1 || !(f1 > 0 && s1 > 0) {
+		t.Errorf("factors %v %v then %v %v: fixed per model, positive, not 1", f1, s1, f2, s2)
 	}
 }

@@ -116,6 +116,7 @@ var metrics = []MetricInfo{
 
 	{Name: "app.kills", Unit: UnitCount, Phrase: "app kills", Label: "app kills", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                                                      // low-memory kills of the app
 	{Name: "app.switches", Unit: UnitCount, Phrase: "foreground/background switches", Label: "foreground/background switches", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                         // foreground ↔ background transitions
+	{Name: "auto.regret", Unit: UnitFraction, Phrase: "auto's regret against the best cut", Label: "auto regret (cost of its cut over the best cut's, minus 1)", Scope: ScopeWorld, Agg: AggMax, CI: true},      // mean relative regret of auto's decisions (0 without auto)
 	{Name: "gc.blocking", Unit: UnitCount, Phrase: "blocking GCs", Label: "blocking GCs", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                                              // blocking collections
 	{Name: "gc.concurrent", Unit: UnitCount, Phrase: "concurrent GCs", Label: "concurrent GCs", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                                        // concurrent collections
 	{Name: "gc.pause_s", Unit: UnitSeconds, Phrase: "GC pause time", Label: "GC pause seconds", Scope: ScopeWorld, Agg: AggSum, CI: true},                                                                       // summed GC pause time

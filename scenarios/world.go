@@ -91,7 +91,13 @@ var worldMetrics = result.WorldMetrics()
 // (TestWorldMetricSources); sim.events is the kernel's.
 var (
 	phoneSources = map[string]func(devices.PhoneStats) float64{
-		"app.kills":                 func(st devices.PhoneStats) float64 { return float64(st.Kills) },
+		"app.kills": func(st devices.PhoneStats) float64 { return float64(st.Kills) },
+		"auto.regret": func(st devices.PhoneStats) float64 {
+			if st.AutoDecisions == 0 {
+				return 0
+			}
+			return st.AutoRegret / float64(st.AutoDecisions)
+		},
 		"app.switches":              func(st devices.PhoneStats) float64 { return float64(st.Switches) },
 		"gc.blocking":               func(st devices.PhoneStats) float64 { return float64(st.BlockingGCs) },
 		"gc.concurrent":             func(st devices.PhoneStats) float64 { return float64(st.ConcurrentGCs) },
