@@ -155,7 +155,11 @@ func tableMetrics(add func(*metricDef), mi result.MetricInfo) {
 		return c.world(name)
 	}})
 	if mi.PerHour {
-		add(&metricDef{name: name + "/h", phrase: mi.Phrase + " per hour", unit: result.UnitPerHour, cell: true, get: func(ev *evalCtx, c *cellView, _ *result.Summary) float64 {
+		unit := result.UnitPerHour
+		if mi.Unit == result.UnitSeconds {
+			unit = result.UnitSecondsPerHour // model.load_s/h: seconds spent per hour
+		}
+		add(&metricDef{name: name + "/h", phrase: mi.Phrase + " per hour", unit: unit, cell: true, get: func(ev *evalCtx, c *cellView, _ *result.Summary) float64 {
 			return c.world(name) / ev.hoursPerWorld(c)
 		}})
 	}

@@ -34,7 +34,16 @@ func (r *request) choose() int {
 	canServer := r.srv != nil && r.sm != nil && r.sm.err == nil && ph.link != nil
 	var a autoEstimate
 	a.init(r, canPhone, canServer)
+	// The decision uses the predictor (the profile's means perturbed by
+	// their error, predictor.go); the regret uses the profile's own means,
+	// the simulator's expected costs.
+	a.phoneF, a.serverF = 1, 1
+	if !ph.opt.OracleAuto {
+		a.phoneF, a.serverF = ph.predictor.factors(r.rq.Model)
+	}
 	best, bestV := -1, math.Inf(1)
+	truth := map[int]float64{}
+	bestTrue := math.Inf(1)
 	try := func(k int) {
 		if (k > 0 && !canPhone) || (k < n && !canServer) {
 			return
@@ -43,12 +52,22 @@ func (r *request) choose() int {
 		if v < bestV {
 			best, bestV = k, v
 		}
+		pf, sf := a.phoneF, a.serverF
+		a.phoneF, a.serverF = 1, 1
+		t := a.estimate(r, k)
+		a.phoneF, a.serverF = pf, sf
+		truth[k] = t
+		bestTrue = min(bestTrue, t)
 	}
 	try(0)
 	for _, k := range r.ni.cutList {
 		try(k)
 	}
 	try(n)
+	if best >= 0 && bestTrue > 0 {
+		ph.stats.AutoDecisions++
+		ph.stats.AutoRegret += truth[best]/bestTrue - 1
+	}
 	return best
 }
 
@@ -63,6 +82,9 @@ type autoEstimate struct {
 	tail         float64 // the radio's whole tail energy
 	hasRadio     bool
 	radio        network.RadioSpec
+	// phoneF and serverF scale the phone's and the server's compute
+	// means: the predictor's error (1: the profile's own means).
+	phoneF, serverF float64
 }
 
 func (a *autoEstimate) init(r *request, canPhone, canServer bool) {
@@ -117,6 +139,7 @@ func (a *autoEstimate) estimate(r *request, k int) float64 {
 			rr := pm.reread[i]
 			comp += float64(rr)/float64(spec.Storage.ReadRate) + float64(r.pe.e.ConvertTime(units.Bytes(rr)))
 		}
+		comp *= a.phoneF
 		lat += load + comp
 	}
 	var tu, td float64
@@ -125,16 +148,16 @@ func (a *autoEstimate) estimate(r *request, k int) float64 {
 		up = r.uploadBytes(k)
 		tu = float64(a.up.Time(units.Bytes(up)))
 		td = a.td
-		lat += tu + a.wait + r.sm.mean(k, n) + td
+		lat += tu + a.wait + a.serverF*r.sm.mean(k, n) + td
 	}
 	if r.rq.Objective == MinLatency {
 		return lat
 	}
 	e := float64(spec.Power.Base) * lat
-	e += float64(spec.Power.CPUPerCore) * (prep + load)
+	e += float64(spec.Power.CPUBusyPower(1, spec.CPU.Cores)) * (prep + load)
 	if k > 0 {
 		fw := r.pe.fw
-		e += float64(spec.Power.CPUPerCore) * fw.CoresBusy * comp
+		e += float64(spec.Power.CPUBusyPower(fw.CoresBusy, spec.CPU.Cores)) * comp
 		if fw.UsesGPU {
 			e += float64(spec.Power.GPUActive-spec.Power.GPUIdle) * comp
 		}

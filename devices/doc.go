@@ -27,7 +27,7 @@
 //	split:K                       preprocess → compute layers [0, K) on the phone → upload the cut's
 //	                              activation → queue → layers [K, N) on the server → download;
 //	                              split:0 is the cloud, split:N on-device; K must end at a split point
-//	auto                          the K with the lowest expected latency or energy, per request (auto.go)
+//	auto                          the K with the lowest predicted latency or energy, per request (auto.go; predictor.go: the profiles' means with an error, regret in auto.regret)
 //
 // # Usage
 //

@@ -18,7 +18,9 @@ import (
 //
 //	component  state                      power                     source
 //	cpu        awake, no core busy        CPUIdle     = 66.12 mW    power_profile.xml cpu.awake 17.4 mA × 3.8 V
-//	cpu        n cores busy               + n × CPUPerCore (1.468 W) power_profile.xml cpu.active 386.2 mA × 3.8 V at 2.27 GHz
+//	cpu        n cores busy               + min(n,1) × CPUShared + n × CPUPerCore (power.go):
+//	                                      one core 1.468 W = power_profile.xml cpu.active 386.2 mA × 3.8 V at 2.27 GHz;
+//	                                      four 4.86 W nominal (3.50–5.87 W range)
 //	gpu        idle / kernel running      GPUIdle 0 W / GPUActive 1.2 W   assumption (see the preset)
 //	base       always (screen on)         Base        = 0.697 W     power_profile.xml screen.on + 50 % screen.full
 //	radio      the radio's state          network.RadioSpec (ARO)   e.g. LTE promotion 1.21 W, tail 1.06 W
@@ -26,13 +28,14 @@ import (
 // # Worked example (TestMeterWorkedExample)
 //
 // One AlexNet inference with Caffe on the Nexus 5 CPU keeping 4 cores busy
-// for 2.0 s: cpu = 0.06612 + 4 × 1.46756 = 5.93636 W, base = 0.696654 W,
-// so the inference costs 11.8727 J of CPU and 1.3933 J of base energy,
-// 13.266 J in all, 0.0422 % of the 2300 mAh × 3.8 V = 31 464 J battery.
+// for 2.0 s: cpu = 0.06612 + 0.33832 + 4 × 1.12924 = 4.9214 W (nominal),
+// base = 0.696654 W, so the inference costs 9.8428 J of CPU and 1.3933 J
+// of base energy, 11.236 J in all, 0.0357 % of the 2300 mAh × 3.8 V =
+// 31 464 J battery (at phone.power high, 4 × 1.46756 W: 13.266 J).
 // The same inference on CNNdroid keeping 1 core and the GPU busy for
-// 0.85 s (fact P1): cpu = 1.53368 W, gpu = 1.2 W, 2.32363 J + 0.59216 J
-// base = 2.9158 J, with a lower power during compute (2.73 W against
-// 5.94 W, fact G10-power).
+// 0.85 s (fact P1): cpu = 0.06612 + 1.46756 = 1.53368 W at every level,
+// gpu = 1.2 W, 2.32363 J + 0.59216 J base = 2.9158 J, with a lower power
+// during compute (2.73 W against 4.92 W, fact G10-power).
 type energyMeter struct {
 	env    *sim.Env
 	last   float64
@@ -114,14 +117,17 @@ func (m *energyMeter) Read() energyReading {
 // cpuModel turns busy cores into CPU power. It holds no energy logic: it
 // reports the power to the meter at each change.
 type cpuModel struct {
-	meter         *energyMeter
-	cores         float64
-	idle, perCore float64
-	busy          float64
+	meter                 *energyMeter
+	cores                 float64
+	idle, shared, perCore float64
+	busy                  float64
 }
 
+// power is CPUIdle + min(n, 1)·CPUShared + n·CPUPerCore for n busy cores
+// (capped at the phone's cores; power.go).
 func (c *cpuModel) power() units.Power {
-	return units.Power(c.idle + min(c.busy, c.cores)*c.perCore)
+	n := min(c.busy, c.cores)
+	return units.Power(c.idle + min(n, 1)*c.shared + n*c.perCore)
 }
 
 // add changes the number of busy cores by n (negative to release).

@@ -36,6 +36,11 @@ type PhoneOptions struct {
 	// TraceLayers adds one span per layer of every on-phone computation
 	// (when Sink is set).
 	TraceLayers bool
+	// OracleAuto makes auto decide from the profiles' own means (the
+	// simulator's expected costs) instead of its predictor (predictor.go):
+	// for tests of auto's arithmetic, and as the bound a real
+	// partitioner's regret is measured against.
+	OracleAuto bool
 }
 
 // Phone is a simulated phone running the inference app: its CPU cores and
@@ -53,6 +58,8 @@ type Phone struct {
 	meter *energyMeter
 	cpu   cpuModel
 	gpu   gpuModel
+	// predictor is what auto believes of the compute times (predictor.go).
+	predictor *autoPredictor
 
 	gpuRes  *sim.Resource           // one GPU queue
 	storage *sim.Resource           // one flash channel
@@ -131,13 +138,20 @@ type PhoneStats struct {
 	BlockingGCs   int
 	Pauses        int            // GC pauses, concurrent and blocking
 	PauseTime     units.Duration // their total
-	Loads         int
+	Loads         int            // model loads that completed (loadstats.go)
+	LoadAborts    LoadAborts     // load attempts cut short, by cause
+	LoadTime      units.Duration // seconds spent loading, completed and aborted attempts
 	Kills         int
 	Switches      int // foreground ↔ background transitions
 	OOMs          int
 	PeakHeap      units.Bytes // largest committed Java heap
 	MinFreeMemory units.Bytes
 	GCWorkTime    units.Duration // background CPU time of concurrent GCs
+	AutoDecisions int            // cuts auto chose
+	// AutoRegret sums, over auto's decisions, the relative regret of the
+	// cut chosen from the predictor against the best cut by the
+	// simulator's own expected costs: cost(chosen)/cost(best) − 1.
+	AutoRegret float64
 }
 
 const (
@@ -179,6 +193,7 @@ func NewPhone(env *sim.Env, streams *sim.Streams, name string, spec PhoneSpec, o
 		mutator:    sim.NewPreemptiveResource(env, 1),
 		mem:        newMemory(spec),
 		gct:        newGCTimes(spec.GC, streams.Stream(name+"/gc")),
+		predictor:  newPredictor(streams.Stream(name + "/auto-predictor")),
 		jpeg:       newJPEGModel(opt.KernelProfile),
 		resident:   map[residentKey]*residentModel{},
 		labels:     map[[2]int]string{},
@@ -186,7 +201,7 @@ func NewPhone(env *sim.Env, streams *sim.Streams, name string, spec PhoneSpec, o
 		lanes:      phoneLanes(name),
 	}
 	ph.life.fg = true
-	ph.cpu = cpuModel{meter: ph.meter, cores: float64(spec.CPU.Cores), idle: float64(spec.Power.CPUIdle), perCore: float64(spec.Power.CPUPerCore)}
+	ph.cpu = cpuModel{meter: ph.meter, cores: float64(spec.CPU.Cores), idle: float64(spec.Power.CPUIdle), shared: float64(spec.Power.CPUShared), perCore: float64(spec.Power.CPUPerCore)}
 	ph.gpu = gpuModel{meter: ph.meter, idle: float64(spec.Power.GPUIdle), active: float64(spec.Power.GPUActive)}
 	ph.meter.Set(result.Base, spec.Power.Base)
 	ph.meter.Set(result.CPU, ph.cpu.power())

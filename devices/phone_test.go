@@ -217,7 +217,7 @@ func TestAutoThreshold(t *testing.T) {
 	}{{bStar / 2, -1}, {bStar * 0.98, -1}, {bStar * 1.02, 0}, {bStar * 100, 0}} {
 		phone := oneLayerCPU(0.5 / 24)
 		phone.only = false
-		w := newWorld(t, fixedSpec(t), PhoneOptions{CPU: phone})
+		w := newWorld(t, fixedSpec(t), PhoneOptions{CPU: phone, OracleAuto: true})
 		srv := &stubEngine{name: "srv", target: engine.ServerGPU, perLayer: 0.01 / 24}
 		w.connect(t, "campus-wifi", func(cfg *network.LinkConfig) {
 			cfg.Model = network.Constant{}

@@ -432,7 +432,7 @@ func (r *request) phonePart(p *sim.Proc) error {
 		return err
 	}
 	if r.k > 0 && !ph.isResident(r.rq.Model, r.pe.target) {
-		if err := r.load(p); err != nil {
+		if err := r.countedLoad(p); err != nil {
 			return err
 		}
 	}
@@ -457,7 +457,6 @@ func (r *request) load(p *sim.Proc) error {
 		return pm.loadErr
 	}
 	rec.Cold = true
-	ph.stats.Loads++
 	lc := pm.load
 	// Read the file.
 	sreq := ph.storage.Request()

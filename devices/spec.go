@@ -104,16 +104,23 @@ func (b BatterySpec) Drain(e units.Energy) float64 { return 100 * float64(e) / f
 
 // PowerSpec is the phone's power table (the energy meter's parameters):
 //
-//	cpu   = CPUIdle + busy cores × CPUPerCore   (busy cores capped at CPU.Cores)
+//	cpu   = CPUIdle + min(n, 1) × CPUShared + n × CPUPerCore
+//	        (n busy cores, capped at CPU.Cores; power.go)
 //	gpu   = GPUActive while a kernel runs, else GPUIdle
 //	base  = Base always (screen on, platform floor)
 //	radio = the network radio's state power (network.RadioSpec)
+//
+// Low and High, when given, are the CPU terms at the two ends of their
+// published range (WithPower); the fields above are the nominal values.
 type PowerSpec struct {
 	CPUIdle    units.Power `yaml:"cpu_idle"`
+	CPUShared  units.Power `yaml:"cpu_shared"`
 	CPUPerCore units.Power `yaml:"cpu_per_core"`
 	GPUIdle    units.Power `yaml:"gpu_idle"`
 	GPUActive  units.Power `yaml:"gpu_active"`
 	Base       units.Power `yaml:"base"`
+	Low        *PowerLevel `yaml:"low,omitempty"`
+	High       *PowerLevel `yaml:"high,omitempty"`
 }
 
 // HeapSpec is the ART heap configuration (dalvik.vm.* properties).
@@ -253,6 +260,7 @@ func ReadPhoneSpec(r io.Reader, filename string, base *PhoneSpec) (PhoneSpec, er
 func (s PhoneSpec) clone() PhoneSpec {
 	c := s
 	c.LMK.Minfree = append([]units.Bytes(nil), s.LMK.Minfree...)
+	c.Power.Low, c.Power.High = s.Power.Low.clone(), s.Power.High.clone()
 	c.Sources = make(map[string]string, len(s.Sources))
 	for k, v := range s.Sources {
 		c.Sources[k] = v
@@ -415,7 +423,7 @@ func (s PhoneSpec) Validate() error {
 		return c.bad("cpu.cores", "%d must be at least 1", s.CPU.Cores)
 	}
 	for _, section := range []func(specCheck) error{
-		s.validateRanges, s.validateRelations, s.validateFluctuation, s.validateLMK, s.validateLifecycle,
+		s.validateRanges, s.validateRelations, s.validateFluctuation, s.validateLMK, s.validateLifecycle, s.validatePowerLevels,
 	} {
 		if err := section(c); err != nil {
 			return err
@@ -462,6 +470,7 @@ func (s PhoneSpec) validateRanges(c specCheck) error {
 		{"battery.capacity", float64(s.Battery.Capacity), pos},
 		{"battery.voltage", s.Battery.Voltage, pos},
 		{"power.cpu_idle", float64(s.Power.CPUIdle), nonneg},
+		{"power.cpu_shared", float64(s.Power.CPUShared), nonneg},
 		{"power.cpu_per_core", float64(s.Power.CPUPerCore), nonneg},
 		{"power.gpu_idle", float64(s.Power.GPUIdle), nonneg},
 		{"power.gpu_active", float64(s.Power.GPUActive), nonneg},

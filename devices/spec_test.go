@@ -2,6 +2,7 @@ package devices
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -71,7 +72,11 @@ func TestNexus5Preset(t *testing.T) {
 		{"lmk foreground", float64(s.LMK.Minfree[0]), 72e6},
 		// power_profile.xml currents × 3.8 V, by hand
 		{"cpu idle", float64(s.Power.CPUIdle), 17.4e-3 * 3.8},
-		{"cpu per core", float64(s.Power.CPUPerCore), 386.2e-3 * 3.8},
+		{"one core (cpu.active)", float64(s.Power.CPUShared + s.Power.CPUPerCore), 386.2e-3 * 3.8},
+		{"cpu per core (Krait rail, scaled)", float64(s.Power.CPUPerCore), 0.75 * 386.2 / 256.5},
+		{"high per core (cpu.active)", float64(s.Power.High.CPUPerCore), 386.2e-3 * 3.8},
+		{"low one core", float64(s.Power.Low.CPUShared + s.Power.Low.CPUPerCore), 386.2e-3 * 3.8},
+		{"low per core", float64(s.Power.Low.CPUPerCore), 0.45 * 386.2 / 256.5},
 		{"base", float64(s.Power.Base), (82.75e-3 + 0.5*201.16e-3) * 3.8},
 		{"read rate", float64(s.Storage.ReadRate), 76.29e6},
 		{"min free", float64(s.Heap.MinFree), 512 * 1024},
@@ -218,7 +223,7 @@ func TestReadPhoneSpecOverrides(t *testing.T) {
 	// A whole preset read back from its own text gives the same spec.
 	b, _ := phonesFS.ReadFile("phones/nexus5.yaml")
 	again, err := ReadPhoneSpec(bytes.NewReader(b), "nexus5.yaml", nil)
-	if err != nil || again.Heap != base.Heap || again.GC != base.GC || again.Power != base.Power {
+	if err != nil || again.Heap != base.Heap || again.GC != base.GC || !reflect.DeepEqual(again.Power, base.Power) {
 		t.Errorf("reread differs: %v", err)
 	}
 	_ = units.Bytes(0)

@@ -114,19 +114,25 @@ var metrics = []MetricInfo{
 	{Name: "energy", Chart: "energy", Unit: UnitJoules, Phrase: "energy per request", Label: "mean phone energy per request", CI: true, Of: energyTotal, Field: "energy_total.mean"},
 	{Name: "energy.tail", Unit: UnitJoules, Phrase: "radio tail energy per request", Label: "radio tail joules", Scope: ScopeRequest, CI: true},
 
-	{Name: "app.kills", Unit: UnitCount, Phrase: "app kills", Label: "app kills", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                              // low-memory kills of the app
-	{Name: "app.switches", Unit: UnitCount, Phrase: "foreground/background switches", Label: "foreground/background switches", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true}, // foreground ↔ background transitions
-	{Name: "gc.blocking", Unit: UnitCount, Phrase: "blocking GCs", Label: "blocking GCs", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                      // blocking collections
-	{Name: "gc.concurrent", Unit: UnitCount, Phrase: "concurrent GCs", Label: "concurrent GCs", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                // concurrent collections
-	{Name: "gc.pause_s", Unit: UnitSeconds, Phrase: "GC pause time", Label: "GC pause seconds", Scope: ScopeWorld, Agg: AggSum, CI: true},                                               // summed GC pause time
-	{Name: "gc.pauses", Unit: UnitCount, Phrase: "GC pauses", Label: "GC pauses", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                              // GC pauses, concurrent and blocking
-	{Name: "memory.heap_peak_b", Unit: UnitBytes, Phrase: "peak Java heap", Label: "peak Java heap bytes", Scope: ScopeWorld, Agg: AggMax, CI: true},                                    // largest Java heap
-	{Name: "memory.min_free_b", Unit: UnitBytes, Phrase: "least free memory", Label: "least free memory bytes", Scope: ScopeWorld, Agg: AggMin, CI: true},                               // least free memory
-	{Name: "model.loads", Unit: UnitCount, Phrase: "model loads", Label: "model loads", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                        // model loads on the phones
-	{Name: "oom", Unit: UnitCount, Phrase: "failed allocations", Label: "failed allocations", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                  // allocations that failed
-	{Name: "server.batches", Unit: UnitCount, Phrase: "server batches", Label: "server batches", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                               // batches computed
-	{Name: "server.max_queue", Unit: UnitCount, Phrase: "longest server queue", Label: "longest server queue", Scope: ScopeWorld, Agg: AggMax, PerHour: true, CI: true},                 // longest server queue
-	{Name: "sim.events", Unit: UnitCount, Phrase: "kernel events", Label: "kernel events", Scope: ScopeWorld, PerHour: true, CI: true},                                                  // kernel events processed
+	{Name: "app.kills", Unit: UnitCount, Phrase: "app kills", Label: "app kills", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                                                      // low-memory kills of the app
+	{Name: "app.switches", Unit: UnitCount, Phrase: "foreground/background switches", Label: "foreground/background switches", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                         // foreground ↔ background transitions
+	{Name: "auto.regret", Unit: UnitFraction, Phrase: "auto's regret against the best cut", Label: "auto regret (cost of its cut over the best cut's, minus 1)", Scope: ScopeWorld, Agg: AggMax, CI: true},      // mean relative regret of auto's decisions (0 without auto)
+	{Name: "gc.blocking", Unit: UnitCount, Phrase: "blocking GCs", Label: "blocking GCs", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                                              // blocking collections
+	{Name: "gc.concurrent", Unit: UnitCount, Phrase: "concurrent GCs", Label: "concurrent GCs", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                                        // concurrent collections
+	{Name: "gc.pause_s", Unit: UnitSeconds, Phrase: "GC pause time", Label: "GC pause seconds", Scope: ScopeWorld, Agg: AggSum, CI: true},                                                                       // summed GC pause time
+	{Name: "gc.pauses", Unit: UnitCount, Phrase: "GC pauses", Label: "GC pauses", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                                                      // GC pauses, concurrent and blocking
+	{Name: "memory.heap_peak_b", Unit: UnitBytes, Phrase: "peak Java heap", Label: "peak Java heap bytes", Scope: ScopeWorld, Agg: AggMax, CI: true},                                                            // largest Java heap
+	{Name: "memory.min_free_b", Unit: UnitBytes, Phrase: "least free memory", Label: "least free memory bytes", Scope: ScopeWorld, Agg: AggMin, CI: true},                                                       // least free memory
+	{Name: "model.load_aborts.killed", Unit: UnitCount, Phrase: "model load attempts ended by a kill", Label: "load attempts killed", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                  // load attempts the low-memory killer ended
+	{Name: "model.load_aborts.oom", Unit: UnitCount, Phrase: "model load attempts ended by a failed allocation", Label: "load attempts out of memory", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true}, // load attempts an allocation failure ended
+	{Name: "model.load_aborts.other", Unit: UnitCount, Phrase: "model load attempts ended otherwise", Label: "load attempts ended otherwise", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},          // load attempts ended by a stop or a drop
+	{Name: "model.load_aborts.timeout", Unit: UnitCount, Phrase: "model load attempts timed out", Label: "load attempts timed out", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                    // load attempts the request's timeout ended
+	{Name: "model.load_s", Unit: UnitSeconds, Phrase: "time spent loading models", Label: "seconds spent loading models", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                              // seconds in load attempts, completed and aborted
+	{Name: "model.loads", Unit: UnitCount, Phrase: "completed model loads", Label: "completed model loads", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                            // model loads that completed on the phones
+	{Name: "oom", Unit: UnitCount, Phrase: "failed allocations", Label: "failed allocations", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                                          // allocations that failed
+	{Name: "server.batches", Unit: UnitCount, Phrase: "server batches", Label: "server batches", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                                       // batches computed
+	{Name: "server.max_queue", Unit: UnitCount, Phrase: "longest server queue", Label: "longest server queue", Scope: ScopeWorld, Agg: AggMax, PerHour: true, CI: true},                                         // longest server queue
+	{Name: "sim.events", Unit: UnitCount, Phrase: "kernel events", Label: "kernel events", Scope: ScopeWorld, PerHour: true, CI: true},                                                                          // kernel events processed
 }
 
 // Metrics returns the metrics table (a copy), in its order: the group

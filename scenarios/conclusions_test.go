@@ -292,6 +292,29 @@ var whatIfChecks = map[string]func(t *testing.T, s *Scenario, run *result.Run){
 		}
 		wantLine(t, run, 0, "reaches 50 % from about")
 		wantLine(t, run, 1, "rises from 0/h")
+		// Loads are physical (issue 17, finding 1): a world cannot complete
+		// more loads than fit in its duration, one clean load (a cold
+		// request at no pressure) at a time, and it cannot spend more
+		// seconds loading than it lasts.
+		hours := float64(s.Workload.Duration) / 3600
+		for _, m := range s.Models {
+			for _, mode := range s.Workload.Modes {
+				load := pick(t, run, m, mode, "cold", "phone.memory.background_pressure=0").Phases[result.Load].Mean
+				if !(load > 0) {
+					t.Fatalf("%s %s: clean load %v s", m, mode, load)
+				}
+				for _, p := range []string{"0", "0.3", "0.45", "0.6", "0.9"} {
+					g := pickAny(t, run, m, mode, "phone.memory.background_pressure="+p)
+					perHour := metricOf(g, "model.loads") / hours
+					if limit := 3600 / load; perHour > limit {
+						t.Errorf("%s %s at pressure %s: %.1f completed loads/h, more than 3600 s / %.1f s = %.1f", m, mode, p, perHour, load, limit)
+					}
+					if ls := metricOf(g, "model.load_s") / hours; ls > 3600 {
+						t.Errorf("%s %s at pressure %s: %.0f s loading per hour", m, mode, p, ls)
+					}
+				}
+			}
+		}
 	},
 	"gc-storm": func(t *testing.T, s *Scenario, run *result.Run) {
 		// p99 rises with the pause scale (AlexNet, the large Java heap).

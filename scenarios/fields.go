@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"github.com/infersim/infersim/devices"
 	"github.com/infersim/infersim/scenarios/internal/schema"
 )
 
@@ -81,6 +82,7 @@ func phoneField() *field {
 			fld("background_requests", "BackgroundRequests", kEnum, "What a request arriving in the background does: wait for the foreground (counted in its latency) or drop.", enum("wait", "drop"), def("wait")),
 		),
 		fld("battery", "Battery", kCharge, "Battery capacity (for battery drain per 1000 requests).", checks(positive), fromPreset("phone.device"), example("2300mAh")),
+		fld("power", "Power", kEnum, "Where in the preset's published CPU power range to run: nominal, or its low or high end (Nexus 5, four cores: 3.50, 4.86, 5.87 W; a preset without a range keeps its values); sweep it to see how far the energy conclusions move.", enum(devices.PowerLevels()...), def("nominal")),
 	)
 }
 

@@ -163,6 +163,10 @@ func (s *Scenario) resolvePhone(c *collector) (devices.PhoneSpec, bool) {
 		s.errAt(c, "phone.device", "%s", trimPrefix(err, ""))
 		return spec, false
 	}
+	if spec, err = spec.WithPower(s.Phone.Power); err != nil {
+		s.errAt(c, "phone.power", "%s", trimPrefix(err, ""))
+		return spec, false
+	}
 	m := s.Phone.Memory
 	spec.Memory.RAM = m.RAM
 	spec.Heap.Limit = m.HeapLimit

@@ -61,6 +61,7 @@ type Phone struct {
 	GC        GC           `yaml:"gc"`
 	Lifecycle Lifecycle    `yaml:"lifecycle"`
 	Battery   units.Charge `yaml:"battery"`
+	Power     string       `yaml:"power"`
 }
 
 // Memory overrides the phone preset's memory and heap settings.

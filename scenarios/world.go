@@ -91,16 +91,27 @@ var worldMetrics = result.WorldMetrics()
 // (TestWorldMetricSources); sim.events is the kernel's.
 var (
 	phoneSources = map[string]func(devices.PhoneStats) float64{
-		"app.kills":          func(st devices.PhoneStats) float64 { return float64(st.Kills) },
-		"app.switches":       func(st devices.PhoneStats) float64 { return float64(st.Switches) },
-		"gc.blocking":        func(st devices.PhoneStats) float64 { return float64(st.BlockingGCs) },
-		"gc.concurrent":      func(st devices.PhoneStats) float64 { return float64(st.ConcurrentGCs) },
-		"gc.pause_s":         func(st devices.PhoneStats) float64 { return float64(st.PauseTime) },
-		"gc.pauses":          func(st devices.PhoneStats) float64 { return float64(st.Pauses) },
-		"memory.heap_peak_b": func(st devices.PhoneStats) float64 { return float64(st.PeakHeap) },
-		"memory.min_free_b":  func(st devices.PhoneStats) float64 { return float64(st.MinFreeMemory) },
-		"model.loads":        func(st devices.PhoneStats) float64 { return float64(st.Loads) },
-		"oom":                func(st devices.PhoneStats) float64 { return float64(st.OOMs) },
+		"app.kills": func(st devices.PhoneStats) float64 { return float64(st.Kills) },
+		"auto.regret": func(st devices.PhoneStats) float64 {
+			if st.AutoDecisions == 0 {
+				return 0
+			}
+			return st.AutoRegret / float64(st.AutoDecisions)
+		},
+		"app.switches":              func(st devices.PhoneStats) float64 { return float64(st.Switches) },
+		"gc.blocking":               func(st devices.PhoneStats) float64 { return float64(st.BlockingGCs) },
+		"gc.concurrent":             func(st devices.PhoneStats) float64 { return float64(st.ConcurrentGCs) },
+		"gc.pause_s":                func(st devices.PhoneStats) float64 { return float64(st.PauseTime) },
+		"gc.pauses":                 func(st devices.PhoneStats) float64 { return float64(st.Pauses) },
+		"memory.heap_peak_b":        func(st devices.PhoneStats) float64 { return float64(st.PeakHeap) },
+		"memory.min_free_b":         func(st devices.PhoneStats) float64 { return float64(st.MinFreeMemory) },
+		"model.loads":               func(st devices.PhoneStats) float64 { return float64(st.Loads) },
+		"model.load_s":              func(st devices.PhoneStats) float64 { return float64(st.LoadTime) },
+		"model.load_aborts.killed":  func(st devices.PhoneStats) float64 { return float64(st.LoadAborts.Killed) },
+		"model.load_aborts.oom":     func(st devices.PhoneStats) float64 { return float64(st.LoadAborts.OOM) },
+		"model.load_aborts.other":   func(st devices.PhoneStats) float64 { return float64(st.LoadAborts.Other) },
+		"model.load_aborts.timeout": func(st devices.PhoneStats) float64 { return float64(st.LoadAborts.Timeout) },
+		"oom":                       func(st devices.PhoneStats) float64 { return float64(st.OOMs) },
 	}
 	serverSources = map[string]func(devices.ServerStats) float64{
 		"server.batches":   func(st devices.ServerStats) float64 { return float64(st.Batches) },

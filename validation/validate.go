@@ -301,6 +301,7 @@ func Validate(ctx context.Context, opts Options) (*Report, error) {
 	if err := c.shareRows(); err != nil {
 		return nil, err
 	}
+	c.batchRows()
 	c.profileRows()
 	c.notCompared()
 

@@ -162,7 +162,8 @@ type procModel struct {
 // batchModel is the server batch time model.
 type batchModel struct {
 	slope   float64
-	derived bool // roofline: batch time from the roofline itself
+	derived bool        // roofline: batch time from the roofline itself
+	curve   *BatchCurve // fitted to a batch-throughput table: t(1)·r(b)
 }
 
 // preprocPoint is one host preprocessing measurement.
@@ -337,7 +338,9 @@ func hostPreprocess(pts []preprocPoint, mp float64) float64 {
 // a slope) evaluates the roofline at batch b: compute and activation
 // traffic grow b-fold while weights are read and kernels launched once per
 // layer, t(b) = Σ max(b·work/(peak·eff), (b·(in+out) + params)/bandwidth)
-// + overhead.
+// + overhead. A profile with a batch curve (BatchCurveSpec) uses
+// t(b) = t(1) · r(b) with its fitted r; e.g. cloud-gpu-k80's AlexNet at
+// batch 16 takes 4.4× its batch-1 time and so serves 3.6× the images.
 func (p *Processor) BatchTime(model string, b int) (float64, error) {
 	if b < 1 {
 		return 0, fmt.Errorf("devices: processor %s: batch size %d is not positive", p.name, b)
@@ -349,10 +352,13 @@ func (p *Processor) BatchTime(model string, b int) (float64, error) {
 	if m.unsupp != nil {
 		return 0, m.unsupp
 	}
+	t1 := m.prefix[len(m.layers)]
+	if c := p.batch.curve; c != nil {
+		return t1 * c.Ratio(b), nil
+	}
 	if m.batchFn != nil && p.batch.derived {
 		return m.batchFn(b), nil
 	}
-	t1 := m.prefix[len(m.layers)]
 	return t1 * (1 + float64(b-1)*p.batch.slope), nil
 }
 

@@ -98,6 +98,7 @@ type freeParam struct {
 
 type compiler struct {
 	pp      *ProcessorProfile
+	curve   *BatchCurve // the fitted batch curve, if the profile has one
 	kp      *models.Profile
 	nested  bool
 	fw      Framework
@@ -328,6 +329,16 @@ func (c *compiler) setupNoiseBatch() error {
 		c.params = append(c.params, FitParam{Name: "noise_scale", Status: "fixed", Value: v, Text: fmtFactor(v), Reason: joinReason(noise.Reason, noise.Source)})
 	}
 	switch {
+	case pp.Batch.Curve != nil:
+		bc, err := FitBatchCurve(*pp.Batch.Curve)
+		if err != nil {
+			return fmt.Errorf("%s: batch.curve: %w", pp.Name, err)
+		}
+		c.curve = &bc
+		why := "fitted to " + pp.Batch.Curve.Model + " batch throughput, " + pp.Batch.Curve.Source
+		c.params = append(c.params,
+			FitParam{Name: "batch_alpha", Status: "derived", Value: bc.Alpha, Text: fmtFactor(bc.Alpha), Reason: why},
+			FitParam{Name: "batch_gamma", Status: "derived", Value: bc.Gamma, Text: fmtFactor(bc.Gamma), Reason: "r(b) = alpha·b + (1 − alpha)·b^gamma"})
 	case pp.Batch.Slope != nil:
 		c.params = append(c.params, FitParam{Name: "batch_slope", Status: "fixed", Value: *pp.Batch.Slope, Text: fmtFactor(*pp.Batch.Slope), Reason: pp.Batch.Reason})
 	case pp.Model == "roofline":
@@ -643,6 +654,9 @@ func (c *compiler) loadTime(hm *hostModel, co *coeffs) float64 {
 }
 
 func (c *compiler) batchTime(hm *hostModel, co *coeffs, b int) float64 {
+	if c.curve != nil {
+		return c.computeTime(hm, co) * c.curve.Ratio(b)
+	}
 	if c.pp.Model == "roofline" && c.pp.Batch.Slope == nil {
 		t := 0.0
 		for i := range hm.layers {
@@ -997,6 +1011,8 @@ func (c *compiler) build(co *coeffs) *Processor {
 		preproc: c.preproc, image: co.image,
 	}
 	switch {
+	case c.curve != nil:
+		p.batch.curve = c.curve
 	case pp.Batch.Slope != nil:
 		p.batch.slope = *pp.Batch.Slope
 	case pp.Model == "roofline":

@@ -199,6 +199,10 @@ type NoiseSpec struct {
 type BatchSpec struct {
 	Slope  *float64 `yaml:"slope"`
 	Reason string   `yaml:"reason"`
+	// Curve, when given, replaces the slope and the roofline's own batch
+	// time by a curve fitted to a published batch-throughput table
+	// (batchcurve.go).
+	Curve *BatchCurveSpec `yaml:"curve"`
 }
 
 // RowSpec names a reference fact and the simulated quantity it is compared
