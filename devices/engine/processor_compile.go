@@ -120,7 +120,14 @@ func compileProfile(pp *ProcessorProfile, kp *models.Profile, nested bool) (*Pro
 	if err != nil {
 		return nil, fmt.Errorf("devices: profile %s: fitting against the kernel profile (%s): %w", pp.Name, kernelText(kp), err)
 	}
-	return c.build(co), nil
+	p := c.build(co)
+	if p.handling, err = compileHandling(pp, kp, 0); err != nil {
+		return nil, fmt.Errorf("devices: profile %s: %w", pp.Name, err)
+	}
+	if h := p.handling; h != nil {
+		p.report.Params = append(p.report.Params, h.Params...)
+	}
+	return p, nil
 }
 
 func kernelText(kp *models.Profile) string {
