@@ -33,6 +33,11 @@ func WriteTable(w io.Writer, run *result.Run) error {
 		status = " (interrupted: finished points only)"
 	}
 	fmt.Fprintf(&b, "%s: %d point(s) × %d replication(s)%s\n", run.Scenario, len(run.Points), run.Replications, status)
+	if len(run.Conclusions) > 0 && strings.HasPrefix(run.Conclusions[0], "study headline:") {
+		// The headline leads the first screen too (it is repeated first
+		// among the conclusions below the tables).
+		b.WriteString(run.Conclusions[0] + "\n")
+	}
 	for i, pt := range run.Points {
 		if i == MaxTablePoints && len(run.Points) > MaxTablePoints+1 {
 			fmt.Fprintf(&b, "\n... %d more points in summary.csv\n", len(run.Points)-MaxTablePoints-1)
