@@ -730,12 +730,12 @@ func (r *request) uploadBytes(k int) float64 {
 }
 
 // handlingBytes returns what the server's request handling depends on
-// for an upload of up bytes at the request's cut: the JPEG bytes it
+// for an upload of up bytes at cut k: the JPEG bytes it
 // decodes (none for an activation) and the input tensor it copies to the
 // processor (float32 RGB at the model input, or the activation).
-func (r *request) handlingBytes(up float64) (image, tensor float64) {
-	if r.k > 0 {
-		return 0, float64(r.ni.cuts[r.k])
+func (r *request) handlingBytes(k int, up float64) (image, tensor float64) {
+	if k > 0 {
+		return 0, float64(r.ni.cuts[k])
 	}
 	return up, r.ni.input * 3 * 4
 }
@@ -753,7 +753,7 @@ func (r *request) remotePart(p *sim.Proc) error {
 		return err
 	}
 	rec.UpBytes = up
-	if h := r.srv.handlingTime(r.handlingBytes(up)); h > 0 {
+	if h := r.srv.handlingTime(r.handlingBytes(r.k, up)); h > 0 {
 		start := p.Now()
 		if err := p.Sleep(h); err != nil {
 			return err
