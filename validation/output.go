@@ -294,6 +294,11 @@ func (r *Report) WriteReadmeSummary(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString(ReadmeBegin + "\n\n")
 	fmt.Fprintf(&b, "%s (%s).\n\n", r.Summary(), r.runText())
+	if h := r.Headline(); h != "" {
+		b.WriteString("**The study's headline, one definition.** \"Up to two orders of magnitude\" (fact G5) is read as: " +
+			mdEscape(conclude.HeadlineDefinition) + ". `infersim run` prints it first and rows G5-time and G5-energy are the same numbers:\n\n")
+		b.WriteString("> " + mdEscape(h) + "\n\n")
+	}
 	b.WriteString("| fact | role | what | reference | simulated ± 95 % CI | error | status |\n")
 	b.WriteString("|---|---|---|---|---|---|---|\n")
 	left := 0
