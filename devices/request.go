@@ -759,6 +759,9 @@ func (r *request) remotePart(p *sim.Proc) error {
 			return err
 		}
 		rec.AddPhase(result.Handling, start, p.Now())
+		if r.srv.sink != nil {
+			r.srv.span(r.srv.queueLn, result.ActivityHandling.Word(), start, p.Now())
+		}
 	}
 	j := r.srv.submit(r.rq.Model, r.k, r.sm)
 	if j == nil {

@@ -10,8 +10,8 @@ import (
 func TestHandlingTime(t *testing.T) {
 	h := &Handling{Fixed: 0.002, Setup: 0.170, DecodeRate: 20e6, CopyRate: 6.5e9}
 	for _, c := range []struct {
-		name               string
-		h                  *Handling
+		name                string
+		h                   *Handling
 		image, tensor, want float64
 	}{
 		{"doc example", h, 24e3, 1.07e6, 0.002 + 0.170 + 24e3/20e6 + 1.07e6/6.5e9},
