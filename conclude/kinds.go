@@ -9,6 +9,7 @@ const (
 	KindCompare   = "compare"
 	KindThreshold = "threshold"
 	KindBest      = "best"
+	KindHeadline  = "headline"
 )
 
 // KindInfo describes a conclusion kind: what it says and which fields of a
@@ -44,6 +45,7 @@ var kinds = []kind{
 	{KindInfo{Name: KindCompare, Doc: "metric(a) / metric(b)", Sides: true, Share: true}, (*evaluator).compare},
 	{KindInfo{Name: KindThreshold, Doc: "first param value where metric reaches level", Param: true, Level: true}, (*evaluator).threshold},
 	{KindInfo{Name: KindBest, Doc: "the mode with the best metric along param"}, (*evaluator).best},
+	{KindInfo{Name: KindHeadline, Doc: "the study's headline (Guo 2018, fact G5): the largest on-device (cold) over cloud (warm) ratio of time and of energy, per request, against the study's ≈100×; metric is not used"}, (*evaluator).headline},
 }
 
 // Kinds returns the conclusion kinds, in the order the schema lists them.

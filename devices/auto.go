@@ -17,7 +17,7 @@ import (
 //
 //	latency(K) = preprocess
 //	           + [K > 0] (load, if the model is not resident on the phone) + Σ_{i<K} mean_phone(i) + re-reads
-//	           + [K < N] EstimateUpload(bytes(K)) + server.expectedWait + Σ_{i≥K} mean_server(i) + EstimateDownload(1 kB)
+//	           + [K < N] EstimateUpload(bytes(K)) + server handling(K) + server.expectedWait + Σ_{i≥K} mean_server(i) + EstimateDownload(1 kB)
 //	energy(K)  = base × latency(K)
 //	           + per-core CPU power × (preprocess + load + cores busy × phone compute) + GPU active power × phone compute (GPU framework)
 //	           + [K < N] radio: promotion (if idle now) + active power × transfer times + the whole tail
@@ -148,7 +148,7 @@ func (a *autoEstimate) estimate(r *request, k int) float64 {
 		up = r.uploadBytes(k)
 		tu = float64(a.up.Time(units.Bytes(up)))
 		td = a.td
-		lat += tu + a.wait + a.serverF*r.sm.mean(k, n) + td
+		lat += tu + r.srv.handlingTime(r.handlingBytes(k, up)) + a.wait + a.serverF*r.sm.mean(k, n) + td
 	}
 	if r.rq.Objective == MinLatency {
 		return lat

@@ -728,8 +728,20 @@ func (r *request) uploadBytes(k int) float64 {
 	return r.ph.jpeg.resized(r.ni.input)
 }
 
-// remotePart uploads the JPEG or the activation, has the server finish,
-// and downloads the result.
+// handlingBytes returns what the server's request handling depends on
+// for an upload of up bytes at cut k: the JPEG bytes it
+// decodes (none for an activation) and the input tensor it copies to the
+// processor (float32 RGB at the model input, or the activation).
+func (r *request) handlingBytes(k int, up float64) (image, tensor float64) {
+	if k > 0 {
+		return 0, float64(r.ni.cuts[k])
+	}
+	return up, r.ni.input * 3 * 4
+}
+
+// remotePart uploads the JPEG or the activation, has the server handle
+// the request (HandlingTime: accept, decode, set-up, copies, response) and
+// finish its layers, and downloads the result.
 func (r *request) remotePart(p *sim.Proc) error {
 	ph, rec := r.ph, &r.rec
 	up := r.uploadBytes(r.k)
@@ -740,6 +752,16 @@ func (r *request) remotePart(p *sim.Proc) error {
 		return err
 	}
 	rec.UpBytes = up
+	if h := r.srv.handlingTime(r.handlingBytes(r.k, up)); h > 0 {
+		start := p.Now()
+		if err := p.Sleep(h); err != nil {
+			return err
+		}
+		rec.AddPhase(result.Handling, start, p.Now())
+		if r.srv.sink != nil {
+			r.srv.span(r.srv.queueLn, result.ActivityHandling.Word(), start, p.Now())
+		}
+	}
 	j := r.srv.submit(r.rq.Model, r.k, r.sm)
 	if j == nil {
 		return errDropped

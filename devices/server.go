@@ -190,6 +190,24 @@ func (s *Server) expectedWait(model string) float64 {
 	return w
 }
 
+// handler is an Engine that knows a serving stack's per-request handling
+// (*engine.Processor does; a stub need not).
+type handler interface {
+	HandlingTime(imageBytes, tensorBytes float64) units.Duration
+}
+
+// handlingTime returns the request handling a job pays before it queues:
+// accepting the upload, decoding imageBytes of JPEG, framework dispatch
+// and set-up, copying tensorBytes to the processor, the response. It is
+// done by the server's front end, not by a worker, and is not batched; 0
+// if the engine has no handling model.
+func (s *Server) handlingTime(imageBytes, tensorBytes float64) float64 {
+	if h, ok := s.cfg.Engine.(handler); ok {
+		return float64(h.HandlingTime(imageBytes, tensorBytes))
+	}
+	return 0
+}
+
 // submit queues a job for model's layers [from, end); it returns nil if
 // the queue is full (the job is dropped).
 func (s *Server) submit(model string, from int, em *engineModel) *job {

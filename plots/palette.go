@@ -30,7 +30,7 @@ var (
 	ReddishPurple  = color.RGBA{0xcc, 0x79, 0xa7, 0xff} // #CC79A7: wake, on-device-gpu
 	Grey           = color.RGBA{0x99, 0x99, 0x99, 0xff} // #999999: queue, base
 	LightGrey      = color.RGBA{0xdd, 0xdd, 0xdd, 0xff} // #DDDDDD: time outside any phase
-	DarkGrey       = color.RGBA{0x55, 0x55, 0x55, 0xff} // #555555: text, neutral bars
+	DarkGrey       = color.RGBA{0x55, 0x55, 0x55, 0xff} // #555555: text, neutral bars, server request handling
 	gridColor      = color.RGBA{0xe8, 0xe8, 0xe8, 0xff}
 	labelBoxColour = color.NRGBA{0xff, 0xff, 0xff, 0xe0}
 )
@@ -41,7 +41,8 @@ var OkabeIto = []color.Color{Blue, Vermillion, BluishGreen, Orange, ReddishPurpl
 
 // PhaseColor returns the colour of a request phase. Phone-side phases are
 // warm or dark, network phases orange and sky blue, server phases green;
-// gc is black so that short pauses stay visible.
+// gc is black so that short pauses stay visible; the server's request
+// handling is dark grey, next to the queue's grey.
 func PhaseColor(p result.Phase) color.Color {
 	switch p {
 	case result.Load:
@@ -56,6 +57,8 @@ func PhaseColor(p result.Phase) color.Color {
 		return ReddishPurple
 	case result.Upload:
 		return Orange
+	case result.Handling:
+		return DarkGrey
 	case result.Queue:
 		return Grey
 	case result.Server:

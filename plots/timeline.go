@@ -44,6 +44,7 @@ var (
 	actQueue      = activity{"queued", PhaseColor(result.Queue)}
 	actServer     = activity{"server compute", PhaseColor(result.Server)}
 	actDownload   = activity{"download", PhaseColor(result.Download)}
+	actHandling   = activity{"server request handling", PhaseColor(result.Handling)}
 )
 
 // activities colour and name result's span activities.
@@ -51,6 +52,7 @@ var activities = map[result.Activity]activity{
 	result.ActivityLoad: actLoad, result.ActivityPreprocess: actPreprocess, result.ActivityCompute: actCompute,
 	result.ActivityGC: actGC, result.ActivityWake: actWake, result.ActivityTransfer: actUpload, result.ActivityTail: actTail,
 	result.ActivityQueue: actQueue, result.ActivityServer: actServer, result.ActivityDownload: actDownload,
+	result.ActivityHandling: actHandling,
 }
 
 var spareColors = []color.Color{SkyBlue, ReddishPurple, Yellow, DarkGrey, Vermillion, BluishGreen}

@@ -124,6 +124,7 @@ const (
 	ActivityQueue                      // waiting in a server's queue or for a batch
 	ActivityServer                     // server compute
 	ActivityDownload                   // result download
+	ActivityHandling                   // a server's request handling (accept, decode, set-up, copies, response)
 )
 
 // activityWords are the words span labels (or a span's "phase"
@@ -138,7 +139,7 @@ var activityWords = []struct {
 	{"wake", ActivityWake}, {"promotion", ActivityWake}, {"handshake", ActivityWake},
 	{"upload", ActivityTransfer}, {"active", ActivityTransfer}, {"tail", ActivityTail},
 	{"queue", ActivityQueue}, {"queued", ActivityQueue}, {"batch", ActivityQueue},
-	{"server", ActivityServer}, {"download", ActivityDownload},
+	{"server", ActivityServer}, {"download", ActivityDownload}, {"handling", ActivityHandling},
 }
 
 // Word returns the label devices write for a span of the activity:

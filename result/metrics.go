@@ -97,6 +97,7 @@ type MetricInfo struct {
 
 func latency(s *Summary) Stat     { return s.Latency }
 func energyTotal(s *Summary) Stat { return s.EnergyTotal }
+func handling(s *Summary) Stat    { return s.Phases[Handling] }
 func p50(st Stat) float64         { return st.P50 }
 func p95(st Stat) float64         { return st.P95 }
 func p99(st Stat) float64         { return st.P99 }
@@ -112,6 +113,7 @@ var metrics = []MetricInfo{
 	{Name: "latency.p99", Chart: "p99", Unit: UnitSeconds, Phrase: "p99 latency", Label: "99th percentile end-to-end latency", Of: latency, Pick: p99, Field: "latency.p99"},
 	{Name: "latency.max", Unit: UnitSeconds, Phrase: "worst latency", Label: "worst end-to-end latency", Of: latency, Pick: maxOf, Field: "latency.max"},
 	{Name: "energy", Chart: "energy", Unit: UnitJoules, Phrase: "energy per request", Label: "mean phone energy per request", CI: true, Of: energyTotal, Field: "energy_total.mean"},
+	{Name: "server.handling", Unit: UnitSeconds, Phrase: "server request handling time", Label: "server-side request handling per request (accept, decode, set-up, copies, response)", CI: true, Of: handling, Field: "phases.handling.mean"},
 	{Name: "energy.tail", Unit: UnitJoules, Phrase: "radio tail energy per request", Label: "radio tail joules", Scope: ScopeRequest, CI: true},
 
 	{Name: "app.kills", Unit: UnitCount, Phrase: "app kills", Label: "app kills", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                                                      // low-memory kills of the app

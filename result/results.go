@@ -16,13 +16,14 @@ const (
 	GC                      // garbage-collection pauses that stopped the request
 	Wake                    // radio promotion and connection set-up before an upload
 	Upload                  // image or activation sent to the server
+	Handling                // the server's request handling: accepting the upload, decoding it, framework dispatch and set-up, host↔GPU copies, the response (not batched)
 	Queue                   // waiting for a server worker or for a batch to fill
 	Server                  // layers run on the server
 	Download                // result sent back
 	NumPhases  = int(iota)
 )
 
-var phaseNames = [NumPhases]string{"load", "preprocess", "compute", "gc", "wake", "upload", "queue", "server", "download"}
+var phaseNames = [NumPhases]string{"load", "preprocess", "compute", "gc", "wake", "upload", "handling", "queue", "server", "download"}
 
 // String returns the phase's column name, e.g. "preprocess".
 func (p Phase) String() string {

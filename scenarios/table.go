@@ -18,10 +18,11 @@ const MaxTablePoints = 40
 // WriteTable prints a run's summaries as aligned tables, one per point,
 // with units: end-to-end latency (mean, 95 % CI across replications, p95)
 // and its phases (load, preprocess, compute, GC pauses, network = wake +
-// upload + download, server = queue + server), phone energy per request, and the battery share
+// upload + download, handling = the server's request handling, server =
+// queue + server), phone energy per request, and the battery share
 // 1,000 such requests drain.
 func WriteTable(w io.Writer, run *result.Run) error {
-	header := []string{"model", "mode", "image", "start", "n", "ok", "latency", "±95%", "p95", "load", "preproc", "compute", "gc", "network", "server", "energy", "±95%", "battery/1k"}
+	header := []string{"model", "mode", "image", "start", "n", "ok", "latency", "±95%", "p95", "load", "preproc", "compute", "gc", "network", "handling", "server", "energy", "±95%", "battery/1k"}
 	byPoint := map[int][]result.Summary{}
 	for _, s := range run.Summaries {
 		byPoint[s.Point] = append(byPoint[s.Point], s)
@@ -32,6 +33,11 @@ func WriteTable(w io.Writer, run *result.Run) error {
 		status = " (interrupted: finished points only)"
 	}
 	fmt.Fprintf(&b, "%s: %d point(s) × %d replication(s)%s\n", run.Scenario, len(run.Points), run.Replications, status)
+	if len(run.Conclusions) > 0 && strings.HasPrefix(run.Conclusions[0], "study headline:") {
+		// The headline leads the first screen too (it is repeated first
+		// among the conclusions below the tables).
+		b.WriteString(run.Conclusions[0] + "\n")
+	}
 	for i, pt := range run.Points {
 		if i == MaxTablePoints && len(run.Points) > MaxTablePoints+1 {
 			fmt.Fprintf(&b, "\n... %d more points in summary.csv\n", len(run.Points)-MaxTablePoints-1)
@@ -68,7 +74,7 @@ func WriteTable(w io.Writer, run *result.Run) error {
 			rows = append(rows, []string{s.Model, s.Mode, s.Image, string(s.Start), strconv.Itoa(s.Requests), ok,
 				seconds(s.Latency.Mean), plusMinus(seconds(s.Latency.CI95)), seconds(s.Latency.P95),
 				seconds(s.Phases[result.Load].Mean), seconds(s.Phases[result.Preprocess].Mean), seconds(s.Phases[result.Compute].Mean),
-				seconds(s.Phases[result.GC].Mean), seconds(net), seconds(srv),
+				seconds(s.Phases[result.GC].Mean), seconds(net), seconds(s.Phases[result.Handling].Mean), seconds(srv),
 				joules(s.EnergyTotal.Mean), plusMinus(joules(s.EnergyTotal.CI95)), percent(s.BatteryPer1000)})
 		}
 		writeAligned(&b, rows, 4)

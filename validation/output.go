@@ -2,6 +2,7 @@ package validation
 
 import (
 	"fmt"
+	"github.com/infersim/infersim/conclude"
 	"io"
 	"math"
 	"os"
@@ -126,6 +127,21 @@ func (r *Report) Summary() string {
 		len(r.Rows), gate, gatePass, gate-gatePass, held, heldPass, held-heldPass, rep)
 }
 
+// Headline is the study's headline as the guo2018 run concludes it (its
+// first conclusion, conclude's headline kind; the same numbers as rows
+// G5-time and G5-energy), "" if the run has none.
+func (r *Report) Headline() string {
+	if r.Run == nil {
+		return ""
+	}
+	for _, c := range r.Run.Conclusions {
+		if strings.HasPrefix(c, "study headline:") {
+			return c
+		}
+	}
+	return ""
+}
+
 // runText describes the simulations the rows come from.
 func (r *Report) runText() string {
 	s := fmt.Sprintf("guo2018 × %d replications", r.Replications)
@@ -140,6 +156,9 @@ func (r *Report) runText() string {
 func (r *Report) WriteTable(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "validation: %s\n%s\n\n", r.Summary(), r.runText())
+	if h := r.Headline(); h != "" {
+		fmt.Fprintf(&b, "%s\n(definition: %s)\n\n", h, conclude.HeadlineDefinition)
+	}
 	rows := [][]string{{"FACT", "ROLE", "REFERENCE", "SIMULATED ± 95% CI", "ERROR", "TOLERANCE", "STATUS", "SOURCE", "WHAT"}}
 	for _, row := range r.Rows {
 		rows = append(rows, []string{row.ID, string(row.Role), refText(row), simText(row), signedPercent(row.Error),
@@ -218,6 +237,12 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		"**held-out** — nothing was fitted to it, the real test; **report** — another phone, framework or format, for comparison. " +
 		"Only fit and input rows fail `infersim validate`. The ± is the 95 % confidence interval across replications " +
 		"(none for values computed without simulation noise).\n\n")
+	if h := r.Headline(); h != "" {
+		b.WriteString("## The study's headline\n\n")
+		b.WriteString("The study's \"up to two orders of magnitude\" (fact G5) is read one way everywhere (`conclude.HeadlineDefinition`): " +
+			mdEscape(conclude.HeadlineDefinition) + ". The guo2018 run prints it as its first conclusion and rows G5-time and G5-energy are the same numbers:\n\n")
+		b.WriteString("> " + mdEscape(h) + "\n\n")
+	}
 	b.WriteString("| fact | role | what | reference | simulated ± 95 % CI | error | judged by | status | source |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
 	for _, row := range r.Rows {
@@ -289,6 +314,11 @@ func (r *Report) WriteReadmeSummary(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString(ReadmeBegin + "\n\n")
 	fmt.Fprintf(&b, "%s (%s).\n\n", r.Summary(), r.runText())
+	if h := r.Headline(); h != "" {
+		b.WriteString("**The study's headline, one definition.** \"Up to two orders of magnitude\" (fact G5) is read as: " +
+			mdEscape(conclude.HeadlineDefinition) + ". `infersim run` prints it first and rows G5-time and G5-energy are the same numbers:\n\n")
+		b.WriteString("> " + mdEscape(h) + "\n\n")
+	}
 	b.WriteString("| fact | role | what | reference | simulated ± 95 % CI | error | status |\n")
 	b.WriteString("|---|---|---|---|---|---|---|\n")
 	left := 0

@@ -284,7 +284,7 @@ func Validate(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 	rep.Run = run
-	c.studyRows(study)
+	c.studyRows(study, run)
 
 	cloud, err := runCloud(ctx, opts, kp, reps, requests)
 	if err != nil {
@@ -292,6 +292,9 @@ func Validate(ctx context.Context, opts Options) (*Report, error) {
 	}
 	c.cloudRows(cloud)
 	if err := c.networkRows(reps, netN); err != nil {
+		return nil, err
+	}
+	if err := c.handlingRows(reps, netN); err != nil {
 		return nil, err
 	}
 	if err := c.radioRows(); err != nil {

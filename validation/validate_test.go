@@ -358,7 +358,7 @@ func TestSensitivity(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, p := range proc.Fit().Params {
-			if p.Uncertainty > 0 {
+			if p.Uncertainty > 0 && !strings.HasPrefix(p.Name, "handling.") { // the handling fit is not moved (sensitivity.go)
 				want++
 			}
 		}

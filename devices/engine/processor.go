@@ -148,6 +148,7 @@ type Processor struct {
 	preproc   []preprocPoint
 	image     float64 // factor on host preprocess time
 	batch     batchModel
+	handling  *Handling // server request handling, nil if none
 	report    FitReport
 }
 

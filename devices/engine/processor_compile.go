@@ -141,7 +141,19 @@ func compileProfile(pp *ProcessorProfile, kp *models.Profile, nested bool) (*Pro
 	if err != nil {
 		return nil, fmt.Errorf("devices: profile %s: fitting against the kernel profile (%s): %w", pp.Name, kernelText(kp), err)
 	}
-	return c.build(co), nil
+	p := c.build(co)
+	if p.handling, err = compileHandling(pp, kp, 0); err != nil {
+		return nil, fmt.Errorf("devices: profile %s: %w", pp.Name, err)
+	}
+	if h := p.handling; h != nil {
+		p.report.Params = append(p.report.Params, h.Params...)
+		for _, prm := range h.Params {
+			if prm.Status == "free" {
+				p.report.Warnings = append(p.report.Warnings, fmt.Sprintf("%s exactly determined: 1 free parameter, 1 fitted row (%s): the fit reproduces its row by construction; only held-out rows test it", prm.Name, strings.Join(prm.FittedTo, ", ")))
+			}
+		}
+	}
+	return p, nil
 }
 
 func kernelText(kp *models.Profile) string {

@@ -72,6 +72,7 @@ import (
 //	  storage_read_rate: 76.29MB/s  # assumed by load rows only
 //	noise: {scale: P}               # CV = host CV × scale
 //	batch: {slope: 0.9, reason: ...}
+//	handling: {fixed, setup, decode, copy, fit, note}   # servers: see HandlingSpec
 //	rows:                           # reference rows: fit, held-out or report
 //	  - {fact: P6-openblas, model: alexnet, quantity: compute, role: fit}
 //	unchecked:                      # facts this profile cannot check, and why
@@ -108,6 +109,7 @@ type ProcessorProfile struct {
 	Load        LoadSpec        `yaml:"load"`
 	Noise       NoiseSpec       `yaml:"noise"`
 	Batch       BatchSpec       `yaml:"batch"`
+	Handling    *HandlingSpec   `yaml:"handling"` // server request handling (see HandlingSpec)
 	Rows        []RowSpec       `yaml:"rows"`
 	Unchecked   []UncheckedSpec `yaml:"unchecked"`
 

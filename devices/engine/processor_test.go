@@ -855,6 +855,16 @@ func TestShippedDegenerateFitsWarn(t *testing.T) {
 		r := p.Fit()
 		free := 0
 		for _, prm := range r.Params {
+			if strings.HasPrefix(prm.Name, "handling.") {
+				// The handling setup is its own one-row fit (handling.go).
+				if prm.Status == "free" && !slices.ContainsFunc(r.Warnings, func(w string) bool { return strings.HasPrefix(w, prm.Name+" exactly determined") }) {
+					t.Errorf("%s: free %s without its exactly-determined warning", name, prm.Name)
+				}
+				if prm.Status == "free" && !(prm.Uncertainty > 0) {
+					t.Errorf("%s: free %s has no uncertainty", name, prm.Name)
+				}
+				continue
+			}
 			if prm.Status == "free" && prm.Name != "noise_scale" {
 				free++
 				if !(prm.Value > 1e-9) && !slices.ContainsFunc(r.Warnings, func(w string) bool { return strings.HasPrefix(w, prm.Name+" driven") }) {

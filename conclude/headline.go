@@ -1,0 +1,151 @@
+package conclude
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/infersim/infersim/result"
+)
+
+// The study's headline (Guo, IC2E 2018, fact G5 in reference/facts.yaml):
+// on-device inference costs "up to two orders of magnitude" the response
+// time and the energy of cloud-based inference. StudyHeadline is its value,
+// StudyLow and StudyHigh the range `infersim validate` accepts (the same
+// order of magnitude); validation's tests check them against the facts.
+const (
+	StudyHeadline = 100.0
+	StudyLow      = 30.0
+	StudyHigh     = 300.0
+)
+
+// HeadlineDefinition says in one place which ratio the headline is. The
+// validation report and README quote it; Headline computes it.
+const HeadlineDefinition = "per request, not per session of 15 photos: for each model and photo size, the mean end-to-end " +
+	"time (and, separately, the mean phone energy) of an on-device mode's cold requests (the first request after a fresh " +
+	"app launch, model load included; the study's bottleneck finding G6 is about this request) over the same mean for a " +
+	"cloud mode's warm requests (a cloud request loads nothing on the phone and the server keeps its models resident, " +
+	"so cloud has no cold start); the headline is the largest ratio over models, photo sizes, on-device modes (CPU, GPU) " +
+	"and cloud modes (CPU, GPU) (\"up to\"), time and energy each at its own largest group"
+
+// HeadlineRatio is one side of the headline: the largest ratio and the
+// group it comes from.
+type HeadlineRatio struct {
+	Ratio                    float64
+	Model, Image             string
+	OnDevice, Cloud          string  // the modes, e.g. "on-device-gpu", "cloud-gpu"
+	Point                    int     // the point of both groups
+	Num, Den                 float64 // the on-device and the cloud mean (seconds or joules)
+	OnDeviceLoad             float64 // the on-device cold requests' mean load time, seconds
+	CloudHandling, CloudWire float64 // the cloud requests' mean handling and network time, seconds
+}
+
+// Headline is the study's headline computed by HeadlineDefinition.
+type Headline struct {
+	Time, Energy HeadlineRatio
+}
+
+// ComputeHeadline computes the headline from a run's summaries; ok is
+// false when the run has no on-device cold group and cloud warm group of
+// the same model, photo size and point with successful requests.
+func ComputeHeadline(sums []result.Summary) (h Headline, ok bool) {
+	type key struct {
+		point        int
+		model, image string
+	}
+	onDev := map[key][]*result.Summary{}
+	cloud := map[key][]*result.Summary{}
+	var keys []key
+	for i := range sums {
+		s := &sums[i]
+		k := key{s.Point, s.Model, s.Image}
+		switch {
+		case strings.HasPrefix(s.Mode, "on-device") && s.Start == result.Cold && s.Latency.N > 0:
+			if onDev[k] == nil && cloud[k] == nil {
+				keys = append(keys, k)
+			}
+			onDev[k] = append(onDev[k], s)
+		case strings.HasPrefix(s.Mode, "cloud") && s.Start == result.Warm && s.Latency.N > 0:
+			if onDev[k] == nil && cloud[k] == nil {
+				keys = append(keys, k)
+			}
+			cloud[k] = append(cloud[k], s)
+		}
+	}
+	h.Time.Ratio, h.Energy.Ratio = math.Inf(-1), math.Inf(-1)
+	for _, k := range keys {
+		for _, a := range onDev[k] {
+			for _, b := range cloud[k] {
+				for _, side := range []struct {
+					r        *HeadlineRatio
+					num, den float64
+				}{{&h.Time, a.Latency.Mean, b.Latency.Mean}, {&h.Energy, a.EnergyTotal.Mean, b.EnergyTotal.Mean}} {
+					if !(side.den > 0) {
+						continue
+					}
+					if r := side.num / side.den; r > side.r.Ratio {
+						*side.r = HeadlineRatio{Ratio: r, Model: k.model, Image: k.image, OnDevice: a.Mode, Cloud: b.Mode, Point: k.point,
+							Num: side.num, Den: side.den, OnDeviceLoad: a.Phases[result.Load].Mean, CloudHandling: b.Phases[result.Handling].Mean,
+							CloudWire: b.Phases[result.Wake].Mean + b.Phases[result.Upload].Mean + b.Phases[result.Download].Mean}
+						ok = true
+					}
+				}
+			}
+		}
+	}
+	return h, ok && h.Energy.Ratio > math.Inf(-1)
+}
+
+// InStudyRange reports whether a headline ratio is inside the study's range.
+func InStudyRange(r float64) bool { return r >= StudyLow && r <= StudyHigh }
+
+// missText says by how much a ratio misses the study's range, "" if it
+// does not.
+func missText(r float64) string {
+	switch {
+	case r > StudyHigh:
+		return fmt.Sprintf("%s above the study's %s×", signedPct(r/StudyHigh-1), sigFig(StudyHigh, 3))
+	case r < StudyLow:
+		return fmt.Sprintf("%s below the study's %s×", signedPct(r/StudyLow-1), sigFig(StudyLow, 3))
+	}
+	return ""
+}
+
+func signedPct(x float64) string { return fmt.Sprintf("%+.0f %%", 100*x) }
+
+// headline is the headline kind's evaluation: the sentence of
+// ComputeHeadline over the cells where keeps (the metric is not used:
+// the headline is always time and energy).
+func (e *evaluator) headline(_ string, cells []*cellView) (string, error) {
+	var sums []result.Summary
+	for _, c := range cells {
+		for _, g := range c.groups {
+			sums = append(sums, *g)
+		}
+	}
+	h, ok := ComputeHeadline(sums)
+	if !ok {
+		return "study headline: no on-device cold and cloud warm requests of the same model and photo size to compare", nil
+	}
+	t, en := h.Time, h.Energy
+	text := fmt.Sprintf("study headline: on-device costs %s the time and %s the energy of cloud (study: ≈%s×, accepted %s×–%s×)",
+		ratioText(t.Ratio), ratioText(en.Ratio), sigFig(StudyHeadline, 3), sigFig(StudyLow, 3), sigFig(StudyHigh, 3))
+	text += fmt.Sprintf("; first request after launch over a warm cloud request, largest group: time %s %s vs %s at %s (%s vs %s), energy %s %s vs %s at %s (%s vs %s)",
+		t.Model, t.OnDevice, t.Cloud, t.Image, format(result.UnitSeconds, t.Num), format(result.UnitSeconds, t.Den),
+		en.Model, en.OnDevice, en.Cloud, en.Image, format(result.UnitJoules, en.Num), format(result.UnitJoules, en.Den))
+	var miss []string
+	if m := missText(t.Ratio); m != "" {
+		miss = append(miss, "time "+m)
+	}
+	if m := missText(en.Ratio); m != "" {
+		miss = append(miss, "energy "+m)
+	}
+	if len(miss) > 0 {
+		text += fmt.Sprintf("; OUTSIDE the study's range: %s. Why: the on-device side is %s of model load in %s of the first request, "+
+			"against a cloud request of %s (of which %s server request handling and %s network); the study's ≈100× would need a cloud request of about %s",
+			strings.Join(miss, ", "), format(result.UnitSeconds, t.OnDeviceLoad), format(result.UnitSeconds, t.Num),
+			format(result.UnitSeconds, t.Den), format(result.UnitSeconds, t.CloudHandling), format(result.UnitSeconds, t.CloudWire),
+			format(result.UnitSeconds, t.Num/StudyHeadline))
+	}
+	return text, nil
+}

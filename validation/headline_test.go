@@ -1,0 +1,64 @@
+package validation
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/infersim/infersim/conclude"
+	"github.com/infersim/infersim/reference"
+)
+
+// G5 is the study's headline by conclude.HeadlineDefinition: rows
+// G5-time and G5-energy hold exactly conclude.ComputeHeadline's ratios of
+// the guo2018 run, the run's first conclusion is that headline, the rows
+// are held out (no parameter is set from G5), and conclude's study range
+// is fact G5's. Inside the study's range is NOT asserted: at this commit
+// the headline misses it (time about +12 %, energy about +50 % above
+// 300×), so the test requires instead that the first conclusion says so,
+// with the miss; once G5 lands in range that branch is not taken.
+func TestG5Headline(t *testing.T) {
+	rep := quick(t)
+	for _, id := range []string{"G5-time", "G5-energy"} {
+		f := reference.MustLookup(id)
+		if f.Value != conclude.StudyHeadline || f.Low != conclude.StudyLow || f.High != conclude.StudyHigh {
+			t.Errorf("%s: fact %v [%v, %v], conclude %v [%v, %v]", id, f.Value, f.Low, f.High, conclude.StudyHeadline, conclude.StudyLow, conclude.StudyHigh)
+		}
+	}
+	h, ok := conclude.ComputeHeadline(rep.Run.Summaries)
+	if !ok {
+		t.Fatal("no headline in the guo2018 run")
+	}
+	if len(rep.Run.Conclusions) == 0 || !strings.HasPrefix(rep.Run.Conclusions[0], "study headline: ") {
+		t.Fatalf("first conclusion %q", rep.Run.Conclusions)
+	}
+	first := rep.Run.Conclusions[0]
+	want := map[string]float64{"G5-time": h.Time.Ratio, "G5-energy": h.Energy.Ratio}
+	seen := 0
+	for _, r := range rep.Rows {
+		w, ok := want[r.ID]
+		if !ok {
+			continue
+		}
+		seen++
+		if r.Role != HeldOut {
+			t.Errorf("%s: role %s, want held-out", r.ID, r.Role)
+		}
+		if math.Abs(r.Simulated-w) > 1e-9*w {
+			t.Errorf("%s: row %v, headline %v", r.ID, r.Simulated, w)
+		}
+		if !conclude.InStudyRange(w) {
+			what := map[string]string{"G5-time": "time", "G5-energy": "energy"}[r.ID]
+			if !strings.Contains(first, "OUTSIDE the study's range") || !strings.Contains(first, what+" +") && !strings.Contains(first, what+" -") {
+				t.Errorf("%s = %.0f× is outside [%v×, %v×] and the first conclusion does not say by how much: %q", r.ID, w, conclude.StudyLow, conclude.StudyHigh, first)
+			}
+			t.Logf("%s = %.0f× misses the study's range [%v×, %v×] (reported in the first conclusion)", r.ID, w, conclude.StudyLow, conclude.StudyHigh)
+		}
+	}
+	if seen != 2 {
+		t.Errorf("%d G5 rows", seen)
+	}
+	if !strings.Contains(rep.Headline(), "study headline:") {
+		t.Errorf("report headline %q", rep.Headline())
+	}
+}
