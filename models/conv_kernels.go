@@ -90,6 +90,11 @@ func convFast(ctx *fwdCtx, g *convGeom, w []float32, packed []*packedA, bias []f
 			ep.bias = bias[grp*mg : (grp+1)*mg]
 		}
 		switch {
+		case g.pointwise && outPlane == 1:
+			// A 1×1 map (MobileNet's fc7): a matrix-vector product on
+			// the unpacked weights, bound by their bytes; the GEMM
+			// would compute a whole micro-tile per output.
+			sgemv(ctx.gemm, mg, cg, w[grp*mg*cg:(grp+1)*mg*cg], cg, gin, gout, ep)
 		case g.pointwise:
 			packed[grp].mul(ctx.gemm, outPlane, gin, inPlane, gout, outPlane, ep)
 		case ctx.twoPass:
