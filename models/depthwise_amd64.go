@@ -29,35 +29,3 @@ func dw3Row(out []float32, r0, r1, r2 *[dwMaxRow]float32, wb *[10]float32, s int
 	}
 	dw3s2AVX2(&out[0], &r0[0], &r1[0], &r2[0], &wb[0], len(out), relu)
 }
-
-// dwLevel names the depthwise row kernel in use.
-func dwLevel() string {
-	if hasDW3 {
-		return "avx2+fma"
-	}
-	return "purego"
-}
-
-// dwLevel is a row-kernel level a test can force.
-type dwLevelCase struct {
-	name string
-	with func(f func())
-}
-
-// dwLevels lists the row kernels this machine runs: the assembly (when the
-// CPU has AVX2 and FMA) and pure Go.
-func dwLevels() []dwLevelCase {
-	force := func(v bool) func(func()) {
-		return func(f func()) {
-			old := hasDW3
-			hasDW3 = v
-			defer func() { hasDW3 = old }()
-			f()
-		}
-	}
-	levels := []dwLevelCase{{"purego", force(false)}}
-	if hasDW3 {
-		levels = append(levels, dwLevelCase{"avx2+fma", force(true)})
-	}
-	return levels
-}

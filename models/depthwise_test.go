@@ -56,6 +56,12 @@ func TestDepthwiseKernels(t *testing.T) {
 	}
 }
 
+// dwLevelCase is a row-kernel level a test can force.
+type dwLevelCase struct {
+	name string
+	with func(f func())
+}
+
 func checkDepthwise(t *testing.T, name string, g *convGeom, relu, withBias bool, tol float64) {
 	t.Helper()
 	w := randSlice(1, g.cin*g.kh*g.kw)
@@ -68,14 +74,21 @@ func checkDepthwise(t *testing.T, name string, g *convGeom, relu, withBias bool,
 	convRef(g, w, bias, relu, in, want)
 	j := depthwiseJob{g: g, w: w, bias: bias, relu: relu, in: in}
 	for _, level := range dwLevels() {
-		got := make([]float32, len(want))
-		for i := range got {
-			got[i] = 12345 // every output must be written
+		buf := make([]float32, len(want)+16)
+		for i := range buf {
+			buf[i] = 12345 // every output must be written, nothing past them
 		}
+		got := buf[:len(want)]
 		j.out = got
 		level.with(func() { j.run(0, 0, g.cin) })
 		if e := maxRelErr(got, want); e > tol {
 			t.Errorf("%s/%s: max relative error %.3g > %g", name, level.name, e, tol)
+		}
+		for i, v := range buf[len(want):] {
+			if v != 12345 {
+				t.Errorf("%s/%s: wrote %d floats past the output", name, level.name, i+1)
+				break
+			}
 		}
 	}
 }
