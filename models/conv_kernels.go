@@ -3,7 +3,7 @@ package models
 // Convolution kernels: the naive reference (convRef), the GEMM whose B
 // panels are gathered straight from the input (convPacker, im2col fused into
 // the packing), the plain-GEMM path for 1×1 stride-1 unpadded convolutions,
-// the direct depthwise kernel, and the previous two-pass im2col + GEMM path
+// the direct depthwise kernels (depthwise.go), and the previous two-pass im2col + GEMM path
 // kept for comparison. Tested against each other by TestConvKernels and
 // TestFusedIm2colBitIdentical.
 
@@ -90,6 +90,11 @@ func convFast(ctx *fwdCtx, g *convGeom, w []float32, packed []*packedA, bias []f
 			ep.bias = bias[grp*mg : (grp+1)*mg]
 		}
 		switch {
+		case g.pointwise && outPlane == 1:
+			// A 1×1 map (MobileNet's fc7): a matrix-vector product on
+			// the unpacked weights, bound by their bytes; the GEMM
+			// would compute a whole micro-tile per output.
+			sgemv(ctx.gemm, mg, cg, w[grp*mg*cg:(grp+1)*mg*cg], cg, gin, gout, ep)
 		case g.pointwise:
 			packed[grp].mul(ctx.gemm, outPlane, gin, inPlane, gout, outPlane, ep)
 		case ctx.twoPass:
@@ -346,77 +351,6 @@ func im2colRow(g *convGeom, plane []float32, ki, kj, oy0, oy1 int, dst []float32
 		}
 		for ox := lo; ox < hi; ox++ {
 			row[ox] = src[ox*g.sw+off]
-		}
-	}
-}
-
-// depthwiseJob is the direct depthwise kernel: each channel convolved with
-// its own kh×kw filter, channels split over the threads. Each output row
-// accumulates whole input rows per tap (row-wise multiply-add), which keeps
-// the inner loop free of bounds tests.
-type depthwiseJob struct {
-	g       *convGeom
-	w, bias []float32
-	relu    bool
-	in, out []float32
-}
-
-func (j *depthwiseJob) units() int { return j.g.cin }
-
-func (j *depthwiseJob) run(_, lo, hi int) {
-	g := j.g
-	for c := lo; c < hi; c++ {
-		depthwisePlane(g, j.w[c*g.kh*g.kw:(c+1)*g.kh*g.kw], j.bias, c, j.relu,
-			j.in[c*g.h*g.w:(c+1)*g.h*g.w], j.out[c*g.oh*g.ow:(c+1)*g.oh*g.ow])
-	}
-}
-
-func depthwisePlane(g *convGeom, w, bias []float32, c int, relu bool, in, out []float32) {
-	var b float32
-	if bias != nil {
-		b = bias[c]
-	}
-	for oy := 0; oy < g.oh; oy++ {
-		row := out[oy*g.ow : (oy+1)*g.ow]
-		for x := range row {
-			row[x] = b
-		}
-		for i := 0; i < g.kh; i++ {
-			iy := oy*g.sh - g.ph + i*g.dh
-			if iy < 0 || iy >= g.h {
-				continue
-			}
-			src := in[iy*g.w : (iy+1)*g.w]
-			for j := 0; j < g.kw; j++ {
-				wv := w[i*g.kw+j]
-				off := j*g.dw - g.pw
-				lo := 0
-				if off < 0 {
-					lo = (-off + g.sw - 1) / g.sw
-				}
-				hi := 0
-				if last := g.w - 1 - off; last >= 0 {
-					hi = last/g.sw + 1
-				}
-				hi = min(hi, g.ow)
-				if lo >= hi {
-					continue
-				}
-				if g.sw == 1 {
-					axpy(row[lo:hi], src[lo+off:hi+off], wv)
-					continue
-				}
-				for ox := lo; ox < hi; ox++ {
-					row[ox] += wv * src[ox*g.sw+off]
-				}
-			}
-		}
-		if relu {
-			for x, v := range row {
-				if v < 0 {
-					row[x] = 0
-				}
-			}
 		}
 	}
 }

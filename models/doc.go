@@ -26,10 +26,12 @@
 //     blocks of the im2col matrix are gathered straight from the input by
 //     the GEMM worker that uses them (the matrix is never stored); a
 //     1×1, stride-1, unpadded convolution is a plain GEMM on the input;
-//     grouped convolution runs one GEMM per group; depthwise convolution
-//     (group = channels) runs a direct kernel. A following ReLU runs in the
-//     GEMM's epilogue; a following BatchNorm and Scale are folded into the
-//     weights and bias at load.
+//     on a 1×1 map it is a matrix-vector product; grouped convolution runs
+//     one GEMM per group; depthwise convolution (group = channels) runs a
+//     direct kernel (3×3 with stride 1 or 2 and padding 0 or 1: AVX2+FMA
+//     row kernels over zero-bordered rows, depthwise.go). A following ReLU
+//     runs in the depthwise kernel or the GEMM's epilogue; a following
+//     BatchNorm and Scale are folded into the weights and bias at load.
 //   - InnerProduct: a matrix-vector product at batch 1 (bandwidth bound).
 //   - Pooling: MAX and AVE with Caffe's ceil rounding, clipping and AVE
 //     divisor; global pooling. LRN across channels with a sliding window

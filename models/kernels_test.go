@@ -32,6 +32,8 @@ func TestConvKernels(t *testing.T) {
 		{cin: 6, h: 15, w: 127, cout: 10, kh: 3, kw: 5, sh: 2, sw: 3, ph: 1, pw: 2, dh: 1, dw: 1, group: 2},
 		{cin: 3, h: 31, w: 31, cout: 5, kh: 11, kw: 11, sh: 4, sw: 4, ph: 0, pw: 0, dh: 1, dw: 1, group: 1},
 		{cin: 13, h: 9, w: 127, cout: 11, kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, group: 1},   // pointwise
+		{cin: 37, h: 1, w: 1, cout: 29, kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, group: 1},     // pointwise on a 1×1 map: matrix-vector
+		{cin: 12, h: 1, w: 1, cout: 8, kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, group: 4},      // grouped, 1×1 map
 		{cin: 12, h: 9, w: 31, cout: 8, kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, group: 4},     // grouped 1×1
 		{cin: 13, h: 14, w: 127, cout: 13, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, group: 13}, // depthwise
 		{cin: 13, h: 15, w: 16, cout: 13, kh: 3, kw: 3, sh: 2, sw: 2, ph: 1, pw: 1, dh: 1, dw: 1, group: 13},  // depthwise stride 2

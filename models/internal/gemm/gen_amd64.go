@@ -100,48 +100,65 @@ TEXT ·%s(SB), NOSPLIT, $0-88
 	for z := 8; z < 8+2*rows; z++ {
 		p("VPXORD Z%d, Z%d, Z%d", z, z, z)
 	}
-	p("MOVQ CX, DX")
-	p("SHRQ $2, DX")
-	p("JZ " + L("tail"))
-	p("PCALIGN $32")
-	label(L("loop4"))
-	comment("k unrolled 4×; see BenchmarkGEMM")
-	bc := 0
 	// B row k+u is at BX + u·ldb (R9 = ldb, R13 = 3·ldb bytes): a packed
 	// panel (ldb = 32) or, for short A, B itself. The loads are masked by
 	// the valid columns (fault-suppressing), so B is never read past n.
 	brow := []string{"(BX)", "(BX)(R9*1)", "(BX)(R9*2)", "(BX)(R13*1)"}
-	step := func(u int) {
-		p("VMOVUPS.Z %s, K1, Z0", brow[u])
-		p("VMOVUPS.Z 64%s, K2, Z1", brow[u])
-		for r := 0; r < rows; r++ {
-			z := 2 + bc%4
-			bc++
-			p("VBROADCASTSS %s, Z%d", aRow(r, 4*u), z)
-			p("VFMADD231PS Z%d, Z0, Z%d", z, 8+2*r)
-			p("VFMADD231PS Z%d, Z1, Z%d", z, 9+2*r)
+	// kloop writes the k loop; half (at most 16 valid columns, K2 = 0)
+	// updates only the low accumulators: an edge tile of ≤ 16 columns (n =
+	// 36 on a 6×6 map leaves 4) then costs half the multiply-adds. The
+	// high accumulators stay zero and the masked stores skip them; each
+	// element's sum is unchanged.
+	kloop := func(pre string, half bool) {
+		p("MOVQ CX, DX")
+		p("SHRQ $2, DX")
+		p("JZ " + L(pre+"tail"))
+		p("PCALIGN $32")
+		label(L(pre + "loop4"))
+		comment("k unrolled 4×; see BenchmarkGEMM")
+		bc := 0
+		step := func(u int) {
+			p("VMOVUPS.Z %s, K1, Z0", brow[u])
+			if !half {
+				p("VMOVUPS.Z 64%s, K2, Z1", brow[u])
+			}
+			for r := 0; r < rows; r++ {
+				z := 2 + bc%4
+				bc++
+				p("VBROADCASTSS %s, Z%d", aRow(r, 4*u), z)
+				p("VFMADD231PS Z%d, Z0, Z%d", z, 8+2*r)
+				if !half {
+					p("VFMADD231PS Z%d, Z1, Z%d", z, 9+2*r)
+				}
+			}
 		}
+		for u := 0; u < 4; u++ {
+			step(u)
+		}
+		p("LEAQ (BX)(R9*4), BX")
+		for _, r := range []string{"SI", "R10", "R11", "R12"} {
+			p("ADDQ $16, %s", r)
+		}
+		p("DECQ DX")
+		p("JNZ " + L(pre+"loop4"))
+		label(L(pre + "tail"))
+		p("ANDQ $3, CX")
+		p("JZ " + L("store"))
+		label(L(pre + "loop1"))
+		step(0)
+		p("ADDQ R9, BX")
+		for _, r := range []string{"SI", "R10", "R11", "R12"} {
+			p("ADDQ $4, %s", r)
+		}
+		p("DECQ CX")
+		p("JNZ " + L(pre+"loop1"))
 	}
-	for u := 0; u < 4; u++ {
-		step(u)
-	}
-	p("LEAQ (BX)(R9*4), BX")
-	for _, r := range []string{"SI", "R10", "R11", "R12"} {
-		p("ADDQ $16, %s", r)
-	}
-	p("DECQ DX")
-	p("JNZ " + L("loop4"))
-	label(L("tail"))
-	p("ANDQ $3, CX")
-	p("JZ " + L("store"))
-	label(L("loop1"))
-	step(0)
-	p("ADDQ R9, BX")
-	for _, r := range []string{"SI", "R10", "R11", "R12"} {
-		p("ADDQ $4, %s", r)
-	}
-	p("DECQ CX")
-	p("JNZ " + L("loop1"))
+	p("KORTESTW K2, K2")
+	p("JZ " + L("half"))
+	kloop("", false)
+	p("JMP " + L("store"))
+	label(L("half"))
+	kloop("h", true)
 
 	label(L("store"))
 	p("MOVQ c+40(FP), DI")

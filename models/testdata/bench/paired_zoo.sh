@@ -1,0 +1,26 @@
+#!/bin/sh
+# Side-by-side zoo benchmark, one thread, batch 1 (models/BENCHMARKS.md):
+# for each round and each zoo model, every given test binary then PyTorch
+# (torch_zoo.py), interleaved, so all share the machine's state of the
+# moment. Prints one line per sample: round model runner ms.
+#
+#   go test -c -o /tmp/new.test ./models      # and an older one for before → after
+#   ROUNDS=5 models/testdata/bench/paired_zoo.sh /tmp/old.test /tmp/new.test > paired.txt
+#   awk -f models/testdata/bench/medians.awk paired.txt
+set -e
+here=$(cd "$(dirname "$0")" && pwd)
+ROUNDS=${ROUNDS:-5}
+MODELS=${MODELS:-"mobilenet-v1 alexnet nin squeezenet-v1.0 squeezenet-v1.1"}
+PY=${PY:-/usr/bin/python3}
+for r in $(seq "$ROUNDS"); do
+	for m in $MODELS; do
+		for bin in "$@"; do
+			ms=$(GOMAXPROCS=1 "$bin" -test.run '^$' -test.bench "^BenchmarkForward\$/^$m\$/threads=1\$" \
+				-test.benchtime 20x | awk '/ms\/op/ { for (i = 1; i < NF; i++) if ($(i+1) == "ms/op") print $i }')
+			echo "$r $m $(basename "$bin" .test) $ms"
+		done
+		ms=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$PY" "$here/torch_zoo.py" "$m" --threads 1 --runs 20 |
+			sed 's/.*"median_ms": \([0-9.]*\).*/\1/')
+		echo "$r $m torch $ms"
+	done
+done
