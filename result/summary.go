@@ -60,19 +60,19 @@ type Key struct {
 // Summary aggregates the requests of one group.
 type Summary struct {
 	Key
-	Params   []Param             `json:"params"`
-	Requests int                 `json:"requests"`
-	Outcomes [NumOutcomes]int    `json:"outcomes"`
-	Latency  Stat                `json:"latency"` // end-to-end seconds, successful requests
+	Params   []Param          `json:"params"`
+	Requests int              `json:"requests"`
+	Outcomes [NumOutcomes]int `json:"outcomes"`
+	Latency  Stat             `json:"latency"` // end-to-end seconds, successful requests
 	// LatencyAll is the end-to-end latency of every request, a failed one
 	// counted at the moment it failed (its timeout, the kill, the failed
 	// allocation, the dropped send): what the user waited before giving up.
 	LatencyAll Stat `json:"latency_with_failures"`
 	// Success is the share of requests that succeeded: its mean over
 	// replications and CI95 (its min and max are the replications').
-	Success Stat            `json:"success_rate"`
-	Phases   [NumPhases]Stat     `json:"phases"`  // seconds per request, successful requests
-	Energy   [NumComponents]Stat `json:"energy"`  // joules per request by component
+	Success Stat                `json:"success_rate"`
+	Phases  [NumPhases]Stat     `json:"phases"` // seconds per request, successful requests
+	Energy  [NumComponents]Stat `json:"energy"` // joules per request by component
 	// EnergyTotal is the phone's joules per request, all components.
 	EnergyTotal Stat `json:"energy_total"`
 	// Throughput is successful requests per simulated second, averaged over
