@@ -260,7 +260,7 @@ func (e *evaluator) trend(ctx string, cells []*cellView) (string, error) {
 		}
 		if sm := e.successMoves(c0, c1, st); sm != "" {
 			if dir == 0 {
-				text = "is not flat: " + sm + ", though successful requests alone " + text
+				text = "is not flat: " + sm + ", though the successful requests alone show " + strings.TrimPrefix(text, "shows ")
 			} else {
 				text += "; " + sm
 			}
@@ -380,7 +380,7 @@ func (e *evaluator) compare(ctx string, cells []*cellView) (string, error) {
 				if first {
 					head += " from " + lb + "'s"
 				}
-				return fmt.Sprintf("%s%s (%s: %s; %s)", head, where, NotDistinguishable, ratioCI(iv), vals)
+				return fmt.Sprintf("%s%s at these replications (%s; %s)", head, where, strings.Replace(ratioCI(iv), " (95 % CI", ", 95 % CI", 1)[:len(strings.Replace(ratioCI(iv), " (95 % CI", ", 95 % CI", 1))-1], vals)
 			}
 			head := "is " + ratioCI(iv)
 			if first {

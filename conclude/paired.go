@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/infersim/infersim/result"
 )
@@ -259,7 +260,11 @@ func (e *evaluator) crossingCIs(xs []float64, whoA, whoB map[float64]*cellView, 
 		if ax.log {
 			lo, hi = math.Exp(lo), math.Exp(hi)
 		}
-		out[k] = fmt.Sprintf(" (95 %% CI %s–%s)", ax.value(lo), ax.value(hi))
+		a := ax.value(lo)
+		if ax.unit != "" {
+			a = strings.TrimSuffix(a, " "+ax.unit)
+		}
+		out[k] = fmt.Sprintf(" (95 %% CI %s–%s)", a, ax.value(hi))
 	}
 	return out
 }
