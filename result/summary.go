@@ -136,10 +136,13 @@ type PointInfo struct {
 // Run is everything summary.json holds: enough to explain where a result came
 // from and to redraw every chart without re-running.
 type Run struct {
-	Scenario      string         `json:"scenario"`
-	Description   string         `json:"description,omitempty"`
-	Seed          uint64         `json:"seed"`
-	Replications  int            `json:"replications"`
+	Scenario     string `json:"scenario"`
+	Description  string `json:"description,omitempty"`
+	Seed         uint64 `json:"seed"`
+	Replications int    `json:"replications"`
+	// Warmup is workload.warmup: each phone's first requests of a world
+	// left out of the warm statistics (a world keeps at least its last).
+	Warmup        int            `json:"warmup"`
 	Infersim      buildinfo.Info `json:"infersim"`
 	KernelProfile string         `json:"kernel_profile"` // e.g. "embedded default (AMD EPYC, 2026-11-25)"
 	// ScenarioYAML is the scenario as resolved: defaults filled, presets
