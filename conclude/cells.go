@@ -106,6 +106,31 @@ func (c *cellView) merged(a, b *result.Summary) *result.Summary {
 		m.Energy[k] = wmean(a.Energy[k], b.Energy[k], a.Requests, b.Requests)
 	}
 	m.EnergyTotal = wmean(a.EnergyTotal, b.EnergyTotal, a.Requests, b.Requests)
+	m.LatencyAll = wmean(a.LatencyAll, b.LatencyAll, a.Requests, b.Requests)
+	m.Success = wmean(a.Success, b.Success, a.Requests, b.Requests)
+	// Replications merge request-weighted, as the means above.
+	m.Reps = nil
+	if len(a.Reps) == len(b.Reps) {
+		w := func(x, y float64, nx, ny int) float64 {
+			if nx == 0 || math.IsNaN(x) {
+				x, nx = 0, 0
+			}
+			if ny == 0 || math.IsNaN(y) {
+				y, ny = 0, 0
+			}
+			if nx+ny == 0 {
+				return math.NaN()
+			}
+			return (x*float64(nx) + y*float64(ny)) / float64(nx+ny)
+		}
+		for i := range a.Reps {
+			ra, rb := a.Reps[i], b.Reps[i]
+			m.Reps = append(m.Reps, result.RepMeans{Requests: ra.Requests + rb.Requests, OK: ra.OK + rb.OK,
+				Latency:    w(ra.Latency, rb.Latency, ra.OK, rb.OK),
+				LatencyAll: w(ra.LatencyAll, rb.LatencyAll, ra.Requests, rb.Requests),
+				Energy:     w(ra.Energy, rb.Energy, ra.Requests, rb.Requests)})
+		}
+	}
 	if !math.IsNaN(b.BatteryPer1000) && b.EnergyTotal.Mean > 0 {
 		m.BatteryPer1000 = b.BatteryPer1000 * m.EnergyTotal.Mean / b.EnergyTotal.Mean
 	}

@@ -86,7 +86,7 @@ func sortedXs(m map[float64]float64) []float64 {
 // sides splits a group's cells into the conclusion's a and b sides and
 // returns each side's envelope (e.envelope), the cell behind each of a's
 // values, and the parameter values where both sides have one, ascending.
-func (e *evaluator) sides(cells []*cellView) (va, vb map[float64]float64, whoA map[float64]*cellView, xs []float64) {
+func (e *evaluator) sides(cells []*cellView) (va, vb map[float64]float64, whoA, whoB map[float64]*cellView, xs []float64) {
 	cn := e.cn
 	var ca, cb []*cellView
 	for _, c := range cells {
@@ -98,13 +98,13 @@ func (e *evaluator) sides(cells []*cellView) (va, vb map[float64]float64, whoA m
 		}
 	}
 	va, whoA = e.envelope(ca, e.start(&cn.A))
-	vb, _ = e.envelope(cb, e.start(&cn.B))
+	vb, whoB = e.envelope(cb, e.start(&cn.B))
 	for _, x := range sortedXs(va) {
 		if _, ok := vb[x]; ok {
 			xs = append(xs, x)
 		}
 	}
-	return va, vb, whoA, xs
+	return va, vb, whoA, whoB, xs
 }
 
 func (e *evaluator) crossover(ctx string, cells []*cellView) (string, error) {
@@ -115,7 +115,7 @@ func (e *evaluator) crossover(ctx string, cells []*cellView) (string, error) {
 	la, lb := cn.A.label(), cn.B.label()
 	var clauses []clause
 	for _, g := range groupCells(cells, dims) {
-		va, vb, _, xs := e.sides(g.cells)
+		va, vb, whoA, whoB, xs := e.sides(g.cells)
 		ya, yb := make([]float64, len(xs)), make([]float64, len(xs))
 		for i, x := range xs {
 			ya[i], yb[i] = va[x], vb[x]
@@ -151,23 +151,25 @@ func (e *evaluator) crossover(ctx string, cells []*cellView) (string, error) {
 			clauses = append(clauses, clause{fmt.Sprintf("%s wins everywhere in %s", wins, ax.rangeText(lo, hi)), "", g.label})
 			continue
 		}
-		// Intervals where a wins, from the crossings.
+		// Intervals where a wins, from the crossings, each with the
+		// interval of the replications' own crossings.
+		cis := e.crossingCIs(xs, whoA, whoB, len(cs), ax)
 		var parts []string
 		from := lo
 		aWinsNow := cs[0].Below
 		for i, c := range cs {
 			if aWinsNow {
 				if i == 0 {
-					parts = append(parts, "below "+ax.with(c.X))
+					parts = append(parts, "below "+ax.with(c.X)+cis[i])
 				} else {
-					parts = append(parts, "between "+ax.value(from)+" and "+ax.with(c.X))
+					parts = append(parts, "between "+ax.value(from)+" and "+ax.with(c.X)+cis[i])
 				}
 			}
 			from = c.X
 			aWinsNow = !c.Below
 		}
 		if aWinsNow {
-			parts = append(parts, "above "+ax.with(from))
+			parts = append(parts, "above "+ax.with(from)+cis[len(cs)-1])
 		}
 		clauses = append(clauses, clause{fmt.Sprintf("%s beats %s", la, lb), strings.Join(parts, " and "), g.label})
 	}
@@ -189,12 +191,18 @@ func (e *evaluator) seriesOf(cells []*cellView, start string) series {
 const trendTolerance = 0.05
 
 // describeChange words the move from a to b: "grows 4.2× (2.0 s → 8.4 s)".
-func describeChange(u result.Unit, a, b float64) (string, int) {
+//
+// iv is the 95 % CI of b − a: when there is one, the change is flat
+// exactly when it holds zero ("no change distinguishable at these
+// replications"); without one, within ±trendTolerance of the larger value.
+func describeChange(u result.Unit, a, b float64, iv interval) (string, int) {
 	vals := " (" + format(u, a) + " → " + format(u, b) + ")"
 	scale := math.Max(math.Abs(a), math.Abs(b))
 	switch {
-	case scale == 0 || math.Abs(b-a) <= trendTolerance*scale:
-		return fmt.Sprintf("stays within ±%.0f %%%s", trendTolerance*100, vals), 0
+	case iv.has() && iv.spans(0):
+		return "shows no change " + strings.TrimPrefix(NotDistinguishable, "not ") + vals, 0
+	case !iv.has() && (scale == 0 || math.Abs(b-a) <= trendTolerance*scale):
+		return fmt.Sprintf("stays within ±%.0f %%%s (no CI)", trendTolerance*100, vals), 0
 	case a > 0 && b > 0 && b > a:
 		return "grows " + ratioText(b/a) + vals, 1
 	case a > 0 && b > 0:
@@ -243,9 +251,19 @@ func (e *evaluator) trend(ctx string, cells []*cellView) (string, error) {
 			continue
 		}
 		n := len(s.xs)
-		text, dir := describeChange(e.md.unit, s.ys[0], s.ys[n-1])
+		st := e.start(&e.cn.Where)
+		_, who := e.envelope(g.cells, st)
+		c0, c1 := who[s.xs[0]], who[s.xs[n-1]]
+		text, dir := describeChange(e.md.unit, s.ys[0], s.ys[n-1], e.diff(c1, c0, st, st))
 		if dir != 0 && !monotone(s.ys, dir) {
 			text += ", not monotonically"
+		}
+		if sm := e.successMoves(c0, c1, st); sm != "" {
+			if dir == 0 {
+				text = "is not flat: " + sm + ", though the successful requests alone show " + strings.TrimPrefix(text, "shows ")
+			} else {
+				text += "; " + sm
+			}
 		}
 		rng := "as " + ax.subject + " goes " + ax.value(s.xs[0]) + " → " + ax.value(s.xs[n-1])
 		if header == "" {
@@ -332,7 +350,7 @@ func (e *evaluator) compare(ctx string, cells []*cellView) (string, error) {
 	la, lb := cn.A.label(), cn.B.label()
 	var clauses []clause
 	for _, g := range groupCells(cells, dims) {
-		va, vb, whoA, xs := e.sides(g.cells)
+		va, vb, whoA, whoB, xs := e.sides(g.cells)
 		if len(xs) == 0 {
 			clauses = append(clauses, clause{"no data to compare (no successful requests)", "", g.label})
 			continue
@@ -348,16 +366,33 @@ func (e *evaluator) compare(ctx string, cells []*cellView) (string, error) {
 			}
 			return fmt.Sprintf("; %s %% of %s's is %s", sigFig(100*part/va[x], 2), la, strings.TrimSuffix(shareDef.phrase, " per request"))
 		}
-		ratio := func(x float64) string {
+		sa, sb := e.start(&cn.A), e.start(&cn.B)
+		// at words the paired ratio at x: "is 6.2× (95 % CI 6.0–6.4×) b's"
+		// or, when its CI holds 1, that the two are not distinguishable.
+		at := func(x float64, first bool, where string) string {
+			iv := e.ratio(whoA[x], whoB[x], sa, sb)
+			vals := fmt.Sprintf("%s vs %s%s", format(e.md.unit, va[x]), format(e.md.unit, vb[x]), share(x))
 			if vb[x] == 0 {
-				return "n/a×"
+				iv = interval{est: math.NaN(), lo: math.NaN(), hi: math.NaN()}
 			}
-			return ratioText(va[x] / vb[x])
+			if iv.spans(1) {
+				head := "is not distinguishable"
+				if first {
+					head += " from " + lb + "'s"
+				}
+				return fmt.Sprintf("%s%s at these replications (%s; %s)", head, where, strings.Replace(ratioCI(iv), " (95 % CI", ", 95 % CI", 1)[:len(strings.Replace(ratioCI(iv), " (95 % CI", ", 95 % CI", 1))-1], vals)
+			}
+			head := "is " + ratioCI(iv)
+			if first {
+				head += " " + lb + "'s"
+			} else {
+				head = ratioCI(iv)
+			}
+			return fmt.Sprintf("%s%s (%s)", head, where, vals)
 		}
 		if ax == nil || len(xs) == 1 {
 			x := xs[0]
-			clauses = append(clauses, clause{"", fmt.Sprintf("%s is %s %s's (%s vs %s%s)", la, ratio(x), lb,
-				format(e.md.unit, va[x]), format(e.md.unit, vb[x]), share(x)), g.label})
+			clauses = append(clauses, clause{"", fmt.Sprintf("%s %s", la, at(x, true, "")), g.label})
 			continue
 		}
 		x0, x1 := xs[0], xs[len(xs)-1]
@@ -368,9 +403,9 @@ func (e *evaluator) compare(ctx string, cells []*cellView) (string, error) {
 				lo, hi = math.Min(lo, r), math.Max(hi, r)
 			}
 		}
-		text := fmt.Sprintf("%s is %s %s's at %s (%s vs %s%s) and %s at %s (%s vs %s%s)", la, ratio(x0), lb, ax.with(x0),
-			format(e.md.unit, va[x0]), format(e.md.unit, vb[x0]), share(x0), ratio(x1), ax.with(x1),
-			format(e.md.unit, va[x1]), format(e.md.unit, vb[x1]), share(x1))
+		second := at(x1, false, " at "+ax.with(x1))
+		second = strings.TrimPrefix(second, "is ")
+		text := fmt.Sprintf("%s %s and %s", la, at(x0, true, " at "+ax.with(x0)), second)
 		r0, r1 := va[x0]/vb[x0], va[x1]/vb[x1]
 		if lo < math.Min(r0, r1)*(1-trendTolerance) || hi > math.Max(r0, r1)*(1+trendTolerance) {
 			text += fmt.Sprintf(", between %s and %s in between", ratioText(lo), ratioText(hi))
@@ -411,12 +446,21 @@ func (e *evaluator) best(ctx string, cells []*cellView) (string, error) {
 			continue
 		}
 		xs, winner := e.winners(modes, order)
+		tied, tiedWith := e.tiedWithRunnerUp(g.cells, xs, winner)
 		if ax == nil {
 			m := winner[0]
-			clauses = append(clauses, clause{"", fmt.Sprintf("%s (%s)", m, format(e.md.unit, modes[m][xs[0]])), g.label})
+			note := ""
+			if tied > 0 {
+				note = "; " + NotDistinguishable + " from " + tiedWith
+			}
+			clauses = append(clauses, clause{"", fmt.Sprintf("%s (%s%s)", m, format(e.md.unit, modes[m][xs[0]]), note), g.label})
 			continue
 		}
-		clauses = append(clauses, clause{"", e.winnerSegments(modes, xs, winner, ax), g.label})
+		text := e.winnerSegments(modes, xs, winner, ax)
+		if tied > 0 {
+			text += fmt.Sprintf(" (at %d of %d values the winner is %s from the runner-up)", tied, len(xs), NotDistinguishable)
+		}
+		clauses = append(clauses, clause{"", text, g.label})
 	}
 	return word + " " + ctx + ": " + joinClauses(clauses), nil
 }

@@ -24,6 +24,21 @@ type metricDef struct {
 	// get returns the value, NaN when undefined. g is the group the start
 	// chose (nil for cell metrics that do not need one).
 	get func(ev *evalCtx, c *cellView, g *result.Summary) float64
+	// rep reads one replication's value from a group's Reps (paired
+	// comparisons); nil when the summaries carry none.
+	rep func(r result.RepMeans) float64
+	// ci returns the half-width of the value's 95 % CI in a group (NaN:
+	// none); nil when the metric has none.
+	ci func(g *result.Summary) float64
+}
+
+// repReaders are the metrics whose per-replication values the summaries
+// carry.
+var repReaders = map[string]func(r result.RepMeans) float64{
+	"latency.mean":          func(r result.RepMeans) float64 { return r.Latency },
+	"latency.with_failures": func(r result.RepMeans) float64 { return r.LatencyAll },
+	"energy":                func(r result.RepMeans) float64 { return r.Energy },
+	"success_rate":          result.RepMeans.SuccessRate,
 }
 
 // evalCtx is what metrics need to know about the run besides the
@@ -143,17 +158,32 @@ func ofGroup(f func(g *result.Summary) float64) func(*evalCtx, *cellView, *resul
 // cell (its mean over replications) with, for a count, its rate per hour
 // of a timed workload (NAME/h).
 func tableMetrics(add func(*metricDef), mi result.MetricInfo) {
+	ci := func(g *result.Summary) float64 {
+		_, h, _ := mi.Value(g)
+		return h
+	}
 	if mi.Scope != result.ScopeWorld {
-		add(&metricDef{name: mi.Name, phrase: mi.Phrase, unit: mi.Unit, get: ofGroup(func(g *result.Summary) float64 {
+		get := ofGroup(func(g *result.Summary) float64 {
 			v, _, _ := mi.Value(g)
 			return v
-		})})
+		})
+		if mi.Of != nil && (mi.Name == "success_rate" || mi.Field == "latency_with_failures.mean" || mi.Name == "latency.with_failures.p95" || mi.Name == "latency.with_failures.p99") {
+			// Defined whenever the group has requests, failed or not.
+			get = func(_ *evalCtx, _ *cellView, g *result.Summary) float64 {
+				if g == nil || g.Requests == 0 {
+					return math.NaN()
+				}
+				v, _, _ := mi.Value(g)
+				return v
+			}
+		}
+		add(&metricDef{name: mi.Name, phrase: mi.Phrase, unit: mi.Unit, get: get, rep: repReaders[mi.Name], ci: ci})
 		return
 	}
 	name := mi.Name
 	add(&metricDef{name: name, phrase: mi.Phrase, unit: mi.Unit, cell: true, get: func(_ *evalCtx, c *cellView, _ *result.Summary) float64 {
 		return c.world(name)
-	}})
+	}, ci: ci})
 	if mi.PerHour {
 		unit := result.UnitPerHour
 		if mi.Unit == result.UnitSeconds {

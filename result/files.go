@@ -281,6 +281,7 @@ func summaryHeader(params []string) []string {
 		h = append(h, Outcome(i).String())
 	}
 	h = append(h, "latency_mean", "latency_ci95", "latency_sd", "latency_p50", "latency_p95", "latency_p99")
+	h = append(h, "success_rate", "success_rate_ci95", "latency_with_failures_mean", "latency_with_failures_ci95", "latency_with_failures_p95", "latency_with_failures_p99")
 	for _, p := range Phases() {
 		h = append(h, p.String()+"_mean")
 	}
@@ -322,6 +323,8 @@ func WriteSummaryCSV(w io.Writer, params []string, sums []Summary) error {
 		}
 		l := s.Latency
 		row = append(row, ff(l.Mean), ff(l.CI95), ff(l.SD), ff(l.P50), ff(l.P95), ff(l.P99))
+		la := s.LatencyAll
+		row = append(row, ff(s.Success.Mean), ff(s.Success.CI95), ff(la.Mean), ff(la.CI95), ff(la.P95), ff(la.P99))
 		for _, p := range s.Phases {
 			row = append(row, ff(p.Mean))
 		}

@@ -116,23 +116,38 @@ type summaryJSON struct {
 	Requests       int             `json:"requests"`
 	Outcomes       map[string]int  `json:"outcomes"`
 	Latency        Stat            `json:"latency"`
+	LatencyAll     Stat            `json:"latency_with_failures"`
+	Success        Stat            `json:"success_rate"`
 	Phases         map[string]Stat `json:"phases"`
 	Energy         map[string]Stat `json:"energy"`
 	EnergyTotal    Stat            `json:"energy_total"`
 	Throughput     *float64        `json:"throughput"`
 	BatteryPer1000 *float64        `json:"battery_per_1000"`
 	Metrics        []Metric        `json:"metrics,omitempty"`
+	Reps           []repJSON       `json:"replications,omitempty"`
+}
+
+// repJSON mirrors RepMeans with nullable means.
+type repJSON struct {
+	Requests   int      `json:"requests"`
+	OK         int      `json:"ok"`
+	Latency    *float64 `json:"latency"`
+	LatencyAll *float64 `json:"latency_with_failures"`
+	Energy     *float64 `json:"energy"`
 }
 
 // MarshalJSON writes outcomes, phases and energy components by name, and an
 // undefined throughput or battery drain (a group with no successful request)
 // as null.
 func (s Summary) MarshalJSON() ([]byte, error) {
-	j := summaryJSON{Key: s.Key, Params: s.Params, Requests: s.Requests, Latency: s.Latency, EnergyTotal: s.EnergyTotal,
+	j := summaryJSON{Key: s.Key, Params: s.Params, Requests: s.Requests, Latency: s.Latency, LatencyAll: s.LatencyAll, Success: s.Success, EnergyTotal: s.EnergyTotal,
 		Throughput: nullable(s.Throughput), BatteryPer1000: nullable(s.BatteryPer1000), Metrics: s.Metrics,
 		Outcomes: map[string]int{}, Phases: map[string]Stat{}, Energy: map[string]Stat{}}
 	for i, n := range s.Outcomes {
 		j.Outcomes[Outcome(i).String()] = n
+	}
+	for _, r := range s.Reps {
+		j.Reps = append(j.Reps, repJSON{r.Requests, r.OK, nullable(r.Latency), nullable(r.LatencyAll), nullable(r.Energy)})
 	}
 	for i, st := range s.Phases {
 		j.Phases[Phase(i).String()] = st
@@ -150,8 +165,11 @@ func (s *Summary) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*s = Summary{Key: j.Key, Params: j.Params, Requests: j.Requests, Latency: j.Latency, EnergyTotal: j.EnergyTotal,
-		Throughput: orNaN(j.Throughput), BatteryPer1000: orNaN(j.BatteryPer1000), Metrics: j.Metrics}
+	*s = Summary{Key: j.Key, Params: j.Params, Requests: j.Requests, Latency: j.Latency, LatencyAll: j.LatencyAll, Success: j.Success,
+		EnergyTotal: j.EnergyTotal, Throughput: orNaN(j.Throughput), BatteryPer1000: orNaN(j.BatteryPer1000), Metrics: j.Metrics}
+	for _, r := range j.Reps {
+		s.Reps = append(s.Reps, RepMeans{r.Requests, r.OK, orNaN(r.Latency), orNaN(r.LatencyAll), orNaN(r.Energy)})
+	}
 	for name, n := range j.Outcomes {
 		o, err := ParseOutcome(name)
 		if err != nil {

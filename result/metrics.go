@@ -96,6 +96,8 @@ type MetricInfo struct {
 }
 
 func latency(s *Summary) Stat     { return s.Latency }
+func latencyAll(s *Summary) Stat  { return s.LatencyAll }
+func success(s *Summary) Stat     { return s.Success }
 func energyTotal(s *Summary) Stat { return s.EnergyTotal }
 func handling(s *Summary) Stat    { return s.Phases[Handling] }
 func p50(st Stat) float64         { return st.P50 }
@@ -112,6 +114,10 @@ var metrics = []MetricInfo{
 	{Name: "latency.p95", Chart: "p95", Unit: UnitSeconds, Phrase: "p95 latency", Label: "95th percentile end-to-end latency", Of: latency, Pick: p95, Field: "latency.p95"},
 	{Name: "latency.p99", Chart: "p99", Unit: UnitSeconds, Phrase: "p99 latency", Label: "99th percentile end-to-end latency", Of: latency, Pick: p99, Field: "latency.p99"},
 	{Name: "latency.max", Unit: UnitSeconds, Phrase: "worst latency", Label: "worst end-to-end latency", Of: latency, Pick: maxOf, Field: "latency.max"},
+	{Name: "latency.with_failures", Unit: UnitSeconds, Phrase: "mean latency counting failures", Label: "mean end-to-end latency, a failed request counted until it failed", CI: true, Of: latencyAll, Field: "latency_with_failures.mean"},
+	{Name: "latency.with_failures.p95", Unit: UnitSeconds, Phrase: "p95 latency counting failures", Label: "95th percentile latency, failed requests counted until they failed", Of: latencyAll, Pick: p95, Field: "latency_with_failures.p95"},
+	{Name: "latency.with_failures.p99", Unit: UnitSeconds, Phrase: "p99 latency counting failures", Label: "99th percentile latency, failed requests counted until they failed", Of: latencyAll, Pick: p99, Field: "latency_with_failures.p99"},
+	{Name: "success_rate", Unit: UnitFraction, Phrase: "success rate", Label: "share of requests that succeed", CI: true, Of: success, Field: "success_rate.mean"},
 	{Name: "energy", Chart: "energy", Unit: UnitJoules, Phrase: "energy per request", Label: "mean phone energy per request", CI: true, Of: energyTotal, Field: "energy_total.mean"},
 	{Name: "server.handling", Unit: UnitSeconds, Phrase: "server request handling time", Label: "server-side request handling per request (accept, decode, set-up, copies, response)", CI: true, Of: handling, Field: "phases.handling.mean"},
 	{Name: "energy.tail", Unit: UnitJoules, Phrase: "radio tail energy per request", Label: "radio tail joules", Scope: ScopeRequest, CI: true},

@@ -6,9 +6,12 @@ import (
 	"github.com/infersim/infersim/internal/buildinfo"
 )
 
-// Stat summarises one metric over a group of requests. Percentiles pool every
-// request; CI95 is the half-width of the 95 % Student-t confidence interval of
-// the mean across replications (NaN with fewer than two replications).
+// Stat summarises one metric over a group of requests. Mean is the mean of
+// the replication means (each replication weighs the same, however many
+// requests it kept), and CI95 is the half-width of the 95 % Student-t
+// confidence interval of that mean across replications (NaN with fewer than
+// two replications): the mean printed is the mean the interval is about. SD,
+// Min, Max and the percentiles pool every request.
 type Stat struct {
 	N    int     `json:"n"`
 	Mean float64 `json:"mean"`
@@ -57,12 +60,19 @@ type Key struct {
 // Summary aggregates the requests of one group.
 type Summary struct {
 	Key
-	Params   []Param             `json:"params"`
-	Requests int                 `json:"requests"`
-	Outcomes [NumOutcomes]int    `json:"outcomes"`
-	Latency  Stat                `json:"latency"` // end-to-end seconds, successful requests
-	Phases   [NumPhases]Stat     `json:"phases"`  // seconds per request, successful requests
-	Energy   [NumComponents]Stat `json:"energy"`  // joules per request by component
+	Params   []Param          `json:"params"`
+	Requests int              `json:"requests"`
+	Outcomes [NumOutcomes]int `json:"outcomes"`
+	Latency  Stat             `json:"latency"` // end-to-end seconds, successful requests
+	// LatencyAll is the end-to-end latency of every request, a failed one
+	// counted at the moment it failed (its timeout, the kill, the failed
+	// allocation, the dropped send): what the user waited before giving up.
+	LatencyAll Stat `json:"latency_with_failures"`
+	// Success is the share of requests that succeeded: its mean over
+	// replications and CI95 (its min and max are the replications').
+	Success Stat                `json:"success_rate"`
+	Phases  [NumPhases]Stat     `json:"phases"` // seconds per request, successful requests
+	Energy  [NumComponents]Stat `json:"energy"` // joules per request by component
 	// EnergyTotal is the phone's joules per request, all components.
 	EnergyTotal Stat `json:"energy_total"`
 	// Throughput is successful requests per simulated second, averaged over
@@ -73,6 +83,28 @@ type Summary struct {
 	// Metrics holds further per-group metrics, e.g. "gc.pauses" or
 	// "app.kills", sorted by name.
 	Metrics []Metric `json:"metrics,omitempty"`
+	// Reps holds each replication's means, by replication index: the
+	// replications of a point share their seeds across its cells, so two
+	// cells' Reps pair up for common-random-number differences.
+	Reps []RepMeans `json:"replications,omitempty"`
+}
+
+// RepMeans is one replication's means within a group; a mean over no
+// request is NaN.
+type RepMeans struct {
+	Requests   int     `json:"requests"`
+	OK         int     `json:"ok"`
+	Latency    float64 `json:"latency"`               // mean over successful requests
+	LatencyAll float64 `json:"latency_with_failures"` // mean over every request
+	Energy     float64 `json:"energy"`                // phone joules per request
+}
+
+// SuccessRate is the replication's share of successful requests.
+func (r RepMeans) SuccessRate() float64 {
+	if r.Requests == 0 {
+		return math.NaN()
+	}
+	return float64(r.OK) / float64(r.Requests)
 }
 
 // Metric is a named extra statistic of a group.
@@ -104,10 +136,13 @@ type PointInfo struct {
 // Run is everything summary.json holds: enough to explain where a result came
 // from and to redraw every chart without re-running.
 type Run struct {
-	Scenario      string         `json:"scenario"`
-	Description   string         `json:"description,omitempty"`
-	Seed          uint64         `json:"seed"`
-	Replications  int            `json:"replications"`
+	Scenario     string `json:"scenario"`
+	Description  string `json:"description,omitempty"`
+	Seed         uint64 `json:"seed"`
+	Replications int    `json:"replications"`
+	// Warmup is workload.warmup: each phone's first requests of a world
+	// left out of the warm statistics (a world keeps at least its last).
+	Warmup        int            `json:"warmup"`
 	Infersim      buildinfo.Info `json:"infersim"`
 	KernelProfile string         `json:"kernel_profile"` // e.g. "embedded default (AMD EPYC, 2026-11-25)"
 	// ScenarioYAML is the scenario as resolved: defaults filled, presets

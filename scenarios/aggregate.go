@@ -32,6 +32,7 @@ type groupAcc struct {
 	outcomes [result.NumOutcomes]int
 	requests int
 	latency  tally
+	all      tally // latency of every request, failures at their failure time
 	phases   [result.NumPhases]tally
 	energy   [result.NumComponents]tally
 	total    tally
@@ -51,6 +52,7 @@ const ExactQuantiles = 1000
 type repAcc struct {
 	n, ok       int
 	latency     float64
+	all         float64 // summed latency of every request
 	phases      [result.NumPhases]float64
 	energy      [result.NumComponents]float64
 	total       float64
@@ -278,6 +280,7 @@ func (g *groupAcc) reset(reps int) {
 	g.outcomes = [result.NumOutcomes]int{}
 	g.requests = 0
 	g.latency.reset()
+	g.all.reset()
 	g.total.reset()
 	g.tail.reset()
 	for i := range g.phases {
@@ -306,7 +309,10 @@ func (p *pointAcc) release() {
 }
 
 // add accumulates one record. Latency and phases count successful
-// requests; energy counts every request (a failed one spent it too).
+// requests; energy counts every request (a failed one spent it too), and
+// so does the latency with failures, a failed request counted from its
+// arrival to the moment it failed (Record.End: its timeout, the kill, the
+// failed allocation), which is when its user stopped waiting.
 func (g *groupAcc) add(r *result.Record) {
 	g.requests++
 	g.outcomes[r.Outcome]++
@@ -321,11 +327,13 @@ func (g *groupAcc) add(r *result.Record) {
 		g.energy[c].Add(x)
 		ra.energy[c] += x
 	}
+	l := r.Latency()
+	g.all.Add(l)
+	ra.all += l
 	if r.Outcome != result.OK {
 		return
 	}
 	ra.ok++
-	l := r.Latency()
 	g.latency.Add(l)
 	ra.latency += l
 	for p := range r.Phases {
@@ -387,6 +395,25 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start, ci *res
 		return m
 	}
 	s.Latency = stat(ci, &g.latency, means(func(r *repAcc) float64 { return r.latency }, true))
+	s.LatencyAll = stat(ci, &g.all, means(func(r *repAcc) float64 { return r.all }, false))
+	var rates tally
+	var rateMeans []float64
+	for r := range g.reps {
+		ra := &g.reps[r]
+		nan := math.NaN()
+		rm := result.RepMeans{Requests: ra.n, OK: ra.ok, Latency: nan, LatencyAll: nan, Energy: nan}
+		if ra.n > 0 {
+			rm.LatencyAll, rm.Energy = ra.all/float64(ra.n), ra.total/float64(ra.n)
+			rate := float64(ra.ok) / float64(ra.n)
+			rates.Add(rate)
+			rateMeans = append(rateMeans, rate)
+		}
+		if ra.ok > 0 {
+			rm.Latency = ra.latency / float64(ra.ok)
+		}
+		s.Reps = append(s.Reps, rm)
+	}
+	s.Success = stat(ci, &rates, rateMeans)
 	for p := range s.Phases {
 		s.Phases[p] = stat(ci, &g.phases[p], means(func(r *repAcc) float64 { return r.phases[p] }, true))
 	}
@@ -433,14 +460,19 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start, ci *res
 	return s
 }
 
-// stat summarises a tally, with the 95 % confidence interval of the mean
-// from the replication means (NaN with fewer than two).
+// stat summarises a tally: the mean of the replication means (every
+// replication weighs the same, so the mean is the one its interval is
+// about) with the 95 % confidence interval from them (NaN with fewer than
+// two); SD, extremes and percentiles pool the tally's values.
 func stat(ci *result.CI95, t *tally, repMeans []float64) result.Stat {
 	st := result.Stat{Mean: math.NaN(), SD: math.NaN(), CI95: math.NaN(), Min: math.NaN(),
 		P50: math.NaN(), P95: math.NaN(), P99: math.NaN(), Max: math.NaN()}
 	t.fill(&st)
 	if st.N == 0 {
 		return st
+	}
+	if len(repMeans) > 0 {
+		st.Mean = mean(repMeans)
 	}
 	if len(repMeans) >= 2 {
 		st.CI95 = ci.HalfWidth(repMeans)

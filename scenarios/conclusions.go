@@ -246,10 +246,21 @@ func Conclude(s *Scenario, sums []result.Summary) ([]string, error) {
 		}
 		lines = append(lines, line)
 	}
+	lines = s.stressLabel(lines)
 	if len(errs) > 0 {
 		return lines, errs
 	}
 	return lines, nil
+}
+
+// stressLabel starts the first conclusion of a stress test (a scenario
+// with a stress note) with "stress test: NOTE — ".
+func (s *Scenario) stressLabel(lines []string) []string {
+	if s.Stress == "" || len(lines) == 0 {
+		return lines
+	}
+	lines[0] = "stress test: " + s.Stress + " — " + lines[0]
+	return lines
 }
 
 // conclusionLines is what the runner stores in result.Run.Conclusions: the
@@ -270,5 +281,5 @@ func conclusionLines(s *Scenario, run *result.Run) []string {
 		}
 		lines = append(lines, line)
 	}
-	return lines
+	return s.stressLabel(lines)
 }

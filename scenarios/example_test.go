@@ -77,7 +77,7 @@ func ExampleRun() {
 	// 12 requests in 4 worlds; complete: true
 	// squeezenet-v1.0 on-device-cpu cold: 2 requests, 2 ok
 	// squeezenet-v1.0 on-device-cpu warm: 4 requests, 4 ok
-	// squeezenet-v1.0 cloud-gpu warm: 6 requests, 6 ok
+	// squeezenet-v1.0 cloud-gpu warm: 4 requests, 4 ok
 	// requests.csv true
 	// summary.csv true
 	// summary.json true

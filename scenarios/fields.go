@@ -40,6 +40,7 @@ func buildRegistry() *field {
 	return obj("", "", "A scenario: one YAML document.",
 		fld("name", "Name", kText, "Names the scenario and its output directory results/NAME/.", checks(namePattern), noSweep(), example("guo2018")),
 		fld("description", "Description", kText, "What the scenario shows; copied into summary.json.", noSweep()),
+		fld("stress", "Stress", kText, "Set when inputs are scaled past any measured anchor: what is scaled and how far. The first conclusion then starts with \"stress test: \" and this note, so its lines read as a stress test, not a prediction.", noSweep(), example("GC pauses 1–16× the single measured anchor")),
 		fld("seed", "Seed", kUint, "Seed of every random stream; replication r of point p uses sim.DeriveSeed(seed, p, r).", def("1"), noSweep()),
 		fld("replications", "Replications", kInt, "Independent runs of every cell; confidence intervals are across them.", def("1"), checks(atLeast(1), atMost(100000)), noSweep()),
 		phoneField(),
@@ -136,6 +137,7 @@ func workloadField() *field {
 		fld("requests", "Requests", kInt, "Requests per phone per cell. Default: the image group's count (or the number of times). Give requests or duration, not both.", checks(atLeast(1), atMost(100000000))),
 		fld("duration", "Duration", kDuration, "Instead of requests: issue requests until this much simulated time has passed since the workload's start.", checks(positive), example("1h")),
 		fld("timeout", "Timeout", kDuration, "A request not done this long after its arrival ends with outcome timeout.", def("5min"), checks(positive)),
+		fld("warmup", "Warmup", kInt, "Warm-up: each phone's first this many requests of a world are left out of the warm statistics unless they are cold (they stay in requests.csv). The default 1 keeps the first request's radio wake-up out of warm; a world with no more requests than this keeps all but its last.", def("1"), checks(atLeast(0), atMost(100000000))),
 		fld("objective", "Objective", kEnum, "What auto minimises: expected latency or expected phone energy.", enum("latency", "energy"), def("latency")),
 	)
 }

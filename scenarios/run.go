@@ -303,7 +303,7 @@ func (r *runner) newMerge(out *outputs) *merge {
 	return &merge{r: r, out: out, keepAll: keepAll,
 		res: &Result{Dir: r.dir, Tasks: r.total, SummariesPartial: !keepAll},
 		run: &result.Run{
-			Scenario: s.Name, Description: s.Description, Seed: s.Seed, Replications: r.reps,
+			Scenario: s.Name, Description: s.Description, Seed: s.Seed, Replications: r.reps, Warmup: s.Workload.Warmup,
 			Infersim: buildinfo.Read(), KernelProfile: r.kernelProfileName(), ScenarioYAML: string(s.YAML()), Charts: s.chartHints(),
 		},
 	}
@@ -345,8 +345,12 @@ func (m *merge) take(tr *taskResult) error {
 	if m.acc == nil || m.acc.pd != t.pd {
 		m.acc = newPointAcc(t.pd, &m.ci)
 	}
+	w := warmupOf(t.pd.s, t.pd.cells[t.cell])
 	for i := range *tr.recs {
 		rec := &(*tr.recs)[i]
+		if warmingUp(t.pd, rec, w) {
+			continue
+		}
 		m.acc.group(t.cell, groupCold(t.pd, rec)).add(rec)
 	}
 	if tr.csv != nil {
@@ -423,6 +427,25 @@ func (r *runner) keepSummaries() bool {
 // that loaded its model (Record.Cold), and a request its framework could
 // not run (outcome unsupported: it loads nothing) when the workload starts
 // cold, so that it is reported with the start the workload asked for.
+// warmupOf is the number of each phone's first requests a world of the
+// cell leaves out of its warm statistics: workload.warmup, but fewer when
+// the world has no more requests than that (its last request is kept).
+func warmupOf(s *Scenario, c Cell) int {
+	w := s.Workload.Warmup
+	if c.Requests > 0 && w >= c.Requests {
+		w = c.Requests - 1
+	}
+	return max(w, 0)
+}
+
+// warmingUp reports whether a record is one of its phone's warm-up
+// requests: among the first w, and neither in the cold group (a cold
+// request is what that group measures) nor unsupported (it measures
+// nothing that warms up).
+func warmingUp(pd *pointData, rec *result.Record, w int) bool {
+	return rec.Request < w && rec.Outcome != result.Unsupported && !groupCold(pd, rec)
+}
+
 func groupCold(pd *pointData, rec *result.Record) bool {
 	if rec.Outcome == result.Unsupported {
 		return pd.s.Workload.Start != "warm"

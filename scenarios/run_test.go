@@ -105,8 +105,9 @@ func TestRunOutputs(t *testing.T) {
 			keys = append(keys, fmt.Sprintf("%s/%s/%s/%d", sm.Model, sm.Mode, sm.Start, sm.Requests))
 		}
 	}
-	want := "squeezenet-v1.0/on-device-cpu/cold/3 squeezenet-v1.0/on-device-cpu/warm/9 squeezenet-v1.0/cloud-gpu/warm/12 squeezenet-v1.0/split:0/warm/12 " +
-		"alexnet/on-device-cpu/cold/3 alexnet/on-device-cpu/warm/9 alexnet/cloud-gpu/warm/12 alexnet/split:0/warm/12"
+	// The cloud cells' first request of each world is warm-up (workload.warmup 1).
+	want := "squeezenet-v1.0/on-device-cpu/cold/3 squeezenet-v1.0/on-device-cpu/warm/9 squeezenet-v1.0/cloud-gpu/warm/9 squeezenet-v1.0/split:0/warm/9 " +
+		"alexnet/on-device-cpu/cold/3 alexnet/on-device-cpu/warm/9 alexnet/cloud-gpu/warm/9 alexnet/split:0/warm/9"
 	if strings.Join(keys, " ") != want {
 		t.Errorf("groups\n%s\nwant\n%s", strings.Join(keys, " "), want)
 	}
@@ -150,7 +151,7 @@ func TestRunOutputs(t *testing.T) {
 		t.Errorf("requests.csv: %d records, %v", n, err)
 	}
 	sc := string(readFile(t, filepath.Join(dir, result.SummaryCSVFile)))
-	if !strings.HasPrefix(sc, "point,network.uplink.bandwidth,model,mode,image,start,requests") || !strings.Contains(sc, "\n1,20Mbps,alexnet,cloud-gpu,960x540,warm,12,12,") {
+	if !strings.HasPrefix(sc, "point,network.uplink.bandwidth,model,mode,image,start,requests") || !strings.Contains(sc, "\n1,20Mbps,alexnet,cloud-gpu,960x540,warm,9,9,") {
 		t.Errorf("summary.csv:\n%s", sc)
 	}
 	assertNoTemp(t, dir)
@@ -327,7 +328,7 @@ func TestArrivals(t *testing.T) {
 // phone's OnEnd), not from its record, which closes when the next request
 // starts, and the tail's energy up to there is the request's TailEnergy.
 func TestClosedLoopLTE(t *testing.T) {
-	src := strings.Replace(minimal, "  requests: 2\n", "  requests: 4\n  arrivals: {type: closed, think: 1s}\n", 1) +
+	src := strings.Replace(minimal, "  requests: 2\n", "  requests: 4\n  warmup: 0\n  arrivals: {type: closed, think: 1s}\n", 1) +
 		"network: {preset: lte}\n"
 	s := mustParse(t, src)
 	dir := t.TempDir()
@@ -542,5 +543,30 @@ func TestReadmeExample(t *testing.T) {
 	}
 	if _, err := Parse([]byte(text[i+8:i+8+j]), "README.md", ""); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestWarmupExcludesFirstRequest: with the default workload.warmup (1)
+// each world's first cloud request, which pays the radio's wake-up, is
+// left out of the warm group; with warmup 0 it is in, and it is the
+// group's slowest.
+func TestWarmupExcludesFirstRequest(t *testing.T) {
+	count := func(src string) (int, float64) {
+		res := runIn(t, mustParse(t, src), t.TempDir(), 1)
+		for _, sm := range res.Run.Summaries {
+			if sm.Mode == "cloud-gpu" && sm.Start == result.Warm {
+				return sm.Requests, sm.Phases[result.Wake].Mean
+			}
+		}
+		t.Fatal("no cloud-gpu warm group")
+		return 0, 0
+	}
+	n1, wake1 := count(minimal)
+	n0, wake0 := count(strings.Replace(minimal, "  requests: 2\n", "  requests: 2\n  warmup: 0\n", 1))
+	if n0-n1 != n0/2 {
+		t.Errorf("warm-up kept %d of %d requests, want one per world left out", n1, n0)
+	}
+	if !(wake1 < wake0) {
+		t.Errorf("wake time per request %v with warm-up, %v without: want less with", wake1, wake0)
 	}
 }

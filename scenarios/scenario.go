@@ -20,6 +20,7 @@ import (
 type Scenario struct {
 	Name         string   `yaml:"name"`
 	Description  string   `yaml:"description"`
+	Stress       string   `yaml:"stress"`
 	Seed         uint64   `yaml:"seed"`
 	Replications int      `yaml:"replications"`
 	Phone        Phone    `yaml:"phone"`
@@ -145,6 +146,7 @@ type Workload struct {
 	Requests  int            `yaml:"requests"`
 	Duration  units.Duration `yaml:"duration"`
 	Timeout   units.Duration `yaml:"timeout"`
+	Warmup    int            `yaml:"warmup"`
 	Objective string         `yaml:"objective"`
 }
 
