@@ -39,7 +39,7 @@ func buildRegistry() *field {
 	return obj("", "", "A scenario: one YAML document.",
 		fld("name", "Name", kText, "Names the scenario and its output directory results/NAME/.", checks(namePattern), noSweep(), example("guo2018")),
 		fld("description", "Description", kText, "What the scenario shows; copied into summary.json.", noSweep()),
-		fld("seed", "Seed", kUint, "Seed of every random stream; replication r of point p uses sim.DeriveSeed(seed, p, r).", def("1"), noSweep()),
+		fld("seed", "Seed", kUint, "Seed of every random stream; replication r uses sim.DeriveSeed(seed, 0, r) at every point (sweep.seeds: common), or sim.DeriveSeed(seed, p, r) at point p (independent).", def("1"), noSweep()),
 		fld("replications", "Replications", kInt, "Independent runs of every cell; confidence intervals are across them.", def("1"), checks(atLeast(1), atMost(100000)), noSweep()),
 		phoneField(),
 		networkField(),
@@ -152,6 +152,7 @@ func sweepField() *field {
 				fld("scale", "Scale", kEnum, "linear or log (geometric) spacing.", enum("linear", "log"), def("linear")),
 			),
 		), "The swept parameters."),
+		fld("seeds", "Seeds", kEnum, "common: replication r of every point uses the same seed, so arrivals, jitter, GC and noise draws line up across points and only the swept parameters differ (common random numbers; differences along the sweep are paired by replication); independent: each point draws fresh numbers.", enum("common", "independent"), def("common")),
 		noSweepAll(),
 	)
 }
