@@ -35,7 +35,7 @@
 //
 //	env := sim.NewEnv()
 //	defer env.Close()
-//	streams := sim.NewStreams(sim.DeriveSeed(seed, point, rep))
+//	streams := sim.NewStreams(sim.DeriveSeed(seed, 0, rep)) // the same at every sweep point
 //	kp := models.DefaultProfile()
 //	cpu, _ := engine.LoadProcessor("nexus5-caffe-cpu", kp)
 //	gpu, _ := engine.LoadProcessor("nexus5-cnndroid-gpu", kp)

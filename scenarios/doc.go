@@ -208,8 +208,9 @@
 // # Determinism
 //
 // Same scenario and seed, same outputs, byte for byte, whatever the number
-// of workers: replication r of point p draws from
-// sim.NewStreams(sim.DeriveSeed(seed, p, r)); the worlds run in parallel
+// of workers: replication r of every point draws from
+// sim.NewStreams(sim.DeriveSeed(seed, 0, r)) (sweep.seeds: independent:
+// sim.DeriveSeed(seed, p, r) at point p); the worlds run in parallel
 // but their results are merged in task order (point, replication, cell)
 // through a reorder buffer; summary.json holds no wall-clock time.
 //
@@ -221,4 +222,21 @@
 // difference then has less noise than independent runs would give (the
 // variance of a difference shrinks by twice the covariance), and a
 // comparison across modes needs fewer replications.
+//
+// The same holds along a sweep (sweep.seeds: common, the default):
+// replication r of every point has the same seed, so the points differ
+// only where the swept parameters make them differ, and a difference
+// between points is paired by replication. A parameter that cannot reach
+// a request (downlink bandwidth for on-device requests) leaves its records
+// unchanged. Streams are named per component, never shared, so a swept
+// parameter of one component does not shift another's draws. Within one
+// stream the draws go in the order the component uses them, and this
+// cannot be kept aligned when the swept parameter changes that order or
+// count: a link draws one jitter per transfer in the order transfers
+// start (overlapping requests on a faster link may start in another
+// order), a phone's processor one time per layer (split points change the
+// count), the GC one duration per collection (heap and memory sweeps
+// change how many), the server one time per layer per batch (batching
+// changes the grouping). The records then drift apart after the first
+// request whose draws moved; the pairing still helps, less.
 package scenarios

@@ -41,7 +41,7 @@ func buildRegistry() *field {
 		fld("name", "Name", kText, "Names the scenario and its output directory results/NAME/.", checks(namePattern), noSweep(), example("guo2018")),
 		fld("description", "Description", kText, "What the scenario shows; copied into summary.json.", noSweep()),
 		fld("stress", "Stress", kText, "Set when inputs are scaled past any measured anchor: what is scaled and how far. The first conclusion then starts with \"stress test: \" and this note, so its lines read as a stress test, not a prediction.", noSweep(), example("GC pauses 1–16× the single measured anchor")),
-		fld("seed", "Seed", kUint, "Seed of every random stream; replication r of point p uses sim.DeriveSeed(seed, p, r).", def("1"), noSweep()),
+		fld("seed", "Seed", kUint, "Seed of every random stream; replication r uses sim.DeriveSeed(seed, 0, r) at every point (sweep.seeds: common), or sim.DeriveSeed(seed, p, r) at point p (independent).", def("1"), noSweep()),
 		fld("replications", "Replications", kInt, "Independent runs of every cell; confidence intervals are across them.", def("1"), checks(atLeast(1), atMost(100000)), noSweep()),
 		phoneField(),
 		networkField(),
@@ -156,6 +156,7 @@ func sweepField() *field {
 				fld("scale", "Scale", kEnum, "linear or log (geometric) spacing.", enum("linear", "log"), def("linear")),
 			),
 		), "The swept parameters."),
+		fld("seeds", "Seeds", kEnum, "common: replication r of every point uses the same seed, so arrivals, jitter, GC and noise draws line up across points and only the swept parameters differ (common random numbers; differences along the sweep are paired by replication); independent: each point draws fresh numbers.", enum("common", "independent"), def("common")),
 		noSweepAll(),
 	)
 }

@@ -81,7 +81,11 @@ func WritePlan(w io.Writer, s *Scenario) error {
 	if paths := s.SweepPaths(); len(paths) > 0 {
 		fmt.Fprintf(&b, "  sweep (%s): %s\n", s.Sweep.Combine, strings.Join(paths, ", "))
 	}
-	fmt.Fprintf(&b, "  seeds: sim.DeriveSeed(%d, point, replication)\n", s.Seed)
+	if s.Sweep.Seeds == "independent" {
+		fmt.Fprintf(&b, "  seeds: independent, sim.DeriveSeed(%d, point, replication)\n", s.Seed)
+	} else {
+		fmt.Fprintf(&b, "  seeds: common across points, sim.DeriveSeed(%d, 0, replication)\n", s.Seed)
+	}
 	for _, l := range lines {
 		b.WriteString(l + "\n")
 	}

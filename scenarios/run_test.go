@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/infersim/infersim/result"
+	"github.com/infersim/infersim/sim"
 )
 
 // small is a scenario with a sweep, several cells and replications: enough
@@ -87,14 +88,18 @@ func TestRunOutputs(t *testing.T) {
 	if res.Records != 2*2*3*3*4 || res.Tasks != 2*6*3 || res.Events == 0 {
 		t.Errorf("records %d tasks %d events %d", res.Records, res.Tasks, res.Events)
 	}
-	// Seeds are DeriveSeed(seed, point, replication), all different.
+	// Common random numbers (the default): replication r has the seed
+	// DeriveSeed(seed, 0, r) at every point, and the replications differ.
 	seen := map[uint64]bool{}
 	for _, p := range run.Points {
-		for _, sd := range p.Seeds {
+		for r, sd := range p.Seeds {
 			seen[sd] = true
+			if want := sim.DeriveSeed(7, 0, r); sd != want {
+				t.Errorf("point %d replication %d: seed %d, want %d", p.Index, r, sd, want)
+			}
 		}
 	}
-	if len(seen) != 6 {
+	if len(seen) != 3 {
 		t.Errorf("seeds %+v", run.Points)
 	}
 	// Groups: each cell's cold first requests and its warm ones; cloud

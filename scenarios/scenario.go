@@ -168,6 +168,10 @@ type Arrivals struct {
 type Sweep struct {
 	Combine string       `yaml:"combine"`
 	Params  []SweepParam `yaml:"params"`
+	// Seeds is "common" (replication r of every point uses the same seed:
+	// common random numbers) or "independent" (each point draws fresh
+	// numbers).
+	Seeds string `yaml:"seeds"`
 }
 
 // SweepParam is one swept parameter: a path and either a list of values

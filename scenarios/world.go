@@ -44,7 +44,7 @@ func (r *runner) preparePoint(i int) (*pointData, error) {
 	ps := pt.Scenario
 	pd := &pointData{index: i, params: pt.Params, s: ps, cells: ps.Cells(), reps: r.reps, kp: r.opts.KernelProfile}
 	for rep := 0; rep < r.reps; rep++ {
-		pd.seeds = append(pd.seeds, sim.DeriveSeed(ps.Seed, i, rep))
+		pd.seeds = append(pd.seeds, r.s.pointSeed(i, rep))
 	}
 	load := func(name string) (devices.Engine, error) {
 		if name == "" || name == "none" {
@@ -70,6 +70,19 @@ func (r *runner) preparePoint(i int) (*pointData, error) {
 	}
 	pd.battery = float64(ps.res.phone.Battery.Energy())
 	return pd, nil
+}
+
+// pointSeed returns the seed of replication rep of point i. With common
+// random numbers (sweep.seeds: common, the default) it is the same at every
+// point, sim.DeriveSeed(seed, 0, rep): the streams are named per component,
+// so the points' worlds draw the same arrivals, jitter, GC and noise and
+// differ only where the swept parameters make them. Independent seeds are
+// sim.DeriveSeed(seed, i, rep). Point 0 has the same seeds either way.
+func (s *Scenario) pointSeed(i, rep int) uint64 {
+	if s.Sweep.Seeds == "independent" {
+		return sim.DeriveSeed(s.Seed, i, rep)
+	}
+	return sim.DeriveSeed(s.Seed, 0, rep)
 }
 
 // worldStats is what a world reports besides its records.
