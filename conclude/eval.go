@@ -260,7 +260,7 @@ func (e *evaluator) trend(ctx string, cells []*cellView) (string, error) {
 		}
 		if sm := e.successMoves(c0, c1, st); sm != "" {
 			if dir == 0 {
-				text = "is not flat: " + sm + ", though the successful requests alone show " + strings.TrimPrefix(text, "shows ")
+				text = "is not flat: " + sm + "; the successful requests alone: " + text
 			} else {
 				text += "; " + sm
 			}
