@@ -111,7 +111,7 @@ func (rw *RecordWriter) appendFloat(b []byte, x float64) []byte {
 		}
 	}
 	start := len(b)
-	b = strconv.AppendFloat(b, x, 'g', -1, 64)
+	b = appendNumber(b, x)
 	rw.recent[rw.nrecent%len(rw.recent)] = recentFloat{bits, start, len(b)}
 	rw.nrecent++
 	return b
@@ -123,6 +123,21 @@ func appendFloat(b []byte, x float64) []byte {
 	b = append(b, ',')
 	if math.IsNaN(x) {
 		return b
+	}
+	return appendNumber(b, x)
+}
+
+// maxExactInt is the bound below which every integer is exact in a
+// float64 (2^53).
+const maxExactInt = 1 << 53
+
+// appendNumber appends x with the digits it carries: an integral value
+// (a byte count, a request count) as an integer, so "2246780" and not
+// "2.24678e+06", which integer parsers refuse; anything else as the
+// shortest text that reads back as x.
+func appendNumber(b []byte, x float64) []byte {
+	if x == math.Trunc(x) && math.Abs(x) < maxExactInt {
+		return strconv.AppendInt(b, int64(x), 10)
 	}
 	return strconv.AppendFloat(b, x, 'g', -1, 64)
 }
@@ -302,6 +317,9 @@ func WriteSummaryCSV(w io.Writer, params []string, sums []Summary) error {
 	ff := func(x float64) string {
 		if math.IsNaN(x) {
 			return ""
+		}
+		if x == math.Trunc(x) && math.Abs(x) < maxExactInt {
+			return strconv.FormatInt(int64(x), 10) // counts and bytes stay integers
 		}
 		return strconv.FormatFloat(x, 'g', 6, 64)
 	}

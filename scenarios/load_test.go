@@ -84,7 +84,7 @@ func TestBadScenarios(t *testing.T) {
 		{"bad name", strings.Replace(minimal, "name: tiny", "name: My Run", 1),
 			[]string{`bad.yaml:1: name: "My Run" must be lower-case letters, digits and '-'`}},
 		{"yaml syntax error", "name: tiny\nmodels: [alexnet\nworkload: {modes: [cloud-gpu]}\n", []string{`bad.yaml:`, `YAML syntax:`}},
-		{"tab indentation", "name: tiny\nworkload:\n\tmodes: [cloud-gpu]\n", []string{`bad.yaml:3: YAML syntax: found character that cannot start any token`}},
+		{"tab indentation", "name: tiny\nworkload:\n\tmodes: [cloud-gpu]\n", []string{`bad.yaml:3: YAML syntax: tabs are not allowed for indentation; use spaces`}},
 		{"two documents", minimal + "---\nname: other\n", []string{`bad.yaml:7: a scenario file holds one YAML document`}},
 		{"not a mapping", "- a\n- b\n", []string{`bad.yaml:1: expected a mapping with fields name, description`}},
 		{"empty file", "", []string{`bad.yaml: empty file`}},

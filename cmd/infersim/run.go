@@ -117,6 +117,9 @@ A second signal ends the process at once (--out is still never half-written).`,
 			if err != nil {
 				return err
 			}
+			if quick && !s.HasQuick() && !quiet {
+				fmt.Fprintf(stderr, "infersim: %s has no quick: section; --quick runs it at full size (add a quick: section, or use --replications and --requests)\n", s.Name)
+			}
 			if dryRun {
 				return scenarios.WritePlan(stdout, s)
 			}

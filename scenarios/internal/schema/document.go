@@ -27,6 +27,11 @@ func ParseDocument(data []byte, filename, empty string) (*yaml.Node, error) {
 		if err == io.EOF {
 			return nil, ErrorList{{File: filename, Msg: "empty file: " + empty}}
 		}
+		if line := tabIndented(data); line > 0 {
+			// YAML's own message ("found character that cannot start any
+			// token") says nothing of the tab that causes it.
+			return nil, ErrorList{{File: filename, Line: line, Msg: "YAML syntax: tabs are not allowed for indentation; use spaces"}}
+		}
 		return nil, yamlError(filename, err)
 	}
 	var extra yaml.Node
@@ -34,6 +39,18 @@ func ParseDocument(data []byte, filename, empty string) (*yaml.Node, error) {
 		return nil, ErrorList{{File: filename, Line: extra.Line, Msg: "a scenario file holds one YAML document; found a second one (---)"}}
 	}
 	return doc.Content[0], nil
+}
+
+// tabIndented returns the first line (from 1) whose indentation holds a
+// tab, 0 if none does.
+func tabIndented(data []byte) int {
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		indent := line[:len(line)-len(bytes.TrimLeft(line, " \t"))]
+		if bytes.IndexByte(indent, '\t') >= 0 && len(bytes.TrimSpace(line)) > 0 {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // yamlError turns a yaml syntax error ("yaml: line 3: mapping values are
