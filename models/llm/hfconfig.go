@@ -127,13 +127,11 @@ func (h *hfFields) get(key string) json.RawMessage {
 }
 
 func (h *hfFields) int(key string, def int) int {
-	v := h.get(key)
-	if v == nil {
+	if h.get(key) == nil {
 		return def
 	}
-	var f float64
-	if err := json.Unmarshal(v, &f); err != nil {
-		h.fail(key, "not a number")
+	f := h.float(key, math.NaN()) // NaN: not a number, already reported
+	if math.IsNaN(f) {
 		return def
 	}
 	if f != math.Trunc(f) || f < 0 || f > 1<<31 {
