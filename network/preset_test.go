@@ -2,6 +2,7 @@ package network
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/infersim/infersim/reference"
@@ -42,6 +43,7 @@ func TestPresetFits(t *testing.T) {
 		{"home-wifi", "N-home", 20e6, 50e6, 0.004687, 0.034224, 0.023552},
 		{"campus-wifi", "N-campus", 50e6, 50e6, 0.002958, 0.021779, 0.014342},
 		{"lte", "N-lte", 6e6, 13e6, 0.025454, 0.120632, 0.123435},
+		{"campus-wifi-modi", "MODI-transfer-campus", 50e6, 50e6, 0.018398, 0.038891, 0.089218},
 	} {
 		p, err := LookupPreset(tc.name)
 		if err != nil {
@@ -52,9 +54,14 @@ func TestPresetFits(t *testing.T) {
 		if fit == nil || fit.Fact != tc.fact {
 			t.Fatalf("%s: fit %+v", tc.name, fit)
 		}
-		// μ = sd/√2, D = mean − √2·sd, by hand.
-		mu := f.SD / math.Sqrt2
-		D := f.Value - math.Sqrt2*f.SD
+		// μ = sd/√2, D = mean − √2·sd, by hand; a fact with an error bar
+		// and no sd (MODI's) has sd = half the bar.
+		sd := f.SD
+		if sd == 0 {
+			sd = (f.High - f.Low) / 2
+		}
+		mu := sd / math.Sqrt2
+		D := f.Value - math.Sqrt2*sd
 		L := float64(fit.Latency)
 		if math.Abs(float64(fit.JitterMean)-mu) > 1e-12 || math.Abs(mu-tc.mu) > 5e-7 || math.Abs(D-tc.D) > 5e-7 {
 			t.Errorf("%s: μ %v (hand %g, doc %g), D %g (doc %g)", tc.name, fit.JitterMean, mu, tc.mu, D, tc.D)
@@ -86,7 +93,7 @@ func TestPresetFits(t *testing.T) {
 // standard errors of margin.
 func TestPresetsReproduceReference(t *testing.T) {
 	const N = 4000
-	for _, name := range []string{"home-wifi", "campus-wifi", "lte"} {
+	for _, name := range []string{"home-wifi", "campus-wifi", "campus-wifi-modi", "lte"} {
 		p, _ := LookupPreset(name)
 		xs, err := ReferenceRequests(p, 2018, N)
 		if err != nil {
@@ -102,9 +109,10 @@ func TestPresetsReproduceReference(t *testing.T) {
 		}
 		sd := math.Sqrt(s2 / (N - 1))
 		f := reference.MustLookup(p.Fit.Fact)
-		em, es := math.Abs(mean-f.Value)/f.Value, math.Abs(sd-f.SD)/f.SD
+		fsd := float64(p.Fit.TargetSD)
+		em, es := math.Abs(mean-f.Value)/f.Value, math.Abs(sd-fsd)/fsd
 		t.Logf("%s: simulated mean %.2f ms (fact %.1f, error %.1f %%), sd %.2f ms (fact %.1f, error %.1f %%)",
-			name, mean*1e3, f.Value*1e3, em*100, sd*1e3, f.SD*1e3, es*100)
+			name, mean*1e3, f.Value*1e3, em*100, sd*1e3, fsd*1e3, es*100)
 		if em > f.Tolerance || es > f.Tolerance {
 			t.Errorf("%s: mean error %.3f, sd error %.3f, tolerance %g", name, em, es, f.Tolerance)
 		}
@@ -122,7 +130,7 @@ func TestPresets(t *testing.T) {
 			t.Errorf("%s: no sources or description", p.Name)
 		}
 	}
-	if len(names) != 4 || names[0] != "3g" || names[1] != "campus-wifi" || names[2] != "home-wifi" || names[3] != "lte" {
+	if strings.Join(names, " ") != "3g campus-wifi campus-wifi-modi home-wifi lte" {
 		t.Errorf("presets %v", names)
 	}
 	// Copies are independent.

@@ -13,10 +13,12 @@ import (
 // G5-time and G5-energy hold exactly conclude.ComputeHeadline's ratios of
 // the guo2018 run, the run's first conclusion is that headline, the rows
 // are held out (no parameter is set from G5), and conclude's study range
-// is fact G5's. Inside the study's range is NOT asserted: at this commit
-// the headline misses it (time about +12 %, energy about +50 % above
-// 300×), so the test requires instead that the first conclusion says so,
-// with the miss; once G5 lands in range that branch is not taken.
+// is fact G5's. G5-time must be inside the study's range. G5-energy is
+// not asserted inside: at this commit it misses by about +20 % (the 88 s
+// CNNdroid load keeps one core busy at the power_profile's 1.47 W), so
+// the test requires instead that the first conclusion says so, with the
+// miss and its why; once G5-energy lands in range that branch is not
+// taken.
 func TestG5Headline(t *testing.T) {
 	rep := quick(t)
 	for _, id := range []string{"G5-time", "G5-energy"} {
@@ -46,6 +48,9 @@ func TestG5Headline(t *testing.T) {
 		}
 		if math.Abs(r.Simulated-w) > 1e-9*w {
 			t.Errorf("%s: row %v, headline %v", r.ID, r.Simulated, w)
+		}
+		if r.ID == "G5-time" && !conclude.InStudyRange(w) {
+			t.Errorf("G5-time = %.0f× is outside the study's range [%v×, %v×]", w, conclude.StudyLow, conclude.StudyHigh)
 		}
 		if !conclude.InStudyRange(w) {
 			what := map[string]string{"G5-time": "time", "G5-energy": "energy"}[r.ID]

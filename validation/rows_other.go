@@ -84,10 +84,15 @@ func (c *collector) networkRows(reps, n int) error {
 		f := reference.MustLookup(p.Fit.Fact)
 		s := c.newRow(p.Fit.Fact)
 		s.What = "sd of " + f.What
-		s.Reference = f.SD
+		s.Reference = float64(p.Fit.TargetSD)
+		s.Low, s.High = math.NaN(), math.NaN() // a fact's range is of its mean
 		s.setSim(sds)
 		s.Role, s.From = Fit, "network run"
 		s.Note = r.Note
+		if f.SD == 0 {
+			s.Note += fmt.Sprintf("; the fact gives an error bar (%s–%s), not an sd: read as ±1 sd, an assumption",
+				units.Duration(f.Low), units.Duration(f.High))
+		}
 		c.add(s)
 	}
 	return nil

@@ -115,12 +115,8 @@ func sensitivity(ctx context.Context, opts Options, kp *models.Profile, reports 
 			if !(prm.Uncertainty > 0) || !(prm.Value > 0) {
 				continue
 			}
-			if strings.HasPrefix(prm.Name, "handling.") {
-				// The server-handling setup is its own one-row fit, which
-				// engine.WithParams cannot move yet: not in this analysis
-				// (docs/validation.md says so).
-				continue
-			}
+			// handling.setup moves the named profile's setup only: a
+			// profile whose setup is tied to it keeps the fitted value.
 			sp := SensitivityParam{Profile: name, Param: prm.Name, Value: prm.Value, Uncertainty: prm.Uncertainty}
 			for _, sign := range []float64{-1, 1} {
 				scale := 1 + sign*prm.Uncertainty

@@ -182,7 +182,7 @@ func TestCoverage(t *testing.T) {
 		"C-squeezenet-gpu": Fit, "C-mobilenet-cpu": Fit, "N-campus": Fit, "N-lte": Fit, "N-home": Fit,
 		"R-lte-tail": Input, "R-lte-tail-power": Input, "R-wifi-tail": Input, "R-lte-promotion-time": Input,
 		"Z-alexnet-weights": HeldOut, "Z-nin-weights": HeldOut, "Z-squeezenet-weights": HeldOut,
-		"MODI-transfer-campus": HeldOut, "MODI-transfer-home": HeldOut, "MODI-transfer-lte": HeldOut,
+		"MODI-transfer-campus": Fit, "MODI-transfer-home": HeldOut, "MODI-transfer-lte": HeldOut,
 		"P9-tflite-dw-share-cpu": Input, "P8-pixel4-mobilenet-cpu": HeldOut,
 	}
 	for id, role := range want {
@@ -194,6 +194,11 @@ func TestCoverage(t *testing.T) {
 		if rs[0].Role != role {
 			t.Errorf("%s: role %s, want %s", id, rs[0].Role, role)
 		}
+	}
+	// MODI's campus transfer fits campus-wifi-modi (guo2018's network) and
+	// stays held out against campus-wifi, fitted to MDInference.
+	if rs := have["MODI-transfer-campus"]; len(rs) != 3 || rs[2].Role != HeldOut || !strings.Contains(rs[2].Note, "preset campus-wifi's") {
+		t.Errorf("MODI-transfer-campus: want 2 fit rows (mean, sd) of campus-wifi-modi and 1 held-out row of campus-wifi, have %d", len(rs))
 	}
 	// G8: AlexNet is fitted (through G8-cloud-cpu-alexnet = P1 / G8), NIN
 	// held out, MDInference's server reported.
@@ -358,7 +363,7 @@ func TestSensitivity(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, p := range proc.Fit().Params {
-			if p.Uncertainty > 0 && !strings.HasPrefix(p.Name, "handling.") { // the handling fit is not moved (sensitivity.go)
+			if p.Uncertainty > 0 {
 				want++
 			}
 		}
@@ -369,7 +374,7 @@ func TestSensitivity(t *testing.T) {
 	if len(s.Outputs) != 2+len(s.WhatIfs) || s.Outputs[0].Name != "G5-time" || s.Outputs[1].Name != "G5-energy" {
 		t.Errorf("outputs %v", s.Outputs)
 	}
-	sawShare := false
+	sawShare, sawSetup := false, false
 	for _, p := range s.Params {
 		if len(p.Low) != len(s.Outputs) || len(p.High) != len(s.Outputs) {
 			t.Fatalf("%s %s: %d/%d effects for %d outputs", p.Profile, p.Param, len(p.Low), len(p.High), len(s.Outputs))
@@ -381,6 +386,19 @@ func TestSensitivity(t *testing.T) {
 			}
 		case p.Profile == "pixel4-tflite-cpu" && p.Param == "depthwise":
 			sawShare = true
+		case p.Profile == "cloud-gpu-k80" && p.Param == "efficiency":
+			// 10 % of a 4 ms model time in a ≈360 ms cloud request: G5
+			// moves well under 1 % (it moved +196 % both ways while the
+			// perturbed server lost its request handling).
+			if math.Abs(p.Low[0].Change) > 0.01 || math.Abs(p.High[0].Change) > 0.01 {
+				t.Errorf("cloud-gpu-k80 efficiency ±%.0f%%: G5-time moves %+.3f / %+.3f, want |change| < 1 %%", 100*p.Uncertainty, p.Low[0].Change, p.High[0].Change)
+			}
+		case p.Profile == "cloud-gpu-k80" && p.Param == "handling.setup":
+			sawSetup = true
+			// A longer setup lengthens the cloud request: G5 falls.
+			if !(p.Low[0].Change > 0.01) || !(p.High[0].Change < -0.01) {
+				t.Errorf("handling.setup ±%.0f%%: G5-time moves %+.3f / %+.3f, want up then down", 100*p.Uncertainty, p.Low[0].Change, p.High[0].Change)
+			}
 		case p.Profile == "guo2018-cloud-cpu":
 			for i := 2; i < len(s.Outputs); i++ {
 				if !p.Low[i].Unused || !p.High[i].Unused {
@@ -391,6 +409,9 @@ func TestSensitivity(t *testing.T) {
 	}
 	if !sawShare {
 		t.Error("pixel4-tflite-cpu's share-tied depthwise factor is not moved")
+	}
+	if !sawSetup {
+		t.Error("cloud-gpu-k80's handling.setup is not moved")
 	}
 	var b bytes.Buffer
 	if err := rep.WriteTable(&b); err != nil {

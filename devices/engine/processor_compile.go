@@ -142,18 +142,35 @@ func compileProfile(pp *ProcessorProfile, kp *models.Profile, nested bool) (*Pro
 		return nil, fmt.Errorf("devices: profile %s: fitting against the kernel profile (%s): %w", pp.Name, kernelText(kp), err)
 	}
 	p := c.build(co)
-	if p.handling, err = compileHandling(pp, kp, 0); err != nil {
-		return nil, fmt.Errorf("devices: profile %s: %w", pp.Name, err)
-	}
-	if h := p.handling; h != nil {
-		p.report.Params = append(p.report.Params, h.Params...)
-		for _, prm := range h.Params {
-			if prm.Status == "free" {
-				p.report.Warnings = append(p.report.Warnings, fmt.Sprintf("%s exactly determined: 1 free parameter, 1 fitted row (%s): the fit reproduces its row by construction; only held-out rows test it", prm.Name, strings.Join(prm.FittedTo, ", ")))
-			}
-		}
+	if err := c.attachHandling(p); err != nil {
+		return nil, err
 	}
 	return p, nil
+}
+
+// attachHandling compiles the profile's request handling onto p, scaling
+// its setup when the compiler perturbs "handling.setup" (Perturbed). Both
+// the shipped and the perturbed paths go through here, so a perturbed
+// server keeps its handling.
+func (c *compiler) attachHandling(p *Processor) error {
+	h, err := compileHandling(c.pp, c.kp, 0)
+	if err != nil {
+		return fmt.Errorf("devices: profile %s: %w", c.pp.Name, err)
+	}
+	p.handling = h
+	if h == nil {
+		return nil
+	}
+	if c.perturb == "handling.setup" {
+		h.Setup *= c.perturbScale
+	}
+	p.report.Params = append(p.report.Params, h.Params...)
+	for _, prm := range h.Params {
+		if prm.Status == "free" {
+			p.report.Warnings = append(p.report.Warnings, fmt.Sprintf("%s exactly determined: 1 free parameter, 1 fitted row (%s): the fit reproduces its row by construction; only held-out rows test it", prm.Name, strings.Join(prm.FittedTo, ", ")))
+		}
+	}
+	return nil
 }
 
 func kernelText(kp *models.Profile) string {

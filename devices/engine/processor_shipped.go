@@ -181,14 +181,19 @@ func Perturbed(kp *models.Profile, name, param string, scale float64) (*models.P
 	}
 	_, found := c.shareUnc[param]
 	found = found || param == "noise_scale" && pp.Noise.Scale != nil && pp.Noise.Scale.Free
+	found = found || param == "handling.setup" && pp.Handling != nil && pp.Handling.Setup.Free
 	for _, f := range c.free {
 		found = found || f.name == param
 	}
 	if !found {
 		return nil, fmt.Errorf("devices: profile %s has no free parameter %q", name, param)
 	}
+	p := c.build(co)
+	if err := c.attachHandling(p); err != nil {
+		return nil, err
+	}
 	e := &procEntry{}
-	e.once.Do(func() { e.p = c.build(co) })
+	e.once.Do(func() { e.p = p })
 	procCache.Store(procKey{name, kp2}, e)
 	return kp2, nil
 }

@@ -1031,3 +1031,46 @@ func TestPerturbed(t *testing.T) {
 		}
 	}
 }
+
+// A perturbed server keeps its request handling (a perturbed profile
+// once lost it, so every sensitivity run of cloud-gpu-k80 dropped its
+// 175 ms setup and G5 moved by +196 % for a 10 % efficiency change), and
+// handling.setup is itself a parameter Perturbed scales.
+func TestPerturbedKeepsHandling(t *testing.T) {
+	kp := testKernelProfile(t)
+	base, err := LoadProcessor("cloud-gpu-k80", kp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if base.Handling() == nil {
+		t.Fatal("cloud-gpu-k80 has no handling")
+	}
+	h0 := base.HandlingTime(15e3, 600e3)
+	for _, tc := range []struct {
+		param string
+		scale float64
+		// want is the handling time over the baseline's.
+		check func(h float64) bool
+	}{
+		{"efficiency", 1.1, func(h float64) bool { return h == float64(h0) }},
+		{"handling.setup", 1.1, func(h float64) bool {
+			s := base.Handling().Setup
+			return math.Abs(h-(float64(h0)+0.1*s)) < 1e-12
+		}},
+	} {
+		kp2, err := Perturbed(kp, "cloud-gpu-k80", tc.param, tc.scale)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.param, err)
+		}
+		p, err := LoadProcessor("cloud-gpu-k80", kp2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Handling() == nil {
+			t.Errorf("%s ×%g: the perturbed server lost its handling", tc.param, tc.scale)
+		} else if h := float64(p.HandlingTime(15e3, 600e3)); !tc.check(h) {
+			t.Errorf("%s ×%g: handling %v (baseline %v)", tc.param, tc.scale, h, h0)
+		}
+		Release(kp2)
+	}
+}
