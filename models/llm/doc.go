@@ -56,13 +56,14 @@
 //
 // # Not yet integrated
 //
-// Nothing else in infersim uses this package yet. There is no phone or
-// cloud simulation of LLM inference (memory-mapped weights, KV cache
+// devices/llmserve prices a cloud server's continuous-batching steps from
+// DecodeCost and PrefillCost (validated against published vLLM rows in
+// `infersim validate`). Nothing else uses this package yet: there is no
+// phone-side simulation of LLM inference (memory-mapped weights, KV cache
 // against the app's memory, decode speed from the SoC's bandwidth,
-// streaming over the radio, continuous batching on a server), no LLM
-// scenario or what-if, no validation row, and TimeOps's timings are not
-// yet fitted into a device profile. The executor computes in float32
-// with a float32 KV cache; fp16/bf16 exist only as storage formats for
-// the counts, and RoPE scalings other than llama3 (Phi-3.5's longrope,
-// yarn) and MLP biases are parsed but not executed.
+// streaming over the radio), no LLM scenario or what-if, and TimeOps's
+// timings are not yet fitted into a device profile. The executor computes
+// in float32 with a float32 KV cache; fp16/bf16 exist only as storage
+// formats for the counts, and RoPE scalings other than llama3 (Phi-3.5's
+// longrope, yarn) and MLP biases are parsed but not executed.
 package llm
