@@ -3,7 +3,9 @@ package validation
 import (
 	"fmt"
 
+	"github.com/infersim/infersim/devices/llmphone"
 	"github.com/infersim/infersim/devices/llmserve"
+	"github.com/infersim/infersim/models/llm"
 )
 
 // llmServingRows compares the LLM server (devices/llmserve) with the
@@ -46,6 +48,61 @@ func (c *collector) llmServingRows() error {
 		r.Simulated = x.sim
 		r.Role, r.From, r.Note = x.role, "llm server (devices/llmserve)", x.note
 		c.add(r)
+	}
+	return nil
+}
+
+// llmPhoneRows compares devices/llmphone's ExecuTorch runtime on the
+// Snapdragon 8 Gen 3 with the Llama 3.2 card's OnePlus 12 rows: three
+// fitted (1B SpinQuant decode and prefill, 1B bf16 prefill), the other
+// nine held out. The program sizes and the SoC's bandwidth are inputs.
+func (c *collector) llmPhoneRows() error {
+	r, err := llmphone.ExecuTorchSD8Gen3()
+	if err != nil {
+		return fmt.Errorf("validation: %w", err)
+	}
+	fitted := map[string]bool{
+		llmphone.CardFact("llama-3.2-1b", "spinquant", "decode"):  true,
+		llmphone.CardFact("llama-3.2-1b", "spinquant", "prefill"): true,
+		llmphone.CardFact("llama-3.2-1b", "bf16", "prefill"):      true,
+	}
+	bw := c.newRow("L-sd8gen3-bandwidth")
+	bw.Simulated = r.PeakBandwidth / 1e9
+	bw.Role, bw.From = Input, "llm phone (devices/llmphone)"
+	bw.Note = fmt.Sprintf("%s's peak; decode reaches %.3f of it (%.1f GB/s), fitted", r.Name, r.DecodeEfficiency, r.DecodeEfficiency*r.PeakBandwidth/1e9)
+	c.add(bw)
+	for _, zoo := range []string{"llama-3.2-1b", "llama-3.2-3b"} {
+		for _, v := range []string{"bf16", "spinquant", "qlora"} {
+			m, err := llmphone.OnePlus12(zoo, v)
+			if err != nil {
+				return fmt.Errorf("validation: %w", err)
+			}
+			dec, pre, err := llmphone.CardRates(r, m)
+			if err != nil {
+				return fmt.Errorf("validation: %w", err)
+			}
+			size := c.newRow(llmphone.CardFact(zoo, v, "size"))
+			size.Simulated = m.WeightBytes / 1e6
+			size.Role, size.From = Input, "llm phone (devices/llmphone)"
+			size.Note = fmt.Sprintf("the bytes a %s %s decode step reads for its weights (the whole program, memory-mapped); the zoo's config gives %.0f MB in bf16",
+				zoo, v, float64(m.Config.WeightBytes(llm.BF16))/1e6)
+			c.add(size)
+			for _, x := range []struct {
+				what string
+				v    float64
+			}{{"decode", dec}, {"prefill", pre}} {
+				id := llmphone.CardFact(zoo, v, x.what)
+				row := c.newRow(id)
+				row.Simulated = x.v
+				row.Role, row.From = HeldOut, "llm phone (devices/llmphone)"
+				row.Note = fmt.Sprintf("%s: %s at a %d-token prompt", r.Name, x.what, llmphone.CardPrompt)
+				if fitted[id] {
+					row.Role = Fit
+					row.Note += "; fitted to this row (exact by construction)"
+				}
+				c.add(row)
+			}
+		}
 	}
 	return nil
 }

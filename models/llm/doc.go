@@ -56,12 +56,12 @@
 //
 // # Not yet integrated
 //
-// devices/llmserve prices a cloud server's continuous-batching steps from
-// DecodeCost and PrefillCost (validated against published vLLM rows in
-// `infersim validate`). Nothing else uses this package yet: there is no
-// phone-side simulation of LLM inference (memory-mapped weights, KV cache
-// against the app's memory, decode speed from the SoC's bandwidth,
-// streaming over the radio), no LLM scenario or what-if, and TimeOps's
+// devices/llmserve prices a cloud server's continuous-batching steps and
+// devices/llmphone a phone runtime's prefill and decode from DecodeCost
+// and PrefillCost (each validated against published rows in `infersim
+// validate`). Not yet built: the phone's memory (memory-mapped weights,
+// KV cache against the app's limit), streaming over the radio, an LLM
+// scenario or what-if, and TimeOps's
 // timings are not yet fitted into a device profile. The executor computes
 // in float32 with a float32 KV cache; fp16/bf16 exist only as storage
 // formats for the counts, and RoPE scalings other than llama3 (Phi-3.5's
