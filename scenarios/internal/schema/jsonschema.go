@@ -161,6 +161,9 @@ func scalarSchema(m map[string]any, f *Field) {
 		m["pattern"] = `^[0-9]+x[0-9]+$`
 	case KindWord:
 		m["type"] = "string"
+		if f.orInteger {
+			m["type"] = []string{"string", "integer"}
+		}
 		if f.pattern != "" {
 			m["pattern"] = f.pattern
 		}
