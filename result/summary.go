@@ -15,8 +15,9 @@ import (
 //
 // The percentiles of the latencies (Summary.Latency, Summary.LatencyAll)
 // are computed as their means are: each replication's own percentile
-// (exact, type 7 of Hyndman and Fan, up to ExactQuantiles requests per
-// replication; a DDSketch estimate beyond), P50/P95/P99 the mean of those
+// (exact, type 7 of Hyndman and Fan, up to 1,000 requests per replication,
+// scenarios.ExactQuantiles; a DDSketch estimate within 0.5 % beyond),
+// P50/P95/P99 the mean of those
 // over the replications and P50CI95/P95CI95/P99CI95 the half-width of its
 // 95 % Student-t interval across replications (NaN with fewer than two).
 // This is the replication method of simulation output analysis (Law,

@@ -42,11 +42,13 @@ type groupAcc struct {
 }
 
 // ExactQuantiles is the number of observations up to which a group's
-// percentiles are exact (linear interpolation between order statistics);
-// beyond it they come from result.Tally's streaming sketch, within its
-// relative accuracy (sim.DefaultAccuracy). A small group (the cold
-// requests of a few replications) thus gets true percentiles, and memory
-// stays bounded for a large one.
+// percentiles, and a replication's latency percentiles within a group,
+// are exact (linear interpolation between order statistics); beyond it
+// they come from result.Tally's streaming sketch, within its relative
+// accuracy (result.DefaultAccuracy). A small group (the cold requests of
+// a few replications) thus gets true percentiles, and memory stays
+// bounded for a large one: a group keeps at most ExactQuantiles values
+// per replication for each of its two latencies.
 const ExactQuantiles = 1000
 
 // repAcc is one replication's sums within a group.
