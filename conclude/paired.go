@@ -58,7 +58,9 @@ func (e *evaluator) ciOf(md *metricDef, c *cellView, start string) float64 {
 				xs = append(xs, x)
 			}
 		}
-		return tHalf(xs)
+		if len(xs) > 0 { // else (a summary.json without them) the group's CI
+			return tHalf(xs)
+		}
 	}
 	if md.ci == nil || c == nil {
 		return math.NaN()
