@@ -202,6 +202,10 @@ func yamlToJSON(text string, f *Field) any {
 		}
 	case KindBool:
 		return text == "true"
+	case KindWord:
+		if n, err := strconv.Atoi(text); err == nil && f.orInteger {
+			return n
+		}
 	case KindList, KindStruct:
 		var v any
 		if err := yaml.Unmarshal([]byte(text), &v); err == nil {
