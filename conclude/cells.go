@@ -82,7 +82,8 @@ func (c *cellView) merged(a, b *result.Summary) *result.Summary {
 		m.Outcomes[i] = a.Outcomes[i] + b.Outcomes[i]
 	}
 	wmean := func(x, y result.Stat, nx, ny int) result.Stat {
-		st := result.Stat{N: x.N + y.N, SD: math.NaN(), CI95: math.NaN(), Min: math.NaN(), P50: math.NaN(), P95: math.NaN(), P99: math.NaN(), Max: math.NaN()}
+		st := result.NaNStat()
+		st.N = x.N + y.N
 		sx, sy := x.Mean, y.Mean
 		if nx == 0 || math.IsNaN(sx) {
 			sx, nx = 0, 0
@@ -125,10 +126,12 @@ func (c *cellView) merged(a, b *result.Summary) *result.Summary {
 		}
 		for i := range a.Reps {
 			ra, rb := a.Reps[i], b.Reps[i]
+			nan := math.NaN() // percentiles and spans do not merge
 			m.Reps = append(m.Reps, result.RepMeans{Requests: ra.Requests + rb.Requests, OK: ra.OK + rb.OK,
 				Latency:    w(ra.Latency, rb.Latency, ra.OK, rb.OK),
 				LatencyAll: w(ra.LatencyAll, rb.LatencyAll, ra.Requests, rb.Requests),
-				Energy:     w(ra.Energy, rb.Energy, ra.Requests, rb.Requests)})
+				Energy:     w(ra.Energy, rb.Energy, ra.Requests, rb.Requests),
+				LatencyP50: nan, LatencyP95: nan, LatencyP99: nan, LatencyAllP95: nan, LatencyAllP99: nan, Throughput: nan})
 		}
 	}
 	if !math.IsNaN(b.BatteryPer1000) && b.EnergyTotal.Mean > 0 {

@@ -24,6 +24,9 @@ func (e *evaluator) value(md *metricDef, c *cellView, start string) float64 {
 	if !md.cell && g == nil {
 		return math.NaN()
 	}
+	if md.cell {
+		return e.cellValue(md, c, g)
+	}
 	return md.get(e.ev, c, g)
 }
 

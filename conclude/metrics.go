@@ -30,6 +30,11 @@ type metricDef struct {
 	// ci returns the half-width of the value's 95 % CI in a group (NaN:
 	// none); nil when the metric has none.
 	ci func(g *result.Summary) float64
+	// cellReps returns a cell metric's value in each replication, by
+	// replication index (NaN where one has none), nil when the
+	// summaries carry no replication values; nil for a metric without
+	// them (see repcell.go).
+	cellReps func(ev *evalCtx, c *cellView) []float64
 }
 
 // repReaders are the metrics whose per-replication values the summaries
@@ -39,6 +44,12 @@ var repReaders = map[string]func(r result.RepMeans) float64{
 	"latency.with_failures": func(r result.RepMeans) float64 { return r.LatencyAll },
 	"energy":                func(r result.RepMeans) float64 { return r.Energy },
 	"success_rate":          result.RepMeans.SuccessRate,
+	// The percentiles: each replication's own (result.Stat).
+	"latency.p50":               func(r result.RepMeans) float64 { return r.LatencyP50 },
+	"latency.p95":               func(r result.RepMeans) float64 { return r.LatencyP95 },
+	"latency.p99":               func(r result.RepMeans) float64 { return r.LatencyP99 },
+	"latency.with_failures.p95": func(r result.RepMeans) float64 { return r.LatencyAllP95 },
+	"latency.with_failures.p99": func(r result.RepMeans) float64 { return r.LatencyAllP99 },
 }
 
 // evalCtx is what metrics need to know about the run besides the
@@ -48,6 +59,9 @@ type evalCtx struct {
 	phones   float64 // phones per world, unless phone.count is swept
 	duration float64 // workload.duration in seconds, 0 when requests-based
 	fraction func(path string) bool
+	// commonSeeds: every point's replication r has the same seed
+	// (Context.CommonSeeds).
+	commonSeeds bool
 }
 
 // phonesAt returns the number of phones in a cell's worlds.
@@ -139,6 +153,9 @@ func buildMetrics() map[string]*metricDef {
 	for _, d := range cellMetrics {
 		add(d)
 	}
+	for name, f := range cellReps {
+		m[name].cellReps = f
+	}
 	return m
 }
 
@@ -183,7 +200,7 @@ func tableMetrics(add func(*metricDef), mi result.MetricInfo) {
 	name := mi.Name
 	add(&metricDef{name: name, phrase: mi.Phrase, unit: mi.Unit, cell: true, get: func(_ *evalCtx, c *cellView, _ *result.Summary) float64 {
 		return c.world(name)
-	}, ci: ci})
+	}, ci: ci, cellReps: worldReps(name, false)})
 	if mi.PerHour {
 		unit := result.UnitPerHour
 		if mi.Unit == result.UnitSeconds {
@@ -191,7 +208,7 @@ func tableMetrics(add func(*metricDef), mi result.MetricInfo) {
 		}
 		add(&metricDef{name: name + "/h", phrase: mi.Phrase + " per hour", unit: unit, cell: true, get: func(ev *evalCtx, c *cellView, _ *result.Summary) float64 {
 			return c.world(name) / ev.hoursPerWorld(c)
-		}})
+		}, cellReps: worldReps(name, true)})
 	}
 }
 

@@ -9,21 +9,32 @@ import (
 	"github.com/infersim/infersim/result"
 )
 
-// Differences with intervals. Every comparison of two cells at the same
-// point (compare, best, crossover) is computed on the cells' paired
-// replication means: the replications of a point share their seeds across
-// its cells (common random numbers), so replication r of mode a and
-// replication r of mode b saw the same arrivals, link and phone. Two
-// points' cells (trend) are independent, and their difference's interval
-// combines the two means' intervals. A metric without per-replication
-// values in the summaries (a percentile, a per-world count) falls back to
-// the unpaired combination of its CI95s, or says it has no interval.
+// Differences with intervals. Every comparison of two cells (compare,
+// best, crossover, trend) is computed on the cells' paired replication
+// values: the replications of a point share their seeds across its cells
+// (common random numbers), so replication r of mode a and replication r
+// of mode b saw the same arrivals, link and phone; with sweep.seeds:
+// common (the default) replication r of every point has the same seed
+// too, and two points' cells pair up the same way. With independent
+// seeds two points' cells are independent, and their difference's
+// interval combines the two means' intervals. The replication values are
+// the group means, the latency percentiles (each replication's own) and
+// the cell metrics (per-world counts, rates per hour, energy per hour:
+// repcell.go); a metric without them (a phase, an outcome share) falls
+// back to the unpaired combination of its CI95s, or says it has no
+// interval.
 
 // repsOf returns a cell's per-replication values of the metric under a
 // start, by replication index (NaN where a replication has none), or nil
 // when the metric has none.
 func (e *evaluator) repsOf(md *metricDef, c *cellView, start string) []float64 {
-	if md.rep == nil || c == nil {
+	if c == nil {
+		return nil
+	}
+	if md.cellReps != nil {
+		return md.cellReps(e.ev, c)
+	}
+	if md.rep == nil {
 		return nil
 	}
 	g := c.pick(start)
@@ -47,7 +58,9 @@ func (e *evaluator) ciOf(md *metricDef, c *cellView, start string) float64 {
 				xs = append(xs, x)
 			}
 		}
-		return tHalf(xs)
+		if len(xs) > 0 { // else (a summary.json without them) the group's CI
+			return tHalf(xs)
+		}
 	}
 	if md.ci == nil || c == nil {
 		return math.NaN()
@@ -147,11 +160,18 @@ func unpairedRatio(a, ha, b, hb float64) interval {
 	return interval{est: r, lo: r - h, hi: r + h}
 }
 
+// pairable reports whether two cells' replications pair up: the same
+// point, or any two points when the sweep's seeds are common.
+func (e *evaluator) pairable(ca, cb *cellView) bool {
+	return ca.point == cb.point || e.ev.commonSeeds
+}
+
 // diff is the difference of the metric between two cells: paired when
-// both carry replication values (same point), else from their CIs.
+// both carry replication values and pair up (pairable), else from their
+// CIs.
 func (e *evaluator) diff(ca, cb *cellView, sa, sb string) interval {
 	ra, rb := e.repsOf(e.md, ca, sa), e.repsOf(e.md, cb, sb)
-	if ca.point == cb.point && ra != nil && rb != nil {
+	if e.pairable(ca, cb) && ra != nil && rb != nil {
 		if iv := pairedDiff(ra, rb); iv.has() {
 			return iv
 		}
@@ -163,7 +183,7 @@ func (e *evaluator) diff(ca, cb *cellView, sa, sb string) interval {
 // be (see diff).
 func (e *evaluator) ratio(ca, cb *cellView, sa, sb string) interval {
 	ra, rb := e.repsOf(e.md, ca, sa), e.repsOf(e.md, cb, sb)
-	if ca.point == cb.point && ra != nil && rb != nil {
+	if e.pairable(ca, cb) && ra != nil && rb != nil {
 		if iv := pairedRatio(ra, rb); iv.has() {
 			return iv
 		}

@@ -69,6 +69,10 @@ type Context struct {
 	// Fraction reports whether a swept path's values are fractions (they
 	// are printed as percentages); nil: none is.
 	Fraction func(path string) bool
+	// CommonSeeds: replication r of every sweep point ran with the same
+	// seed (sweep.seeds: common), so cells of different points pair up
+	// by replication as the cells of one point do.
+	CommonSeeds bool
 }
 
 // Input is a run's summaries grouped into cells, ready for conclusions.
@@ -81,7 +85,7 @@ type Input struct {
 // a point, with its cold and warm groups) for the conclusions of a
 // scenario described by ctx.
 func NewInput(ctx Context, sums []result.Summary) *Input {
-	ev := &evalCtx{reps: max(1, ctx.Replications), phones: float64(max(1, ctx.Phones)), duration: ctx.Duration, fraction: ctx.Fraction}
+	ev := &evalCtx{reps: max(1, ctx.Replications), phones: float64(max(1, ctx.Phones)), duration: ctx.Duration, fraction: ctx.Fraction, commonSeeds: ctx.CommonSeeds}
 	return &Input{ev: ev, cells: cellViews(sums)}
 }
 

@@ -72,7 +72,7 @@ func buildReport(run *result.Run, charts []Chart) reportPage {
 		p.Header = append(p.Header, "image")
 	}
 	p.KeyCols = len(p.Header) + 1
-	p.Header = append(p.Header, "start", "requests", "ok", "latency mean ± 95 % CI", "p50", "p95", "p99",
+	p.Header = append(p.Header, "start", "requests", "ok", "latency mean ± 95 % CI", "p50", "p95 ± 95 % CI", "p99 ± 95 % CI",
 		"energy per request ± 95 % CI", "battery per 1,000", "throughput")
 	for _, s := range groups {
 		var row []string
@@ -95,7 +95,7 @@ func buildReport(run *result.Run, charts []Chart) reportPage {
 		}
 		row = append(row, string(s.Start), strconv.Itoa(s.Requests), ok,
 			plusMinus(s.Latency.Mean, s.Latency.CI95, fmtSeconds),
-			orDash(s.Latency.P50, fmtSeconds), orDash(s.Latency.P95, fmtSeconds), orDash(s.Latency.P99, fmtSeconds),
+			orDash(s.Latency.P50, fmtSeconds), plusMinus(s.Latency.P95, s.Latency.P95CI95, fmtSeconds), plusMinus(s.Latency.P99, s.Latency.P99CI95, fmtSeconds),
 			plusMinus(s.EnergyTotal.Mean, s.EnergyTotal.CI95, fmtJoules),
 			orDash(s.BatteryPer1000, func(v float64) string { return fmtNum(v) + " %" }),
 			orDash(s.Throughput, func(v float64) string { return fmtNum(v) + " /s" }))
@@ -156,7 +156,7 @@ nav a { margin-right: 1em; }
 <ul class="conclusions">{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{with .Charts}}<nav>Charts: {{range .}}<a href="#{{.Name}}">{{.Name}}</a> {{end}}</nav>{{end}}
 <h2>Summary</h2>
-<p class="facts">One row per group of requests. Latency and energy are per successful request; the ± is the 95 % confidence interval of the mean across replications; percentiles pool every request.</p>
+<p class="facts">One row per group of requests. Latency and energy are per successful request; the ± is the 95 % confidence interval across replications; a latency percentile is the mean of the replications' percentiles.</p>
 <div class="table"><table>
 <thead><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>

@@ -80,9 +80,9 @@ func (m Metric) row() result.MetricInfo {
 	return mi
 }
 
-// value returns the metric of a summary and the half-width of its CI (NaN
-// for percentiles: result.Stat's CI95 is the mean's, so percentiles get no
-// band rather than a wrong one).
+// value returns the metric of a summary and the half-width of its CI (a
+// latency percentile's is the interval of the mean of the replications'
+// percentiles, result.Stat.P95CI95; NaN for a metric without one).
 func (m Metric) value(s *result.Summary) (v, ci float64) {
 	v, ci, _ = m.row().Value(s)
 	return v, ci

@@ -88,7 +88,7 @@ func checkRun(run *Run) error {
 }
 
 // checkStat checks every defined value of st against [lo, hi]; the spread
-// (SD, CI95) against [0, hi − lo].
+// (SD, CI95, the percentiles' CIs) against [0, hi − lo].
 func checkStat(st Stat, lo, hi float64, field string) error {
 	if st.N < 0 {
 		return fmt.Errorf("%s.n: %d is out of range [0, ∞)", field, st.N)
@@ -101,8 +101,13 @@ func checkStat(st Stat, lo, hi float64, field string) error {
 			return err
 		}
 	}
-	if err := checkValue(st.SD, 0, hi-lo, field+".sd"); err != nil {
-		return err
+	for _, v := range []struct {
+		name string
+		x    float64
+	}{{"sd", st.SD}, {"p50_ci95", st.P50CI95}, {"p95_ci95", st.P95CI95}, {"p99_ci95", st.P99CI95}} {
+		if err := checkValue(v.x, 0, hi-lo, field+"."+v.name); err != nil {
+			return err
+		}
 	}
 	return checkValue(st.CI95, 0, hi-lo, field+".ci95")
 }

@@ -295,8 +295,9 @@ func summaryHeader(params []string) []string {
 	for i := 0; i < NumOutcomes; i++ {
 		h = append(h, Outcome(i).String())
 	}
-	h = append(h, "latency_mean", "latency_ci95", "latency_sd", "latency_p50", "latency_p95", "latency_p99")
-	h = append(h, "success_rate", "success_rate_ci95", "latency_with_failures_mean", "latency_with_failures_ci95", "latency_with_failures_p95", "latency_with_failures_p99")
+	h = append(h, "latency_mean", "latency_ci95", "latency_sd", "latency_p50", "latency_p95", "latency_p99", "latency_p95_ci95", "latency_p99_ci95")
+	h = append(h, "success_rate", "success_rate_ci95", "latency_with_failures_mean", "latency_with_failures_ci95", "latency_with_failures_p95", "latency_with_failures_p99",
+		"latency_with_failures_p95_ci95", "latency_with_failures_p99_ci95")
 	for _, p := range Phases() {
 		h = append(h, p.String()+"_mean")
 	}
@@ -340,9 +341,9 @@ func WriteSummaryCSV(w io.Writer, params []string, sums []Summary) error {
 			row = append(row, strconv.Itoa(n))
 		}
 		l := s.Latency
-		row = append(row, ff(l.Mean), ff(l.CI95), ff(l.SD), ff(l.P50), ff(l.P95), ff(l.P99))
+		row = append(row, ff(l.Mean), ff(l.CI95), ff(l.SD), ff(l.P50), ff(l.P95), ff(l.P99), ff(l.P95CI95), ff(l.P99CI95))
 		la := s.LatencyAll
-		row = append(row, ff(s.Success.Mean), ff(s.Success.CI95), ff(la.Mean), ff(la.CI95), ff(la.P95), ff(la.P99))
+		row = append(row, ff(s.Success.Mean), ff(s.Success.CI95), ff(la.Mean), ff(la.CI95), ff(la.P95), ff(la.P99), ff(la.P95CI95), ff(la.P99CI95))
 		for _, p := range s.Phases {
 			row = append(row, ff(p.Mean))
 		}

@@ -35,12 +35,19 @@ type statJSON struct {
 	P95  *float64 `json:"p95"`
 	P99  *float64 `json:"p99"`
 	Max  *float64 `json:"max"`
+	// The percentiles' intervals, left out where there are none (the
+	// phases, energy; one replication).
+	P50CI95 *float64 `json:"p50_ci95,omitempty"`
+	P95CI95 *float64 `json:"p95_ci95,omitempty"`
+	P99CI95 *float64 `json:"p99_ci95,omitempty"`
 }
 
-// MarshalJSON writes undefined statistics as null.
+// MarshalJSON writes undefined statistics as null, and leaves out the
+// percentiles' intervals where there are none.
 func (s Stat) MarshalJSON() ([]byte, error) {
 	return json.Marshal(statJSON{s.N, nullable(s.Mean), nullable(s.SD), nullable(s.CI95), nullable(s.Min),
-		nullable(s.P50), nullable(s.P95), nullable(s.P99), nullable(s.Max)})
+		nullable(s.P50), nullable(s.P95), nullable(s.P99), nullable(s.Max),
+		nullable(s.P50CI95), nullable(s.P95CI95), nullable(s.P99CI95)})
 }
 
 // UnmarshalJSON reads null as NaN.
@@ -49,7 +56,36 @@ func (s *Stat) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*s = Stat{j.N, orNaN(j.Mean), orNaN(j.SD), orNaN(j.CI95), orNaN(j.Min), orNaN(j.P50), orNaN(j.P95), orNaN(j.P99), orNaN(j.Max)}
+	*s = Stat{j.N, orNaN(j.Mean), orNaN(j.SD), orNaN(j.CI95), orNaN(j.Min), orNaN(j.P50), orNaN(j.P95), orNaN(j.P99), orNaN(j.Max),
+		orNaN(j.P50CI95), orNaN(j.P95CI95), orNaN(j.P99CI95)}
+	return nil
+}
+
+type metricJSON struct {
+	Name string     `json:"name"`
+	Stat Stat       `json:"stat"`
+	Reps []*float64 `json:"replications,omitempty"`
+}
+
+// MarshalJSON writes a replication without a value as null.
+func (m Metric) MarshalJSON() ([]byte, error) {
+	j := metricJSON{Name: m.Name, Stat: m.Stat}
+	for _, x := range m.Reps {
+		j.Reps = append(j.Reps, nullable(x))
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads null as NaN.
+func (m *Metric) UnmarshalJSON(b []byte) error {
+	var j metricJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*m = Metric{Name: j.Name, Stat: j.Stat}
+	for _, x := range j.Reps {
+		m.Reps = append(m.Reps, orNaN(x))
+	}
 	return nil
 }
 
@@ -134,6 +170,12 @@ type repJSON struct {
 	Latency    *float64 `json:"latency"`
 	LatencyAll *float64 `json:"latency_with_failures"`
 	Energy     *float64 `json:"energy"`
+	LatencyP50 *float64 `json:"latency_p50"`
+	LatencyP95 *float64 `json:"latency_p95"`
+	LatencyP99 *float64 `json:"latency_p99"`
+	AllP95     *float64 `json:"latency_with_failures_p95"`
+	AllP99     *float64 `json:"latency_with_failures_p99"`
+	Throughput *float64 `json:"throughput"`
 }
 
 // MarshalJSON writes outcomes, phases and energy components by name, and an
@@ -147,7 +189,9 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		j.Outcomes[Outcome(i).String()] = n
 	}
 	for _, r := range s.Reps {
-		j.Reps = append(j.Reps, repJSON{r.Requests, r.OK, nullable(r.Latency), nullable(r.LatencyAll), nullable(r.Energy)})
+		j.Reps = append(j.Reps, repJSON{r.Requests, r.OK, nullable(r.Latency), nullable(r.LatencyAll), nullable(r.Energy),
+			nullable(r.LatencyP50), nullable(r.LatencyP95), nullable(r.LatencyP99), nullable(r.LatencyAllP95), nullable(r.LatencyAllP99),
+			nullable(r.Throughput)})
 	}
 	for i, st := range s.Phases {
 		j.Phases[Phase(i).String()] = st
@@ -168,7 +212,8 @@ func (s *Summary) UnmarshalJSON(b []byte) error {
 	*s = Summary{Key: j.Key, Params: j.Params, Requests: j.Requests, Latency: j.Latency, LatencyAll: j.LatencyAll, Success: j.Success,
 		EnergyTotal: j.EnergyTotal, Throughput: orNaN(j.Throughput), BatteryPer1000: orNaN(j.BatteryPer1000), Metrics: j.Metrics}
 	for _, r := range j.Reps {
-		s.Reps = append(s.Reps, RepMeans{r.Requests, r.OK, orNaN(r.Latency), orNaN(r.LatencyAll), orNaN(r.Energy)})
+		s.Reps = append(s.Reps, RepMeans{r.Requests, r.OK, orNaN(r.Latency), orNaN(r.LatencyAll), orNaN(r.Energy),
+			orNaN(r.LatencyP50), orNaN(r.LatencyP95), orNaN(r.LatencyP99), orNaN(r.AllP95), orNaN(r.AllP99), orNaN(r.Throughput)})
 	}
 	for name, n := range j.Outcomes {
 		o, err := ParseOutcome(name)
@@ -178,7 +223,7 @@ func (s *Summary) UnmarshalJSON(b []byte) error {
 		s.Outcomes[o] = n
 	}
 	for i := range s.Phases {
-		s.Phases[i] = Stat{Mean: math.NaN(), SD: math.NaN(), CI95: math.NaN(), Min: math.NaN(), P50: math.NaN(), P95: math.NaN(), P99: math.NaN(), Max: math.NaN()}
+		s.Phases[i] = NaNStat()
 	}
 	for name, st := range j.Phases {
 		p, err := ParsePhase(name)

@@ -82,14 +82,17 @@ type MetricInfo struct {
 	// PerHour: a per-world count that conclusions also offer per hour of a
 	// timed workload (NAME/h).
 	PerHour bool
-	// CI: the metric's value has a 95 % confidence interval (a mean; a
-	// percentile has none).
+	// CI: the metric's value has a 95 % confidence interval (a mean, or
+	// a latency percentile: the mean of the replications' percentiles).
 	CI bool
 	// Of reads the metric's value from a group statistic; nil for the
 	// metrics read from Summary.Metrics by Name.
 	Of func(s *Summary) Stat
 	// Pick chooses the number of the Stat (a percentile); nil: the mean.
 	Pick func(st Stat) float64
+	// PickCI chooses the half-width of the Pick's interval (a
+	// percentile's); nil: CI95, the mean's.
+	PickCI func(st Stat) float64
 	// Field is the value's name in summary.json, for error messages:
 	// "latency.p95", "metrics.gc.pauses".
 	Field string
@@ -104,19 +107,22 @@ func p50(st Stat) float64         { return st.P50 }
 func p95(st Stat) float64         { return st.P95 }
 func p99(st Stat) float64         { return st.P99 }
 func maxOf(st Stat) float64       { return st.Max }
+func p50CI(st Stat) float64       { return st.P50CI95 }
+func p95CI(st Stat) float64       { return st.P95CI95 }
+func p99CI(st Stat) float64       { return st.P99CI95 }
 
 // metrics is the table. Group statistics first (in the order chart help
 // lists them), then the per-request and per-world metrics by name: the
 // runner reports the per-world ones in this order.
 var metrics = []MetricInfo{
 	{Name: "latency.mean", Chart: "mean", Unit: UnitSeconds, Phrase: "mean latency", Label: "mean end-to-end latency", CI: true, Of: latency, Field: "latency.mean"},
-	{Name: "latency.p50", Chart: "p50", Unit: UnitSeconds, Phrase: "median latency", Label: "median (p50) end-to-end latency", Of: latency, Pick: p50, Field: "latency.p50"},
-	{Name: "latency.p95", Chart: "p95", Unit: UnitSeconds, Phrase: "p95 latency", Label: "95th percentile end-to-end latency", Of: latency, Pick: p95, Field: "latency.p95"},
-	{Name: "latency.p99", Chart: "p99", Unit: UnitSeconds, Phrase: "p99 latency", Label: "99th percentile end-to-end latency", Of: latency, Pick: p99, Field: "latency.p99"},
+	{Name: "latency.p50", Chart: "p50", Unit: UnitSeconds, Phrase: "median latency", Label: "median (p50) end-to-end latency", CI: true, Of: latency, Pick: p50, PickCI: p50CI, Field: "latency.p50"},
+	{Name: "latency.p95", Chart: "p95", Unit: UnitSeconds, Phrase: "p95 latency", Label: "95th percentile end-to-end latency", CI: true, Of: latency, Pick: p95, PickCI: p95CI, Field: "latency.p95"},
+	{Name: "latency.p99", Chart: "p99", Unit: UnitSeconds, Phrase: "p99 latency", Label: "99th percentile end-to-end latency", CI: true, Of: latency, Pick: p99, PickCI: p99CI, Field: "latency.p99"},
 	{Name: "latency.max", Unit: UnitSeconds, Phrase: "worst latency", Label: "worst end-to-end latency", Of: latency, Pick: maxOf, Field: "latency.max"},
 	{Name: "latency.with_failures", Unit: UnitSeconds, Phrase: "mean latency counting failures", Label: "mean end-to-end latency, a failed request counted until it failed", CI: true, Of: latencyAll, Field: "latency_with_failures.mean"},
-	{Name: "latency.with_failures.p95", Unit: UnitSeconds, Phrase: "p95 latency counting failures", Label: "95th percentile latency, failed requests counted until they failed", Of: latencyAll, Pick: p95, Field: "latency_with_failures.p95"},
-	{Name: "latency.with_failures.p99", Unit: UnitSeconds, Phrase: "p99 latency counting failures", Label: "99th percentile latency, failed requests counted until they failed", Of: latencyAll, Pick: p99, Field: "latency_with_failures.p99"},
+	{Name: "latency.with_failures.p95", Unit: UnitSeconds, Phrase: "p95 latency counting failures", Label: "95th percentile latency, failed requests counted until they failed", CI: true, Of: latencyAll, Pick: p95, PickCI: p95CI, Field: "latency_with_failures.p95"},
+	{Name: "latency.with_failures.p99", Unit: UnitSeconds, Phrase: "p99 latency counting failures", Label: "99th percentile latency, failed requests counted until they failed", CI: true, Of: latencyAll, Pick: p99, PickCI: p99CI, Field: "latency_with_failures.p99"},
 	{Name: "success_rate", Unit: UnitFraction, Phrase: "success rate", Label: "share of requests that succeed", CI: true, Of: success, Field: "success_rate.mean"},
 	{Name: "energy", Chart: "energy", Unit: UnitJoules, Phrase: "energy per request", Label: "mean phone energy per request", CI: true, Of: energyTotal, Field: "energy_total.mean"},
 	{Name: "server.handling", Unit: UnitSeconds, Phrase: "server request handling time", Label: "server-side request handling per request (accept, decode, set-up, copies, response)", CI: true, Of: handling, Field: "phases.handling.mean"},
@@ -199,8 +205,8 @@ func (m MetricInfo) ChartName() string {
 }
 
 // Value returns the metric of a summary and the half-width of its 95 % CI
-// (NaN when the metric has none: a percentile's CI is not the mean's), or
-// NaN and false when the summary does not carry it.
+// (NaN when the metric has none: the worst latency, or one replication),
+// or NaN and false when the summary does not carry it.
 func (m MetricInfo) Value(s *Summary) (v, ci float64, ok bool) {
 	var st Stat
 	if m.Of != nil {
@@ -214,6 +220,9 @@ func (m MetricInfo) Value(s *Summary) (v, ci float64, ok bool) {
 	}
 	if m.CI {
 		ci = st.CI95
+		if m.PickCI != nil {
+			ci = m.PickCI(st)
+		}
 	}
 	return v, ci, true
 }

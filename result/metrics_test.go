@@ -37,13 +37,13 @@ func TestMetricsTable(t *testing.T) {
 }
 
 func TestMetricValue(t *testing.T) {
-	s := &Summary{Latency: Stat{Mean: 2, CI95: 0.1, P95: 3, Max: 4}, Metrics: []Metric{{Name: "gc.pauses", Stat: Stat{Mean: 7, CI95: 1}}}}
+	s := &Summary{Latency: Stat{Mean: 2, CI95: 0.1, P95: 3, P95CI95: 0.5, P99: 3.5, P99CI95: math.NaN(), Max: 4}, Metrics: []Metric{{Name: "gc.pauses", Stat: Stat{Mean: 7, CI95: 1}}}}
 	for _, tc := range []struct {
 		name  string
 		v, ci float64
 		ok    bool
 	}{
-		{"latency.mean", 2, 0.1, true}, {"latency.p95", 3, math.NaN(), true}, {"latency.max", 4, math.NaN(), true},
+		{"latency.mean", 2, 0.1, true}, {"latency.p95", 3, 0.5, true}, {"latency.p99", 3.5, math.NaN(), true}, {"latency.max", 4, math.NaN(), true},
 		{"gc.pauses", 7, 1, true}, {"model.loads", math.NaN(), math.NaN(), false},
 	} {
 		m, _ := LookupMetric(tc.name)

@@ -2,6 +2,7 @@ package result
 
 import (
 	"bytes"
+	"encoding/json"
 	"math"
 	"reflect"
 	"strings"
@@ -192,4 +193,54 @@ func FuzzReadRecords(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		_ = ReadRecords(strings.NewReader(s), "fuzz.csv", func(*Record) error { return nil })
 	})
+}
+
+// TestRunJSONReplications: the percentiles' intervals, each replication's
+// percentiles and throughput, the per-world metrics' replication values
+// and the warm-up time survive summary.json, a missing value as null; a
+// percentile without an interval writes no p95_ci95 at all.
+func TestRunJSONReplications(t *testing.T) {
+	nan := math.NaN()
+	lat := Stat{N: 20, Mean: 1, SD: 0.1, CI95: 0.05, Min: 0.8, P50: 1, P95: 1.3, P99: 1.4, Max: 1.5, P50CI95: 0.02, P95CI95: 0.1, P99CI95: nan}
+	run := &Run{Scenario: "s", Seed: 1, Replications: 2, WarmupSeconds: 2, Complete: true,
+		Points: []PointInfo{{Index: 0, Seeds: []uint64{1, 2}}},
+		Summaries: []Summary{{Key: Key{Model: "nin", Mode: "cloud-gpu", Start: Warm}, Latency: lat, LatencyAll: lat, EnergyTotal: NaNStat(),
+			Reps:    []RepMeans{{10, 10, 1, 1, 2, 1, 1.3, 1.4, 1.3, 1.4, 0.5}, {10, 0, nan, 3, 2, nan, nan, nan, 3, 3, nan}},
+			Metrics: []Metric{{Name: "gc.pauses", Stat: NaNStat(), Reps: []float64{2, nan}}}}},
+	}
+	run.Summaries[0].Metrics[0].Stat.N, run.Summaries[0].Metrics[0].Stat.Mean = 1, 2
+	var buf bytes.Buffer
+	if err := WriteRunJSON(&buf, run); err != nil {
+		t.Fatal(err)
+	}
+	text := buf.String()
+	for _, want := range []string{`"p95_ci95": 0.1`, `"warmup_s": 2`, `"latency_p95": 1.3`, `"replications": [
+            2,
+            null
+          ]`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary.json lacks %q:\n%s", want, text)
+		}
+	}
+	if b, err := json.Marshal(lat); err != nil || strings.Contains(string(b), `"p99_ci95"`) || !strings.Contains(string(b), `"p95_ci95":0.1`) {
+		t.Errorf("an interval that is not there is written, or one that is is not: %s (%v)", b, err)
+	}
+	back, err := ReadRunJSON(&buf, "summary.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := back.Summaries[0]
+	same := func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
+	if !same(s.Latency.P95CI95, 0.1) || !math.IsNaN(s.Latency.P99CI95) || !same(s.LatencyAll.P50CI95, 0.02) {
+		t.Errorf("latency = %+v", s.Latency)
+	}
+	if r := s.Reps[1]; !math.IsNaN(r.LatencyP95) || r.LatencyAllP99 != 3 || !math.IsNaN(r.Throughput) || s.Reps[0].Throughput != 0.5 {
+		t.Errorf("replications = %+v", s.Reps)
+	}
+	if m := s.Metrics[0].Reps; len(m) != 2 || m[0] != 2 || !math.IsNaN(m[1]) {
+		t.Errorf("metric replications = %v", m)
+	}
+	if back.WarmupSeconds != 2 {
+		t.Errorf("warmup_s = %v", back.WarmupSeconds)
+	}
 }

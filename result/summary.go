@@ -11,17 +11,44 @@ import (
 // requests it kept), and CI95 is the half-width of the 95 % Student-t
 // confidence interval of that mean across replications (NaN with fewer than
 // two replications): the mean printed is the mean the interval is about. SD,
-// Min, Max and the percentiles pool every request.
+// Min and Max pool every request.
+//
+// The percentiles of the latencies (Summary.Latency, Summary.LatencyAll)
+// are computed as their means are: each replication's own percentile
+// (exact, type 7 of Hyndman and Fan, up to 1,000 requests per replication,
+// scenarios.ExactQuantiles; a DDSketch estimate within 0.5 % beyond),
+// P50/P95/P99 the mean of those
+// over the replications and P50CI95/P95CI95/P99CI95 the half-width of its
+// 95 % Student-t interval across replications (NaN with fewer than two).
+// This is the replication method of simulation output analysis (Law,
+// "Simulation Modeling and Analysis", 5th ed., 2015, §9.4): the
+// replications are independent, identically distributed estimates of the
+// percentile whatever the correlation between one world's requests (a
+// queue, a shared radio), which the order-statistic interval of a pooled
+// percentile would have to assume away; its cost is the estimator's small
+// bias in a replication of few requests, the same in every cell. The
+// percentiles of the other statistics (phases, energy) pool every request
+// and have no interval (NaN).
 type Stat struct {
-	N    int     `json:"n"`
-	Mean float64 `json:"mean"`
-	SD   float64 `json:"sd"`
-	CI95 float64 `json:"ci95"`
-	Min  float64 `json:"min"`
-	P50  float64 `json:"p50"`
-	P95  float64 `json:"p95"`
-	P99  float64 `json:"p99"`
-	Max  float64 `json:"max"`
+	N       int     `json:"n"`
+	Mean    float64 `json:"mean"`
+	SD      float64 `json:"sd"`
+	CI95    float64 `json:"ci95"`
+	Min     float64 `json:"min"`
+	P50     float64 `json:"p50"`
+	P95     float64 `json:"p95"`
+	P99     float64 `json:"p99"`
+	Max     float64 `json:"max"`
+	P50CI95 float64 `json:"p50_ci95"`
+	P95CI95 float64 `json:"p95_ci95"`
+	P99CI95 float64 `json:"p99_ci95"`
+}
+
+// NaNStat is a Stat of no value: every number NaN, N zero.
+func NaNStat() Stat {
+	nan := math.NaN()
+	return Stat{Mean: nan, SD: nan, CI95: nan, Min: nan, P50: nan, P95: nan, P99: nan, Max: nan,
+		P50CI95: nan, P95CI95: nan, P99CI95: nan}
 }
 
 // Param is one swept parameter's value at a point, e.g.
@@ -97,6 +124,18 @@ type RepMeans struct {
 	Latency    float64 `json:"latency"`               // mean over successful requests
 	LatencyAll float64 `json:"latency_with_failures"` // mean over every request
 	Energy     float64 `json:"energy"`                // phone joules per request
+	// LatencyP50, LatencyP95 and LatencyP99 are the replication's
+	// percentiles of the successful requests' latency; LatencyAllP95 and
+	// LatencyAllP99 those of every request's (see Stat).
+	LatencyP50    float64 `json:"latency_p50"`
+	LatencyP95    float64 `json:"latency_p95"`
+	LatencyP99    float64 `json:"latency_p99"`
+	LatencyAllP95 float64 `json:"latency_with_failures_p95"`
+	LatencyAllP99 float64 `json:"latency_with_failures_p99"`
+	// Throughput is the replication's successful requests per second of
+	// the group's span (its first arrival to its last end); NaN without
+	// one.
+	Throughput float64 `json:"throughput"`
 }
 
 // SuccessRate is the replication's share of successful requests.
@@ -107,10 +146,15 @@ func (r RepMeans) SuccessRate() float64 {
 	return float64(r.OK) / float64(r.Requests)
 }
 
-// Metric is a named extra statistic of a group.
+// Metric is a named extra statistic of a group. Reps holds its value in
+// each replication, by replication index (NaN where a replication has
+// none): a per-world metric's world values, a per-request metric's
+// replication means; the replications pair up across cells as
+// Summary.Reps do.
 type Metric struct {
-	Name string `json:"name"`
-	Stat Stat   `json:"stat"`
+	Name string    `json:"name"`
+	Stat Stat      `json:"stat"`
+	Reps []float64 `json:"replications,omitempty"`
 }
 
 // Metric returns the named extra metric of s.
@@ -140,9 +184,14 @@ type Run struct {
 	Description  string `json:"description,omitempty"`
 	Seed         uint64 `json:"seed"`
 	Replications int    `json:"replications"`
-	// Warmup is workload.warmup: each phone's first requests of a world
-	// left out of the warm statistics (a world keeps at least its last).
-	Warmup        int            `json:"warmup"`
+	// Warmup is workload.warmup as a count: each phone's first requests
+	// of a world left out of the warm statistics (a world keeps at least
+	// its last); 0 when the warm-up is a time.
+	Warmup int `json:"warmup"`
+	// WarmupSeconds is workload.warmup as a time: the requests that
+	// arrive within it of the world's start are left out of the warm
+	// statistics; 0 when the warm-up is a count.
+	WarmupSeconds float64        `json:"warmup_s,omitempty"`
 	Infersim      buildinfo.Info `json:"infersim"`
 	KernelProfile string         `json:"kernel_profile"` // e.g. "embedded default (AMD EPYC, 2026-11-25)"
 	// ScenarioYAML is the scenario as resolved: defaults filled, presets

@@ -25,9 +25,10 @@ func newPointAcc(pd *pointData, ci *result.CI95) *pointAcc {
 }
 
 // groupAcc accumulates one group: a cell's cold or warm requests over
-// every replication. Percentiles pool every request (streaming DDSketch
-// quantiles of result.Tally); confidence intervals come from the replication
-// means.
+// every replication. Confidence intervals come from the replication
+// means; the latencies' percentiles are each replication's (its own
+// tallies) averaged over the replications, with their intervals, and the
+// other percentiles pool every request (see result.Stat).
 type groupAcc struct {
 	outcomes [result.NumOutcomes]int
 	requests int
@@ -41,11 +42,13 @@ type groupAcc struct {
 }
 
 // ExactQuantiles is the number of observations up to which a group's
-// percentiles are exact (linear interpolation between order statistics);
-// beyond it they come from result.Tally's streaming sketch, within its
-// relative accuracy (sim.DefaultAccuracy). A small group (the cold
-// requests of a few replications) thus gets true percentiles, and memory
-// stays bounded for a large one.
+// percentiles, and a replication's latency percentiles within a group,
+// are exact (linear interpolation between order statistics); beyond it
+// they come from result.Tally's streaming sketch, within its relative
+// accuracy (result.DefaultAccuracy). A small group (the cold requests of
+// a few replications) thus gets true percentiles, and memory stays
+// bounded for a large one: a group keeps at most ExactQuantiles values
+// per replication for each of its two latencies.
 const ExactQuantiles = 1000
 
 // repAcc is one replication's sums within a group.
@@ -59,6 +62,7 @@ type repAcc struct {
 	tail        float64
 	first, last float64 // first arrival and last end of ok requests
 	metrics     []float64
+	lat, lall   tally // the replication's latencies: successful, every request
 }
 
 // tally keeps its first ExactQuantiles values and summarises them
@@ -294,7 +298,10 @@ func (g *groupAcc) reset(reps int) {
 	}
 	g.reps = g.reps[:reps]
 	for r := range g.reps {
-		g.reps[r] = repAcc{first: math.Inf(1), last: math.Inf(-1)}
+		lat, lall := g.reps[r].lat, g.reps[r].lall // keep their storage
+		lat.reset()
+		lall.reset()
+		g.reps[r] = repAcc{first: math.Inf(1), last: math.Inf(-1), lat: lat, lall: lall}
 	}
 }
 
@@ -330,12 +337,14 @@ func (g *groupAcc) add(r *result.Record) {
 	l := r.Latency()
 	g.all.Add(l)
 	ra.all += l
+	ra.lall.Add(l)
 	if r.Outcome != result.OK {
 		return
 	}
 	ra.ok++
 	g.latency.Add(l)
 	ra.latency += l
+	ra.lat.Add(l)
 	for p := range r.Phases {
 		d := r.Phases[p].Duration
 		g.phases[p].Add(d)
@@ -398,21 +407,32 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start, ci *res
 	s.LatencyAll = stat(ci, &g.all, means(func(r *repAcc) float64 { return r.all }, false))
 	var rates tally
 	var rateMeans []float64
+	var lp, ap repPercentiles
 	for r := range g.reps {
 		ra := &g.reps[r]
 		nan := math.NaN()
-		rm := result.RepMeans{Requests: ra.n, OK: ra.ok, Latency: nan, LatencyAll: nan, Energy: nan}
+		rm := result.RepMeans{Requests: ra.n, OK: ra.ok, Latency: nan, LatencyAll: nan, Energy: nan,
+			LatencyP50: nan, LatencyP95: nan, LatencyP99: nan, LatencyAllP95: nan, LatencyAllP99: nan, Throughput: nan}
 		if ra.n > 0 {
 			rm.LatencyAll, rm.Energy = ra.all/float64(ra.n), ra.total/float64(ra.n)
 			rate := float64(ra.ok) / float64(ra.n)
 			rates.Add(rate)
 			rateMeans = append(rateMeans, rate)
+			st := ap.add(&ra.lall)
+			rm.LatencyAllP95, rm.LatencyAllP99 = st.P95, st.P99
 		}
 		if ra.ok > 0 {
 			rm.Latency = ra.latency / float64(ra.ok)
+			st := lp.add(&ra.lat)
+			rm.LatencyP50, rm.LatencyP95, rm.LatencyP99 = st.P50, st.P95, st.P99
+			if ra.last > ra.first {
+				rm.Throughput = float64(ra.ok) / (ra.last - ra.first)
+			}
 		}
 		s.Reps = append(s.Reps, rm)
 	}
+	lp.set(ci, &s.Latency)
+	ap.set(ci, &s.LatencyAll)
 	s.Success = stat(ci, &rates, rateMeans)
 	for p := range s.Phases {
 		s.Phases[p] = stat(ci, &g.phases[p], means(func(r *repAcc) float64 { return r.phases[p] }, true))
@@ -424,10 +444,9 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start, ci *res
 	// Throughput: successful requests per simulated second of the group's
 	// span (first arrival to last end), averaged over replications.
 	var tp []float64
-	for r := range g.reps {
-		ra := &g.reps[r]
-		if ra.ok > 0 && ra.last > ra.first {
-			tp = append(tp, float64(ra.ok)/(ra.last-ra.first))
+	for _, rm := range s.Reps {
+		if !math.IsNaN(rm.Throughput) {
+			tp = append(tp, rm.Throughput)
 		}
 	}
 	s.Throughput = mean(tp)
@@ -438,13 +457,23 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start, ci *res
 	}
 	// Per-request metrics, then world metrics (one value per
 	// replication), sorted by name.
+	tails := make([]float64, len(g.reps))
+	for r := range g.reps {
+		tails[r] = math.NaN()
+		if ra := &g.reps[r]; ra.n > 0 {
+			tails[r] = ra.tail / float64(ra.n)
+		}
+	}
 	s.Metrics = append(s.Metrics, result.Metric{Name: "energy.tail",
-		Stat: stat(ci, &g.tail, means(func(r *repAcc) float64 { return r.tail }, false))})
+		Stat: stat(ci, &g.tail, means(func(r *repAcc) float64 { return r.tail }, false)), Reps: tails})
 	for k, mi := range worldMetrics {
 		var xs []float64
+		reps := make([]float64, len(g.reps))
 		for r := range g.reps {
+			reps[r] = math.NaN()
 			if m := g.reps[r].metrics; m != nil {
 				xs = append(xs, m[k])
+				reps[r] = m[k]
 			}
 		}
 		if len(xs) == 0 {
@@ -454,10 +483,36 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start, ci *res
 		for _, x := range xs {
 			t.Add(x)
 		}
-		s.Metrics = append(s.Metrics, result.Metric{Name: mi.Name, Stat: stat(ci, &t, xs)})
+		s.Metrics = append(s.Metrics, result.Metric{Name: mi.Name, Stat: stat(ci, &t, xs), Reps: reps})
 	}
 	slices.SortStableFunc(s.Metrics, func(a, b result.Metric) int { return strings.Compare(a.Name, b.Name) })
 	return s
+}
+
+// repPercentiles collects the replications' percentiles of a latency.
+type repPercentiles struct {
+	p50, p95, p99 []float64
+}
+
+// add computes a replication's percentiles from its tally (which it
+// reorders) and records them.
+func (p *repPercentiles) add(t *tally) result.Stat {
+	var st result.Stat
+	t.fill(&st)
+	p.p50, p.p95, p.p99 = append(p.p50, st.P50), append(p.p95, st.P95), append(p.p99, st.P99)
+	return st
+}
+
+// set makes st's percentiles the means of the replications' with their
+// 95 % intervals (NaN with fewer than two replications; see result.Stat).
+func (p *repPercentiles) set(ci *result.CI95, st *result.Stat) {
+	if len(p.p50) == 0 {
+		return
+	}
+	st.P50, st.P95, st.P99 = mean(p.p50), mean(p.p95), mean(p.p99)
+	if len(p.p50) >= 2 {
+		st.P50CI95, st.P95CI95, st.P99CI95 = ci.HalfWidth(p.p50), ci.HalfWidth(p.p95), ci.HalfWidth(p.p99)
+	}
 }
 
 // stat summarises a tally: the mean of the replication means (every
@@ -465,8 +520,7 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start, ci *res
 // about) with the 95 % confidence interval from them (NaN with fewer than
 // two); SD, extremes and percentiles pool the tally's values.
 func stat(ci *result.CI95, t *tally, repMeans []float64) result.Stat {
-	st := result.Stat{Mean: math.NaN(), SD: math.NaN(), CI95: math.NaN(), Min: math.NaN(),
-		P50: math.NaN(), P95: math.NaN(), P99: math.NaN(), Max: math.NaN()}
+	st := result.NaNStat()
 	t.fill(&st)
 	if st.N == 0 {
 		return st

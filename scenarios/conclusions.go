@@ -219,6 +219,7 @@ func (s *Scenario) modelKnown(m string) string {
 func (s *Scenario) concludeContext() conclude.Context {
 	return conclude.Context{
 		Replications: s.Replications, Phones: s.Phone.Count, Duration: float64(s.Workload.Duration),
+		CommonSeeds: s.Sweep.Seeds != "independent",
 		Fraction: func(path string) bool {
 			f, _ := lookupPath(path)
 			return f != nil && f.Kind() == kFraction

@@ -303,7 +303,7 @@ func (r *runner) newMerge(out *outputs) *merge {
 	return &merge{r: r, out: out, keepAll: keepAll,
 		res: &Result{Dir: r.dir, Tasks: r.total, SummariesPartial: !keepAll},
 		run: &result.Run{
-			Scenario: s.Name, Description: s.Description, Seed: s.Seed, Replications: r.reps, Warmup: s.Workload.Warmup,
+			Scenario: s.Name, Description: s.Description, Seed: s.Seed, Replications: r.reps, Warmup: s.Workload.warmup().Requests, WarmupSeconds: float64(s.Workload.warmup().Time),
 			Infersim: buildinfo.Read(), KernelProfile: r.kernelProfileName(), ScenarioYAML: string(s.YAML()), Charts: s.chartHints(),
 		},
 	}
@@ -348,7 +348,7 @@ func (m *merge) take(tr *taskResult) error {
 	w := warmupOf(t.pd.s, t.pd.cells[t.cell])
 	for i := range *tr.recs {
 		rec := &(*tr.recs)[i]
-		if warmingUp(t.pd, rec, w) {
+		if w.drops(t.pd, rec) {
 			continue
 		}
 		m.acc.group(t.cell, groupCold(t.pd, rec)).add(rec)
@@ -427,23 +427,44 @@ func (r *runner) keepSummaries() bool {
 // that loaded its model (Record.Cold), and a request its framework could
 // not run (outcome unsupported: it loads nothing) when the workload starts
 // cold, so that it is reported with the start the workload asked for.
-// warmupOf is the number of each phone's first requests a world of the
-// cell leaves out of its warm statistics: workload.warmup, but fewer when
-// the world has no more requests than that (its last request is kept).
-func warmupOf(s *Scenario, c Cell) int {
-	w := s.Workload.Warmup
-	if c.Requests > 0 && w >= c.Requests {
-		w = c.Requests - 1
+// warmupOf is the warm-up of a world of the cell: workload.warmup, a
+// count made fewer when the world has no more requests than that (its
+// last request is kept).
+func warmupOf(s *Scenario, c Cell) cellWarmup {
+	wu := s.Workload.warmup()
+	cw := cellWarmup{time: float64(wu.Time), byTime: wu.ByTime, last: c.Requests - 1}
+	if !wu.ByTime {
+		cw.n = wu.Requests
+		if c.Requests > 0 && cw.n >= c.Requests {
+			cw.n = c.Requests - 1
+		}
+		cw.n = max(cw.n, 0)
 	}
-	return max(w, 0)
+	return cw
 }
 
-// warmingUp reports whether a record is one of its phone's warm-up
-// requests: among the first w, and neither in the cold group (a cold
-// request is what that group measures) nor unsupported (it measures
-// nothing that warms up).
-func warmingUp(pd *pointData, rec *result.Record, w int) bool {
-	return rec.Request < w && rec.Outcome != result.Unsupported && !groupCold(pd, rec)
+// cellWarmup is a cell's warm-up: its first n requests per phone, or the
+// requests that arrive before time seconds of the world (all but the
+// last, last, of a world of a number of requests).
+type cellWarmup struct {
+	n      int
+	time   float64
+	byTime bool
+	last   int // each phone's last request, −1 for a timed workload
+}
+
+// drops reports whether a record is one of its phone's warm-up requests:
+// among the first n (or arrived before the time and not its phone's last
+// request), and neither in the cold group (a cold request is what that
+// group measures) nor unsupported (it measures nothing that warms up).
+func (w cellWarmup) drops(pd *pointData, rec *result.Record) bool {
+	if rec.Outcome == result.Unsupported || groupCold(pd, rec) {
+		return false
+	}
+	if w.byTime {
+		return rec.Arrival < w.time && rec.Request != w.last
+	}
+	return rec.Request < w.n
 }
 
 func groupCold(pd *pointData, rec *result.Record) bool {

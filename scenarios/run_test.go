@@ -575,3 +575,41 @@ func TestWarmupExcludesFirstRequest(t *testing.T) {
 		t.Errorf("wake time per request %v with warm-up, %v without: want less with", wake1, wake0)
 	}
 }
+
+// TestWarmupByTime: workload.warmup as a time leaves out of the warm
+// group the requests that arrive within it of the world's start. With a
+// closed loop of 1 s think time, a cloud request of ≈0.1 s and 1.5 s of
+// warm-up, each phone's first two requests (at 0 s and ≈1.1 s) are left
+// out, as the count 2 leaves them; a time past every arrival keeps each
+// world's last request; summary.json reports the time.
+func TestWarmupByTime(t *testing.T) {
+	base := strings.Replace(minimal, "  requests: 2\n", "  requests: 4\n  arrivals: {type: closed, think: 1s}\n", 1)
+	warm := func(w string) (int, *result.Run) {
+		res := runIn(t, mustParse(t, strings.Replace(base, "  requests: 4\n", "  requests: 4\n  warmup: "+w+"\n", 1)), t.TempDir(), 1)
+		for _, sm := range res.Run.Summaries {
+			if sm.Mode == "cloud-gpu" && sm.Start == result.Warm {
+				return sm.Requests, res.Run
+			}
+		}
+		t.Fatal("no cloud-gpu warm group")
+		return 0, nil
+	}
+	byCount, runCount := warm("2")
+	byTime, runTime := warm("1500ms")
+	all, _ := warm("0s")
+	late, _ := warm("1h")
+	reps := runTime.Replications
+	if byTime != byCount || byCount != 2*reps {
+		t.Errorf("warm requests: %d with warmup 1500ms, %d with warmup 2, want %d", byTime, byCount, 2*reps)
+	}
+	if all != 4*reps || late != reps {
+		t.Errorf("warm requests: %d with warmup 0s (want %d), %d with warmup 1h (want %d: each world's last)", all, 4*reps, late, reps)
+	}
+	if runTime.Warmup != 0 || runTime.WarmupSeconds != 1.5 || runCount.Warmup != 2 || runCount.WarmupSeconds != 0 {
+		t.Errorf("summary.json warm-up: %d, %v s by time; %d, %v s by count", runTime.Warmup, runTime.WarmupSeconds, runCount.Warmup, runCount.WarmupSeconds)
+	}
+	if _, err := Parse([]byte(strings.Replace(base, "  requests: 4\n", "  requests: 4\n  warmup: soon\n", 1)), "w.yaml", ""); err == nil ||
+		!strings.Contains(err.Error(), `workload.warmup: "soon" is neither a number of requests (3) nor a duration (2s)`) {
+		t.Errorf("warmup: soon: %v", err)
+	}
+}

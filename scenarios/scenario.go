@@ -146,7 +146,7 @@ type Workload struct {
 	Requests  int            `yaml:"requests"`
 	Duration  units.Duration `yaml:"duration"`
 	Timeout   units.Duration `yaml:"timeout"`
-	Warmup    int            `yaml:"warmup"`
+	Warmup    string         `yaml:"warmup"` // a count or a time: ParseWarmup
 	Objective string         `yaml:"objective"`
 }
 

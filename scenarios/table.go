@@ -16,13 +16,14 @@ import (
 const MaxTablePoints = 40
 
 // WriteTable prints a run's summaries as aligned tables, one per point,
-// with units: end-to-end latency (mean, 95 % CI across replications, p95)
+// with units: end-to-end latency (mean, 95 % CI across replications, p95
+// and its 95 % CI: the mean of the replications' p95s, see result.Stat)
 // and its phases (load, preprocess, compute, GC pauses, network = wake +
 // upload + download, handling = the server's request handling, server =
 // queue + server), phone energy per request, and the battery share
 // 1,000 such requests drain.
 func WriteTable(w io.Writer, run *result.Run) error {
-	header := []string{"model", "mode", "image", "start", "n", "ok", "latency", "±95%", "p95", "load", "preproc", "compute", "gc", "network", "handling", "server", "energy", "±95%", "battery/1k"}
+	header := []string{"model", "mode", "image", "start", "n", "ok", "latency", "±95%", "p95", "±95%", "load", "preproc", "compute", "gc", "network", "handling", "server", "energy", "±95%", "battery/1k"}
 	byPoint := map[int][]result.Summary{}
 	for _, s := range run.Summaries {
 		byPoint[s.Point] = append(byPoint[s.Point], s)
@@ -72,7 +73,7 @@ func WriteTable(w io.Writer, run *result.Run) error {
 				continue
 			}
 			rows = append(rows, []string{s.Model, s.Mode, s.Image, string(s.Start), strconv.Itoa(s.Requests), ok,
-				seconds(s.Latency.Mean), plusMinus(seconds(s.Latency.CI95)), seconds(s.Latency.P95),
+				seconds(s.Latency.Mean), plusMinus(seconds(s.Latency.CI95)), seconds(s.Latency.P95), plusMinus(seconds(s.Latency.P95CI95)),
 				seconds(s.Phases[result.Load].Mean), seconds(s.Phases[result.Preprocess].Mean), seconds(s.Phases[result.Compute].Mean),
 				seconds(s.Phases[result.GC].Mean), seconds(net), seconds(s.Phases[result.Handling].Mean), seconds(srv),
 				joules(s.EnergyTotal.Mean), plusMinus(joules(s.EnergyTotal.CI95)), percent(s.BatteryPer1000)})

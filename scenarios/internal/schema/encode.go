@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -49,6 +50,10 @@ func encodeField(f *Field, v reflect.Value, st State, path string, all bool) *ya
 	switch f.kind {
 	case KindInt, KindUint, KindFloat, KindFraction, KindBool:
 		n.Tag = "" // a plain number or boolean
+	case KindWord:
+		if _, err := strconv.Atoi(text); err == nil && f.orInteger {
+			n.Tag = "" // an integer word (OrInteger)
+		}
 	case KindText:
 		if len(text) > 70 {
 			n.Style = yaml.FoldedStyle

@@ -82,6 +82,9 @@ type Field struct {
 	label   string
 	pattern string
 	parse   func(string) error
+	// orInteger: the word field also takes a plain integer (written and
+	// typed as a number in the YAML and the JSON Schema).
+	orInteger bool
 	// optional: a mapping whose fields get no defaults unless it is
 	// written (lifecycle, sweep, range).
 	optional bool
@@ -255,6 +258,11 @@ func OrNone() Option { return func(f *Field) { f.orNone = true } }
 func Word(label, pattern string, parse func(string) error) Option {
 	return func(f *Field) { f.label, f.pattern, f.parse = label, pattern, parse }
 }
+
+// OrInteger lets a KindWord field take a plain integer as well as its
+// words ("warmup: 3" beside "warmup: 2s"): the JSON Schema allows an
+// integer, and an integer value is written as a number.
+func OrInteger() Option { return func(f *Field) { f.orInteger = true } }
 
 // Checks adds checks.
 func Checks(c ...Check) Option { return func(f *Field) { f.checks = append(f.checks, c...) } }

@@ -161,6 +161,9 @@ func scalarSchema(m map[string]any, f *Field) {
 		m["pattern"] = `^[0-9]+x[0-9]+$`
 	case KindWord:
 		m["type"] = "string"
+		if f.orInteger {
+			m["type"] = []string{"string", "integer"}
+		}
 		if f.pattern != "" {
 			m["pattern"] = f.pattern
 		}
@@ -199,6 +202,10 @@ func yamlToJSON(text string, f *Field) any {
 		}
 	case KindBool:
 		return text == "true"
+	case KindWord:
+		if n, err := strconv.Atoi(text); err == nil && f.orInteger {
+			return n
+		}
 	case KindList, KindStruct:
 		var v any
 		if err := yaml.Unmarshal([]byte(text), &v); err == nil {
