@@ -104,7 +104,7 @@ func LatencyCDF(series []LatencySeries, opts CDFOptions) (*Figure, error) {
 	if title == "" {
 		title = "How long requests take: distribution of end-to-end latency"
 	}
-	return legendFigure(title, leg, p.Draw, 3.6*vg.Inch), nil
+	return legendFigure(title, leg, func(c draw.Canvas) { fitDraw(p, c) }, 3.6*vg.Inch), nil
 }
 
 // cdfSeries checks the series and returns those with latencies, by

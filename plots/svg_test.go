@@ -28,15 +28,15 @@ func TestSVGText(t *testing.T) {
 	}{
 		{"breakdown", func() (*plots.Figure, error) {
 			return plots.LatencyBreakdown(exampleSummaries(), plots.BreakdownOptions{Log: true})
-		}, []string{"Where the time goes: mean end-to-end latency by phase", "mean end-to-end latency (log scale; a bar's segments are shares of its total)",
-			"load", "preprocess", "compute", "gc", "upload", "queue", "server", "download", "cold start (hatched)", "warm start", "95 % CI of the mean",
-			"alexnet · on-device-gpu · cold", "squeezenet · cloud-gpu · warm", "no successful request (unsupported)", "89.5 s", "1 ms", "100 s"}},
+		}, []string{"Where the time goes: mean end-to-end latency by phase", "mean end-to-end latency (log scale)", "share of the time by phase (%)",
+			"load", "preprocess", "compute", "gc", "upload", "queue", "server", "download", "cold start (hollow dot, hatched bar)", "warm start (filled dot)", "95 % CI of the mean",
+			"alexnet", "squeezenet", "on-device-gpu · cold", "cloud-gpu · warm", "no successful request (unsupported)", "89.5 s", "10 ms", "100 s"}},
 		{"breakdown split", func() (*plots.Figure, error) {
 			return plots.LatencyBreakdown(exampleSummaries(), plots.BreakdownOptions{Split: true})
 		}, []string{"On the phone", "In the cloud", "mean end-to-end latency (s)", "mean end-to-end latency (ms)"}},
 		{"energy", func() (*plots.Figure, error) {
 			return plots.EnergyBreakdown(exampleSummaries(), plots.EnergyOptions{Log: true})
-		}, []string{"What it costs the phone: energy per request by component", "phone energy per request (log scale; a bar's segments are shares of its total)",
+		}, []string{"What it costs the phone: energy per request by component", "phone energy per request (log scale)", "share by component (%)",
 			"cpu", "gpu", "radio (tail included)", "base (screen, idle floor)", "battery per", "1,000 requests", "9.1 %", "139 J", "210 mJ"}},
 		{"sweep", func() (*plots.Figure, error) {
 			return plots.SweepLines(sweepSummaries(), plots.SweepOptions{LogX: true})
