@@ -147,7 +147,9 @@ func TestReadResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(series) != 4 || series[3].Failed != 5 {
+	// AlexNet: 2 phone modes × cold, warm + 2 cloud modes; SqueezeNet: 2
+	// images × (cold, warm on the phone + cloud-gpu).
+	if len(series) != 12 || series[5].Mode != "cloud-gpu" || series[5].Failed != 5 {
 		t.Errorf("series from requests.csv: %+v", len(series))
 	}
 	if _, err := plots.ReadResults(t.TempDir()); err == nil {
