@@ -23,6 +23,9 @@ var columnCharts = []struct {
 	{"energy", func() (*plots.Figure, error) {
 		return plots.EnergyBreakdown(exampleSummaries(), plots.EnergyOptions{Log: true})
 	}},
+	{"versus", func() (*plots.Figure, error) {
+		return plots.Versus(versusSummaries(), plots.VersusOptions{})
+	}},
 	{"sweep", func() (*plots.Figure, error) {
 		return plots.SweepLines(sweepSummaries(), plots.SweepOptions{Metric: plots.Mean, LogX: true})
 	}},
