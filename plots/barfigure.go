@@ -152,7 +152,7 @@ func barPanels(groups []*result.Summary, rows, side []barRow, split bool, colors
 		main, _ := barPanel(titles[k], prows, seps, colors, log, ax, true)
 		lw := labelWidth(prows, main.Y.Tick.Label)
 		labelW = max(labelW, lw)
-		main.Add(rowHeadings{rows: prows, labelW: lw})
+		main.Add(rowHeadings{rows: prows, labelW: tickWidth(prows, main.Y.Tick.Label)})
 		row := []*plot.Plot{main}
 		if side != nil {
 			srows := make([]barRow, len(idx))
@@ -206,11 +206,11 @@ func logBarPanels(groups []*result.Summary, rows, side []barRow, colors []color.
 	seps := positionRows(prows, models)
 	dots := dotPanel(prows, seps, ax)
 	lw := labelWidth(prows, dots.Y.Tick.Label)
-	dots.Add(rowHeadings{rows: prows, labelW: lw})
+	dots.Add(rowHeadings{rows: prows, labelW: tickWidth(prows, dots.Y.Tick.Label)})
 	stacked = new(bool)
 	share := sharePanel(prows, seps, colors, shareWhat)
 	share.Y.Tick.Marker = showTicks{ticks: rowTicks(prows), on: stacked}
-	share.Add(rowHeadings{rows: prows, labelW: lw, on: stacked})
+	share.Add(rowHeadings{rows: prows, labelW: tickWidth(prows, dots.Y.Tick.Label), on: stacked})
 	row := []*plot.Plot{dots, share}
 	if side != nil {
 		srows := append([]barRow(nil), side...)

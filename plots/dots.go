@@ -241,7 +241,7 @@ func rowAxis(p *plot.Plot, rows []barRow, labels bool) {
 // the left edge of the row labels, left of the data area.
 type rowHeadings struct {
 	rows   []barRow
-	labelW vg.Length // the width of the widest row label
+	labelW vg.Length // the width of the widest row label (tickWidth)
 	on     *bool     // drawn only while *on; nil: always
 }
 
@@ -260,6 +260,19 @@ func (h rowHeadings) Plot(c draw.Canvas, p *plot.Plot) {
 			c.FillText(sty, vg.Point{X: c.Min.X - h.labelW - p.Y.Tick.Label.Width(" "), Y: trY(r.y)}, r.label)
 		}
 	}
+}
+
+// tickWidth is the width of the widest row label in the tick font (the
+// headings left out): rowHeadings starts there, and a heading wider than
+// the labels reaches into its empty row of the data area.
+func tickWidth(rows []barRow, tick text.Style) vg.Length {
+	var w vg.Length
+	for _, r := range rows {
+		if !r.heading {
+			w = max(w, tick.Width(r.label))
+		}
+	}
+	return w
 }
 
 // labelWidth is the width of the widest row label in the tick font, and

@@ -136,8 +136,8 @@ func Versus(sums []result.Summary, opts VersusOptions) (*Figure, error) {
 		value: func(s *result.Summary) (float64, float64) { return s.EnergyTotal.Mean, s.EnergyTotal.CI95 },
 	}, stacked)
 	lw := labelWidth(rows, lat.Y.Tick.Label)
-	lat.Add(rowHeadings{rows: rows, labelW: lw})
-	en.Add(rowHeadings{rows: rows, labelW: lw, on: stacked})
+	lat.Add(rowHeadings{rows: rows, labelW: tickWidth(rows, lat.Y.Tick.Label)})
+	en.Add(rowHeadings{rows: rows, labelW: tickWidth(rows, lat.Y.Tick.Label), on: stacked})
 
 	leg := newLegend()
 	for _, m := range modes {
