@@ -316,6 +316,11 @@ func drawGrid(c draw.Canvas, ps [][]*plot.Plot, heights []vg.Length, colWeights 
 	for i := range ps {
 		cells[i] = splitWidths(bands[i], colWeights)
 	}
+	for i := range ps {
+		for j, p := range ps[i] {
+			fitLabel(p, cells[i][j])
+		}
+	}
 	for j := range colWeights {
 		col := make([]*plot.Plot, len(ps))
 		cs := make([]draw.Canvas, len(ps))

@@ -45,6 +45,9 @@ var columnCharts = []struct {
 	{"validation", func() (*plots.Figure, error) {
 		return plots.Validation(exampleValidation(), plots.ValidationOptions{})
 	}},
+	{"tornado", func() (*plots.Figure, error) {
+		return plots.Tornado(tornadoPanels(), plots.TornadoOptions{})
+	}},
 }
 
 // saveColumn returns a function that draws the named chart at column

@@ -91,8 +91,8 @@ func EnergyBreakdown(sums []result.Summary, opts EnergyOptions) (*Figure, error)
 	if title == "" {
 		title = "What it costs the phone: energy per request by component"
 	}
-	const header = "battery per\n1,000 requests"
-	battW := -float64(textStyle(sans, tickSize, Black).Width("1,000 requests") + vg.Points(4))
+	const header = "battery\nper 1,000\nrequests"
+	battW := -float64(textStyle(sans, tickSize, Black).Width("per 1,000") + vg.Points(8))
 	if opts.Log {
 		ps, heights, lw, stacked := logBarPanels(groups, rows, battery, colors, ax, "share by component", header)
 		return barFigure(title+capNote, leg, ps, heights, []float64{3, 2, battW}, lw, stacked), nil

@@ -285,8 +285,21 @@ func fitTicks(p *plot.Plot, width vg.Length) {
 	}
 }
 
-// fitDraw draws p on c with its x tick labels thinned to fit (fitTicks).
+// fitDraw draws p on c with its x tick labels thinned to fit (fitTicks)
+// and an x axis label wider than the data area wrapped (fitLabel).
 func fitDraw(p *plot.Plot, c draw.Canvas) {
+	fitLabel(p, c)
 	fitTicks(p, p.DataCanvas(c).Max.X-p.DataCanvas(c).Min.X)
 	p.Draw(c)
+}
+
+// fitLabel wraps p's x axis label onto more lines when it is wider than
+// the data area p has on c. Call it before aligning panels: the label's
+// height is part of the layout.
+func fitLabel(p *plot.Plot, c draw.Canvas) {
+	dc := p.DataCanvas(c)
+	w := dc.Max.X - dc.Min.X
+	if l := p.X.Label.Text; l != "" && !strings.Contains(l, "\n") && p.X.Label.TextStyle.Width(l) > w {
+		p.X.Label.Text = wrapText(p.X.Label.TextStyle, l, w)
+	}
 }
