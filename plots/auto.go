@@ -21,6 +21,7 @@ type Kind string
 const (
 	KindBreakdown   Kind = "breakdown"   // LatencyBreakdown
 	KindEnergy      Kind = "energy"      // EnergyBreakdown
+	KindVersus      Kind = "versus"      // Versus: every mode on one axis per model and image
 	KindSweep       Kind = "sweep"       // SweepLines, latency and energy
 	KindCDF         Kind = "cdf"         // LatencyCDF
 	KindTimeline    Kind = "timeline"    // Timeline
@@ -29,7 +30,7 @@ const (
 
 // Kinds lists every kind in drawing order.
 func Kinds() []Kind {
-	return []Kind{KindBreakdown, KindEnergy, KindSweep, KindCDF, KindTimeline, KindCalibration}
+	return []Kind{KindBreakdown, KindEnergy, KindVersus, KindSweep, KindCDF, KindTimeline, KindCalibration}
 }
 
 // ParseKinds reads a --kind value: kinds separated by commas. An empty
@@ -46,7 +47,7 @@ func ParseKinds(s string) ([]Kind, error) {
 			ok = ok || k == known
 		}
 		if !ok {
-			return nil, fmt.Errorf("plots: unknown chart kind %q (want breakdown, energy, sweep, cdf, timeline or calibration)", f)
+			return nil, fmt.Errorf("plots: unknown chart kind %q (want breakdown, energy, versus, sweep, cdf, timeline or calibration)", f)
 		}
 		ks = append(ks, k)
 	}
@@ -61,9 +62,9 @@ type Options struct {
 	Kinds []Kind
 	// Formats are the image formats to write; nil means PNG and SVG.
 	Formats []Format
-	// Log draws latency and energy axes on log scales. Without it the
-	// breakdown charts give each mode family its own linear panel when
-	// their totals differ by more than SplitRatio.
+	// Log draws latency and energy axes on log scales. Without it an axis
+	// is logarithmic when its values span more than LogRatio (and the
+	// chart's axis label and caption say so), linear otherwise.
 	Log bool
 	// Metric is the latency metric of the sweep chart (empty: Mean); the
 	// energy sweep is drawn as well unless Metric is Energy.
@@ -84,10 +85,6 @@ type Options struct {
 	// hints add a chart of every point they select.
 	Charts []result.ChartHint
 }
-
-// SplitRatio is the ratio of the longest to the shortest bar above which
-// Draw splits a breakdown into one linear panel per mode family.
-const SplitRatio = 20
 
 // Chart is a chart Draw wrote.
 type Chart struct {
@@ -152,6 +149,7 @@ type plan struct {
 var planners = []func(*plan) error{
 	planPointBars,   // breakdown and energy of each chart point
 	planHintedBars,  // breakdown and energy hints
+	planVersus,      // on-device against cloud on one axis, each chart point
 	planSweeps,      // sweep hints, else the automatic sweep
 	planCDF,         // the latency CDF
 	planTimeline,    // the timeline of one replication
@@ -200,34 +198,44 @@ func planPointBars(p *plan) error {
 	for _, pt := range p.points {
 		sums := summariesAt(run.Summaries, pt)
 		suffix, where := pointSuffix(run, pt, len(p.points))
-		split := !opts.Log && spread(sums) > SplitRatio
-		if p.want[KindBreakdown] {
-			fig, err := LatencyBreakdown(sums, BreakdownOptions{Log: opts.Log, Split: split, Title: "Where the time goes: mean end-to-end latency by phase" + where})
-			if err != nil {
-				return err
-			}
-			if err := p.d.write(KindBreakdown, "breakdown"+suffix, fig, breakdownCaption(sums)); err != nil {
-				return err
-			}
-		}
-		if p.want[KindEnergy] {
-			fig, err := EnergyBreakdown(sums, EnergyOptions{Log: opts.Log, Split: split && energySpread(sums) > SplitRatio, Title: "What it costs the phone: energy per request" + where})
-			if err != nil {
-				return err
-			}
-			if err := p.d.write(KindEnergy, "energy"+suffix, fig, energyCaption(sums)); err != nil {
-				return err
-			}
+		want := map[Kind]bool{KindBreakdown: p.want[KindBreakdown], KindEnergy: p.want[KindEnergy]}
+		if err := p.d.drawBars(sums, want, opts.Log, where, suffix, ""); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// planHintedBars draws the energy and breakdown hints; a hint whose
-// selection holds no data is left out.
+// planVersus draws on-device against cloud on one axis (Versus) for each
+// chart point that has both a successful on-device and a successful remote
+// mode.
+func planVersus(p *plan) error {
+	if !p.want[KindVersus] {
+		return nil
+	}
+	drawn := false
+	for _, pt := range p.points {
+		sums := summariesAt(p.run.Summaries, pt)
+		if !hasBothSides(sums) {
+			continue
+		}
+		suffix, where := pointSuffix(p.run, pt, len(p.points))
+		if err := p.d.drawBars(sums, map[Kind]bool{KindVersus: true}, p.opts.Log, where, suffix, ""); err != nil {
+			return err
+		}
+		drawn = true
+	}
+	if !drawn && p.explicit {
+		return empty("versus: no point has both a successful on-device and a successful cloud or split mode")
+	}
+	return nil
+}
+
+// planHintedBars draws the energy, breakdown and versus hints; a hint
+// whose selection holds no data is left out.
 func planHintedBars(p *plan) error {
 	for i, h := range p.hints {
-		if k := Kind(h.Kind); (k != KindBreakdown && k != KindEnergy) || !p.want[k] {
+		if k := Kind(h.Kind); (k != KindBreakdown && k != KindEnergy && k != KindVersus) || !p.want[k] {
 			continue
 		}
 		if err := p.d.drawHintedBars(p.run, h, i, p.opts); err != nil && !errors.Is(err, ErrEmpty) {
@@ -273,7 +281,8 @@ func planSweeps(p *plan) error {
 		metrics = metrics[:1]
 	}
 	for _, m := range metrics {
-		so := SweepOptions{Param: param, Metric: m, LogX: logX, LogY: opts.Log}
+		ys := metricSpread(run.Summaries, m)
+		so := SweepOptions{Param: param, Metric: m, LogX: logX, LogY: opts.Log || ys > LogRatio}
 		fig, err := SweepLines(run.Summaries, so)
 		if err != nil {
 			return err
@@ -286,7 +295,11 @@ func planSweeps(p *plan) error {
 		if m == Energy {
 			name = "sweep-energy"
 		}
-		if err := p.d.write(KindSweep, name, fig, sweepCaption(m, param, cs)); err != nil {
+		c := sweepCaption(m, param, cs)
+		if so.LogY && !opts.Log {
+			c += fmt.Sprintf(" Log scale: the values span %s× (more than %d×).", fmtNum(ys), LogRatio)
+		}
+		if err := p.d.write(KindSweep, name, fig, c); err != nil {
 			return err
 		}
 	}
@@ -328,11 +341,15 @@ func planCDF(p *plan) error {
 		}
 		return nil
 	}
-	fig, err := LatencyCDF(series, CDFOptions{LogX: lo > 0 && hi/lo > SplitRatio})
+	logX := p.opts.Log && lo > 0 || lo > 0 && hi/lo > LogRatio
+	fig, err := LatencyCDF(series, CDFOptions{LogX: logX})
 	if err != nil {
 		return err
 	}
-	cap := "Distribution of end-to-end latency per mode: further left is faster; markers at p50, p95 and p99; a long flat tail is cold starts or queueing."
+	cap := "Distribution of end-to-end latency, one panel per model (and start): colour is the mode, dash the image size; further left is faster; markers at p50, p95 and p99; a long flat tail is queueing."
+	if logX {
+		cap += fmt.Sprintf(" Log scale: latencies span %s× (more than %d×).", fmtNum(hi/lo), LogRatio)
+	}
 	if drawn < total {
 		cap += fmt.Sprintf(" Drawn from a fixed-seed random sample of %s of %s requests.", thousands(drawn), thousands(total))
 	}
@@ -503,6 +520,15 @@ func pointSuffix(run *result.Run, point, n int) (suffix, where string) {
 // spread is the ratio of the longest to the shortest mean latency.
 func spread(sums []result.Summary) float64 {
 	return ratio(sums, func(s *result.Summary) float64 { return s.Latency.Mean })
+}
+
+// metricSpread is the ratio of the largest to the smallest value of a
+// group metric (1 for a per-world metric, which can be 0).
+func metricSpread(sums []result.Summary, m Metric) float64 {
+	if m.world() {
+		return 1
+	}
+	return ratio(sums, func(s *result.Summary) float64 { v, _ := m.value(s); return v })
 }
 
 func energySpread(sums []result.Summary) float64 {
@@ -788,9 +814,9 @@ const splitAxis = "layers on the phone, K"
 func checkHints(hints []result.ChartHint) error {
 	for i, h := range hints {
 		switch Kind(h.Kind) {
-		case KindSweep, KindEnergy, KindBreakdown:
+		case KindSweep, KindEnergy, KindBreakdown, KindVersus:
 		default:
-			return fmt.Errorf("plots: outputs.charts[%d]: kind %q is not sweep, energy or breakdown", i, h.Kind)
+			return fmt.Errorf("plots: outputs.charts[%d]: kind %q is not sweep, energy, breakdown or versus", i, h.Kind)
 		}
 		if h.Metric != "" {
 			if _, err := ParseMetric(h.Metric); err != nil {
@@ -1038,7 +1064,11 @@ func (d *drawer) drawHintedSweep(run *result.Run, h result.ChartHint, i int, opt
 	if len(sums) == 0 {
 		return empty("outputs.charts[%d]: no summary matches the chart's selection", i)
 	}
-	so := SweepOptions{Param: param, Metric: m, LogX: paramSpread(sums, param) >= 10, LogY: opts.Log || h.Log, Start: h.Start,
+	ys := 1.0
+	if !m.world() {
+		ys = metricSpread(sums, m)
+	}
+	so := SweepOptions{Param: param, Metric: m, LogX: paramSpread(sums, param) >= 10, LogY: opts.Log || h.Log || ys > LogRatio, Start: h.Start,
 		Title: capitalize(m.describe()) + " vs " + axisLabel(param) + hintNote(h)}
 	if h.Start == "" && m.world() {
 		so.Start = result.Warm
@@ -1065,6 +1095,9 @@ func (d *drawer) drawHintedSweep(run *result.Run, h result.ChartHint, i int, opt
 			caption = capitalize(m.describe()) + " against the cut K, one line per model: K = 0 sends the photo to the cloud, the last K runs every layer on the phone; the lowest point is the best cut."
 		}
 	}
+	if ys > LogRatio && !opts.Log && !h.Log {
+		caption += fmt.Sprintf(" Log scale: the values span %s× (more than %d×).", fmtNum(ys), LogRatio)
+	}
 	base := "sweep-" + string(m) + "-" + shortParam(h.Param)
 	if len(h.Models) > 0 {
 		base += "-" + strings.Join(h.Models, "-")
@@ -1080,18 +1113,70 @@ func (d *drawer) drawHintedBars(run *result.Run, h result.ChartHint, i int, opts
 	if len(sums) == 0 {
 		return empty("outputs.charts[%d]: no summary matches the chart's selection", i)
 	}
-	log := opts.Log || h.Log
-	split := !log && spread(sums) > SplitRatio
-	if Kind(h.Kind) == KindBreakdown {
-		fig, err := LatencyBreakdown(sums, BreakdownOptions{Log: log, Split: split, Title: "Where the time goes: mean end-to-end latency by phase" + hintNote(h)})
-		if err != nil {
-			return fmt.Errorf("outputs.charts[%d]: %w", i, err)
-		}
-		return d.write(KindBreakdown, d.hintName("breakdown-"+strconv.Itoa(i)), fig, breakdownCaption(sums))
-	}
-	fig, err := EnergyBreakdown(sums, EnergyOptions{Log: log, Split: split && energySpread(sums) > SplitRatio, Title: "What it costs the phone: energy per request" + hintNote(h)})
-	if err != nil {
+	k := Kind(h.Kind)
+	if err := d.drawBars(sums, map[Kind]bool{k: true}, opts.Log || h.Log, hintNote(h), "", d.hintName(string(k)+"-"+strconv.Itoa(i))); err != nil {
 		return fmt.Errorf("outputs.charts[%d]: %w", i, err)
 	}
-	return d.write(KindEnergy, d.hintName("energy-"+strconv.Itoa(i)), fig, energyCaption(sums))
+	return nil
+}
+
+// drawBars draws the breakdown, energy and versus charts of sums that want
+// asks for, titled with where, named after the kind and suffix (or name,
+// when not empty). An axis is logarithmic when log is set or its values
+// span more than LogRatio; the caption then says so.
+func (d *drawer) drawBars(sums []result.Summary, want map[Kind]bool, log bool, where, suffix, name string) error {
+	named := func(k Kind) string {
+		if name != "" {
+			return name
+		}
+		return string(k) + suffix
+	}
+	if want[KindBreakdown] {
+		lg := log || spread(sums) > LogRatio
+		fig, err := LatencyBreakdown(sums, BreakdownOptions{Log: lg, Title: "Where the time goes: mean end-to-end latency by phase" + where})
+		if err != nil {
+			return err
+		}
+		c := breakdownCaption(sums)
+		if lg {
+			c += logNote(spread(sums), "means", "each phase's share of the time")
+		}
+		if err := d.write(KindBreakdown, named(KindBreakdown), fig, c); err != nil {
+			return err
+		}
+	}
+	if want[KindEnergy] {
+		lg := log || energySpread(sums) > LogRatio
+		fig, err := EnergyBreakdown(sums, EnergyOptions{Log: lg, Title: "What it costs the phone: energy per request" + where})
+		if err != nil {
+			return err
+		}
+		c := energyCaption(sums)
+		if lg {
+			c += logNote(energySpread(sums), "totals", "each component's share of the energy")
+		}
+		if err := d.write(KindEnergy, named(KindEnergy), fig, c); err != nil {
+			return err
+		}
+	}
+	if want[KindVersus] {
+		fig, err := Versus(sums, VersusOptions{Title: "Phone or cloud? Every mode on one axis per model and image" + where})
+		if err != nil {
+			return err
+		}
+		c := versusCaption(sums)
+		if spread(sums) > LogRatio || energySpread(sums) > LogRatio {
+			c += fmt.Sprintf(" Log scale where the values span more than %d×.", LogRatio)
+		}
+		if err := d.write(KindVersus, named(KindVersus), fig, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// logNote is the caption's sentence on a log axis: why, and where the
+// parts are.
+func logNote(ratio float64, what, parts string) string {
+	return fmt.Sprintf(" Log scale: the %s span %s× (more than %d×), so each is a dot on a log axis; the bars beside give %s on a linear axis.", what, fmtNum(ratio), LogRatio, parts)
 }

@@ -54,7 +54,7 @@ func TestDrawHints(t *testing.T) {
 	}
 	// The hinted sweeps replace the automatic one; the energy hint adds a
 	// chart; the auto-mode hint selects nothing and is left out.
-	want := "breakdown-p0 energy-p0 breakdown-p6 energy-p6 energy-3 sweep-p99-bandwidth sweep-model.loads-bandwidth sweep-mean-split"
+	want := "breakdown-p0 energy-p0 breakdown-p6 energy-p6 energy-3 versus-p0 versus-p6 sweep-p99-bandwidth sweep-model.loads-bandwidth sweep-mean-split"
 	if got := strings.Join(names, " "); got != strings.ReplaceAll(want, "model.loads", "model_loads") {
 		t.Errorf("charts:\n got %s\nwant %s", got, want)
 	}
@@ -94,7 +94,7 @@ func TestHintErrors(t *testing.T) {
 		hint result.ChartHint
 		want string
 	}{
-		{result.ChartHint{Kind: "pie"}, `outputs.charts[0]: kind "pie" is not sweep, energy or breakdown`},
+		{result.ChartHint{Kind: "pie"}, `outputs.charts[0]: kind "pie" is not sweep, energy, breakdown or versus`},
 		{result.ChartHint{Kind: "sweep", Metric: "p98"}, `plots: outputs.charts[0]: unknown metric "p98"`},
 	} {
 		run := hintRun()

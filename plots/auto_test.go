@@ -52,12 +52,16 @@ func TestDrawChoosesCharts(t *testing.T) {
 		}
 	}
 	// Seven points: single-point charts for the first and the last.
-	want := "breakdown-p0 energy-p0 breakdown-p6 energy-p6 sweep-latency sweep-energy cdf timeline layers-alexnet validation"
+	want := "breakdown-p0 energy-p0 breakdown-p6 energy-p6 versus-p0 versus-p6 sweep-latency sweep-energy cdf timeline layers-alexnet validation"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("charts:\n got %s\nwant %s", got, want)
 	}
-	if !strings.Contains(charts[4].Caption, "on-device wins below 1.03 Mbps") {
-		t.Errorf("sweep caption lacks the crossover: %q", charts[4].Caption)
+	if !strings.Contains(charts[6].Caption, "on-device wins below 1.03 Mbps") {
+		t.Errorf("sweep caption lacks the crossover: %q", charts[6].Caption)
+	}
+	// The CDF's latencies span 89 s to about 20 ms: a log axis, said so.
+	if c := charts[8].Caption; !strings.Contains(c, "Log scale: latencies span") {
+		t.Errorf("cdf caption does not say log scale: %q", c)
 	}
 	if err := plots.WriteReport(dir, run, charts); err != nil {
 		t.Fatal(err)
@@ -147,7 +151,9 @@ func TestReadResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(series) != 4 || series[3].Failed != 5 {
+	// AlexNet: 2 phone modes × cold, warm + 2 cloud modes; SqueezeNet: 2
+	// images × (cold, warm on the phone + cloud-gpu).
+	if len(series) != 12 || series[5].Mode != "cloud-gpu" || series[5].Failed != 5 {
 		t.Errorf("series from requests.csv: %+v", len(series))
 	}
 	if _, err := plots.ReadResults(t.TempDir()); err == nil {

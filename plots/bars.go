@@ -23,6 +23,10 @@ type barRow struct {
 	hatch bool      // cold start
 	note  string    // drawn instead of a bar when the row has no data
 	value string    // text after the bar, e.g. "1.46 s"
+	// heading marks a row that only names the model of the rows below it
+	// (drawn by rowHeadings, blank in every panel).
+	heading bool
+	color   color.Color // the dot's colour on a log panel (the mode's)
 }
 
 // stackedBars is a plot.Plotter drawing barRows horizontally.
@@ -122,6 +126,9 @@ func (b *stackedBars) Plot(c draw.Canvas, p *plot.Plot) {
 	half := (trY(b.thick) - trY(0)) / 2
 	for _, r := range b.rows {
 		y := trY(r.y)
+		if r.heading {
+			continue
+		}
 		if r.note != "" {
 			sty := noteStyle
 			sty.YAlign = draw.YCenter
@@ -183,7 +190,7 @@ func (b *stackedBars) DataRange() (xmin, xmax, ymin, ymax float64) {
 	for _, r := range b.rows {
 		ymin = min(ymin, r.y-b.thick/2)
 		ymax = max(ymax, r.y+b.thick/2)
-		if r.note != "" {
+		if r.note != "" || r.heading {
 			continue
 		}
 		xmax = max(xmax, b.end(r))
@@ -207,6 +214,8 @@ func (b *stackedBars) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
 		var sty text.Style
 		x := 0.0
 		switch {
+		case r.heading:
+			continue
 		case r.note != "":
 			txt, sty = r.note, noteStyle
 			x = 0
@@ -227,6 +236,9 @@ func (b *stackedBars) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
 func rowTicks(rows []barRow) plot.ConstantTicks {
 	ts := make(plot.ConstantTicks, 0, len(rows))
 	for _, r := range rows {
+		if r.heading {
+			continue
+		}
 		ts = append(ts, plot.Tick{Value: r.y, Label: r.label})
 	}
 	return ts

@@ -11,9 +11,10 @@ import (
 type BreakdownOptions struct {
 	// Title replaces the default title.
 	Title string
-	// Log draws the latency axis on a log scale. Each bar then runs from
-	// the axis floor to its total, divided in proportion to each phase's
-	// share of the total (see LatencyBreakdown).
+	// Log draws each group's mean latency as a dot on a log axis, and its
+	// phases in a second panel as 100 % stacked shares on a linear axis
+	// (see LatencyBreakdown). Draw sets it when the means span more than
+	// LogRatio.
 	Log bool
 	// Split draws one panel per mode family (on the phone, split, in the
 	// cloud), each with its own linear axis, so that a 60 ms cloud request
@@ -36,12 +37,15 @@ const otherThreshold = 0.01
 // is an "other" segment.
 //
 // On a linear axis the phases stack end to end, so every edge reads off the
-// axis. Stacking on a log axis is not honest — the first phase would take
-// most of the bar whatever its share — so with Log each bar runs from the
-// axis floor (a decade below the shortest bar's decade) to the mean, which
-// reads off the axis, and is divided in proportion to each phase's share of
-// the total; inner edges are then not axis values. Split is the alternative
-// that keeps linear axes.
+// axis. Stacking on a log axis is not honest — a segment's length there
+// depends on where it starts, so the first phase would take most of the bar
+// whatever its share — so with Log the chart answers its two questions in
+// two panels on the same rows: the mean (with its CI) as a dot on a log
+// axis, where only position carries meaning, and the phases as 100 %
+// stacked shares on a linear axis, where every length is a share. Split is
+// the alternative that keeps absolute linear axes, one per mode family.
+// With more than one model, each model's rows sit under a heading naming
+// it.
 //
 // A group with no successful request is a labelled empty row. It returns an
 // error wrapping ErrEmpty for no summaries and a *NotFiniteError naming the
@@ -106,16 +110,20 @@ func LatencyBreakdown(sums []result.Summary, opts BreakdownOptions) (*Figure, er
 			}
 		}
 	}
-	startLegend(leg, groups)
+	startLegend(leg, groups, opts.Log)
 	leg.add("95 % CI of the mean", errThumb{})
 
 	ax := barAxis{label: "mean end-to-end latency", unit: timeUnit, format: fmtSeconds}
-	ps, heights := barPanels(groups, rows, nil, opts.Split && !opts.Log, colors, opts.Log, ax, "")
 	title := opts.Title
 	if title == "" {
 		title = "Where the time goes: mean end-to-end latency by phase"
 	}
-	return barFigure(title+capNote, leg, ps, heights, []float64{1}), nil
+	if opts.Log {
+		ps, heights, lw, stacked := logBarPanels(groups, rows, nil, colors, ax, "share of the time by phase", "")
+		return barFigure(title+capNote, leg, ps, heights, []float64{3, 2}, lw, stacked), nil
+	}
+	ps, heights, lw := barPanels(groups, rows, nil, opts.Split, colors, false, ax, "")
+	return barFigure(title+capNote, leg, ps, heights, []float64{1}, lw, nil), nil
 }
 
 // checkBreakdown rejects non-finite latency and phase means.

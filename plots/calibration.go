@@ -289,8 +289,9 @@ type ValidationOptions struct {
 // row's tolerance as a shaded band, the published range (when the source
 // gives one) as a grey bar, and the error written beside the mark ("+4 %";
 // rows outside their tolerance say so). A column on the right gives the
-// reference and simulated values in their units. Rows without a reference
-// value (qualitative facts) show pass or fail.
+// reference and simulated values in their units (left out narrower than 5
+// inches, at ColumnWidth, where the row labels are shortened too). Rows
+// without a reference value (qualitative facts) show pass or fail.
 //
 // It returns an error wrapping ErrEmpty for no rows, and a *NotFiniteError
 // for a row with a reference value but a NaN or infinite simulated value.
@@ -317,8 +318,13 @@ func Validation(rows []result.ValidationRow, opts ValidationOptions) (*Figure, e
 	p.X.Min, p.X.Max = -lim, lim
 	p.X.Tick.Marker = signedTicks{}
 	ticks := make(plot.ConstantTicks, len(vrows))
+	narrowTicks := make(plot.ConstantTicks, len(vrows))
 	for k, v := range vrows {
 		ticks[k] = plot.Tick{Value: v.y, Label: v.label}
+		narrowTicks[k] = plot.Tick{Value: v.y, Label: v.row.ID}
+		if v.row.What != "" {
+			narrowTicks[k].Label += "\n" + shorten(v.row.What, 22)
+		}
 	}
 	p.Y.Tick.Marker = ticks
 	p.Y.Tick.Length = 0
@@ -351,6 +357,14 @@ func Validation(rows []result.ValidationRow, opts ValidationOptions) (*Figure, e
 	}
 	h := valPitch*vg.Length(y) + panelExtra
 	return legendFigure(title+capNote, leg, func(c draw.Canvas) {
+		if c.Max.X-c.Min.X+2*outerPad < stackBelow {
+			// A column: no room for the values column beside the rows
+			// (the error is written by each mark), and shorter labels.
+			p.Y.Tick.Marker = narrowTicks
+			drawGrid(c, [][]*plot.Plot{{p}}, []vg.Length{h}, []float64{1})
+			return
+		}
+		p.Y.Tick.Marker = ticks
 		colw := colW + vg.Points(12)
 		drawGrid(c, [][]*plot.Plot{{p, side}}, []vg.Length{h}, []float64{float64(c.Max.X - c.Min.X - colw - colGap), float64(colw)})
 	}, h), nil

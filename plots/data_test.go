@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/infersim/infersim/result"
 )
@@ -110,8 +111,9 @@ func sweepSummaries() []result.Summary {
 	return sums
 }
 
-// exampleRecords draws request records for the CDF: four modes, 600
-// requests each, log-normal latencies around the example means, a few cold
+// exampleRecords draws request records for the CDF: AlexNet in four
+// modes, 600 requests each, and SqueezeNet in two modes at two image sizes,
+// 300 each; log-normal latencies around the example means, a few cold
 // starts on the phone. Seeded, so the same records every time.
 func exampleRecords() []result.Record {
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -144,6 +146,27 @@ func exampleRecords() []result.Record {
 			}
 			t = r.End + 1
 			recs = append(recs, r)
+		}
+	}
+	// SqueezeNet at two image sizes: the small photo preprocesses and
+	// uploads faster.
+	for _, img := range []struct {
+		name  string
+		scale float64
+	}{{"3840x2160", 1}, {"960x540", 0.7}} {
+		for _, md := range []m{{"on-device-cpu", 0.95, 0.08, 1.4, 50, 0}, {"cloud-gpu", 0.09, 0.35, 0, 0, 0}} {
+			t := 0.0
+			for i := 0; i < 300; i++ {
+				r := result.NewRecord()
+				r.Model, r.Mode, r.Image, r.Request = "squeezenet", md.mode, img.name, i
+				lat := md.median * img.scale * math.Exp(md.cv*rng.NormFloat64())
+				if md.coldEvery > 0 && i%md.coldEvery == 0 {
+					lat, r.Cold = md.cold*(1+0.02*rng.NormFloat64()), true
+				}
+				r.Arrival, r.End = t, t+lat
+				t = r.End + 1
+				recs = append(recs, r)
+			}
 		}
 	}
 	return recs
@@ -238,4 +261,26 @@ func exampleValidation() []result.ValidationRow {
 	}
 	rows[2].Low, rows[2].High = 80, 95
 	return rows
+}
+
+// versusSummaries is exampleSummaries at two image sizes: the small photo
+// (960x540) preprocesses and uploads faster, so its cloud requests are a
+// fifth shorter and its phone requests a little.
+func versusSummaries() []result.Summary {
+	sums := exampleSummaries()
+	n := len(sums)
+	for i := 0; i < n; i++ {
+		s := sums[i]
+		s.Image = "960x540"
+		f := 0.97
+		if strings.HasPrefix(s.Mode, "cloud") {
+			f = 0.8
+		}
+		s.Latency.Mean *= f
+		s.Latency.CI95 *= f
+		s.EnergyTotal.Mean *= f
+		s.EnergyTotal.CI95 *= f
+		sums = append(sums, s)
+	}
+	return sums
 }

@@ -9,6 +9,7 @@
 //
 //	breakdown_stacked.go  LatencyBreakdown  mean latency per model × mode, stacked by phase
 //	energy_bars.go        EnergyBreakdown   joules per request by component, battery per 1,000 requests
+//	versus.go             Versus            every mode on one axis per model and image: on-device vs cloud
 //	sweep_lines.go        SweepLines        a metric against a swept parameter, CI bands, crossovers
 //	latency_cdf.go        LatencyCDF        distribution of end-to-end latency, p50/p95/p99 marked
 //	timeline.go           Timeline          one replication's trace as lanes (Gantt)
@@ -38,14 +39,21 @@
 //
 // # Reading the charts honestly
 //
-// On-device and cloud latencies differ by two orders of magnitude, and
-// stacking bars on a log axis misleads: the first segment takes most of the
-// length whatever its share. So a log breakdown draws each bar from the
-// axis floor to its total (which reads off the axis) and divides it in
-// proportion to each phase's share; the axis label says so. Split panels
-// (one linear axis per mode family) are the alternative that keeps every
-// edge readable; Draw uses them when totals differ by more than SplitRatio
-// and Options.Log is not set.
+// On-device and cloud latencies differ by two orders of magnitude: an 89 s
+// cold CNNdroid start flattens every warm bar of a linear axis into a
+// sliver. So Draw makes an axis logarithmic when its values span more than
+// LogRatio (30×), and the axis label and the caption say so. Stacking bars
+// on a log axis misleads (a segment's length depends on where it starts),
+// so a log breakdown draws each group's mean as a dot on the log axis and
+// its phases (or energy components) beside it as 100 % stacked shares on a
+// linear axis (dots.go). BreakdownOptions.Split, one linear panel per mode
+// family, remains for absolute linear axes. Versus puts every mode on one
+// shared axis per model and image: the study's central comparison.
+//
+// Charts keep their point sizes of text at any width: Figure.SetWidth lays
+// a chart out at ColumnWidth (8.5 cm, one column of a paper) as well as at
+// FigureWidth; legends flow into fewer columns, titles wrap, x tick labels
+// thin out to fit, facets and side panels go one under another.
 //
 // Confidence intervals are those of result.Stat: the 95 % interval of the
 // mean across replications. Percentiles have none, so sweep lines of p50
@@ -79,7 +87,9 @@
 //
 // Each chart's Example writes testdata/NAME.png; TestXGolden runs the same
 // Example and compares the image with testdata/NAME_golden.png using
-// gonum/plot's cmpimg. After an intended change, regenerate with
+// gonum/plot's cmpimg; TestColumnGolden does the same for every chart kind
+// at ColumnWidth (testdata/NAME_column_golden.png). After an intended
+// change, regenerate with
 //
 //	go test ./plots -run Golden -regen
 //

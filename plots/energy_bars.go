@@ -16,8 +16,9 @@ import (
 type EnergyOptions struct {
 	// Title replaces the default title.
 	Title string
-	// Log draws both panels on log axes, with bars divided in proportion
-	// to each component's share (as LatencyBreakdown does).
+	// Log draws each group's total as a dot on a log axis and its
+	// components as 100 % stacked shares beside it (as LatencyBreakdown
+	// does). Draw sets it when the totals span more than LogRatio.
 	Log bool
 	// Split draws one row of panels per mode family, each with its own
 	// linear axes. Ignored when Log is set.
@@ -82,16 +83,22 @@ func EnergyBreakdown(sums []result.Summary, opts EnergyOptions) (*Figure, error)
 		colors = append(colors, ComponentColor(c))
 		leg.add(names[c], swatch{fill: ComponentColor(c)})
 	}
-	startLegend(leg, groups)
+	startLegend(leg, groups, opts.Log)
 	leg.add("95 % CI of the mean", errThumb{})
 
 	ax := barAxis{label: "phone energy per request", unit: energyUnit, format: fmtJoules}
-	ps, heights := barPanels(groups, rows, battery, opts.Split && !opts.Log, colors, opts.Log, ax, "battery per\n1,000 requests")
 	title := opts.Title
 	if title == "" {
 		title = "What it costs the phone: energy per request by component"
 	}
-	return barFigure(title+capNote, leg, ps, heights, []float64{6, 1}), nil
+	const header = "battery\nper 1,000\nrequests"
+	battW := -float64(textStyle(sans, tickSize, Black).Width("per 1,000") + vg.Points(8))
+	if opts.Log {
+		ps, heights, lw, stacked := logBarPanels(groups, rows, battery, colors, ax, "share by component", header)
+		return barFigure(title+capNote, leg, ps, heights, []float64{3, 2, battW}, lw, stacked), nil
+	}
+	ps, heights, lw := barPanels(groups, rows, battery, opts.Split, colors, false, ax, header)
+	return barFigure(title+capNote, leg, ps, heights, []float64{1, battW}, lw, nil), nil
 }
 
 // checkEnergy rejects non-finite energy means and battery drains.

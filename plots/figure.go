@@ -39,9 +39,15 @@ func ParseFormats(s string) ([]Format, error) {
 // sharp on a laptop screen and in a printed report.
 const DPI = 150
 
-// FigureWidth is the width of every chart: the text width of a two-column
-// paper's figure* or a report page.
+// FigureWidth is the default width of every chart: the text width of a
+// two-column paper's figure* or a report page.
 const FigureWidth = 7 * vg.Inch
+
+// ColumnWidth is one column of a two-column paper, about 8.5 cm: the size
+// a chart is printed at when it is not a figure*. Figure.SetWidth lays a
+// chart out at this width with the same point sizes of text, so that what
+// is printed stays readable rather than shrinking a 7-inch figure.
+const ColumnWidth = 8.5 * vg.Centimeter
 
 // Figure is a finished chart: its size and how to draw it. The chart
 // functions (LatencyBreakdown, EnergyBreakdown, SweepLines, LatencyCDF,
@@ -51,6 +57,19 @@ type Figure struct {
 	Title         string    // the title drawn at the top
 	Width, Height vg.Length // the image size (1 vg.Inch = 72 points)
 	draw          func(draw.Canvas)
+	// height returns the height the layout needs at a width (the legend
+	// flows into more rows when narrower); nil keeps Height.
+	height func(width vg.Length) vg.Length
+}
+
+// SetWidth lays the figure out at width w (FigureWidth or ColumnWidth,
+// say): text keeps its point size, legends flow into as many columns as
+// fit, and Height grows or shrinks with the legend.
+func (f *Figure) SetWidth(w vg.Length) {
+	f.Width = w
+	if f.height != nil {
+		f.Height = f.height(w)
+	}
 }
 
 // Render writes the figure to w as a PNG or SVG image.

@@ -94,10 +94,12 @@ func selectGroups(sums []result.Summary) []*result.Summary {
 }
 
 // groupLabeller builds row labels from the parts of the key that vary
-// between the rows, e.g. "alexnet · on-device-gpu · cold". Model and mode
-// are always shown.
+// between the rows, e.g. "alexnet · on-device-gpu · cold". The mode is
+// always shown, the model unless the chart gives each model a heading row
+// (more than one model).
 type groupLabeller struct {
 	image, start bool
+	noModel      bool     // the chart names the model in a heading row
 	params       []string // swept parameters whose values vary
 }
 
@@ -120,6 +122,7 @@ func newGroupLabeller(rows []*result.Summary) groupLabeller {
 		}
 	}
 	l.image = len(images) > 1
+	l.noModel = headed(rows)
 	for _, n := range names {
 		if len(values[n]) > 1 && n != "workload.mode" && n != "workload.model" {
 			l.params = append(l.params, n)
@@ -130,6 +133,9 @@ func newGroupLabeller(rows []*result.Summary) groupLabeller {
 
 func (l groupLabeller) label(s *result.Summary) string {
 	parts := []string{s.Model, s.Mode}
+	if l.noModel {
+		parts = parts[1:]
+	}
 	if l.image {
 		parts = append(parts, s.Image)
 	}

@@ -3,6 +3,7 @@ package plots
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,12 +43,14 @@ func quantile(sorted []float64, q float64) float64 {
 }
 
 // LatencyCDF draws the empirical distribution of end-to-end latency of
-// successful requests, one step curve per series (per mode, and per model,
-// image or point when they vary), with each curve's p50, p95 and p99 marked
-// (circle, triangle, square) on dotted guides at 0.5, 0.95 and 0.99. The
-// legend gives each series' request count, the failed requests (not on the
-// curve) and whether the curve is drawn from a sample (see
-// CollectLatencies).
+// successful requests, faceted: one panel per model, and per start (warm,
+// cold) when the series hold cold starts, all panels on one latency axis.
+// In a panel each series is a step curve; colour is the mode and the dash
+// is the image size (and point, when points vary), the same in every panel;
+// each curve's p50, p95 and p99 are marked (circle, triangle, square) on
+// dotted guides at 0.5, 0.95 and 0.99. The legend, above the panels, gives
+// each mode's request count, its failed requests (not on the curves) and
+// whether its curves are drawn from a sample (see CollectLatencies).
 //
 // It returns an error wrapping ErrEmpty when no series has a latency, and a
 // *NotFiniteError for a NaN or infinite latency.
@@ -56,43 +59,127 @@ func LatencyCDF(series []LatencySeries, opts CDFOptions) (*Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	models, images, points := map[string]bool{}, map[string]bool{}, map[int]bool{}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	sorted := make([][]float64, len(use))
+	var models, modes, dashKeys []string
+	seen := map[string]bool{}
+	addOnce := func(list *[]string, k string) {
+		if !seen[k] {
+			seen[k] = true
+			*list = append(*list, k)
+		}
+	}
+	cold, warm, points := false, false, map[int]bool{}
 	for i, s := range use {
-		models[s.Model], images[s.Image], points[s.Point] = true, true, true
 		xs := append([]float64(nil), s.Seconds...)
 		sort.Float64s(xs)
 		sorted[i] = xs
 		lo, hi = min(lo, xs[0]), max(hi, xs[len(xs)-1])
+		addOnce(&models, "model\x00"+s.Model)
+		addOnce(&modes, "mode\x00"+s.Mode)
+		cold, warm = cold || s.Cold, warm || !s.Cold
+		points[s.Point] = true
+	}
+	for _, s := range use {
+		addOnce(&dashKeys, "dash\x00"+cdfDash(s, len(points) > 1))
+	}
+	strip := func(list []string) {
+		for i, k := range list {
+			_, list[i], _ = strings.Cut(k, "\x00")
+		}
+	}
+	strip(models)
+	strip(modes)
+	strip(dashKeys)
+	sortModes(modes)
+	starts := []bool{false}
+	switch {
+	case cold && warm:
+		starts = []bool{false, true}
+	case cold:
+		starts = []bool{true}
 	}
 
-	p := newPlot("", "", "fraction of requests at or below")
 	u := timeUnit(hi)
 	tx := func(v float64) float64 { return v / u.Scale }
 	if opts.LogX {
 		tx = math.Log10
-		l, h := logRange(lo, hi)
-		setLogAxis(&p.X, l, h, fmtSeconds)
-		p.X.Label.Text = "end-to-end latency (log scale)"
-	} else {
-		p.X.Min, p.X.Max = 0, niceMax(0, hi/u.Scale)
-		p.X.Tick.Marker = linTicks{}
-		p.X.Label.Text = "end-to-end latency (" + u.Name + ")"
 	}
-	p.Y.Min, p.Y.Max = 0, 1
-	p.Y.Tick.Marker = linTicks{}
-	p.Add(vgrid{}, hgrid{}, quantileGuides{})
+	grid := make([][]*plot.Plot, len(models))
+	for r, m := range models {
+		for c, st := range starts {
+			title := ""
+			if len(models) > 1 {
+				title = m
+			}
+			if cold {
+				title = strings.TrimPrefix(title+" · "+startName(st), " · ")
+			}
+			p := newPlot(title, "", "")
+			if c == 0 {
+				p.Y.Label.Text = "fraction at or below"
+			}
+			if opts.LogX {
+				l, h := logRange(lo, hi)
+				setLogAxis(&p.X, l, h, fmtSeconds)
+				if r == len(models)-1 {
+					p.X.Label.Text = "end-to-end latency (log scale)"
+				}
+			} else {
+				p.X.Min, p.X.Max = 0, niceMax(0, hi/u.Scale)
+				p.X.Tick.Marker = linTicks{}
+				if r == len(models)-1 {
+					p.X.Label.Text = "end-to-end latency (" + u.Name + ")"
+				}
+			}
+			p.Y.Min, p.Y.Max = 0, 1
+			p.Y.Tick.Marker = linTicks{n: 2}
+			p.Add(vgrid{}, hgrid{}, quantileGuides{})
+			empty := true
+			for i, s := range use {
+				if s.Model != m || s.Cold != st {
+					continue
+				}
+				empty = false
+				dash := dashes[slices.Index(dashKeys, cdfDash(s, len(points) > 1))%len(dashes)]
+				if err := addCDFLine(p, s, sorted[i], dash, tx); err != nil {
+					return nil, err
+				}
+			}
+			if empty {
+				p.Add(panelNote{"no " + startName(st) + " requests"})
+			}
+			grid[r] = append(grid[r], p)
+		}
+	}
 
 	leg := newLegend()
-	groupDash := map[string]int{}
-	for i, s := range use {
-		g := cdfGroup(s, models, images, points)
-		if _, ok := groupDash[g]; !ok {
-			groupDash[g] = len(groupDash) % len(dashes)
+	for _, mode := range modes {
+		n, failed, sampled := 0, 0, false
+		for _, s := range use {
+			if s.Mode == mode {
+				n += s.Count
+				failed += s.Failed
+				sampled = sampled || s.Sampled()
+			}
 		}
-		if err := addCDFLine(p, leg, s, sorted[i], g, dashes[groupDash[g]], tx); err != nil {
-			return nil, err
+		for i := range series {
+			if s := &series[i]; s.Mode == mode && len(s.Seconds) == 0 {
+				failed += s.Failed
+			}
+		}
+		name := mode + " (n = " + thousands(n)
+		if sampled {
+			name += ", sampled"
+		}
+		if failed > 0 {
+			name += "; " + thousands(failed) + " failed"
+		}
+		leg.add(name+")", lineThumb{line: draw.LineStyle{Color: ModeColor(mode), Width: vg.Points(1.5)}})
+	}
+	if len(dashKeys) > 1 {
+		for i, k := range dashKeys {
+			leg.add(k, lineThumb{line: draw.LineStyle{Color: DarkGrey, Width: vg.Points(1.5), Dashes: dashes[i%len(dashes)]}})
 		}
 	}
 	for _, q := range cdfQuantiles {
@@ -104,7 +191,86 @@ func LatencyCDF(series []LatencySeries, opts CDFOptions) (*Figure, error) {
 	if title == "" {
 		title = "How long requests take: distribution of end-to-end latency"
 	}
-	return legendFigure(title, leg, p.Draw, 3.6*vg.Inch), nil
+	panelH := 2.1 * vg.Inch
+	if len(models) == 1 && len(starts) == 1 {
+		panelH = 3.6 * vg.Inch
+	}
+	return facetFigure(title, leg, grid, panelH), nil
+}
+
+// facetMinWidth is the narrowest a facet panel is drawn: a figure with
+// less room per column puts its facets in one column, one under another.
+const facetMinWidth = 3 * vg.Inch
+
+// facetFigure lays out facet panels (rows × columns, every row as long)
+// under a legend, each panelH tall. When the figure is too narrow for the
+// columns (under facetMinWidth each, as at ColumnWidth) the panels are
+// drawn in one column, row by row, at two thirds of panelH; the x axis
+// label is then kept on the last panel only and the y axis label on all.
+func facetFigure(title string, leg *legend, grid [][]*plot.Plot, panelH vg.Length) *Figure {
+	cols := len(grid[0])
+	oneColumn := func(w vg.Length) bool { return cols > 1 && w-2*outerPad < facetMinWidth*vg.Length(cols) }
+	ylabel, xlabel := grid[0][0].Y.Label.Text, grid[len(grid)-1][0].X.Label.Text
+	f := legendFigure(title, leg, func(c draw.Canvas) {
+		g := grid
+		h := panelH
+		if oneColumn(c.Max.X - c.Min.X + 2*outerPad) {
+			g = nil
+			for _, row := range grid {
+				for _, p := range row {
+					p.Y.Label.Text, p.X.Label.Text = ylabel, ""
+					g = append(g, []*plot.Plot{p})
+				}
+			}
+			g[len(g)-1][0].X.Label.Text = xlabel
+			h = panelH * 2 / 3
+		}
+		heights := make([]vg.Length, len(g))
+		for i := range heights {
+			heights[i] = h
+		}
+		weights := make([]float64, len(g[0]))
+		for i := range weights {
+			weights[i] = 1
+		}
+		drawGrid(c, g, heights, weights)
+	})
+	f.height = func(w vg.Length) vg.Length {
+		n, h := len(grid), panelH
+		if oneColumn(w) {
+			n, h = len(grid)*cols, panelH*2/3
+		}
+		return 2*outerPad + titleHeight(title, w-2*outerPad) + gap + leg.height(w-2*outerPad) + gap/2 + vg.Length(n)*(h+gap)
+	}
+	f.Height = f.height(f.Width)
+	return f
+}
+
+// startName names a start for panel titles.
+func startName(cold bool) string {
+	if cold {
+		return "cold start"
+	}
+	return "warm start"
+}
+
+// cdfDash is what a CDF curve's dash stands for: the image size, and the
+// point when points vary.
+func cdfDash(s *LatencySeries, points bool) string {
+	if points {
+		return s.Image + " · point " + strconv.Itoa(s.Point)
+	}
+	return s.Image
+}
+
+// panelNote writes a note in the middle of an empty panel.
+type panelNote struct{ text string }
+
+// Plot implements plot.Plotter.
+func (n panelNote) Plot(c draw.Canvas, _ *plot.Plot) {
+	sty := noteStyle
+	sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
+	c.FillText(sty, c.Center(), n.text)
 }
 
 // cdfSeries checks the series and returns those with latencies, by
@@ -141,25 +307,9 @@ func cdfSeries(series []LatencySeries, opts CDFOptions) ([]*LatencySeries, error
 	return use, nil
 }
 
-// cdfGroup names a series' group of lines: its model, image and point
-// when those vary among the series.
-func cdfGroup(s *LatencySeries, models, images map[string]bool, points map[int]bool) string {
-	var parts []string
-	if len(models) > 1 {
-		parts = append(parts, s.Model)
-	}
-	if len(images) > 1 {
-		parts = append(parts, s.Image)
-	}
-	if len(points) > 1 {
-		parts = append(parts, "point "+strconv.Itoa(s.Point))
-	}
-	return strings.Join(parts, " · ")
-}
-
 // addCDFLine draws one series' step line and its quantile marks (xs
-// sorted), and adds it to the legend.
-func addCDFLine(p *plot.Plot, leg *legend, s *LatencySeries, xs []float64, g string, dash []vg.Length, tx func(float64) float64) error {
+// sorted).
+func addCDFLine(p *plot.Plot, s *LatencySeries, xs []float64, dash []vg.Length, tx func(float64) float64) error {
 	n := len(xs)
 	pts := make(plotter.XYs, 0, n+1)
 	pts = append(pts, plotter.XY{X: tx(xs[0]), Y: 0})
@@ -179,19 +329,6 @@ func addCDFLine(p *plot.Plot, leg *legend, s *LatencySeries, xs []float64, g str
 		marks = append(marks, plotter.XY{X: tx(quantile(xs, q.q)), Y: q.q})
 	}
 	p.Add(&quantileMarks{pts: marks, color: col})
-	name := s.Mode
-	if g != "" {
-		name = g + " · " + s.Mode
-	}
-	name += " (n = " + thousands(s.Count)
-	if s.Sampled() {
-		name += ", " + thousands(len(s.Seconds)) + " drawn"
-	}
-	if s.Failed > 0 {
-		name += "; " + thousands(s.Failed) + " failed"
-	}
-	name += ")"
-	leg.add(name, lineThumb{line: line.LineStyle})
 	return nil
 }
 
@@ -216,7 +353,8 @@ func thousands(n int) string {
 }
 
 // quantileGuides draws dotted horizontal guides at the marked quantiles,
-// labelled outside the right edge of the data area.
+// labelled outside the right edge of the data area (p99 above its line and
+// p95 below it, as they are close).
 type quantileGuides struct{}
 
 var guideStyle = textStyle(sans, smallSize, DarkGrey)
@@ -230,6 +368,13 @@ func (quantileGuides) Plot(c draw.Canvas, p *plot.Plot) {
 	for _, q := range cdfQuantiles {
 		y := trY(q.q)
 		c.StrokeLine2(ls, c.Min.X, y, c.Max.X, y)
+		sty.YAlign = draw.YCenter
+		switch q.q {
+		case 0.99:
+			sty.YAlign = draw.YBottom
+		case 0.95:
+			sty.YAlign = draw.YTop
+		}
 		c.FillText(sty, vg.Point{X: c.Max.X + vg.Points(3), Y: y}, q.name)
 	}
 }

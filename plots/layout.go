@@ -112,8 +112,44 @@ func drawTitle(c draw.Canvas, title string) draw.Canvas {
 	sty := textStyle(sansBold, titleSize, color.Black)
 	sty.XAlign = draw.XCenter
 	sty.YAlign = draw.YTop
+	title = wrapText(sty, title, c.Max.X-c.Min.X)
 	c.FillText(sty, vg.Point{X: c.Center().X, Y: c.Max.Y}, title)
 	return draw.Crop(c, 0, 0, 0, -(sty.Height(title) + gap/2))
+}
+
+// titleHeight is the height the title takes at width w, wrapped.
+func titleHeight(title string, w vg.Length) vg.Length {
+	if title == "" {
+		return titleSize
+	}
+	return titleSize + titleExtra(wrapText(textStyle(sansBold, titleSize, color.Black), title, w))
+}
+
+// wrapText breaks each line of s at spaces so that no line is wider than
+// w in sty (a word wider than w keeps its own line).
+func wrapText(sty text.Style, s string, w vg.Length) string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		if sty.Width(line) <= w {
+			out = append(out, line)
+			continue
+		}
+		cur := ""
+		for _, word := range strings.Fields(line) {
+			if cur != "" && sty.Width(cur+" "+word) > w {
+				out = append(out, cur)
+				cur = word
+				continue
+			}
+			if cur == "" {
+				cur = word
+			} else {
+				cur += " " + word
+			}
+		}
+		out = append(out, cur)
+	}
+	return strings.Join(out, "\n")
 }
 
 // titleExtra is the height a title's lines after the first take (a capped
@@ -146,10 +182,14 @@ func drawLegendTop(c draw.Canvas, l *legend) draw.Canvas {
 // legend.
 func legendFigure(title string, l *legend, body func(c draw.Canvas), heights ...vg.Length) *Figure {
 	f := &Figure{Title: title, Width: FigureWidth}
-	f.Height = 2*outerPad + titleSize + titleExtra(title) + gap + l.height(FigureWidth-2*outerPad) + gap/2
-	for _, h := range heights {
-		f.Height += h
+	f.height = func(w vg.Length) vg.Length {
+		h := 2*outerPad + titleHeight(title, w-2*outerPad) + gap + l.height(w-2*outerPad) + gap/2
+		for _, b := range heights {
+			h += b
+		}
+		return h
 	}
+	f.Height = f.height(FigureWidth)
 	f.draw = func(c draw.Canvas) {
 		c = margins(c)
 		c = drawTitle(c, title)

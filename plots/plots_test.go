@@ -41,3 +41,7 @@ func TestCalibrationGolden(t *testing.T) {
 func TestTornadoGolden(t *testing.T) {
 	cmpimg.CheckPlot(ExampleTornado, t, "tornado.png")
 }
+
+func TestVersusGolden(t *testing.T) {
+	cmpimg.CheckPlot(ExampleVersus, t, "versus.png")
+}

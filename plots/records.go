@@ -51,6 +51,7 @@ const DefaultMaxSamples = 20000
 type LatencySeries struct {
 	Point              int    // sweep point index
 	Model, Mode, Image string // the group's key, as in result.Record
+	Cold               bool   // cold-start requests (the model loaded first)
 	// Seconds holds the latencies of successful requests: all of them when
 	// Count ≤ the sample size, otherwise a uniform random sample of them.
 	Seconds []float64
@@ -65,7 +66,8 @@ type LatencySeries struct {
 func (s *LatencySeries) Sampled() bool { return s.Count > len(s.Seconds) }
 
 // CollectLatencies reads records once and groups the latencies of successful
-// requests by point, model, mode and image, in order of first appearance.
+// requests by point, model, mode, image and cold or warm start, in order of
+// first appearance.
 // keep, when not nil, selects the records to use. Each series keeps at most
 // maxSamples latencies (DefaultMaxSamples when maxSamples ≤ 0) by reservoir
 // sampling (Vitter's algorithm R) with a generator seeded from the series'
@@ -81,6 +83,7 @@ func CollectLatencies(recs Records, maxSamples int, keep func(*result.Record) bo
 	type key struct {
 		point              int
 		model, mode, image string
+		cold               bool
 	}
 	idx := map[key]int{}
 	var out []LatencySeries
@@ -91,14 +94,17 @@ func CollectLatencies(recs Records, maxSamples int, keep func(*result.Record) bo
 		if keep != nil && !keep(r) {
 			return nil
 		}
-		k := key{r.Point, r.Model, r.Mode, r.Image}
+		k := key{r.Point, r.Model, r.Mode, r.Image, r.Cold}
 		i, ok := idx[k]
 		if !ok {
 			i = len(out)
 			idx[k] = i
-			out = append(out, LatencySeries{Point: r.Point, Model: r.Model, Mode: r.Mode, Image: r.Image})
+			out = append(out, LatencySeries{Point: r.Point, Model: r.Model, Mode: r.Mode, Image: r.Image, Cold: r.Cold})
 			h := fnv.New64a()
 			fmt.Fprintf(h, "%d/%s/%s/%s", r.Point, r.Model, r.Mode, r.Image)
+			if r.Cold {
+				h.Write([]byte("/cold"))
+			}
 			rngs = append(rngs, rand.New(rand.NewPCG(h.Sum64(), 0x1f2e3d4c)))
 		}
 		s := &out[i]

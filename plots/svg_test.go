@@ -28,16 +28,16 @@ func TestSVGText(t *testing.T) {
 	}{
 		{"breakdown", func() (*plots.Figure, error) {
 			return plots.LatencyBreakdown(exampleSummaries(), plots.BreakdownOptions{Log: true})
-		}, []string{"Where the time goes: mean end-to-end latency by phase", "mean end-to-end latency (log scale; a bar's segments are shares of its total)",
-			"load", "preprocess", "compute", "gc", "upload", "queue", "server", "download", "cold start (hatched)", "warm start", "95 % CI of the mean",
-			"alexnet · on-device-gpu · cold", "squeezenet · cloud-gpu · warm", "no successful request (unsupported)", "89.5 s", "1 ms", "100 s"}},
+		}, []string{"Where the time goes: mean end-to-end latency by phase", "mean end-to-end latency (log scale)", "share of the time by phase (%)",
+			"load", "preprocess", "compute", "gc", "upload", "queue", "server", "download", "cold start (hollow dot, hatched bar)", "warm start (filled dot)", "95 % CI of the mean",
+			"alexnet", "squeezenet", "on-device-gpu · cold", "cloud-gpu · warm", "no successful request (unsupported)", "89.5 s", "10 ms", "100 s"}},
 		{"breakdown split", func() (*plots.Figure, error) {
 			return plots.LatencyBreakdown(exampleSummaries(), plots.BreakdownOptions{Split: true})
 		}, []string{"On the phone", "In the cloud", "mean end-to-end latency (s)", "mean end-to-end latency (ms)"}},
 		{"energy", func() (*plots.Figure, error) {
 			return plots.EnergyBreakdown(exampleSummaries(), plots.EnergyOptions{Log: true})
-		}, []string{"What it costs the phone: energy per request by component", "phone energy per request (log scale; a bar's segments are shares of its total)",
-			"cpu", "gpu", "radio (tail included)", "base (screen, idle floor)", "battery per", "1,000 requests", "9.1 %", "139 J", "210 mJ"}},
+		}, []string{"What it costs the phone: energy per request by component", "phone energy per request (log scale)", "share by component (%)",
+			"cpu", "gpu", "radio (tail included)", "base (screen, idle floor)", "battery", "per 1,000", "requests", "9.1 %", "139 J", "210 mJ"}},
 		{"sweep", func() (*plots.Figure, error) {
 			return plots.SweepLines(sweepSummaries(), plots.SweepOptions{LogX: true})
 		}, []string{"Mean end-to-end latency vs uplink bandwidth", "uplink bandwidth (Mbps, log scale)", "mean end-to-end latency (s)",
@@ -47,8 +47,9 @@ func TestSVGText(t *testing.T) {
 		}, []string{"95th percentile end-to-end latency vs uplink bandwidth", "uplink bandwidth (Mbps)", "(log scale)"}},
 		{"cdf", func() (*plots.Figure, error) {
 			return plots.LatencyCDF(series, plots.CDFOptions{LogX: true})
-		}, []string{"How long requests take: distribution of end-to-end latency", "end-to-end latency (log scale)", "fraction of requests at or below",
-			"on-device-cpu (n = 600)", "cloud-gpu (n = 595; 5 failed)", "p50", "p95", "p99"}},
+		}, []string{"How long requests take: distribution of end-to-end latency", "end-to-end latency (log scale)", "fraction at or below",
+			"alexnet · warm start", "squeezenet · cold start", "3840x2160", "960x540",
+			"on-device-cpu (n = 1,200)", "cloud-gpu (n = 1,195; 5 failed)", "p50", "p95", "p99"}},
 		{"timeline", func() (*plots.Figure, error) {
 			return plots.Timeline(exampleSpans(), plots.TimelineOptions{})
 		}, []string{"What each resource was doing: one replication's timeline", "simulated time (s)", "phone · CPU", "phone · GC pauses",
@@ -151,12 +152,20 @@ func TestCrossoverAbove(t *testing.T) {
 
 func TestCollectLatenciesSamples(t *testing.T) {
 	recs := exampleRecords()
-	all, err := plots.CollectLatencies(plots.RecordSlice(recs), 0, nil)
+	every, err := plots.CollectLatencies(plots.RecordSlice(recs), 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all) != 4 || all[0].Count != 600 || len(all[0].Seconds) != 600 || all[0].Sampled() || all[3].Failed != 5 || all[3].Count != 595 {
-		t.Fatalf("got %d series, first %d of %d", len(all), len(all[0].Seconds), all[0].Count)
+	// Cold starts are series of their own: AlexNet 6, SqueezeNet 2 images × 3.
+	if len(every) != 12 || !every[0].Cold || every[0].Count != 12 || every[1].Cold || every[1].Count != 588 {
+		t.Fatalf("got %d series: %+v", len(every), every[:2])
+	}
+	all, err := plots.CollectLatencies(plots.RecordSlice(recs), 0, func(r *result.Record) bool { return r.Model == "alexnet" && !r.Cold })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 4 || all[2].Count != 600 || len(all[2].Seconds) != 600 || all[2].Sampled() || all[3].Failed != 5 || all[3].Count != 595 {
+		t.Fatalf("got %d series, third %d of %d", len(all), len(all[2].Seconds), all[2].Count)
 	}
 	s1, err := plots.CollectLatencies(plots.RecordSlice(recs), 100, func(r *result.Record) bool { return r.Mode == "cloud-cpu" })
 	if err != nil {

@@ -547,7 +547,7 @@ func SweepLines(sums []result.Summary, opts SweepOptions) (*Figure, error) {
 	if title == "" {
 		title = capitalize(metric.describe()) + " vs " + axisLabel(d.param)
 	}
-	return legendFigure(title, leg, p.Draw, 4*vg.Inch), nil
+	return legendFigure(title, leg, func(c draw.Canvas) { fitDraw(p, c) }, 4*vg.Inch), nil
 }
 
 // newSweepPlot returns the sweep chart's plot with its axis labels: the

@@ -182,7 +182,7 @@ func Timeline(spans []result.Span, opts TimelineOptions) (*Figure, error) {
 	if title == "" {
 		title = "What each resource was doing: one replication's timeline"
 	}
-	return legendFigure(title, leg, p.Draw, vg.Length(len(order))*vg.Points(24), vg.Points(40)), nil
+	return legendFigure(title, leg, func(c draw.Canvas) { fitDraw(p, c) }, vg.Length(len(order))*vg.Points(24), vg.Points(40)), nil
 }
 
 // windowSpans checks the spans and keeps those in the options' window,

@@ -162,3 +162,25 @@ func (t *tornadoBars) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 	}
 }
+
+// GlyphBoxes implements plot.GlyphBoxer: room for the percentages written
+// beyond the bars' ends, so that they stay inside a narrow figure.
+func (t *tornadoBars) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
+	sty := textStyle(sans, smallSize, DarkGrey)
+	var boxes []plot.GlyphBox
+	n := len(t.bars)
+	for k, b := range t.bars {
+		for _, v := range []float64{b.Low, b.High} {
+			if v == 0 {
+				continue
+			}
+			w := sty.Width(fmtSignedPercent(v)) + vg.Points(4)
+			r := vg.Rectangle{Max: vg.Point{X: w}}
+			if v < 0 {
+				r = vg.Rectangle{Min: vg.Point{X: -w}}
+			}
+			boxes = append(boxes, plot.GlyphBox{X: p.X.Norm(v * 100), Y: p.Y.Norm(float64(n - 1 - k)), Rectangle: r})
+		}
+	}
+	return boxes
+}

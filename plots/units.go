@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // fmtNum formats x with three significant digits and no exponent: 0.0123,
@@ -199,14 +201,15 @@ func logRange(lo, hi float64) (float64, float64) {
 	return down(lo), up(hi)
 }
 
-// linTicks marks a linear axis with about five labelled ticks at 1, 2, 2.5
-// or 5 times a power of ten (gonum's default aims at three, too few for
-// reading values off a bar), and a minor tick between labels.
-type linTicks struct{}
+// linTicks marks a linear axis with about five labelled ticks (n when
+// set: fitTicks lowers it on a narrow axis) at 1, 2, 2.5 or 5 times a power
+// of ten (gonum's default aims at three, too few for reading values off a
+// bar), and a minor tick between labels.
+type linTicks struct{ n int }
 
-// niceStep returns the tick step for [lo, hi].
-func niceStep(lo, hi float64) float64 {
-	raw := (hi - lo) / 5
+// niceStep returns the tick step for [lo, hi] aiming at n labels.
+func niceStep(lo, hi float64, n int) float64 {
+	raw := (hi - lo) / float64(max(1, n))
 	if raw <= 0 || math.IsNaN(raw) || math.IsInf(raw, 0) {
 		return 1
 	}
@@ -221,13 +224,17 @@ func niceStep(lo, hi float64) float64 {
 
 // niceMax rounds hi up to a whole tick step from lo.
 func niceMax(lo, hi float64) float64 {
-	s := niceStep(lo, hi)
+	s := niceStep(lo, hi, 5)
 	return lo + math.Ceil((hi-lo)/s-1e-9)*s
 }
 
 // Ticks implements plot.Ticker.
-func (linTicks) Ticks(lo, hi float64) []plot.Tick {
-	step := niceStep(lo, hi)
+func (t linTicks) Ticks(lo, hi float64) []plot.Tick {
+	n := t.n
+	if n <= 0 {
+		n = 5
+	}
+	step := niceStep(lo, hi, n)
 	prec := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
 	if m := step / math.Pow(10, math.Floor(math.Log10(step)+1e-9)); m == 2.5 {
 		prec++
@@ -247,4 +254,52 @@ func (linTicks) Ticks(lo, hi float64) []plot.Tick {
 		ticks = append(ticks, plot.Tick{Value: first - step/2})
 	}
 	return ticks
+}
+
+// fitTicks thins the labels of p's x axis so that they do not collide in
+// a data area width wide: a chart laid out at column width has less room
+// for the same point size of text. Only the package's tickers (linTicks,
+// logTicks) are thinned.
+func fitTicks(p *plot.Plot, width vg.Length) {
+	labels, widest := 0, vg.Length(0)
+	for _, t := range p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max) {
+		if t.Label != "" {
+			labels++
+			widest = max(widest, p.X.Tick.Label.Width(t.Label))
+		}
+	}
+	fit := int(width / (widest + vg.Points(6)))
+
+	if labels <= fit || labels < 3 {
+		return
+	}
+	fit = max(2, fit)
+	switch m := p.X.Tick.Marker.(type) {
+	case linTicks:
+		// A step of 1-2-2.5-5 aiming at fit-1 labels gives at most fit.
+		m.n = max(1, fit-1)
+		p.X.Tick.Marker = m
+	case logTicks:
+		m.maxLabels = fit
+		p.X.Tick.Marker = m
+	}
+}
+
+// fitDraw draws p on c with its x tick labels thinned to fit (fitTicks)
+// and an x axis label wider than the data area wrapped (fitLabel).
+func fitDraw(p *plot.Plot, c draw.Canvas) {
+	fitLabel(p, c)
+	fitTicks(p, p.DataCanvas(c).Max.X-p.DataCanvas(c).Min.X)
+	p.Draw(c)
+}
+
+// fitLabel wraps p's x axis label onto more lines when it is wider than
+// the data area p has on c. Call it before aligning panels: the label's
+// height is part of the layout.
+func fitLabel(p *plot.Plot, c draw.Canvas) {
+	dc := p.DataCanvas(c)
+	w := dc.Max.X - dc.Min.X
+	if l := p.X.Label.Text; l != "" && !strings.Contains(l, "\n") && p.X.Label.TextStyle.Width(l) > w {
+		p.X.Label.Text = wrapText(p.X.Label.TextStyle, l, w)
+	}
 }

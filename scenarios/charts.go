@@ -65,7 +65,7 @@ func chartMetricNames() []string {
 // chartsField registers outputs.charts.
 func chartsField() *field {
 	return list("charts", "Charts", obj("", "", "A chart to draw.",
-		fld("kind", "Kind", kEnum, "sweep (a metric against a swept parameter, one line per mode), energy (energy bars by component, every point matching params in one chart), breakdown (latency bars by phase, likewise).", enum("sweep", "energy", "breakdown")),
+		fld("kind", "Kind", kEnum, "sweep (a metric against a swept parameter, one line per mode), energy (energy bars by component, every point matching params in one chart), breakdown (latency bars by phase, likewise), versus (every mode's latency and energy on one axis per model and image; drawn by default for each chart point).", enum("sweep", "energy", "breakdown", "versus")),
 		fld("param", "Param", kText, "sweep: the x axis, a swept path, or split (the K of split:K modes).", example("network.uplink.bandwidth")),
 		fld("metric", "Metric", kText, "sweep: mean, p50, p95, p99, energy, or a per-world metric (app.kills, model.loads, gc.pauses, server.max_queue, ...).", def("mean"), checks(check{doc: "a chart metric", text: chartMetricMsg})),
 		fld("start", "Start", kEnum, "Which requests: cold or warm (default: warm when there are any).", enum("cold", "warm")),
@@ -92,7 +92,7 @@ func (s *Scenario) checkCharts(c *collector) {
 	for i, h := range s.Outputs.Charts {
 		at := fmt.Sprintf("outputs.charts[%d]", i)
 		if h.Kind == "" {
-			s.required(c, at, at+".kind", "kind: required (sweep, energy or breakdown)")
+			s.required(c, at, at+".kind", "kind: required (sweep, energy, breakdown or versus)")
 		}
 		if h.Kind == "sweep" {
 			switch _, ok := swept[h.Param]; {
