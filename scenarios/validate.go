@@ -38,12 +38,14 @@ func (s *Scenario) Validate() error {
 		}
 		s.plan = plan
 		s.checkPoints(c)
-		base := s.cloneDecoded(c)
+		base := s.cloneDecoded(&collector{}) // its decoding errors are in c already
 		if base != nil {
 			// The base scenario (no sweep values) gets its defaults for
 			// summary.json; problems that only the sweep fixes are not
-			// errors.
-			base.validate(&collector{File: s.file})
+			// errors, but a bad value the sweep replaces is.
+			bc := &collector{File: s.file}
+			base.validate(bc)
+			s.checkSweptBase(c, bc)
 			s.copyResolved(base)
 		}
 		s.checkConclusions(c)
