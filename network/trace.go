@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/units"
 )
 
@@ -370,7 +371,7 @@ func BuiltinTraces() []string {
 func BuiltinTrace(name string) (*Trace, error) {
 	f, err := builtinTraces.Open("traces/" + name)
 	if err != nil {
-		return nil, fmt.Errorf("network: no builtin trace %q (have %s)", name, strings.Join(BuiltinTraces(), ", "))
+		return nil, fmt.Errorf("network: no builtin trace %q%s", name, suggest.DidYouMean(name, BuiltinTraces()))
 	}
 	defer f.Close()
 	if strings.HasSuffix(name, ".mahi") {

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/models"
 	"github.com/spf13/cobra"
 )
@@ -81,6 +83,9 @@ and its size (what the phone uploads), and the FLOPs the phone computes.`,
 // loadNet returns a zoo model by name, or reads a .prototxt file.
 func loadNet(arg string) (*models.Net, error) {
 	if !strings.HasSuffix(arg, ".prototxt") {
+		if !slices.Contains(models.ZooNames(), arg) {
+			return nil, fmt.Errorf("no zoo model %q%s; or give a Caffe .prototxt file", arg, suggest.DidYouMean(arg, models.ZooNames()))
+		}
 		return models.Zoo(arg)
 	}
 	f, err := os.Open(arg)
