@@ -1,6 +1,9 @@
 package scenarios
 
 import (
+	"reflect"
+	"strings"
+
 	"github.com/infersim/infersim/devices"
 	"github.com/infersim/infersim/scenarios/internal/schema"
 )
@@ -15,12 +18,14 @@ import (
 
 // jitterField is the jitter mapping of a channel.
 func jitterField() *field {
-	return obj("jitter", "Jitter", "Extra one-way delay drawn per transfer from the channel's own random stream (network.Jitter).",
+	j := obj("jitter", "Jitter", "Extra one-way delay drawn per transfer from the channel's own random stream (network.Jitter). `jitter: none` (or `{dist: none}` alone) switches the preset's jitter off: its mean and sd are not taken.",
 		fld("dist", "Dist", kEnum, "Distribution: none, normal (N(mean, sd²) clamped at 0), exponential (mean), lognormal (with that mean and sd).",
 			enum("none", "normal", "exponential", "lognormal"), fromPreset("network.preset")),
-		fld("mean", "Mean", kDuration, "Mean delay.", checks(nonNegative), fromPreset("network.preset")),
-		fld("sd", "SD", kDuration, "Standard deviation (normal, lognormal; exponential: 0 or equal to mean).", checks(nonNegative), fromPreset("network.preset")),
+		fld("mean", "Mean", kDuration, "Mean delay (not taken from the preset when dist none is written).", checks(nonNegative), fromPreset("network.preset")),
+		fld("sd", "SD", kDuration, "Standard deviation (normal, lognormal; exponential: 0 or equal to mean; not taken from the preset when dist none is written).", checks(nonNegative), fromPreset("network.preset")),
 	)
+	shorthand(map[string]string{"none": "{dist: none}"})(j)
+	return j
 }
 
 func channelField(name, goName, dir string) *field {
@@ -170,4 +175,66 @@ func outputsField() *field {
 		chartsField(),
 		noSweepAll(),
 	)
+}
+
+// presetDefaults returns, for the field reference, the value each preset
+// gives the field at path, as a file would write it (a fitted value to 4
+// significant digits): "nexus5 2GiB, pixel4 6GiB", or "every preset: 0"
+// when they agree. A preset that leaves the
+// field unset (network.preset none for a bandwidth) is left out. The
+// values are read by applying each preset to an empty scenario, the code
+// Validate runs, so the table cannot drift from the presets.
+func presetDefaults(path string) string {
+	f, msg := lookupPath(path)
+	if msg != "" {
+		return ""
+	}
+	var names []string
+	switch f.Preset() {
+	case "phone.device":
+		names = phoneNames()
+	case "network.preset":
+		names = networkPresetNames()
+	default:
+		return ""
+	}
+	var parts, vals []string
+	for _, name := range names {
+		s := &Scenario{}
+		s.init()
+		if f.Preset() == "phone.device" {
+			s.Phone.Device = name
+			s.Network.Preset = "none"
+		} else {
+			s.Phone.Device = "none"
+			s.Network.Preset = name
+		}
+		s.applyPresets()
+		if !s.filled[path] {
+			continue
+		}
+		v, ok := schema.ValueAt(registry, reflect.ValueOf(s).Elem(), path)
+		if !ok {
+			return ""
+		}
+		text := schema.FormatValue(v)
+		if k := f.Kind(); k.IsUnit() && schema.NumberLen(text) > 6 {
+			// A fitted value (latency 2.9575769106356806ms): 4
+			// significant digits, as a sweep range writes them.
+			text, _ = schema.RangeText(k, schema.NumberOf(v), "")
+		}
+		parts = append(parts, name+" "+text)
+		vals = append(vals, text)
+	}
+	if len(vals) == 0 {
+		return ""
+	}
+	same := true
+	for _, v := range vals {
+		same = same && v == vals[0]
+	}
+	if same && len(vals) > 1 {
+		return "every preset: " + vals[0]
+	}
+	return strings.Join(parts, ", ")
 }

@@ -1,0 +1,79 @@
+package scenarios
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestJitterNone checks that jitter: none, and {dist: none} alone, switch
+// the preset's jitter off (campus-wifi's is exponential) on the channel it
+// is written for, and only there, while a mean beside dist none is still
+// an error and a word other than none is refused with the shorthand named.
+func TestJitterNone(t *testing.T) {
+	for _, tt := range []struct {
+		name, src string
+		up, down  bool // the channel keeps the preset's jitter
+	}{
+		{"preset", "", true, true},
+		{"jitter: none", "network:\n  uplink:\n    jitter: none\n", false, true},
+		{"dist none alone", "network:\n  downlink: {jitter: {dist: none}}\n", true, false},
+		{"both", "network:\n  uplink: {jitter: none}\n  downlink: {jitter: {dist: none}}\n", false, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Parse([]byte(minimal+tt.src), "j.yaml", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ch := range []struct {
+				dir  string
+				keep bool
+				dist string
+				mean float64
+			}{
+				{"uplink", tt.up, s.res.link.Up.Jitter.Dist, float64(s.res.link.Up.Jitter.Mean)},
+				{"downlink", tt.down, s.res.link.Down.Jitter.Dist, float64(s.res.link.Down.Jitter.Mean)},
+			} {
+				if ch.keep && (ch.dist != "exponential" || !(ch.mean > 0)) {
+					t.Errorf("%s: jitter %s mean %g, want the preset's exponential", ch.dir, ch.dist, ch.mean)
+				}
+				if !ch.keep && (ch.dist != "" || ch.mean != 0) {
+					t.Errorf("%s: jitter %s mean %g, want none", ch.dir, ch.dist, ch.mean)
+				}
+			}
+			// The resolved scenario reads back the same.
+			if _, err := Parse(s.YAML(), "resolved.yaml", ""); err != nil {
+				t.Errorf("resolved YAML does not load: %v\n%s", err, s.YAML())
+			}
+		})
+	}
+	for _, tt := range []struct{ src, want string }{
+		{"network:\n  uplink: {jitter: {dist: none, mean: 5ms}}\n", `j.yaml:8: network.uplink.jitter: dist none takes no mean or sd`},
+		{"network:\n  uplink: {jitter: off}\n", `j.yaml:8: network.uplink.jitter: expected a mapping with fields dist, mean, sd, got "off" (or the shorthand none)`},
+	} {
+		_, err := Parse([]byte(minimal+tt.src), "j.yaml", "")
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: error %v, want %q", tt.src, err, tt.want)
+		}
+	}
+}
+
+// TestFieldReferenceNamesPresets checks that the field table names what a
+// name field takes and the value each preset gives a preset-backed field.
+func TestFieldReferenceNamesPresets(t *testing.T) {
+	ref := FieldReference()
+	for _, want := range []string{
+		"| `phone.device` | phone preset (`nexus5`, `pixel4`) |",
+		"| `network.preset` | network preset (`3g`, `campus-wifi`, `home-wifi`, `lte`, `none`) |",
+		"| from `phone.device`: nexus5 2GiB, pixel4 6GiB |",
+		"| from `network.preset`: 3g 145kbps, campus-wifi 50Mbps, home-wifi 20Mbps, lte 6Mbps |",
+		"from `network.preset`: 3g 75ms, campus-wifi 2.958ms,",
+		"| from `network.preset`: every preset: 0 |",
+		"| `network.uplink.jitter` | mapping or `none` |",
+		"; or a file path)",
+		"| `models` | list of zoo models (`alexnet`, `mobilenet-v1`,",
+	} {
+		if !strings.Contains(ref, want) {
+			t.Errorf("field reference lacks %q", want)
+		}
+	}
+}
