@@ -156,7 +156,7 @@ func sweepField() *field {
 			list("values", "Values", fld("", "", kAny, "A value, written as in the file."), "The values, each validated like the same value written in the file."),
 			optionalObj("range", "Range", "Evenly spaced values (numeric fields only).",
 				fld("from", "From", kText, "First value, with the field's unit.", example("0.25Mbps")),
-				fld("to", "To", kText, "Last value, with the field's unit.", example("100Mbps")),
+				fld("to", "To", kText, "Last value, in the same unit as from (5MB/s to 50Mbps is an error, not a 40–50 Mbps sweep).", example("100Mbps")),
 				fld("steps", "Steps", kInt, "Number of values, ends included.", checks(atLeast(1), atMost(100000))),
 				fld("scale", "Scale", kEnum, "linear or log (geometric) spacing.", enum("linear", "log"), def("linear")),
 			),

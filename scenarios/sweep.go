@@ -164,6 +164,13 @@ func (s *Scenario) compileRange(c *collector, at string, r Range, p *sweepParam)
 	if !ok1 || !ok2 {
 		return
 	}
+	if uf, ut := schema.UnitOf(f, r.From), schema.UnitOf(f, r.To); uf != "" && ut != "" && uf != ut {
+		// 5MB/s to 50Mbps reads as 40 to 50 Mbps: a factor of 8 a user
+		// rarely means. One unit, as the values are written in from's.
+		same, _ := schema.RangeText(f.Kind(), from, ut)
+		s.errAt(c, at, "from is in %s and to in %s: write both in one unit (the values are written in from's), e.g. from: %s, to: %s", uf, ut, same, strings.TrimSpace(r.To))
+		return
+	}
 	if !s.written(at + ".steps") {
 		s.errAt(c, at, "steps: required (the number of values, ends included)")
 		return
