@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -74,6 +75,31 @@ func TestFieldReferenceNamesPresets(t *testing.T) {
 	} {
 		if !strings.Contains(ref, want) {
 			t.Errorf("field reference lacks %q", want)
+		}
+	}
+}
+
+// TestJitterNoneSwept checks that a sweep may switch the preset's jitter
+// off at some points: none and {dist: none} as values, beside a jitter of
+// its own, each point's uplink as its value says, the downlink the
+// preset's.
+func TestJitterNoneSwept(t *testing.T) {
+	s, err := Parse([]byte(minimal+"sweep:\n  params:\n    - {path: network.uplink.jitter, values: [none, {dist: exponential, mean: 10ms}, {dist: none}]}\n"), "j.yaml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		dist string
+		mean float64
+	}{{"", 0}, {"exponential", 0.010}, {"", 0}}
+	for i, w := range want {
+		p, err := s.Point(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		up, down := p.Scenario.res.link.Up.Jitter, p.Scenario.res.link.Down.Jitter
+		if up.Dist != w.dist || math.Abs(float64(up.Mean)-w.mean) > 1e-12 || down.Dist != "exponential" {
+			t.Errorf("point %d (%s): uplink %+v, downlink %+v", i, p.Params[0].Value, up, down)
 		}
 	}
 }
