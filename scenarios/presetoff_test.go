@@ -103,3 +103,20 @@ func TestJitterNoneSwept(t *testing.T) {
 		}
 	}
 }
+
+// TestNotSweptSuggests checks that a path the sweep does not vary, named by
+// quick.sweep or a chart, gets the closest swept path, or the list.
+func TestNotSweptSuggests(t *testing.T) {
+	src := minimal + "sweep:\n  params:\n    - {path: network.uplink.bandwidth, values: [1Mbps, 2Mbps]}\n" +
+		"quick:\n  sweep:\n    - {path: network.uplink.bandwith, values: [1Mbps]}\n" +
+		"outputs:\n  charts:\n    - {kind: sweep, param: phone.count, metric: mean}\n"
+	_, err := Parse([]byte(src), "q.yaml", "")
+	for _, want := range []string{
+		`q.yaml:12: quick.sweep[0].path: "network.uplink.bandwith" is not swept (did you mean "network.uplink.bandwidth"?)`,
+		`q.yaml:15: outputs.charts[0].param: "phone.count" is not swept (sweep paths: network.uplink.bandwidth, split)`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v lacks %q", err, want)
+		}
+	}
+}

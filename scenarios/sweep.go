@@ -376,6 +376,16 @@ func (s *Scenario) decodeOwnDoc(c *collector) (*Scenario, *schema.Decoder) {
 	return p, d
 }
 
+// notSwept says that path is not one of the swept paths, suggesting the
+// closest: `"network.uplink.bandwith" is not swept (did you mean
+// "network.uplink.bandwidth"?)`, else listing them all.
+func notSwept(path string, paths []string) string {
+	if m := schema.Suggest(path, paths); m != "" {
+		return fmt.Sprintf("%q is not swept (did you mean %q?)", path, m)
+	}
+	return fmt.Sprintf("%q is not swept (sweep paths: %s)", path, strings.Join(paths, ", "))
+}
+
 // pointErr is an error met at some sweep points.
 type pointErr struct {
 	e     *Error
