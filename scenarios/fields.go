@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/infersim/infersim/devices"
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/scenarios/internal/schema"
 )
 
@@ -65,8 +66,8 @@ func buildRegistry() *field {
 func phoneField() *field {
 	return obj("phone", "Phone", "The phone: a hardware preset, the processor profiles its frameworks run on, and single-field overrides of the preset.",
 		fld("device", "Device", kName, "Hardware preset (RAM, cores, storage, battery, power table, GC and memory settings).", def("nexus5"), names("phone preset", phoneNames)),
-		fld("cpu", "CPU", kName, "Processor profile of the phone's CPU framework (on-device-cpu, preprocessing, the phone part of split and auto).", def("nexus5-caffe-cpu"), names("processor profile", processorNames), schema.OrNone()),
-		fld("gpu", "GPU", kName, "Processor profile of the phone's GPU framework (on-device-gpu); omitted: the phone has no GPU framework and on-device-gpu is an error.", names("processor profile", processorNames), schema.OrNone()),
+		fld("cpu", "CPU", kName, "Processor profile of the phone's CPU framework (on-device-cpu, preprocessing, the phone part of split and auto).", def("nexus5-caffe-cpu"), names("phone-cpu profile", profilesFor(engine.PhoneCPU)), schema.OrNone()),
+		fld("gpu", "GPU", kName, "Processor profile of the phone's GPU framework (on-device-gpu); omitted: the phone has no GPU framework and on-device-gpu is an error.", names("phone-gpu profile", profilesFor(engine.PhoneGPU)), schema.OrNone()),
 		fld("count", "Count", kInt, "Phones in the world, each with its own link, all sharing one cloud server.", def("1"), checks(atLeast(1), atMost(100000))),
 		obj("memory", "Memory", "Memory and heap; every field defaults to the device preset's.",
 			fld("ram", "RAM", kBytes, "Physical memory.", checks(positive), fromPreset("phone.device"), example("2GiB")),
@@ -107,8 +108,8 @@ func networkField() *field {
 // cloudField is the shared inference server.
 func cloudField() *field {
 	return obj("cloud", "Cloud", "The inference server all phones share.",
-		fld("cpu", "CPU", kName, "Processor profile of the CPU server (cloud-cpu mode).", def("cloud-cpu"), names("processor profile", processorNames), schema.OrNone()),
-		fld("gpu", "GPU", kName, "Processor profile of the GPU server (cloud-gpu mode; split and auto use it when present).", def("cloud-gpu-k80"), names("processor profile", processorNames), schema.OrNone()),
+		fld("cpu", "CPU", kName, "Processor profile of the CPU server (cloud-cpu mode).", def("cloud-cpu"), names("server-cpu profile", profilesFor(engine.ServerCPU)), schema.OrNone()),
+		fld("gpu", "GPU", kName, "Processor profile of the GPU server (cloud-gpu mode; split and auto use it when present).", def("cloud-gpu-k80"), names("server-gpu profile", profilesFor(engine.ServerGPU)), schema.OrNone()),
 		fld("workers", "Workers", kInt, "Requests the server computes at once (per processor).", def("1"), checks(atLeast(1), atMost(100000))),
 		fld("queue_limit", "QueueLimit", kInt, "Requests that may wait; a request finding the queue full is dropped. 0 = unbounded.", def("0"), checks(atLeast(0))),
 		obj("batching", "Batching", "Dynamic batching: a worker takes up to max_batch waiting requests, waiting at most max_wait for the batch to fill.",
@@ -175,6 +176,14 @@ func outputsField() *field {
 		chartsField(),
 		noSweepAll(),
 	)
+}
+
+// profilesFor returns the function that lists the shipped processor
+// profiles of a target, read when needed: the names a processor field's
+// reference row and JSON Schema enum give (a profile of another target is
+// refused by checkPresetNames with the reason).
+func profilesFor(t engine.Target) func() []string {
+	return func() []string { return processorsFor(t) }
 }
 
 // presetDefaults returns, for the field reference, the value each preset
