@@ -263,6 +263,11 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add([]byte(minimal))
 	f.Add([]byte(minimal + "sweep:\n  params:\n    - {path: network.uplink.bandwidth, range: {from: 1Mbps, to: 10Mbps, steps: 3, scale: log}}\n"))
+	f.Add([]byte(minimal + "network:\n  uplink: {jitter: none}\n  downlink: {jitter: {dist: none}}\n"))
+	f.Add([]byte(minimal + "sweep:\n  params:\n    - {path: network.uplink.bandwidth, range: {from: 5MB/s, to: 50Mbps, steps: 3}}\n"))
+	if b, err := os.ReadFile(filepath.Join("testdata", "eight-mistakes.yaml")); err == nil {
+		f.Add(b)
+	}
 	f.Add([]byte("a: &x [*x]\n"))
 	f.Add([]byte("<<: {name: x}\nmodels: alexnet\n"))
 	f.Add([]byte(aliasBomb()))
