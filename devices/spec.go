@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/reference"
 	"github.com/infersim/infersim/units"
 	"go.yaml.in/yaml/v3"
@@ -210,7 +211,7 @@ func Phones() []string {
 func LookupPhone(name string) (PhoneSpec, error) {
 	b, err := phonesFS.ReadFile("phones/" + name + ".yaml")
 	if err != nil {
-		return PhoneSpec{}, fmt.Errorf("devices: no phone preset %q (have %v)", name, Phones())
+		return PhoneSpec{}, fmt.Errorf("devices: no phone preset %q%s", name, suggest.DidYouMean(name, Phones()))
 	}
 	return ReadPhoneSpec(bytes.NewReader(b), "phones/"+name+".yaml", nil)
 }

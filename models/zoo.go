@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -56,7 +57,7 @@ var zooNets = func() map[string]func() (*Net, error) {
 func Zoo(name string) (*Net, error) {
 	build, ok := zooNets[name]
 	if !ok {
-		return nil, fmt.Errorf("models: no zoo model %q (have %v)", name, ZooNames())
+		return nil, fmt.Errorf("models: no zoo model %q (have %s)", name, strings.Join(ZooNames(), ", "))
 	}
 	return build()
 }
@@ -65,7 +66,7 @@ func Zoo(name string) (*Net, error) {
 func ZooPrototxt(name string) ([]byte, error) {
 	file, ok := zooModels[name]
 	if !ok {
-		return nil, fmt.Errorf("models: no zoo model %q (have %v)", name, ZooNames())
+		return nil, fmt.Errorf("models: no zoo model %q (have %s)", name, strings.Join(ZooNames(), ", "))
 	}
 	return zooFS.ReadFile(file)
 }

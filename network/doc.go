@@ -75,12 +75,16 @@
 //
 // # Traces
 //
-// A Trace is a piecewise-constant capacity. ParsePlain reads the plain
-// format (one `seconds Mbps` pair per line, `#` comments, an optional
-// `period S` line to loop); ParseMahimahi reads Mahimahi's packet-delivery
-// format (one line per 1500-byte delivery opportunity, in ms; looped with
-// its last timestamp as the period) and averages it over windows of 100 ms
-// by default. Both report errors as "network: file:line: message".
+// A Trace is a piecewise-constant capacity; a channel's trace time 0 is
+// the moment the channel is made. ParsePlain reads the plain format (one
+// `seconds Mbps` pair per line, `#` comments, an optional `period S` line
+// to loop; without one the last rate holds for ever); ParseMahimahi reads
+// Mahimahi's packet-delivery format (one line per 1500-byte delivery
+// opportunity at that millisecond, a millisecond written k times being k
+// packets; always looped, with its last timestamp as the period) and
+// averages it over windows of 100 ms by default, so n lines in a window
+// are n × 120 kbps. Both report errors as "network: file:line: message".
+// BuiltinTraceInfos describes the shipped traces for listings.
 //
 // Three small traces made by us ship embedded (BuiltinTraces, BuiltinTrace);
 // traces_gen_test.go generates them deterministically and a test checks the

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 
+	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/units"
 )
 
@@ -250,7 +250,7 @@ func LookupModel(name string) (ModelInfo, error) {
 		names[i] = m.Name
 	}
 	sort.Strings(names)
-	return ModelInfo{}, fmt.Errorf("network: unknown transfer model %q (have %s)", name, strings.Join(names, ", "))
+	return ModelInfo{}, fmt.Errorf("network: unknown transfer model %q%s", name, suggest.DidYouMean(name, names))
 }
 
 // flowTime is the package's flowTime for this limit, without an

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 
+	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/reference"
 	"github.com/infersim/infersim/sim"
 	"github.com/infersim/infersim/units"
@@ -268,7 +268,7 @@ func LookupPreset(name string) (Preset, error) {
 		}
 		names = append(names, p.Name)
 	}
-	return Preset{}, fmt.Errorf("network: unknown link preset %q (have %s)", name, strings.Join(names, ", "))
+	return Preset{}, fmt.Errorf("network: unknown link preset %q%s", name, suggest.DidYouMean(name, names))
 }
 
 func (p Preset) clone() Preset {

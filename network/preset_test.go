@@ -162,7 +162,7 @@ func TestModelsRegistry(t *testing.T) {
 			t.Errorf("%s: %v", m.Name, err)
 		}
 	}
-	if _, err := LookupModel("fair-share"); err == nil || err.Error() != `network: unknown transfer model "fair-share" (have constant, tcp)` {
+	if _, err := LookupModel("fair-share"); err == nil || err.Error() != `network: unknown transfer model "fair-share" (want one of constant, tcp)` {
 		t.Errorf("LookupModel: %v", err)
 	}
 }

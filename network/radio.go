@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 	"sync"
 
+	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/reference"
 	"github.com/infersim/infersim/sim"
 	"github.com/infersim/infersim/units"
@@ -359,7 +359,7 @@ func LookupRadio(name string) (RadioSpec, error) {
 			return r.Spec(), nil
 		}
 	}
-	return RadioSpec{}, fmt.Errorf("network: unknown radio %q (have %s)", name, strings.Join(Radios(), ", "))
+	return RadioSpec{}, fmt.Errorf("network: unknown radio %q%s", name, suggest.DidYouMean(name, Radios()))
 }
 
 type radioMode uint8

@@ -63,7 +63,7 @@ func TestRegisterRadio(t *testing.T) {
 		t.Errorf("not registered last: %v", got)
 	}
 	UnregisterRadio("test-nr")
-	if _, err := LookupRadio("test-nr"); err == nil || err.Error() != `network: unknown radio "test-nr" (have 3g, lte, wifi)` {
+	if _, err := LookupRadio("test-nr"); err == nil || err.Error() != `network: unknown radio "test-nr" (want one of 3g, lte, wifi)` {
 		t.Errorf("after UnregisterRadio: %v", err)
 	}
 	UnregisterRadio("no-such-radio") // does nothing

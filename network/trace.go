@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/units"
 )
 
@@ -364,13 +365,41 @@ func BuiltinTraces() []string {
 	return names
 }
 
+// TraceInfo describes a builtin trace for listings ("infersim presets").
+type TraceInfo struct {
+	Name        string // file name, e.g. "lte-drive.txt"
+	Format      string // "plain" or "mahimahi"
+	Description string // one line: what it is, its loop, where it comes from
+}
+
+// builtinTraceText is each builtin trace's one-line description; the
+// traces are ours (traces_gen_test.go makes them, see doc.go).
+var builtinTraceText = map[string]string{
+	"wifi-steady.txt":   "steady WiFi: 20 Mbps ± 2 Mbps (uniform), 0.5 s steps, loops every 60 s; made by infersim (traces_gen_test.go)",
+	"lte-drive.txt":     "an LTE drive: log-rate random walk around 6 Mbps in [0.3, 20] Mbps, a 1 s outage every 30 s, 0.5 s steps, loops every 120 s; made by infersim (traces_gen_test.go)",
+	"lte-drive-up.mahi": "lte-drive's first 20 s as Mahimahi packet deliveries (one line = one 1500-byte packet at that ms), loops every 20 s; made by infersim (traces_gen_test.go)",
+}
+
+// BuiltinTraceInfos describes the builtin traces, sorted by name.
+func BuiltinTraceInfos() []TraceInfo {
+	var out []TraceInfo
+	for _, n := range BuiltinTraces() {
+		format := "plain"
+		if strings.HasSuffix(n, ".mahi") {
+			format = "mahimahi"
+		}
+		out = append(out, TraceInfo{Name: n, Format: format, Description: builtinTraceText[n]})
+	}
+	return out
+}
+
 // BuiltinTrace parses the shipped trace with the given file name, e.g.
 // "wifi-steady.txt" (plain format) or "lte-drive-up.mahi" (Mahimahi format,
 // averaged over 100 ms windows).
 func BuiltinTrace(name string) (*Trace, error) {
 	f, err := builtinTraces.Open("traces/" + name)
 	if err != nil {
-		return nil, fmt.Errorf("network: no builtin trace %q (have %s)", name, strings.Join(BuiltinTraces(), ", "))
+		return nil, fmt.Errorf("network: no builtin trace %q%s", name, suggest.DidYouMean(name, BuiltinTraces()))
 	}
 	defer f.Close()
 	if strings.HasSuffix(name, ".mahi") {

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -244,4 +245,26 @@ func FuzzParseMahimahi(f *testing.F) {
 			t.Fatalf("parsed trace invalid: %v", err)
 		}
 	})
+}
+
+// TestBuiltinTraceInfos checks that every builtin trace has a one-line
+// description whose loop period is the one the parsed trace has.
+func TestBuiltinTraceInfos(t *testing.T) {
+	infos := BuiltinTraceInfos()
+	if len(infos) != len(BuiltinTraces()) {
+		t.Fatalf("%d infos for %d traces", len(infos), len(BuiltinTraces()))
+	}
+	for _, in := range infos {
+		tr, err := BuiltinTrace(in.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loop := fmt.Sprintf("loops every %g s", float64(tr.Period))
+		if in.Description == "" || strings.Contains(in.Description, "\n") || !strings.Contains(in.Description, loop) {
+			t.Errorf("%s: description %q, want one line saying %q", in.Name, in.Description, loop)
+		}
+		if want := map[bool]string{true: "mahimahi", false: "plain"}[strings.HasSuffix(in.Name, ".mahi")]; in.Format != want {
+			t.Errorf("%s: format %s, want %s", in.Name, in.Format, want)
+		}
+	}
 }

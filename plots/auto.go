@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/result"
 )
 
@@ -47,7 +48,11 @@ func ParseKinds(s string) ([]Kind, error) {
 			ok = ok || k == known
 		}
 		if !ok {
-			return nil, fmt.Errorf("plots: unknown chart kind %q (want breakdown, energy, versus, sweep, cdf, timeline or calibration)", f)
+			var names []string
+			for _, known := range Kinds() {
+				names = append(names, string(known))
+			}
+			return nil, fmt.Errorf("plots: unknown chart kind %q%s", f, suggest.DidYouMean(strings.TrimSpace(f), names))
 		}
 		ks = append(ks, k)
 	}

@@ -19,14 +19,6 @@ import (
 func zooNames() []string   { return models.ZooNames() }
 func phoneNames() []string { return devices.Phones() }
 
-func processorNames() []string {
-	var n []string
-	for _, p := range engine.Processors() {
-		n = append(n, p.Name)
-	}
-	return n
-}
-
 // radioNames lists network's registered radios in registration order,
 // then none.
 func radioNames() []string {

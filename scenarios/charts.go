@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/infersim/infersim/result"
@@ -99,7 +100,7 @@ func (s *Scenario) checkCharts(c *collector) {
 			case h.Param == "":
 				s.errAt(c, at, "param: required by a sweep chart (%s, or split)", strings.Join(paths, ", "))
 			case h.Param != "split" && !ok:
-				s.errAt(c, at+".param", "%q is not swept (sweep paths: %s, or split)", h.Param, strings.Join(paths, ", "))
+				s.errAt(c, at+".param", "%s", notSwept(h.Param, append(slices.Clip(paths), "split")))
 			}
 		} else if h.Param != "" {
 			s.errAt(c, at+".param", "only a sweep chart has a param")
@@ -110,7 +111,7 @@ func (s *Scenario) checkCharts(c *collector) {
 				continue
 			}
 			if _, found := swept[strings.TrimSpace(path)]; !found {
-				s.errAt(c, fmt.Sprintf("%s.params[%d]", at, j), "%q is not swept (sweep paths: %s)", strings.TrimSpace(path), strings.Join(paths, ", "))
+				s.errAt(c, fmt.Sprintf("%s.params[%d]", at, j), "%s", notSwept(strings.TrimSpace(path), paths))
 			} else if s.plan != nil {
 				if msg := s.sweepValueKnown(strings.TrimSpace(path), strings.TrimSpace(val)); msg != "" {
 					s.errAt(c, fmt.Sprintf("%s.params[%d]", at, j), "%s", msg)

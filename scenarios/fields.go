@@ -1,7 +1,11 @@
 package scenarios
 
 import (
+	"reflect"
+	"strings"
+
 	"github.com/infersim/infersim/devices"
+	"github.com/infersim/infersim/devices/engine"
 	"github.com/infersim/infersim/scenarios/internal/schema"
 )
 
@@ -15,12 +19,14 @@ import (
 
 // jitterField is the jitter mapping of a channel.
 func jitterField() *field {
-	return obj("jitter", "Jitter", "Extra one-way delay drawn per transfer from the channel's own random stream (network.Jitter).",
+	j := obj("jitter", "Jitter", "Extra one-way delay drawn per transfer from the channel's own random stream (network.Jitter). `jitter: none` (or `{dist: none}` alone) switches the preset's jitter off: its mean and sd are not taken.",
 		fld("dist", "Dist", kEnum, "Distribution: none, normal (N(mean, sd²) clamped at 0), exponential (mean), lognormal (with that mean and sd).",
 			enum("none", "normal", "exponential", "lognormal"), fromPreset("network.preset")),
-		fld("mean", "Mean", kDuration, "Mean delay.", checks(nonNegative), fromPreset("network.preset")),
-		fld("sd", "SD", kDuration, "Standard deviation (normal, lognormal; exponential: 0 or equal to mean).", checks(nonNegative), fromPreset("network.preset")),
+		fld("mean", "Mean", kDuration, "Mean delay (not taken from the preset when dist none is written).", checks(nonNegative), fromPreset("network.preset")),
+		fld("sd", "SD", kDuration, "Standard deviation (normal, lognormal; exponential: 0 or equal to mean; not taken from the preset when dist none is written).", checks(nonNegative), fromPreset("network.preset")),
 	)
+	shorthand(map[string]string{"none": "{dist: none}"})(j)
+	return j
 }
 
 func channelField(name, goName, dir string) *field {
@@ -60,8 +66,8 @@ func buildRegistry() *field {
 func phoneField() *field {
 	return obj("phone", "Phone", "The phone: a hardware preset, the processor profiles its frameworks run on, and single-field overrides of the preset.",
 		fld("device", "Device", kName, "Hardware preset (RAM, cores, storage, battery, power table, GC and memory settings).", def("nexus5"), names("phone preset", phoneNames)),
-		fld("cpu", "CPU", kName, "Processor profile of the phone's CPU framework (on-device-cpu, preprocessing, the phone part of split and auto).", def("nexus5-caffe-cpu"), names("processor profile", processorNames), schema.OrNone()),
-		fld("gpu", "GPU", kName, "Processor profile of the phone's GPU framework (on-device-gpu); omitted: the phone has no GPU framework and on-device-gpu is an error.", names("processor profile", processorNames), schema.OrNone()),
+		fld("cpu", "CPU", kName, "Processor profile of the phone's CPU framework (on-device-cpu, preprocessing, the phone part of split and auto).", def("nexus5-caffe-cpu"), names("phone-cpu profile", profilesFor(engine.PhoneCPU)), schema.OrNone()),
+		fld("gpu", "GPU", kName, "Processor profile of the phone's GPU framework (on-device-gpu); omitted: the phone has no GPU framework and on-device-gpu is an error.", names("phone-gpu profile", profilesFor(engine.PhoneGPU)), schema.OrNone()),
 		fld("count", "Count", kInt, "Phones in the world, each with its own link, all sharing one cloud server.", def("1"), checks(atLeast(1), atMost(100000))),
 		obj("memory", "Memory", "Memory and heap; every field defaults to the device preset's.",
 			fld("ram", "RAM", kBytes, "Physical memory.", checks(positive), fromPreset("phone.device"), example("2GiB")),
@@ -91,7 +97,7 @@ func phoneField() *field {
 // two channels. The models and radios are network's registries.
 func networkField() *field {
 	return obj("network", "Network", "The phone's access link: a preset, then single-field overrides.",
-		fld("preset", "Preset", kName, "Link preset (campus-wifi, home-wifi, lte, 3g), or none to give every field.", def("campus-wifi"), names("network preset", networkPresetNames)),
+		fld("preset", "Preset", kName, "Link preset (see `infersim presets`), or none to give every field.", def("campus-wifi"), names("network preset", networkPresetNames)),
 		fld("model", "Model", kEnum, "Transfer model: "+transferModelsText()+".", enumFunc(transferModelNames), fromPreset("network.preset")),
 		fld("radio", "Radio", kEnum, "Radio power state machine (promotion, tails): "+radiosText()+".", enumFunc(radioNames), fromPreset("network.preset")),
 		channelField("uplink", "Uplink", "phone-to-server"),
@@ -102,8 +108,8 @@ func networkField() *field {
 // cloudField is the shared inference server.
 func cloudField() *field {
 	return obj("cloud", "Cloud", "The inference server all phones share.",
-		fld("cpu", "CPU", kName, "Processor profile of the CPU server (cloud-cpu mode).", def("cloud-cpu"), names("processor profile", processorNames), schema.OrNone()),
-		fld("gpu", "GPU", kName, "Processor profile of the GPU server (cloud-gpu mode; split and auto use it when present).", def("cloud-gpu-k80"), names("processor profile", processorNames), schema.OrNone()),
+		fld("cpu", "CPU", kName, "Processor profile of the CPU server (cloud-cpu mode).", def("cloud-cpu"), names("server-cpu profile", profilesFor(engine.ServerCPU)), schema.OrNone()),
+		fld("gpu", "GPU", kName, "Processor profile of the GPU server (cloud-gpu mode; split and auto use it when present).", def("cloud-gpu-k80"), names("server-gpu profile", profilesFor(engine.ServerGPU)), schema.OrNone()),
 		fld("workers", "Workers", kInt, "Requests the server computes at once (per processor).", def("1"), checks(atLeast(1), atMost(100000))),
 		fld("queue_limit", "QueueLimit", kInt, "Requests that may wait; a request finding the queue full is dropped. 0 = unbounded.", def("0"), checks(atLeast(0))),
 		obj("batching", "Batching", "Dynamic batching: a worker takes up to max_batch waiting requests, waiting at most max_wait for the batch to fill.",
@@ -151,7 +157,7 @@ func sweepField() *field {
 			list("values", "Values", fld("", "", kAny, "A value, written as in the file."), "The values, each validated like the same value written in the file."),
 			optionalObj("range", "Range", "Evenly spaced values (numeric fields only).",
 				fld("from", "From", kText, "First value, with the field's unit.", example("0.25Mbps")),
-				fld("to", "To", kText, "Last value, with the field's unit.", example("100Mbps")),
+				fld("to", "To", kText, "Last value, in the same unit as from (5MB/s to 50Mbps is an error, not a 40–50 Mbps sweep).", example("100Mbps")),
 				fld("steps", "Steps", kInt, "Number of values, ends included.", checks(atLeast(1), atMost(100000))),
 				fld("scale", "Scale", kEnum, "linear or log (geometric) spacing.", enum("linear", "log"), def("linear")),
 			),
@@ -170,4 +176,74 @@ func outputsField() *field {
 		chartsField(),
 		noSweepAll(),
 	)
+}
+
+// profilesFor returns the function that lists the shipped processor
+// profiles of a target, read when needed: the names a processor field's
+// reference row and JSON Schema enum give (a profile of another target is
+// refused by checkPresetNames with the reason).
+func profilesFor(t engine.Target) func() []string {
+	return func() []string { return processorsFor(t) }
+}
+
+// presetDefaults returns, for the field reference, the value each preset
+// gives the field at path, as a file would write it (a fitted value to 4
+// significant digits): "nexus5 2GiB, pixel4 6GiB", or "every preset: 0"
+// when they agree. A preset that leaves the
+// field unset (network.preset none for a bandwidth) is left out. The
+// values are read by applying each preset to an empty scenario, the code
+// Validate runs, so the table cannot drift from the presets.
+func presetDefaults(path string) string {
+	f, msg := lookupPath(path)
+	if msg != "" {
+		return ""
+	}
+	var names []string
+	switch f.Preset() {
+	case "phone.device":
+		names = phoneNames()
+	case "network.preset":
+		names = networkPresetNames()
+	default:
+		return ""
+	}
+	var parts, vals []string
+	for _, name := range names {
+		s := &Scenario{}
+		s.init()
+		if f.Preset() == "phone.device" {
+			s.Phone.Device = name
+			s.Network.Preset = "none"
+		} else {
+			s.Phone.Device = "none"
+			s.Network.Preset = name
+		}
+		s.applyPresets()
+		if !s.filled[path] {
+			continue
+		}
+		v, ok := schema.ValueAt(registry, reflect.ValueOf(s).Elem(), path)
+		if !ok {
+			return ""
+		}
+		text := schema.FormatValue(v)
+		if k := f.Kind(); k.IsUnit() && schema.NumberLen(text) > 6 {
+			// A fitted value (latency 2.9575769106356806ms): 4
+			// significant digits, as a sweep range writes them.
+			text, _ = schema.RangeText(k, schema.NumberOf(v), "")
+		}
+		parts = append(parts, name+" "+text)
+		vals = append(vals, text)
+	}
+	if len(vals) == 0 {
+		return ""
+	}
+	same := true
+	for _, v := range vals {
+		same = same && v == vals[0]
+	}
+	if same && len(vals) > 1 {
+		return "every preset: " + vals[0]
+	}
+	return strings.Join(parts, ", ")
 }

@@ -78,6 +78,10 @@ func TestBadScenarios(t *testing.T) {
 			[]string{`bad.yaml:4: workload.modes[0]: split:8 is not a valid cut of squeezenet-v1.0`, `(at sweep point 1: models=squeezenet-v1.0)`}},
 		{"range on text", minimal + "sweep:\n  params:\n    - {path: workload.modes, range: {from: 1, to: 2, steps: 2}}\n",
 			[]string{`bad.yaml:9: sweep.params[0].range: a range needs a numeric field; workload.modes is a list (use values)`}},
+		{"range in two units", minimal + "sweep:\n  params:\n    - {path: network.uplink.bandwidth, range: {from: 5MB/s, to: 50Mbps, steps: 3}}\n",
+			[]string{`bad.yaml:9: sweep.params[0].range: from is in MB/s and to in Mbps: write both in one unit (the values are written in from's), e.g. from: 40Mbps, to: 50Mbps`}},
+		{"range in two duration units", minimal + "sweep:\n  params:\n    - {path: network.uplink.latency, range: {from: 500ms, to: 2s, steps: 3}}\n",
+			[]string{`bad.yaml:9: sweep.params[0].range: from is in ms and to in s: write both in one unit (the values are written in from's), e.g. from: 0.5s, to: 2s`}},
 		{"log range from 0", minimal + "sweep:\n  params:\n    - {path: phone.gc.pause_scale, range: {from: 0, to: 2, steps: 3, scale: log}}\n",
 			[]string{`bad.yaml:9: sweep.params[0].range: a log range needs from and to above 0`}},
 		{"duplicate key", minimal + "seed: 1\nseed: 2\n", []string{`bad.yaml:8: seed: given twice (first at line 7)`}},
@@ -259,6 +263,11 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add([]byte(minimal))
 	f.Add([]byte(minimal + "sweep:\n  params:\n    - {path: network.uplink.bandwidth, range: {from: 1Mbps, to: 10Mbps, steps: 3, scale: log}}\n"))
+	f.Add([]byte(minimal + "network:\n  uplink: {jitter: none}\n  downlink: {jitter: {dist: none}}\n"))
+	f.Add([]byte(minimal + "sweep:\n  params:\n    - {path: network.uplink.bandwidth, range: {from: 5MB/s, to: 50Mbps, steps: 3}}\n"))
+	if b, err := os.ReadFile(filepath.Join("testdata", "eight-mistakes.yaml")); err == nil {
+		f.Add(b)
+	}
 	f.Add([]byte("a: &x [*x]\n"))
 	f.Add([]byte("<<: {name: x}\nmodels: alexnet\n"))
 	f.Add([]byte(aliasBomb()))

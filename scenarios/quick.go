@@ -59,7 +59,7 @@ func (s *Scenario) checkQuick(c *collector) {
 				s.errAt(c, at, "path: required (one of %s)", strings.Join(paths, ", "))
 				continue
 			case !ok:
-				s.errAt(c, at+".path", "%q is not swept (sweep paths: %s)", qp.Path, strings.Join(paths, ", "))
+				s.errAt(c, at+".path", "%s", notSwept(qp.Path, paths))
 				continue
 			case seen[qp.Path]:
 				s.errAt(c, at+".path", "%s is given twice", qp.Path)

@@ -164,7 +164,7 @@ func TestRunOutputs(t *testing.T) {
 	if err := WriteTable(&tbl, run); err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"point 1: network.uplink.bandwidth = 20Mbps", "latency", "battery/1k", "on-device-cpu  960x540  cold", " ms ", " J "} {
+	for _, w := range []string{"point 1: network.uplink.bandwidth = 20Mbps", "latency", "battery", "960x540  cold", "split:0 (all in the cloud)", " ms ", " J "} {
 		if !strings.Contains(tbl.String(), w) {
 			t.Errorf("table lacks %q:\n%s", w, tbl.String())
 		}

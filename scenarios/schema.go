@@ -176,8 +176,9 @@ func JSONSchema() []byte {
 // FieldReference returns the field reference as a Markdown table, one row
 // per field with its dot path, what it takes, its default and its
 // description, generated from the registry (README's table is this text;
-// TestFieldReferenceUpToDate keeps them equal).
-func FieldReference() string { return schema.Reference(registry) }
+// TestFieldReferenceUpToDate keeps them equal). A field whose default comes
+// from a preset shows the value each preset gives.
+func FieldReference() string { return schema.ReferenceWith(registry, presetDefaults) }
 
 // numberLen returns the length of the number at the start of s.
 func numberLen(s string) int { return schema.NumberLen(s) }

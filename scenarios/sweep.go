@@ -63,6 +63,7 @@ func (p *sweepPlan) indices(i int) []int {
 // values or range into YAML nodes.
 func (s *Scenario) compileSweep(c *collector) *sweepPlan {
 	plan := &sweepPlan{zip: s.Sweep.Combine == "zip"}
+	before := len(c.Errs) // c may hold the document's decoding errors already
 	if len(s.Sweep.Params) == 0 {
 		s.errAt(c, "sweep", "empty sweep: sweep.params lists no parameter (remove sweep, or add {path: ..., values: [...]})")
 		return plan
@@ -115,7 +116,7 @@ func (s *Scenario) compileSweep(c *collector) *sweepPlan {
 		}
 		plan.params = append(plan.params, p)
 	}
-	if c.Errs != nil {
+	if len(c.Errs) > before {
 		return plan
 	}
 	plan.n = 1
@@ -161,6 +162,13 @@ func (s *Scenario) compileRange(c *collector, at string, r Range, p *sweepParam)
 	from, ok1 := read("from", r.From)
 	to, ok2 := read("to", r.To)
 	if !ok1 || !ok2 {
+		return
+	}
+	if uf, ut := schema.UnitOf(f, r.From), schema.UnitOf(f, r.To); uf != "" && ut != "" && uf != ut {
+		// 5MB/s to 50Mbps reads as 40 to 50 Mbps: a factor of 8 a user
+		// rarely means. One unit, as the values are written in from's.
+		same, _ := schema.RangeText(f.Kind(), from, ut)
+		s.errAt(c, at, "from is in %s and to in %s: write both in one unit (the values are written in from's), e.g. from: %s, to: %s", uf, ut, same, strings.TrimSpace(r.To))
 		return
 	}
 	if !s.written(at + ".steps") {
@@ -368,6 +376,16 @@ func (s *Scenario) decodeOwnDoc(c *collector) (*Scenario, *schema.Decoder) {
 	return p, d
 }
 
+// notSwept says that path is not one of the swept paths, suggesting the
+// closest: `"network.uplink.bandwith" is not swept (did you mean
+// "network.uplink.bandwidth"?)`, else listing them all.
+func notSwept(path string, paths []string) string {
+	if m := schema.Suggest(path, paths); m != "" {
+		return fmt.Sprintf("%q is not swept (did you mean %q?)", path, m)
+	}
+	return fmt.Sprintf("%q is not swept (sweep paths: %s)", path, strings.Join(paths, ", "))
+}
+
 // pointErr is an error met at some sweep points.
 type pointErr struct {
 	e     *Error
@@ -431,7 +449,28 @@ func (s *Scenario) checkPoints(c *collector) {
 		if pe.count < len(points) && !strings.HasPrefix(e.Field, "sweep.") {
 			e.Msg += fmt.Sprintf(" (at sweep point %d: %s)", pe.first, s.pointText(pe.first))
 		}
-		c.Errs = append(c.Errs, &e)
+		c.Add(e.Line, e.Field, "%s", e.Msg) // drops the decoding errors every point repeats
+	}
+}
+
+// checkSweptBase reports the problems of values written in the file that
+// a sweep replaces at every point ("network.uplink.bandwidth: -5Mbps"
+// under a sweep of that path): no point sees them, but they are the
+// user's mistakes all the same. base is the scenario validated without
+// its sweep values, its errors in bc. Only problems of a written value at
+// or under a swept path count; what the sweep supplies (a field required
+// and not written) is no error.
+func (s *Scenario) checkSweptBase(c *collector, bc *collector) {
+	for _, e := range bc.Errs {
+		if !s.set[e.Field] {
+			continue
+		}
+		for _, sp := range s.plan.params {
+			if e.Field == sp.path || strings.HasPrefix(e.Field, sp.path+".") || strings.HasPrefix(e.Field, sp.path+"[") {
+				c.Add(e.Line, e.Field, "%s (the sweep replaces this value, but it is checked as written)", e.Msg)
+				break
+			}
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/units"
 )
@@ -20,10 +21,11 @@ const MaxTablePoints = 40
 // and its 95 % CI: the mean of the replications' p95s, see result.Stat)
 // and its phases (load, preprocess, compute, GC pauses, network = wake +
 // upload + download, handling = the server's request handling, server =
-// queue + server), phone energy per request, and the battery share
-// 1,000 such requests drain.
+// queue + server), phone energy per request, and the battery share the
+// group drains (batteryText: per cold start on cold rows, per 1,000
+// requests on the others).
 func WriteTable(w io.Writer, run *result.Run) error {
-	header := []string{"model", "mode", "image", "start", "n", "ok", "latency", "±95%", "p95", "±95%", "load", "preproc", "compute", "gc", "network", "handling", "server", "energy", "±95%", "battery/1k"}
+	header := []string{"model", "mode", "image", "start", "n", "ok", "latency", "±95%", "p95", "±95%", "load", "preproc", "compute", "gc", "network", "handling", "server", "energy", "±95%", "battery"}
 	byPoint := map[int][]result.Summary{}
 	for _, s := range run.Summaries {
 		byPoint[s.Point] = append(byPoint[s.Point], s)
@@ -68,15 +70,15 @@ func WriteTable(w io.Writer, run *result.Run) error {
 			if s.Requests > 0 && s.Outcomes[result.Unsupported] == s.Requests {
 				// Say why the row is empty rather than print a column of dashes
 				// that reads like a failed run.
-				rows = append(rows, []string{s.Model, s.Mode, s.Image, "-", strconv.Itoa(s.Requests),
+				rows = append(rows, []string{s.Model, modeLabel(s.Model, s.Mode), s.Image, "-", strconv.Itoa(s.Requests),
 					"unsupported: the framework cannot run this model"})
 				continue
 			}
-			rows = append(rows, []string{s.Model, s.Mode, s.Image, string(s.Start), strconv.Itoa(s.Requests), ok,
+			rows = append(rows, []string{s.Model, modeLabel(s.Model, s.Mode), s.Image, string(s.Start), strconv.Itoa(s.Requests), ok,
 				seconds(s.Latency.Mean), plusMinus(seconds(s.Latency.CI95)), seconds(s.Latency.P95), plusMinus(seconds(s.Latency.P95CI95)),
 				seconds(s.Phases[result.Load].Mean), seconds(s.Phases[result.Preprocess].Mean), seconds(s.Phases[result.Compute].Mean),
 				seconds(s.Phases[result.GC].Mean), seconds(net), seconds(s.Phases[result.Handling].Mean), seconds(srv),
-				joules(s.EnergyTotal.Mean), plusMinus(joules(s.EnergyTotal.CI95)), percent(s.BatteryPer1000)})
+				joules(s.EnergyTotal.Mean), plusMinus(joules(s.EnergyTotal.CI95)), batteryText(s)})
 		}
 		writeAligned(&b, rows, 4)
 	}
@@ -148,6 +150,42 @@ func joules(x float64) string {
 		return "0"
 	}
 	return units.Energy(x).String()
+}
+
+// modeLabel is a mode as the table shows it: the mode, and for the two
+// ends of split:K what they mean for the model, "split:24 (all on the
+// phone)" (every layer on the phone, the result sent) and "split:0 (all
+// in the cloud)" (the photo sent).
+func modeLabel(model, mode string) string {
+	k, ok := strings.CutPrefix(mode, "split:")
+	if !ok {
+		return mode
+	}
+	n, err := strconv.Atoi(k)
+	if err != nil {
+		return mode
+	}
+	if n == 0 {
+		return mode + " (all in the cloud)"
+	}
+	if net, err := models.Zoo(model); err == nil && n == len(net.Layers()) {
+		return mode + " (all on the phone)"
+	}
+	return mode
+}
+
+// batteryText prints the battery share a group drains, with its unit in
+// the cell: on a cold row the share one cold start takes ("0.628%/start":
+// a launch happens once, so 1,000 of them, 628 %, reads as nonsense), on
+// a warm (or mixed) row the share 1,000 such requests take ("28.5%/1k").
+func batteryText(s result.Summary) string {
+	if math.IsNaN(s.BatteryPer1000) {
+		return "-"
+	}
+	if s.Start == result.Cold {
+		return percent(s.BatteryPer1000/1000) + "/start"
+	}
+	return percent(s.BatteryPer1000) + "/1k"
 }
 
 // percent prints a percentage with 3 significant digits ("5.27%").

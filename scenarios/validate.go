@@ -38,12 +38,14 @@ func (s *Scenario) Validate() error {
 		}
 		s.plan = plan
 		s.checkPoints(c)
-		base := s.cloneDecoded(c)
+		base := s.cloneDecoded(&collector{}) // its decoding errors are in c already
 		if base != nil {
 			// The base scenario (no sweep values) gets its defaults for
 			// summary.json; problems that only the sweep fixes are not
-			// errors.
-			base.validate(&collector{File: s.file})
+			// errors, but a bad value the sweep replaces is.
+			bc := &collector{File: s.file}
+			base.validate(bc)
+			s.checkSweptBase(c, bc)
 			s.copyResolved(base)
 		}
 		s.checkConclusions(c)
@@ -205,8 +207,14 @@ func (s *Scenario) applyNetworkPreset(p network.Preset) {
 			dist = "none"
 		}
 		s.fill(pre+"jitter.dist", &ch.Jitter.Dist, dist)
-		s.fill(pre+"jitter.mean", &ch.Jitter.Mean, cc.Jitter.Mean)
-		s.fill(pre+"jitter.sd", &ch.Jitter.SD, cc.Jitter.SD)
+		mean, sd := cc.Jitter.Mean, cc.Jitter.SD
+		if s.written(pre+"jitter.dist") && ch.Jitter.Dist == "none" {
+			// jitter: none (or {dist: none}) switches the preset's
+			// jitter off; a mean or sd written beside it is still an error.
+			mean, sd = 0, 0
+		}
+		s.fill(pre+"jitter.mean", &ch.Jitter.Mean, mean)
+		s.fill(pre+"jitter.sd", &ch.Jitter.SD, sd)
 		s.fill(pre+"loss", &ch.Loss, cc.Loss)
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/infersim/infersim/internal/buildinfo"
+	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/models"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -44,6 +46,11 @@ nothing is left behind.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
 				return fmt.Errorf("--out is required")
+			}
+			for _, m := range o.Models {
+				if !slices.Contains(models.ZooNames(), m) {
+					return fmt.Errorf("--models: no zoo model %q%s", m, suggest.DidYouMean(m, models.ZooNames()))
+				}
 			}
 			o.Version = buildinfo.Release
 			stderr := cmd.ErrOrStderr()

@@ -38,6 +38,9 @@ func TestCalibrateCmd(t *testing.T) {
 	if _, _, err := execute(t, "calibrate", "--models", "nonesuch", "--out", bad); err == nil {
 		t.Error("unknown model: no error")
 	}
+	if _, _, err := execute(t, "calibrate", "--models", "alxenet", "--out", bad); err == nil || !strings.Contains(err.Error(), `--models: no zoo model "alxenet" (did you mean "alexnet"?)`) {
+		t.Errorf("misspelt model: %v", err)
+	}
 	if _, err := os.Stat(bad); !os.IsNotExist(err) {
 		t.Errorf("failed run left %s behind", bad)
 	}

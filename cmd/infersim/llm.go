@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/models/llm"
 	"github.com/spf13/cobra"
 )
@@ -92,6 +94,9 @@ Only headers are read, never the weights.`,
 // loadLLM returns a zoo config or reads one from a file.
 func loadLLM(arg string, headDim int) (llm.Config, error) {
 	if !isRegularFile(arg) {
+		if !slices.Contains(llm.ZooNames(), arg) {
+			return llm.Config{}, fmt.Errorf("no LLM zoo model %q%s; or give a config file", arg, suggest.DidYouMean(arg, llm.ZooNames()))
+		}
 		return llm.Zoo(arg)
 	}
 	f, err := os.Open(arg)

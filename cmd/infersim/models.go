@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/models"
 	"github.com/spf13/cobra"
 )
@@ -81,6 +83,9 @@ and its size (what the phone uploads), and the FLOPs the phone computes.`,
 // loadNet returns a zoo model by name, or reads a .prototxt file.
 func loadNet(arg string) (*models.Net, error) {
 	if !strings.HasSuffix(arg, ".prototxt") {
+		if !slices.Contains(models.ZooNames(), arg) {
+			return nil, fmt.Errorf("no zoo model %q%s; or give a Caffe .prototxt file", arg, suggest.DidYouMean(arg, models.ZooNames()))
+		}
 		return models.Zoo(arg)
 	}
 	f, err := os.Open(arg)
@@ -118,13 +123,17 @@ func printSplits(out io.Writer, n *models.Net, name string) error {
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	layers := n.Layers()
 	fmt.Fprintln(w, "mode\tphone runs through\tsends blob\tbytes\tphone MFLOPs\t% of FLOPs")
-	fmt.Fprintln(w, "split:0\t(nothing)\tthe photo (JPEG)\t-\t0.0\t0.0")
+	fmt.Fprintln(w, "split:0\t(nothing: all in the cloud)\tthe photo (JPEG)\t-\t0.0\t0.0")
 	for _, s := range n.SplitPoints() {
 		pct := 0.0
 		if n.FLOPs() > 0 {
 			pct = 100 * float64(s.FLOPsBefore) / float64(n.FLOPs())
 		}
-		fmt.Fprintf(w, "split:%d\t#%d %s\t%s\t%d\t%.1f\t%.1f\n", s.AfterLayer+1, s.AfterLayer, layers[s.AfterLayer].Name, s.Name, s.Bytes, float64(s.FLOPsBefore)/1e6, pct)
+		through := fmt.Sprintf("#%d %s", s.AfterLayer, layers[s.AfterLayer].Name)
+		if s.AfterLayer+1 == len(layers) {
+			through += " (all on the phone)"
+		}
+		fmt.Fprintf(w, "split:%d\t%s\t%s\t%d\t%.1f\t%.1f\n", s.AfterLayer+1, through, s.Name, s.Bytes, float64(s.FLOPsBefore)/1e6, pct)
 	}
 	if err := w.Flush(); err != nil {
 		return err

@@ -54,7 +54,16 @@ layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param 
 	if _, _, err := execute(t, "models", "show", bad); err == nil || !strings.Contains(err.Error(), "bad.prototxt") {
 		t.Errorf("bad prototxt: error %v does not name the file", err)
 	}
-	if _, _, err := execute(t, "models", "show", "nonesuch"); err == nil {
-		t.Error("unknown model: no error")
+	// An unknown name gets a suggestion, or the list of names, never a Go
+	// slice.
+	for _, c := range []struct{ name, want string }{
+		{"mobilnet", `no zoo model "mobilnet" (did you mean "mobilenet-v1"?)`},
+		{"squeezenet", `(did you mean "squeezenet-v1.0"?)`},
+		{"nonesuch", `no zoo model "nonesuch" (want one of alexnet, mobilenet-v1, nin, squeezenet-v1.0, squeezenet-v1.1)`},
+	} {
+		_, _, err := execute(t, "models", "show", c.name)
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "[") {
+			t.Errorf("models show %s: error %v, want %q and no Go slice", c.name, err, c.want)
+		}
 	}
 }

@@ -16,12 +16,14 @@ func newPresetsCmd() *cobra.Command {
 	var sources bool
 	cmd := &cobra.Command{
 		Use:   "presets",
-		Short: "List the names a scenario may use: phones, processor profiles, links, radios, transfer models",
+		Short: "List the names a scenario may use: phones, processor profiles, links, radios, transfer models, traces",
 		Long: `List what a scenario file may name, read from the registries of the packages
 that own them: the phone presets (phone.device), the processor profiles
 (phone.cpu, phone.gpu, cloud.cpu, cloud.gpu; "infersim profiles" shows their
 fits), the link presets (network.preset), the radios (network.radio) and the
-transfer models (network.model), each with its one-line description. With
+transfer models (network.model) and the built-in bandwidth traces
+(network.uplink.trace, network.downlink.trace), each with its one-line
+description. With
 --sources, the sources of the links', radios' and models' numbers follow each.`,
 		Example: `  infersim presets
   infersim presets --sources`,
@@ -70,12 +72,17 @@ func presetSections() ([]presetSection, error) {
 	for _, m := range network.Models() {
 		mo = append(mo, presetRow{name: m.Name, desc: m.Description, sources: m.Sources})
 	}
+	var tr []presetRow
+	for _, t := range network.BuiltinTraceInfos() {
+		tr = append(tr, presetRow{name: t.Name, desc: t.Format + ": " + t.Description})
+	}
 	return []presetSection{
 		{"phones (phone.device)", ph},
 		{"processor profiles (phone.cpu, phone.gpu, cloud.cpu, cloud.gpu)", pr},
 		{"links (network.preset)", li},
 		{"radios (network.radio)", ra},
 		{"transfer models (network.model)", mo},
+		{"built-in traces (network.uplink.trace, network.downlink.trace; with or without the extension)", tr},
 	}, nil
 }
 

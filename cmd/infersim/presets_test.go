@@ -14,7 +14,7 @@ func TestPresetsListsEveryRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	for _, title := range []string{"phones (phone.device)", "processor profiles (phone.cpu", "links (network.preset)", "radios (network.radio)", "transfer models (network.model)"} {
+	for _, title := range []string{"phones (phone.device)", "processor profiles (phone.cpu", "links (network.preset)", "radios (network.radio)", "transfer models (network.model)", "built-in traces (network.uplink.trace"} {
 		if !strings.Contains(out, title) {
 			t.Errorf("presets lacks the section %q", title)
 		}
@@ -27,6 +27,7 @@ func TestPresetsListsEveryRegistry(t *testing.T) {
 	for _, p := range network.Presets() {
 		want = append(want, p.Name)
 	}
+	want = append(want, network.BuiltinTraces()...)
 	for _, w := range want {
 		if !strings.Contains(out, "\n  "+w+" ") {
 			t.Errorf("presets lacks %q:\n%s", w, out)

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/units"
 )
 
@@ -196,7 +197,7 @@ func (p *Processor) Models() []string { return append([]string(nil), p.order...)
 func (p *Processor) lookup(model string) (*procModel, error) {
 	m, ok := p.models[model]
 	if !ok {
-		return nil, fmt.Errorf("devices: processor %s: no model %q in the kernel profile (have %v)", p.name, model, p.order)
+		return nil, fmt.Errorf("devices: processor %s: no model %q in the kernel profile%s", p.name, model, suggest.DidYouMean(model, p.order))
 	}
 	return m, nil
 }

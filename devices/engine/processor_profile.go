@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/models/yamlpos"
 	"github.com/infersim/infersim/reference"
@@ -419,7 +420,7 @@ func checkParam(field string, p ParamSpec, k paramKind, tieable, bandwidthOK boo
 			return profErr(field+".tie", "this parameter cannot be tied")
 		}
 		if !isClass(p.Tie) {
-			return profErr(field+".tie", "unknown class %q (have %s)", p.Tie, strings.Join(classNames, ", "))
+			return profErr(field+".tie", "unknown class %q%s", p.Tie, suggest.DidYouMean(p.Tie, classNames))
 		}
 		if p.Share != nil {
 			if err := checkShare(field+".share", p); err != nil {
@@ -459,7 +460,7 @@ func checkParam(field string, p ParamSpec, k paramKind, tieable, bandwidthOK boo
 			return profErr(field+".prior", "only a free class factor other than conv has a prior (conv anchors the ties)")
 		}
 		if !isClass(p.Prior.Tie) {
-			return profErr(field+".prior.tie", "unknown class %q (have %s)", p.Prior.Tie, strings.Join(classNames, ", "))
+			return profErr(field+".prior.tie", "unknown class %q%s", p.Prior.Tie, suggest.DidYouMean(p.Prior.Tie, classNames))
 		}
 		if !(p.Prior.Ratio > 0) || math.IsInf(p.Prior.Ratio, 0) {
 			return profErr(field+".prior.ratio", "a prior needs a positive ratio, have %v", p.Prior.Ratio)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/models"
 )
 
@@ -74,7 +75,7 @@ func shippedProfile(name string) (*ProcessorProfile, error) {
 	}
 	pp, ok := set.byName[name]
 	if !ok {
-		return nil, fmt.Errorf("devices: no processor profile %q (have %s)", name, strings.Join(set.names, ", "))
+		return nil, fmt.Errorf("devices: no processor profile %q%s", name, suggest.DidYouMean(name, set.names))
 	}
 	return pp, nil
 }

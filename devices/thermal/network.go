@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/units"
 	"gonum.org/v1/gonum/mat"
 )
@@ -327,10 +328,12 @@ var (
 
 // EnclosureByName returns the preset called name.
 func EnclosureByName(name string) (Enclosure, error) {
+	var names []string
 	for _, e := range []Enclosure{Free, Desk, Hand, Case, Pocket} {
 		if e.Name == name {
 			return e, nil
 		}
+		names = append(names, e.Name)
 	}
-	return Enclosure{}, fmt.Errorf("thermal: unknown enclosure %q (free, desk, hand, case, pocket)", name)
+	return Enclosure{}, fmt.Errorf("thermal: unknown enclosure %q%s", name, suggest.DidYouMean(name, names))
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/units"
 	"go.yaml.in/yaml/v3"
 )
@@ -108,7 +109,7 @@ func Preset(name string) (PhoneSpec, error) {
 		}
 		names = append(names, p.Name)
 	}
-	return PhoneSpec{}, fmt.Errorf("thermal: no thermal preset %q (have %v)", name, names)
+	return PhoneSpec{}, fmt.Errorf("thermal: no thermal preset %q%s", name, suggest.DidYouMean(name, names))
 }
 
 // Domain is one frequency domain of a Phone: its power model, its

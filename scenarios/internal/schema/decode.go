@@ -181,7 +181,11 @@ func (d *Decoder) decodeStruct(f *Field, n *yaml.Node, v reflect.Value, path str
 				return
 			}
 		}
-		d.Fail(n.Line, path, "expected a mapping with fields %s, got %s", strings.Join(f.ChildNames(), ", "), describe(n))
+		msg := fmt.Sprintf("expected a mapping with fields %s, got %s", strings.Join(f.ChildNames(), ", "), describe(n))
+		if len(f.shorthand) > 0 {
+			msg += fmt.Sprintf(" (or the shorthand %s)", strings.Join(sortedKeys(f.shorthand), ", "))
+		}
+		d.Fail(n.Line, path, "%s", msg)
 		return
 	}
 	for _, p := range d.pairs(n, path, depth) {
@@ -231,11 +235,7 @@ func (d *Decoder) decodeList(f *Field, n *yaml.Node, v reflect.Value, path strin
 	if n.Kind != yaml.SequenceNode {
 		msg := fmt.Sprintf("expected a list of %s, got %s", elemName(f.elem), describe(n))
 		if len(f.shorthand) > 0 {
-			keys := make([]string, 0, len(f.shorthand))
-			for k := range f.shorthand {
-				keys = append(keys, k)
-			}
-			msg += fmt.Sprintf(" (or the shorthand %s)", strings.Join(keys, ", "))
+			msg += fmt.Sprintf(" (or the shorthand %s)", strings.Join(sortedKeys(f.shorthand), ", "))
 		}
 		d.Fail(n.Line, path, "%s", msg)
 		return

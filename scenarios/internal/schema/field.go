@@ -105,6 +105,10 @@ type Field struct {
 // Name returns the field's YAML key ("" for a list element or the root).
 func (f *Field) Name() string { return f.name }
 
+// Preset returns the path of the preset field the field's default comes
+// from ("phone.device"), or "".
+func (f *Field) Preset() string { return f.preset }
+
 // Kind returns how the field is written.
 func (f *Field) Kind() Kind { return f.kind }
 

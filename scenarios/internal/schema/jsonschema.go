@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -79,6 +80,19 @@ func schemaOf(f *Field) map[string]any {
 		}
 		m["properties"] = props
 		m["additionalProperties"] = false
+		if len(f.shorthand) > 0 {
+			// A scalar standing for the whole mapping ("jitter: none").
+			obj := map[string]any{}
+			for _, k := range []string{"type", "properties", "additionalProperties"} {
+				obj[k] = m[k]
+				delete(m, k)
+			}
+			alts := []any{obj}
+			for _, k := range sortedKeys(f.shorthand) {
+				alts = append(alts, map[string]any{"const": k})
+			}
+			m["anyOf"] = alts
+		}
 	case KindList:
 		listSchema(m, f)
 	case KindName:
@@ -99,7 +113,7 @@ func listSchema(m map[string]any, f *Field) {
 	if f.scalarList {
 		alts = append(alts, schemaOf(f.elem))
 	}
-	for k := range f.shorthand {
+	for _, k := range sortedKeys(f.shorthand) {
 		alts = append(alts, map[string]any{"const": k})
 	}
 	if len(alts) == 1 {
@@ -218,13 +232,25 @@ func yamlToJSON(text string, f *Field) any {
 // Reference returns the field reference of the registry root as a
 // Markdown table, one row per field with its dot path, what it takes, its
 // default and its description.
-func Reference(root *Field) string {
+func Reference(root *Field) string { return ReferenceWith(root, nil) }
+
+// ReferenceWith is Reference with the values each preset gives: for a
+// field whose default comes from a preset, presetText(path) returns them
+// as text ("nexus5 2GiB, pixel4 6GiB"), shown after "from `phone.device`"
+// in the default column ("" to show none).
+func ReferenceWith(root *Field, presetText func(path string) string) string {
 	var b strings.Builder
 	b.WriteString("| field | value | default | description |\n|---|---|---|---|\n")
 	var walk func(f *Field, path string)
 	walk = func(f *Field, path string) {
 		if path != "" {
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", path, valueText(f), defaultText(f), mdEscape(f.desc))
+			d := defaultText(f)
+			if f.preset != "" && presetText != nil {
+				if t := presetText(path); t != "" {
+					d += ": " + mdEscape(t)
+				}
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", path, valueText(f), d, mdEscape(f.desc))
 		}
 		switch f.kind {
 		case KindStruct:
@@ -247,13 +273,20 @@ func valueText(f *Field) string {
 	var s string
 	switch f.kind {
 	case KindStruct:
-		return "mapping"
+		s = "mapping"
+		for _, k := range sortedKeys(f.shorthand) {
+			s += " or `" + k + "`"
+		}
+		return s
 	case KindList:
 		s = "list of " + elemName(f.elem)
-		if f.elem.kind == KindStruct {
+		switch {
+		case f.elem.kind == KindStruct:
 			s = "list of mappings"
+		case f.elem.kind == KindName && f.elem.noun != "":
+			s = "list of " + f.elem.noun + "s" + namesText(f.elem)
 		}
-		for k := range f.shorthand {
+		for _, k := range sortedKeys(f.shorthand) {
 			s += " or `" + k + "`"
 		}
 	case KindEnum:
@@ -263,6 +296,7 @@ func valueText(f *Field) string {
 		if f.noun != "" {
 			s = f.noun
 		}
+		s += namesText(f)
 	case KindDuration, KindBitRate, KindBytes, KindCharge, KindByteRate, KindRate:
 		s = f.KindName()
 		if f.example != "" {
@@ -303,4 +337,35 @@ func defaultText(f *Field) string {
 func mdEscape(s string) string {
 	s = strings.ReplaceAll(s, "|", "\\|")
 	return strings.ReplaceAll(s, "\n", " ")
+}
+
+// sortedKeys returns a shorthand map's keys in order, so that the schema
+// and the reference are the same text at every run.
+func sortedKeys(m map[string]string) []string {
+	k := make([]string, 0, len(m))
+	for x := range m {
+		k = append(k, x)
+	}
+	sort.Strings(k)
+	return k
+}
+
+// namesText lists a name field's known names for the reference:
+// " (`nexus5`, `pixel4`)", with "none" and file paths when it takes them.
+func namesText(f *Field) string {
+	if f.names == nil {
+		return ""
+	}
+	var parts []string
+	for _, n := range f.names() {
+		parts = append(parts, "`"+n+"`")
+	}
+	if f.orNone {
+		parts = append(parts, "`none`")
+	}
+	s := " (" + strings.Join(parts, ", ")
+	if f.openNames {
+		s += "; or a file path"
+	}
+	return s + ")"
 }

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -126,4 +127,25 @@ func NoSweepAncestor(root *Field, path string) string {
 		}
 	}
 	return ""
+}
+
+// ValueAt returns the value at a dot path of field names (no list
+// indices) under root, whose value is rv; ok is false if the path names
+// no field.
+func ValueAt(root *Field, rv reflect.Value, path string) (v reflect.Value, ok bool) {
+	segs, msg := SplitPath(path)
+	if msg != "" {
+		return reflect.Value{}, false
+	}
+	f, v := root, rv
+	for _, sg := range segs {
+		if sg.Index >= 0 || f.kind != KindStruct {
+			return reflect.Value{}, false
+		}
+		if f = f.Child(sg.Name); f == nil {
+			return reflect.Value{}, false
+		}
+		v = v.FieldByName(f.goName)
+	}
+	return v, true
 }
