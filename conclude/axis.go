@@ -118,6 +118,8 @@ type group struct {
 	label string
 	cells []*cellView
 	order int
+	dims  []string          // the dimensions that tell groups apart
+	vals  map[string]string // the group's value of each of dims
 }
 
 // varyingDims returns the dimensions of dims that take more than one value
@@ -165,7 +167,10 @@ func groupCells(cells []*cellView, dims []string) []*group {
 				}
 				label += strings.Join(paramParts, ", ")
 			}
-			g = &group{label: label, order: c.order}
+			g = &group{label: label, order: c.order, dims: vary, vals: map[string]string{}}
+			for _, d := range vary {
+				g.vals[d] = c.dim(d)
+			}
 			byKey[k] = g
 			out = append(out, g)
 		}

@@ -113,39 +113,70 @@ func missText(r float64) string {
 
 func signedPct(x float64) string { return fmt.Sprintf("%+.0f %%", 100*x) }
 
-// headline is the headline kind's evaluation: the sentence of
-// ComputeHeadline over the cells where keeps (the metric is not used:
-// the headline is always time and energy).
-func (e *evaluator) headline(_ string, cells []*cellView) (string, error) {
+// headline is the headline kind's evaluation: ComputeHeadline over the
+// cells where keeps (the metric is not used: the headline is always time
+// and energy). The sentence gives both ratios against the study's and says
+// whether they miss its range; the table gives each ratio's group and
+// means, the notes the definition and, when a ratio misses, why.
+func (e *evaluator) headline(_ string, cells []*cellView) (*finding, error) {
 	var sums []result.Summary
 	for _, c := range cells {
 		for _, g := range c.groups {
 			sums = append(sums, *g)
 		}
 	}
+	f := &finding{}
 	h, ok := ComputeHeadline(sums)
 	if !ok {
-		return "study headline: no on-device cold and cloud warm requests of the same model and photo size to compare", nil
+		f.say("study headline: no on-device cold and cloud warm requests of the same model and photo size to compare")
+		return f, nil
 	}
 	t, en := h.Time, h.Energy
-	text := fmt.Sprintf("study headline: on-device costs %s the time and %s the energy of cloud (study: ≈%s×, accepted %s×–%s×)",
-		ratioText(t.Ratio), ratioText(en.Ratio), sigFig(StudyHeadline, 3), sigFig(StudyLow, 3), sigFig(StudyHigh, 3))
-	text += fmt.Sprintf("; first request after launch over a warm cloud request, largest group: time %s %s vs %s at %s (%s vs %s), energy %s %s vs %s at %s (%s vs %s)",
-		t.Model, t.OnDevice, t.Cloud, t.Image, format(result.UnitSeconds, t.Num), format(result.UnitSeconds, t.Den),
-		en.Model, en.OnDevice, en.Cloud, en.Image, format(result.UnitJoules, en.Num), format(result.UnitJoules, en.Den))
+	head := fmt.Sprintf("study headline: on-device costs %s the time and %s the energy of cloud", ratioText(t.Ratio), ratioText(en.Ratio))
+	rng := fmt.Sprintf("%s–%s×, the study's ≈%s×", sigFig(StudyLow, 3), sigFig(StudyHigh, 3), sigFig(StudyHeadline, 3))
 	var miss []string
-	if m := missText(t.Ratio); m != "" {
+	if m := missPct(t.Ratio); m != "" {
 		miss = append(miss, "time "+m)
 	}
-	if m := missText(en.Ratio); m != "" {
+	if m := missPct(en.Ratio); m != "" {
 		miss = append(miss, "energy "+m)
 	}
 	if len(miss) > 0 {
-		text += fmt.Sprintf("; OUTSIDE the study's range: %s. Why: the on-device side is %s of model load in %s of the first request, "+
-			"against a cloud request of %s (of which %s server request handling and %s network); the study's ≈100× would need a cloud request of about %s",
-			strings.Join(miss, ", "), format(result.UnitSeconds, t.OnDeviceLoad), format(result.UnitSeconds, t.Num),
-			format(result.UnitSeconds, t.Den), format(result.UnitSeconds, t.CloudHandling), format(result.UnitSeconds, t.CloudWire),
-			format(result.UnitSeconds, t.Num/StudyHeadline))
+		f.say(head+"; OUTSIDE the study's range ("+rng+"): "+strings.Join(miss, ", "),
+			head+"; OUTSIDE the study's range: "+strings.Join(miss, ", "))
+	} else {
+		f.say(head+", inside the study's range ("+rng+")", head+", inside the study's range")
 	}
-	return text, nil
+	f.cols = []string{"ratio", "largest group", "on-device (cold)", "cloud (warm)", "vs the study"}
+	vs := func(r float64) string {
+		if m := missText(r); m != "" {
+			return m
+		}
+		return "inside " + sigFig(StudyLow, 3) + "–" + sigFig(StudyHigh, 3) + "×"
+	}
+	f.row("time "+ratioText(t.Ratio), fmt.Sprintf("%s %s vs %s at %s", t.Model, t.OnDevice, t.Cloud, t.Image),
+		format(result.UnitSeconds, t.Num), format(result.UnitSeconds, t.Den), vs(t.Ratio))
+	f.row("energy "+ratioText(en.Ratio), fmt.Sprintf("%s %s vs %s at %s", en.Model, en.OnDevice, en.Cloud, en.Image),
+		format(result.UnitJoules, en.Num), format(result.UnitJoules, en.Den), vs(en.Ratio))
+	f.notes = append(f.notes, "definition: "+HeadlineDefinition)
+	if len(miss) > 0 {
+		f.notes = append(f.notes, fmt.Sprintf("why OUTSIDE: the on-device side is %s of model load in %s of the first request, "+
+			"against a cloud request of %s (of which %s server request handling and %s network); the study's ≈100× would need a cloud request of about %s",
+			format(result.UnitSeconds, t.OnDeviceLoad), format(result.UnitSeconds, t.Num),
+			format(result.UnitSeconds, t.Den), format(result.UnitSeconds, t.CloudHandling), format(result.UnitSeconds, t.CloudWire),
+			format(result.UnitSeconds, t.Num/StudyHeadline)))
+	}
+	return f, nil
+}
+
+// missPct says by how much a ratio misses the study's range, short:
+// "+13 %" (above its top), "-20 %" (below its bottom); "" if it does not.
+func missPct(r float64) string {
+	switch {
+	case r > StudyHigh:
+		return signedPct(r/StudyHigh - 1)
+	case r < StudyLow:
+		return signedPct(r/StudyLow - 1)
+	}
+	return ""
 }

@@ -10,6 +10,7 @@ const (
 	KindThreshold = "threshold"
 	KindBest      = "best"
 	KindHeadline  = "headline"
+	KindDefaults  = "defaults"
 )
 
 // KindInfo describes a conclusion kind: what it says and which fields of a
@@ -34,11 +35,11 @@ type KindInfo struct {
 // evaluated (ctx is the line's subject, cells the cells where keeps).
 type kind struct {
 	KindInfo
-	eval func(e *evaluator, ctx string, cells []*cellView) (string, error)
+	eval func(e *evaluator, ctx string, cells []*cellView) (*finding, error)
 }
 
 // kinds is the table of conclusion kinds: a new kind is one row here and
-// its evaluation function.
+// its evaluation function (defaults has none: Input.Expand replaces it).
 var kinds = []kind{
 	{KindInfo{Name: KindCrossover, Doc: "where metric(a) − metric(b) changes sign along param", Param: true, Sides: true}, (*evaluator).crossover},
 	{KindInfo{Name: KindTrend, Doc: "how metric moves along param", Param: true}, (*evaluator).trend},
@@ -46,6 +47,7 @@ var kinds = []kind{
 	{KindInfo{Name: KindThreshold, Doc: "first param value where metric reaches level", Param: true, Level: true}, (*evaluator).threshold},
 	{KindInfo{Name: KindBest, Doc: "the mode with the best metric along param"}, (*evaluator).best},
 	{KindInfo{Name: KindHeadline, Doc: "the study's headline (Guo 2018, fact G5): the largest on-device (cold) over cloud (warm) ratio of time and of energy, per request, against the study's ≈100×; metric is not used"}, (*evaluator).headline},
+	{KindInfo{Name: KindDefaults, Doc: "the default conclusions, in its place: a scenario that writes none gets them; write this entry to keep them beside your own"}, nil},
 }
 
 // Kinds returns the conclusion kinds, in the order the schema lists them.
