@@ -38,12 +38,14 @@ func (f *finding) row(cells ...string) { f.rows = append(f.rows, cells) }
 // characters; when none does, the shortest.
 func (f *finding) sentence(budget int) string {
 	best := ""
-	for _, s := range f.sentences {
-		if utf8.RuneCountInString(s) <= budget {
-			return s
-		}
-		if best == "" || utf8.RuneCountInString(s) < utf8.RuneCountInString(best) {
-			best = s
+	for _, c := range f.sentences {
+		for _, s := range variants(c) {
+			if utf8.RuneCountInString(s) <= budget {
+				return s
+			}
+			if best == "" || utf8.RuneCountInString(s) < utf8.RuneCountInString(best) {
+				best = s
+			}
 		}
 	}
 	return best
@@ -67,6 +69,55 @@ type class struct {
 	xs     []float64 // the values the clause gives a range of
 	ys     []float64 // a second range, if the clause has one
 	note   string    // a fixed text the members share
+	// one is what the clause adds when the class has a single group
+	// (its values, say): the member's own, set by the last add's caller.
+	one  string
+	noCI int // members without a CI
+}
+
+// only is the class's detail for a single member: " (1 s → 3 s)", "" for
+// a class of several.
+func (c *class) only() string {
+	if len(c.groups) != 1 || c.one == "" {
+		return ""
+	}
+	return detail(" (" + c.one + ")")
+}
+
+// Details: a part of a candidate sentence that may be left out when the
+// sentence is too long is marked (detail); sentence tries each candidate
+// with its details, then without.
+const detailOpen, detailClose = "\x01", "\x02"
+
+// detail marks text as a detail of a sentence.
+func detail(text string) string { return detailOpen + text + detailClose }
+
+// variants returns a candidate with its details and without them.
+func variants(s string) []string {
+	keep := strings.NewReplacer(detailOpen, "", detailClose, "").Replace(s)
+	var drop strings.Builder
+	for {
+		i := strings.Index(s, detailOpen)
+		if i < 0 {
+			drop.WriteString(s)
+			break
+		}
+		drop.WriteString(s[:i])
+		j := strings.Index(s[i:], detailClose)
+		if j < 0 {
+			break
+		}
+		s = s[i+j+len(detailClose):]
+	}
+	return []string{keep, drop.String()}
+}
+
+// ciNote is " (no CI)" when no member of the class has a CI.
+func (c *class) ciNote() string {
+	if c.noCI > 0 && c.noCI == len(c.groups) {
+		return " (no CI)"
+	}
+	return ""
 }
 
 // classify sorts groups into classes by key, in order of first appearance.
@@ -205,6 +256,13 @@ func (n naming) of(members []*group) string {
 	}
 	if bestText != "" {
 		return bestText
+	}
+	if len(members) <= 2 {
+		var ls []string
+		for _, g := range members {
+			ls = append(ls, labelOf(g))
+		}
+		return "for " + andList(ls)
 	}
 	return "in " + countOf(len(members), len(n.all)) + " groups"
 }

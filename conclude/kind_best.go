@@ -25,8 +25,9 @@ func (e *evaluator) best(ctx string, cells []*cellView) (*finding, error) {
 	if ax == nil {
 		return e.bestAtPoint(head, cells, dims, groups), nil
 	}
-	f := &finding{cols: []string{"group", "best mode along the " + ax.noun, "winner not distinguishable from the runner-up"}}
+	f := &finding{cols: []string{"group", "best mode along the " + ax.noun, "tied with the runner-up"}}
 	var cf classifier
+	var ends winnerEnds
 	bounds := map[*class][][]float64{} // per class, per group: the boundaries
 	tiedAll, valuesAll := 0, 0
 	for _, g := range groups {
@@ -54,7 +55,8 @@ func (e *evaluator) best(ctx string, cells []*cellView) (*finding, error) {
 		if tied > 0 {
 			tieText = fmt.Sprintf("at %s values (%s)", countOf(tied, len(xs)), tiedWith)
 		}
-		f.row(labelOf(g), segmentText(segs, ax, xs[0], xs[len(xs)-1]), tieText)
+		f.row(labelOf(g), segmentText(segs, ax, xs[0], xs[len(xs)-1], false), tieText)
+		ends.add(segs, xs[0])
 	}
 	var clauses []string
 	nm := naming{groups}
@@ -79,15 +81,19 @@ func (e *evaluator) best(ctx string, cells []*cellView) (*finding, error) {
 				x0, x1 = math.Min(x0, x), math.Max(x1, x)
 			}
 		}
-		clauses = append(clauses, withFor(segmentText(segs, ax, x0, x1), nm.of(cl.groups)))
+		clauses = append(clauses, withFor(segmentText(segs, ax, x0, x1, true), nm.of(cl.groups)))
 	}
 	tail := ""
 	if tiedAll > 0 {
-		tail = fmt.Sprintf("; at %s values the winner is %s from the runner-up", countOf(tiedAll, valuesAll), NotDistinguishable)
+		tail = fmt.Sprintf("; the winner is not distinguishable from the runner-up at %s values", countOf(tiedAll, valuesAll))
 	}
-	f.say(head+": "+strings.Join(clauses, "; ")+tail,
-		head+": the best mode along the "+ax.noun+" differs by group (see the table)"+tail,
-		head+": see the table")
+	short := strings.Replace(tail, "; the winner is not distinguishable from the runner-up", "; winner not distinguishable", 1)
+	f.say(head+": "+strings.Join(clauses, "; ")+tail, head+": "+strings.Join(clauses, "; ")+short)
+	if e := ends.text(ax); e != "" {
+		f.say(head+": "+e+tail, head+": "+e+short)
+	}
+	f.say(head+": the best mode along the "+ax.noun+" differs by group (see the table)"+short,
+		head+": see the table"+short)
 	return f, nil
 }
 
@@ -183,20 +189,77 @@ func (e *evaluator) segments(modes map[string]map[float64]float64, xs []float64,
 
 // segmentText words runs of winners: "split:13 below 2.1 Mbps uplink,
 // split:0 above"; one run: "split:0 everywhere in 1–100 Mbps uplink".
-func segmentText(segs []segment, ax *xAxis, lo, hi float64) string {
+// The noun follows the values only with noun (a table's column names it).
+func segmentText(segs []segment, ax *xAxis, lo, hi float64, noun bool) string {
+	at := func(a, b float64) string {
+		t := ax.axisRange(a, b)
+		if !noun {
+			t = strings.TrimSuffix(t, " "+ax.noun)
+		}
+		return t
+	}
 	if len(segs) == 1 {
-		return segs[0].mode + " everywhere in " + ax.rangeText(lo, hi)
+		return segs[0].mode + " everywhere in " + at(lo, hi)
 	}
 	var parts []string
 	for i, s := range segs {
 		switch {
 		case i == 0:
-			parts = append(parts, s.mode+" below "+ax.axisRange(s.upTo, s.upToHi))
+			parts = append(parts, s.mode+" below "+at(s.upTo, s.upToHi))
 		case i == len(segs)-1:
 			parts = append(parts, s.mode+" above")
 		default:
-			parts = append(parts, s.mode+" up to "+ax.axisRange(s.upTo, s.upToHi))
+			parts = append(parts, s.mode+" up to "+at(s.upTo, s.upToHi))
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// winnerEnds collects, over groups, the winner at the first param value
+// and the last winner with where its run starts: the sentence of a best
+// along param whose groups differ in between.
+type winnerEnds struct {
+	first, last []string
+	lo          float64
+	from        []float64
+	n           int
+}
+
+func (w *winnerEnds) add(segs []segment, lo float64) {
+	if w.n == 0 || lo < w.lo {
+		w.lo = lo
+	}
+	w.n++
+	w.first = appendNew(w.first, segs[0].mode)
+	w.last = appendNew(w.last, segs[len(segs)-1].mode)
+	if len(segs) > 1 {
+		w.from = append(w.from, segs[len(segs)-2].upTo)
+	}
+}
+
+// text words the ends: "split:24 or split:67 at 0.5 Mbps uplink, split:1
+// above 8.3–9.7 Mbps uplink"; "" unless every group changes winner.
+func (w *winnerEnds) text(ax *xAxis) string {
+	if w.n == 0 || len(w.from) != w.n {
+		return ""
+	}
+	lo, hi := rangeOf(w.from)
+	return orList(w.first) + " at " + ax.with(w.lo) + ", " + orList(w.last) + " above " + ax.axisRange(lo, hi)
+}
+
+// orList joins "a", "b", "c" as "a, b or c".
+func orList(xs []string) string {
+	if len(xs) <= 1 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
+}
+
+func appendNew(xs []string, x string) []string {
+	for _, y := range xs {
+		if y == x {
+			return xs
+		}
+	}
+	return append(xs, x)
 }

@@ -107,9 +107,11 @@ func (c *comparer) atPoint(ctx string, groups []*group) *finding {
 		}
 		x := s.xs[0]
 		t := c.ratioAt(s, x)
-		cf.add(t.how, g, t.iv.est, math.NaN())
+		cl := cf.add(t.how, g, t.iv.est, math.NaN())
+		cl.one = c.values(s, x)
 		if (t.how == cmpMore || t.how == cmpLess) && !t.iv.has() {
 			noCI++
+			cl.noCI++
 		}
 		row := []string{labelOf(g), format(c.e.md.unit, s.va[x]), format(c.e.md.unit, s.vb[x]), t.cell(c.w)}
 		if c.shareDef != nil {
@@ -148,13 +150,14 @@ func (c *comparer) pointSentences(ctx string, cf *classifier, n int, shares []fl
 		case cmpSame:
 			text = c.la + " and " + c.lb + " are equal within 0.5 % (no CI)"
 		default:
-			text = ratioRange(lo, hi) + " " + c.w.word(k == cmpLess)
+			text = ratioRange(lo, hi) + " " + c.w.word(k == cmpLess) + cl.ciNote()
 			if subject {
 				text = c.la + " " + c.w.verb + " " + text + " than " + c.lb
 				subject = false
 			}
+			text += cl.only()
 			if len(cl.groups) >= 3 && hi > lo {
-				largest = "largest for " + labelOf(cl.groups[argmax(cl.xs)])
+				largest = detail("largest for " + labelOf(cl.groups[argmax(cl.xs)]))
 			}
 		}
 		main = append(main, withFor(text, c.nm.of(cl.groups)))
@@ -177,11 +180,12 @@ func (c *comparer) pointSentences(ctx string, cf *classifier, n int, shares []fl
 			tail = append(tail, countOf(len(cl.groups), n)+" groups without data")
 		}
 	}
-	if noCI > 0 && cf.byKey[cmpND] == nil {
-		tail = append(tail, "no CI")
-		if noCI < n {
-			tail[len(tail)-1] = countOf(noCI, n) + " without a CI"
-		}
+	partial := false
+	for _, cl := range cf.classes {
+		partial = partial || cl.noCI > 0 && cl.noCI < len(cl.groups)
+	}
+	if partial {
+		tail = append(tail, countOf(noCI, n)+" without a CI")
 	}
 	share := ""
 	if lo, hi := rangeOf(shares); c.shareDef != nil && lo <= hi {
@@ -238,8 +242,12 @@ func (c *comparer) along(ctx string, groups []*group, ax *xAxis) *finding {
 		n++
 		x0, x1 := s.xs[0], s.xs[len(s.xs)-1]
 		t0, t1 := c.ratioAt(s, x0), c.ratioAt(s, x1)
-		first.add(t0.how, g, t0.iv.est, math.NaN())
-		last.add(t1.how, g, t1.iv.est, math.NaN())
+		if cl := first.add(t0.how, g, t0.iv.est, math.NaN()); !t0.iv.has() {
+			cl.noCI++
+		}
+		if cl := last.add(t1.how, g, t1.iv.est, math.NaN()); !t1.iv.has() {
+			cl.noCI++
+		}
 		cell := func(t turned, x, want float64) string {
 			text := t.cell(c.w) + ", " + c.values(s, x)
 			if x != want {
@@ -275,7 +283,7 @@ func (c *comparer) along(ctx string, groups []*group, ax *xAxis) *finding {
 		switch cl.key {
 		case cmpMore, cmpLess:
 			l, h := rangeOf(cl.xs)
-			return cl.key, ratioRange(l, h), c.w.word(cl.key == cmpLess)
+			return cl.key, ratioRange(l, h), c.w.word(cl.key == cmpLess) + cl.ciNote()
 		case cmpSame:
 			return cl.key, "", "equal within 0.5 % (no CI)"
 		case cmpND:
@@ -291,7 +299,7 @@ func (c *comparer) along(ctx string, groups []*group, ax *xAxis) *finding {
 	switch {
 	case ratioKind(k0) && ratioKind(k1):
 		if k1 == k0 {
-			w1 = strings.Fields(w1)[0] // "22× more", the noun said once
+			w1 = strings.Fields(w1)[0] + strings.TrimPrefix(w1, c.w.word(k1 == cmpLess)) // "22× more", the noun said once
 		}
 		main = c.la + " " + c.w.verb + " " + r0 + " " + w0 + " than " + c.lb + at0 + ", " + r1 + " " + w1 + at1
 	case k0 == k1:

@@ -66,7 +66,8 @@ func (e *evaluator) crossover(ctx string, cells []*cellView) (*finding, error) {
 		}
 		crossed++
 		cis := e.crossingCIs(xs, whoA, whoB, len(cs), ax)
-		if cis[0] == "" || strings.Contains(cis[0], "no interval") {
+		hasCI := cis[0] != "" && !strings.Contains(cis[0], "no interval")
+		if !hasCI {
 			noCI++
 		}
 		var parts, shape []string
@@ -92,7 +93,12 @@ func (e *evaluator) crossover(ctx string, cells []*cellView) (*finding, error) {
 			cf.add("several", g, math.NaN(), math.NaN())
 			continue
 		}
-		cf.add(key, g, cs[0].X, math.NaN())
+		cl := cf.add(key, g, cs[0].X, math.NaN())
+		if hasCI {
+			cl.one = strings.TrimSuffix(strings.TrimPrefix(cis[0], " ("), ")")
+		} else {
+			cl.noCI++
+		}
 	}
 	var clauses []string
 	subject := true
@@ -101,7 +107,7 @@ func (e *evaluator) crossover(ctx string, cells []*cellView) (*finding, error) {
 		switch cl.key {
 		case "below", "above":
 			lo, hi := rangeOf(cl.xs)
-			text := cl.key + " " + ax.axisRange(lo, hi)
+			text := cl.key + " " + ax.axisRange(lo, hi) + cl.only() + cl.ciNote()
 			if subject {
 				text = la + " beats " + lb + " " + text
 				subject = false
@@ -116,10 +122,12 @@ func (e *evaluator) crossover(ctx string, cells []*cellView) (*finding, error) {
 		}
 	}
 	tail := ""
+	partial := false
+	for _, cl := range cf.classes {
+		partial = partial || cl.noCI > 0 && cl.noCI < len(cl.groups)
+	}
 	switch {
-	case noCI > 0 && noCI == crossed:
-		tail = " (no CI)"
-	case noCI > 0:
+	case partial:
 		tail = fmt.Sprintf("; %s crossings without a CI", countOf(noCI, crossed))
 	}
 	f.say(ctx+": "+strings.Join(clauses, "; ")+tail,

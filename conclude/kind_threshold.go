@@ -43,7 +43,7 @@ func (e *evaluator) threshold(ctx string, cells []*cellView) (*finding, error) {
 			} else {
 				x = x0 + t*(x1-x0)
 			}
-			cf.add("reaches", g, x, math.NaN())
+			cf.add("reaches", g, x, math.NaN()).one = "between " + ax.short(x0) + " and " + ax.value(x1)
 			f.row(labelOf(g), "from about "+ax.with(x)+" (between "+ax.value(x0)+" and "+ax.value(x1)+")", top)
 			found = true
 			break
@@ -61,7 +61,7 @@ func (e *evaluator) threshold(ctx string, cells []*cellView) (*finding, error) {
 		lo, hi := rangeOf(cl.xs)
 		switch cl.key {
 		case "reaches":
-			clauses = append(clauses, withFor("reaches "+lv+" from about "+ax.axisRange(lo, hi), name))
+			clauses = append(clauses, withFor("reaches "+lv+" from about "+ax.axisRange(lo, hi)+cl.only(), name))
 		case "already":
 			clauses = append(clauses, withFor("already "+lv+" at "+cl.note, name))
 		case "below":

@@ -97,8 +97,7 @@ func (e *evaluator) trend(ctx string, cells []*cellView) (*finding, error) {
 		if rng != header {
 			notes = append(notes, ax.value(s.xs[0])+" → "+ax.value(s.xs[n-1]))
 		}
-		cl := cf.add(how, g, factor, b)
-		_ = cl
+		cf.add(how, g, factor, b).one = format(u, a) + " → " + format(u, b)
 		row := []string{labelOf(g), format(u, a), format(u, b), changeCell(how, factor)}
 		if len(notes) > 0 {
 			row = append(row, strings.Join(notes, "; "))
@@ -120,9 +119,9 @@ func (e *evaluator) trend(ctx string, cells []*cellView) (*finding, error) {
 		switch cl.key {
 		case moveGrows, moveFalls:
 			lo, hi := rangeOf(cl.xs)
-			clauses = append(clauses, withFor(cl.key+" "+ratioRange(lo, hi), name))
+			clauses = append(clauses, withFor(cl.key+" "+ratioRange(lo, hi)+cl.only(), name))
 			if len(cl.groups) >= 3 && hi > lo {
-				largest = "largest for " + labelOf(cl.groups[argmax(cl.xs)])
+				largest = detail("largest for " + labelOf(cl.groups[argmax(cl.xs)]))
 			}
 		case moveRises, moveDrops:
 			lo, hi := rangeOf(cl.ys)
