@@ -7,7 +7,8 @@ import "strings"
 // from what the run holds:
 //
 //   - the best mode by mean latency, and by energy per request, of each
-//     point and group (best without a param: every swept value is a group);
+//     point and group: along the first swept numeric parameter (best with
+//     that param), else per group (every swept value is a group);
 //   - when the run has on-device and remote (cloud, else split) modes: for
 //     each swept numeric parameter, the on-device vs cloud crossover along
 //     it of the mean latency (warm, and cold when on-device requests start
@@ -42,9 +43,18 @@ func (in *Input) Defaults() []Conclusion {
 			seen[p.Name][p.Value] = true
 		}
 	}
+	// The best mode per point: along the first swept numeric parameter
+	// (the others, and every other swept value, make groups).
+	along := ""
+	for _, p := range numeric {
+		if len(seen[p]) >= 2 {
+			along = p
+			break
+		}
+	}
 	out := []Conclusion{
-		{Kind: KindBest, Metric: "latency.mean"},
-		{Kind: KindBest, Metric: "energy"},
+		{Kind: KindBest, Metric: "latency.mean", Param: along},
+		{Kind: KindBest, Metric: "energy", Param: along},
 	}
 	remote := Selector{Modes: []string{"cloud"}}
 	switch {

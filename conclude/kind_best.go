@@ -134,7 +134,14 @@ func (e *evaluator) bestAtPoint(head string, cells []*cellView, dims []string, g
 		lo, hi := rangeOf(cl.xs)
 		name := nm.of(cl.groups)
 		if name == "" && len(groups) > 1 {
-			name = "for every " + andList(varyingDims(cells, dims))
+			var nouns []string
+			for _, d := range varyingDims(cells, dims) {
+				if d != "model" && d != "mode" && d != "image" {
+					d = paramNoun(d)
+				}
+				nouns = append(nouns, d)
+			}
+			name = "for every " + andList(nouns)
 		}
 		clauses = append(clauses, withFor(cl.key, name)+" ("+valueRange(e.md.unit, lo, hi)+")")
 	}
