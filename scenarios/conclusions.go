@@ -72,7 +72,7 @@ func conclusionsField() *field {
 		fld("level", "Level", kFloat, "threshold: the level, in the metric's base unit (seconds, joules, a fraction for shares)."),
 		fld("share", "Share", kText, "compare: a part of the metric to report as a share of a's value, e.g. energy.radio.", checks(metricCheck)),
 		fld("better", "Better", kEnum, "Whether a lower or a higher metric wins (crossover, best).", enum("lower", "higher"), def("lower")),
-	), "One-line conclusions computed from the results after a run (printed after the table, in summary.json and on top of index.html).")
+	), "Conclusions computed from the results after a run, each one short sentence with a table of its groups (printed after the table, in summary.json and on top of index.html). Without this section a run gets the defaults (kind defaults); conclusions: [] asks for none.")
 	noSweep()(f)
 	return f
 }

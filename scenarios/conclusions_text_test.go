@@ -179,3 +179,31 @@ func TestDefaultConclusionsKinds(t *testing.T) {
 		t.Errorf("single point: %q", cs[2].Sentence)
 	}
 }
+
+// TestConclusionKindsUpToDate keeps README's table of conclusion kinds
+// equal to conclude.KindsTable; -rewrite updates it.
+func TestConclusionKindsUpToDate(t *testing.T) {
+	const begin, end = "<!-- conclusion-kinds:begin (go test ./scenarios -run TestConclusionKindsUpToDate -rewrite) -->\n", "<!-- conclusion-kinds:end -->"
+	path := filepath.Join("..", "README.md")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	i, j := strings.Index(text, begin), strings.Index(text, end)
+	if i < 0 || j < i {
+		t.Fatalf("%s lacks the markers %q ... %q", path, begin, end)
+	}
+	table := conclude.KindsTable()
+	if text[i+len(begin):j] == table {
+		return
+	}
+	if *rewrite {
+		text = text[:i+len(begin)] + table + text[j:]
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("%s: the table of conclusion kinds is stale; run go test ./scenarios -run TestConclusionKindsUpToDate -rewrite", path)
+}
