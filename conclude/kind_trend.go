@@ -156,30 +156,34 @@ func (e *evaluator) trend(ctx string, cells []*cellView) (*finding, error) {
 		largest = ""
 	}
 	head := ctx
+	heads := []string{ctx}
 	if header != "" {
 		head += " " + header
+		// The same range, shorter: "over 0–60 % background pressure".
+		heads = []string{head, ctx + " over " + ax.rangeText(firstX(groups, e, st), lastX(groups, e, st))}
 	}
-	join := func(parts ...string) string {
+	join := func(head string, parts ...string) string {
 		var ps []string
 		for _, p := range parts {
 			if p != "" {
 				ps = append(ps, p)
 			}
 		}
-		text := head + ": " + strings.Join(clauses, ", ")
 		if len(clauses) == 0 {
-			text = head + ": " + strings.Join(ps, "; ")
-			return text
+			return head + ": " + strings.Join(ps, "; ")
 		}
+		text := head + ": " + strings.Join(clauses, ", ")
 		if len(ps) > 0 {
 			text += "; " + strings.Join(ps, "; ")
 		}
 		return text
 	}
 	t := strings.Join(tail, "; ")
-	f.say(join(largest, t), join(t))
-	if len(success) > 0 { // the success rate's move is in the table
-		f.say(join(strings.Join(tail[:len(tail)-1], "; ")))
+	for _, h := range heads {
+		f.say(join(h, largest, t), join(h, t))
+		if len(success) > 0 { // the success rate's move is in the table
+			f.say(join(h, strings.Join(tail[:len(tail)-1], "; ")))
+		}
 	}
 	nd := ""
 	for _, x := range tail {
