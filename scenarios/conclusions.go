@@ -99,6 +99,14 @@ func (s *Scenario) checkConclusions(c *collector) {
 			s.required(c, at, at+".kind", "kind: required (%s)", conclude.KindsWhere(func(conclude.KindInfo) bool { return true }, "or"))
 			continue
 		}
+		if cn.Kind == conclude.KindDefaults {
+			for _, f := range []string{"metric", "param", "where", "a", "b", "level", "share", "better"} {
+				if s.written(at + "." + f) {
+					s.errAt(c, at+"."+f, "does not apply to defaults (it stands for the default conclusions as they are)")
+				}
+			}
+			continue
+		}
 		k, _ := conclude.LookupKind(cn.Kind)
 		s.checkConclusionParam(c, at, cn, k, swept)
 		s.checkConclusionFields(c, at, cn, k)

@@ -162,6 +162,7 @@ func TestConclusionErrors(t *testing.T) {
   - {kind: threshold, param: network.preset}
   - {kind: compare, a: {modes: [phone], params: [network.preset=3g, bandwidth]}, b: {models: [squeezenet]}}
   - {metric: energy}
+  - {kind: defaults, metric: energy}
 quick:
   requests: 3
   duration: 1min
@@ -190,13 +191,14 @@ outputs:
 		`test.yaml:17: conclusions[3].a.params[1]: "bandwidth": write path=value`,
 		`test.yaml:17: conclusions[3].b.models[0]: "squeezenet" is not one of the scenario's models`,
 		`test.yaml:18: conclusions[4]: kind: required`,
-		`test.yaml:21: quick.duration: give requests or duration, not both`,
-		`test.yaml:23: quick.sweep[0].steps: network.uplink.bandwidth is swept by values, not a range: give values`,
-		`test.yaml:24: quick.sweep[1].path: "phone.count" is not swept`,
-		`test.yaml:27: outputs.charts[0].param: "phone.count" is not swept`,
-		`test.yaml:27: outputs.charts[0].metric: unknown chart metric "p98" (did you mean "p95"?)`,
-		`test.yaml:28: outputs.charts[1].param: only a sweep chart has a param`,
-		`test.yaml:28: outputs.charts[1].params[0]: network.preset=wifi: not a value of the sweep (campus-wifi, lte)`,
+		`test.yaml:19: conclusions[5].metric: does not apply to defaults`,
+		`test.yaml:22: quick.duration: give requests or duration, not both`,
+		`test.yaml:24: quick.sweep[0].steps: network.uplink.bandwidth is swept by values, not a range: give values`,
+		`test.yaml:25: quick.sweep[1].path: "phone.count" is not swept`,
+		`test.yaml:28: outputs.charts[0].param: "phone.count" is not swept`,
+		`test.yaml:28: outputs.charts[0].metric: unknown chart metric "p98" (did you mean "p95"?)`,
+		`test.yaml:29: outputs.charts[1].param: only a sweep chart has a param`,
+		`test.yaml:29: outputs.charts[1].params[0]: network.preset=wifi: not a value of the sweep (campus-wifi, lte)`,
 	} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error lacks\n  %s\nin\n%v", w, err)
