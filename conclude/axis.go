@@ -97,6 +97,16 @@ func (ax *xAxis) value(x float64) string {
 // with prints x followed by the parameter's noun: "3.9 Mbps uplink".
 func (ax *xAxis) with(x float64) string { return ax.value(x) + " " + ax.noun }
 
+// short prints x without its unit when the unit follows: "10" of
+// "between 10 and 100 Mbps".
+func (ax *xAxis) short(x float64) string {
+	a := ax.value(x)
+	if ax.unit != "" {
+		return strings.TrimSuffix(a, " "+ax.unit)
+	}
+	return strings.TrimSuffix(a, " %")
+}
+
 // rangeText prints "0.25–100 Mbps uplink".
 func (ax *xAxis) rangeText(lo, hi float64) string {
 	a, b := ax.value(lo), ax.value(hi)
@@ -118,6 +128,8 @@ type group struct {
 	label string
 	cells []*cellView
 	order int
+	dims  []string          // the dimensions that tell groups apart
+	vals  map[string]string // the group's value of each of dims
 }
 
 // varyingDims returns the dimensions of dims that take more than one value
@@ -165,7 +177,10 @@ func groupCells(cells []*cellView, dims []string) []*group {
 				}
 				label += strings.Join(paramParts, ", ")
 			}
-			g = &group{label: label, order: c.order}
+			g = &group{label: label, order: c.order, dims: vary, vals: map[string]string{}}
+			for _, d := range vary {
+				g.vals[d] = c.dim(d)
+			}
 			byKey[k] = g
 			out = append(out, g)
 		}

@@ -62,14 +62,12 @@ func TestConcludeMetrics(t *testing.T) {
 	}
 }
 
-func TestJoinClauses(t *testing.T) {
-	got := joinClauses([]clause{{"a wins", "", "x"}, {"a wins", "", "y"}, {"a wins", "", "z"}, {"b beats c", "below 1", "x"}, {"b beats c", "below 2", "y"}, {"", "grows", ""}})
-	want := "a wins for x, y and z; b beats c below 1 for x, below 2 for y; grows"
-	if got != want {
-		t.Errorf("\n got %s\nwant %s", got, want)
-	}
+func TestSigFig(t *testing.T) {
 	if sigFig(0.000123456, 2) != "0.00012" || sigFig(1234, 2) != "1234" || sigFig(2.50, 3) != "2.5" {
 		t.Errorf("sigFig: %s %s %s", sigFig(0.000123456, 2), sigFig(1234, 2), sigFig(2.50, 3))
+	}
+	if got := ratioRange(1.02, 1.8); got != "1.02–1.8×" {
+		t.Errorf("ratioRange = %q", got)
 	}
 }
 
@@ -78,7 +76,7 @@ func TestJoinClauses(t *testing.T) {
 func TestKindsTable(t *testing.T) {
 	seen := map[string]bool{}
 	for _, k := range kinds {
-		if k.Name == "" || k.Doc == "" || k.eval == nil || seen[k.Name] {
+		if k.Name == "" || k.Doc == "" || (k.eval == nil) != (k.Name == KindDefaults) || seen[k.Name] {
 			t.Errorf("kind %+v: incomplete or repeated", k.KindInfo)
 		}
 		seen[k.Name] = true

@@ -119,47 +119,88 @@ func missText(r float64) string {
 
 func signedPct(x float64) string { return fmt.Sprintf("%+.0f %%", 100*x) }
 
-// headline is the headline kind's evaluation: the sentence of
-// ComputeHeadline over the cells where keeps (the metric is not used:
-// the headline is always time and energy).
-func (e *evaluator) headline(_ string, cells []*cellView) (string, error) {
+// headline is the headline kind's evaluation: ComputeHeadline over the
+// cells where keeps (the metric is not used: the headline is always time
+// and energy). The sentence gives both ratios against the study's and says
+// whether they miss its range; the table gives each ratio's group and
+// means, the notes the definition and, when a ratio misses, why.
+func (e *evaluator) headline(_ string, cells []*cellView) (*finding, error) {
 	var sums []result.Summary
 	for _, c := range cells {
 		for _, g := range c.groups {
 			sums = append(sums, *g)
 		}
 	}
+	f := &finding{}
 	h, ok := ComputeHeadline(sums)
 	if !ok {
-		return "study headline: no on-device cold and cloud warm requests of the same model and photo size to compare", nil
+		f.say("study headline: no on-device cold and cloud warm requests of the same model and photo size to compare")
+		return f, nil
 	}
 	t, en := h.Time, h.Energy
-	text := fmt.Sprintf("study headline: on-device costs %s the time and %s the energy of cloud (study: ≈%s×, accepted %s×–%s×)",
-		ratioText(t.Ratio), ratioText(en.Ratio), sigFig(StudyHeadline, 3), sigFig(StudyLow, 3), sigFig(StudyHigh, 3))
-	text += fmt.Sprintf("; first request after launch over a warm cloud request, largest group: time %s %s vs %s at %s (%s vs %s), energy %s %s vs %s at %s (%s vs %s)",
-		t.Model, t.OnDevice, t.Cloud, t.Image, format(result.UnitSeconds, t.Num), format(result.UnitSeconds, t.Den),
-		en.Model, en.OnDevice, en.Cloud, en.Image, format(result.UnitJoules, en.Num), format(result.UnitJoules, en.Den))
-	if why := h.MissWhy(); why != "" {
-		text += "; OUTSIDE the study's range: " + why
+	head := fmt.Sprintf("study headline: on-device costs %s the time and %s the energy of cloud", ratioText(t.Ratio), ratioText(en.Ratio))
+	rng := fmt.Sprintf("%s–%s×, the study's ≈%s×", sigFig(StudyLow, 3), sigFig(StudyHigh, 3), sigFig(StudyHeadline, 3))
+	var miss []string
+	if m := missPct(t.Ratio); m != "" {
+		miss = append(miss, "time "+m)
 	}
-	return text, nil
+	if m := missPct(en.Ratio); m != "" {
+		miss = append(miss, "energy "+m)
+	}
+	if len(miss) > 0 {
+		f.say(head+"; OUTSIDE the study's range ("+rng+"): "+strings.Join(miss, ", "),
+			head+"; OUTSIDE the study's range: "+strings.Join(miss, ", "))
+	} else {
+		f.say(head+", inside the study's range ("+rng+")", head+", inside the study's range")
+	}
+	f.cols = []string{"ratio", "largest group", "on-device (cold)", "cloud (warm)", "vs the study"}
+	vs := func(r float64) string {
+		if m := missText(r); m != "" {
+			return m
+		}
+		return "inside " + sigFig(StudyLow, 3) + "–" + sigFig(StudyHigh, 3) + "×"
+	}
+	f.row("time "+ratioText(t.Ratio), fmt.Sprintf("%s %s vs %s at %s", t.Model, t.OnDevice, t.Cloud, t.Image),
+		format(result.UnitSeconds, t.Num), format(result.UnitSeconds, t.Den), vs(t.Ratio))
+	f.row("energy "+ratioText(en.Ratio), fmt.Sprintf("%s %s vs %s at %s", en.Model, en.OnDevice, en.Cloud, en.Image),
+		format(result.UnitJoules, en.Num), format(result.UnitJoules, en.Den), vs(en.Ratio))
+	f.notes = append(f.notes, "definition: "+HeadlineDefinition)
+	for _, w := range h.missWhys() {
+		f.notes = append(f.notes, "why OUTSIDE, "+w)
+	}
+	return f, nil
+}
+
+// missPct says by how much a ratio misses the study's range, short:
+// "+13 %" (above its top), "-20 %" (below its bottom); "" if it does not.
+func missPct(r float64) string {
+	switch {
+	case r > StudyHigh:
+		return signedPct(r/StudyHigh - 1)
+	case r < StudyLow:
+		return signedPct(r/StudyLow - 1)
+	}
+	return ""
 }
 
 // MissWhy says, for each side of the headline outside the study's range,
 // by how much it misses and what the two requests are made of, so that a
 // reader sees which measured number carries the miss; "" when both sides
 // are in range.
-func (h Headline) MissWhy() string {
+func (h Headline) MissWhy() string { return strings.Join(h.missWhys(), "; ") }
+
+// missWhys is MissWhy, one text per side outside the range.
+func (h Headline) missWhys() []string {
 	var out []string
 	if t := h.Time; missText(t.Ratio) != "" {
-		out = append(out, fmt.Sprintf("time %s. Why: the on-device side is %s of model load in %s of the first request, "+
+		out = append(out, fmt.Sprintf("time %s: the on-device side is %s of model load in %s of the first request, "+
 			"against a cloud request of %s (of which %s server request handling and %s network); the study's ≈100× would need a cloud request of about %s",
 			missText(t.Ratio), format(result.UnitSeconds, t.OnDeviceLoad), format(result.UnitSeconds, t.Num),
 			format(result.UnitSeconds, t.Den), format(result.UnitSeconds, t.CloudHandling), format(result.UnitSeconds, t.CloudWire),
 			format(result.UnitSeconds, t.Num/StudyHeadline)))
 	}
 	if e := h.Energy; missText(e.Ratio) != "" {
-		out = append(out, fmt.Sprintf("energy %s. Why: the on-device first request's %s is %s CPU, %s GPU and %s screen and base (its %s of model load), "+
+		out = append(out, fmt.Sprintf("energy %s: the on-device first request's %s is %s CPU, %s GPU and %s screen and base (its %s of model load), "+
 			"against a cloud request of %s (%s radio, %s screen and base, %s CPU); the study's ≈100× would need a cloud request of about %s",
 			missText(e.Ratio), format(result.UnitJoules, e.Num), format(result.UnitJoules, e.OnDeviceEnergy[result.CPU]),
 			format(result.UnitJoules, e.OnDeviceEnergy[result.GPU]), format(result.UnitJoules, e.OnDeviceEnergy[result.Base]),
@@ -167,5 +208,5 @@ func (h Headline) MissWhy() string {
 			format(result.UnitJoules, e.CloudEnergy[result.Base]), format(result.UnitJoules, e.CloudEnergy[result.CPU]),
 			format(result.UnitJoules, e.Num/StudyHeadline)))
 	}
-	return strings.Join(out, "; ")
+	return out
 }

@@ -52,10 +52,11 @@ func TestHeadlineSentence(t *testing.T) {
 		}
 		cv := cellViews(sums)
 		e := &evaluator{cn: &Conclusion{Kind: KindHeadline}}
-		line, err := e.headline("", cv)
+		f, err := e.headline("", cv)
 		if err != nil {
 			t.Fatal(err)
 		}
+		line := f.sentence(MaxSentence)
 		if !strings.HasPrefix(line, "study headline: on-device costs ") {
 			t.Errorf("line %q", line)
 		}

@@ -3,7 +3,6 @@ package conclude
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/infersim/infersim/result"
@@ -204,21 +203,6 @@ func ciDecimals(h float64) int {
 	}
 	d := -int(math.Floor(math.Log10(h)))
 	return min(max(d, 0), 4)
-}
-
-// ratioCI prints a ratio and its interval with the digits the interval
-// supports: "6.2× (95 % CI 6.0–6.4×)"; without an interval, the ratio
-// alone and "no CI".
-func ratioCI(iv interval) string {
-	if math.IsNaN(iv.est) || math.IsInf(iv.est, 0) {
-		return "n/a×"
-	}
-	if !iv.has() {
-		return ratioText(iv.est) + " (no CI)"
-	}
-	d := ciDecimals((iv.hi - iv.lo) / 2)
-	f := func(x float64) string { return strconv.FormatFloat(x, 'f', d, 64) }
-	return fmt.Sprintf("%s× (95 %% CI %s–%s×)", f(iv.est), f(iv.lo), f(iv.hi))
 }
 
 // crossingCIs returns, for each of the n crossings of the mean curves,

@@ -63,10 +63,31 @@ func TestCIDecimals(t *testing.T) {
 	for _, tc := range []struct {
 		h    float64
 		want string
-	}{{0.23, "6.2× (95 % CI 6.0–6.4×)"}, {2.4, "6× (95 % CI 4–9×)"}, {0.023, "6.20× (95 % CI 6.18–6.22×)"}} {
+	}{{0.23, "6.2× slower (6.0–6.4×)"}, {2.4, "6× slower (4–9×)"}, {0.023, "6.20× slower (6.18–6.22×)"}} {
 		iv := interval{est: 6.2, lo: 6.2 - tc.h, hi: 6.2 + tc.h}
-		if got := ratioCI(iv); got != tc.want {
-			t.Errorf("ratioCI(±%v) = %q, want %q", tc.h, got, tc.want)
+		if got := turn(iv).cell(wording{"is", "slower", "faster"}); got != tc.want {
+			t.Errorf("cell(±%v) = %q, want %q", tc.h, got, tc.want)
+		}
+	}
+}
+
+// TestTurn: a ratio below 1 is turned around, with its CI; a CI that
+// holds 1 is not distinguishable; no CI near 1 is equal.
+func TestTurn(t *testing.T) {
+	w := wording{"uses", "more energy", "less energy"}
+	nan := math.NaN()
+	for _, tc := range []struct {
+		iv   interval
+		want string
+	}{
+		{interval{est: 0.025, lo: 0.02, hi: 0.03}, "40× less (33–50×)"},
+		{interval{est: 0.5, lo: nan, hi: nan}, "2.00× less (no CI)"},
+		{interval{est: 0.9, lo: 0.7, hi: 1.1}, "not distinguishable (0.7–1.1×)"},
+		{interval{est: 1.001, lo: nan, hi: nan}, "equal within 0.5 % (no CI)"},
+		{interval{est: nan, lo: nan, hi: nan}, "n/a"},
+	} {
+		if got := turn(tc.iv).cell(w); got != tc.want {
+			t.Errorf("turn(%v) = %q, want %q", tc.iv, got, tc.want)
 		}
 	}
 }

@@ -60,10 +60,15 @@ func TestCellMetricReplications(t *testing.T) {
 		if iv := e.diff(ca, cb, "", ""); common && (!iv.paired || iv.est != 2 || !iv.has()) {
 			t.Errorf("gc.pauses difference %+v, want paired 2", iv)
 		}
-		line, err := in.Line(&Conclusion{Kind: "compare", Metric: "energy.per_hour",
-			A: Selector{Params: []string{"network.preset=lte"}}, B: Selector{Params: []string{"network.preset=campus-wifi"}}})
-		if err != nil || strings.Contains(line, "no CI") || !strings.Contains(line, "95 % CI") {
-			t.Errorf("compare energy.per_hour: %q, %v", line, err)
+		// The sentence and its table: an interval, never "no CI".
+		c, err := in.Conclusion(&Conclusion{Kind: "compare", Metric: "energy.per_hour",
+			A: Selector{Params: []string{"network.preset=lte"}}, B: Selector{Params: []string{"network.preset=campus-wifi"}}}, MaxSentence)
+		text := c.Sentence + " " + strings.Join(c.Columns, " ")
+		for _, r := range c.Rows {
+			text += " " + strings.Join(r, " ")
+		}
+		if err != nil || strings.Contains(text, "no CI") || !strings.Contains(text, "95 % CI") {
+			t.Errorf("compare energy.per_hour: %q, %v", text, err)
 		}
 	}
 }

@@ -89,15 +89,25 @@ func NewInput(ctx Context, sums []result.Summary) *Input {
 	return &Input{ev: ev, cells: cellViews(sums)}
 }
 
-// Line computes one conclusion's line. A line says what the data support
-// and nothing more: a crossover that does not happen in the swept range
-// is reported as such, a group without successful requests as "no data".
-// The error reports a conclusion that cannot be computed at all (no
-// summary matches its selectors, an unknown metric or kind).
+// Line computes one conclusion's sentence (Conclusion's, at most
+// MaxSentence characters).
 func (in *Input) Line(cn *Conclusion) (string, error) {
+	c, err := in.Conclusion(cn, MaxSentence)
+	return c.Sentence, err
+}
+
+// Conclusion computes one conclusion: a sentence of at most budget
+// characters that summarises its groups, and the table of the groups
+// (result.Conclusion). A conclusion says what the data support and nothing
+// more: a crossover that does not happen in the swept range is reported
+// as such, a group without successful requests as "no data", a difference
+// whose 95 % CI holds none as not distinguishable. The error reports a
+// conclusion that cannot be computed at all (no summary matches its
+// selectors, an unknown metric or kind).
+func (in *Input) Conclusion(cn *Conclusion, budget int) (result.Conclusion, error) {
 	md, msg := lookupMetric(cn.Metric)
 	if md == nil {
-		return "", fmt.Errorf("%s", msg)
+		return result.Conclusion{}, fmt.Errorf("%s", msg)
 	}
 	var cells []*cellView
 	for _, c := range in.cells {
@@ -106,14 +116,18 @@ func (in *Input) Line(cn *Conclusion) (string, error) {
 		}
 	}
 	if len(cells) == 0 {
-		return "", fmt.Errorf("no result matches where (%s)", cn.Where.label())
+		return result.Conclusion{}, fmt.Errorf("no result matches where (%s)", cn.Where.label())
 	}
 	k, ok := lookupKind(cn.Kind)
-	if !ok {
-		return "", fmt.Errorf("unknown kind %q", cn.Kind)
+	if !ok || k.eval == nil {
+		return result.Conclusion{}, fmt.Errorf("unknown kind %q", cn.Kind)
 	}
 	e := &evaluator{ev: in.ev, cn: cn, md: md, lower: cn.Better != "higher"}
-	return k.eval(e, contextPhrase(md, cn, cells), cells)
+	f, err := k.eval(e, contextPhrase(md, cn, cells), cells)
+	if err != nil {
+		return result.Conclusion{}, err
+	}
+	return f.conclusion(cn.Kind, budget), nil
 }
 
 // contextPhrase is what a line is about: the metric's phrase and, in

@@ -8,65 +8,6 @@ import (
 	"github.com/infersim/infersim/result"
 )
 
-// clause is one group's part of a line: a head, a body and the group it
-// is about. Consecutive clauses with the same head and body name their
-// groups together ("for alexnet, nin and squeezenet-v1.0"); consecutive
-// clauses with the same head write it once ("on-device beats cloud below
-// 5.1 Mbps uplink for alexnet, below 2.8 Mbps uplink for nin").
-type clause struct{ head, body, group string }
-
-// joinClauses writes clauses, merging as the clause type says.
-func joinClauses(cs []clause) string {
-	// Same head and body: one clause for several groups.
-	type merged struct {
-		head, body string
-		groups     []string
-	}
-	var ms []merged
-	for _, c := range cs {
-		if n := len(ms); n > 0 && ms[n-1].head == c.head && ms[n-1].body == c.body && c.group != "" && len(ms[n-1].groups) > 0 {
-			ms[n-1].groups = append(ms[n-1].groups, c.group)
-			continue
-		}
-		m := merged{head: c.head, body: c.body}
-		if c.group != "" {
-			m.groups = []string{c.group}
-		}
-		ms = append(ms, m)
-	}
-	tail := func(m merged) string {
-		t := m.body
-		if len(m.groups) > 0 {
-			if t != "" {
-				t += " "
-			}
-			t += "for " + andList(m.groups)
-		}
-		return t
-	}
-	var out []string
-	for i := 0; i < len(ms); {
-		j := i
-		var tails []string
-		for j < len(ms) && ms[j].head == ms[i].head && (ms[i].head != "" || j == i) {
-			if t := tail(ms[j]); t != "" {
-				tails = append(tails, t)
-			}
-			j++
-		}
-		text := ms[i].head
-		if t := strings.Join(tails, ", "); t != "" {
-			if text != "" {
-				text += " "
-			}
-			text += t
-		}
-		out = append(out, text)
-		i = j
-	}
-	return strings.Join(out, "; ")
-}
-
 // andList joins "a", "b", "c" as "a, b and c".
 func andList(xs []string) string {
 	if len(xs) <= 1 {

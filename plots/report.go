@@ -35,7 +35,7 @@ func WriteReport(dir string, run *result.Run, charts []Chart) error {
 
 type reportPage struct {
 	Title, Description string
-	Conclusions        []string
+	Conclusions        []result.Conclusion
 	Facts              []string
 	Incomplete         bool
 	Header             []string
@@ -45,7 +45,7 @@ type reportPage struct {
 }
 
 func buildReport(run *result.Run, charts []Chart) reportPage {
-	p := reportPage{Title: run.Scenario, Description: run.Description, Conclusions: run.Conclusions, Incomplete: !run.Complete, Charts: charts}
+	p := reportPage{Title: run.Scenario, Description: run.Description, Conclusions: reportConclusions(run), Incomplete: !run.Complete, Charts: charts}
 	if p.Title == "" {
 		p.Title = "infersim run"
 	}
@@ -123,6 +123,21 @@ func plusMinus(mean, ci float64, f func(float64) string) string {
 	return f(mean) + " ± " + f(ci)
 }
 
+// reportConclusions pairs each conclusion's sentence with its table and
+// notes (result.Run.ConclusionDetails); a sentence without details (an
+// older summary.json, or conclusions another command wrote) stands alone.
+func reportConclusions(run *result.Run) []result.Conclusion {
+	var out []result.Conclusion
+	for i, s := range run.Conclusions {
+		if i < len(run.ConclusionDetails) && run.ConclusionDetails[i].Sentence == s {
+			out = append(out, run.ConclusionDetails[i])
+			continue
+		}
+		out = append(out, result.Conclusion{Sentence: s})
+	}
+	return out
+}
+
 var reportTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -135,7 +150,11 @@ h1 { margin-bottom: 0.2em; }
 .facts { color: #555; font-size: 0.9em; }
 .warning { background: #fbe9e0; border-left: 4px solid #d55e00; padding: 0.6em 1em; }
 .conclusions { background: #eef6f2; border-left: 4px solid #009e73; padding: 0.6em 1em 0.6em 2em; }
-.conclusions li { margin: 0.3em 0; }
+.conclusions li { margin: 0.5em 0; }
+.conclusions .detail { margin: 0.3em 0 0.6em; font-size: 0.8em; }
+.conclusions .detail th { position: static; background: none; border-bottom: 1px solid #bcd; }
+.conclusions .detail th, .conclusions .detail td { text-align: left; padding: 0.15em 0.8em 0.15em 0; border-bottom: none; }
+.conclusions .note { color: #444; font-size: 0.85em; margin: 0.2em 0; }
 .table { overflow: auto; max-height: 32em; border: 1px solid #ddd; }
 table { border-collapse: collapse; font-size: 0.85em; white-space: nowrap; }
 th, td { padding: 0.3em 0.7em; border-bottom: 1px solid #eee; text-align: right; }
@@ -153,7 +172,11 @@ nav a { margin-right: 1em; }
 <p class="facts">{{range $i, $f := .Facts}}{{if $i}} · {{end}}{{$f}}{{end}}</p>
 {{if .Incomplete}}<p class="warning">This run was interrupted: the results cover only the points that finished.</p>{{end}}
 {{with .Conclusions}}<h2>Conclusions</h2>
-<ul class="conclusions">{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
+<ul class="conclusions">{{range .}}<li>{{.Sentence}}
+{{- if .Rows}}<table class="detail"><thead><tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr></thead>
+<tbody>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</tbody></table>{{end}}
+{{- range .Notes}}<p class="note">{{.}}</p>{{end}}</li>
+{{end}}</ul>{{end}}
 {{with .Charts}}<nav>Charts: {{range .}}<a href="#{{.Name}}">{{.Name}}</a> {{end}}</nav>{{end}}
 <h2>Summary</h2>
 <p class="facts">One row per group of requests. Latency and energy are per successful request; the ± is the 95 % confidence interval across replications; a latency percentile is the mean of the replications' percentiles.</p>

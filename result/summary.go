@@ -202,7 +202,10 @@ type Run struct {
 	Points      []PointInfo `json:"points"`
 	Summaries   []Summary   `json:"summaries"`
 	Conclusions []string    `json:"conclusions,omitempty"`
-	Complete    bool        `json:"complete"` // false when the run was interrupted
+	// ConclusionDetails holds each conclusion's table and notes, in the
+	// order of Conclusions (its sentences are the same).
+	ConclusionDetails []Conclusion `json:"conclusion_details,omitempty"`
+	Complete          bool         `json:"complete"` // false when the run was interrupted
 }
 
 // Span is one interval on a timeline lane, e.g. {Lane: "phone[0]/gpu",

@@ -72,7 +72,7 @@ func conclusionsField() *field {
 		fld("level", "Level", kFloat, "threshold: the level, in the metric's base unit (seconds, joules, a fraction for shares)."),
 		fld("share", "Share", kText, "compare: a part of the metric to report as a share of a's value, e.g. energy.radio.", checks(metricCheck)),
 		fld("better", "Better", kEnum, "Whether a lower or a higher metric wins (crossover, best).", enum("lower", "higher"), def("lower")),
-	), "One-line conclusions computed from the results after a run (printed after the table, in summary.json and on top of index.html).")
+	), "Conclusions computed from the results after a run, each one short sentence with a table of its groups (printed after the table, in summary.json and on top of index.html). Without this section a run gets the defaults (kind defaults); conclusions: [] asks for none.")
 	noSweep()(f)
 	return f
 }
@@ -97,6 +97,14 @@ func (s *Scenario) checkConclusions(c *collector) {
 		cn := &s.Conclusions[i]
 		if cn.Kind == "" {
 			s.required(c, at, at+".kind", "kind: required (%s)", conclude.KindsWhere(func(conclude.KindInfo) bool { return true }, "or"))
+			continue
+		}
+		if cn.Kind == conclude.KindDefaults {
+			for _, f := range []string{"metric", "param", "where", "a", "b", "level", "share", "better"} {
+				if s.written(at + "." + f) {
+					s.errAt(c, at+"."+f, "does not apply to defaults (it stands for the default conclusions as they are)")
+				}
+			}
 			continue
 		}
 		k, _ := conclude.LookupKind(cn.Kind)
@@ -227,60 +235,162 @@ func (s *Scenario) concludeContext() conclude.Context {
 	}
 }
 
-// Conclude computes a scenario's conclusion lines from its summaries, one
-// line per entry of its conclusions section (conclude.Input.Line). The
-// error reports the conclusions that cannot be computed at all (no summary
-// matches their selectors), with their file and line; the other lines are
-// still returned.
+// concludes reports whether a run of the scenario has conclusions: those
+// it writes, or the defaults when it writes no conclusions section (an
+// explicit empty list, conclusions: [], asks for none).
+func (s *Scenario) concludes() bool {
+	return s != nil && (len(s.Conclusions) > 0 || !s.written("conclusions"))
+}
+
+// conclusionsFor returns the conclusions a run computes: the scenario's,
+// with an entry of kind defaults replaced by the defaults; the defaults
+// when it writes no conclusions section (conclude.Input.Defaults).
+func (s *Scenario) conclusionsFor(in *conclude.Input) []Conclusion {
+	if len(s.Conclusions) == 0 {
+		if !s.concludes() {
+			return nil
+		}
+		return in.Defaults()
+	}
+	return in.Expand(s.Conclusions)
+}
+
+// conclusionAt names the entry of the scenario behind the i-th conclusion
+// a run computes (defaults expand to several).
+func (s *Scenario) conclusionAt(in *conclude.Input, i int) (field string, line int) {
+	if len(s.Conclusions) == 0 {
+		return "conclusions (defaults)", 0
+	}
+	k := 0
+	for j := range s.Conclusions {
+		n := 1
+		if s.Conclusions[j].Kind == conclude.KindDefaults {
+			n = len(in.Defaults())
+		}
+		if i < k+n {
+			f := fmt.Sprintf("conclusions[%d]", j)
+			return f, s.line(f)
+		}
+		k += n
+	}
+	return "conclusions", s.line("conclusions")
+}
+
+// Conclude computes a scenario's conclusion sentences from its summaries
+// (ConcludeDetails has their tables).
 func Conclude(s *Scenario, sums []result.Summary) ([]string, error) {
-	if s == nil || len(s.Conclusions) == 0 {
+	cs, err := ConcludeDetails(s, sums)
+	var lines []string
+	for _, c := range cs {
+		lines = append(lines, c.Sentence)
+	}
+	return lines, err
+}
+
+// ConcludeDetails computes a scenario's conclusions from its summaries,
+// one per entry of its conclusions section, or the defaults
+// (conclude.Input.Defaults) when it has none; each is a sentence of at most
+// conclude.MaxSentence characters and the table of its groups. The error
+// reports the conclusions that cannot be computed at all (no summary
+// matches their selectors), with their file and line; the others are
+// still returned.
+func ConcludeDetails(s *Scenario, sums []result.Summary) ([]result.Conclusion, error) {
+	if !s.concludes() {
 		return nil, nil
 	}
 	in := conclude.NewInput(s.concludeContext(), sums)
-	var lines []string
+	var out []result.Conclusion
 	var errs ErrorList
-	for i := range s.Conclusions {
-		line, err := in.Line(&s.Conclusions[i])
+	for i, cn := range s.conclusionsFor(in) {
+		c, err := in.Conclusion(&cn, s.budget(len(out)))
 		if err != nil {
-			errs = append(errs, &Error{File: s.file, Line: s.line(fmt.Sprintf("conclusions[%d]", i)), Field: fmt.Sprintf("conclusions[%d]", i), Msg: err.Error()})
+			field, line := s.conclusionAt(in, i)
+			errs = append(errs, &Error{File: s.file, Line: line, Field: field, Msg: err.Error()})
 			continue
 		}
-		lines = append(lines, line)
+		out = append(out, c)
 	}
-	lines = s.stressLabel(lines)
+	out = s.stressLabel(out)
 	if len(errs) > 0 {
-		return lines, errs
+		return out, errs
 	}
-	return lines, nil
+	return out, nil
+}
+
+// stressPrefix is what the first conclusion of a stress test starts with:
+// "stress test: NOTE — ", or "stress test — " with the note below the
+// sentence when the note would leave the sentence too little room.
+func (s *Scenario) stressPrefix() (prefix string, note bool) {
+	p := "stress test: " + s.Stress + " — "
+	if len([]rune(p)) <= conclude.MaxSentence/2 {
+		return p, false
+	}
+	return "stress test — ", true
+}
+
+// budget is the length the i-th conclusion's sentence may take.
+func (s *Scenario) budget(i int) int {
+	if i > 0 || s.Stress == "" {
+		return conclude.MaxSentence
+	}
+	p, _ := s.stressPrefix()
+	return conclude.MaxSentence - len([]rune(p))
 }
 
 // stressLabel starts the first conclusion of a stress test (a scenario
-// with a stress note) with "stress test: NOTE — ".
-func (s *Scenario) stressLabel(lines []string) []string {
-	if s.Stress == "" || len(lines) == 0 {
-		return lines
+// with a stress note) with "stress test: NOTE — " (stressPrefix).
+func (s *Scenario) stressLabel(cs []result.Conclusion) []result.Conclusion {
+	if s.Stress == "" || len(cs) == 0 {
+		return cs
 	}
-	lines[0] = "stress test: " + s.Stress + " — " + lines[0]
-	return lines
+	p, note := s.stressPrefix()
+	cs[0].Sentence = p + cs[0].Sentence
+	if note {
+		cs[0].Notes = append([]string{"stress test: " + s.Stress}, cs[0].Notes...)
+	}
+	return cs
 }
 
-// conclusionLines is what the runner stores in result.Run.Conclusions: the
-// scenario's conclusion lines for a complete run (none for an interrupted
-// one: a sweep cut short would support a different sentence), in order,
-// with a line saying why in place of a conclusion that could not be
-// computed.
-func conclusionLines(s *Scenario, run *result.Run) []string {
-	if s == nil || run == nil || !run.Complete || len(s.Conclusions) == 0 {
-		return nil
+// conclusionsOf is what the runner stores in result.Run: the conclusions
+// of a complete run (none for an interrupted one: a sweep cut short would
+// support a different sentence), in order, their sentences and their
+// details, with a sentence saying why in place of a conclusion that could
+// not be computed.
+func conclusionsOf(s *Scenario, run *result.Run) ([]string, []result.Conclusion) {
+	if s == nil || run == nil || !run.Complete || !s.concludes() {
+		return nil, nil
 	}
 	in := conclude.NewInput(s.concludeContext(), run.Summaries)
-	var lines []string
-	for i := range s.Conclusions {
-		line, err := in.Line(&s.Conclusions[i])
+	var cs []result.Conclusion
+	for i, cn := range s.conclusionsFor(in) {
+		c, err := in.Conclusion(&cn, s.budget(i))
 		if err != nil {
-			line = fmt.Sprintf("(conclusions[%d] not computed: %v)", i, err)
+			field, _ := s.conclusionAt(in, i)
+			c = result.Conclusion{Kind: cn.Kind, Sentence: fmt.Sprintf("(%s not computed: %v)", field, err)}
 		}
-		lines = append(lines, line)
+		cs = append(cs, c)
 	}
-	return s.stressLabel(lines)
+	cs = s.stressLabel(cs)
+	var lines []string
+	for _, c := range cs {
+		lines = append(lines, c.Sentence)
+	}
+	return lines, cs
+}
+
+// WriteConclusions prints a run's conclusions as the table does: each
+// sentence with its table and notes under it (conclude.Text); a run whose
+// details are missing (an older summary.json) prints its sentences alone.
+func WriteConclusions(b *strings.Builder, run *result.Run) {
+	if len(run.Conclusions) == 0 {
+		return
+	}
+	b.WriteString("\nconclusions:\n")
+	for i, c := range run.Conclusions {
+		if i < len(run.ConclusionDetails) && run.ConclusionDetails[i].Sentence == c {
+			b.WriteString(conclude.Text(run.ConclusionDetails[i]))
+			continue
+		}
+		b.WriteString("  - " + c + "\n")
+	}
 }

@@ -86,11 +86,16 @@
 // Three optional sections say what a run shows rather than what it
 // simulates; none may be swept.
 //
-// conclusions: lists one-line conclusions computed from the run's
-// summaries after it ends, printed after the table, stored in
-// summary.json and shown on top of index.html (Conclude; package
-// conclude computes them and documents the kinds, groups and starts;
-// conclusions.go checks them against the scenario). Each entry has a kind — crossover
+// conclusions: lists conclusions computed from the run's summaries after
+// it ends: each one short sentence (conclude.MaxSentence) that summarises
+// its groups, with a table of one row per group, printed after the table
+// (WriteConclusions), stored in summary.json (result.Conclusion) and shown
+// on top of index.html (ConcludeDetails; package conclude computes them and
+// documents the kinds, groups and starts; conclusions.go checks them
+// against the scenario). A scenario without the section gets the default
+// conclusions (conclude.Input.Defaults); a section replaces them unless
+// it lists an entry of kind defaults, which stands for them in its place;
+// conclusions: [] asks for none. Each entry has a kind — crossover
 // (where metric(a) − metric(b) changes sign along param, found by
 // result.Crossings, as the sweep chart's crossover marker is), trend (how
 // metric moves along param), compare (metric(a) / metric(b)), threshold

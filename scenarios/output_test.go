@@ -44,13 +44,14 @@ func TestSummaryJSONStreamed(t *testing.T) {
 	}
 }
 
-// TestLeanSummaries: a long sweep that draws no chart keeps in memory
+// TestLeanSummaries: a long sweep that draws no chart and asks for no
+// conclusions (conclusions: [], not the defaults) keeps in memory
 // only the summaries of the points the table prints; the files have them
 // all, and the table is the same as the full run's.
 func TestLeanSummaries(t *testing.T) {
 	const points = MaxTablePoints + 5
 	src := strings.Replace(minimal, "  requests: 2\n", "  requests: 1\n", 1) +
-		"replications: 1\noutputs: {plots: false}\nsweep:\n  params:\n    - {path: network.uplink.bandwidth, range: {from: 1Mbps, to: 50Mbps, steps: 45}}\n"
+		"replications: 1\noutputs: {plots: false}\nconclusions: []\nsweep:\n  params:\n    - {path: network.uplink.bandwidth, range: {from: 1Mbps, to: 50Mbps, steps: 45}}\n"
 	s := mustParse(t, src)
 	if s.Points() != points {
 		t.Fatalf("%d points", s.Points())

@@ -398,7 +398,7 @@ func (r *runner) finish(m *merge, out *outputs) (*Result, error) {
 	run, res := m.run, m.res
 	run.Summaries = append(run.Summaries, m.last...)
 	run.Complete = !m.interrupted
-	run.Conclusions = conclusionLines(r.s, run)
+	run.Conclusions, run.ConclusionDetails = conclusionsOf(r.s, run)
 	if err := out.finish(run, m.interrupted); err != nil {
 		return nil, err
 	}
@@ -420,7 +420,7 @@ func (r *runner) finish(m *merge, out *outputs) (*Result, error) {
 // keepSummaries reports whether the run keeps every summary in memory:
 // when something needs them after the run (charts, conclusions).
 func (r *runner) keepSummaries() bool {
-	return r.s.Outputs.Plots || len(r.s.Conclusions) > 0
+	return r.s.Outputs.Plots || r.s.concludes()
 }
 
 // groupCold says whether a record joins its cell's cold group: a request

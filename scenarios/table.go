@@ -82,12 +82,7 @@ func WriteTable(w io.Writer, run *result.Run) error {
 		}
 		writeAligned(&b, rows, 4)
 	}
-	if len(run.Conclusions) > 0 {
-		b.WriteString("\nconclusions:\n")
-		for _, c := range run.Conclusions {
-			b.WriteString("  - " + c + "\n")
-		}
-	}
+	WriteConclusions(&b, run)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

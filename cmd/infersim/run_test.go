@@ -217,9 +217,17 @@ func TestRunQuickWhatIf(t *testing.T) {
 	if !ok {
 		t.Fatalf("no conclusions printed:\n%s", out)
 	}
-	lines := strings.Split(strings.TrimSuffix(printed, "\n"), "\n")
-	if len(lines) != len(want.Conclusions) || len(run.Conclusions) != len(lines) {
-		t.Fatalf("%d conclusion lines printed, %d in summary.json, %d in the scenario:\n%s", len(lines), len(run.Conclusions), len(want.Conclusions), printed)
+	// Each conclusion is a line "  - SENTENCE", its table indented under it.
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSuffix(printed, "\n"), "\n") {
+		if strings.HasPrefix(l, "  - ") {
+			lines = append(lines, l)
+		} else if !strings.HasPrefix(l, "      ") {
+			t.Errorf("conclusions: line %q is neither a sentence nor under one", l)
+		}
+	}
+	if len(lines) != len(want.Conclusions) || len(run.Conclusions) != len(lines) || len(run.ConclusionDetails) != len(lines) {
+		t.Fatalf("%d conclusion lines printed, %d in summary.json (%d with details), %d in the scenario:\n%s", len(lines), len(run.Conclusions), len(run.ConclusionDetails), len(want.Conclusions), printed)
 	}
 	for i, l := range lines {
 		if l != "  - "+run.Conclusions[i] {

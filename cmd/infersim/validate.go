@@ -139,7 +139,7 @@ func drawValidation(dir string, rep *validation.Report) error {
 	run.Scenario = "infersim validate"
 	run.Description = "The simulation against the published measurements (reference/facts.yaml): " + rep.Summary() +
 		". The table below is the guo2018 run the study rows come from; validation.csv has every row."
-	run.Conclusions = nil
+	run.Conclusions, run.ConclusionDetails = nil, nil
 	for _, r := range rep.Rows {
 		if !r.Pass {
 			run.Conclusions = append(run.Conclusions, fmt.Sprintf("%s (%s) is off: %s", r.ID, r.Role, r.Note))
