@@ -494,8 +494,8 @@ func TestWhatIfGolden(t *testing.T) {
 			check(t, s, res.Run)
 		})
 	}
-	if n != 8 {
-		t.Errorf("%d what-if scenarios, want 8", n)
+	if n != 9 {
+		t.Errorf("%d what-if scenarios, want 9", n)
 	}
 }
 
