@@ -305,6 +305,9 @@ func Validate(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 	c.batchRows()
+	if err := c.thermalRows(); err != nil {
+		return nil, err
+	}
 	c.profileRows()
 	c.notCompared()
 
