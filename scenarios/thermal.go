@@ -19,13 +19,10 @@ import (
 
 // Thermal files, written into the output directory only when the
 // scenario's thermal section is enabled.
+// (formats: result.ThermalFile, result.ThermalSummaryFile).
 const (
-	// ThermalFile holds one row per phone per simulated second: node
-	// temperatures, CPU and GPU frequency, throttled share, power.
-	ThermalFile = "thermal.csv"
-	// ThermalSummaryFile holds one row per world: time to the first
-	// throttle, minute-1 and last-minute latency and energy per request.
-	ThermalSummaryFile = "thermal-summary.csv"
+	ThermalFile        = result.ThermalFile
+	ThermalSummaryFile = result.ThermalSummaryFile
 )
 
 // Thermal is the scenario's thermal section.
@@ -73,6 +70,9 @@ type thermalLog struct {
 	arr, lat, energy []float64
 	lastFreq         []float64 // CPU MHz per second, phone 0
 	lastTemps        []float64 // at the last sample, phone 0
+	// latencies of the records closed since each phone's last sample
+	latSum []float64
+	latN   []int
 }
 
 func (l *thermalLog) sample(w *world, phone int, s *devices.ThermalSample) {
@@ -95,6 +95,11 @@ func (l *thermalLog) sample(w *world, phone int, s *devices.ThermalSample) {
 	b = strconv.AppendFloat(b, s.Throttled, 'f', 3, 64)
 	b = append(b, ',')
 	b = strconv.AppendFloat(b, s.Power, 'f', 4, 64)
+	b = append(b, ',')
+	if phone < len(l.latN) && l.latN[phone] > 0 {
+		b = strconv.AppendFloat(b, l.latSum[phone]/float64(l.latN[phone]), 'f', 4, 64)
+		l.latSum[phone], l.latN[phone] = 0, 0
+	}
 	b = append(b, '\n')
 	l.rows = b
 	if phone == 0 {
@@ -111,6 +116,11 @@ func (l *thermalLog) record(r *result.Record) {
 	if math.IsNaN(l.start) || r.Arrival < l.start {
 		l.start = r.Arrival
 	}
+	for len(l.latN) <= r.Phone {
+		l.latSum, l.latN = append(l.latSum, 0), append(l.latN, 0)
+	}
+	l.latSum[r.Phone] += r.Latency()
+	l.latN[r.Phone]++
 	l.arr = append(l.arr, r.Arrival)
 	l.lat = append(l.lat, r.Latency())
 	l.energy = append(l.energy, r.TotalEnergy())
@@ -231,7 +241,7 @@ func (o *thermalOut) write(dir string) error {
 		nodes += "," + n + "_c"
 		ends += "," + n + "_c_end"
 	}
-	series := head + "phone,t_s" + nodes + ",cpu_mhz,gpu_mhz,throttled,power_w\n"
+	series := head + "phone,t_s" + nodes + ",cpu_mhz,gpu_mhz,throttled,power_w,latency_s\n"
 	summary := head + "first_throttle_s,min1_latency_s,last_min_latency_s,min1_energy_j,last_min_energy_j,min1_requests,last_min_requests,last_min_cpu_mhz" + ends + "\n"
 	for _, f := range []struct {
 		name, head string
