@@ -478,7 +478,7 @@ func TestWhatIfGolden(t *testing.T) {
 			} else if !bytes.Equal(got, want) {
 				t.Errorf("%s differs from %s (run with -rewrite and review the diff)\n%s", result.SummaryCSVFile, golden, firstDiff(string(want), string(got)))
 			}
-			if len(res.Run.Conclusions) != len(s.Conclusions) {
+			if len(res.Run.Conclusions) != len(s.Conclusions)+thermalLines(res.Run) {
 				t.Fatalf("%d conclusions for %d entries", len(res.Run.Conclusions), len(s.Conclusions))
 			}
 			for _, l := range res.Run.Conclusions {

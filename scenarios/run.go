@@ -407,6 +407,9 @@ func (r *runner) finish(m *merge, out *outputs) (*Result, error) {
 	run.Summaries = append(run.Summaries, m.last...)
 	run.Complete = !m.interrupted
 	run.Conclusions = conclusionLines(r.s, run)
+	if m.thermal != nil && run.Complete {
+		run.Conclusions = append(run.Conclusions, m.thermal.conclusions()...)
+	}
 	if err := out.finish(run, m.interrupted); err != nil {
 		return nil, err
 	}

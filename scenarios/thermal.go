@@ -5,7 +5,9 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/infersim/infersim/devices"
 	"github.com/infersim/infersim/result"
@@ -157,6 +159,18 @@ type thermalOut struct {
 	series, summary []byte
 	nodes           []string
 	params          []string
+	cells           []*thermalCell // in task order of first appearance
+}
+
+// thermalCell averages one cell of one point over its replications, for
+// the conclusions.
+type thermalCell struct {
+	point              int
+	where              string // the point's params, "thermal.ambient 25"
+	model, mode, image string
+	first              []float64 // per replication that throttled
+	reps               int
+	l1, lN, e1, eN     float64 // sums over replications
 }
 
 // add appends a world's rows (tasks arrive in order: the files do not
@@ -208,6 +222,7 @@ func (o *thermalOut) add(pd *pointData, rep int, cell Cell, l *thermalLog) {
 		}
 		freq /= float64(k - from)
 	}
+	o.cell(pd, cell).addRep(first, l1, lN, e1, eN)
 	row := prefix + f(first, 2) + "," + f(l1, 4) + "," + f(lN, 4) + "," + f(e1, 4) + "," + f(eN, 4) + "," +
 		strconv.Itoa(n1) + "," + strconv.Itoa(nN) + "," + f(freq, 1)
 	for i := range o.nodes {
@@ -259,4 +274,129 @@ func (o *thermalOut) write(dir string) error {
 		}
 	}
 	return nil
+}
+
+// cell returns the conclusions' accumulator of a point's cell.
+func (o *thermalOut) cell(pd *pointData, c Cell) *thermalCell {
+	for _, tc := range o.cells {
+		if tc.point == pd.index && tc.model == c.Model && tc.mode == c.Mode && tc.image == c.Image.String() {
+			return tc
+		}
+	}
+	var w []string
+	for _, p := range pd.params {
+		w = append(w, p.Name+" "+p.Value)
+	}
+	tc := &thermalCell{point: pd.index, where: strings.Join(w, ", "), model: c.Model, mode: c.Mode, image: c.Image.String()}
+	o.cells = append(o.cells, tc)
+	return tc
+}
+
+func (tc *thermalCell) addRep(first, l1, lN, e1, eN float64) {
+	tc.reps++
+	if !math.IsNaN(first) {
+		tc.first = append(tc.first, first)
+	}
+	tc.l1 += l1
+	tc.lN += lN
+	tc.e1 += e1
+	tc.eN += eN
+}
+
+// conclusions returns the sustained-load lines: per point and cell, when
+// the CPU first throttled and minute 1 against the last minute in latency
+// and energy per request (means over replications), then per point
+// whether the modes' latency and energy rankings flip between the two.
+func (o *thermalOut) conclusions() []string {
+	var lines []string
+	seconds := func(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) + " s" }
+	joules := func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) + " J" }
+	byPoint := map[int][]*thermalCell{}
+	var points []int
+	for _, tc := range o.cells {
+		if _, ok := byPoint[tc.point]; !ok {
+			points = append(points, tc.point)
+		}
+		byPoint[tc.point] = append(byPoint[tc.point], tc)
+		n := float64(tc.reps)
+		where := tc.mode
+		if tc.where != "" {
+			where += " at " + tc.where
+		}
+		start := "the CPU never throttled"
+		if len(tc.first) > 0 {
+			var m float64
+			for _, x := range tc.first {
+				m += x
+			}
+			start = "the CPU throttled after " + strconv.FormatFloat(m/float64(len(tc.first)), 'f', 0, 64) + " s"
+			if len(tc.first) < tc.reps {
+				start += fmt.Sprintf(" (%d of %d replications)", len(tc.first), tc.reps)
+			}
+		}
+		lines = append(lines, fmt.Sprintf("sustained load: %s %s: %s; minute 1 → last minute: latency %s → %s (%s), energy %s → %s per request (%s)",
+			tc.model, where, start, seconds(tc.l1/n), seconds(tc.lN/n), change(tc.lN/tc.l1), joules(tc.e1/n), joules(tc.eN/n), change(tc.eN/tc.e1)))
+	}
+	for _, p := range points {
+		cs := byPoint[p]
+		if len(cs) < 2 {
+			continue
+		}
+		for _, m := range []struct {
+			what        string
+			first, last func(*thermalCell) float64
+		}{
+			{"latency", func(c *thermalCell) float64 { return c.l1 }, func(c *thermalCell) float64 { return c.lN }},
+			{"energy per request", func(c *thermalCell) float64 { return c.e1 }, func(c *thermalCell) float64 { return c.eN }},
+		} {
+			a, b := rankModes(cs, m.first), rankModes(cs, m.last)
+			where := ""
+			if cs[0].where != "" {
+				where = " at " + cs[0].where
+			}
+			if a == b {
+				lines = append(lines, fmt.Sprintf("sustained load: %s ranking%s the same in minute 1 and the last minute (%s)", m.what, where, a))
+			} else {
+				lines = append(lines, fmt.Sprintf("sustained load: %s ranking%s flips: minute 1 %s, last minute %s", m.what, where, a, b))
+			}
+		}
+	}
+	return lines
+}
+
+// change writes a ratio as a signed percentage.
+func change(r float64) string {
+	if math.IsNaN(r) || math.IsInf(r, 0) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%+.0f %%", (r-1)*100)
+}
+
+// rankModes orders a point's cells by v, lowest first, as "a < b < c"
+// (each cell named by its mode, and its model and image when they vary).
+func rankModes(cs []*thermalCell, v func(*thermalCell) float64) string {
+	s := append([]*thermalCell(nil), cs...)
+	sort.SliceStable(s, func(i, j int) bool { return v(s[i]) < v(s[j]) })
+	name := func(c *thermalCell) string {
+		n := c.mode
+		if c.model != s[0].model || c.image != s[0].image || anyDiffer(cs) {
+			n = c.model + " " + c.image + " " + c.mode
+		}
+		return n
+	}
+	var parts []string
+	for _, c := range s {
+		parts = append(parts, name(c))
+	}
+	return strings.Join(parts, " < ")
+}
+
+// anyDiffer reports whether the cells differ in model or image.
+func anyDiffer(cs []*thermalCell) bool {
+	for _, c := range cs {
+		if c.model != cs[0].model || c.image != cs[0].image {
+			return true
+		}
+	}
+	return false
 }

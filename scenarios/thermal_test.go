@@ -175,3 +175,15 @@ func init() {
 		wantLine(t, run, 0, "cloud-gpu")
 	}
 }
+
+// thermalLines counts a run's sustained-load conclusion lines (added after
+// the scenario's own when thermal is enabled).
+func thermalLines(run *result.Run) int {
+	n := 0
+	for _, l := range run.Conclusions {
+		if strings.HasPrefix(l, "sustained load: ") {
+			n++
+		}
+	}
+	return n
+}
