@@ -383,3 +383,45 @@ func (ph *Phone) Temps() []float64 {
 	ph.heat.sync()
 	return ph.heat.net.Temps()
 }
+
+// SustainedCPU holds every CPU core of a phone busy from time 0 with its
+// thermal model on (the energy meter's powers heating the network, the
+// governor process ticking, as in a simulation) and returns the mean over
+// the seconds in (from, to] of the CPU's speed relative to its top
+// operating point for work whose share memFrac is memory-bound
+// (thermal.Speed at the cap). It is how validation compares the wired-in
+// model, not the standalone one, with a published sustained-performance
+// reading.
+func SustainedCPU(spec PhoneSpec, opt ThermalOptions, memFrac, from, to float64) (float64, error) {
+	if !(from >= 0 && to > from && to <= 24*3600) {
+		return 0, fmt.Errorf("devices: sustained CPU: window (%v, %v] s outside a day", from, to)
+	}
+	env := sim.NewEnv()
+	defer env.Close()
+	opt.OnSample = nil
+	ph, err := NewPhone(env, sim.NewStreams(1), "phone[0]", spec, PhoneOptions{Thermal: &opt})
+	if err != nil {
+		return 0, err
+	}
+	ph.cpu.add(float64(spec.CPU.Cores))
+	d := ph.heat.cpu
+	var sum float64
+	var n int
+	env.Process("probe", func(p *sim.Proc) error {
+		for t := 1.0; t <= to; t++ {
+			if err := p.Sleep(1); err != nil {
+				return err
+			}
+			if t > from {
+				sum += thermal.Speed(d.proc.Freq(d.gov.Cap()), d.proc.Freq(d.top), memFrac)
+				n++
+			}
+		}
+		ph.Stop()
+		return nil
+	})
+	if err := env.Run(); err != nil {
+		return 0, err
+	}
+	return sum / float64(n), nil
+}

@@ -283,3 +283,23 @@ func TestThermalOptionsErrors(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestSustainedCPU: four busy cores at 25 °C settle at OPP 7 (1190.4 MHz,
+// TestThermalGovernorSettles), so compute-bound speed over minutes 25-30
+// is 1190.4/2265.6, and memory-bound work keeps speed 1.
+func TestSustainedCPU(t *testing.T) {
+	spec := fixedSpec(t)
+	got, err := SustainedCPU(spec, ThermalOptions{Ambient: 25}, 0, 1500, 1800)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 1190.4 / 2265.6; math.Abs(got-want) > 1e-9 {
+		t.Errorf("compute-bound speed %v, want %v", got, want)
+	}
+	if got, _ := SustainedCPU(spec, ThermalOptions{Ambient: 25}, 1, 1500, 1800); math.Abs(got-1) > 1e-12 {
+		t.Errorf("memory-bound speed %v, want 1", got)
+	}
+	if _, err := SustainedCPU(spec, ThermalOptions{}, 0, 10, 5); err == nil {
+		t.Error("empty window: no error")
+	}
+}

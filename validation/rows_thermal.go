@@ -3,6 +3,7 @@ package validation
 import (
 	"fmt"
 
+	"github.com/infersim/infersim/devices"
 	"github.com/infersim/infersim/devices/thermal"
 )
 
@@ -16,6 +17,7 @@ import (
 //	                              second row reports the shipped prior, which
 //	                              keeps 8 K/W (the fit is not adopted: one
 //	                              qualitative sentence whose timing is assumed)
+//	                              and a third the wired-in model (devices)
 //	T-s855-sustained    held-out  the Pixel 4 preset's sustained CPU share,
 //	                              minutes 20-30, against AnandTech's S855 range
 //
@@ -61,6 +63,26 @@ func (c *collector) thermalRows() error {
 	p.Role, p.From = ReportOnly, "thermal preset nexus5, prior"
 	p.Note = "the fit is not adopted: one qualitative sentence whose timing is an assumption"
 	c.add(p)
+
+	// The same reading through the wired-in model: the phone preset's
+	// energy meter heats the network (four busy cores at the nominal
+	// power, the screen into the skin), the governor a sim process.
+	spec, err := devices.LookupPhone("nexus5")
+	if err != nil {
+		return fmt.Errorf("validation: %w", err)
+	}
+	w := nexus5Sustained
+	end := w.Points[0].Min * 60
+	integ, err := devices.SustainedCPU(spec, devices.ThermalOptions{Ambient: w.Ambient}, w.MemFrac, end-w.Window, end)
+	if err != nil {
+		return fmt.Errorf("validation: %w", err)
+	}
+	q := c.newRow("T-nexus5-sustained")
+	q.What = "the same through the simulation (devices' thermal model: meter powers, nominal CPU power, screen heat)"
+	q.Simulated = integ
+	q.Role, q.From = ReportOnly, "devices.SustainedCPU, nexus5"
+	q.Note = "what `run` with thermal enabled does: the phone's nominal 4.92 W CPU heats the network, not the standalone preset's 5.87 W"
+	c.add(q)
 
 	ratio, err := pixel4Sustained()
 	if err != nil {
