@@ -182,6 +182,18 @@
 // follows from Caffe keeping more cores busy than CNNdroid's driver thread
 // plus the GPU. Battery drain is energy / (capacity × nominal voltage).
 //
+// # Sustained load (thermal_phone.go)
+//
+// With PhoneOptions.Thermal set, the phone carries a thermal model
+// (package devices/thermal): the meter's powers heat an RC network,
+// integrated exactly between their changes; a governor process per phone
+// ticks at the kernel's period and sets the CPU and GPU frequency caps;
+// busy power scales by the operating point's C·V²·f plus leakage at the
+// junction's temperature, and layer times stretch by the clock for their
+// compute-bound share. Without it nothing changes (the scenarios' default).
+// Samples per second (ThermalOptions.OnSample) and, with a sink, counter
+// spans (result.CounterLane) report the temperatures and frequencies.
+//
 // # The server
 //
 // Server: N workers, one FIFO queue (optional bound → dropped), dynamic

@@ -41,6 +41,9 @@ type energyMeter struct {
 	last   float64
 	power  [result.NumComponents]float64
 	energy [result.NumComponents]float64
+	// onSet, if set, is called after every change of a power (the
+	// thermal model's sync, thermal_phone.go).
+	onSet func()
 }
 
 // newEnergyMeter returns a meter at the current time with every component at 0 W.
@@ -89,6 +92,9 @@ func (m *energyMeter) Set(c result.Component, p units.Power) {
 	}
 	m.advance()
 	m.power[c] = float64(p)
+	if m.onSet != nil {
+		m.onSet()
+	}
 }
 
 // Power returns the power component c draws now.
@@ -121,12 +127,16 @@ type cpuModel struct {
 	cores                 float64
 	idle, shared, perCore float64
 	busy                  float64
+	heat                  *phoneHeat // scales the busy power (DVFS); nil: none
 }
 
 // power is CPUIdle + min(n, 1)·CPUShared + n·CPUPerCore for n busy cores
 // (capped at the phone's cores; power.go).
 func (c *cpuModel) power() units.Power {
 	n := min(c.busy, c.cores)
+	if c.heat != nil {
+		return units.Power(c.idle + c.heat.cpuScale*(min(n, 1)*c.shared+n*c.perCore))
+	}
 	return units.Power(c.idle + min(n, 1)*c.shared + n*c.perCore)
 }
 
@@ -147,6 +157,7 @@ type gpuModel struct {
 	meter        *energyMeter
 	idle, active float64
 	users        int
+	heat         *phoneHeat // scales the active power (DVFS); nil: none
 }
 
 func (g *gpuModel) set(on bool) {
@@ -155,9 +166,18 @@ func (g *gpuModel) set(on bool) {
 	} else if g.users > 0 {
 		g.users--
 	}
+	g.meter.Set(result.GPU, g.power())
+}
+
+// power is GPUIdle, or GPUActive while a kernel runs (scaled by the
+// thermal model's DVFS factor when it is on).
+func (g *gpuModel) power() units.Power {
 	p := g.idle
 	if g.users > 0 {
 		p = g.active
+		if g.heat != nil {
+			p *= g.heat.gpuScale
+		}
 	}
-	g.meter.Set(result.GPU, units.Power(p))
+	return units.Power(p)
 }

@@ -41,6 +41,9 @@ type PhoneOptions struct {
 	// for tests of auto's arithmetic, and as the bound a real
 	// partitioner's regret is measured against.
 	OracleAuto bool
+	// Thermal, if set, turns on the phone's thermal model: heat, DVFS and
+	// its governor (thermal_phone.go). Nil: none, no number changes.
+	Thermal *ThermalOptions
 }
 
 // Phone is a simulated phone running the inference app: its CPU cores and
@@ -96,6 +99,7 @@ type Phone struct {
 	lanes      lanes
 	sp         result.Span
 	stopped    bool
+	heat       *phoneHeat // thermal model, nil when off (thermal_phone.go)
 }
 
 type lanes struct{ cpu, gpu, gc, radio, app, req, storage, memory string }
@@ -219,6 +223,11 @@ func NewPhone(env *sim.Env, streams *sim.Streams, name string, spec PhoneSpec, o
 	if l := spec.Lifecycle; l.Switch != "" && l.Switch != "none" {
 		sw := &switcher{spec: l, rng: streams.Stream(name + "/lifecycle"), ph: ph}
 		ph.procs = append(ph.procs, env.Process(name+"/lifecycle", sw.run))
+	}
+	if opt.Thermal != nil {
+		if err := ph.startThermal(*opt.Thermal); err != nil {
+			return nil, err
+		}
 	}
 	ph.press = &pressure{spec: spec.Memory.Fluctuation, mean: spec.Memory.BackgroundPressure,
 		ram: float64(spec.Memory.RAM), changed: ph.setOther}

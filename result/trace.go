@@ -27,9 +27,19 @@ type traceEvent struct {
 	Args map[string]string `json:"args,omitempty"`
 }
 
+// traceFile is a trace as ReadTrace decodes it: the events raw, then
+// decoded one by one (a counter event's numeric args are skipped).
 type traceFile struct {
-	TraceEvents     []traceEvent `json:"traceEvents"`
-	DisplayTimeUnit string       `json:"displayTimeUnit"`
+	Raw             []json.RawMessage `json:"traceEvents"`
+	DisplayTimeUnit string            `json:"displayTimeUnit"`
+	TraceEvents     []traceEvent      `json:"-"`
+}
+
+// traceOut is a trace as WriteTrace encodes it: traceEvent and
+// traceCounter values.
+type traceOut struct {
+	TraceEvents     []any  `json:"traceEvents"`
+	DisplayTimeUnit string `json:"displayTimeUnit"`
 }
 
 // WriteTrace writes spans as a Chrome trace-event JSON document. Lanes
@@ -38,14 +48,16 @@ type traceFile struct {
 func WriteTrace(w io.Writer, spans []Span) error {
 	lanes := map[string]int{}
 	for _, s := range spans {
-		lanes[s.Lane] = 0
+		if !IsCounterLane(s.Lane) {
+			lanes[s.Lane] = 0
+		}
 	}
 	names := make([]string, 0, len(lanes))
 	for l := range lanes {
 		names = append(names, l)
 	}
 	sort.Strings(names)
-	f := traceFile{DisplayTimeUnit: "ms", TraceEvents: make([]traceEvent, 0, len(names)+len(spans))}
+	f := traceOut{DisplayTimeUnit: "ms", TraceEvents: make([]any, 0, len(names)+len(spans))}
 	for i, l := range names {
 		lanes[l] = i + 1
 		f.TraceEvents = append(f.TraceEvents, traceEvent{Name: "thread_name", Ph: "M", Pid: 1, Tid: i + 1,
@@ -54,6 +66,14 @@ func WriteTrace(w io.Writer, spans []Span) error {
 	for i, s := range spans {
 		if math.IsNaN(s.Start) || math.IsNaN(s.End) || s.End < s.Start {
 			return fmt.Errorf("result: trace span %d (%s %q): bad interval [%v, %v]", i, s.Lane, s.Label, s.Start, s.End)
+		}
+		if IsCounterLane(s.Lane) {
+			c, err := counterEvent(s)
+			if err != nil {
+				return fmt.Errorf("result: trace span %d: %w", i, err)
+			}
+			f.TraceEvents = append(f.TraceEvents, c)
+			continue
 		}
 		f.TraceEvents = append(f.TraceEvents, traceEvent{Name: s.Label, Ph: "X", Ts: s.Start * 1e6,
 			Dur: (s.End - s.Start) * 1e6, Pid: 1, Tid: lanes[s.Lane], Args: s.Attrs})
@@ -73,6 +93,14 @@ func ReadTrace(r io.Reader, filename string) ([]Span, error) {
 	var f traceFile
 	if err := json.NewDecoder(jsonInput(r)).Decode(&f); err != nil {
 		return nil, fmt.Errorf("result: %s: %w", filename, err)
+	}
+	f.TraceEvents = f.TraceEvents[:0]
+	for i, raw := range f.Raw {
+		e, err := decodeEvent(raw)
+		if err != nil {
+			return nil, fmt.Errorf("result: %s: event %d: %w", filename, i, err)
+		}
+		f.TraceEvents = append(f.TraceEvents, e)
 	}
 	type thread struct{ pid, tid int }
 	names := map[thread]string{}

@@ -142,6 +142,15 @@
 //	  sweep:
 //	    - {path: network.uplink.bandwidth, steps: 5}
 //
+// # Sustained load (thermal.go)
+//
+// The thermal: section (enabled, ambient, enclosure, preset) gives every
+// phone devices' thermal model. It is off by default, and then nothing in
+// a run changes. Enabled, a run also writes thermal.csv (per phone per
+// second) and thermal-summary.csv (per world), appends "sustained load:"
+// lines to the conclusions (first throttle, minute 1 against the last
+// minute, ranking flips), and trace.json gets counter tracks.
+//
 // # Validation
 //
 // Load decodes into a yaml.Node tree and walks it against the registry, so

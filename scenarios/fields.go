@@ -50,6 +50,7 @@ func buildRegistry() *field {
 		fld("seed", "Seed", kUint, "Seed of every random stream; replication r uses sim.DeriveSeed(seed, 0, r) at every point (sweep.seeds: common), or sim.DeriveSeed(seed, p, r) at point p (independent).", def("1"), noSweep()),
 		fld("replications", "Replications", kInt, "Independent runs of every cell; confidence intervals are across them.", def("1"), checks(atLeast(1), atMost(100000)), noSweep()),
 		phoneField(),
+		thermalField(),
 		networkField(),
 		cloudField(),
 		list("models", "Models", fld("", "", kName, "A zoo model name.", names("zoo model", zooNames)),

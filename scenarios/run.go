@@ -295,12 +295,17 @@ type merge struct {
 	done        int
 	last        []result.Summary // the last point's summaries, kept for the table
 	ci          result.CI95      // the confidence intervals of every point
+	thermal     *thermalOut      // nil unless thermal is enabled (thermal.go)
 }
 
 func (r *runner) newMerge(out *outputs) *merge {
 	s := r.s
 	keepAll := r.keepSummaries()
-	return &merge{r: r, out: out, keepAll: keepAll,
+	var th *thermalOut
+	if s.Thermal.Enabled {
+		th = &thermalOut{params: s.SweepPaths()}
+	}
+	return &merge{r: r, out: out, keepAll: keepAll, thermal: th,
 		res: &Result{Dir: r.dir, Tasks: r.total, SummariesPartial: !keepAll},
 		run: &result.Run{
 			Scenario: s.Name, Description: s.Description, Seed: s.Seed, Replications: r.reps, Warmup: s.Workload.warmup().Requests, WarmupSeconds: float64(s.Workload.warmup().Time),
@@ -363,6 +368,9 @@ func (m *merge) take(tr *taskResult) error {
 	m.res.Records += int64(len(*tr.recs))
 	m.res.Events += tr.stats.events
 	m.acc.addMetrics(t.cell, t.rep, tr.stats.metrics)
+	if m.thermal != nil {
+		m.thermal.add(t.pd, t.rep, t.pd.cells[t.cell], tr.stats.thermal)
+	}
 	*tr.recs = (*tr.recs)[:0]
 	recPool.Put(tr.recs)
 	if t.trace {
@@ -399,11 +407,22 @@ func (r *runner) finish(m *merge, out *outputs) (*Result, error) {
 	run.Summaries = append(run.Summaries, m.last...)
 	run.Complete = !m.interrupted
 	run.Conclusions, run.ConclusionDetails = conclusionsOf(r.s, run)
+	if m.thermal != nil && run.Complete {
+		for _, c := range m.thermal.conclusions() {
+			run.Conclusions = append(run.Conclusions, c.Sentence)
+			run.ConclusionDetails = append(run.ConclusionDetails, c)
+		}
+	}
 	if err := out.finish(run, m.interrupted); err != nil {
 		return nil, err
 	}
 	res.Run = run
 	res.Requests = out.path
+	if m.thermal != nil {
+		if err := m.thermal.write(r.dir); err != nil {
+			return nil, err
+		}
+	}
 	if r.traceFile != "" && res.Spans != nil {
 		if err := writeAtomic(r.traceFile, func(w io.Writer) error { return result.WriteTrace(w, res.Spans) }); err != nil {
 			return nil, err

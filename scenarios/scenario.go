@@ -24,6 +24,7 @@ type Scenario struct {
 	Seed         uint64   `yaml:"seed"`
 	Replications int      `yaml:"replications"`
 	Phone        Phone    `yaml:"phone"`
+	Thermal      Thermal  `yaml:"thermal"` // sustained load, off by default (thermal.go)
 	Network      Network  `yaml:"network"`
 	Cloud        Cloud    `yaml:"cloud"`
 	Models       []string `yaml:"models"`

@@ -88,7 +88,8 @@ func (s *Scenario) pointSeed(i, rep int) uint64 {
 // worldStats is what a world reports besides its records.
 type worldStats struct {
 	events  int64
-	metrics []float64 // by worldMetrics
+	metrics []float64   // by worldMetrics
+	thermal *thermalLog // nil unless thermal is enabled (thermal.go)
 }
 
 // worldMetrics are the per-world metrics (result's metrics table, by
@@ -147,6 +148,7 @@ type world struct {
 	drivers []*driver
 	emit    func(*result.Record)
 	err     error
+	thermal *thermalLog // nil unless thermal is enabled (thermal.go)
 }
 
 // driver issues one phone's requests by the workload's arrival process.
@@ -208,7 +210,10 @@ func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devic
 		return worldStats{}, w.err
 	}
 	events := int64(env.Processed())
-	return worldStats{events: events, metrics: w.metrics(events)}, nil
+	if w.thermal != nil {
+		w.thermal.finish(w.phones)
+	}
+	return worldStats{events: events, metrics: w.metrics(events), thermal: w.thermal}, nil
 }
 
 // addServers builds the cloud's servers, one per processor it has.
@@ -250,6 +255,7 @@ func (w *world) addPhones(streams *sim.Streams, sink devices.SpanSink, mode devi
 		name := fmt.Sprintf("phone[%d]", i)
 		ph, err := devices.NewPhone(w.env, streams, name, res.phone, devices.PhoneOptions{
 			CPU: pd.phCPU, GPU: pd.phGPU, KernelProfile: pd.kp, Index: i, Sink: sink, TraceLayers: sink != nil,
+			Thermal: w.thermalOptions(i),
 		})
 		if err != nil {
 			return err
@@ -454,6 +460,9 @@ func (d *driver) onEnd(r *result.Record) {
 
 func (d *driver) onRecord(r *result.Record) {
 	r.Point, r.Replication = d.w.pd.index, d.w.rep
+	if d.w.thermal != nil {
+		d.w.thermal.record(r)
+	}
 	d.w.emit(r)
 	d.closed++
 	d.maybeFinish()

@@ -311,6 +311,9 @@ func Validate(ctx context.Context, opts Options) (*Report, error) {
 	if err := c.llmPhoneRows(); err != nil {
 		return nil, err
 	}
+	if err := c.thermalRows(); err != nil {
+		return nil, err
+	}
 	c.profileRows()
 	c.notCompared()
 

@@ -110,6 +110,11 @@ type LayerCost struct {
 	FLOPs      int64
 	ParamBytes int64
 	OutBytes   int64
+	// MemBound is the share of Mean bound by memory bandwidth, which a
+	// lower core clock does not stretch (the roofline split): 1 for a
+	// class timed by a bandwidth or a roofline layer whose bytes
+	// dominate, else 0 (devices' thermal model, thermal.Speed).
+	MemBound float64
 }
 
 // LoadCost is what loading a model costs on a processor. The phone reads

@@ -631,6 +631,25 @@ func (c *compiler) layerMean(hl *hostLayer, co *coeffs, batch int) float64 {
 	return co.s[hl.class]*l.MedianS + co.overhead
 }
 
+// memBound is a layer's memory-bound share under co: 1 when its time is
+// a bandwidth's (a scaled class with a bandwidth, a roofline layer whose
+// bytes take longer than its arithmetic), else 0.
+func (c *compiler) memBound(hl *hostLayer, co *coeffs) float64 {
+	l := hl.l
+	if c.pp.Model == "roofline" {
+		work := float64(l.FLOPs + l.Ops)
+		by := float64(l.InBytes+l.OutBytes) + float64(l.ParamBytes)
+		if hl.kernel && by/co.rbw > work/(co.peak*co.eff) {
+			return 1
+		}
+		return 0
+	}
+	if _, ok := co.bw[hl.class]; ok {
+		return 1
+	}
+	return 0
+}
+
 func (c *compiler) computeTime(hm *hostModel, co *coeffs) float64 {
 	t := 0.0
 	for i := range hm.layers {
@@ -1062,7 +1081,7 @@ func (c *compiler) build(co *coeffs) *Processor {
 				cv = hl.l.CV * co.noise
 			}
 			m.layers[i] = LayerCost{Index: i, Name: hl.l.Name, Kind: hl.l.Kind, Class: hl.class, Mean: mean, CV: cv,
-				FLOPs: hl.l.FLOPs, ParamBytes: hl.l.ParamBytes, OutBytes: hl.l.OutBytes}
+				FLOPs: hl.l.FLOPs, ParamBytes: hl.l.ParamBytes, OutBytes: hl.l.OutBytes, MemBound: c.memBound(hl, co)}
 			m.prefix[i+1] = m.prefix[i] + mean
 		}
 		m.load = c.loadCost(hm, co)

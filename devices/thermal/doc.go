@@ -106,19 +106,16 @@
 // prior, not adopted) and the held-out band (AnandTech: S855 phones keep
 // 40–85 % of peak CPU under sustained load; the Pixel 4 preset keeps 0.70).
 //
-// # Not yet integrated
+// # Integration
 //
-// Nothing in devices uses this package yet. The intended hook: the phone's
-// energy meter (devices.Meter) already reports each component's power at
-// every state change; those powers (cpu, gpu, and the base/screen and
-// radio as heat into the board and skin nodes) become the network's
-// inputs, replacing Processor.Power for the phone's own power model or
-// scaled by it. The governor's OPP feeds back twice: the CPU's per-core
-// power (PowerSpec.CPUPerCore becomes P(i, T)) and the compute speed of a
-// layer (Speed with the profile's memory-bound share), so a kernel's
-// remaining work is rescheduled at each governor tick. Also not done:
-// the scenario parameters (ambient, enclosure), the time-series output,
-// Perfetto counters, the sustained-load what-if, validate rows, hotplug
-// (KTM core-limit 80 °C), the power-allocator (IPA) governor Pixels use
-// for skin control, and a battery node for charging heat.
+// Package devices wires this package into the simulation when a phone is
+// given PhoneOptions.Thermal (a scenario's thermal: section): see
+// devices/thermal_phone.go. The energy meter's powers heat the network
+// (cpu + gpu into soc, radio into board, base into skin), integrated
+// exactly between their changes; a sim process ticks the governors; the
+// busy CPU and GPU power are scaled by P_core(cap, T)/P_core(top, T_ref);
+// layer times stretch by 1/Speed with the profile's memory-bound share.
+// Still not done: hotplug (KTM core-limit 80 °C), the power-allocator
+// (IPA) governor Pixels use for skin control, and a battery node for
+// charging heat.
 package thermal

@@ -1,0 +1,305 @@
+package devices
+
+import (
+	"math"
+	"testing"
+
+	"github.com/infersim/infersim/devices/engine"
+	"github.com/infersim/infersim/devices/thermal"
+	"github.com/infersim/infersim/result"
+	"github.com/infersim/infersim/sim"
+)
+
+// TestThermalGovernorSettles: four Krait cores held busy for 30 minutes
+// at 25 °C in free air. The steady junction temperature at OPP i solves,
+// by hand from the preset's conductances (soc–board 0.125, board–skin 1,
+// skin–ambient 0.25 W/K: 8 + 1 + 4 K/W) with the screen's base power into
+// the skin,
+//
+//	T(i) = T_amb + 13·P_soc(i, T) + 4·P_base,
+//	P_soc(i, T) = CPUIdle + s_i(T)·(CPUShared + 4·CPUPerCore)
+//
+// with s_i(T) = P_core(i, T)/P_core(top, 25 °C). The KTM cap starts at the
+// top (index 13) and drops two entries per 250 ms poll while the junction
+// is at or above 60 °C; it rises again only below 50 °C. So it ends at the
+// highest index of 13, 11, 9, … whose steady temperature is below 60 °C,
+// i*, or dithers between i* and i* + 2 if that steady temperature is below
+// 50 °C. Over the last five minutes the mean cap index must lie in
+// [i*, i* + 2] and the junction inside [50, 60] °C (± 0.5 K).
+func TestThermalGovernorSettles(t *testing.T) {
+	spec := fixedSpec(t)
+	env := sim.NewEnv()
+	defer env.Close()
+	ph, err := NewPhone(env, sim.NewStreams(1), "phone[0]", spec, PhoneOptions{Thermal: &ThermalOptions{Ambient: 25}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proc := ph.heat.cpu.proc
+	top := proc.Len() - 1
+	pw := spec.Power
+	steady := func(i int) float64 {
+		T := 25.0
+		for k := 0; k < 200; k++ {
+			s := proc.CorePower(i, T) / proc.CorePower(top, 25)
+			p := float64(pw.CPUIdle) + s*(float64(pw.CPUShared)+4*float64(pw.CPUPerCore))
+			T = 25 + 13*p + 4*float64(pw.Base)
+		}
+		return T
+	}
+	star := -1
+	for i := top; i >= 0; i -= 2 {
+		if steady(i) < 60 {
+			star = i
+			break
+		}
+	}
+	if star < 0 {
+		t.Fatal("no OPP of the lattice is steady below 60 °C")
+	}
+	t.Logf("i* = %d (%.1f MHz, steady %.2f °C; i*+2: %.2f °C)", star, proc.Freq(star)/1e6, steady(star), steady(min(star+2, top)))
+
+	ph.cpu.add(4)
+	var capSum, tMin, tMax float64
+	var n int
+	tMin, tMax = math.Inf(1), math.Inf(-1)
+	env.Process("probe", func(p *sim.Proc) error {
+		if err := p.Sleep(25 * 60); err != nil {
+			return err
+		}
+		for range 5 * 60 * 4 {
+			if err := p.Sleep(0.25); err != nil {
+				return err
+			}
+			capSum += float64(ph.heat.cpu.gov.Cap())
+			n++
+			T := ph.Temps()[ph.heat.soc]
+			tMin, tMax = math.Min(tMin, T), math.Max(tMax, T)
+		}
+		ph.Stop()
+		return nil
+	})
+	if err := env.Run(); err != nil {
+		t.Fatal(err)
+	}
+	mean := capSum / float64(n)
+	t.Logf("minutes 25-30: mean cap index %.2f, junction %.2f-%.2f °C, first throttle at %.2f s", mean, tMin, tMax, ph.FirstThrottle())
+	if mean < float64(star)-1e-9 || mean > float64(min(star+2, top))+1e-9 {
+		t.Errorf("mean cap index %.2f outside [%d, %d]", mean, star, star+2)
+	}
+	if tMin < 49.5 || tMax > 60.5 {
+		t.Errorf("junction %.2f-%.2f °C outside [50, 60] ± 0.5 K", tMin, tMax)
+	}
+	if ft := ph.FirstThrottle(); !(ft > 0 && ft < 60) {
+		t.Errorf("first throttle at %v s; the junction's 15 s time constant puts it within the first minute", ft)
+	}
+}
+
+// TestThermalStretch: a layer's time at the cap is d/Speed(f_cap, f_top, m):
+// compute-bound work stretches by f_top/f_cap, memory-bound work not at all.
+func TestThermalStretch(t *testing.T) {
+	env := sim.NewEnv()
+	defer env.Close()
+	ph, err := NewPhone(env, sim.NewStreams(1), "phone[0]", fixedSpec(t), PhoneOptions{Thermal: &ThermalOptions{Ambient: 25}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := ph.heat.cpu
+	if got := ph.heat.stretch(2, 0, false); got != 2 {
+		t.Errorf("cold phone at the top OPP: stretch(2 s) = %v, want 2", got)
+	}
+	for ph.heat.cpu.gov.Cap() > 5 {
+		ph.heat.net.SetTemps([]float64{70, 25, 25})
+		d.gov.Tick(ph.heat.net, 1)
+	}
+	c := d.gov.Cap()
+	ratio := d.proc.Freq(d.top) / d.proc.Freq(c)
+	for _, tc := range []struct {
+		m, want float64
+	}{{0, 2 * ratio}, {1, 2}, {0.5, 2 * (0.5*ratio + 0.5)}} {
+		if got := ph.heat.stretch(2, tc.m, false); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("cap %d (%.0f MHz), m = %v: stretch(2 s) = %v, want %v", c, d.proc.Freq(c)/1e6, tc.m, got, tc.want)
+		}
+	}
+	var nilHeat *phoneHeat
+	if got := nilHeat.stretch(2, 0, false); got != 2 {
+		t.Errorf("no thermal model: stretch = %v, want 2", got)
+	}
+}
+
+// sustained runs back-to-back AlexNet requests for dur seconds and
+// returns the records' latencies and energies with their arrival times.
+// Arrival times count from the end of the model's preload.
+func sustained(t *testing.T, opt *ThermalOptions, mode ModeKind, dur float64, seed uint64) (arr, lat, en []float64, ph *Phone, t0 float64) {
+	t.Helper()
+	kp := testKernelProfile(t)
+	cpu, err := engine.LoadProcessor("nexus5-caffe-cpu", kp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gpu, err := engine.LoadProcessor("nexus5-cnndroid-gpu", kp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := sim.NewEnv()
+	t.Cleanup(env.Close)
+	ph, err = NewPhone(env, sim.NewStreams(seed), "phone[0]", fixedSpec(t), PhoneOptions{CPU: cpu, GPU: gpu, Thermal: opt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rq := Request{Model: "alexnet", Mode: Mode{Kind: mode}, Width: 960, Height: 540}
+	ph.OnRecord(func(r *result.Record) {
+		if r.Outcome != result.OK {
+			t.Errorf("outcome %v", r.Outcome)
+		}
+		arr = append(arr, r.Arrival-t0)
+		lat = append(lat, r.End-r.Arrival)
+		en = append(en, r.TotalEnergy())
+	})
+	ph.OnEnd(func(r *result.Record) {
+		if env.Now() < dur {
+			env.Schedule(0, func() {
+				if err := ph.Submit(rq); err != nil {
+					t.Error(err)
+				}
+			})
+			return
+		}
+		ph.Stop()
+	})
+	target := engine.PhoneCPU
+	if mode == OnDeviceGPU {
+		target = engine.PhoneGPU
+	}
+	pr, err := ph.Preload("alexnet", target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.AllOf(pr).AddCallback(func(*sim.Event) {
+		t0 = env.Now()
+		dur += t0
+		if err := ph.Submit(rq); err != nil {
+			t.Error(err)
+		}
+	})
+	if err := env.Run(); err != nil {
+		t.Fatal(err)
+	}
+	return arr, lat, en, ph, t0
+}
+
+// TestThermalColdPhoneUnchanged: until the governor first lowers the cap,
+// a phone with the thermal model computes exactly as one without (its
+// frequency is the top one and the DVFS factor only moves power).
+func TestThermalColdPhoneUnchanged(t *testing.T) {
+	a0, l0, _, _, _ := sustained(t, nil, OnDeviceCPU, 60, 7)
+	a1, l1, _, ph, t0 := sustained(t, &ThermalOptions{Ambient: 25}, OnDeviceCPU, 60, 7)
+	ft := ph.FirstThrottle() - t0
+	if math.IsNaN(ft) {
+		t.Fatal("no throttling in a minute of four busy cores")
+	}
+	k := 0
+	for i := range l1 {
+		if i >= len(l0) || a1[i]+l1[i] > ft {
+			break
+		}
+		if a0[i] != a1[i] || l0[i] != l1[i] {
+			t.Errorf("request %d before the first throttle (%.2f s): latency %v with the thermal model, %v without", i, ft, l1[i], l0[i])
+		}
+		k++
+	}
+	if k < 2 {
+		t.Errorf("only %d requests before the first throttle at %.2f s", k, ft)
+	}
+}
+
+// TestThermalSustainedSlowsCPU: thirty minutes back to back on the CPU:
+// the last minute's latency exceeds the first's (the cap has fallen), and
+// the GPU framework (CNNdroid: the Adreno has no thermal limit on the
+// Nexus 5) keeps its speed.
+func TestThermalSustainedSlowsCPU(t *testing.T) {
+	if testing.Short() {
+		t.Skip("30 simulated minutes")
+	}
+	perMin := func(arr, lat []float64, from, to float64) float64 {
+		var s float64
+		var n int
+		for i := range arr {
+			if arr[i] >= from && arr[i] < to {
+				s += lat[i]
+				n++
+			}
+		}
+		return s / float64(n)
+	}
+	const dur = 30 * 60
+	arr, lat, _, ph, _ := sustained(t, &ThermalOptions{Ambient: 25}, OnDeviceCPU, dur, 3)
+	first, last := perMin(arr, lat, 0, 60), perMin(arr, lat, dur-60, dur)
+	d := ph.heat.cpu
+	t.Logf("cpu: minute 1 %.3f s, minute 30 %.3f s (cap %.1f MHz)", first, last, d.proc.Freq(d.gov.Cap())/1e6)
+	if !(last > 1.3*first) {
+		t.Errorf("CPU latency minute 30 %.3f s not 30 %% above minute 1 %.3f s", last, first)
+	}
+	arr, lat, _, _, _ = sustained(t, &ThermalOptions{Ambient: 25}, OnDeviceGPU, dur, 3)
+	g1, g30 := perMin(arr, lat, 0, 60), perMin(arr, lat, dur-60, dur)
+	t.Logf("gpu: minute 1 %.3f s, minute 30 %.3f s", g1, g30)
+	if math.Abs(g30/g1-1) > 0.05 {
+		t.Errorf("GPU latency moved from %.3f to %.3f s", g1, g30)
+	}
+}
+
+// TestThermalDeterminism: the same seed gives the same samples.
+func TestThermalDeterminism(t *testing.T) {
+	run := func() []ThermalSample {
+		var out []ThermalSample
+		opt := &ThermalOptions{Ambient: 30, Enclosure: "case", OnSample: func(s *ThermalSample) {
+			c := *s
+			c.Temps = append([]float64(nil), s.Temps...)
+			out = append(out, c)
+		}}
+		sustained(t, opt, OnDeviceCPU, 120, 11)
+		return out
+	}
+	a, b := run(), run()
+	if len(a) != len(b) || len(a) < 100 {
+		t.Fatalf("%d and %d samples", len(a), len(b))
+	}
+	for i := range a {
+		if a[i].T != b[i].T || a[i].CPUFreq != b[i].CPUFreq || a[i].Power != b[i].Power || a[i].Temps[0] != b[i].Temps[0] {
+			t.Fatalf("sample %d differs: %+v vs %+v", i, a[i], b[i])
+		}
+	}
+}
+
+// TestThermalOptionsErrors: an unknown preset or enclosure is refused.
+func TestThermalOptionsErrors(t *testing.T) {
+	for _, opt := range []ThermalOptions{{Preset: "nokia3310"}, {Enclosure: "fridge"}} {
+		env := sim.NewEnv()
+		if _, err := NewPhone(env, sim.NewStreams(1), "phone[0]", fixedSpec(t), PhoneOptions{Thermal: &opt}); err == nil {
+			t.Errorf("%+v: no error", opt)
+		}
+		env.Close()
+	}
+	if _, err := thermal.EnclosureByName("pocket"); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestSustainedCPU: four busy cores at 25 °C settle at OPP 7 (1190.4 MHz,
+// TestThermalGovernorSettles), so compute-bound speed over minutes 25-30
+// is 1190.4/2265.6, and memory-bound work keeps speed 1.
+func TestSustainedCPU(t *testing.T) {
+	spec := fixedSpec(t)
+	got, err := SustainedCPU(spec, ThermalOptions{Ambient: 25}, 0, 1500, 1800)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 1190.4 / 2265.6; math.Abs(got-want) > 1e-9 {
+		t.Errorf("compute-bound speed %v, want %v", got, want)
+	}
+	if got, _ := SustainedCPU(spec, ThermalOptions{Ambient: 25}, 1, 1500, 1800); math.Abs(got-1) > 1e-12 {
+		t.Errorf("memory-bound speed %v, want 1", got)
+	}
+	if _, err := SustainedCPU(spec, ThermalOptions{}, 0, 10, 5); err == nil {
+		t.Error("empty window: no error")
+	}
+}

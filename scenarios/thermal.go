@@ -1,0 +1,461 @@
+package scenarios
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/infersim/infersim/devices"
+	"github.com/infersim/infersim/result"
+)
+
+// Sustained load (issue 20): the scenario's thermal section, the per-world
+// thermal series and summary, and the files they go to. With thermal
+// disabled (the default) none of it runs: no phone gets a thermal model,
+// no file is written, and every output is byte-identical to a run before
+// the section existed.
+
+// Thermal files, written into the output directory only when the
+// scenario's thermal section is enabled.
+// (formats: result.ThermalFile, result.ThermalSummaryFile).
+const (
+	ThermalFile        = result.ThermalFile
+	ThermalSummaryFile = result.ThermalSummaryFile
+)
+
+// Thermal is the scenario's thermal section.
+type Thermal struct {
+	Enabled   bool    `yaml:"enabled"`
+	Ambient   float64 `yaml:"ambient"`
+	Enclosure string  `yaml:"enclosure"`
+	Preset    string  `yaml:"preset"`
+}
+
+// thermalField registers the thermal section (fields.go).
+func thermalField() *field {
+	return obj("thermal", "Thermal", "Sustained load: the phone's heat, DVFS and thermal governor (devices/thermal). Off by default; a short scenario barely warms a phone, so leaving it off changes nothing that matters there.",
+		fld("enabled", "Enabled", kBool, "Simulate the phone's temperatures, its governor's frequency cap, the compute slowdown and the power change; writes thermal.csv and thermal-summary.csv.", def("false")),
+		fld("ambient", "Ambient", kFloat, "Ambient temperature, °C; the phone starts at it.", def("25"), checks(atLeast(-40), atMost(60)), example("35")),
+		fld("enclosure", "Enclosure", kEnum, "Where the phone sits: free air, on a desk, in the hand, in a case, in a pocket (factor on the skin-to-ambient conductance: 1, 0.8, 1.2, 0.7, 0.35).",
+			enum("free", "desk", "hand", "case", "pocket"), def("free")),
+		fld("preset", "Preset", kText, "Thermal preset (RC network, operating points, governor) of devices/thermal/data/phones.yaml: nexus5 or pixel4; empty: the phone.device's.", example("nexus5")),
+	)
+}
+
+// thermalOptions returns phone i's thermal options, nil when disabled; the
+// samples go to the world's log.
+func (w *world) thermalOptions(i int) *devices.ThermalOptions {
+	th := w.pd.s.Thermal
+	if !th.Enabled {
+		return nil
+	}
+	if w.thermal == nil {
+		w.thermal = &thermalLog{first: math.NaN(), start: math.NaN()}
+	}
+	log := w.thermal
+	return &devices.ThermalOptions{Preset: th.Preset, Ambient: th.Ambient, Enclosure: th.Enclosure,
+		OnSample: func(s *devices.ThermalSample) { log.sample(w, i, s) }}
+}
+
+// thermalLog is one world's thermal series (formatted rows) and the
+// numbers of its summary row.
+type thermalLog struct {
+	rows  []byte
+	nodes []string
+	first float64 // first throttle over the world's phones, s (NaN: none)
+	start float64 // first arrival, s
+	// records by arrival time, for the minute-1 and last-minute means
+	arr, lat, energy []float64
+	lastFreq         []float64 // CPU MHz per second, phone 0
+	lastTemps        []float64 // at the last sample, phone 0
+	// latencies of the records closed since each phone's last sample
+	latSum []float64
+	latN   []int
+}
+
+func (l *thermalLog) sample(w *world, phone int, s *devices.ThermalSample) {
+	if l.nodes == nil {
+		l.nodes = w.phones[phone].ThermalNodes()
+	}
+	b := l.rows
+	b = strconv.AppendInt(b, int64(phone), 10)
+	b = append(b, ',')
+	b = strconv.AppendFloat(b, s.T, 'f', 0, 64)
+	for _, t := range s.Temps {
+		b = append(b, ',')
+		b = strconv.AppendFloat(b, t, 'f', 3, 64)
+	}
+	b = append(b, ',')
+	b = strconv.AppendFloat(b, s.CPUFreq/1e6, 'f', 1, 64)
+	b = append(b, ',')
+	b = strconv.AppendFloat(b, s.GPUFreq/1e6, 'f', 1, 64)
+	b = append(b, ',')
+	b = strconv.AppendFloat(b, s.Throttled, 'f', 3, 64)
+	b = append(b, ',')
+	b = strconv.AppendFloat(b, s.Power, 'f', 4, 64)
+	b = append(b, ',')
+	if phone < len(l.latN) && l.latN[phone] > 0 {
+		b = strconv.AppendFloat(b, l.latSum[phone]/float64(l.latN[phone]), 'f', 4, 64)
+		l.latSum[phone], l.latN[phone] = 0, 0
+	}
+	b = append(b, '\n')
+	l.rows = b
+	if phone == 0 {
+		l.lastFreq = append(l.lastFreq, s.CPUFreq/1e6)
+		l.lastTemps = append(l.lastTemps[:0], s.Temps...)
+	}
+}
+
+// record notes a finished request (ok outcomes only).
+func (l *thermalLog) record(r *result.Record) {
+	if r.Outcome != result.OK {
+		return
+	}
+	if math.IsNaN(l.start) || r.Arrival < l.start {
+		l.start = r.Arrival
+	}
+	for len(l.latN) <= r.Phone {
+		l.latSum, l.latN = append(l.latSum, 0), append(l.latN, 0)
+	}
+	l.latSum[r.Phone] += r.Latency()
+	l.latN[r.Phone]++
+	l.arr = append(l.arr, r.Arrival)
+	l.lat = append(l.lat, r.Latency())
+	l.energy = append(l.energy, r.TotalEnergy())
+}
+
+// finish takes the phones' first throttle.
+func (l *thermalLog) finish(phones []*devices.Phone) {
+	for _, ph := range phones {
+		if ft := ph.FirstThrottle(); !math.IsNaN(ft) && (math.IsNaN(l.first) || ft < l.first) {
+			l.first = ft
+		}
+	}
+}
+
+// window returns the mean latency and energy of the requests arriving in
+// [from, to) and their count.
+func (l *thermalLog) window(from, to float64) (lat, en float64, n int) {
+	for i, a := range l.arr {
+		if a >= from && a < to {
+			lat += l.lat[i]
+			en += l.energy[i]
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN(), math.NaN(), 0
+	}
+	return lat / float64(n), en / float64(n), n
+}
+
+// thermalOut collects the worlds' thermal logs in task order and writes
+// the two files at the end of the run.
+type thermalOut struct {
+	series, summary []byte
+	nodes           []string
+	params          []string
+	cells           []*thermalCell // in task order of first appearance
+}
+
+// thermalCell averages one cell of one point over its replications, for
+// the conclusions.
+type thermalCell struct {
+	point              int
+	where              string // the point's params, "thermal.ambient 25"
+	model, mode, image string
+	first              []float64 // per replication that throttled
+	reps               int
+	l1, lN, e1, eN     float64 // sums over replications
+}
+
+// add appends a world's rows (tasks arrive in order: the files do not
+// depend on the number of workers).
+func (o *thermalOut) add(pd *pointData, rep int, cell Cell, l *thermalLog) {
+	if l == nil {
+		return
+	}
+	if o.nodes == nil {
+		o.nodes = l.nodes
+	}
+	prefix := strconv.Itoa(pd.index)
+	for _, p := range pd.params {
+		prefix += "," + csvField(p.Value)
+	}
+	prefix += "," + strconv.Itoa(rep) + "," + csvField(cell.Model) + "," + csvField(cell.Mode) + "," + cell.Image.String() + ","
+	rows := l.rows
+	for len(rows) > 0 {
+		i := 0
+		for i < len(rows) && rows[i] != '\n' {
+			i++
+		}
+		o.series = append(o.series, prefix...)
+		o.series = append(o.series, rows[:min(i+1, len(rows))]...)
+		rows = rows[min(i+1, len(rows)):]
+	}
+	f := func(x float64, prec int) string {
+		if math.IsNaN(x) {
+			return ""
+		}
+		return strconv.FormatFloat(x, 'f', prec, 64)
+	}
+	first := math.NaN()
+	if !math.IsNaN(l.first) && !math.IsNaN(l.start) {
+		first = math.Max(0, l.first-l.start)
+	}
+	end := math.Inf(-1)
+	for _, a := range l.arr {
+		end = math.Max(end, a)
+	}
+	l1, e1, n1 := l.window(l.start, l.start+60)
+	lN, eN, nN := l.window(end-60, math.Inf(1))
+	freq := math.NaN()
+	if k := len(l.lastFreq); k > 0 {
+		from := max(0, k-60)
+		freq = 0
+		for _, x := range l.lastFreq[from:] {
+			freq += x
+		}
+		freq /= float64(k - from)
+	}
+	o.cell(pd, cell).addRep(first, l1, lN, e1, eN)
+	row := prefix + f(first, 2) + "," + f(l1, 4) + "," + f(lN, 4) + "," + f(e1, 4) + "," + f(eN, 4) + "," +
+		strconv.Itoa(n1) + "," + strconv.Itoa(nN) + "," + f(freq, 1)
+	for i := range o.nodes {
+		t := math.NaN()
+		if i < len(l.lastTemps) {
+			t = l.lastTemps[i]
+		}
+		row += "," + f(t, 2)
+	}
+	o.summary = append(o.summary, row+"\n"...)
+}
+
+func csvField(s string) string {
+	for _, c := range s {
+		if c == ',' || c == '"' || c == '\n' {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
+
+// write writes thermal.csv and thermal-summary.csv into dir.
+func (o *thermalOut) write(dir string) error {
+	head := "point"
+	for _, p := range o.params {
+		head += "," + csvField(p)
+	}
+	head += ",replication,model,mode,image,"
+	var nodes, ends string
+	for _, n := range o.nodes {
+		nodes += "," + n + "_c"
+		ends += "," + n + "_c_end"
+	}
+	series := head + "phone,t_s" + nodes + ",cpu_mhz,gpu_mhz,throttled,power_w,latency_s\n"
+	summary := head + "first_throttle_s,min1_latency_s,last_min_latency_s,min1_energy_j,last_min_energy_j,min1_requests,last_min_requests,last_min_cpu_mhz" + ends + "\n"
+	for _, f := range []struct {
+		name, head string
+		body       []byte
+	}{{ThermalFile, series, o.series}, {ThermalSummaryFile, summary, o.summary}} {
+		err := writeAtomic(filepath.Join(dir, f.name), func(w io.Writer) error {
+			if _, err := io.WriteString(w, f.head); err != nil {
+				return err
+			}
+			_, err := w.Write(f.body)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("scenarios: writing %s: %w", f.name, err)
+		}
+	}
+	return nil
+}
+
+// cell returns the conclusions' accumulator of a point's cell.
+func (o *thermalOut) cell(pd *pointData, c Cell) *thermalCell {
+	for _, tc := range o.cells {
+		if tc.point == pd.index && tc.model == c.Model && tc.mode == c.Mode && tc.image == c.Image.String() {
+			return tc
+		}
+	}
+	var w []string
+	for _, p := range pd.params {
+		w = append(w, p.Name+" "+p.Value)
+	}
+	tc := &thermalCell{point: pd.index, where: strings.Join(w, ", "), model: c.Model, mode: c.Mode, image: c.Image.String()}
+	o.cells = append(o.cells, tc)
+	return tc
+}
+
+func (tc *thermalCell) addRep(first, l1, lN, e1, eN float64) {
+	tc.reps++
+	if !math.IsNaN(first) {
+		tc.first = append(tc.first, first)
+	}
+	tc.l1 += l1
+	tc.lN += lN
+	tc.e1 += e1
+	tc.eN += eN
+}
+
+// conclusions returns the sustained-load conclusions, each a short
+// sentence with its table (the form of conclude's): first when the CPU
+// first throttled and minute 1 against the last minute in latency and
+// energy per request for each point and cell (means over replications),
+// then whether the modes' latency and energy rankings flip between the
+// two.
+func (o *thermalOut) conclusions() []result.Conclusion {
+	seconds := func(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) + " s" }
+	joules := func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) + " J" }
+	byPoint := map[int][]*thermalCell{}
+	var points []int
+	ch := result.Conclusion{Kind: "sustained", Columns: []string{"group", "CPU throttles", "latency, minute 1 → last", "energy per request, minute 1 → last"}}
+	var lat, en, first []float64
+	never := 0
+	for _, tc := range o.cells {
+		if _, ok := byPoint[tc.point]; !ok {
+			points = append(points, tc.point)
+		}
+		byPoint[tc.point] = append(byPoint[tc.point], tc)
+		n := float64(tc.reps)
+		group := tc.model + " " + tc.mode
+		if tc.where != "" {
+			group += " at " + tc.where
+		}
+		start := "never"
+		if len(tc.first) > 0 {
+			m := 0.0
+			for _, x := range tc.first {
+				m += x
+			}
+			m /= float64(len(tc.first))
+			first = append(first, m)
+			start = "after " + strconv.FormatFloat(m, 'f', 0, 64) + " s"
+			if len(tc.first) < tc.reps {
+				start += fmt.Sprintf(" (%d of %d replications)", len(tc.first), tc.reps)
+			}
+		} else {
+			never++
+		}
+		lat, en = append(lat, tc.lN/tc.l1), append(en, tc.eN/tc.e1)
+		ch.Rows = append(ch.Rows, []string{group, start,
+			fmt.Sprintf("%s → %s (%s)", seconds(tc.l1/n), seconds(tc.lN/n), change(tc.lN/tc.l1)),
+			fmt.Sprintf("%s → %s (%s)", joules(tc.e1/n), joules(tc.eN/n), change(tc.eN/tc.e1))})
+	}
+	if len(o.cells) == 0 {
+		return nil
+	}
+	ch.Sentence = fmt.Sprintf("sustained load, minute 1 → last: latency %s, energy per request %s", changeRange(lat), changeRange(en))
+	switch {
+	case len(first) == 0:
+		ch.Sentence += "; the CPU never throttles"
+	default:
+		lo, hi := minMax(first)
+		t := "after " + strconv.FormatFloat(lo, 'f', 0, 64) + " s"
+		if hi > lo {
+			t = "after " + strconv.FormatFloat(lo, 'f', 0, 64) + "–" + strconv.FormatFloat(hi, 'f', 0, 64) + " s"
+		}
+		ch.Sentence += "; the CPU throttles " + t
+		if never > 0 {
+			ch.Sentence += fmt.Sprintf(" (%d of %d groups never)", never, len(o.cells))
+		}
+	}
+	rk := result.Conclusion{Kind: "sustained", Columns: []string{"point", "metric", "ranking, minute 1", "ranking, last minute"}}
+	flips, compared := 0, 0
+	for _, p := range points {
+		cs := byPoint[p]
+		if len(cs) < 2 {
+			continue
+		}
+		for _, m := range []struct {
+			what        string
+			first, last func(*thermalCell) float64
+		}{
+			{"latency", func(c *thermalCell) float64 { return c.l1 }, func(c *thermalCell) float64 { return c.lN }},
+			{"energy per request", func(c *thermalCell) float64 { return c.e1 }, func(c *thermalCell) float64 { return c.eN }},
+		} {
+			a, b := rankModes(cs, m.first), rankModes(cs, m.last)
+			compared++
+			if a != b {
+				flips++
+			}
+			where := cs[0].where
+			if where == "" {
+				where = "–"
+			}
+			rk.Rows = append(rk.Rows, []string{where, m.what, a, b})
+		}
+	}
+	out := []result.Conclusion{ch}
+	if compared > 0 {
+		if flips == 0 {
+			rk.Sentence = "sustained load: no ranking of the modes flips between minute 1 and the last minute"
+		} else {
+			rk.Sentence = fmt.Sprintf("sustained load: the ranking of the modes flips in %d of %d comparisons between minute 1 and the last minute", flips, compared)
+		}
+		out = append(out, rk)
+	}
+	return out
+}
+
+// changeRange writes ratios as a signed percentage or a range of them.
+func changeRange(rs []float64) string {
+	lo, hi := minMax(rs)
+	if change(lo) == change(hi) {
+		return change(lo)
+	}
+	return strings.TrimSuffix(change(lo), " %") + " to " + change(hi)
+}
+
+// minMax returns the smallest and largest of xs (NaNs skipped).
+func minMax(xs []float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, x := range xs {
+		if !math.IsNaN(x) {
+			lo, hi = math.Min(lo, x), math.Max(hi, x)
+		}
+	}
+	return lo, hi
+}
+
+// change writes a ratio as a signed percentage.
+func change(r float64) string {
+	if math.IsNaN(r) || math.IsInf(r, 0) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%+.0f %%", (r-1)*100)
+}
+
+// rankModes orders a point's cells by v, lowest first, as "a < b < c"
+// (each cell named by its mode, and its model and image when they vary).
+func rankModes(cs []*thermalCell, v func(*thermalCell) float64) string {
+	s := append([]*thermalCell(nil), cs...)
+	sort.SliceStable(s, func(i, j int) bool { return v(s[i]) < v(s[j]) })
+	name := func(c *thermalCell) string {
+		n := c.mode
+		if c.model != s[0].model || c.image != s[0].image || anyDiffer(cs) {
+			n = c.model + " " + c.image + " " + c.mode
+		}
+		return n
+	}
+	var parts []string
+	for _, c := range s {
+		parts = append(parts, name(c))
+	}
+	return strings.Join(parts, " < ")
+}
+
+// anyDiffer reports whether the cells differ in model or image.
+func anyDiffer(cs []*thermalCell) bool {
+	for _, c := range cs {
+		if c.model != cs[0].model || c.image != cs[0].image {
+			return true
+		}
+	}
+	return false
+}
