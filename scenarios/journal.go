@@ -303,15 +303,15 @@ func newestJournal(dirs []string) string {
 }
 
 // takeJournal puts the interrupted run's journal into Staging: moved
-// from the killed run's staging folder (then removed), or copied from
-// Out, whose result stays as it is until this run commits.
+// from the killed run's staging folder (removed when this run commits,
+// the journal moved back if it does not), or copied from Out, whose
+// result stays as it is until this run commits.
 func (s *ResultSet) takeJournal() error {
 	dst := filepath.Join(s.Staging, WorldsFile)
 	if s.resumeFrom != "" {
 		if err := os.Rename(filepath.Join(s.resumeFrom, WorldsFile), dst); err != nil {
 			return fmt.Errorf("scenarios: resume: %w", err)
 		}
-		os.RemoveAll(s.resumeFrom)
 		s.Notes = append(s.Notes, "resuming the run killed in "+s.resumeFrom)
 		s.Journal = dst
 		return nil

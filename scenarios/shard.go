@@ -158,8 +158,12 @@ func RunShard(ctx context.Context, s *Scenario, sh Shard, opts Options) (*ShardR
 	if err != nil {
 		return nil, fmt.Errorf("scenarios: %w", err)
 	}
+	err = tmp.Chmod(0o644) // CreateTemp makes 0600; shards are shared files
 	tmp.Close()
 	defer os.Remove(tmp.Name())
+	if err != nil {
+		return nil, fmt.Errorf("scenarios: %w", err)
+	}
 	h := sha256.New()
 	hdr := r.header(lo)
 	if r.ws.journal, err = createWorlds(tmp.Name(), hdr, h); err != nil {
@@ -495,47 +499,70 @@ func (ms *mergeSource) close() {
 	}
 }
 
-// Merge checks that the shard folders dirs (each a shard, or a folder of
-// shards: FindShards) belong to one scenario and cover it, and writes
-// into opts.Out the outputs Run writes for it, byte for byte: it runs
-// Run's merge over the stored worlds, one shard after the other, in
-// place of simulating them. It returns the scenario with the Result.
-// Only opts.Out, Workers and Progress are used.
-func Merge(ctx context.Context, dirs []string, opts Options) (*Result, *Scenario, error) {
+// Shards are shard folders checked to make one run (OpenShards), ready
+// to merge.
+type Shards struct {
+	s  *Scenario
+	ms *mergeSource
+}
+
+// OpenShards checks that the shard folders dirs (each a shard, or a
+// folder of shards: FindShards) belong to one scenario, were written by
+// this infersim, and cover the scenario's worlds exactly once; missing,
+// doubled or foreign shards are an error wrapping ErrShards that names
+// them. Only the manifests are read; one scenario is kept in memory.
+func OpenShards(dirs []string) (*Shards, error) {
 	found, err := FindShards(dirs)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	shards := make([]shardDir, 0, len(found))
 	for _, d := range found {
 		sh, err := readShard(d)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		sh.m.ScenarioYAML = "" // one is enough in memory: read again below
 		shards = append(shards, sh)
 	}
 	ordered, err := checkShards(shards)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	ref, err := readShard(shards[0].dir)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	s, err := Parse([]byte(ref.m.ScenarioYAML), ref.m.ScenarioFile, ref.m.ScenarioDir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("scenarios: merge: the scenario in %s: %w", filepath.Join(ref.dir, ShardFile), err)
+		return nil, fmt.Errorf("scenarios: merge: the scenario in %s: %w", filepath.Join(ref.dir, ShardFile), err)
 	}
 	if got := scenarioSHA256(s); got != ref.m.ScenarioSHA256 {
-		return nil, nil, fmt.Errorf("scenarios: merge: the scenario in %s reads back with sha256 %.12s…, not %.12s…", filepath.Join(ref.dir, ShardFile), got, ref.m.ScenarioSHA256)
+		return nil, fmt.Errorf("scenarios: merge: the scenario in %s reads back with sha256 %.12s…, not %.12s…", filepath.Join(ref.dir, ShardFile), got, ref.m.ScenarioSHA256)
 	}
-	ms := &mergeSource{shards: ordered, kernelProfile: ref.m.KernelProfile, worlds: ref.m.Worlds}
-	defer ms.close()
-	o := Options{Out: opts.Out, Workers: opts.Workers, Progress: opts.Progress, merge: ms}
+	return &Shards{s: s, ms: &mergeSource{shards: ordered, kernelProfile: ref.m.KernelProfile, worlds: ref.m.Worlds}}, nil
+}
+
+// Scenario returns the scenario the shards ran.
+func (sh *Shards) Scenario() *Scenario { return sh.s }
+
+// Len returns the number of shards holding worlds.
+func (sh *Shards) Len() int { return len(sh.ms.shards) }
+
+// Merge writes into opts.Out (default results/NAME) the outputs Run
+// writes for the scenario, byte for byte: it is Run's merge over the
+// stored worlds, read one shard after the other, front to back, in
+// place of simulating them (each worlds file is checked against its
+// manifest's hash as it is read). Only opts.Out, Workers, Progress and
+// TraceTask are used. Shards are merged once.
+func (sh *Shards) Merge(ctx context.Context, opts Options) (*Result, error) {
+	if sh.ms.i != 0 || sh.ms.f != nil {
+		return nil, errors.New("scenarios: merge: shards merged twice")
+	}
+	defer sh.ms.close()
+	o := Options{Out: opts.Out, Workers: opts.Workers, Progress: opts.Progress, TraceTask: opts.TraceTask, merge: sh.ms}
 	if o.Out == "" {
-		o.Out = filepath.Join("results", s.Name)
+		o.Out = filepath.Join("results", sh.s.Name)
 	}
-	res, err := Run(ctx, s, o)
-	return res, s, err
+	return Run(ctx, sh.s, o)
 }

@@ -113,6 +113,14 @@ func FuzzDecodeWorld(f *testing.F) {
 	})
 }
 
+func mergeShards(ctx context.Context, dirs []string, opts Options) (*Result, error) {
+	sh, err := OpenShards(dirs)
+	if err != nil {
+		return nil, err
+	}
+	return sh.Merge(ctx, opts)
+}
+
 func TestParseShard(t *testing.T) {
 	env := map[string]string{}
 	getenv := func(k string) string { return env[k] }
@@ -202,14 +210,14 @@ func TestShardsMerge(t *testing.T) {
 		for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
 			rev[i], rev[j] = rev[j], rev[i]
 		}
-		if _, _, err := Merge(ctx, rev, Options{Out: out, Workers: 1}); err != nil {
+		if _, err := mergeShards(ctx, rev, Options{Out: out, Workers: 1}); err != nil {
 			t.Fatal(n, err)
 		}
 		sameFiles(t, "merge of "+strings.Repeat("n", n), outputFiles(t, out), want)
 	}
 	// A folder of shards.
 	out := filepath.Join(base, "merged-parent")
-	if _, _, err := Merge(ctx, []string{filepath.Dir(three[0])}, Options{Out: out}); err != nil {
+	if _, err := mergeShards(ctx, []string{filepath.Dir(three[0])}, Options{Out: out}); err != nil {
 		t.Fatal(err)
 	}
 	sameFiles(t, "merge of a folder of shards", outputFiles(t, out), want)
@@ -222,7 +230,7 @@ func TestShardsMerge(t *testing.T) {
 		{"missing", []string{three[0], three[2]}, []string{"missing shard 1/3 (worlds"}},
 		{"duplicate", []string{three[0], three[1], three[1], three[2]}, []string{"shard 1/3 is both " + three[1] + " and " + three[1]}},
 	} {
-		_, _, err := Merge(ctx, tc.dirs, Options{Out: filepath.Join(base, "bad")})
+		_, err := mergeShards(ctx, tc.dirs, Options{Out: filepath.Join(base, "bad")})
 		if !errors.Is(err, ErrShards) {
 			t.Errorf("%s: %v", tc.name, err)
 			continue
@@ -242,7 +250,7 @@ func TestShardsMerge(t *testing.T) {
 	if _, err := RunShard(ctx, other, Shard{1, 3}, Options{Out: od}); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := Merge(ctx, []string{three[0], od, three[2]}, Options{Out: filepath.Join(base, "bad")})
+	_, err := mergeShards(ctx, []string{three[0], od, three[2]}, Options{Out: filepath.Join(base, "bad")})
 	if !errors.Is(err, ErrShards) || !strings.Contains(err.Error(), od+" (shard 1/3) is a shard of scenario bandwidth-sweep (sha256") {
 		t.Errorf("other scenario: %v", err)
 	}
@@ -251,7 +259,67 @@ func TestShardsMerge(t *testing.T) {
 	b, _ := os.ReadFile(wf)
 	b[len(b)-3] ^= 1
 	os.WriteFile(wf, b, 0o644)
-	if _, _, err := Merge(ctx, three, Options{Out: filepath.Join(base, "bad")}); err == nil || !strings.Contains(err.Error(), wf) {
+	if _, err := mergeShards(ctx, three, Options{Out: filepath.Join(base, "bad")}); err == nil || !strings.Contains(err.Error(), wf) {
 		t.Errorf("damaged: %v", err)
+	}
+}
+
+// TestResume: a run stopped after k worlds (its journal also cut inside
+// a frame, as a kill leaves it) and resumed writes the files of a run
+// never stopped; a journal of another scenario is refused.
+func TestResume(t *testing.T) {
+	ctx := context.Background()
+	base := t.TempDir()
+	ref := filepath.Join(base, "ref")
+	if _, err := Run(ctx, quickBuiltin(t, "bandwidth-sweep"), Options{Out: ref, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	want := outputFiles(t, ref)
+	for _, tc := range []struct {
+		stop int
+		cut  int64 // bytes cut off the journal's end
+	}{{1, 0}, {5, 3}, {11, 0}, {17, 1}} {
+		out := filepath.Join(base, "run", string(rune('a'+tc.stop)))
+		journal := filepath.Join(base, "journal-"+string(rune('a'+tc.stop)))
+		c, cancel := context.WithCancel(ctx)
+		_, err := Run(c, quickBuiltin(t, "bandwidth-sweep"), Options{Out: out, Workers: 2, Worlds: journal,
+			Progress: func(done, total int) {
+				if done == tc.stop {
+					cancel()
+				}
+			}})
+		cancel()
+		if !errors.Is(err, ErrInterrupted) {
+			t.Fatalf("stop at %d: %v", tc.stop, err)
+		}
+		if tc.cut > 0 {
+			fi, _ := os.Stat(journal)
+			os.Truncate(journal, fi.Size()-tc.cut)
+		}
+		res, err := Run(ctx, quickBuiltin(t, "bandwidth-sweep"), Options{Out: out, Workers: 2, Worlds: journal, Resume: true})
+		if err != nil {
+			t.Fatalf("resume after %d: %v", tc.stop, err)
+		}
+		if !res.Run.Complete {
+			t.Error("resumed run incomplete")
+		}
+		sameFiles(t, "resumed after "+string(rune('0'+tc.stop)), outputFiles(t, out), want)
+		if _, err := os.Stat(journal); !os.IsNotExist(err) {
+			t.Errorf("journal kept after the run completed: %v", err)
+		}
+	}
+	// The scenario edited between the runs.
+	journal := filepath.Join(base, "journal-edited")
+	c, cancel := context.WithCancel(ctx)
+	Run(c, quickBuiltin(t, "bandwidth-sweep"), Options{Out: filepath.Join(base, "e"), Worlds: journal,
+		Progress: func(done, total int) { cancel() }})
+	cancel()
+	s := quickBuiltin(t, "bandwidth-sweep")
+	if err := s.Set("replications", "3"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Run(ctx, s, Options{Out: filepath.Join(base, "e"), Worlds: journal, Resume: true})
+	if err == nil || !strings.Contains(err.Error(), "the scenario was edited") {
+		t.Errorf("edited scenario: %v", err)
 	}
 }

@@ -382,6 +382,9 @@ func (s *ResultSet) Commit(run *result.Run) error {
 	s.committed = true
 	os.Remove(filepath.Join(s.Out, stagingMarker))
 	syncDir(filepath.Dir(s.Out))
+	if s.resumeFrom != "" {
+		os.RemoveAll(s.resumeFrom) // its journal went on in this run
+	}
 	if hadOld {
 		s.dispose(aside)
 	}
@@ -451,6 +454,11 @@ func (s *ResultSet) dispose(old string) {
 
 // Close removes Staging unless it was committed and releases the lock.
 func (s *ResultSet) Close() error {
+	if !s.committed && s.resumeFrom != "" && s.Journal != "" {
+		// Not resumed after all (the scenario differs, an error): the
+		// journal goes back where it was, for another try.
+		os.Rename(s.Journal, filepath.Join(s.resumeFrom, WorldsFile))
+	}
 	if !s.committed && s.Staging != "" {
 		os.RemoveAll(s.Staging)
 	}
