@@ -137,21 +137,15 @@ func (ws *worldStore) close() {
 	}
 }
 
-// end finishes the journal after the merge: kept (flushed and synced)
-// when the run is interrupted, removed when it is complete.
-func (ws *worldStore) end(complete bool) error {
+// end finishes the journal after the merge: flushed, synced and closed.
+// It is kept even when the run is complete: the caller removes it once
+// the outputs are safe (a run killed while it draws its charts is
+// resumed from it).
+func (ws *worldStore) end() error {
 	if ws.journal == nil {
 		return nil
 	}
-	err := ws.journal.close()
-	if complete {
-		if ws.srcFile != nil {
-			ws.srcFile.Close()
-			ws.srcFile = nil
-		}
-		return os.Remove(ws.path)
-	}
-	if err != nil {
+	if err := ws.journal.close(); err != nil {
 		return fmt.Errorf("scenarios: writing %s: %w", ws.path, err)
 	}
 	return nil

@@ -40,7 +40,8 @@ type Options struct {
 	Progress func(done, total int)
 	// Worlds, if set, is a worlds file (WorldsFile) Run appends every
 	// world to as it is merged, in task order: the journal an interrupted
-	// run is resumed from. It is removed when the run completes. With
+	// run is resumed from. Run leaves it in place; remove it once the
+	// outputs are committed (`infersim run` does, before its commit). With
 	// Resume, Worlds holds an earlier run's worlds: they are checked
 	// against the scenario (its hash, seed, infersim version, kernel
 	// profile) and merged instead of simulated, and the run goes on from
@@ -171,7 +172,7 @@ func Run(ctx context.Context, s *Scenario, opts Options) (*Result, error) {
 	cancel()
 	p.wg.Wait()
 	if runErr == nil {
-		runErr = r.ws.end(!m.interrupted)
+		runErr = r.ws.end()
 	}
 	if runErr != nil {
 		return nil, runErr

@@ -165,8 +165,8 @@ SLURM_ARRAY_TASK_ID (Slurm job array).`,
 				o.Trace = set.Staged(o.Trace)
 			}
 			// Every world is journaled as it is merged, so that an
-			// interrupted run can be resumed; the journal goes when the
-			// run completes.
+			// interrupted run can be resumed; a complete result does not
+			// keep it (commitRun).
 			o.Worlds, o.Resume = filepath.Join(set.Staging, scenarios.WorldsFile), resume != ""
 			bar := newProgress(stderr, quiet)
 			o.Progress = bar.update
@@ -220,6 +220,10 @@ func commitRun(cmd *cobra.Command, set *scenarios.ResultSet, s *scenarios.Scenar
 				runErr = err
 			}
 		}
+	}
+	if res.Run.Complete {
+		// Safe now: a complete result has no journal.
+		os.Remove(filepath.Join(set.Staging, scenarios.WorldsFile))
 	}
 	if err := set.Commit(res.Run); err != nil {
 		if !errors.Is(err, scenarios.ErrKeptPrevious) {
