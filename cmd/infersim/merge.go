@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/infersim/infersim/scenarios"
 	"github.com/spf13/cobra"
@@ -15,6 +16,12 @@ func runShard(cmd *cobra.Command, s *scenarios.Scenario, spec string, o scenario
 	if err != nil {
 		return err
 	}
+	if o.Out == "" {
+		o.Out = filepath.Join("results", s.Name+"-shards")
+	}
+	// Every shard in its own folder inside --out: one --out for all (a
+	// shared volume), the folder merge is given.
+	o.Out = filepath.Join(o.Out, fmt.Sprintf("%d-of-%d", sh.I, sh.N))
 	stderr := cmd.ErrOrStderr()
 	bar := newProgress(stderr, quiet)
 	o.Progress = bar.update
@@ -29,8 +36,8 @@ func runShard(cmd *cobra.Command, s *scenarios.Scenario, spec string, o scenario
 		if m.End > m.First {
 			worlds = fmt.Sprintf("worlds %d–%d of %d", m.First, m.End-1, m.Worlds)
 		}
-		fmt.Fprintf(stderr, "shard %d/%d of %s: %s, %d requests, in %s (merge with: infersim merge DIR... --out OUT)\n",
-			m.Shard, m.Shards, m.Scenario, worlds, m.Records, res.Dir)
+		fmt.Fprintf(stderr, "shard %d/%d of %s: %s, %d requests, in %s (when every shard is done: infersim merge %s --out OUT)\n",
+			m.Shard, m.Shards, m.Scenario, worlds, m.Records, res.Dir, filepath.Dir(res.Dir))
 	}
 	return nil
 }

@@ -109,7 +109,8 @@ checked, the rest simulated; the outputs are those of a run never stopped.
 Give the same scenario and flags (--quick, --replications, --requests).
 
 --shard I/N runs only shard I of N (a contiguous block of the worlds) and
-writes its worlds and shard.json into --out, for "infersim merge"; --shard
+writes its worlds and shard.json into --out/I-of-N (--out defaults to
+results/NAME-shards), for "infersim merge --out RESULT SHARDS"; --shard
 auto/N takes I from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or
 SLURM_ARRAY_TASK_ID (Slurm job array).`,
 		Example: `  infersim run                                  # the study's experiment
@@ -190,7 +191,7 @@ SLURM_ARRAY_TASK_ID (Slurm job array).`,
 	f.BoolVar(&quick, "quick", false, "run the scenario's quick version (its quick: section: fewer replications, requests and sweep values)")
 	f.IntVar(&replications, "replications", 0, "override the scenario's replications (quick runs)")
 	f.IntVar(&requests, "requests", 0, "override the requests per phone per cell (quick runs)")
-	f.StringVar(&shard, "shard", "", "run only shard I/N of the worlds into --out (default results/NAME-shards/I-of-N), for `infersim merge`; auto/N reads I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID")
+	f.StringVar(&shard, "shard", "", "run only shard I/N of the worlds into --out/I-of-N (--out default results/NAME-shards), for `infersim merge`; auto/N reads I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID")
 	f.StringVar(&resume, "resume", "", "finish the interrupted run in this folder (same scenario and flags): its finished worlds are kept, the rest run")
 	return cmd
 }

@@ -68,7 +68,7 @@ func TestShardsMergedAsOneRun(t *testing.T) {
 	for _, n := range []int{1, 3, 7} {
 		var dirs []string
 		for i := 0; i < n; i++ {
-			d := filepath.Join(dir, fmt.Sprintf("shards-%d", n), fmt.Sprint(i))
+			d := filepath.Join(dir, fmt.Sprintf("shards-%d", n))
 			// Each shard its own process, its index given three ways.
 			switch i % 3 {
 			case 0:
@@ -78,7 +78,7 @@ func TestShardsMergedAsOneRun(t *testing.T) {
 			case 2:
 				runEnv(t, []string{fmt.Sprintf("SLURM_ARRAY_TASK_ID=%d", i)}, args(sweepArgs, "--shard", fmt.Sprintf("auto/%d", n), "--out", d)...)
 			}
-			dirs = append(dirs, d)
+			dirs = append(dirs, filepath.Join(d, fmt.Sprintf("%d-of-%d", i, n)))
 		}
 		shardsOf[n] = dirs
 		out := filepath.Join(dir, fmt.Sprintf("merged-%d", n))
@@ -101,8 +101,9 @@ func TestShardsMergedAsOneRun(t *testing.T) {
 	if err := os.WriteFile(other, y, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	otherShard := filepath.Join(dir, "other-1")
-	runEnv(t, nil, "run", other, "--quick", "-q", "--shard", "1/3", "--out", otherShard)
+	otherShard := filepath.Join(dir, "other", "x")
+	runEnv(t, nil, "run", other, "--quick", "-q", "--shard", "1/3", "--out", filepath.Dir(otherShard))
+	otherShard = filepath.Join(filepath.Dir(otherShard), "1-of-3")
 	for _, tc := range []struct {
 		name string
 		dirs []string
@@ -139,6 +140,7 @@ func TestResumeAfterKill(t *testing.T) {
 	// The journal of a whole run is the worlds file of shard 0/1.
 	whole := filepath.Join(dir, "whole")
 	runEnv(t, nil, args(sweepArgs, "--shard", "0/1", "--out", whole)...)
+	whole = filepath.Join(whole, "0-of-1")
 	fi, err := os.Stat(filepath.Join(whole, scenarios.WorldsFile))
 	if err != nil {
 		t.Fatal(err)
