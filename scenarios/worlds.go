@@ -10,6 +10,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"math/bits"
 	"os"
 	"slices"
 	"sync"
@@ -231,7 +232,7 @@ func encodeWorld(b []byte, seq int, recs []result.Record, st worldStats, spans [
 	b = binary.AppendVarint(b, st.events)
 	b = binary.AppendUvarint(b, uint64(len(st.metrics)))
 	for _, x := range st.metrics {
-		b = appendFloat(b, x)
+		b = appendCount(b, x)
 	}
 	var strs []string
 	idx := func(s string) uint64 {
@@ -282,8 +283,8 @@ func encodeWorld(b []byte, seq int, recs []result.Record, st worldStats, spans [
 			b = appendFloat(b, e)
 		}
 		b = appendFloat(b, r.TailEnergy)
-		b = appendFloat(b, r.UpBytes)
-		b = appendFloat(b, r.DownBytes)
+		b = appendCount(b, r.UpBytes)
+		b = appendCount(b, r.DownBytes)
 	}
 	// The string table comes after the records that index it.
 	b = binary.AppendUvarint(b, uint64(len(strs)))
@@ -311,6 +312,15 @@ func encodeWorld(b []byte, seq int, recs []result.Record, st worldStats, spans [
 
 func appendFloat(b []byte, x float64) []byte {
 	return binary.LittleEndian.AppendUint64(b, math.Float64bits(x))
+}
+
+// appendCount appends a float that is often a small integer (a count, a
+// byte size, zero) in fewer bytes: its bits with the bytes reversed, as
+// a uvarint (the trick of encoding/gob), so that the exponent and the
+// high mantissa bits come first; any float is kept exactly (up to 10
+// bytes).
+func appendCount(b []byte, x float64) []byte {
+	return binary.AppendUvarint(b, bits.ReverseBytes64(math.Float64bits(x)))
 }
 
 func appendString(b []byte, s string) []byte {
@@ -387,6 +397,11 @@ func (d *decoder) float() float64 {
 	return x
 }
 
+// count64 reads appendCount's float.
+func (d *decoder) count64() float64 {
+	return math.Float64frombits(bits.ReverseBytes64(d.uvarint()))
+}
+
 func (d *decoder) byte() byte {
 	if len(d.b) < 1 {
 		d.fail()
@@ -415,10 +430,10 @@ func decodeWorld(p []byte, recs []result.Record) (decodedWorld, error) {
 	var w decodedWorld
 	w.seq = int(d.uvarint())
 	w.stats.events = d.varint()
-	if nm := d.count(8); nm > 0 {
+	if nm := d.count(1); nm > 0 {
 		w.stats.metrics = make([]float64, nm)
 		for i := range w.stats.metrics {
-			w.stats.metrics[i] = d.float()
+			w.stats.metrics[i] = d.count64()
 		}
 	}
 	nrec := d.count(8)
@@ -449,7 +464,7 @@ func decodeWorld(p []byte, recs []result.Record) (decodedWorld, error) {
 		for c := range r.Energy {
 			r.Energy[c] = d.float()
 		}
-		r.TailEnergy, r.UpBytes, r.DownBytes = d.float(), d.float(), d.float()
+		r.TailEnergy, r.UpBytes, r.DownBytes = d.float(), d.count64(), d.count64()
 		recs = append(recs, r)
 		idx = append(idx, si)
 	}
