@@ -326,3 +326,22 @@ func TestResume(t *testing.T) {
 		t.Errorf("edited scenario: %v", err)
 	}
 }
+
+func FuzzParseShard(f *testing.F) {
+	for _, s := range []string{"2/7", "auto/3", "0/1", "9/9", "x/y", "/", "-0/1"} {
+		f.Add(s, "1")
+	}
+	f.Fuzz(func(t *testing.T, s, env string) {
+		sh, err := ParseShard(s, func(string) string { return env })
+		if err != nil {
+			return
+		}
+		if sh.N < 1 || sh.I < 0 || sh.I >= sh.N {
+			t.Fatalf("%q: %v", s, sh)
+		}
+		lo, hi := sh.Range(1000)
+		if lo < 0 || hi > 1000 || lo > hi {
+			t.Fatalf("%v: [%d, %d)", sh, lo, hi)
+		}
+	})
+}
