@@ -64,8 +64,10 @@ type Result struct {
 	// outputs.plots, nor states conclusions) Run.Summaries holds only the
 	// summaries of the points WriteTable prints (the first MaxTablePoints
 	// and the last) and SummariesPartial is set: memory then does not grow
-	// with the number of points. summary.csv and summary.json have them
-	// all (result.ReadRunJSON reads them back).
+	// with the number of points. Likewise Run.Points then has every
+	// point but only the Index of those the table does not print (their
+	// parameters and seeds are in summary.json). summary.csv and
+	// summary.json have them all (result.ReadRunJSON reads them back).
 	Run              *result.Run
 	SummariesPartial bool
 	// Dir is the output directory; Requests the requests.csv written in
@@ -412,7 +414,18 @@ func (m *merge) take(tr *taskResult) error {
 
 // pointDone summarises a finished point and writes its summaries.
 func (m *merge) pointDone(pd *pointData) error {
-	m.run.Points = append(m.run.Points, result.PointInfo{Index: pd.index, Params: pd.params, Seeds: pd.seeds})
+	pi := result.PointInfo{Index: pd.index, Params: pd.params, Seeds: pd.seeds}
+	if err := m.out.writePoint(&pi); err != nil {
+		return err
+	}
+	if !m.keepAll && pd.index >= MaxTablePoints {
+		// summary.json has it; the table prints only the last of these,
+		// so the one before loses its parameters and seeds.
+		if n := len(m.run.Points); n > MaxTablePoints {
+			m.run.Points[n-1].Params, m.run.Points[n-1].Seeds = nil, nil
+		}
+	}
+	m.run.Points = append(m.run.Points, pi)
 	sums := m.acc.summaries()
 	m.acc.release()
 	m.acc = nil
