@@ -345,3 +345,54 @@ func FuzzParseShard(f *testing.F) {
 		}
 	})
 }
+
+// benchWorld is a world of 100 records from a run of bandwidth-sweep.
+func benchWorld(b *testing.B) ([]result.Record, worldStats) {
+	b.Helper()
+	s, err := Builtin("bandwidth-sweep")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Override(1, 100); err != nil {
+		b.Fatal(err)
+	}
+	r, err := newRunner(s, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pd, err := r.preparePoint(0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var recs []result.Record
+	st, err := runWorld(context.Background(), pd, 0, pd.cells[len(pd.cells)-1], nil, func(rec *result.Record) { recs = append(recs, *rec) })
+	if err != nil {
+		b.Fatal(err)
+	}
+	return recs, st
+}
+
+// BenchmarkWorldCodec: the cost of journaling a world (encode, in the
+// worker) and of reading it back (decode, in merge and resume), per world
+// of 100 requests.
+func BenchmarkWorldCodec(b *testing.B) {
+	recs, st := benchWorld(b)
+	buf := encodeWorld(nil, 0, recs, st, nil)
+	b.Run("encode", func(b *testing.B) {
+		b.SetBytes(int64(len(buf)))
+		for i := 0; i < b.N; i++ {
+			buf = encodeWorld(buf[:0], 0, recs, st, nil)
+		}
+		b.ReportMetric(float64(len(buf))/float64(len(recs)), "bytes/record")
+	})
+	b.Run("decode", func(b *testing.B) {
+		b.SetBytes(int64(len(buf)))
+		out := make([]result.Record, 0, len(recs))
+		for i := 0; i < b.N; i++ {
+			w, err := decodeWorld(buf, out[:0])
+			if err != nil || len(w.recs) != len(recs) {
+				b.Fatal(err)
+			}
+		}
+	})
+}
