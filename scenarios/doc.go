@@ -13,6 +13,13 @@
 // ResultSet makes a results folder of them that is written whole or not
 // at all (staged beside it, locked, swapped in with manifest.json).
 //
+// Bigger runs: Options.Worlds journals every world as it is merged (a
+// WorldsFile, bit-exact), and Options.Resume goes on from such a journal.
+// RunShard simulates one Shard (a contiguous block of the worlds) into a
+// shard folder; OpenShards checks shard folders and Shards.Merge writes
+// the outputs Run writes, byte for byte, by running Run's merge over the
+// stored worlds instead of simulating them (docs/design/shards.md).
+//
 // The work is divided into cells: within a point, every model × mode ×
 // image group is its own world in every replication — a fresh app launch,
 // so each cell reports its first (cold) request and its warm ones, as the

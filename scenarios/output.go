@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,6 +26,8 @@ type outputs struct {
 	sumCSV    *tmpFile
 	sumJSON   *tmpFile // the summaries array's elements, spooled
 	nsums     int      // summaries spooled
+	ptsJSON   *tmpFile // the points array's elements, spooled
+	npoints   int      // points spooled
 	csvBuf    bytes.Buffer
 	jsonBuf   bytes.Buffer
 	lastGood  int64 // requests.csv bytes up to the last finished point
@@ -110,6 +111,31 @@ func (o *outputs) open(requests bool) error {
 	if o.sumJSON, err = createTemp(o.dir, result.SummaryFile); err != nil {
 		return err
 	}
+	if o.ptsJSON, err = createTemp(o.dir, result.SummaryFile); err != nil {
+		return err
+	}
+	return nil
+}
+
+// writePoint appends a finished point to summary.json's points spool, as
+// an element of the top-level object's "points" array indented as
+// WriteRunJSON indents it.
+func (o *outputs) writePoint(pi *result.PointInfo) error {
+	o.jsonBuf.Reset()
+	if o.npoints > 0 {
+		o.jsonBuf.WriteByte(',')
+	}
+	o.jsonBuf.WriteString("\n    ")
+	enc := json.NewEncoder(&o.jsonBuf)
+	enc.SetIndent("    ", "  ")
+	if err := enc.Encode(pi); err != nil {
+		return fmt.Errorf("scenarios: writing %s: %w", result.SummaryFile, err)
+	}
+	b := o.jsonBuf.Bytes()
+	if _, err := o.ptsJSON.Write(b[:len(b)-1]); err != nil { // without Encode's newline
+		return fmt.Errorf("scenarios: writing %s: %w", result.SummaryFile, err)
+	}
+	o.npoints++
 	return nil
 }
 
@@ -205,43 +231,60 @@ func (o *outputs) finish(run *result.Run, interrupted bool) error {
 	if err := o.sumJSON.w.Flush(); err != nil {
 		return fmt.Errorf("scenarios: writing %s: %w", result.SummaryFile, err)
 	}
+	if err := o.ptsJSON.w.Flush(); err != nil {
+		return fmt.Errorf("scenarios: writing %s: %w", result.SummaryFile, err)
+	}
 	return writeAtomic(filepath.Join(o.dir, result.SummaryFile), func(w io.Writer) error {
 		return o.writeRunJSON(w, run)
 	})
 }
 
 // writeRunJSON writes what result.WriteRunJSON writes for run with the
-// spooled summaries as its Summaries, byte for byte
+// spooled points and summaries as its Points and Summaries, byte for byte
 // (TestSummaryJSONStreamed), without holding them in memory.
 func (o *outputs) writeRunJSON(w io.Writer, run *result.Run) error {
 	env := *run
 	env.Summaries = []result.Summary{}
+	if o.npoints > 0 {
+		env.Points = []result.PointInfo{}
+	}
 	var b bytes.Buffer
 	if err := result.WriteRunJSON(&b, &env); err != nil {
 		return err
 	}
-	const key = "\n  \"summaries\": []"
 	doc := b.Bytes()
-	i := bytes.Index(doc, []byte(key))
-	if i < 0 || bytes.Contains(doc[i+len(key):], []byte(key)) {
-		return errors.New("summaries field not found once in the run's JSON")
+	splice := func(doc []byte, key string, spool *tmpFile, n int) ([]byte, error) {
+		i := bytes.Index(doc, []byte(key))
+		if i < 0 || bytes.Contains(doc[i+len(key):], []byte(key)) {
+			return nil, fmt.Errorf("%s not found once in the run's JSON", key)
+		}
+		i += len(key) - 1                           // at the "]"
+		if _, err := w.Write(doc[:i]); err != nil { // up to the "["
+			return nil, err
+		}
+		if n > 0 {
+			if _, err := spool.f.Seek(0, io.SeekStart); err != nil {
+				return nil, err
+			}
+			if _, err := io.Copy(w, spool.f); err != nil {
+				return nil, err
+			}
+			if _, err := io.WriteString(w, "\n  "); err != nil {
+				return nil, err
+			}
+		}
+		return doc[i:], nil
 	}
-	i += len(key) - 1                           // at the "]"
-	if _, err := w.Write(doc[:i]); err != nil { // up to the "["
+	var err error
+	if o.npoints > 0 { // "points" comes before "summaries"
+		if doc, err = splice(doc, "\n  \"points\": []", o.ptsJSON, o.npoints); err != nil {
+			return err
+		}
+	}
+	if doc, err = splice(doc, "\n  \"summaries\": []", o.sumJSON, o.nsums); err != nil {
 		return err
 	}
-	if o.nsums > 0 {
-		if _, err := o.sumJSON.f.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-		if _, err := io.Copy(w, o.sumJSON.f); err != nil {
-			return err
-		}
-		if _, err := io.WriteString(w, "\n  "); err != nil {
-			return err
-		}
-	}
-	_, err := w.Write(doc[i:])
+	_, err = w.Write(doc)
 	return err
 }
 
@@ -251,6 +294,7 @@ func (o *outputs) cleanup() {
 	o.requests.discard()
 	o.sumCSV.discard()
 	o.sumJSON.discard()
+	o.ptsJSON.discard()
 }
 
 // writeAtomic writes path through a temporary file in the same directory

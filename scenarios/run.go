@@ -38,6 +38,18 @@ type Options struct {
 	// Progress, if set, is called from Run's goroutine after each task
 	// merged, with the tasks done and the total.
 	Progress func(done, total int)
+	// Worlds, if set, is a worlds file (WorldsFile) Run appends every
+	// world to as it is merged, in task order: the journal an interrupted
+	// run is resumed from. Run leaves it in place; remove it once the
+	// outputs are committed (`infersim run` does, before its commit). With
+	// Resume, Worlds holds an earlier run's worlds: they are checked
+	// against the scenario (its hash, seed, infersim version, kernel
+	// profile) and merged instead of simulated, and the run goes on from
+	// there; the outputs are those of a run never interrupted.
+	Worlds string
+	Resume bool
+
+	merge *mergeSource // set by Merge: every world comes from shards
 }
 
 // TaskID names one task: a point, a replication and a cell.
@@ -52,8 +64,10 @@ type Result struct {
 	// outputs.plots, nor states conclusions) Run.Summaries holds only the
 	// summaries of the points WriteTable prints (the first MaxTablePoints
 	// and the last) and SummariesPartial is set: memory then does not grow
-	// with the number of points. summary.csv and summary.json have them
-	// all (result.ReadRunJSON reads them back).
+	// with the number of points. Likewise Run.Points then has every
+	// point but only the Index of those the table does not print (their
+	// parameters and seeds are in summary.json). summary.csv and
+	// summary.json have them all (result.ReadRunJSON reads them back).
 	Run              *result.Run
 	SummariesPartial bool
 	// Dir is the output directory; Requests the requests.csv written in
@@ -82,6 +96,7 @@ type runner struct {
 	dir       string // the output directory
 	total     int    // tasks
 	traceFile string // "" without a trace
+	ws        worldStore
 }
 
 // task is one world to simulate.
@@ -92,7 +107,8 @@ type task struct {
 	cell  int
 	last  bool // the last task of its point
 	trace bool
-	err   error // the point could not be prepared
+	err   error  // the point could not be prepared
+	frame []byte // the world as stored (worlds.go); nil: simulate it
 }
 
 type taskResult struct {
@@ -102,6 +118,7 @@ type taskResult struct {
 	stats worldStats
 	spans []result.Span
 	err   error
+	frame *[]byte // the world encoded for the journal or shard; nil if none
 }
 
 var recPool = sync.Pool{New: func() any { s := make([]result.Record, 0, 128); return &s }}
@@ -140,6 +157,10 @@ func Run(ctx context.Context, s *Scenario, opts Options) (*Result, error) {
 	if err := os.MkdirAll(r.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("scenarios: %w", err)
 	}
+	if err := r.ws.open(r, opts); err != nil {
+		return nil, err
+	}
+	defer r.ws.close()
 	out := &outputs{dir: r.dir, params: s.SweepPaths()}
 	defer out.cleanup()
 	if err := out.open(s.Outputs.Requests); err != nil {
@@ -152,6 +173,9 @@ func Run(ctx context.Context, s *Scenario, opts Options) (*Result, error) {
 	runErr := m.loop(ctx, p)
 	cancel()
 	p.wg.Wait()
+	if runErr == nil {
+		runErr = r.ws.end()
+	}
 	if runErr != nil {
 		return nil, runErr
 	}
@@ -238,6 +262,11 @@ func (r *runner) dispatch(ctx context.Context, p *pipeline) {
 		}
 	}
 	for pt := 0; pt < r.s.Points(); pt++ {
+		if skip, stop := r.ws.skipPoint(r, pt, &seq); stop {
+			return
+		} else if skip {
+			continue
+		}
 		pd, err := r.preparePoint(pt)
 		if err != nil {
 			select {
@@ -254,6 +283,12 @@ func (r *runner) dispatch(ctx context.Context, p *pipeline) {
 				k++
 				t := task{seq: seq, pd: pd, rep: rep, cell: c, last: k == n}
 				t.trace = r.traceFile != "" && pt == tr.Point && rep == tr.Replication && c == tr.Cell
+				if take, stop := r.ws.task(&t); stop {
+					return
+				} else if !take {
+					seq++
+					continue
+				}
 				if !send(t) {
 					return
 				}
@@ -267,7 +302,7 @@ func (r *runner) dispatch(ctx context.Context, p *pipeline) {
 // rows formatted when the run writes them.
 func (r *runner) work(ctx context.Context, p *pipeline) {
 	var f *recordFormatter
-	if r.s.Outputs.Requests {
+	if r.s.Outputs.Requests && !r.ws.shard {
 		var err error
 		if f, err = newRecordFormatter(); err != nil {
 			for t := range p.jobs {
@@ -332,6 +367,9 @@ func (m *merge) loop(ctx context.Context, p *pipeline) error {
 			}
 			return tr.err
 		}
+		if err := m.r.ws.keep(&tr); err != nil {
+			return err
+		}
 		if err := m.take(&tr); err != nil {
 			return err
 		}
@@ -384,7 +422,18 @@ func (m *merge) take(tr *taskResult) error {
 
 // pointDone summarises a finished point and writes its summaries.
 func (m *merge) pointDone(pd *pointData) error {
-	m.run.Points = append(m.run.Points, result.PointInfo{Index: pd.index, Params: pd.params, Seeds: pd.seeds})
+	pi := result.PointInfo{Index: pd.index, Params: pd.params, Seeds: pd.seeds}
+	if err := m.out.writePoint(&pi); err != nil {
+		return err
+	}
+	if !m.keepAll && pd.index >= MaxTablePoints {
+		// summary.json has it; the table prints only the last of these,
+		// so the one before loses its parameters and seeds.
+		if n := len(m.run.Points); n > MaxTablePoints {
+			m.run.Points[n-1].Params, m.run.Points[n-1].Seeds = nil, nil
+		}
+	}
+	m.run.Points = append(m.run.Points, pi)
 	sums := m.acc.summaries()
 	m.acc.release()
 	m.acc = nil
@@ -502,6 +551,9 @@ func (r *runner) runTask(ctx context.Context, t task, f *recordFormatter) taskRe
 	if err := ctx.Err(); err != nil {
 		return taskResult{t: t, err: err}
 	}
+	if t.frame != nil {
+		return r.ws.replay(t, f)
+	}
 	recs := recPool.Get().(*[]result.Record)
 	var sc *spanCollector
 	var sink devices.SpanSink // nil: no tracing, at no cost
@@ -524,6 +576,7 @@ func (r *runner) runTask(ctx context.Context, t task, f *recordFormatter) taskRe
 	if sc != nil {
 		tr.spans = sc.spans
 	}
+	r.ws.encode(&tr)
 	return tr
 }
 
@@ -567,6 +620,9 @@ var defaultProfileName = sync.OnceValue(func() string {
 })
 
 func (r *runner) kernelProfileName() string {
+	if r.opts.merge != nil {
+		return r.opts.merge.kernelProfile
+	}
 	if r.opts.KernelProfile == nil {
 		return defaultProfileName()
 	}

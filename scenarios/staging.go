@@ -49,9 +49,14 @@ type ResultSet struct {
 	// (stale folders removed, a swapped-out result restored, files kept).
 	Notes []string
 
-	prev      *result.Manifest
-	lock      *flock.Flock
-	committed bool
+	// Journal is the worlds file (WorldsFile) in Staging that a resumed
+	// run goes on from (SetOptions.Resume); "" otherwise.
+	Journal string
+
+	prev       *result.Manifest
+	lock       *flock.Flock
+	committed  bool
+	resumeFrom string // with Resume: the killed run's staging folder holding a journal
 }
 
 // SetOptions configure OpenResultSet.
@@ -61,6 +66,13 @@ type SetOptions struct {
 	// the folder, or moved to BASE.kept-RUNID when the new result has a
 	// file of the same name.
 	Force bool
+	// Resume takes over the journal (WorldsFile) of the run interrupted
+	// in the folder: the staging folder of a run killed before it
+	// committed (the newest one with a journal), else the folder's own
+	// (a run stopped by a signal commits it with complete: false). It
+	// is moved, or copied from the folder, into Staging (ResultSet's
+	// Journal). Without a journal to resume, OpenResultSet fails.
+	Resume bool
 }
 
 // ErrLocked is returned (wrapped) by OpenResultSet when another run holds
@@ -127,7 +139,7 @@ func OpenResultSet(out string, opts SetOptions) (*ResultSet, error) {
 		lock.Unlock()
 		return nil, err
 	}
-	if err := s.recover(); err != nil {
+	if err := s.recover(opts.Resume); err != nil {
 		return fail(err)
 	}
 	if err := s.check(opts); err != nil {
@@ -143,6 +155,12 @@ func OpenResultSet(out string, opts SetOptions) (*ResultSet, error) {
 	if err := os.WriteFile(filepath.Join(s.Staging, stagingMarker), []byte(s.RunID+"\n"), 0o644); err != nil {
 		os.RemoveAll(s.Staging)
 		return fail(fmt.Errorf("scenarios: %w", err))
+	}
+	if opts.Resume {
+		if err := s.takeJournal(); err != nil {
+			os.RemoveAll(s.Staging)
+			return fail(err)
+		}
 	}
 	return s, nil
 }
@@ -174,7 +192,7 @@ func (s *ResultSet) leftovers(kind string) ([]string, error) {
 // recover undoes what an earlier run killed mid-way left: a result
 // swapped out and not back is restored (or disposed of when a new one
 // replaced it), and staging folders with infersim's marker are removed.
-func (s *ResultSet) recover() error {
+func (s *ResultSet) recover(resume bool) error {
 	olds, err := s.leftovers(".old-")
 	if err != nil {
 		return err
@@ -194,10 +212,16 @@ func (s *ResultSet) recover() error {
 	if err != nil {
 		return err
 	}
+	if resume {
+		s.resumeFrom = newestJournal(stale)
+	}
 	for _, dir := range stale {
 		if _, err := os.Stat(filepath.Join(dir, stagingMarker)); err != nil {
 			os.Remove(dir) // only if empty: a folder without the marker may not be ours
 			continue
+		}
+		if dir == s.resumeFrom {
+			continue // takeJournal moves its journal, then removes it
 		}
 		if err := os.RemoveAll(dir); err != nil {
 			return fmt.Errorf("scenarios: removing an earlier run's staging folder: %w", err)
@@ -358,6 +382,9 @@ func (s *ResultSet) Commit(run *result.Run) error {
 	s.committed = true
 	os.Remove(filepath.Join(s.Out, stagingMarker))
 	syncDir(filepath.Dir(s.Out))
+	if s.resumeFrom != "" {
+		os.RemoveAll(s.resumeFrom) // its journal went on in this run
+	}
 	if hadOld {
 		s.dispose(aside)
 	}
@@ -427,6 +454,11 @@ func (s *ResultSet) dispose(old string) {
 
 // Close removes Staging unless it was committed and releases the lock.
 func (s *ResultSet) Close() error {
+	if !s.committed && s.resumeFrom != "" && s.Journal != "" {
+		// Not resumed after all (the scenario differs, an error): the
+		// journal goes back where it was, for another try.
+		os.Rename(s.Journal, filepath.Join(s.resumeFrom, WorldsFile))
+	}
 	if !s.committed && s.Staging != "" {
 		os.RemoveAll(s.Staging)
 	}

@@ -36,6 +36,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newPresetsCmd(),
 		newProfilesCmd(),
 		newRunCmd(),
+		newMergeCmd(),
 		newScenariosCmd(),
 		newSchemaCmd(),
 		newValidateCmd(),

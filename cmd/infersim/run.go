@@ -67,6 +67,7 @@ func newRunCmd() *cobra.Command {
 		kernelProfile            string
 		replications, requests   int
 		tracePoint, traceRep, tc int
+		shard, resume            string
 	)
 	cmd := &cobra.Command{
 		Use:   "run [SCENARIO.yaml | BUILTIN]",
@@ -99,13 +100,27 @@ earlier run left when it was killed are removed by the next run.
 Ctrl-C, SIGTERM and SIGHUP stop cleanly: the points finished are kept and
 summary.json and manifest.json say "complete": false; but when --out holds
 a complete result, that result is kept and the interrupted run discarded.
-A second signal ends the process at once (--out is still never half-written).`,
+A second signal ends the process at once (--out is still never half-written).
+
+--resume DIR finishes a run interrupted in DIR (stopped by a signal, or
+killed): every world is journaled as it is merged, and the worlds already
+done are kept after their scenario hash, seed and infersim version are
+checked, the rest simulated; the outputs are those of a run never stopped.
+Give the same scenario and flags (--quick, --replications, --requests).
+
+--shard I/N runs only shard I of N (a contiguous block of the worlds) and
+writes its worlds and shard.json into --out/I-of-N (--out defaults to
+results/NAME-shards), for "infersim merge --out RESULT SHARDS"; --shard
+auto/N takes I from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or
+SLURM_ARRAY_TASK_ID (Slurm job array).`,
 		Example: `  infersim run                                  # the study's experiment
   infersim run --replications 2 --requests 3    # a quick look
   infersim run bandwidth-sweep --quick          # a what-if at its reduced size
   infersim run my-scenario.yaml --out results/mine -j 2
   infersim run --dry-run bandwidth.yaml         # validate and print the plan
-  infersim run --trace trace.json               # open in ui.perfetto.dev`,
+  infersim run --trace trace.json               # open in ui.perfetto.dev
+  infersim run big.yaml --resume results/big    # finish an interrupted run
+  infersim run big.yaml --shard 3/16 --out shards/3   # then: infersim merge shards`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			arg := ""
@@ -129,7 +144,19 @@ A second signal ends the process at once (--out is still never half-written).`,
 			}
 			o.KernelProfile, o.KernelProfileName = kp, kernelProfile
 			o.TraceTask = scenarios.TaskID{Point: tracePoint, Replication: traceRep, Cell: tc}
-			set, err := openResultSet(o.Out, s.Name, force, stderr, quiet)
+			if shard != "" {
+				if resume != "" || o.Trace != "" {
+					return errors.New("--shard runs worlds for `infersim merge`: it takes neither --resume nor --trace (merge writes the trace)")
+				}
+				return runShard(cmd, s, shard, o, quiet)
+			}
+			if resume != "" {
+				if o.Out != "" && filepath.Clean(o.Out) != filepath.Clean(resume) {
+					return fmt.Errorf("--resume %s and --out %s name two folders: --resume is the folder to finish", resume, o.Out)
+				}
+				o.Out = resume
+			}
+			set, err := openResultSetWith(o.Out, s.Name, scenarios.SetOptions{Force: force, Resume: resume != ""}, stderr, quiet)
 			if err != nil {
 				return err
 			}
@@ -138,50 +165,15 @@ A second signal ends the process at once (--out is still never half-written).`,
 			if o.Trace != "" {
 				o.Trace = set.Staged(o.Trace)
 			}
+			// Every world is journaled as it is merged, so that an
+			// interrupted run can be resumed; a complete result does not
+			// keep it (commitRun).
+			o.Worlds, o.Resume = filepath.Join(set.Staging, scenarios.WorldsFile), resume != ""
 			bar := newProgress(stderr, quiet)
 			o.Progress = bar.update
 			res, err := scenarios.Run(cmd.Context(), s, o)
 			bar.finish()
-			if res == nil {
-				return fmt.Errorf("%w (%s is left as it was)", err, set.Out)
-			}
-			runErr := err
-			if !quiet {
-				if err := scenarios.WriteTable(stdout, res.Run); err != nil {
-					return err
-				}
-			}
-			prev := set.Previous()
-			keepPrev := !res.Run.Complete && prev != nil && prev.Complete
-			if s.Outputs.Plots && !noPlots && !keepPrev {
-				if err := drawPlots(res); err != nil {
-					// The data stands; charts half drawn do not.
-					os.RemoveAll(filepath.Join(set.Staging, plots.PlotsDir))
-					os.Remove(filepath.Join(set.Staging, plots.ReportFile))
-					fmt.Fprintln(stderr, "infersim:", withPrefix("plots: ", err), "(the results are kept without charts)")
-					if runErr == nil {
-						runErr = err
-					}
-				}
-			}
-			if err := set.Commit(res.Run); err != nil {
-				if !errors.Is(err, scenarios.ErrKeptPrevious) {
-					return fmt.Errorf("%w (%s is left as it was)", err, set.Out)
-				}
-				fmt.Fprintln(stderr, "infersim:", err)
-			} else if !quiet {
-				for _, n := range set.Notes {
-					fmt.Fprintln(stderr, "infersim:", n)
-				}
-				fmt.Fprintf(stderr, "results in %s (%d requests, %d worlds)\n", set.Out, res.Records, res.Tasks)
-				if res.Trace != "" {
-					fmt.Fprintf(stderr, "trace in %s: open it in https://ui.perfetto.dev\n", set.Final(res.Trace))
-				}
-			}
-			if errors.Is(runErr, scenarios.ErrInterrupted) {
-				return interrupted{runErr, signalExitCode(cmd.Context())}
-			}
-			return runErr
+			return commitRun(cmd, set, s, res, err, quiet, noPlots)
 		},
 	}
 	f := cmd.Flags()
@@ -199,7 +191,59 @@ A second signal ends the process at once (--out is still never half-written).`,
 	f.BoolVar(&quick, "quick", false, "run the scenario's quick version (its quick: section: fewer replications, requests and sweep values)")
 	f.IntVar(&replications, "replications", 0, "override the scenario's replications (quick runs)")
 	f.IntVar(&requests, "requests", 0, "override the requests per phone per cell (quick runs)")
+	f.StringVar(&shard, "shard", "", "run only shard I/N of the worlds into --out/I-of-N (--out default results/NAME-shards), for `infersim merge`; auto/N reads I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID")
+	f.StringVar(&resume, "resume", "", "finish the interrupted run in this folder (same scenario and flags): its finished worlds are kept, the rest run")
 	return cmd
+}
+
+// commitRun finishes a run or merge into set: the table, the charts and
+// the commit, and what to say.
+func commitRun(cmd *cobra.Command, set *scenarios.ResultSet, s *scenarios.Scenario, res *scenarios.Result, err error, quiet, noPlots bool) error {
+	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+	if res == nil {
+		return fmt.Errorf("%w (%s is left as it was)", err, set.Out)
+	}
+	runErr := err
+	if !quiet {
+		if err := scenarios.WriteTable(stdout, res.Run); err != nil {
+			return err
+		}
+	}
+	prev := set.Previous()
+	keepPrev := !res.Run.Complete && prev != nil && prev.Complete
+	if s.Outputs.Plots && !noPlots && !keepPrev {
+		if err := drawPlots(res); err != nil {
+			// The data stands; charts half drawn do not.
+			os.RemoveAll(filepath.Join(set.Staging, plots.PlotsDir))
+			os.Remove(filepath.Join(set.Staging, plots.ReportFile))
+			fmt.Fprintln(stderr, "infersim:", withPrefix("plots: ", err), "(the results are kept without charts)")
+			if runErr == nil {
+				runErr = err
+			}
+		}
+	}
+	if res.Run.Complete {
+		// Safe now: a complete result has no journal.
+		os.Remove(filepath.Join(set.Staging, scenarios.WorldsFile))
+	}
+	if err := set.Commit(res.Run); err != nil {
+		if !errors.Is(err, scenarios.ErrKeptPrevious) {
+			return fmt.Errorf("%w (%s is left as it was)", err, set.Out)
+		}
+		fmt.Fprintln(stderr, "infersim:", err)
+	} else if !quiet {
+		for _, n := range set.Notes {
+			fmt.Fprintln(stderr, "infersim:", n)
+		}
+		fmt.Fprintf(stderr, "results in %s (%d requests, %d worlds)\n", set.Out, res.Records, res.Tasks)
+		if res.Trace != "" {
+			fmt.Fprintf(stderr, "trace in %s: open it in https://ui.perfetto.dev\n", set.Final(res.Trace))
+		}
+	}
+	if errors.Is(runErr, scenarios.ErrInterrupted) {
+		return interrupted{runErr, signalExitCode(cmd.Context())}
+	}
+	return runErr
 }
 
 // drawPlots writes the charts that fit the run and index.html.
@@ -218,10 +262,15 @@ func drawPlots(res *scenarios.Result) error {
 // openResultSet opens the result set of a run into out (default
 // results/NAME) and prints what opening cleaned up.
 func openResultSet(out, name string, force bool, stderr io.Writer, quiet bool) (*scenarios.ResultSet, error) {
+	return openResultSetWith(out, name, scenarios.SetOptions{Force: force}, stderr, quiet)
+}
+
+// openResultSetWith is openResultSet with every option (--resume).
+func openResultSetWith(out, name string, opts scenarios.SetOptions, stderr io.Writer, quiet bool) (*scenarios.ResultSet, error) {
 	if out == "" {
 		out = filepath.Join("results", name)
 	}
-	set, err := scenarios.OpenResultSet(out, scenarios.SetOptions{Force: force})
+	set, err := scenarios.OpenResultSet(out, opts)
 	if err != nil {
 		return nil, err
 	}

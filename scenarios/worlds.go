@@ -1,0 +1,505 @@
+package scenarios
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"math"
+	"math/bits"
+	"os"
+	"slices"
+	"sync"
+
+	"github.com/infersim/infersim/internal/buildinfo"
+	"github.com/infersim/infersim/result"
+)
+
+// WorldsFile is the file of finished worlds: a run's journal (kept in its
+// staging folder, for --resume) and a shard's results.
+//
+// The file is a sequence of frames, each a 4-byte little-endian payload
+// length, the payload's CRC-32C (4 bytes) and the payload. The first
+// frame's payload is the header (worldsHeader, JSON); each further frame
+// is one world, in task order from the header's First: its records, its
+// events and per-world metrics, and the spans of a traced world, in the
+// binary layout of encodeWorld. Every float is kept bit for bit, so a
+// world read back merges exactly as it did when it was simulated. A frame
+// cut short (the process was killed while writing it) or damaged ends
+// the file's valid part.
+const WorldsFile = "worlds.bin"
+
+// worldsFormat identifies the layout of WorldsFile.
+const worldsFormat = "infersim-worlds/1"
+
+// maxFrame bounds a frame's payload: a world of a few million requests.
+const maxFrame = 1 << 30
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// worldsHeader is the first frame of a worlds file: what the worlds
+// belong to, checked before any of them is used.
+type worldsHeader struct {
+	Format         string         `json:"format"`
+	Scenario       string         `json:"scenario"`
+	ScenarioSHA256 string         `json:"scenario_sha256"`
+	Seed           uint64         `json:"seed"`
+	Infersim       buildinfo.Info `json:"infersim"`
+	KernelProfile  string         `json:"kernel_profile"`
+	// Worlds is the run's number of worlds (tasks); First the task of the
+	// file's first world.
+	Worlds int `json:"worlds"`
+	First  int `json:"first"`
+}
+
+// header is the worlds header of r's run, its worlds from first on.
+func (r *runner) header(first int) worldsHeader {
+	return worldsHeader{
+		Format: worldsFormat, Scenario: r.s.Name, ScenarioSHA256: scenarioSHA256(r.s),
+		Seed: r.s.Seed, Infersim: buildinfo.Read(), KernelProfile: r.kernelProfileName(),
+		Worlds: r.total, First: first,
+	}
+}
+
+// mismatch says how h differs from want ("" if it does not), for errors.
+func (h *worldsHeader) mismatch(want *worldsHeader) string {
+	switch {
+	case h.Format != want.Format:
+		return fmt.Sprintf("format %q, not %q", h.Format, want.Format)
+	case h.ScenarioSHA256 != want.ScenarioSHA256 || h.Scenario != want.Scenario:
+		return fmt.Sprintf("scenario %s (sha256 %.12s…), not %s (sha256 %.12s…): the scenario was edited, or run with other --quick, --replications or --requests",
+			h.Scenario, h.ScenarioSHA256, want.Scenario, want.ScenarioSHA256)
+	case h.Seed != want.Seed:
+		return fmt.Sprintf("seed %d, not %d", h.Seed, want.Seed)
+	case h.Infersim != want.Infersim:
+		return fmt.Sprintf("written by %s, not by this %s", h.Infersim, want.Infersim)
+	case h.KernelProfile != want.KernelProfile:
+		return fmt.Sprintf("kernel profile %q, not %q", h.KernelProfile, want.KernelProfile)
+	case h.Worlds != want.Worlds:
+		return fmt.Sprintf("%d worlds, not %d", h.Worlds, want.Worlds)
+	}
+	return ""
+}
+
+// worldWriter appends frames to a worlds file.
+type worldWriter struct {
+	f    *os.File
+	w    *bufio.Writer
+	hash hash.Hash // nil: not hashed
+	n    int64     // bytes in the file
+	hdr  [8]byte
+}
+
+// createWorlds creates path (truncating it) with h as its header.
+func createWorlds(path string, h worldsHeader, hashed hash.Hash) (*worldWriter, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("scenarios: %w", err)
+	}
+	ww := &worldWriter{f: f, w: newBufWriter(f), hash: hashed}
+	b, err := json.Marshal(&h)
+	if err == nil {
+		err = ww.frame(b)
+	}
+	if err == nil {
+		err = ww.flush()
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("scenarios: writing %s: %w", path, err)
+	}
+	return ww, nil
+}
+
+// frame appends one frame with payload p.
+func (ww *worldWriter) frame(p []byte) error {
+	binary.LittleEndian.PutUint32(ww.hdr[:4], uint32(len(p)))
+	binary.LittleEndian.PutUint32(ww.hdr[4:], crc32.Checksum(p, castagnoli))
+	if _, err := ww.w.Write(ww.hdr[:]); err != nil {
+		return err
+	}
+	if _, err := ww.w.Write(p); err != nil {
+		return err
+	}
+	if ww.hash != nil {
+		ww.hash.Write(ww.hdr[:])
+		ww.hash.Write(p)
+	}
+	ww.n += int64(len(ww.hdr) + len(p))
+	return nil
+}
+
+func (ww *worldWriter) flush() error { return ww.w.Flush() }
+
+// close flushes, syncs and closes the file.
+func (ww *worldWriter) close() error {
+	if ww.f == nil {
+		return nil
+	}
+	err := ww.w.Flush()
+	if err == nil {
+		err = ww.f.Sync()
+	}
+	if cerr := ww.f.Close(); err == nil {
+		err = cerr
+	}
+	ww.f = nil
+	return err
+}
+
+// errTorn is a frame cut short or damaged.
+var errTorn = errors.New("a frame is cut short or damaged")
+
+// worldReader reads the frames of a worlds file.
+type worldReader struct {
+	r    *bufio.Reader
+	hash hash.Hash // nil: not hashed
+	n    int64     // bytes read, up to the end of the last good frame
+	hdr  [8]byte
+}
+
+func newWorldReader(r io.Reader, hashed hash.Hash) *worldReader {
+	return &worldReader{r: bufio.NewReaderSize(r, 1<<16), hash: hashed}
+}
+
+// next returns the next frame's payload in a fresh slice: io.EOF at the
+// end, errTorn (wrapped) for a frame cut short or damaged.
+func (wr *worldReader) next() ([]byte, error) {
+	if _, err := io.ReadFull(wr.r, wr.hdr[:]); err != nil {
+		if err == io.EOF {
+			return nil, io.EOF
+		}
+		return nil, fmt.Errorf("%w (at byte %d)", errTorn, wr.n)
+	}
+	n := binary.LittleEndian.Uint32(wr.hdr[:4])
+	if n > maxFrame {
+		return nil, fmt.Errorf("%w (at byte %d: length %d)", errTorn, wr.n, n)
+	}
+	p := make([]byte, n)
+	if _, err := io.ReadFull(wr.r, p); err != nil {
+		return nil, fmt.Errorf("%w (at byte %d)", errTorn, wr.n)
+	}
+	if crc32.Checksum(p, castagnoli) != binary.LittleEndian.Uint32(wr.hdr[4:]) {
+		return nil, fmt.Errorf("%w (at byte %d: checksum)", errTorn, wr.n)
+	}
+	if wr.hash != nil {
+		wr.hash.Write(wr.hdr[:])
+		wr.hash.Write(p)
+	}
+	wr.n += int64(len(wr.hdr)) + int64(n)
+	return p, nil
+}
+
+// readHeader reads a worlds file's header frame.
+func (wr *worldReader) readHeader() (worldsHeader, error) {
+	var h worldsHeader
+	p, err := wr.next()
+	if err == io.EOF {
+		return h, errors.New("the file is empty")
+	}
+	if err != nil {
+		return h, err
+	}
+	if err := json.Unmarshal(p, &h); err != nil {
+		return h, fmt.Errorf("header: %w", err)
+	}
+	if h.Format != worldsFormat {
+		return h, fmt.Errorf("format %q, not %q", h.Format, worldsFormat)
+	}
+	return h, nil
+}
+
+// worldSource supplies stored worlds, in task order, to a run.
+type worldSource interface {
+	// next returns the next world's frame.
+	next() ([]byte, error)
+}
+
+// worldBufPool recycles the buffers worlds are encoded into.
+var worldBufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// canonicalPhase is a phase that did not occur (result.Record.Reset).
+var canonicalNaN = math.Float64bits(math.NaN())
+
+// encodeWorld appends task seq's world to b: seq, events, metrics,
+// records (with a table of their strings) and spans.
+func encodeWorld(b []byte, seq int, recs []result.Record, st worldStats, spans []result.Span) []byte {
+	b = binary.AppendUvarint(b, uint64(seq))
+	b = binary.AppendVarint(b, st.events)
+	b = binary.AppendUvarint(b, uint64(len(st.metrics)))
+	for _, x := range st.metrics {
+		b = appendCount(b, x)
+	}
+	var strs []string
+	idx := func(s string) uint64 {
+		for i, x := range strs {
+			if x == s {
+				return uint64(i)
+			}
+		}
+		strs = append(strs, s)
+		return uint64(len(strs) - 1)
+	}
+	b = binary.AppendUvarint(b, uint64(len(recs)))
+	for i := range recs {
+		r := &recs[i]
+		b = binary.AppendVarint(b, int64(r.Point))
+		b = binary.AppendVarint(b, int64(r.Replication))
+		b = binary.AppendVarint(b, int64(r.Phone))
+		b = binary.AppendVarint(b, int64(r.Request))
+		b = binary.AppendUvarint(b, idx(r.Model))
+		b = binary.AppendUvarint(b, idx(r.Mode))
+		b = binary.AppendUvarint(b, idx(r.Image))
+		b = binary.AppendVarint(b, int64(r.Split))
+		cold := byte(0)
+		if r.Cold {
+			cold = 1
+		}
+		b = append(b, cold)
+		b = binary.AppendUvarint(b, uint64(r.Outcome))
+		b = appendFloat(b, r.Arrival)
+		b = appendFloat(b, r.End)
+		// Phases that did not occur (NaN, NaN, 0) are left out: a mask
+		// says which are written.
+		var mask uint64
+		for p := range r.Phases {
+			ps := &r.Phases[p]
+			if math.Float64bits(ps.Start) != canonicalNaN || math.Float64bits(ps.End) != canonicalNaN || math.Float64bits(ps.Duration) != 0 {
+				mask |= 1 << p
+			}
+		}
+		b = binary.AppendUvarint(b, mask)
+		for p := range r.Phases {
+			if mask&(1<<p) != 0 {
+				ps := &r.Phases[p]
+				b = appendFloat(appendFloat(appendFloat(b, ps.Start), ps.End), ps.Duration)
+			}
+		}
+		for _, e := range r.Energy {
+			b = appendFloat(b, e)
+		}
+		b = appendFloat(b, r.TailEnergy)
+		b = appendCount(b, r.UpBytes)
+		b = appendCount(b, r.DownBytes)
+	}
+	// The string table comes after the records that index it.
+	b = binary.AppendUvarint(b, uint64(len(strs)))
+	for _, s := range strs {
+		b = appendString(b, s)
+	}
+	b = binary.AppendUvarint(b, uint64(len(spans)))
+	for i := range spans {
+		sp := &spans[i]
+		b = appendString(b, sp.Lane)
+		b = appendString(b, sp.Label)
+		b = appendFloat(appendFloat(b, sp.Start), sp.End)
+		keys := make([]string, 0, len(sp.Attrs))
+		for k := range sp.Attrs {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = binary.AppendUvarint(b, uint64(len(keys)))
+		for _, k := range keys {
+			b = appendString(appendString(b, k), sp.Attrs[k])
+		}
+	}
+	return b
+}
+
+func appendFloat(b []byte, x float64) []byte {
+	return binary.LittleEndian.AppendUint64(b, math.Float64bits(x))
+}
+
+// appendCount appends a float that is often a small integer (a count, a
+// byte size, zero) in fewer bytes: its bits with the bytes reversed, as
+// a uvarint (the trick of encoding/gob), so that the exponent and the
+// high mantissa bits come first; any float is kept exactly (up to 10
+// bytes).
+func appendCount(b []byte, x float64) []byte {
+	return binary.AppendUvarint(b, bits.ReverseBytes64(math.Float64bits(x)))
+}
+
+func appendString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// decodedWorld is a world read back.
+type decodedWorld struct {
+	seq   int
+	stats worldStats
+	recs  []result.Record // appended to the slice given
+	spans []result.Span
+}
+
+// decoder reads encodeWorld's layout, remembering the first error.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) fail() {
+	if d.err == nil {
+		d.err = errors.New("a world's data is malformed")
+	}
+	d.b = nil
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) int() int {
+	v := d.varint()
+	if v < math.MinInt32 || v > math.MaxInt32 {
+		d.fail()
+		return 0
+	}
+	return int(v)
+}
+
+// count reads a length of items of at least min bytes each.
+func (d *decoder) count(min int) int {
+	v := d.uvarint()
+	if v > uint64(len(d.b)/min+1) {
+		d.fail()
+		return 0
+	}
+	return int(v)
+}
+
+func (d *decoder) float() float64 {
+	if len(d.b) < 8 {
+		d.fail()
+		return 0
+	}
+	x := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
+	d.b = d.b[8:]
+	return x
+}
+
+// count64 reads appendCount's float.
+func (d *decoder) count64() float64 {
+	return math.Float64frombits(bits.ReverseBytes64(d.uvarint()))
+}
+
+func (d *decoder) byte() byte {
+	if len(d.b) < 1 {
+		d.fail()
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+func (d *decoder) string() string {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return ""
+	}
+	s := string(d.b[:n])
+	d.b = d.b[n:]
+	return s
+}
+
+// decodeWorld reads a frame written by encodeWorld, its records appended
+// to recs.
+func decodeWorld(p []byte, recs []result.Record) (decodedWorld, error) {
+	d := &decoder{b: p}
+	var w decodedWorld
+	w.seq = int(d.uvarint())
+	w.stats.events = d.varint()
+	if nm := d.count(1); nm > 0 {
+		w.stats.metrics = make([]float64, nm)
+		for i := range w.stats.metrics {
+			w.stats.metrics[i] = d.count64()
+		}
+	}
+	nrec := d.count(8)
+	start := len(recs)
+	type strIdx struct{ model, mode, image uint64 }
+	idx := make([]strIdx, 0, nrec)
+	for i := 0; i < nrec && d.err == nil; i++ {
+		r := result.NewRecord()
+		r.Point, r.Replication, r.Phone, r.Request = d.int(), d.int(), d.int(), d.int()
+		si := strIdx{d.uvarint(), d.uvarint(), d.uvarint()}
+		r.Split = d.int()
+		r.Cold = d.byte() == 1
+		o := d.uvarint()
+		if o >= uint64(result.NumOutcomes) {
+			d.fail()
+		}
+		r.Outcome = result.Outcome(o)
+		r.Arrival, r.End = d.float(), d.float()
+		mask := d.uvarint()
+		if mask >= 1<<result.NumPhases {
+			d.fail()
+		}
+		for ph := range r.Phases {
+			if mask&(1<<ph) != 0 {
+				r.Phases[ph] = result.PhaseSpan{Start: d.float(), End: d.float(), Duration: d.float()}
+			}
+		}
+		for c := range r.Energy {
+			r.Energy[c] = d.float()
+		}
+		r.TailEnergy, r.UpBytes, r.DownBytes = d.float(), d.count64(), d.count64()
+		recs = append(recs, r)
+		idx = append(idx, si)
+	}
+	strs := make([]string, d.count(1))
+	for i := range strs {
+		strs[i] = d.string()
+	}
+	for i, si := range idx {
+		if si.model >= uint64(len(strs)) || si.mode >= uint64(len(strs)) || si.image >= uint64(len(strs)) {
+			d.fail()
+			break
+		}
+		r := &recs[start+i]
+		r.Model, r.Mode, r.Image = strs[si.model], strs[si.mode], strs[si.image]
+	}
+	if ns := d.count(18); ns > 0 {
+		w.spans = make([]result.Span, ns)
+		for i := range w.spans {
+			sp := &w.spans[i]
+			sp.Lane, sp.Label = d.string(), d.string()
+			sp.Start, sp.End = d.float(), d.float()
+			if na := d.count(2); na > 0 {
+				sp.Attrs = make(map[string]string, na)
+				for j := 0; j < na; j++ {
+					k := d.string()
+					sp.Attrs[k] = d.string()
+				}
+			}
+		}
+	}
+	if d.err == nil && len(d.b) != 0 {
+		d.fail()
+	}
+	w.recs = recs
+	return w, d.err
+}
+
+func newBufWriter(f *os.File) *bufio.Writer { return bufio.NewWriterSize(f, 1<<16) }
