@@ -38,6 +38,7 @@ type groupAcc struct {
 	total    tally
 	tail     tally // TailEnergy
 	reps     []repAcc
+	rep0     int // the replication of reps[0]: 0, or a world's (resetWorld)
 }
 
 // ExactQuantiles is the number of observations up to which a group's
@@ -84,6 +85,31 @@ func (t *tally) Add(x float64) {
 		t.stream.Add(v)
 	}
 	t.stream.Add(x)
+}
+
+// merge adds o's values to t: one by one while o is exact (what adding
+// them to t would do), else by merging o's streaming tally
+// (result.Tally.Merge: the same counts, extremes and sketch buckets; the
+// moments by the pairwise update, equal to the sequential ones up to
+// rounding).
+func (t *tally) merge(o *tally) {
+	if o.stream == nil {
+		for _, v := range o.vals {
+			t.Add(v)
+		}
+		return
+	}
+	if t.stream == nil {
+		if len(t.vals) == 0 {
+			t.stream, o.stream = o.stream, nil
+			return
+		}
+		t.stream = &result.Tally{}
+		for _, v := range t.vals {
+			t.stream.Add(v)
+		}
+	}
+	t.stream.Merge(o.stream)
 }
 
 func (t *tally) reset() {
@@ -296,6 +322,7 @@ func (g *groupAcc) reset(reps int) {
 	for r := range g.reps {
 		g.reps[r] = repAcc{first: math.Inf(1), last: math.Inf(-1)}
 	}
+	g.rep0 = 0
 }
 
 // release returns the point's accumulators to the pool.
@@ -316,7 +343,7 @@ func (p *pointAcc) release() {
 func (g *groupAcc) add(r *result.Record) {
 	g.requests++
 	g.outcomes[r.Outcome]++
-	ra := &g.reps[r.Replication]
+	ra := &g.reps[r.Replication-g.rep0]
 	ra.n++
 	e := r.TotalEnergy()
 	g.total.Add(e)
@@ -343,6 +370,31 @@ func (g *groupAcc) add(r *result.Record) {
 	}
 	ra.first = math.Min(ra.first, r.Arrival)
 	ra.last = math.Max(ra.last, r.End)
+}
+
+// merge folds a world's group (resetWorld) into g: its requests into the
+// pooled tallies, in the order the world finished them, and its one
+// replication's sums as that replication's.
+func (g *groupAcc) merge(w *groupAcc) {
+	g.requests += w.requests
+	for i, n := range w.outcomes {
+		g.outcomes[i] += n
+	}
+	g.latency.merge(&w.latency)
+	g.all.merge(&w.all)
+	g.total.merge(&w.total)
+	g.tail.merge(&w.tail)
+	for i := range g.phases {
+		g.phases[i].merge(&w.phases[i])
+	}
+	for i := range g.energy {
+		g.energy[i].merge(&w.energy[i])
+	}
+	m := g.reps[w.rep0].metrics
+	g.reps[w.rep0] = w.reps[0]
+	if m != nil {
+		g.reps[w.rep0].metrics = m
+	}
 }
 
 // addMetrics records a world's metrics for a replication of the cell, in

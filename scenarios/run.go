@@ -82,6 +82,7 @@ type runner struct {
 	dir       string // the output directory
 	total     int    // tasks
 	traceFile string // "" without a trace
+	csv       *csvOrder
 }
 
 // task is one world to simulate.
@@ -97,14 +98,12 @@ type task struct {
 
 type taskResult struct {
 	t     task
-	recs  *[]result.Record
-	csv   *[]byte // recs formatted for requests.csv; nil without it
+	acc   *worldAcc
+	csv   *csvSink // the world's requests.csv rows; nil without it
 	stats worldStats
 	spans []result.Span
 	err   error
 }
-
-var recPool = sync.Pool{New: func() any { s := make([]result.Record, 0, 128); return &s }}
 
 // Run simulates every point × replication × cell of a validated scenario
 // on a bounded pool of workers and writes the outputs into the output
@@ -145,6 +144,8 @@ func Run(ctx context.Context, s *Scenario, opts Options) (*Result, error) {
 	if err := out.open(s.Outputs.Requests); err != nil {
 		return nil, err
 	}
+	r.csv = &csvOrder{out: out}
+	defer r.csv.cleanup()
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	p := r.start(runCtx)
@@ -339,38 +340,38 @@ func (m *merge) loop(ctx context.Context, p *pipeline) error {
 	return nil
 }
 
-// take merges one task's result.
+// take merges one task's result: its groups into its point's, its
+// requests.csv rows after the earlier tasks' (then the next task may
+// write straight into the file).
 func (m *merge) take(tr *taskResult) error {
 	t := tr.t
 	if m.acc == nil || m.acc.pd != t.pd {
 		m.acc = newPointAcc(t.pd, &m.ci)
 	}
-	w := warmupOf(t.pd.s, t.pd.cells[t.cell])
-	for i := range *tr.recs {
-		rec := &(*tr.recs)[i]
-		if warmingUp(t.pd, rec, w) {
-			continue
-		}
-		m.acc.group(t.cell, groupCold(t.pd, rec)).add(rec)
+	if g := tr.acc.cold; g != nil {
+		m.acc.group(t.cell, true).merge(g)
+	}
+	if g := tr.acc.warm; g != nil {
+		m.acc.group(t.cell, false).merge(g)
 	}
 	if tr.csv != nil {
-		err := m.out.writeRecords(*tr.csv)
-		csvPool.Put(tr.csv)
-		if err != nil {
+		if err := tr.csv.writeTo(m.out); err != nil {
 			return err
 		}
 	}
-	m.res.Records += int64(len(*tr.recs))
+	m.res.Records += tr.acc.records
 	m.res.Events += tr.stats.events
 	m.acc.addMetrics(t.cell, t.rep, tr.stats.metrics)
-	*tr.recs = (*tr.recs)[:0]
-	recPool.Put(tr.recs)
+	tr.acc.release()
 	if t.trace {
 		m.res.Spans = tr.spans
 	}
 	if t.last {
-		return m.pointDone(t.pd)
+		if err := m.pointDone(t.pd); err != nil {
+			return err
+		}
 	}
+	m.r.csv.advance(t.seq)
 	return nil
 }
 
@@ -453,8 +454,9 @@ func groupCold(pd *pointData, rec *result.Record) bool {
 	return rec.Cold
 }
 
-// runTask simulates one world and keeps its records, formatted for
-// requests.csv by f (nil: not written).
+// runTask simulates one world, its requests streamed as they finish into
+// the world's statistics and, formatted by f (nil: not written), its
+// requests.csv rows.
 func (r *runner) runTask(ctx context.Context, t task, f *recordFormatter) taskResult {
 	if t.err != nil {
 		return taskResult{t: t, err: t.err}
@@ -462,25 +464,47 @@ func (r *runner) runTask(ctx context.Context, t task, f *recordFormatter) taskRe
 	if err := ctx.Err(); err != nil {
 		return taskResult{t: t, err: err}
 	}
-	recs := recPool.Get().(*[]result.Record)
 	var sc *spanCollector
 	var sink devices.SpanSink // nil: no tracing, at no cost
 	if t.trace {
 		sc = &spanCollector{}
 		sink = sc
 	}
-	st, err := runWorld(ctx, t.pd, t.rep, t.pd.cells[t.cell], sink, func(rec *result.Record) {
-		*recs = append(*recs, *rec)
-	})
-	if err != nil {
+	cell := t.pd.cells[t.cell]
+	acc := newWorldAcc(t.pd, t.rep, cell)
+	var csv *csvSink
+	var csvErr error
+	if f != nil {
+		csv = &csvSink{order: r.csv, seq: t.seq, buf: csvPool.Get().(*[]byte)}
+		*csv.buf = (*csv.buf)[:0]
+		f.start(csv)
+	}
+	fail := func(err error) taskResult {
+		acc.release()
+		if csv != nil {
+			f.finish() // drops the world's last rows with its sink
+			csv.release()
+		}
 		return taskResult{t: t, err: err}
 	}
-	tr := taskResult{t: t, recs: recs, stats: st}
+	st, err := runWorld(ctx, t.pd, t.rep, cell, sink, func(rec *result.Record) {
+		acc.add(rec)
+		if f != nil && csvErr == nil {
+			csvErr = f.rw.Write(rec)
+		}
+	})
+	if err != nil {
+		return fail(err)
+	}
 	if f != nil {
-		if tr.csv, err = f.format(*recs); err != nil {
-			return taskResult{t: t, err: fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)}
+		if csvErr == nil {
+			csvErr = f.finish()
+		}
+		if csvErr != nil {
+			return fail(fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, csvErr))
 		}
 	}
+	tr := taskResult{t: t, acc: acc, csv: csv, stats: st}
 	if sc != nil {
 		tr.spans = sc.spans
 	}
