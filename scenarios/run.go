@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/infersim/infersim/devices"
 	"github.com/infersim/infersim/internal/buildinfo"
@@ -38,6 +39,10 @@ type Options struct {
 	// Progress, if set, is called from Run's goroutine after each task
 	// merged, with the tasks done and the total.
 	Progress func(done, total int)
+	// Requests, if set, counts the requests simulated so far, added to
+	// from the workers as worlds run (every few dozen requests and at a
+	// world's end), for a progress display finer than Progress's worlds.
+	Requests *atomic.Int64
 }
 
 // TaskID names one task: a point, a replication and a cell.
@@ -487,12 +492,23 @@ func (r *runner) runTask(ctx context.Context, t task, f *recordFormatter) taskRe
 		}
 		return taskResult{t: t, err: err}
 	}
+	count := r.opts.Requests
+	var uncounted int64
 	st, err := runWorld(ctx, t.pd, t.rep, cell, sink, func(rec *result.Record) {
 		acc.add(rec)
 		if f != nil && csvErr == nil {
 			csvErr = f.rw.Write(rec)
 		}
+		if count != nil {
+			if uncounted++; uncounted == 64 {
+				count.Add(uncounted)
+				uncounted = 0
+			}
+		}
 	})
+	if count != nil {
+		count.Add(uncounted)
+	}
 	if err != nil {
 		return fail(err)
 	}
