@@ -91,8 +91,10 @@ type Phone struct {
 	pool       []*request
 	nreq       int
 	stats      PhoneStats
-	labels     map[[2]int]string
-	modeLabels map[Mode]string
+	// The labels of the last mode and image size a request had (a
+	// phone's requests in a world mostly share them).
+	modeLbl  modeLabel
+	imageLbl imageLabel
 	lanes      lanes
 	sp         result.Span
 	stopped    bool
@@ -185,7 +187,7 @@ func NewPhone(env *sim.Env, streams *sim.Streams, name string, spec PhoneSpec, o
 		opt.Nets = models.Zoo
 	}
 	ph := &Phone{
-		env: env, name: name, spec: spec.clone(), opt: opt,
+		env: env, name: name, spec: spec.shared(), opt: opt,
 		meter:      newEnergyMeter(env),
 		gpuRes:     sim.NewResource(env, 1),
 		storage:    sim.NewResource(env, 1),
@@ -195,9 +197,6 @@ func NewPhone(env *sim.Env, streams *sim.Streams, name string, spec PhoneSpec, o
 		gct:        newGCTimes(spec.GC, streams.Stream(name+"/gc")),
 		predictor:  newPredictor(streams.Stream(name + "/auto-predictor")),
 		jpeg:       newJPEGModel(opt.KernelProfile),
-		resident:   map[residentKey]*residentModel{},
-		labels:     map[[2]int]string{},
-		modeLabels: map[Mode]string{},
 		lanes:      phoneLanes(name),
 	}
 	ph.life.fg = true
