@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRunProfiles: --cpuprofile and --memprofile write pprof files
@@ -64,5 +65,29 @@ outputs: {requests: false, plots: false}
 		if !strings.Contains(plan, w) {
 			t.Errorf("dry run lacks %q:\n%s", w, plan)
 		}
+	}
+}
+
+// TestProgressCountsRequests: the bar counts the requests the run adds
+// to its counter, against the estimate, and names the worlds merged.
+func TestProgressCountsRequests(t *testing.T) {
+	var buf bytes.Buffer
+	p := &progress{w: &buf, on: true}
+	n := p.start(1000)
+	if n == nil {
+		t.Fatal("no counter")
+	}
+	n.Add(1500) // past the estimate: the bar grows
+	p.update(1, 4)
+	time.Sleep(300 * time.Millisecond)
+	p.finish()
+	out := buf.String()
+	for _, w := range []string{"requests", "1/4 worlds", "/1500,"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("progress output lacks %q: %q", w, out)
+		}
+	}
+	if q := newProgress(&buf, false); q.start(10) != nil {
+		t.Error("a bar on a writer that is not a terminal")
 	}
 }
