@@ -10,14 +10,18 @@ import (
 )
 
 // The cost model of Estimate, measured on the project's machine (2-vCPU
-// AMD EPYC Zen 4, shared; Go 1.26) on 2026-12-07 with `infersim run FILE
-// -j 1 --no-plots -q` under /usr/bin/time: one phone asking 10⁵ and 10⁶
-// times for SqueezeNet in the cloud GPU and on the phone's CPU (closed
-// loop, think 1 s), the CPU time (user + sys) less a 10⁴-request run's,
-// over the kernel's events (sim.events in summary.json); requests.csv
-// bytes over its rows; a phone's cost from 10⁴ and 10⁵ crowded-cloud
-// phones (scenarios/BENCHMARKS.md). They are planning figures: within a
-// factor of two on this machine, and a faster or busier one scales them.
+// AMD EPYC Zen 4, shared with other sessions; Go 1.26) on 2026-12-07 with
+// `infersim run FILE -j 1 --no-plots -q` under /usr/bin/time: one phone
+// asking 10⁵ and 10⁶ times for SqueezeNet in the cloud GPU and on the
+// phone's CPU (closed loop, think 1 s; scenarios/testdata/bench-req1e6*),
+// the CPU time (user + sys) less a 10⁴-request run's, over the kernel's
+// events (sim.events in summary.json: 18.0 per cloud request, 10.0 per
+// on-device one); requests.csv's bytes over its rows (484 B at 10⁶ s of
+// simulated time, shorter earlier); a phone's memory and CPU time from
+// 10⁴ phones (scenarios BenchmarkPhones: 16 KB peak heap and stack per
+// phone) and 10⁵ (bench-phones1e5: 38 s of CPU, of which 4 s are its
+// requests' events). They are planning figures, within a factor of two on
+// this machine; a faster or busier one scales them.
 const (
 	// EventCost is the CPU time per kernel event, everything of a run
 	// included (devices, network, statistics, requests.csv).
@@ -29,8 +33,8 @@ const (
 	EventsPerPhoneRequest   = 10
 	// PhoneCost and PhoneBytes are a phone's set-up time and memory in a
 	// world being simulated.
-	PhoneCost  = 60 * time.Microsecond
-	PhoneBytes = 3 << 10
+	PhoneCost  = 300 * time.Microsecond
+	PhoneBytes = 16 << 10
 	// RunCost is a run's CPU time besides its worlds (loading,
 	// compiling the processors, writing the summaries; charts not
 	// included).
@@ -39,9 +43,9 @@ const (
 	// processors, the merge's buffers, the runtime).
 	RunBytes = 40 << 20
 	// RowBytes is the size of a requests.csv row (times to the
-	// microsecond, numbers of a cloud request; on-device rows are
-	// shorter).
-	RowBytes = 420
+	// microsecond, numbers of a cloud request; on-device rows and early
+	// times are shorter).
+	RowBytes = 480
 )
 
 // Ceilings of a run that `infersim run` asks --yes for: an estimated CPU
