@@ -1,6 +1,9 @@
 package main
 
 import (
+	"context"
+
+	"github.com/infersim/infersim/scenarios"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -83,4 +86,28 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// BenchmarkDefaultCharts draws the default run's (guo2018) charts and
+// index.html, the part of `infersim run` that issue 19 found to be 70 %
+// of its CPU time; the run itself is simulated once, outside the timing.
+// cpu-s/op (this process's CPU time) is the figure to compare on a shared
+// machine.
+func BenchmarkDefaultCharts(b *testing.B) {
+	s, err := scenarios.Resolve("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := scenarios.Run(context.Background(), s, scenarios.Options{Out: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	cpu0 := processCPU()
+	for b.Loop() {
+		if err := drawPlots(res); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric((processCPU()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }
