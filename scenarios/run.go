@@ -116,12 +116,14 @@ type taskResult struct {
 // asked, each written atomically (a temporary file in the same directory,
 // renamed into place). Results are merged in task order through a
 // reorder buffer of twice the workers, so every file is byte-identical
-// whatever the number of workers. Every file is streamed: a worker
-// formats its world's requests.csv rows, the merge writes them and, as
-// each point completes, its summary.csv rows and summary.json summaries
-// (spooled to a temporary file; summary.json is assembled around them at
-// the end), so only the points being simulated and merged are held in
-// memory (see Result.SummariesPartial).
+// whatever the number of workers. Every file is streamed: a world's
+// requests go, as they finish, into its running statistics and (formatted
+// by its worker) its requests.csv rows, which the merge appends in task
+// order (a world whose turn it is writes them straight into the file);
+// as each point completes, the merge writes its summary.csv rows and
+// summary.json summaries (spooled to a temporary file; summary.json is
+// assembled around them at the end). Memory thus grows with neither the
+// requests nor the points (see Result.SummariesPartial).
 //
 // When ctx is cancelled, Run stops at once, keeps the points finished
 // before (requests.csv is cut back to them), writes summary.json with
