@@ -95,9 +95,9 @@ type Phone struct {
 	// phone's requests in a world mostly share them).
 	modeLbl  modeLabel
 	imageLbl imageLabel
-	lanes      lanes
-	sp         result.Span
-	stopped    bool
+	lanes    lanes
+	sp       result.Span
+	stopped  bool
 }
 
 type lanes struct{ cpu, gpu, gc, radio, app, req, storage, memory string }
@@ -188,16 +188,16 @@ func NewPhone(env *sim.Env, streams *sim.Streams, name string, spec PhoneSpec, o
 	}
 	ph := &Phone{
 		env: env, name: name, spec: spec.shared(), opt: opt,
-		meter:      newEnergyMeter(env),
-		gpuRes:     sim.NewResource(env, 1),
-		storage:    sim.NewResource(env, 1),
-		worker:     sim.NewResource(env, 1),
-		mutator:    sim.NewPreemptiveResource(env, 1),
-		mem:        newMemory(spec),
-		gct:        newGCTimes(spec.GC, streams.Stream(name+"/gc")),
-		predictor:  newPredictor(streams.Stream(name + "/auto-predictor")),
-		jpeg:       newJPEGModel(opt.KernelProfile),
-		lanes:      phoneLanes(name),
+		meter:     newEnergyMeter(env),
+		gpuRes:    sim.NewResource(env, 1),
+		storage:   sim.NewResource(env, 1),
+		worker:    sim.NewResource(env, 1),
+		mutator:   sim.NewPreemptiveResource(env, 1),
+		mem:       newMemory(spec),
+		gct:       newGCTimes(spec.GC, streams.Stream(name+"/gc")),
+		predictor: newPredictor(streams.Stream(name + "/auto-predictor")),
+		jpeg:      newJPEGModel(opt.KernelProfile),
+		lanes:     phoneLanes(name),
 	}
 	ph.life.fg = true
 	ph.cpu = cpuModel{meter: ph.meter, cores: float64(spec.CPU.Cores), idle: float64(spec.Power.CPUIdle), shared: float64(spec.Power.CPUShared), perCore: float64(spec.Power.CPUPerCore)}
