@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/infersim/infersim/result"
 )
 
 // requestsScenario is one phone asking n times for SqueezeNet in the
@@ -222,5 +224,42 @@ func TestCSVSinkPaths(t *testing.T) {
 	}
 	if !bytes.Equal(b, want) {
 		t.Errorf("requests.csv has %d B not in task order (want %d B)", len(b), len(want))
+	}
+}
+
+// TestBuiltinsDeterministic: every built-in scenario, at its quick size
+// with requests.csv, writes byte-identical files at -j 1 and -j 2 (the
+// streamed records reach requests.csv and the statistics in task order
+// either way).
+func TestBuiltinsDeterministic(t *testing.T) {
+	for _, name := range BuiltinNames() {
+		t.Run(name, func(t *testing.T) {
+			s, err := Builtin(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.ApplyQuick(); err != nil {
+				t.Fatal(err)
+			}
+			s.Outputs.Requests = true
+			var first [][]byte
+			for _, j := range []int{1, 2} {
+				dir := t.TempDir()
+				runIn(t, s, dir, j)
+				var files [][]byte
+				for _, f := range []string{result.RequestsFile, result.SummaryCSVFile, result.SummaryFile} {
+					files = append(files, readFile(t, filepath.Join(dir, f)))
+				}
+				if first == nil {
+					first = files
+					continue
+				}
+				for i, f := range []string{result.RequestsFile, result.SummaryCSVFile, result.SummaryFile} {
+					if !bytes.Equal(files[i], first[i]) {
+						t.Errorf("-j 2: %s differs from -j 1", f)
+					}
+				}
+			}
+		})
 	}
 }
