@@ -94,12 +94,14 @@ type Phone struct {
 	pool       []*request
 	nreq       int
 	stats      PhoneStats
-	labels     map[[2]int]string
-	modeLabels map[Mode]string
-	lanes      lanes
-	sp         result.Span
-	stopped    bool
-	heat       *phoneHeat // thermal model, nil when off (thermal_phone.go)
+	// The labels of the last mode and image size a request had (a
+	// phone's requests in a world mostly share them).
+	modeLbl  modeLabel
+	imageLbl imageLabel
+	lanes    lanes
+	sp       result.Span
+	stopped  bool
+	heat     *phoneHeat // thermal model, nil when off (thermal_phone.go)
 }
 
 type lanes struct{ cpu, gpu, gc, radio, app, req, storage, memory string }
@@ -189,20 +191,17 @@ func NewPhone(env *sim.Env, streams *sim.Streams, name string, spec PhoneSpec, o
 		opt.Nets = models.Zoo
 	}
 	ph := &Phone{
-		env: env, name: name, spec: spec.clone(), opt: opt,
-		meter:      newEnergyMeter(env),
-		gpuRes:     sim.NewResource(env, 1),
-		storage:    sim.NewResource(env, 1),
-		worker:     sim.NewResource(env, 1),
-		mutator:    sim.NewPreemptiveResource(env, 1),
-		mem:        newMemory(spec),
-		gct:        newGCTimes(spec.GC, streams.Stream(name+"/gc")),
-		predictor:  newPredictor(streams.Stream(name + "/auto-predictor")),
-		jpeg:       newJPEGModel(opt.KernelProfile),
-		resident:   map[residentKey]*residentModel{},
-		labels:     map[[2]int]string{},
-		modeLabels: map[Mode]string{},
-		lanes:      phoneLanes(name),
+		env: env, name: name, spec: spec.shared(), opt: opt,
+		meter:     newEnergyMeter(env),
+		gpuRes:    sim.NewResource(env, 1),
+		storage:   sim.NewResource(env, 1),
+		worker:    sim.NewResource(env, 1),
+		mutator:   sim.NewPreemptiveResource(env, 1),
+		mem:       newMemory(spec),
+		gct:       newGCTimes(spec.GC, streams.Stream(name+"/gc")),
+		predictor: newPredictor(streams.Stream(name + "/auto-predictor")),
+		jpeg:      newJPEGModel(opt.KernelProfile),
+		lanes:     phoneLanes(name),
 	}
 	ph.life.fg = true
 	ph.cpu = cpuModel{meter: ph.meter, cores: float64(spec.CPU.Cores), idle: float64(spec.Power.CPUIdle), shared: float64(spec.Power.CPUShared), perCore: float64(spec.Power.CPUPerCore)}

@@ -350,23 +350,31 @@ func (ph *Phone) launch(r *request) {
 	r.proc = ph.env.Process(ph.lanes.req, r.runFn)
 }
 
+// modeLabel and imageLabel are a phone's last label of each kind.
+type modeLabel struct {
+	m Mode
+	s string
+}
+
+type imageLabel struct {
+	w, h int
+	s    string
+}
+
 func (ph *Phone) modeLabel(m Mode) string {
-	if s, ok := ph.modeLabels[m]; ok {
-		return s
+	if l := &ph.modeLbl; l.s != "" && l.m == m {
+		return l.s
 	}
-	s := m.String()
-	ph.modeLabels[m] = s
-	return s
+	ph.modeLbl = modeLabel{m, m.String()}
+	return ph.modeLbl.s
 }
 
 func (ph *Phone) imageLabel(w, h int) string {
-	key := [2]int{w, h}
-	if s, ok := ph.labels[key]; ok {
-		return s
+	if l := &ph.imageLbl; l.s != "" && l.w == w && l.h == h {
+		return l.s
 	}
-	s := strconv.Itoa(w) + "x" + strconv.Itoa(h)
-	ph.labels[key] = s
-	return s
+	ph.imageLbl = imageLabel{w, h, strconv.Itoa(w) + "x" + strconv.Itoa(h)}
+	return ph.imageLbl.s
 }
 
 func (r *request) onTimeout() {
@@ -529,6 +537,9 @@ func (r *request) load(p *sim.Proc) error {
 			ph.mem.native -= res.native
 		}
 		return err
+	}
+	if ph.resident == nil {
+		ph.resident = map[residentKey]*residentModel{}
 	}
 	ph.resident[residentKey{r.rq.Model, r.pe.target}] = res
 	return nil

@@ -270,6 +270,16 @@ func (s *Server) cancel(j *job) {
 
 func compatible(a, b *job) bool { return a.model == b.model && a.from == b.from }
 
+// all reports whether every job of js satisfies f.
+func all(js []*job, f func(*job) bool) bool {
+	for _, j := range js {
+		if !f(j) {
+			return false
+		}
+	}
+	return true
+}
+
 // dispatch starts batches while a worker is free and a batch is ready.
 func (s *Server) dispatch() {
 	now := s.env.Now()
@@ -301,16 +311,25 @@ func (s *Server) dispatch() {
 			}
 		}
 		w.batch = w.batch[:0]
-		q := s.queue[:0]
-		for _, j := range s.queue {
-			if len(w.batch) < n && compatible(head, j) {
-				w.batch = append(w.batch, j)
-			} else {
-				q = append(q, j)
+		if prefix := s.queue[:n]; all(prefix, func(j *job) bool { return compatible(head, j) }) {
+			// The batch is the queue's first n jobs (one model, the usual
+			// case): drop them without moving the rest, which a long
+			// queue (10⁵ phones) would pay at every batch.
+			w.batch = append(w.batch, prefix...)
+			clear(prefix)
+			s.queue = s.queue[n:]
+		} else {
+			q := s.queue[:0]
+			for _, j := range s.queue {
+				if len(w.batch) < n && compatible(head, j) {
+					w.batch = append(w.batch, j)
+				} else {
+					q = append(q, j)
+				}
 			}
+			clear(s.queue[len(q):])
+			s.queue = q
 		}
-		clear(s.queue[len(q):])
-		s.queue = q
 		s.run(w)
 	}
 }

@@ -258,6 +258,12 @@ func ReadPhoneSpec(r io.Reader, filename string, base *PhoneSpec) (PhoneSpec, er
 	return s, nil
 }
 
+// shared returns s for a phone to keep: a copy of the struct that shares
+// its slices and maps (Minfree, power levels, Sources), which a phone only
+// reads; a phone costs the struct, not a deep copy per phone (Phone.Spec
+// hands out deep copies).
+func (s PhoneSpec) shared() PhoneSpec { return s }
+
 func (s PhoneSpec) clone() PhoneSpec {
 	c := s
 	c.LMK.Minfree = append([]units.Bytes(nil), s.LMK.Minfree...)

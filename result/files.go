@@ -37,11 +37,22 @@ type RecordWriter struct {
 	nrecent int
 }
 
-// recentFloat is a number's bits and where its text sits in the row.
+// recentFloat is a number's bits, whether it was written as a time, and
+// where its text sits in the row.
 type recentFloat struct {
 	bits       uint64
+	time       bool
 	start, end int
 }
+
+// TimeDecimals is the number of decimals of the times in requests.csv
+// (arrival, end, latency and each phase's start, end and seconds): a
+// microsecond, below the resolution of every latency the simulator's
+// sources measure (milliseconds), so that a row does not carry the 17
+// digits of a float64's rounding noise. Trailing zeros are dropped
+// ("0.09177", "2", not "0.091770" or "2.000000"). Each column is rounded
+// on its own: latency may differ from end − arrival by a microsecond.
+const TimeDecimals = 6
 
 // NewRecordWriter writes the header to w and returns a writer for records.
 func NewRecordWriter(w io.Writer) (*RecordWriter, error) {
@@ -71,15 +82,15 @@ func (rw *RecordWriter) Write(r *Record) error {
 	b = append(b, ',')
 	b = strconv.AppendBool(b, r.Cold)
 	rw.nrecent = 0
-	b = rw.appendFloat(b, r.Arrival)
-	b = rw.appendFloat(b, r.End)
-	b = rw.appendFloat(b, r.Latency())
+	b = rw.appendTime(b, r.Arrival)
+	b = rw.appendTime(b, r.End)
+	b = rw.appendTime(b, r.Latency())
 	b = append(b, ',')
 	b = append(b, r.Outcome.String()...)
 	for _, s := range r.Phases {
-		b = rw.appendFloat(b, s.Start)
-		b = rw.appendFloat(b, s.End)
-		b = rw.appendFloat(b, s.Duration)
+		b = rw.appendTime(b, s.Start)
+		b = rw.appendTime(b, s.End)
+		b = rw.appendTime(b, s.Duration)
 	}
 	for _, e := range r.Energy {
 		b = rw.appendFloat(b, e)
@@ -99,21 +110,68 @@ func (rw *RecordWriter) Flush() error { return rw.w.Flush() }
 
 // appendFloat is appendFloat, copying the text of a number the row
 // already holds (same bits) from where it sits.
-func (rw *RecordWriter) appendFloat(b []byte, x float64) []byte {
+func (rw *RecordWriter) appendFloat(b []byte, x float64) []byte { return rw.appendValue(b, x, false) }
+
+// appendTime is appendFloat for a time: TimeDecimals decimals at most.
+func (rw *RecordWriter) appendTime(b []byte, x float64) []byte { return rw.appendValue(b, x, true) }
+
+func (rw *RecordWriter) appendValue(b []byte, x float64, time bool) []byte {
 	b = append(b, ',')
 	if math.IsNaN(x) {
 		return b
 	}
 	bits := math.Float64bits(x)
 	for i := range min(rw.nrecent, len(rw.recent)) {
-		if r := &rw.recent[i]; r.bits == bits {
+		if r := &rw.recent[i]; r.bits == bits && r.time == time {
 			return append(b, b[r.start:r.end]...)
 		}
 	}
 	start := len(b)
-	b = appendNumber(b, x)
-	rw.recent[rw.nrecent%len(rw.recent)] = recentFloat{bits, start, len(b)}
+	if time {
+		b = AppendTime(b, x)
+	} else {
+		b = appendNumber(b, x)
+	}
+	rw.recent[rw.nrecent%len(rw.recent)] = recentFloat{bits, time, start, len(b)}
 	rw.nrecent++
+	return b
+}
+
+// AppendTime appends x rounded to TimeDecimals decimals, without trailing
+// zeros (an integral time as an integer; −0 as 0). From 10⁹ s (31 years)
+// on, a decimal fewer per digit before the point, so that no more than 16
+// significant digits (what a float64 carries) are written; a magnitude of
+// 10¹⁵ or more (or ±Inf) is written as the shortest text that reads back
+// as x.
+func AppendTime(b []byte, x float64) []byte {
+	if x == math.Trunc(x) && math.Abs(x) < maxExactInt {
+		return strconv.AppendInt(b, int64(x), 10)
+	}
+	a := math.Abs(x)
+	if !(a < 1e15) {
+		return strconv.AppendFloat(b, x, 'g', -1, 64)
+	}
+	d := TimeDecimals
+	for ; a >= 1e9 && d > 0; a /= 10 {
+		d--
+	}
+	start := len(b)
+	b = strconv.AppendFloat(b, x, 'f', d, 64)
+	if d == 0 {
+		if string(b[start:]) == "-0" {
+			b = append(b[:start], '0')
+		}
+		return b
+	}
+	for b[len(b)-1] == '0' {
+		b = b[:len(b)-1]
+	}
+	if b[len(b)-1] == '.' {
+		b = b[:len(b)-1]
+	}
+	if string(b[start:]) == "-0" {
+		b = append(b[:start], '0')
+	}
 	return b
 }
 

@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-// referenceRow formats r field by field with appendFloat, as Write did
-// before it copied repeated numbers.
+// referenceRow formats r field by field with appendFloat (times with
+// AppendTime), as Write did before it copied repeated numbers.
 func referenceRow(r *Record) []byte {
 	b := strconv.AppendInt(nil, int64(r.Point), 10)
 	b = append(b, ',')
@@ -25,15 +25,15 @@ func referenceRow(r *Record) []byte {
 	b = strconv.AppendInt(b, int64(r.Split), 10)
 	b = append(b, ',')
 	b = strconv.AppendBool(b, r.Cold)
-	b = appendFloat(b, r.Arrival)
-	b = appendFloat(b, r.End)
-	b = appendFloat(b, r.Latency())
+	b = appendTimeField(b, r.Arrival)
+	b = appendTimeField(b, r.End)
+	b = appendTimeField(b, r.Latency())
 	b = append(b, ',')
 	b = append(b, r.Outcome.String()...)
 	for _, s := range r.Phases {
-		b = appendFloat(b, s.Start)
-		b = appendFloat(b, s.End)
-		b = appendFloat(b, s.Duration)
+		b = appendTimeField(b, s.Start)
+		b = appendTimeField(b, s.End)
+		b = appendTimeField(b, s.Duration)
 	}
 	for _, e := range r.Energy {
 		b = appendFloat(b, e)
@@ -43,6 +43,46 @@ func referenceRow(r *Record) []byte {
 	b = appendFloat(b, r.UpBytes)
 	b = appendFloat(b, r.DownBytes)
 	return append(b, '\n')
+}
+
+func appendTimeField(b []byte, x float64) []byte {
+	b = append(b, ',')
+	if math.IsNaN(x) {
+		return b
+	}
+	return AppendTime(b, x)
+}
+
+func TestAppendTime(t *testing.T) {
+	tests := []struct {
+		x    float64
+		want string
+	}{
+		{0, "0"},
+		{math.Copysign(0, -1), "0"},
+		{2, "2"},
+		{0.09177000000000035, "0.09177"},
+		{5.90646056308496, "5.906461"},
+		{0.0007665575599293817, "0.000767"},
+		{1e-7, "0"},
+		{-1e-7, "0"},
+		{-2.5e-6, "-0.000003"},
+		{0.1999999999999993, "0.2"},
+		{123456.0000004, "123456"},
+		{3.3000000000810596e+12, "3300000000081.06"},
+		{999999999.9999996, "1000000000"},
+		{4.2e15 + 0.5, "4.2000000000000005e+15"},
+		{math.Inf(1), "+Inf"},
+	}
+	for _, tt := range tests {
+		got := string(AppendTime(nil, tt.x))
+		if got != tt.want {
+			t.Errorf("AppendTime(%v) = %q, want %q", tt.x, got, tt.want)
+		}
+		if v, err := strconv.ParseFloat(got, 64); err != nil || math.Abs(v-tt.x) > 0.5e-6*max(1, math.Abs(tt.x)/1e9) {
+			t.Errorf("AppendTime(%v) = %q reads back as %v, %v", tt.x, got, v, err)
+		}
+	}
 }
 
 // TestRecordWriterRepeats: rows whose numbers repeat (phase boundaries,

@@ -39,6 +39,7 @@ type groupAcc struct {
 	total    tally
 	tail     tally // TailEnergy
 	reps     []repAcc
+	rep0     int // the replication of reps[0]: 0, or a world's (resetWorld)
 }
 
 // ExactQuantiles is the number of observations up to which a group's
@@ -88,6 +89,31 @@ func (t *tally) Add(x float64) {
 		t.stream.Add(v)
 	}
 	t.stream.Add(x)
+}
+
+// merge adds o's values to t: one by one while o is exact (what adding
+// them to t would do), else by merging o's streaming tally
+// (result.Tally.Merge: the same counts, extremes and sketch buckets; the
+// moments by the pairwise update, equal to the sequential ones up to
+// rounding).
+func (t *tally) merge(o *tally) {
+	if o.stream == nil {
+		for _, v := range o.vals {
+			t.Add(v)
+		}
+		return
+	}
+	if t.stream == nil {
+		if len(t.vals) == 0 {
+			t.stream, o.stream = o.stream, nil
+			return
+		}
+		t.stream = &result.Tally{}
+		for _, v := range t.vals {
+			t.stream.Add(v)
+		}
+	}
+	t.stream.Merge(o.stream)
 }
 
 func (t *tally) reset() {
@@ -303,6 +329,7 @@ func (g *groupAcc) reset(reps int) {
 		lall.reset()
 		g.reps[r] = repAcc{first: math.Inf(1), last: math.Inf(-1), lat: lat, lall: lall}
 	}
+	g.rep0 = 0
 }
 
 // release returns the point's accumulators to the pool.
@@ -323,7 +350,7 @@ func (p *pointAcc) release() {
 func (g *groupAcc) add(r *result.Record) {
 	g.requests++
 	g.outcomes[r.Outcome]++
-	ra := &g.reps[r.Replication]
+	ra := &g.reps[r.Replication-g.rep0]
 	ra.n++
 	e := r.TotalEnergy()
 	g.total.Add(e)
@@ -352,6 +379,35 @@ func (g *groupAcc) add(r *result.Record) {
 	}
 	ra.first = math.Min(ra.first, r.Arrival)
 	ra.last = math.Max(ra.last, r.End)
+}
+
+// merge folds a world's group (resetWorld) into g: its requests into the
+// pooled tallies, in the order the world finished them, and its one
+// replication's sums as that replication's.
+func (g *groupAcc) merge(w *groupAcc) {
+	g.requests += w.requests
+	for i, n := range w.outcomes {
+		g.outcomes[i] += n
+	}
+	g.latency.merge(&w.latency)
+	g.all.merge(&w.all)
+	g.total.merge(&w.total)
+	g.tail.merge(&w.tail)
+	for i := range g.phases {
+		g.phases[i].merge(&w.phases[i])
+	}
+	for i := range g.energy {
+		g.energy[i].merge(&w.energy[i])
+	}
+	// The world's replication moves into g whole; w takes the storage of
+	// the one it replaces, so that no slice is shared between g and the
+	// pooled w (whose next reset reuses its tallies' storage).
+	old := g.reps[w.rep0]
+	g.reps[w.rep0] = w.reps[0]
+	if old.metrics != nil {
+		g.reps[w.rep0].metrics = old.metrics
+	}
+	w.reps[0].lat, w.reps[0].lall = old.lat, old.lall
 }
 
 // addMetrics records a world's metrics for a replication of the cell, in

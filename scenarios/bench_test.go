@@ -103,3 +103,75 @@ func BenchmarkPointBuiltin(b *testing.B) {
 		}
 	}
 }
+
+// phonesScenario is crowded-cloud at its largest and beyond: n Nexus 5
+// phones over campus WiFi sharing one batching K80, six AlexNet requests
+// each (closed loop, warm), outputs off.
+func phonesScenario(n int) string {
+	return fmt.Sprintf(`name: phones
+seed: 20180721
+phone: {device: nexus5, cpu: nexus5-caffe-cpu, gpu: nexus5-cnndroid-gpu, count: %d}
+network: {preset: campus-wifi}
+cloud:
+  gpu: cloud-gpu-k80
+  workers: 1
+  batching: {max_batch: 16, max_wait: 20ms}
+models: [alexnet]
+workload:
+  modes: [cloud-gpu]
+  images: [{size: 960x540, count: 6}]
+  start: warm
+  arrivals: {type: closed, think: 1s}
+outputs: {requests: false, plots: false}
+`, n)
+}
+
+// BenchmarkPhones runs one world of 10⁴ phones (phonesScenario, -j 1)
+// and reports the CPU time and the peak memory (heap and stacks in use,
+// sampled) per phone. The schema's maximum, 10⁵ phones, is measured with
+// `infersim run` (BENCHMARKS.md).
+func BenchmarkPhones(b *testing.B) {
+	const n = 10_000
+	s := mustParse(b, phonesScenario(n))
+	var peak, peakStack uint64
+	var elapsed time.Duration
+	for i := 0; i < b.N; i++ {
+		dir := b.TempDir()
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		base, baseStack := ms.HeapInuse+ms.StackInuse, ms.StackInuse
+		stop := make(chan struct{})
+		done := make(chan [2]uint64)
+		go func() {
+			var top, topStack uint64
+			tick := time.NewTicker(5 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-stop:
+					done <- [2]uint64{top, topStack}
+					return
+				case <-tick.C:
+					var ms runtime.MemStats
+					runtime.ReadMemStats(&ms)
+					top = max(top, ms.HeapInuse+ms.StackInuse)
+					topStack = max(topStack, ms.StackInuse)
+				}
+			}
+		}()
+		start := time.Now()
+		if _, err := Run(context.Background(), s, Options{Out: dir, Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(start)
+		close(stop)
+		if top := <-done; top[0] > base {
+			peak = max(peak, top[0]-base)
+			peakStack = max(peakStack, top[1]-min(top[1], baseStack))
+		}
+	}
+	b.ReportMetric(float64(elapsed.Nanoseconds())/float64(b.N)/n, "ns/phone")
+	b.ReportMetric(float64(peak)/n, "B/phone")
+	b.ReportMetric(float64(peakStack)/n, "stackB/phone")
+}

@@ -216,10 +216,13 @@
 //     and a failed run leaves none. An interrupted run (ctx cancelled)
 //     keeps the points finished before it: requests.csv is cut back to
 //     them, summary.json says complete: false.
-//   - Memory does not grow with the number of requests or points: records
-//     are streamed to requests.csv (formatted by the workers) and into the
-//     accumulators of the one point being merged (streaming quantiles,
-//     result.Tally); each point's summaries go to summary.csv and to
+//   - Memory does not grow with the number of requests, the duration or
+//     the points: a world keeps none of its records; each goes, as it
+//     finishes, into the world's running statistics (exact quantiles up to
+//     ExactQuantiles values, then result.Tally's sketch), merged into the
+//     one point being merged, and with requests.csv into the world's rows
+//     (up to 1 MiB in memory, then straight into the file or a spool);
+//     each point's summaries go to summary.csv and to
 //     summary.json's spool as it completes; at most twice the workers'
 //     worlds are in flight. Result.Run keeps every summary only when charts
 //     or conclusions need them (Result.SummariesPartial).

@@ -199,14 +199,17 @@ func (ws *worldStore) task(t *task) (take, stop bool) {
 }
 
 // encode encodes a simulated world for the journal or the shard, in the
-// worker.
-func (ws *worldStore) encode(tr *taskResult) {
-	if ws.journal == nil {
+// worker, from the records its worldSink kept (and returns them to the
+// pool).
+func (ws *worldStore) encode(tr *taskResult, recs *[]result.Record) {
+	if ws.journal == nil || recs == nil {
 		return
 	}
 	b := worldBufPool.Get().(*[]byte)
-	*b = encodeWorld((*b)[:0], tr.t.seq, *tr.recs, tr.stats, tr.spans)
+	*b = encodeWorld((*b)[:0], tr.t.seq, *recs, tr.stats, tr.spans)
 	tr.frame = b
+	*recs = (*recs)[:0]
+	recPool.Put(recs)
 }
 
 // keep appends a merged world to the journal.
@@ -226,28 +229,33 @@ func (ws *worldStore) keep(tr *taskResult) error {
 	return nil
 }
 
-// replay turns a stored world into its task's result, its requests.csv
-// rows formatted by f (nil: not written), as if it had been simulated.
-func (ws *worldStore) replay(t task, f *recordFormatter) taskResult {
+// replay turns a stored world into its task's result, its records fed
+// to a worldSink as a simulated world's are (requests.csv rows formatted
+// by f; nil: not written), as if it had been simulated.
+func (ws *worldStore) replay(t task, order *csvOrder, f *recordFormatter) taskResult {
 	recs := recPool.Get().(*[]result.Record)
+	defer func() {
+		*recs = (*recs)[:0]
+		recPool.Put(recs)
+	}()
 	w, err := decodeWorld(t.frame, (*recs)[:0])
 	*recs = w.recs
 	if err == nil {
 		err = checkWorld(t, &w)
 	}
 	if err != nil {
-		*recs = (*recs)[:0]
-		recPool.Put(recs)
 		return taskResult{t: t, err: fmt.Errorf("scenarios: stored world %d (point %d, replication %d, cell %d): %w", t.seq, t.pd.index, t.rep, t.cell, err)}
 	}
-	tr := taskResult{t: t, recs: recs, stats: w.stats}
+	sink := (&runner{csv: order}).newWorldSink(t, t.pd.cells[t.cell], f)
+	for i := range *recs {
+		sink.add(&(*recs)[i])
+	}
+	tr, err := sink.done(w.stats)
+	if err != nil {
+		return taskResult{t: t, err: err}
+	}
 	if t.trace {
 		tr.spans = w.spans
-	}
-	if f != nil {
-		if tr.csv, err = f.format(*recs); err != nil {
-			return taskResult{t: t, err: fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)}
-		}
 	}
 	return tr
 }

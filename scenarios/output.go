@@ -321,49 +321,37 @@ func writeAtomic(path string, write func(io.Writer) error) error {
 }
 
 // recordFormatter formats a task's records for requests.csv in the
-// worker that simulated them, with result.RecordWriter, so that the
-// merge only copies bytes.
+// worker that simulated them, as they finish, with result.RecordWriter,
+// into the world's csvSink, so that the merge only copies bytes.
 type recordFormatter struct {
-	dst *[]byte
+	dst io.Writer
 	rw  *result.RecordWriter
 }
 
-// Write appends p to the current destination.
-func (f *recordFormatter) Write(p []byte) (int, error) {
-	*f.dst = append(*f.dst, p...)
-	return len(p), nil
-}
+// Write passes p on to the current destination.
+func (f *recordFormatter) Write(p []byte) (int, error) { return f.dst.Write(p) }
 
 func newRecordFormatter() (*recordFormatter, error) {
-	f := &recordFormatter{}
-	var header []byte
-	f.dst = &header
+	f := &recordFormatter{dst: io.Discard}
 	rw, err := result.NewRecordWriter(f)
 	if err != nil {
 		return nil, err
 	}
-	if err := rw.Flush(); err != nil { // the header goes to a discarded slice
+	if err := rw.Flush(); err != nil { // the header is discarded
 		return nil, err
 	}
 	f.rw = rw
 	return f, nil
 }
 
-// format returns recs as requests.csv rows, in a buffer from csvPool.
-func (f *recordFormatter) format(recs []result.Record) (*[]byte, error) {
-	b := csvPool.Get().(*[]byte)
-	*b = (*b)[:0]
-	f.dst = b
-	for i := range recs {
-		if err := f.rw.Write(&recs[i]); err != nil {
-			return nil, err
-		}
-	}
-	if err := f.rw.Flush(); err != nil {
-		return nil, err
-	}
-	f.dst = nil
-	return b, nil
+// start sends the next rows (f.rw.Write) to w.
+func (f *recordFormatter) start(w io.Writer) { f.dst = w }
+
+// finish flushes the rows to the destination and forgets it.
+func (f *recordFormatter) finish() error {
+	err := f.rw.Flush()
+	f.dst = io.Discard
+	return err
 }
 
 var csvPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}

@@ -11,7 +11,8 @@ const MaxPlanPoints = 50
 
 // WritePlan prints what Run would do, without running: the points with
 // their parameters, the cells, the replications and the requests
-// (`infersim run --dry-run`).
+// (`infersim run --dry-run`), and what it would cost on GOMAXPROCS
+// workers (Scenario.Estimate).
 func WritePlan(w io.Writer, s *Scenario) error {
 	if s.plan == nil {
 		if err := s.Validate(); err != nil {
@@ -89,7 +90,17 @@ func WritePlan(w io.Writer, s *Scenario) error {
 	for _, l := range lines {
 		b.WriteString(l + "\n")
 	}
-	_, err := io.WriteString(w, b.String())
+	e, err := s.Estimate(0)
+	if err != nil {
+		return err
+	}
+	if err := e.Write(&b); err != nil {
+		return err
+	}
+	if over := e.Over(); over != "" {
+		fmt.Fprintf(&b, "  above the ceiling (%s): infersim run asks for --yes\n", over)
+	}
+	_, err = io.WriteString(w, b.String())
 	return err
 }
 

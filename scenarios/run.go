@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/infersim/infersim/devices"
 	"github.com/infersim/infersim/internal/buildinfo"
@@ -50,6 +51,11 @@ type Options struct {
 	Resume bool
 
 	merge *mergeSource // set by Merge: every world comes from shards
+
+	// Requests, if set, counts the requests simulated so far, added to
+	// from the workers as worlds run (every few dozen requests and at a
+	// world's end), for a progress display finer than Progress's worlds.
+	Requests *atomic.Int64
 }
 
 // TaskID names one task: a point, a replication and a cell.
@@ -97,6 +103,7 @@ type runner struct {
 	total     int    // tasks
 	traceFile string // "" without a trace
 	ws        worldStore
+	csv       *csvOrder
 }
 
 // task is one world to simulate.
@@ -113,15 +120,13 @@ type task struct {
 
 type taskResult struct {
 	t     task
-	recs  *[]result.Record
-	csv   *[]byte // recs formatted for requests.csv; nil without it
+	acc   *worldAcc
+	csv   *csvSink // the world's requests.csv rows; nil without it
 	stats worldStats
 	spans []result.Span
 	err   error
 	frame *[]byte // the world encoded for the journal or shard; nil if none
 }
-
-var recPool = sync.Pool{New: func() any { s := make([]result.Record, 0, 128); return &s }}
 
 // Run simulates every point × replication × cell of a validated scenario
 // on a bounded pool of workers and writes the outputs into the output
@@ -129,12 +134,14 @@ var recPool = sync.Pool{New: func() any { s := make([]result.Record, 0, 128); re
 // asked, each written atomically (a temporary file in the same directory,
 // renamed into place). Results are merged in task order through a
 // reorder buffer of twice the workers, so every file is byte-identical
-// whatever the number of workers. Every file is streamed: a worker
-// formats its world's requests.csv rows, the merge writes them and, as
-// each point completes, its summary.csv rows and summary.json summaries
-// (spooled to a temporary file; summary.json is assembled around them at
-// the end), so only the points being simulated and merged are held in
-// memory (see Result.SummariesPartial).
+// whatever the number of workers. Every file is streamed: a world's
+// requests go, as they finish, into its running statistics and (formatted
+// by its worker) its requests.csv rows, which the merge appends in task
+// order (a world whose turn it is writes them straight into the file);
+// as each point completes, the merge writes its summary.csv rows and
+// summary.json summaries (spooled to a temporary file; summary.json is
+// assembled around them at the end). Memory thus grows with neither the
+// requests nor the points (see Result.SummariesPartial).
 //
 // When ctx is cancelled, Run stops at once, keeps the points finished
 // before (requests.csv is cut back to them), writes summary.json with
@@ -166,6 +173,8 @@ func Run(ctx context.Context, s *Scenario, opts Options) (*Result, error) {
 	if err := out.open(s.Outputs.Requests); err != nil {
 		return nil, err
 	}
+	r.csv = &csvOrder{out: out}
+	defer r.csv.cleanup()
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	p := r.start(runCtx)
@@ -382,41 +391,41 @@ func (m *merge) loop(ctx context.Context, p *pipeline) error {
 	return nil
 }
 
-// take merges one task's result.
+// take merges one task's result: its groups into its point's, its
+// requests.csv rows after the earlier tasks' (then the next task may
+// write straight into the file).
 func (m *merge) take(tr *taskResult) error {
 	t := tr.t
 	if m.acc == nil || m.acc.pd != t.pd {
 		m.acc = newPointAcc(t.pd, &m.ci)
 	}
-	w := warmupOf(t.pd.s, t.pd.cells[t.cell])
-	for i := range *tr.recs {
-		rec := &(*tr.recs)[i]
-		if w.drops(t.pd, rec) {
-			continue
-		}
-		m.acc.group(t.cell, groupCold(t.pd, rec)).add(rec)
+	if g := tr.acc.cold; g != nil {
+		m.acc.group(t.cell, true).merge(g)
+	}
+	if g := tr.acc.warm; g != nil {
+		m.acc.group(t.cell, false).merge(g)
 	}
 	if tr.csv != nil {
-		err := m.out.writeRecords(*tr.csv)
-		csvPool.Put(tr.csv)
-		if err != nil {
+		if err := tr.csv.writeTo(m.out); err != nil {
 			return err
 		}
 	}
-	m.res.Records += int64(len(*tr.recs))
+	m.res.Records += tr.acc.records
 	m.res.Events += tr.stats.events
 	m.acc.addMetrics(t.cell, t.rep, tr.stats.metrics)
 	if m.thermal != nil {
 		m.thermal.add(t.pd, t.rep, t.pd.cells[t.cell], tr.stats.thermal)
 	}
-	*tr.recs = (*tr.recs)[:0]
-	recPool.Put(tr.recs)
+	tr.acc.release()
 	if t.trace {
 		m.res.Spans = tr.spans
 	}
 	if t.last {
-		return m.pointDone(t.pd)
+		if err := m.pointDone(t.pd); err != nil {
+			return err
+		}
 	}
+	m.r.csv.advance(t.seq)
 	return nil
 }
 
@@ -491,10 +500,6 @@ func (r *runner) keepSummaries() bool {
 	return r.s.Outputs.Plots || r.s.concludes()
 }
 
-// groupCold says whether a record joins its cell's cold group: a request
-// that loaded its model (Record.Cold), and a request its framework could
-// not run (outcome unsupported: it loads nothing) when the workload starts
-// cold, so that it is reported with the start the workload asked for.
 // warmupOf is the warm-up of a world of the cell: workload.warmup, a
 // count made fewer when the world has no more requests than that (its
 // last request is kept).
@@ -535,6 +540,10 @@ func (w cellWarmup) drops(pd *pointData, rec *result.Record) bool {
 	return rec.Request < w.n
 }
 
+// groupCold says whether a record joins its cell's cold group: a request
+// that loaded its model (Record.Cold), and a request its framework could
+// not run (outcome unsupported: it loads nothing) when the workload starts
+// cold, so that it is reported with the start the workload asked for.
 func groupCold(pd *pointData, rec *result.Record) bool {
 	if rec.Outcome == result.Unsupported {
 		return pd.s.Workload.Start != "warm"
@@ -542,8 +551,9 @@ func groupCold(pd *pointData, rec *result.Record) bool {
 	return rec.Cold
 }
 
-// runTask simulates one world and keeps its records, formatted for
-// requests.csv by f (nil: not written).
+// runTask simulates one world, its requests streamed as they finish into
+// the world's statistics and, formatted by f (nil: not written), its
+// requests.csv rows.
 func (r *runner) runTask(ctx context.Context, t task, f *recordFormatter) taskResult {
 	if t.err != nil {
 		return taskResult{t: t, err: t.err}
@@ -552,32 +562,111 @@ func (r *runner) runTask(ctx context.Context, t task, f *recordFormatter) taskRe
 		return taskResult{t: t, err: err}
 	}
 	if t.frame != nil {
-		return r.ws.replay(t, f)
+		return r.ws.replay(t, r.csv, f)
 	}
-	recs := recPool.Get().(*[]result.Record)
 	var sc *spanCollector
 	var sink devices.SpanSink // nil: no tracing, at no cost
 	if t.trace {
 		sc = &spanCollector{}
 		sink = sc
 	}
-	st, err := runWorld(ctx, t.pd, t.rep, t.pd.cells[t.cell], sink, func(rec *result.Record) {
-		*recs = append(*recs, *rec)
+	cell := t.pd.cells[t.cell]
+	w := r.newWorldSink(t, cell, f)
+	count := r.opts.Requests
+	var uncounted int64
+	st, err := runWorld(ctx, t.pd, t.rep, cell, sink, func(rec *result.Record) {
+		w.add(rec)
+		if count != nil {
+			if uncounted++; uncounted == 64 {
+				count.Add(uncounted)
+				uncounted = 0
+			}
+		}
 	})
+	if count != nil {
+		count.Add(uncounted)
+	}
 	if err != nil {
+		w.fail()
 		return taskResult{t: t, err: err}
 	}
-	tr := taskResult{t: t, recs: recs, stats: st}
-	if f != nil {
-		if tr.csv, err = f.format(*recs); err != nil {
-			return taskResult{t: t, err: fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)}
-		}
+	tr, err := w.done(st)
+	if err != nil {
+		return taskResult{t: t, err: err}
 	}
 	if sc != nil {
 		tr.spans = sc.spans
 	}
-	r.ws.encode(&tr)
+	r.ws.encode(&tr, w.kept)
 	return tr
+}
+
+// worldSink takes a world's records as they finish, simulated or replayed
+// from a worlds file: into the world's statistics, its requests.csv rows
+// (formatted by f; nil: not written) and, when the run keeps a journal or
+// writes a shard, a copy for the world's frame (the one place a world's
+// records are held: a journalled world costs its records' memory until it
+// is merged).
+type worldSink struct {
+	t      task
+	acc    *worldAcc
+	csv    *csvSink
+	f      *recordFormatter
+	csvErr error
+	kept   *[]result.Record // nil without a journal
+}
+
+func (r *runner) newWorldSink(t task, cell Cell, f *recordFormatter) *worldSink {
+	w := &worldSink{t: t, acc: newWorldAcc(t.pd, t.rep, cell), f: f}
+	if f != nil {
+		w.csv = &csvSink{order: r.csv, seq: t.seq, buf: csvPool.Get().(*[]byte)}
+		*w.csv.buf = (*w.csv.buf)[:0]
+		f.start(w.csv)
+	}
+	if r.ws.journal != nil && t.frame == nil {
+		w.kept = recPool.Get().(*[]result.Record)
+		*w.kept = (*w.kept)[:0]
+	}
+	return w
+}
+
+// add takes one record (the emitter reuses it).
+func (w *worldSink) add(rec *result.Record) {
+	w.acc.add(rec)
+	if w.f != nil && w.csvErr == nil {
+		w.csvErr = w.f.rw.Write(rec)
+	}
+	if w.kept != nil {
+		*w.kept = append(*w.kept, *rec)
+	}
+}
+
+// fail drops the world.
+func (w *worldSink) fail() {
+	w.acc.release()
+	if w.csv != nil {
+		w.f.finish() // drops the world's last rows with its sink
+		w.csv.release()
+	}
+	if w.kept != nil {
+		recPool.Put(w.kept)
+		w.kept = nil
+	}
+}
+
+// done ends the world's rows and returns its result.
+func (w *worldSink) done(st worldStats) (taskResult, error) {
+	if w.f != nil {
+		if w.csvErr == nil {
+			w.csvErr = w.f.finish()
+		}
+		if w.csvErr != nil {
+			err := fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, w.csvErr)
+			w.fail()
+			return taskResult{}, err
+		}
+	}
+	return taskResult{t: w.t, acc: w.acc, csv: w.csv, stats: st}, nil
 }
 
 // countTasks counts the run's tasks: points × cells × replications. The

@@ -219,10 +219,12 @@ func (r *runner) runShard(ctx context.Context, m *ShardManifest) error {
 				}
 				return tr.err
 			}
-			m.Records += int64(len(*tr.recs))
+			m.Records += tr.acc.records
 			m.Events += tr.stats.events
-			*tr.recs = (*tr.recs)[:0]
-			recPool.Put(tr.recs)
+			tr.acc.release()
+			if tr.csv != nil {
+				tr.csv.release()
+			}
 			if err := r.ws.keep(&tr); err != nil {
 				return err
 			}

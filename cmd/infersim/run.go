@@ -4,9 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/infersim/infersim/plots"
 	"github.com/infersim/infersim/scenarios"
@@ -63,7 +66,8 @@ func newRunCmd() *cobra.Command {
 	var (
 		o                        scenarios.Options
 		quiet, dryRun, noPlots   bool
-		quick, force             bool
+		quick, force, yes        bool
+		cpuProfile, memProfile   string
 		kernelProfile            string
 		replications, requests   int
 		tracePoint, traceRep, tc int
@@ -122,7 +126,7 @@ SLURM_ARRAY_TASK_ID (Slurm job array).`,
   infersim run big.yaml --resume results/big    # finish an interrupted run
   infersim run big.yaml --shard 3/16 --out shards/3   # then: infersim merge shards`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (rerr error) {
 			arg := ""
 			if len(args) == 1 {
 				arg = args[0]
@@ -138,6 +142,22 @@ SLURM_ARRAY_TASK_ID (Slurm job array).`,
 			if dryRun {
 				return scenarios.WritePlan(stdout, s)
 			}
+			est, err := s.Estimate(o.Workers)
+			if err != nil {
+				return err
+			}
+			if over := est.Over(); over != "" && !yes {
+				return fmt.Errorf("%s is estimated above the ceiling (%s): run it with --yes, or see --dry-run", s.Name, over)
+			}
+			stopProfiles, err := startProfiles(cpuProfile, memProfile)
+			if err != nil {
+				return err
+			}
+			defer func() {
+				if err := stopProfiles(); err != nil && rerr == nil {
+					rerr = err
+				}
+			}()
 			kp, err := readKernelProfile(kernelProfile)
 			if err != nil {
 				return err
@@ -171,6 +191,7 @@ SLURM_ARRAY_TASK_ID (Slurm job array).`,
 			o.Worlds, o.Resume = filepath.Join(set.Staging, scenarios.WorldsFile), resume != ""
 			bar := newProgress(stderr, quiet)
 			o.Progress = bar.update
+			o.Requests = bar.start(est.Requests)
 			res, err := scenarios.Run(cmd.Context(), s, o)
 			bar.finish()
 			return commitRun(cmd, set, s, res, err, quiet, noPlots)
@@ -180,7 +201,10 @@ SLURM_ARRAY_TASK_ID (Slurm job array).`,
 	f.StringVar(&o.Out, "out", "", "output directory (default results/NAME)")
 	f.IntVarP(&o.Workers, "jobs", "j", 0, "worlds simulated at once (default: the number of CPUs)")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors: no table, progress bar or messages (the results are in --out)")
-	f.BoolVar(&dryRun, "dry-run", false, "validate and print the plan (points × cells × replications), run nothing")
+	f.BoolVar(&dryRun, "dry-run", false, "validate and print the plan (points × cells × replications) and its estimated cost (worlds, events, time, memory, disk), run nothing")
+	f.BoolVar(&yes, "yes", false, "run even when the estimated cost is above the ceiling (1 CPU-hour, 4 GiB of memory, 20 GiB of requests.csv)")
+	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
+	f.StringVar(&memProfile, "memprofile", "", "write a memory (allocations and live heap) profile at the end of the run to this file (go tool pprof)")
 	f.StringVar(&o.Trace, "trace", "", "write one world's spans to this file (Chrome/Perfetto trace-event JSON)")
 	f.IntVar(&tracePoint, "trace-point", 0, "sweep point of the traced world")
 	f.IntVar(&traceRep, "trace-replication", 0, "replication of the traced world")
@@ -283,11 +307,16 @@ func openResultSetWith(out, name string, opts scenarios.SetOptions, stderr io.Wr
 	return set, nil
 }
 
-// progress is a progress bar on a terminal, nothing otherwise.
+// progress is a progress bar on a terminal, nothing otherwise: the
+// requests simulated against the estimated total, with the rate and the
+// time left, and the worlds merged.
 type progress struct {
-	w   io.Writer
-	on  bool
-	bar *progressbar.ProgressBar
+	w        io.Writer
+	on       bool
+	bar      *progressbar.ProgressBar
+	requests atomic.Int64
+	stop     chan struct{}
+	stopped  chan struct{}
 }
 
 func newProgress(stderr io.Writer, quiet bool) *progress {
@@ -298,20 +327,49 @@ func newProgress(stderr io.Writer, quiet bool) *progress {
 	return p
 }
 
-func (p *progress) update(done, total int) {
+// start shows the bar, of about total requests, and returns the counter
+// the run adds to (nil when there is no bar).
+func (p *progress) start(total float64) *atomic.Int64 {
 	if !p.on {
-		return
+		return nil
 	}
-	if p.bar == nil {
-		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(p.w), progressbar.OptionSetDescription("simulating"),
-			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("worlds"),
-			progressbar.OptionClearOnFinish(), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100e6))
+	max := int64(math.Max(1, math.Round(total)))
+	p.bar = progressbar.NewOptions64(max, progressbar.OptionSetWriter(p.w), progressbar.OptionSetDescription("simulating"),
+		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("requests"),
+		progressbar.OptionClearOnFinish(), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100e6))
+	p.stop, p.stopped = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(p.stopped)
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-p.stop:
+				return
+			case <-tick.C:
+				n := p.requests.Load()
+				if n > max { // a timed world's requests were estimated
+					max = n
+					p.bar.ChangeMax64(max)
+				}
+				p.bar.Set64(n)
+			}
+		}
+	}()
+	return &p.requests
+}
+
+// update shows the worlds merged.
+func (p *progress) update(done, total int) {
+	if p.bar != nil {
+		p.bar.Describe(fmt.Sprintf("simulating (%d/%d worlds)", done, total))
 	}
-	p.bar.Set(done)
 }
 
 func (p *progress) finish() {
 	if p.bar != nil {
+		close(p.stop)
+		<-p.stopped
 		p.bar.Finish()
 	}
 }
