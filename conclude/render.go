@@ -70,3 +70,15 @@ func wrap(text string, width int) []string {
 	}
 	return lines
 }
+
+// Wrapped writes text wrapped at MaxLine characters, every line after
+// indent (continuation lines two more), for notes printed outside a
+// conclusion's Text, such as the headline's why on the run's first
+// screen.
+func Wrapped(text, indent string) string {
+	var b strings.Builder
+	for _, l := range wrap(text, textWidth-len(indent)-2) {
+		b.WriteString(indent + l + "\n")
+	}
+	return b.String()
+}

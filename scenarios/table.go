@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/infersim/infersim/conclude"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/units"
@@ -38,8 +39,16 @@ func WriteTable(w io.Writer, run *result.Run) error {
 	fmt.Fprintf(&b, "%s: %d point(s) × %d replication(s)%s\n", run.Scenario, len(run.Points), run.Replications, status)
 	if len(run.Conclusions) > 0 && strings.HasPrefix(run.Conclusions[0], "study headline:") {
 		// The headline leads the first screen too (it is repeated first
-		// among the conclusions below the tables).
+		// among the conclusions below the tables), with why it misses the
+		// study's range when it does.
 		b.WriteString(run.Conclusions[0] + "\n")
+		if len(run.ConclusionDetails) > 0 && run.ConclusionDetails[0].Sentence == run.Conclusions[0] {
+			for _, n := range run.ConclusionDetails[0].Notes {
+				if strings.HasPrefix(n, "why OUTSIDE") {
+					b.WriteString(conclude.Wrapped(n, "  "))
+				}
+			}
+		}
 	}
 	for i, pt := range run.Points {
 		if i == MaxTablePoints && len(run.Points) > MaxTablePoints+1 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/infersim/infersim/conclude"
 	"github.com/infersim/infersim/reference"
+	"github.com/infersim/infersim/scenarios"
 )
 
 // G5 is the study's headline by conclude.HeadlineDefinition: rows
@@ -62,6 +63,21 @@ func TestG5Headline(t *testing.T) {
 	}
 	if seen != 2 {
 		t.Errorf("%d G5 rows", seen)
+	}
+	// The first screen of the run's table says by how much and why a side
+	// misses, before any row of the table.
+	var b strings.Builder
+	if err := scenarios.WriteTable(&b, rep.Run); err != nil {
+		t.Fatal(err)
+	}
+	top := strings.SplitN(b.String(), "\npoint 0", 2)[0]
+	for _, side := range []struct {
+		name string
+		r    float64
+	}{{"time", h.Time.Ratio}, {"energy", h.Energy.Ratio}} {
+		if !conclude.InStudyRange(side.r) && !strings.Contains(top, "why OUTSIDE, "+side.name+" ") {
+			t.Errorf("%s misses the study's range but the first screen gives no why:\n%s", side.name, top)
+		}
 	}
 	if !strings.Contains(rep.Headline(), "study headline:") {
 		t.Errorf("report headline %q", rep.Headline())
