@@ -1,6 +1,7 @@
 package conclude
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -10,10 +11,20 @@ import (
 // textWidth is the widest a line of Text's notes is wrapped to.
 const textWidth = MaxLine
 
-// Text writes a conclusion as the run's table prints it: "  - " and the
+// Text writes a conclusion with its whole table: "  - " and the
 // sentence, then its table indented under it (aligned columns, a line per
 // group), then its notes wrapped at MaxLine characters.
-func Text(c result.Conclusion) string {
+func Text(c result.Conclusion) string { return TextRows(c, 0) }
+
+// MaxScreenRows is how many of a table's groups the run's printed
+// conclusions show (TextRows); the rest are in index.html and
+// summary.json, so that the conclusions of a run fit on one screen.
+const MaxScreenRows = 3
+
+// TextRows is Text with at most maxRows of the table's groups (0: all),
+// then a line that counts the groups left out and says where they are.
+// The columns are aligned over every row, shown or not.
+func TextRows(c result.Conclusion, maxRows int) string {
 	var b strings.Builder
 	b.WriteString("  - " + c.Sentence + "\n")
 	const indent = "      "
@@ -25,7 +36,11 @@ func Text(c result.Conclusion) string {
 				width[i] = max(width[i], utf8.RuneCountInString(cell))
 			}
 		}
-		for _, r := range rows {
+		shown := rows
+		if maxRows > 0 && len(c.Rows) > maxRows+1 {
+			shown = pickRows(c, maxRows)
+		}
+		for _, r := range shown {
 			var line strings.Builder
 			line.WriteString(indent)
 			for i, cell := range r {
@@ -39,6 +54,9 @@ func Text(c result.Conclusion) string {
 			}
 			b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
 		}
+		if n := len(rows) - len(shown); n > 0 {
+			fmt.Fprintf(&b, "%s⋮ %d more groups in index.html and summary.json\n", indent, n)
+		}
 	}
 	for _, n := range c.Notes {
 		for _, l := range wrap(n, textWidth-len(indent)-2) {
@@ -47,6 +65,33 @@ func Text(c result.Conclusion) string {
 		// continuation lines are indented two more (wrap does it)
 	}
 	return b.String()
+}
+
+// pickRows returns the header and maxRows of c's rows, in table order:
+// first the groups the sentence names (its "largest for …"), then the
+// first others.
+func pickRows(c result.Conclusion, maxRows int) [][]string {
+	keep := make([]bool, len(c.Rows))
+	n := 0
+	for i, r := range c.Rows {
+		if n < maxRows && len(r) > 0 && r[0] != "" && strings.Contains(c.Sentence, r[0]) {
+			keep[i] = true
+			n++
+		}
+	}
+	for i := range c.Rows {
+		if n < maxRows && !keep[i] {
+			keep[i] = true
+			n++
+		}
+	}
+	out := [][]string{c.Columns}
+	for i, r := range c.Rows {
+		if keep[i] {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // wrap breaks text at spaces into lines of at most width characters; the

@@ -388,7 +388,7 @@ func WriteConclusions(b *strings.Builder, run *result.Run) {
 	b.WriteString("\nconclusions:\n")
 	for i, c := range run.Conclusions {
 		if i < len(run.ConclusionDetails) && run.ConclusionDetails[i].Sentence == c {
-			b.WriteString(conclude.Text(run.ConclusionDetails[i]))
+			b.WriteString(conclude.TextRows(run.ConclusionDetails[i], conclude.MaxScreenRows))
 			continue
 		}
 		b.WriteString("  - " + c + "\n")
