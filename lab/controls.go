@@ -43,7 +43,7 @@ type use int
 
 const (
 	always   use = iota
-	netUse     // a mode that uses the network: cloud, split or auto
+	netUse       // a mode that uses the network: cloud, split or auto
 	phoneUse     // a mode that computes on the phone: on-device, split or auto
 )
 
@@ -99,7 +99,7 @@ var specs = []spec{
 	{id: "net", label: "Network preset", kind: "select", fields: []string{"network.preset"}, needs: netUse,
 		help:    "The access link: bandwidth, latency, jitter and radio of a measured network.",
 		options: netOptions, cur: func(b *base) string { return b.p0.Network.Preset },
-		apply:   func(doc *yaml.Node, v string, b *base) { setPath(doc, "network.preset", scalar(v)) }},
+		apply: func(doc *yaml.Node, v string, b *base) { setPath(doc, "network.preset", scalar(v)) }},
 	{id: "bw", label: "Uplink bandwidth", kind: "slider", fields: []string{"network.uplink.bandwidth"}, needs: netUse,
 		help: "The phone's upload capacity: the photo (or a split's activation) crosses it.",
 		options: func(b *base) []Option {
@@ -128,8 +128,10 @@ var specs = []spec{
 			}
 			return numeric(v, 100*float64(b.p0.Phone.Memory.BackgroundPressure), " %")
 		},
-		cur:   func(b *base) string { return num(100 * float64(b.p0.Phone.Memory.BackgroundPressure)) },
-		apply: func(doc *yaml.Node, v string, b *base) { setPath(doc, "phone.memory.background_pressure", scalar(v+"%")) }},
+		cur: func(b *base) string { return num(100 * float64(b.p0.Phone.Memory.BackgroundPressure)) },
+		apply: func(doc *yaml.Node, v string, b *base) {
+			setPath(doc, "phone.memory.background_pressure", scalar(v+"%"))
+		}},
 	{id: "gc", label: "GC pause scale", kind: "slider", fields: []string{"phone.gc.pause_scale"}, needs: phoneUse,
 		help: "Multiplies every garbage-collection pause (1 = the measured anchors).",
 		options: func(b *base) []Option {

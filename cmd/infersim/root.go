@@ -39,6 +39,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newScenariosCmd(),
 		newSchemaCmd(),
 		newValidateCmd(),
+		newLabCmd(),
 	)
 	return root
 }
