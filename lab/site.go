@@ -201,4 +201,3 @@ func SiteFile(name string) ([]byte, error) {
 	}
 	return b, nil
 }
-
