@@ -32,7 +32,7 @@ type lessonText struct{ question, try, look, ask string }
 var lessons = map[string]lessonText{
 	"guo2018": {
 		question: "Is it faster to run a CNN on the phone itself or to send the photo to a cloud server, as the study asked?",
-		try:      "Lower the uplink bandwidth (now {{value `bw`}}), raise the round-trip time (now {{value `rtt`}}), or pick the pixel4 phone.",
+		try:      "Lower the uplink bandwidth (now {{value `bw`}}), raise the round-trip time (now {{value `rtt`}}), or pick the newer phone.",
 		look:     "{{.Headline}}. The time ratio is now {{ratio}}; the fastest group is {{fastest}}.",
 		ask:      "The first on-device request loads the model. Which part of it, load or compute, would have to vanish for the phone to win? Check the breakdown chart.",
 	},
@@ -58,7 +58,7 @@ var lessons = map[string]lessonText{
 		question: "How do garbage-collection pauses hurt the latency tail of on-device inference?",
 		try:      "Raise the memory pressure (now {{value `mem`}}) or change the model.",
 		look:     "{{line 0}}. {{line 1}}.",
-		ask:      "Why does the tail (p99) grow faster than the mean as the pauses grow?",
+		ask:      "Why does the latency tail grow faster than the mean as the pauses grow?",
 	},
 	"lte-vs-wifi": {
 		question: "What does the cellular radio cost the battery, for the same cloud work?",

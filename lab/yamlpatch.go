@@ -88,8 +88,10 @@ func deletePath(doc *yaml.Node, path string) {
 	}
 }
 
+// scalar is a plain scalar: its type is what its text says (4 is a
+// number, 4min a string), as if the file said it.
 func scalar(v string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v}
+	return &yaml.Node{Kind: yaml.ScalarNode, Value: v}
 }
 
 // flowSeq is a sequence of plain scalars written [a, b].

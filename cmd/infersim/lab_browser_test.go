@@ -109,13 +109,13 @@ func TestLabInBrowser(t *testing.T) {
 	crossover := evalJS[string](t, bctx, `document.getElementById("crossover").textContent`)
 	search := evalJS[string](t, bctx, `location.search`)
 	bwLabel := evalJS[string](t, bctx, `document.querySelector('[data-id="bw"] output').textContent`)
-	shot, err := chromedp.Run(bctx, chromedp.FullScreenshot(90))
+	shot, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatal(err)
 	}
 	shotPath := os.Getenv("INFERSIM_LAB_SCREENSHOT")
 	if shotPath == "" {
-		shotPath = t.TempDir() + "/lab.jpg"
+		shotPath = t.TempDir() + "/lab.png"
 	}
 	if err := os.WriteFile(shotPath, shot, 0o644); err != nil {
 		t.Fatal(err)
