@@ -36,3 +36,16 @@ func TestEveryWhatIf(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkRedraw is the work of one redraw of the page at the quick
+// size, natively: prepare the state, run, draw the charts, fill the
+// lesson (the browser runs the same code as WebAssembly, on one thread).
+func BenchmarkRedraw(b *testing.B) {
+	st := State{Scenario: "lte-vs-wifi", Set: map[string]string{"bw": "2.5"}}
+	dir := b.TempDir()
+	for b.Loop() {
+		if _, err := Run(context.Background(), st, Options{Dir: dir, Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
