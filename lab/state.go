@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/infersim/infersim/scenarios"
 	"go.yaml.in/yaml/v3"
@@ -146,7 +147,9 @@ func Prepare(st State) (*Prepared, error) {
 	}
 }
 
-func prepare(b *base, src []byte, st State) (*Prepared, error) {
+func prepare(cached *base, src []byte, st State) (*Prepared, error) {
+	b := new(base)
+	*b = *cached
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		return nil, fmt.Errorf("lab: %s: %w", st.Scenario, err)
@@ -228,8 +231,38 @@ func encodeDoc(doc *yaml.Node, st State) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// bases caches newBase's work: a built-in scenario validated once per
+// process (the page's worker runs one state after another). A base is
+// read, never written, once made (prepare copies it).
+var bases struct {
+	sync.Mutex
+	m map[string]cachedBase
+}
+
+type cachedBase struct {
+	b   *base
+	src []byte
+}
+
 // newBase loads a built-in scenario as written, with its text.
 func newBase(name string) (*base, []byte, error) {
+	bases.Lock()
+	defer bases.Unlock()
+	if c, ok := bases.m[name]; ok {
+		return c.b, c.src, nil
+	}
+	b, src, err := loadBase(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if bases.m == nil {
+		bases.m = map[string]cachedBase{}
+	}
+	bases.m[name] = cachedBase{b, src}
+	return b, src, nil
+}
+
+func loadBase(name string) (*base, []byte, error) {
 	src, err := scenarios.BuiltinYAML(name)
 	if err != nil {
 		return nil, nil, err
