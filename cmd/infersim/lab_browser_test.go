@@ -43,7 +43,8 @@ type labTiming struct {
 // the uplink bandwidth control of lte-vs-wifi, waits for the redraw and
 // checks the headline and the crossover the page shows against the
 // command line's run of the same scenario; then it reloads the page's URL
-// and checks the control came back (state → URL → state). It logs the
+// and checks the control came back (state → URL → state); it starts a
+// full-size run, waits for its progress and cancels it. It logs the
 // wasm size, the time to the first result and the redraw times, and
 // saves a screenshot ($INFERSIM_LAB_SCREENSHOT, else in a temporary
 // folder).
@@ -159,6 +160,21 @@ func TestLabInBrowser(t *testing.T) {
 	if q, _ := url.ParseQuery(strings.TrimPrefix(search2, "?")); q.Get("bw") != st.Set["bw"] {
 		t.Errorf("URL %s lost bw=%s", search2, st.Set["bw"])
 	}
+	// A full-size run shows its progress and can be cancelled; the page
+	// then runs again.
+	evalJS[bool](t, bctx, `(() => { const s = document.getElementById("size"); s.value = "full"; s.dispatchEvent(new Event("change")); return true; })()`)
+	if _, err := chromedp.Run(bctx, chromedp.Poll[bool](`!document.getElementById("progress").hidden && document.getElementById("bar").value > 0`,
+		chromedp.WithPollingTimeout(2*time.Minute))); err != nil {
+		t.Fatalf("no progress shown for the full-size run: %v", err)
+	}
+	evalJS[bool](t, bctx, `(() => { document.getElementById("cancel").click(); return true; })()`)
+	if got := evalJS[string](t, bctx, `document.getElementById("status").textContent`); !strings.HasPrefix(got, "Cancelled") {
+		t.Errorf("status after cancel: %q", got)
+	}
+	runs := evalJS[int](t, bctx, `window.labTiming.runs`)
+	evalJS[bool](t, bctx, `(() => { const s = document.getElementById("size"); s.value = "quick"; s.dispatchEvent(new Event("change")); return true; })()`)
+	waitRuns(runs + 1)
+
 	t.Logf("wasm %d bytes (%.1f MB; gzip %.1f MB); first result %.0f ms after the page started; redraws after moving the bandwidth %s ms; screenshot %s",
 		info.WasmBytes, float64(info.WasmBytes)/1e6, float64(info.WasmGzipBytes)/1e6, first.FirstResult, msList(redraws), shotPath)
 }
