@@ -52,7 +52,10 @@ type Page struct {
 	// Charts are plots.Draw's charts, SVG inline.
 	Charts   []Chart   `json:"charts"`
 	Controls []Control `json:"controls"`
-	Lesson   *Lesson   `json:"lesson,omitempty"`
+	// Swept are the scenario's swept fields: the sweep sets them, so no
+	// control does.
+	Swept  []string `json:"swept"`
+	Lesson *Lesson  `json:"lesson,omitempty"`
 	// YAML is the scenario file to download.
 	YAML string `json:"yaml"`
 	// Points, Worlds and Requests count what was simulated.
@@ -106,7 +109,7 @@ func (p *Prepared) Run(ctx context.Context, o Options) (*Page, error) {
 	}
 	run := res.Run
 	pg := &Page{State: p.State, Query: p.State.Query(), Scenario: run.Scenario, Description: run.Description, Seed: run.Seed,
-		Controls: p.Controls, YAML: string(p.YAML), Points: len(run.Points), Worlds: res.Tasks, Requests: res.Records}
+		Controls: p.Controls, Swept: s.SweepPaths(), YAML: string(p.YAML), Points: len(run.Points), Worlds: res.Tasks, Requests: res.Records}
 	pg.Headline, pg.Conclusions, pg.Crossover = splitConclusions(s, run.Conclusions)
 	if h, ok := conclude.ComputeHeadline(run.Summaries); ok {
 		pg.Ratio = &Ratio{Time: h.Time.Ratio, Energy: h.Energy.Ratio}

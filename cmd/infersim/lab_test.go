@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -87,5 +89,31 @@ func TestLabMatchesCLI(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestServeSite: --serve serves the folder until the context ends.
+func TestServeSite(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte("<p>lab</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	urls := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- serveSite(ctx, dir, "127.0.0.1:0", func(u string) { urls <- u }) }()
+	u := <-urls
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(b) != "<p>lab</p>" {
+		t.Errorf("GET %s: %q", u, b)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
 	}
 }

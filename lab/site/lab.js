@@ -153,6 +153,7 @@ function render(pg) {
 	a.href = URL.createObjectURL(new Blob([pg.yaml], { type: "application/yaml" }));
 	a.download = pg.scenario + ".yaml";
 	text("runwith", `Run it on your machine: infersim run ${pg.scenario}.yaml${pg.state.full ? "" : " --quick"}`);
+	text("swept", pg.swept && pg.swept.length ? "Swept by the scenario (the sweep sets them, no control does): " + pg.swept.join(", ") + "." : "");
 	renderControls(pg.controls || []);
 }
 
