@@ -137,7 +137,9 @@ function render(pg) {
 	const l = pg.lesson;
 	$("lesson").hidden = !l;
 	if (l) { text("l-question", l.question); text("l-try", l.try); text("l-look", l.look); text("l-ask", l.ask); }
-	$("charts").replaceChildren(...(pg.charts || []).map((c) => {
+	// The sweep charts first: they show the crossovers.
+	const charts = (pg.charts || []).slice().sort((a, b) => (b.kind === "sweep") - (a.kind === "sweep"));
+	$("charts").replaceChildren(...charts.map((c) => {
 		const f = document.createElement("figure");
 		f.dataset.kind = c.kind;
 		f.dataset.name = c.name;
