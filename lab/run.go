@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/infersim/infersim/conclude"
 	"github.com/infersim/infersim/plots"
@@ -62,6 +63,15 @@ type Page struct {
 	Points   int   `json:"points"`
 	Worlds   int   `json:"worlds"`
 	Requests int64 `json:"requests"`
+	// Millis is where the run's wall-clock time went, in milliseconds:
+	// prepare (patch, load and validate), simulate (scenarios.Run and the
+	// table), draw (plots.Draw and the lesson). For the page's footer;
+	// nothing else depends on it.
+	Millis struct {
+		Prepare  float64 `json:"prepare"`
+		Simulate float64 `json:"simulate"`
+		Draw     float64 `json:"draw"`
+	} `json:"millis"`
 }
 
 // Ratio is the study's headline: on-device over cloud, time and energy.
@@ -83,12 +93,20 @@ type Chart struct {
 // `infersim run` does: the same summaries and conclusions), draws its
 // charts with plots.Draw as SVG and fills the lesson.
 func Run(ctx context.Context, st State, o Options) (*Page, error) {
+	t0 := time.Now()
 	p, err := Prepare(st)
 	if err != nil {
 		return nil, err
 	}
-	return p.Run(ctx, o)
+	prep := time.Since(t0)
+	pg, err := p.Run(ctx, o)
+	if pg != nil {
+		pg.Millis.Prepare = ms(prep)
+	}
+	return pg, err
 }
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // Run runs a prepared state.
 func (p *Prepared) Run(ctx context.Context, o Options) (*Page, error) {
@@ -103,6 +121,7 @@ func (p *Prepared) Run(ctx context.Context, o Options) (*Page, error) {
 	}
 	defer os.RemoveAll(dir)
 	out := filepath.Join(dir, "run")
+	t0 := time.Now()
 	res, err := scenarios.Run(ctx, s, scenarios.Options{Out: out, Workers: o.Workers, Progress: o.Progress})
 	if err != nil {
 		return nil, err
@@ -119,6 +138,8 @@ func (p *Prepared) Run(ctx context.Context, o Options) (*Page, error) {
 		return nil, err
 	}
 	pg.Table = tb.String()
+	pg.Millis.Simulate = ms(time.Since(t0))
+	t1 := time.Now()
 	charts, err := plots.Draw(out, run, nil, plots.Options{Formats: []plots.Format{plots.SVG}})
 	if err != nil {
 		return nil, err
@@ -133,6 +154,7 @@ func (p *Prepared) Run(ctx context.Context, o Options) (*Page, error) {
 	if pg.Lesson, err = lesson(p, run, pg); err != nil {
 		return nil, err
 	}
+	pg.Millis.Draw = ms(time.Since(t1))
 	return pg, nil
 }
 

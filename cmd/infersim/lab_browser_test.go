@@ -37,6 +37,11 @@ type labTiming struct {
 	LastRun     float64 `json:"lastRun"`
 	Runs        int     `json:"runs"`
 	WasmBytes   int     `json:"wasmBytes"`
+	Go          struct {
+		Prepare  float64 `json:"prepare"`
+		Simulate float64 `json:"simulate"`
+		Draw     float64 `json:"draw"`
+	} `json:"go"`
 }
 
 // TestLabInBrowser builds the site, opens it in headless Chromium, moves
@@ -99,12 +104,15 @@ func TestLabInBrowser(t *testing.T) {
 	// Move the uplink bandwidth control down, two positions at a time,
 	// as a student dragging it would; each release redraws.
 	var redraws []float64
+	var split []string
 	bwIndex := evalJS[int](t, bctx, `Number(document.getElementById("c-bw").value)`)
 	for i := 1; i <= 3; i++ {
 		evalJS[bool](t, bctx, fmt.Sprintf(`(() => { const r = document.getElementById("c-bw"); r.value = %d;
 			r.dispatchEvent(new Event("input")); r.dispatchEvent(new Event("change")); return true; })()`, bwIndex-2*i))
 		waitRuns(1 + i)
-		redraws = append(redraws, timing().LastRun)
+		tm := timing()
+		redraws = append(redraws, tm.LastRun)
+		split = append(split, fmt.Sprintf("%.0f+%.0f+%.0f", tm.Go.Prepare, tm.Go.Simulate, tm.Go.Draw))
 	}
 	headline := evalJS[string](t, bctx, `document.getElementById("headline").textContent`)
 	crossover := evalJS[string](t, bctx, `document.getElementById("crossover").textContent`)
@@ -175,8 +183,8 @@ func TestLabInBrowser(t *testing.T) {
 	evalJS[bool](t, bctx, `(() => { const s = document.getElementById("size"); s.value = "quick"; s.dispatchEvent(new Event("change")); return true; })()`)
 	waitRuns(runs + 1)
 
-	t.Logf("wasm %d bytes (%.1f MB; gzip %.1f MB); first result %.0f ms after the page started; redraws after moving the bandwidth %s ms; screenshot %s",
-		info.WasmBytes, float64(info.WasmBytes)/1e6, float64(info.WasmGzipBytes)/1e6, first.FirstResult, msList(redraws), shotPath)
+	t.Logf("wasm %d bytes (%.1f MB; gzip %.1f MB); first result %.0f ms after the page started; redraws after moving the bandwidth %s ms (prepare+simulate+draw in Go: %s ms); screenshot %s",
+		info.WasmBytes, float64(info.WasmBytes)/1e6, float64(info.WasmGzipBytes)/1e6, first.FirstResult, msList(redraws), strings.Join(split, ", "), shotPath)
 }
 
 // evalJS evaluates a JavaScript expression in the page.

@@ -17,7 +17,7 @@ let controls = [];  // the controls of the page shown (lab.Control)
 
 // labTiming is read by the browser test: milliseconds from the page's
 // start to the first result, and of the last run (message to result).
-const labTiming = { firstResult: null, lastRun: null, runs: 0, wasmBytes: null };
+const labTiming = { firstResult: null, lastRun: null, runs: 0, wasmBytes: null, go: null };
 window.labTiming = labTiming;
 
 function setStatus(state, text) {
@@ -101,12 +101,15 @@ function onMessage(m) {
 	endRun();
 	if (m.type === "result") {
 		const pg = JSON.parse(m.page);
+		labTiming.go = pg.millis;
 		render(pg);
 		setStatus("done", `${pg.scenario}: ${pg.points} points, ${pg.worlds} worlds, ${pg.requests} requests simulated in ${Math.round(labTiming.lastRun)} ms.`);
 	} else {
 		setStatus("error", m.error);
 	}
-	$("timing").textContent = `first result ${Math.round(labTiming.firstResult)} ms after load; last run ${Math.round(labTiming.lastRun)} ms`;
+	const g = labTiming.go;
+	$("timing").textContent = `first result ${Math.round(labTiming.firstResult)} ms after load; last run ${Math.round(labTiming.lastRun)} ms` +
+		(g ? ` (prepare ${Math.round(g.prepare)}, simulate ${Math.round(g.simulate)}, draw ${Math.round(g.draw)} ms)` : "");
 	if (pending !== null) {
 		const q = pending;
 		pending = null;
