@@ -99,6 +99,11 @@ function onMessage(m) {
 		return;
 	}
 	endRun();
+	if (m.type === "exit") {
+		setStatus("error", "The simulator stopped (the browser's console says why); it is restarted for the next change.");
+		startWorker();
+		return;
+	}
 	if (m.type === "result") {
 		const pg = JSON.parse(m.page);
 		labTiming.go = pg.millis;
