@@ -10,7 +10,10 @@
 // values, so the file the page offers for download is what `infersim run`
 // loads, and Run runs it through scenarios.Run and plots.Draw, the code
 // path of `infersim run`: for a scenario and seed, the page shows what the
-// command line prints (TestLabMatchesCLI in cmd/infersim checks it).
+// command line prints (in cmd/infersim, TestLabMatchesCLI checks it
+// natively, TestLabWasmMatchesNative checks the WebAssembly program run in
+// Node.js gives the same page, and TestLabInBrowser drives the page in
+// headless Chromium).
 //
 // A State is a URL query (State.Query, ParseQuery), so a teacher can share
 // "this exact what-if". Each built-in what-if has a Lesson whose text is a
