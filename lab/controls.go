@@ -103,14 +103,14 @@ var specs = []spec{
 	{id: "bw", label: "Uplink bandwidth", kind: "slider", fields: []string{"network.uplink.bandwidth"}, needs: netUse,
 		help: "The phone's upload capacity: the photo (or a split's activation) crosses it.",
 		options: func(b *base) []Option {
-			return numeric([]float64{0.1, 0.15, 0.25, 0.4, 0.6, 1, 1.5, 2.5, 4, 6, 10, 15, 25, 40, 60, 100}, mbps(b), " Mbps")
+			return numeric([]float64{0.1, 0.15, 0.25, 0.4, 0.6, 1, 1.5, 2.5, 4, 6, 10, 15, 25, 40, 60, 100}, mbps(b), " Mbps", true)
 		},
 		cur:   func(b *base) string { return num(mbps(b)) },
 		apply: func(doc *yaml.Node, v string, b *base) { setPath(doc, "network.uplink.bandwidth", scalar(v+"Mbps")) }},
 	{id: "rtt", label: "Round-trip time", kind: "slider", fields: []string{"network.uplink.latency", "network.downlink.latency"}, needs: netUse,
 		help: "Propagation delay there and back, split evenly between the uplink and the downlink.",
 		options: func(b *base) []Option {
-			return numeric([]float64{2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500}, rttMS(b), " ms")
+			return numeric([]float64{2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500}, rttMS(b), " ms", true)
 		},
 		cur: func(b *base) string { return num(rttMS(b)) },
 		apply: func(doc *yaml.Node, v string, b *base) {
@@ -126,7 +126,7 @@ var specs = []spec{
 			for p := 0; p <= 90; p += 5 {
 				v = append(v, float64(p))
 			}
-			return numeric(v, 100*float64(b.p0.Phone.Memory.BackgroundPressure), " %")
+			return numeric(v, 100*float64(b.p0.Phone.Memory.BackgroundPressure), " %", true)
 		},
 		cur: func(b *base) string { return num(100 * float64(b.p0.Phone.Memory.BackgroundPressure)) },
 		apply: func(doc *yaml.Node, v string, b *base) {
@@ -135,15 +135,18 @@ var specs = []spec{
 	{id: "gc", label: "GC pause scale", kind: "slider", fields: []string{"phone.gc.pause_scale"}, needs: phoneUse,
 		help: "Multiplies every garbage-collection pause (1 = the measured anchors).",
 		options: func(b *base) []Option {
-			return numeric([]float64{0.25, 0.5, 1, 2, 4, 8, 16}, b.p0.Phone.GC.PauseScale, "×")
+			return numeric([]float64{0.25, 0.5, 1, 2, 4, 8, 16}, b.p0.Phone.GC.PauseScale, "×", true)
 		},
 		cur:   func(b *base) string { return num(b.p0.Phone.GC.PauseScale) },
 		apply: func(doc *yaml.Node, v string, b *base) { setPath(doc, "phone.gc.pause_scale", scalar(v)) }},
 	{id: "bg", label: "Background every", kind: "slider", fields: []string{"phone.lifecycle.background_every"}, needs: phoneUse,
 		help: "How often the user sends the app to the background (where it can be killed and must reload its model); off keeps it in front.",
 		options: func(b *base) []Option {
-			o := []Option{{Value: "off", Label: "off"}}
-			return append(o, numeric([]float64{1, 2, 5, 10, 20, 30, 60}, bgMin(b), " min")...)
+			mins := []float64{1, 2, 5, 10, 20, 30, 60}
+			if bgMin(b) == 0 { // the scenario keeps the app in front
+				return append([]Option{{Value: "off", Label: "off (scenario)"}}, numeric(mins, mins[0], " min", false)...)
+			}
+			return append([]Option{{Value: "off", Label: "off"}}, numeric(mins, bgMin(b), " min", true)...)
 		},
 		cur: func(b *base) string {
 			if m := bgMin(b); m > 0 {
@@ -164,14 +167,14 @@ var specs = []spec{
 	{id: "phones", label: "Phones", kind: "slider", fields: []string{"phone.count"}, needs: netUse,
 		help: "Phones sharing the one cloud server, each on its own link.",
 		options: func(b *base) []Option {
-			return numeric([]float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}, float64(b.p0.Phone.Count), "")
+			return numeric([]float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}, float64(b.p0.Phone.Count), "", true)
 		},
 		cur:   func(b *base) string { return strconv.Itoa(b.p0.Phone.Count) },
 		apply: func(doc *yaml.Node, v string, b *base) { setPath(doc, "phone.count", scalar(v)) }},
 	{id: "batch", label: "Batching (max batch)", kind: "slider", fields: []string{"cloud.batching.max_batch"}, needs: netUse,
 		help: "The largest batch a server worker takes from its queue (1 = no batching).",
 		options: func(b *base) []Option {
-			return numeric([]float64{1, 2, 4, 8, 16, 32, 64}, float64(b.p0.Cloud.Batching.MaxBatch), "")
+			return numeric([]float64{1, 2, 4, 8, 16, 32, 64}, float64(b.p0.Cloud.Batching.MaxBatch), "", true)
 		},
 		cur:   func(b *base) string { return strconv.Itoa(b.p0.Cloud.Batching.MaxBatch) },
 		apply: func(doc *yaml.Node, v string, b *base) { setPath(doc, "cloud.batching.max_batch", scalar(v)) }},
@@ -309,8 +312,8 @@ func bgMin(b *base) float64 { return float64(b.p0.Phone.Lifecycle.BackgroundEver
 func num(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
 
 // numeric is a slider's options: the values, with the scenario's own value
-// cur in its place among them.
-func numeric(vals []float64, cur float64, unit string) []Option {
+// cur in its place among them (marked as the scenario's when mark).
+func numeric(vals []float64, cur float64, unit string, mark bool) []Option {
 	if !slices.ContainsFunc(vals, func(v float64) bool { return num(v) == num(cur) }) {
 		vals = append(slices.Clone(vals), cur)
 		slices.Sort(vals)
@@ -318,7 +321,7 @@ func numeric(vals []float64, cur float64, unit string) []Option {
 	o := make([]Option, len(vals))
 	for i, v := range vals {
 		o[i] = Option{Value: num(v), Label: num(v) + unit}
-		if num(v) == num(cur) {
+		if mark && num(v) == num(cur) {
 			o[i].Label += " (scenario)"
 		}
 	}

@@ -161,3 +161,26 @@ func TestLessonsHaveNoNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryControlValue: every value a control offers loads and
+// validates (a control must not offer a value its scenario refuses).
+func TestEveryControlValue(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: prepares every option of every control of every what-if")
+	}
+	for _, name := range Scenarios() {
+		p, err := Prepare(State{Scenario: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range p.Controls {
+			for _, o := range c.Options {
+				// A mode set is tried one mode at a time.
+				st := State{Scenario: name, Set: map[string]string{c.ID: o.Value}}
+				if _, err := Prepare(st); err != nil {
+					t.Errorf("%s %s=%s: %v", name, c.ID, o.Value, err)
+				}
+			}
+		}
+	}
+}
