@@ -1,9 +1,10 @@
 // lab.js: the page. It draws what the simulator returns (lab.Page) and
 // sends it the state as a URL query; all the work (patching the scenario,
 // running it, the conclusions, the charts, the lessons) is the Go code's,
-// in worker.js. A quick run that is overtaken by a newer change finishes
-// first and the newest change runs next; a full-size run is cancelled by
-// ending its worker.
+// in worker.js. A short run that is overtaken by a newer change finishes
+// first and the newest change runs next; a long one (full size, or past a
+// second) is cancelled by ending its worker, and so is any run whose
+// Cancel button is pressed.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -57,19 +58,26 @@ function isFull(query) { return new URLSearchParams(query).get("size") === "full
 
 async function run(query) {
 	if (running) {
-		if (isFull(running.query)) {
+		// A short run finishes and the newest change runs next; a long
+		// one (full size, or running for more than a second) is ended.
+		if (isFull(running.query) || (running.started && performance.now() - running.started > 1000)) {
 			cancel(false);
 		} else {
 			pending = query;
 			return;
 		}
 	}
-	running = { query, started: 0 };
+	const r = { query, started: 0 };
+	running = r;
 	await workerReady;
-	running.started = performance.now();
+	if (running !== r) return; // cancelled while the worker started
+	r.started = performance.now();
 	setStatus("running", "Running…");
 	$("bar").value = 0;
 	$("progress").hidden = !isFull(query);
+	// Any run still going after half a second shows its progress and
+	// the Cancel button.
+	setTimeout(() => { if (running === r) $("progress").hidden = false; }, 500);
 	worker.postMessage({ type: "run", query });
 }
 
