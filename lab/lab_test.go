@@ -49,3 +49,16 @@ func BenchmarkRedraw(b *testing.B) {
 		}
 	}
 }
+
+// TestNoChartsKeepsResults: a state in which no request succeeds (gc-storm
+// runs only CNNdroid, which cannot run SqueezeNet) still shows its
+// results, and says why there is no chart.
+func TestNoChartsKeepsResults(t *testing.T) {
+	pg, err := Run(context.Background(), State{Scenario: "gc-storm", Set: map[string]string{"model": "squeezenet-v1.0"}}, Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pg.Charts) != 0 || !strings.Contains(pg.Note, "without charts") || pg.Table == "" {
+		t.Errorf("%d charts, note %q, table %d bytes", len(pg.Charts), pg.Note, len(pg.Table))
+	}
+}

@@ -53,6 +53,8 @@ type Page struct {
 	// Charts are plots.Draw's charts, SVG inline.
 	Charts   []Chart   `json:"charts"`
 	Controls []Control `json:"controls"`
+	// Note says what the page could not show, "" when it shows all.
+	Note string `json:"note,omitempty"`
 	// Swept are the scenario's swept fields: the sweep sets them, so no
 	// control does.
 	Swept  []string `json:"swept"`
@@ -140,9 +142,12 @@ func (p *Prepared) Run(ctx context.Context, o Options) (*Page, error) {
 	pg.Table = tb.String()
 	pg.Millis.Simulate = ms(time.Since(t0))
 	t1 := time.Now()
+	// As `infersim run` does, a run whose charts cannot be drawn (no
+	// request succeeded) keeps its results, without charts.
 	charts, err := plots.Draw(out, run, nil, plots.Options{Formats: []plots.Format{plots.SVG}})
 	if err != nil {
-		return nil, err
+		pg.Note = err.Error() + " (the results are shown without charts)"
+		charts = nil
 	}
 	for _, c := range charts {
 		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(c.SVG)))

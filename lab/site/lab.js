@@ -143,6 +143,7 @@ function render(pg) {
 	$("scenario").value = pg.state.scenario;
 	$("size").value = pg.state.full ? "full" : "quick";
 	text("description", pg.description);
+	text("note", pg.note || "");
 	text("headline", pg.headline || "This run has no conclusions.");
 	text("ratio", pg.ratio
 		? `Study headline ratio (on-device cold request over cloud warm request, largest group): time ${pg.ratio.time.toPrecision(3)}×, energy ${pg.ratio.energy.toPrecision(3)}×.`
