@@ -40,6 +40,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newScenariosCmd(),
 		newSchemaCmd(),
 		newValidateCmd(),
+		newLabCmd(),
 	)
 	return root
 }
