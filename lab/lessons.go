@@ -84,6 +84,12 @@ var lessons = map[string]lessonText{
 		look:     "{{line 0}}. {{line 2}}. The fastest group is {{fastest}}.",
 		ask:      "On the newer phone, which dominates the first request: loading the model or computing?",
 	},
+	"sustained-load": {
+		question: "Does a phone keep its speed through half an hour of back-to-back inference, or does it heat up and slow down?",
+		try:      "Change the model, or the memory pressure (now {{value mem}}), and watch when the CPU starts to throttle.",
+		look:     "{{line 4}}. {{line 5}}.",
+		ask:      "Which mode would you pick for a long session on a hot day, and does a ranking made in the first minute still hold at the end?",
+	},
 	"split-inference": {
 		question: "Where should a network be cut between the phone and the server?",
 		try:      "Raise the round-trip time (now {{value rtt}}) or change the phone.",
