@@ -638,8 +638,8 @@ func energyCaption(sums []result.Summary) string {
 	if hi == nil {
 		return "No group had a successful request."
 	}
-	return fmt.Sprintf("Most expensive: %s %s (%s), %s per request, %s %% of the battery per 1,000; cheapest: %s %s (%s), %s. The radio's share is what the cloud costs the phone.",
-		hi.Model, hi.Mode, hi.Start, fmtJoules(hi.EnergyTotal.Mean), fmtNum(hi.BatteryPer1000),
+	return fmt.Sprintf("Most expensive: %s %s (%s), %s per request, %s %% of the battery; cheapest: %s %s (%s), %s. The radio's share is what the cloud costs the phone.",
+		hi.Model, hi.Mode, hi.Start, fmtJoules(hi.EnergyTotal.Mean), fmtNum(hi.BatteryPer1000/1000),
 		lo.Model, lo.Mode, lo.Start, fmtJoules(lo.EnergyTotal.Mean))
 }
 

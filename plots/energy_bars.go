@@ -30,7 +30,7 @@ type EnergyOptions struct {
 // (cpu, gpu, radio with its tail, base: screen and idle floor) in joules
 // per request, with the 95 % confidence interval of the mean total and the
 // total written after the bar; a second panel on the same rows gives the
-// battery percentage 1,000 such requests drain. Log and Split behave as in
+// battery percentage one such request drains. Log and Split behave as in
 // LatencyBreakdown.
 //
 // A group with no successful request is a labelled empty row. It returns an
@@ -71,9 +71,12 @@ func EnergyBreakdown(sums []result.Summary, opts EnergyOptions) (*Figure, error)
 		}
 		r.total = s.EnergyTotal.Mean
 		r.value = fmtJoules(r.total)
-		b.segs = []float64{s.BatteryPer1000}
-		b.total = s.BatteryPer1000
-		b.value = fmtNum(s.BatteryPer1000) + " %"
+		// Per request, cold and warm alike: one unit on one axis (per
+		// 1,000 would read 628 % for a cold CNNdroid start).
+		per := s.BatteryPer1000 / 1000
+		b.segs = []float64{per}
+		b.total = per
+		b.value = fmtNum(per) + " %"
 		rows[i], battery[i] = r, b
 	}
 	colors := make([]color.Color, 0, len(used))
@@ -91,8 +94,8 @@ func EnergyBreakdown(sums []result.Summary, opts EnergyOptions) (*Figure, error)
 	if title == "" {
 		title = "What it costs the phone: energy per request by component"
 	}
-	const header = "battery\nper 1,000\nrequests"
-	battW := -float64(textStyle(sans, tickSize, Black).Width("per 1,000") + vg.Points(8))
+	const header = "battery\nper\nrequest"
+	battW := -float64(textStyle(sans, tickSize, Black).Width("request") + vg.Points(8))
 	if opts.Log {
 		ps, heights, lw, stacked := logBarPanels(groups, rows, battery, colors, ax, "share by component", header)
 		return barFigure(title+capNote, leg, ps, heights, []float64{3, 2, battW}, lw, stacked), nil

@@ -73,7 +73,7 @@ func buildReport(run *result.Run, charts []Chart) reportPage {
 	}
 	p.KeyCols = len(p.Header) + 1
 	p.Header = append(p.Header, "start", "requests", "ok", "latency mean ± 95 % CI", "p50", "p95 ± 95 % CI", "p99 ± 95 % CI",
-		"energy per request ± 95 % CI", "battery per 1,000", "throughput")
+		"energy per request ± 95 % CI", "battery", "throughput")
 	for _, s := range groups {
 		var row []string
 		for _, n := range lab.params {
@@ -97,7 +97,7 @@ func buildReport(run *result.Run, charts []Chart) reportPage {
 			plusMinus(s.Latency.Mean, s.Latency.CI95, fmtSeconds),
 			orDash(s.Latency.P50, fmtSeconds), plusMinus(s.Latency.P95, s.Latency.P95CI95, fmtSeconds), plusMinus(s.Latency.P99, s.Latency.P99CI95, fmtSeconds),
 			plusMinus(s.EnergyTotal.Mean, s.EnergyTotal.CI95, fmtJoules),
-			orDash(s.BatteryPer1000, func(v float64) string { return fmtNum(v) + " %" }),
+			batteryCell(*s),
 			orDash(s.Throughput, func(v float64) string { return fmtNum(v) + " /s" }))
 		p.Rows = append(p.Rows, row)
 	}
@@ -194,3 +194,17 @@ nav a { margin-right: 1em; }
 </body>
 </html>
 `))
+
+// batteryCell is the share of the battery a group drains, with its unit
+// as the run's table prints it: per cold start on a cold row (one launch
+// happens once a session, so a per-1,000 figure would read 628 %), per
+// 1,000 requests on the others.
+func batteryCell(s result.Summary) string {
+	switch {
+	case math.IsNaN(s.BatteryPer1000):
+		return "–"
+	case s.Start == result.Cold:
+		return fmtNum(s.BatteryPer1000/1000) + " % per start"
+	}
+	return fmtNum(s.BatteryPer1000) + " % per 1,000"
+}

@@ -37,7 +37,7 @@ func TestSVGText(t *testing.T) {
 		{"energy", func() (*plots.Figure, error) {
 			return plots.EnergyBreakdown(exampleSummaries(), plots.EnergyOptions{Log: true})
 		}, []string{"What it costs the phone: energy per request by component", "phone energy per request (log scale)", "share by component (%)",
-			"cpu", "gpu", "radio (tail included)", "base (screen, idle floor)", "battery", "per 1,000", "requests", "9.1 %", "139 J", "210 mJ"}},
+			"cpu", "gpu", "radio (tail included)", "base (screen, idle floor)", "battery", "per", "request", "0.0091 %", "139 J", "210 mJ"}},
 		{"sweep", func() (*plots.Figure, error) {
 			return plots.SweepLines(sweepSummaries(), plots.SweepOptions{LogX: true})
 		}, []string{"Mean end-to-end latency vs uplink bandwidth", "uplink bandwidth (Mbps, log scale)", "mean end-to-end latency (s)",
