@@ -105,22 +105,7 @@ func barPanel(title string, rows []barRow, seps []float64, colors []color.Color,
 		}
 	}
 	p.Add(vgrid{}, separators{seps}, sb)
-	p.Y.Tick.Marker = rowTicks(rows)
-	if !rowLabels {
-		ts := rowTicks(rows)
-		for i := range ts {
-			ts[i].Label = ""
-		}
-		p.Y.Tick.Marker = ts
-	}
-	p.Y.Tick.Length = 0
-	p.Y.Padding = 0
-	p.Y.LineStyle.Width = 0
-	p.Y.Min, p.Y.Max = math.Inf(1), math.Inf(-1)
-	for _, r := range rows {
-		p.Y.Min = min(p.Y.Min, r.y-0.55)
-		p.Y.Max = max(p.Y.Max, r.y+0.55)
-	}
+	rowAxis(p, rows, rowLabels)
 	p.X.Padding = 0
 	return p, sb
 }
