@@ -83,6 +83,14 @@
 //   - Files are written atomically (a temporary file renamed into place)
 //     and a failed Close is an error.
 //
+// # Build tags
+//
+// Built with the svgonly tag, the package draws SVG only: Render and Save
+// return an error for PNG, and gonum/plot's raster back-end (vgimg, gg,
+// freetype, the TIFF and PNG encoders) stays out of the binary. The lab's
+// WebAssembly simulator is built so (lab.WriteSite, with gonum/plot's own
+// minimal tag); its SVG is byte for byte the native build's.
+//
 // # Tests
 //
 // Each chart's Example writes testdata/NAME.png; TestXGolden runs the same

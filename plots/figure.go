@@ -1,18 +1,14 @@
 package plots
 
 import (
-	"bufio"
 	"fmt"
-	"image/png"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
@@ -90,7 +86,11 @@ func (f *Figure) Render(w io.Writer, format Format) error {
 	}
 	switch format {
 	case PNG:
-		c = pngCanvas{vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(DPI))}
+		pc, err := newPNGCanvas(f.Width, f.Height)
+		if err != nil {
+			return fmt.Errorf("plots: figure %q: %w", f.Title, err)
+		}
+		c = pc
 	case SVG:
 		c = vgsvg.New(f.Width, f.Height)
 	default:
@@ -141,47 +141,3 @@ func writeAtomic(path string, fill func(io.Writer) error) (err error) {
 	}
 	return nil
 }
-
-// pngCanvas is a raster canvas written as a PNG at zlib's best speed:
-// the pixels vgimg.PngCanvas writes, encoded in about a third of the time
-// (with default compression the encoding was 40 % of a default run's CPU,
-// scenarios/BENCHMARKS.md), in files about a quarter larger.
-type pngCanvas struct{ *vgimg.Canvas }
-
-// WriteTo implements io.WriterTo.
-func (c pngCanvas) WriteTo(w io.Writer) (int64, error) {
-	cw := &countingWriter{w: w}
-	bw := bufio.NewWriterSize(cw, 64<<10)
-	enc := png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: pngBuffers{}}
-	if err := enc.Encode(bw, c.Image()); err != nil {
-		return cw.n, err
-	}
-	err := bw.Flush()
-	return cw.n, err
-}
-
-// countingWriter counts the bytes written through it.
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
-
-// pngBuffers reuses the PNG encoder's buffers between charts.
-type pngBuffers struct{}
-
-var pngBufferPool sync.Pool
-
-// Get implements png.EncoderBufferPool.
-func (pngBuffers) Get() *png.EncoderBuffer {
-	b, _ := pngBufferPool.Get().(*png.EncoderBuffer)
-	return b
-}
-
-// Put implements png.EncoderBufferPool.
-func (pngBuffers) Put(b *png.EncoderBuffer) { pngBufferPool.Put(b) }
