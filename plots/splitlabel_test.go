@@ -96,6 +96,18 @@ func TestSplitModeLabels(t *testing.T) {
 			[]string{phone, cloud}, nil},
 		{"versus legend, models disagree", svgOf(func() (*plots.Figure, error) { return plots.Versus(splitSums(true), plots.VersusOptions{}) }),
 			[]string{cloud, "split:8"}, []string{phone}},
+		{"sweep legend", svgOf(func() (*plots.Figure, error) {
+			sums := sweepSummaries()
+			for i := range sums {
+				switch sums[i].Mode {
+				case "on-device-gpu":
+					sums[i].Mode, sums[i].SplitLayers = "split:8", 8
+				case "cloud-gpu":
+					sums[i].Mode, sums[i].SplitLayers = "split:0", 8
+				}
+			}
+			return plots.SweepLines(sums, plots.SweepOptions{})
+		}), []string{phone, cloud, "on-device-cpu"}, nil},
 		{"cdf legend", cdf(false), []string{phone + " (n = 5)", cloud + " (n = 5)"}, nil},
 		{"cdf legend, models disagree", cdf(true), []string{"split:8 (n = 10)", cloud + " (n = 10)"}, []string{phone}},
 	} {
