@@ -331,6 +331,7 @@ func planCDF(p *plan) error {
 	if err != nil {
 		return err
 	}
+	setSplitLayers(series, p.run.Summaries)
 	lo, hi := math.Inf(1), math.Inf(-1)
 	total, drawn := 0, 0
 	for _, s := range series {
@@ -612,7 +613,7 @@ func breakdownCaption(sums []result.Summary) string {
 		return "No group had a successful request."
 	}
 	desc := func(s *result.Summary) string {
-		d := fmt.Sprintf("%s %s (%s), %s", s.Model, s.Mode, s.Start, fmtSeconds(s.Latency.Mean))
+		d := fmt.Sprintf("%s %s (%s), %s", s.Model, s.ModeLabel(), s.Start, fmtSeconds(s.Latency.Mean))
 		if p, share := dominantPhase(s); share > 0 {
 			d += fmt.Sprintf(", %.0f %% of it %s", share*100, p)
 		}
@@ -639,8 +640,8 @@ func energyCaption(sums []result.Summary) string {
 		return "No group had a successful request."
 	}
 	return fmt.Sprintf("Most expensive: %s %s (%s), %s per request, %s %% of the battery; cheapest: %s %s (%s), %s. The radio's share is what the cloud costs the phone.",
-		hi.Model, hi.Mode, hi.Start, fmtJoules(hi.EnergyTotal.Mean), fmtNum(hi.BatteryPer1000/1000),
-		lo.Model, lo.Mode, lo.Start, fmtJoules(lo.EnergyTotal.Mean))
+		hi.Model, hi.ModeLabel(), hi.Start, fmtJoules(hi.EnergyTotal.Mean), fmtNum(hi.BatteryPer1000/1000),
+		lo.Model, lo.ModeLabel(), lo.Start, fmtJoules(lo.EnergyTotal.Mean))
 }
 
 func sweepCaption(m Metric, param string, cs []Crossover) string {

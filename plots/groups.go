@@ -132,7 +132,7 @@ func newGroupLabeller(rows []*result.Summary) groupLabeller {
 }
 
 func (l groupLabeller) label(s *result.Summary) string {
-	parts := []string{s.Model, s.Mode}
+	parts := []string{s.Model, s.ModeLabel()}
 	if l.noModel {
 		parts = parts[1:]
 	}
@@ -150,6 +150,39 @@ func (l groupLabeller) label(s *result.Summary) string {
 		parts = append(parts, string(s.Start))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// modeNames names each mode as legends show it: its label
+// (result.ModeLabel) when every group of that mode agrees on it (split:24
+// is "all on the phone" only if each model it cuts has 24 layers), else
+// the mode itself.
+type modeNames map[string]string
+
+// add records one group of mode, of a model with layers layers
+// (result.Summary.SplitLayers).
+func (m modeNames) add(mode string, layers int) {
+	l := result.ModeLabel(mode, layers)
+	if old, ok := m[mode]; ok && old != l {
+		l = mode
+	}
+	m[mode] = l
+}
+
+// name returns mode's label; a mode never added is its own name.
+func (m modeNames) name(mode string) string {
+	if l, ok := m[mode]; ok {
+		return l
+	}
+	return mode
+}
+
+// summaryModeNames is the modeNames of summaries.
+func summaryModeNames(sums []result.Summary) modeNames {
+	m := modeNames{}
+	for i := range sums {
+		m.add(sums[i].Mode, sums[i].SplitLayers)
+	}
+	return m
 }
 
 // shortParam returns the last element of a dotted parameter name:

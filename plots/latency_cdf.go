@@ -154,6 +154,10 @@ func LatencyCDF(series []LatencySeries, opts CDFOptions) (*Figure, error) {
 	}
 
 	leg := newLegend()
+	names := modeNames{}
+	for _, s := range use {
+		names.add(s.Mode, s.SplitLayers)
+	}
 	for _, mode := range modes {
 		n, failed, sampled := 0, 0, false
 		for _, s := range use {
@@ -168,7 +172,7 @@ func LatencyCDF(series []LatencySeries, opts CDFOptions) (*Figure, error) {
 				failed += s.Failed
 			}
 		}
-		name := mode + " (n = " + thousands(n)
+		name := names.name(mode) + " (n = " + thousands(n)
 		if sampled {
 			name += ", sampled"
 		}

@@ -60,6 +60,32 @@ type LatencySeries struct {
 	// Failed is the number of requests that did not end ok (they have no
 	// latency to plot).
 	Failed int
+	// SplitLayers is, for a split:K mode, the model's layer count, as in
+	// result.Summary (records do not carry it: Draw copies it from the
+	// run's summaries); 0 when not known. The legend names split:K with
+	// K = SplitLayers "all on the phone".
+	SplitLayers int
+}
+
+// setSplitLayers copies each series' SplitLayers from the summary of its
+// point, model and mode.
+func setSplitLayers(series []LatencySeries, sums []result.Summary) {
+	type key struct {
+		point       int
+		model, mode string
+	}
+	layers := map[key]int{}
+	for _, s := range sums {
+		if s.SplitLayers > 0 {
+			layers[key{s.Point, s.Model, s.Mode}] = s.SplitLayers
+		}
+	}
+	for i := range series {
+		s := &series[i]
+		if n, ok := layers[key{s.Point, s.Model, s.Mode}]; ok {
+			s.SplitLayers = n
+		}
+	}
 }
 
 // Sampled reports whether Seconds is a sample rather than every latency.

@@ -85,7 +85,7 @@ func buildReport(run *result.Run, charts []Chart) reportPage {
 			}
 			row = append(row, v)
 		}
-		row = append(row, s.Model, s.Mode)
+		row = append(row, s.Model, s.ModeLabel())
 		if lab.image {
 			row = append(row, s.Image)
 		}

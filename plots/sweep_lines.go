@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/result"
 )
 
@@ -68,7 +69,26 @@ func ParseMetric(s string) (Metric, error) {
 	if _, ok := m.info(); ok {
 		return m, nil
 	}
+	if near := suggest.Closest(string(m), chartMetricNames()); near != "" {
+		return "", fmt.Errorf("plots: unknown metric %q (did you mean %q?)", s, near)
+	}
 	return "", fmt.Errorf("plots: unknown metric %q (want p50, p95, p99, mean, energy or a per-world metric such as app.kills)", s)
+}
+
+// chartMetricNames returns every metric name ParseMetric knows, in the
+// metrics table's order: the group statistics by their chart names (mean,
+// p50, ...), then the per-request and per-world metrics.
+func chartMetricNames() []string {
+	var names []string
+	for _, mi := range result.Metrics() {
+		switch {
+		case mi.Scope != result.ScopeGroup:
+			names = append(names, mi.Name)
+		case mi.Chart != "":
+			names = append(names, mi.Chart)
+		}
+	}
+	return names
 }
 
 // row is the metric's table row; an unknown metric is the mean latency.
@@ -137,6 +157,7 @@ type Crossover struct {
 // sweepLine is one line of a sweep chart.
 type sweepLine struct {
 	group, model, mode string
+	label              string    // the mode as the legend names it (result.ModeLabel)
 	xs, ys, cis        []float64 // x in base units
 }
 
@@ -202,7 +223,7 @@ func gatherSweep(sums []result.Summary, opts SweepOptions) (*sweepData, error) {
 		key := group + "\x00" + s.Mode
 		l := byKey[key]
 		if l == nil {
-			l = &sweepLine{group: group, model: s.Model, mode: s.Mode}
+			l = &sweepLine{group: group, model: s.Model, mode: s.Mode, label: s.ModeLabel()}
 			byKey[key] = l
 			d.lines = append(d.lines, l)
 		}
@@ -673,9 +694,9 @@ func addSweepLine(p *plot.Plot, leg *legend, l *sweepLine, col color.Color, dash
 	gs := draw.GlyphStyle{Color: col, Radius: vg.Points(2.6), Shape: glyphs[modeRank(l.mode)%len(glyphs)]}
 	sc.GlyphStyle = gs
 	p.Add(line, sc)
-	name := l.mode
+	name := l.label
 	if l.group != "" {
-		name = l.group + " · " + l.mode
+		name = l.group + " · " + l.label
 	}
 	leg.add(name, lineThumb{line: line.LineStyle, glyph: &gs, band: bandCol})
 	return bandCol != nil, nil

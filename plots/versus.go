@@ -140,9 +140,13 @@ func Versus(sums []result.Summary, opts VersusOptions) (*Figure, error) {
 	en.Add(rowHeadings{rows: rows, labelW: tickWidth(rows, lat.Y.Tick.Label), on: stacked})
 
 	leg := newLegend()
+	names := modeNames{}
+	for _, s := range groups {
+		names.add(s.Mode, s.SplitLayers)
+	}
 	for _, m := range modes {
 		gs := draw.GlyphStyle{Color: ModeColor(m), Radius: dotRadius, Shape: draw.CircleGlyph{}}
-		leg.add(m, lineThumb{glyph: &gs})
+		leg.add(names.name(m), lineThumb{glyph: &gs})
 	}
 	cold, warm := false, false
 	for _, s := range groups {
@@ -368,6 +372,7 @@ func versusCaption(sums []result.Summary) string {
 			cheapest[k] = s
 		}
 	}
+	names := summaryModeNames(sums)
 	count := func(best map[cell]*result.Summary) string {
 		n := map[string]int{}
 		var modes []string
@@ -381,7 +386,7 @@ func versusCaption(sums []result.Summary) string {
 		sortModes(modes)
 		var parts []string
 		for _, m := range modes {
-			parts = append(parts, fmt.Sprintf("%s in %d of %d", m, n[m], len(order)))
+			parts = append(parts, fmt.Sprintf("%s in %d of %d", names.name(m), n[m], len(order)))
 		}
 		return strings.Join(parts, ", ")
 	}
@@ -390,7 +395,7 @@ func versusCaption(sums []result.Summary) string {
 		c += " Fastest warm: " + count(fastest) + "; cheapest for the phone: " + count(cheapest) + "."
 	}
 	if worstCold != nil {
-		c += fmt.Sprintf(" Slowest cold start: %s %s, %s.", worstCold.Model, worstCold.Mode, fmtSeconds(worstCold.Latency.Mean))
+		c += fmt.Sprintf(" Slowest cold start: %s %s, %s.", worstCold.Model, worstCold.ModeLabel(), fmtSeconds(worstCold.Latency.Mean))
 	}
 	return c
 }

@@ -161,6 +161,7 @@ type summaryJSON struct {
 	BatteryPer1000 *float64        `json:"battery_per_1000"`
 	Metrics        []Metric        `json:"metrics,omitempty"`
 	Reps           []repJSON       `json:"replications,omitempty"`
+	SplitLayers    int             `json:"split_layers,omitempty"`
 }
 
 // repJSON mirrors RepMeans with nullable means.
@@ -183,7 +184,7 @@ type repJSON struct {
 // as null.
 func (s Summary) MarshalJSON() ([]byte, error) {
 	j := summaryJSON{Key: s.Key, Params: s.Params, Requests: s.Requests, Latency: s.Latency, LatencyAll: s.LatencyAll, Success: s.Success, EnergyTotal: s.EnergyTotal,
-		Throughput: nullable(s.Throughput), BatteryPer1000: nullable(s.BatteryPer1000), Metrics: s.Metrics,
+		Throughput: nullable(s.Throughput), BatteryPer1000: nullable(s.BatteryPer1000), Metrics: s.Metrics, SplitLayers: s.SplitLayers,
 		Outcomes: map[string]int{}, Phases: map[string]Stat{}, Energy: map[string]Stat{}}
 	for i, n := range s.Outcomes {
 		j.Outcomes[Outcome(i).String()] = n
@@ -210,7 +211,8 @@ func (s *Summary) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*s = Summary{Key: j.Key, Params: j.Params, Requests: j.Requests, Latency: j.Latency, LatencyAll: j.LatencyAll, Success: j.Success,
-		EnergyTotal: j.EnergyTotal, Throughput: orNaN(j.Throughput), BatteryPer1000: orNaN(j.BatteryPer1000), Metrics: j.Metrics}
+		EnergyTotal: j.EnergyTotal, Throughput: orNaN(j.Throughput), BatteryPer1000: orNaN(j.BatteryPer1000), Metrics: j.Metrics,
+		SplitLayers: j.SplitLayers}
 	for _, r := range j.Reps {
 		s.Reps = append(s.Reps, RepMeans{r.Requests, r.OK, orNaN(r.Latency), orNaN(r.LatencyAll), orNaN(r.Energy),
 			orNaN(r.LatencyP50), orNaN(r.LatencyP95), orNaN(r.LatencyP99), orNaN(r.AllP95), orNaN(r.AllP99), orNaN(r.Throughput)})

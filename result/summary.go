@@ -2,6 +2,8 @@ package result
 
 import (
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/infersim/infersim/internal/buildinfo"
 )
@@ -114,6 +116,36 @@ type Summary struct {
 	// replications of a point share their seeds across its cells, so two
 	// cells' Reps pair up for common-random-number differences.
 	Reps []RepMeans `json:"replications,omitempty"`
+	// SplitLayers is, for a split:K mode, the model's layer count, so that
+	// a reader of the results knows split:K with K = SplitLayers runs every
+	// layer on the phone (see ModeLabel); 0 for other modes or when unknown.
+	SplitLayers int `json:"split_layers,omitempty"`
+}
+
+// ModeLabel is the summary's mode as tables, charts and reports show it
+// (see the function ModeLabel).
+func (s *Summary) ModeLabel() string { return ModeLabel(s.Mode, s.SplitLayers) }
+
+// ModeLabel is a mode as people read it: the mode, and for the two ends
+// of split:K what they mean, "split:0 (all in the cloud)" (the photo
+// sent) and "split:24 (all on the phone)" when layers, the model's layer
+// count, is 24 (every layer on the phone, the result sent). With layers
+// 0 (not known) only split:0 is spelt out.
+func ModeLabel(mode string, layers int) string {
+	k, ok := strings.CutPrefix(mode, "split:")
+	if !ok {
+		return mode
+	}
+	n, err := strconv.Atoi(k)
+	switch {
+	case err != nil:
+		return mode
+	case n == 0:
+		return mode + " (all in the cloud)"
+	case layers > 0 && n == layers:
+		return mode + " (all on the phone)"
+	}
+	return mode
 }
 
 // RepMeans is one replication's means within a group; a mean over no

@@ -443,6 +443,9 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start, ci *res
 		Params:   pd.params,
 		Requests: g.requests,
 		Outcomes: g.outcomes,
+		// A split cut's reader needs the layer count to tell "all on the
+		// phone" (result.ModeLabel).
+		SplitLayers: splitLayers(cell.Model, cell.Mode),
 	}
 	// Replication means for the confidence intervals.
 	means := func(sum func(r *repAcc) float64, okOnly bool) []float64 {

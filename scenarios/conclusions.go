@@ -131,7 +131,7 @@ func (s *Scenario) checkConclusionParam(c *collector, at string, cn *Conclusion,
 	}
 	sp, ok := swept[cn.Param]
 	if !ok {
-		s.errAt(c, at+".param", "%q is not swept (sweep paths: %s)", cn.Param, sweptNames())
+		s.errAt(c, at+".param", "%s", notSwept(cn.Param, sortedKeys(swept)))
 		return
 	}
 	if f, _ := lookupPath(sp.Path); k.Name != "" && f != nil && !f.Kind().IsNumeric() {
@@ -175,7 +175,7 @@ func (s *Scenario) checkSelector(c *collector, at string, sel *Selector, swept m
 		where := fmt.Sprintf("%s.params[%d]", at, j)
 		sp, found := swept[strings.TrimSpace(path)]
 		if !found {
-			s.errAt(c, where, "%q is not swept (sweep paths: %s)", strings.TrimSpace(path), strings.Join(sortedKeys(swept), ", "))
+			s.errAt(c, where, "%s", notSwept(strings.TrimSpace(path), sortedKeys(swept)))
 			continue
 		}
 		if s.plan != nil {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/sim"
 )
@@ -132,6 +133,19 @@ func TestRunOutputs(t *testing.T) {
 		if len(sm.Params) != 1 || sm.Params[0].Name != "network.uplink.bandwidth" {
 			t.Errorf("%v: params %+v", sm.Key, sm.Params)
 		}
+		// A split cut carries its model's layer count (for "all on the
+		// phone" in charts); other modes none.
+		want := 0
+		if sm.Mode == "split:0" {
+			net, err := models.Zoo(sm.Model)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = len(net.Layers())
+		}
+		if sm.SplitLayers != want {
+			t.Errorf("%v: split layers %d, want %d", sm.Key, sm.SplitLayers, want)
+		}
 	}
 	// A slower uplink makes cloud requests slower.
 	lat := map[string]float64{}
@@ -147,6 +161,11 @@ func TestRunOutputs(t *testing.T) {
 	f.Close()
 	if err != nil || len(back.Summaries) != len(run.Summaries) || !strings.Contains(back.ScenarioYAML, "background_pressure: 0.25") {
 		t.Errorf("summary.json: %v", err)
+	}
+	for i := range back.Summaries {
+		if back.Summaries[i].SplitLayers != run.Summaries[i].SplitLayers {
+			t.Errorf("summary.json: %v: split layers %d, want %d", back.Summaries[i].Key, back.Summaries[i].SplitLayers, run.Summaries[i].SplitLayers)
+		}
 	}
 	n := 0
 	f, _ = os.Open(filepath.Join(dir, result.RequestsFile))

@@ -378,10 +378,14 @@ func (s *Scenario) decodeOwnDoc(c *collector) (*Scenario, *schema.Decoder) {
 
 // notSwept says that path is not one of the swept paths, suggesting the
 // closest: `"network.uplink.bandwith" is not swept (did you mean
-// "network.uplink.bandwidth"?)`, else listing them all.
+// "network.uplink.bandwidth"?)`, else listing them all (or saying that
+// nothing is).
 func notSwept(path string, paths []string) string {
 	if m := schema.Suggest(path, paths); m != "" {
 		return fmt.Sprintf("%q is not swept (did you mean %q?)", path, m)
+	}
+	if len(paths) == 0 {
+		return fmt.Sprintf("%q is not swept (the scenario has no sweep)", path)
 	}
 	return fmt.Sprintf("%q is not swept (sweep paths: %s)", path, strings.Join(paths, ", "))
 }

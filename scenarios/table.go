@@ -156,26 +156,25 @@ func joules(x float64) string {
 	return units.Energy(x).String()
 }
 
-// modeLabel is a mode as the table shows it: the mode, and for the two
-// ends of split:K what they mean for the model, "split:24 (all on the
-// phone)" (every layer on the phone, the result sent) and "split:0 (all
-// in the cloud)" (the photo sent).
+// modeLabel is a mode as the table shows it (result.ModeLabel): the
+// mode, and for the two ends of split:K what they mean for the model,
+// "split:24 (all on the phone)" (every layer on the phone, the result
+// sent) and "split:0 (all in the cloud)" (the photo sent).
 func modeLabel(model, mode string) string {
-	k, ok := strings.CutPrefix(mode, "split:")
-	if !ok {
-		return mode
+	return result.ModeLabel(mode, splitLayers(model, mode))
+}
+
+// splitLayers is, for a split:K mode of a zoo model, the model's layer
+// count (result.Summary.SplitLayers), else 0.
+func splitLayers(model, mode string) int {
+	if !strings.HasPrefix(mode, "split:") {
+		return 0
 	}
-	n, err := strconv.Atoi(k)
+	net, err := models.Zoo(model)
 	if err != nil {
-		return mode
+		return 0
 	}
-	if n == 0 {
-		return mode + " (all in the cloud)"
-	}
-	if net, err := models.Zoo(model); err == nil && n == len(net.Layers()) {
-		return mode + " (all on the phone)"
-	}
-	return mode
+	return len(net.Layers())
 }
 
 // batteryText prints the battery share a group drains, with its unit in

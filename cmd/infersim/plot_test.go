@@ -157,6 +157,7 @@ func TestPlotErrors(t *testing.T) {
 		{[]string{"plot", dir, "--kind", "pie"}, `unknown chart kind "pie"`},
 		{[]string{"plot", dir, "--format", "gif"}, `unknown format "gif"`},
 		{[]string{"plot", dir, "--metric", "p42"}, `unknown metric "p42"`},
+		{[]string{"plot", dir, "--metric", "p98"}, `unknown metric "p98" (did you mean "p95"?)`},
 		{[]string{"plot", dir, "--kind", "cdf"}, "requests.csv"},
 		{[]string{"plot", dir, "--kind", "timeline"}, "trace.json"},
 	} {
