@@ -2,11 +2,14 @@ package plots_test
 
 import (
 	"log"
+	"math"
+	"strconv"
 	"testing"
 
 	"gonum.org/v1/plot/cmpimg"
 
 	"github.com/infersim/infersim/plots"
+	"github.com/infersim/infersim/result"
 )
 
 // columnCharts builds one chart of each kind from the example data, to be
@@ -48,6 +51,37 @@ var columnCharts = []struct {
 	{"tornado", func() (*plots.Figure, error) {
 		return plots.Tornado(tornadoPanels(), plots.TornadoOptions{})
 	}},
+	{"thermal", func() (*plots.Figure, error) {
+		return plots.ThermalChart(exampleThermal())
+	}},
+}
+
+// exampleThermal is a made-up 30-minute thermal series of two modes at
+// two ambients: the junction heats towards a plateau with a throttle step
+// in the CPU's latency, the skin more slowly, the cloud barely.
+func exampleThermal() *result.Thermal {
+	th := &result.Thermal{Params: []string{"thermal.ambient"}, Nodes: []string{"soc", "board", "skin"}}
+	for pt, amb := range []float64{25, 35} {
+		for _, mode := range []string{"on-device-cpu", "cloud-gpu"} {
+			heat := 30.0
+			if mode == "cloud-gpu" {
+				heat = 6
+			}
+			for s := 1; s <= 1800; s++ {
+				rise := 1 - math.Exp(-float64(s)/300)
+				lat := 0.26
+				if mode == "on-device-cpu" {
+					lat = 1.8
+					if s > 600 {
+						lat = 2.7
+					}
+				}
+				th.Rows = append(th.Rows, result.ThermalRow{Point: pt, Params: []string{strconv.FormatFloat(amb, 'f', -1, 64)}, Mode: mode, T: float64(s),
+					Temps: []float64{amb + heat*rise, amb + heat*rise/2, amb + heat*rise/3}, CPUMHz: 2265.6, Latency: lat})
+			}
+		}
+	}
+	return th
 }
 
 // saveColumn returns a function that draws the named chart at column

@@ -162,7 +162,18 @@ func ThermalChart(th *result.Thermal) (*Figure, error) {
 		}
 	}
 	leg.add("thin: skin temperature", lineThumb{line: draw.LineStyle{Color: Grey, Width: vg.Points(0.75)}})
-	body := func(c draw.Canvas) { stackVertically(c, []*plot.Plot{top, bot}, []float64{1, 1}) }
+	body := func(c draw.Canvas) {
+		ps := []*plot.Plot{top, bot}
+		cs := splitHeights(c, []float64{1, 1})
+		for i, p := range ps {
+			fitLabel(p, cs[i]) // at column width the x label wraps instead of running off
+		}
+		alignX(ps, cs)
+		for i, p := range ps {
+			fitTicks(p, p.DataCanvas(cs[i]).Max.X-p.DataCanvas(cs[i]).Min.X)
+			p.Draw(cs[i])
+		}
+	}
 	return legendFigure("Sustained load: junction temperature and latency by minute", leg, body, 5*vg.Inch), nil
 }
 
