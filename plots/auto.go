@@ -31,7 +31,7 @@ const (
 
 // Kinds lists every kind in drawing order.
 func Kinds() []Kind {
-	return []Kind{KindBreakdown, KindEnergy, KindVersus, KindSweep, KindCDF, KindTimeline, KindCalibration}
+	return []Kind{KindBreakdown, KindEnergy, KindVersus, KindSweep, KindCDF, KindTimeline, KindCalibration, KindThermal}
 }
 
 // ParseKinds reads a --kind value: kinds separated by commas. An empty

@@ -180,7 +180,7 @@ func ThermalChart(th *result.Thermal) (*Figure, error) {
 // planThermal draws ThermalChart when the run's directory holds
 // thermal.csv (a scenario with thermal enabled). It is a planner of Draw,
 // appended to the others; with explicit kinds it is drawn only if asked
-// for (ParseKinds does not list it: pass Options.Kinds in Go).
+// for (`infersim plot --kind thermal`).
 func planThermal(p *plan) error {
 	if p.explicit && !p.want[KindThermal] {
 		return nil

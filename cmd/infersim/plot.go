@@ -84,7 +84,7 @@ their files are.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&kind, "kind", "", "charts to draw, comma-separated: breakdown,energy,versus,sweep,cdf,timeline,calibration (default: all that fit)")
+	f.StringVar(&kind, "kind", "", "charts to draw, comma-separated: breakdown,energy,versus,sweep,cdf,timeline,calibration,thermal (default: all that fit)")
 	f.StringVar(&format, "format", "both", "image format: png, svg or both")
 	f.BoolVar(&logScale, "log", false, "log scales for latency and energy axes")
 	f.StringVar(&metric, "metric", "mean", "metric of the sweep chart: latency mean, p50, p95 or p99, energy, or a per-world metric ("+
