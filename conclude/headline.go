@@ -108,11 +108,11 @@ func InStudyRange(r float64) bool { return r >= StudyLow && r <= StudyHigh }
 // missText says by how much a ratio misses the study's range, "" if it
 // does not.
 func missText(r float64) string {
-	switch {
+	switch m := missPct(r); {
 	case r > StudyHigh:
-		return fmt.Sprintf("%s above the study's %s×", signedPct(r/StudyHigh-1), sigFig(StudyHigh, 3))
+		return fmt.Sprintf("%s above the study's %s×", m, sigFig(StudyHigh, 3))
 	case r < StudyLow:
-		return fmt.Sprintf("%s below the study's %s×", signedPct(r/StudyLow-1), sigFig(StudyLow, 3))
+		return fmt.Sprintf("%s below the study's %s×", m, sigFig(StudyLow, 3))
 	}
 	return ""
 }
@@ -166,7 +166,7 @@ func (e *evaluator) headline(_ string, cells []*cellView) (*finding, error) {
 		format(result.UnitJoules, en.Num), format(result.UnitJoules, en.Den), vs(en.Ratio))
 	f.notes = append(f.notes, "definition: "+HeadlineDefinition)
 	for _, w := range h.missWhys() {
-		f.notes = append(f.notes, "why OUTSIDE, "+w)
+		f.notes = append(f.notes, WhyOutside+w)
 	}
 	return f, nil
 }
@@ -182,6 +182,10 @@ func missPct(r float64) string {
 	}
 	return ""
 }
+
+// WhyOutside starts the headline's notes that say why a side misses the
+// study's range; the run's first screen prints those notes.
+const WhyOutside = "why OUTSIDE, "
 
 // MissWhy says, for each side of the headline outside the study's range,
 // by how much it misses and what the two requests are made of, so that a

@@ -246,7 +246,7 @@ func (ws *worldStore) replay(t task, order *csvOrder, f *recordFormatter) taskRe
 	if err != nil {
 		return taskResult{t: t, err: fmt.Errorf("scenarios: stored world %d (point %d, replication %d, cell %d): %w", t.seq, t.pd.index, t.rep, t.cell, err)}
 	}
-	sink := (&runner{csv: order}).newWorldSink(t, t.pd.cells[t.cell], f)
+	sink := newWorldSink(t, t.pd.cells[t.cell], f, order, false) // already in the journal
 	for i := range *recs {
 		sink.add(&(*recs)[i])
 	}

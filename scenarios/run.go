@@ -571,7 +571,7 @@ func (r *runner) runTask(ctx context.Context, t task, f *recordFormatter) taskRe
 		sink = sc
 	}
 	cell := t.pd.cells[t.cell]
-	w := r.newWorldSink(t, cell, f)
+	w := newWorldSink(t, cell, f, r.csv, r.ws.journal != nil)
 	count := r.opts.Requests
 	var uncounted int64
 	st, err := runWorld(ctx, t.pd, t.rep, cell, sink, func(rec *result.Record) {
@@ -616,14 +616,16 @@ type worldSink struct {
 	kept   *[]result.Record // nil without a journal
 }
 
-func (r *runner) newWorldSink(t task, cell Cell, f *recordFormatter) *worldSink {
+// newWorldSink starts task t's sink: its rows go in order through order,
+// and keep copies its records for the journal or shard frame.
+func newWorldSink(t task, cell Cell, f *recordFormatter, order *csvOrder, keep bool) *worldSink {
 	w := &worldSink{t: t, acc: newWorldAcc(t.pd, t.rep, cell), f: f}
 	if f != nil {
-		w.csv = &csvSink{order: r.csv, seq: t.seq, buf: csvPool.Get().(*[]byte)}
+		w.csv = &csvSink{order: order, seq: t.seq, buf: csvPool.Get().(*[]byte)}
 		*w.csv.buf = (*w.csv.buf)[:0]
 		f.start(w.csv)
 	}
-	if r.ws.journal != nil && t.frame == nil {
+	if keep {
 		w.kept = recPool.Get().(*[]result.Record)
 		*w.kept = (*w.kept)[:0]
 	}

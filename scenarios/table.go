@@ -44,7 +44,7 @@ func WriteTable(w io.Writer, run *result.Run) error {
 		b.WriteString(run.Conclusions[0] + "\n")
 		if len(run.ConclusionDetails) > 0 && run.ConclusionDetails[0].Sentence == run.Conclusions[0] {
 			for _, n := range run.ConclusionDetails[0].Notes {
-				if strings.HasPrefix(n, "why OUTSIDE") {
+				if strings.HasPrefix(n, conclude.WhyOutside) {
 					b.WriteString(conclude.Wrapped(n, "  "))
 				}
 			}
