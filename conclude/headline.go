@@ -3,6 +3,7 @@ package conclude
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/infersim/infersim/result"
@@ -38,6 +39,11 @@ type HeadlineRatio struct {
 	Num, Den                 float64 // the on-device and the cloud mean (seconds or joules)
 	OnDeviceLoad             float64 // the on-device cold requests' mean load time, seconds
 	CloudHandling, CloudWire float64 // the cloud requests' mean handling and network time, seconds
+	// OnDeviceTime and CloudTime are the two groups' mean end-to-end
+	// times, seconds (for the time side, Num and Den again): the energy
+	// side's ratio is their ratio times the ratio of the groups' mean
+	// powers (MissWhy).
+	OnDeviceTime, CloudTime float64
 	// OnDeviceEnergy and CloudEnergy are the two groups' mean joules per
 	// request by component (result.CPU, GPU, Radio, Base).
 	OnDeviceEnergy, CloudEnergy [result.NumComponents]float64
@@ -89,7 +95,8 @@ func ComputeHeadline(sums []result.Summary) (h Headline, ok bool) {
 					if r := side.num / side.den; r > side.r.Ratio {
 						*side.r = HeadlineRatio{Ratio: r, Model: k.model, Image: k.image, OnDevice: a.Mode, Cloud: b.Mode, Point: k.point,
 							Num: side.num, Den: side.den, OnDeviceLoad: a.Phases[result.Load].Mean, CloudHandling: b.Phases[result.Handling].Mean,
-							CloudWire: b.Phases[result.Wake].Mean + b.Phases[result.Upload].Mean + b.Phases[result.Download].Mean}
+							CloudWire:    b.Phases[result.Wake].Mean + b.Phases[result.Upload].Mean + b.Phases[result.Download].Mean,
+							OnDeviceTime: a.Latency.Mean, CloudTime: b.Latency.Mean}
 						for c := range result.NumComponents {
 							side.r.OnDeviceEnergy[c], side.r.CloudEnergy[c] = a.Energy[c].Mean, b.Energy[c].Mean
 						}
@@ -204,13 +211,70 @@ func (h Headline) missWhys() []string {
 			format(result.UnitSeconds, t.Num/StudyHeadline)))
 	}
 	if e := h.Energy; missText(e.Ratio) != "" {
-		out = append(out, fmt.Sprintf("energy %s: the on-device first request's %s is %s CPU, %s GPU and %s screen and base (its %s of model load), "+
-			"against a cloud request of %s (%s radio, %s screen and base, %s CPU); the study's ≈100× would need a cloud request of about %s",
-			missText(e.Ratio), format(result.UnitJoules, e.Num), format(result.UnitJoules, e.OnDeviceEnergy[result.CPU]),
-			format(result.UnitJoules, e.OnDeviceEnergy[result.GPU]), format(result.UnitJoules, e.OnDeviceEnergy[result.Base]),
-			format(result.UnitSeconds, e.OnDeviceLoad), format(result.UnitJoules, e.Den), format(result.UnitJoules, e.CloudEnergy[result.Radio]),
-			format(result.UnitJoules, e.CloudEnergy[result.Base]), format(result.UnitJoules, e.CloudEnergy[result.CPU]),
-			format(result.UnitJoules, e.Num/StudyHeadline)))
+		out = append(out, "energy "+missText(e.Ratio)+": "+e.energyWhy())
 	}
 	return out
+}
+
+// energyWhy explains an energy ratio: a request's energy is its mean power
+// times its time, so the ratio is the two groups' time ratio times their
+// mean-power ratio. It gives each group's mean power by component (each
+// component's energy over the request's end-to-end time; the radio's
+// includes the tail the request leaves) and what the nearer end of the
+// study's range would need of either group alone, the other kept.
+func (e HeadlineRatio) energyWhy() string {
+	if !(e.OnDeviceTime > 0 && e.CloudTime > 0) {
+		return "no time to split the ratio by"
+	}
+	bound, onNeed, clNeed := StudyHigh, "at most", "at least"
+	if e.Ratio < StudyLow {
+		bound, onNeed, clNeed = StudyLow, "at least", "at most"
+	}
+	pOn, pCl := e.Num/e.OnDeviceTime, e.Den/e.CloudTime
+	load := ""
+	if e.OnDeviceLoad > 0 {
+		load = "; " + format(result.UnitSeconds, e.OnDeviceLoad) + " of it model load"
+	}
+	return fmt.Sprintf("this group's time ratio %s times its power ratio %s; the on-device first request draws %s for %s (%s%s), "+
+		"the cloud request %s for %s (%s); inside the range needs the on-device request %s %s (%s) or the cloud request %s %s",
+		ratioText(e.OnDeviceTime/e.CloudTime), ratioText(pOn/pCl),
+		watts(pOn), format(result.UnitSeconds, e.OnDeviceTime), componentPowers(e.OnDeviceEnergy, e.OnDeviceTime), load,
+		watts(pCl), format(result.UnitSeconds, e.CloudTime), componentPowers(e.CloudEnergy, e.CloudTime),
+		onNeed, format(result.UnitJoules, bound*e.Den), watts(bound*e.Den/e.OnDeviceTime),
+		clNeed, format(result.UnitJoules, e.Num/bound))
+}
+
+// componentNames label componentPowers' terms.
+var componentNames = [result.NumComponents]string{result.CPU: "CPU", result.GPU: "GPU", result.Radio: "radio with its tail", result.Base: "screen and base"}
+
+// componentPowers lists a request's mean power by component, largest
+// first, leaving out those under 2 % of the total.
+func componentPowers(en [result.NumComponents]float64, t float64) string {
+	var total float64
+	for _, x := range en {
+		total += x
+	}
+	idx := make([]int, 0, len(en))
+	for c, x := range en {
+		if x > 0.02*total {
+			idx = append(idx, c)
+		}
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return en[idx[i]] > en[idx[j]] })
+	parts := make([]string, len(idx))
+	for i, c := range idx {
+		parts[i] = componentNames[c] + " " + watts(en[c]/t)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// watts prints a power with three significant digits: "2.21 W", "697 mW".
+func watts(p float64) string {
+	if math.IsNaN(p) || math.IsInf(p, 0) {
+		return "n/a"
+	}
+	if math.Abs(p) < 1 && p != 0 {
+		return sigFig(p*1000, 3) + " mW"
+	}
+	return sigFig(p, 3) + " W"
 }

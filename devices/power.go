@@ -30,7 +30,13 @@ import (
 //
 // (reference/research-notes.md §6). A request's network wait keeps no
 // core busy: the CPU draws CPUIdle, the power_profile's cpu.awake
-// (17.4 mA, 66 mW), as BatteryStats charges a held wakelock.
+// (17.4 mA, 66 mW), as BatteryStats charges a held wakelock. A model
+// load's storage read keeps no core busy either; its parse and convert
+// keep one core busy at the top step, i.e. cpu.active at 2265.6 MHz:
+// CNNdroid parses each weight file on the calling thread after reading
+// it whole (ParamUnpacker.java), and hammerhead's ondemand governor
+// (init.hammerhead.rc, up_threshold 90) raises a fully busy core to its
+// maximum (reference/research-notes.md §7, issue 11's check of G5-energy).
 
 // PowerLevel is one end of the CPU power range: the shared and per-core
 // terms that replace the nominal ones.

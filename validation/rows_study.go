@@ -173,10 +173,24 @@ func (c *collector) g5(d *runData, run *result.Run, id string, metric func(*acc)
 	if id == "G5-time" {
 		notes = append(notes, fmt.Sprintf("the cold request is %s of model load; the cloud request %s of server request handling and %s of network", fmtTime(hr.OnDeviceLoad), fmtTime(hr.CloudHandling), fmtTime(hr.CloudWire)))
 	}
+	if id == "G5-energy" {
+		notes = append(notes, fmt.Sprintf("the energy ratio is the same groups' time ratio %.0f× times their mean-power ratio %.2f×", hr.OnDeviceTime/hr.CloudTime,
+			(hr.Num/hr.OnDeviceTime)/(hr.Den/hr.CloudTime)), g5EnergyChecked)
+	}
 	notes = append(notes, c.g5Readings(d, metric)...)
 	r.Note = strings.Join(notes, "; ")
 	c.add(r)
 }
+
+// g5EnergyChecked says what the powers behind G5-energy rest on and
+// what issue 11 checked them against (reference/research-notes.md §7):
+// no published measurement supports a change, so none was made.
+const g5EnergyChecked = "checked against published sources (reference/research-notes.md §7): CNNdroid loads on one thread " +
+	"(ParamUnpacker reads each parameter file whole, then msgpack parses it on the CPU; the read is about 3 s of the 88 s at the " +
+	"Nexus 5's 76 MB/s) and the hammerhead ondemand governor (init.hammerhead.rc, up_threshold 90) runs a fully busy core at its " +
+	"top step, so the load draws one core at power_profile cpu.active 2265.6 MHz (1.468 W) over the screen; the cloud request's " +
+	"WiFi is ARO's 0.403 W, already above the Nexus 5's own wifi.active (0.278 W); no source found supports a lower load power or " +
+	"a higher cloud power, so no parameter was changed"
 
 // g5Readings are the other readings of the headline, each labelled: warm
 // only (largest), and per session of 15 photos (a cell's cold and warm
