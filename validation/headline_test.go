@@ -15,11 +15,16 @@ import (
 // the guo2018 run, the run's first conclusion is that headline, the rows
 // are held out (no parameter is set from G5), and conclude's study range
 // is fact G5's. G5-time must be inside the study's range. G5-energy is
-// not asserted inside: at this commit it misses by about +20 % (the 88 s
-// CNNdroid load keeps one core busy at the power_profile's 1.47 W), so
-// the test requires instead that the first conclusion says so, with the
-// miss and its why; once G5-energy lands in range that branch is not
-// taken.
+// not asserted inside: at this commit it misses by about +20 %. The time
+// ratio is 245×, and the on-device side draws 1.47× the cloud request's
+// mean power: the 88 s CNNdroid load keeps one core busy at the
+// power_profile's cpu.active 1.47 W on top of the screen, while the cloud
+// request's phone mostly waits. Issue 11 checked those powers against
+// published sources and found none that supports a change
+// (reference/research-notes.md §7). So the test requires instead that
+// the first conclusion says so, with the miss and its why: the split into
+// time ratio × power ratio, and what each side would need. Once
+// G5-energy lands in range that branch is not taken.
 func TestG5Headline(t *testing.T) {
 	rep := quick(t)
 	for _, id := range []string{"G5-time", "G5-energy"} {
@@ -77,6 +82,14 @@ func TestG5Headline(t *testing.T) {
 	}{{"time", h.Time.Ratio}, {"energy", h.Energy.Ratio}} {
 		if !conclude.InStudyRange(side.r) && !strings.Contains(top, "why OUTSIDE, "+side.name+" ") {
 			t.Errorf("%s misses the study's range but the first screen gives no why:\n%s", side.name, top)
+		}
+	}
+	if !conclude.InStudyRange(h.Energy.Ratio) {
+		flat := strings.Join(strings.Fields(top), " ")
+		for _, w := range []string{"times its power ratio", "inside the range needs the on-device request", "or the cloud request"} {
+			if !strings.Contains(flat, w) {
+				t.Errorf("G5-energy misses the range but the first screen's why lacks %q:\n%s", w, top)
+			}
 		}
 	}
 	if !strings.Contains(rep.Headline(), "study headline:") {
