@@ -8,6 +8,7 @@ import (
 	"github.com/infersim/infersim/devices/thermal"
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/sim"
+	"github.com/infersim/infersim/units"
 )
 
 // TestThermalGovernorSettles: four Krait cores held busy for 30 minutes
@@ -104,7 +105,7 @@ func TestThermalStretch(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := ph.heat.cpu
-	if got := ph.heat.stretch(2, 0, false); got != 2 {
+	if got := ph.heat.stretch(2, 0, false, 4); got != 2 {
 		t.Errorf("cold phone at the top OPP: stretch(2 s) = %v, want 2", got)
 	}
 	for ph.heat.cpu.gov.Cap() > 5 {
@@ -116,12 +117,38 @@ func TestThermalStretch(t *testing.T) {
 	for _, tc := range []struct {
 		m, want float64
 	}{{0, 2 * ratio}, {1, 2}, {0.5, 2 * (0.5*ratio + 0.5)}} {
-		if got := ph.heat.stretch(2, tc.m, false); math.Abs(got-tc.want) > 1e-12 {
+		if got := ph.heat.stretch(2, tc.m, false, 4); math.Abs(got-tc.want) > 1e-12 {
 			t.Errorf("cap %d (%.0f MHz), m = %v: stretch(2 s) = %v, want %v", c, d.proc.Freq(c)/1e6, tc.m, got, tc.want)
 		}
 	}
+	// Hotplug: the soc at the 80 °C core limit for two polls takes two
+	// cores offline; four threads on two cores double the compute-bound
+	// share, and the busy power counts the two online cores only.
+	for range 2 {
+		ph.heat.net.SetTemps([]float64{85, 25, 25})
+		d.gov.Tick(ph.heat.net, 1)
+	}
+	if got := d.gov.Online(); got != 2 {
+		t.Fatalf("after two polls at 85 °C: %d cores online, want 2", got)
+	}
+	c = d.gov.Cap()
+	ratio = d.proc.Freq(d.top) / d.proc.Freq(c)
+	for _, tc := range []struct {
+		m, cores, want float64
+	}{{0, 4, 2 * 2 * ratio}, {1, 4, 2}, {0.5, 4, 2 * (0.5*2*ratio + 0.5)}, {0, 1, 2 * ratio}, {0, 2, 2 * ratio}} {
+		if got := ph.heat.stretch(2, tc.m, false, tc.cores); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("2 cores online, m = %v, %v threads: stretch(2 s) = %v, want %v", tc.m, tc.cores, got, tc.want)
+		}
+	}
+	ph.cpu.add(4)
+	ph.heat.cpuScale = 1
+	two, four := ph.cpu.power(), units.Power(ph.cpu.idle+ph.cpu.shared+4*ph.cpu.perCore)
+	if want := units.Power(ph.cpu.idle + ph.cpu.shared + 2*ph.cpu.perCore); math.Abs(float64(two-want)) > 1e-12 || !(two < four) {
+		t.Errorf("4 busy cores, 2 online: CPU power %v, want %v", two, want)
+	}
+	ph.cpu.add(-4)
 	var nilHeat *phoneHeat
-	if got := nilHeat.stretch(2, 0, false); got != 2 {
+	if got := nilHeat.stretch(2, 0, false, 4); got != 2 {
 		t.Errorf("no thermal model: stretch = %v, want 2", got)
 	}
 }
