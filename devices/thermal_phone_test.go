@@ -330,3 +330,68 @@ func TestSustainedCPU(t *testing.T) {
 		t.Error("empty window: no error")
 	}
 }
+
+// TestThermalHotplugSlowsCPU: a Nexus 5 in a pocket at 60 °C running
+// Caffe's four threads back to back sits at the KTM's lowest frequency
+// and still passes the 80 °C core limit; the KTM then offlines cores 1-3
+// one per poll, and the requests that follow take longer than those at
+// the same frequency on four cores (four threads time-share what is left;
+// only the memory-bound share of a layer does not stretch), while the CPU
+// draws less.
+func TestThermalHotplugSlowsCPU(t *testing.T) {
+	type sample struct{ t, soc, online, power float64 }
+	var samples []sample
+	opt := &ThermalOptions{Ambient: 60, Enclosure: "pocket", OnSample: func(s *ThermalSample) {
+		samples = append(samples, sample{s.T, s.Temps[0], s.Online, s.Power})
+	}}
+	arr, lat, _, _, t0 := sustained(t, opt, OnDeviceCPU, 1800, 7)
+	off := -1
+	for i, s := range samples {
+		if s.online < 4 {
+			off = i
+			break
+		}
+	}
+	if off < 0 {
+		t.Fatalf("no core offlined; soc reached %.1f °C", samples[len(samples)-1].soc)
+	}
+	// The sample closes the second in which a poll read ≥ 80 °C; the
+	// junction (2 J/K) then cools by at most the dropped core's watts per
+	// J/K and second, under 1 K.
+	if s := samples[off]; s.soc < 79 || samples[off-1].soc >= 80 {
+		t.Errorf("first core offline in the second ending at %.1f °C (%.1f °C a second before): not where the junction crosses the 80 °C core limit", s.soc, samples[off-1].soc)
+	}
+	for _, s := range samples[off:] {
+		if s.online < 1 {
+			t.Fatalf("%v cores online at %v s: the mask keeps core 0", s.online, s.t)
+		}
+	}
+	tOff := samples[off].t - t0
+	var before, after []float64
+	for i, a := range arr {
+		switch {
+		case a+lat[i] < tOff && a > tOff-120:
+			before = append(before, lat[i])
+		case a > tOff+10:
+			after = append(after, lat[i])
+		}
+	}
+	mean := func(xs []float64) float64 {
+		s := 0.0
+		for _, x := range xs {
+			s += x
+		}
+		return s / float64(len(xs))
+	}
+	if len(before) == 0 || len(after) == 0 {
+		t.Fatalf("%d requests before the first offlining, %d after", len(before), len(after))
+	}
+	t.Logf("first core offline at %.0f s (soc %.1f °C); latency %.2f s before, %.2f s after", tOff, samples[off].soc, mean(before), mean(after))
+	if !(mean(after) > 1.5*mean(before)) {
+		t.Errorf("latency %.2f s after offlining, %.2f s before: want the work of four threads on fewer cores to take longer", mean(after), mean(before))
+	}
+	pb, pa := samples[off-1].power, samples[len(samples)-1].power
+	if !(pa < pb) {
+		t.Errorf("phone power %.2f W after offlining, %.2f W before", pa, pb)
+	}
+}
