@@ -52,6 +52,7 @@ func TestReadThermal(t *testing.T) {
 func FuzzReadThermal(f *testing.F) {
 	f.Add(thermalSample)
 	f.Add("point,replication,model,mode,image,phone,t_s,cpu_mhz,gpu_mhz,throttled,power_w,latency_s\n")
+	f.Add("point,replication,model,mode,image,phone,t_s,soc_c,cpu_mhz,gpu_mhz,throttled,cpu_online,power_w,latency_s\n0,0,alexnet,on-device-cpu,960x540,0,5,81.000,300.0,0.0,1.000,2.75,2.5000,3.1000\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		th, err := ReadThermal(strings.NewReader(s), "thermal.csv")
 		if err != nil {

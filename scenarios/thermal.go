@@ -74,6 +74,28 @@ func thermalField() *field {
 	)
 }
 
+// checkHeldOut checks thermal.held_out when any of it is given: it needs
+// the thermal model on, a fact, a group (device and mode) and a band with
+// low ≤ high.
+func (s *Scenario) checkHeldOut(c *collector) {
+	h := s.Thermal.HeldOut
+	if h.Fact == "" && h.Device == "" && h.Mode == "" && h.Low == 0 && h.High == 0 {
+		return
+	}
+	const at = "thermal.held_out"
+	if !s.Thermal.Enabled {
+		s.errAt(c, at, "a held-out check needs thermal.enabled: true (nothing throttles without the thermal model)")
+	}
+	for _, f := range []struct{ name, v string }{{"fact", h.Fact}, {"device", h.Device}, {"mode", h.Mode}} {
+		if f.v == "" {
+			s.errAt(c, at+"."+f.name, "required: the check names its fact and its group (device and mode)")
+		}
+	}
+	if !(h.High > 0) || h.Low > h.High {
+		s.errAt(c, at, "the band needs 0 ≤ low ≤ high and high > 0 (got low %g, high %g)", h.Low, h.High)
+	}
+}
+
 // thermalOptions returns phone i's thermal options, nil when disabled; the
 // samples go to the world's log.
 func (w *world) thermalOptions(i int) *devices.ThermalOptions {

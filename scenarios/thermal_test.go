@@ -302,3 +302,27 @@ func thermalLines(run *result.Run) int {
 	}
 	return n
 }
+
+// TestHeldOutValidation: a held-out check needs the thermal model, its
+// fact and group, and an ordered band; all its problems come out at once.
+func TestHeldOutValidation(t *testing.T) {
+	base := `name: h
+phone: {device: pixel4, cpu: pixel4-tflite-cpu}
+models: [alexnet]
+workload: {modes: [on-device-cpu], images: [{size: 960x540, count: 1}]}
+`
+	good := base + "thermal: {enabled: true, held_out: {fact: T-x, device: pixel4, mode: on-device-cpu, low: 0.4, high: 0.8}}\n"
+	if _, err := Parse([]byte(good), "h.yaml", ""); err != nil {
+		t.Fatalf("valid check refused: %v", err)
+	}
+	bad := base + "thermal: {enabled: false, held_out: {device: pixel4, low: 0.9, high: 0.8}}\n"
+	_, err := Parse([]byte(bad), "h.yaml", "")
+	if err == nil {
+		t.Fatal("bad check accepted")
+	}
+	for _, want := range []string{"thermal.enabled: true", "thermal.held_out.fact: required", "thermal.held_out.mode: required", "low ≤ high"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
