@@ -135,6 +135,7 @@ type cpuModel struct {
 func (c *cpuModel) power() units.Power {
 	n := min(c.busy, c.cores)
 	if c.heat != nil {
+		n = min(n, c.heat.online()) // hotplug: offline cores draw nothing
 		return units.Power(c.idle + c.heat.cpuScale*(min(n, 1)*c.shared+n*c.perCore))
 	}
 	return units.Power(c.idle + min(n, 1)*c.shared + n*c.perCore)

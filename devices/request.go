@@ -557,7 +557,7 @@ func (r *request) preprocess(p *sim.Proc) error {
 	if err := ph.allocate(p, &r.rec, bitmap); err != nil {
 		return err
 	}
-	err := r.work(p, ph.heat.stretch(float64(e.e.Preprocess(r.rq.Width, r.rq.Height)), 0, false), result.Preprocess, ph.lanes.cpu, 1, false)
+	err := r.work(p, ph.heat.stretch(float64(e.e.Preprocess(r.rq.Width, r.rq.Height)), 0, false, 1), result.Preprocess, ph.lanes.cpu, 1, false)
 	ph.release(bitmap)
 	return err
 }
@@ -574,7 +574,7 @@ func (r *request) compute(p *sim.Proc) error {
 	scale := ph.spec.GC.AllocScale
 	t, a := r.times[:0], r.allocs[:0]
 	for i := 0; i < r.k; i++ {
-		lt := ph.heat.stretch(pm.sample(e, i, rng), pm.layers[i].MemBound, fw.UsesGPU)
+		lt := ph.heat.stretch(pm.sample(e, i, rng), pm.layers[i].MemBound, fw.UsesGPU, fw.CoresBusy)
 		al := 0.0
 		if rr := pm.reread[i]; rr > 0 {
 			lt += float64(rr)/read + float64(e.ConvertTime(units.Bytes(rr)))

@@ -53,9 +53,16 @@ import (
 // Preprocessing (one CPU core, compute-bound) is stretched the same way;
 // model loading is not (storage-bound).
 //
-// Not modelled: hotplug (the KTM's core limit at 80 °C), the 115 °C reset,
-// a battery node, and a skin limit on the Nexus 5 (it has none: its
-// thermal-engine only shuts down; see devices/thermal/doc.go).
+// Hotplug (the KTM's core control: at 80 °C one core per poll goes
+// offline, cores 1-3 only) caps the busy cores that draw power at those
+// online and stretches CPU work spread over more threads than cores
+// online (stretch). With the 60 °C frequency loop in front of it, it only
+// acts when the lowest operating point cannot hold the junction (a hot
+// pocket, a GPU load the KTM does not limit).
+//
+// Not modelled: the 115 °C reset, a battery node, and a skin limit on the
+// Nexus 5 (it has none: its thermal-engine only shuts down; see
+// devices/thermal/doc.go).
 
 // ThermalOptions turn a phone's thermal model on.
 type ThermalOptions struct {
@@ -85,6 +92,9 @@ type ThermalSample struct {
 	// Throttled is the share of the second the CPU cap was below the top
 	// operating point.
 	Throttled float64
+	// Online is the mean over the second of the CPU cores online (below
+	// the phone's cores only while hotplug has taken some offline).
+	Online float64
 	// Power is the phone's mean power over the second, W.
 	Power float64
 }
@@ -96,8 +106,8 @@ type heatDomain struct {
 	top  int
 	ref  float64 // P_core(top, T_ref), W
 	// per-second accumulators
-	freqSum float64
-	ticks   int
+	freqSum, onlineSum float64
+	ticks              int
 }
 
 // phoneHeat is a phone's thermal state (nil when off).
@@ -267,6 +277,7 @@ func (h *phoneHeat) run(p *sim.Proc) error {
 			d.gov.Tick(h.net, 1)
 			d.next += d.gov.Period()
 			d.freqSum += d.proc.Freq(d.gov.Cap())
+			d.onlineSum += float64(d.gov.Online())
 			d.ticks++
 			if d == h.cpu && d.gov.Throttled() {
 				h.throttledTicks++
@@ -300,6 +311,10 @@ func (h *phoneHeat) emit(now float64) {
 		return d.freqSum / float64(d.ticks)
 	}
 	s.CPUFreq, s.GPUFreq = mean(h.cpu), mean(h.gpu)
+	s.Online = h.online()
+	if h.cpu.ticks > 0 && h.cpu.onlineSum < float64(h.cpu.ticks*h.cpu.proc.Spec.Cores) {
+		s.Online = h.cpu.onlineSum / float64(h.cpu.ticks)
+	}
 	s.Throttled = 0
 	if h.cpu.ticks > 0 {
 		s.Throttled = float64(h.throttledTicks) / float64(h.cpu.ticks)
@@ -311,7 +326,7 @@ func (h *phoneHeat) emit(now float64) {
 	h.read = r
 	for _, d := range []*heatDomain{h.cpu, h.gpu} {
 		if d != nil {
-			d.freqSum, d.ticks = 0, 0
+			d.freqSum, d.onlineSum, d.ticks = 0, 0, 0
 		}
 	}
 	h.throttledTicks = 0
@@ -339,8 +354,12 @@ func (h *phoneHeat) counters(s *ThermalSample) {
 
 // stretch returns a d-second piece of work with memory-bound share m on
 // the CPU (or the GPU) stretched to the present cap's frequency: d /
-// Speed(f_cap, f_top, m). Without a thermal model it returns d.
-func (h *phoneHeat) stretch(d, m float64, gpu bool) float64 {
+// Speed(f_cap, f_top, m). CPU work spread over cores threads also waits
+// for offline cores (hotplug): with k = cores/online > 1 its compute-bound
+// share runs k times longer, d / Speed(f_cap/k, f_top, m) (the threads
+// time-share the cores left; the memory-bound share is bandwidth-bound and
+// does not). Without a thermal model it returns d.
+func (h *phoneHeat) stretch(d, m float64, gpu bool, cores float64) float64 {
 	if h == nil {
 		return d
 	}
@@ -349,10 +368,23 @@ func (h *phoneHeat) stretch(d, m float64, gpu bool) float64 {
 		dom = h.gpu
 	}
 	c := dom.gov.Cap()
-	if c == dom.top {
+	k := 1.0
+	if dom == h.cpu {
+		k = max(1, cores/h.online())
+	}
+	if c == dom.top && k == 1 {
 		return d
 	}
-	return d / thermal.Speed(dom.proc.Freq(c), dom.proc.Freq(dom.top), m)
+	return d / thermal.Speed(dom.proc.Freq(c)/k, dom.proc.Freq(dom.top), m)
+}
+
+// online returns the CPU cores online (the phone's cores when its
+// governor has no hotplug limit or none is offline).
+func (h *phoneHeat) online() float64 {
+	if n := h.cpu.gov.Online(); n < h.cpu.proc.Spec.Cores {
+		return float64(n)
+	}
+	return h.ph.cpu.cores
 }
 
 // ThermalNodes returns the names of the phone's thermal nodes (nil when

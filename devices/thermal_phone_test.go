@@ -8,6 +8,7 @@ import (
 	"github.com/infersim/infersim/devices/thermal"
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/sim"
+	"github.com/infersim/infersim/units"
 )
 
 // TestThermalGovernorSettles: four Krait cores held busy for 30 minutes
@@ -104,7 +105,7 @@ func TestThermalStretch(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := ph.heat.cpu
-	if got := ph.heat.stretch(2, 0, false); got != 2 {
+	if got := ph.heat.stretch(2, 0, false, 4); got != 2 {
 		t.Errorf("cold phone at the top OPP: stretch(2 s) = %v, want 2", got)
 	}
 	for ph.heat.cpu.gov.Cap() > 5 {
@@ -116,12 +117,38 @@ func TestThermalStretch(t *testing.T) {
 	for _, tc := range []struct {
 		m, want float64
 	}{{0, 2 * ratio}, {1, 2}, {0.5, 2 * (0.5*ratio + 0.5)}} {
-		if got := ph.heat.stretch(2, tc.m, false); math.Abs(got-tc.want) > 1e-12 {
+		if got := ph.heat.stretch(2, tc.m, false, 4); math.Abs(got-tc.want) > 1e-12 {
 			t.Errorf("cap %d (%.0f MHz), m = %v: stretch(2 s) = %v, want %v", c, d.proc.Freq(c)/1e6, tc.m, got, tc.want)
 		}
 	}
+	// Hotplug: the soc at the 80 °C core limit for two polls takes two
+	// cores offline; four threads on two cores double the compute-bound
+	// share, and the busy power counts the two online cores only.
+	for range 2 {
+		ph.heat.net.SetTemps([]float64{85, 25, 25})
+		d.gov.Tick(ph.heat.net, 1)
+	}
+	if got := d.gov.Online(); got != 2 {
+		t.Fatalf("after two polls at 85 °C: %d cores online, want 2", got)
+	}
+	c = d.gov.Cap()
+	ratio = d.proc.Freq(d.top) / d.proc.Freq(c)
+	for _, tc := range []struct {
+		m, cores, want float64
+	}{{0, 4, 2 * 2 * ratio}, {1, 4, 2}, {0.5, 4, 2 * (0.5*2*ratio + 0.5)}, {0, 1, 2 * ratio}, {0, 2, 2 * ratio}} {
+		if got := ph.heat.stretch(2, tc.m, false, tc.cores); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("2 cores online, m = %v, %v threads: stretch(2 s) = %v, want %v", tc.m, tc.cores, got, tc.want)
+		}
+	}
+	ph.cpu.add(4)
+	ph.heat.cpuScale = 1
+	two, four := ph.cpu.power(), units.Power(ph.cpu.idle+ph.cpu.shared+4*ph.cpu.perCore)
+	if want := units.Power(ph.cpu.idle + ph.cpu.shared + 2*ph.cpu.perCore); math.Abs(float64(two-want)) > 1e-12 || !(two < four) {
+		t.Errorf("4 busy cores, 2 online: CPU power %v, want %v", two, want)
+	}
+	ph.cpu.add(-4)
 	var nilHeat *phoneHeat
-	if got := nilHeat.stretch(2, 0, false); got != 2 {
+	if got := nilHeat.stretch(2, 0, false, 4); got != 2 {
 		t.Errorf("no thermal model: stretch = %v, want 2", got)
 	}
 }
@@ -301,5 +328,70 @@ func TestSustainedCPU(t *testing.T) {
 	}
 	if _, err := SustainedCPU(spec, ThermalOptions{}, 0, 10, 5); err == nil {
 		t.Error("empty window: no error")
+	}
+}
+
+// TestThermalHotplugSlowsCPU: a Nexus 5 in a pocket at 60 °C running
+// Caffe's four threads back to back sits at the KTM's lowest frequency
+// and still passes the 80 °C core limit; the KTM then offlines cores 1-3
+// one per poll, and the requests that follow take longer than those at
+// the same frequency on four cores (four threads time-share what is left;
+// only the memory-bound share of a layer does not stretch), while the CPU
+// draws less.
+func TestThermalHotplugSlowsCPU(t *testing.T) {
+	type sample struct{ t, soc, online, power float64 }
+	var samples []sample
+	opt := &ThermalOptions{Ambient: 60, Enclosure: "pocket", OnSample: func(s *ThermalSample) {
+		samples = append(samples, sample{s.T, s.Temps[0], s.Online, s.Power})
+	}}
+	arr, lat, _, _, t0 := sustained(t, opt, OnDeviceCPU, 1800, 7)
+	off := -1
+	for i, s := range samples {
+		if s.online < 4 {
+			off = i
+			break
+		}
+	}
+	if off < 0 {
+		t.Fatalf("no core offlined; soc reached %.1f °C", samples[len(samples)-1].soc)
+	}
+	// The sample closes the second in which a poll read ≥ 80 °C; the
+	// junction (2 J/K) then cools by at most the dropped core's watts per
+	// J/K and second, under 1 K.
+	if s := samples[off]; s.soc < 79 || samples[off-1].soc >= 80 {
+		t.Errorf("first core offline in the second ending at %.1f °C (%.1f °C a second before): not where the junction crosses the 80 °C core limit", s.soc, samples[off-1].soc)
+	}
+	for _, s := range samples[off:] {
+		if s.online < 1 {
+			t.Fatalf("%v cores online at %v s: the mask keeps core 0", s.online, s.t)
+		}
+	}
+	tOff := samples[off].t - t0
+	var before, after []float64
+	for i, a := range arr {
+		switch {
+		case a+lat[i] < tOff && a > tOff-120:
+			before = append(before, lat[i])
+		case a > tOff+10:
+			after = append(after, lat[i])
+		}
+	}
+	mean := func(xs []float64) float64 {
+		s := 0.0
+		for _, x := range xs {
+			s += x
+		}
+		return s / float64(len(xs))
+	}
+	if len(before) == 0 || len(after) == 0 {
+		t.Fatalf("%d requests before the first offlining, %d after", len(before), len(after))
+	}
+	t.Logf("first core offline at %.0f s (soc %.1f °C); latency %.2f s before, %.2f s after", tOff, samples[off].soc, mean(before), mean(after))
+	if !(mean(after) > 1.5*mean(before)) {
+		t.Errorf("latency %.2f s after offlining, %.2f s before: want the work of four threads on fewer cores to take longer", mean(after), mean(before))
+	}
+	pb, pa := samples[off-1].power, samples[len(samples)-1].power
+	if !(pa < pb) {
+		t.Errorf("phone power %.2f W after offlining, %.2f W before", pa, pb)
 	}
 }

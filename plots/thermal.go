@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,10 +21,13 @@ import (
 // run wrote thermal.csv.
 const KindThermal Kind = "thermal"
 
-// ThermalChart draws a sustained-load run (thermal.csv) over minutes: the
-// junction (soc) temperature, dashed the skin, on top; the mean latency
-// of the requests that closed in each minute below. One line per mode and point (colour by mode, dash by
-// point), replication 0 and phone 0 only.
+// ThermalChart draws a sustained-load run (thermal.csv) over minutes, one
+// column per phone when phone.device is swept (else one column): the
+// junction (soc) temperature thick and the skin thin on top, the mean
+// latency of the requests that closed in each minute below, each column
+// on its own latency scale (a 2019 phone's milliseconds next to a 2013
+// phone's seconds). Colour by mode, dash by the other swept parameters
+// (the ambient); replication 0 and phone 0 only.
 func ThermalChart(th *result.Thermal) (*Figure, error) {
 	if th == nil || len(th.Rows) == 0 {
 		return nil, empty("thermal: no rows")
@@ -40,20 +44,40 @@ func ThermalChart(th *result.Thermal) (*Figure, error) {
 	if soc < 0 {
 		return nil, errors.New("plots: thermal: no soc node")
 	}
+	// The column is the phone (phone.device); phone.cpu and phone.gpu go
+	// with it. The variant (dash) is every other swept parameter.
+	device := -1
+	for i, p := range th.Params {
+		if p == "phone.device" {
+			device = i
+		}
+	}
+	phoneParam := func(i int) bool {
+		return device >= 0 && i < len(th.Params) && strings.HasPrefix(th.Params[i], "phone.")
+	}
 	type key struct {
 		point int
 		mode  string
 	}
 	type acc struct {
-		params       []string
-		temp, skin   map[int]float64 // minute → last sample's °C
-		latSum       map[int]float64
-		latN         map[int]int
-		lastMin      int
-		modelsImages string
+		column, variant string
+		temp, skin      map[int]float64 // minute → last sample's °C
+		latSum          map[int]float64
+		latN            map[int]int
+		lastMin         int
 	}
 	series := map[key]*acc{}
 	var keys []key
+	var columns, variants []string
+	index := func(xs *[]string, x string) int {
+		for i, y := range *xs {
+			if y == x {
+				return i
+			}
+		}
+		*xs = append(*xs, x)
+		return len(*xs) - 1
+	}
 	for _, r := range th.Rows {
 		if r.Replication != 0 || r.Phone != 0 {
 			continue
@@ -61,7 +85,24 @@ func ThermalChart(th *result.Thermal) (*Figure, error) {
 		k := key{r.Point, r.Mode}
 		a := series[k]
 		if a == nil {
-			a = &acc{params: r.Params, temp: map[int]float64{}, skin: map[int]float64{}, latSum: map[int]float64{}, latN: map[int]int{}}
+			a = &acc{temp: map[int]float64{}, skin: map[int]float64{}, latSum: map[int]float64{}, latN: map[int]int{}}
+			if device >= 0 && device < len(r.Params) {
+				a.column = "phone " + r.Params[device]
+			}
+			var vs []string
+			for i, v := range r.Params {
+				if phoneParam(i) || i >= len(th.Params) {
+					continue
+				}
+				l := shortParam(th.Params[i]) + " " + v
+				if th.Params[i] == "thermal.ambient" {
+					l += " °C"
+				}
+				vs = append(vs, l)
+			}
+			a.variant = strings.Join(vs, ", ")
+			index(&columns, a.column)
+			index(&variants, a.variant)
 			series[k] = a
 			keys = append(keys, k)
 		}
@@ -79,15 +120,12 @@ func ThermalChart(th *result.Thermal) (*Figure, error) {
 	if len(keys) == 0 {
 		return nil, empty("thermal: no rows of replication 0")
 	}
-	sort.Slice(keys, func(i, j int) bool {
+	sort.SliceStable(keys, func(i, j int) bool {
 		if keys[i].point != keys[j].point {
 			return keys[i].point < keys[j].point
 		}
 		return modeLess(keys[i].mode, keys[j].mode)
 	})
-	top := newPlot("", "", "temperature (°C)")
-	bot := newPlot("", "minutes since the phone started (a warm start's model load first)", "mean latency (s)")
-	bot.Y.Min = 0
 	whole := plot.TickerFunc(func(lo, hi float64) []plot.Tick {
 		ts := plot.DefaultTicks{}.Ticks(lo, hi)
 		for i := range ts {
@@ -97,21 +135,29 @@ func ThermalChart(th *result.Thermal) (*Figure, error) {
 		}
 		return ts
 	})
-	top.Y.Tick.Marker, bot.Y.Tick.Marker = whole, whole
-	top.Add(hgrid{})
-	bot.Add(hgrid{})
-	leg := newLegend()
-	points := map[int]int{}
-	for _, k := range keys {
-		if _, ok := points[k.point]; !ok {
-			points[k.point] = len(points)
+	tops := make([]*plot.Plot, len(columns))
+	bots := make([]*plot.Plot, len(columns))
+	for i, c := range columns {
+		ylab := func(s string) string {
+			if i == 0 {
+				return s
+			}
+			return ""
 		}
+		tops[i] = newPlot(c, "", ylab("temperature (°C)"))
+		bots[i] = newPlot("", "minutes under load", ylab("mean latency (s)"))
+		bots[i].Y.Min = 0
+		tops[i].Y.Tick.Marker, bots[i].Y.Tick.Marker = whole, whole
+		tops[i].Add(hgrid{})
+		bots[i].Add(hgrid{})
 	}
-	seenMode := map[string]bool{}
+	leg := newLegend()
+	var modes []string
 	for _, k := range keys {
 		a := series[k]
 		col := ModeColor(k.mode)
-		dash := dashes[points[k.point]%len(dashes)]
+		dash := dashes[index(&variants, a.variant)%len(dashes)]
+		ci := index(&columns, a.column)
 		var tp, sp, lp plotter.XYs
 		for m := 1; m <= a.lastMin; m++ {
 			if t, ok := a.temp[m]; ok {
@@ -129,7 +175,7 @@ func ThermalChart(th *result.Thermal) (*Figure, error) {
 			p   *plot.Plot
 			xys plotter.XYs
 			w   vg.Length
-		}{{top, tp, 1.5}, {top, sp, 0.75}, {bot, lp, 1.5}} {
+		}{{tops[ci], tp, 1.5}, {tops[ci], sp, 0.6}, {bots[ci], lp, 1.5}} {
 			if len(l.xys) == 0 {
 				continue
 			}
@@ -141,40 +187,53 @@ func ThermalChart(th *result.Thermal) (*Figure, error) {
 			line.LineStyle.Width = vg.Points(float64(l.w))
 			l.p.Add(line)
 		}
-		label := k.mode
-		if len(a.params) > 0 {
-			var ps []string
-			for i, v := range a.params {
-				name := ""
-				if i < len(th.Params) {
-					name = th.Params[i]
-					if j := strings.LastIndex(name, "."); j >= 0 {
-						name = name[j+1:]
-					}
-				}
-				ps = append(ps, name+" "+v)
-			}
-			label += ", " + strings.Join(ps, ", ")
-		}
-		if !seenMode[label] {
-			seenMode[label] = true
-			leg.add(label, lineThumb{line: style})
+		if !slices.Contains(modes, k.mode) {
+			modes = append(modes, k.mode)
 		}
 	}
-	leg.add("thin: skin temperature", lineThumb{line: draw.LineStyle{Color: Grey, Width: vg.Points(0.75)}})
+	// One temperature scale for every column, so the phones compare.
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, p := range tops {
+		lo, hi = math.Min(lo, p.Y.Min), math.Max(hi, p.Y.Max)
+	}
+	for _, p := range tops {
+		p.Y.Min, p.Y.Max = lo, hi
+	}
+	for _, m := range modes {
+		leg.add(m, lineThumb{line: draw.LineStyle{Color: ModeColor(m), Width: vg.Points(1.5)}})
+	}
+	if len(variants) > 1 || variants[0] != "" {
+		for i, v := range variants {
+			leg.add(v, lineThumb{line: draw.LineStyle{Color: Grey, Width: vg.Points(1.5), Dashes: dashes[i%len(dashes)]}})
+		}
+	}
+	leg.add("thick: junction (soc); thin: skin", lineThumb{line: draw.LineStyle{Color: Grey, Width: vg.Points(0.6)}})
 	body := func(c draw.Canvas) {
-		ps := []*plot.Plot{top, bot}
-		cs := splitHeights(c, []float64{1, 1})
-		for i, p := range ps {
-			fitLabel(p, cs[i]) // at column width the x label wraps instead of running off
+		weights := make([]float64, len(columns))
+		for i := range weights {
+			weights[i] = 1
 		}
-		alignX(ps, cs)
-		for i, p := range ps {
-			fitTicks(p, p.DataCanvas(cs[i]).Max.X-p.DataCanvas(cs[i]).Min.X)
-			p.Draw(cs[i])
+		cols := splitWidths(c, weights)
+		var tc, bc []draw.Canvas
+		for i := range columns {
+			cs := splitHeights(cols[i], []float64{1, 1})
+			fitLabel(bots[i], cs[1])
+			alignX([]*plot.Plot{tops[i], bots[i]}, cs)
+			tc, bc = append(tc, cs[0]), append(bc, cs[1])
+		}
+		alignY(tops, tc)
+		alignY(bots, bc)
+		for i := range columns {
+			for _, x := range []struct {
+				p *plot.Plot
+				c draw.Canvas
+			}{{tops[i], tc[i]}, {bots[i], bc[i]}} {
+				fitTicks(x.p, x.p.DataCanvas(x.c).Max.X-x.p.DataCanvas(x.c).Min.X)
+				x.p.Draw(x.c)
+			}
 		}
 	}
-	return legendFigure("Sustained load: junction temperature and latency by minute", leg, body, 5*vg.Inch), nil
+	return legendFigure("Sustained load: temperature (top) and latency (bottom) by minute", leg, body, 5*vg.Inch), nil
 }
 
 // planThermal draws ThermalChart when the run's directory holds

@@ -29,10 +29,41 @@ func TestThermalChart(t *testing.T) {
 	if err := fig.Render(&b, SVG); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"on-device-cpu, ambient 25", "cloud-gpu, ambient 25", "mean latency"} {
+	for _, want := range []string{"on-device-cpu", "cloud-gpu", "ambient 25 °C", "mean latency", "thin: skin"} {
 		if !bytes.Contains(b.Bytes(), []byte(want)) {
 			t.Errorf("SVG lacks %q", want)
 		}
+	}
+	if bytes.Contains(b.Bytes(), []byte("phone ")) {
+		t.Error("one phone: the SVG has a per-phone column title")
+	}
+	// Two phones (phone.device swept with its processors): a column per
+	// phone, titled by it; phone.cpu is not a variant.
+	two := &result.Thermal{Params: []string{"phone.device", "phone.cpu", "thermal.ambient"}, Nodes: th.Nodes}
+	for _, r := range th.Rows {
+		for pt, dev := range []string{"nexus5", "pixel4"} {
+			r.Point, r.Params = pt, []string{dev, dev + "-cpu", "25"}
+			if dev == "pixel4" {
+				r.Latency = r.Latency / 40
+			}
+			two.Rows = append(two.Rows, r)
+		}
+	}
+	fig, err = ThermalChart(two)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Reset()
+	if err := fig.Render(&b, SVG); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"phone nexus5", "phone pixel4", "ambient 25 °C"} {
+		if !bytes.Contains(b.Bytes(), []byte(want)) {
+			t.Errorf("two phones: SVG lacks %q", want)
+		}
+	}
+	if bytes.Contains(b.Bytes(), []byte("nexus5-cpu")) {
+		t.Error("two phones: phone.cpu shown as a variant")
 	}
 	if _, err := ThermalChart(&result.Thermal{Nodes: []string{"soc"}}); !errors.Is(err, ErrEmpty) {
 		t.Errorf("no rows: %v, want ErrEmpty", err)

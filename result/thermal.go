@@ -15,11 +15,13 @@ const (
 	// ThermalFile holds one row per phone per simulated second:
 	//
 	//	point, <swept params…>, replication, model, mode, image, phone, t_s,
-	//	<node>_c…, cpu_mhz, gpu_mhz, throttled, power_w, latency_s
+	//	<node>_c…, cpu_mhz, gpu_mhz, throttled, cpu_online, power_w, latency_s
 	//
 	// node temperatures at the end of the second (°C), the mean frequency
 	// a busy CPU and GPU ran at (the governor's cap), the share of the
-	// second the CPU was throttled, the phone's mean power, and the mean
+	// second the CPU was throttled, the mean CPU cores online (hotplug;
+	// files written before it have no cpu_online column), the phone's
+	// mean power, and the mean
 	// latency of the requests whose records closed in that second (empty
 	// if none).
 	ThermalFile = "thermal.csv"
@@ -42,6 +44,7 @@ type ThermalRow struct {
 	CPUMHz      float64
 	GPUMHz      float64
 	Throttled   float64
+	Online      float64 // CPU cores online, NaN in a file without the column
 	Power       float64 // W
 	Latency     float64 // s, NaN when no record closed in the second
 }
@@ -69,7 +72,12 @@ func ReadThermal(r io.Reader, filename string) (*Thermal, error) {
 	rep, ok1 := idx["replication"]
 	ts, ok2 := idx["t_s"]
 	cpu, ok3 := idx["cpu_mhz"]
-	if !ok1 || !ok2 || !ok3 || head[0] != "point" || ts != rep+5 || cpu <= ts || len(head) != cpu+5 {
+	online := ok3 && len(head) == cpu+6 && head[cpu+3] == "cpu_online"
+	extra := 0
+	if online {
+		extra = 1
+	}
+	if !ok1 || !ok2 || !ok3 || head[0] != "point" || ts != rep+5 || cpu <= ts || len(head) != cpu+5+extra {
 		return nil, fmt.Errorf("result: %s: not a thermal.csv header: %v", filename, head)
 	}
 	th.Params = append([]string(nil), head[1:rep]...)
@@ -108,7 +116,11 @@ func ReadThermal(r io.Reader, filename string) (*Thermal, error) {
 		}
 		row := ThermalRow{Point: integer(rec[0]), Params: append([]string(nil), rec[1:rep]...), Replication: integer(rec[rep]),
 			Model: rec[rep+1], Mode: rec[rep+2], Image: rec[rep+3], Phone: integer(rec[rep+4]), T: num(rec[ts]),
-			CPUMHz: num(rec[cpu]), GPUMHz: num(rec[cpu+1]), Throttled: num(rec[cpu+2]), Power: num(rec[cpu+3]), Latency: num(rec[cpu+4])}
+			CPUMHz: num(rec[cpu]), GPUMHz: num(rec[cpu+1]), Throttled: num(rec[cpu+2]), Online: math.NaN(),
+			Power: num(rec[cpu+3+extra]), Latency: num(rec[cpu+4+extra])}
+		if online {
+			row.Online = num(rec[cpu+3])
+		}
 		for _, s := range rec[ts+1 : cpu] {
 			row.Temps = append(row.Temps, num(s))
 		}

@@ -27,7 +27,22 @@ func TestReadThermal(t *testing.T) {
 	if !math.IsNaN(th.Rows[0].Latency) {
 		t.Errorf("empty latency read as %v", th.Rows[0].Latency)
 	}
-	for _, bad := range []string{"", "a,b\n", strings.Replace(thermalSample, "25.032", "hot", 1), strings.Replace(thermalSample, "soc_c", "soc", 1)} {
+	if !math.IsNaN(r.Online) {
+		t.Errorf("file without cpu_online: Online = %v, want NaN", r.Online)
+	}
+	// With the hotplug column (cpu_online between throttled and power_w).
+	withOnline := `point,replication,model,mode,image,phone,t_s,soc_c,cpu_mhz,gpu_mhz,throttled,cpu_online,power_w,latency_s
+0,0,alexnet,on-device-cpu,960x540,0,5,81.000,300.0,0.0,1.000,2.75,2.5000,3.1000
+`
+	th, err = ReadThermal(strings.NewReader(withOnline), "thermal.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := th.Rows[0]; r.Online != 2.75 || r.Power != 2.5 || r.Latency != 3.1 || r.Throttled != 1 {
+		t.Errorf("row with cpu_online = %+v", r)
+	}
+	for _, bad := range []string{"", "a,b\n", strings.Replace(thermalSample, "25.032", "hot", 1), strings.Replace(thermalSample, "soc_c", "soc", 1),
+		strings.Replace(withOnline, "cpu_online", "cpu_cores", 1)} {
 		if _, err := ReadThermal(strings.NewReader(bad), "thermal.csv"); err == nil {
 			t.Errorf("no error for %q", bad)
 		}
@@ -37,6 +52,7 @@ func TestReadThermal(t *testing.T) {
 func FuzzReadThermal(f *testing.F) {
 	f.Add(thermalSample)
 	f.Add("point,replication,model,mode,image,phone,t_s,cpu_mhz,gpu_mhz,throttled,power_w,latency_s\n")
+	f.Add("point,replication,model,mode,image,phone,t_s,soc_c,cpu_mhz,gpu_mhz,throttled,cpu_online,power_w,latency_s\n0,0,alexnet,on-device-cpu,960x540,0,5,81.000,300.0,0.0,1.000,2.75,2.5000,3.1000\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		th, err := ReadThermal(strings.NewReader(s), "thermal.csv")
 		if err != nil {

@@ -156,7 +156,11 @@
 // a run changes. Enabled, a run also writes thermal.csv (per phone per
 // second) and thermal-summary.csv (per world), appends "sustained load:"
 // lines to the conclusions (first throttle, minute 1 against the last
-// minute, ranking flips), and trace.json gets counter tracks.
+// minute, ranking flips), and trace.json gets counter tracks. A
+// thermal.held_out check (a fact, a group: device, mode, ambient, and a
+// band written before the run) adds a verdict line: the group's minute-1 /
+// last-minute latency, mean over replications, against the band widened
+// by se standard errors across them.
 //
 // # Validation
 //

@@ -29,10 +29,28 @@ const (
 
 // Thermal is the scenario's thermal section.
 type Thermal struct {
-	Enabled   bool    `yaml:"enabled"`
-	Ambient   float64 `yaml:"ambient"`
-	Enclosure string  `yaml:"enclosure"`
-	Preset    string  `yaml:"preset"`
+	Enabled   bool           `yaml:"enabled"`
+	Ambient   float64        `yaml:"ambient"`
+	Enclosure string         `yaml:"enclosure"`
+	Preset    string         `yaml:"preset"`
+	HeldOut   ThermalHeldOut `yaml:"held_out"`
+}
+
+// ThermalHeldOut is a held-out check the run itself carries: one group's
+// throttling, r = minute-1 latency / last-minute latency (the throughput
+// it keeps), against a published band written in the scenario before the
+// run. The band [Low − SE·se, High + SE·se] widens by SE standard errors
+// of r across the replications (se = sd/√n, 0 with one). Fact "" means
+// no check.
+type ThermalHeldOut struct {
+	Fact    string  `yaml:"fact"`
+	Device  string  `yaml:"device"`
+	Mode    string  `yaml:"mode"`
+	Ambient float64 `yaml:"ambient"`
+	Low     float64 `yaml:"low"`
+	High    float64 `yaml:"high"`
+	SE      float64 `yaml:"se"`
+	Source  string  `yaml:"source"`
 }
 
 // thermalField registers the thermal section (fields.go).
@@ -43,7 +61,39 @@ func thermalField() *field {
 		fld("enclosure", "Enclosure", kEnum, "Where the phone sits: free air, on a desk, in the hand, in a case, in a pocket (factor on the skin-to-ambient conductance: 1, 0.8, 1.2, 0.7, 0.35).",
 			enum("free", "desk", "hand", "case", "pocket"), def("free")),
 		fld("preset", "Preset", kText, "Thermal preset (RC network, operating points, governor) of devices/thermal/data/phones.yaml: nexus5 or pixel4; empty: the phone.device's.", example("nexus5")),
+		optionalObj("held_out", "HeldOut", "A held-out check the run carries: the throughput one group keeps in the last minute as a share of minute 1 (minute-1 latency / last-minute latency, mean over replications) against a published band, written before the run; the verdict is a conclusion. Omitted: no check.",
+			fld("fact", "Fact", kText, "The reference fact the band comes from (reference/facts.yaml), printed with the verdict.", noSweep(), example("T-s855-whatif")),
+			fld("device", "Device", kText, "The group's phone.device.", noSweep(), example("pixel4")),
+			fld("mode", "Mode", kText, "The group's mode.", noSweep(), example("on-device-cpu")),
+			fld("ambient", "Ambient", kFloat, "The group's thermal.ambient, °C.", noSweep(), def("25")),
+			fld("low", "Low", kFloat, "Low end of the band, read-off uncertainty included.", noSweep(), checks(atLeast(0)), example("0.375")),
+			fld("high", "High", kFloat, "High end of the band, read-off uncertainty included.", noSweep(), checks(atLeast(0)), example("0.875")),
+			fld("se", "SE", kFloat, "Standard errors of the ratio across replications added to each end (the run-to-run spread).", noSweep(), def("2"), checks(atLeast(0))),
+			fld("source", "Source", kText, "The published curve, in a few words.", noSweep(), example("AnandTech 2019, S855 phones, 3DMark physics sustained/peak")),
+		),
 	)
+}
+
+// checkHeldOut checks thermal.held_out when any of it is given: it needs
+// the thermal model on, a fact, a group (device and mode) and a band with
+// low ≤ high.
+func (s *Scenario) checkHeldOut(c *collector) {
+	h := s.Thermal.HeldOut
+	if h.Fact == "" && h.Device == "" && h.Mode == "" && h.Low == 0 && h.High == 0 {
+		return
+	}
+	const at = "thermal.held_out"
+	if !s.Thermal.Enabled {
+		s.errAt(c, at, "a held-out check needs thermal.enabled: true (nothing throttles without the thermal model)")
+	}
+	for _, f := range []struct{ name, v string }{{"fact", h.Fact}, {"device", h.Device}, {"mode", h.Mode}} {
+		if f.v == "" {
+			s.errAt(c, at+"."+f.name, "required: the check names its fact and its group (device and mode)")
+		}
+	}
+	if !(h.High > 0) || h.Low > h.High {
+		s.errAt(c, at, "the band needs 0 ≤ low ≤ high and high > 0 (got low %g, high %g)", h.Low, h.High)
+	}
 }
 
 // thermalOptions returns phone i's thermal options, nil when disabled; the
@@ -95,6 +145,8 @@ func (l *thermalLog) sample(w *world, phone int, s *devices.ThermalSample) {
 	b = strconv.AppendFloat(b, s.GPUFreq/1e6, 'f', 1, 64)
 	b = append(b, ',')
 	b = strconv.AppendFloat(b, s.Throttled, 'f', 3, 64)
+	b = append(b, ',')
+	b = strconv.AppendFloat(b, s.Online, 'f', 2, 64)
 	b = append(b, ',')
 	b = strconv.AppendFloat(b, s.Power, 'f', 4, 64)
 	b = append(b, ',')
@@ -159,7 +211,8 @@ type thermalOut struct {
 	series, summary []byte
 	nodes           []string
 	params          []string
-	cells           []*thermalCell // in task order of first appearance
+	cells           []*thermalCell  // in task order of first appearance
+	check           *ThermalHeldOut // the scenario's held-out check, nil: none
 }
 
 // thermalCell averages one cell of one point over its replications, for
@@ -167,10 +220,13 @@ type thermalOut struct {
 type thermalCell struct {
 	point              int
 	where              string // the point's params, "thermal.ambient 25"
+	device             string // the point's phone.device
+	ambient            float64
 	model, mode, image string
 	first              []float64 // per replication that throttled
 	reps               int
-	l1, lN, e1, eN     float64 // sums over replications
+	l1, lN, e1, eN     float64   // sums over replications
+	kept               []float64 // per replication: minute-1 / last-minute latency
 }
 
 // add appends a world's rows (tasks arrive in order: the files do not
@@ -178,6 +234,9 @@ type thermalCell struct {
 func (o *thermalOut) add(pd *pointData, rep int, cell Cell, l *thermalLog) {
 	if l == nil {
 		return
+	}
+	if h := pd.s.Thermal.HeldOut; o.check == nil && h.Fact != "" {
+		o.check = &h
 	}
 	if o.nodes == nil {
 		o.nodes = l.nodes
@@ -256,7 +315,7 @@ func (o *thermalOut) write(dir string) error {
 		nodes += "," + n + "_c"
 		ends += "," + n + "_c_end"
 	}
-	series := head + "phone,t_s" + nodes + ",cpu_mhz,gpu_mhz,throttled,power_w,latency_s\n"
+	series := head + "phone,t_s" + nodes + ",cpu_mhz,gpu_mhz,throttled,cpu_online,power_w,latency_s\n"
 	summary := head + "first_throttle_s,min1_latency_s,last_min_latency_s,min1_energy_j,last_min_energy_j,min1_requests,last_min_requests,last_min_cpu_mhz" + ends + "\n"
 	for _, f := range []struct {
 		name, head string
@@ -284,10 +343,20 @@ func (o *thermalOut) cell(pd *pointData, c Cell) *thermalCell {
 		}
 	}
 	var w []string
+	device := false
 	for _, p := range pd.params {
+		device = device || p.Name == "phone.device"
+	}
+	for _, p := range pd.params {
+		// phone.cpu and phone.gpu follow the swept device (a zip sweep):
+		// the device names the group.
+		if device && (p.Name == "phone.cpu" || p.Name == "phone.gpu") {
+			continue
+		}
 		w = append(w, p.Name+" "+p.Value)
 	}
-	tc := &thermalCell{point: pd.index, where: strings.Join(w, ", "), model: c.Model, mode: c.Mode, image: c.Image.String()}
+	tc := &thermalCell{point: pd.index, where: strings.Join(w, ", "), device: pd.s.Phone.Device, ambient: pd.s.Thermal.Ambient,
+		model: c.Model, mode: c.Mode, image: c.Image.String()}
 	o.cells = append(o.cells, tc)
 	return tc
 }
@@ -301,6 +370,7 @@ func (tc *thermalCell) addRep(first, l1, lN, e1, eN float64) {
 	tc.lN += lN
 	tc.e1 += e1
 	tc.eN += eN
+	tc.kept = append(tc.kept, l1/lN)
 }
 
 // conclusions returns the sustained-load conclusions, each a short
@@ -400,7 +470,66 @@ func (o *thermalOut) conclusions() []result.Conclusion {
 		}
 		out = append(out, rk)
 	}
+	if o.check != nil {
+		out = append(out, o.heldOut())
+	}
 	return out
+}
+
+// heldOut is the verdict of the scenario's held-out check: the kept
+// throughput r of the group it names (mean over replications) against
+// its band widened by SE standard errors of r.
+func (o *thermalOut) heldOut() result.Conclusion {
+	h := o.check
+	c := result.Conclusion{Kind: "sustained", Columns: []string{"group", "latency, minute 1 → last", "kept (r)", "tolerance", "published", "verdict"}}
+	var tc *thermalCell
+	for _, x := range o.cells {
+		if x.device == h.Device && x.mode == h.Mode && x.ambient == h.Ambient {
+			tc = x
+			break
+		}
+	}
+	at := fmt.Sprintf("%s %s at %s °C", h.Device, h.Mode, strconv.FormatFloat(h.Ambient, 'f', -1, 64))
+	if tc == nil {
+		c.Sentence = fmt.Sprintf("sustained load, held-out %s: no group is %s, nothing compared", h.Fact, at)
+		return c
+	}
+	r, se := meanSE(tc.kept)
+	lo, hi := h.Low-h.SE*se, h.High+h.SE*se
+	verdict := "inside: pass"
+	if math.IsNaN(r) || r < lo || r > hi {
+		verdict = "outside: miss"
+	}
+	band := fmt.Sprintf("[%.3f, %.3f]", lo, hi)
+	n := float64(tc.reps)
+	c.Sentence = fmt.Sprintf("sustained load, held-out %s: %s keeps %.3f of its minute-1 throughput; tolerance %s, %s",
+		h.Fact, at, r, band, verdict)
+	tol := band
+	if se > 0 {
+		tol += fmt.Sprintf(" (± %g SE of %.3f)", h.SE, se)
+	}
+	c.Rows = [][]string{{at, fmt.Sprintf("%.3f s → %.3f s", tc.l1/n, tc.lN/n), fmt.Sprintf("%.3f", r), tol, h.Source, verdict}}
+	return c
+}
+
+// meanSE returns the mean of xs and its standard error sd/√n (0 for one
+// value).
+func meanSE(xs []float64) (mean, se float64) {
+	if len(xs) == 0 {
+		return math.NaN(), 0
+	}
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= float64(len(xs))
+	if len(xs) < 2 {
+		return mean, 0
+	}
+	var ss float64
+	for _, x := range xs {
+		ss += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(ss/float64(len(xs)-1)) / math.Sqrt(float64(len(xs)))
 }
 
 // changeRange writes ratios as a signed percentage or a range of them.

@@ -246,6 +246,7 @@ func (s *Scenario) crossCheck(c *collector) {
 	}
 	s.checkLifecycle(c)
 	s.checkChannels(c)
+	s.checkHeldOut(c) // thermal.go
 }
 
 // checkPresetNames checks the phone and network presets and the processor

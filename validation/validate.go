@@ -311,7 +311,7 @@ func Validate(ctx context.Context, opts Options) (*Report, error) {
 	if err := c.llmPhoneRows(); err != nil {
 		return nil, err
 	}
-	if err := c.thermalRows(); err != nil {
+	if err := c.thermalRows(ctx, opts); err != nil {
 		return nil, err
 	}
 	c.profileRows()

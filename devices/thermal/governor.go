@@ -24,6 +24,27 @@ type GovernorSpec struct {
 	// frequency is at least Headroom × util × f_top; 0 means 1.25.
 	Headroom float64 `yaml:"headroom"`
 	Limits   []Limit `yaml:"limits"`
+	// Hotplug, if set, takes cores offline under a thermal limit.
+	Hotplug *Hotplug `yaml:"hotplug"`
+}
+
+// Hotplug is a core-control limit (the MSM8974 KTM's core_limit_temp):
+// every polling period, with the node at or above Trip one more core goes
+// offline (down to Keep online), and with it at or below Trip −
+// Hysteresis one comes back. do_core_control in the hammerhead kernel's
+// drivers/thermal/msm_thermal.c (commit
+// 051f75d962779c567560adce6e4c22d0e409876f): temp ≥ core_limit_temp_degC
+// → cpu_down of the highest online core in core_control_mask, one per
+// poll; temp ≤ core_limit_temp_degC − core_temp_hysteresis_degC → cpu_up
+// of one offlined core per poll. Note the release test is ≤, where the
+// frequency loop's is <.
+type Hotplug struct {
+	Node       string  `yaml:"node"`
+	Trip       float64 `yaml:"trip"`       // °C
+	Hysteresis float64 `yaml:"hysteresis"` // K
+	// Keep is how many cores stay online (cores outside the mask: 1 for
+	// the Nexus 5's mask 0xe, cores 1-3).
+	Keep int `yaml:"keep"`
 }
 
 // Governor picks a processor's OPP every polling period, by load and by
@@ -42,13 +63,18 @@ type GovernorSpec struct {
 // limit_idx −= freq_step; temp < limit_temp − temp_hysteresis →
 // limit_idx += freq_step, an index into the cpufreq table) and the Linux
 // step_wise governor on a cpufreq cooling device, with schedutil's
-// frequency choice below the cap.
+// frequency choice below the cap. With a Hotplug limit the same tick also
+// takes cores offline or back (Online).
 type Governor struct {
 	spec  GovernorSpec
 	proc  *Processor
 	nodes []int // network index per limit
 	cap   int
 	cur   int
+	// hotplug: the node index and the cores online (proc.Spec.Cores when
+	// none is offline)
+	hpNode int
+	online int
 }
 
 // NewGovernor returns a governor for proc reading the nodes of net, with
@@ -69,7 +95,16 @@ func NewGovernor(spec GovernorSpec, proc *Processor, net *Network) (*Governor, e
 	if !(spec.Headroom > 0) || math.IsInf(spec.Headroom, 0) {
 		return nil, fmt.Errorf("thermal: governor of %q: headroom %g must be positive", proc.Spec.Name, spec.Headroom)
 	}
-	g := &Governor{spec: spec, proc: proc, cap: proc.Len() - 1}
+	g := &Governor{spec: spec, proc: proc, cap: proc.Len() - 1, online: proc.Spec.Cores, hpNode: -1}
+	if h := spec.Hotplug; h != nil {
+		g.hpNode = net.NodeIndex(h.Node)
+		if g.hpNode < 0 {
+			return nil, fmt.Errorf("thermal: governor of %q: hotplug on unknown node %q", proc.Spec.Name, h.Node)
+		}
+		if !(h.Hysteresis >= 0) || math.IsNaN(h.Trip) || math.IsInf(h.Trip, 0) || math.IsInf(h.Hysteresis, 0) || h.Keep < 1 || h.Keep > proc.Spec.Cores {
+			return nil, fmt.Errorf("thermal: governor of %q: invalid hotplug %+v (keep 1..%d cores)", proc.Spec.Name, *h, proc.Spec.Cores)
+		}
+	}
 	for _, l := range spec.Limits {
 		i := net.NodeIndex(l.Node)
 		if i < 0 {
@@ -95,6 +130,9 @@ func (g *Governor) Cap() int { return g.cap }
 // Throttled reports whether the cap is below the top OPP.
 func (g *Governor) Throttled() bool { return g.cap < g.proc.Len()-1 }
 
+// Online returns the cores online (all of them without a hotplug limit).
+func (g *Governor) Online() int { return g.online }
+
 // Tick runs one polling period's decision with the network's current
 // temperatures and a demand util (share of the top OPP's capacity,
 // clamped to [0, 1]), and returns the chosen OPP.
@@ -115,6 +153,15 @@ func (g *Governor) Tick(net *Network, util float64) int {
 		g.cap = max(g.cap-g.spec.Step, 0)
 	case cool:
 		g.cap = min(g.cap+g.spec.Step, top)
+	}
+	if h := g.spec.Hotplug; h != nil {
+		t := net.Temp(g.hpNode)
+		switch {
+		case t >= h.Trip:
+			g.online = max(g.online-1, h.Keep)
+		case t <= h.Trip-h.Hysteresis:
+			g.online = min(g.online+1, g.proc.Spec.Cores)
+		}
 	}
 	u := math.Max(0, math.Min(util, 1))
 	want := g.spec.Headroom * u * g.proc.Freq(top)

@@ -124,3 +124,43 @@ func TestGovernorLoadAndStep(t *testing.T) {
 
 func unitsW(p float64) units.Power    { return units.Power(p) }
 func unitsS(s float64) units.Duration { return units.Duration(s) }
+
+// TestGovernorHotplug: the KTM's core control (do_core_control) takes one
+// core offline per poll while the node is at or above the trip, never the
+// kept ones, holds inside the hysteresis band, and brings one back per
+// poll once the node is at or below trip − hysteresis (≤, not <).
+func TestGovernorHotplug(t *testing.T) {
+	net, err := NewNetwork([]Node{{"soc", 1}}, []Link{{0, Ambient, 0.1}}, 25)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := Table{Name: "syn", Sources: []Source{{Repo: "test", Path: "test", Commit: "test"}}, OPPs: []OPP{{KHz: 1e6, UV: 9e5}, {KHz: 2e6, UV: 1.1e6}}}
+	p, err := NewProcessor(ProcessorSpec{Name: "syn", Cores: 4, TopPower: 1, RefTemp: 25}, tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := NewGovernor(GovernorSpec{Period: 0.25, Hotplug: &Hotplug{Node: "soc", Trip: 80, Hysteresis: 10, Keep: 1}}, p, net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		temp   float64
+		online int
+	}{
+		{50, 4}, {80, 3}, {85, 2}, {90, 1}, {95, 1}, // one per poll, one kept
+		{75, 1}, {70.5, 1}, // inside the band: held
+		{70, 2}, {60, 3}, {50, 4}, {40, 4}, // back one per poll, ≤ trip − hysteresis
+	}
+	for i, s := range steps {
+		net.SetTemps([]float64{s.temp})
+		g.Tick(net, 1)
+		if g.Online() != s.online {
+			t.Errorf("step %d at %v °C: %d cores online, want %d", i, s.temp, g.Online(), s.online)
+		}
+	}
+	for _, bad := range []Hotplug{{Node: "x", Trip: 80, Keep: 1}, {Node: "soc", Trip: 80, Keep: 0}, {Node: "soc", Trip: 80, Keep: 5}, {Node: "soc", Trip: math.NaN(), Keep: 1}, {Node: "soc", Trip: 80, Hysteresis: -1, Keep: 1}} {
+		if _, err := NewGovernor(GovernorSpec{Period: 0.25, Hotplug: &bad}, p, net); err == nil {
+			t.Errorf("hotplug %+v accepted", bad)
+		}
+	}
+}

@@ -225,9 +225,10 @@ func (d *Domain) OPP() int { return d.opp }
 // Freq returns the domain's present frequency, Hz.
 func (d *Domain) Freq() float64 { return d.Proc.Freq(d.opp) }
 
-// Power returns the domain's present power, W.
+// Power returns the domain's present power, W (busy cores beyond those
+// online do not draw: their work waits).
 func (d *Domain) Power(p *Phone) float64 {
-	return d.Proc.Power(d.opp, d.busy, p.Net.Temp(d.node))
+	return d.Proc.Power(d.opp, math.Min(d.busy, float64(d.Gov.Online())), p.Net.Temp(d.node))
 }
 
 // setPower recomputes every node's heat input from the domains.
