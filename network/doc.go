@@ -1,7 +1,7 @@
 // Package network simulates a phone's access link to a server: channels
 // whose capacity concurrent transfers share, transfer models, bandwidth
 // traces, jitter and loss, and the radio power state machines (WiFi, LTE,
-// 3G) whose promotions delay transfers and whose states the energy meter
+// 3G, 5G NSA) whose promotions delay transfers and whose states the energy meter
 // integrates. It runs on the sim kernel and knows nothing of phones or
 // models.
 //
@@ -116,7 +116,10 @@
 // β + α_up·Mbps_up + α_down·Mbps_down at the link's current throughput, and
 // tail states run after the last transfer. LTERadio, WiFiRadio and
 // UMTSRadio give AT&T ARO's defaults (the LTE and WiFi numbers come from the
-// reference facts R-lte-* and R-wifi-*). The radio reports every change of
+// reference facts R-lte-* and R-wifi-*); NRRadio gives 5G NSA low-band and
+// mmWave on LTE's machine, with the timings and power deltas of Narayanan
+// et al.'s SIGCOMM 2021 data (facts R-5g-*; what is assumed is listed in
+// its doc). The radio reports every change of
 // state or power to the PowerObserver installed with OnPower. Transfers
 // inside one tail share it: the second pays no promotion and restarts the
 // tail once.
@@ -127,7 +130,9 @@
 // home-wifi, campus-wifi and lte are fitted so that the reference request
 // (a 25 kB upload then a 1 kB reply, an assumption: MDInference does not
 // state its payload) has the mean and sd of facts N-home, N-campus and
-// N-lte; 3g uses ARO's 3G machine. Preset.Fit keeps the method, the fitted
+// N-lte; 3g uses ARO's 3G machine; 5g and 5g-mmwave take Narayanan et
+// al.'s median Speedtest rates and half the median RTT each way, unfitted
+// (facts R-5g-*). Preset.Fit keeps the method, the fitted
 // numbers and the residual; the table is in buildPresets' comment.
 //
 // # Performance

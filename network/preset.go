@@ -245,6 +245,8 @@ func buildPresets() []Preset {
 				"radio: AT&T ARO inspire.conf (HTC Inspire, AT&T 3G)",
 			},
 		},
+		nrPreset("5g", "5G NSA low-band: median Speedtest rates and latency of Narayanan et al.'s SIGCOMM 2021 dataset, with its radio", "low", nrLow()),
+		nrPreset("5g-mmwave", "5G NSA mmWave: median Speedtest rates and latency of Narayanan et al.'s SIGCOMM 2021 dataset, with its radio", "mmw", nrMmWave()),
 	}
 }
 
@@ -283,4 +285,26 @@ func (p Preset) clone() Preset {
 	}
 	p.Sources = append([]string(nil), p.Sources...)
 	return p
+}
+
+// nrPreset is a 5G link: the band's median Speedtest rates (facts
+// R-5g-<key>-down, -up) and half its median round-trip latency each way
+// (R-5g-<key>-rtt), no jitter (the dataset gives runs, not a transfer
+// time distribution to fit one to).
+func nrPreset(name, desc, key string, radio RadioSpec) Preset {
+	lat := units.Duration(fact("R-5g-"+key+"-rtt")) / 2
+	return Preset{
+		Name: name, Description: desc,
+		Link: LinkConfig{
+			Model: DefaultTCP(),
+			Up:    ChannelConfig{Bandwidth: units.BitRate(fact("R-5g-" + key + "-up")), Latency: lat},
+			Down:  ChannelConfig{Bandwidth: units.BitRate(fact("R-5g-" + key + "-down")), Latency: lat},
+			Radio: &radio,
+		},
+		Sources: []string{
+			fmt.Sprintf("rates: facts R-5g-%s-down and R-5g-%s-up, latency: half of R-5g-%s-rtt one-way (Narayanan et al., SIGCOMM 2021 artifact: Ookla Speedtest medians, single connection, servers at a median 1500 km)", key, key, key),
+			"jitter: none (assumption; Speedtest medians give no spread)",
+			"radio: network.NRRadio (facts R-5g-*, R-lte-*)",
+		},
+	}
 }

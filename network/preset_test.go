@@ -130,7 +130,7 @@ func TestPresets(t *testing.T) {
 			t.Errorf("%s: no sources or description", p.Name)
 		}
 	}
-	if strings.Join(names, " ") != "3g campus-wifi campus-wifi-modi home-wifi lte" {
+	if strings.Join(names, " ") != "3g 5g 5g-mmwave campus-wifi campus-wifi-modi home-wifi lte" {
 		t.Errorf("presets %v", names)
 	}
 	// Copies are independent.
@@ -140,7 +140,7 @@ func TestPresets(t *testing.T) {
 	if b.Link.Radio.Tail[0].Duration == 99 {
 		t.Error("LookupPreset returned shared state")
 	}
-	if _, err := LookupPreset("5g"); err == nil {
+	if _, err := LookupPreset("6g"); err == nil {
 		t.Error("unknown preset accepted")
 	}
 	// An infeasible fit is reported, not silently bent.

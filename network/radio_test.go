@@ -165,7 +165,7 @@ func TestRadioSpecsValidate(t *testing.T) {
 			t.Errorf("%s: %v", n, err)
 		}
 	}
-	if _, err := LookupRadio("5g"); err == nil {
+	if _, err := LookupRadio("6g"); err == nil {
 		t.Error("unknown radio accepted")
 	}
 	s := WiFiRadio()
@@ -176,5 +176,48 @@ func TestRadioSpecsValidate(t *testing.T) {
 	// The idle power average: 43 ms at 0.594 W every 1.28 s.
 	if got := float64(LTERadio().IdlePower); math.Abs(got-0.043*0.594/1.28) > 1e-12 {
 		t.Errorf("LTE idle power %g", got)
+	}
+}
+
+// The 5G radios by hand from their facts: LTE's β (1.2 W) plus the band's
+// Δβ, a 1.7 s LTE tail at LTE's mean tail power and the rest of the
+// 12.3167 s tail with Δβ on top; mmWave costs more at rest and less per
+// Mbps than low-band, and an unknown band is an error.
+func TestNRRadio(t *testing.T) {
+	for _, c := range []struct {
+		band, name      string
+		dbeta, up, down float64
+	}{
+		{"low", "5g", 0.2463, 0.032175, 0.011537},
+		{"mmwave", "5g-mmwave", 2.5681, 0.008883, 0.001726},
+	} {
+		s, err := NRRadio(c.band)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Validate("radio"); err != nil {
+			t.Errorf("%s: %v", c.band, err)
+		}
+		near := func(what string, got, want float64) {
+			if math.Abs(got-want) > 1e-9 {
+				t.Errorf("%s: %s %v, want %v", c.band, what, got, want)
+			}
+		}
+		if s.Name != c.name {
+			t.Errorf("%s: named %q, want %q", c.band, s.Name, c.name)
+		}
+		near("beta", float64(s.Beta), 1.2+c.dbeta)
+		near("alpha_up", float64(s.AlphaUp), c.up)
+		near("alpha_down", float64(s.AlphaDown), c.down)
+		near("promotion", float64(s.Promotion.Delay), 0.3233)
+		near("tail", float64(s.TailDuration()), 12.3167)
+		near("lte-tail", float64(s.Tail[0].Duration), 1.7)
+		near("tail energy", float64(s.TailEnergy()), 1.7*1.0921+(12.3167-1.7)*(1.0921+c.dbeta))
+		if lte := LTERadio(); s.IdlePower != lte.IdlePower || s.Promotion.Power != lte.Promotion.Power {
+			t.Errorf("%s: idle or promotion power differs from LTE's", c.band)
+		}
+	}
+	if _, err := NRRadio("sub6"); err == nil {
+		t.Error("an unknown band was accepted")
 	}
 }

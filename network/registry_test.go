@@ -23,10 +23,10 @@ func TestRadioRegistry(t *testing.T) {
 			t.Errorf("%s: spec named %q", r.Name, got)
 		}
 	}
-	if want := []string{"wifi", "lte", "3g"}; !reflect.DeepEqual(names, want) {
+	if want := []string{"wifi", "lte", "3g", "5g", "5g-mmwave"}; !reflect.DeepEqual(names, want) {
 		t.Errorf("registered %v, want %v", names, want)
 	}
-	if want := []string{"3g", "lte", "wifi"}; !reflect.DeepEqual(Radios(), want) {
+	if want := []string{"3g", "5g", "5g-mmwave", "lte", "wifi"}; !reflect.DeepEqual(Radios(), want) {
 		t.Errorf("Radios() = %v, want sorted %v", Radios(), want)
 	}
 }
@@ -63,11 +63,11 @@ func TestRegisterRadio(t *testing.T) {
 		t.Errorf("not registered last: %v", got)
 	}
 	UnregisterRadio("test-nr")
-	if _, err := LookupRadio("test-nr"); err == nil || err.Error() != `network: unknown radio "test-nr" (want one of 3g, lte, wifi)` {
+	if _, err := LookupRadio("test-nr"); err == nil || err.Error() != `network: unknown radio "test-nr" (want one of 3g, 5g, 5g-mmwave, lte, wifi)` {
 		t.Errorf("after UnregisterRadio: %v", err)
 	}
 	UnregisterRadio("no-such-radio") // does nothing
-	if len(RadioInfos()) != 3 {
+	if len(RadioInfos()) != 5 {
 		t.Errorf("have %d radios", len(RadioInfos()))
 	}
 }

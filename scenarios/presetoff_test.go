@@ -63,11 +63,11 @@ func TestJitterNone(t *testing.T) {
 func TestFieldReferenceNamesPresets(t *testing.T) {
 	ref := FieldReference()
 	for _, want := range []string{
-		"| `phone.device` | phone preset (`nexus5`, `pixel4`) |",
-		"| `network.preset` | network preset (`3g`, `campus-wifi`, `campus-wifi-modi`, `home-wifi`, `lte`, `none`) |",
-		"| from `phone.device`: nexus5 2GiB, pixel4 6GiB |",
-		"| from `network.preset`: 3g 145kbps, campus-wifi 50Mbps, campus-wifi-modi 50Mbps, home-wifi 20Mbps, lte 6Mbps |",
-		"from `network.preset`: 3g 75ms, campus-wifi 2.958ms,",
+		"| `phone.device` | phone preset (`nexus5`, `oneplus12`, `pixel4`) |",
+		"| `network.preset` | network preset (`3g`, `5g`, `5g-mmwave`, `campus-wifi`, `campus-wifi-modi`, `home-wifi`, `lte`, `none`) |",
+		"| from `phone.device`: nexus5 2GiB, oneplus12 16GiB, pixel4 6GiB |",
+		"| from `network.preset`: 3g 145kbps, 5g 75.64Mbps, 5g-mmwave 132.7Mbps, campus-wifi 50Mbps, campus-wifi-modi 50Mbps, home-wifi 20Mbps, lte 6Mbps |",
+		"from `network.preset`: 3g 75ms, 5g 30.5ms, 5g-mmwave 31.5ms, campus-wifi 2.958ms,",
 		"| from `network.preset`: every preset: 0 |",
 		"| `network.uplink.jitter` | mapping or `none` |",
 		"; or a file path)",

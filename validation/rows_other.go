@@ -181,9 +181,9 @@ func isolatedTransfer(preset string) (*powerLog, network.RadioSpec, error) {
 	return log, l.Radio().Spec(), nil
 }
 
-// radioRows checks the radio state machines' outputs against the ARO facts
+// radioRows checks the radio state machines' outputs against the facts
 // they are built from: an isolated LTE request's promotion, its tail's
-// length and mean power, and WiFi's tail. These are inputs of the model;
+// length and mean power, WiFi's tail, and 5G's promotion and tail. These are inputs of the model;
 // an error here is a bug.
 func (c *collector) radioRows() error {
 	lte, spec, err := isolatedTransfer("lte")
@@ -214,6 +214,20 @@ func (c *collector) radioRows() error {
 	}
 	if d, _, ok := wifi.span(wspec.Tail[0].Name, wspec.Idle); ok {
 		add("R-wifi-tail", d, "an isolated campus-WiFi request: from the last packet to standby")
+	}
+	nr, nspec, err := isolatedTransfer("5g")
+	if err != nil {
+		return fmt.Errorf("validation: 5g radio: %w", err)
+	}
+	if d, _, ok := nr.span(nspec.Promotion.State, nspec.Active); ok {
+		add("R-5g-promotion-time", d, "an isolated 5g request from idle: promotion until connected")
+	} else {
+		c.skip("R-5g-promotion-time", "the 5g radio did not promote")
+	}
+	if d, e, ok := nr.span(nspec.Tail[0].Name, nspec.Idle); ok {
+		add("R-5g-tail", d, fmt.Sprintf("an isolated 5g request: from the last packet to idle, %s of tail energy", fmtEnergy(e)))
+	} else {
+		c.skip("R-5g-tail", "the 5g radio did not return to idle")
 	}
 	return nil
 }
@@ -333,6 +347,8 @@ func notComparedReason(id string) string {
 		return r
 	}
 	switch {
+	case strings.HasPrefix(id, "R-5g-"):
+		return "an input of the 5g and 5g-mmwave presets and radios (network.NRRadio, from Narayanan et al.'s SIGCOMM 2021 data); the R-5g-promotion-time and R-5g-tail rows check the radio's output"
 	case strings.HasPrefix(id, "R-lte-median"):
 		return "an input: the lte preset's bandwidths, fixed before its latency and jitter are fitted to N-lte"
 	case strings.HasPrefix(id, "R-"):

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -51,7 +52,8 @@ func TestPresetsShowsARegisteredRadio(t *testing.T) {
 	}
 	defer network.UnregisterRadio("test-nr")
 	out, _, err := execute(t, "presets")
-	if err != nil || !strings.Contains(out, "test-nr  a made-up 5G NR radio") {
+	// The name column is as wide as the longest radio name (5g-mmwave).
+	if err != nil || !regexp.MustCompile(`(?m)^ +test-nr +a made-up 5G NR radio$`).MatchString(out) {
 		t.Errorf("%v\n%s", err, out)
 	}
 }

@@ -28,3 +28,33 @@ func ExampleRuntime() {
 	// Output:
 	// first token after 1.16 s, 200 tokens after 5.2 s
 }
+
+// Whether Llama 3.2 1B fits beside the other apps, how long its first
+// load reads flash, and the energy of a 200-token answer on a OnePlus 12
+// (above the phone's base power).
+func ExampleRuntime_Footprint() {
+	r, err := llmphone.ExecuTorchSD8Gen3()
+	if err != nil {
+		panic(err)
+	}
+	m, err := llmphone.OnePlus12("llama-3.2-1b", "spinquant")
+	if err != nil {
+		panic(err)
+	}
+	f, err := r.Footprint(m, 300, 500)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(f)
+	fmt.Println("fits in 2 GiB:", f.Fits(2<<30), "load", fmt.Sprintf("%.2f s", r.LoadTime(m)))
+	e, _ := r.PrefillEnergy(m, 300)
+	for ctx := 301; ctx < 500; ctx++ {
+		d, _ := r.DecodeEnergy(m, ctx)
+		e += d
+	}
+	fmt.Printf("answer energy %.1f J\n", e)
+	// Output:
+	// 1961 MiB (weights 1083, KV 128, activations 48, runtime 702)
+	// fits in 2 GiB: true load 0.27 s
+	// answer energy 38.0 J
+}
