@@ -59,6 +59,21 @@ type request struct {
 
 	times, allocs []float64
 
+	// The remote part as callbacks (remote.go).
+	cb       bool // handed over: the remote part runs as callbacks
+	intrSent bool // an interrupt was sent to the process
+	gen      uint32
+	rstate   remoteState
+	up       float64
+	hStart   float64
+	xfer     *network.Transferer
+	xferLink *network.Link
+	upFn     func(network.Transfer, error)
+	downFn   func(network.Transfer, error)
+	timer    *sim.Timer
+	job      *job
+	jtok     *jobTok
+
 	// tracing only
 	trace    bool
 	trLayers []engine.LayerCost
@@ -339,6 +354,8 @@ func (ph *Phone) launch(r *request) {
 		rec.Split = r.k
 	}
 	r.active, r.ended, r.usedRadio = true, false, false
+	r.cb, r.intrSent, r.rstate = false, false, remoteNone
+	r.gen++
 	r.trace = ph.opt.Sink != nil
 	r.start = ph.meter.Read()
 	ph.inflight = append(ph.inflight, r)
@@ -386,14 +403,27 @@ func (r *request) onTimeout() {
 // abort interrupts the request's process with cause, unless it is the
 // running process (which then sees the cause as an error it returns).
 func (r *request) abort(cause error) {
+	if r.cb && !r.ended {
+		r.abortRemote(cause)
+		return
+	}
 	if r.proc != nil && r.proc.IsAlive() && !r.ended {
-		_ = r.proc.Interrupt(cause)
+		if r.proc.Interrupt(cause) == nil {
+			r.intrSent = true
+		}
 	}
 }
 
+// errHandedOff ends a request's process whose remote part goes on as
+// callbacks (remote.go).
+var errHandedOff = errors.New("devices: handed over to callbacks")
+
 func (r *request) run(p *sim.Proc) error {
 	err := r.body(p)
-	r.finish(p, err)
+	if err == errHandedOff {
+		return nil
+	}
+	r.finish(p.Now(), err)
 	if err != nil && !knownOutcome(err) {
 		// A processor error the request could not have met at Submit: a
 		// programmer error, surfaced by sim.Env.Run as a failed process.
@@ -425,6 +455,10 @@ func (r *request) body(p *sim.Proc) error {
 	}
 	if err := r.phonePart(p); err != nil || r.loadOnly || r.k == n {
 		return err
+	}
+	if r.handOff() {
+		r.startRemote()
+		return errHandedOff
 	}
 	return r.remotePart(p)
 }
@@ -828,10 +862,10 @@ func (r *request) addTransfer(t network.Transfer, data result.Phase) {
 // finish ends the request: outcome, end time, the end hook; its
 // accounting closes now unless it used the radio and the radio is not
 // idle yet.
-func (r *request) finish(p *sim.Proc, err error) {
+func (r *request) finish(now float64, err error) {
 	ph, rec := r.ph, &r.rec
 	r.ended = true
-	rec.End = p.Now()
+	rec.End = now
 	rec.Outcome = outcomeOf(err)
 	for i, x := range ph.inflight {
 		if x == r {
