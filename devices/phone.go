@@ -684,8 +684,13 @@ func (ph *Phone) release(n float64) {
 // managed work (an inference) is preempted and resumes afterwards. One
 // GC thread keeps a core busy meanwhile.
 func (ph *Phone) gcPause(p *sim.Proc, d float64, label string) error {
+	holder, since := ph.loadHolder()
 	req := ph.mutator.Request(prioGC, true)
 	defer req.Release()
+	if holder != nil && !holder.ld.mreq.Held() {
+		// Evicted: the interrupt a process holding it would get.
+		holder.abortRemote(&sim.Preempted{By: p.Process(), Request: req, UsageSince: since, Resource: ph.mutator})
+	}
 	if _, err := p.Wait(req); err != nil {
 		return err
 	}

@@ -83,6 +83,10 @@ func (r *request) upDone(t network.Transfer, err error) {
 }
 
 func (r *request) onTimer() {
+	if r.ld != nil && (r.ld.state == loadRead || r.ld.state == loadMutHold || r.ld.state == loadGCHold) {
+		r.loadTimerFired()
+		return
+	}
 	if r.rstate != remoteHandling {
 		return
 	}
@@ -141,18 +145,24 @@ func (r *request) downDone(t network.Transfer, err error) {
 
 // abortRemote schedules the interrupt of the remote part with cause, as
 // Process.Interrupt does: now, Urgent.
-func (r *request) abortRemote(cause error) {
+func (r *request) abortRemote(cause any) {
 	gen := r.gen
 	r.ph.env.SchedulePriority(0, sim.Urgent, func() { r.deliver(gen, cause) })
 }
 
 // deliver is the interrupt arriving: the wait under way stops and the
 // request ends with the interrupt as its error, as in remotePart.
-func (r *request) deliver(gen uint32, cause error) {
+func (r *request) deliver(gen uint32, cause any) {
 	if r.gen != gen || !r.cb || r.ended {
 		return
 	}
 	in := &sim.Interrupt{Cause: cause}
+	if r.ld != nil && r.ld.state != loadNone {
+		if r.ld.state != loadStart { // not started: see preload.go
+			r.deliverLoad(in)
+		}
+		return
+	}
 	switch r.rstate {
 	case remoteXfer:
 		r.xfer.Abort(in) // calls upDone or downDone with the error

@@ -73,6 +73,8 @@ type request struct {
 	timer    *sim.Timer
 	job      *job
 	jtok     *jobTok
+	ld       *cbLoad // a callback preload (preload.go)
+	startFn  func()
 
 	// tracing only
 	trace    bool
@@ -116,6 +118,13 @@ func (ph *Phone) Submit(rq Request) error {
 	r, err := ph.prepare(rq, false)
 	if err != nil {
 		return err
+	}
+	if r.callbacksFromStart() {
+		if r.ld == nil {
+			r.ld = &cbLoad{}
+		}
+		ph.launchCallbacks(r)
+		return nil
 	}
 	ph.launch(r)
 	return nil
@@ -335,6 +344,13 @@ func isUnsupported(err error) bool {
 }
 
 func (ph *Phone) launch(r *request) {
+	ph.launchState(r)
+	r.proc = ph.env.Process(ph.lanes.req, r.runFn)
+}
+
+// launchState is launch without the process: the record, the meter, the
+// timeout.
+func (ph *Phone) launchState(r *request) {
 	now := ph.env.Now()
 	if !r.loadOnly {
 		ph.closePending()
@@ -364,7 +380,6 @@ func (ph *Phone) launch(r *request) {
 		r.deadline = now + t
 		ph.env.Schedule(t, r.timeoutFn)
 	}
-	r.proc = ph.env.Process(ph.lanes.req, r.runFn)
 }
 
 // modeLabel and imageLabel are a phone's last label of each kind.
@@ -404,6 +419,9 @@ func (r *request) onTimeout() {
 // running process (which then sees the cause as an error it returns).
 func (r *request) abort(cause error) {
 	if r.cb && !r.ended {
+		if r.ld != nil && r.ld.self {
+			return // the load's own allocation: it sees the kill itself
+		}
 		r.abortRemote(cause)
 		return
 	}
