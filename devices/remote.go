@@ -45,7 +45,7 @@ func (k *jobTok) fire(*sim.Event) {
 // handOff reports whether the remote part can run as callbacks: not if an
 // interrupt was sent to the process and is still pending (the process's
 // next wait, in remotePart, receives it).
-func (r *request) handOff() bool { return !r.intrSent && r.ph.link != nil }
+func (r *request) handOff() bool { return !r.intrSent && r.ph.link != nil && !processesOnly }
 
 // startRemote begins the remote part (remotePart's steps) as callbacks.
 func (r *request) startRemote() {
