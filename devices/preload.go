@@ -100,7 +100,7 @@ func (ph *Phone) PreloadEvent(model string, t engine.Target) (*sim.Event, error)
 	if r.ld == nil {
 		r.ld = &cbLoad{}
 	}
-	r.ld.done = ph.env.NewNamedEvent(ph.lanes.req)
+	r.ld.done = ph.env.NewNamedEvent(ph.ln().req)
 	ph.launchCallbacks(r)
 	return r.ld.done, nil
 }
@@ -207,7 +207,7 @@ func (r *request) readDone(err error) {
 	now := ph.env.Now()
 	r.rec.AddPhase(result.Load, ld.rd, now)
 	if r.trace {
-		ph.span(ph.lanes.storage, "read "+r.rq.Model+" "+lc.FileBytes.String(), ld.rd, now, energyAttrs(r.trRead, ph.meter.Read()))
+		ph.span(ph.ln().storage, "read "+r.rq.Model+" "+lc.FileBytes.String(), ld.rd, now, energyAttrs(r.trRead, ph.meter.Read()))
 	}
 	ld.sreq.Release()
 	if err != nil {
@@ -273,7 +273,7 @@ func (r *request) workSlept(err error) {
 		}
 		r.rec.AddPhase(phase, ld.wstart, end)
 		if r.trace {
-			r.tracePiece(phase, ph.lanes.cpu, ld.wstart, end)
+			r.tracePiece(phase, ph.ln().cpu, ld.wstart, end)
 		}
 	}
 	if err == nil {
@@ -541,7 +541,7 @@ func (r *request) gcSlept(err error) {
 	ph.stats.Pauses++
 	ph.stats.PauseTime += units.Duration(now - ld.gcPs)
 	if ph.opt.Sink != nil {
-		ph.span(ph.lanes.gc, ld.gcLbl, ld.gcPs, now, nil)
+		ph.span(ph.ln().gc, ld.gcLbl, ld.gcPs, now, nil)
 	}
 	ld.gcreq.Release()
 	ld.gcreq = nil
@@ -565,7 +565,7 @@ func (r *request) gcEnd(err error) {
 		ph.stats.OOMs++
 		if ph.opt.Sink != nil {
 			now := ph.env.Now()
-			ph.span(ph.lanes.gc, "out of memory: "+units.Bytes(ld.bitmap).String(), now, now, nil)
+			ph.span(ph.ln().gc, "out of memory: "+units.Bytes(ld.bitmap).String(), now, now, nil)
 		}
 		r.allocated(errOOM)
 		return
@@ -587,7 +587,7 @@ func (r *request) phoneDone(err error) {
 		r.cb = false
 		r.finish(r.ph.env.Now(), err)
 		if !knownOutcome(err) {
-			r.ph.env.NewNamedEvent(r.ph.lanes.req).Fail(fmt.Errorf("devices: phone %s: request %d (%s %s): %w", r.ph.name, r.rec.Request, r.rq.Model, r.rq.Mode, err))
+			r.ph.env.NewNamedEvent(r.ph.ln().req).Fail(fmt.Errorf("devices: phone %s: request %d (%s %s): %w", r.ph.name, r.rec.Request, r.rq.Model, r.rq.Mode, err))
 		}
 		return
 	}

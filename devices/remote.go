@@ -185,6 +185,6 @@ func (r *request) endRemote(err error) {
 	r.cb, r.rstate = false, remoteNone
 	r.finish(r.ph.env.Now(), err)
 	if err != nil && !knownOutcome(err) {
-		r.ph.env.NewNamedEvent(r.ph.lanes.req).Fail(fmt.Errorf("devices: phone %s: request %d (%s %s): %w", r.ph.name, r.rec.Request, r.rq.Model, r.rq.Mode, err))
+		r.ph.env.NewNamedEvent(r.ph.ln().req).Fail(fmt.Errorf("devices: phone %s: request %d (%s %s): %w", r.ph.name, r.rec.Request, r.rq.Model, r.rq.Mode, err))
 	}
 }

@@ -345,7 +345,7 @@ func isUnsupported(err error) bool {
 
 func (ph *Phone) launch(r *request) {
 	ph.launchState(r)
-	r.proc = ph.env.Process(ph.lanes.req, r.runFn)
+	r.proc = ph.env.Process(ph.ln().req, r.runFn)
 }
 
 // launchState is launch without the process: the record, the meter, the
@@ -531,7 +531,7 @@ func (r *request) load(p *sim.Proc) error {
 	err := p.Sleep(float64(lc.FileBytes) / float64(ph.spec.Storage.ReadRate))
 	rec.AddPhase(result.Load, start, p.Now())
 	if r.trace {
-		ph.span(ph.lanes.storage, "read "+r.rq.Model+" "+lc.FileBytes.String(), start, p.Now(), energyAttrs(r.trRead, ph.meter.Read()))
+		ph.span(ph.ln().storage, "read "+r.rq.Model+" "+lc.FileBytes.String(), start, p.Now(), energyAttrs(r.trRead, ph.meter.Read()))
 	}
 	sreq.Release()
 	if err != nil {
@@ -563,7 +563,7 @@ func (r *request) load(p *sim.Proc) error {
 		}
 		r.times, r.allocs = t, a
 		r.trLayers = nil
-		err := r.runSteps(p, t, a, false, result.Load, ph.lanes.cpu, 1, false, &res.java)
+		err := r.runSteps(p, t, a, false, result.Load, ph.ln().cpu, 1, false, &res.java)
 		if err != nil {
 			ph.release(res.java)
 			return err
@@ -575,7 +575,7 @@ func (r *request) load(p *sim.Proc) error {
 		if !ph.mem.alive {
 			return errKilled
 		}
-		if err := r.work(p, parse, result.Load, ph.lanes.cpu, 1, false); err != nil {
+		if err := r.work(p, parse, result.Load, ph.ln().cpu, 1, false); err != nil {
 			if ph.mem.alive {
 				ph.mem.native -= res.native
 			}
@@ -583,7 +583,7 @@ func (r *request) load(p *sim.Proc) error {
 		}
 	}
 	// Convert and upload for the GPU.
-	if err := r.work(p, float64(lc.Convert), result.Load, ph.lanes.cpu, 1, false); err != nil {
+	if err := r.work(p, float64(lc.Convert), result.Load, ph.ln().cpu, 1, false); err != nil {
 		ph.release(res.java)
 		if ph.mem.alive {
 			ph.mem.native -= res.native
@@ -609,7 +609,7 @@ func (r *request) preprocess(p *sim.Proc) error {
 	if err := ph.allocate(p, &r.rec, bitmap); err != nil {
 		return err
 	}
-	err := r.work(p, ph.heat.stretch(float64(e.e.Preprocess(r.rq.Width, r.rq.Height)), 0, false), result.Preprocess, ph.lanes.cpu, 1, false)
+	err := r.work(p, ph.heat.stretch(float64(e.e.Preprocess(r.rq.Width, r.rq.Height)), 0, false), result.Preprocess, ph.ln().cpu, 1, false)
 	ph.release(bitmap)
 	return err
 }
@@ -641,10 +641,10 @@ func (r *request) compute(p *sim.Proc) error {
 		a = append(a, al*scale)
 	}
 	r.times, r.allocs = t, a
-	lane := ph.lanes.cpu
+	lane := ph.ln().cpu
 	if fw.UsesGPU {
-		lane = ph.lanes.gpu
-		g := ph.gpuRes.Request()
+		lane = ph.ln().gpu
+		g := ph.gpuQueue().Request()
 		defer g.Release()
 		if _, err := p.Wait(g); err != nil {
 			return err
@@ -898,7 +898,7 @@ func (r *request) finish(now float64, err error) {
 	ph.stats.Requests++
 	r.end = ph.meter.Read()
 	if r.trace {
-		ph.span(ph.lanes.req, rec.Model+" "+rec.Mode+" "+rec.Image+" "+rec.Outcome.String(), rec.Arrival, rec.End, nil)
+		ph.span(ph.ln().req, rec.Model+" "+rec.Mode+" "+rec.Image+" "+rec.Outcome.String(), rec.Arrival, rec.End, nil)
 	}
 	if !r.usedRadio || ph.radioState == ph.radioIdle {
 		if ph.onEnd != nil {
@@ -929,7 +929,7 @@ func (ph *Phone) close(r *request) {
 	r.rec.Energy[result.Radio] += tail
 	r.rec.TailEnergy = tail
 	if ph.opt.Sink != nil {
-		ph.span(ph.lanes.req, fmt.Sprintf("record %d closed: %.4g J (cpu %.4g, gpu %.4g, radio %.4g, base %.4g; tail %.4g)", r.rec.Request,
+		ph.span(ph.ln().req, fmt.Sprintf("record %d closed: %.4g J (cpu %.4g, gpu %.4g, radio %.4g, base %.4g; tail %.4g)", r.rec.Request,
 			r.rec.TotalEnergy(), r.rec.Energy[result.CPU], r.rec.Energy[result.GPU], r.rec.Energy[result.Radio], r.rec.Energy[result.Base],
 			r.rec.TailEnergy), now.At, now.At, nil)
 	}
