@@ -64,7 +64,7 @@ type Phone struct {
 	// predictor is what auto believes of the compute times (predictor.go).
 	predictor *autoPredictor
 
-	gpuRes  *sim.Resource           // one GPU queue
+	gpuRes  *sim.Resource           // one GPU queue, made on first use (gpuQueue)
 	storage *sim.Resource           // one flash channel
 	worker  *sim.Resource           // the app's inference thread: requests run their phone part one at a time
 	mutator *sim.PreemptiveResource // managed code running; a GC pause takes it with preemption
@@ -98,10 +98,30 @@ type Phone struct {
 	// phone's requests in a world mostly share them).
 	modeLbl  modeLabel
 	imageLbl imageLabel
-	lanes    lanes
+	lanes    *lanes // built on first use (tracing, process names): see ln
 	sp       result.Span
 	stopped  bool
 	heat     *phoneHeat // thermal model, nil when off (thermal_phone.go)
+}
+
+// ln returns the phone's lanes, built on first use: a phone that traces
+// nothing and runs its requests as callbacks never needs them (at 10⁵
+// phones, 8 strings each and an entry in laneCache).
+func (ph *Phone) ln() *lanes {
+	if ph.lanes == nil {
+		l := phoneLanes(ph.name)
+		ph.lanes = &l
+	}
+	return ph.lanes
+}
+
+// gpuQueue returns the phone's GPU queue, made on first use (a resource
+// does nothing until requested).
+func (ph *Phone) gpuQueue() *sim.Resource {
+	if ph.gpuRes == nil {
+		ph.gpuRes = sim.NewResource(ph.env, 1)
+	}
+	return ph.gpuRes
 }
 
 type lanes struct{ cpu, gpu, gc, radio, app, req, storage, memory string }
@@ -193,7 +213,6 @@ func NewPhone(env *sim.Env, streams *sim.Streams, name string, spec PhoneSpec, o
 	ph := &Phone{
 		env: env, name: name, spec: spec.shared(), opt: opt,
 		meter:     newEnergyMeter(env),
-		gpuRes:    sim.NewResource(env, 1),
 		storage:   sim.NewResource(env, 1),
 		worker:    sim.NewResource(env, 1),
 		mutator:   sim.NewPreemptiveResource(env, 1),
@@ -201,7 +220,6 @@ func NewPhone(env *sim.Env, streams *sim.Streams, name string, spec PhoneSpec, o
 		gct:       newGCTimes(spec.GC, streams.Stream(name+"/gc")),
 		predictor: newPredictor(streams.Stream(name + "/auto-predictor")),
 		jpeg:      newJPEGModel(opt.KernelProfile),
-		lanes:     phoneLanes(name),
 	}
 	ph.life.fg = true
 	ph.cpu = cpuModel{meter: ph.meter, cores: float64(spec.CPU.Cores), idle: float64(spec.Power.CPUIdle), shared: float64(spec.Power.CPUShared), perCore: float64(spec.Power.CPUPerCore)}
@@ -300,7 +318,7 @@ func (ph *Phone) PowerChanged(now float64, p units.Power, state string) {
 		return
 	}
 	if ph.opt.Sink != nil && ph.radioState != "" && now > ph.radioSince {
-		ph.span(ph.lanes.radio, ph.radioState, ph.radioSince, now, nil)
+		ph.span(ph.ln().radio, ph.radioState, ph.radioSince, now, nil)
 	}
 	ph.radioState, ph.radioSince = state, now
 	if state == ph.radioIdle {
@@ -385,7 +403,7 @@ func (ph *Phone) setOther(b float64) {
 	ph.mem.other = b
 	if ph.opt.Sink != nil {
 		now := ph.env.Now()
-		ph.span(ph.lanes.memory, "others "+units.Bytes(b).String(), now, now, nil)
+		ph.span(ph.ln().memory, "others "+units.Bytes(b).String(), now, now, nil)
 	}
 	ph.memoryChanged()
 }
@@ -423,7 +441,7 @@ func (ph *Phone) toBackground() {
 	ph.life.fgEvent = ph.env.NewNamedEvent(ph.name + " foreground")
 	if ph.opt.Sink != nil {
 		now := ph.env.Now()
-		ph.span(ph.lanes.app, "background", now, now, nil)
+		ph.span(ph.ln().app, "background", now, now, nil)
 	}
 	ph.memoryChanged()
 }
@@ -444,7 +462,7 @@ func (ph *Phone) toForeground() {
 		if restart {
 			label = "foreground (restart)"
 		}
-		ph.span(ph.lanes.app, label, now, now, nil)
+		ph.span(ph.ln().app, label, now, now, nil)
 	}
 	ev := ph.life.fgEvent
 	ph.life.fgEvent = nil
@@ -462,7 +480,7 @@ func (ph *Phone) kill() {
 	ph.mem.heap.reset(0, 0)
 	if ph.opt.Sink != nil {
 		now := ph.env.Now()
-		ph.span(ph.lanes.app, "killed by the low-memory killer", now, now, nil)
+		ph.span(ph.ln().app, "killed by the low-memory killer", now, now, nil)
 	}
 	if ph.gcProc != nil && ph.gcProc.IsAlive() {
 		_ = ph.gcProc.Interrupt(errKilled)
@@ -658,7 +676,7 @@ func (ph *Phone) allocate(p *sim.Proc, rec *result.Record, n float64) error {
 			ph.stats.OOMs++
 			if ph.opt.Sink != nil {
 				now := ph.env.Now()
-				ph.span(ph.lanes.gc, "out of memory: "+units.Bytes(n).String(), now, now, nil)
+				ph.span(ph.ln().gc, "out of memory: "+units.Bytes(n).String(), now, now, nil)
 			}
 			return errOOM
 		}
@@ -684,8 +702,13 @@ func (ph *Phone) release(n float64) {
 // managed work (an inference) is preempted and resumes afterwards. One
 // GC thread keeps a core busy meanwhile.
 func (ph *Phone) gcPause(p *sim.Proc, d float64, label string) error {
+	holder, since := ph.loadHolder()
 	req := ph.mutator.Request(prioGC, true)
 	defer req.Release()
+	if holder != nil && !holder.ld.mreq.Held() {
+		// Evicted: the interrupt a process holding it would get.
+		holder.abortRemote(&sim.Preempted{By: p.Process(), Request: req, UsageSince: since, Resource: ph.mutator})
+	}
 	if _, err := p.Wait(req); err != nil {
 		return err
 	}
@@ -696,7 +719,7 @@ func (ph *Phone) gcPause(p *sim.Proc, d float64, label string) error {
 	ph.stats.Pauses++
 	ph.stats.PauseTime += units.Duration(p.Now() - start)
 	if ph.opt.Sink != nil {
-		ph.span(ph.lanes.gc, label, start, p.Now(), nil)
+		ph.span(ph.ln().gc, label, start, p.Now(), nil)
 	}
 	return err
 }
@@ -730,7 +753,7 @@ func (ph *Phone) startConcurrentGC() {
 		return
 	}
 	ph.stats.ConcurrentGCs++
-	ph.gcProc = ph.env.Process(ph.lanes.gc, ph.concurrentGC)
+	ph.gcProc = ph.env.Process(ph.ln().gc, ph.concurrentGC)
 }
 
 // concurrentGC is a concurrent mark-sweep collection: initial-mark pause,
@@ -770,7 +793,7 @@ func (ph *Phone) gcWork(p *sim.Proc, d float64, label string) error {
 	ph.cpu.add(-1)
 	ph.stats.GCWorkTime += units.Duration(p.Now() - start)
 	if ph.opt.Sink != nil {
-		ph.span(ph.lanes.gc, label, start, p.Now(), nil)
+		ph.span(ph.ln().gc, label, start, p.Now(), nil)
 	}
 	return err
 }
@@ -784,7 +807,7 @@ func (ph *Phone) triggerGC(blocking bool) {
 		ph.startConcurrentGC()
 		return
 	}
-	ph.env.Process(ph.lanes.gc, func(p *sim.Proc) error {
+	ph.env.Process(ph.ln().gc, func(p *sim.Proc) error {
 		if ph.gcProc != nil && ph.gcProc.IsAlive() {
 			_ = ph.gcProc.Interrupt(errSuperseded)
 			ph.gcProc = nil

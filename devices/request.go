@@ -59,6 +59,23 @@ type request struct {
 
 	times, allocs []float64
 
+	// The remote part as callbacks (remote.go).
+	cb       bool // handed over: the remote part runs as callbacks
+	intrSent bool // an interrupt was sent to the process
+	gen      uint32
+	rstate   remoteState
+	up       float64
+	hStart   float64
+	xfer     *network.Transferer
+	xferLink *network.Link
+	upFn     func(network.Transfer, error)
+	downFn   func(network.Transfer, error)
+	timer    *sim.Timer
+	job      *job
+	jtok     *jobTok
+	ld       *cbLoad // a callback preload (preload.go)
+	startFn  func()
+
 	// tracing only
 	trace    bool
 	trLayers []engine.LayerCost
@@ -101,6 +118,13 @@ func (ph *Phone) Submit(rq Request) error {
 	r, err := ph.prepare(rq, false)
 	if err != nil {
 		return err
+	}
+	if r.callbacksFromStart() {
+		if r.ld == nil {
+			r.ld = &cbLoad{}
+		}
+		ph.launchCallbacks(r)
+		return nil
 	}
 	ph.launch(r)
 	return nil
@@ -320,6 +344,13 @@ func isUnsupported(err error) bool {
 }
 
 func (ph *Phone) launch(r *request) {
+	ph.launchState(r)
+	r.proc = ph.env.Process(ph.ln().req, r.runFn)
+}
+
+// launchState is launch without the process: the record, the meter, the
+// timeout.
+func (ph *Phone) launchState(r *request) {
 	now := ph.env.Now()
 	if !r.loadOnly {
 		ph.closePending()
@@ -339,6 +370,8 @@ func (ph *Phone) launch(r *request) {
 		rec.Split = r.k
 	}
 	r.active, r.ended, r.usedRadio = true, false, false
+	r.cb, r.intrSent, r.rstate = false, false, remoteNone
+	r.gen++
 	r.trace = ph.opt.Sink != nil
 	r.start = ph.meter.Read()
 	ph.inflight = append(ph.inflight, r)
@@ -347,7 +380,6 @@ func (ph *Phone) launch(r *request) {
 		r.deadline = now + t
 		ph.env.Schedule(t, r.timeoutFn)
 	}
-	r.proc = ph.env.Process(ph.lanes.req, r.runFn)
 }
 
 // modeLabel and imageLabel are a phone's last label of each kind.
@@ -386,14 +418,30 @@ func (r *request) onTimeout() {
 // abort interrupts the request's process with cause, unless it is the
 // running process (which then sees the cause as an error it returns).
 func (r *request) abort(cause error) {
+	if r.cb && !r.ended {
+		if r.ld != nil && r.ld.self {
+			return // the load's own allocation: it sees the kill itself
+		}
+		r.abortRemote(cause)
+		return
+	}
 	if r.proc != nil && r.proc.IsAlive() && !r.ended {
-		_ = r.proc.Interrupt(cause)
+		if r.proc.Interrupt(cause) == nil {
+			r.intrSent = true
+		}
 	}
 }
 
+// errHandedOff ends a request's process whose remote part goes on as
+// callbacks (remote.go).
+var errHandedOff = errors.New("devices: handed over to callbacks")
+
 func (r *request) run(p *sim.Proc) error {
 	err := r.body(p)
-	r.finish(p, err)
+	if err == errHandedOff {
+		return nil
+	}
+	r.finish(p.Now(), err)
 	if err != nil && !knownOutcome(err) {
 		// A processor error the request could not have met at Submit: a
 		// programmer error, surfaced by sim.Env.Run as a failed process.
@@ -425,6 +473,10 @@ func (r *request) body(p *sim.Proc) error {
 	}
 	if err := r.phonePart(p); err != nil || r.loadOnly || r.k == n {
 		return err
+	}
+	if r.handOff() {
+		r.startRemote()
+		return errHandedOff
 	}
 	return r.remotePart(p)
 }
@@ -479,7 +531,7 @@ func (r *request) load(p *sim.Proc) error {
 	err := p.Sleep(float64(lc.FileBytes) / float64(ph.spec.Storage.ReadRate))
 	rec.AddPhase(result.Load, start, p.Now())
 	if r.trace {
-		ph.span(ph.lanes.storage, "read "+r.rq.Model+" "+lc.FileBytes.String(), start, p.Now(), energyAttrs(r.trRead, ph.meter.Read()))
+		ph.span(ph.ln().storage, "read "+r.rq.Model+" "+lc.FileBytes.String(), start, p.Now(), energyAttrs(r.trRead, ph.meter.Read()))
 	}
 	sreq.Release()
 	if err != nil {
@@ -511,7 +563,7 @@ func (r *request) load(p *sim.Proc) error {
 		}
 		r.times, r.allocs = t, a
 		r.trLayers = nil
-		err := r.runSteps(p, t, a, false, result.Load, ph.lanes.cpu, 1, false, &res.java)
+		err := r.runSteps(p, t, a, false, result.Load, ph.ln().cpu, 1, false, &res.java)
 		if err != nil {
 			ph.release(res.java)
 			return err
@@ -523,7 +575,7 @@ func (r *request) load(p *sim.Proc) error {
 		if !ph.mem.alive {
 			return errKilled
 		}
-		if err := r.work(p, parse, result.Load, ph.lanes.cpu, 1, false); err != nil {
+		if err := r.work(p, parse, result.Load, ph.ln().cpu, 1, false); err != nil {
 			if ph.mem.alive {
 				ph.mem.native -= res.native
 			}
@@ -531,7 +583,7 @@ func (r *request) load(p *sim.Proc) error {
 		}
 	}
 	// Convert and upload for the GPU.
-	if err := r.work(p, float64(lc.Convert), result.Load, ph.lanes.cpu, 1, false); err != nil {
+	if err := r.work(p, float64(lc.Convert), result.Load, ph.ln().cpu, 1, false); err != nil {
 		ph.release(res.java)
 		if ph.mem.alive {
 			ph.mem.native -= res.native
@@ -557,7 +609,7 @@ func (r *request) preprocess(p *sim.Proc) error {
 	if err := ph.allocate(p, &r.rec, bitmap); err != nil {
 		return err
 	}
-	err := r.work(p, ph.heat.stretch(float64(e.e.Preprocess(r.rq.Width, r.rq.Height)), 0, false, 1), result.Preprocess, ph.lanes.cpu, 1, false)
+	err := r.work(p, ph.heat.stretch(float64(e.e.Preprocess(r.rq.Width, r.rq.Height)), 0, false, 1), result.Preprocess, ph.ln().cpu, 1, false)
 	ph.release(bitmap)
 	return err
 }
@@ -589,10 +641,10 @@ func (r *request) compute(p *sim.Proc) error {
 		a = append(a, al*scale)
 	}
 	r.times, r.allocs = t, a
-	lane := ph.lanes.cpu
+	lane := ph.ln().cpu
 	if fw.UsesGPU {
-		lane = ph.lanes.gpu
-		g := ph.gpuRes.Request()
+		lane = ph.ln().gpu
+		g := ph.gpuQueue().Request()
 		defer g.Release()
 		if _, err := p.Wait(g); err != nil {
 			return err
@@ -828,10 +880,10 @@ func (r *request) addTransfer(t network.Transfer, data result.Phase) {
 // finish ends the request: outcome, end time, the end hook; its
 // accounting closes now unless it used the radio and the radio is not
 // idle yet.
-func (r *request) finish(p *sim.Proc, err error) {
+func (r *request) finish(now float64, err error) {
 	ph, rec := r.ph, &r.rec
 	r.ended = true
-	rec.End = p.Now()
+	rec.End = now
 	rec.Outcome = outcomeOf(err)
 	for i, x := range ph.inflight {
 		if x == r {
@@ -846,7 +898,7 @@ func (r *request) finish(p *sim.Proc, err error) {
 	ph.stats.Requests++
 	r.end = ph.meter.Read()
 	if r.trace {
-		ph.span(ph.lanes.req, rec.Model+" "+rec.Mode+" "+rec.Image+" "+rec.Outcome.String(), rec.Arrival, rec.End, nil)
+		ph.span(ph.ln().req, rec.Model+" "+rec.Mode+" "+rec.Image+" "+rec.Outcome.String(), rec.Arrival, rec.End, nil)
 	}
 	if !r.usedRadio || ph.radioState == ph.radioIdle {
 		if ph.onEnd != nil {
@@ -877,7 +929,7 @@ func (ph *Phone) close(r *request) {
 	r.rec.Energy[result.Radio] += tail
 	r.rec.TailEnergy = tail
 	if ph.opt.Sink != nil {
-		ph.span(ph.lanes.req, fmt.Sprintf("record %d closed: %.4g J (cpu %.4g, gpu %.4g, radio %.4g, base %.4g; tail %.4g)", r.rec.Request,
+		ph.span(ph.ln().req, fmt.Sprintf("record %d closed: %.4g J (cpu %.4g, gpu %.4g, radio %.4g, base %.4g; tail %.4g)", r.rec.Request,
 			r.rec.TotalEnergy(), r.rec.Energy[result.CPU], r.rec.Energy[result.GPU], r.rec.Energy[result.Radio], r.rec.Energy[result.Base],
 			r.rec.TailEnergy), now.At, now.At, nil)
 	}

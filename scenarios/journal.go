@@ -212,6 +212,18 @@ func (ws *worldStore) encode(tr *taskResult, recs *[]result.Record) {
 	recPool.Put(recs)
 }
 
+// keeps reports whether the run's worlds are encoded for the store: for
+// a shard, and for a journal unless the run has a single world and does
+// not resume (an interrupted single-world run re-simulates its world
+// either way, and a world of 10⁵ phones would hold its 6×10⁵ records, and
+// then their frame, in memory only for a journal that is never read).
+func (ws *worldStore) keeps(total int, opts Options) bool {
+	if ws.journal == nil {
+		return false
+	}
+	return ws.shard || opts.Resume || total > 1
+}
+
 // keep appends a merged world to the journal.
 func (ws *worldStore) keep(tr *taskResult) error {
 	if tr.frame == nil {

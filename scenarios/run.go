@@ -571,7 +571,7 @@ func (r *runner) runTask(ctx context.Context, t task, f *recordFormatter) taskRe
 		sink = sc
 	}
 	cell := t.pd.cells[t.cell]
-	w := newWorldSink(t, cell, f, r.csv, r.ws.journal != nil)
+	w := newWorldSink(t, cell, f, r.csv, r.ws.keeps(r.total, r.opts))
 	count := r.opts.Requests
 	var uncounted int64
 	st, err := runWorld(ctx, t.pd, t.rep, cell, sink, func(rec *result.Record) {

@@ -299,7 +299,7 @@ func (w *world) start(mode devices.Mode) error {
 	}
 	var procs []sim.Awaitable
 	for _, ph := range w.phones {
-		p, err := ph.Preload(w.cell.Model, t)
+		p, err := ph.PreloadEvent(w.cell.Model, t)
 		if err != nil {
 			return err
 		}
