@@ -181,3 +181,29 @@ func TestOutputsFormatField(t *testing.T) {
 		t.Errorf("err = %v, want outputs.format with parquet suggested", err)
 	}
 }
+
+// TestParquetMemoryFlat: the heap in use while writing requests.parquet
+// does not grow with its rows (the writer holds one row group, of
+// result.ParquetRowGroup rows): 2 and 10 row groups' worth of requests
+// peak within 50 % of each other (the collector's pacing moves a peak by
+// 20 %; rows kept would take it to 5×).
+func TestParquetMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 12 row groups of requests")
+	}
+	peak := func(n int) uint64 {
+		s := mustParse(t, withParquet(requestsScenario(n, 1, true)))
+		p, _ := heapDuring(t, func() {
+			if _, err := Run(context.Background(), s, Options{Out: t.TempDir(), Workers: 1}); err != nil {
+				t.Fatal(err)
+			}
+		})
+		return p
+	}
+	const few, many = 2, 10
+	small, large := peak(few*result.ParquetRowGroup), peak(many*result.ParquetRowGroup)
+	t.Logf("peak HeapInuse: %.1f MB after %d requests, %.1f MB after %d", float64(small)/1e6, few*result.ParquetRowGroup, float64(large)/1e6, many*result.ParquetRowGroup)
+	if large > small*3/2 {
+		t.Errorf("peak heap %.1f MB after %d requests, %.1f MB after %d: grows with the rows", float64(large)/1e6, many*result.ParquetRowGroup, float64(small)/1e6, few*result.ParquetRowGroup)
+	}
+}
