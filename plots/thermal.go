@@ -171,7 +171,7 @@ func ThermalChart(th *result.Thermal) (*Figure, error) {
 		alignX(ps, cs)
 		for i, p := range ps {
 			fitTicks(p, p.DataCanvas(cs[i]).Max.X-p.DataCanvas(cs[i]).Min.X)
-			p.Draw(cs[i])
+			drawPlot(p, cs[i])
 		}
 	}
 	return legendFigure("Sustained load: junction temperature and latency by minute", leg, body, 5*vg.Inch), nil
