@@ -111,11 +111,30 @@ func (f *Figure) Render(w io.Writer, format Format) error {
 // the same white (a tenth of the default run's chart CPU). SVG, which has
 // no background of its own, keeps the plot's.
 func drawPlot(p *plot.Plot, c draw.Canvas) {
-	if _, raster := c.Canvas.(pngCanvas); raster && p.BackgroundColor == color.White {
+	if isRaster(c) && p.BackgroundColor == color.White {
 		p.BackgroundColor = nil
 		defer func() { p.BackgroundColor = color.White }()
 	}
 	p.Draw(c)
+}
+
+// isRaster reports whether c draws on the PNG canvas, through any
+// canvases wrapped in it (a cropped or legend canvas holds the figure's
+// canvas as a draw.Canvas).
+func isRaster(c draw.Canvas) bool {
+	v := c.Canvas
+	for {
+		switch w := v.(type) {
+		case pngCanvas:
+			return true
+		case draw.Canvas:
+			v = w.Canvas
+		case *draw.Canvas:
+			v = w.Canvas
+		default:
+			return false
+		}
+	}
 }
 
 // Save writes the figure to path, in the format its extension names (.png
