@@ -769,6 +769,8 @@ func ReadFiles(dir string, names []string) (*Results, error) {
 	res := &Results{Run: run}
 	if named[RequestsFile] {
 		res.Records = RecordsFile(filepath.Join(dir, RequestsFile))
+	} else if named[result.RequestsParquetFile] {
+		res.Records = RecordsFile(filepath.Join(dir, result.RequestsParquetFile))
 	} else {
 		res.Notes = append(res.Notes, RequestsFile+" absent: no latency CDF")
 	}

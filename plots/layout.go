@@ -223,7 +223,7 @@ func stackVertically(c draw.Canvas, ps []*plot.Plot, weights []float64) {
 	cs := splitHeights(c, weights)
 	alignX(ps, cs)
 	for i, p := range ps {
-		p.Draw(cs[i])
+		drawPlot(p, cs[i])
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"strings"
 
 	"github.com/infersim/infersim/result"
 )
@@ -17,7 +18,9 @@ import (
 // they draw.
 type Records func(fn func(*result.Record) error) error
 
-// RecordsFile streams the requests.csv at path (see result.ReadRecords).
+// RecordsFile streams the requests.csv at path (see result.ReadRecords),
+// or the requests.parquet when path ends in .parquet
+// (result.ReadParquetRecords).
 func RecordsFile(path string) Records {
 	return func(fn func(*result.Record) error) error {
 		f, err := os.Open(path)
@@ -25,6 +28,13 @@ func RecordsFile(path string) Records {
 			return fmt.Errorf("plots: %w", err)
 		}
 		defer f.Close()
+		if strings.HasSuffix(path, ".parquet") {
+			st, err := f.Stat()
+			if err != nil {
+				return fmt.Errorf("plots: %w", err)
+			}
+			return result.ReadParquetRecords(f, st.Size(), path, fn)
+		}
 		return result.ReadRecords(f, path, fn)
 	}
 }

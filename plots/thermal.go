@@ -229,7 +229,7 @@ func ThermalChart(th *result.Thermal) (*Figure, error) {
 				c draw.Canvas
 			}{{tops[i], tc[i]}, {bots[i], bc[i]}} {
 				fitTicks(x.p, x.p.DataCanvas(x.c).Max.X-x.p.DataCanvas(x.c).Min.X)
-				x.p.Draw(x.c)
+				drawPlot(x.p, x.c)
 			}
 		}
 	}

@@ -290,7 +290,7 @@ func fitTicks(p *plot.Plot, width vg.Length) {
 func fitDraw(p *plot.Plot, c draw.Canvas) {
 	fitLabel(p, c)
 	fitTicks(p, p.DataCanvas(c).Max.X-p.DataCanvas(c).Min.X)
-	p.Draw(c)
+	drawPlot(p, c)
 }
 
 // fitLabel wraps p's x axis label onto more lines when it is wider than

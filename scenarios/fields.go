@@ -171,7 +171,8 @@ func sweepField() *field {
 // outputsField is the files a run writes besides the summaries.
 func outputsField() *field {
 	return obj("outputs", "Outputs", "Files to write besides summary.csv and summary.json.",
-		fld("requests", "Requests", kBool, "requests.csv: one row per request.", def("true")),
+		fld("requests", "Requests", kBool, "requests.csv (requests.parquet with format parquet): one row per request.", def("true")),
+		fld("format", "Format", kEnum, "Format of the requests file: csv (requests.csv, text) or parquet (requests.parquet: the same columns typed, integers INT64, times, energies and bytes DOUBLE with null for a phase that did not occur, zstd-compressed, written in row groups as requests finish; pandas, polars and DuckDB read it as is).", enum(outputFormats()...), def("csv")),
 		fld("plots", "Plots", kBool, "Charts under plots/ and index.html.", def("true")),
 		fld("trace", "Trace", kBool, "trace.json: the first replication's spans in Chrome/Perfetto format.", def("false")),
 		chartsField(),

@@ -33,6 +33,11 @@ type outputs struct {
 	lastGood  int64 // requests.csv bytes up to the last finished point
 	path      string
 	committed bool
+
+	// pq decodes the workers' frames into requests.parquet (through
+	// requests) with outputs.format: parquet; nil with csv.
+	pq       *parquetSink
+	goodRows int64 // requests.parquet's rows up to the last finished point
 }
 
 // tmpFile is a temporary file with a buffered, counting writer.
@@ -85,11 +90,17 @@ func (t *tmpFile) discard() {
 	}
 }
 
-// open creates the temporary files: requests.csv (with its header) if
-// wanted, summary.csv (with its header) and the summaries' spool.
-func (o *outputs) open(requests bool) error {
+// open creates the temporary files: requests.csv (with its header) or,
+// with format parquet, requests.parquet if wanted, summary.csv (with its
+// header) and the summaries' spool.
+func (o *outputs) open(requests bool, format string) error {
 	var err error
-	if requests {
+	if requests && format == formatParquet {
+		if o.requests, err = createTemp(o.dir, result.RequestsParquetFile); err != nil {
+			return err
+		}
+		o.pq = newParquetSink(o.requests)
+	} else if requests {
 		if o.requests, err = createTemp(o.dir, result.RequestsFile); err != nil {
 			return err
 		}
@@ -139,13 +150,30 @@ func (o *outputs) writePoint(pi *result.PointInfo) error {
 	return nil
 }
 
+// requestsIn is where a task's records go, formatted by its worker: the
+// file (requests.csv) or the frames' decoder (requests.parquet).
+func (o *outputs) requestsIn() io.Writer {
+	if o.pq != nil {
+		return o.pq
+	}
+	return o.requests
+}
+
+// requestsName is the requests file's name.
+func (o *outputs) requestsName() string {
+	if o.pq != nil {
+		return result.RequestsParquetFile
+	}
+	return result.RequestsFile
+}
+
 // writeRecords appends a task's records, already formatted.
 func (o *outputs) writeRecords(b []byte) error {
 	if o.requests == nil {
 		return nil
 	}
-	if _, err := o.requests.Write(b); err != nil {
-		return fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)
+	if _, err := o.requestsIn().Write(b); err != nil {
+		return fmt.Errorf("scenarios: writing %s: %w", o.requestsName(), err)
 	}
 	return nil
 }
@@ -197,6 +225,10 @@ func (o *outputs) pointDone() error {
 	if o.requests == nil {
 		return nil
 	}
+	if o.pq != nil {
+		o.goodRows = o.pq.rows()
+		return o.pq.err
+	}
 	if err := o.requests.w.Flush(); err != nil {
 		return fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)
 	}
@@ -208,7 +240,11 @@ func (o *outputs) pointDone() error {
 // the run was interrupted) and summary.csv into place, and writes
 // summary.json: run (its Summaries ignored) with the spooled summaries.
 func (o *outputs) finish(run *result.Run, interrupted bool) error {
-	if o.requests != nil {
+	if o.pq != nil {
+		if err := o.finishParquet(interrupted); err != nil {
+			return err
+		}
+	} else if o.requests != nil {
 		if interrupted {
 			if err := o.requests.w.Flush(); err != nil {
 				return fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)
@@ -237,6 +273,43 @@ func (o *outputs) finish(run *result.Run, interrupted bool) error {
 	return writeAtomic(filepath.Join(o.dir, result.SummaryFile), func(w io.Writer) error {
 		return o.writeRunJSON(w, run)
 	})
+}
+
+// finishParquet ends requests.parquet (cut back to the last finished
+// point when the run was interrupted) and renames it into place.
+func (o *outputs) finishParquet(interrupted bool) error {
+	fail := func(err error) error {
+		return fmt.Errorf("scenarios: writing %s: %w", result.RequestsParquetFile, err)
+	}
+	cut := interrupted && o.pq.rows() > o.goodRows
+	if interrupted {
+		o.pq.pending = nil // an interrupted world's last frame, cut short
+	}
+	if err := o.pq.close(); err != nil {
+		return fail(err)
+	}
+	if err := o.requests.w.Flush(); err != nil {
+		return fail(err)
+	}
+	if cut {
+		t, err := createTemp(o.dir, result.RequestsParquetFile)
+		if err != nil {
+			return err
+		}
+		if err := cutParquet(t, o.requests.f, o.requests.n, o.goodRows); err != nil {
+			t.discard()
+			return fail(err)
+		}
+		o.requests.discard()
+		o.requests = t
+	}
+	path := filepath.Join(o.dir, result.RequestsParquetFile)
+	if err := o.requests.commit(path); err != nil {
+		return fail(err)
+	}
+	o.requests.f = nil
+	o.path = path
+	return nil
 }
 
 // writeRunJSON writes what result.WriteRunJSON writes for run with the
@@ -320,19 +393,25 @@ func writeAtomic(path string, write func(io.Writer) error) error {
 	return nil
 }
 
-// recordFormatter formats a task's records for requests.csv in the
-// worker that simulated them, as they finish, with result.RecordWriter,
-// into the world's csvSink, so that the merge only copies bytes.
+// recordFormatter formats a task's records for the requests file in the
+// worker that simulated them, as they finish, into the world's csvSink,
+// so that the merge only copies bytes: requests.csv's rows
+// (result.RecordWriter) or requests.parquet's frames (frameEncoder).
 type recordFormatter struct {
 	dst io.Writer
-	rw  *result.RecordWriter
+	rw  recordEncoder
 }
 
 // Write passes p on to the current destination.
 func (f *recordFormatter) Write(p []byte) (int, error) { return f.dst.Write(p) }
 
-func newRecordFormatter() (*recordFormatter, error) {
+// newRecordFormatter returns the formatter of outputs.format's file.
+func newRecordFormatter(format string) (*recordFormatter, error) {
 	f := &recordFormatter{dst: io.Discard}
+	if format == formatParquet {
+		f.rw = newFrameEncoder(f)
+		return f, nil
+	}
 	rw, err := result.NewRecordWriter(f)
 	if err != nil {
 		return nil, err

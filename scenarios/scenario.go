@@ -197,8 +197,11 @@ type Range struct {
 // summary.json.
 type Outputs struct {
 	Requests bool `yaml:"requests"`
-	Plots    bool `yaml:"plots"`
-	Trace    bool `yaml:"trace"`
+	// Format is the requests file's format: csv (requests.csv) or
+	// parquet (requests.parquet, result.ParquetWriter).
+	Format string `yaml:"format"`
+	Plots  bool   `yaml:"plots"`
+	Trace  bool   `yaml:"trace"`
 	// Charts are hints for the charts that tell the scenario's story
 	// (plots.Draw reads them back from summary.json).
 	Charts []ChartHint `yaml:"charts"`

@@ -151,7 +151,7 @@ type csvSink struct {
 func (s *csvSink) Write(p []byte) (int, error) {
 	switch {
 	case s.direct:
-		return s.order.out.requests.Write(p)
+		return s.order.out.requestsIn().Write(p)
 	case s.spool != nil:
 		return s.spool.Write(p)
 	}
@@ -162,7 +162,7 @@ func (s *csvSink) Write(p []byte) (int, error) {
 	var err error
 	if s.order.isTurn(s.seq) {
 		s.direct = true
-		_, err = s.order.out.requests.Write(*s.buf)
+		_, err = s.order.out.requestsIn().Write(*s.buf)
 	} else {
 		if s.spool, err = s.order.spool(); err != nil {
 			return 0, err
@@ -187,8 +187,8 @@ func (s *csvSink) writeTo(o *outputs) error {
 		if _, err := s.spool.Seek(0, io.SeekStart); err != nil {
 			return fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)
 		}
-		if _, err := io.Copy(o.requests, s.spool); err != nil {
-			return fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)
+		if _, err := io.Copy(o.requestsIn(), s.spool); err != nil {
+			return fmt.Errorf("scenarios: writing %s: %w", o.requestsName(), err)
 		}
 		return nil
 	}

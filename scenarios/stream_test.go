@@ -166,7 +166,7 @@ func TestStreamedCSVSameEverywhere(t *testing.T) {
 func TestCSVSinkPaths(t *testing.T) {
 	dir := t.TempDir()
 	out := &outputs{dir: dir}
-	if err := out.open(true); err != nil {
+	if err := out.open(true, formatCSV); err != nil {
 		t.Fatal(err)
 	}
 	defer out.cleanup()
