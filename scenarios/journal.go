@@ -198,18 +198,24 @@ func (ws *worldStore) task(t *task) (take, stop bool) {
 	return true, false
 }
 
-// encode encodes a simulated world for the journal or the shard, in the
-// worker, from the records its worldSink kept (and returns them to the
-// pool).
-func (ws *worldStore) encode(tr *taskResult, recs *[]result.Record) {
-	if ws.journal == nil || recs == nil {
+// encode finishes a simulated world's frame for the journal or the
+// shard, in the worker, from the records its worldSink encoded (enc; nil
+// without a journal): the head goes into tr.frame, the records and the
+// tail into tr.frameBody.
+func (ws *worldStore) encode(tr *taskResult, enc *worldEncoder) {
+	if ws.journal == nil || enc == nil {
 		return
 	}
-	b := worldBufPool.Get().(*[]byte)
-	*b = encodeWorld((*b)[:0], tr.t.seq, *recs, tr.stats, tr.spans)
-	tr.frame = b
-	*recs = (*recs)[:0]
-	recPool.Put(recs)
+	h := worldBufPool.Get().(*[]byte)
+	*h = enc.appendHead((*h)[:0], tr.t.seq, tr.stats)
+	tr.frame = h
+	body := enc.buf
+	if body == nil {
+		body = new([]byte)
+	}
+	*body = enc.appendTail(enc.body, tr.spans)
+	enc.body, enc.buf = nil, nil
+	tr.frameBody = body
 }
 
 // keep appends a merged world to the journal.
@@ -217,16 +223,29 @@ func (ws *worldStore) keep(tr *taskResult) error {
 	if tr.frame == nil {
 		return nil
 	}
-	err := ws.journal.frame(*tr.frame)
+	var body []byte
+	if tr.frameBody != nil {
+		body = *tr.frameBody
+	}
+	err := ws.journal.frameParts(*tr.frame, body)
 	if err == nil {
 		err = ws.journal.flush()
 	}
-	worldBufPool.Put(tr.frame)
-	tr.frame = nil
+	putWorldBuf(tr.frame)
+	putWorldBuf(tr.frameBody)
+	tr.frame, tr.frameBody = nil, nil
 	if err != nil {
 		return fmt.Errorf("scenarios: writing %s: %w", ws.path, err)
 	}
 	return nil
+}
+
+// putWorldBuf returns b (nil: none) to worldBufPool.
+func putWorldBuf(b *[]byte) {
+	if b != nil {
+		*b = (*b)[:0]
+		worldBufPool.Put(b)
+	}
 }
 
 // replay turns a stored world into its task's result, its records fed

@@ -126,6 +126,8 @@ type taskResult struct {
 	spans []result.Span
 	err   error
 	frame *[]byte // the world encoded for the journal or shard; nil if none
+	// frameBody is the rest of frame's payload (worldStore.encode).
+	frameBody *[]byte
 }
 
 // Run simulates every point × replication × cell of a validated scenario
@@ -597,23 +599,23 @@ func (r *runner) runTask(ctx context.Context, t task, f *recordFormatter) taskRe
 	if sc != nil {
 		tr.spans = sc.spans
 	}
-	r.ws.encode(&tr, w.kept)
+	r.ws.encode(&tr, w.enc)
 	return tr
 }
 
 // worldSink takes a world's records as they finish, simulated or replayed
 // from a worlds file: into the world's statistics, its requests.csv rows
 // (formatted by f; nil: not written) and, when the run keeps a journal or
-// writes a shard, a copy for the world's frame (the one place a world's
-// records are held: a journalled world costs its records' memory until it
-// is merged).
+// writes a shard, their encoding for the world's frame (the one place a
+// world's records are held: a journalled world costs its records' encoded
+// size, about 250 bytes each, until it is merged).
 type worldSink struct {
 	t      task
 	acc    *worldAcc
 	csv    *csvSink
 	f      *recordFormatter
 	csvErr error
-	kept   *[]result.Record // nil without a journal
+	enc    *worldEncoder // nil without a journal
 }
 
 // newWorldSink starts task t's sink: its rows go in order through order,
@@ -626,8 +628,7 @@ func newWorldSink(t task, cell Cell, f *recordFormatter, order *csvOrder, keep b
 		f.start(w.csv)
 	}
 	if keep {
-		w.kept = recPool.Get().(*[]result.Record)
-		*w.kept = (*w.kept)[:0]
+		w.enc = newWorldEncoder()
 	}
 	return w
 }
@@ -638,8 +639,8 @@ func (w *worldSink) add(rec *result.Record) {
 	if w.f != nil && w.csvErr == nil {
 		w.csvErr = w.f.rw.Write(rec)
 	}
-	if w.kept != nil {
-		*w.kept = append(*w.kept, *rec)
+	if w.enc != nil {
+		w.enc.body = w.enc.add(w.enc.body, rec)
 	}
 }
 
@@ -650,9 +651,9 @@ func (w *worldSink) fail() {
 		w.f.finish() // drops the world's last rows with its sink
 		w.csv.release()
 	}
-	if w.kept != nil {
-		recPool.Put(w.kept)
-		w.kept = nil
+	if w.enc != nil {
+		w.enc.release()
+		w.enc = nil
 	}
 }
 

@@ -116,20 +116,27 @@ func createWorlds(path string, h worldsHeader, hashed hash.Hash) (*worldWriter, 
 }
 
 // frame appends one frame with payload p.
-func (ww *worldWriter) frame(p []byte) error {
-	binary.LittleEndian.PutUint32(ww.hdr[:4], uint32(len(p)))
-	binary.LittleEndian.PutUint32(ww.hdr[4:], crc32.Checksum(p, castagnoli))
+func (ww *worldWriter) frame(p []byte) error { return ww.frameParts(p, nil) }
+
+// frameParts appends one frame whose payload is p followed by q.
+func (ww *worldWriter) frameParts(p, q []byte) error {
+	binary.LittleEndian.PutUint32(ww.hdr[:4], uint32(len(p)+len(q)))
+	binary.LittleEndian.PutUint32(ww.hdr[4:], crc32.Update(crc32.Checksum(p, castagnoli), castagnoli, q))
 	if _, err := ww.w.Write(ww.hdr[:]); err != nil {
 		return err
 	}
 	if _, err := ww.w.Write(p); err != nil {
 		return err
 	}
+	if _, err := ww.w.Write(q); err != nil {
+		return err
+	}
 	if ww.hash != nil {
 		ww.hash.Write(ww.hdr[:])
 		ww.hash.Write(p)
+		ww.hash.Write(q)
 	}
-	ww.n += int64(len(ww.hdr) + len(p))
+	ww.n += int64(len(ww.hdr) + len(p) + len(q))
 	return nil
 }
 
@@ -228,67 +235,114 @@ var canonicalNaN = math.Float64bits(math.NaN())
 // encodeWorld appends task seq's world to b: seq, events, metrics,
 // records (with a table of their strings) and spans.
 func encodeWorld(b []byte, seq int, recs []result.Record, st worldStats, spans []result.Span) []byte {
+	var e worldEncoder
+	for i := range recs {
+		e.body = e.add(e.body, &recs[i])
+	}
+	b = e.appendHead(b, seq, st)
+	b = append(b, e.body...)
+	return e.appendTail(b, spans)
+}
+
+// worldEncoder encodes a world's records in encodeWorld's layout as they
+// finish, so a journalled world keeps its records as their compact
+// encoding (no pointers for the garbage collector to scan), not as
+// result.Records: the frame's payload is the head (appendHead, known when
+// the world ends), then the records (add) and the tail (appendTail).
+type worldEncoder struct {
+	body []byte  // the records encoded so far (add appends to it)
+	buf  *[]byte // body's storage, from worldBufPool (nil: none)
+	n    int     // records
+	strs []string
+}
+
+// newWorldEncoder starts a world's encoding in a buffer of worldBufPool.
+func newWorldEncoder() *worldEncoder {
+	b := worldBufPool.Get().(*[]byte)
+	return &worldEncoder{body: (*b)[:0], buf: b}
+}
+
+// release returns the encoder's buffer (a world dropped).
+func (e *worldEncoder) release() {
+	if e.buf != nil {
+		*e.buf = e.body[:0]
+		putWorldBuf(e.buf)
+	}
+	e.body, e.buf = nil, nil
+}
+
+// idx is the index of s in the world's string table.
+func (e *worldEncoder) idx(s string) uint64 {
+	for i, x := range e.strs {
+		if x == s {
+			return uint64(i)
+		}
+	}
+	e.strs = append(e.strs, s)
+	return uint64(len(e.strs) - 1)
+}
+
+// add appends record r's encoding to b and counts it.
+func (e *worldEncoder) add(b []byte, r *result.Record) []byte {
+	e.n++
+	b = binary.AppendVarint(b, int64(r.Point))
+	b = binary.AppendVarint(b, int64(r.Replication))
+	b = binary.AppendVarint(b, int64(r.Phone))
+	b = binary.AppendVarint(b, int64(r.Request))
+	b = binary.AppendUvarint(b, e.idx(r.Model))
+	b = binary.AppendUvarint(b, e.idx(r.Mode))
+	b = binary.AppendUvarint(b, e.idx(r.Image))
+	b = binary.AppendVarint(b, int64(r.Split))
+	cold := byte(0)
+	if r.Cold {
+		cold = 1
+	}
+	b = append(b, cold)
+	b = binary.AppendUvarint(b, uint64(r.Outcome))
+	b = appendFloat(b, r.Arrival)
+	b = appendFloat(b, r.End)
+	// Phases that did not occur (NaN, NaN, 0) are left out: a mask
+	// says which are written.
+	var mask uint64
+	for p := range r.Phases {
+		ps := &r.Phases[p]
+		if math.Float64bits(ps.Start) != canonicalNaN || math.Float64bits(ps.End) != canonicalNaN || math.Float64bits(ps.Duration) != 0 {
+			mask |= 1 << p
+		}
+	}
+	b = binary.AppendUvarint(b, mask)
+	for p := range r.Phases {
+		if mask&(1<<p) != 0 {
+			ps := &r.Phases[p]
+			b = appendFloat(appendFloat(appendFloat(b, ps.Start), ps.End), ps.Duration)
+		}
+	}
+	for _, e := range r.Energy {
+		b = appendFloat(b, e)
+	}
+	b = appendFloat(b, r.TailEnergy)
+	b = appendCount(b, r.UpBytes)
+	b = appendCount(b, r.DownBytes)
+	return b
+}
+
+// appendHead appends the frame's head: seq, events, metrics and the
+// number of records.
+func (e *worldEncoder) appendHead(b []byte, seq int, st worldStats) []byte {
 	b = binary.AppendUvarint(b, uint64(seq))
 	b = binary.AppendVarint(b, st.events)
 	b = binary.AppendUvarint(b, uint64(len(st.metrics)))
 	for _, x := range st.metrics {
 		b = appendCount(b, x)
 	}
-	var strs []string
-	idx := func(s string) uint64 {
-		for i, x := range strs {
-			if x == s {
-				return uint64(i)
-			}
-		}
-		strs = append(strs, s)
-		return uint64(len(strs) - 1)
-	}
-	b = binary.AppendUvarint(b, uint64(len(recs)))
-	for i := range recs {
-		r := &recs[i]
-		b = binary.AppendVarint(b, int64(r.Point))
-		b = binary.AppendVarint(b, int64(r.Replication))
-		b = binary.AppendVarint(b, int64(r.Phone))
-		b = binary.AppendVarint(b, int64(r.Request))
-		b = binary.AppendUvarint(b, idx(r.Model))
-		b = binary.AppendUvarint(b, idx(r.Mode))
-		b = binary.AppendUvarint(b, idx(r.Image))
-		b = binary.AppendVarint(b, int64(r.Split))
-		cold := byte(0)
-		if r.Cold {
-			cold = 1
-		}
-		b = append(b, cold)
-		b = binary.AppendUvarint(b, uint64(r.Outcome))
-		b = appendFloat(b, r.Arrival)
-		b = appendFloat(b, r.End)
-		// Phases that did not occur (NaN, NaN, 0) are left out: a mask
-		// says which are written.
-		var mask uint64
-		for p := range r.Phases {
-			ps := &r.Phases[p]
-			if math.Float64bits(ps.Start) != canonicalNaN || math.Float64bits(ps.End) != canonicalNaN || math.Float64bits(ps.Duration) != 0 {
-				mask |= 1 << p
-			}
-		}
-		b = binary.AppendUvarint(b, mask)
-		for p := range r.Phases {
-			if mask&(1<<p) != 0 {
-				ps := &r.Phases[p]
-				b = appendFloat(appendFloat(appendFloat(b, ps.Start), ps.End), ps.Duration)
-			}
-		}
-		for _, e := range r.Energy {
-			b = appendFloat(b, e)
-		}
-		b = appendFloat(b, r.TailEnergy)
-		b = appendCount(b, r.UpBytes)
-		b = appendCount(b, r.DownBytes)
-	}
-	// The string table comes after the records that index it.
-	b = binary.AppendUvarint(b, uint64(len(strs)))
-	for _, s := range strs {
+	return binary.AppendUvarint(b, uint64(e.n))
+}
+
+// appendTail appends what follows the records: the string table they
+// index, and the spans.
+func (e *worldEncoder) appendTail(b []byte, spans []result.Span) []byte {
+	b = binary.AppendUvarint(b, uint64(len(e.strs)))
+	for _, s := range e.strs {
 		b = appendString(b, s)
 	}
 	b = binary.AppendUvarint(b, uint64(len(spans)))
