@@ -200,44 +200,50 @@ func (ws *worldStore) task(t *task) (take, stop bool) {
 
 // encode finishes a simulated world's frame for the journal or the
 // shard, in the worker, from the records its worldSink encoded (enc; nil
-// without a journal): the head goes into tr.frame, the records and the
-// tail into tr.frameBody.
+// without a journal).
 func (ws *worldStore) encode(tr *taskResult, enc *worldEncoder) {
 	if ws.journal == nil || enc == nil {
 		return
 	}
-	h := worldBufPool.Get().(*[]byte)
-	*h = enc.appendHead((*h)[:0], tr.t.seq, tr.stats)
-	tr.frame = h
-	body := enc.buf
-	if body == nil {
-		body = new([]byte)
+	f, err := enc.finish(tr.t.seq, tr.stats, tr.spans)
+	if err != nil {
+		enc.release()
+		tr.err = fmt.Errorf("scenarios: writing %s: world %d: %w", ws.path, tr.t.seq, err)
+		return
 	}
-	*body = enc.appendTail(enc.body, tr.spans)
-	enc.body, enc.buf = nil, nil
-	tr.frameBody = body
+	tr.frame = f
 }
 
 // keep appends a merged world to the journal.
 func (ws *worldStore) keep(tr *taskResult) error {
-	if tr.frame == nil {
+	f := tr.frame
+	if f == nil {
 		return nil
 	}
-	var body []byte
-	if tr.frameBody != nil {
-		body = *tr.frameBody
+	tr.frame = nil
+	defer f.release()
+	var spool *os.File
+	var spoolN int64
+	if f.enc != nil {
+		spool, spoolN = f.enc.spool, f.enc.spoolN
 	}
-	err := ws.journal.frameParts(*tr.frame, body)
+	err := ws.journal.writeFrame(*f.head, spool, spoolN, *f.body, f.crc)
 	if err == nil {
 		err = ws.journal.flush()
 	}
-	putWorldBuf(tr.frame)
-	putWorldBuf(tr.frameBody)
-	tr.frame, tr.frameBody = nil, nil
 	if err != nil {
 		return fmt.Errorf("scenarios: writing %s: %w", ws.path, err)
 	}
 	return nil
+}
+
+// spoolDir is where a journalled world's spool goes: beside the journal
+// or the shard's worlds file.
+func (ws *worldStore) spoolDir() string {
+	if ws.journal == nil || ws.journal.f == nil {
+		return ""
+	}
+	return filepath.Dir(ws.journal.f.Name())
 }
 
 // putWorldBuf returns b (nil: none) to worldBufPool.
@@ -265,7 +271,7 @@ func (ws *worldStore) replay(t task, order *csvOrder, f *recordFormatter) taskRe
 	if err != nil {
 		return taskResult{t: t, err: fmt.Errorf("scenarios: stored world %d (point %d, replication %d, cell %d): %w", t.seq, t.pd.index, t.rep, t.cell, err)}
 	}
-	sink := newWorldSink(t, t.pd.cells[t.cell], f, order, false) // already in the journal
+	sink := newWorldSink(t, t.pd.cells[t.cell], f, order, false, "") // already in the journal
 	for i := range *recs {
 		sink.add(&(*recs)[i])
 	}

@@ -125,9 +125,7 @@ type taskResult struct {
 	stats worldStats
 	spans []result.Span
 	err   error
-	frame *[]byte // the world encoded for the journal or shard; nil if none
-	// frameBody is the rest of frame's payload (worldStore.encode).
-	frameBody *[]byte
+	frame *worldFrame // the world encoded for the journal or shard; nil if none
 }
 
 // Run simulates every point × replication × cell of a validated scenario
@@ -573,7 +571,7 @@ func (r *runner) runTask(ctx context.Context, t task, f *recordFormatter) taskRe
 		sink = sc
 	}
 	cell := t.pd.cells[t.cell]
-	w := newWorldSink(t, cell, f, r.csv, r.ws.journal != nil)
+	w := newWorldSink(t, cell, f, r.csv, r.ws.journal != nil, r.ws.spoolDir())
 	count := r.opts.Requests
 	var uncounted int64
 	st, err := runWorld(ctx, t.pd, t.rep, cell, sink, func(rec *result.Record) {
@@ -619,8 +617,9 @@ type worldSink struct {
 }
 
 // newWorldSink starts task t's sink: its rows go in order through order,
-// and keep copies its records for the journal or shard frame.
-func newWorldSink(t task, cell Cell, f *recordFormatter, order *csvOrder, keep bool) *worldSink {
+// and keep encodes its records for the journal or shard frame (spooled in
+// dir past worldSpillAt).
+func newWorldSink(t task, cell Cell, f *recordFormatter, order *csvOrder, keep bool, dir string) *worldSink {
 	w := &worldSink{t: t, acc: newWorldAcc(t.pd, t.rep, cell), f: f}
 	if f != nil {
 		w.csv = &csvSink{order: order, seq: t.seq, buf: csvPool.Get().(*[]byte)}
@@ -628,7 +627,7 @@ func newWorldSink(t task, cell Cell, f *recordFormatter, order *csvOrder, keep b
 		f.start(w.csv)
 	}
 	if keep {
-		w.enc = newWorldEncoder()
+		w.enc = newWorldEncoder(dir)
 	}
 	return w
 }
@@ -640,7 +639,7 @@ func (w *worldSink) add(rec *result.Record) {
 		w.csvErr = w.f.rw.Write(rec)
 	}
 	if w.enc != nil {
-		w.enc.body = w.enc.add(w.enc.body, rec)
+		w.enc.record(rec)
 	}
 }
 

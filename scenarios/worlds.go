@@ -116,27 +116,38 @@ func createWorlds(path string, h worldsHeader, hashed hash.Hash) (*worldWriter, 
 }
 
 // frame appends one frame with payload p.
-func (ww *worldWriter) frame(p []byte) error { return ww.frameParts(p, nil) }
+func (ww *worldWriter) frame(p []byte) error {
+	return ww.writeFrame(p, nil, 0, nil, crc32.Checksum(p, castagnoli))
+}
 
-// frameParts appends one frame whose payload is p followed by q.
-func (ww *worldWriter) frameParts(p, q []byte) error {
-	binary.LittleEndian.PutUint32(ww.hdr[:4], uint32(len(p)+len(q)))
-	binary.LittleEndian.PutUint32(ww.hdr[4:], crc32.Update(crc32.Checksum(p, castagnoli), castagnoli, q))
-	if _, err := ww.w.Write(ww.hdr[:]); err != nil {
-		return err
+// writeFrame appends one frame whose payload is head, spoolN bytes of
+// spool (from its current offset), then body; crc is the payload's.
+func (ww *worldWriter) writeFrame(head []byte, spool *os.File, spoolN int64, body []byte, crc uint32) error {
+	n := int64(len(head)) + spoolN + int64(len(body))
+	if n > math.MaxUint32 {
+		return fmt.Errorf("a world of %d bytes is too large for a frame", n)
 	}
-	if _, err := ww.w.Write(p); err != nil {
-		return err
-	}
-	if _, err := ww.w.Write(q); err != nil {
-		return err
-	}
+	binary.LittleEndian.PutUint32(ww.hdr[:4], uint32(n))
+	binary.LittleEndian.PutUint32(ww.hdr[4:], crc)
+	var w io.Writer = ww.w
 	if ww.hash != nil {
-		ww.hash.Write(ww.hdr[:])
-		ww.hash.Write(p)
-		ww.hash.Write(q)
+		w = io.MultiWriter(ww.w, ww.hash)
 	}
-	ww.n += int64(len(ww.hdr) + len(p) + len(q))
+	if _, err := w.Write(ww.hdr[:]); err != nil {
+		return err
+	}
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	if spool != nil {
+		if k, err := io.CopyN(w, spool, spoolN); err != nil {
+			return fmt.Errorf("copying a world's spool (%d of %d bytes): %w", k, spoolN, err)
+		}
+	}
+	if _, err := w.Write(body); err != nil {
+		return err
+	}
+	ww.n += int64(len(ww.hdr)) + n
 	return nil
 }
 
@@ -246,29 +257,137 @@ func encodeWorld(b []byte, seq int, recs []result.Record, st worldStats, spans [
 
 // worldEncoder encodes a world's records in encodeWorld's layout as they
 // finish, so a journalled world keeps its records as their compact
-// encoding (no pointers for the garbage collector to scan), not as
-// result.Records: the frame's payload is the head (appendHead, known when
-// the world ends), then the records (add) and the tail (appendTail).
+// encoding, not as result.Records: the frame's payload is the head
+// (appendHead, known when the world ends), then the records (add) and the
+// tail (appendTail). Past worldSpillAt bytes the records go to a spool
+// file (unlinked at once where the system allows it), so a world's memory
+// does not grow with its requests; the merge copies the spool into the
+// worlds file.
 type worldEncoder struct {
-	body []byte  // the records encoded so far (add appends to it)
-	buf  *[]byte // body's storage, from worldBufPool (nil: none)
-	n    int     // records
-	strs []string
+	body   []byte  // the records encoded so far and not spooled
+	buf    *[]byte // body's storage, from worldBufPool (nil: none)
+	n      int     // records
+	strs   []string
+	dir    string   // where a spool is created ("": never spooled)
+	spool  *os.File // nil until body first passes worldSpillAt
+	spoolN int64    // bytes in spool
+	// unlinked: spool was removed from dir when created.
+	unlinked bool
+	err      error // the first spool error
 }
 
-// newWorldEncoder starts a world's encoding in a buffer of worldBufPool.
-func newWorldEncoder() *worldEncoder {
+// worldSpillAt is the size beyond which a journalled world's encoded
+// records leave memory for its spool file.
+const worldSpillAt = 1 << 20
+
+// newWorldEncoder starts a world's encoding in a buffer of worldBufPool;
+// dir is where its spool goes if it grows past worldSpillAt.
+func newWorldEncoder(dir string) *worldEncoder {
 	b := worldBufPool.Get().(*[]byte)
-	return &worldEncoder{body: (*b)[:0], buf: b}
+	return &worldEncoder{body: (*b)[:0], buf: b, dir: dir}
 }
 
-// release returns the encoder's buffer (a world dropped).
+// record encodes r into the world (add, then the spill when body is full).
+func (e *worldEncoder) record(r *result.Record) {
+	e.body = e.add(e.body, r)
+	if len(e.body) < worldSpillAt || e.dir == "" || e.err != nil {
+		return
+	}
+	if e.spool == nil {
+		f, err := os.CreateTemp(e.dir, "."+WorldsFile+".part.*.tmp")
+		if err != nil {
+			e.err = err
+			return
+		}
+		e.unlinked = os.Remove(f.Name()) == nil // closing the file frees it
+		e.spool = f
+	}
+	if _, err := e.spool.Write(e.body); err != nil {
+		e.err = err
+		return
+	}
+	e.spoolN += int64(len(e.body))
+	e.body = e.body[:0]
+}
+
+// release returns the encoder's buffer and drops its spool.
 func (e *worldEncoder) release() {
 	if e.buf != nil {
 		*e.buf = e.body[:0]
 		putWorldBuf(e.buf)
 	}
 	e.body, e.buf = nil, nil
+	e.dropSpool()
+}
+
+func (e *worldEncoder) dropSpool() {
+	if e.spool != nil {
+		e.spool.Close()
+		if !e.unlinked {
+			os.Remove(e.spool.Name())
+		}
+		e.spool = nil
+	}
+}
+
+// worldFrame is a world's frame payload for the journal or a shard: head,
+// then spoolN bytes of spool (if any), then body; crc is its CRC-32C.
+type worldFrame struct {
+	head, body *[]byte // from worldBufPool
+	enc        *worldEncoder
+	crc        uint32
+}
+
+// finish ends the encoding of task seq's world: its frame, with the CRC
+// computed (reading the spool back), or an error.
+func (e *worldEncoder) finish(seq int, st worldStats, spans []result.Span) (*worldFrame, error) {
+	if e.err != nil {
+		return nil, e.err
+	}
+	h := worldBufPool.Get().(*[]byte)
+	*h = e.appendHead((*h)[:0], seq, st)
+	body := e.buf
+	if body == nil {
+		body = new([]byte)
+	}
+	*body = e.appendTail(e.body, spans)
+	e.body, e.buf = nil, nil
+	f := &worldFrame{head: h, body: body, enc: e}
+	crc := crc32.Checksum(*h, castagnoli)
+	if e.spool != nil {
+		if _, err := e.spool.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		b := worldBufPool.Get().(*[]byte)
+		chunk := (*b)[:cap(*b)]
+		var n int64
+		for n < e.spoolN {
+			k, err := io.ReadFull(e.spool, chunk[:min(int64(len(chunk)), e.spoolN-n)])
+			crc = crc32.Update(crc, castagnoli, chunk[:k])
+			n += int64(k)
+			if err != nil {
+				putWorldBuf(b)
+				return nil, err
+			}
+		}
+		putWorldBuf(b)
+		if _, err := e.spool.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+	}
+	f.crc = crc32.Update(crc, castagnoli, *body)
+	return f, nil
+}
+
+// release returns the frame's buffers and drops its spool.
+func (f *worldFrame) release() {
+	putWorldBuf(f.head)
+	putWorldBuf(f.body)
+	f.head, f.body = nil, nil
+	if f.enc != nil {
+		f.enc.dropSpool()
+		f.enc = nil
+	}
 }
 
 // idx is the index of s in the world's string table.

@@ -1,0 +1,80 @@
+package scenarios
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/infersim/infersim/result"
+)
+
+// TestWorldEncoderSpool: a world encoded record by record, in memory or
+// spooled past worldSpillAt, is framed byte for byte as encodeWorld's
+// payload in one frame (what a worlds file held before the encoder), with
+// the same CRC and the same hash for a shard's file.
+func TestWorldEncoderSpool(t *testing.T) {
+	rec := result.NewRecord()
+	rec.Model, rec.Mode, rec.Image = "squeezenet-v1.0", "cloud-gpu", "960x540"
+	rec.AddPhase(result.Phase(2), 1.25, 2.5)
+	rec.Energy[1], rec.TailEnergy, rec.UpBytes = 0.1, 0.3, 14477.6
+	st := worldStats{events: 42, metrics: []float64{1, 2.5}}
+	spans := []result.Span{{Lane: "phone[0]/cpu", Label: "conv1", Start: 1, End: 2, Attrs: map[string]string{"b": "2", "a": "1"}}}
+	for _, n := range []int{0, 1, 100, 3 * worldSpillAt / 40} {
+		recs := make([]result.Record, n)
+		for i := range recs {
+			recs[i] = rec
+			recs[i].Request, recs[i].Arrival, recs[i].End = i, float64(i), float64(i)+0.25
+			if i%7 == 0 {
+				recs[i].Mode = "split:3"
+			}
+		}
+		dir := t.TempDir()
+		frameFile := func(name string, write func(ww *worldWriter) error) ([]byte, []byte) {
+			h := sha256.New()
+			ww, err := createWorlds(filepath.Join(dir, name), worldsHeader{Format: worldsFormat}, h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := write(ww); err != nil {
+				t.Fatal(err)
+			}
+			if err := ww.close(); err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if int64(len(b)) != ww.n {
+				t.Errorf("n = %d, file %d bytes", ww.n, len(b))
+			}
+			return b, h.Sum(nil)
+		}
+		want, wantSum := frameFile("want.bin", func(ww *worldWriter) error {
+			return ww.frame(encodeWorld(nil, 5, recs, st, spans))
+		})
+		enc := newWorldEncoder(dir)
+		for i := range recs {
+			enc.record(&recs[i])
+		}
+		if spooled := enc.spool != nil; spooled != (n > worldSpillAt/40) {
+			t.Errorf("%d records: spooled %v", n, spooled)
+		}
+		f, err := enc.finish(5, st, spans)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, gotSum := frameFile("got.bin", func(ww *worldWriter) error {
+			return ww.writeFrame(*f.head, f.enc.spool, f.enc.spoolN, *f.body, f.crc)
+		})
+		f.release()
+		if !bytes.Equal(got, want) || !bytes.Equal(gotSum, wantSum) {
+			t.Errorf("%d records: frame of %d bytes differs from encodeWorld's (%d bytes)", n, len(got), len(want))
+		}
+		if left, _ := filepath.Glob(filepath.Join(dir, ".*.tmp")); len(left) > 0 {
+			t.Errorf("%d records: spool files left: %v", n, left)
+		}
+	}
+}
