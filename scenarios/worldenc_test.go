@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"os"
 	"path/filepath"
@@ -76,5 +77,43 @@ func TestWorldEncoderSpool(t *testing.T) {
 		if left, _ := filepath.Glob(filepath.Join(dir, ".*.tmp")); len(left) > 0 {
 			t.Errorf("%d records: spool files left: %v", n, left)
 		}
+	}
+}
+
+// TestMemoryFlatJournalled: as TestMemoryFlatInRequests, with the journal
+// every `infersim run` keeps (Options.Worlds): a world's records spill to
+// its spool, so 3·10⁵ requests need no more heap than 10⁴ (kept as
+// records they took ≈ 300 MB, as their encoding ≈ 75 MB).
+func TestMemoryFlatJournalled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("3·10⁵ requests: a few seconds")
+	}
+	run := func(n int) int64 {
+		s := mustParse(t, requestsScenario(n, 1, false))
+		dir := t.TempDir()
+		journal := filepath.Join(dir, WorldsFile)
+		res, err := Run(context.Background(), s, Options{Out: dir, Workers: 1, Worlds: journal})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Records != int64(n) {
+			t.Fatalf("%d records, want %d", res.Records, n)
+		}
+		fi, err := os.Stat(journal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	var smallSize, largeSize int64
+	small, _ := heapDuring(t, func() { smallSize = run(10_000) })
+	large, _ := heapDuring(t, func() { largeSize = run(300_000) })
+	t.Logf("peak HeapInuse: 10⁴ requests %.1f MB, 3·10⁵ %.1f MB; journals %.1f MB and %.1f MB",
+		float64(small)/1e6, float64(large)/1e6, float64(smallSize)/1e6, float64(largeSize)/1e6)
+	if largeSize < 10*int64(worldSpillAt) {
+		t.Fatalf("journal of %d B: the world's records do not pass worldSpillAt", largeSize)
+	}
+	if large > 3*max(small, 8<<20) {
+		t.Errorf("peak heap %d B after 3·10⁵ journalled requests, %d B after 10⁴: not flat in requests", large, small)
 	}
 }
