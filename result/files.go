@@ -151,6 +151,9 @@ func AppendTime(b []byte, x float64) []byte {
 	if !(a < 1e15) {
 		return strconv.AppendFloat(b, x, 'g', -1, 64)
 	}
+	if a < 1e9 && a > 1e-200 {
+		return appendMicros(b, x)
+	}
 	d := TimeDecimals
 	for ; a >= 1e9 && d > 0; a /= 10 {
 		d--
@@ -173,6 +176,49 @@ func AppendTime(b []byte, x float64) []byte {
 		b = append(b[:start], '0')
 	}
 	return b
+}
+
+// appendMicros appends x (1e-200 < |x| < 1e9, not an integer) rounded to
+// TimeDecimals (6) decimals, without trailing zeros, as AppendTime's
+// strconv.AppendFloat(x, 'f', 6) would (the exact value of x rounded to
+// the nearest microsecond, ties to even), from integers: x·10⁶ is
+// p + e exactly (p the rounded product, e its error by a fused
+// multiply-add), so the fraction of p decides the rounding and e only an
+// exact half.
+func appendMicros(b []byte, x float64) []byte {
+	a := math.Abs(x)
+	p := a * 1e6
+	e := math.FMA(a, 1e6, -p)
+	k := math.Floor(p)
+	u := uint64(k)
+	switch f := p - k; {
+	case f > 0.5, f == 0.5 && e > 0:
+		u++
+	case f == 0.5 && e == 0 && u&1 == 1:
+		u++
+	}
+	if u == 0 {
+		return append(b, '0')
+	}
+	if x < 0 {
+		b = append(b, '-')
+	}
+	b = strconv.AppendUint(b, u/1e6, 10)
+	frac := u % 1e6
+	if frac == 0 {
+		return b
+	}
+	var d [7]byte
+	d[0] = '.'
+	for i := 6; i > 0; i-- {
+		d[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	n := 7
+	for d[n-1] == '0' {
+		n--
+	}
+	return append(b, d[:n]...)
 }
 
 // appendFloat appends ",x" with the shortest text that reads back as x; NaN

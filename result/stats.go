@@ -49,6 +49,11 @@ type Tally struct {
 	pos, neg  buckets // |x| above minIndexable, by sign
 	zeros     int
 	sketching bool
+	// lastX is the last positive value sketched and lastI its bucket
+	// index: a value repeated (a constant phase, a fixed energy) skips
+	// the logarithm.
+	lastX float64
+	lastI int
 }
 
 // minIndexable is the smallest magnitude the sketch indexes; smaller values
@@ -112,6 +117,7 @@ func (t *Tally) initSketch() {
 	}
 	t.gamma = (1 + t.alpha) / (1 - t.alpha)
 	t.lnGamma = math.Log(t.gamma)
+	t.lastX = 0 // no positive value has an index yet
 	t.sketching = true
 }
 
@@ -144,7 +150,10 @@ func (t *Tally) Add(x float64) {
 func (t *Tally) sketch(x float64, n uint64) {
 	switch {
 	case x > minIndexable:
-		t.pos.add(t.index(x), n)
+		if x != t.lastX {
+			t.lastX, t.lastI = x, t.index(x)
+		}
+		t.pos.add(t.lastI, n)
 	case x < -minIndexable:
 		t.neg.add(t.index(-x), n)
 	default:

@@ -198,18 +198,20 @@ func (ws *worldStore) task(t *task) (take, stop bool) {
 	return true, false
 }
 
-// encode encodes a simulated world for the journal or the shard, in the
-// worker, from the records its worldSink kept (and returns them to the
-// pool).
-func (ws *worldStore) encode(tr *taskResult, recs *[]result.Record) {
-	if ws.journal == nil || recs == nil {
+// encode finishes a simulated world's frame for the journal or the
+// shard, in the worker, from the records its worldSink encoded (enc; nil
+// without a journal).
+func (ws *worldStore) encode(tr *taskResult, enc *worldEncoder) {
+	if ws.journal == nil || enc == nil {
 		return
 	}
-	b := worldBufPool.Get().(*[]byte)
-	*b = encodeWorld((*b)[:0], tr.t.seq, *recs, tr.stats, tr.spans)
-	tr.frame = b
-	*recs = (*recs)[:0]
-	recPool.Put(recs)
+	f, err := enc.finish(tr.t.seq, tr.stats, tr.spans)
+	if err != nil {
+		enc.release()
+		tr.err = fmt.Errorf("scenarios: writing %s: world %d: %w", ws.path, tr.t.seq, err)
+		return
+	}
+	tr.frame = f
 }
 
 // keeps reports whether the run's worlds are encoded for the store: for
@@ -226,19 +228,42 @@ func (ws *worldStore) keeps(total int, opts Options) bool {
 
 // keep appends a merged world to the journal.
 func (ws *worldStore) keep(tr *taskResult) error {
-	if tr.frame == nil {
+	f := tr.frame
+	if f == nil {
 		return nil
 	}
-	err := ws.journal.frame(*tr.frame)
+	tr.frame = nil
+	defer f.release()
+	var spool *os.File
+	var spoolN int64
+	if f.enc != nil {
+		spool, spoolN = f.enc.spool, f.enc.spoolN
+	}
+	err := ws.journal.writeFrame(*f.head, spool, spoolN, *f.body, f.crc)
 	if err == nil {
 		err = ws.journal.flush()
 	}
-	worldBufPool.Put(tr.frame)
-	tr.frame = nil
 	if err != nil {
 		return fmt.Errorf("scenarios: writing %s: %w", ws.path, err)
 	}
 	return nil
+}
+
+// spoolDir is where a journalled world's spool goes: beside the journal
+// or the shard's worlds file.
+func (ws *worldStore) spoolDir() string {
+	if ws.journal == nil || ws.journal.f == nil {
+		return ""
+	}
+	return filepath.Dir(ws.journal.f.Name())
+}
+
+// putWorldBuf returns b (nil: none) to worldBufPool.
+func putWorldBuf(b *[]byte) {
+	if b != nil {
+		*b = (*b)[:0]
+		worldBufPool.Put(b)
+	}
 }
 
 // replay turns a stored world into its task's result, its records fed
@@ -258,7 +283,7 @@ func (ws *worldStore) replay(t task, order *csvOrder, f *recordFormatter) taskRe
 	if err != nil {
 		return taskResult{t: t, err: fmt.Errorf("scenarios: stored world %d (point %d, replication %d, cell %d): %w", t.seq, t.pd.index, t.rep, t.cell, err)}
 	}
-	sink := newWorldSink(t, t.pd.cells[t.cell], f, order, false) // already in the journal
+	sink := newWorldSink(t, t.pd.cells[t.cell], f, order, false, "") // already in the journal
 	for i := range *recs {
 		sink.add(&(*recs)[i])
 	}

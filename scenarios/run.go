@@ -125,7 +125,7 @@ type taskResult struct {
 	stats worldStats
 	spans []result.Span
 	err   error
-	frame *[]byte // the world encoded for the journal or shard; nil if none
+	frame *worldFrame // the world encoded for the journal or shard; nil if none
 }
 
 // Run simulates every point × replication × cell of a validated scenario
@@ -571,7 +571,7 @@ func (r *runner) runTask(ctx context.Context, t task, f *recordFormatter) taskRe
 		sink = sc
 	}
 	cell := t.pd.cells[t.cell]
-	w := newWorldSink(t, cell, f, r.csv, r.ws.keeps(r.total, r.opts))
+	w := newWorldSink(t, cell, f, r.csv, r.ws.keeps(r.total, r.opts), r.ws.spoolDir())
 	count := r.opts.Requests
 	var uncounted int64
 	st, err := runWorld(ctx, t.pd, t.rep, cell, sink, func(rec *result.Record) {
@@ -597,28 +597,29 @@ func (r *runner) runTask(ctx context.Context, t task, f *recordFormatter) taskRe
 	if sc != nil {
 		tr.spans = sc.spans
 	}
-	r.ws.encode(&tr, w.kept)
+	r.ws.encode(&tr, w.enc)
 	return tr
 }
 
 // worldSink takes a world's records as they finish, simulated or replayed
 // from a worlds file: into the world's statistics, its requests.csv rows
 // (formatted by f; nil: not written) and, when the run keeps a journal or
-// writes a shard, a copy for the world's frame (the one place a world's
-// records are held: a journalled world costs its records' memory until it
-// is merged).
+// writes a shard, their encoding for the world's frame (the one place a
+// world's records are held: a journalled world costs its records' encoded
+// size, about 250 bytes each, until it is merged).
 type worldSink struct {
 	t      task
 	acc    *worldAcc
 	csv    *csvSink
 	f      *recordFormatter
 	csvErr error
-	kept   *[]result.Record // nil without a journal
+	enc    *worldEncoder // nil without a journal
 }
 
 // newWorldSink starts task t's sink: its rows go in order through order,
-// and keep copies its records for the journal or shard frame.
-func newWorldSink(t task, cell Cell, f *recordFormatter, order *csvOrder, keep bool) *worldSink {
+// and keep encodes its records for the journal or shard frame (spooled in
+// dir past worldSpillAt).
+func newWorldSink(t task, cell Cell, f *recordFormatter, order *csvOrder, keep bool, dir string) *worldSink {
 	w := &worldSink{t: t, acc: newWorldAcc(t.pd, t.rep, cell), f: f}
 	if f != nil {
 		w.csv = &csvSink{order: order, seq: t.seq, buf: csvPool.Get().(*[]byte)}
@@ -626,8 +627,7 @@ func newWorldSink(t task, cell Cell, f *recordFormatter, order *csvOrder, keep b
 		f.start(w.csv)
 	}
 	if keep {
-		w.kept = recPool.Get().(*[]result.Record)
-		*w.kept = (*w.kept)[:0]
+		w.enc = newWorldEncoder(dir)
 	}
 	return w
 }
@@ -638,8 +638,8 @@ func (w *worldSink) add(rec *result.Record) {
 	if w.f != nil && w.csvErr == nil {
 		w.csvErr = w.f.rw.Write(rec)
 	}
-	if w.kept != nil {
-		*w.kept = append(*w.kept, *rec)
+	if w.enc != nil {
+		w.enc.record(rec)
 	}
 }
 
@@ -650,9 +650,9 @@ func (w *worldSink) fail() {
 		w.f.finish() // drops the world's last rows with its sink
 		w.csv.release()
 	}
-	if w.kept != nil {
-		recPool.Put(w.kept)
-		w.kept = nil
+	if w.enc != nil {
+		w.enc.release()
+		w.enc = nil
 	}
 }
 

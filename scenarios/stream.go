@@ -65,8 +65,7 @@ func (g *groupAcc) resetWorld(rep int) {
 	g.rep0 = rep
 }
 
-// recPool holds the record slices of journalled worlds (worldSink.kept)
-// and of replayed ones.
+// recPool holds the record slices of replayed worlds.
 var recPool = sync.Pool{New: func() any { s := make([]result.Record, 0, 128); return &s }}
 
 // csvSpillAt is the size beyond which a world's requests.csv rows leave

@@ -117,19 +117,37 @@ func createWorlds(path string, h worldsHeader, hashed hash.Hash) (*worldWriter, 
 
 // frame appends one frame with payload p.
 func (ww *worldWriter) frame(p []byte) error {
-	binary.LittleEndian.PutUint32(ww.hdr[:4], uint32(len(p)))
-	binary.LittleEndian.PutUint32(ww.hdr[4:], crc32.Checksum(p, castagnoli))
-	if _, err := ww.w.Write(ww.hdr[:]); err != nil {
-		return err
+	return ww.writeFrame(p, nil, 0, nil, crc32.Checksum(p, castagnoli))
+}
+
+// writeFrame appends one frame whose payload is head, spoolN bytes of
+// spool (from its current offset), then body; crc is the payload's.
+func (ww *worldWriter) writeFrame(head []byte, spool *os.File, spoolN int64, body []byte, crc uint32) error {
+	n := int64(len(head)) + spoolN + int64(len(body))
+	if n > math.MaxUint32 {
+		return fmt.Errorf("a world of %d bytes is too large for a frame", n)
 	}
-	if _, err := ww.w.Write(p); err != nil {
-		return err
-	}
+	binary.LittleEndian.PutUint32(ww.hdr[:4], uint32(n))
+	binary.LittleEndian.PutUint32(ww.hdr[4:], crc)
+	var w io.Writer = ww.w
 	if ww.hash != nil {
-		ww.hash.Write(ww.hdr[:])
-		ww.hash.Write(p)
+		w = io.MultiWriter(ww.w, ww.hash)
 	}
-	ww.n += int64(len(ww.hdr) + len(p))
+	if _, err := w.Write(ww.hdr[:]); err != nil {
+		return err
+	}
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	if spool != nil {
+		if k, err := io.CopyN(w, spool, spoolN); err != nil {
+			return fmt.Errorf("copying a world's spool (%d of %d bytes): %w", k, spoolN, err)
+		}
+	}
+	if _, err := w.Write(body); err != nil {
+		return err
+	}
+	ww.n += int64(len(ww.hdr)) + n
 	return nil
 }
 
@@ -228,67 +246,222 @@ var canonicalNaN = math.Float64bits(math.NaN())
 // encodeWorld appends task seq's world to b: seq, events, metrics,
 // records (with a table of their strings) and spans.
 func encodeWorld(b []byte, seq int, recs []result.Record, st worldStats, spans []result.Span) []byte {
+	var e worldEncoder
+	for i := range recs {
+		e.body = e.add(e.body, &recs[i])
+	}
+	b = e.appendHead(b, seq, st)
+	b = append(b, e.body...)
+	return e.appendTail(b, spans)
+}
+
+// worldEncoder encodes a world's records in encodeWorld's layout as they
+// finish, so a journalled world keeps its records as their compact
+// encoding, not as result.Records: the frame's payload is the head
+// (appendHead, known when the world ends), then the records (add) and the
+// tail (appendTail). Past worldSpillAt bytes the records go to a spool
+// file (unlinked at once where the system allows it), so a world's memory
+// does not grow with its requests; the merge copies the spool into the
+// worlds file.
+type worldEncoder struct {
+	body   []byte  // the records encoded so far and not spooled
+	buf    *[]byte // body's storage, from worldBufPool (nil: none)
+	n      int     // records
+	strs   []string
+	dir    string   // where a spool is created ("": never spooled)
+	spool  *os.File // nil until body first passes worldSpillAt
+	spoolN int64    // bytes in spool
+	// unlinked: spool was removed from dir when created.
+	unlinked bool
+	err      error // the first spool error
+}
+
+// worldSpillAt is the size beyond which a journalled world's encoded
+// records leave memory for its spool file.
+const worldSpillAt = 1 << 20
+
+// newWorldEncoder starts a world's encoding in a buffer of worldBufPool;
+// dir is where its spool goes if it grows past worldSpillAt.
+func newWorldEncoder(dir string) *worldEncoder {
+	b := worldBufPool.Get().(*[]byte)
+	return &worldEncoder{body: (*b)[:0], buf: b, dir: dir}
+}
+
+// record encodes r into the world (add, then the spill when body is full).
+func (e *worldEncoder) record(r *result.Record) {
+	e.body = e.add(e.body, r)
+	if len(e.body) < worldSpillAt || e.dir == "" || e.err != nil {
+		return
+	}
+	if e.spool == nil {
+		f, err := os.CreateTemp(e.dir, "."+WorldsFile+".part.*.tmp")
+		if err != nil {
+			e.err = err
+			return
+		}
+		e.unlinked = os.Remove(f.Name()) == nil // closing the file frees it
+		e.spool = f
+	}
+	if _, err := e.spool.Write(e.body); err != nil {
+		e.err = err
+		return
+	}
+	e.spoolN += int64(len(e.body))
+	e.body = e.body[:0]
+}
+
+// release returns the encoder's buffer and drops its spool.
+func (e *worldEncoder) release() {
+	if e.buf != nil {
+		*e.buf = e.body[:0]
+		putWorldBuf(e.buf)
+	}
+	e.body, e.buf = nil, nil
+	e.dropSpool()
+}
+
+func (e *worldEncoder) dropSpool() {
+	if e.spool != nil {
+		e.spool.Close()
+		if !e.unlinked {
+			os.Remove(e.spool.Name())
+		}
+		e.spool = nil
+	}
+}
+
+// worldFrame is a world's frame payload for the journal or a shard: head,
+// then spoolN bytes of spool (if any), then body; crc is its CRC-32C.
+type worldFrame struct {
+	head, body *[]byte // from worldBufPool
+	enc        *worldEncoder
+	crc        uint32
+}
+
+// finish ends the encoding of task seq's world: its frame, with the CRC
+// computed (reading the spool back), or an error.
+func (e *worldEncoder) finish(seq int, st worldStats, spans []result.Span) (*worldFrame, error) {
+	if e.err != nil {
+		return nil, e.err
+	}
+	h := worldBufPool.Get().(*[]byte)
+	*h = e.appendHead((*h)[:0], seq, st)
+	body := e.buf
+	if body == nil {
+		body = new([]byte)
+	}
+	*body = e.appendTail(e.body, spans)
+	e.body, e.buf = nil, nil
+	f := &worldFrame{head: h, body: body, enc: e}
+	crc := crc32.Checksum(*h, castagnoli)
+	if e.spool != nil {
+		if _, err := e.spool.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		b := worldBufPool.Get().(*[]byte)
+		chunk := (*b)[:cap(*b)]
+		var n int64
+		for n < e.spoolN {
+			k, err := io.ReadFull(e.spool, chunk[:min(int64(len(chunk)), e.spoolN-n)])
+			crc = crc32.Update(crc, castagnoli, chunk[:k])
+			n += int64(k)
+			if err != nil {
+				putWorldBuf(b)
+				return nil, err
+			}
+		}
+		putWorldBuf(b)
+		if _, err := e.spool.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+	}
+	f.crc = crc32.Update(crc, castagnoli, *body)
+	return f, nil
+}
+
+// release returns the frame's buffers and drops its spool.
+func (f *worldFrame) release() {
+	putWorldBuf(f.head)
+	putWorldBuf(f.body)
+	f.head, f.body = nil, nil
+	if f.enc != nil {
+		f.enc.dropSpool()
+		f.enc = nil
+	}
+}
+
+// idx is the index of s in the world's string table.
+func (e *worldEncoder) idx(s string) uint64 {
+	for i, x := range e.strs {
+		if x == s {
+			return uint64(i)
+		}
+	}
+	e.strs = append(e.strs, s)
+	return uint64(len(e.strs) - 1)
+}
+
+// add appends record r's encoding to b and counts it.
+func (e *worldEncoder) add(b []byte, r *result.Record) []byte {
+	e.n++
+	b = binary.AppendVarint(b, int64(r.Point))
+	b = binary.AppendVarint(b, int64(r.Replication))
+	b = binary.AppendVarint(b, int64(r.Phone))
+	b = binary.AppendVarint(b, int64(r.Request))
+	b = binary.AppendUvarint(b, e.idx(r.Model))
+	b = binary.AppendUvarint(b, e.idx(r.Mode))
+	b = binary.AppendUvarint(b, e.idx(r.Image))
+	b = binary.AppendVarint(b, int64(r.Split))
+	cold := byte(0)
+	if r.Cold {
+		cold = 1
+	}
+	b = append(b, cold)
+	b = binary.AppendUvarint(b, uint64(r.Outcome))
+	b = appendFloat(b, r.Arrival)
+	b = appendFloat(b, r.End)
+	// Phases that did not occur (NaN, NaN, 0) are left out: a mask
+	// says which are written.
+	var mask uint64
+	for p := range r.Phases {
+		ps := &r.Phases[p]
+		if math.Float64bits(ps.Start) != canonicalNaN || math.Float64bits(ps.End) != canonicalNaN || math.Float64bits(ps.Duration) != 0 {
+			mask |= 1 << p
+		}
+	}
+	b = binary.AppendUvarint(b, mask)
+	for p := range r.Phases {
+		if mask&(1<<p) != 0 {
+			ps := &r.Phases[p]
+			b = appendFloat(appendFloat(appendFloat(b, ps.Start), ps.End), ps.Duration)
+		}
+	}
+	for _, e := range r.Energy {
+		b = appendFloat(b, e)
+	}
+	b = appendFloat(b, r.TailEnergy)
+	b = appendCount(b, r.UpBytes)
+	b = appendCount(b, r.DownBytes)
+	return b
+}
+
+// appendHead appends the frame's head: seq, events, metrics and the
+// number of records.
+func (e *worldEncoder) appendHead(b []byte, seq int, st worldStats) []byte {
 	b = binary.AppendUvarint(b, uint64(seq))
 	b = binary.AppendVarint(b, st.events)
 	b = binary.AppendUvarint(b, uint64(len(st.metrics)))
 	for _, x := range st.metrics {
 		b = appendCount(b, x)
 	}
-	var strs []string
-	idx := func(s string) uint64 {
-		for i, x := range strs {
-			if x == s {
-				return uint64(i)
-			}
-		}
-		strs = append(strs, s)
-		return uint64(len(strs) - 1)
-	}
-	b = binary.AppendUvarint(b, uint64(len(recs)))
-	for i := range recs {
-		r := &recs[i]
-		b = binary.AppendVarint(b, int64(r.Point))
-		b = binary.AppendVarint(b, int64(r.Replication))
-		b = binary.AppendVarint(b, int64(r.Phone))
-		b = binary.AppendVarint(b, int64(r.Request))
-		b = binary.AppendUvarint(b, idx(r.Model))
-		b = binary.AppendUvarint(b, idx(r.Mode))
-		b = binary.AppendUvarint(b, idx(r.Image))
-		b = binary.AppendVarint(b, int64(r.Split))
-		cold := byte(0)
-		if r.Cold {
-			cold = 1
-		}
-		b = append(b, cold)
-		b = binary.AppendUvarint(b, uint64(r.Outcome))
-		b = appendFloat(b, r.Arrival)
-		b = appendFloat(b, r.End)
-		// Phases that did not occur (NaN, NaN, 0) are left out: a mask
-		// says which are written.
-		var mask uint64
-		for p := range r.Phases {
-			ps := &r.Phases[p]
-			if math.Float64bits(ps.Start) != canonicalNaN || math.Float64bits(ps.End) != canonicalNaN || math.Float64bits(ps.Duration) != 0 {
-				mask |= 1 << p
-			}
-		}
-		b = binary.AppendUvarint(b, mask)
-		for p := range r.Phases {
-			if mask&(1<<p) != 0 {
-				ps := &r.Phases[p]
-				b = appendFloat(appendFloat(appendFloat(b, ps.Start), ps.End), ps.Duration)
-			}
-		}
-		for _, e := range r.Energy {
-			b = appendFloat(b, e)
-		}
-		b = appendFloat(b, r.TailEnergy)
-		b = appendCount(b, r.UpBytes)
-		b = appendCount(b, r.DownBytes)
-	}
-	// The string table comes after the records that index it.
-	b = binary.AppendUvarint(b, uint64(len(strs)))
-	for _, s := range strs {
+	return binary.AppendUvarint(b, uint64(e.n))
+}
+
+// appendTail appends what follows the records: the string table they
+// index, and the spans.
+func (e *worldEncoder) appendTail(b []byte, spans []result.Span) []byte {
+	b = binary.AppendUvarint(b, uint64(len(e.strs)))
+	for _, s := range e.strs {
 		b = appendString(b, s)
 	}
 	b = binary.AppendUvarint(b, uint64(len(spans)))
