@@ -60,6 +60,10 @@ type Env struct {
 	seq   uint32   // last sequence number handed out (31 bits)
 	slots []slot   // what each entry schedules, by entry.s; slot 0 unused
 	free  []uint32 // free slot numbers
+	// hints holds, by slot number, where the process whose Sleep the slot
+	// ends keeps its memory, for wake to prefetch (see prefetchNext); stale
+	// entries are harmless.
+	hints []hint
 	// stale counts entries whose slot was cancelled (lazy deletion).
 	stale int
 	// taken means the root entry is being processed: its slot is freed but
