@@ -490,7 +490,7 @@ func (e *Env) serve(p *Process) bool {
 			return true
 		}
 		var ev *Event
-		switch y := e.slots[s].(type) {
+		switch y := e.slots[s].v.(type) {
 		case nil: // cancelled
 			e.take()
 			e.stale--
@@ -649,11 +649,7 @@ const prefetchMin = 512
 // setHint records the memory of process p, whose Sleep ends with slot s; sp
 // is an address in p's stack frame.
 func (e *Env) setHint(s uint32, p *Process, sp uintptr) {
-	if int(s) >= len(e.hints) {
-		e.hints = append(e.hints, make([]hint, int(s)+1-len(e.hints))...)
-		e.hints = e.hints[:cap(e.hints)]
-	}
-	e.hints[s] = hint{proc: uintptr(unsafe.Pointer(p)), sp: sp}
+	e.slots[s].hint = hint{proc: uintptr(unsafe.Pointer(p)), sp: sp}
 }
 
 // prefetchNext starts loading the memory of the process that the event
@@ -667,12 +663,10 @@ func (e *Env) prefetchNext() {
 	a := borrow(&q[1], &q[0])
 	b := 2 + borrow(&q[3], &q[2])
 	m := a ^ (a^b)&-borrow(&q[b&3], &q[a&3])
-	s := q[m&3].s()
-	if int(s) >= len(e.hints) {
-		return
-	}
-	h := e.hints[s]
+	r := &e.slots[q[m&3].s()]
+	h := r.hint
 	// The slot's data word: the resume function's closure.
-	fn := (*[2]uintptr)(unsafe.Pointer(&e.slots[s]))[1]
+	fn := (*[2]uintptr)(unsafe.Pointer(&r.v))[1]
 	prefetch4(fn, h.proc, h.sp, h.sp-64)
+	prefetch4(h.sp-128, h.sp+64, h.sp-192, h.sp+128)
 }
