@@ -114,8 +114,8 @@ func (x *entry) s() uint32  { return uint32(x.ks) }
 //     slot number (Process.tslot) and makes itself active once resumed.
 //
 // nil means the entry was cancelled. One interface value (16 bytes) per
-// slot keeps the table small: it is read once per event, at random when
-// many events are pending.
+// slot, with its prefetch hint a 32-byte row (slotRec), keeps the table
+// small: it is read once per event, at random when many events are pending.
 type slot = any
 
 // slotRec is one row of the slot table: what the entry schedules and, if it

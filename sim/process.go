@@ -659,14 +659,21 @@ func (e *Env) setHint(s uint32, p *Process, sp uintptr) {
 // the current process schedules an earlier one, the least of the root's
 // four children. A wrong guess costs a few wasted fetches.
 func (e *Env) prefetchNext() {
-	q := (*[4]entry)(e.heap[heapPad+1 : heapPad+5])
-	a := borrow(&q[1], &q[0])
-	b := 2 + borrow(&q[3], &q[2])
-	m := a ^ (a^b)&-borrow(&q[b&3], &q[a&3])
-	r := &e.slots[q[m&3].s()]
+	r := &e.slots[e.guessNext()]
 	h := r.hint
 	// The slot's data word: the resume function's closure.
 	fn := (*[2]uintptr)(unsafe.Pointer(&r.v))[1]
 	prefetch4(fn, h.proc, h.sp, h.sp-64)
 	prefetch4(h.sp-128, h.sp+64, h.sp-192, h.sp+128)
+}
+
+// guessNext returns the slot of the least of the root's four children: the
+// next entry after the root, unless an earlier one is pushed first. The
+// heap must hold at least five entries.
+func (e *Env) guessNext() uint32 {
+	q := (*[4]entry)(e.heap[heapPad+1 : heapPad+5])
+	a := borrow(&q[1], &q[0])
+	b := 2 + borrow(&q[3], &q[2])
+	m := a ^ (a^b)&-borrow(&q[b&3], &q[a&3])
+	return q[m&3].s()
 }
