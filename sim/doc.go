@@ -153,8 +153,12 @@
 // cache. BenchmarkBreakdown measures a resume and its yield at about 70 ns
 // when hot, 420 ns at P = 10,000 and 1.4 µs at P = 100,000 on the 2-vCPU
 // EPYC this was tuned on: at P = 10,000 that alone exceeds the 400 ns per
-// event of 2.5 M events/s, so no iter.Pull kernel reaches that rate; this
-// one runs at about 0.8× the minimal iter.Pull kernel there. The cost per
+// event of 2.5 M events/s. The wake-up prefetch (Processes, above) hides
+// part of it: this kernel runs B1 at P = 10,000 at about 2× the previous
+// one and 1.8× the minimal iter.Pull kernel (2.4 M events/s on the quiet
+// machine); what stays serial is the state only the runtime knows
+// (iter.Pull's, the runtime coroutine, the goroutine descriptor) and the
+// model's own data. The cost per
 // event grows with P as cache misses do (BenchmarkBreakdown/miss: 1 ns,
 // 21 ns, 200 ns per cold line at P = 100, 10,000, 100,000), not as log P;
 // the bare heap grows the same way, less steeply. Models with many pending
