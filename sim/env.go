@@ -57,9 +57,9 @@ type Env struct {
 	// heap[heapPad:] so that the four children of a node share one 64-byte
 	// cache line.
 	heap  []entry
-	seq   uint32   // last sequence number handed out (31 bits)
-	slots []slot   // what each entry schedules, by entry.s; slot 0 unused
-	free  []uint32 // free slot numbers
+	seq   uint32    // last sequence number handed out (31 bits)
+	slots []slotRec // what each entry schedules, by entry.s; slot 0 unused
+	free  []uint32  // free slot numbers
 	// stale counts entries whose slot was cancelled (lazy deletion).
 	stale int
 	// taken means the root entry is being processed: its slot is freed but
@@ -114,9 +114,19 @@ func (x *entry) s() uint32  { return uint32(x.ks) }
 //     slot number (Process.tslot) and makes itself active once resumed.
 //
 // nil means the entry was cancelled. One interface value (16 bytes) per
-// slot keeps the table small: it is read once per event, at random when
-// many events are pending.
+// slot, with its prefetch hint a 32-byte row (slotRec), keeps the table
+// small: it is read once per event, at random when many events are pending.
 type slot = any
+
+// slotRec is one row of the slot table: what the entry schedules and, if it
+// ends a process's Sleep, where that process keeps its memory, for wake to
+// prefetch (see prefetchNext). The hint sits beside the slot so that one
+// cache line serves both; a stale hint is harmless. 32 bytes, so two rows
+// share a cache line and none straddles two.
+type slotRec struct {
+	v    slot
+	hint hint
+}
 
 // resumeFunc is the type of an iter.Pull coroutine's next function.
 type resumeFunc = func() (struct{}, bool)
@@ -139,7 +149,7 @@ func borrow(a, b *entry) uint64 {
 
 // NewEnv returns an Env at time 0 (or WithStart's time) with no events.
 func NewEnv(opts ...Option) *Env {
-	e := &Env{heap: make([]entry, heapPad, 64), slots: make([]slot, 1, 64)}
+	e := &Env{heap: make([]entry, heapPad, 64), slots: make([]slotRec, 1, 64)}
 	for _, o := range opts {
 		o(e)
 	}
@@ -187,10 +197,10 @@ func (e *Env) push(t float64, prio Priority, sl slot) uint32 {
 	if n := len(e.free); n > 0 {
 		s = e.free[n-1]
 		e.free = e.free[:n-1]
-		e.slots[s] = sl
+		e.slots[s].v = sl
 	} else {
 		s = uint32(len(e.slots))
-		e.slots = append(e.slots, sl)
+		e.slots = append(e.slots, slotRec{v: sl})
 	}
 	// t+0 turns a -0 into +0, whose bits order correctly.
 	x := entry{tb: math.Float64bits(t + 0), ks: uint64(prio)<<63 | uint64(e.seq)<<32 | uint64(s)}
@@ -222,8 +232,8 @@ func (e *Env) push(t float64, prio Priority, sl slot) uint32 {
 func (e *Env) take() (float64, slot) {
 	top := &e.heap[heapPad]
 	s := top.s()
-	sl := e.slots[s]
-	e.slots[s] = nil
+	sl := e.slots[s].v
+	e.slots[s].v = nil
 	e.free = append(e.free, s)
 	e.taken = true
 	return top.t(), sl
@@ -302,7 +312,7 @@ func siftDown(h []entry, i int, x entry) {
 func (e *Env) dropStale() {
 	e.settle()
 	for len(e.heap) > heapPad {
-		if e.slots[e.heap[heapPad].s()] != nil {
+		if e.slots[e.heap[heapPad].s()].v != nil {
 			return
 		}
 		e.pop()
@@ -317,7 +327,7 @@ func (e *Env) compact() {
 	h := e.heap[heapPad:]
 	k := 0
 	for _, x := range h {
-		if e.slots[x.s()] != nil {
+		if e.slots[x.s()].v != nil {
 			h[k] = x
 			k++
 		} else {
@@ -351,7 +361,7 @@ func (e *Env) renumber() {
 
 // cancelSlot drops the entry in slot s (lazy deletion).
 func (e *Env) cancelSlot(s uint32) {
-	e.slots[s] = nil
+	e.slots[s].v = nil
 	e.stale++
 	if e.stale > 64 && e.stale > (len(e.heap)-heapPad)/2 {
 		e.compact()
@@ -525,7 +535,7 @@ func (e *Env) Close() {
 	// Forget every scheduled entry, so that events and timers that were
 	// pending look unscheduled.
 	for _, s := range e.slots {
-		switch x := s.(type) {
+		switch x := s.v.(type) {
 		case *Event:
 			x.slot = 0
 		case *Timer:
@@ -534,6 +544,6 @@ func (e *Env) Close() {
 			x.tslot = 0
 		}
 	}
-	e.heap, e.slots, e.free = make([]entry, heapPad), make([]slot, 1), nil
+	e.heap, e.slots, e.free = make([]entry, heapPad), make([]slotRec, 1), nil
 	e.stale, e.taken = 0, false
 }

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"math"
 	"runtime/debug"
+	"unsafe"
 )
 
 // ErrNotAlive is returned by Interrupt when the process has finished.
@@ -228,6 +229,10 @@ func (p *Proc) Sleep(d float64) error {
 		x = resumeFunc(pp.next)
 	}
 	pp.tslot = e.push(e.now+d, Normal, x)
+	if pp.next != nil {
+		var anchor byte // on the stack lines a resume touches first
+		e.setHint(pp.tslot, pp, uintptr(unsafe.Pointer(&anchor)))
+	}
 	if y := pp.yield; y == nil {
 		pp.parkGoroutine()
 	} else if (e.limit == 0 || !e.serve(pp)) && !y(struct{}{}) {
@@ -424,6 +429,9 @@ func (e *Env) resume(p *Process) {
 // on its memory overlap with its own work, and it is still the active one
 // when control comes back.
 func (e *Env) wake(next resumeFunc) {
+	if len(e.heap) >= heapPad+prefetchMin {
+		e.prefetchNext()
+	}
 	prev := e.active
 	if prev != nil {
 		e.nest++
@@ -482,7 +490,7 @@ func (e *Env) serve(p *Process) bool {
 			return true
 		}
 		var ev *Event
-		switch y := e.slots[s].(type) {
+		switch y := e.slots[s].v.(type) {
 		case nil: // cancelled
 			e.take()
 			e.stale--
@@ -626,4 +634,46 @@ func (c *coro) close() {
 	} else {
 		c.wake <- false
 	}
+}
+
+// hint is where a sleeping process's memory is: the Process and a line of
+// its coroutine's stack.
+type hint struct {
+	proc, sp uintptr
+}
+
+// prefetchMin is the queue length from which wake prefetches: below it the
+// processes' memory stays in cache anyway.
+const prefetchMin = 512
+
+// setHint records the memory of process p, whose Sleep ends with slot s; sp
+// is an address in p's stack frame.
+func (e *Env) setHint(s uint32, p *Process, sp uintptr) {
+	e.slots[s].hint = hint{proc: uintptr(unsafe.Pointer(p)), sp: sp}
+}
+
+// prefetchNext starts loading the memory of the process that the event
+// after the one being processed probably wakes, so that its cache misses
+// overlap with the current process's run instead of stalling its own
+// resume. While the root is processed (taken) the next event is, unless
+// the current process schedules an earlier one, the least of the root's
+// four children. A wrong guess costs a few wasted fetches.
+func (e *Env) prefetchNext() {
+	r := &e.slots[e.guessNext()]
+	h := r.hint
+	// The slot's data word: the resume function's closure.
+	fn := (*[2]uintptr)(unsafe.Pointer(&r.v))[1]
+	prefetch4(fn, h.proc, h.sp, h.sp-64)
+	prefetch4(h.sp-128, h.sp+64, h.sp-192, h.sp+128)
+}
+
+// guessNext returns the slot of the least of the root's four children: the
+// next entry after the root, unless an earlier one is pushed first. The
+// heap must hold at least five entries.
+func (e *Env) guessNext() uint32 {
+	q := (*[4]entry)(e.heap[heapPad+1 : heapPad+5])
+	a := borrow(&q[1], &q[0])
+	b := 2 + borrow(&q[3], &q[2])
+	m := a ^ (a^b)&-borrow(&q[b&3], &q[a&3])
+	return q[m&3].s()
 }
