@@ -170,6 +170,7 @@ func Run(ctx context.Context, s *Scenario, opts Options) (*Result, error) {
 	defer r.ws.close()
 	out := &outputs{dir: r.dir, params: s.SweepPaths()}
 	defer out.cleanup()
+	out.chat = s.isLLM()
 	if err := out.open(s.Outputs.Requests); err != nil {
 		return nil, err
 	}
@@ -313,7 +314,7 @@ func (r *runner) work(ctx context.Context, p *pipeline) {
 	var f *recordFormatter
 	if r.s.Outputs.Requests && !r.ws.shard {
 		var err error
-		if f, err = newRecordFormatter(); err != nil {
+		if f, err = newRecordFormatter(r.s.isLLM()); err != nil {
 			for t := range p.jobs {
 				p.slots[t.seq%p.window] <- taskResult{t: t, err: fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)}
 			}
