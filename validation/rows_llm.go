@@ -53,9 +53,11 @@ func (c *collector) llmServingRows() error {
 }
 
 // llmPhoneRows compares devices/llmphone's ExecuTorch runtime on the
-// Snapdragon 8 Gen 3 with the Llama 3.2 card's OnePlus 12 rows: three
-// fitted (1B SpinQuant decode and prefill, 1B bf16 prefill), the other
-// nine held out. The program sizes and the SoC's bandwidth are inputs.
+// Snapdragon 8 Gen 3 with the Llama 3.2 card's OnePlus 12 rows: four
+// fitted (1B SpinQuant decode, prefill and RSS, 1B bf16 prefill), the
+// other fourteen held out; and with the ExecuTorch README's two Llama 3
+// 8B decode rates on the same phone, held out. The program sizes and the
+// SoC's bandwidth are inputs.
 func (c *collector) llmPhoneRows() error {
 	r, err := llmphone.ExecuTorchSD8Gen3()
 	if err != nil {
@@ -81,6 +83,20 @@ func (c *collector) llmPhoneRows() error {
 			if err != nil {
 				return fmt.Errorf("validation: %w", err)
 			}
+			rss, err := llmphone.CardRSS(r, m)
+			if err != nil {
+				return fmt.Errorf("validation: %w", err)
+			}
+			fp, _ := r.Footprint(m, llmphone.CardPrompt, llmphone.CardContext)
+			mem := c.newRow(llmphone.CardFact(zoo, v, "rss"))
+			mem.Simulated = rss / 1e6
+			mem.Role, mem.From = HeldOut, "llm phone (devices/llmphone)"
+			mem.Note = fmt.Sprintf("footprint after the %d-token prompt: %v", llmphone.CardPrompt, fp)
+			if zoo == "llama-3.2-1b" && v == "spinquant" {
+				mem.Role = Fit
+				mem.Note += "; the runtime overhead is fitted to this row (exact by construction)"
+			}
+			c.add(mem)
 			size := c.newRow(llmphone.CardFact(zoo, v, "size"))
 			size.Simulated = m.WeightBytes / 1e6
 			size.Role, size.From = Input, "llm phone (devices/llmphone)"
@@ -103,6 +119,31 @@ func (c *collector) llmPhoneRows() error {
 				c.add(row)
 			}
 		}
+	}
+	return c.llama3OnePlus12Rows(r)
+}
+
+// llama3OnePlus12Rows compares the runtime with the ExecuTorch README's
+// Llama 3 8B decode rates on the OnePlus 12 (4-bit groupwise, groups of
+// 128 and 256). Llama 3 8B has Llama 3.1 8B's shapes (the server's
+// config); its program size is not published, so it is computed from
+// the export recipe (llmphone.Groupwise4Bit).
+func (c *collector) llama3OnePlus12Rows(r llmphone.Runtime) error {
+	for _, g := range []int{128, 256} {
+		m, err := llmphone.Groupwise4Bit(llmserve.Llama31_8B(), g)
+		if err != nil {
+			return fmt.Errorf("validation: %w", err)
+		}
+		d, err := r.DecodeTime(m, llmphone.CardContext)
+		if err != nil {
+			return fmt.Errorf("validation: %w", err)
+		}
+		row := c.newRow(fmt.Sprintf("L-et-op12-llama3-8b-g%d-decode", g))
+		row.Simulated = 1 / d
+		row.Role, row.From = HeldOut, "llm phone (devices/llmphone)"
+		row.Note = fmt.Sprintf("%s with the card's fitted decode efficiency; a %.0f MB program computed from the recipe (fp32 scales assumed), decode at %d tokens of context (the README gives no lengths); the README's 8B table may predate the KleidiAI kernels the card's rows used",
+			r.Name, m.WeightBytes/1e6, llmphone.CardContext)
+		c.add(row)
 	}
 	return nil
 }

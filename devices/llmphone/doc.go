@@ -9,12 +9,28 @@
 // backend on a Snapdragon 8 Gen 3, say): the SoC's peak DRAM bandwidth
 // from its data sheet, the share of it decode reaches, and the prefill
 // FLOP/s for each kernel class (bf16, or 4-bit weights with 8-bit
-// activations). ExecuTorchSD8Gen3 is fitted to three published rows of
-// Meta's Llama 3.2 model card (1B in bf16 and SpinQuant) and tested in
-// `infersim validate` against the rows it was not fitted to (the 3B
-// model, QLoRA, and 1B bf16 decode).
+// activations). ExecuTorchSD8Gen3 is fitted to four published rows of
+// Meta's Llama 3.2 model card (1B bf16 prefill, 1B SpinQuant prefill,
+// decode and RSS) and tested in `infersim validate` against the rows it
+// was not fitted to (the 3B model, QLoRA, 1B bf16 decode, the other RSS
+// figures, and the ExecuTorch README's Llama 3 8B decode).
 //
-// Memory (weights memory-mapped, KV cache and activations against the
-// app's limit), energy and the scenario that puts the phone beside
-// devices/llmserve's cloud are not here yet.
+// Memory: Runtime.Footprint splits what a model holds in the app's
+// process — the memory-mapped program's resident pages (all of them,
+// since every decode step reads every weight), the KV cache (static at
+// the program's MaxContext for ExecuTorch, else growing with the
+// context), the activations of the prompt's forward, and a runtime
+// overhead fitted to the card's 1B SpinQuant RSS; Footprint.Fits checks
+// a limit, and a context beyond the program's cache is refused. The
+// card's other five RSS figures are held out. LoadTime is the first
+// use's read of the program from flash at the phone's storage rate.
+//
+// Energy: PhasePower, DecodeEnergy and PrefillEnergy price the busy CPU
+// cores from the OnePlus 12's Android power profile and the DRAM traffic
+// at an assumed energy per byte. No published power of a phone running
+// an LLM was verified, so this is a labelled prior (OnePlus12Power), not
+// a fit, and the phone's base power (screen, radio) is the caller's.
+//
+// The scenario that puts the phone beside devices/llmserve's cloud is
+// not here: it calls this package.
 package llmphone

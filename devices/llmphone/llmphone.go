@@ -25,7 +25,20 @@ type Model struct {
 	Config      llm.Config
 	Kernel      Kernel
 	WeightBytes float64
+	// KVElemBytes is the bytes of one cached key or value element in
+	// the exported program (4 for fp32, 2 for bf16); 0 takes the
+	// runtime's KVBytes.
+	KVElemBytes int
+	// MaxContext is the positions of the program's static KV cache,
+	// allocated at load; 0 means the cache grows with the context, up
+	// to the architecture's max_position_embeddings.
+	MaxContext int
 }
+
+// bf16 is the weight format the cost model is asked for: only its
+// FLOPs and KV traffic are used here (the weight bytes are the
+// program's), and those do not depend on the format.
+var bf16 = llm.BF16
 
 // Runtime is an inference engine on a SoC.
 type Runtime struct {
@@ -35,8 +48,15 @@ type Runtime struct {
 	PeakBandwidth, DecodeEfficiency float64
 	// PrefillFLOPS is the FLOP/s prefill reaches, by kernel class.
 	PrefillFLOPS map[Kernel]float64
-	KVBytes      int // bytes per KV element
-	Sources      []string
+	KVBytes      int // bytes per KV element, when the model does not say
+	// OverheadBytes is the resident memory beyond weights, KV cache and
+	// activations (see Footprint.Runtime).
+	OverheadBytes float64
+	// StorageRead is the phone's flash read rate, bytes/s (LoadTime).
+	StorageRead float64
+	// Power is the phone's power while the runtime computes.
+	Power   PowerModel
+	Sources []string
 }
 
 // DecodeTime is the time of the decode step that produces the token at
@@ -47,7 +67,7 @@ func (r Runtime) DecodeTime(m Model, ctx int) (float64, error) {
 	if !ok {
 		return 0, fmt.Errorf("llmphone: %s has no %s kernels", r.Name, m.Kernel)
 	}
-	c := m.Config.DecodeCost(llm.BF16, r.KVBytes, ctx)
+	c := m.Config.DecodeCost(bf16, r.kvElem(m), ctx)
 	bytes := m.WeightBytes + float64(c.KVReadBytes+c.KVWriteBytes)
 	return math.Max(bytes/(r.PeakBandwidth*r.DecodeEfficiency), float64(c.FLOPs)/f), nil
 }
@@ -59,13 +79,18 @@ func (r Runtime) PrefillTime(m Model, n int) (float64, error) {
 	if !ok {
 		return 0, fmt.Errorf("llmphone: %s has no %s kernels", r.Name, m.Kernel)
 	}
-	c := m.Config.PrefillCost(llm.BF16, r.KVBytes, n)
+	c := m.Config.PrefillCost(bf16, r.kvElem(m), n)
 	return math.Max(float64(c.FLOPs)/f, m.WeightBytes/(r.PeakBandwidth*r.DecodeEfficiency)), nil
 }
 
 // OnePlus12 is a model of the card's rows (facts L-et-op12-*): the zoo's
-// config, its kernel class, and the published .pte size as the bytes a
-// token reads.
+// config, its kernel class, the published .pte size as the bytes a token
+// reads, and the KV cache of the ExecuTorch README's export recipes
+// (executorch-llama-readme): the quantized programs are exported with
+// -d fp32 --max_seq_length 2048 (an fp32 cache of 2048 positions), the
+// bf16 one with -d bf16 and no --max_seq_length, so export_llama's
+// default of 128 positions (a bf16 cache). That the card's programs were
+// built by these recipes is an assumption; the card does not say.
 func OnePlus12(zoo, variant string) (Model, error) {
 	c, err := llm.Zoo(zoo)
 	if err != nil {
@@ -75,11 +100,11 @@ func OnePlus12(zoo, variant string) (Model, error) {
 	if !ok {
 		return Model{}, fmt.Errorf("llmphone: no published size for %s %s", zoo, variant)
 	}
-	k := W4A8Kernel
+	m := Model{Config: c, Kernel: W4A8Kernel, WeightBytes: size.Value, KVElemBytes: 4, MaxContext: 2048}
 	if variant == "bf16" {
-		k = BF16Kernel
+		m.Kernel, m.KVElemBytes, m.MaxContext = BF16Kernel, 2, 128
 	}
-	return Model{Config: c, Kernel: k, WeightBytes: size.Value}, nil
+	return m, nil
 }
 
 // CardFact is the fact id of a card row: zoo "llama-3.2-1b", variant
@@ -92,6 +117,12 @@ func CardFact(zoo, variant, what string) string {
 // CardPrompt is the card's prompt length.
 const CardPrompt = 64
 
+// CardContext is the context at which a card's RSS is read: the prompt
+// and a 64-token answer (the card gives no output length; with a static
+// cache only the activations' attention scores depend on it, under
+// 1 MiB).
+const CardContext = 2 * CardPrompt
+
 // cardDecodeCtx is the context at which a card decode rate is read: the
 // card does not give its output length; 64 prompt tokens plus 64 output
 // tokens, the middle at 96 (the KV term is under 1 % of a step's bytes
@@ -99,14 +130,20 @@ const CardPrompt = 64
 const cardDecodeCtx = 96
 
 // ExecuTorchSD8Gen3 is ExecuTorch's XNNPACK CPU backend on a Snapdragon
-// 8 Gen 3, fitted to three rows of the Llama 3.2 card: decode efficiency
-// to 1B SpinQuant's 50.2 tok/s, the w4a8 prefill rate to its 260.5 tok/s,
-// the bf16 prefill rate to 1B bf16's 60.3 tok/s (three parameters, three
-// rows, exact by construction).
+// 8 Gen 3 (in a OnePlus 12), fitted to four rows of the Llama 3.2 card:
+// decode efficiency to 1B SpinQuant's 50.2 tok/s, the w4a8 prefill rate
+// to its 260.5 tok/s, the bf16 prefill rate to 1B bf16's 60.3 tok/s, and
+// the memory overhead to 1B SpinQuant's 1921 MiB of RSS (four
+// parameters, four rows, exact by construction). Storage and power are
+// the OnePlus 12's (M-op12-storage-read, OnePlus12Power).
 func ExecuTorchSD8Gen3() (Runtime, error) {
 	r := Runtime{Name: "executorch-xnnpack-sd8gen3", PeakBandwidth: reference.MustLookup("L-sd8gen3-bandwidth").Value * 1e9, KVBytes: 4,
 		PrefillFLOPS: map[Kernel]float64{},
+		StorageRead:  reference.MustLookup("M-op12-storage-read").Value / 8,
+		Power:        OnePlus12Power(),
 		Sources: []string{
+			"overhead: fitted to L-et-op12-1b-spinquant-rss (1921 MiB) less its weights, fp32 KV cache of 2048 positions and activations",
+			"storage_read: fact M-op12-storage-read (UFS 4.0 peak, 4200 MB/s)",
 			"peak_bandwidth: fact L-sd8gen3-bandwidth (LPDDR5X 4800 MHz, 64-bit bus: 76.8 GB/s)",
 			"decode_efficiency: fitted to L-et-op12-1b-spinquant-decode (50.2 tok/s with its 1083 MB program)",
 			"prefill w4a8: fitted to L-et-op12-1b-spinquant-prefill (260.5 tok/s); prefill bf16: fitted to L-et-op12-1b-bf16-prefill (60.3 tok/s)",
@@ -117,7 +154,7 @@ func ExecuTorchSD8Gen3() (Runtime, error) {
 		return r, err
 	}
 	dec := reference.MustLookup(CardFact("llama-3.2-1b", "spinquant", "decode")).Value
-	c := sq.Config.DecodeCost(llm.BF16, r.KVBytes, cardDecodeCtx)
+	c := sq.Config.DecodeCost(bf16, r.kvElem(sq), cardDecodeCtx)
 	r.DecodeEfficiency = (sq.WeightBytes + float64(c.KVReadBytes+c.KVWriteBytes)) * dec / r.PeakBandwidth
 	for _, x := range []struct {
 		variant string
@@ -128,13 +165,28 @@ func ExecuTorchSD8Gen3() (Runtime, error) {
 			return r, err
 		}
 		rate := reference.MustLookup(CardFact("llama-3.2-1b", x.variant, "prefill")).Value
-		flops := float64(m.Config.PrefillCost(llm.BF16, r.KVBytes, CardPrompt).FLOPs)
+		flops := float64(m.Config.PrefillCost(bf16, r.kvElem(m), CardPrompt).FLOPs)
 		r.PrefillFLOPS[x.k] = flops / CardPrompt * rate
+	}
+	fp, err := r.Footprint(sq, CardPrompt, CardContext)
+	if err != nil {
+		return r, err
+	}
+	r.OverheadBytes = reference.MustLookup(CardFact("llama-3.2-1b", "spinquant", "rss")).Value - fp.Total()
+	if !(r.OverheadBytes >= 0) {
+		return r, fmt.Errorf("llmphone: %s: memory overhead %.3g B is negative", r.Name, r.OverheadBytes)
 	}
 	if !(r.DecodeEfficiency > 0 && r.DecodeEfficiency <= 1) {
 		return r, fmt.Errorf("llmphone: %s: decode efficiency %.3g outside (0, 1]", r.Name, r.DecodeEfficiency)
 	}
 	return r, nil
+}
+
+// CardRSS is the runtime's resident memory for a card row, bytes: the
+// footprint after the card's 64-token prompt, at CardContext.
+func CardRSS(r Runtime, m Model) (float64, error) {
+	f, err := r.Footprint(m, CardPrompt, CardContext)
+	return f.Total(), err
 }
 
 // CardRates returns the runtime's decode and prefill rates (tokens/s)
@@ -150,4 +202,36 @@ func CardRates(r Runtime, m Model) (decode, prefill float64, err error) {
 		return 0, 0, err
 	}
 	return 1 / d, CardPrompt / p, nil
+}
+
+// Groupwise4Bit is model c as the ExecuTorch README's Llama 3 8B recipe
+// exports it (executorch-llama-readme: -qmode 8da4w --group_size G
+// --embedding-quantize 4,32 -d fp32, no --max_seq_length): every matrix a
+// token multiplies (the layers' projections and the LM head) in 4 bits
+// with one scale per group of group weights, the embedding table in 4
+// bits with one scale per 32, norm vectors in fp32, and an fp32 KV cache
+// of export_llama's default 128 positions. The scales are taken as fp32
+// with no zero point (an assumption: torchao's symmetric groupwise
+// scheme; the README gives no program size). As for the card's rows,
+// the program's whole size is the bytes a decode step reads.
+func Groupwise4Bit(c llm.Config, group int) (Model, error) {
+	if group < 1 {
+		return Model{}, fmt.Errorf("llmphone: group size %d must be positive", group)
+	}
+	if err := c.Validate(); err != nil {
+		return Model{}, fmt.Errorf("llmphone: %w", err)
+	}
+	p := c.Params()
+	const scale = 4 // bytes of an fp32 scale
+	vectors := p.Total - p.Matmul
+	if !c.TiedEmbeddings {
+		vectors -= p.Embedding
+	}
+	// A tied table is stored twice, as ExecuTorch's export unties it (an
+	// embedding op and an output linear), so Matmul's LM head and the
+	// table are both counted.
+	bytes := float64(p.Matmul)*(0.5+scale/float64(group)) +
+		float64(p.Embedding)*(0.5+scale/32.0) +
+		float64(vectors)*4
+	return Model{Config: c, Kernel: W4A8Kernel, WeightBytes: bytes, KVElemBytes: 4, MaxContext: 128}, nil
 }
