@@ -112,9 +112,16 @@ type ChatConfig struct {
 	Model   llmphone.Model
 	// Threads is the cores prefill and decode keep busy.
 	Threads int
-	// Footprint is the memory the app holds to run a conversation at ctx
-	// tokens: weights, KV cache, activations (bytes).
-	Footprint func(ctx int) float64
+	// Footprint is the memory the app holds to prefill prompt tokens
+	// and hold a context of ctx tokens (weights, KV cache, activations,
+	// the runtime), bytes; an error when the runtime cannot hold that
+	// context (the turn is refused as oom).
+	Footprint func(prompt, ctx int) (float64, error)
+	// LoadTime is the first on-phone turn's read of the weights from
+	// flash (phase load, the record cold), unless Preloaded; the model
+	// then stays resident.
+	LoadTime  float64
+	Preloaded bool
 	// Server is the shared cloud server; nil: no cloud turn is possible.
 	Server *llmserve.Server
 	// RequestBytes is a cloud request's fixed upload (HTTP headers and
@@ -155,6 +162,7 @@ type chatTurn struct {
 // to idle.
 type chatState struct {
 	cfg     ChatConfig
+	loaded  bool
 	pending []*chatTurn
 	onPhone int // turns run on the phone
 	turns   int
@@ -173,7 +181,7 @@ func (ph *Phone) EnableChat(cfg ChatConfig) error {
 	if _, err := cfg.Runtime.PrefillTime(cfg.Model, 1); err != nil {
 		return fmt.Errorf("devices: phone %s: chat: %w", ph.name, err)
 	}
-	ph.chat = &chatState{cfg: cfg}
+	ph.chat = &chatState{cfg: cfg, loaded: cfg.Preloaded}
 	if ph.link != nil && ph.link.Radio() != nil {
 		ph.link.Radio().OnPower(chatRadio{ph})
 	}
@@ -274,12 +282,16 @@ func (r *chatTurn) run(p *sim.Proc) error {
 // onPhone runs the turn on the phone's CPU.
 func (r *chatTurn) onPhone(p *sim.Proc) error {
 	ph, cfg, t, rec := r.ph, &r.ph.chat.cfg, r.t, &r.rec
-	need := cfg.Footprint(t.Context + t.Prompt + t.Output)
-	if need > ph.mem.free()-ph.mem.fgMinfree {
+	need, err := cfg.Footprint(t.Prompt, t.Context+t.Prompt+t.Output)
+	if err != nil || need > ph.mem.free()-ph.mem.fgMinfree {
 		ph.stats.OOMs++
 		if ph.opt.Sink != nil {
 			now := ph.env.Now()
-			ph.span(ph.lanes.memory, "chat: out of memory: "+units.Bytes(need).String(), now, now, nil)
+			what := "chat: out of memory: " + units.Bytes(need).String()
+			if err != nil {
+				what = "chat: " + err.Error()
+			}
+			ph.span(ph.lanes.memory, what, now, now, nil)
 		}
 		return errOOM
 	}
@@ -295,6 +307,23 @@ func (r *chatTurn) onPhone(p *sim.Proc) error {
 	defer w.Release()
 	if _, err := p.Wait(w); err != nil {
 		return err
+	}
+	if c := ph.chat; !c.loaded && cfg.LoadTime > 0 {
+		rec.Cold = true
+		start := p.Now()
+		sreq := ph.storage.Request()
+		if _, err := p.Wait(sreq); err != nil {
+			sreq.Cancel()
+			return err
+		}
+		err := p.Sleep(cfg.LoadTime)
+		sreq.Release()
+		rec.AddPhase(result.Load, start, p.Now())
+		if err != nil {
+			return err
+		}
+		c.loaded = true
+		ph.stats.Loads++
 	}
 	prefill, err := chatPrefill(cfg, t.Context, t.Prompt)
 	if err != nil {

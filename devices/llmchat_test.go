@@ -70,7 +70,7 @@ func newChatWorld(t *testing.T, footprint float64) *chatWorld {
 		t.Fatal(err)
 	}
 	cfg := ChatConfig{Label: "llama-3.2-1b", Runtime: rt, Model: pm, Threads: 4,
-		Footprint: func(int) float64 { return footprint }, Server: srv,
+		Footprint: func(int, int) (float64, error) { return footprint, nil }, Server: srv, Preloaded: true,
 		RequestBytes: 500, UpBytesPerToken: 4, DownBytesPerToken: 200, Battery: 1,
 		Policy: ChatPolicy{MaxPrompt: 300, MinBattery: 0.2}}
 	if err := ph.EnableChat(cfg); err != nil {

@@ -208,9 +208,11 @@ func prepareLLM(s *Scenario) (*llmPoint, error) {
 }
 
 // phoneLLMModel is the phone's copy of a zoo model in a weight format:
-// Llama 3.2 with the size of Meta's published ExecuTorch program (the
-// SpinQuant one for 4-bit weights), any other model with the bytes its
-// config implies in that format.
+// Llama 3.2 as Meta published its ExecuTorch programs (the SpinQuant one
+// for 4-bit weights: its size, its 2048-token static KV cache), any
+// other model as ExecuTorch's groupwise 4-bit recipe or bf16 builds it,
+// with a 2048-token cache as the card's quantized programs (an
+// assumption: export_llama's default of 128 would not hold a chat).
 func phoneLLMModel(zoo, format string) (llmphone.Model, error) {
 	variant := map[string]string{"int4-g128": "spinquant", "bf16": "bf16"}[format]
 	if m, err := llmphone.OnePlus12(zoo, variant); err == nil {
@@ -220,28 +222,25 @@ func phoneLLMModel(zoo, format string) (llmphone.Model, error) {
 	if err != nil {
 		return llmphone.Model{}, err
 	}
+	if format == "int4-g128" {
+		m, err := llmphone.Groupwise4Bit(c, 128)
+		m.MaxContext = 2048
+		return m, err
+	}
 	f, err := llm.FormatByName(format)
 	if err != nil {
 		return llmphone.Model{}, err
 	}
-	k := llmphone.W4A8Kernel
-	if f.Float {
-		k = llmphone.BF16Kernel
-	}
-	return llmphone.Model{Config: c, Kernel: k, WeightBytes: float64(c.WeightBytes(f))}, nil
+	return llmphone.Model{Config: c, Kernel: llmphone.BF16Kernel, WeightBytes: float64(c.WeightBytes(f)), MaxContext: 2048}, nil
 }
 
-// llmFootprint is the memory the app holds for a conversation of ctx
-// tokens: the weights (memory-mapped, every page touched by each token),
-// the KV cache at the runtime's element width, and the activations of a
-// step (the hidden and MLP vectors of every position of a prompt and the
-// logits of one position, fp32). It is the one place the footprint is
-// computed, so that a finer model replaces one call.
-func llmFootprint(lp *llmPoint, ctx int) float64 {
-	c := lp.model.Config
-	kv := float64(c.KVBytes(ctx, lp.runtime.KVBytes))
-	act := 4 * (float64(ctx)*float64(2*c.Hidden+c.Intermediate) + float64(c.Vocab))
-	return lp.weights + kv + act
+// llmFootprint is the memory the app holds to prefill prompt tokens and
+// hold ctx tokens of context (llmphone.Runtime.Footprint: the
+// memory-mapped program, the KV cache, activations, the runtime), or the
+// runtime's refusal of a context it cannot hold.
+func llmFootprint(lp *llmPoint, prompt, ctx int) (float64, error) {
+	f, err := lp.runtime.Footprint(lp.model, prompt, ctx)
+	return f.Total(), err
 }
 
 // drawTokens draws a turn's length.

@@ -155,7 +155,8 @@ func runLLMWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink de
 	}
 	tally := &llmTally{battery: pd.battery, warmup: warmupOf(s, cell), pd: pd}
 	cfg := devices.ChatConfig{Label: cell.Model, Runtime: lp.runtime, Model: lp.model, Threads: l.Threads,
-		Footprint: func(ctx int) float64 { return llmFootprint(lp, ctx) }, Server: srv,
+		Footprint: func(prompt, ctx int) (float64, error) { return llmFootprint(lp, prompt, ctx) }, Server: srv,
+		LoadTime: lp.runtime.LoadTime(lp.model), Preloaded: s.Workload.Start == "warm",
 		RequestBytes: float64(l.RequestBytes), UpBytesPerToken: float64(l.TokenBytes), DownBytesPerToken: float64(l.ChunkBytes),
 		Policy: devices.ChatPolicy{MaxPrompt: l.Hybrid.MaxPrompt, MinBattery: float64(l.Hybrid.MinBattery)}, Battery: float64(l.Battery)}
 	until := math.Inf(1)
