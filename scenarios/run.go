@@ -466,6 +466,12 @@ func (r *runner) finish(m *merge, out *outputs) (*Result, error) {
 	run.Summaries = append(run.Summaries, m.last...)
 	run.Complete = !m.interrupted
 	run.Conclusions, run.ConclusionDetails = conclusionsOf(r.s, run)
+	if r.s.isLLM() && run.Complete {
+		for _, c := range llmConclusions(r.s, run) { // llmconclude.go
+			run.Conclusions = append(run.Conclusions, c.Sentence)
+			run.ConclusionDetails = append(run.ConclusionDetails, c)
+		}
+	}
 	if m.thermal != nil && run.Complete {
 		for _, c := range m.thermal.conclusions() {
 			run.Conclusions = append(run.Conclusions, c.Sentence)
