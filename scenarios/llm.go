@@ -73,7 +73,7 @@ func llmField() *field {
 			fld("cv", "CV", kFloat, "lognormal: standard deviation over mean.", def("0.5"), checks(atLeast(0), atMost(10))),
 		)
 	}
-	return optionalObj("llm", "LLM", "Chat with a language model instead of classifying photos: each phone holds conversations, each turn on the phone (devices/llmphone), in the cloud (one devices/llmserve server shared by every phone, tokens streamed back over the link) or as the hybrid rule says. With it, models, workload.modes and workload.images are not used; workload.requests counts conversations per phone, workload.arrivals.think separates turns and conversations, workload.timeout ends a turn.",
+	return optionalObj("llm", "LLM", "Chat with a language model instead of classifying photos: each phone holds conversations, each turn on the phone (devices/llmphone), in the cloud (one devices/llmserve server shared by every phone, tokens streamed back over the link) or as the hybrid rule says. With it, models, workload.modes and workload.images are not used (and not checked); workload.requests counts conversations per phone, workload.arrivals.think separates turns and conversations, workload.timeout ends a turn.",
 		fld("model", "Model", kName, "Model of the language-model zoo (`infersim models`).", def("llama-3.2-1b"), names("language model", llm.ZooNames)),
 		fld("format", "Format", kEnum, "The phone's weights: int4-g128 (4-bit groupwise weights, 8-bit activations; for Llama 3.2 the size of Meta's published SpinQuant program) or bf16.", enum("int4-g128", "bf16"), def("int4-g128")),
 		fld("runtime", "Runtime", kName, "The phone's inference runtime (devices/llmphone).", def("executorch-xnnpack-sd8gen3"), names("phone LLM runtime", llmRuntimeNames)),
@@ -147,13 +147,6 @@ func (s *Scenario) checkLLM(c *collector) {
 			s.errAt(c, fmt.Sprintf("llm.modes[%d]", i), "%q is listed twice (also llm.modes[%d])", m, j)
 		}
 		seen[m] = i
-	}
-	if s.written("workload.modes") || s.written("models") || s.written("workload.images") {
-		for _, p := range []string{"models", "workload.modes", "workload.images"} {
-			if s.written(p) {
-				s.errAt(c, p, "not used with an llm section (its cells are llm.model × llm.modes): remove it")
-			}
-		}
 	}
 }
 

@@ -19,6 +19,9 @@ import (
 // hybridMetrics are the metrics the regret is reported for.
 var hybridMetrics = []string{"llm.ttft", "latency.mean", "llm.energy_per_conversation"}
 
+// hybridShort words the metrics in the regret sentence.
+var hybridShort = map[string]string{"llm.ttft": "TTFT", "latency.mean": "latency", "llm.energy_per_conversation": "energy"}
+
 // llmConclusions returns the regret conclusion of a complete run whose
 // modes include hybrid and both fixed choices, nil otherwise.
 func llmConclusions(s *Scenario, run *result.Run) []result.Conclusion {
@@ -90,15 +93,17 @@ func llmConclusions(s *Scenario, run *result.Run) []result.Conclusion {
 		if len(rs) == 0 {
 			continue
 		}
-		mi, _ := result.LookupMetric(name)
 		lo, hi := minMax(rs)
 		txt := fmt.Sprintf("%+.0f %%", 100*lo)
 		if math.Round(100*hi) != math.Round(100*lo) {
 			txt = fmt.Sprintf("%+.0f to %+.0f %%", 100*lo, 100*hi)
 		}
-		parts = append(parts, txt+" in "+mi.Phrase)
+		parts = append(parts, hybridShort[name]+" "+txt)
 	}
-	c.Sentence = "hybrid (" + policy.String() + "): regret against the best fixed choice " + strings.Join(parts, ", ")
+	c.Sentence = fmt.Sprintf("hybrid (phone if prompt ≤ %d tokens, battery ≥ %.0f %%), regret vs the best fixed choice: %s",
+		policy.MaxPrompt, 100*policy.MinBattery, strings.Join(parts, ", "))
+	c.Notes = []string{"hybrid's rule: " + policy.String() + ".",
+		"regret: hybrid's value over the better of on-device and cloud at the same point, minus 1; TTFT is the mean time to first token, latency the mean turn time, energy the phone's per conversation."}
 	return []result.Conclusion{c}
 }
 
