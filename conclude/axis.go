@@ -33,6 +33,10 @@ func paramNoun(path string) string {
 		return "phone"
 	case "workload.upload":
 		return "upload"
+	case "llm.prompt.tokens":
+		return "prompt tokens"
+	case "llm.output.tokens":
+		return "answer tokens"
 	}
 	segs := strings.Split(path, ".")
 	return strings.ReplaceAll(segs[len(segs)-1], "_", " ")

@@ -16,6 +16,10 @@ func andList(xs []string) string {
 	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }
 
+// Format prints a metric value as conclusions do: with its unit and two
+// or three significant digits ("1.2 s", "450 mJ", "58 %").
+func Format(u result.Unit, x float64) string { return format(u, x) }
+
 // format prints a metric value with its unit and two or three
 // significant digits.
 func format(u result.Unit, x float64) string {

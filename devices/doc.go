@@ -253,4 +253,13 @@
 // times. This package uses only the Engine interface (engine.go), and
 // treats a *engine.Processor specially only to share what it says about a
 // model between worlds.
+//
+// # Chat with a language model (llmchat.go)
+//
+// EnableChat and Chat give a phone chat turns with a language model: on
+// its CPU (devices/llmphone's prefill and decode times, its footprint
+// against free memory, the busy cores' power), or on a shared
+// devices/llmserve server with the prompt uploaded and every token
+// streamed back over the link; ChatPolicy is the hybrid rule. A turn's
+// record has TTFT and Tokens besides the usual phases and energy.
 package devices

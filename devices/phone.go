@@ -102,6 +102,7 @@ type Phone struct {
 	sp       result.Span
 	stopped  bool
 	heat     *phoneHeat // thermal model, nil when off (thermal_phone.go)
+	chat     *chatState // chat with a language model, nil when off (llmchat.go)
 }
 
 // ln returns the phone's lanes, built on first use: a phone that traces

@@ -24,11 +24,16 @@ func recordHeader() []string {
 	return append(h, "energy_j", "tail_energy_j", "up_bytes", "down_bytes")
 }
 
+// chatHeader lists the columns a chat's requests.csv adds after the
+// others (NewChatRecordWriter): Record.TTFT and Record.Tokens.
+var chatHeader = []string{"ttft_s", "tokens"}
+
 // RecordWriter streams records to requests.csv format. It buffers; call
 // Flush at the end and check its error.
 type RecordWriter struct {
-	w   *bufio.Writer
-	buf []byte
+	w    *bufio.Writer
+	buf  []byte
+	chat bool // the chat columns follow
 	// recent holds the last numbers formatted in the row being written,
 	// whose text a repeated value copies instead of formatting it again:
 	// phase boundaries repeat (an upload ends where the queue starts), and
@@ -56,8 +61,23 @@ const TimeDecimals = 6
 
 // NewRecordWriter writes the header to w and returns a writer for records.
 func NewRecordWriter(w io.Writer) (*RecordWriter, error) {
-	rw := &RecordWriter{w: bufio.NewWriterSize(w, 1<<16)}
-	if _, err := rw.w.WriteString(strings.Join(recordHeader(), ",") + "\n"); err != nil {
+	return newRecordWriter(w, false)
+}
+
+// NewChatRecordWriter is NewRecordWriter for the records of a chat with a
+// language model: two more columns, ttft_s and tokens (Record.TTFT and
+// Record.Tokens), after the others, which are unchanged.
+func NewChatRecordWriter(w io.Writer) (*RecordWriter, error) {
+	return newRecordWriter(w, true)
+}
+
+func newRecordWriter(w io.Writer, chat bool) (*RecordWriter, error) {
+	rw := &RecordWriter{w: bufio.NewWriterSize(w, 1<<16), chat: chat}
+	h := recordHeader()
+	if chat {
+		h = append(h, chatHeader...)
+	}
+	if _, err := rw.w.WriteString(strings.Join(h, ",") + "\n"); err != nil {
 		return nil, err
 	}
 	return rw, nil
@@ -99,6 +119,11 @@ func (rw *RecordWriter) Write(r *Record) error {
 	b = rw.appendFloat(b, r.TailEnergy)
 	b = rw.appendFloat(b, r.UpBytes)
 	b = rw.appendFloat(b, r.DownBytes)
+	if rw.chat {
+		b = rw.appendTime(b, r.TTFT)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(r.Tokens), 10)
+	}
 	b = append(b, '\n')
 	rw.buf = b
 	_, err := rw.w.Write(b)
@@ -266,7 +291,11 @@ func ReadRecords(r io.Reader, filename string, fn func(*Record) error) error {
 		return fmt.Errorf("result: %s: header: %w", filename, err)
 	}
 	want := recordHeader()
-	if strings.Join(header, ",") != strings.Join(want, ",") {
+	chat := strings.Join(header, ",") == strings.Join(append(want, chatHeader...), ",")
+	if chat {
+		want = append(want, chatHeader...)
+	}
+	if !chat && strings.Join(header, ",") != strings.Join(want, ",") {
 		return fmt.Errorf("result: %s:1: header does not match this version's requests.csv columns", filename)
 	}
 	rec := NewRecord()
@@ -282,7 +311,7 @@ func ReadRecords(r io.Reader, filename string, fn func(*Record) error) error {
 			return fmt.Errorf("result: %s:%d: %w: more than %d rows (the limit)", filename, line, ErrLimit, MaxRecords)
 		}
 		rec.Reset()
-		if err := parseRecord(fields, want, &rec); err != nil {
+		if err := parseRecord(fields, want, &rec, chat); err != nil {
 			return fmt.Errorf("result: %s:%d: %w", filename, line, err)
 		}
 		if err := fn(&rec); err != nil {
@@ -291,7 +320,7 @@ func ReadRecords(r io.Reader, filename string, fn func(*Record) error) error {
 	}
 }
 
-func parseRecord(f, names []string, r *Record) error {
+func parseRecord(f, names []string, r *Record, chat bool) error {
 	p := fieldParser{f: f, names: names}
 	r.Point = p.int()
 	r.Replication = p.int()
@@ -316,6 +345,10 @@ func parseRecord(f, names []string, r *Record) error {
 	r.TailEnergy = p.float()
 	r.UpBytes = p.float()
 	r.DownBytes = p.float()
+	if chat {
+		r.TTFT = p.float()
+		r.Tokens = p.int()
+	}
 	return p.err
 }
 

@@ -57,6 +57,9 @@ const (
 	AggSum             // summed over the components
 	AggMax             // the largest component's
 	AggMin             // the smallest component's
+	// AggPooled: measured over every phone's requests of the world
+	// together (the llm.* chat metrics), not per component.
+	AggPooled
 )
 
 // MetricInfo is one row of the metrics table.
@@ -135,6 +138,16 @@ var metrics = []MetricInfo{
 	{Name: "gc.concurrent", Unit: UnitCount, Phrase: "concurrent GCs", Label: "concurrent GCs", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                                        // concurrent collections
 	{Name: "gc.pause_s", Unit: UnitSeconds, Phrase: "GC pause time", Label: "GC pause seconds", Scope: ScopeWorld, Agg: AggSum, CI: true},                                                                       // summed GC pause time
 	{Name: "gc.pauses", Unit: UnitCount, Phrase: "GC pauses", Label: "GC pauses", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                                                                      // GC pauses, concurrent and blocking
+	{Name: "llm.battery_per_100", Unit: UnitPercent, Phrase: "battery per 100 conversations", Label: "battery per 100 conversations (%)", Scope: ScopeWorld, Agg: AggPooled, CI: true},                          // 100 × energy per conversation over the battery's energy, in %
+	{Name: "llm.energy_per_conversation", Unit: UnitJoules, Phrase: "energy per conversation", Label: "phone joules per conversation", Scope: ScopeWorld, Agg: AggPooled, CI: true},                             // every turn's energy (failed ones too) per conversation
+	{Name: "llm.energy_per_token", Unit: UnitJoules, Phrase: "energy per output token", Label: "phone joules per output token", Scope: ScopeWorld, Agg: AggPooled, CI: true},                                    // every turn's energy over the output tokens received
+	{Name: "llm.on_phone", Unit: UnitFraction, Phrase: "share of turns run on the phone", Label: "share of chat turns run on the phone", Scope: ScopeWorld, Agg: AggPooled, CI: true},                           // 1 on-device, 0 cloud, the rule's choice for hybrid
+	{Name: "llm.server.max_running", Unit: UnitCount, Phrase: "most sequences the LLM server ran at once", Label: "LLM server's largest batch (sequences)", Scope: ScopeWorld, Agg: AggPooled, CI: true},        // continuous batching's largest step
+	{Name: "llm.server.preemptions", Unit: UnitCount, Phrase: "LLM server preemptions", Label: "LLM server preemptions (KV cache full)", Scope: ScopeWorld, Agg: AggPooled, PerHour: true, CI: true},            // sequences preempted for recompute
+	{Name: "llm.tokens_per_s", Unit: UnitRate, Phrase: "output tokens per second", Label: "output tokens per second of a turn (tokens over turn time)", Scope: ScopeWorld, Agg: AggPooled, CI: true},            // Σ tokens / Σ latency of the successful turns
+	{Name: "llm.tpot", Unit: UnitSeconds, Phrase: "time per output token", Label: "time per output token after the first (TPOT)", Scope: ScopeWorld, Agg: AggPooled, CI: true},                                  // mean of (latency − TTFT)/(tokens − 1)
+	{Name: "llm.ttft", Unit: UnitSeconds, Phrase: "time to first token", Label: "mean time to first token (TTFT)", Scope: ScopeWorld, Agg: AggPooled, CI: true},                                                 // mean TTFT of the successful turns
+	{Name: "llm.ttft.p95", Unit: UnitSeconds, Phrase: "p95 time to first token", Label: "95th percentile time to first token", Scope: ScopeWorld, Agg: AggPooled, CI: true},                                     // each world's p95 TTFT
 	{Name: "memory.heap_peak_b", Unit: UnitBytes, Phrase: "peak Java heap", Label: "peak Java heap bytes", Scope: ScopeWorld, Agg: AggMax, CI: true},                                                            // largest Java heap
 	{Name: "memory.min_free_b", Unit: UnitBytes, Phrase: "least free memory", Label: "least free memory bytes", Scope: ScopeWorld, Agg: AggMin, CI: true},                                                       // least free memory
 	{Name: "model.load_aborts.killed", Unit: UnitCount, Phrase: "model load attempts ended by a kill", Label: "load attempts killed", Scope: ScopeWorld, Agg: AggSum, PerHour: true, CI: true},                  // load attempts the low-memory killer ended

@@ -160,6 +160,12 @@ type Record struct {
 	TailEnergy float64
 	UpBytes    float64
 	DownBytes  float64
+	// TTFT and Tokens are a language-model request's (a chat turn's):
+	// the time from its arrival to the first output token reaching the
+	// app, and the output tokens that reached it. Both are 0 for any
+	// other request, and for a turn that failed before its first token.
+	TTFT   float64
+	Tokens int
 }
 
 // NewRecord returns a record with no phase occurred yet.

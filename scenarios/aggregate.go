@@ -439,7 +439,7 @@ func (p *pointAcc) summaries() []result.Summary {
 
 func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start, ci *result.CI95) result.Summary {
 	s := result.Summary{
-		Key:      result.Key{Point: pd.index, Model: cell.Model, Mode: cell.Mode, Image: cell.Image.String(), Start: start},
+		Key:      result.Key{Point: pd.index, Model: cell.Model, Mode: cell.Mode, Image: cellImage(pd, cell), Start: start},
 		Params:   pd.params,
 		Requests: g.requests,
 		Outcomes: g.outcomes,
@@ -530,7 +530,9 @@ func (g *groupAcc) summary(pd *pointData, cell Cell, start result.Start, ci *res
 		reps := make([]float64, len(g.reps))
 		for r := range g.reps {
 			reps[r] = math.NaN()
-			if m := g.reps[r].metrics; m != nil {
+			// NaN: the world does not measure the metric (llm.* in a
+			// world of photos).
+			if m := g.reps[r].metrics; m != nil && !math.IsNaN(m[k]) {
 				xs = append(xs, m[k])
 				reps[r] = m[k]
 			}

@@ -480,7 +480,7 @@ func TestWhatIfGolden(t *testing.T) {
 			} else if !bytes.Equal(got, want) {
 				t.Errorf("%s differs from %s (run with -rewrite and review the diff)\n%s", result.SummaryCSVFile, golden, firstDiff(string(want), string(got)))
 			}
-			if len(res.Run.Conclusions) != len(s.Conclusions)+thermalLines(res.Run) {
+			if len(res.Run.Conclusions) != len(s.Conclusions)+thermalLines(res.Run)+llmLines(res.Run) {
 				t.Fatalf("%d conclusions for %d entries", len(res.Run.Conclusions), len(s.Conclusions))
 			}
 			for _, l := range res.Run.Conclusions {
@@ -496,8 +496,8 @@ func TestWhatIfGolden(t *testing.T) {
 			check(t, s, res.Run)
 		})
 	}
-	if n != 9 {
-		t.Errorf("%d what-if scenarios, want 9", n)
+	if n != 11 {
+		t.Errorf("%d what-if scenarios, want 11", n)
 	}
 }
 

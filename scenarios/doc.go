@@ -162,6 +162,18 @@
 // last-minute latency, mean over replications, against the band widened
 // by se standard errors across them.
 //
+// # Chat with a language model (llm.go, llmworld.go, llmconclude.go)
+//
+// The llm: section turns the scenario's cells into llm.model × llm.modes
+// (on-device, cloud, hybrid) and each phone's requests into conversations
+// (workload.requests of them, llm.turns turns each, the context growing by
+// every prompt and answer). A world then has one devices/llmserve server
+// shared by its phones; each phone chats through devices.Phone.Chat. The
+// records carry TTFT and Tokens (requests.csv's ttft_s and tokens
+// columns), the summaries the llm.* metrics of result's table, and a run
+// with hybrid ends with the rule's regret against the best fixed choice.
+// Without the section nothing in a run changes.
+//
 // # Validation
 //
 // Load decodes into a yaml.Node tree and walks it against the registry, so

@@ -56,6 +56,7 @@ func buildRegistry() *field {
 		list("models", "Models", fld("", "", kName, "A zoo model name.", names("zoo model", zooNames)),
 			"Models to run; each is its own cell. Zoo names: alexnet, nin, squeezenet-v1.0, squeezenet-v1.1, mobilenet-v1.", scalarList(), example("[alexnet, nin, squeezenet-v1.0]")),
 		workloadField(),
+		llmField(),
 		sweepField(),
 		outputsField(),
 		conclusionsField(),

@@ -23,6 +23,7 @@ type outputs struct {
 	dir       string
 	params    []string // summary.csv's parameter columns
 	requests  *tmpFile // nil without outputs.requests
+	chat      bool     // requests.csv has the chat columns (llm.go)
 	sumCSV    *tmpFile
 	sumJSON   *tmpFile // the summaries array's elements, spooled
 	nsums     int      // summaries spooled
@@ -104,7 +105,7 @@ func (o *outputs) open(requests bool, format string) error {
 		if o.requests, err = createTemp(o.dir, result.RequestsFile); err != nil {
 			return err
 		}
-		rw, err := result.NewRecordWriter(o.requests)
+		rw, err := newRecordWriter(o.requests, o.chat)
 		if err == nil {
 			err = rw.Flush()
 		}
@@ -405,14 +406,15 @@ type recordFormatter struct {
 // Write passes p on to the current destination.
 func (f *recordFormatter) Write(p []byte) (int, error) { return f.dst.Write(p) }
 
-// newRecordFormatter returns the formatter of outputs.format's file.
-func newRecordFormatter(format string) (*recordFormatter, error) {
+// newRecordFormatter returns the formatter of outputs.format's file (a
+// chat's CSV carries its two extra columns).
+func newRecordFormatter(format string, chat bool) (*recordFormatter, error) {
 	f := &recordFormatter{dst: io.Discard}
 	if format == formatParquet {
 		f.rw = newFrameEncoder(f)
 		return f, nil
 	}
-	rw, err := result.NewRecordWriter(f)
+	rw, err := newRecordWriter(f, chat)
 	if err != nil {
 		return nil, err
 	}
@@ -434,3 +436,12 @@ func (f *recordFormatter) finish() error {
 }
 
 var csvPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// newRecordWriter is requests.csv's writer: with the chat columns for a
+// chat with a language model (result.NewChatRecordWriter).
+func newRecordWriter(w io.Writer, chat bool) (*result.RecordWriter, error) {
+	if chat {
+		return result.NewChatRecordWriter(w)
+	}
+	return result.NewRecordWriter(w)
+}

@@ -153,6 +153,9 @@ func (s *Scenario) resolve(c *collector) {
 	r.upload, _ = devices.ParseUploadKind(w.Upload)
 	r.objective, _ = devices.ParseObjective(w.Objective)
 	r.cells = s.cells()
+	if s.isLLM() {
+		r.cells = s.llmCells()
+	}
 	s.res = r
 }
 

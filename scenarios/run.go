@@ -170,6 +170,7 @@ func Run(ctx context.Context, s *Scenario, opts Options) (*Result, error) {
 	defer r.ws.close()
 	out := &outputs{dir: r.dir, params: s.SweepPaths()}
 	defer out.cleanup()
+	out.chat = s.isLLM()
 	if err := out.open(s.Outputs.Requests, s.Outputs.Format); err != nil {
 		return nil, err
 	}
@@ -313,7 +314,7 @@ func (r *runner) work(ctx context.Context, p *pipeline) {
 	var f *recordFormatter
 	if r.s.Outputs.Requests && !r.ws.shard {
 		var err error
-		if f, err = newRecordFormatter(r.s.Outputs.Format); err != nil {
+		if f, err = newRecordFormatter(r.s.Outputs.Format, r.s.isLLM()); err != nil {
 			for t := range p.jobs {
 				p.slots[t.seq%p.window] <- taskResult{t: t, err: fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)}
 			}
@@ -465,6 +466,12 @@ func (r *runner) finish(m *merge, out *outputs) (*Result, error) {
 	run.Summaries = append(run.Summaries, m.last...)
 	run.Complete = !m.interrupted
 	run.Conclusions, run.ConclusionDetails = conclusionsOf(r.s, run)
+	if r.s.isLLM() && run.Complete {
+		for _, c := range llmConclusions(r.s, run) { // llmconclude.go
+			run.Conclusions = append(run.Conclusions, c.Sentence)
+			run.ConclusionDetails = append(run.ConclusionDetails, c)
+		}
+	}
 	if m.thermal != nil && run.Complete {
 		for _, c := range m.thermal.conclusions() {
 			run.Conclusions = append(run.Conclusions, c.Sentence)

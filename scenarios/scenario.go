@@ -29,6 +29,7 @@ type Scenario struct {
 	Cloud        Cloud    `yaml:"cloud"`
 	Models       []string `yaml:"models"`
 	Workload     Workload `yaml:"workload"`
+	LLM          LLM      `yaml:"llm"` // chat with a language model, off by default (llm.go)
 	Sweep        Sweep    `yaml:"sweep"`
 	Outputs      Outputs  `yaml:"outputs"`
 	// Conclusions say how the one-line conclusions of a run are computed

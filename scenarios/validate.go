@@ -237,9 +237,13 @@ func (s *Scenario) crossCheck(c *collector) {
 		s.errAt(c, "name", "required: the scenario's name (it names the output directory)")
 	}
 	s.checkPresetNames(c)
-	s.checkModels(c)
-	s.checkModes(c)
-	s.checkImages(c)
+	if s.isLLM() {
+		s.checkLLM(c) // llm.go: its cells are llm.model × llm.modes
+	} else {
+		s.checkModels(c)
+		s.checkModes(c)
+		s.checkImages(c)
+	}
 	s.checkArrivals(c)
 	if s.written("workload.requests") && s.written("workload.duration") {
 		s.errAt(c, "workload.duration", "give requests or duration, not both")

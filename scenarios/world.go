@@ -30,6 +30,7 @@ type pointData struct {
 	srvCPU devices.Engine
 	srvGPU devices.Engine
 	kp     *models.Profile
+	llm    *llmPoint // chat with a language model, nil without (llm.go)
 	// battery is the phone battery's nominal energy in joules.
 	battery float64
 }
@@ -69,6 +70,11 @@ func (r *runner) preparePoint(i int) (*pointData, error) {
 		return nil, err
 	}
 	pd.battery = float64(ps.res.phone.Battery.Energy())
+	if ps.isLLM() {
+		if pd.llm, err = prepareLLM(ps); err != nil {
+			return nil, err
+		}
+	}
 	return pd, nil
 }
 
@@ -176,6 +182,9 @@ type driver struct {
 // per component, so every cell of a (point, replication) draws the same
 // numbers for the same components (common random numbers).
 func runWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink devices.SpanSink, emit func(*result.Record)) (worldStats, error) {
+	if pd.llm != nil {
+		return runLLMWorld(ctx, pd, rep, cell, sink, emit) // llmworld.go
+	}
 	env := sim.NewEnv()
 	defer env.Close()
 	streams := sim.NewStreams(pd.seeds[rep])
@@ -365,6 +374,8 @@ func (w *world) metrics(events int64) []float64 {
 			m[k] = combine(mi.Agg, phones, f)
 		} else if f, ok := serverSources[mi.Name]; ok {
 			m[k] = combine(mi.Agg, servers, f)
+		} else if _, ok := llmSources[mi.Name]; ok {
+			m[k] = math.NaN() // a chat world's (llmworld.go)
 		}
 	}
 	return m

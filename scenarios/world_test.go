@@ -41,8 +41,9 @@ func TestWorldMetricSources(t *testing.T) {
 		names[m.Name] = true
 		_, ph := phoneSources[m.Name]
 		_, srv := serverSources[m.Name]
+		_, chat := llmSources[m.Name]
 		n := 0
-		for _, b := range []bool{ph, srv, m.Name == eventsMetric} {
+		for _, b := range []bool{ph, srv, chat, m.Name == eventsMetric} {
 			if b {
 				n++
 			}

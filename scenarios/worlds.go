@@ -34,7 +34,7 @@ import (
 const WorldsFile = "worlds.bin"
 
 // worldsFormat identifies the layout of WorldsFile.
-const worldsFormat = "infersim-worlds/1"
+const worldsFormat = "infersim-worlds/2"
 
 // maxFrame bounds a frame's payload: a world of a few million requests.
 const maxFrame = 1 << 30
@@ -442,6 +442,8 @@ func (e *worldEncoder) add(b []byte, r *result.Record) []byte {
 	b = appendFloat(b, r.TailEnergy)
 	b = appendCount(b, r.UpBytes)
 	b = appendCount(b, r.DownBytes)
+	b = appendCount(b, r.TTFT)
+	b = binary.AppendUvarint(b, uint64(r.Tokens))
 	return b
 }
 
@@ -638,6 +640,12 @@ func decodeWorld(p []byte, recs []result.Record) (decodedWorld, error) {
 			r.Energy[c] = d.float()
 		}
 		r.TailEnergy, r.UpBytes, r.DownBytes = d.float(), d.count64(), d.count64()
+		r.TTFT = d.count64()
+		if tok := d.uvarint(); tok > math.MaxInt32 {
+			d.fail()
+		} else {
+			r.Tokens = int(tok)
+		}
 		recs = append(recs, r)
 		idx = append(idx, si)
 	}
