@@ -509,14 +509,7 @@ func (r *chatTurn) finish(p *sim.Proc, err error) {
 
 // closeChat closes a turn's accounting now, as close does a request's.
 func (ph *Phone) closeChat(r *chatTurn) {
-	now := ph.meter.Read()
-	d := r.end.Sub(r.start)
-	for i, e := range d.Energy {
-		r.rec.Energy[i] = float64(e)
-	}
-	tail := float64(now.Energy[result.Radio] - r.end.Energy[result.Radio])
-	r.rec.Energy[result.Radio] += tail
-	r.rec.TailEnergy = tail
+	ph.chargeEnergy(&r.rec, r.start, r.end)
 	if ph.onRecord != nil {
 		ph.onRecord(&r.rec)
 	}

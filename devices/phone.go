@@ -659,17 +659,7 @@ func (ph *Phone) allocate(p *sim.Proc, rec *result.Record, n float64) error {
 		return nil
 	}
 	h := &ph.mem.heap
-	switch h.decide(n) {
-	case gcNone:
-		h.alloc(n)
-	case gcConcurrent:
-		h.alloc(n)
-		ph.startConcurrentGC()
-	case gcBlocking:
-		if ph.gcProc != nil && ph.gcProc.IsAlive() {
-			_ = ph.gcProc.Interrupt(errSuperseded)
-			ph.gcProc = nil
-		}
+	if ph.allocOrBlock(n) {
 		if err := ph.blockingGC(p, rec); err != nil {
 			return err
 		}
@@ -688,6 +678,29 @@ func (ph *Phone) allocate(p *sim.Proc, rec *result.Record, n float64) error {
 		return errKilled
 	}
 	return nil
+}
+
+// allocOrBlock allocates n heap bytes when the collector lets them in now
+// (starting a concurrent GC if it asks for one) and reports whether a
+// blocking GC must run first instead, superseding a concurrent one. The
+// process path (allocate) and the callback path (request.allocCB)
+// share it, so they decide alike.
+func (ph *Phone) allocOrBlock(n float64) bool {
+	h := &ph.mem.heap
+	switch h.decide(n) {
+	case gcNone:
+		h.alloc(n)
+	case gcConcurrent:
+		h.alloc(n)
+		ph.startConcurrentGC()
+	case gcBlocking:
+		if ph.gcProc != nil && ph.gcProc.IsAlive() {
+			_ = ph.gcProc.Interrupt(errSuperseded)
+			ph.gcProc = nil
+		}
+		return true
+	}
+	return false
 }
 
 var errSuperseded = errors.New("devices: concurrent GC superseded by a blocking one")

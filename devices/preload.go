@@ -457,18 +457,7 @@ func (r *request) allocCB(n float64) {
 		r.allocated(nil)
 		return
 	}
-	h := &ph.mem.heap
-	switch h.decide(n) {
-	case gcNone:
-		h.alloc(n)
-	case gcConcurrent:
-		h.alloc(n)
-		ph.startConcurrentGC()
-	case gcBlocking:
-		if ph.gcProc != nil && ph.gcProc.IsAlive() {
-			_ = ph.gcProc.Interrupt(errSuperseded)
-			ph.gcProc = nil
-		}
+	if ph.allocOrBlock(n) {
 		r.blockingGCCB()
 		return
 	}

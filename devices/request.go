@@ -914,20 +914,28 @@ func (r *request) finish(now float64, err error) {
 	}
 }
 
+// chargeEnergy writes into rec the energy the phone spent from start to
+// end, plus the radio's energy since end (the tail the record caused,
+// TailEnergy), read from the meter now; it returns that reading.
+func (ph *Phone) chargeEnergy(rec *result.Record, start, end energyReading) energyReading {
+	now := ph.meter.Read()
+	d := end.Sub(start)
+	for i, e := range d.Energy {
+		rec.Energy[i] = float64(e)
+	}
+	tail := float64(now.Energy[result.Radio] - end.Energy[result.Radio])
+	rec.Energy[result.Radio] += tail
+	rec.TailEnergy = tail
+	return now
+}
+
 // close closes a request's accounting now: its energy is what the phone
 // spent from its arrival to its end, plus the radio's energy since its end
 // (the tail it caused, TailEnergy); the record goes to OnRecord. Only the
 // radio is charged after the end: the screen, the idle CPU and GPU during
 // a think time belong to no request.
 func (ph *Phone) close(r *request) {
-	now := ph.meter.Read()
-	d := r.end.Sub(r.start)
-	for i, e := range d.Energy {
-		r.rec.Energy[i] = float64(e)
-	}
-	tail := float64(now.Energy[result.Radio] - r.end.Energy[result.Radio])
-	r.rec.Energy[result.Radio] += tail
-	r.rec.TailEnergy = tail
+	now := ph.chargeEnergy(&r.rec, r.start, r.end)
 	if ph.opt.Sink != nil {
 		ph.span(ph.ln().req, fmt.Sprintf("record %d closed: %.4g J (cpu %.4g, gpu %.4g, radio %.4g, base %.4g; tail %.4g)", r.rec.Request,
 			r.rec.TotalEnergy(), r.rec.Energy[result.CPU], r.rec.Energy[result.GPU], r.rec.Energy[result.Radio], r.rec.Energy[result.Base],
