@@ -156,6 +156,9 @@ type chatTurn struct {
 	usedRadio bool
 	ended     bool
 	deadline  float64
+	// held is the app memory the turn holds (its footprint), bytes; a
+	// kill frees it with the app's (llmturn.go).
+	held float64
 }
 
 // chatState is a phone's chat set-up and its turns waiting for the radio
@@ -164,7 +167,8 @@ type chatState struct {
 	cfg     ChatConfig
 	loaded  bool
 	pending []*chatTurn
-	onPhone int // turns run on the phone
+	active  []*chatTurn // turns in flight, in start order (llmturn.go)
+	onPhone int         // turns run on the phone
 	turns   int
 }
 
@@ -254,23 +258,26 @@ func (ph *Phone) Chat(t ChatTurn) error {
 		})
 	}
 	r.proc = ph.env.Process(ph.ln().req, r.run)
+	c.active = append(c.active, r)
 	return nil
 }
 
 func (r *chatTurn) run(p *sim.Proc) error {
 	ph := r.ph
 	c := ph.chat
-	onPhone := r.t.Mode == ChatOnDevice
-	if r.t.Mode == ChatHybrid {
-		onPhone = c.cfg.Policy.OnPhone(r.t.Context+r.t.Prompt, ph.BatteryLevel())
-	}
 	c.turns++
-	var err error
-	if onPhone {
-		c.onPhone++
-		err = r.onPhone(p)
-	} else {
-		err = r.inCloud(p)
+	err := r.foreground(p)
+	if err == nil {
+		onPhone := r.t.Mode == ChatOnDevice
+		if r.t.Mode == ChatHybrid {
+			onPhone = c.cfg.Policy.OnPhone(r.t.Context+r.t.Prompt, ph.BatteryLevel())
+		}
+		if onPhone {
+			c.onPhone++
+			err = r.onPhone(p)
+		} else {
+			err = r.inCloud(p)
+		}
 	}
 	r.finish(p, err)
 	if err != nil && !knownOutcome(err) {
@@ -296,13 +303,12 @@ func (r *chatTurn) onPhone(p *sim.Proc) error {
 		return errOOM
 	}
 	ph.mem.native += need
+	r.held = need
+	defer r.release()
 	ph.memoryChanged()
-	defer func() {
-		if ph.mem.alive {
-			ph.mem.native -= need
-			ph.memoryChanged()
-		}
-	}()
+	if !ph.mem.alive {
+		return errKilled // the turn's own footprint had the app killed
+	}
 	w := ph.worker.Request()
 	defer w.Release()
 	if _, err := p.Wait(w); err != nil {
@@ -484,6 +490,7 @@ func (r *chatTurn) transfer(t network.Transfer, data result.Phase) {
 func (r *chatTurn) finish(p *sim.Proc, err error) {
 	ph, rec := r.ph, &r.rec
 	r.ended = true
+	ph.chat.retire(r)
 	rec.End = p.Now()
 	rec.Outcome = outcomeOf(err)
 	if rec.Outcome != result.OK {

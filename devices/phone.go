@@ -489,6 +489,7 @@ func (ph *Phone) kill() {
 	for _, r := range ph.inflight {
 		r.abort(errKilled)
 	}
+	ph.killChats()
 }
 
 // span emits one span to the sink (the caller checks the sink is set).

@@ -1,0 +1,87 @@
+package devices
+
+import (
+	"testing"
+
+	"github.com/infersim/infersim/result"
+)
+
+// squeeze sends the app to the background and raises the other apps'
+// memory until free memory is under the background threshold: the
+// low-memory killer takes the app.
+func (w *chatWorld) squeeze(t *testing.T, back float64) {
+	t.Helper()
+	ph := w.ph
+	ph.Background(0)
+	bg := float64(ph.spec.LMK.Minfree[lmkState(ph.spec.LMK.BackgroundState)])
+	ph.setOther(ph.mem.other + ph.mem.free() - bg/2)
+	if back > 0 {
+		ph.env.Schedule(back, ph.foreground)
+	}
+}
+
+// A kill reaches a turn decoding on the phone: it ends killed at the
+// kill, its CPU energy so far charged, the memory it held gone with the
+// app's; the next turn on the phone waits for the app's return, which
+// restarts it, and reads the model from flash again (cold).
+func TestChatKilledOnPhone(t *testing.T) {
+	w := newChatWorld(t, 1.5e9)
+	cfg := w.cfg
+	cfg.Preloaded, cfg.LoadTime = true, 2
+	if err := w.ph.EnableChat(cfg); err != nil {
+		t.Fatal(err)
+	}
+	const at, back = 3.0, 5.0
+	w.env.Schedule(at, func() { w.squeeze(t, back) })
+	w.env.Schedule(at+1, func() {
+		if w.ph.alive() || w.ph.mem.native != 0 || w.ph.chat.loaded || len(w.ph.chat.active) != 0 {
+			t.Errorf("after the kill: alive %v, native %v B, loaded %v, %d turns in flight", w.ph.alive(), w.ph.mem.native, w.ph.chat.loaded, len(w.ph.chat.active))
+		}
+	})
+	turn := ChatTurn{Mode: ChatOnDevice, Prompt: 64, Output: 400} // about 8 s
+	w.run(t, turn)
+	if len(w.recs) != 1 {
+		t.Fatalf("%d records", len(w.recs))
+	}
+	r := w.recs[0]
+	if r.Outcome != result.Killed || !near(r.End, at, 1e-12) || r.Tokens != 0 || r.TTFT != 0 || r.Cold {
+		t.Errorf("killed turn: outcome %v, end %v (want %v), %d tokens, TTFT %v, cold %v", r.Outcome, r.End, at, r.Tokens, r.TTFT, r.Cold)
+	}
+	spec := w.ph.Spec()
+	cpu := float64(spec.Power.CPUIdle) + float64(spec.Power.CPUShared) + 4*float64(spec.Power.CPUPerCore)
+	if want := cpu * at; !near(r.Energy[result.CPU], want, 1e-9) {
+		t.Errorf("cpu energy %v J, want %v J (4 cores until the kill)", r.Energy[result.CPU], want)
+	}
+	if s := w.ph.Stats(); s.Kills != 1 {
+		t.Errorf("kills %d, want 1", s.Kills)
+	}
+	// The next turn, issued while the app is dead in the background.
+	start := w.env.Now()
+	w.recs = nil
+	w.run(t, ChatTurn{Mode: ChatOnDevice, Prompt: 64, Output: 2})
+	r = w.recs[0]
+	if r.Outcome != result.OK || !r.Cold || !near(r.Phases[result.Load].Duration, 2, 1e-12) {
+		t.Errorf("next turn: outcome %v, cold %v, load %v s (want ok, cold, 2 s)", r.Outcome, r.Cold, r.Phases[result.Load].Duration)
+	}
+	if r.Phases[result.Load].Start < at+back || r.Arrival != start {
+		t.Errorf("next turn loaded at %v, before the app's return at %v", r.Phases[result.Load].Start, at+back)
+	}
+	if base := float64(spec.App.BaseNative); !near(w.ph.mem.native, base, 1e-9) || !w.ph.chat.loaded {
+		t.Errorf("after the turn: native %v B (want the restarted app's %v), loaded %v", w.ph.mem.native, base, w.ph.chat.loaded)
+	}
+}
+
+// A turn issued while the app is in the background waits for its
+// return, or ends dropped when background requests are dropped.
+func TestChatBackgroundDrop(t *testing.T) {
+	w := newChatWorld(t, 1.5e9)
+	w.ph.spec.Lifecycle.BackgroundRequests = "drop"
+	w.ph.Background(0)
+	w.run(t, ChatTurn{Mode: ChatOnDevice, Prompt: 64, Output: 2})
+	if len(w.recs) != 1 || w.recs[0].Outcome != result.Dropped || w.recs[0].Latency() != 0 {
+		t.Fatalf("records %+v", w.recs)
+	}
+	if on, n := w.ph.ChatShare(); on != 0 || n != 1 {
+		t.Errorf("share %d of %d, want 0 of 1", on, n)
+	}
+}
