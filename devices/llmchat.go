@@ -39,8 +39,10 @@ import (
 //
 //	upload: RequestBytes + (ctx+prompt)·UpBytesPerToken (a chat API is
 //	        stateless: every turn sends the whole history)
-//	server: the whole history is prefilled again (llmserve has no
-//	        prefix cache), then decoded with the other phones' requests
+//	server: the whole history is prefilled again, unless the server's
+//	        prefix cache still holds the conversation's blocks, then
+//	        decoded with the other phones' requests; a turn that ends
+//	        early (timeout, kill) is cancelled there
 //	stream: every token produced is sent down as DownBytesPerToken; the
 //	        tokens produced while a chunk is on the air go down together
 //	        in the next transfer; TTFT is the first chunk's arrival
@@ -141,8 +143,13 @@ type ChatTurn struct {
 	// prompts and answers); Prompt the user's new tokens; Output the
 	// answer's tokens.
 	Context, Prompt, Output int
-	// Timeout ends the turn with outcome timeout; 0: none.
+	// Timeout ends the turn with outcome timeout; 0: none. A cloud turn
+	// that times out is cancelled at the server (its KV blocks freed).
 	Timeout units.Duration
+	// Conversation numbers the turn's conversation on this phone, from
+	// 1 (its turns share a history the server's prefix cache can reuse);
+	// 0: none.
+	Conversation int
 }
 
 // chatTurn is a turn in flight.
@@ -404,7 +411,7 @@ func (r *chatTurn) inCloud(p *sim.Proc) error {
 	// The server's callbacks wake this process through ev.
 	st := &chatStream{env: ph.env}
 	submitted := p.Now()
-	cfg.Server.Submit(&llmserve.Request{Prompt: t.Context + t.Prompt, Output: t.Output,
+	req := &llmserve.Request{Prompt: t.Context + t.Prompt, Output: t.Output, Session: r.session(),
 		OnToken: func(i int, now float64) {
 			st.produced, st.last = i, now
 			st.wake()
@@ -412,7 +419,9 @@ func (r *chatTurn) inCloud(p *sim.Proc) error {
 		OnDone: func(now float64, err error) {
 			st.done, st.err, st.last = true, err, now
 			st.wake()
-		}})
+		}}
+	cfg.Server.Submit(req)
+	defer r.cancel(req, st)
 	received := 0
 	for received < t.Output {
 		if st.err != nil {

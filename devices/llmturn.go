@@ -1,6 +1,9 @@
 package devices
 
-import "github.com/infersim/infersim/sim"
+import (
+	"github.com/infersim/infersim/devices/llmserve"
+	"github.com/infersim/infersim/sim"
+)
 
 // A chat turn's life beside its work (llmchat.go): the app's life cycle
 // and the low-memory killer reach a turn in flight as they reach a
@@ -64,5 +67,23 @@ func (ph *Phone) killChats() {
 		if !r.ended && r.proc != nil && r.proc.IsAlive() {
 			_ = r.proc.Interrupt(errKilled)
 		}
+	}
+}
+
+// session is the turn's conversation as the server names it: the
+// phone's index and the conversation's number, 0 for none.
+func (r *chatTurn) session() uint64 {
+	if r.t.Conversation <= 0 {
+		return 0
+	}
+	return uint64(r.ph.opt.Index+1)<<32 | uint64(uint32(r.t.Conversation))
+}
+
+// cancel withdraws the turn's request from the server when the turn
+// ends before the server is done with it (a timeout, a kill: the
+// client's connection is gone), so its KV blocks are freed.
+func (r *chatTurn) cancel(req *llmserve.Request, st *chatStream) {
+	if !st.done {
+		r.ph.chat.cfg.Server.Cancel(req)
 	}
 }

@@ -3,6 +3,7 @@ package devices
 import (
 	"testing"
 
+	"github.com/infersim/infersim/devices/llmserve"
 	"github.com/infersim/infersim/result"
 )
 
@@ -83,5 +84,60 @@ func TestChatBackgroundDrop(t *testing.T) {
 	}
 	if on, n := w.ph.ChatShare(); on != 0 || n != 1 {
 		t.Errorf("share %d of %d, want 0 of 1", on, n)
+	}
+}
+
+// A cloud turn that times out is cancelled at the server: its KV blocks
+// are freed at the timeout and another request goes on; the record is a
+// timeout at the deadline.
+func TestChatCloudTimeoutCancels(t *testing.T) {
+	w := newChatWorld(t, 1.5e9)
+	const timeout = 1.0
+	var usedBefore, usedAfter int
+	w.env.Schedule(timeout-1e-6, func() { usedBefore = w.srv.KVUsed() })
+	w.env.Schedule(timeout+1e-6, func() { usedAfter = w.srv.KVUsed() })
+	other := 0
+	w.env.Schedule(0.5, func() {
+		w.srv.Submit(&llmserve.Request{Prompt: 50, Output: 400, OnToken: func(i int, _ float64) { other = i }})
+	})
+	w.run(t, ChatTurn{Mode: ChatCloud, Prompt: 1000, Output: 2000, Timeout: timeout})
+	r := w.recs[0]
+	if r.Outcome != result.Timeout || !near(r.End, timeout, 1e-12) || r.Tokens != 0 {
+		t.Errorf("record: outcome %v at %v, %d tokens; want timeout at %v", r.Outcome, r.End, r.Tokens, timeout)
+	}
+	// The turn's 1000+ positions (63+ blocks) and the other's 4 or so.
+	if usedBefore < 63 || usedAfter > 30 {
+		t.Errorf("KV blocks used: %d before the timeout, %d after (want the turn's 63+ freed)", usedBefore, usedAfter)
+	}
+	if st := w.srv.Stats(); st.Cancelled != 1 || other != 400 {
+		t.Errorf("server: %d cancelled (want 1), the other request got %d of 400 tokens", st.Cancelled, other)
+	}
+}
+
+// A kill reaches a cloud turn too: the app's connection is gone, the
+// server cancels the request.
+func TestChatCloudKilledCancels(t *testing.T) {
+	w := newChatWorld(t, 1.5e9)
+	w.env.Schedule(0.8, func() { w.squeeze(t, 0) })
+	w.run(t, ChatTurn{Mode: ChatCloud, Prompt: 200, Output: 2000})
+	if r := w.recs[0]; r.Outcome != result.Killed || !near(r.End, 0.8, 1e-12) {
+		t.Errorf("record: outcome %v at %v, want killed at 0.8", r.Outcome, r.End)
+	}
+	if st := w.srv.Stats(); st.Cancelled != 1 || w.srv.KVUsed() != 0 || st.Tokens >= 2000 {
+		t.Errorf("server: %+v, %d blocks used", st, w.srv.KVUsed())
+	}
+}
+
+// A turn on the phone past its timeout ends timeout, its memory given
+// back.
+func TestChatOnPhoneTimeout(t *testing.T) {
+	w := newChatWorld(t, 1.5e9)
+	native := w.ph.mem.native
+	w.run(t, ChatTurn{Mode: ChatOnDevice, Prompt: 64, Output: 400, Timeout: 2})
+	if r := w.recs[0]; r.Outcome != result.Timeout || !near(r.End, 2, 1e-12) {
+		t.Errorf("record: outcome %v at %v, want timeout at 2", r.Outcome, r.End)
+	}
+	if w.ph.mem.native != native || !w.ph.alive() {
+		t.Errorf("native %v B after, %v before", w.ph.mem.native, native)
 	}
 }

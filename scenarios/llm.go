@@ -39,6 +39,8 @@ type LLM struct {
 	ChunkBytes   units.Bytes `yaml:"chunk_bytes"`
 	Battery      Fraction    `yaml:"battery"`
 	Hybrid       LLMHybrid   `yaml:"hybrid"`
+	// Timeout is a turn's own timeout (llmturn.go); 0: workload.timeout.
+	Timeout units.Duration `yaml:"timeout"`
 }
 
 // LLMServer is the cloud's language-model server.
@@ -48,6 +50,7 @@ type LLMServer struct {
 	MaxBatchedTokens int    `yaml:"max_batched_tokens"`
 	MaxSeqs          int    `yaml:"max_seqs"`
 	BlockTokens      int    `yaml:"block_tokens"`
+	PrefixCache      bool   `yaml:"prefix_cache"` // llmturn.go
 }
 
 // TokenLength is a number of tokens drawn per turn: fixed, exponential
@@ -73,19 +76,20 @@ func llmField() *field {
 			fld("cv", "CV", kFloat, "lognormal: standard deviation over mean.", def("0.5"), checks(atLeast(0), atMost(10))),
 		)
 	}
-	return optionalObj("llm", "LLM", "Chat with a language model instead of classifying photos: each phone holds conversations, each turn on the phone (devices/llmphone), in the cloud (one devices/llmserve server shared by every phone, tokens streamed back over the link) or as the hybrid rule says. With it, models, workload.modes and workload.images are not used (and not checked); workload.requests counts conversations per phone, workload.arrivals.think separates turns and conversations, workload.timeout ends a turn.",
+	return optionalObj("llm", "LLM", "Chat with a language model instead of classifying photos: each phone holds conversations, each turn on the phone (devices/llmphone), in the cloud (one devices/llmserve server shared by every phone, tokens streamed back over the link) or as the hybrid rule says. With it, models, workload.modes and workload.images are not used (and not checked); workload.requests counts conversations per phone, workload.arrivals.think separates turns and conversations, workload.timeout ends a turn.", append([]*field{
 		fld("model", "Model", kName, "Model of the language-model zoo (`infersim models`).", def("llama-3.2-1b"), names("language model", llm.ZooNames)),
 		fld("format", "Format", kEnum, "The phone's weights: int4-g128 (4-bit groupwise weights, 8-bit activations; for Llama 3.2 the size of Meta's published SpinQuant program) or bf16.", enum("int4-g128", "bf16"), def("int4-g128")),
 		fld("runtime", "Runtime", kName, "The phone's inference runtime (devices/llmphone).", def("executorch-xnnpack-sd8gen3"), names("phone LLM runtime", llmRuntimeNames)),
 		fld("threads", "Threads", kInt, "CPU cores prefill and decode keep busy (the energy meter's busy cores; assumption: XNNPACK's four-thread pool).", def("4"), checks(atLeast(1), atMost(64))),
 		list("modes", "Modes", fld("", "", kEnum, "A chat mode.", enum(devices.ChatModes()...)),
 			"Where turns run, each its own cell: on-device, cloud, hybrid (per turn by the rule of llm.hybrid).", scalarList(), def("[on-device, cloud]"), example("[on-device, cloud, hybrid]")),
-		obj("server", "Server", "The cloud's language-model server (vLLM-style continuous batching).",
+		obj("server", "Server", "The cloud's language-model server (vLLM-style continuous batching).", append([]*field{
 			fld("hardware", "Hardware", kEnum, "Accelerator: a100-40gb (fitted to a published vLLM row) or h100-80gb (held out).", enum(llmHardwareNames()...), def("a100-40gb")),
 			fld("format", "Format", kEnum, "The server's weights.", enum("bf16", "f16"), def("bf16")),
 			fld("max_batched_tokens", "MaxBatchedTokens", kInt, "Token budget of one step (vLLM max_num_batched_tokens).", def("8192"), checks(atLeast(1), atMost(1<<20))),
 			fld("max_seqs", "MaxSeqs", kInt, "Sequences running at most (vLLM max_num_seqs).", def("256"), checks(atLeast(1), atMost(1<<16))),
 			fld("block_tokens", "BlockTokens", kInt, "Tokens per KV-cache block (vLLM block_size).", def("16"), checks(atLeast(1), atMost(1024))),
+		}, llmServerTurnFields()...)...,
 		),
 		length("prompt", "Prompt", "user's new prompt", "256"),
 		length("output", "Output", "answer", "128"),
@@ -98,6 +102,7 @@ func llmField() *field {
 			fld("max_prompt", "MaxPrompt", kInt, "Longest prompt run on the phone, tokens.", def("512"), checks(atLeast(0))),
 			fld("min_battery", "MinBattery", kFraction, "Least charge to run on the phone.", def("0.2"), checks(atLeast(0), atMost(1))),
 		),
+	}, llmTurnFields()...)...,
 	)
 }
 
@@ -197,6 +202,7 @@ func prepareLLM(s *Scenario) (*llmPoint, error) {
 	return &llmPoint{runtime: rt, model: pm, weights: pm.WeightBytes, server: llmserve.Config{
 		Model: pm.Config, Format: f, Hardware: hw,
 		MaxBatchedTokens: l.Server.MaxBatchedTokens, MaxSeqs: l.Server.MaxSeqs, BlockTokens: l.Server.BlockTokens,
+		PrefixCache: l.Server.PrefixCache,
 	}}, nil
 }
 

@@ -263,7 +263,7 @@ func (d *chatDriver) next() {
 	d.output = drawTokens(l.Output, d.rng.Float64, d.rng.NormFloat64)
 	d.issued++
 	d.inflight = append(d.inflight, d.conv)
-	err := d.ph.Chat(devices.ChatTurn{Mode: d.mode, Context: d.ctx, Prompt: d.prompt, Output: d.output, Timeout: w.pd.s.Workload.Timeout})
+	err := d.ph.Chat(devices.ChatTurn{Mode: d.mode, Context: d.ctx, Prompt: d.prompt, Output: d.output, Timeout: w.pd.s.turnTimeout(), Conversation: d.conv})
 	if err != nil {
 		w.stop(fmt.Errorf("scenarios: point %d, replication %d: %w", w.pd.index, w.rep, err))
 	}

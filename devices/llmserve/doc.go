@@ -28,6 +28,13 @@
 // prompt and the tokens it had generated. The step that finishes a
 // request's prefill produces its first token; every later step one more.
 //
+// A request whose client goes away is withdrawn (Server.Cancel, vLLM's
+// abort): it leaves the queue or the batch and its blocks are freed at
+// once. With Config.PrefixCache the full blocks of an ended request stay
+// cached for the later requests of its session, so a chat's next turn
+// prefills only what is past them; cached blocks count as free and are
+// evicted least recently released first (prefix.go).
+//
 // The server is driven by scheduled callbacks (sim.Env.Schedule), not a
 // process per request: a crowd of phones costs one event per step plus
 // one per token delivered.

@@ -19,6 +19,10 @@ type Config struct {
 	// max_num_batched_tokens); MaxSeqs the running sequences at most
 	// (max_num_seqs); BlockTokens the tokens of one KV block (block_size).
 	MaxBatchedTokens, MaxSeqs, BlockTokens int
+	// PrefixCache keeps the KV blocks of finished requests for later
+	// requests of the same session (vLLM's automatic prefix caching;
+	// prefix.go); false: every prompt is prefilled in full.
+	PrefixCache bool
 }
 
 // DefaultLimits fills unset scheduler limits with vLLM's defaults for
@@ -48,6 +52,13 @@ type Request struct {
 	Prompt, Output int
 	OnToken        func(i int, now float64)
 	OnDone         func(now float64, err error)
+	// Session names the conversation whose history the prompt begins
+	// with (its earlier prompts and answers, then the new tokens); with
+	// Config.PrefixCache, a request reuses the cached KV blocks of its
+	// session's earlier requests. 0: no session, nothing reused.
+	Session uint64
+
+	q *seq // in the server, nil before Submit
 }
 
 // ErrTooLong is given to a request whose prompt and output cannot fit
@@ -62,6 +73,11 @@ type Stats struct {
 	MaxRunning   int     // most sequences running in one step
 	Tokens       int     // output tokens produced
 	PrefillSteps int     // steps with at least one prefill chunk
+	// PrefillTokens is the prompt positions computed (prefill chunks,
+	// recomputation after a preemption included); CachedTokens the
+	// positions a prefix-cache hit spared.
+	PrefillTokens, CachedTokens int
+	Cancelled                   int // requests withdrawn by Cancel
 }
 
 // seq is a request in the server.
@@ -69,8 +85,10 @@ type seq struct {
 	r         *Request
 	generated int // output tokens produced so far
 	computed  int // positions with KV in the cache
-	blocks    int // KV blocks held
+	blocks    int // KV blocks held, prefix included
 	order     uint64
+	prefix    []*cblock // the cached blocks it reuses, positions 0…
+	cancelled bool
 }
 
 // target is the positions the sequence must have in its cache before it
@@ -90,6 +108,7 @@ type Server struct {
 	stats    Stats
 	costs    costTable
 	batch    []chunk // the step in flight
+	cache    prefixCache
 }
 
 // chunk is one sequence's work in a step: n positions from start, a
@@ -121,7 +140,11 @@ func NewServer(env *sim.Env, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("llmserve: %s in %s takes %.3g GB of the %.3g GB budget: no room for a KV block",
 			cfg.Model.Name, cfg.Format.Name, weights/1e9, cfg.Hardware.Memory*cfg.Hardware.MemoryUtilization/1e9)
 	}
-	return &Server{env: env, cfg: cfg, capacity: blocks, free: blocks, costs: costTable{c: &cfg.Model, f: cfg.Format, kv: cfg.KVBytes}}, nil
+	srv := &Server{env: env, cfg: cfg, capacity: blocks, free: blocks, costs: costTable{c: &cfg.Model, f: cfg.Format, kv: cfg.KVBytes}}
+	if cfg.PrefixCache {
+		srv.cache.init()
+	}
+	return srv, nil
 }
 
 // KVBlocks is the cache's size in blocks.
@@ -138,7 +161,9 @@ func (s *Server) Submit(r *Request) {
 		}
 		return
 	}
-	s.waiting = append(s.waiting, &seq{r: r})
+	q := &seq{r: r}
+	r.q = q
+	s.waiting = append(s.waiting, q)
 	if !s.busy {
 		s.busy = true
 		s.env.Schedule(0, s.step)
@@ -161,7 +186,7 @@ func (s *Server) grow(q *seq, n int) bool {
 			return false
 		}
 	}
-	s.free -= max(need, 0)
+	s.take(max(need, 0))
 	q.blocks += max(need, 0)
 	return true
 }
@@ -174,8 +199,8 @@ func (s *Server) preempt(v *seq) {
 			break
 		}
 	}
-	s.free += v.blocks
-	v.blocks, v.computed = 0, 0
+	s.release(v)
+	v.computed = 0
 	s.waiting = append([]*seq{v}, s.waiting...)
 	s.stats.Preemptions++
 }
@@ -200,18 +225,23 @@ func (s *Server) step() {
 	}
 	for len(s.waiting) > 0 && budget > 0 && len(s.running) < s.cfg.MaxSeqs {
 		q := s.waiting[0]
-		n := min(q.target(), budget)
-		need := s.blocksFor(n)
-		if need > s.free {
+		hits, reuse := s.lookup(q)
+		start := len(hits) * s.cfg.BlockTokens
+		n := min(q.target()-start, budget)
+		need := s.blocksFor(start+n) - len(hits)
+		if need+reuse > s.free {
 			break
 		}
 		s.waiting = s.waiting[1:]
-		s.free -= need
-		q.blocks = need
+		s.acquire(q, hits)
+		s.take(need)
+		q.blocks = len(hits) + need
+		q.computed = start
+		s.stats.CachedTokens += start
 		s.admitted++
 		q.order = s.admitted
 		s.running = append(s.running, q)
-		s.batch = append(s.batch, chunk{s: q, start: 0, n: n})
+		s.batch = append(s.batch, chunk{s: q, start: start, n: n})
 		budget -= n
 	}
 	if len(s.batch) == 0 {
@@ -225,6 +255,9 @@ func (s *Server) step() {
 		bytes += b
 		tokens += c.n
 		prefill = prefill || !c.decode
+		if !c.decode {
+			s.stats.PrefillTokens += c.n
+		}
 	}
 	bytes += float64(s.costs.weightBytes(tokens))
 	d := s.cfg.Hardware.StepTime(flops, bytes)
@@ -243,6 +276,9 @@ func (s *Server) finish() {
 	now := s.env.Now()
 	for _, c := range s.batch {
 		q := c.s
+		if q.cancelled {
+			continue // withdrawn while its step ran
+		}
 		q.computed = c.start + c.n
 		if q.computed < q.target() {
 			continue // a prefill chunk short of the end
@@ -256,8 +292,7 @@ func (s *Server) finish() {
 	kept := s.running[:0]
 	for _, q := range s.running {
 		if q.generated >= q.r.Output {
-			s.free += q.blocks
-			q.blocks = 0
+			s.release(q)
 			if q.r.OnDone != nil {
 				q.r.OnDone(now, nil)
 			}
