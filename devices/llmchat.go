@@ -342,6 +342,9 @@ func (r *chatTurn) onPhone(p *sim.Proc) error {
 	if err != nil {
 		return err
 	}
+	if ph.heat != nil {
+		return r.computeHeated(p, prefill) // llmturn.go
+	}
 	decode := 0.0
 	for k := 1; k < t.Output; k++ {
 		d, err := cfg.Runtime.DecodeTime(cfg.Model, t.Context+t.Prompt+k)

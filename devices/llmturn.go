@@ -1,7 +1,12 @@
 package devices
 
 import (
+	"fmt"
+	"math"
+
 	"github.com/infersim/infersim/devices/llmserve"
+	"github.com/infersim/infersim/models/llm"
+	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/sim"
 )
 
@@ -86,4 +91,91 @@ func (r *chatTurn) cancel(req *llmserve.Request, st *chatStream) {
 	if !st.done {
 		r.ph.chat.cfg.Server.Cancel(req)
 	}
+}
+
+// A turn on a phone whose thermal model is on (PhoneOptions.Thermal):
+// prefill and decode keep Threads cores busy, so their power heats the
+// phone as any CPU load does (the energy meter feeds the thermal
+// network), and the governor's cap slows them, read again every
+// governor period of the turn (a decode lasts seconds to minutes, long
+// enough for the cap to move):
+//
+//	prefill  compute-bound (thermal.Speed with m = 0): its time at the
+//	         top clock stretched by r = f_top·k/f_cap (k: threads over
+//	         the cores online)
+//	decode   the roofline per step: max(bytes/bandwidth, FLOPs·r/rate),
+//	         the runtime's DecodeTime at the top clock; memory-bound at
+//	         the top clock, a step slows only once r exceeds the step's
+//	         bytes time over its FLOPs time
+//
+// With the thermal model off, nothing here runs (the turn's compute is
+// two phases of fixed length).
+
+// computeHeated runs the prefill (prefill seconds at the top clock) and
+// the decode steps of the turn under the governor's cap.
+func (r *chatTurn) computeHeated(p *sim.Proc, prefill float64) error {
+	ph, cfg, t, rec := r.ph, &r.ph.chat.cfg, r.t, &r.rec
+	h := ph.heat
+	rate, ok := cfg.Runtime.PrefillFLOPS[cfg.Model.Kernel]
+	if !ok || !(rate > 0) {
+		return fmt.Errorf("devices: chat: %s has no %s kernels", cfg.Runtime.Name, cfg.Model.Kernel)
+	}
+	period := h.cpu.gov.Period()
+	threads := float64(cfg.Threads)
+	slow := func() float64 { return h.stretch(1, 0, false, threads) }
+	phase := func(name string, seg func() (d float64, done bool, err error)) error {
+		start := p.Now()
+		ph.cpu.add(threads)
+		var err error
+		for done := false; !done && err == nil; {
+			var d float64
+			if d, done, err = seg(); err == nil && d > 0 {
+				err = p.Sleep(d)
+			}
+		}
+		ph.cpu.add(-threads)
+		rec.AddPhase(result.Compute, start, p.Now())
+		if ph.opt.Sink != nil {
+			ph.span(ph.ln().cpu, name+" "+cfg.Label, start, p.Now(), nil)
+		}
+		return err
+	}
+	left := prefill // seconds of prefill at the top clock
+	err := phase("prefill", func() (float64, bool, error) {
+		k := slow()
+		w := math.Min(left, period/k)
+		if w >= left {
+			w, left = left, 0
+		} else {
+			left -= w
+		}
+		return w * k, left == 0, nil
+	})
+	if err != nil {
+		return err
+	}
+	rec.TTFT = p.Now() - rec.Arrival
+	rec.Tokens = 1
+	if t.Output > 1 {
+		step := 1
+		err = phase("decode", func() (float64, bool, error) {
+			k := slow()
+			d := 0.0
+			for ; step < t.Output && d < period; step++ {
+				ctx := t.Context + t.Prompt + step
+				mem, err := cfg.Runtime.DecodeTime(cfg.Model, ctx)
+				if err != nil {
+					return 0, true, err
+				}
+				flops := float64(cfg.Model.Config.DecodeCost(llm.BF16, 2, ctx).FLOPs)
+				d += math.Max(mem, flops/rate*k)
+			}
+			return d, step >= t.Output, nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	rec.Tokens = t.Output
+	return nil
 }

@@ -1,10 +1,14 @@
 package devices
 
 import (
+	"math"
 	"testing"
 
+	"github.com/infersim/infersim/devices/llmphone"
 	"github.com/infersim/infersim/devices/llmserve"
+	"github.com/infersim/infersim/models/llm"
 	"github.com/infersim/infersim/result"
+	"github.com/infersim/infersim/sim"
 )
 
 // squeeze sends the app to the background and raises the other apps'
@@ -139,5 +143,136 @@ func TestChatOnPhoneTimeout(t *testing.T) {
 	}
 	if w.ph.mem.native != native || !w.ph.alive() {
 		t.Errorf("native %v B after, %v before", w.ph.mem.native, native)
+	}
+}
+
+// heatWorld is a Nexus 5 (its KTM throttles within a minute of a
+// four-core load in a case at 30 °C) chatting on the phone, its thermal
+// model on or off; scale divides the runtime's FLOP rate (scale 10
+// makes decode compute-bound).
+func heatWorld(t *testing.T, thermal bool, scale float64, samples *[]ThermalSample) (*Phone, *sim.Env, ChatConfig, *[]result.Record) {
+	t.Helper()
+	env := sim.NewEnv()
+	t.Cleanup(env.Close)
+	opt := PhoneOptions{}
+	if thermal {
+		opt.Thermal = &ThermalOptions{Ambient: 30, Enclosure: "case", OnSample: func(s *ThermalSample) {
+			c := *s
+			c.Temps = append([]float64(nil), s.Temps...)
+			*samples = append(*samples, c)
+		}}
+	}
+	ph, err := NewPhone(env, sim.NewStreams(1), "phone[0]", fixedSpec(t), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, err := llmphone.ExecuTorchSD8Gen3()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pm, err := llmphone.OnePlus12("llama-3.2-1b", "spinquant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	flops := map[llmphone.Kernel]float64{}
+	for k, v := range rt.PrefillFLOPS {
+		flops[k] = v / scale
+	}
+	rt.PrefillFLOPS = flops
+	cfg := ChatConfig{Label: "llama-3.2-1b", Runtime: rt, Model: pm, Threads: 4, Preloaded: true, Battery: 1,
+		Footprint: func(int, int) (float64, error) { return 0.2e9, nil }}
+	if err := ph.EnableChat(cfg); err != nil {
+		t.Fatal(err)
+	}
+	var recs []result.Record
+	ph.OnRecord(func(r *result.Record) { recs = append(recs, *r) })
+	return ph, env, cfg, &recs
+}
+
+// A long generation heats the phone and the governor's cap slows it by
+// the roofline: with decode compute-bound (the FLOP rate divided by 10)
+// every step's time scales as f_top/f, so the decode's work at the top
+// clock equals the integral of f/f_top over its time with the thermal
+// model on, the frequencies the governor picked (its per-second
+// samples); with the runtime's own rates decode is memory-bound and the
+// cap slows it far less than it slows compute. Off, neither changes.
+func TestChatThermalSlowsDecode(t *testing.T) {
+	const prompt, output = 64, 2500
+	type run struct {
+		prefill, decode float64
+		samples         []ThermalSample
+		ph              *Phone
+		cfg             ChatConfig
+	}
+	do := func(thermal bool, scale float64) run {
+		var ss []ThermalSample
+		ph, env, cfg, recs := heatWorld(t, thermal, scale, &ss)
+		if err := ph.Chat(ChatTurn{Mode: ChatOnDevice, Prompt: prompt, Output: output}); err != nil {
+			t.Fatal(err)
+		}
+		env.Schedule(1000, ph.Stop)
+		if err := env.Run(); err != nil {
+			t.Fatal(err)
+		}
+		ph.FlushChats()
+		r := (*recs)[0]
+		if r.Outcome != result.OK || r.Tokens != output {
+			t.Fatalf("record %+v", r)
+		}
+		return run{prefill: r.TTFT, decode: r.Latency() - r.TTFT, samples: ss, ph: ph, cfg: cfg}
+	}
+	for _, scale := range []float64{10, 1} {
+		off, on := do(false, scale), do(true, scale)
+		// Off: the decode steps at the top clock, as without thermal.
+		work, mem := 0.0, 0.0 // decode's compute at the top clock, and its DecodeTime (the larger of compute and memory)
+		rate := off.cfg.Runtime.PrefillFLOPS[off.cfg.Model.Kernel]
+		for k := 1; k < output; k++ {
+			d, _ := off.cfg.Runtime.DecodeTime(off.cfg.Model, prompt+k)
+			mem += d
+			work += float64(off.cfg.Model.Config.DecodeCost(llm.BF16, 2, prompt+k).FLOPs) / rate
+		}
+		if !near(off.decode, mem, 1e-9) {
+			t.Errorf("scale %v, thermal off: decode %v s, want %v", scale, off.decode, mem)
+		}
+		if !near(on.prefill, off.prefill, 1e-12) {
+			t.Errorf("scale %v: prefill %v s with thermal, %v without (the phone is cold at the start)", scale, on.prefill, off.prefill)
+		}
+		h := on.ph.heat
+		ftop := h.cpu.proc.Freq(h.cpu.top)
+		// ∫ f/f_top over the decode, from the governor's samples (a
+		// sample is its second's mean frequency; the decode's first and
+		// last seconds in part).
+		from, to := on.prefill, on.prefill+on.decode
+		progress, throttled, hot, slowest := 0.0, 0.0, 0.0, 1.0
+		for _, s := range on.samples {
+			lo, hi := math.Max(s.T-1, from), math.Min(s.T, to)
+			if hi <= lo {
+				continue
+			}
+			progress += (hi - lo) * s.CPUFreq / ftop * math.Min(1, s.Online/4)
+			throttled += (hi - lo) * s.Throttled
+			hot = math.Max(hot, s.Temps[h.soc])
+			slowest = math.Max(slowest, ftop/s.CPUFreq*math.Max(1, 4/s.Online))
+		}
+		t.Logf("scale %v: decode %.2f s off, %.2f s on (%.3f×); throttled %.0f%% of it, soc up to %.1f °C; ∫f/f_top %.2f s, work at f_top %.2f s",
+			scale, off.decode, on.decode, on.decode/off.decode, 100*throttled/on.decode, hot, progress, work)
+		if !(throttled > 0.5*on.decode) || !(hot > 55) {
+			t.Fatalf("scale %v: the phone did not heat up: throttled %.1f s of %.1f s, soc %.1f °C", scale, throttled, on.decode, hot)
+		}
+		switch scale {
+		case 10: // compute-bound: slowed by the governor's frequency
+			if !near(work, mem, 1e-9) {
+				t.Fatalf("scale 10: decode compute %v s, DecodeTime %v s: not compute-bound", work, mem)
+			}
+			if !(on.decode > 1.05*off.decode) || math.Abs(progress/work-1) > 0.02 {
+				t.Errorf("compute-bound decode: %.2f s on vs %.2f s off; ∫f/f_top = %.3f s, want the work %.3f s (2%%)", on.decode, off.decode, progress, work)
+			}
+		case 1: // memory-bound: a step slows only where f_top/f exceeds its bytes time over its FLOPs time
+			if bound := mem / work; slowest < bound/2 && !near(on.decode, off.decode, 1e-9) {
+				t.Errorf("memory-bound decode: %v s on, %v s off; the cap's f_top/f reached %.2f, under the bytes/FLOPs time ratio %.2f", on.decode, off.decode, slowest, bound)
+			} else if slowest >= bound/2 {
+				t.Errorf("the governor went down to f_top/f = %.2f: pick a milder case for this check", slowest)
+			}
+		}
 	}
 }
