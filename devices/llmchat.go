@@ -150,6 +150,10 @@ type ChatTurn struct {
 	// 1 (its turns share a history the server's prefix cache can reuse);
 	// 0: none.
 	Conversation int
+	// OnEnd and OnRecord, if set, receive this turn's end and record
+	// instead of the phone's OnEnd and OnRecord (a driver of concurrent
+	// conversations tells its turns apart so).
+	OnEnd, OnRecord func(*result.Record)
 }
 
 // chatTurn is a turn in flight.
@@ -296,6 +300,13 @@ func (r *chatTurn) run(p *sim.Proc) error {
 // onPhone runs the turn on the phone's CPU.
 func (r *chatTurn) onPhone(p *sim.Proc) error {
 	ph, cfg, t, rec := r.ph, &r.ph.chat.cfg, r.t, &r.rec
+	w := r.queueFirst() // llmturn.go
+	if w != nil {
+		defer w.Release()
+		if _, err := p.Wait(w); err != nil {
+			return err
+		}
+	}
 	need, err := cfg.Footprint(t.Prompt, t.Context+t.Prompt+t.Output)
 	if err != nil || need > ph.mem.free()-ph.mem.fgMinfree {
 		ph.stats.OOMs++
@@ -316,10 +327,12 @@ func (r *chatTurn) onPhone(p *sim.Proc) error {
 	if !ph.mem.alive {
 		return errKilled // the turn's own footprint had the app killed
 	}
-	w := ph.worker.Request()
-	defer w.Release()
-	if _, err := p.Wait(w); err != nil {
-		return err
+	if w == nil {
+		w = ph.worker.Request()
+		defer w.Release()
+		if _, err := p.Wait(w); err != nil {
+			return err
+		}
 	}
 	if c := ph.chat; !c.loaded && cfg.LoadTime > 0 {
 		rec.Cold = true
@@ -513,23 +526,29 @@ func (r *chatTurn) finish(p *sim.Proc, err error) {
 	if ph.opt.Sink != nil {
 		ph.span(ph.ln().req, rec.Model+" "+rec.Mode+" "+rec.Outcome.String(), rec.Arrival, rec.End, nil)
 	}
+	onEnd := ph.onEnd
+	if r.t.OnEnd != nil {
+		onEnd = r.t.OnEnd
+	}
 	if !r.usedRadio || ph.radioState == ph.radioIdle {
-		if ph.onEnd != nil {
-			ph.onEnd(rec)
+		if onEnd != nil {
+			onEnd(rec)
 		}
 		ph.closeChat(r)
 		return
 	}
 	ph.chat.pending = append(ph.chat.pending, r)
-	if ph.onEnd != nil {
-		ph.onEnd(rec)
+	if onEnd != nil {
+		onEnd(rec)
 	}
 }
 
 // closeChat closes a turn's accounting now, as close does a request's.
 func (ph *Phone) closeChat(r *chatTurn) {
 	ph.chargeEnergy(&r.rec, r.start, r.end)
-	if ph.onRecord != nil {
+	if r.t.OnRecord != nil {
+		r.t.OnRecord(&r.rec)
+	} else if ph.onRecord != nil {
 		ph.onRecord(&r.rec)
 	}
 }

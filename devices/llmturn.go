@@ -179,3 +179,17 @@ func (r *chatTurn) computeHeated(p *sim.Proc, prefill float64) error {
 	rec.Tokens = t.Output
 	return nil
 }
+
+// queueFirst returns the phone's worker request when the worker is
+// taken (another turn of an overlapping conversation computes): the turn
+// then waits for it before it takes its memory, one generation at a time
+// holding its KV cache, as a chat app runs them. With the worker free it
+// returns nil and the turn takes its memory first (the order of a lone
+// turn).
+func (r *chatTurn) queueFirst() *sim.Request {
+	wk := r.ph.worker
+	if wk.Count() < wk.Capacity() && wk.Queued() == 0 {
+		return nil
+	}
+	return wk.Request()
+}

@@ -41,6 +41,10 @@ type LLM struct {
 	Hybrid       LLMHybrid   `yaml:"hybrid"`
 	// Timeout is a turn's own timeout (llmturn.go); 0: workload.timeout.
 	Timeout units.Duration `yaml:"timeout"`
+	// Think and Trace: the pause between turns, a trace of turn lengths
+	// (llmturn.go, llmtrace.go).
+	Think units.Duration `yaml:"think"`
+	Trace string         `yaml:"trace"`
 }
 
 // LLMServer is the cloud's language-model server.
@@ -177,7 +181,8 @@ type llmPoint struct {
 	runtime llmphone.Runtime
 	model   llmphone.Model
 	server  llmserve.Config
-	weights float64 // the phone's weight bytes
+	weights float64    // the phone's weight bytes
+	trace   *chatTrace // llm.trace, nil: none (llmtrace.go)
 }
 
 // prepareLLM resolves a point's runtime, phone model and server.
@@ -199,7 +204,13 @@ func prepareLLM(s *Scenario) (*llmPoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scenarios: %s: llm.server.format: %w", s.file, err)
 	}
-	return &llmPoint{runtime: rt, model: pm, weights: pm.WeightBytes, server: llmserve.Config{
+	var tr *chatTrace
+	if l.Trace != "" {
+		if tr, err = s.loadChatTrace(); err != nil {
+			return nil, fmt.Errorf("scenarios: %s: %w", s.file, err)
+		}
+	}
+	return &llmPoint{runtime: rt, model: pm, weights: pm.WeightBytes, trace: tr, server: llmserve.Config{
 		Model: pm.Config, Format: f, Hardware: hw,
 		MaxBatchedTokens: l.Server.MaxBatchedTokens, MaxSeqs: l.Server.MaxSeqs, BlockTokens: l.Server.BlockTokens,
 		PrefixCache: l.Server.PrefixCache,

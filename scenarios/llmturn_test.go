@@ -1,6 +1,10 @@
 package scenarios
 
 import (
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -65,5 +69,150 @@ func TestChatTurnTimeoutRun(t *testing.T) {
 	}
 	if _, err := Parse([]byte(turnScenario("  timeout: -1s\n")), "t.yaml", ""); err == nil || !strings.Contains(err.Error(), "llm.timeout") {
 		t.Errorf("negative timeout: %v", err)
+	}
+}
+
+// readChatRecords runs s in dir and returns its records.
+func readChatRecords(t *testing.T, s *Scenario, dir string) (*Result, []result.Record) {
+	t.Helper()
+	res := runIn(t, s, dir, 1)
+	f, err := os.Open(filepath.Join(dir, result.RequestsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var recs []result.Record
+	if err := result.ReadRecords(f, "requests.csv", func(r *result.Record) error { recs = append(recs, *r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return res, recs
+}
+
+// Poisson conversations: n per phone, their first turns at exponential
+// gaps of mean 1/rate independent of completions (so several overlap on
+// one phone), each of llm.turns turns llm.think apart; every turn counted
+// and each conversation once in the energy per conversation.
+func TestChatPoissonConversations(t *testing.T) {
+	const n, turns = 300, 2
+	s := mustParse(t, `name: open
+seed: 11
+phone: {device: pixel4}
+network: {preset: lte}
+llm:
+  modes: [on-device]
+  prompt: {tokens: 16}
+  output: {tokens: 8}
+  turns: 2
+  think: 0.5s
+workload:
+  requests: 300
+  start: warm
+  warmup: 0
+  arrivals: {type: poisson, rate: 4/s}
+`)
+	res, recs := readChatRecords(t, s, t.TempDir())
+	if len(recs) != n*turns {
+		t.Fatalf("%d records, want %d", len(recs), n*turns)
+	}
+	// A turn is about 0.2 s on the phone, a conversation 0.9 s: at 4/s
+	// they overlap (and queue for the phone's worker). A second turn
+	// arrives 0.5 s after some turn's end; the first turns are the rest.
+	var firsts []float64
+	ends := map[float64]bool{}
+	for _, r := range recs {
+		ends[r.End] = true
+	}
+	for _, r := range recs {
+		if !nearAny(ends, r.Arrival-0.5) {
+			firsts = append(firsts, r.Arrival)
+		}
+	}
+	if len(firsts) != n {
+		t.Fatalf("%d first turns, want %d", len(firsts), n)
+	}
+	sort.Float64s(firsts)
+	// Mean gap: (last − first)/(n − 1) estimates 1/rate = 0.25 s with a
+	// standard error of 0.25/√299 = 0.0145 s; 4 standard errors.
+	if gap := (firsts[n-1] - firsts[0]) / (n - 1); math.Abs(gap-0.25) > 4*0.0145 {
+		t.Errorf("mean gap between conversations %v s, want 0.25 s", gap)
+	}
+	overlap := 0
+	for i := 1; i < n; i++ {
+		if firsts[i]-firsts[i-1] < 0.9 {
+			overlap++
+		}
+	}
+	if overlap == 0 {
+		t.Error("no conversations overlapped")
+	}
+	sm := pickAny(t, res.Run, "llama-3.2-1b", "on-device")
+	if sm.Outcomes[result.OK] != n*turns {
+		t.Errorf("outcomes %v", sm.Outcomes)
+	}
+	if e, pc := sm.EnergyTotal.Mean*float64(sm.Requests), metricOf(sm, "llm.energy_per_conversation"); math.Abs(e/n/pc-1) > 1e-9 {
+		t.Errorf("energy per conversation %v, want %v (each conversation counted once)", pc, e/n)
+	}
+}
+
+func nearAny(set map[float64]bool, x float64) bool {
+	for y := range set {
+		if math.Abs(x-y) < 1e-9 {
+			return true
+		}
+	}
+	return false
+}
+
+// A trace's rows are the turns' lengths, in order, each phone from its
+// own row, think_s the pause after each.
+func TestChatTraceRun(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "turns.csv"), []byte("prompt_tokens,output_tokens,think_s\n10,3,1\n20,4,2\n30,5,0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := `name: traced
+seed: 1
+phone: {device: pixel4, count: 2}
+network: {preset: lte}
+llm:
+  modes: [on-device]
+  turns: 2
+  trace: turns.csv
+workload:
+  requests: 2
+  start: warm
+  warmup: 0
+`
+	s, err := Parse([]byte(src), filepath.Join(dir, "traced.yaml"), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, recs := readChatRecords(t, s, t.TempDir())
+	if len(recs) != 2*2*2 {
+		t.Fatalf("%d records", len(recs))
+	}
+	byPhone := map[int][]result.Record{}
+	for _, r := range recs {
+		byPhone[r.Phone] = append(byPhone[r.Phone], r)
+	}
+	rows := []int{3, 4, 5} // output tokens by row
+	thinks := []float64{1, 2, 0}
+	for p, rs := range byPhone {
+		sort.Slice(rs, func(i, j int) bool { return rs[i].Arrival < rs[j].Arrival })
+		for k, r := range rs {
+			row := (p + k) % 3
+			if r.Tokens != rows[row] {
+				t.Errorf("phone %d turn %d: %d tokens, want row %d's %d", p, k, r.Tokens, row, rows[row])
+			}
+			if k > 0 {
+				if gap := r.Arrival - rs[k-1].End; math.Abs(gap-thinks[(p+k-1)%3]) > 1e-9 {
+					t.Errorf("phone %d turn %d: %v s after the previous, want its think_s %v", p, k, gap, thinks[(p+k-1)%3])
+				}
+			}
+		}
+	}
+	s.LLM.Trace = "missing.csv"
+	if _, err := prepareLLM(s); err == nil || !strings.Contains(err.Error(), "llm.trace") {
+		t.Errorf("missing trace: %v", err)
 	}
 }

@@ -164,6 +164,7 @@ func runLLMWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink de
 		until = float64(s.Workload.Duration)
 	}
 	var drivers []*chatDriver
+	var starts []func()
 	for i := 0; i < s.Phone.Count; i++ {
 		name := fmt.Sprintf("phone[%d]", i)
 		ph, err := devices.NewPhone(env, streams, name, s.res.phone, devices.PhoneOptions{Index: i, Sink: sink, Thermal: w.thermalOptions(i)})
@@ -180,12 +181,24 @@ func runLLMWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink de
 		if err := ph.EnableChat(cfg); err != nil {
 			return fail(err)
 		}
+		if s.llmOwnDriver() { // llmturn.go
+			cd, err := newConvDriver(w, ph, i, mode, tally, cell.Requests, until, streams, name)
+			if err != nil {
+				return fail(err)
+			}
+			w.phones = append(w.phones, ph)
+			starts = append(starts, cd.start)
+			continue
+		}
 		d := &chatDriver{w: w, ph: ph, mode: mode, tally: tally, n: cell.Requests, until: until,
 			think: float64(s.Workload.Arrivals.Think), rng: streams.Stream(name + "/chat")}
 		ph.OnRecord(d.onRecord)
 		ph.OnEnd(d.onEnd)
 		w.phones = append(w.phones, ph)
 		drivers = append(drivers, d)
+	}
+	for _, start := range starts {
+		start()
 	}
 	for _, d := range drivers {
 		d.schedule(0)
