@@ -274,7 +274,7 @@ func (h *phoneHeat) run(p *sim.Proc) error {
 			if d == nil || d.next > now {
 				continue
 			}
-			d.gov.Tick(h.net, 1)
+			d.gov.Tick(h.net, h.util(d))
 			d.next += d.gov.Period()
 			d.freqSum += d.proc.Freq(d.gov.Cap())
 			d.onlineSum += float64(d.gov.Online())
@@ -294,6 +294,23 @@ func (h *phoneHeat) run(p *sim.Proc) error {
 			h.sampleAt++
 		}
 	}
+}
+
+// util is domain d's demand at a tick, the share of its cores busy (the
+// GPU is busy or not). Only a power_allocator zone reads it (its actors'
+// requested power); the limit loops and the cap in force do not.
+func (h *phoneHeat) util(d *heatDomain) float64 {
+	if d == h.gpu {
+		if h.ph.gpu.users > 0 {
+			return 1
+		}
+		return 0
+	}
+	c := h.ph.cpu
+	if !(c.cores > 0) {
+		return 0
+	}
+	return min(c.busy, c.cores) / c.cores
 }
 
 // emit closes the second ending at now.

@@ -26,6 +26,69 @@ type GovernorSpec struct {
 	Limits   []Limit `yaml:"limits"`
 	// Hotplug, if set, takes cores offline under a thermal limit.
 	Hotplug *Hotplug `yaml:"hotplug"`
+	// Policy is how Limits move the cap: "" or "ktm" (the MSM8974 KTM's
+	// hysteresis loop, see Governor) or "step_wise" (the Linux step_wise
+	// governor's trend rule, see StepWise).
+	Policy string `yaml:"policy"`
+	// Allocator, if set, also caps the processor by a power budget (the
+	// Linux power_allocator governor, see Allocator).
+	Allocator *Allocator `yaml:"allocator"`
+	// Mitigation, if set, is a hard frequency cap at a high temperature
+	// (the KTM's freq-mitigation, see Mitigation).
+	Mitigation *Mitigation `yaml:"mitigation"`
+}
+
+// Policies a GovernorSpec may name.
+const (
+	PolicyKTM      = "ktm"
+	PolicyStepWise = "step_wise"
+)
+
+// Mitigation is the MSM8974 KTM's emergency frequency cap
+// (do_freq_mitigation in the hammerhead kernel's
+// drivers/thermal/msm_thermal.c, probed from qcom,freq-mitigation-temp,
+// -temp-hysteresis and -value): at or above Trip the processor's maximum
+// frequency becomes KHz; at or below Trip − Hysteresis the cap is lifted.
+type Mitigation struct {
+	Node       string  `yaml:"node"`
+	Trip       float64 `yaml:"trip"`       // °C
+	Hysteresis float64 `yaml:"hysteresis"` // K
+	KHz        float64 `yaml:"khz"`        // the capped frequency
+}
+
+// Allocator configures one processor's membership of a power_allocator
+// thermal zone (Linux drivers/thermal/gov_power_allocator.c, read at
+// torvalds/linux commit 03c11eb3b16dc0058589751dfd91f254be2be613).
+// Governors whose Allocator names the same Zone share one controller
+// (Build links them; the first processor in the preset runs it). Every
+// period, with T the zone node's temperature:
+//
+//	T < SwitchOn:  the integral and the previous error reset, no cap
+//	err = Control − T
+//	p   = (err < 0 ? KPo : KPu) · err
+//	i   = KI · Σerr, the sum growing only while err < IntegralCutoff and
+//	      |i + KI·err| < the actors' maximum power
+//	budget = clamp(SustainablePower + p + i, 0, Σ max power)
+//
+// The budget is divided among the actors in proportion to their
+// requested power (divvy_up_power: each one's power at its present OPP
+// with its busy cores, surplus above an actor's maximum re-divided by
+// headroom), and each actor takes the highest OPP whose power fits its
+// grant (cpufreq_cooling's power2state). KPo, KPu and KI left at 0 are
+// estimated as the kernel does (estimate_pid_constants): KPo =
+// SustainablePower/(Control − SwitchOn), KPu = 2·SustainablePower/(Control
+// − SwitchOn), KI = KPu/10. The kernel's k_d defaults to 0 and is not
+// modelled.
+type Allocator struct {
+	Zone             string  `yaml:"zone"`
+	Node             string  `yaml:"node"`
+	SwitchOn         float64 `yaml:"switch_on"`         // °C, first passive trip
+	Control          float64 `yaml:"control"`           // °C, last passive trip (the temperature controlled for)
+	SustainablePower float64 `yaml:"sustainable_power"` // W
+	KPo              float64 `yaml:"k_po"`              // W/K, overshoot
+	KPu              float64 `yaml:"k_pu"`              // W/K, undershoot
+	KI               float64 `yaml:"k_i"`               // W/K per period
+	IntegralCutoff   float64 `yaml:"integral_cutoff"`   // K
 }
 
 // Hotplug is a core-control limit (the MSM8974 KTM's core_limit_temp):
@@ -69,8 +132,21 @@ type Governor struct {
 	spec  GovernorSpec
 	proc  *Processor
 	nodes []int // network index per limit
-	cap   int
+	cap   int   // the limit loop's cap
+	eff   int   // the cap in force: min of the loop's, the allocator's and the mitigation's
 	cur   int
+	// step_wise: the cooling state per limit (cap steps below the top),
+	// the previous reading per limit, and whether a tick has run
+	targets []int
+	prev    []float64
+	swInit  bool
+	// allocator zone (nil without one) and this actor's present grant, W
+	zone    *zone
+	granted float64
+	// mitigation: node index and whether the cap is on
+	mitNode int
+	mitOn   bool
+	mitIdx  int
 	// hotplug: the node index and the cores online (proc.Spec.Cores when
 	// none is offline)
 	hpNode int
@@ -95,7 +171,36 @@ func NewGovernor(spec GovernorSpec, proc *Processor, net *Network) (*Governor, e
 	if !(spec.Headroom > 0) || math.IsInf(spec.Headroom, 0) {
 		return nil, fmt.Errorf("thermal: governor of %q: headroom %g must be positive", proc.Spec.Name, spec.Headroom)
 	}
-	g := &Governor{spec: spec, proc: proc, cap: proc.Len() - 1, online: proc.Spec.Cores, hpNode: -1}
+	switch spec.Policy {
+	case "", PolicyKTM, PolicyStepWise:
+	default:
+		return nil, fmt.Errorf("thermal: governor of %q: policy %q is not %q or %q", proc.Spec.Name, spec.Policy, PolicyKTM, PolicyStepWise)
+	}
+	top := proc.Len() - 1
+	g := &Governor{spec: spec, proc: proc, cap: top, eff: top, online: proc.Spec.Cores, hpNode: -1, mitNode: -1, granted: math.Inf(1)}
+	if m := spec.Mitigation; m != nil {
+		g.mitNode = net.NodeIndex(m.Node)
+		if g.mitNode < 0 {
+			return nil, fmt.Errorf("thermal: governor of %q: mitigation on unknown node %q", proc.Spec.Name, m.Node)
+		}
+		if !(m.Hysteresis >= 0) || math.IsNaN(m.Trip) || math.IsInf(m.Trip, 0) || math.IsInf(m.Hysteresis, 0) || !(m.KHz > 0) {
+			return nil, fmt.Errorf("thermal: governor of %q: invalid mitigation %+v", proc.Spec.Name, *m)
+		}
+		// the highest OPP at or below the capped frequency (the lowest if none)
+		for i := 0; i <= top; i++ {
+			if proc.Table.OPPs[i].KHz <= m.KHz {
+				g.mitIdx = i
+			}
+		}
+	}
+	if a := spec.Allocator; a != nil {
+		z, err := newZone(*a, net)
+		if err != nil {
+			return nil, fmt.Errorf("thermal: governor of %q: %w", proc.Spec.Name, err)
+		}
+		z.members = []*Governor{g}
+		g.zone = z
+	}
 	if h := spec.Hotplug; h != nil {
 		g.hpNode = net.NodeIndex(h.Node)
 		if g.hpNode < 0 {
@@ -115,6 +220,8 @@ func NewGovernor(spec GovernorSpec, proc *Processor, net *Network) (*Governor, e
 		}
 		g.nodes = append(g.nodes, i)
 	}
+	g.targets = make([]int, len(spec.Limits))
+	g.prev = make([]float64, len(spec.Limits))
 	return g, nil
 }
 
@@ -124,11 +231,16 @@ func (g *Governor) Period() float64 { return g.spec.Period }
 // OPP returns the OPP chosen at the last tick.
 func (g *Governor) OPP() int { return g.cur }
 
-// Cap returns the thermal cap (the highest OPP allowed).
-func (g *Governor) Cap() int { return g.cap }
+// Cap returns the thermal cap in force (the highest OPP allowed): the
+// lowest of the limit loop's, the allocator's and the mitigation's.
+func (g *Governor) Cap() int { return g.eff }
 
 // Throttled reports whether the cap is below the top OPP.
-func (g *Governor) Throttled() bool { return g.cap < g.proc.Len()-1 }
+func (g *Governor) Throttled() bool { return g.eff < g.proc.Len()-1 }
+
+// Granted returns the allocator's last power grant to this processor, W
+// (+Inf without an allocator or below its switch-on temperature).
+func (g *Governor) Granted() float64 { return g.granted }
 
 // Online returns the cores online (all of them without a hotplug limit).
 func (g *Governor) Online() int { return g.online }
@@ -137,6 +249,51 @@ func (g *Governor) Online() int { return g.online }
 // temperatures and a demand util (share of the top OPP's capacity,
 // clamped to [0, 1]), and returns the chosen OPP.
 func (g *Governor) Tick(net *Network, util float64) int {
+	top := g.proc.Len() - 1
+	u := math.Max(0, math.Min(util, 1))
+	if g.spec.Policy == PolicyStepWise {
+		g.stepWise(net)
+	} else {
+		g.ktm(net)
+	}
+	g.eff = g.cap
+	if g.zone != nil {
+		g.eff = min(g.eff, g.zone.tick(g, net, u))
+	}
+	if m := g.spec.Mitigation; m != nil {
+		switch t := net.Temp(g.mitNode); {
+		case t >= m.Trip:
+			g.mitOn = true
+		case t <= m.Trip-m.Hysteresis:
+			g.mitOn = false
+		}
+		if g.mitOn {
+			g.eff = min(g.eff, g.mitIdx)
+		}
+	}
+	if h := g.spec.Hotplug; h != nil {
+		t := net.Temp(g.hpNode)
+		switch {
+		case t >= h.Trip:
+			g.online = max(g.online-1, h.Keep)
+		case t <= h.Trip-h.Hysteresis:
+			g.online = min(g.online+1, g.proc.Spec.Cores)
+		}
+	}
+	want := g.spec.Headroom * u * g.proc.Freq(top)
+	load := top
+	for i := 0; i < top; i++ {
+		if g.proc.Freq(i) >= want {
+			load = i
+			break
+		}
+	}
+	g.cur = min(load, g.eff)
+	return g.cur
+}
+
+// ktm is the MSM8974 KTM's loop on the limits (see Governor).
+func (g *Governor) ktm(net *Network) {
 	hot, cool := false, true
 	for k, l := range g.spec.Limits {
 		t := net.Temp(g.nodes[k])
@@ -154,24 +311,53 @@ func (g *Governor) Tick(net *Network, util float64) int {
 	case cool:
 		g.cap = min(g.cap+g.spec.Step, top)
 	}
-	if h := g.spec.Hotplug; h != nil {
-		t := net.Temp(g.hpNode)
+}
+
+// stepWise is the Linux step_wise governor on the limits
+// (get_target_state and thermal_zone_trip_update in
+// drivers/thermal/gov_step_wise.c, read at torvalds/linux commit
+// 00211025270741a6190df2cf01747723ef673a1f). Each limit is a trip with
+// its own target cooling state (Step OPPs below the top per state); the
+// trend is the sign of the change of the node's temperature since the
+// previous poll (the default of get_tz_trend); throttle is T ≥ trip; and
+// with cur the cooling device's present state (the highest target):
+//
+//	first poll:             throttle → cur + 1, else no target (0)
+//	throttle and rising:    cur + 1
+//	no throttle, dropping:  cur − 1 (no target at 0)
+//	otherwise:              the target is kept
+//
+// The cap is top − Step × max(target). The trip's hysteresis is not
+// used by this rule (Limit.Hysteresis is ignored under step_wise).
+func (g *Governor) stepWise(net *Network) {
+	top := g.proc.Len() - 1
+	maxState := (top + g.spec.Step - 1) / g.spec.Step
+	cur := 0
+	for _, t := range g.targets {
+		cur = max(cur, t)
+	}
+	for k, l := range g.spec.Limits {
+		t := net.Temp(g.nodes[k])
+		throttle := t >= l.Trip
+		rising, dropping := g.swInit && t > g.prev[k], g.swInit && t < g.prev[k]
 		switch {
-		case t >= h.Trip:
-			g.online = max(g.online-1, h.Keep)
-		case t <= h.Trip-h.Hysteresis:
-			g.online = min(g.online+1, g.proc.Spec.Cores)
+		case !g.swInit:
+			if throttle {
+				g.targets[k] = min(cur+1, maxState)
+			} else {
+				g.targets[k] = 0
+			}
+		case throttle && rising:
+			g.targets[k] = min(cur+1, maxState)
+		case !throttle && dropping:
+			g.targets[k] = max(cur-1, 0)
 		}
+		g.prev[k] = t
 	}
-	u := math.Max(0, math.Min(util, 1))
-	want := g.spec.Headroom * u * g.proc.Freq(top)
-	load := top
-	for i := 0; i < top; i++ {
-		if g.proc.Freq(i) >= want {
-			load = i
-			break
-		}
+	g.swInit = true
+	state := 0
+	for _, t := range g.targets {
+		state = max(state, t)
 	}
-	g.cur = min(load, g.cap)
-	return g.cur
+	g.cap = max(top-state*g.spec.Step, 0)
 }

@@ -164,3 +164,195 @@ func TestGovernorHotplug(t *testing.T) {
 		}
 	}
 }
+
+// TestStepWiseTrend: the step_wise rule of gov_step_wise.c, one cooling
+// state per poll: above the trip the state rises only while the
+// temperature rises; below it, it falls only while the temperature falls;
+// otherwise it holds. The synthetic processor has 4 OPPs (states 0..3).
+func TestStepWiseTrend(t *testing.T) {
+	net, _, p := synthetic(t, 2, 1)
+	g, err := NewGovernor(GovernorSpec{Period: 1, Policy: PolicyStepWise, Limits: []Limit{{Node: "soc", Trip: 60, Hysteresis: 2}}}, p, net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		temp float64
+		cap  int
+		why  string
+	}{
+		{50, 3, "first poll below the trip: no target"},
+		{61, 2, "at or above the trip, rising: one state more"},
+		{62, 1, "rising: one more"},
+		{62, 1, "stable above: held"},
+		{61, 1, "dropping above the trip: held (ktm would step down)"},
+		{63, 0, "rising again: floor"},
+		{64, 0, "floor holds"},
+		{59, 1, "below, dropping: one state less (no hysteresis band)"},
+		{59.5, 1, "below, rising: held"},
+		{58, 2, "dropping: one less"},
+		{57, 3, "dropping: top"},
+		{56, 3, "at the top: no target"},
+	}
+	for i, s := range steps {
+		net.SetTemps([]float64{s.temp})
+		g.Tick(net, 1)
+		if g.Cap() != s.cap {
+			t.Errorf("step %d (%v °C, %s): cap %d, want %d", i, s.temp, s.why, g.Cap(), s.cap)
+		}
+	}
+	if _, err := NewGovernor(GovernorSpec{Period: 1, Policy: "bang_bang"}, p, net); err == nil {
+		t.Error("unknown policy accepted")
+	}
+}
+
+// TestStepWiseSettles: the synthetic load (85 °C unthrottled, f* ≈ 1.444
+// GHz at the 60 °C trip) under step_wise with a 0.1 s poll (τ = 1 s)
+// ends dithering between the two OPPs that bracket f*, its temperature
+// within their steady states' span around the trip.
+func TestStepWiseSettles(t *testing.T) {
+	net, _, p := synthetic(t, 2, 0.1)
+	g, err := NewGovernor(GovernorSpec{Period: 0.1, Policy: PolicyStepWise, Limits: []Limit{{Node: "soc", Trip: 60}}}, p, net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := run(net, g, p, 4000)
+	for opp := range seen {
+		if opp != 1 && opp != 2 {
+			t.Errorf("OPPs visited %v, want only 1 (1.0 GHz) and 2 (1.5 GHz)", seen)
+			break
+		}
+	}
+	if T := net.Temp(0); !(T > 45.08 && T < 62.19) {
+		t.Errorf("ended at %.2f °C, outside the bracketing OPPs' steady states [45.08, 62.19]", T)
+	}
+}
+
+// TestAllocatorSettles: power_allocator on the synthetic node with one
+// more OPP, 1.4 GHz at the voltage that makes it draw exactly the
+// heat path's balance at the 60 °C control temperature:
+//
+//	P* = G (T_c − T_amb) = 0.05 × (60 − 25) = 1.75 W
+//	V  = sqrt(P* / (C_eff f)) = sqrt(1.75 / (1.23967e-9 × 1.4e9)) = 1.00416 V
+//
+// With sustainable power P* the controller's budget at 60 °C is exactly
+// P*, so the OPP that fits it is 1.4 GHz and the node's steady state is
+// 60 °C: the loop must settle there (the mean temperature of the last
+// half within 0.2 K of 60, the 1.4 GHz OPP the most chosen, the mean power
+// within 2 % of 1.75 W), where the KTM loop with its 2 K band keeps
+// cycling between 1.0 and 1.5 GHz.
+func TestAllocatorSettles(t *testing.T) {
+	net, err := NewNetwork([]Node{{"soc", 0.05}}, []Link{{0, Ambient, 0.05}}, 25)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ceff := 3 / (1.1 * 1.1 * 2e9)
+	v := math.Sqrt(1.75 / (ceff * 1.4e9))
+	tb := Table{Name: "syn", Sources: []Source{{Repo: "test", Path: "test", Commit: "test"}}, OPPs: []OPP{
+		{KHz: 5e5, UV: 8e5}, {KHz: 1e6, UV: 9e5}, {KHz: 1.4e6, UV: v * 1e6}, {KHz: 1.5e6, UV: 1e6}, {KHz: 2e6, UV: 1.1e6}}}
+	p, err := NewProcessor(ProcessorSpec{Name: "syn", Cores: 1, TopPower: 3, RefTemp: 25}, tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Power(2, 1, 25); math.Abs(got-1.75) > 1e-9 {
+		t.Fatalf("1.4 GHz OPP draws %.12f W, want 1.75", got)
+	}
+	a := &Allocator{Zone: "z", Node: "soc", SwitchOn: 50, Control: 60, SustainablePower: 1.75}
+	g, err := NewGovernor(GovernorSpec{Period: 0.1, Allocator: a}, p, net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := g.Zone()
+	// estimate_pid_constants: k_po = 1.75/10, k_pu = 2×1.75/10, k_i = k_pu/10
+	if math.Abs(got.KPo-0.175) > 1e-12 || math.Abs(got.KPu-0.35) > 1e-12 || math.Abs(got.KI-0.035) > 1e-12 {
+		t.Errorf("estimated gains %+v", got)
+	}
+	var sumT, sumP float64
+	counts := map[int]int{}
+	n := 6000
+	for k := 0; k < n; k++ {
+		opp := g.Tick(net, 1)
+		pw := p.Power(opp, 1, net.Temp(0))
+		if k >= n/2 {
+			sumT += net.Temp(0)
+			sumP += pw
+			counts[opp]++
+		}
+		net.SetPower(0, unitsW(pw))
+		net.Advance(unitsS(g.Period()))
+	}
+	half := float64(n - n/2)
+	if mT := sumT / half; math.Abs(mT-60) > 0.2 {
+		t.Errorf("mean temperature %.3f °C, want 60 ± 0.2", mT)
+	}
+	if mP := sumP / half; math.Abs(mP-1.75) > 0.035 {
+		t.Errorf("mean power %.4f W, want 1.75 ± 2 %%", mP)
+	}
+	for opp, c := range counts {
+		if opp != 2 && c >= counts[2] {
+			t.Errorf("OPPs chosen %v: 1.4 GHz (2) should dominate", counts)
+		}
+	}
+	// below the switch-on temperature the cap is lifted and the PID resets
+	net.SetTemps([]float64{40})
+	if g.Tick(net, 1); g.Cap() != 4 || !math.IsInf(g.Granted(), 1) {
+		t.Errorf("below switch-on: cap %d grant %v, want 4 and +Inf", g.Cap(), g.Granted())
+	}
+}
+
+// TestAllocatorDivides: two actors in one zone share the budget in
+// proportion to their requests (divvy_up_power), and a zone whose
+// members disagree on the parameters is refused.
+func TestAllocatorDivides(t *testing.T) {
+	spec := PhoneSpec{
+		Name: "two", Ambient: 25,
+		Nodes: []Node{{"soc", 1}},
+		Links: []Link{{0, Ambient, 0.1}},
+		Processors: []ProcessorSpec{
+			{Name: "a", Table: "syn", Cores: 1, Node: "soc", TopPower: 2, RefTemp: 25},
+			{Name: "b", Table: "syn", Cores: 1, Node: "soc", TopPower: 1, RefTemp: 25},
+		},
+	}
+	tables := map[string]Table{"syn": {Name: "syn", Sources: []Source{{Repo: "t", Path: "t", Commit: "t"}}, OPPs: []OPP{{KHz: 1e6, UV: 9e5}, {KHz: 2e6, UV: 1.1e6}}}}
+	a := &Allocator{Zone: "z", Node: "soc", SwitchOn: 40, Control: 50, SustainablePower: 1.5, KPo: 1, KPu: 1}
+	spec.Governors = map[string]GovernorSpec{"a": {Period: 1, Allocator: a}, "b": {Period: 1, Allocator: a}}
+	ph, err := Build(spec, tables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ph.Net.SetTemps([]float64{50}) // err 0: budget = sustainable power
+	ga, gb := ph.Domains[0].Gov, ph.Domains[1].Gov
+	gb.Tick(ph.Net, 1) // b's request (1 W at its top) registered first
+	ga.Tick(ph.Net, 1) // a leads: requests 2 W and 1 W share 1.5 W
+	if math.Abs(ga.Granted()-1.0) > 1e-12 || math.Abs(gb.Granted()-0.5) > 1e-12 {
+		t.Errorf("grants %v, %v W, want 1.0 and 0.5", ga.Granted(), gb.Granted())
+	}
+	b2 := *a
+	b2.Control = 51
+	spec.Governors = map[string]GovernorSpec{"a": {Period: 1, Allocator: a}, "b": {Period: 1, Allocator: &b2}}
+	if _, err := Build(spec, tables); err == nil {
+		t.Error("zone with differing parameters accepted")
+	}
+}
+
+// TestMitigation: the KTM's freq-mitigation caps the processor at the
+// highest OPP at or below its frequency from the trip until the node is
+// back at trip − hysteresis.
+func TestMitigation(t *testing.T) {
+	net, _, p := synthetic(t, 2, 1)
+	g, err := NewGovernor(GovernorSpec{Period: 1, Mitigation: &Mitigation{Node: "soc", Trip: 110, Hysteresis: 20, KHz: 1.2e6}}, p, net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range []struct {
+		temp float64
+		cap  int
+	}{{100, 3}, {110, 1}, {95, 1}, {90, 3}} {
+		net.SetTemps([]float64{s.temp})
+		if g.Tick(net, 1); g.Cap() != s.cap {
+			t.Errorf("step %d at %v °C: cap %d, want %d", i, s.temp, g.Cap(), s.cap)
+		}
+	}
+	if _, err := NewGovernor(GovernorSpec{Period: 1, Mitigation: &Mitigation{Node: "soc", Trip: 110, KHz: 0}}, p, net); err == nil {
+		t.Error("mitigation to 0 kHz accepted")
+	}
+}

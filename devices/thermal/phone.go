@@ -167,6 +167,13 @@ func Build(spec PhoneSpec, tables map[string]Table) (*Phone, error) {
 		}
 		ph.Domains = append(ph.Domains, &Domain{Proc: p, Gov: g, node: node})
 	}
+	govs := make([]*Governor, len(ph.Domains))
+	for i, d := range ph.Domains {
+		govs[i] = d.Gov
+	}
+	if err := joinZones(govs); err != nil {
+		return nil, fmt.Errorf("thermal: phone %q: %w", spec.Name, err)
+	}
 	var extra []string
 	for name := range spec.Governors {
 		found := false
