@@ -125,7 +125,7 @@ func isRaster(c draw.Canvas) bool {
 	v := c.Canvas
 	for {
 		switch w := v.(type) {
-		case pngCanvas:
+		case *pngCanvas:
 			return true
 		case draw.Canvas:
 			v = w.Canvas

@@ -190,7 +190,7 @@ var (
 
 // textStyle returns a plain text style.
 func textStyle(f font.Font, size vg.Length, c color.Color) text.Style {
-	return text.Style{Color: c, Font: font.From(f, size), Handler: plot.DefaultTextHandler}
+	return text.Style{Color: c, Font: font.From(f, size), Handler: measuredText}
 }
 
 // newPlot returns a plot in the package's style: sans fonts, light grid
@@ -198,10 +198,14 @@ func textStyle(f font.Font, size vg.Length, c color.Color) text.Style {
 func newPlot(title, xlabel, ylabel string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
+	p.Title.TextStyle.Handler = measuredText
+	p.Legend.TextStyle.Handler = measuredText
 	p.Title.TextStyle.Font = font.From(sansBold, labelSize)
 	p.Title.Padding = vg.Points(4)
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
 		a.Label.TextStyle.Font = font.From(sans, labelSize)
+		a.Label.TextStyle.Handler = measuredText
+		a.Tick.Label.Handler = measuredText
 		a.Tick.Label.Font = font.From(sans, tickSize)
 		a.Tick.Length = vg.Points(4)
 		a.Padding = vg.Points(2)

@@ -7,30 +7,56 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"image"
+	"image/color"
 	"image/png"
 	"io"
+
+	"git.sr.ht/~sbinet/gg"
 
 	"github.com/klauspost/compress/zlib"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/vgimg"
 )
 
-// newPNGCanvas returns a raster canvas of the given size at DPI. A build
-// with the svgonly tag has no raster back-end (png_svgonly.go).
-func newPNGCanvas(w, h vg.Length) (pngCanvas, error) {
-	return pngCanvas{vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))}, nil
+// newPNGCanvas returns a raster canvas of the given size at DPI, white. A
+// build with the svgonly tag has no raster back-end (png_svgonly.go).
+//
+// vgimg.NewWith would allocate the image, then gg would copy it into an
+// image of its own (gg.NewContextForImage); here gg draws into the one
+// image, set up as vgimg sets up its own (butt caps, y growing upwards).
+func newPNGCanvas(w, h vg.Length) (*pngCanvas, error) {
+	wd, ht := w/vg.Inch*vg.Length(DPI), h/vg.Inch*vg.Length(DPI)
+	img := image.NewRGBA(image.Rect(0, 0, int(wd+0.5), int(ht+0.5)))
+	ctx := gg.NewContextForRGBA(img)
+	ctx.SetLineCapButt()
+	ctx.InvertY()
+	c := &pngCanvas{
+		Canvas: vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(DPI)),
+		img:    img,
+		w:      w,
+		h:      h,
+		dpi:    DPI,
+	}
+	c.stack = []textState{{m: gg.Identity().Translate(0, float64(img.Bounds().Dy())).Scale(1, -1), c: color.Black}}
+	return c, nil
 }
 
 // pngCanvas is a raster canvas written as a PNG by writePNG: the pixels
 // vgimg.PngCanvas writes (TestPNGPixels), encoded in a fraction of the
-// time (scenarios/BENCHMARKS.md).
-type pngCanvas struct{ *vgimg.Canvas }
+// time (scenarios/BENCHMARKS.md). It draws text itself (pngtext.go).
+type pngCanvas struct {
+	*vgimg.Canvas
+	img   *image.RGBA
+	w, h  vg.Length // the size asked for
+	dpi   float64
+	stack []textState
+}
 
 // WriteTo implements io.WriterTo.
-func (c pngCanvas) WriteTo(w io.Writer) (int64, error) {
+func (c *pngCanvas) WriteTo(w io.Writer) (int64, error) {
 	cw := &countingWriter{w: w}
 	bw := bufio.NewWriterSize(cw, 64<<10)
-	if err := writePNG(bw, c.Image()); err != nil {
+	if err := writePNG(bw, c.img); err != nil {
 		return cw.n, err
 	}
 	err := bw.Flush()

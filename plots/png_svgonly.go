@@ -19,7 +19,7 @@ var errNoPNG = errors.New("PNG output is not built into this binary (built with 
 type pngCanvas struct{ vg.CanvasSizer }
 
 // newPNGCanvas reports that this build renders no PNG.
-func newPNGCanvas(w, h vg.Length) (pngCanvas, error) { return pngCanvas{}, errNoPNG }
+func newPNGCanvas(w, h vg.Length) (*pngCanvas, error) { return nil, errNoPNG }
 
 // WriteTo implements io.WriterTo; it is never reached.
-func (c pngCanvas) WriteTo(w io.Writer) (int64, error) { return 0, errNoPNG }
+func (c *pngCanvas) WriteTo(w io.Writer) (int64, error) { return 0, errNoPNG }
