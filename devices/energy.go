@@ -128,17 +128,37 @@ type cpuModel struct {
 	idle, shared, perCore float64
 	busy                  float64
 	heat                  *phoneHeat // scales the busy power (DVFS); nil: none
+	// phaseCores of the busy cores run a language model's prefill or
+	// decode and draw phasePower above CPUIdle together, in place of
+	// their per-core table power (addPhase; llmchat.go).
+	phaseCores, phasePower float64
 }
 
 // power is CPUIdle + min(n, 1)·CPUShared + n·CPUPerCore for n busy cores
-// (capped at the phone's cores; power.go).
+// (capped at the phone's cores; power.go), plus a language model's phase
+// power for the cores it runs on (addPhase).
 func (c *cpuModel) power() units.Power {
-	n := min(c.busy, c.cores)
+	n := min(max(c.busy-c.phaseCores, 0), c.cores)
 	if c.heat != nil {
 		n = min(n, c.heat.online()) // hotplug: offline cores draw nothing
-		return units.Power(c.idle + c.heat.cpuScale*(min(n, 1)*c.shared+n*c.perCore))
+		return units.Power(c.idle + c.heat.cpuScale*(min(n, 1)*c.shared+n*c.perCore+c.phasePower))
 	}
-	return units.Power(c.idle + min(n, 1)*c.shared + n*c.perCore)
+	return units.Power(c.idle + min(n, 1)*c.shared + n*c.perCore + c.phasePower)
+}
+
+// addPhase makes n cores busy drawing p above CPUIdle together (a
+// language model's phase priced by its runtime's power model), or with
+// n negative releases them (p is then ignored). One phase at a time.
+func (c *cpuModel) addPhase(n, p float64) {
+	c.phaseCores += n
+	c.phasePower = 0
+	if n > 0 {
+		c.phasePower = p
+	}
+	if c.phaseCores < 1e-9 {
+		c.phaseCores = 0
+	}
+	c.add(n)
 }
 
 // add changes the number of busy cores by n (negative to release).

@@ -14,8 +14,8 @@ import (
 )
 
 // Chat with a language model (issue 21): a phone's chat turns, each run on
-// the phone (llmphone prices prefill and decode; the CPU's power is
-// charged for their duration) or in the cloud (the prompt goes up the
+// the phone (llmphone prices prefill and decode; the CPU's power, the
+// phone's table or the runtime's model, is charged for their duration) or in the cloud (the prompt goes up the
 // phone's link, one llmserve.Server shared by every phone generates, and
 // each token comes back as a small server-sent-events chunk over the
 // downlink, so the radio stays in its high-power state for the whole
@@ -34,6 +34,13 @@ import (
 //	        read of the weights; it produces the first token (TTFT)
 //	decode: Output − 1 steps, step k at context ctx+prompt+k
 //	        (DecodeTime), Threads cores busy throughout
+//	energy: with RuntimePower, each phase draws the runtime's power
+//	        model (llmphone: the busy cores and the DRAM traffic):
+//	        prefill Power.CPU over its time plus one read of the weights
+//	        at DRAMJoulesPerByte (PhasePower's prefill), decode the sum
+//	        of the steps' DecodeEnergy, each charged as its mean power
+//	        over the phase (less the phone's idle CPU, which the meter
+//	        charges anyway); else the phone's table for Threads cores
 //
 // A turn in the cloud:
 //
@@ -114,6 +121,10 @@ type ChatConfig struct {
 	Model   llmphone.Model
 	// Threads is the cores prefill and decode keep busy.
 	Threads int
+	// RuntimePower charges prefill and decode at the runtime's power
+	// model (llmphone's PhasePower and DecodeEnergy, a labelled prior)
+	// instead of the phone's per-core power table.
+	RuntimePower bool
 	// Footprint is the memory the app holds to prefill prompt tokens
 	// and hold a context of ctx tokens (weights, KV cache, activations,
 	// the runtime), bytes; an error when the runtime cannot hold that
@@ -356,15 +367,36 @@ func (r *chatTurn) onPhone(p *sim.Proc) error {
 		return err
 	}
 	if ph.heat != nil {
+		// The heated path charges the preset's per-core table, not the
+		// runtime's power model (RuntimePower): joining them is not done yet.
 		return r.computeHeated(p, prefill) // llmturn.go
 	}
-	decode := 0.0
+	decode, decodeJ := 0.0, 0.0
 	for k := 1; k < t.Output; k++ {
 		d, err := cfg.Runtime.DecodeTime(cfg.Model, t.Context+t.Prompt+k)
 		if err != nil {
 			return err
 		}
 		decode += d
+		if cfg.RuntimePower {
+			e, err := cfg.Runtime.DecodeEnergy(cfg.Model, t.Context+t.Prompt+k)
+			if err != nil {
+				return err
+			}
+			decodeJ += e
+		}
+	}
+	// The phases' powers above the idle CPU under the runtime's model.
+	var power [2]float64
+	if cfg.RuntimePower {
+		pw := cfg.Runtime.Power
+		power[0] = pw.CPU + pw.DRAMJoulesPerByte*cfg.Model.WeightBytes/prefill
+		if decode > 0 {
+			power[1] = decodeJ / decode
+		}
+		for i := range power {
+			power[i] = math.Max(0, power[i]-ph.cpu.idle)
+		}
 	}
 	threads := float64(cfg.Threads)
 	for i, d := range []float64{ph.heat.stretch(prefill, 0, false, threads), ph.heat.stretch(decode, 1, false, threads)} {
@@ -372,9 +404,17 @@ func (r *chatTurn) onPhone(p *sim.Proc) error {
 			continue
 		}
 		start := p.Now()
-		ph.cpu.add(threads)
+		if cfg.RuntimePower {
+			ph.cpu.addPhase(threads, power[i])
+		} else {
+			ph.cpu.add(threads)
+		}
 		err := p.Sleep(d)
-		ph.cpu.add(-threads)
+		if cfg.RuntimePower {
+			ph.cpu.addPhase(-threads, 0)
+		} else {
+			ph.cpu.add(-threads)
+		}
 		rec.AddPhase(result.Compute, start, p.Now())
 		if ph.opt.Sink != nil {
 			ph.span(ph.ln().cpu, []string{"prefill", "decode"}[i]+" "+cfg.Label, start, p.Now(), nil)

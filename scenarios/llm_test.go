@@ -20,7 +20,7 @@ func init() {
 		// prompt and last for the longest.
 		for _, out := range []string{"32", "128"} {
 			at := func(mode, prompt string) float64 {
-				return metricOf(pick(t, run, "llama-3.2-1b", mode, "warm", "llm.output.tokens="+out, "network.uplink.bandwidth=3Mbps", "llm.prompt.tokens="+prompt), "llm.ttft")
+				return metricOf(pick(t, run, "llama-3.2-1b", mode, "warm", "llm.output.tokens="+out, "network.preset=lte", "network.uplink.bandwidth=3Mbps", "llm.prompt.tokens="+prompt), "llm.ttft")
 			}
 			if !(at("on-device", "64") < at("cloud", "64")) || !(at("on-device", "1024") > at("cloud", "1024")) {
 				t.Errorf("answer %s: TTFT on-device %v, %v; cloud %v, %v at 64, 1024 prompt tokens", out,
@@ -28,12 +28,26 @@ func init() {
 			}
 		}
 		// The cloud's first token comes later over the slower uplink.
-		slow := metricOf(pick(t, run, "llama-3.2-1b", "cloud", "warm", "llm.output.tokens=128", "network.uplink.bandwidth=0.5Mbps", "llm.prompt.tokens=1024"), "llm.ttft")
-		fast := metricOf(pick(t, run, "llama-3.2-1b", "cloud", "warm", "llm.output.tokens=128", "network.uplink.bandwidth=3Mbps", "llm.prompt.tokens=1024"), "llm.ttft")
-		if !(slow > fast) {
-			t.Errorf("cloud TTFT %v at 0.5 Mbps, %v at 3 Mbps", slow, fast)
+		cloud := func(net, up, metric string) float64 {
+			return metricOf(pick(t, run, "llama-3.2-1b", "cloud", "warm", "llm.output.tokens=128", "network.preset="+net, "network.uplink.bandwidth="+up, "llm.prompt.tokens=1024"), metric)
+		}
+		for _, net := range []string{"home-wifi", "lte", "5g"} {
+			if slow, fast := cloud(net, "0.5Mbps", "llm.ttft"), cloud(net, "3Mbps", "llm.ttft"); !(slow > fast) {
+				t.Errorf("%s: cloud TTFT %v at 0.5 Mbps, %v at 3 Mbps", net, slow, fast)
+			}
+		}
+		// WiFi has no cellular promotion and tail: the cloud's first token
+		// comes sooner and costs the phone far less than over LTE or 5G.
+		for _, cell := range []string{"lte", "5g"} {
+			if w, c := cloud("home-wifi", "3Mbps", "llm.ttft"), cloud(cell, "3Mbps", "llm.ttft"); !(w < c) {
+				t.Errorf("cloud TTFT %v over home-wifi, %v over %s", w, c, cell)
+			}
+			if w, c := cloud("home-wifi", "3Mbps", "llm.energy_per_conversation"), cloud(cell, "3Mbps", "llm.energy_per_conversation"); !(w < c/5) {
+				t.Errorf("cloud energy %v J over home-wifi, %v J over %s", w, c, cell)
+			}
 		}
 		wantLine(t, run, 0, "on-device beats cloud below")
+		wantLine(t, run, 3, "cloud wins everywhere")
 		wantLine(t, run, len(run.Conclusions)-1, "regret vs the best fixed choice")
 	}
 	whatIfChecks["llm-crowd"] = func(t *testing.T, s *Scenario, run *result.Run) {

@@ -22,9 +22,37 @@ var hybridMetrics = []string{"llm.ttft", "latency.mean", "llm.energy_per_convers
 // hybridShort words the metrics in the regret sentence.
 var hybridShort = map[string]string{"llm.ttft": "TTFT", "latency.mean": "latency", "llm.energy_per_conversation": "energy"}
 
+// llmEnergyNote discloses where a chat's phone energy comes from: the
+// runtime's power model is a prior, not a fit (devices/llmphone).
+const llmEnergyNote = "the phone's energy: prefill and decode draw devices/llmphone's power model of the runtime (the OnePlus 12 power profile's four busy big cores at an assumed 3.87 V, plus an assumed 4 pJ/bit of DRAM traffic), a labelled prior: no published power of a phone running an LLM was verified; screen and radio are the phone and network presets'."
+
+// noteLLMEnergy adds llmEnergyNote to each of run's computed
+// conclusions about an energy or battery metric.
+func noteLLMEnergy(s *Scenario, run *result.Run) {
+	if len(run.ConclusionDetails) == 0 {
+		return
+	}
+	specs := s.conclusionsFor(conclude.NewInput(s.concludeContext(), run.Summaries))
+	for i := range specs {
+		if i >= len(run.ConclusionDetails) || !llmEnergyMetric(specs[i].Metric) {
+			continue
+		}
+		c := &run.ConclusionDetails[i]
+		c.Notes = append(c.Notes, llmEnergyNote)
+	}
+}
+
+// llmEnergyMetric reports whether a metric is an energy or battery one.
+func llmEnergyMetric(name string) bool {
+	return strings.Contains(name, "energy") || strings.Contains(name, "battery")
+}
+
 // llmConclusions returns the regret conclusion of a complete run whose
-// modes include hybrid and both fixed choices, nil otherwise.
+// modes include hybrid and both fixed choices, nil otherwise; it adds
+// llmEnergyNote to the run's energy conclusions (and to the regret's,
+// which weighs energy).
 func llmConclusions(s *Scenario, run *result.Run) []result.Conclusion {
+	noteLLMEnergy(s, run)
 	type cellKey struct {
 		point int
 		mode  string
@@ -103,7 +131,7 @@ func llmConclusions(s *Scenario, run *result.Run) []result.Conclusion {
 	c.Sentence = fmt.Sprintf("hybrid (phone if prompt ≤ %d tokens, battery ≥ %.0f %%), regret vs the best fixed choice: %s",
 		policy.MaxPrompt, 100*policy.MinBattery, strings.Join(parts, ", "))
 	c.Notes = []string{"hybrid's rule: " + policy.String() + ".",
-		"regret: hybrid's value over the better of on-device and cloud at the same point, minus 1; TTFT is the mean time to first token, latency the mean turn time, energy the phone's per conversation."}
+		"regret: hybrid's value over the better of on-device and cloud at the same point, minus 1; TTFT is the mean time to first token, latency the mean turn time, energy the phone's per conversation.", llmEnergyNote}
 	return []result.Conclusion{c}
 }
 

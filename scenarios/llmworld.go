@@ -154,7 +154,9 @@ func runLLMWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink de
 		}
 	}
 	tally := &llmTally{battery: pd.battery, warmup: warmupOf(s, cell), pd: pd}
-	cfg := devices.ChatConfig{Label: cell.Model, Runtime: lp.runtime, Model: lp.model, Threads: l.Threads,
+	// Prefill and decode draw the runtime's power model (llmphone, a
+	// labelled prior), not the phone preset's CNN power table.
+	cfg := devices.ChatConfig{Label: cell.Model, Runtime: lp.runtime, Model: lp.model, Threads: l.Threads, RuntimePower: true,
 		Footprint: func(prompt, ctx int) (float64, error) { return llmFootprint(lp, prompt, ctx) }, Server: srv,
 		LoadTime: lp.runtime.LoadTime(lp.model), Preloaded: s.Workload.Start == "warm",
 		RequestBytes: float64(l.RequestBytes), UpBytesPerToken: float64(l.TokenBytes), DownBytesPerToken: float64(l.ChunkBytes),
