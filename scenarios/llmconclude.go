@@ -83,7 +83,9 @@ func llmConclusions(s *Scenario, run *result.Run) []result.Conclusion {
 		if h == nil {
 			continue
 		}
-		where := pointWhere(h.Params)
+		// The table names every swept field; without their section prefixes
+		// a row fits the 160-column limit with three sweeps.
+		where := strings.NewReplacer("llm.", "", "network.", "").Replace(pointWhere(h.Params))
 		for _, name := range hybridMetrics {
 			mi, ok := result.LookupMetric(name)
 			if !ok {
