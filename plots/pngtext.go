@@ -258,38 +258,8 @@ func compositeGlyph(dst *image.RGBA, s2d *[6]float64, g *glyph, col [4]uint32) {
 			if !(image.Point{int(sx) + bias.X, int(sy) + bias.Y}).In(sr) {
 				continue
 			}
-			sx += float64(bias.X)
-			sx -= 0.5
-			ix := max(int(math.Floor(sx-xHalf)), 0)
-			jx := min(int(math.Ceil(sx+xHalf)), sw)
-			totalX := 0.0
-			for kx := ix; kx < jx; kx++ {
-				w := 0.0
-				if t := math.Abs((sx - float64(kx)) * xArg); t < 1 {
-					w = 1 - t
-				}
-				xw[kx-ix] = w
-				totalX += w
-			}
-			for i := range xw[:jx-ix] {
-				xw[i] /= totalX
-			}
-			sy += float64(bias.Y)
-			sy -= 0.5
-			iy := max(int(math.Floor(sy-yHalf)), 0)
-			jy := min(int(math.Ceil(sy+yHalf)), sh)
-			totalY := 0.0
-			for ky := iy; ky < jy; ky++ {
-				w := 0.0
-				if t := math.Abs((sy - float64(ky)) * yArg); t < 1 {
-					w = 1 - t
-				}
-				yw[ky-iy] = w
-				totalY += w
-			}
-			for i := range yw[:jy-iy] {
-				yw[i] /= totalY
-			}
+			ix, jx := bilinearWeights(xw, sx+float64(bias.X)-0.5, xHalf, xArg, sw)
+			iy, jy := bilinearWeights(yw, sy+float64(bias.Y)-0.5, yHalf, yArg, sh)
 
 			var pr, pg, pb, pa float64
 			for ky := iy; ky < jy; ky++ {
@@ -374,4 +344,25 @@ func transformRect(m *[6]float64, r image.Rectangle) image.Rectangle {
 		out.Max.Y = max(out.Max.Y, y+1)
 	}
 	return out
+}
+
+// bilinearWeights fills w with the normalised tent weights of the source
+// samples [lo, hi) around s along one axis of n samples, in the order of
+// operations x/image/draw uses, so composited pixels stay identical.
+func bilinearWeights(w []float64, s, half, arg float64, n int) (lo, hi int) {
+	lo = max(int(math.Floor(s-half)), 0)
+	hi = min(int(math.Ceil(s+half)), n)
+	total := 0.0
+	for k := lo; k < hi; k++ {
+		v := 0.0
+		if t := math.Abs((s - float64(k)) * arg); t < 1 {
+			v = 1 - t
+		}
+		w[k-lo] = v
+		total += v
+	}
+	for i := range w[:hi-lo] {
+		w[i] /= total
+	}
+	return lo, hi
 }

@@ -63,35 +63,30 @@ func (m *textMeasures) Box(txt string, fnt font.Font) (width, height, depth vg.L
 
 // Extents implements text.Handler.
 func (m *textMeasures) Extents(fnt font.Font) font.Extents {
-	m.mu.Lock()
-	e, ok := m.extents[fnt]
-	m.mu.Unlock()
-	if !ok {
-		e = m.Handler.Extents(fnt)
-		m.mu.Lock()
-		if len(m.extents) >= maxTextMeasures {
-			clear(m.extents)
-		}
-		m.extents[fnt] = e
-		m.mu.Unlock()
-	}
-	return e
+	return remember(&m.mu, m.extents, fnt, m.Handler.Extents)
 }
 
 // Lines implements text.Handler. The slice returned is shared: callers
 // only read it (text.Style and the plain handler's Draw do).
 func (m *textMeasures) Lines(txt string) []string {
-	m.mu.Lock()
-	l, ok := m.lines[txt]
-	m.mu.Unlock()
-	if !ok {
-		l = m.Handler.Lines(txt)
-		m.mu.Lock()
-		if len(m.lines) >= maxTextMeasures {
-			clear(m.lines)
-		}
-		m.lines[txt] = l
-		m.mu.Unlock()
+	return remember(&m.mu, m.lines, txt, m.Handler.Lines)
+}
+
+// remember returns memo[k], computing it with f outside the lock on a miss;
+// the memo is emptied when it reaches maxTextMeasures entries.
+func remember[K comparable, V any](mu *sync.Mutex, memo map[K]V, k K, f func(K) V) V {
+	mu.Lock()
+	v, ok := memo[k]
+	mu.Unlock()
+	if ok {
+		return v
 	}
-	return l
+	v = f(k)
+	mu.Lock()
+	if len(memo) >= maxTextMeasures {
+		clear(memo)
+	}
+	memo[k] = v
+	mu.Unlock()
+	return v
 }
