@@ -42,6 +42,7 @@ type pool struct {
 	ws      []*workspace
 	wake    []chan struct{} // a parked worker's wake-up token (capacity 1)
 	parked  []atomic.Bool   // worker w is parked, or about to, on wake[w]
+	timers  []*time.Timer   // worker w's backstop while parked (see await)
 	busy    atomic.Bool
 	stop    atomic.Bool
 	job     job
@@ -57,7 +58,19 @@ type pool struct {
 	pending atomic.Int32  // workers (not the caller) still running the job
 	waiting atomic.Uint32 // sequence number of the job the caller parked on; 0 none
 	done    chan struct{} // the caller's wake-up token (capacity 1)
+	doneT   *time.Timer   // the caller's backstop while parked (see wait)
 }
+
+// Parked goroutines re-check their condition after a backstop delay even if
+// no token came: the wake-up protocol below is correct under Go's
+// sequentially consistent atomics, and the backstop makes a wake-up lost to
+// a bug cost milliseconds rather than a hung forward pass. A parked worker
+// backs off from parkMin to parkMax, so an idle Pool wakes at most ten
+// times a second.
+const (
+	parkMin = time.Millisecond
+	parkMax = 100 * time.Millisecond
+)
 
 // Block sizes (Goto & van de Geijn 2008, §6; BLIS's KC/NC). The A
 // micro-panel (12 rows × kcMax floats = 12 KiB) stays in the 32 KiB L1D
@@ -103,10 +116,11 @@ func NewPool(threads int) *Pool {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	p := &pool{threads: threads, done: make(chan struct{}, 1)}
+	p := &pool{threads: threads, done: make(chan struct{}, 1), doneT: stoppedTimer()}
 	p.ws = make([]*workspace, threads)
 	p.wake = make([]chan struct{}, threads)
 	p.parked = make([]atomic.Bool, threads)
+	p.timers = make([]*time.Timer, threads)
 	for w := range threads {
 		p.ws[w] = &workspace{
 			b:    alignedFloats(kcMax * ncMax),
@@ -115,6 +129,7 @@ func NewPool(threads int) *Pool {
 		}
 		if w > 0 {
 			p.wake[w] = make(chan struct{}, 1)
+			p.timers[w] = stoppedTimer()
 			go p.worker(w)
 		}
 	}
@@ -169,19 +184,22 @@ func (p *pool) worker(w int) {
 			continue // not needed by this job; p.job is not ours to read
 		}
 		p.job.run(w, p.ws[w])
-		// Only the job's own sequence number can release the caller: a
-		// late decrement must not wake it from a later job's wait.
-		if p.pending.Add(-1) == 0 && p.waiting.CompareAndSwap(uint32(seen), 0) {
-			p.done <- struct{}{}
+		// Only the caller parked on this job needs the token; one left for
+		// a caller that already looked again is stale and harmless.
+		if p.pending.Add(-1) == 0 && p.waiting.Load() == uint32(seen) {
+			token(p.done)
 		}
 	}
 }
 
 // await returns the signal of the next job after seen, or ok = false once
-// the pool is closed. It spins first, then parks on wake[w]; parked[w] tells
-// do whether a token must be sent. Exactly one side clears parked[w] with a
-// compare-and-swap, so a token is sent exactly when the worker will wait
-// for it.
+// the pool is closed. It spins first, then parks on wake[w] with parked[w]
+// set. The caller stores the signal before it reads parked[w], and the
+// worker sets parked[w] before it reads the signal, so at least one of them
+// sees the other (sync/atomic is sequentially consistent): either the worker
+// sees the job and does not block, or the caller sees parked[w] and leaves a
+// token. A token can outlive its job (the worker saw the job first); it is
+// then stale, and a worker that wakes on one simply looks again.
 func (p *pool) await(w int, seen uint64) (sig uint64, ok bool) {
 	fresh := func() bool {
 		sig = p.signal.Load()
@@ -190,27 +208,62 @@ func (p *pool) await(w int, seen uint64) (sig uint64, ok bool) {
 	if spinUntil(fresh) {
 		return sig, !p.stop.Load()
 	}
-	p.parked[w].Store(true)
-	if fresh() && p.parked[w].CompareAndSwap(true, false) {
-		return sig, !p.stop.Load() // came in while we were about to park
+	backstop := parkMin
+	for {
+		p.parked[w].Store(true)
+		if fresh() {
+			p.parked[w].Store(false)
+			return sig, !p.stop.Load()
+		}
+		t := p.timers[w]
+		t.Reset(backstop)
+		select {
+		case _, open := <-p.wake[w]:
+			if !open {
+				t.Stop()
+				return 0, false
+			}
+		case <-t.C:
+			backstop = min(2*backstop, parkMax)
+		}
+		t.Stop()
 	}
-	if _, ok := <-p.wake[w]; !ok {
-		return 0, false
-	}
-	return p.signal.Load(), true
 }
 
 // wait returns when the workers have finished job seq: it spins, then parks
-// on done, the last worker sending the token if it sees the caller parked.
+// on done, the last worker leaving a token if it sees the caller parked on
+// seq. As in await, the caller stores waiting before it reads pending and a
+// worker decrements pending before it reads waiting, so the token cannot be
+// missed; a stale one makes the caller look again.
 func (p *pool) wait(seq uint32) {
 	if spinUntil(func() bool { return p.pending.Load() == 0 }) {
 		return
 	}
 	p.waiting.Store(seq)
-	if p.pending.Load() == 0 && p.waiting.CompareAndSwap(seq, 0) {
-		return
+	for p.pending.Load() != 0 {
+		p.doneT.Reset(parkMin)
+		select {
+		case <-p.done:
+		case <-p.doneT.C:
+		}
+		p.doneT.Stop()
 	}
-	<-p.done
+	p.waiting.Store(0)
+}
+
+// stoppedTimer returns a timer that is not running, for Reset to start.
+func stoppedTimer() *time.Timer {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return t
+}
+
+// token leaves a wake-up token on ch unless one is already there.
+func token(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
 }
 
 // do claims the pool, plans the job's thread split, runs it on that many
@@ -244,8 +297,8 @@ func (h *Pool) do(jb job) {
 		}
 		p.signal.Store(uint64(seq)<<32 | uint64(parts))
 		for w := 1; w < parts; w++ {
-			if p.parked[w].CompareAndSwap(true, false) {
-				p.wake[w] <- struct{}{}
+			if p.parked[w].Load() {
+				token(p.wake[w])
 			}
 		}
 	}
@@ -255,6 +308,9 @@ func (h *Pool) do(jb job) {
 	}
 	p.job = job{} // drop references to the caller's slices
 	p.busy.Store(false)
+	// h's cleanup closes the pool; h must stay reachable until the job is
+	// over, or a collection mid-call would close the wake channels under it.
+	runtime.KeepAlive(h)
 }
 
 // Task is parallel work that is not a GEMM, run on a Pool's workers by Run.
