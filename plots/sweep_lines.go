@@ -519,7 +519,18 @@ func SweepLines(sums []result.Summary, opts SweepOptions) (*Figure, error) {
 	case metric == Energy:
 		yu, yfmt = energyUnit(ymax), fmtJoules
 	case metric.world():
+		// A per-world metric of the table keeps its unit (a chat's time to
+		// first token is seconds, its energy joules); counts, shares and
+		// dotted names the table does not know are plain numbers.
 		yu, yfmt = unitScale{"", 1}, fmtNum
+		if mi, ok := result.LookupChartMetric(string(metric)); ok {
+			switch mi.Unit {
+			case result.UnitSeconds:
+				yu, yfmt = timeUnit(ymax), fmtSeconds
+			case result.UnitJoules:
+				yu, yfmt = energyUnit(ymax), fmtJoules
+			}
+		}
 	}
 	xfmt := func(v float64) string { return fmtNum(v) }
 	tx := func(x float64) float64 { return x / d.unit.Scale }
