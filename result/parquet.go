@@ -39,9 +39,21 @@ const ParquetRowGroup = 1 << 15
 // 0.10 (duckdb/duckdb#9240) and polars since 2024 (pola-rs/polars#17042).
 // Parquet's generic group sorts its fields by name; a struct keeps their
 // order, so the schema is that of a struct type made from recordHeader.
-var parquetSchema = sync.OnceValue(func() *parquet.Schema {
+// A chat's requests.parquet (NewChatParquetWriter) has requests.csv's chat
+// columns after these: ttft_s DOUBLE (null where the CSV field is empty)
+// and tokens INT64.
+var parquetSchema = sync.OnceValue(func() *parquet.Schema { return schemaOf(recordHeader()) })
+
+// chatParquetSchema is parquetSchema with the chat columns.
+var chatParquetSchema = sync.OnceValue(func() *parquet.Schema {
+	return schemaOf(append(recordHeader(), chatHeader...))
+})
+
+// schemaOf returns the parquet schema of the named columns, typed by
+// columnKind, in that order.
+func schemaOf(names []string) *parquet.Schema {
 	var fields []reflect.StructField
-	for i, name := range recordHeader() {
+	for i, name := range names {
 		var typ reflect.Type
 		tag := name
 		switch columnKind(name) {
@@ -61,7 +73,7 @@ var parquetSchema = sync.OnceValue(func() *parquet.Schema {
 		})
 	}
 	return parquet.SchemaOf(reflect.New(reflect.StructOf(fields)).Interface())
-})
+}
 
 // The kinds of requests.csv's columns.
 const (
@@ -73,7 +85,7 @@ const (
 
 func columnKind(name string) int {
 	switch name {
-	case "point", "replication", "phone", "request", "split":
+	case "point", "replication", "phone", "request", "split", "tokens":
 		return colInt
 	case "model", "mode", "image", "outcome":
 		return colText
@@ -93,6 +105,7 @@ type ParquetWriter struct {
 	batch []parquet.Row // rows not yet given to w (a call per row costs)
 	n     int           // rows in batch
 	rows  int64
+	chat  bool // the chat columns follow
 }
 
 // parquetBatch is the number of rows a ParquetWriter gives its
@@ -100,9 +113,21 @@ type ParquetWriter struct {
 const parquetBatch = 256
 
 // NewParquetWriter returns a writer of requests.parquet to w.
-func NewParquetWriter(w io.Writer) *ParquetWriter {
+func NewParquetWriter(w io.Writer) *ParquetWriter { return newParquetWriter(w, false) }
+
+// NewChatParquetWriter is NewParquetWriter for the records of a chat with a
+// language model: the columns of NewChatRecordWriter, ttft_s and tokens
+// after the others.
+func NewChatParquetWriter(w io.Writer) *ParquetWriter { return newParquetWriter(w, true) }
+
+func newParquetWriter(w io.Writer, chat bool) *ParquetWriter {
+	schema := parquetSchema()
+	if chat {
+		schema = chatParquetSchema()
+	}
 	return &ParquetWriter{
-		w: parquet.NewWriter(w, parquetSchema(),
+		chat: chat,
+		w: parquet.NewWriter(w, schema,
 			parquet.Compression(newPageCodec()),
 			parquet.MaxRowsPerRowGroup(ParquetRowGroup),
 			parquet.DataPageVersion(1), // read by every reader, old ones too
@@ -157,6 +182,10 @@ func (pw *ParquetWriter) Write(r *Record) error {
 	f64(r.TailEnergy)
 	f64(r.UpBytes)
 	f64(r.DownBytes)
+	if pw.chat {
+		f64(r.TTFT)
+		i64(r.Tokens)
+	}
 	pw.batch[pw.n] = row
 	pw.n++
 	pw.rows++
@@ -225,9 +254,11 @@ func (c *pageCodec) Encode(dst, src []byte) ([]byte, error) {
 // ReadParquetRecords reads a requests.parquet of size bytes and calls fn
 // for each record in file order, like ReadRecords. The record passed to
 // fn is reused between calls; copy it to keep it. A file whose columns
-// are not this version's (names, order and types) is refused.
+// are not this version's (names, order and types, with or without the
+// chat columns) is refused.
 func ReadParquetRecords(r io.ReaderAt, size int64, filename string, fn func(*Record) error) error {
 	var f *parquet.File
+	chat := false
 	err := guard(func() (err error) {
 		if f, err = parquet.OpenFile(r, size); err != nil {
 			return err
@@ -235,7 +266,8 @@ func ReadParquetRecords(r io.ReaderAt, size int64, filename string, fn func(*Rec
 		if f.NumRows() > MaxRecords {
 			return fmt.Errorf("%w: %d rows, more than %d (the limit)", ErrLimit, f.NumRows(), MaxRecords)
 		}
-		if !parquet.EqualNodes(f.Schema(), parquetSchema()) {
+		chat = parquet.EqualNodes(f.Schema(), chatParquetSchema())
+		if !chat && !parquet.EqualNodes(f.Schema(), parquetSchema()) {
 			return fmt.Errorf("columns do not match this version's %s", RequestsParquetFile)
 		}
 		return nil
@@ -254,7 +286,7 @@ func ReadParquetRecords(r io.ReaderAt, size int64, filename string, fn func(*Rec
 		for _, row := range rows[:n] {
 			line++
 			rec.Reset()
-			if err := parquetRecord(row, &rec); err != nil {
+			if err := parquetRecord(row, &rec, chat); err != nil {
 				return fmt.Errorf("result: %s: row %d: %w", filename, line, err)
 			}
 			if err := fn(&rec); err != nil {
@@ -282,11 +314,14 @@ func guard(call func() error) (err error) {
 	return call()
 }
 
-// parquetRecord fills r from a row of requests.parquet.
-func parquetRecord(row parquet.Row, r *Record) error {
-	names := recordHeader()
-	if len(row) != len(names) {
-		return fmt.Errorf("%d values, want %d", len(row), len(names))
+// parquetRecord fills r from a row of requests.parquet, a chat's if chat.
+func parquetRecord(row parquet.Row, r *Record, chat bool) error {
+	want := len(recordHeader())
+	if chat {
+		want += len(chatHeader)
+	}
+	if len(row) != want {
+		return fmt.Errorf("%d values, want %d", len(row), want)
 	}
 	i := 0
 	next := func() parquet.Value { v := row[i]; i++; return v }
@@ -323,5 +358,9 @@ func parquetRecord(row parquet.Row, r *Record) error {
 	r.TailEnergy = f64()
 	r.UpBytes = f64()
 	r.DownBytes = f64()
+	if chat {
+		r.TTFT = f64()
+		r.Tokens = int(next().Int64())
+	}
 	return nil
 }

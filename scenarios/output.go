@@ -100,7 +100,7 @@ func (o *outputs) open(requests bool, format string) error {
 		if o.requests, err = createTemp(o.dir, result.RequestsParquetFile); err != nil {
 			return err
 		}
-		o.pq = newParquetSink(o.requests)
+		o.pq = newParquetSink(o.requests, o.chat)
 	} else if requests {
 		if o.requests, err = createTemp(o.dir, result.RequestsFile); err != nil {
 			return err
@@ -297,7 +297,7 @@ func (o *outputs) finishParquet(interrupted bool) error {
 		if err != nil {
 			return err
 		}
-		if err := cutParquet(t, o.requests.f, o.requests.n, o.goodRows); err != nil {
+		if err := cutParquet(t, o.requests.f, o.requests.n, o.goodRows, o.chat); err != nil {
 			t.discard()
 			return fail(err)
 		}
@@ -411,7 +411,7 @@ func (f *recordFormatter) Write(p []byte) (int, error) { return f.dst.Write(p) }
 func newRecordFormatter(format string, chat bool) (*recordFormatter, error) {
 	f := &recordFormatter{dst: io.Discard}
 	if format == formatParquet {
-		f.rw = newFrameEncoder(f)
+		f.rw = newFrameEncoder(f, chat)
 		return f, nil
 	}
 	rw, err := newRecordWriter(f, chat)

@@ -36,19 +36,23 @@ type recordEncoder interface {
 
 // frameEncoder writes each record as a frame: its length (uvarint), then
 // the record's fields in parquetSink's order, floats as their 8 bytes
-// (exact).
+// (exact); a chat's frames end with the turn's TTFT and output tokens.
 type frameEncoder struct {
-	w   *bufio.Writer
-	buf []byte
+	w    *bufio.Writer
+	buf  []byte
+	chat bool
 }
 
-func newFrameEncoder(w io.Writer) *frameEncoder {
-	return &frameEncoder{w: bufio.NewWriterSize(w, 1<<16)}
+func newFrameEncoder(w io.Writer, chat bool) *frameEncoder {
+	return &frameEncoder{w: bufio.NewWriterSize(w, 1<<16), chat: chat}
 }
 
 // Write implements recordEncoder.
 func (e *frameEncoder) Write(r *result.Record) error {
 	b := appendRecordFrame(e.buf[:0], r)
+	if e.chat {
+		b = binary.AppendVarint(appendFloat(b, r.TTFT), int64(r.Tokens))
+	}
 	var n [binary.MaxVarintLen64]byte
 	if _, err := e.w.Write(n[:binary.PutUvarint(n[:], uint64(len(b)))]); err != nil {
 		return err
@@ -91,11 +95,21 @@ type parquetSink struct {
 	pending []byte // the start of a frame split across writes
 	rec     result.Record
 	strs    map[string]string // model, mode and image names, interned
+	chat    bool              // the frames and the file have the chat columns
 	err     error
 }
 
-func newParquetSink(w io.Writer) *parquetSink {
-	return &parquetSink{pw: result.NewParquetWriter(w), rec: result.NewRecord(), strs: map[string]string{}}
+func newParquetSink(w io.Writer, chat bool) *parquetSink {
+	return &parquetSink{pw: newParquetWriter(w, chat), rec: result.NewRecord(), strs: map[string]string{}, chat: chat}
+}
+
+// newParquetWriter is requests.parquet's writer, with the chat columns for
+// a chat with a language model.
+func newParquetWriter(w io.Writer, chat bool) *result.ParquetWriter {
+	if chat {
+		return result.NewChatParquetWriter(w)
+	}
+	return result.NewParquetWriter(w)
 }
 
 // Write implements io.Writer.
@@ -147,6 +161,9 @@ func (s *parquetSink) decode(b []byte) error {
 		r.Energy[c] = d.float()
 	}
 	r.TailEnergy, r.UpBytes, r.DownBytes = d.float(), d.float(), d.float()
+	if s.chat {
+		r.TTFT, r.Tokens = d.float(), d.int()
+	}
 	if d.err == nil && len(d.b) != 0 {
 		d.fail()
 	}
@@ -191,9 +208,10 @@ func (s *parquetSink) close() error {
 
 // cutParquet rewrites the requests.parquet in src (size bytes) with only
 // its first n rows into dst: an interrupted run keeps the points finished
-// before, as requests.csv is cut back to them.
-func cutParquet(dst io.Writer, src io.ReaderAt, size, n int64) error {
-	pw := result.NewParquetWriter(dst)
+// before, as requests.csv is cut back to them. chat says whether the file
+// has the chat columns.
+func cutParquet(dst io.Writer, src io.ReaderAt, size, n int64, chat bool) error {
+	pw := newParquetWriter(dst, chat)
 	errEnough := errors.New("enough rows")
 	err := result.ReadParquetRecords(src, size, result.RequestsParquetFile, func(r *result.Record) error {
 		if pw.Rows() >= n {

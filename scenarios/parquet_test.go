@@ -23,7 +23,7 @@ func withParquet(src string) string {
 
 // parquetAsCSV reads a requests.parquet back and formats its records as
 // requests.csv's rows (header included).
-func parquetAsCSV(t *testing.T, path string) []byte {
+func parquetAsCSV(t *testing.T, path string, chat bool) []byte {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -35,7 +35,11 @@ func parquetAsCSV(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	rw, err := result.NewRecordWriter(&b)
+	newWriter := result.NewRecordWriter
+	if chat {
+		newWriter = result.NewChatRecordWriter
+	}
+	rw, err := newWriter(&b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,13 +57,19 @@ func parquetAsCSV(t *testing.T, path string) []byte {
 // at either, its records read back are requests.csv's rows, and the other
 // files do not change. The stream scenario's worlds pass csvSpillAt (held,
 // spooled and written-through frames); small has several models, modes,
-// phases and points.
+// phases and points; chat's records carry the chat columns (ttft_s,
+// tokens) in both files.
 func TestParquetSameAsCSV(t *testing.T) {
-	for name, src := range map[string]string{"stream": requestsScenario(4000, 3, true), "small": small} {
+	for name, src := range map[string]string{"stream": requestsScenario(4000, 3, true), "small": small, "chat": chatScenario} {
 		t.Run(name, func(t *testing.T) {
 			csvDir := t.TempDir()
 			res := runIn(t, mustParse(t, src), csvDir, 2)
 			csv := readFile(t, res.Requests)
+			header, _, _ := bytes.Cut(csv, []byte("\n"))
+			chat := bytes.HasSuffix(header, []byte(",ttft_s,tokens"))
+			if chat != (name == "chat") {
+				t.Fatalf("requests.csv's header %q: chat columns %v", header, chat)
+			}
 			var prev []byte
 			for _, j := range []int{1, 2} {
 				dir := t.TempDir()
@@ -75,7 +85,7 @@ func TestParquetSameAsCSV(t *testing.T) {
 					t.Error("requests.parquet differs between -j 1 and -j 2")
 				}
 				prev = pq
-				if got := parquetAsCSV(t, res.Requests); !bytes.Equal(got, csv) {
+				if got := parquetAsCSV(t, res.Requests, chat); !bytes.Equal(got, csv) {
 					t.Errorf("-j %d: requests.parquet's records are not requests.csv's: %s", j, firstDiff(string(csv), string(got)))
 				}
 				for _, f := range []string{result.SummaryCSVFile} {
@@ -127,18 +137,32 @@ func TestParquetInterrupted(t *testing.T) {
 }
 
 // TestParquetSinkSplitFrames writes frames to the sink one byte at a
-// time: every frame split across writes is put together.
+// time: every frame split across writes is put together, a chat's frames
+// with their TTFT and tokens.
 func TestParquetSinkSplitFrames(t *testing.T) {
+	for _, chat := range []bool{false, true} {
+		t.Run(fmt.Sprintf("chat=%v", chat), func(t *testing.T) { checkSplitFrames(t, chat) })
+	}
+}
+
+func checkSplitFrames(t *testing.T, chat bool) {
 	var frames bytes.Buffer
-	enc := newFrameEncoder(&frames)
+	enc := newFrameEncoder(&frames, chat)
 	var want bytes.Buffer
-	rw, _ := result.NewRecordWriter(&want)
+	newWriter := result.NewRecordWriter
+	if chat {
+		newWriter = result.NewChatRecordWriter
+	}
+	rw, _ := newWriter(&want)
 	for i := 0; i < 20; i++ {
 		r := result.NewRecord()
 		r.Point, r.Request, r.Model, r.Mode, r.Image = i/5, i, "alexnet", "cloud-gpu", "960x540"
 		r.Arrival, r.End = float64(i)*0.7, float64(i)*0.7+0.123456789
 		r.AddPhase(result.Phase(i%result.NumPhases), r.Arrival, r.End)
 		r.Energy[0] = 1.5
+		if chat {
+			r.TTFT, r.Tokens = 0.01*float64(i+1), 3*i+1
+		}
 		enc.Write(&r)
 		rw.Write(&r)
 	}
@@ -149,7 +173,7 @@ func TestParquetSinkSplitFrames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newParquetSink(out)
+	s := newParquetSink(out, chat)
 	for _, c := range frames.Bytes() {
 		if _, err := s.Write([]byte{c}); err != nil {
 			t.Fatal(err)
@@ -159,11 +183,14 @@ func TestParquetSinkSplitFrames(t *testing.T) {
 		t.Fatal(err)
 	}
 	out.Close()
-	if got := parquetAsCSV(t, path); !bytes.Equal(got, want.Bytes()) {
+	if got := parquetAsCSV(t, path, chat); !bytes.Equal(got, want.Bytes()) {
 		t.Errorf("records differ: %s", firstDiff(want.String(), string(got)))
 	}
+	if chat && !strings.Contains(want.String(), ",0.2,58\n") {
+		t.Errorf("the chat rows lack their TTFT and tokens: %q", want.String()[:200])
+	}
 	// A frame cut short is an error at the end, not a silent loss.
-	s = newParquetSink(&bytes.Buffer{})
+	s = newParquetSink(&bytes.Buffer{}, chat)
 	s.Write(frames.Bytes()[:len(frames.Bytes())-3])
 	if err := s.close(); err == nil {
 		t.Error("a cut frame went unnoticed")
