@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/infersim/infersim/result"
 )
 
 // The cost model of Estimate, measured on the project's machine (2-vCPU
@@ -46,6 +48,10 @@ const (
 	// microsecond, numbers of a cloud request; on-device rows and early
 	// times are shorter).
 	RowBytes = 480
+	// ParquetRowBytes is the size of a requests.parquet row, zstd and
+	// all: 26.0 MB for the 2·10⁵ cloud requests of bench-req1e6-csv.yaml
+	// cut to that count (its requests.csv: 95.0 MB, 475 B a row).
+	ParquetRowBytes = 130
 )
 
 // Ceilings of a run that `infersim run` asks --yes for: an estimated CPU
@@ -67,9 +73,12 @@ type Estimate struct {
 	// CPU is the CPU time; Wall the time on Workers workers.
 	CPU, Wall time.Duration
 	Workers   int
-	// Memory is the peak memory; Disk requests.csv's size (0 when it is
-	// not written).
+	// Memory is the peak memory; Disk the requests file's size (0 when it
+	// is not written).
 	Memory, Disk float64
+	// DiskFile names the requests file: requests.csv, or requests.parquet
+	// with outputs.format: parquet.
+	DiskFile string
 }
 
 // Estimate returns the expected cost of running s (validated) on workers
@@ -83,7 +92,11 @@ func (s *Scenario) Estimate(workers int) (Estimate, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	e := Estimate{Workers: workers}
+	e := Estimate{Workers: workers, DiskFile: result.RequestsFile}
+	rowBytes := float64(RowBytes)
+	if s.Outputs.Format == formatParquet {
+		e.DiskFile, rowBytes = result.RequestsParquetFile, ParquetRowBytes
+	}
 	var cpu float64 // seconds
 	maxPhones := 0
 	for i := 0; i < s.Points(); i++ {
@@ -116,7 +129,7 @@ func (s *Scenario) Estimate(workers int) (Estimate, error) {
 	e.Wall = durationOf(RunCost.Seconds() + cpu/float64(max(1, min(e.Workers, e.Worlds))))
 	e.Memory = RunBytes + float64(min(e.Workers, max(e.Worlds, 1))*maxPhones*PhoneBytes)
 	if s.Outputs.Requests {
-		e.Disk = e.Requests * RowBytes
+		e.Disk = e.Requests * rowBytes
 	}
 	return e, nil
 }
@@ -156,7 +169,7 @@ func (e Estimate) Over() string {
 		over = append(over, fmt.Sprintf("memory %s > %s", bytesText(e.Memory), bytesText(CeilingMemory)))
 	}
 	if e.Disk > CeilingDisk {
-		over = append(over, fmt.Sprintf("requests.csv %s > %s", bytesText(e.Disk), bytesText(CeilingDisk)))
+		over = append(over, fmt.Sprintf("%s %s > %s", e.fileName(), bytesText(e.Disk), bytesText(CeilingDisk)))
 	}
 	return strings.Join(over, ", ")
 }
@@ -167,14 +180,22 @@ func (e Estimate) Write(w io.Writer) error {
 	if e.Timed {
 		approx = "≈"
 	}
-	disk := "requests.csv off"
+	disk := e.fileName() + " off"
 	if e.Disk > 0 {
-		disk = "requests.csv " + approx + bytesText(e.Disk)
+		disk = e.fileName() + " " + approx + bytesText(e.Disk)
 	}
 	_, err := fmt.Fprintf(w, "  estimate: %d worlds, %s%s requests, %s%s events; %s CPU, %s on %d worker(s); memory %s; %s (model of %s)\n",
 		e.Worlds, approx, countText(e.Requests), approx, countText(e.Events), roundDuration(e.CPU), roundDuration(e.Wall), e.Workers,
 		bytesText(e.Memory), disk, "2026-12-07")
 	return err
+}
+
+// fileName is DiskFile, requests.csv for an Estimate made without it.
+func (e Estimate) fileName() string {
+	if e.DiskFile == "" {
+		return result.RequestsFile
+	}
+	return e.DiskFile
 }
 
 func roundDuration(d time.Duration) time.Duration {
