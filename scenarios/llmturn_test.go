@@ -216,3 +216,38 @@ workload:
 		t.Errorf("missing trace: %v", err)
 	}
 }
+
+// The server's counters reach the summaries. llm.server.prefix_hit is
+// the share of prompt positions the prefix cache spared: three turns of
+// 300 new prompt tokens and 40 output tokens need 300 + 640 + 980 = 1,920
+// positions; the cache holds the earlier turns' 340 and 680 positions of
+// history in whole KV blocks of 16, 336 and 672, so the share is
+// 1,008/1,920 = 0.525; 0 without the cache. llm.server.cancelled counts the
+// cloud turns a timeout withdrew from the server: none without a timeout;
+// with llm.timeout 0.4 s at least one turn is on the server when its time
+// runs out (at 0.2–0.3 s they are still uploading, from 0.45 s their last
+// token has left the server: nothing to withdraw), and never more than the
+// cloud's timeouts.
+func TestChatServerCounters(t *testing.T) {
+	off := runIn(t, mustParse(t, turnScenario("")), t.TempDir(), 1)
+	on := runIn(t, mustParse(t, turnScenario("  server: {prefix_cache: true}\n")), t.TempDir(), 1)
+	hit := func(r *Result) float64 {
+		return metricOf(pickAny(t, r.Run, "llama-3.2-1b", "cloud"), "llm.server.prefix_hit")
+	}
+	if h := hit(on); math.Abs(h-1008.0/1920) > 1e-12 {
+		t.Errorf("prefix-cache hit share %v, want 1008/1920 = %v", h, 1008.0/1920)
+	}
+	if h := hit(off); h != 0 {
+		t.Errorf("hit share %v without the prefix cache, want 0", h)
+	}
+	if c := metricOf(pickAny(t, off.Run, "llama-3.2-1b", "cloud"), "llm.server.cancelled"); c != 0 {
+		t.Errorf("%v cancellations without a timeout", c)
+	}
+	ss := mustParse(t, turnScenario("  timeout: 0.4s\n"))
+	short := runIn(t, ss, t.TempDir(), 1)
+	sm := pickAny(t, short.Run, "llama-3.2-1b", "cloud")
+	timeouts := float64(sm.Outcomes[result.Timeout]) / float64(ss.Replications)
+	if c := metricOf(sm, "llm.server.cancelled"); !(c >= 1 && c <= timeouts) {
+		t.Errorf("%v cancellations per run, want 1..%v (the cloud's timeouts per run; outcomes %v)", c, timeouts, sm.Outcomes)
+	}
+}

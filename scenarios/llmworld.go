@@ -35,6 +35,10 @@ var llmSources = map[string]func(*llmTally) float64{
 	"llm.on_phone":                func(t *llmTally) float64 { return ratio(float64(t.onPhone), float64(t.turns)) },
 	"llm.server.max_running":      func(t *llmTally) float64 { return float64(t.srv.MaxRunning) },
 	"llm.server.preemptions":      func(t *llmTally) float64 { return float64(t.srv.Preemptions) },
+	"llm.server.cancelled":        func(t *llmTally) float64 { return float64(t.srv.Cancelled) },
+	"llm.server.prefix_hit": func(t *llmTally) float64 {
+		return ratio(float64(t.srv.CachedTokens), float64(t.srv.CachedTokens+t.srv.PrefillTokens))
+	},
 }
 
 // ratio is a/b, NaN when b is 0 (the world does not measure it).
