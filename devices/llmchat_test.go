@@ -61,14 +61,7 @@ func newChatWorld(t *testing.T, footprint float64) *chatWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := llmphone.ExecuTorchSD8Gen3()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pm, err := llmphone.OnePlus12("llama-3.2-1b", "spinquant")
-	if err != nil {
-		t.Fatal(err)
-	}
+	rt, pm := llama1BOnePlus12(t)
 	cfg := ChatConfig{Label: "llama-3.2-1b", Runtime: rt, Model: pm, Threads: 4,
 		Footprint: func(int, int) (float64, error) { return footprint, nil }, Server: srv, Preloaded: true,
 		RequestBytes: 500, UpBytesPerToken: 4, DownBytesPerToken: 200, Battery: 1,
@@ -237,4 +230,20 @@ func TestChatRefuses(t *testing.T) {
 			t.Errorf("%s: %v %v", n, m, err)
 		}
 	}
+}
+
+// llama1BOnePlus12 is ExecuTorch on the Snapdragon 8 Gen 3 and Llama 3.2 1B
+// (SpinQuant) as measured on the OnePlus 12: the runtime and model of the
+// on-phone chat tests.
+func llama1BOnePlus12(t *testing.T) (llmphone.Runtime, llmphone.Model) {
+	t.Helper()
+	rt, err := llmphone.ExecuTorchSD8Gen3()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pm, err := llmphone.OnePlus12("llama-3.2-1b", "spinquant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rt, pm
 }

@@ -166,14 +166,7 @@ func heatWorld(t *testing.T, thermal bool, scale float64, samples *[]ThermalSamp
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := llmphone.ExecuTorchSD8Gen3()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pm, err := llmphone.OnePlus12("llama-3.2-1b", "spinquant")
-	if err != nil {
-		t.Fatal(err)
-	}
+	rt, pm := llama1BOnePlus12(t)
 	flops := map[llmphone.Kernel]float64{}
 	for k, v := range rt.PrefillFLOPS {
 		flops[k] = v / scale

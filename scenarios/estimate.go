@@ -169,7 +169,7 @@ func (e Estimate) Over() string {
 		over = append(over, fmt.Sprintf("memory %s > %s", bytesText(e.Memory), bytesText(CeilingMemory)))
 	}
 	if e.Disk > CeilingDisk {
-		over = append(over, fmt.Sprintf("%s %s > %s", e.fileName(), bytesText(e.Disk), bytesText(CeilingDisk)))
+		over = append(over, fmt.Sprintf("%s %s > %s", e.DiskFile, bytesText(e.Disk), bytesText(CeilingDisk)))
 	}
 	return strings.Join(over, ", ")
 }
@@ -180,22 +180,14 @@ func (e Estimate) Write(w io.Writer) error {
 	if e.Timed {
 		approx = "≈"
 	}
-	disk := e.fileName() + " off"
+	disk := e.DiskFile + " off"
 	if e.Disk > 0 {
-		disk = e.fileName() + " " + approx + bytesText(e.Disk)
+		disk = e.DiskFile + " " + approx + bytesText(e.Disk)
 	}
 	_, err := fmt.Fprintf(w, "  estimate: %d worlds, %s%s requests, %s%s events; %s CPU, %s on %d worker(s); memory %s; %s (model of %s)\n",
 		e.Worlds, approx, countText(e.Requests), approx, countText(e.Events), roundDuration(e.CPU), roundDuration(e.Wall), e.Workers,
 		bytesText(e.Memory), disk, "2026-12-07")
 	return err
-}
-
-// fileName is DiskFile, requests.csv for an Estimate made without it.
-func (e Estimate) fileName() string {
-	if e.DiskFile == "" {
-		return result.RequestsFile
-	}
-	return e.DiskFile
 }
 
 func roundDuration(d time.Duration) time.Duration {

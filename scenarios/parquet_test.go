@@ -35,11 +35,7 @@ func parquetAsCSV(t *testing.T, path string, chat bool) []byte {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	newWriter := result.NewRecordWriter
-	if chat {
-		newWriter = result.NewChatRecordWriter
-	}
-	rw, err := newWriter(&b)
+	rw, err := newRecordWriter(&b, chat)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,11 +145,7 @@ func checkSplitFrames(t *testing.T, chat bool) {
 	var frames bytes.Buffer
 	enc := newFrameEncoder(&frames, chat)
 	var want bytes.Buffer
-	newWriter := result.NewRecordWriter
-	if chat {
-		newWriter = result.NewChatRecordWriter
-	}
-	rw, _ := newWriter(&want)
+	rw, _ := newRecordWriter(&want, chat)
 	for i := 0; i < 20; i++ {
 		r := result.NewRecord()
 		r.Point, r.Request, r.Model, r.Mode, r.Image = i/5, i, "alexnet", "cloud-gpu", "960x540"

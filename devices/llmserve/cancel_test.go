@@ -17,17 +17,25 @@ func smallHW(m llm.Config, blocks float64) Hardware {
 	return h
 }
 
+// smallServer is a Llama 3.2 1B server with room for 40 KV blocks, in a
+// new environment closed when the test ends.
+func smallServer(t *testing.T, prefixCache bool) (*sim.Env, *Server, llm.Config) {
+	t.Helper()
+	m := zoo(t, "llama-3.2-1b")
+	env := sim.NewEnv()
+	t.Cleanup(env.Close)
+	srv, err := NewServer(env, Config{Model: m, Format: llm.BF16, Hardware: smallHW(m, 40), PrefixCache: prefixCache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env, srv, m
+}
+
 // A cancelled running request frees its KV blocks at once: the request
 // waiting for them is admitted at the next step and finishes; the
 // cancelled one gets no token after the cancel and no OnDone.
 func TestCancelFreesKV(t *testing.T) {
-	m := zoo(t, "llama-3.2-1b")
-	env := sim.NewEnv()
-	defer env.Close()
-	srv, err := NewServer(env, Config{Model: m, Format: llm.BF16, Hardware: smallHW(m, 40)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	env, srv, m := smallServer(t, false)
 	if srv.KVBlocks() != 40 {
 		t.Fatalf("%d blocks, want 40", srv.KVBlocks())
 	}
@@ -77,13 +85,7 @@ func TestCancelFreesKV(t *testing.T) {
 
 // A waiting request cancelled never runs; the others are not affected.
 func TestCancelWaiting(t *testing.T) {
-	m := zoo(t, "llama-3.2-1b")
-	env := sim.NewEnv()
-	defer env.Close()
-	srv, err := NewServer(env, Config{Model: m, Format: llm.BF16, Hardware: smallHW(m, 40)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	env, srv, _ := smallServer(t, false)
 	a := submit(srv, 400, 3)
 	r := &Request{Prompt: 400, Output: 3, OnToken: func(int, float64) { t.Error("a cancelled request produced a token") }}
 	srv.Submit(r)

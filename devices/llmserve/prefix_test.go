@@ -76,13 +76,7 @@ func TestPrefixCacheTwoTurns(t *testing.T) {
 // The cache is accounted as free memory: kept blocks never stop a
 // request that needs the room, and the books balance after every run.
 func TestPrefixCacheAccounting(t *testing.T) {
-	m := zoo(t, "llama-3.2-1b")
-	env := sim.NewEnv()
-	defer env.Close()
-	srv, err := NewServer(env, Config{Model: m, Format: llm.BF16, Hardware: smallHW(m, 40), PrefixCache: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	env, srv, _ := smallServer(t, true)
 	var trs []*trace
 	for i := 0; i < 12; i++ {
 		tr := &trace{}
