@@ -23,15 +23,18 @@ import (
 
 // LLM is the scenario's llm section.
 type LLM struct {
-	Model   string      `yaml:"model"`
-	Format  string      `yaml:"format"`
-	Runtime string      `yaml:"runtime"`
-	Threads int         `yaml:"threads"`
-	Modes   []string    `yaml:"modes"`
-	Server  LLMServer   `yaml:"server"`
-	Prompt  TokenLength `yaml:"prompt"`
-	Output  TokenLength `yaml:"output"`
-	Turns   int         `yaml:"turns"`
+	Model   string `yaml:"model"`
+	Format  string `yaml:"format"`
+	Runtime string `yaml:"runtime"`
+	// Processor is the SoC block on-device turns run on (cpu, gpu, npu);
+	// empty: llm.runtime's own.
+	Processor string      `yaml:"processor"`
+	Threads   int         `yaml:"threads"`
+	Modes     []string    `yaml:"modes"`
+	Server    LLMServer   `yaml:"server"`
+	Prompt    TokenLength `yaml:"prompt"`
+	Output    TokenLength `yaml:"output"`
+	Turns     int         `yaml:"turns"`
 	// RequestBytes, TokenBytes and ChunkBytes size what goes over the
 	// link: a request's fixed part, a prompt token, a streamed token.
 	RequestBytes units.Bytes `yaml:"request_bytes"`
@@ -82,8 +85,9 @@ func llmField() *field {
 	}
 	return optionalObj("llm", "LLM", "Chat with a language model instead of classifying photos: each phone holds conversations, each turn on the phone (devices/llmphone), in the cloud (one devices/llmserve server shared by every phone, tokens streamed back over the link) or as the hybrid rule says. With it, models, workload.modes and workload.images are not used (and not checked); workload.requests counts conversations per phone, workload.arrivals.think separates turns and conversations, workload.timeout ends a turn.", append([]*field{
 		fld("model", "Model", kName, "Model of the language-model zoo (`infersim models`).", def("llama-3.2-1b"), names("language model", llm.ZooNames)),
-		fld("format", "Format", kEnum, "The phone's weights: int4-g128 (4-bit groupwise weights, 8-bit activations; for Llama 3.2 the size of Meta's published SpinQuant program) or bf16.", enum("int4-g128", "bf16"), def("int4-g128")),
-		fld("runtime", "Runtime", kName, "The phone's inference runtime (devices/llmphone).", def("executorch-xnnpack-sd8gen3"), names("phone LLM runtime", llmRuntimeNames)),
+		fld("format", "Format", kEnum, "The phone's weights, which the processor must run: on the cpu int4-g128 (4-bit groupwise weights, 8-bit activations; for Llama 3.2 the size of Meta's published SpinQuant program) or bf16; on the gpu f16 or q4_0 (llama.cpp's OpenCL backend); on the npu w4a16 or w8a16 (4- or 8-bit weights, 16-bit activations, as Qualcomm AI Hub's programs). Another is refused.", enum(llmFormats...), def("int4-g128")),
+		fld("runtime", "Runtime", kName, "The phone's inference runtime (devices/llmphone; `infersim models llm runtimes` lists them with their SoC, processor and precisions).", def("executorch-xnnpack-sd8gen3"), names("phone LLM runtime", llmRuntimeNames)),
+		fld("processor", "Processor", kEnum, "The processor on-device turns run on: cpu, gpu or npu, the runtime of that processor on llm.runtime's SoC (the Snapdragon 8 Gen 3 has cpu and npu runtimes, the 8 Elite gpu and npu). Unset: llm.runtime's own processor (cpu for the default). Its power while it computes is the runtime's (a labelled prior for the gpu and npu).", enum("cpu", "gpu", "npu"), example("npu")),
 		fld("threads", "Threads", kInt, "CPU cores prefill and decode keep busy (the energy meter's busy cores; assumption: XNNPACK's four-thread pool).", def("4"), checks(atLeast(1), atMost(64))),
 		list("modes", "Modes", fld("", "", kEnum, "A chat mode.", enum(devices.ChatModes()...)),
 			"Where turns run, each its own cell: on-device, cloud, hybrid (per turn by the rule of llm.hybrid).", scalarList(), def("[on-device, cloud]"), example("[on-device, cloud, hybrid]")),
@@ -114,17 +118,64 @@ func llmField() *field {
 func (s *Scenario) isLLM() bool { return s.written("llm") }
 
 // llmRuntimes are the phone runtimes by name.
-var llmRuntimes = map[string]func() (llmphone.Runtime, error){
-	"executorch-xnnpack-sd8gen3": llmphone.ExecuTorchSD8Gen3,
+var llmRuntimes = llmphone.Named
+
+func llmRuntimeNames() []string { return llmphone.Names() }
+
+// llmFormats are llm.format's values: the CPU's two, then the GPU's and
+// the NPU's precisions.
+var llmFormats = []string{"int4-g128", "bf16", "f16", "q4_0", "w4a16", "w8a16"}
+
+// formatKernel is the runtime precision (kernel class) of an llm.format.
+func formatKernel(format string) llmphone.Kernel {
+	switch format {
+	case "int4-g128":
+		return llmphone.W4A8Kernel
+	case "bf16":
+		return llmphone.BF16Kernel
+	}
+	return llmphone.Kernel(format)
 }
 
-func llmRuntimeNames() []string {
-	var n []string
-	for k := range llmRuntimes {
-		n = append(n, k)
+// llmRuntime resolves the phone runtime of the llm section: llm.runtime,
+// or the runtime of llm.processor on its SoC. The error names the field.
+func (s *Scenario) llmRuntime() (llmphone.Runtime, string, error) {
+	l := s.LLM
+	mk, ok := llmRuntimes[l.Runtime]
+	if !ok {
+		return llmphone.Runtime{}, "llm.runtime", fmt.Errorf("unknown phone LLM runtime %q", l.Runtime)
 	}
-	sort.Strings(n)
-	return n
+	rt, err := mk()
+	if err != nil {
+		return rt, "llm.runtime", err
+	}
+	if l.Processor == "" {
+		return rt, "", nil
+	}
+	rt, err = llmphone.ForProcessor(rt, llmphone.Processor(l.Processor))
+	if err != nil {
+		return rt, "llm.processor", err
+	}
+	return rt, "", nil
+}
+
+// checkLLMProcessor checks that llm.processor exists on llm.runtime's SoC
+// and runs llm.format.
+func (s *Scenario) checkLLMProcessor(c *collector) {
+	rt, field, err := s.llmRuntime()
+	if err != nil {
+		if field == "llm.processor" {
+			s.errAt(c, field, "%s", strings.TrimPrefix(err.Error(), "llmphone: "))
+		}
+		return // an unknown runtime is checkName's
+	}
+	if rt.Supports(formatKernel(s.LLM.Format)) != nil {
+		var have []string
+		for _, k := range rt.Precisions() {
+			have = append(have, k.FormatName())
+		}
+		s.errAt(c, "llm.format", "%s does not run on the %s runtime %s (it runs %s)", s.LLM.Format, rt.Processor, rt.Name, strings.Join(have, ", "))
+	}
 }
 
 // llmHardware are the server accelerators by name.
@@ -147,6 +198,7 @@ func (s *Scenario) checkLLM(c *collector) {
 	l := &s.LLM
 	s.checkName(c, "llm.model", l.Model, "language model", llm.ZooNames())
 	s.checkName(c, "llm.runtime", l.Runtime, "phone LLM runtime", llmRuntimeNames())
+	s.checkLLMProcessor(c)
 	if len(l.Modes) == 0 {
 		s.errAt(c, "llm.modes", "required: at least one mode (%s)", strings.Join(devices.ChatModes(), ", "))
 	}
@@ -188,13 +240,16 @@ type llmPoint struct {
 // prepareLLM resolves a point's runtime, phone model and server.
 func prepareLLM(s *Scenario) (*llmPoint, error) {
 	l := s.LLM
-	rt, err := llmRuntimes[l.Runtime]()
+	rt, field, err := s.llmRuntime()
 	if err != nil {
-		return nil, fmt.Errorf("scenarios: %s: llm.runtime: %w", s.file, err)
+		return nil, fmt.Errorf("scenarios: %s: %s: %w", s.file, field, err)
 	}
 	pm, err := phoneLLMModel(l.Model, l.Format)
 	if err != nil {
 		return nil, fmt.Errorf("scenarios: %s: llm: %w", s.file, err)
+	}
+	if err := rt.Supports(pm.Kernel); err != nil {
+		return nil, fmt.Errorf("scenarios: %s: llm.format: %w", s.file, err)
 	}
 	hw, err := llmHardware[l.Server.Hardware]()
 	if err != nil {
@@ -224,6 +279,16 @@ func prepareLLM(s *Scenario) (*llmPoint, error) {
 // with a 2048-token cache as the card's quantized programs (an
 // assumption: export_llama's default of 128 would not hold a chat).
 func phoneLLMModel(zoo, format string) (llmphone.Model, error) {
+	switch format {
+	case "f16", "q4_0", "w4a16", "w8a16":
+		// The GPU's and NPU's programs: computed from the config, a
+		// static 16-bit cache of 4096 positions (llmphone.QuantizedModel).
+		c, err := llm.Zoo(zoo)
+		if err != nil {
+			return llmphone.Model{}, err
+		}
+		return llmphone.QuantizedModel(c, llmphone.Kernel(format), 2, 4096)
+	}
 	variant := map[string]string{"int4-g128": "spinquant", "bf16": "bf16"}[format]
 	if m, err := llmphone.OnePlus12(zoo, variant); err == nil {
 		return m, nil

@@ -213,6 +213,12 @@ func TestChatValidation(t *testing.T) {
 		{"llm: {modes: [phone]}\n", `llm.modes[0]`},
 		{"llm: {runtime: mlc}\n", `llm.runtime: unknown phone LLM runtime "mlc"`},
 		{"llm: {prompt: {tokens: 0}}\n", `llm.prompt.tokens`},
+		{"llm: {processor: tpu}\n", `test.yaml:2: llm.processor`},
+		{"llm: {processor: gpu}\n", `test.yaml:2: llm.processor: snapdragon-8-gen-3 has no gpu runtime (it has: cpu executorch-xnnpack-sd8gen3, npu qnn-htp-sd8gen3)`},
+		{"llm: {processor: npu}\n", `test.yaml:2: llm.format: int4-g128 does not run on the npu runtime qnn-htp-sd8gen3 (it runs w4a16, w8a16)`},
+		{"llm:\n  processor: npu\n  format: bf16\n", `test.yaml:4: llm.format: bf16 does not run on the npu runtime qnn-htp-sd8gen3`},
+		{"llm: {runtime: llamacpp-opencl-sd8elite}\n", `llm.format: int4-g128 does not run on the gpu runtime llamacpp-opencl-sd8elite (it runs f16, q4_0)`},
+		{"llm: {format: w4a16}\n", `llm.format: w4a16 does not run on the cpu runtime executorch-xnnpack-sd8gen3 (it runs bf16, int4-g128)`},
 	} {
 		_, err := Parse([]byte("name: bad\n"+tc.yaml), "test.yaml", "")
 		var el ErrorList
@@ -222,6 +228,35 @@ func TestChatValidation(t *testing.T) {
 	}
 	if _, err := Parse([]byte("name: ok\nllm: {}\n"), "test.yaml", ""); err != nil {
 		t.Errorf("an llm section of defaults: %v", err)
+	}
+}
+
+// llm.processor picks the runtime of that processor on llm.runtime's SoC;
+// unset, llm.runtime's own (the CPU for the default), so existing
+// scenarios are unchanged.
+func TestChatProcessor(t *testing.T) {
+	for _, tc := range []struct{ yaml, runtime, kernel string }{
+		{"llm: {}\n", "executorch-xnnpack-sd8gen3", "w4a8"},
+		{"llm: {processor: cpu, format: bf16}\n", "executorch-xnnpack-sd8gen3", "bf16"},
+		{"llm: {processor: npu, format: w4a16}\n", "qnn-htp-sd8gen3", "w4a16"},
+		{"llm: {processor: npu, format: w8a16}\n", "qnn-htp-sd8gen3", "w8a16"},
+		{"llm: {runtime: genie-htp-sd8elite, format: w4a16}\n", "genie-htp-sd8elite", "w4a16"},
+		{"llm: {runtime: genie-htp-sd8elite, processor: gpu, format: q4_0}\n", "llamacpp-opencl-sd8elite", "q4_0"},
+		{"llm: {runtime: llamacpp-opencl-sd8elite, format: f16}\n", "llamacpp-opencl-sd8elite", "f16"},
+	} {
+		s, err := Parse([]byte("name: ok\n"+tc.yaml), "test.yaml", "")
+		if err != nil {
+			t.Errorf("%q: %v", tc.yaml, err)
+			continue
+		}
+		lp, err := prepareLLM(s)
+		if err != nil {
+			t.Errorf("%q: %v", tc.yaml, err)
+			continue
+		}
+		if lp.runtime.Name != tc.runtime || string(lp.model.Kernel) != tc.kernel {
+			t.Errorf("%q: runtime %s, kernel %s; want %s, %s", tc.yaml, lp.runtime.Name, lp.model.Kernel, tc.runtime, tc.kernel)
+		}
 	}
 }
 

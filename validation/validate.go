@@ -311,6 +311,9 @@ func Validate(ctx context.Context, opts Options) (*Report, error) {
 	if err := c.llmPhoneRows(); err != nil {
 		return nil, err
 	}
+	if err := c.llmAccelRows(); err != nil {
+		return nil, err
+	}
 	if err := c.thermalRows(ctx, opts); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/infersim/infersim/devices/llmphone"
 	"github.com/infersim/infersim/internal/suggest"
 	"github.com/infersim/infersim/models/llm"
 	"github.com/spf13/cobra"
@@ -59,8 +60,39 @@ Show one model, or your own config.json, .safetensors or .gguf header, with
 	cmd.Flags().StringVar(&format, "format", "q4_0", "weight format for the decode bytes (f32, f16, bf16, int8, q8_0, q4_0, int4-g128)")
 	cmd.Flags().IntVar(&ctx, "ctx", 1024, "context length of the decode step")
 	cmd.Flags().IntVar(&prompt, "prompt", 512, "prompt length of the prefill")
-	cmd.AddCommand(newModelsLLMShowCmd())
+	cmd.AddCommand(newModelsLLMShowCmd(), newModelsLLMRuntimesCmd())
 	return cmd
+}
+
+func newModelsLLMRuntimesCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "runtimes",
+		Short: "List the phone LLM runtimes: their SoC, processor and precisions",
+		Long: `List the phone LLM runtimes (devices/llmphone) a scenario's llm.runtime and
+llm.processor choose from: the SoC, the processor (cpu, gpu, npu), the
+precisions it runs (llm.format values), the DRAM bandwidth decode reaches
+(the SoC's peak times the fitted efficiency) and the prefill rate per
+precision (fitted, GFLOP/s).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+			fmt.Fprintf(w, "runtime\tSoC\tprocessor\tformats\tpeak GB/s\tdecode GB/s\tprefill GFLOP/s\n")
+			for _, n := range llmphone.Names() {
+				r, err := llmphone.Named[n]()
+				if err != nil {
+					return err
+				}
+				var fs, rates []string
+				for _, k := range r.Precisions() {
+					fs = append(fs, k.FormatName())
+					rates = append(rates, fmt.Sprintf("%s %.0f", k.FormatName(), r.PrefillFLOPS[k]/1e9))
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%.1f\t%.1f\t%s\n", r.Name, r.SoC, r.Processor, strings.Join(fs, ", "),
+					r.PeakBandwidth/1e9, r.PeakBandwidth*r.DecodeEfficiency/1e9, strings.Join(rates, ", "))
+			}
+			return w.Flush()
+		},
+	}
 }
 
 func gb(b int64) float64 { return float64(b) / 1e9 }

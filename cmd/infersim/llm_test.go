@@ -65,3 +65,22 @@ func TestModelsLLM(t *testing.T) {
 		t.Error("unknown format accepted")
 	}
 }
+
+// The runtimes listing names each runtime's SoC, processor and formats,
+// and the peak bandwidths are the SoCs' facts (76.8 and 84.8 GB/s).
+func TestModelsLLMRuntimes(t *testing.T) {
+	out, _, err := execute(t, "models", "llm", "runtimes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"executorch-xnnpack-sd8gen3  snapdragon-8-gen-3  cpu        bf16, int4-g128  76.8",
+		"genie-htp-sd8elite          snapdragon-8-elite  npu        w4a16, w8a16     84.8",
+		"llamacpp-opencl-sd8elite    snapdragon-8-elite  gpu        f16, q4_0        84.8",
+		"qnn-htp-sd8gen3             snapdragon-8-gen-3  npu        w4a16, w8a16     76.8",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("models llm runtimes lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -43,6 +43,10 @@ var bf16 = llm.BF16
 // Runtime is an inference engine on a SoC.
 type Runtime struct {
 	Name string
+	// SoC names the chip ("snapdragon-8-gen-3"); Processor the block of
+	// it the runtime computes on (cpu, gpu or npu).
+	SoC       string
+	Processor Processor
 	// PeakBandwidth is the SoC's DRAM bandwidth, bytes/s;
 	// DecodeEfficiency the share of it decode reaches.
 	PeakBandwidth, DecodeEfficiency float64
@@ -65,7 +69,7 @@ type Runtime struct {
 func (r Runtime) DecodeTime(m Model, ctx int) (float64, error) {
 	f, ok := r.PrefillFLOPS[m.Kernel]
 	if !ok {
-		return 0, fmt.Errorf("llmphone: %s has no %s kernels", r.Name, m.Kernel)
+		return 0, r.Supports(m.Kernel)
 	}
 	c := m.Config.DecodeCost(bf16, r.kvElem(m), ctx)
 	bytes := m.WeightBytes + float64(c.KVReadBytes+c.KVWriteBytes)
@@ -77,7 +81,7 @@ func (r Runtime) DecodeTime(m Model, ctx int) (float64, error) {
 func (r Runtime) PrefillTime(m Model, n int) (float64, error) {
 	f, ok := r.PrefillFLOPS[m.Kernel]
 	if !ok {
-		return 0, fmt.Errorf("llmphone: %s has no %s kernels", r.Name, m.Kernel)
+		return 0, r.Supports(m.Kernel)
 	}
 	c := m.Config.PrefillCost(bf16, r.kvElem(m), n)
 	return math.Max(float64(c.FLOPs)/f, m.WeightBytes/(r.PeakBandwidth*r.DecodeEfficiency)), nil
@@ -137,7 +141,7 @@ const cardDecodeCtx = 96
 // parameters, four rows, exact by construction). Storage and power are
 // the OnePlus 12's (M-op12-storage-read, OnePlus12Power).
 func ExecuTorchSD8Gen3() (Runtime, error) {
-	r := Runtime{Name: "executorch-xnnpack-sd8gen3", PeakBandwidth: reference.MustLookup("L-sd8gen3-bandwidth").Value * 1e9, KVBytes: 4,
+	r := Runtime{Name: "executorch-xnnpack-sd8gen3", SoC: "snapdragon-8-gen-3", Processor: CPU, PeakBandwidth: reference.MustLookup("L-sd8gen3-bandwidth").Value * 1e9, KVBytes: 4,
 		PrefillFLOPS: map[Kernel]float64{},
 		StorageRead:  reference.MustLookup("M-op12-storage-read").Value / 8,
 		Power:        OnePlus12Power(),
