@@ -15,6 +15,21 @@
 // was not fitted to (the 3B model, QLoRA, 1B bf16 decode, the other RSS
 // figures, and the ExecuTorch README's Llama 3 8B decode).
 //
+// Processors: a runtime names its SoC and the processor it computes on
+// (cpu, gpu or npu) and runs only its precisions (Runtime.Supports
+// refuses the others): ExecuTorchSD8Gen3 on the CPU (bf16, w4a8),
+// LlamaCppOpenCLSD8Elite on the Adreno 830 GPU (f16, q4_0),
+// GenieHTPSD8Elite and QNNHTPSD8Gen3 on the Hexagon NPU (w4a16, w8a16).
+// Decode on each is the bytes a step streams (QuantizedModel) over the
+// SoC's LPDDR5X peak (facts L-sd8gen3-bandwidth, L-sd8elite-bandwidth)
+// times a fitted efficiency; prefill is a fitted achieved FLOP/s, since
+// Qualcomm publishes no GPU or NPU peak. The GPU is fitted to one
+// llama.cpp run (Llama 3.2 1B F16) and the 8 Elite's NPU to one AI Hub run
+// (Llama 3.2 3B w4a16); the 8 Gen 3's NPU carries the 8 Elite's
+// efficiency and Qualcomm's "45 % faster" claim and is fitted to nothing.
+// ForProcessor finds a SoC's runtime of a processor; the GPU's and NPU's
+// powers are labelled priors.
+//
 // Memory: Runtime.Footprint splits what a model holds in the app's
 // process — the memory-mapped program's resident pages (all of them,
 // since every decode step reads every weight), the KV cache (static at
