@@ -122,7 +122,7 @@
 // states, the fit row (Ars Technica: Nexus 5 Geekbench about a third
 // lower after repeated runs; fitted soc–board 6.3 K/W against the 8 K/W
 // prior, not adopted) and the held-out band (AnandTech: S855 phones keep
-// 40–85 % of peak CPU under sustained load; the Pixel 4 preset keeps 0.70
+// 40–85 % of peak CPU under sustained load; the Pixel 4 preset keeps 0.80
 // with the GPU loaded too). The sustained-load what-if carries the same
 // band as its own held-out check (thermal.held_out, fact T-s855-whatif,
 // tolerance stated before its first run). Neither check is blind: the
