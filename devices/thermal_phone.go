@@ -30,8 +30,8 @@ import (
 // The governors do need events: the MSM8974's KTM polls every 250 ms and
 // acts on the temperature it reads then, so a sim process per phone
 // ticks every governor at its period (the exact sampling the kernel
-// does). At a tick the governor moves its thermal cap (thermal.Governor,
-// step_wise with hysteresis) and the CPU and GPU power are recomputed:
+// does). At a tick the governor moves its thermal cap (thermal.Governor:
+// the preset's KTM, step_wise, single-step and monitor rules) and the CPU and GPU power are recomputed:
 //
 //	busy power × s,   s = P_core(cap, T_soc) / P_core(top, T_ref)
 //

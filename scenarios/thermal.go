@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/infersim/infersim/conclude"
 	"github.com/infersim/infersim/devices"
 	"github.com/infersim/infersim/result"
 )
@@ -349,11 +350,17 @@ func (o *thermalOut) cell(pd *pointData, c Cell) *thermalCell {
 	}
 	for _, p := range pd.params {
 		// phone.cpu and phone.gpu follow the swept device (a zip sweep):
-		// the device names the group.
-		if device && (p.Name == "phone.cpu" || p.Name == "phone.gpu") {
-			continue
+		// the device names the group. The device, the ambient and the
+		// enclosure read by their values alone ("pixel4, 35 °C, pocket").
+		switch {
+		case device && (p.Name == "phone.cpu" || p.Name == "phone.gpu"):
+		case p.Name == "phone.device" || p.Name == "thermal.enclosure":
+			w = append(w, p.Value)
+		case p.Name == "thermal.ambient":
+			w = append(w, p.Value+" °C")
+		default:
+			w = append(w, p.Name+" "+p.Value)
 		}
-		w = append(w, p.Name+" "+p.Value)
 	}
 	tc := &thermalCell{point: pd.index, where: strings.Join(w, ", "), device: pd.s.Phone.Device, ambient: pd.s.Thermal.Ambient,
 		model: c.Model, mode: c.Mode, image: c.Image.String()}
@@ -374,94 +381,139 @@ func (tc *thermalCell) addRep(first, l1, lN, e1, eN float64) {
 }
 
 // conclusions returns the sustained-load conclusions, each a short
-// sentence with its table (the form of conclude's): first when the CPU
-// first throttled and minute 1 against the last minute in latency and
-// energy per request for each point and cell (means over replications),
-// then whether the modes' latency and energy rankings flip between the
-// two.
+// sentence with its table (the form of conclude's), a row per point and a
+// column per cell (mode, with model and image when they vary): when the
+// CPU's thermal cap first falls, then minute 1 against the last minute in
+// mean latency and in energy per request (means over replications), then
+// whether the modes' latency and energy rankings flip between the two.
+// A point with more than four cells gets a row per cell instead, so that
+// the tables stay narrow enough for a terminal.
 func (o *thermalOut) conclusions() []result.Conclusion {
-	seconds := func(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) + " s" }
-	joules := func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) + " J" }
+	if len(o.cells) == 0 {
+		return nil
+	}
 	byPoint := map[int][]*thermalCell{}
 	var points []int
-	ch := result.Conclusion{Kind: "sustained", Columns: []string{"group", "CPU throttles", "latency, minute 1 → last", "energy per request, minute 1 → last"}}
-	var lat, en, first []float64
-	never := 0
+	var names []string // cell names, in order of first appearance
+	seen := map[string]bool{}
 	for _, tc := range o.cells {
 		if _, ok := byPoint[tc.point]; !ok {
 			points = append(points, tc.point)
 		}
 		byPoint[tc.point] = append(byPoint[tc.point], tc)
-		n := float64(tc.reps)
-		group := tc.model + " " + tc.mode
-		if tc.where != "" {
-			group += " at " + tc.where
+		if n := tc.name(o.cells); !seen[n] {
+			seen[n] = true
+			names = append(names, n)
 		}
-		start := "never"
-		if len(tc.first) > 0 {
-			m := 0.0
-			for _, x := range tc.first {
-				m += x
-			}
-			m /= float64(len(tc.first))
-			first = append(first, m)
-			start = "after " + strconv.FormatFloat(m, 'f', 0, 64) + " s"
-			if len(tc.first) < tc.reps {
-				start += fmt.Sprintf(" (%d of %d replications)", len(tc.first), tc.reps)
-			}
-		} else {
-			never++
+	}
+	wide := len(names) <= 4
+	// the three tables: first throttle, latency, energy per request
+	cols := []string{"group"}
+	if wide {
+		cols = append([]string{"point"}, names...)
+	}
+	first := result.Conclusion{Kind: "sustained", Columns: cols}
+	lat := result.Conclusion{Kind: "sustained", Columns: cols}
+	en := result.Conclusion{Kind: "sustained", Columns: cols}
+	if !wide {
+		first.Columns = append(cols, "CPU cap first falls")
+		lat.Columns = append(cols, "mean latency, minute 1 → last")
+		en.Columns = append(cols, "energy per request, minute 1 → last")
+	}
+	var latR, enR, starts []float64
+	never := 0
+	for _, p := range points {
+		cs := byPoint[p]
+		where := cs[0].where
+		if where == "" {
+			where = "–"
 		}
-		lat, en = append(lat, tc.lN/tc.l1), append(en, tc.eN/tc.e1)
-		ch.Rows = append(ch.Rows, []string{group, start,
-			fmt.Sprintf("%s → %s (%s)", seconds(tc.l1/n), seconds(tc.lN/n), change(tc.lN/tc.l1)),
-			fmt.Sprintf("%s → %s (%s)", joules(tc.e1/n), joules(tc.eN/n), change(tc.eN/tc.e1))})
+		fr, lr, er := []string{where}, []string{where}, []string{where}
+		if wide {
+			for range names {
+				fr, lr, er = append(fr, "–"), append(lr, "–"), append(er, "–")
+			}
+		}
+		for _, tc := range cs {
+			n := float64(tc.reps)
+			start := "never"
+			if len(tc.first) > 0 {
+				m := 0.0
+				for _, x := range tc.first {
+					m += x
+				}
+				m /= float64(len(tc.first))
+				starts = append(starts, m)
+				start = "after " + strconv.FormatFloat(m, 'f', 0, 64) + " s"
+				if len(tc.first) < tc.reps {
+					start += fmt.Sprintf(" (%d of %d runs)", len(tc.first), tc.reps)
+				}
+			} else {
+				never++
+			}
+			latR, enR = append(latR, tc.lN/tc.l1), append(enR, tc.eN/tc.e1)
+			l := span(result.UnitSeconds, tc.l1/n, tc.lN/n) + " " + change(tc.lN/tc.l1)
+			e := span(result.UnitJoules, tc.e1/n, tc.eN/n) + " " + change(tc.eN/tc.e1)
+			if !wide {
+				g := tc.name(o.cells) + " at " + where
+				first.Rows = append(first.Rows, []string{g, start})
+				lat.Rows = append(lat.Rows, []string{g, l})
+				en.Rows = append(en.Rows, []string{g, e})
+				continue
+			}
+			k := 1
+			for k < len(names) && names[k-1] != tc.name(o.cells) {
+				k++
+			}
+			fr[k], lr[k], er[k] = start, l, e
+		}
+		if wide {
+			first.Rows, lat.Rows, en.Rows = append(first.Rows, fr), append(lat.Rows, lr), append(en.Rows, er)
+		}
 	}
-	if len(o.cells) == 0 {
-		return nil
-	}
-	ch.Sentence = fmt.Sprintf("sustained load, minute 1 → last: latency %s, energy per request %s", changeRange(lat), changeRange(en))
 	switch {
-	case len(first) == 0:
-		ch.Sentence += "; the CPU never throttles"
+	case len(starts) == 0:
+		first.Sentence = "sustained load: the CPU's thermal cap never falls"
 	default:
-		lo, hi := minMax(first)
-		t := "after " + strconv.FormatFloat(lo, 'f', 0, 64) + " s"
+		lo, hi := minMax(starts)
+		t := strconv.FormatFloat(lo, 'f', 0, 64)
 		if hi > lo {
-			t = "after " + strconv.FormatFloat(lo, 'f', 0, 64) + "–" + strconv.FormatFloat(hi, 'f', 0, 64) + " s"
+			t += "–" + strconv.FormatFloat(hi, 'f', 0, 64)
 		}
-		ch.Sentence += "; the CPU throttles " + t
+		first.Sentence = "sustained load: the CPU's thermal cap first falls after " + t + " s"
 		if never > 0 {
-			ch.Sentence += fmt.Sprintf(" (%d of %d groups never)", never, len(o.cells))
+			first.Sentence += fmt.Sprintf(" (never in %d of %d groups)", never, len(o.cells))
 		}
 	}
-	rk := result.Conclusion{Kind: "sustained", Columns: []string{"point", "metric", "ranking, minute 1", "ranking, last minute"}}
+	lat.Sentence = "sustained load, mean latency, minute 1 → last: " + changeRange(latR)
+	en.Sentence = "sustained load, energy per request, minute 1 → last: " + changeRange(enR)
+	rk := result.Conclusion{Kind: "sustained", Columns: []string{"point", "latency, minute 1 (→ last)", "energy per request, minute 1 (→ last)"}}
 	flips, compared := 0, 0
 	for _, p := range points {
 		cs := byPoint[p]
 		if len(cs) < 2 {
 			continue
 		}
-		for _, m := range []struct {
-			what        string
-			first, last func(*thermalCell) float64
-		}{
-			{"latency", func(c *thermalCell) float64 { return c.l1 }, func(c *thermalCell) float64 { return c.lN }},
-			{"energy per request", func(c *thermalCell) float64 { return c.e1 }, func(c *thermalCell) float64 { return c.eN }},
+		where := cs[0].where
+		if where == "" {
+			where = "–"
+		}
+		row := []string{where}
+		for _, m := range []struct{ first, last func(*thermalCell) float64 }{
+			{func(c *thermalCell) float64 { return c.l1 }, func(c *thermalCell) float64 { return c.lN }},
+			{func(c *thermalCell) float64 { return c.e1 }, func(c *thermalCell) float64 { return c.eN }},
 		} {
 			a, b := rankModes(cs, m.first), rankModes(cs, m.last)
 			compared++
 			if a != b {
 				flips++
+				a += " → " + b
 			}
-			where := cs[0].where
-			if where == "" {
-				where = "–"
-			}
-			rk.Rows = append(rk.Rows, []string{where, m.what, a, b})
+			row = append(row, a)
 		}
+		rk.Rows = append(rk.Rows, row)
 	}
-	out := []result.Conclusion{ch}
+	out := []result.Conclusion{first, lat, en}
 	if compared > 0 {
 		if flips == 0 {
 			rk.Sentence = "sustained load: no ranking of the modes flips between minute 1 and the last minute"
@@ -508,7 +560,7 @@ func (o *thermalOut) heldOut() result.Conclusion {
 	if se > 0 {
 		tol += fmt.Sprintf(" (± %g SE of %.3f)", h.SE, se)
 	}
-	c.Rows = [][]string{{at, fmt.Sprintf("%.3f s → %.3f s", tc.l1/n, tc.lN/n), fmt.Sprintf("%.3f", r), tol, h.Source, verdict}}
+	c.Rows = [][]string{{at, span(result.UnitSeconds, tc.l1/n, tc.lN/n), fmt.Sprintf("%.3f", r), tol, h.Source, verdict}}
 	return c
 }
 
@@ -557,6 +609,9 @@ func change(r float64) string {
 	if math.IsNaN(r) || math.IsInf(r, 0) {
 		return "n/a"
 	}
+	if math.Abs(r-1) < 0.005 {
+		return "+0 %" // not "-0 %"
+	}
 	return fmt.Sprintf("%+.0f %%", (r-1)*100)
 }
 
@@ -565,18 +620,30 @@ func change(r float64) string {
 func rankModes(cs []*thermalCell, v func(*thermalCell) float64) string {
 	s := append([]*thermalCell(nil), cs...)
 	sort.SliceStable(s, func(i, j int) bool { return v(s[i]) < v(s[j]) })
-	name := func(c *thermalCell) string {
-		n := c.mode
-		if c.model != s[0].model || c.image != s[0].image || anyDiffer(cs) {
-			n = c.model + " " + c.image + " " + c.mode
-		}
-		return n
-	}
 	var parts []string
 	for _, c := range s {
-		parts = append(parts, name(c))
+		parts = append(parts, c.name(cs))
 	}
 	return strings.Join(parts, " < ")
+}
+
+// name is the cell's name among all: its mode, with its model and image
+// when any cell's differ.
+func (tc *thermalCell) name(all []*thermalCell) string {
+	if anyDiffer(all) {
+		return tc.model + " " + tc.image + " " + tc.mode
+	}
+	return tc.mode
+}
+
+// span writes a → b in unit u, the unit once when both ends share it
+// ("1.82 → 2.79 s", "950 ms → 1.02 s").
+func span(u result.Unit, a, b float64) string {
+	fa, fb := conclude.Format(u, a), conclude.Format(u, b)
+	if i, j := strings.LastIndexByte(fa, ' '), strings.LastIndexByte(fb, ' '); i > 0 && j > 0 && fa[i:] == fb[j:] {
+		fa = fa[:i]
+	}
+	return fa + " → " + fb
 }
 
 // anyDiffer reports whether the cells differ in model or image.

@@ -59,10 +59,11 @@ func TestSustainedLoadDeterminism(t *testing.T) {
 // checkSustained asserts what the physics fixes. Nexus 5: the CPU
 // throttles in the first minute (junction time constant 15 s, 60 °C trip)
 // and is slower in the last minute than in the first, sooner and more so
-// at 35 °C. Pixel 4: the skin limit (43 °C) leaves 8 K of headroom at
-// 35 °C against 18 at 25 °C, so its CPU throttles sooner there and ends
-// slower than it started. Both: the cloud's phone never throttles and
-// keeps its latency.
+// at 35 °C. Pixel 4: the gold cluster (the simulated CPU) has only the
+// kernel's 95 °C junction trip, 10 K nearer at 35 °C than at 25 °C, so
+// its CPU throttles sooner there (if at 25 °C at all) and ends slower
+// than it started. Both: the cloud's phone never throttles and keeps its
+// latency.
 func checkSustained(t *testing.T, summary []byte) {
 	rows, err := csv.NewReader(bytes.NewReader(summary)).ReadAll()
 	if err != nil {
@@ -118,8 +119,8 @@ func checkSustained(t *testing.T, summary []byte) {
 			t.Errorf("pixel4: CPU first throttles at %v s at 35 °C, %v s at 25 °C", p35, v)
 		}
 	}
-	if l1, l30 := num("pixel4", "35", "on-device-cpu", "min1_latency_s"), num("pixel4", "35", "on-device-cpu", "last_min_latency_s"); !(l30 > 1.5*l1) {
-		t.Errorf("pixel4 35 °C: CPU latency minute 1 %v s, minute 30 %v s", l1, l30)
+	if l1, l30 := num("pixel4", "35", "on-device-cpu", "min1_latency_s"), num("pixel4", "35", "on-device-cpu", "last_min_latency_s"); !(l30 > l1) {
+		t.Errorf("pixel4 35 °C: CPU latency minute 1 %v s, minute 30 %v s, want slower at the end", l1, l30)
 	}
 }
 
@@ -278,7 +279,10 @@ func init() {
 			d := "phone.device=" + dev
 			cpu25 := pick(t, run, "alexnet", "on-device-cpu", "warm", d, "thermal.ambient=25")
 			cpu35 := pick(t, run, "alexnet", "on-device-cpu", "warm", d, "thermal.ambient=35")
-			if !(cpu35.Latency.Mean > 1.1*cpu25.Latency.Mean) {
+			// the Nexus 5's 60 °C loop throttles at both ambients, harder at
+			// 35 °C; the Pixel 4's gold cluster only reaches its 95 °C
+			// junction trip at 35 °C, late: slower there, by little
+			if f := map[string]float64{"nexus5": 1.1, "pixel4": 1}[dev]; !(cpu35.Latency.Mean > f*cpu25.Latency.Mean) {
 				t.Errorf("%s: CPU mean latency %v s at 35 °C, %v s at 25 °C", dev, cpu35.Latency.Mean, cpu25.Latency.Mean)
 			}
 			c25 := pick(t, run, "alexnet", "cloud-gpu", "warm", d, "thermal.ambient=25")

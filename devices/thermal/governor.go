@@ -8,10 +8,27 @@ import (
 // Limit is a thermal trip point on one node of the network, with
 // hysteresis: the governor throttles while the node is above Trip and
 // releases once it is below Trip − Hysteresis.
+//
+// Under PolicySS, Trip is thermal-engine's set_point and Trip −
+// Hysteresis its set_point_clr (see ss).
 type Limit struct {
 	Node       string  `yaml:"node"`
 	Trip       float64 `yaml:"trip"`       // °C
 	Hysteresis float64 `yaml:"hysteresis"` // K
+	// Policy overrides the governor's Policy for this limit ("" keeps
+	// it), so one processor can carry the rules of several controllers
+	// (the Pixel 4: thermal-engine's skin rules and the kernel's
+	// junction zones).
+	Policy string `yaml:"policy"`
+	// FloorKHz bounds how far this limit may lower the cap: the lowest
+	// OPP it may impose is the lowest at or above FloorKHz
+	// (thermal-engine's device_max_limit; under step_wise the cooling
+	// map's upper state). 0: no bound.
+	FloorKHz float64 `yaml:"floor_khz"`
+	// Every is how many governor periods pass between this limit's
+	// samples (thermal-engine's sampling over the governor's period);
+	// 0 or 1: every period.
+	Every int `yaml:"every"`
 }
 
 // GovernorSpec configures a Governor.
@@ -26,9 +43,10 @@ type GovernorSpec struct {
 	Limits   []Limit `yaml:"limits"`
 	// Hotplug, if set, takes cores offline under a thermal limit.
 	Hotplug *Hotplug `yaml:"hotplug"`
-	// Policy is how Limits move the cap: "" or "ktm" (the MSM8974 KTM's
-	// hysteresis loop, see Governor) or "step_wise" (the Linux step_wise
-	// governor's trend rule, see StepWise).
+	// Policy is how Limits move the cap unless a limit names its own:
+	// "" or "ktm" (the MSM8974 KTM's hysteresis loop, see Governor),
+	// "step_wise" (the Linux step_wise governor's trend rule) or "ss"
+	// (Qualcomm thermal-engine's single-step algorithm).
 	Policy string `yaml:"policy"`
 	// Allocator, if set, also caps the processor by a power budget (the
 	// Linux power_allocator governor, see Allocator).
@@ -36,12 +54,19 @@ type GovernorSpec struct {
 	// Mitigation, if set, is a hard frequency cap at a high temperature
 	// (the KTM's freq-mitigation, see Mitigation).
 	Mitigation *Mitigation `yaml:"mitigation"`
+	// Monitors are fixed caps with their own trip and clear
+	// temperatures: thermal-engine's monitor algorithm (each threshold
+	// of a monitor instance is one Mitigation: at or above Trip the cap
+	// is KHz, at or below Trip − Hysteresis it is lifted). The lowest
+	// cap in force wins.
+	Monitors []Mitigation `yaml:"monitors"`
 }
 
 // Policies a GovernorSpec may name.
 const (
 	PolicyKTM      = "ktm"
 	PolicyStepWise = "step_wise"
+	PolicySS       = "ss"
 )
 
 // Mitigation is the MSM8974 KTM's emergency frequency cap
@@ -114,20 +139,26 @@ type Hotplug struct {
 // thermal limits:
 //
 //	load:   i_load = min{ i : f_i ≥ h · u · f_top }        (schedutil-like)
-//	cap:    any limit node at or above its trip → cap ← max(cap − s, 0)
-//	        every limit node below trip − hyst  → cap ← min(cap + s, top)
-//	        otherwise                            → cap unchanged
+//	cap:    the lowest of the caps of its limits, grouped by policy
+//	        (ktm, step_wise, ss), of its monitors and of its allocator
 //	chosen: min(i_load, cap)
 //
-// with u the demand as a share of the top OPP's capacity, h the headroom
-// and s the step. This is the MSM8974 KTM's limit-temp loop
-// (do_freq_control in the hammerhead kernel's drivers/thermal/msm_thermal.c,
-// commit 051f75d962779c567560adce6e4c22d0e409876f: temp ≥ limit_temp →
+// with u the demand as a share of the top OPP's capacity and h the
+// headroom. The KTM limits share one cap (the MSM8974 KTM's limit-temp
+// loop, do_freq_control in the hammerhead kernel's
+// drivers/thermal/msm_thermal.c, commit
+// 051f75d962779c567560adce6e4c22d0e409876f: temp ≥ limit_temp →
 // limit_idx −= freq_step; temp < limit_temp − temp_hysteresis →
-// limit_idx += freq_step, an index into the cpufreq table) and the Linux
-// step_wise governor on a cpufreq cooling device, with schedutil's
-// frequency choice below the cap. With a Hotplug limit the same tick also
-// takes cores offline or back (Online).
+// limit_idx += freq_step, an index into the cpufreq table):
+//
+//	any limit node at or above its trip → cap ← max(cap − s, 0)
+//	every limit node below trip − hyst  → cap ← min(cap + s, top)
+//	otherwise                            → cap unchanged
+//
+// with s the step; step_wise limits follow the Linux governor's trend rule
+// (stepWise), ss limits Qualcomm thermal-engine's single-step rule (ss),
+// monitors are fixed caps between a trip and a clear temperature. With a
+// Hotplug limit the same tick also takes cores offline or back (Online).
 type Governor struct {
 	spec  GovernorSpec
 	proc  *Processor
@@ -140,13 +171,25 @@ type Governor struct {
 	targets []int
 	prev    []float64
 	swInit  bool
+	// per limit: its policy, its floor OPP (the lowest it may impose)
+	// and the ticks until its next sample
+	policy []string
+	floor  []int
+	due    []int
+	// the caps of the step_wise and ss limits (the KTM's is cap)
+	swCap, ssCap int
+	// ss: per limit, whether the instance is mitigating and its level
+	// (OPPs below the top it requests)
+	ssOn    []bool
+	ssLevel []int
+	// monitors (Mitigation and Monitors): node, OPP and state per cap
+	mons   []Mitigation
+	monIdx []int
+	monOn  []bool
+	monNod []int
 	// allocator zone (nil without one) and this actor's present grant, W
 	zone    *zone
 	granted float64
-	// mitigation: node index and whether the cap is on
-	mitNode int
-	mitOn   bool
-	mitIdx  int
 	// hotplug: the node index and the cores online (proc.Spec.Cores when
 	// none is offline)
 	hpNode int
@@ -171,28 +214,33 @@ func NewGovernor(spec GovernorSpec, proc *Processor, net *Network) (*Governor, e
 	if !(spec.Headroom > 0) || math.IsInf(spec.Headroom, 0) {
 		return nil, fmt.Errorf("thermal: governor of %q: headroom %g must be positive", proc.Spec.Name, spec.Headroom)
 	}
-	switch spec.Policy {
-	case "", PolicyKTM, PolicyStepWise:
-	default:
-		return nil, fmt.Errorf("thermal: governor of %q: policy %q is not %q or %q", proc.Spec.Name, spec.Policy, PolicyKTM, PolicyStepWise)
+	if err := checkPolicy(spec.Policy); err != nil {
+		return nil, fmt.Errorf("thermal: governor of %q: %w", proc.Spec.Name, err)
 	}
 	top := proc.Len() - 1
-	g := &Governor{spec: spec, proc: proc, cap: top, eff: top, online: proc.Spec.Cores, hpNode: -1, mitNode: -1, granted: math.Inf(1)}
-	if m := spec.Mitigation; m != nil {
-		g.mitNode = net.NodeIndex(m.Node)
-		if g.mitNode < 0 {
+	g := &Governor{spec: spec, proc: proc, cap: top, swCap: top, ssCap: top, eff: top, online: proc.Spec.Cores, hpNode: -1, granted: math.Inf(1)}
+	mons := spec.Monitors
+	if spec.Mitigation != nil {
+		mons = append([]Mitigation{*spec.Mitigation}, mons...)
+	}
+	for _, m := range mons {
+		node := net.NodeIndex(m.Node)
+		if node < 0 {
 			return nil, fmt.Errorf("thermal: governor of %q: mitigation on unknown node %q", proc.Spec.Name, m.Node)
 		}
 		if !(m.Hysteresis >= 0) || math.IsNaN(m.Trip) || math.IsInf(m.Trip, 0) || math.IsInf(m.Hysteresis, 0) || !(m.KHz > 0) {
-			return nil, fmt.Errorf("thermal: governor of %q: invalid mitigation %+v", proc.Spec.Name, *m)
+			return nil, fmt.Errorf("thermal: governor of %q: invalid mitigation %+v", proc.Spec.Name, m)
 		}
 		// the highest OPP at or below the capped frequency (the lowest if none)
+		idx := 0
 		for i := 0; i <= top; i++ {
 			if proc.Table.OPPs[i].KHz <= m.KHz {
-				g.mitIdx = i
+				idx = i
 			}
 		}
+		g.mons, g.monIdx, g.monNod = append(g.mons, m), append(g.monIdx, idx), append(g.monNod, node)
 	}
+	g.monOn = make([]bool, len(g.mons))
 	if a := spec.Allocator; a != nil {
 		z, err := newZone(*a, net)
 		if err != nil {
@@ -215,14 +263,38 @@ func NewGovernor(spec GovernorSpec, proc *Processor, net *Network) (*Governor, e
 		if i < 0 {
 			return nil, fmt.Errorf("thermal: governor of %q: limit on unknown node %q", proc.Spec.Name, l.Node)
 		}
-		if !(l.Hysteresis >= 0) || math.IsNaN(l.Trip) || math.IsInf(l.Trip, 0) || math.IsInf(l.Hysteresis, 0) {
+		if !(l.Hysteresis >= 0) || math.IsNaN(l.Trip) || math.IsInf(l.Trip, 0) || math.IsInf(l.Hysteresis, 0) ||
+			!(l.FloorKHz >= 0) || math.IsInf(l.FloorKHz, 0) || l.Every < 0 {
 			return nil, fmt.Errorf("thermal: governor of %q: invalid limit %+v", proc.Spec.Name, l)
 		}
-		g.nodes = append(g.nodes, i)
+		if err := checkPolicy(l.Policy); err != nil {
+			return nil, fmt.Errorf("thermal: governor of %q: limit on %q: %w", proc.Spec.Name, l.Node, err)
+		}
+		pol := l.Policy
+		if pol == "" {
+			pol = spec.Policy
+		}
+		if pol == "" {
+			pol = PolicyKTM
+		}
+		floor := 0
+		for floor < top && proc.Table.OPPs[floor].KHz < l.FloorKHz {
+			floor++
+		}
+		g.nodes, g.policy, g.floor = append(g.nodes, i), append(g.policy, pol), append(g.floor, floor)
 	}
-	g.targets = make([]int, len(spec.Limits))
-	g.prev = make([]float64, len(spec.Limits))
+	n := len(spec.Limits)
+	g.targets, g.prev, g.due = make([]int, n), make([]float64, n), make([]int, n)
+	g.ssOn, g.ssLevel = make([]bool, n), make([]int, n)
 	return g, nil
+}
+
+func checkPolicy(p string) error {
+	switch p {
+	case "", PolicyKTM, PolicyStepWise, PolicySS:
+		return nil
+	}
+	return fmt.Errorf("policy %q is not %q, %q or %q", p, PolicyKTM, PolicyStepWise, PolicySS)
 }
 
 // Period returns the polling period in seconds.
@@ -251,24 +323,30 @@ func (g *Governor) Online() int { return g.online }
 func (g *Governor) Tick(net *Network, util float64) int {
 	top := g.proc.Len() - 1
 	u := math.Max(0, math.Min(util, 1))
-	if g.spec.Policy == PolicyStepWise {
-		g.stepWise(net)
-	} else {
-		g.ktm(net)
+	// the limits sampled this tick (every Every periods)
+	sample := make([]bool, len(g.spec.Limits))
+	for k, l := range g.spec.Limits {
+		if g.due[k]--; g.due[k] < 0 {
+			sample[k] = true
+			g.due[k] = max(l.Every, 1) - 1
+		}
 	}
-	g.eff = g.cap
+	g.ktm(net, sample)
+	g.stepWise(net, sample)
+	g.ss(net, sample)
+	g.eff = min(g.cap, g.swCap, g.ssCap)
 	if g.zone != nil {
 		g.eff = min(g.eff, g.zone.tick(g, net, u))
 	}
-	if m := g.spec.Mitigation; m != nil {
-		switch t := net.Temp(g.mitNode); {
+	for k, m := range g.mons {
+		switch t := net.Temp(g.monNod[k]); {
 		case t >= m.Trip:
-			g.mitOn = true
+			g.monOn[k] = true
 		case t <= m.Trip-m.Hysteresis:
-			g.mitOn = false
+			g.monOn[k] = false
 		}
-		if g.mitOn {
-			g.eff = min(g.eff, g.mitIdx)
+		if g.monOn[k] {
+			g.eff = min(g.eff, g.monIdx[k])
 		}
 	}
 	if h := g.spec.Hotplug; h != nil {
@@ -292,10 +370,16 @@ func (g *Governor) Tick(net *Network, util float64) int {
 	return g.cur
 }
 
-// ktm is the MSM8974 KTM's loop on the limits (see Governor).
-func (g *Governor) ktm(net *Network) {
-	hot, cool := false, true
+// ktm is the MSM8974 KTM's loop on the limits of policy ktm (see
+// Governor): one cap for all of them, lowered while any is at or above its
+// trip, raised once every one is below trip − hysteresis.
+func (g *Governor) ktm(net *Network, sample []bool) {
+	hot, cool, any := false, true, false
 	for k, l := range g.spec.Limits {
+		if g.policy[k] != PolicyKTM || !sample[k] {
+			continue
+		}
+		any = true
 		t := net.Temp(g.nodes[k])
 		if t >= l.Trip {
 			hot = true
@@ -303,6 +387,9 @@ func (g *Governor) ktm(net *Network) {
 		if !(t < l.Trip-l.Hysteresis) {
 			cool = false
 		}
+	}
+	if !any {
+		return
 	}
 	top := g.proc.Len() - 1
 	switch {
@@ -313,35 +400,43 @@ func (g *Governor) ktm(net *Network) {
 	}
 }
 
-// stepWise is the Linux step_wise governor on the limits
-// (get_target_state and thermal_zone_trip_update in
+// stepWise is the Linux step_wise governor on the limits of policy
+// step_wise (get_target_state and thermal_zone_trip_update in
 // drivers/thermal/gov_step_wise.c, read at torvalds/linux commit
 // 00211025270741a6190df2cf01747723ef673a1f). Each limit is a trip with
-// its own target cooling state (Step OPPs below the top per state); the
-// trend is the sign of the change of the node's temperature since the
-// previous poll (the default of get_tz_trend); throttle is T ≥ trip; and
-// with cur the cooling device's present state (the highest target):
+// its own target cooling state (Step OPPs below the top per state, at
+// most down to its FloorKHz: the cooling map's upper state); the trend is
+// the sign of the change of the node's temperature since the previous
+// poll (the default of get_tz_trend); throttle is T ≥ trip; and with cur
+// the cooling device's present state (the highest target):
 //
 //	first poll:             throttle → cur + 1, else no target (0)
 //	throttle and rising:    cur + 1
 //	no throttle, dropping:  cur − 1 (no target at 0)
 //	otherwise:              the target is kept
 //
-// The cap is top − Step × max(target). The trip's hysteresis is not
+// Each limit's cap is top − Step × its target, at least its floor; the
+// lowest of them is in force. The trip's hysteresis is not
 // used by this rule (Limit.Hysteresis is ignored under step_wise).
-func (g *Governor) stepWise(net *Network) {
+func (g *Governor) stepWise(net *Network, sample []bool) {
 	top := g.proc.Len() - 1
-	maxState := (top + g.spec.Step - 1) / g.spec.Step
 	cur := 0
-	for _, t := range g.targets {
-		cur = max(cur, t)
+	for k, t := range g.targets {
+		if g.policy[k] == PolicyStepWise {
+			cur = max(cur, t)
+		}
 	}
 	for k, l := range g.spec.Limits {
+		if g.policy[k] != PolicyStepWise || !sample[k] {
+			continue
+		}
+		maxState := (top - g.floor[k] + g.spec.Step - 1) / g.spec.Step
 		t := net.Temp(g.nodes[k])
 		throttle := t >= l.Trip
-		rising, dropping := g.swInit && t > g.prev[k], g.swInit && t < g.prev[k]
+		init := g.swInit
+		rising, dropping := init && t > g.prev[k], init && t < g.prev[k]
 		switch {
-		case !g.swInit:
+		case !init:
 			if throttle {
 				g.targets[k] = min(cur+1, maxState)
 			} else {
@@ -355,9 +450,61 @@ func (g *Governor) stepWise(net *Network) {
 		g.prev[k] = t
 	}
 	g.swInit = true
-	state := 0
-	for _, t := range g.targets {
-		state = max(state, t)
+	g.swCap = top
+	for k, t := range g.targets {
+		if g.policy[k] == PolicyStepWise {
+			g.swCap = min(g.swCap, max(top-t*g.spec.Step, g.floor[k]))
+		}
 	}
-	g.cap = max(top-state*g.spec.Step, 0)
+}
+
+// ss is Qualcomm thermal-engine's single-step algorithm on the limits of
+// policy ss (handle_thresh_sig and handle_timer_sig in
+// vendor/qcom/proprietary/thermal-engine/ss_algorithm.c, read in
+// Rivko/android-firmware-qti-sdm670 at commit
+// 44af08aa9a60c6ca724c8d7abf04af54d4136ccb). Each limit is one instance
+// with its own mitigation level (OPPs below the top it requests):
+//
+//	idle and T ≥ set_point (Trip):           start, level 0, then sample
+//	sampling and T ≤ set_point_clr:          stop, request lifted
+//	sample: T > set_point (or = at level 0): level + 1, unless that OPP
+//	                                         is below FloorKHz
+//	        otherwise:                       level − 1; at 0 it stops
+//	                                         (resumes at T ≥ set_point)
+//
+// so a sampling instance walks its request one OPP per sample toward
+// the OPP that holds the node at its set point (one OPP, whatever the
+// governor's Step: increase_mitigation_lvl moves curr_lvl by one), from both sides: unlike
+// the KTM loop, which only releases below trip − hysteresis, it does not
+// wait for the node to cool through a band before raising the cap. The
+// device takes the lowest frequency requested (the highest level); the
+// time_constant hold-off (0 in the presets) is not modelled.
+func (g *Governor) ss(net *Network, sample []bool) {
+	top := g.proc.Len() - 1
+	level := 0
+	for k, l := range g.spec.Limits {
+		if g.policy[k] != PolicySS {
+			continue
+		}
+		if sample[k] {
+			t := net.Temp(g.nodes[k])
+			switch {
+			case !g.ssOn[k] && t >= l.Trip:
+				g.ssOn[k], g.ssLevel[k] = true, 0
+			case g.ssOn[k] && t <= l.Trip-l.Hysteresis:
+				g.ssOn[k], g.ssLevel[k] = false, 0
+			}
+			if g.ssOn[k] {
+				if t > l.Trip || (t == l.Trip && g.ssLevel[k] <= 0) {
+					if top-g.ssLevel[k]-1 >= g.floor[k] {
+						g.ssLevel[k]++
+					}
+				} else if g.ssLevel[k]--; g.ssLevel[k] <= 0 {
+					g.ssOn[k], g.ssLevel[k] = false, 0
+				}
+			}
+		}
+		level = max(level, g.ssLevel[k])
+	}
+	g.ssCap = top - level
 }

@@ -356,3 +356,121 @@ func TestMitigation(t *testing.T) {
 		t.Error("mitigation to 0 kHz accepted")
 	}
 }
+
+// ssGovernor is the synthetic processor (85 °C unthrottled, P* = 1.75 W
+// at a 60 °C set point, between the 1.0 and 1.5 GHz OPPs) under
+// thermal-engine's single-step rule.
+func ssGovernor(t *testing.T, period float64, l Limit) (*Network, *Governor, *Processor) {
+	t.Helper()
+	net, _, p := synthetic(t, 0, period)
+	l.Node, l.Policy = "soc", PolicySS
+	g, err := NewGovernor(GovernorSpec{Period: period, Limits: []Limit{l}}, p, net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net, g, p
+}
+
+// TestSSSettles: the single-step rule walks the cap one OPP per sample
+// toward the OPP that holds the set point, from both sides. With a 10 s
+// sample (10 τ) the node reaches each OPP's steady state (the table of
+// synthetic), so by hand:
+//
+//   - set_point 60 °C, set_point_clr 40 °C: at 1.5 GHz the node settles at
+//     62.19 > 60 °C (one OPP down), at 1.0 GHz at 45.08 °C, below the set
+//     point but above the clear point (one OPP up): the cap dithers
+//     between exactly the two OPPs bracketing f* ≈ 1.444 GHz, and never
+//     visits 2.0 or 0.5 GHz once started.
+//   - set_point_clr 50 °C: 45.08 °C is at or below it, so the instance
+//     stops and lifts its request: the cycle runs through the top OPP
+//     (2.0, 1.5, 1.0 GHz, then 2.0 again).
+//   - a floor at 1.5 GHz (device_max_limit): the cap never goes below it
+//     and the node settles at 62.19 °C, above the set point.
+//   - every: 2 with a 5 s period samples every 10 s: the same sequence as
+//     the first case.
+func TestSSSettles(t *testing.T) {
+	net, g, p := ssGovernor(t, 10, Limit{Trip: 60, Hysteresis: 20})
+	seen := run(net, g, p, 400)
+	if len(seen) != 2 || seen[1] == 0 || seen[2] == 0 {
+		t.Errorf("clear 40 °C: OPPs visited %v, want only 1 (1.0 GHz) and 2 (1.5 GHz)", seen)
+	}
+	if d := seen[1] - seen[2]; d < -1 || d > 1 {
+		t.Errorf("clear 40 °C: %v, want alternation (one sample each)", seen)
+	}
+
+	net, g, p = ssGovernor(t, 10, Limit{Trip: 60, Hysteresis: 10})
+	seen = run(net, g, p, 400)
+	if len(seen) != 3 || seen[1] == 0 || seen[2] == 0 || seen[3] == 0 {
+		t.Errorf("clear 50 °C: OPPs visited %v, want 1, 2 and 3 (released through the top)", seen)
+	}
+
+	net, g, p = ssGovernor(t, 10, Limit{Trip: 60, Hysteresis: 20, FloorKHz: 1.5e6})
+	seen = run(net, g, p, 400)
+	if len(seen) != 1 || seen[2] == 0 {
+		t.Errorf("floor 1.5 GHz: OPPs visited %v, want only 2", seen)
+	}
+	if T := net.Temp(0); math.Abs(T-62.1901) > 1e-3 {
+		t.Errorf("floor 1.5 GHz: settled at %.4f °C, want 62.1901 °C", T)
+	}
+
+	net, g, p = ssGovernor(t, 5, Limit{Trip: 60, Hysteresis: 20, Every: 2})
+	seen = run(net, g, p, 800)
+	if len(seen) != 2 || seen[1] == 0 || seen[2] == 0 {
+		t.Errorf("every 2 × 5 s: OPPs visited %v, want only 1 and 2", seen)
+	}
+}
+
+// TestMixedPoliciesAndMonitors: one processor carries a KTM limit, an ss
+// instance and a step_wise limit (each overriding the governor's policy)
+// and two monitors; the cap in force is the lowest of theirs.
+func TestMixedPoliciesAndMonitors(t *testing.T) {
+	net, _, p := synthetic(t, 0, 1)
+	spec := GovernorSpec{Period: 1, Policy: PolicySS,
+		Limits: []Limit{{Node: "soc", Trip: 90, Hysteresis: 5, Policy: PolicyKTM}, {Node: "soc", Trip: 70, Hysteresis: 20},
+			{Node: "soc", Trip: 80, Policy: PolicyStepWise, FloorKHz: 1e6}},
+		Monitors: []Mitigation{{Node: "soc", Trip: 100, Hysteresis: 10, KHz: 1.5e6}, {Node: "soc", Trip: 105, Hysteresis: 10, KHz: 5e5}}}
+	g, err := NewGovernor(spec, p, net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range []struct {
+		temp float64
+		cap  int
+		why  string
+	}{
+		{60, 3, "cool: no limit"},
+		{71, 2, "ss starts and steps one OPP"},
+		{72, 1, "ss steps again"},
+		{65, 2, "ss below its set point: one OPP back up"},
+		{81, 1, "ss one down (1); step_wise hot and rising: state 1 (2)"},
+		{85, 0, "ss to the bottom (0); step_wise state 2, held at its 1.0 GHz floor (1); KTM inside its band"},
+		{101, 0, "KTM hot (2); monitor 100 °C on (1.5 GHz, 2); ss stays at 0"},
+		{60, 1, "KTM cool (3); monitor off; step_wise dropping (2); ss below its set point: one up (1)"},
+		{45, 3, "ss at or below its clear point: lifted; step_wise dropping: no target"},
+	} {
+		net.SetTemps([]float64{s.temp})
+		if g.Tick(net, 1); g.Cap() != s.cap {
+			t.Errorf("step %d at %v °C (%s): cap %d, want %d", i, s.temp, s.why, g.Cap(), s.cap)
+		}
+	}
+	// fresh governor for the monitors alone
+	g, err = NewGovernor(GovernorSpec{Period: 1, Monitors: spec.Monitors}, p, net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range []struct {
+		temp float64
+		cap  int
+	}{{99, 3}, {100, 2}, {106, 0}, {96, 0}, {95, 2}, {91, 2}, {90, 3}} {
+		net.SetTemps([]float64{s.temp})
+		if g.Tick(net, 1); g.Cap() != s.cap {
+			t.Errorf("monitors step %d at %v °C: cap %d, want %d", i, s.temp, g.Cap(), s.cap)
+		}
+	}
+	if _, err := NewGovernor(GovernorSpec{Period: 1, Limits: []Limit{{Node: "soc", Trip: 60, Policy: "pid"}}}, p, net); err == nil {
+		t.Error("unknown limit policy accepted")
+	}
+	if _, err := NewGovernor(GovernorSpec{Period: 1, Limits: []Limit{{Node: "soc", Trip: 60, Every: -1}}}, p, net); err == nil {
+		t.Error("negative every accepted")
+	}
+}
