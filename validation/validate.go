@@ -317,6 +317,9 @@ func Validate(ctx context.Context, opts Options) (*Report, error) {
 	if err := c.thermalRows(ctx, opts); err != nil {
 		return nil, err
 	}
+	if err := c.thermalBlindRows(); err != nil {
+		return nil, err
+	}
 	c.profileRows()
 	c.notCompared()
 
