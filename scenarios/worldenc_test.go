@@ -291,3 +291,35 @@ func TestMemoryFlatJournalled(t *testing.T) {
 		t.Errorf("peak heap %d B after 3·10⁵ journalled requests, %d B after 10⁴: not flat in requests", large, small)
 	}
 }
+
+// TestMemoryFlatMerged: a merge reads a shard's worlds back one part at a
+// time, so merging worlds of 2·10⁵ requests needs no more heap than worlds
+// of 10⁴ (format 2 read each world as one frame and decoded it whole:
+// ≈ 50 MB of frame and ≈ 200 MB of records per world of 2·10⁵).
+func TestMemoryFlatMerged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("4·10⁵ requests: a few seconds")
+	}
+	ctx := context.Background()
+	merge := func(n int) func() {
+		dir := filepath.Join(t.TempDir(), "shard")
+		if _, err := RunShard(ctx, mustParse(t, requestsScenario(n, 2, false)), Shard{0, 1}, Options{Out: dir, Workers: 1}); err != nil {
+			t.Fatal(err)
+		}
+		return func() {
+			res, err := mergeShards(ctx, []string{dir}, Options{Out: filepath.Join(t.TempDir(), "merged"), Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Records != int64(2*n) {
+				t.Fatalf("%d records, want %d", res.Records, 2*n)
+			}
+		}
+	}
+	small, _ := heapDuring(t, merge(10_000))
+	large, _ := heapDuring(t, merge(200_000))
+	t.Logf("peak HeapInuse merging: 2·10⁴ requests %.1f MB, 4·10⁵ %.1f MB", float64(small)/1e6, float64(large)/1e6)
+	if large > 3*max(small, 8<<20) {
+		t.Errorf("peak heap %d B merging 4·10⁵ requests, %d B for 2·10⁴: not flat in requests", large, small)
+	}
+}
