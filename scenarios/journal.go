@@ -207,6 +207,15 @@ func (ws *worldStore) task(t *task) (take, stop bool) {
 	return true, false
 }
 
+// drain reads what is left of the frames fed to t (a world that failed,
+// or was not replayed), so that the dispatcher's feed ends.
+func (t *task) drain() {
+	if t.more != nil {
+		for range t.more {
+		}
+	}
+}
+
 // feed, called by the dispatcher once a worker has task t, reads the
 // frames of t's stored world after its first and sends them to the
 // worker, one at a time (so a world is never held whole), up to its last
@@ -310,12 +319,7 @@ func (ws *worldStore) replay(ctx context.Context, t task, order *csvOrder, f *re
 		*recs = (*recs)[:0]
 		recPool.Put(recs)
 	}()
-	if t.more != nil {
-		defer func() {
-			for range t.more { // what a failed world left unread
-			}
-		}()
-	}
+	defer t.drain()
 	fail := func(err error) taskResult {
 		return taskResult{t: t, err: fmt.Errorf("scenarios: stored world %d (point %d, replication %d, cell %d): %w", t.seq, t.pd.index, t.rep, t.cell, err)}
 	}

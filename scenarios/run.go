@@ -323,6 +323,7 @@ func (r *runner) work(ctx context.Context, p *pipeline) {
 		var err error
 		if f, err = newRecordFormatter(r.s.Outputs.Format, r.s.isLLM()); err != nil {
 			for t := range p.jobs {
+				t.drain()
 				p.slots[t.seq%p.window] <- taskResult{t: t, err: fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)}
 			}
 			return
@@ -570,9 +571,11 @@ func groupCold(pd *pointData, rec *result.Record) bool {
 // requests.csv rows.
 func (r *runner) runTask(ctx context.Context, t task, f *recordFormatter) taskResult {
 	if t.err != nil {
+		t.drain()
 		return taskResult{t: t, err: t.err}
 	}
 	if err := ctx.Err(); err != nil {
+		t.drain()
 		return taskResult{t: t, err: err}
 	}
 	if t.frame != nil {
