@@ -229,3 +229,98 @@ func TestCI95(t *testing.T) {
 		}
 	}
 }
+
+// TestFastIndexExact: fastIndex, when it answers, gives the bucket index
+// ⌈math.Log(x)/lnGamma⌉ exactly: 4·10⁶ log-uniform values over every
+// magnitude, values next to bucket boundaries (γ^k and its neighbouring
+// floats, where it must defer to math.Log or agree), and several
+// accuracies. It must also answer almost always (else it saves nothing).
+func TestFastIndexExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, alpha := range []float64{DefaultAccuracy, 0.01, 0.001, 1e-5} {
+		tl := NewTally(Accuracy(alpha))
+		tl.initSketch()
+		exact := func(x float64) int { return int(math.Ceil(math.Log(x) / tl.lnGamma)) }
+		fast, n := 0, 0
+		check := func(x float64) {
+			n++
+			if i, ok := tl.fastIndex(x); ok {
+				fast++
+				if want := exact(x); i != want {
+					t.Fatalf("alpha %v: fastIndex(%v) = %d, want %d", alpha, x, i, want)
+				}
+			}
+			if tl.index(x) != exact(x) {
+				t.Fatalf("alpha %v: index(%v) = %d, want %d", alpha, x, tl.index(x), exact(x))
+			}
+		}
+		for range 1_000_000 {
+			check(math.Exp((rng.Float64()*2 - 1) * 700))
+		}
+		for range 1_000_000 {
+			check(rng.Float64() * 10)
+		}
+		for k := -20000; k <= 20000; k += 7 {
+			b := math.Pow(tl.gamma, float64(k))
+			if b == 0 || math.IsInf(b, 0) {
+				continue
+			}
+			x := b
+			for range 4 {
+				check(x)
+				x = math.Nextafter(x, 0)
+			}
+			x = b
+			for range 4 {
+				x = math.Nextafter(x, math.Inf(1))
+				check(x)
+			}
+		}
+		for _, x := range []float64{math.SmallestNonzeroFloat64, 1e-310, 1e-300, 1, 2, 0.5, math.MaxFloat64, 1e300} {
+			check(x)
+		}
+		if fast < n*9/10 {
+			t.Errorf("alpha %v: fastIndex answered %d of %d", alpha, fast, n)
+		}
+	}
+}
+
+func BenchmarkTallyIndex(b *testing.B) {
+	tl := NewTally()
+	tl.initSketch()
+	xs := make([]float64, 1024)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range xs {
+		xs[i] = 0.2 + 0.1*rng.Float64()
+	}
+	b.Run("fast", func(b *testing.B) {
+		s := 0
+		for i := 0; b.Loop(); i++ {
+			s += tl.index(xs[i&1023])
+		}
+		_ = s
+	})
+	b.Run("log", func(b *testing.B) {
+		s := 0
+		for i := 0; b.Loop(); i++ {
+			s += int(math.Ceil(math.Log(xs[i&1023]) / tl.lnGamma))
+		}
+		_ = s
+	})
+}
+
+// TestMinMaxOf: MinOf and MaxOf are math.Min and math.Max, signed zeros
+// and infinities included, for operands that are not NaN.
+func TestMinMaxOf(t *testing.T) {
+	vals := []float64{math.Inf(-1), -1e300, -1, -math.SmallestNonzeroFloat64, math.Copysign(0, -1), 0, math.SmallestNonzeroFloat64, 0.5, 1, math.MaxFloat64, math.Inf(1)}
+	for _, a := range vals {
+		for _, b := range vals {
+			if got, want := MinOf(a, b), math.Min(a, b); math.Float64bits(got) != math.Float64bits(want) {
+				t.Errorf("MinOf(%v, %v) = %v, want %v", a, b, got, want)
+			}
+			if got, want := MaxOf(a, b), math.Max(a, b); math.Float64bits(got) != math.Float64bits(want) {
+				t.Errorf("MaxOf(%v, %v) = %v, want %v", a, b, got, want)
+			}
+		}
+	}
+}

@@ -377,8 +377,8 @@ func (g *groupAcc) add(r *result.Record) {
 		g.phases[p].Add(d)
 		ra.phases[p] += d
 	}
-	ra.first = math.Min(ra.first, r.Arrival)
-	ra.last = math.Max(ra.last, r.End)
+	ra.first = result.MinOf(ra.first, r.Arrival)
+	ra.last = result.MaxOf(ra.last, r.End)
 }
 
 // merge folds a world's group (resetWorld) into g: its requests into the

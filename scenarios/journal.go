@@ -1,8 +1,8 @@
 package scenarios
 
 import (
+	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -88,7 +88,8 @@ func (ws *worldStore) resume(r *runner, path string) error {
 		f.Close()
 		return fmt.Errorf("scenarios: resume: %s: %w; nothing was run (start over without --resume, into another folder)", path, err)
 	}
-	// Count the whole frames (worlds in task order from 0).
+	// Count the whole worlds (in task order from 0, each its parts and
+	// its last frame).
 	n := 0
 	good := wr.n
 	for n < r.total {
@@ -96,11 +97,14 @@ func (ws *worldStore) resume(r *runner, path string) error {
 		if err != nil {
 			break // the end, or a frame cut short: resume from here
 		}
-		if seq, k := binary.Uvarint(p); k <= 0 || seq != uint64(n) {
+		seq, kind, ok := frameOf(p)
+		if !ok || seq != uint64(n) {
 			break
 		}
-		n++
-		good = wr.n
+		if kind == frameLast {
+			n++
+			good = wr.n
+		}
 	}
 	if err := f.Truncate(good); err != nil {
 		f.Close()
@@ -193,9 +197,46 @@ func (ws *worldStore) task(t *task) (take, stop bool) {
 			t.err = fmt.Errorf("scenarios: reading world %d: %w", t.seq, err)
 		} else {
 			t.frame = p
+			if _, kind, ok := frameOf(p); ok && kind == framePart {
+				// The rest follows once a worker has the task (feed).
+				t.more = make(chan []byte, 1)
+				t.moreErr = new(error)
+			}
 		}
 	}
 	return true, false
+}
+
+// drain reads what is left of the frames fed to t (a world that failed,
+// or was not replayed), so that the dispatcher's feed ends.
+func (t *task) drain() {
+	if t.more != nil {
+		for range t.more {
+		}
+	}
+}
+
+// feed, called by the dispatcher once a worker has task t, reads the
+// frames of t's stored world after its first and sends them to the
+// worker, one at a time (so a world is never held whole), up to its last
+// frame; a read error is left in t.moreErr and ends the world.
+func (ws *worldStore) feed(ctx context.Context, t *task) bool {
+	defer close(t.more)
+	for {
+		p, err := ws.src.next()
+		if err != nil {
+			*t.moreErr = fmt.Errorf("scenarios: reading world %d: %w", t.seq, err)
+			return true
+		}
+		select {
+		case t.more <- p:
+		case <-ctx.Done():
+			return false
+		}
+		if seq, kind, ok := frameOf(p); !ok || seq != uint64(t.seq) || kind != framePart {
+			return true // the last, or not the world's: replay says which
+		}
+	}
 }
 
 // encode finishes a simulated world's frame for the journal or the
@@ -205,7 +246,7 @@ func (ws *worldStore) encode(tr *taskResult, enc *worldEncoder) {
 	if ws.journal == nil || enc == nil {
 		return
 	}
-	f, err := enc.finish(tr.t.seq, tr.stats, tr.spans)
+	f, err := enc.finish(tr.stats, tr.spans)
 	if err != nil {
 		enc.release()
 		tr.err = fmt.Errorf("scenarios: writing %s: world %d: %w", ws.path, tr.t.seq, err)
@@ -234,12 +275,13 @@ func (ws *worldStore) keep(tr *taskResult) error {
 	}
 	tr.frame = nil
 	defer f.release()
-	var spool *os.File
-	var spoolN int64
+	var err error
 	if f.enc != nil {
-		spool, spoolN = f.enc.spool, f.enc.spoolN
+		err = ws.journal.writeParts(f.enc.parts, f.enc.spool, f.enc.spoolN)
 	}
-	err := ws.journal.writeFrame(*f.head, spool, spoolN, *f.body, f.crc)
+	if err == nil {
+		err = ws.journal.writeFrame(*f.head, *f.body, f.crc)
+	}
 	if err == nil {
 		err = ws.journal.flush()
 	}
@@ -268,41 +310,73 @@ func putWorldBuf(b *[]byte) {
 
 // replay turns a stored world into its task's result, its records fed
 // to a worldSink as a simulated world's are (requests.csv rows formatted
-// by f; nil: not written), as if it had been simulated.
-func (ws *worldStore) replay(t task, order *csvOrder, f *recordFormatter) taskResult {
+// by f; nil: not written), as if it had been simulated. The world's
+// frames are decoded one at a time: its first (t.frame), then those the
+// dispatcher feeds (t.more).
+func (ws *worldStore) replay(ctx context.Context, t task, order *csvOrder, f *recordFormatter) taskResult {
 	recs := recPool.Get().(*[]result.Record)
 	defer func() {
 		*recs = (*recs)[:0]
 		recPool.Put(recs)
 	}()
-	w, err := decodeWorld(t.frame, (*recs)[:0])
-	*recs = w.recs
-	if err == nil {
-		err = checkWorld(t, &w)
-	}
-	if err != nil {
+	defer t.drain()
+	fail := func(err error) taskResult {
 		return taskResult{t: t, err: fmt.Errorf("scenarios: stored world %d (point %d, replication %d, cell %d): %w", t.seq, t.pd.index, t.rep, t.cell, err)}
 	}
 	sink := newWorldSink(t, t.pd.cells[t.cell], f, order, false, "") // already in the journal
-	for i := range *recs {
-		sink.add(&(*recs)[i])
+	var spans []result.Span
+	p := t.frame
+	for part := 0; ; part++ {
+		w, err := decodeWorld(p, (*recs)[:0])
+		*recs = w.recs
+		if err == nil {
+			err = checkWorld(t, &w)
+		}
+		if err != nil {
+			sink.fail()
+			return fail(fmt.Errorf("frame %d: %w", part, err))
+		}
+		for i := range *recs {
+			sink.add(&(*recs)[i])
+		}
+		if t.trace {
+			spans = append(spans, w.spans...)
+		}
+		if w.last {
+			tr, err := sink.done(w.stats)
+			if err != nil {
+				return taskResult{t: t, err: err}
+			}
+			if t.trace {
+				tr.spans = spans
+			}
+			return tr
+		}
+		var ok bool
+		if t.more != nil {
+			select {
+			case p, ok = <-t.more:
+			case <-ctx.Done():
+				sink.fail()
+				return taskResult{t: t, err: ctx.Err()}
+			}
+		}
+		if !ok {
+			sink.fail()
+			if t.moreErr != nil && *t.moreErr != nil {
+				return taskResult{t: t, err: *t.moreErr}
+			}
+			return fail(errors.New("its last frame is missing"))
+		}
 	}
-	tr, err := sink.done(w.stats)
-	if err != nil {
-		return taskResult{t: t, err: err}
-	}
-	if t.trace {
-		tr.spans = w.spans
-	}
-	return tr
 }
 
-// checkWorld checks that a stored world is task t's.
+// checkWorld checks that a stored world's frame is task t's.
 func checkWorld(t task, w *decodedWorld) error {
 	if w.seq != t.seq {
 		return fmt.Errorf("it is world %d", w.seq)
 	}
-	if len(w.stats.metrics) != len(worldMetrics) {
+	if w.last && len(w.stats.metrics) != len(worldMetrics) {
 		return fmt.Errorf("%d per-world metrics, not %d", len(w.stats.metrics), len(worldMetrics))
 	}
 	for i := range w.recs {

@@ -115,7 +115,11 @@ type task struct {
 	last  bool // the last task of its point
 	trace bool
 	err   error  // the point could not be prepared
-	frame []byte // the world as stored (worlds.go); nil: simulate it
+	frame []byte // the world as stored (worlds.go), its first frame; nil: simulate it
+	// more brings the stored world's further frames (worldStore.feed);
+	// nil if frame is its last. moreErr is the error that ended them.
+	more    chan []byte
+	moreErr *error
 }
 
 type taskResult struct {
@@ -266,10 +270,13 @@ func (r *runner) dispatch(ctx context.Context, p *pipeline) {
 		}
 		select {
 		case p.jobs <- t:
-			return true
 		case <-ctx.Done():
 			return false
 		}
+		if t.more != nil {
+			return r.ws.feed(ctx, &t)
+		}
+		return true
 	}
 	for pt := 0; pt < r.s.Points(); pt++ {
 		if skip, stop := r.ws.skipPoint(r, pt, &seq); stop {
@@ -316,6 +323,7 @@ func (r *runner) work(ctx context.Context, p *pipeline) {
 		var err error
 		if f, err = newRecordFormatter(r.s.Outputs.Format, r.s.isLLM()); err != nil {
 			for t := range p.jobs {
+				t.drain()
 				p.slots[t.seq%p.window] <- taskResult{t: t, err: fmt.Errorf("scenarios: writing %s: %w", result.RequestsFile, err)}
 			}
 			return
@@ -563,13 +571,15 @@ func groupCold(pd *pointData, rec *result.Record) bool {
 // requests.csv rows.
 func (r *runner) runTask(ctx context.Context, t task, f *recordFormatter) taskResult {
 	if t.err != nil {
+		t.drain()
 		return taskResult{t: t, err: t.err}
 	}
 	if err := ctx.Err(); err != nil {
+		t.drain()
 		return taskResult{t: t, err: err}
 	}
 	if t.frame != nil {
-		return r.ws.replay(t, r.csv, f)
+		return r.ws.replay(ctx, t, r.csv, f)
 	}
 	var sc *spanCollector
 	var sink devices.SpanSink // nil: no tracing, at no cost
@@ -625,7 +635,7 @@ type worldSink struct {
 
 // newWorldSink starts task t's sink: its rows go in order through order,
 // and keep encodes its records for the journal or shard frame (spooled in
-// dir past worldSpillAt).
+// dir past worldPartAt).
 func newWorldSink(t task, cell Cell, f *recordFormatter, order *csvOrder, keep bool, dir string) *worldSink {
 	w := &worldSink{t: t, acc: newWorldAcc(t.pd, t.rep, cell), f: f}
 	if f != nil {
@@ -634,7 +644,7 @@ func newWorldSink(t task, cell Cell, f *recordFormatter, order *csvOrder, keep b
 		f.start(w.csv)
 	}
 	if keep {
-		w.enc = newWorldEncoder(dir)
+		w.enc = newWorldEncoder(dir, t.seq)
 	}
 	return w
 }

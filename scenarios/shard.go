@@ -425,7 +425,7 @@ type mergeSource struct {
 	f             *os.File
 	rd            *worldReader
 	h             hash.Hash
-	left          int // worlds still to read from shard i
+	left          int // worlds still to read from shard i (their last frames)
 }
 
 func (ms *mergeSource) next() ([]byte, error) {
@@ -446,6 +446,9 @@ func (ms *mergeSource) next() ([]byte, error) {
 	p, err := ms.rd.next()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(sh.dir, WorldsFile), err)
+	}
+	if _, kind, ok := frameOf(p); ok && kind == framePart {
+		return p, nil // more frames of the world follow
 	}
 	ms.left--
 	if ms.left == 0 {

@@ -24,20 +24,39 @@ import (
 //
 // The file is a sequence of frames, each a 4-byte little-endian payload
 // length, the payload's CRC-32C (4 bytes) and the payload. The first
-// frame's payload is the header (worldsHeader, JSON); each further frame
-// is one world, in task order from the header's First: its records, its
-// events and per-world metrics, and the spans of a traced world, in the
-// binary layout of encodeWorld. Every float is kept bit for bit, so a
-// world read back merges exactly as it did when it was simulated. A frame
-// cut short (the process was killed while writing it) or damaged ends
-// the file's valid part.
+// frame's payload is the header (worldsHeader, JSON); then come the
+// worlds, in task order from the header's First, each in one or more
+// frames: parts (worldPartAt bytes of records each, so that no frame of a
+// world of millions of requests passes maxFrame, and a world is read back
+// one part at a time), then its last frame, which also holds its events
+// and per-world metrics. Each frame is self-contained (its records, the
+// string table they index, spans of a traced world), in the binary layout
+// of worldEncoder. Every float is kept bit for bit, so a world read back
+// merges exactly as it did when it was simulated. A frame cut short (the
+// process was killed while writing it) or damaged ends the file's valid
+// part; the parts of a world whose last frame is missing are not used.
 const WorldsFile = "worlds.bin"
 
-// worldsFormat identifies the layout of WorldsFile.
-const worldsFormat = "infersim-worlds/2"
+// worldsFormat identifies the layout of WorldsFile. Format 2 held a world
+// in a single frame (so a world of a few million requests could not be
+// written, or read back without holding it whole); its files are refused.
+const worldsFormat = "infersim-worlds/3"
 
-// maxFrame bounds a frame's payload: a world of a few million requests.
-const maxFrame = 1 << 30
+// maxFrame bounds a frame's payload, when written and when read; a
+// world's records are cut into parts of worldPartAt bytes, far below it.
+// A variable so that tests can lower it.
+var maxFrame = 1 << 30
+
+// worldPartAt is the size of a world's encoded records (and spans) past
+// which they are cut off as a part frame. A variable so that tests can
+// lower it.
+var worldPartAt = 1 << 20
+
+// The kinds of a world's frames (the byte after its seq).
+const (
+	framePart = 0 // more frames of the world follow
+	frameLast = 1 // the world's last frame, with its events and metrics
+)
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -117,26 +136,45 @@ func createWorlds(path string, h worldsHeader, hashed hash.Hash) (*worldWriter, 
 
 // frame appends one frame with payload p.
 func (ww *worldWriter) frame(p []byte) error {
-	return ww.writeFrame(p, nil, 0, nil, crc32.Checksum(p, castagnoli))
+	return ww.writeFrame(p, nil, crc32.Checksum(p, castagnoli))
 }
 
-// writeFrame appends one frame whose payload is head, spoolN bytes of
-// spool (from its current offset), then body; crc is the payload's.
-func (ww *worldWriter) writeFrame(head []byte, spool *os.File, spoolN int64, body []byte, crc uint32) error {
-	n := int64(len(head)) + spoolN + int64(len(body))
-	if n > math.MaxUint32 {
-		return fmt.Errorf("a world of %d bytes is too large for a frame", n)
+// out is where the file's bytes go: the buffer, and the hash if any.
+func (ww *worldWriter) out() io.Writer {
+	if ww.hash != nil {
+		return io.MultiWriter(ww.w, ww.hash)
+	}
+	return ww.w
+}
+
+// writeFrame appends one frame whose payload is head then body; crc is
+// the payload's.
+func (ww *worldWriter) writeFrame(head, body []byte, crc uint32) error {
+	n := int64(len(head)) + int64(len(body))
+	if n > int64(maxFrame) {
+		return fmt.Errorf("a frame of %d bytes is larger than the %d a worlds file allows", n, maxFrame)
 	}
 	binary.LittleEndian.PutUint32(ww.hdr[:4], uint32(n))
 	binary.LittleEndian.PutUint32(ww.hdr[4:], crc)
-	var w io.Writer = ww.w
-	if ww.hash != nil {
-		w = io.MultiWriter(ww.w, ww.hash)
-	}
+	w := ww.out()
 	if _, err := w.Write(ww.hdr[:]); err != nil {
 		return err
 	}
 	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	if _, err := w.Write(body); err != nil {
+		return err
+	}
+	ww.n += int64(len(ww.hdr)) + n
+	return nil
+}
+
+// writeParts appends whole frames already encoded (a world's parts):
+// mem, then spoolN bytes of spool from its current offset.
+func (ww *worldWriter) writeParts(mem []byte, spool *os.File, spoolN int64) error {
+	w := ww.out()
+	if _, err := w.Write(mem); err != nil {
 		return err
 	}
 	if spool != nil {
@@ -144,10 +182,7 @@ func (ww *worldWriter) writeFrame(head []byte, spool *os.File, spoolN int64, bod
 			return fmt.Errorf("copying a world's spool (%d of %d bytes): %w", k, spoolN, err)
 		}
 	}
-	if _, err := w.Write(body); err != nil {
-		return err
-	}
-	ww.n += int64(len(ww.hdr)) + n
+	ww.n += int64(len(mem)) + spoolN
 	return nil
 }
 
@@ -194,7 +229,7 @@ func (wr *worldReader) next() ([]byte, error) {
 		return nil, fmt.Errorf("%w (at byte %d)", errTorn, wr.n)
 	}
 	n := binary.LittleEndian.Uint32(wr.hdr[:4])
-	if n > maxFrame {
+	if int64(n) > int64(maxFrame) {
 		return nil, fmt.Errorf("%w (at byte %d: length %d)", errTorn, wr.n, n)
 	}
 	p := make([]byte, n)
@@ -226,7 +261,7 @@ func (wr *worldReader) readHeader() (worldsHeader, error) {
 		return h, fmt.Errorf("header: %w", err)
 	}
 	if h.Format != worldsFormat {
-		return h, fmt.Errorf("format %q, not %q", h.Format, worldsFormat)
+		return h, fmt.Errorf("format %q, not %q (written by another version of infersim; this one cannot read it)", h.Format, worldsFormat)
 	}
 	return h, nil
 }
@@ -243,54 +278,102 @@ var worldBufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); ret
 // canonicalPhase is a phase that did not occur (result.Record.Reset).
 var canonicalNaN = math.Float64bits(math.NaN())
 
-// encodeWorld appends task seq's world to b: seq, events, metrics,
-// records (with a table of their strings) and spans.
+// encodeWorld returns, appended to b, task seq's world as one last frame's
+// payload (whatever its size): its events and metrics, its records (with a
+// table of their strings) and spans. The runner encodes worlds with a
+// worldEncoder, which cuts them into parts; this is the same layout.
 func encodeWorld(b []byte, seq int, recs []result.Record, st worldStats, spans []result.Span) []byte {
-	var e worldEncoder
+	e := worldEncoder{seq: seq}
 	for i := range recs {
 		e.body = e.add(e.body, &recs[i])
 	}
-	b = e.appendHead(b, seq, st)
+	for i := range spans {
+		e.span(&spans[i])
+	}
+	b = e.appendHead(b, frameLast, st)
 	b = append(b, e.body...)
-	return e.appendTail(b, spans)
+	return e.appendTail(b)
 }
 
-// worldEncoder encodes a world's records in encodeWorld's layout as they
-// finish, so a journalled world keeps its records as their compact
-// encoding, not as result.Records: the frame's payload is the head
-// (appendHead, known when the world ends), then the records (add) and the
-// tail (appendTail). Past worldSpillAt bytes the records go to a spool
-// file (unlinked at once where the system allows it), so a world's memory
-// does not grow with its requests; the merge copies the spool into the
-// worlds file.
+// worldEncoder encodes a world's records in the worlds file's layout as
+// they finish, so a journalled world keeps its records as their compact
+// encoding, not as result.Records. Past worldPartAt bytes the records so
+// far are cut off as a part: a whole frame (length, CRC, payload) written
+// to a spool file beside the journal (unlinked at once where the system
+// allows it; kept in memory without a folder), so a world's memory does
+// not grow with its requests and no frame grows with them either. The
+// merge copies the parts into the worlds file, then the world's last
+// frame (finish).
 type worldEncoder struct {
-	body   []byte  // the records encoded so far and not spooled
+	seq    int
+	body   []byte  // the records of the current part
 	buf    *[]byte // body's storage, from worldBufPool (nil: none)
-	n      int     // records
+	n      int     // records in body
 	strs   []string
-	dir    string   // where a spool is created ("": never spooled)
-	spool  *os.File // nil until body first passes worldSpillAt
-	spoolN int64    // bytes in spool
+	spans  []byte // the encoded spans of the current part
+	nspans int
+	dir    string // where a spool is created ("": parts kept in memory)
+	parts  []byte // part frames in memory (dir == "")
+	spool  *os.File
+	spoolN int64 // bytes in spool (whole frames)
 	// unlinked: spool was removed from dir when created.
 	unlinked bool
 	err      error // the first spool error
+	head     []byte
 }
 
-// worldSpillAt is the size beyond which a journalled world's encoded
-// records leave memory for its spool file.
-const worldSpillAt = 1 << 20
-
-// newWorldEncoder starts a world's encoding in a buffer of worldBufPool;
-// dir is where its spool goes if it grows past worldSpillAt.
-func newWorldEncoder(dir string) *worldEncoder {
+// newWorldEncoder starts task seq's world in a buffer of worldBufPool;
+// dir is where its parts are spooled.
+func newWorldEncoder(dir string, seq int) *worldEncoder {
 	b := worldBufPool.Get().(*[]byte)
-	return &worldEncoder{body: (*b)[:0], buf: b, dir: dir}
+	return &worldEncoder{body: (*b)[:0], buf: b, dir: dir, seq: seq}
 }
 
-// record encodes r into the world (add, then the spill when body is full).
+// record encodes r into the world (add, then a part when body is full).
 func (e *worldEncoder) record(r *result.Record) {
 	e.body = e.add(e.body, r)
-	if len(e.body) < worldSpillAt || e.dir == "" || e.err != nil {
+	if len(e.body) >= worldPartAt {
+		e.cut()
+	}
+}
+
+// span encodes sp into the world's current part.
+func (e *worldEncoder) span(sp *result.Span) {
+	e.nspans++
+	b := appendString(e.spans, sp.Lane)
+	b = appendString(b, sp.Label)
+	b = appendFloat(appendFloat(b, sp.Start), sp.End)
+	keys := make([]string, 0, len(sp.Attrs))
+	for k := range sp.Attrs {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = binary.AppendUvarint(b, uint64(len(keys)))
+	for _, k := range keys {
+		b = appendString(appendString(b, k), sp.Attrs[k])
+	}
+	e.spans = b
+}
+
+// cut ends the current part: its frame goes to the spool (or to parts)
+// and the next part starts empty.
+func (e *worldEncoder) cut() {
+	if e.err != nil {
+		return
+	}
+	e.head = e.appendHead(append(e.head[:0], make([]byte, 8)...), framePart, worldStats{})
+	body := e.appendTail(e.body)
+	e.body, e.n, e.spans, e.nspans = body[:0], 0, e.spans[:0], 0
+	n := len(e.head) - 8 + len(body)
+	if n > maxFrame {
+		e.err = fmt.Errorf("a part of %d bytes is larger than the %d a frame allows", n, maxFrame)
+		return
+	}
+	crc := crc32.Update(crc32.Checksum(e.head[8:], castagnoli), castagnoli, body)
+	binary.LittleEndian.PutUint32(e.head[:4], uint32(n))
+	binary.LittleEndian.PutUint32(e.head[4:8], crc)
+	if e.dir == "" {
+		e.parts = append(append(e.parts, e.head...), body...)
 		return
 	}
 	if e.spool == nil {
@@ -302,12 +385,15 @@ func (e *worldEncoder) record(r *result.Record) {
 		e.unlinked = os.Remove(f.Name()) == nil // closing the file frees it
 		e.spool = f
 	}
-	if _, err := e.spool.Write(e.body); err != nil {
+	if _, err := e.spool.Write(e.head); err != nil {
 		e.err = err
 		return
 	}
-	e.spoolN += int64(len(e.body))
-	e.body = e.body[:0]
+	if _, err := e.spool.Write(body); err != nil {
+		e.err = err
+		return
+	}
+	e.spoolN += int64(len(e.head) + len(body))
 }
 
 // release returns the encoder's buffer and drops its spool.
@@ -316,7 +402,7 @@ func (e *worldEncoder) release() {
 		*e.buf = e.body[:0]
 		putWorldBuf(e.buf)
 	}
-	e.body, e.buf = nil, nil
+	e.body, e.buf, e.parts = nil, nil, nil
 	e.dropSpool()
 }
 
@@ -330,52 +416,42 @@ func (e *worldEncoder) dropSpool() {
 	}
 }
 
-// worldFrame is a world's frame payload for the journal or a shard: head,
-// then spoolN bytes of spool (if any), then body; crc is its CRC-32C.
+// worldFrame is a world encoded for the journal or a shard: its parts
+// (enc's parts, then spoolN bytes of its spool: whole frames), then its
+// last frame, whose payload is head then body, with CRC-32C crc.
 type worldFrame struct {
 	head, body *[]byte // from worldBufPool
 	enc        *worldEncoder
 	crc        uint32
 }
 
-// finish ends the encoding of task seq's world: its frame, with the CRC
-// computed (reading the spool back), or an error.
-func (e *worldEncoder) finish(seq int, st worldStats, spans []result.Span) (*worldFrame, error) {
+// finish ends the encoding of the world with its stats and spans: its
+// frames, or an error.
+func (e *worldEncoder) finish(st worldStats, spans []result.Span) (*worldFrame, error) {
+	for i := range spans {
+		e.span(&spans[i])
+		if len(e.body)+len(e.spans) >= worldPartAt {
+			e.cut()
+		}
+	}
 	if e.err != nil {
 		return nil, e.err
 	}
 	h := worldBufPool.Get().(*[]byte)
-	*h = e.appendHead((*h)[:0], seq, st)
+	*h = e.appendHead((*h)[:0], frameLast, st)
 	body := e.buf
 	if body == nil {
 		body = new([]byte)
 	}
-	*body = e.appendTail(e.body, spans)
+	*body = e.appendTail(e.body)
 	e.body, e.buf = nil, nil
 	f := &worldFrame{head: h, body: body, enc: e}
-	crc := crc32.Checksum(*h, castagnoli)
 	if e.spool != nil {
 		if _, err := e.spool.Seek(0, io.SeekStart); err != nil {
 			return nil, err
 		}
-		b := worldBufPool.Get().(*[]byte)
-		chunk := (*b)[:cap(*b)]
-		var n int64
-		for n < e.spoolN {
-			k, err := io.ReadFull(e.spool, chunk[:min(int64(len(chunk)), e.spoolN-n)])
-			crc = crc32.Update(crc, castagnoli, chunk[:k])
-			n += int64(k)
-			if err != nil {
-				putWorldBuf(b)
-				return nil, err
-			}
-		}
-		putWorldBuf(b)
-		if _, err := e.spool.Seek(0, io.SeekStart); err != nil {
-			return nil, err
-		}
 	}
-	f.crc = crc32.Update(crc, castagnoli, *body)
+	f.crc = crc32.Update(crc32.Checksum(*h, castagnoli), castagnoli, *body)
 	return f, nil
 }
 
@@ -386,6 +462,7 @@ func (f *worldFrame) release() {
 	f.head, f.body = nil, nil
 	if f.enc != nil {
 		f.enc.dropSpool()
+		f.enc.parts = nil
 		f.enc = nil
 	}
 }
@@ -447,42 +524,31 @@ func (e *worldEncoder) add(b []byte, r *result.Record) []byte {
 	return b
 }
 
-// appendHead appends the frame's head: seq, events, metrics and the
-// number of records.
-func (e *worldEncoder) appendHead(b []byte, seq int, st worldStats) []byte {
-	b = binary.AppendUvarint(b, uint64(seq))
-	b = binary.AppendVarint(b, st.events)
-	b = binary.AppendUvarint(b, uint64(len(st.metrics)))
-	for _, x := range st.metrics {
-		b = appendCount(b, x)
+// appendHead appends a frame's head: the world's seq, the frame's kind,
+// the world's events and metrics (a last frame only) and the number of
+// records in the frame.
+func (e *worldEncoder) appendHead(b []byte, kind byte, st worldStats) []byte {
+	b = binary.AppendUvarint(b, uint64(e.seq))
+	b = append(b, kind)
+	if kind == frameLast {
+		b = binary.AppendVarint(b, st.events)
+		b = binary.AppendUvarint(b, uint64(len(st.metrics)))
+		for _, x := range st.metrics {
+			b = appendCount(b, x)
+		}
 	}
 	return binary.AppendUvarint(b, uint64(e.n))
 }
 
-// appendTail appends what follows the records: the string table they
-// index, and the spans.
-func (e *worldEncoder) appendTail(b []byte, spans []result.Span) []byte {
+// appendTail appends what follows a frame's records: the string table
+// they index (the world's so far), and the frame's spans.
+func (e *worldEncoder) appendTail(b []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(len(e.strs)))
 	for _, s := range e.strs {
 		b = appendString(b, s)
 	}
-	b = binary.AppendUvarint(b, uint64(len(spans)))
-	for i := range spans {
-		sp := &spans[i]
-		b = appendString(b, sp.Lane)
-		b = appendString(b, sp.Label)
-		b = appendFloat(appendFloat(b, sp.Start), sp.End)
-		keys := make([]string, 0, len(sp.Attrs))
-		for k := range sp.Attrs {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		b = binary.AppendUvarint(b, uint64(len(keys)))
-		for _, k := range keys {
-			b = appendString(appendString(b, k), sp.Attrs[k])
-		}
-	}
-	return b
+	b = binary.AppendUvarint(b, uint64(e.nspans))
+	return append(b, e.spans...)
 }
 
 func appendFloat(b []byte, x float64) []byte {
@@ -502,9 +568,11 @@ func appendString(b []byte, s string) []byte {
 	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
-// decodedWorld is a world read back.
+// decodedWorld is a frame of a world read back (its last: with the
+// world's stats).
 type decodedWorld struct {
 	seq   int
+	last  bool
 	stats worldStats
 	recs  []result.Record // appended to the slice given
 	spans []result.Span
@@ -598,18 +666,34 @@ func (d *decoder) string() string {
 	return s
 }
 
-// decodeWorld reads a frame written by encodeWorld, its records appended
-// to recs.
+// frameOf reads the seq and kind at the start of a world's frame p.
+func frameOf(p []byte) (seq uint64, kind byte, ok bool) {
+	seq, n := binary.Uvarint(p)
+	if n <= 0 || n >= len(p) {
+		return 0, 0, false
+	}
+	return seq, p[n], true
+}
+
+// decodeWorld reads a world's frame (a part, or its last frame, as
+// worldEncoder and encodeWorld write them), its records appended to recs.
 func decodeWorld(p []byte, recs []result.Record) (decodedWorld, error) {
 	d := &decoder{b: p}
 	var w decodedWorld
 	w.seq = int(d.uvarint())
-	w.stats.events = d.varint()
-	if nm := d.count(1); nm > 0 {
-		w.stats.metrics = make([]float64, nm)
-		for i := range w.stats.metrics {
-			w.stats.metrics[i] = d.count64()
+	switch d.byte() {
+	case framePart:
+	case frameLast:
+		w.last = true
+		w.stats.events = d.varint()
+		if nm := d.count(1); nm > 0 {
+			w.stats.metrics = make([]float64, nm)
+			for i := range w.stats.metrics {
+				w.stats.metrics[i] = d.count64()
+			}
 		}
+	default:
+		d.fail()
 	}
 	nrec := d.count(8)
 	start := len(recs)
