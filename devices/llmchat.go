@@ -367,8 +367,6 @@ func (r *chatTurn) onPhone(p *sim.Proc) error {
 		return err
 	}
 	if ph.heat != nil {
-		// The heated path charges the preset's per-core table, not the
-		// runtime's power model (RuntimePower): joining them is not done yet.
 		return r.computeHeated(p, prefill) // llmturn.go
 	}
 	decode, decodeJ := 0.0, 0.0
