@@ -164,7 +164,7 @@ func runLLMWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink de
 		Footprint: func(prompt, ctx int) (float64, error) { return llmFootprint(lp, prompt, ctx) }, Server: srv,
 		LoadTime: lp.runtime.LoadTime(lp.model), Preloaded: s.Workload.Start == "warm",
 		RequestBytes: float64(l.RequestBytes), UpBytesPerToken: float64(l.TokenBytes), DownBytesPerToken: float64(l.ChunkBytes),
-		Policy: devices.ChatPolicy{MaxPrompt: l.Hybrid.MaxPrompt, MinBattery: float64(l.Hybrid.MinBattery)}, Battery: float64(l.Battery)}
+		Policy: s.chatPolicy(), Battery: float64(l.Battery)}
 	until := math.Inf(1)
 	if cell.Requests == 0 {
 		until = float64(s.Workload.Duration)
