@@ -323,3 +323,8 @@ func (d *chatDriver) maybeFinish() {
 	d.finished = true
 	d.ph.Stop()
 }
+
+// IsChat reports whether the scenario chats with a language model (it
+// has an llm section): its cells are llm.modes, not workload.modes, and
+// the CNN fields are not used.
+func (s *Scenario) IsChat() bool { return s.isLLM() }
