@@ -144,8 +144,13 @@ type cpuModel struct {
 func (c *cpuModel) power() units.Power {
 	n := min(max(c.busy-c.phaseCores, 0), c.cores)
 	if c.heat != nil {
-		n = min(n, c.heat.online()) // hotplug: offline cores draw nothing
-		return units.Power(c.idle + c.heat.cpuScale*(min(n, 1)*c.shared+n*c.perCore+c.phasePower) + c.phaseDRAM)
+		on := c.heat.online()
+		n = min(n, on) // hotplug: offline cores draw nothing
+		phase := c.phasePower
+		if c.phaseCores > on {
+			phase *= on / c.phaseCores // the phase's cores share the ones online
+		}
+		return units.Power(c.idle + c.heat.cpuScale*(min(n, 1)*c.shared+n*c.perCore+phase) + c.phaseDRAM)
 	}
 	return units.Power(c.idle + min(n, 1)*c.shared + n*c.perCore + c.phasePower)
 }

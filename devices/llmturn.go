@@ -110,7 +110,8 @@ func (r *chatTurn) cancel(req *llmserve.Request, st *chatStream) {
 //	power    with RuntimePower, the runtime's power model split in two:
 //	         its cores (Power.CPU less the idle CPU) scaled by the DVFS
 //	         factor as any busy core (P_core(cap, T)/P_core(top, T_ref),
-//	         thermal_phone.go), and its DRAM traffic (the phase's bytes
+//	         thermal_phone.go; with hotplug, times the share of its
+//	         threads' cores online), and its DRAM traffic (the phase's bytes
 //	         at DRAMJoulesPerByte) spread over the time the work really
 //	         takes, not scaled (a byte costs the same at any clock);
 //	         at the top clock of a phone at T_ref the sum is the power

@@ -64,7 +64,7 @@ func TestChatHybridNetworkRun(t *testing.T) {
 					sentence = c
 				}
 			}
-			if has := strings.Contains(sentence, "estimated TTFT"); has != (network == "ttft") || sentence == "" {
+			if has := strings.Contains(sentence, "TTFT est."); has != (network == "ttft") || sentence == "" {
 				t.Errorf("network %s: regret sentence %q", network, sentence)
 			}
 		}
