@@ -132,6 +132,10 @@ type cpuModel struct {
 	// decode and draw phasePower above CPUIdle together, in place of
 	// their per-core table power (addPhase; llmchat.go).
 	phaseCores, phasePower float64
+	// phaseDRAM is the phase's DRAM traffic power, W (setPhaseDRAM; only
+	// with the thermal model on, llmturn.go): a byte moved costs the same
+	// at any CPU clock, so the DVFS factor does not scale it.
+	phaseDRAM float64
 }
 
 // power is CPUIdle + min(n, 1)·CPUShared + n·CPUPerCore for n busy cores
@@ -140,8 +144,13 @@ type cpuModel struct {
 func (c *cpuModel) power() units.Power {
 	n := min(max(c.busy-c.phaseCores, 0), c.cores)
 	if c.heat != nil {
-		n = min(n, c.heat.online()) // hotplug: offline cores draw nothing
-		return units.Power(c.idle + c.heat.cpuScale*(min(n, 1)*c.shared+n*c.perCore+c.phasePower))
+		on := c.heat.online()
+		n = min(n, on) // hotplug: offline cores draw nothing
+		phase := c.phasePower
+		if c.phaseCores > on {
+			phase *= on / c.phaseCores // the phase's cores share the ones online
+		}
+		return units.Power(c.idle + c.heat.cpuScale*(min(n, 1)*c.shared+n*c.perCore+phase) + c.phaseDRAM)
 	}
 	return units.Power(c.idle + min(n, 1)*c.shared + n*c.perCore + c.phasePower)
 }
@@ -159,6 +168,15 @@ func (c *cpuModel) addPhase(n, p float64) {
 		c.phaseCores = 0
 	}
 	c.add(n)
+}
+
+// setPhaseDRAM sets the DRAM power of the phase running, W (0 when none).
+func (c *cpuModel) setPhaseDRAM(p float64) {
+	if c.phaseDRAM == p {
+		return
+	}
+	c.phaseDRAM = p
+	c.meter.Set(result.CPU, c.power())
 }
 
 // add changes the number of busy cores by n (negative to release).

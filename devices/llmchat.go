@@ -94,11 +94,14 @@ func ParseChatMode(s string) (ChatMode, error) {
 
 // ChatPolicy is the hybrid rule: a turn runs on the phone when its
 // prompt (the context and the new tokens) is at most MaxPrompt tokens
-// and the battery is at least MinBattery charged, in the cloud
-// otherwise.
+// and the battery is at least MinBattery charged (and, with Network,
+// its estimated time to first token on the phone is at most the
+// cloud's; llmhybrid.go), in the cloud otherwise.
 type ChatPolicy struct {
 	MaxPrompt  int
 	MinBattery float64 // fraction of a full charge
+	// Network adds the link's condition (llmhybrid.go).
+	Network bool
 }
 
 // OnPhone reports whether the rule runs a turn of prompt tokens on the
@@ -109,6 +112,9 @@ func (p ChatPolicy) OnPhone(prompt int, battery float64) bool {
 
 // String states the rule.
 func (p ChatPolicy) String() string {
+	if p.Network {
+		return fmt.Sprintf("on the phone when the prompt (context and new tokens) is at most %d tokens, the battery at least %.0f %% charged and the estimated time to first token on the phone (its prefill) at most the cloud's (the upload over the link as it is now, the server's prefill when idle, one chunk down), in the cloud otherwise", p.MaxPrompt, 100*p.MinBattery)
+	}
 	return fmt.Sprintf("on the phone when the prompt (context and new tokens) is at most %d tokens and the battery at least %.0f %% charged, in the cloud otherwise", p.MaxPrompt, 100*p.MinBattery)
 }
 
@@ -289,11 +295,11 @@ func (r *chatTurn) run(p *sim.Proc) error {
 	c := ph.chat
 	c.turns++
 	err := r.foreground(p)
+	onPhone := r.t.Mode == ChatOnDevice
+	if err == nil && r.t.Mode == ChatHybrid {
+		onPhone, err = r.hybridOnPhone() // llmhybrid.go
+	}
 	if err == nil {
-		onPhone := r.t.Mode == ChatOnDevice
-		if r.t.Mode == ChatHybrid {
-			onPhone = c.cfg.Policy.OnPhone(r.t.Context+r.t.Prompt, ph.BatteryLevel())
-		}
 		if onPhone {
 			c.onPhone++
 			err = r.onPhone(p)
@@ -367,8 +373,6 @@ func (r *chatTurn) onPhone(p *sim.Proc) error {
 		return err
 	}
 	if ph.heat != nil {
-		// The heated path charges the preset's per-core table, not the
-		// runtime's power model (RuntimePower): joining them is not done yet.
 		return r.computeHeated(p, prefill) // llmturn.go
 	}
 	decode, decodeJ := 0.0, 0.0

@@ -27,6 +27,15 @@ type chatWorld struct {
 
 func newChatWorld(t *testing.T, footprint float64) *chatWorld {
 	t.Helper()
+	return newChatWorldLink(t, footprint, network.LinkConfig{
+		Up:   network.ChannelConfig{Bandwidth: units.BitRate(8e6), Latency: units.Duration(0.02)},
+		Down: network.ChannelConfig{Bandwidth: units.BitRate(16e6), Latency: units.Duration(0.03)},
+	})
+}
+
+// newChatWorldLink is newChatWorld over the link lc.
+func newChatWorldLink(t *testing.T, footprint float64, lc network.LinkConfig) *chatWorld {
+	t.Helper()
 	env := sim.NewEnv()
 	t.Cleanup(env.Close)
 	streams := sim.NewStreams(1)
@@ -37,10 +46,6 @@ func newChatWorld(t *testing.T, footprint float64) *chatWorld {
 	ph, err := NewPhone(env, streams, "phone[0]", spec, PhoneOptions{})
 	if err != nil {
 		t.Fatal(err)
-	}
-	lc := network.LinkConfig{
-		Up:   network.ChannelConfig{Bandwidth: units.BitRate(8e6), Latency: units.Duration(0.02)},
-		Down: network.ChannelConfig{Bandwidth: units.BitRate(16e6), Latency: units.Duration(0.03)},
 	}
 	link, err := network.NewLink(env, streams, "link[0]", lc)
 	if err != nil {
@@ -246,4 +251,63 @@ func llama1BOnePlus12(t *testing.T) (llmphone.Runtime, llmphone.Model) {
 		t.Fatal(err)
 	}
 	return rt, pm
+}
+
+// The hybrid rule's network condition: on a constant link with no radio
+// and an idle server the cloud's estimated time to first token is the
+// upload, the server's lone prefill and one chunk down, exactly what a
+// cloud turn measures, and the phone's is its prefill, exactly what an
+// on-device turn measures; a short prompt goes to the phone over a poor
+// link (0.05 Mbps up, 0.5 s each way) and to the cloud over a good one
+// (50 Mbps, 5 ms), each where its first token comes sooner. Without
+// Network both go to the phone (the prompt is short, the battery full).
+func TestChatHybridNetwork(t *testing.T) {
+	link := func(mbps, lat float64) network.LinkConfig {
+		return network.LinkConfig{
+			Up:   network.ChannelConfig{Bandwidth: units.BitRate(mbps * 1e6), Latency: units.Duration(lat)},
+			Down: network.ChannelConfig{Bandwidth: units.BitRate(2 * mbps * 1e6), Latency: units.Duration(lat)},
+		}
+	}
+	turn := ChatTurn{Prompt: 100, Output: 4}
+	for _, tc := range []struct {
+		name    string
+		lc      network.LinkConfig
+		onPhone bool
+	}{
+		{"poor", link(0.05, 0.5), true},
+		{"good", link(50, 0.005), false},
+	} {
+		ttft := func(mode ChatMode) float64 {
+			w := newChatWorldLink(t, 1.5e9, tc.lc)
+			tu := turn
+			tu.Mode = mode
+			w.run(t, tu)
+			return w.recs[0].TTFT
+		}
+		phone, cloud := ttft(ChatOnDevice), ttft(ChatCloud)
+		w := newChatWorldLink(t, 1.5e9, tc.lc)
+		est := &chatTurn{ph: w.ph, t: turn}
+		ep, ec, err := est.ttftEstimates()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: TTFT phone %.4f s (estimate %.4f), cloud %.4f s (estimate %.4f)", tc.name, phone, ep, cloud, ec)
+		if !near(ep, phone, 1e-9) || !near(ec, cloud, 1e-9) {
+			t.Errorf("%s: estimates phone %v, cloud %v; measured %v, %v", tc.name, ep, ec, phone, cloud)
+		}
+		if (phone <= cloud) != tc.onPhone {
+			t.Fatalf("%s: measured phone %v s, cloud %v s: pick another link for this case", tc.name, phone, cloud)
+		}
+		for _, network := range []bool{false, true} {
+			w := newChatWorldLink(t, 1.5e9, tc.lc)
+			w.ph.chat.cfg.Policy.Network = network
+			tu := turn
+			tu.Mode = ChatHybrid
+			w.run(t, tu)
+			on, _ := w.ph.ChatShare()
+			if want := !network || tc.onPhone; (on == 1) != want {
+				t.Errorf("%s link, network %v: on the phone %v, want %v", tc.name, network, on == 1, want)
+			}
+		}
+	}
 }

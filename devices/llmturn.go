@@ -107,6 +107,16 @@ func (r *chatTurn) cancel(req *llmserve.Request, st *chatStream) {
 //	         the runtime's DecodeTime at the top clock; memory-bound at
 //	         the top clock, a step slows only once r exceeds the step's
 //	         bytes time over its FLOPs time
+//	power    with RuntimePower, the runtime's power model split in two:
+//	         its cores (Power.CPU less the idle CPU) scaled by the DVFS
+//	         factor as any busy core (P_core(cap, T)/P_core(top, T_ref),
+//	         thermal_phone.go; with hotplug, times the share of its
+//	         threads' cores online), and its DRAM traffic (the phase's bytes
+//	         at DRAMJoulesPerByte) spread over the time the work really
+//	         takes, not scaled (a byte costs the same at any clock);
+//	         at the top clock of a phone at T_ref the sum is the power
+//	         of the unheated turn. Without RuntimePower, the phone's
+//	         per-core table for Threads cores, scaled as a CNN's
 //
 // With the thermal model off, nothing here runs (the turn's compute is
 // two phases of fixed length).
@@ -120,20 +130,36 @@ func (r *chatTurn) computeHeated(p *sim.Proc, prefill float64) error {
 	if !ok || !(rate > 0) {
 		return fmt.Errorf("devices: chat: %s has no %s kernels", cfg.Runtime.Name, cfg.Model.Kernel)
 	}
+	pw := cfg.Runtime.Power
+	core := math.Max(0, pw.CPU-ph.cpu.idle) // the runtime's cores above the idle CPU
 	period := h.cpu.gov.Period()
 	threads := float64(cfg.Threads)
 	slow := func() float64 { return h.stretch(1, 0, false, threads) }
-	phase := func(name string, seg func() (d float64, done bool, err error)) error {
+	// phase runs seg until done; seg returns a piece's time and the DRAM
+	// energy of its work, J.
+	phase := func(name string, seg func() (d, dram float64, done bool, err error)) error {
 		start := p.Now()
-		ph.cpu.add(threads)
+		if cfg.RuntimePower {
+			ph.cpu.addPhase(threads, core)
+		} else {
+			ph.cpu.add(threads)
+		}
 		var err error
 		for done := false; !done && err == nil; {
-			var d float64
-			if d, done, err = seg(); err == nil && d > 0 {
+			var d, dram float64
+			if d, dram, done, err = seg(); err == nil && d > 0 {
+				if cfg.RuntimePower {
+					ph.cpu.setPhaseDRAM(dram / d)
+				}
 				err = p.Sleep(d)
 			}
 		}
-		ph.cpu.add(-threads)
+		if cfg.RuntimePower {
+			ph.cpu.setPhaseDRAM(0)
+			ph.cpu.addPhase(-threads, 0)
+		} else {
+			ph.cpu.add(-threads)
+		}
 		rec.AddPhase(result.Compute, start, p.Now())
 		if ph.opt.Sink != nil {
 			ph.span(ph.ln().cpu, name+" "+cfg.Label, start, p.Now(), nil)
@@ -141,7 +167,10 @@ func (r *chatTurn) computeHeated(p *sim.Proc, prefill float64) error {
 		return err
 	}
 	left := prefill // seconds of prefill at the top clock
-	err := phase("prefill", func() (float64, bool, error) {
+	// The prefill reads the weights once (PhasePower's prefill), its
+	// pieces each their share of them.
+	prefillDRAM := pw.DRAMJoulesPerByte * cfg.Model.WeightBytes
+	err := phase("prefill", func() (float64, float64, bool, error) {
 		k := slow()
 		w := math.Min(left, period/k)
 		if w >= left {
@@ -149,7 +178,7 @@ func (r *chatTurn) computeHeated(p *sim.Proc, prefill float64) error {
 		} else {
 			left -= w
 		}
-		return w * k, left == 0, nil
+		return w * k, prefillDRAM * w / prefill, left == 0, nil
 	})
 	if err != nil {
 		return err
@@ -158,19 +187,27 @@ func (r *chatTurn) computeHeated(p *sim.Proc, prefill float64) error {
 	rec.Tokens = 1
 	if t.Output > 1 {
 		step := 1
-		err = phase("decode", func() (float64, bool, error) {
+		err = phase("decode", func() (float64, float64, bool, error) {
 			k := slow()
-			d := 0.0
+			d, dram := 0.0, 0.0
 			for ; step < t.Output && d < period; step++ {
 				ctx := t.Context + t.Prompt + step
 				mem, err := cfg.Runtime.DecodeTime(cfg.Model, ctx)
 				if err != nil {
-					return 0, true, err
+					return 0, 0, true, err
 				}
 				flops := float64(cfg.Model.Config.DecodeCost(llm.BF16, 2, ctx).FLOPs)
 				d += math.Max(mem, flops/rate*k)
+				if cfg.RuntimePower {
+					// The step's DRAM energy: its energy less its cores'.
+					e, err := cfg.Runtime.DecodeEnergy(cfg.Model, ctx)
+					if err != nil {
+						return 0, 0, true, err
+					}
+					dram += e - pw.CPU*mem
+				}
 			}
-			return d, step >= t.Output, nil
+			return d, dram, step >= t.Output, nil
 		})
 		if err != nil {
 			return err

@@ -269,3 +269,103 @@ func TestChatThermalSlowsDecode(t *testing.T) {
 		}
 	}
 }
+
+// With the thermal model on, a turn charged at the runtime's power model
+// (RuntimePower) heats the phone by that model and is slowed by the cap:
+// its CPU energy is the idle CPU over the turn, plus the DRAM traffic of
+// its prefill and decode steps (the same bytes at any clock, so exactly
+// the unheated turn's DRAM energy), plus the runtime's cores above idle
+// scaled by a DVFS factor that lies between the smallest and the largest
+// P_core(i, T)/P_core(top, T_ref) over the operating points and the
+// temperatures the soc went through (times the share of cores online). Compute-bound decode (the FLOP rate
+// divided by 10) is slower hot; the real rates' memory-bound decode
+// never faster. The runtime's cores (5.9 W) draw more than the Nexus 5
+// table's four busy cores, so the phone ends hotter than when the table
+// is charged.
+func TestChatThermalRuntimePower(t *testing.T) {
+	const prompt, output = 512, 3000
+	type run struct {
+		rec     result.Record
+		samples []ThermalSample
+		ph      *Phone
+		cfg     ChatConfig
+	}
+	do := func(thermal, runtime bool, scale float64) run {
+		var ss []ThermalSample
+		ph, env, cfg, recs := heatWorld(t, thermal, scale, &ss)
+		cfg.RuntimePower = runtime
+		if err := ph.EnableChat(cfg); err != nil {
+			t.Fatal(err)
+		}
+		if err := ph.Chat(ChatTurn{Mode: ChatOnDevice, Prompt: prompt, Output: output}); err != nil {
+			t.Fatal(err)
+		}
+		env.Schedule(2000, ph.Stop)
+		if err := env.Run(); err != nil {
+			t.Fatal(err)
+		}
+		ph.FlushChats()
+		r := (*recs)[0]
+		if r.Outcome != result.OK || r.Tokens != output {
+			t.Fatalf("record %+v", r)
+		}
+		return run{rec: r, samples: ss, ph: ph, cfg: cfg}
+	}
+	peak := func(r run) float64 {
+		hot := 0.0
+		for _, s := range r.samples {
+			hot = math.Max(hot, s.Temps[r.ph.heat.soc])
+		}
+		return hot
+	}
+	for _, scale := range []float64{10, 1} {
+		off, on, table := do(false, true, scale), do(true, true, scale), do(true, false, scale)
+		rt, m := on.cfg.Runtime, on.cfg.Model
+		dram := rt.Power.DRAMJoulesPerByte * m.WeightBytes
+		for k := 1; k < output; k++ {
+			e, _ := rt.DecodeEnergy(m, prompt+k)
+			d, _ := rt.DecodeTime(m, prompt+k)
+			dram += e - rt.Power.CPU*d
+		}
+		h := on.ph.heat
+		T := on.rec.Latency()
+		idle := on.ph.cpu.idle
+		core := rt.Power.CPU - idle
+		lo, hi := math.Inf(1), 0.0
+		for i := 0; i < h.cpu.proc.Len(); i++ {
+			for _, temp := range []float64{30, peak(on)} {
+				s := h.cpu.proc.CorePower(i, temp) / h.cpu.ref
+				lo, hi = math.Min(lo, s), math.Max(hi, s)
+			}
+		}
+		// Hotplug takes cores offline, and their share of the power, only
+		// past 80 °C: the smallest share online bounds it.
+		share := 1.0
+		for _, smp := range on.samples {
+			share = math.Min(share, smp.Online/4)
+		}
+		lo *= share
+		got := float64(on.rec.Energy[result.CPU]) - idle*T - dram
+		t.Logf("scale %v: %.1f s off, %.1f s on; soc up to %.1f °C (table-charged %.1f °C); cores %.1f J in [%.1f, %.1f]",
+			scale, off.rec.Latency(), T, peak(on), peak(table), got, core*T*lo, core*T*hi)
+		if !(got >= core*T*lo*(1-1e-9) && got <= core*T*hi*(1+1e-9)) {
+			t.Errorf("scale %v: the cores' energy %v J outside [%v, %v] J (idle %v W over %v s, DRAM %v J)", scale, got, core*T*lo, core*T*hi, idle, T, dram)
+		}
+		if !(peak(on) > peak(table)) {
+			t.Errorf("scale %v: soc peak %.2f °C charged at the runtime's power, %.2f °C at the table's: want hotter", scale, peak(on), peak(table))
+		}
+		if !(peak(on) > 55) {
+			t.Errorf("scale %v: soc peak %.1f °C: the phone did not heat up", scale, peak(on))
+		}
+		switch scale {
+		case 10:
+			if !(T > 1.05*off.rec.Latency()) {
+				t.Errorf("compute-bound: %v s hot, %v s cold: want slower", T, off.rec.Latency())
+			}
+		case 1:
+			if T < off.rec.Latency()*(1-1e-12) {
+				t.Errorf("memory-bound: %v s hot, faster than %v s cold", T, off.rec.Latency())
+			}
+		}
+	}
+}

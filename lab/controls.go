@@ -59,6 +59,8 @@ type spec struct {
 	cur     func(b *base) string
 	// apply patches doc with value v (checked against options first).
 	apply func(doc *yaml.Node, v string, b *base)
+	// scope: the scenarios the control is for (chat.go).
+	scope scope
 }
 
 // base is what the controls read of a scenario: the scenario as written
@@ -70,6 +72,7 @@ type base struct {
 	swept  []string
 	modes  []string // every mode of every point; nil when modes are swept and unknown
 	models []string // the models the state asks for (after the model control)
+	chat   bool     // a chat scenario (chat.go)
 }
 
 // specs are the controls in the order the page shows them and the order
@@ -328,9 +331,13 @@ func numeric(vals []float64, cur float64, unit string, mark bool) []Option {
 	return o
 }
 
-// applies reports whether a control applies to the scenario: none of
-// its fields is swept, and the scenario runs a mode that needs it.
+// applies reports whether a control applies to the scenario: it is for
+// the scenario's kind (a chat or photos), none of its fields is swept,
+// and the scenario runs a mode that needs it.
 func (sp *spec) applies(b *base, modes []string) bool {
+	if !sp.inScope(b) {
+		return false
+	}
 	for _, f := range sp.fields {
 		for _, p := range b.swept {
 			if p == f || strings.HasPrefix(f, p+".") || strings.HasPrefix(p, f+".") || strings.HasPrefix(p, f+"[") {

@@ -74,13 +74,13 @@ var lessons = map[string]lessonText{
 	},
 	"llm-chat": {
 		question: "Should a chat with a small language model run on the phone, or stream its tokens from a cloud GPU?",
-		try:      "Raise the round-trip time (now {{value rtt}}) or the memory pressure (now {{value mem}}).",
+		try:      "Pick another language model (now {{value llm}}), raise the round-trip time (now {{value rtt}}) or the memory pressure (now {{value mem}}).",
 		look:     "{{line 0}}. {{line 1}}. {{line 4}}.",
 		ask:      "Why does the phone's first token come later as the prompt grows, while the cloud's hardly moves? Think of prefill and the radio's wake-up.",
 	},
 	"llm-crowd": {
 		question: "How many phones can one cloud GPU serve a chat model before answering on the phone is faster?",
-		try:      "Raise the round-trip time (now {{value rtt}}) or lower the uplink bandwidth (now {{value bw}}).",
+		try:      "Raise the round-trip time (now {{value rtt}}), lower the uplink bandwidth (now {{value bw}}) or lengthen the prompt (now {{value prompt}} tokens).",
 		look:     "{{line 0}}. {{line 1}}. {{line 2}}.",
 		ask:      "Continuous batching shares each step's read of the weights: why does the server still saturate, and what sets where?",
 	},

@@ -275,22 +275,26 @@ func loadBase(name string) (*base, []byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return &base{s: s, p0: pt.Scenario, swept: s.SweepPaths(), modes: runModes(s)}, src, nil
+	return &base{s: s, p0: pt.Scenario, swept: s.SweepPaths(), modes: runModes(s), chat: s.IsChat()}, src, nil
 }
 
 // runModes returns the modes of a validated scenario's first point, or
 // nil when the sweep sets them (then any mode may run).
 func runModes(s *scenarios.Scenario) []string {
+	section, modes := "workload", func(s *scenarios.Scenario) []string { return s.Workload.Modes }
+	if s.IsChat() { // a chat's cells are its llm.modes
+		section, modes = "llm", func(s *scenarios.Scenario) []string { return s.LLM.Modes }
+	}
 	for _, p := range s.SweepPaths() {
-		if p == "workload" || strings.HasPrefix(p, "workload.modes") {
+		if p == section || strings.HasPrefix(p, section+".modes") {
 			return nil
 		}
 	}
 	pt, err := s.Point(0)
 	if err != nil {
-		return s.Workload.Modes
+		return modes(s)
 	}
-	return pt.Scenario.Workload.Modes
+	return modes(pt.Scenario)
 }
 
 // Scenarios returns the what-ifs the lab offers: guo2018 first, then the

@@ -72,6 +72,7 @@ type TokenLength struct {
 type LLMHybrid struct {
 	MaxPrompt  int      `yaml:"max_prompt"`
 	MinBattery Fraction `yaml:"min_battery"`
+	Network    string   `yaml:"network"` // llmhybrid.go
 }
 
 // llmField registers the llm section (fields.go).
@@ -83,7 +84,7 @@ func llmField() *field {
 			fld("cv", "CV", kFloat, "lognormal: standard deviation over mean.", def("0.5"), checks(atLeast(0), atMost(10))),
 		)
 	}
-	return optionalObj("llm", "LLM", "Chat with a language model instead of classifying photos: each phone holds conversations, each turn on the phone (devices/llmphone), in the cloud (one devices/llmserve server shared by every phone, tokens streamed back over the link) or as the hybrid rule says. With it, models, workload.modes and workload.images are not used (and not checked); workload.requests counts conversations per phone, workload.arrivals.think separates turns and conversations, workload.timeout ends a turn.", append([]*field{
+	return optionalObj("llm", "LLM", "Chat with a language model instead of classifying photos: each phone holds conversations, each turn on the phone (devices/llmphone), in the cloud (one devices/llmserve server shared by every phone, tokens streamed back over the link) or as the hybrid rule says. With it, models, workload.modes and workload.images are not used (and not checked); workload.requests counts conversations per phone; closed arrivals' think separates turns and conversations, poisson and times arrivals start conversations at their rate or times (their turns llm.think apart); workload.timeout ends a turn.", append([]*field{
 		fld("model", "Model", kName, "Model of the language-model zoo (`infersim models`).", def("llama-3.2-1b"), names("language model", llm.ZooNames)),
 		fld("format", "Format", kEnum, "The phone's weights, which the processor must run: on the cpu int4-g128 (4-bit groupwise weights, 8-bit activations; for Llama 3.2 the size of Meta's published SpinQuant program) or bf16; on the gpu f16 or q4_0 (llama.cpp's OpenCL backend); on the npu w4a16 or w8a16 (4- or 8-bit weights, 16-bit activations, as Qualcomm AI Hub's programs). Another is refused.", enum(llmFormats...), def("int4-g128")),
 		fld("runtime", "Runtime", kName, "The phone's inference runtime (devices/llmphone; `infersim models llm runtimes` lists them with their SoC, processor and precisions).", def("executorch-xnnpack-sd8gen3"), names("phone LLM runtime", llmRuntimeNames)),
@@ -106,9 +107,10 @@ func llmField() *field {
 		fld("token_bytes", "TokenBytes", kBytes, "Upload bytes per prompt token (about 4 characters of English text per token).", def("4B"), checks(positive)),
 		fld("chunk_bytes", "ChunkBytes", kBytes, "Bytes of one streamed token: a server-sent-events chunk of a chat-completions stream (a `data: {…}` line, 100–300 B).", def("200B"), checks(positive)),
 		fld("battery", "Battery", kFraction, "The battery's charge at the start (the hybrid rule reads the charge left).", def("1"), checks(atLeast(0), atMost(1))),
-		obj("hybrid", "Hybrid", "The hybrid rule: a turn runs on the phone when its prompt (context and new tokens) is at most max_prompt tokens and the battery at least min_battery charged, in the cloud otherwise.",
+		obj("hybrid", "Hybrid", "The hybrid rule: a turn runs on the phone when its prompt (context and new tokens) is at most max_prompt tokens and the battery at least min_battery charged (and, with network: ttft, its estimated time to first token on the phone is at most the cloud's), in the cloud otherwise.", append([]*field{
 			fld("max_prompt", "MaxPrompt", kInt, "Longest prompt run on the phone, tokens.", def("512"), checks(atLeast(0))),
 			fld("min_battery", "MinBattery", kFraction, "Least charge to run on the phone.", def("0.2"), checks(atLeast(0), atMost(1))),
+		}, llmHybridFields()...)...,
 		),
 	}, llmTurnFields()...)...,
 	)
@@ -216,6 +218,8 @@ func (s *Scenario) llmCells() []Cell {
 	w := s.Workload
 	n := w.Requests
 	switch {
+	case w.Arrivals.Type == "times":
+		n = len(w.Arrivals.At) // llmturn.go: a conversation at each time
 	case s.written("workload.duration"):
 		n = 0
 	case n == 0:

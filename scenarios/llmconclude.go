@@ -75,7 +75,7 @@ func llmConclusions(s *Scenario, run *result.Run) []result.Conclusion {
 	}
 	fixed := []string{devices.ChatOnDevice.String(), devices.ChatCloud.String()}
 	hybrid := devices.ChatHybrid.String()
-	policy := devices.ChatPolicy{MaxPrompt: s.LLM.Hybrid.MaxPrompt, MinBattery: float64(s.LLM.Hybrid.MinBattery)}
+	policy := s.chatPolicy()
 	c := result.Conclusion{Kind: "regret", Columns: []string{"group", "metric", "hybrid", "best fixed choice", "regret"}}
 	regrets := map[string][]float64{}
 	for _, p := range points {
@@ -130,8 +130,13 @@ func llmConclusions(s *Scenario, run *result.Run) []result.Conclusion {
 		}
 		parts = append(parts, hybridShort[name]+" "+txt)
 	}
-	c.Sentence = fmt.Sprintf("hybrid (phone if prompt ≤ %d tokens, battery ≥ %.0f %%), regret vs the best fixed choice: %s",
-		policy.MaxPrompt, 100*policy.MinBattery, strings.Join(parts, ", "))
+	rule := fmt.Sprintf("phone if prompt ≤ %d tokens, battery ≥ %.0f %%", policy.MaxPrompt, 100*policy.MinBattery)
+	if policy.Network {
+		// The rule in full is the first note; the sentence keeps to the
+		// 160-column line.
+		rule = fmt.Sprintf("prompt ≤ %d tokens, battery ≥ %.0f %%, TTFT est.", policy.MaxPrompt, 100*policy.MinBattery)
+	}
+	c.Sentence = fmt.Sprintf("hybrid (%s), regret vs the best fixed choice: %s", rule, strings.Join(parts, ", "))
 	c.Notes = []string{"hybrid's rule: " + policy.String() + ".",
 		"regret: hybrid's value over the better of on-device and cloud at the same point, minus 1; TTFT is the mean time to first token, latency the mean turn time, energy the phone's per conversation.", llmEnergyNote}
 	return []result.Conclusion{c}

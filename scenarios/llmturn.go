@@ -12,9 +12,10 @@ import (
 
 // A chat turn's life beside its work (issue 21; devices/llmturn.go): a
 // per-turn timeout that cancels the turn's request at the server, the
-// server's prefix cache, open (poisson) conversation arrivals, a think
-// time of the llm section's own and a trace of turn lengths
-// (llmtrace.go). All are off by default, and then nothing changes.
+// server's prefix cache, open conversation arrivals (poisson, or times:
+// each phone's conversations start at the listed times), a think time of
+// the llm section's own and a trace of turn lengths (llmtrace.go). All
+// are off by default, and then nothing changes.
 
 // llmTurnFields are the llm section's fields on a turn's life.
 func llmTurnFields() []*field {
@@ -42,16 +43,17 @@ func (s *Scenario) turnTimeout() units.Duration {
 // llmWorkloadFields are the llm section's fields on when turns come.
 func llmWorkloadFields() []*field {
 	return []*field{
-		fld("think", "Think", kDuration, "Pause between a turn's end and the conversation's next turn. Default: workload.arrivals.think (which poisson arrivals do not take: with them, conversations arrive at workload.arrivals.rate per phone, independently of completions, several at once if they overlap, and their turns are this far apart).", checks(nonNegative), example("5s")),
+		fld("think", "Think", kDuration, "Pause between a turn's end and the conversation's next turn. Default: workload.arrivals.think (which poisson and times arrivals do not take: with them, conversations start at workload.arrivals.rate per phone, or at the times of workload.arrivals.at, independently of completions, several at once if they overlap, and their turns are this far apart; 0s if not given).", checks(nonNegative), example("5s")),
 		fld("trace", "Trace", kText, "A CSV file of turns, relative to the scenario file, read instead of drawing llm.prompt and llm.output: a header prompt_tokens,output_tokens[,think_s], then one row per turn (think_s: the pause after it, instead of the think time); phone i replays the rows from row i mod n, wrapping around; llm.turns groups them into conversations.", example("turns.csv")),
 	}
 }
 
 // llmOwnDriver reports whether the scenario's conversations need the
-// driver of this file (poisson arrivals, a trace, llm.think) rather than
-// the closed loop of llmworld.go.
+// driver of this file (poisson or times arrivals, a trace, llm.think)
+// rather than the closed loop of llmworld.go.
 func (s *Scenario) llmOwnDriver() bool {
-	return s.Workload.Arrivals.Type == "poisson" || s.LLM.Trace != "" || s.written("llm.think")
+	t := s.Workload.Arrivals.Type
+	return t == "poisson" || t == "times" || s.LLM.Trace != "" || s.written("llm.think")
 }
 
 // turnThink is the pause between two turns of a conversation.
@@ -63,8 +65,8 @@ func (s *Scenario) turnThink() float64 {
 }
 
 // convDriver holds one phone's conversations when they arrive open
-// (poisson: at rate, each its own turns, overlapping ones at once) or
-// closed (the next conversation the think time after the previous one
+// (poisson: at rate; times: at the listed times; each its own turns,
+// overlapping ones at once) or closed (the next conversation the think time after the previous one
 // ends), with turn lengths drawn or read from a trace. A failed turn
 // ends its conversation, as in the closed loop.
 type convDriver struct {
@@ -75,9 +77,10 @@ type convDriver struct {
 	tally    *llmTally
 	n        int // conversations; 0: until the duration
 	until    float64
-	think    float64 // between conversations (closed)
-	turnGap  float64 // between turns
-	rate     float64 // poisson: conversations per second; 0: closed
+	think    float64   // between conversations (closed)
+	turnGap  float64   // between turns
+	rate     float64   // poisson: conversations per second; 0: closed
+	at       []float64 // times: the conversations' starts, s; nil: not times
 	rng, arr *rand.Rand
 	trace    *chatTrace
 	row      int
@@ -85,7 +88,7 @@ type convDriver struct {
 	live     int // conversations not ended
 	issued   int
 	closed   int
-	arriving bool // a conversation's arrival is scheduled
+	arriving int // conversations' arrivals scheduled
 	counted  map[int]bool
 	finished bool
 }
@@ -110,13 +113,33 @@ func newConvDriver(w *world, ph *devices.Phone, index int, mode devices.ChatMode
 		}
 		d.arr = streams.Stream(name + "/conversations")
 	}
+	if s.Workload.Arrivals.Type == "times" {
+		for _, t := range s.Workload.Arrivals.At {
+			d.at = append(d.at, float64(t))
+		}
+		if n > 0 && n < len(d.at) {
+			d.at = d.at[:n]
+		}
+	}
 	return d, nil
 }
 
+// open reports whether conversations arrive independently of
+// completions (poisson or times).
+func (d *convDriver) open() bool { return d.rate > 0 || d.at != nil }
+
 // start schedules the first conversation: at once (closed) or after the
-// first gap (poisson).
+// first gap (poisson), or every conversation at its time (times).
 func (d *convDriver) start() {
-	d.arriving = true
+	if d.at != nil {
+		for _, t := range d.at {
+			d.arriving++
+			d.w.env.Schedule(t, d.arrive)
+		}
+		d.maybeFinish()
+		return
+	}
+	d.arriving++
 	gap := 0.0
 	if d.rate > 0 {
 		gap = d.arr.ExpFloat64() / d.rate
@@ -134,7 +157,7 @@ func (d *convDriver) more() bool {
 // arrive starts a conversation and, with poisson arrivals, schedules
 // the next one.
 func (d *convDriver) arrive() {
-	d.arriving = false
+	d.arriving--
 	if d.w.err != nil {
 		return
 	}
@@ -150,7 +173,7 @@ func (d *convDriver) arrive() {
 	d.live++
 	c := &chatConv{d: d, id: d.started}
 	if d.rate > 0 && d.more() {
-		d.arriving = true
+		d.arriving++
 		d.w.env.Schedule(d.arr.ExpFloat64()/d.rate, d.arrive)
 	}
 	c.next()
@@ -195,8 +218,8 @@ func (c *chatConv) onEnd(r *result.Record) {
 		return
 	}
 	d.live--
-	if d.rate == 0 && d.more() {
-		d.arriving = true
+	if !d.open() && d.more() {
+		d.arriving++
 		gap := d.think
 		if d.trace != nil && d.trace.think {
 			gap = c.think
@@ -231,7 +254,7 @@ func (c *chatConv) onRecord(r *result.Record) {
 // maybeFinish stops the phone once no conversation is live or coming
 // and every turn is closed.
 func (d *convDriver) maybeFinish() {
-	if d.finished || d.arriving || d.live > 0 || d.closed < d.issued || d.more() {
+	if d.finished || d.arriving > 0 || d.live > 0 || d.closed < d.issued || d.more() {
 		return
 	}
 	d.finished = true

@@ -251,3 +251,75 @@ func TestChatServerCounters(t *testing.T) {
 		t.Errorf("%v cancellations per run, want 1..%v (the cloud's timeouts per run; outcomes %v)", c, timeouts, sm.Outcomes)
 	}
 }
+
+// Times arrivals start each phone's conversations at the listed times,
+// independently of completions (the first two overlap: a turn of 16
+// prompt tokens is about 0.2 s on the phone), each of llm.turns turns
+// llm.think after the previous one's end; the cells count one
+// conversation per time; the quick override keeps the first times.
+func TestChatTimesConversations(t *testing.T) {
+	src := `name: times
+seed: 3
+phone: {device: pixel4, count: 2}
+network: {preset: lte}
+llm:
+  modes: [on-device, cloud]
+  prompt: {tokens: 16}
+  output: {tokens: 8}
+  turns: 2
+  think: 0.5s
+workload:
+  start: warm
+  warmup: 0
+  arrivals: {type: times, at: [0s, 0.1s, 7s]}
+`
+	s := mustParse(t, src)
+	for _, c := range s.llmCells() {
+		if c.Requests != 3 {
+			t.Fatalf("cell %s: %d conversations, want 3 (one per time)", c.Mode, c.Requests)
+		}
+	}
+	_, recs := readChatRecords(t, s, t.TempDir())
+	at := []float64{0, 0.1, 7}
+	for _, mode := range []string{"on-device", "cloud"} {
+		for phone := 0; phone < 2; phone++ {
+			var mine []result.Record
+			for _, r := range recs {
+				if r.Mode == mode && r.Phone == phone {
+					mine = append(mine, r)
+				}
+			}
+			if len(mine) != len(at)*2 {
+				t.Fatalf("%s phone %d: %d records, want %d", mode, phone, len(mine), len(at)*2)
+			}
+			ends := map[float64]bool{}
+			for _, r := range mine {
+				if r.Outcome != result.OK {
+					t.Errorf("%s phone %d: turn %d %v", mode, phone, r.Request, r.Outcome)
+				}
+				ends[r.End] = true
+			}
+			var firsts []float64
+			for _, r := range mine {
+				if !nearAny(ends, r.Arrival-0.5) {
+					firsts = append(firsts, r.Arrival)
+				}
+			}
+			sort.Float64s(firsts)
+			if len(firsts) != len(at) {
+				t.Fatalf("%s phone %d: first turns at %v, want %v", mode, phone, firsts, at)
+			}
+			for i := range at {
+				if math.Abs(firsts[i]-at[i]) > 1e-12 {
+					t.Errorf("%s phone %d: conversation %d starts at %v s, want %v s", mode, phone, i, firsts[i], at[i])
+				}
+			}
+		}
+	}
+	if err := s.Override(0, 2); err != nil {
+		t.Fatal(err)
+	}
+	if cs := s.llmCells(); cs[0].Requests != 2 {
+		t.Errorf("override to 2 requests: %d conversations", cs[0].Requests)
+	}
+}

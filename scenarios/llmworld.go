@@ -164,7 +164,7 @@ func runLLMWorld(ctx context.Context, pd *pointData, rep int, cell Cell, sink de
 		Footprint: func(prompt, ctx int) (float64, error) { return llmFootprint(lp, prompt, ctx) }, Server: srv,
 		LoadTime: lp.runtime.LoadTime(lp.model), Preloaded: s.Workload.Start == "warm",
 		RequestBytes: float64(l.RequestBytes), UpBytesPerToken: float64(l.TokenBytes), DownBytesPerToken: float64(l.ChunkBytes),
-		Policy: devices.ChatPolicy{MaxPrompt: l.Hybrid.MaxPrompt, MinBattery: float64(l.Hybrid.MinBattery)}, Battery: float64(l.Battery)}
+		Policy: s.chatPolicy(), Battery: float64(l.Battery)}
 	until := math.Inf(1)
 	if cell.Requests == 0 {
 		until = float64(s.Workload.Duration)
@@ -323,3 +323,8 @@ func (d *chatDriver) maybeFinish() {
 	d.finished = true
 	d.ph.Stop()
 }
+
+// IsChat reports whether the scenario chats with a language model (it
+// has an llm section): its cells are llm.modes, not workload.modes, and
+// the CNN fields are not used.
+func (s *Scenario) IsChat() bool { return s.isLLM() }
