@@ -621,7 +621,7 @@ func (r *request) preprocess(p *sim.Proc) error {
 // their summed time, split only where an allocation needs the collector.
 func (r *request) compute(p *sim.Proc) error {
 	ph, pm, e, fw := r.ph, r.pm, r.pe.e, r.pe.fw
-	rng := ph.noise[r.pIdx]
+	rng := ph.noiseStream(r.pIdx)
 	read := float64(ph.spec.Storage.ReadRate)
 	scale := ph.spec.GC.AllocScale
 	t, a := r.times[:0], r.allocs[:0]
@@ -786,9 +786,9 @@ func (r *request) uploadBytes(k int) float64 {
 		return float64(r.ni.cuts[k])
 	}
 	if r.rq.Upload == UploadOriginal {
-		return r.ph.jpeg.original(r.rq.Width, r.rq.Height)
+		return r.ph.crowd.jpeg.original(r.rq.Width, r.rq.Height)
 	}
-	return r.ph.jpeg.resized(r.ni.input)
+	return r.ph.crowd.jpeg.resized(r.ni.input)
 }
 
 // handlingBytes returns what the server's request handling depends on

@@ -260,12 +260,17 @@ func (w *world) addPhones(streams *sim.Streams, sink devices.SpanSink, mode devi
 	if n == 0 {
 		until = float64(wl.Duration)
 	}
+	// The phones share their spec, options and caches (a Crowd), so that
+	// each holds only its own state: 10⁵ of them fit in memory.
+	crowd, err := devices.NewCrowd(res.phone, devices.PhoneOptions{
+		CPU: pd.phCPU, GPU: pd.phGPU, KernelProfile: pd.kp, Sink: sink, TraceLayers: sink != nil,
+	})
+	if err != nil {
+		return err
+	}
 	for i := 0; i < s.Phone.Count; i++ {
 		name := fmt.Sprintf("phone[%d]", i)
-		ph, err := devices.NewPhone(w.env, streams, name, res.phone, devices.PhoneOptions{
-			CPU: pd.phCPU, GPU: pd.phGPU, KernelProfile: pd.kp, Index: i, Sink: sink, TraceLayers: sink != nil,
-			Thermal: w.thermalOptions(i),
-		})
+		ph, err := crowd.NewPhone(w.env, streams, name, i, w.thermalOptions(i))
 		if err != nil {
 			return err
 		}
