@@ -261,10 +261,15 @@ func (w *world) addPhones(streams *sim.Streams, sink devices.SpanSink, mode devi
 		until = float64(wl.Duration)
 	}
 	// The phones share their spec, options and caches (a Crowd), so that
-	// each holds only its own state: 10⁵ of them fit in memory.
+	// each holds only its own state: 10⁵ of them fit in memory. So do their
+	// links (a LinkTemplate).
 	crowd, err := devices.NewCrowd(res.phone, devices.PhoneOptions{
 		CPU: pd.phCPU, GPU: pd.phGPU, KernelProfile: pd.kp, Sink: sink, TraceLayers: sink != nil,
 	})
+	if err != nil {
+		return err
+	}
+	links, err := network.NewLinkTemplate(res.link)
 	if err != nil {
 		return err
 	}
@@ -274,7 +279,7 @@ func (w *world) addPhones(streams *sim.Streams, sink devices.SpanSink, mode devi
 		if err != nil {
 			return err
 		}
-		link, err := network.NewLink(w.env, streams, fmt.Sprintf("link[%d]", i), res.link)
+		link, err := links.NewLink(w.env, streams, fmt.Sprintf("link[%d]", i))
 		if err != nil {
 			return err
 		}
