@@ -256,6 +256,8 @@ type Crowd struct {
 	jpeg    jpegModel
 	engines [2]*engineCache
 	nets    []namedNet
+	mem     *memConst
+	gc      *gcConst
 }
 
 // NewCrowd validates spec and opt (as NewPhone does) and returns the
@@ -284,7 +286,8 @@ func newCrowd(spec PhoneSpec, opt PhoneOptions) (*Crowd, error) {
 		opt.Nets = models.Zoo
 	}
 	opt.Index, opt.Thermal = 0, nil
-	c := &Crowd{spec: spec.shared(), opt: opt, jpeg: newJPEGModel(opt.KernelProfile)}
+	c := &Crowd{spec: spec.shared(), opt: opt, jpeg: newJPEGModel(opt.KernelProfile), gc: newGCConst(spec.GC)}
+	c.mem = newMemConst(&c.spec)
 	if opt.CPU != nil {
 		c.engines[cpuIdx] = newEngineCache(opt.CPU)
 	}
@@ -309,8 +312,8 @@ func (c *Crowd) NewPhone(env *sim.Env, streams *sim.Streams, name string, index 
 		storage: sim.NewResource(env, 1),
 		worker:  sim.NewResource(env, 1),
 		mutator: sim.NewPreemptiveResource(env, 1),
-		mem:     newMemory(*spec),
-		gct:     newGCTimes(spec.GC, streams.Stream(name+"/gc")),
+		mem:     newMemory(spec, c.mem),
+		gct:     gcTimes{gcConst: c.gc, rng: streams.Stream(name + "/gc")},
 		streams: streams,
 		engines: c.engines,
 	}
