@@ -170,7 +170,9 @@ func (q *ring[T]) at(i int) T { return q.buf[(q.head+i)&(len(q.buf)-1)] }
 // insert makes x element i, moving the elements from i on back by one.
 func (q *ring[T]) insert(i int, x T) {
 	if q.n == len(q.buf) {
-		buf := make([]T, max(8, 2*len(q.buf)))
+		// From 2: most queues (a phone's inference thread, its
+		// mutator) hold one or two requests at a time.
+		buf := make([]T, max(2, 2*len(q.buf)))
 		for j := range q.n {
 			buf[j] = q.at(j)
 		}
