@@ -39,7 +39,7 @@ func (r *request) choose() int {
 	// the simulator's expected costs.
 	a.phoneF, a.serverF = 1, 1
 	if !ph.opt.OracleAuto {
-		a.phoneF, a.serverF = ph.predictor.factors(r.rq.Model)
+		a.phoneF, a.serverF = ph.autoPredictor().factors(r.rq.Model)
 	}
 	best, bestV := -1, math.Inf(1)
 	truth := map[int]float64{}
@@ -89,7 +89,7 @@ type autoEstimate struct {
 
 func (a *autoEstimate) init(r *request, canPhone, canServer bool) {
 	ph := r.ph
-	spec := &ph.spec
+	spec := ph.spec
 	if e := r.prepEngine(0); e != nil {
 		a.prep0 = float64(e.e.Preprocess(r.rq.Width, r.rq.Height))
 	}
@@ -122,7 +122,7 @@ func (a *autoEstimate) init(r *request, canPhone, canServer bool) {
 func (a *autoEstimate) estimate(r *request, k int) float64 {
 	ph := r.ph
 	n := r.ni.layers
-	spec := &ph.spec
+	spec := ph.spec
 	prep := a.prep0
 	if k > 0 {
 		prep = a.prepK

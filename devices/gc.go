@@ -121,19 +121,27 @@ func (h *artHeap) committed() float64 { return math.Max(h.footprint, h.allocated
 // gcTimes draws GC pause and work times from the GCSpec anchors (see the
 // package doc, "Garbage collection").
 type gcTimes struct {
+	*gcConst // shared by a crowd's phones
+	rng      *rand.Rand
+}
+
+// gcConst is what a GCSpec fixes of the times.
+type gcConst struct {
 	concPause, concWork, blockPause, refLive, sigma, scale float64
-	rng                                                    *rand.Rand
 }
 
 func newGCTimes(s GCSpec, rng *rand.Rand) gcTimes {
-	return gcTimes{
+	return gcTimes{gcConst: newGCConst(s), rng: rng}
+}
+
+func newGCConst(s GCSpec) *gcConst {
+	return &gcConst{
 		concPause:  float64(s.ConcurrentPause),
 		concWork:   math.Max(0, float64(s.ConcurrentTotal-s.BlockingPause)),
 		blockPause: float64(s.BlockingPause),
 		refLive:    float64(s.ReferenceLive),
 		sigma:      s.PauseSigma,
 		scale:      s.PauseScale,
-		rng:        rng,
 	}
 }
 

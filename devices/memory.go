@@ -20,21 +20,32 @@ import (
 // fail (oom) rather than the app being killed while it is in the
 // foreground.
 type memory struct {
-	ram, reserve, fgMinfree, heapMax float64
-	other                            float64 // other apps' bytes
-	native                           float64 // our native bytes
-	heap                             artHeap
-	alive                            bool // the app's process exists
+	*memConst         // shared by a crowd's phones
+	other     float64 // other apps' bytes
+	native    float64 // our native bytes
+	heap      artHeap
+	alive     bool // the app's process exists
 }
 
-func newMemory(s PhoneSpec) memory {
-	return memory{
+// memConst is what a PhoneSpec fixes of the memory.
+type memConst struct {
+	ram, reserve, fgMinfree, heapMax float64
+}
+
+func newMemConst(s *PhoneSpec) *memConst {
+	return &memConst{
 		ram:       float64(s.Memory.RAM),
 		reserve:   float64(s.Memory.SystemReserve),
 		fgMinfree: float64(s.LMK.Minfree[0]),
 		heapMax:   float64(s.Heap.Max()),
-		other:     s.Memory.BackgroundPressure * float64(s.Memory.RAM),
-		heap:      newArtHeap(s),
+	}
+}
+
+func newMemory(s *PhoneSpec, mc *memConst) memory {
+	return memory{
+		memConst: mc,
+		other:    s.Memory.BackgroundPressure * float64(s.Memory.RAM),
+		heap:     newArtHeap(*s),
 	}
 }
 

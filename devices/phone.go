@@ -56,12 +56,18 @@ type PhoneOptions struct {
 type Phone struct {
 	env   *sim.Env
 	name  string
-	spec  PhoneSpec
-	opt   PhoneOptions
+	crowd *Crowd     // what the phone shares with its crowd, read-only
+	spec  *PhoneSpec // the crowd's
+	opt   phoneOpts
 	meter *energyMeter
 	cpu   cpuModel
 	gpu   gpuModel
-	// predictor is what auto believes of the compute times (predictor.go).
+	// streams make the random streams a phone needs only in some modes
+	// (the frameworks' noise, auto's predictor) on first use: a stream is
+	// derived from its name alone, so when it is made changes no draw.
+	streams *sim.Streams
+	// predictor is what auto believes of the compute times (predictor.go),
+	// made on first use (autoPredictor).
 	predictor *autoPredictor
 
 	gpuRes  *sim.Resource           // one GPU queue, made on first use (gpuQueue)
@@ -73,12 +79,10 @@ type Phone struct {
 	gct     gcTimes
 	gcProc  *sim.Process // the running concurrent GC, nil if none
 	life    lifecycle
-	press   *pressure
+	press   *pressure      // nil unless the pressure fluctuates (setPressure)
 	procs   []*sim.Process // background processes (life cycle, pressure)
 	engines [2]*engineCache
-	noise   [2]*rand.Rand
-	jpeg    jpegModel
-	nets    []namedNet
+	noise   [2]*rand.Rand // made on first use (noiseStream)
 
 	link       *network.Link
 	radioIdle  string
@@ -98,11 +102,24 @@ type Phone struct {
 	// phone's requests in a world mostly share them).
 	modeLbl  modeLabel
 	imageLbl imageLabel
-	lanes    *lanes // built on first use (tracing, process names): see ln
-	sp       result.Span
+	lanes    *phoneTrace // built on first use (tracing, process names): see ln
 	stopped  bool
 	heat     *phoneHeat // thermal model, nil when off (thermal_phone.go)
 	chat     *chatState // chat with a language model, nil when off (llmchat.go)
+}
+
+// phoneOpts is a phone's options: its crowd's, and its own index (which
+// shadows the crowd's PhoneOptions.Index).
+type phoneOpts struct {
+	*PhoneOptions
+	Index int
+}
+
+// phoneTrace is what a phone needs only to trace: its lanes' names and
+// the span it hands to the sink.
+type phoneTrace struct {
+	lanes
+	sp result.Span
 }
 
 // ln returns the phone's lanes, built on first use: a phone that traces
@@ -110,10 +127,28 @@ type Phone struct {
 // phones, 8 strings each and an entry in laneCache).
 func (ph *Phone) ln() *lanes {
 	if ph.lanes == nil {
-		l := phoneLanes(ph.name)
-		ph.lanes = &l
+		ph.lanes = &phoneTrace{lanes: phoneLanes(ph.name)}
 	}
-	return ph.lanes
+	return &ph.lanes.lanes
+}
+
+// noiseStream returns the random stream of a framework's noise (cpuIdx,
+// gpuIdx), made on first use.
+func (ph *Phone) noiseStream(i int) *rand.Rand {
+	if ph.noise[i] == nil {
+		ph.noise[i] = ph.streams.Stream(ph.name + noiseNames[i])
+	}
+	return ph.noise[i]
+}
+
+var noiseNames = [2]string{cpuIdx: "/cpu", gpuIdx: "/gpu"}
+
+// autoPredictor returns auto's predictor, made on first use.
+func (ph *Phone) autoPredictor() *autoPredictor {
+	if ph.predictor == nil {
+		ph.predictor = newPredictor(ph.streams.Stream(ph.name + "/auto-predictor"))
+	}
+	return ph.predictor
 }
 
 // gpuQueue returns the phone's GPU queue, made on first use (a resource
@@ -202,25 +237,85 @@ func NewPhone(env *sim.Env, streams *sim.Streams, name string, spec PhoneSpec, o
 	if streams == nil {
 		return nil, fmt.Errorf("devices: phone %s: streams must not be nil", name)
 	}
+	c, err := newCrowd(spec, opt)
+	if err != nil {
+		return nil, fmt.Errorf("devices: phone %s: %w", name, err)
+	}
+	return c.NewPhone(env, streams, name, opt.Index, opt.Thermal)
+}
+
+// Crowd is what phones built from one spec and one set of options share,
+// read-only: the spec, the options, the photo model, the frameworks'
+// caches and the models' structures. A world of many identical phones
+// builds one Crowd and its phones from it (Crowd.NewPhone), so that a
+// phone holds only its own state. A Crowd's phones must run in one Env
+// (its caches are filled on first use, without locks).
+type Crowd struct {
+	spec    PhoneSpec
+	opt     PhoneOptions
+	jpeg    jpegModel
+	engines [2]*engineCache
+	nets    []namedNet
+	mem     *memConst
+	gc      *gcConst
+}
+
+// NewCrowd validates spec and opt (as NewPhone does) and returns the
+// Crowd of phones built from them. opt's Index and Thermal are ignored:
+// they are each phone's (Crowd.NewPhone).
+func NewCrowd(spec PhoneSpec, opt PhoneOptions) (*Crowd, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	c, err := newCrowd(spec, opt)
+	if err != nil {
+		return nil, fmt.Errorf("devices: crowd: %w", err)
+	}
+	return c, nil
+}
+
+// newCrowd is NewCrowd for a validated spec.
+func newCrowd(spec PhoneSpec, opt PhoneOptions) (*Crowd, error) {
 	if opt.CPU != nil && opt.CPU.Target() != engine.PhoneCPU {
-		return nil, fmt.Errorf("devices: phone %s: cpu: processor %s is a %s, want %s", name, opt.CPU.Name(), opt.CPU.Target(), engine.PhoneCPU)
+		return nil, fmt.Errorf("cpu: processor %s is a %s, want %s", opt.CPU.Name(), opt.CPU.Target(), engine.PhoneCPU)
 	}
 	if opt.GPU != nil && opt.GPU.Target() != engine.PhoneGPU {
-		return nil, fmt.Errorf("devices: phone %s: gpu: processor %s is a %s, want %s", name, opt.GPU.Name(), opt.GPU.Target(), engine.PhoneGPU)
+		return nil, fmt.Errorf("gpu: processor %s is a %s, want %s", opt.GPU.Name(), opt.GPU.Target(), engine.PhoneGPU)
 	}
 	if opt.Nets == nil {
 		opt.Nets = models.Zoo
 	}
+	opt.Index, opt.Thermal = 0, nil
+	c := &Crowd{spec: spec.shared(), opt: opt, jpeg: newJPEGModel(opt.KernelProfile), gc: newGCConst(spec.GC)}
+	c.mem = newMemConst(&c.spec)
+	if opt.CPU != nil {
+		c.engines[cpuIdx] = newEngineCache(opt.CPU)
+	}
+	if opt.GPU != nil {
+		c.engines[gpuIdx] = newEngineCache(opt.GPU)
+	}
+	return c, nil
+}
+
+// NewPhone returns a phone of the crowd named name on env, numbered index
+// (PhoneOptions.Index), with its own thermal model if thermal is set
+// (PhoneOptions.Thermal): NewPhone's phone, for the crowd's spec and
+// options.
+func (c *Crowd) NewPhone(env *sim.Env, streams *sim.Streams, name string, index int, thermal *ThermalOptions) (*Phone, error) {
+	if streams == nil {
+		return nil, fmt.Errorf("devices: phone %s: streams must not be nil", name)
+	}
+	spec := &c.spec
 	ph := &Phone{
-		env: env, name: name, spec: spec.shared(), opt: opt,
-		meter:     newEnergyMeter(env),
-		storage:   sim.NewResource(env, 1),
-		worker:    sim.NewResource(env, 1),
-		mutator:   sim.NewPreemptiveResource(env, 1),
-		mem:       newMemory(spec),
-		gct:       newGCTimes(spec.GC, streams.Stream(name+"/gc")),
-		predictor: newPredictor(streams.Stream(name + "/auto-predictor")),
-		jpeg:      newJPEGModel(opt.KernelProfile),
+		env: env, name: name, crowd: c, spec: spec, opt: phoneOpts{PhoneOptions: &c.opt, Index: index},
+		meter:   newEnergyMeter(env),
+		storage: sim.NewResource(env, 1),
+		worker:  sim.NewResource(env, 1),
+		mutator: sim.NewPreemptiveResource(env, 1),
+		mem:     newMemory(spec, c.mem),
+		gct:     gcTimes{gcConst: c.gc, rng: streams.Stream(name + "/gc")},
+		streams: streams,
+		engines: c.engines,
 	}
 	ph.life.fg = true
 	ph.cpu = cpuModel{meter: ph.meter, cores: float64(spec.CPU.Cores), idle: float64(spec.Power.CPUIdle), shared: float64(spec.Power.CPUShared), perCore: float64(spec.Power.CPUPerCore)}
@@ -228,28 +323,20 @@ func NewPhone(env *sim.Env, streams *sim.Streams, name string, spec PhoneSpec, o
 	ph.meter.Set(result.Base, spec.Power.Base)
 	ph.meter.Set(result.CPU, ph.cpu.power())
 	ph.meter.Set(result.GPU, spec.Power.GPUIdle)
-	if opt.CPU != nil {
-		ph.engines[cpuIdx] = newEngineCache(opt.CPU)
-		ph.noise[cpuIdx] = streams.Stream(name + "/cpu")
-	}
-	if opt.GPU != nil {
-		ph.engines[gpuIdx] = newEngineCache(opt.GPU)
-		ph.noise[gpuIdx] = streams.Stream(name + "/gpu")
-	}
 	ph.start()
 	ph.stats.MinFreeMemory = units.Bytes(ph.mem.free())
 	if l := spec.Lifecycle; l.Switch != "" && l.Switch != "none" {
 		sw := &switcher{spec: l, rng: streams.Stream(name + "/lifecycle"), ph: ph}
 		ph.procs = append(ph.procs, env.Process(name+"/lifecycle", sw.run))
 	}
-	if opt.Thermal != nil {
-		if err := ph.startThermal(*opt.Thermal); err != nil {
+	if thermal != nil {
+		if err := ph.startThermal(*thermal); err != nil {
 			return nil, err
 		}
 	}
-	ph.press = &pressure{spec: spec.Memory.Fluctuation, mean: spec.Memory.BackgroundPressure,
-		ram: float64(spec.Memory.RAM), changed: ph.setOther}
 	if m := spec.Memory.Fluctuation.Model; m == "ou" || m == "redraw" {
+		ph.press = &pressure{spec: spec.Memory.Fluctuation, mean: spec.Memory.BackgroundPressure,
+			ram: float64(spec.Memory.RAM), changed: ph.setOther}
 		ph.press.rng = streams.Stream(name + "/memory")
 		ph.procs = append(ph.procs, env.Process(name+"/memory", ph.press.run))
 	}
@@ -395,7 +482,9 @@ func (ph *Phone) setPressure(frac float64) error {
 	if !(frac >= 0 && frac < 1) {
 		return fmt.Errorf("devices: phone %s: pressure %v must be in [0, 1)", ph.name, frac)
 	}
-	ph.press.mean = frac
+	if ph.press != nil { // the mean a fluctuation reverts to; nothing else reads it
+		ph.press.mean = frac
+	}
 	ph.setOther(frac * ph.mem.ram)
 	return nil
 }
@@ -494,8 +583,10 @@ func (ph *Phone) kill() {
 
 // span emits one span to the sink (the caller checks the sink is set).
 func (ph *Phone) span(lane, label string, start, end float64, attrs map[string]string) {
-	ph.sp = result.Span{Lane: lane, Label: label, Start: start, End: end, Attrs: attrs}
-	ph.opt.Sink.Span(&ph.sp)
+	ph.ln()
+	sp := &ph.lanes.sp
+	*sp = result.Span{Lane: lane, Label: label, Start: start, End: end, Attrs: attrs}
+	ph.opt.Sink.Span(sp)
 }
 
 // energyAttrs formats the energy spent since r for a span (tracing only).
@@ -505,13 +596,14 @@ func energyAttrs(r, now energyReading) map[string]string {
 		d.Energy[result.CPU], d.Energy[result.GPU], d.Energy[result.Radio], d.Energy[result.Base])}
 }
 
-// net returns a model's structure, cached per phone; the structure of a
+// net returns a model's structure, cached per crowd; the structure of a
 // Net is computed once per *models.Net and shared between worlds (a Net
 // is immutable).
 func (ph *Phone) net(model string) (*netInfo, error) {
-	for i := range ph.nets {
-		if ph.nets[i].name == model {
-			return ph.nets[i].ni, nil
+	c := ph.crowd
+	for i := range c.nets {
+		if c.nets[i].name == model {
+			return c.nets[i].ni, nil
 		}
 	}
 	net, err := ph.opt.Nets(model)
@@ -526,7 +618,7 @@ func (ph *Phone) net(model string) (*netInfo, error) {
 		v, _ = netInfos.LoadOrStore(net, newNetInfo(net))
 	}
 	ni := v.(*netInfo)
-	ph.nets = append(ph.nets, namedNet{model, ni})
+	c.nets = append(c.nets, namedNet{model, ni})
 	return ni, nil
 }
 

@@ -172,7 +172,7 @@ func (r *request) loadFired(ev *sim.Event) {
 	case loadStorage:
 		ld.rd = ph.env.Now()
 		if r.trace {
-			r.trRead = ph.meter.Read()
+			r.tr.read = ph.meter.Read()
 		}
 		ld.state = loadRead
 		r.loadTimer().Reset(float64(r.pm.load.FileBytes) / float64(ph.spec.Storage.ReadRate))
@@ -207,7 +207,7 @@ func (r *request) readDone(err error) {
 	now := ph.env.Now()
 	r.rec.AddPhase(result.Load, ld.rd, now)
 	if r.trace {
-		ph.span(ph.ln().storage, "read "+r.rq.Model+" "+lc.FileBytes.String(), ld.rd, now, energyAttrs(r.trRead, ph.meter.Read()))
+		ph.span(ph.ln().storage, "read "+r.rq.Model+" "+lc.FileBytes.String(), ld.rd, now, energyAttrs(r.tr.read, ph.meter.Read()))
 	}
 	ld.sreq.Release()
 	if err != nil {
@@ -252,7 +252,7 @@ func (r *request) workGranted() {
 	}
 	ld.wstart = now
 	if r.trace {
-		r.trRead = ph.meter.Read()
+		r.tr.read = ph.meter.Read()
 	}
 	ph.cpu.add(1)
 	ld.state = loadMutHold

@@ -77,12 +77,18 @@ type request struct {
 	startFn  func()
 
 	// tracing only
-	trace    bool
-	trLayers []engine.LayerCost
-	trTimes  []float64
-	trIdx    int
-	trOff    float64
-	trRead   energyReading
+	trace bool
+	tr    *reqTrace // made on the first traced request
+}
+
+// reqTrace is what a request needs only when it is traced: the layers
+// of the computation it traces and the meter at a piece's start.
+type reqTrace struct {
+	layers []engine.LayerCost
+	times  []float64
+	idx    int
+	off    float64
+	read   energyReading
 }
 
 func (ph *Phone) getRequest() *request {
@@ -99,7 +105,9 @@ func (ph *Phone) getRequest() *request {
 
 func (ph *Phone) putRequest(r *request) {
 	r.active, r.proc, r.srv, r.pe, r.prep, r.pm, r.sm, r.ni = false, nil, nil, nil, nil, nil, nil, nil
-	r.trLayers, r.trTimes = nil, nil
+	if r.tr != nil {
+		r.tr.layers, r.tr.times = nil, nil
+	}
 	ph.pool = append(ph.pool, r)
 }
 
@@ -373,6 +381,9 @@ func (ph *Phone) launchState(r *request) {
 	r.cb, r.intrSent, r.rstate = false, false, remoteNone
 	r.gen++
 	r.trace = ph.opt.Sink != nil
+	if r.trace && r.tr == nil {
+		r.tr = &reqTrace{}
+	}
 	r.start = ph.meter.Read()
 	ph.inflight = append(ph.inflight, r)
 	r.deadline = math.Inf(1)
@@ -526,12 +537,12 @@ func (r *request) load(p *sim.Proc) error {
 	}
 	start := p.Now()
 	if r.trace {
-		r.trRead = ph.meter.Read()
+		r.tr.read = ph.meter.Read()
 	}
 	err := p.Sleep(float64(lc.FileBytes) / float64(ph.spec.Storage.ReadRate))
 	rec.AddPhase(result.Load, start, p.Now())
 	if r.trace {
-		ph.span(ph.ln().storage, "read "+r.rq.Model+" "+lc.FileBytes.String(), start, p.Now(), energyAttrs(r.trRead, ph.meter.Read()))
+		ph.span(ph.ln().storage, "read "+r.rq.Model+" "+lc.FileBytes.String(), start, p.Now(), energyAttrs(r.tr.read, ph.meter.Read()))
 	}
 	sreq.Release()
 	if err != nil {
@@ -562,7 +573,9 @@ func (r *request) load(p *sim.Proc) error {
 			t, a = append(t, parse), append(a, float64(lc.ResidentBytes))
 		}
 		r.times, r.allocs = t, a
-		r.trLayers = nil
+		if r.tr != nil {
+			r.tr.layers = nil
+		}
 		err := r.runSteps(p, t, a, false, result.Load, ph.ln().cpu, 1, false, &res.java)
 		if err != nil {
 			ph.release(res.java)
@@ -621,7 +634,7 @@ func (r *request) preprocess(p *sim.Proc) error {
 // their summed time, split only where an allocation needs the collector.
 func (r *request) compute(p *sim.Proc) error {
 	ph, pm, e, fw := r.ph, r.pm, r.pe.e, r.pe.fw
-	rng := ph.noise[r.pIdx]
+	rng := ph.noiseStream(r.pIdx)
 	read := float64(ph.spec.Storage.ReadRate)
 	scale := ph.spec.GC.AllocScale
 	t, a := r.times[:0], r.allocs[:0]
@@ -651,10 +664,12 @@ func (r *request) compute(p *sim.Proc) error {
 		}
 	}
 	if r.trace && ph.opt.TraceLayers {
-		r.trLayers, r.trTimes, r.trIdx, r.trOff = pm.layers[:r.k], t, 0, 0
+		r.tr.layers, r.tr.times, r.tr.idx, r.tr.off = pm.layers[:r.k], t, 0, 0
 	}
 	err := r.runSteps(p, t, a, true, result.Compute, lane, fw.CoresBusy, fw.UsesGPU, nil)
-	r.trLayers = nil
+	if r.tr != nil {
+		r.tr.layers = nil
+	}
 	return err
 }
 
@@ -721,7 +736,7 @@ func (r *request) work(p *sim.Proc, d float64, phase result.Phase, lane string, 
 		}
 		start := p.Now()
 		if r.trace {
-			r.trRead = ph.meter.Read()
+			r.tr.read = ph.meter.Read()
 		}
 		ph.cpu.add(cores)
 		if gpu {
@@ -759,23 +774,23 @@ func (r *request) work(p *sim.Proc, d float64, phase result.Phase, lane string, 
 // as the phase.
 func (r *request) tracePiece(phase result.Phase, lane string, start, end float64) {
 	ph := r.ph
-	attrs := energyAttrs(r.trRead, ph.meter.Read())
-	if phase != result.Compute || r.trLayers == nil {
+	attrs := energyAttrs(r.tr.read, ph.meter.Read())
+	if phase != result.Compute || r.tr.layers == nil {
 		ph.span(lane, phase.String()+" "+r.rq.Model, start, end, attrs)
 		return
 	}
 	t := start
-	for t < end-1e-15 && r.trIdx < len(r.trTimes) {
-		left := r.trTimes[r.trIdx] - r.trOff
+	for t < end-1e-15 && r.tr.idx < len(r.tr.times) {
+		left := r.tr.times[r.tr.idx] - r.tr.off
 		take := math.Min(left, end-t)
 		if take > 0 {
-			ph.span(lane, r.trLayers[r.trIdx].Name, t, t+take, nil)
+			ph.span(lane, r.tr.layers[r.tr.idx].Name, t, t+take, nil)
 		}
 		t += take
-		r.trOff += take
-		if r.trOff >= r.trTimes[r.trIdx]-1e-15 {
-			r.trIdx++
-			r.trOff = 0
+		r.tr.off += take
+		if r.tr.off >= r.tr.times[r.tr.idx]-1e-15 {
+			r.tr.idx++
+			r.tr.off = 0
 		}
 	}
 }
@@ -786,9 +801,9 @@ func (r *request) uploadBytes(k int) float64 {
 		return float64(r.ni.cuts[k])
 	}
 	if r.rq.Upload == UploadOriginal {
-		return r.ph.jpeg.original(r.rq.Width, r.rq.Height)
+		return r.ph.crowd.jpeg.original(r.rq.Width, r.rq.Height)
 	}
-	return r.ph.jpeg.resized(r.ni.input)
+	return r.ph.crowd.jpeg.resized(r.ni.input)
 }
 
 // handlingBytes returns what the server's request handling depends on

@@ -217,7 +217,7 @@ func (x *Transferer) connect() {
 			x.connected()
 			return
 		}
-		x.hs = l.env.NewNamedEvent(l.handshake)
+		x.hs = l.env.NewNamedEvent(l.handshake())
 		l.connecting = x.hs
 		x.sleep(float64(l.model.Setup(l.RTT())), xferHandshake)
 		return

@@ -58,15 +58,11 @@ func (c ChannelConfig) Validate(field string) error {
 // reschedules its single timer for the next of those events, cancelling the
 // stale one. A flow's end is therefore never fixed at its start.
 type Channel struct {
-	env     *sim.Env
-	name    string
-	bw      units.BitRate
-	trace   *Trace
-	origin  float64 // env time of the trace's time 0
-	latency units.Duration
-	jitter  Jitter
-	loss    float64
-	rng     *rand.Rand
+	env  *sim.Env
+	name string
+	*chanConst
+	origin float64 // env time of the trace's time 0
+	rng    *rand.Rand
 
 	flows    []*Flow
 	last     float64    // flows are advanced up to this time
@@ -74,11 +70,33 @@ type Channel struct {
 	capEnd   float64    // when the trace next steps (absolute), +Inf
 	timer    *sim.Timer // the next event, reset at every update
 	observe  func()     // called after every recomputation
-	order    []int      // scratch for water-filling
-	caps     []float64
 	updates  int
-	flowName string  // the name of its flows' Done events
-	free     []*Flow // the link's finished flows, for reuse
+}
+
+// chanConst is what a channel's configuration fixes: shared by the
+// channels of a LinkTemplate's links (a crowd's phones), with the
+// water-filling's scratch, which no two of them use at once.
+type chanConst struct {
+	bw      units.BitRate
+	trace   *Trace
+	latency units.Duration
+	jitter  Jitter
+	loss    float64
+	*scratch
+}
+
+// scratch is water-filling's scratch space (update is not re-entered)
+// and the pool of finished flows of startPooled: a template's links (a
+// crowd's phones) share one, so that there are as many flows as
+// transfers at once rather than one per link.
+type scratch struct {
+	order []int
+	caps  []float64
+	free  []*Flow
+}
+
+func newChanConst(cfg ChannelConfig, sc *scratch) *chanConst {
+	return &chanConst{bw: cfg.Bandwidth, trace: cfg.Trace, latency: cfg.Latency, jitter: cfg.Jitter, loss: cfg.Loss, scratch: sc}
 }
 
 // NewChannel returns an idle channel on env. Jitter draws come from rng,
@@ -88,17 +106,18 @@ func NewChannel(env *sim.Env, name string, cfg ChannelConfig, rng *rand.Rand) (*
 	if err := cfg.Validate(name); err != nil {
 		return nil, err
 	}
-	if rng == nil && cfg.Jitter.Dist != "" && cfg.Jitter.Dist != "none" {
+	if rng == nil && cfg.Jitter.drawn() {
 		return nil, fmt.Errorf("network: %s: a jitter distribution needs a random stream", name)
 	}
-	c := &Channel{
-		env: env, name: name, bw: cfg.Bandwidth, trace: cfg.Trace, origin: env.Now(),
-		latency: cfg.Latency, jitter: cfg.Jitter, loss: cfg.Loss, rng: rng,
-		last: env.Now(), flowName: name + " flow",
-	}
+	return newChannel(env, name, newChanConst(cfg, &scratch{}), rng), nil
+}
+
+// newChannel is NewChannel for a validated configuration.
+func newChannel(env *sim.Env, name string, cc *chanConst, rng *rand.Rand) *Channel {
+	c := &Channel{env: env, name: name, chanConst: cc, origin: env.Now(), rng: rng, last: env.Now()}
 	c.timer = env.NewTimer(c.update)
 	c.capacity, c.capEnd = c.capacityAt(env.Now())
-	return c, nil
+	return c
 }
 
 // Name returns the channel's name.
@@ -195,7 +214,11 @@ func (c *Channel) startPooled(size units.Bytes, m Model, rtt units.Duration) *Fl
 		c.free[n-1] = nil
 		c.free = c.free[:n-1]
 		done := f.done
-		done.Reset()
+		if f.ch == c {
+			done.Reset()
+		} else {
+			done.ResetNamed(c.name + " flow")
+		}
 		*f = Flow{done: done}
 	} else {
 		f = &Flow{}
@@ -233,7 +256,7 @@ func (c *Channel) start(f *Flow, size units.Bytes, limit RateLimit) *Flow {
 	f.ch, f.size, f.remaining, f.limit = c, float64(size), float64(size), limit
 	f.capv, f.capEnd, f.start = math.Inf(1), math.Inf(1), now
 	if f.done == nil {
-		f.done = c.env.NewNamedEvent(c.flowName)
+		f.done = c.env.NewNamedEvent(c.name + " flow")
 	}
 	if size == 0 {
 		f.done.Succeed(f)

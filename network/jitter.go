@@ -54,6 +54,10 @@ func (j Jitter) Validate(field string) error {
 	return nil
 }
 
+// drawn reports whether the jitter draws from a random stream (a
+// distribution other than none).
+func (j Jitter) drawn() bool { return j.Dist != "" && j.Dist != "none" }
+
 // Draw returns one delay from the distribution, drawn from r.
 func (j Jitter) Draw(r *rand.Rand) units.Duration {
 	m, s := float64(j.Mean), float64(j.SD)

@@ -3,6 +3,7 @@ package network
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"github.com/infersim/infersim/sim"
 	"github.com/infersim/infersim/units"
@@ -77,8 +78,10 @@ type Link struct {
 	inUse      int
 	idleSince  float64
 	connecting *sim.Event // a handshake in progress, nil if none
-	handshake  string     // its name
 }
+
+// handshake returns the name of the link's handshake events.
+func (l *Link) handshake() string { return l.name + " handshake" }
 
 // NewLink returns a link named name on env. Each channel draws its jitter
 // from its own stream, streams.Stream(name + "/up/jitter") and
@@ -88,30 +91,65 @@ func NewLink(env *sim.Env, streams *sim.Streams, name string, cfg LinkConfig) (*
 	if err := cfg.Validate(name); err != nil {
 		return nil, err
 	}
-	l := &Link{env: env, name: name, model: cfg.Model, handshake: name + " handshake"}
-	if l.model == nil {
-		l.model = Constant{}
+	return newLinkTemplate(cfg).NewLink(env, streams, name)
+}
+
+// LinkTemplate is a validated LinkConfig from which many links are made,
+// one per phone of a crowd: they share its constants (the channels'
+// capacities, latencies and jitter, the radio's spec) and hold only their
+// own state. A template's links must run in one Env (they share the
+// channels' scratch space).
+type LinkTemplate struct {
+	model    Model
+	up, down *chanConst
+	radio    *RadioSpec
+}
+
+// NewLinkTemplate validates cfg (its fields named under "link") and
+// returns the template of its links.
+func NewLinkTemplate(cfg LinkConfig) (*LinkTemplate, error) {
+	if err := cfg.Validate("link"); err != nil {
+		return nil, err
 	}
-	var err error
-	for _, d := range []struct {
-		dir Direction
-		cfg ChannelConfig
-		dst **Channel
-	}{{Up, cfg.Up, &l.Up}, {Down, cfg.Down, &l.Down}} {
-		cname := name + "/" + d.dir.String()
-		if streams != nil {
-			*d.dst, err = NewChannel(env, cname, d.cfg, streams.Stream(cname+"/jitter"))
-		} else {
-			*d.dst, err = NewChannel(env, cname, d.cfg, nil)
-		}
-		if err != nil {
-			return nil, err
-		}
+	return newLinkTemplate(cfg), nil
+}
+
+func newLinkTemplate(cfg LinkConfig) *LinkTemplate {
+	sc := &scratch{}
+	t := &LinkTemplate{model: cfg.Model, up: newChanConst(cfg.Up, sc), down: newChanConst(cfg.Down, sc)}
+	if t.model == nil {
+		t.model = Constant{}
 	}
 	if cfg.Radio != nil {
-		if l.radio, err = NewRadio(env, *cfg.Radio); err != nil {
-			return nil, err
+		r := *cfg.Radio
+		t.radio = &r
+	}
+	return t
+}
+
+// NewLink returns a link of the template named name on env: NewLink's
+// link for the template's configuration.
+func (t *LinkTemplate) NewLink(env *sim.Env, streams *sim.Streams, name string) (*Link, error) {
+	l := &Link{env: env, name: name, model: t.model}
+	for _, d := range []struct {
+		dir Direction
+		cc  *chanConst
+		dst **Channel
+	}{{Up, t.up, &l.Up}, {Down, t.down, &l.Down}} {
+		cname := name + "/" + d.dir.String()
+		var rng *rand.Rand
+		if d.cc.jitter.drawn() {
+			// Made only for a jitter that draws: a stream is derived
+			// from its name alone, so leaving it out changes no draw.
+			if streams == nil {
+				return nil, fmt.Errorf("network: %s: a jitter distribution needs a random stream", cname)
+			}
+			rng = streams.Stream(cname + "/jitter")
 		}
+		*d.dst = newChannel(env, cname, d.cc, rng)
+	}
+	if t.radio != nil {
+		l.radio = newRadio(env, t.radio)
 		l.Up.observe = l.ratesChanged
 		l.Down.observe = l.ratesChanged
 	}
@@ -296,7 +334,7 @@ func (l *Link) connect(p *sim.Proc) (cold bool, what string, err error) {
 		if !l.cold(l.inUse - 1) { // inUse counts this transfer
 			return false, "", nil
 		}
-		ev := l.env.NewNamedEvent(l.handshake)
+		ev := l.env.NewNamedEvent(l.handshake())
 		l.connecting = ev
 		err := p.Sleep(float64(l.model.Setup(l.RTT())))
 		l.connecting = nil

@@ -453,7 +453,7 @@ const (
 // cancels the tail: transfers inside one tail share it.
 type Radio struct {
 	env   *sim.Env
-	spec  RadioSpec
+	spec  *RadioSpec // shared with the other links of its template
 	mode  radioMode
 	tail  int // index of the tail state when mode == modeTail
 	users int
@@ -479,13 +479,19 @@ func NewRadio(env *sim.Env, spec RadioSpec) (*Radio, error) {
 	if err := spec.Validate("radio"); err != nil {
 		return nil, err
 	}
+	return newRadio(env, &spec), nil
+}
+
+// newRadio is NewRadio for a validated spec, which the radio shares (it
+// never changes it).
+func newRadio(env *sim.Env, spec *RadioSpec) *Radio {
 	r := &Radio{env: env, spec: spec, state: spec.Idle, power: spec.IdlePower, since: env.Now()}
 	r.timer = env.NewTimer(r.onTimer)
-	return r, nil
+	return r
 }
 
 // Spec returns the radio's spec.
-func (r *Radio) Spec() RadioSpec { return r.spec }
+func (r *Radio) Spec() RadioSpec { return *r.spec }
 
 // State returns the current state's name.
 func (r *Radio) State() string { return r.state }

@@ -159,21 +159,26 @@ type world struct {
 
 // driver issues one phone's requests by the workload's arrival process.
 type driver struct {
-	w        *world
-	ph       *devices.Phone
+	*driverCfg // the world's, shared by its drivers
+	w          *world
+	ph         *devices.Phone
+	until      float64
+	issued     int
+	closed     int
+	rng        *rand.Rand
+	waiting    int // arrivals scheduled and not yet happened
+	finished   bool
+	submitFn   func()
+}
+
+// driverCfg is what every driver of a world issues, and when.
+type driverCfg struct {
 	rq       devices.Request
 	n        int // requests to issue; 0: until the duration
-	until    float64
-	issued   int
-	closed   int
 	think    float64
 	arrivals string
 	rate     float64
 	at       []units.Duration
-	rng      *rand.Rand
-	waiting  int // arrivals scheduled and not yet happened
-	finished bool
-	submitFn func()
 }
 
 // runWorld builds and runs one world: servers, phones with their links,
@@ -260,27 +265,38 @@ func (w *world) addPhones(streams *sim.Streams, sink devices.SpanSink, mode devi
 	if n == 0 {
 		until = float64(wl.Duration)
 	}
+	// The phones share their spec, options and caches (a Crowd), so that
+	// each holds only its own state: 10⁵ of them fit in memory. So do their
+	// links (a LinkTemplate).
+	crowd, err := devices.NewCrowd(res.phone, devices.PhoneOptions{
+		CPU: pd.phCPU, GPU: pd.phGPU, KernelProfile: pd.kp, Sink: sink, TraceLayers: sink != nil,
+	})
+	if err != nil {
+		return err
+	}
+	links, err := network.NewLinkTemplate(res.link)
+	if err != nil {
+		return err
+	}
+	cfg := &driverCfg{rq: rq, n: n, think: float64(wl.Arrivals.Think),
+		arrivals: wl.Arrivals.Type, rate: float64(wl.Arrivals.Rate), at: wl.Arrivals.At}
+	if cfg.arrivals == "times" && n < len(cfg.at) {
+		cfg.at = cfg.at[:n]
+	}
 	for i := 0; i < s.Phone.Count; i++ {
 		name := fmt.Sprintf("phone[%d]", i)
-		ph, err := devices.NewPhone(w.env, streams, name, res.phone, devices.PhoneOptions{
-			CPU: pd.phCPU, GPU: pd.phGPU, KernelProfile: pd.kp, Index: i, Sink: sink, TraceLayers: sink != nil,
-			Thermal: w.thermalOptions(i),
-		})
+		ph, err := crowd.NewPhone(w.env, streams, name, i, w.thermalOptions(i))
 		if err != nil {
 			return err
 		}
-		link, err := network.NewLink(w.env, streams, fmt.Sprintf("link[%d]", i), res.link)
+		link, err := links.NewLink(w.env, streams, fmt.Sprintf("link[%d]", i))
 		if err != nil {
 			return err
 		}
 		if err := ph.Connect(link, w.servers...); err != nil {
 			return err
 		}
-		d := &driver{w: w, ph: ph, rq: rq, n: n, until: until, think: float64(wl.Arrivals.Think),
-			arrivals: wl.Arrivals.Type, rate: float64(wl.Arrivals.Rate), at: wl.Arrivals.At}
-		if d.arrivals == "times" && n < len(d.at) {
-			d.at = d.at[:n]
-		}
+		d := &driver{driverCfg: cfg, w: w, ph: ph, until: until}
 		if d.arrivals == "poisson" {
 			d.rng = streams.Stream(name + "/arrivals")
 		}

@@ -83,8 +83,6 @@ type base struct {
 	gets ring[*Request]
 	// less orders the put queue; nil means FIFO.
 	less func(a, b *Request) bool
-	// releaser is the kind's Release of a granted request (Resources only).
-	releaser func(r *Request)
 }
 
 func (b *base) newRequest(isPut bool) *Request {
@@ -145,10 +143,13 @@ func (b *base) remove(r *Request) {
 }
 
 func (b *base) release(r *Request) {
-	if b.releaser == nil {
+	// Only a Resource grants requests that are released (its rule is
+	// itself; the other kinds' requests are done once satisfied).
+	rs, ok := b.rule.(*Resource)
+	if !ok {
 		panic(fmt.Sprintf("sim: release of a granted %T", b.rule))
 	}
-	b.releaser(r)
+	rs.release(r)
 }
 
 // ring is a queue in a circular buffer whose length is a power of two. It
@@ -169,7 +170,9 @@ func (q *ring[T]) at(i int) T { return q.buf[(q.head+i)&(len(q.buf)-1)] }
 // insert makes x element i, moving the elements from i on back by one.
 func (q *ring[T]) insert(i int, x T) {
 	if q.n == len(q.buf) {
-		buf := make([]T, max(8, 2*len(q.buf)))
+		// From 2: most queues (a phone's inference thread, its
+		// mutator) hold one or two requests at a time.
+		buf := make([]T, max(2, 2*len(q.buf)))
 		for j := range q.n {
 			buf[j] = q.at(j)
 		}

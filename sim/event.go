@@ -213,6 +213,13 @@ func (ev *Event) Reset() {
 	ev.state, ev.ok, ev.defused, ev.val = statePending, false, false, nil
 }
 
+// ResetNamed is Reset for an event a pool hands to another owner: it also
+// gives the event that owner's name.
+func (ev *Event) ResetNamed(name string) {
+	ev.Reset()
+	ev.name = name
+}
+
 // misuse panics with a message naming the event; it is kept out of line so
 // that the callers stay small enough to be inlined.
 //

@@ -380,3 +380,25 @@ func TestResourceSteadyStateAllocs(t *testing.T) {
 		t.Fatalf("%v allocations per request, release, put and get; want 3 (the requests)", a)
 	}
 }
+
+// TestReleasedUserNotKept: a released request leaves no pointer in the
+// users array's spare capacity, where it would stay alive until the next
+// user (two per phone at 10⁵ phones, BENCHMARKS.md), whichever user is
+// released first.
+func TestReleasedUserNotKept(t *testing.T) {
+	for _, first := range []int{0, 1} {
+		env := NewEnv()
+		res := NewResource(env, 2)
+		reqs := []*Request{res.Request(), res.Request()}
+		reqs[first].Release()
+		reqs[1-first].Release()
+		if len(res.users) != 0 {
+			t.Fatalf("release %d first: %d users left", first, len(res.users))
+		}
+		for i, u := range res.users[:cap(res.users)] {
+			if u != nil {
+				t.Errorf("release %d first: spare slot %d still holds a request", first, i)
+			}
+		}
+	}
+}
