@@ -377,8 +377,8 @@ func TestChatThermalRuntimePower(t *testing.T) {
 // the thermal model off, a compute-bound CPU turn later. An NPU turn's
 // CPU energy is its power × time, Power.CPU·T (idle CPU plus the prior
 // above it), plus its DRAM bytes, at any temperature; a GPU turn's
-// compute part lies between the GPU's smallest and largest DVFS factors
-// over the soc's temperatures times (Power.CPU − idle)·T.
+// compute part is (Power.CPU − idle)·T times the GPU's DVFS factor at
+// its top operating point over the soc's temperatures.
 func TestChatThermalAccelerator(t *testing.T) {
 	const prompt, output = 256, 400
 	c, err := llm.Zoo("llama-3.2-1b")
@@ -498,13 +498,15 @@ func TestChatThermalAccelerator(t *testing.T) {
 			for _, s := range on.samples {
 				hot = math.Max(hot, s.Temps[h.soc])
 			}
-			lo, hi := math.Inf(1), 0.0
-			for i := 0; i < h.gpu.proc.Len(); i++ {
-				for _, temp := range []float64{70, hot} {
-					s := h.gpu.proc.CorePower(i, temp) / h.gpu.ref
-					lo, hi = math.Min(lo, s), math.Max(hi, s)
-				}
+			// The Nexus 5's GPU has no limit: its cap stays at the top,
+			// so the factor is the leakage's, P_core(top, T)/P_core(top,
+			// T_ref), T between the ambient and the peak (above 1: hotter
+			// than T_ref).
+			if h.gpu.gov.Cap() != h.gpu.top {
+				t.Fatalf("%s: the GPU cap moved to %d", tc.rt.Name, h.gpu.gov.Cap())
 			}
+			lo := h.gpu.proc.CorePower(h.gpu.top, 70) / h.gpu.ref
+			hi := h.gpu.proc.CorePower(h.gpu.top, hot) / h.gpu.ref
 			core := (tc.rt.Power.CPU - idle) * T
 			if g := got - idle*T; !(g >= core*lo*(1-1e-9) && g <= core*hi*(1+1e-9)) {
 				t.Errorf("%s: compute energy %v J outside [%v, %v] J", tc.rt.Name, g, core*lo, core*hi)
