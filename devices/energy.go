@@ -136,7 +136,26 @@ type cpuModel struct {
 	// with the thermal model on, llmturn.go): a byte moved costs the same
 	// at any CPU clock, so the DVFS factor does not scale it.
 	phaseDRAM float64
+	// phaseOn is the processor the phase's power is drawn on with the
+	// thermal model on (setAccel, llmturn.go): the CPU's cores (addPhase),
+	// or a GPU or NPU runtime, which keeps no core busy.
+	phaseOn phaseProc
 }
+
+// phaseProc is the processor a language model's phase runs on, for its
+// power's DVFS factor.
+type phaseProc int
+
+const (
+	// phaseCPU: the phase's cores, scaled as busy cores (cpuScale, the
+	// share online under hotplug).
+	phaseCPU phaseProc = iota
+	// phaseGPU: scaled by the GPU domain's factor (gpuScale; 1 with no
+	// GPU domain), as a CNN's GPU kernel.
+	phaseGPU
+	// phaseNPU: not scaled (no thermal preset has an NPU domain).
+	phaseNPU
+)
 
 // power is CPUIdle + min(n, 1)·CPUShared + n·CPUPerCore for n busy cores
 // (capped at the phone's cores; power.go), plus a language model's phase
@@ -146,6 +165,13 @@ func (c *cpuModel) power() units.Power {
 	if c.heat != nil {
 		on := c.heat.online()
 		n = min(n, on) // hotplug: offline cores draw nothing
+		cores := min(n, 1)*c.shared + n*c.perCore
+		switch c.phaseOn {
+		case phaseGPU:
+			return units.Power(c.idle + c.heat.cpuScale*cores + c.heat.gpuScale*c.phasePower + c.phaseDRAM)
+		case phaseNPU:
+			return units.Power(c.idle + c.heat.cpuScale*cores + c.phasePower + c.phaseDRAM)
+		}
 		phase := c.phasePower
 		if c.phaseCores > on {
 			phase *= on / c.phaseCores // the phase's cores share the ones online
@@ -168,6 +194,18 @@ func (c *cpuModel) addPhase(n, p float64) {
 		c.phaseCores = 0
 	}
 	c.add(n)
+}
+
+// setAccel starts (p > 0 on a GPU or NPU) or ends (on phaseCPU) a
+// language model's phase on an accelerator: it draws p above CPUIdle,
+// scaled by on's factor, and keeps no CPU core busy (thermal model on
+// only; llmturn.go).
+func (c *cpuModel) setAccel(on phaseProc, p float64) {
+	c.phaseOn, c.phasePower = on, p
+	if on == phaseCPU {
+		c.phasePower = 0
+	}
+	c.meter.Set(result.CPU, c.power())
 }
 
 // setPhaseDRAM sets the DRAM power of the phase running, W (0 when none).

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/infersim/infersim/devices/llmphone"
 	"github.com/infersim/infersim/devices/llmserve"
 	"github.com/infersim/infersim/models/llm"
 	"github.com/infersim/infersim/result"
@@ -118,6 +119,22 @@ func (r *chatTurn) cancel(req *llmserve.Request, st *chatStream) {
 //	         of the unheated turn. Without RuntimePower, the phone's
 //	         per-core table for Threads cores, scaled as a CNN's
 //
+// A GPU or NPU runtime (Runtime.Processor) keeps no CPU core busy: its
+// power model's compute part (the processor's prior, llmphone) is
+// charged as the phase's power above the idle CPU, which heats the soc
+// node as a CNN's GPU kernel does (the meter's cpu + gpu powers), and
+// its DRAM traffic as above.
+//
+//	gpu      slowed by the GPU domain's cap (f_top/f_cap on the GPU's
+//	         operating points, the roofline as above), never by the
+//	         CPU's cap or hotplug; its compute power scaled by the GPU's
+//	         DVFS factor, as GPUActive is. A preset with no GPU domain
+//	         neither slows nor scales it
+//	npu      heats the soc at its power unscaled and is never slowed: no
+//	         thermal preset has an NPU domain, and no published NPU
+//	         thermal rule (trip, cap, operating points) was found to
+//	         build one from, so a hot NPU runs as a cold one
+//
 // With the thermal model off, nothing here runs (the turn's compute is
 // two phases of fixed length).
 
@@ -135,13 +152,30 @@ func (r *chatTurn) computeHeated(p *sim.Proc, prefill float64) error {
 	period := h.cpu.gov.Period()
 	threads := float64(cfg.Threads)
 	slow := func() float64 { return h.stretch(1, 0, false, threads) }
+	accel := phaseCPU // the processor the phase's power is drawn on
+	switch cfg.Runtime.Processor {
+	case llmphone.GPU:
+		accel = phaseGPU
+		slow = func() float64 {
+			if h.gpu == nil {
+				return 1
+			}
+			return h.stretch(1, 0, true, 1)
+		}
+	case llmphone.NPU:
+		accel = phaseNPU
+		slow = func() float64 { return 1 }
+	}
 	// phase runs seg until done; seg returns a piece's time and the DRAM
 	// energy of its work, J.
 	phase := func(name string, seg func() (d, dram float64, done bool, err error)) error {
 		start := p.Now()
-		if cfg.RuntimePower {
+		switch {
+		case cfg.RuntimePower && accel != phaseCPU:
+			ph.cpu.setAccel(accel, core)
+		case cfg.RuntimePower:
 			ph.cpu.addPhase(threads, core)
-		} else {
+		default:
 			ph.cpu.add(threads)
 		}
 		var err error
@@ -154,10 +188,14 @@ func (r *chatTurn) computeHeated(p *sim.Proc, prefill float64) error {
 				err = p.Sleep(d)
 			}
 		}
-		if cfg.RuntimePower {
+		switch {
+		case cfg.RuntimePower && accel != phaseCPU:
+			ph.cpu.setPhaseDRAM(0)
+			ph.cpu.setAccel(phaseCPU, 0)
+		case cfg.RuntimePower:
 			ph.cpu.setPhaseDRAM(0)
 			ph.cpu.addPhase(-threads, 0)
-		} else {
+		default:
 			ph.cpu.add(-threads)
 		}
 		rec.AddPhase(result.Compute, start, p.Now())

@@ -369,3 +369,148 @@ func TestChatThermalRuntimePower(t *testing.T) {
 		}
 	}
 }
+
+// A GPU or NPU turn keeps no CPU core busy and is not slowed by the CPU's
+// cap: on a Nexus 5 at 70 °C ambient in a case the KTM lowers the CPU cap
+// from the start (its 60 °C trip), while its GPU has no limit, so a GPU
+// turn (and an NPU one, no domain at all) ends exactly when it does with
+// the thermal model off, a compute-bound CPU turn later. An NPU turn's
+// CPU energy is its power × time, Power.CPU·T (idle CPU plus the prior
+// above it), plus its DRAM bytes, at any temperature; a GPU turn's
+// compute part is (Power.CPU − idle)·T times the GPU's DVFS factor at
+// its top operating point over the soc's temperatures.
+func TestChatThermalAccelerator(t *testing.T) {
+	const prompt, output = 256, 400
+	c, err := llm.Zoo("llama-3.2-1b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gpu, err := llmphone.LlamaCppOpenCLSD8Elite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gm, err := llmphone.QuantizedModel(c, llmphone.F16Kernel, 2, 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	npu, err := llmphone.GenieHTPSD8Elite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nm, err := llmphone.QuantizedModel(c, llmphone.W4A16Kernel, 2, 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cpu, cm := llama1BOnePlus12(t)
+	slowCPU := map[llmphone.Kernel]float64{}
+	for k, v := range cpu.PrefillFLOPS {
+		slowCPU[k] = v / 10 // compute-bound, so the CPU cap shows
+	}
+	cpu.PrefillFLOPS = slowCPU
+	type run struct {
+		rec     result.Record
+		ph      *Phone
+		samples []ThermalSample
+	}
+	do := func(rt llmphone.Runtime, m llmphone.Model, thermal bool) run {
+		env := sim.NewEnv()
+		t.Cleanup(env.Close)
+		var ss []ThermalSample
+		opt := PhoneOptions{}
+		if thermal {
+			opt.Thermal = &ThermalOptions{Ambient: 70, Enclosure: "case", OnSample: func(s *ThermalSample) {
+				c := *s
+				c.Temps = append([]float64(nil), s.Temps...)
+				ss = append(ss, c)
+			}}
+		}
+		ph, err := NewPhone(env, sim.NewStreams(1), "phone[0]", fixedSpec(t), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := ChatConfig{Label: "llama-3.2-1b", Runtime: rt, Model: m, Threads: 4, Preloaded: true, Battery: 1, RuntimePower: true,
+			Footprint: func(int, int) (float64, error) { return 0.2e9, nil }}
+		if err := ph.EnableChat(cfg); err != nil {
+			t.Fatal(err)
+		}
+		var recs []result.Record
+		ph.OnRecord(func(r *result.Record) { recs = append(recs, *r) })
+		if err := ph.Chat(ChatTurn{Mode: ChatOnDevice, Prompt: prompt, Output: output}); err != nil {
+			t.Fatal(err)
+		}
+		env.Schedule(1000, ph.Stop)
+		if err := env.Run(); err != nil {
+			t.Fatal(err)
+		}
+		ph.FlushChats()
+		if len(recs) != 1 || recs[0].Outcome != result.OK || recs[0].Tokens != output {
+			t.Fatalf("%s: records %+v", rt.Name, recs)
+		}
+		return run{rec: recs[0], ph: ph, samples: ss}
+	}
+	dramJ := func(rt llmphone.Runtime, m llmphone.Model) float64 {
+		j := rt.Power.DRAMJoulesPerByte * m.WeightBytes
+		for k := 1; k < output; k++ {
+			e, _ := rt.DecodeEnergy(m, prompt+k)
+			d, _ := rt.DecodeTime(m, prompt+k)
+			j += e - rt.Power.CPU*d
+		}
+		return j
+	}
+	for _, tc := range []struct {
+		rt   llmphone.Runtime
+		m    llmphone.Model
+		slow bool
+	}{{cpu, cm, true}, {gpu, gm, false}, {npu, nm, false}} {
+		off, on := do(tc.rt, tc.m, false), do(tc.rt, tc.m, true)
+		throttled := 0.0
+		for _, s := range on.samples {
+			if s.T <= on.rec.End {
+				throttled += s.Throttled
+			}
+		}
+		if !(throttled > 0.5*on.rec.Latency()) {
+			t.Fatalf("%s: the CPU cap was lowered %.1f s of %.1f s: want most of the turn", tc.rt.Name, throttled, on.rec.Latency())
+		}
+		T := on.rec.Latency()
+		if tc.slow {
+			if !(T > 1.05*off.rec.Latency()) {
+				t.Errorf("%s: %v s hot, %v s cold: a compute-bound CPU turn under a lowered cap should be slower", tc.rt.Name, T, off.rec.Latency())
+			}
+			continue
+		}
+		if !near(T, off.rec.Latency(), 1e-12) || !near(on.rec.TTFT, off.rec.TTFT, 1e-12) {
+			t.Errorf("%s: %v s (TTFT %v) hot, %v s (%v) cold: slowed by the CPU cap", tc.rt.Name, T, on.rec.TTFT, off.rec.Latency(), off.rec.TTFT)
+		}
+		if busy := on.ph.cpu.busy; busy != 0 {
+			t.Errorf("%s: %v cores busy after the turn", tc.rt.Name, busy)
+		}
+		got := float64(on.rec.Energy[result.CPU]) - dramJ(tc.rt, tc.m)
+		idle := on.ph.cpu.idle
+		switch tc.rt.Processor {
+		case llmphone.NPU:
+			if want := tc.rt.Power.CPU * T; !near(got, want, 1e-9) {
+				t.Errorf("%s: CPU energy less DRAM %v J, want Power.CPU·T = %v J", tc.rt.Name, got, want)
+			}
+		case llmphone.GPU:
+			h := on.ph.heat
+			hot := 0.0
+			for _, s := range on.samples {
+				hot = math.Max(hot, s.Temps[h.soc])
+			}
+			// The Nexus 5's GPU has no limit: its cap stays at the top,
+			// so the factor is the leakage's, P_core(top, T)/P_core(top,
+			// T_ref), T between the ambient and the peak (above 1: hotter
+			// than T_ref).
+			if h.gpu.gov.Cap() != h.gpu.top {
+				t.Fatalf("%s: the GPU cap moved to %d", tc.rt.Name, h.gpu.gov.Cap())
+			}
+			lo := h.gpu.proc.CorePower(h.gpu.top, 70) / h.gpu.ref
+			hi := h.gpu.proc.CorePower(h.gpu.top, hot) / h.gpu.ref
+			core := (tc.rt.Power.CPU - idle) * T
+			if g := got - idle*T; !(g >= core*lo*(1-1e-9) && g <= core*hi*(1+1e-9)) {
+				t.Errorf("%s: compute energy %v J outside [%v, %v] J", tc.rt.Name, g, core*lo, core*hi)
+			}
+		}
+	}
+}

@@ -297,11 +297,12 @@ func (h *phoneHeat) run(p *sim.Proc) error {
 }
 
 // util is domain d's demand at a tick, the share of its cores busy (the
-// GPU is busy or not). Only a power_allocator zone reads it (its actors'
-// requested power); the limit loops and the cap in force do not.
+// GPU is busy or not: a CNN's kernel or a GPU runtime's LLM phase). Only
+// a power_allocator zone reads it (its actors' requested power); the
+// limit loops and the cap in force do not.
 func (h *phoneHeat) util(d *heatDomain) float64 {
 	if d == h.gpu {
-		if h.ph.gpu.users > 0 {
+		if h.ph.gpu.users > 0 || h.ph.cpu.phaseOn == phaseGPU {
 			return 1
 		}
 		return 0

@@ -291,3 +291,28 @@ func TestDrawTokens(t *testing.T) {
 		t.Errorf("log-normal mean %v, want 200", m)
 	}
 }
+
+// The energy note names the processor that ran and its power: the CPU
+// runtime's four busy big cores, a GPU or NPU runtime's labelled prior
+// (3.0 W, 1.5 W above base; devices/llmphone), never the CPU's cores.
+func TestChatEnergyNoteProcessor(t *testing.T) {
+	for _, tc := range []struct{ yaml, want, not string }{
+		{"llm: {}\n", "four busy big cores", "prior of"},
+		{"llm: {processor: npu, format: w4a16}\n", "npu runtime qnn-htp-sd8gen3", "four busy big cores"},
+		{"llm: {runtime: genie-htp-sd8elite, processor: gpu, format: q4_0}\n", "gpu runtime llamacpp-opencl-sd8elite", "four busy big cores"},
+	} {
+		s, err := Parse([]byte("name: ok\n"+tc.yaml), "test.yaml", "")
+		if err != nil {
+			t.Fatalf("%q: %v", tc.yaml, err)
+		}
+		note := llmEnergyNoteFor(s)
+		if !strings.Contains(note, tc.want) || strings.Contains(note, tc.not) {
+			t.Errorf("%q: note %q: want %q, not %q", tc.yaml, note, tc.want, tc.not)
+		}
+		for proc, w := range map[string]string{"gpu": "3.0 W above base", "npu": "1.5 W above base"} {
+			if strings.Contains(tc.yaml, "processor: "+proc) && !strings.Contains(note, w) {
+				t.Errorf("%q: note %q does not give the %s prior %q", tc.yaml, note, proc, w)
+			}
+		}
+	}
+}

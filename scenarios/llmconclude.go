@@ -7,6 +7,7 @@ import (
 
 	"github.com/infersim/infersim/conclude"
 	"github.com/infersim/infersim/devices"
+	"github.com/infersim/infersim/devices/llmphone"
 	"github.com/infersim/infersim/result"
 )
 
@@ -26,7 +27,21 @@ var hybridShort = map[string]string{"llm.ttft": "TTFT", "latency.mean": "latency
 // runtime's power model is a prior, not a fit (devices/llmphone).
 const llmEnergyNote = "the phone's energy: prefill and decode draw devices/llmphone's power model of the runtime (the OnePlus 12 power profile's four busy big cores at an assumed 3.87 V, plus an assumed 4 pJ/bit of DRAM traffic), a labelled prior: no published power of a phone running an LLM was verified; screen and radio are the phone and network presets'."
 
-// noteLLMEnergy adds llmEnergyNote to each of run's computed
+// llmEnergyNoteFor is llmEnergyNote for the runtime the scenario's
+// on-device turns run on: a GPU or NPU runtime's power is its
+// processor's labelled prior (devices/llmphone's acceleratorPower), not
+// the CPU's busy cores. An unresolvable runtime (the scenario's checks
+// report it) keeps the CPU's note.
+func llmEnergyNoteFor(s *Scenario) string {
+	rt, _, err := s.llmRuntime()
+	if err != nil || rt.Processor == "" || rt.Processor == llmphone.CPU || len(rt.Power.Sources) == 0 {
+		return llmEnergyNote
+	}
+	return fmt.Sprintf("the phone's energy: prefill and decode draw devices/llmphone's power model of the %s runtime %s, %.2f W while it computes (%s; plus the OnePlus 12 power profile's cpu.awake at an assumed 3.87 V) and an assumed 4 pJ/bit of DRAM traffic, a labelled prior: no published power of a phone running an LLM was verified; screen and radio are the phone and network presets'.",
+		rt.Processor, rt.Name, rt.Power.CPU, rt.Power.Sources[0])
+}
+
+// noteLLMEnergy adds llmEnergyNoteFor to each of run's computed
 // conclusions about an energy or battery metric.
 func noteLLMEnergy(s *Scenario, run *result.Run) {
 	if len(run.ConclusionDetails) == 0 {
@@ -38,7 +53,7 @@ func noteLLMEnergy(s *Scenario, run *result.Run) {
 			continue
 		}
 		c := &run.ConclusionDetails[i]
-		c.Notes = append(c.Notes, llmEnergyNote)
+		c.Notes = append(c.Notes, llmEnergyNoteFor(s))
 	}
 }
 
@@ -138,7 +153,7 @@ func llmConclusions(s *Scenario, run *result.Run) []result.Conclusion {
 	}
 	c.Sentence = fmt.Sprintf("hybrid (%s), regret vs the best fixed choice: %s", rule, strings.Join(parts, ", "))
 	c.Notes = []string{"hybrid's rule: " + policy.String() + ".",
-		"regret: hybrid's value over the better of on-device and cloud at the same point, minus 1; TTFT is the mean time to first token, latency the mean turn time, energy the phone's per conversation.", llmEnergyNote}
+		"regret: hybrid's value over the better of on-device and cloud at the same point, minus 1; TTFT is the mean time to first token, latency the mean turn time, energy the phone's per conversation.", llmEnergyNoteFor(s)}
 	return []result.Conclusion{c}
 }
 

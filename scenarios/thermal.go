@@ -246,7 +246,7 @@ func (o *thermalOut) add(pd *pointData, rep int, cell Cell, l *thermalLog) {
 	for _, p := range pd.params {
 		prefix += "," + csvField(p.Value)
 	}
-	prefix += "," + strconv.Itoa(rep) + "," + csvField(cell.Model) + "," + csvField(cell.Mode) + "," + cell.Image.String() + ","
+	prefix += "," + strconv.Itoa(rep) + "," + csvField(cell.Model) + "," + csvField(cell.Mode) + "," + cellImage(pd, cell) + ","
 	rows := l.rows
 	for len(rows) > 0 {
 		i := 0
@@ -339,7 +339,7 @@ func (o *thermalOut) write(dir string) error {
 // cell returns the conclusions' accumulator of a point's cell.
 func (o *thermalOut) cell(pd *pointData, c Cell) *thermalCell {
 	for _, tc := range o.cells {
-		if tc.point == pd.index && tc.model == c.Model && tc.mode == c.Mode && tc.image == c.Image.String() {
+		if tc.point == pd.index && tc.model == c.Model && tc.mode == c.Mode && tc.image == cellImage(pd, c) {
 			return tc
 		}
 	}
@@ -363,7 +363,7 @@ func (o *thermalOut) cell(pd *pointData, c Cell) *thermalCell {
 		}
 	}
 	tc := &thermalCell{point: pd.index, where: strings.Join(w, ", "), device: pd.s.Phone.Device, ambient: pd.s.Thermal.Ambient,
-		model: c.Model, mode: c.Mode, image: c.Image.String()}
+		model: c.Model, mode: c.Mode, image: cellImage(pd, c)}
 	o.cells = append(o.cells, tc)
 	return tc
 }

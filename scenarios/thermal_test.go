@@ -330,3 +330,38 @@ workload: {modes: [on-device-cpu], images: [{size: 960x540, count: 1}]}
 		}
 	}
 }
+
+// A chat has no photo: thermal-summary.csv's and thermal.csv's image
+// column is "-" for its cells, as summary.csv's and requests.csv's are
+// (llmImage), not the zero image size "0x0".
+func TestThermalSummaryChatImage(t *testing.T) {
+	s := mustParse(t, chatScenario+"thermal: {enabled: true, ambient: 30}\n")
+	dir := t.TempDir()
+	runIn(t, s, dir, 1)
+	for _, file := range []string{ThermalSummaryFile, ThermalFile} {
+		checkChatImage(t, file, readFile(t, filepath.Join(dir, file)))
+	}
+}
+
+// checkChatImage asserts every row of a thermal CSV has image llmImage.
+func checkChatImage(t *testing.T, file string, data []byte) {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := -1
+	for i, h := range rows[0] {
+		if h == "image" {
+			col = i
+		}
+	}
+	if col < 0 || len(rows) < 2 {
+		t.Fatalf("%s: no image column or no rows: %q", file, rows)
+	}
+	for _, r := range rows[1:] {
+		if r[col] != llmImage {
+			t.Fatalf("%s row %q: image %q, want %q", file, r, r[col], llmImage)
+		}
+	}
+}
