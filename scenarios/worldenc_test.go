@@ -152,7 +152,10 @@ func TestLargeWorldFrames(t *testing.T) {
 	setFrameLimits(t, 64<<10, 16<<10)
 	ctx := context.Background()
 	base := t.TempDir()
-	scenario := func() *Scenario { return mustParse(t, requestsScenario(3000, 3, true)) }
+	// Eight worlds: stopped after 2, at most the two workers' worlds are
+	// in flight, so some are always left for the resume (with 3 a loaded
+	// machine could finish them all before the stop was seen).
+	scenario := func() *Scenario { return mustParse(t, requestsScenario(3000, 8, true)) }
 	ref := filepath.Join(base, "ref")
 	if _, err := Run(ctx, scenario(), Options{Out: ref, Workers: 2}); err != nil {
 		t.Fatal(err)
