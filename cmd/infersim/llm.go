@@ -198,9 +198,11 @@ func newModelsLLMCalibrateCmd() *cobra.Command {
 		Use:   "calibrate",
 		Short: "Fit this machine's operator rooflines on one language model and check them on another",
 		Long: `Time every operator of two language models with random weights on this
-machine (llm.TimeOps: --reps prefills of a --prompt-token prompt, each
-followed by --decode greedy steps), fit a roofline per operator class to the
---fit model, and predict the --holdout model, which the fit never saw.
+machine (llm.TimeOps: a prefill of a --prompt-token prompt followed by
+--decode greedy steps, --reps times, the two models taking turns so that a
+change in the machine's load falls on both; each operator's median is the
+median of the repetitions'), fit a roofline per operator class to the --fit
+model, and predict the --holdout model, which the fit never saw.
 
 The roofline (llm.FitRoofline): a call takes max(FLOPs/F, Bytes/B), with F
 and B per class (matrix: the weight products; attention; vector: embedding,
@@ -224,8 +226,8 @@ first N layers so large ones time in seconds.`,
 			}
 			o := llm.TimeOpsOptions{Threads: threads, Reps: reps, PromptLen: prompt, Decode: decode}
 			q := llm.Quant{Kind: quant}
-			var stats [2][]llm.OpStat
 			var cfgs [2]llm.Config
+			var ms [2]*llm.Model
 			for i, arg := range []string{fit, holdout} {
 				c, err := loadLLM(arg, 64)
 				if err != nil {
@@ -234,15 +236,33 @@ first N layers so large ones time in seconds.`,
 				if layers > 0 && layers < c.Layers {
 					c.Layers = layers
 				}
-				m, err := llm.RandomModel(c, q, 1)
-				if err != nil {
-					return fmt.Errorf("%s: %w", arg, err)
-				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "timing %s (%s, %d layers, %.0f MB)...\n", c.Name, quant, c.Layers, float64(m.Bytes())/1e6)
-				if stats[i], err = llm.TimeOps(cmd.Context(), m, o); err != nil {
+				if ms[i], err = llm.RandomModel(c, q, 1); err != nil {
 					return fmt.Errorf("%s: %w", arg, err)
 				}
 				cfgs[i] = c
+			}
+			// The two models take turns, one repetition each, so that a
+			// change in the machine's load falls on both: timed one after
+			// the other, a co-tenant's burst during one model's run would
+			// read as a prediction error.
+			var rounds [2][][]llm.OpStat
+			for r := range reps {
+				for i, m := range ms {
+					fmt.Fprintf(cmd.ErrOrStderr(), "repetition %d/%d: timing %s (%s, %d layers, %.0f MB)...\n", r+1, reps, cfgs[i].Name, quant, cfgs[i].Layers, float64(m.Bytes())/1e6)
+					warm := -1 // none: the weights are already in memory
+					if r == 0 {
+						warm = 1
+					}
+					st, err := llm.TimeOps(cmd.Context(), m, llm.TimeOpsOptions{Threads: threads, Reps: 1, Warmup: warm, PromptLen: prompt, Decode: decode})
+					if err != nil {
+						return fmt.Errorf("%s: %w", cfgs[i].Name, err)
+					}
+					rounds[i] = append(rounds[i], st)
+				}
+			}
+			var stats [2][]llm.OpStat
+			for i := range stats {
+				stats[i] = mergeRounds(rounds[i])
 			}
 			r, err := llm.FitRoofline(stats[0])
 			if err != nil {
@@ -329,4 +349,38 @@ func printLLMCalibration(out io.Writer, cfgs [2]llm.Config, stats [2][]llm.OpSta
 	}
 	_, err := fmt.Fprintln(out, "(ms/token: the sum over operators of calls × median, per prompt token in prefill, per step in decode)")
 	return err
+}
+
+// mergeRounds combines TimeOps statistics of the same model from several
+// single-repetition runs: calls add up, and each operator's median is the
+// median of the runs' medians (P10 and P90 the least and greatest of
+// theirs), its rates recomputed at that median.
+func mergeRounds(rounds [][]llm.OpStat) []llm.OpStat {
+	if len(rounds) == 0 {
+		return nil
+	}
+	out := slices.Clone(rounds[0])
+	for j := range out {
+		s := &out[j]
+		meds := []float64{s.MedianS}
+		for _, r := range rounds[1:] {
+			for _, t := range r {
+				if t.Phase == s.Phase && t.Op == s.Op {
+					s.Calls += t.Calls
+					meds = append(meds, t.MedianS)
+					s.P10S, s.P90S = min(s.P10S, t.P10S), max(s.P90S, t.P90S)
+				}
+			}
+		}
+		slices.Sort(meds)
+		if n := len(meds); n%2 == 1 {
+			s.MedianS = meds[n/2]
+		} else {
+			s.MedianS = (meds[n/2-1] + meds[n/2]) / 2
+		}
+		if s.MedianS > 0 {
+			s.GFLOPs, s.GBps = s.FLOPs/s.MedianS/1e9, s.Bytes/s.MedianS/1e9
+		}
+	}
+	return out
 }

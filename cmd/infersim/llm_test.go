@@ -152,3 +152,30 @@ func TestModelsLLMCalibrate(t *testing.T) {
 		}
 	}
 }
+
+// Merged repetitions: calls add, the median is the median of the
+// repetitions' medians (2, 3, 7 → 3; 2, 7 → 4.5), the rates follow it.
+func TestMergeRounds(t *testing.T) {
+	st := func(med float64) []llm.OpStat {
+		return []llm.OpStat{{Phase: "decode", Op: llm.OpMLP, Calls: 4, FLOPs: 9e6, Bytes: 18e6, MedianS: med, P10S: med / 2, P90S: med * 2}}
+	}
+	for _, tc := range []struct {
+		meds     []float64
+		want     float64
+		calls    int
+		p10, p90 float64
+	}{
+		{[]float64{7, 2, 3}, 3, 12, 1, 14},
+		{[]float64{2, 7}, 4.5, 8, 1, 14},
+		{[]float64{5}, 5, 4, 2.5, 10},
+	} {
+		var rounds [][]llm.OpStat
+		for _, m := range tc.meds {
+			rounds = append(rounds, st(m))
+		}
+		g := mergeRounds(rounds)[0]
+		if g.MedianS != tc.want || g.Calls != tc.calls || g.P10S != tc.p10 || g.P90S != tc.p90 || g.GFLOPs != 9e6/tc.want/1e9 || g.GBps != 18e6/tc.want/1e9 {
+			t.Errorf("%v: %+v, want median %g, %d calls, P10 %g, P90 %g", tc.meds, g, tc.want, tc.calls, tc.p10, tc.p90)
+		}
+	}
+}
