@@ -249,11 +249,10 @@ first N layers so large ones time in seconds.`,
 			for r := range reps {
 				for i, m := range ms {
 					fmt.Fprintf(cmd.ErrOrStderr(), "repetition %d/%d: timing %s (%s, %d layers, %.0f MB)...\n", r+1, reps, cfgs[i].Name, quant, cfgs[i].Layers, float64(m.Bytes())/1e6)
-					warm := -1 // none: the weights are already in memory
-					if r == 0 {
-						warm = 1
-					}
-					st, err := llm.TimeOps(cmd.Context(), m, llm.TimeOpsOptions{Threads: threads, Reps: 1, Warmup: warm, PromptLen: prompt, Decode: decode})
+					// Each run warms up (TimeOps's default of one untimed
+					// repetition): a new executor's first prefill grows its
+					// buffers, which costs more than a norm takes.
+					st, err := llm.TimeOps(cmd.Context(), m, llm.TimeOpsOptions{Threads: threads, Reps: 1, PromptLen: prompt, Decode: decode})
 					if err != nil {
 						return fmt.Errorf("%s: %w", cfgs[i].Name, err)
 					}
@@ -275,7 +274,7 @@ first N layers so large ones time in seconds.`,
 	cmd.Flags().StringVar(&holdout, "holdout", "qwen2.5-0.5b", "model of another shape the fit predicts (zoo name or config file)")
 	cmd.Flags().StringVar(&quant, "quant", "f32", "weights of both models: f32, int8 (per-row) or q4 (group 32)")
 	cmd.Flags().IntVar(&threads, "threads", 1, "executor threads")
-	cmd.Flags().IntVar(&reps, "reps", 3, "timed repetitions (after one untimed warm-up)")
+	cmd.Flags().IntVar(&reps, "reps", 3, "timed repetitions of each model (each after an untimed warm-up)")
 	cmd.Flags().IntVar(&prompt, "prompt", 64, "prompt tokens of each prefill")
 	cmd.Flags().IntVar(&decode, "decode", 16, "decode steps after each prefill")
 	cmd.Flags().IntVar(&layers, "layers", 0, "cut both models to their first N layers (0: all)")
