@@ -70,11 +70,12 @@ type Roofline struct {
 //
 // The model: each call of an operator takes max(FLOPs/F, Bytes/B), with
 // F and B per class, shared by both phases (one kernel, one machine) and
-// no per-call overhead: on the executor's matrices, the only operators
-// that matter for a token's time, the overhead is below the timer's
-// noise, and a third parameter fitted to the handful of statistics a
-// model gives would fit noise. Vector operators (microseconds) are the
-// exception the report shows as their class's error.
+// no per-call overhead: the matrix and attention classes, nearly all of a
+// token's time, fit their own calls to an RMS log error of 0.06–0.10
+// without one on the development machine (BENCHMARKS.md), and a third
+// parameter fitted to the handful of statistics a model gives would fit
+// noise. The vector operators (microsecond calls, under 1% of a token)
+// are overhead more than bandwidth; their class's error shows it.
 //
 // The fit: least squares on ln(time), each statistic weighted by its
 // measured total time (calls × median). Log time because a time is
