@@ -60,7 +60,7 @@ Show one model, or your own config.json, .safetensors or .gguf header, with
 	cmd.Flags().StringVar(&format, "format", "q4_0", "weight format for the decode bytes (f32, f16, bf16, int8, q8_0, q4_0, int4-g128)")
 	cmd.Flags().IntVar(&ctx, "ctx", 1024, "context length of the decode step")
 	cmd.Flags().IntVar(&prompt, "prompt", 512, "prompt length of the prefill")
-	cmd.AddCommand(newModelsLLMShowCmd(), newModelsLLMRuntimesCmd())
+	cmd.AddCommand(newModelsLLMShowCmd(), newModelsLLMRuntimesCmd(), newModelsLLMCalibrateCmd())
 	return cmd
 }
 
@@ -189,4 +189,197 @@ func printLLM(out io.Writer, c llm.Config) error {
 			float64(c.DecodeCost(f, 2, 4096).Bytes())/1e6, float64(c.PrefillCost(f, 2, 512).FLOPs)/1e9)
 	}
 	return w.Flush()
+}
+
+func newModelsLLMCalibrateCmd() *cobra.Command {
+	var fit, holdout, quant string
+	var threads, reps, prompt, decode, layers int
+	cmd := &cobra.Command{
+		Use:   "calibrate",
+		Short: "Fit this machine's operator rooflines on one language model and check them on another",
+		Long: `Time every operator of two language models with random weights on this
+machine (llm.TimeOps: a prefill of a --prompt-token prompt followed by
+--decode greedy steps, --reps times, the two models taking turns so that a
+change in the machine's load falls on both; each operator's median is the
+median of the repetitions'), fit a roofline per operator class to the --fit
+model, and predict the --holdout model, which the fit never saw.
+
+The roofline (llm.FitRoofline): a call takes max(FLOPs/F, Bytes/B), with F
+and B per class (matrix: the weight products; attention; vector: embedding,
+norms, RoPE), fitted by least squares on log time weighted by each
+operator's measured time; which calls are compute-bound is fitted too.
+Prefill's matrix products come out compute-bound (F), decode's
+matrix-vector products bandwidth-bound (B).
+
+The figures describe this host and the executor's kernels, as
+"infersim calibrate" does for the CNN layers; they do not calibrate a
+phone. A model is a zoo name or a config.json, .safetensors or .gguf
+header (only the shapes are used); --layers cuts both models to their
+first N layers so large ones time in seconds.`,
+		Example: `  infersim models llm calibrate
+  infersim models llm calibrate --fit smollm2-135m --holdout qwen2.5-0.5b --threads 1 --reps 3
+  infersim models llm calibrate --fit ./config.json --holdout llama-3.2-1b --layers 4`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if threads < 1 || reps < 1 || prompt < 1 || decode < 1 || layers < 0 {
+				return fmt.Errorf("--threads, --reps, --prompt and --decode must be at least 1 and --layers at least 0 (got %d, %d, %d, %d, %d)", threads, reps, prompt, decode, layers)
+			}
+			o := llm.TimeOpsOptions{Threads: threads, Reps: reps, PromptLen: prompt, Decode: decode}
+			q := llm.Quant{Kind: quant}
+			var cfgs [2]llm.Config
+			var ms [2]*llm.Model
+			for i, arg := range []string{fit, holdout} {
+				c, err := loadLLM(arg, 64)
+				if err != nil {
+					return err
+				}
+				if layers > 0 && layers < c.Layers {
+					c.Layers = layers
+				}
+				if ms[i], err = llm.RandomModel(c, q, 1); err != nil {
+					return fmt.Errorf("%s: %w", arg, err)
+				}
+				cfgs[i] = c
+			}
+			// The two models take turns, one repetition each, so that a
+			// change in the machine's load falls on both: timed one after
+			// the other, a co-tenant's burst during one model's run would
+			// read as a prediction error.
+			var rounds [2][][]llm.OpStat
+			for r := range reps {
+				for i, m := range ms {
+					fmt.Fprintf(cmd.ErrOrStderr(), "repetition %d/%d: timing %s (%s, %d layers, %.0f MB)...\n", r+1, reps, cfgs[i].Name, quant, cfgs[i].Layers, float64(m.Bytes())/1e6)
+					// Each run warms up (TimeOps's default of one untimed
+					// repetition): a new executor's first prefill grows its
+					// buffers, which costs more than a norm takes.
+					st, err := llm.TimeOps(cmd.Context(), m, llm.TimeOpsOptions{Threads: threads, Reps: 1, PromptLen: prompt, Decode: decode})
+					if err != nil {
+						return fmt.Errorf("%s: %w", cfgs[i].Name, err)
+					}
+					rounds[i] = append(rounds[i], st)
+				}
+			}
+			var stats [2][]llm.OpStat
+			for i := range stats {
+				stats[i] = mergeRounds(rounds[i])
+			}
+			r, err := llm.FitRoofline(stats[0])
+			if err != nil {
+				return fmt.Errorf("fitting %s: %w", fit, err)
+			}
+			return printLLMCalibration(cmd.OutOrStdout(), cfgs, stats, r, o, quant)
+		},
+	}
+	cmd.Flags().StringVar(&fit, "fit", "smollm2-135m", "model the rooflines are fitted on (zoo name or config file)")
+	cmd.Flags().StringVar(&holdout, "holdout", "qwen2.5-0.5b", "model of another shape the fit predicts (zoo name or config file)")
+	cmd.Flags().StringVar(&quant, "quant", "f32", "weights of both models: f32, int8 (per-row) or q4 (group 32)")
+	cmd.Flags().IntVar(&threads, "threads", 1, "executor threads")
+	cmd.Flags().IntVar(&reps, "reps", 3, "timed repetitions of each model (each after an untimed warm-up)")
+	cmd.Flags().IntVar(&prompt, "prompt", 64, "prompt tokens of each prefill")
+	cmd.Flags().IntVar(&decode, "decode", 16, "decode steps after each prefill")
+	cmd.Flags().IntVar(&layers, "layers", 0, "cut both models to their first N layers (0: all)")
+	return cmd
+}
+
+func printLLMCalibration(out io.Writer, cfgs [2]llm.Config, stats [2][]llm.OpStat, r llm.Roofline, o llm.TimeOpsOptions, quant string) error {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "fit on %s, held out %s: %s weights, %d thread(s), %d-token prompt, %d decode steps, %d repetitions\n\n",
+		cfgs[0].Name, cfgs[1].Name, quant, o.Threads, o.PromptLen, o.Decode, o.Reps)
+	if _, err := out.Write(b.Bytes()); err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "class\tF GFLOP/s\tB GB/s\tfit RMS log err\tcompute-bound (fit)\tbandwidth-bound (fit)")
+	roof := func(v float64) string {
+		if v == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f", v)
+	}
+	list := func(s []string) string {
+		if len(s) == 0 {
+			return "-"
+		}
+		return strings.Join(s, ", ")
+	}
+	for _, f := range r.Classes {
+		c, bw := f.Sides()
+		fmt.Fprintf(w, "%s\t%s\t%s\t%.3f\t%s\t%s\n", f.Class, roof(f.GFLOPs), roof(f.GBps), f.RMSLogErr, list(c), list(bw))
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	var preds [2]llm.Prediction
+	for i := range preds {
+		p, err := r.Predict(stats[i])
+		if err != nil {
+			return fmt.Errorf("%s: %w", cfgs[i].Name, err)
+		}
+		preds[i] = p
+	}
+	fmt.Fprintln(out)
+	w = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "model\trole\tphase\tmeasured ms/token\tpredicted ms/token\terror %")
+	for i, role := range []string{"fit", "held out"} {
+		for _, ph := range preds[i].Phases {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%.4f\t%.4f\t%+.1f\n", cfgs[i].Name, role, ph.Phase, ph.MeasuredS*1e3, ph.PredictedS*1e3, ph.ErrPct())
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nheld out %s, per operator (median per call):\n", cfgs[1].Name)
+	w = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "phase\top\tclass\tbound\tcalls\tmeasured ms\tpredicted ms\terror %")
+	for _, op := range preds[1].Ops {
+		s := op.Stat
+		e := "-"
+		if op.PredictedS > 0 {
+			e = fmt.Sprintf("%+.1f", 100*(op.PredictedS-s.MedianS)/s.MedianS)
+		}
+		bound := string(op.Bound)
+		if bound == "" {
+			bound = "-"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%.4f\t%.4f\t%s\n", s.Phase, s.Op, op.Class, bound, s.Calls, s.MedianS*1e3, op.PredictedS*1e3, e)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(out, "(ms/token: the sum over operators of calls × median, per prompt token in prefill, per step in decode)")
+	return err
+}
+
+// mergeRounds combines TimeOps statistics of the same model from several
+// single-repetition runs: calls add up, and each operator's median is the
+// median of the runs' medians (P10 and P90 the least and greatest of
+// theirs), its rates recomputed at that median.
+func mergeRounds(rounds [][]llm.OpStat) []llm.OpStat {
+	if len(rounds) == 0 {
+		return nil
+	}
+	out := slices.Clone(rounds[0])
+	for j := range out {
+		s := &out[j]
+		meds := []float64{s.MedianS}
+		for _, r := range rounds[1:] {
+			for _, t := range r {
+				if t.Phase == s.Phase && t.Op == s.Op {
+					s.Calls += t.Calls
+					meds = append(meds, t.MedianS)
+					s.P10S, s.P90S = min(s.P10S, t.P10S), max(s.P90S, t.P90S)
+				}
+			}
+		}
+		slices.Sort(meds)
+		if n := len(meds); n%2 == 1 {
+			s.MedianS = meds[n/2]
+		} else {
+			s.MedianS = (meds[n/2-1] + meds[n/2]) / 2
+		}
+		if s.MedianS > 0 {
+			s.GFLOPs, s.GBps = s.FLOPs/s.MedianS/1e9, s.Bytes/s.MedianS/1e9
+		}
+	}
+	return out
 }

@@ -84,3 +84,98 @@ func TestModelsLLMRuntimes(t *testing.T) {
 		}
 	}
 }
+
+// The calibration on two tiny configs: the structure of its three
+// tables (the fitted classes, fit and held-out phases, the held-out
+// operators), not its numbers, which are this machine's timings.
+func TestModelsLLMCalibrate(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, cfg string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	fit := write("fit.json", `{"model_type":"llama","num_hidden_layers":2,"hidden_size":64,"intermediate_size":96,"num_attention_heads":4,"num_key_value_heads":2,"vocab_size":100}`)
+	held := write("held.json", `{"model_type":"qwen2","num_hidden_layers":3,"hidden_size":96,"intermediate_size":128,"num_attention_heads":6,"num_key_value_heads":2,"vocab_size":120}`)
+	out, stderr, err := execute(t, "models", "llm", "calibrate", "--fit", fit, "--holdout", held, "--reps", "1", "--prompt", "8", "--decode", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr, "timing "+fit) || !strings.Contains(stderr, "timing "+held) {
+		t.Errorf("progress on stderr:\n%s", stderr)
+	}
+	lines := strings.Split(out, "\n")
+	find := func(prefix string) int {
+		for i, l := range lines {
+			if strings.HasPrefix(l, prefix) {
+				return i
+			}
+		}
+		t.Fatalf("no line starting %q in:\n%s", prefix, out)
+		return -1
+	}
+	c := find("class ")
+	for i, class := range []string{"matrix", "attention", "vector"} {
+		if f := strings.Fields(lines[c+1+i]); len(f) < 6 || f[0] != class {
+			t.Errorf("class row %d: %q", i, lines[c+1+i])
+		}
+	}
+	// The matrix products: prefill's are compute-bound, decode's not.
+	if m := lines[c+1]; !strings.Contains(m, "prefill mlp") || !strings.Contains(m, "decode mlp") {
+		t.Errorf("matrix row %q", m)
+	}
+	p := find("model ")
+	for i, want := range [][3]string{{fit, "fit", "prefill"}, {fit, "fit", "decode"}, {held, "held out", "prefill"}, {held, "held out", "decode"}} {
+		l := lines[p+1+i]
+		if !strings.HasPrefix(l, want[0]+" ") || !strings.Contains(l, " "+want[1]+" ") || !strings.Contains(l, " "+want[2]+" ") || len(strings.Fields(l)) < 6 {
+			t.Errorf("phase row %d: %q, want %v", i, l, want)
+		}
+	}
+	o := find("phase ")
+	if !strings.Contains(lines[o-1], "held out "+held) {
+		t.Errorf("operator table heading %q", lines[o-1])
+	}
+	ops := 0
+	for _, l := range lines[o+1:] {
+		if strings.HasPrefix(l, "prefill ") || strings.HasPrefix(l, "decode ") {
+			ops++
+		}
+	}
+	if ops != 20 { // 10 operators of a llama-style block, each phase
+		t.Errorf("%d operator rows, want 20:\n%s", ops, out)
+	}
+	for _, args := range [][]string{{"--reps", "0"}, {"--layers", "-1"}, {"--fit", "no-such-model"}, {"--quant", "q3"}} {
+		if _, _, err := execute(t, append([]string{"models", "llm", "calibrate", "--fit", fit, "--holdout", held, "--reps", "1", "--prompt", "4", "--decode", "1"}, args...)...); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}
+
+// Merged repetitions: calls add, the median is the median of the
+// repetitions' medians (2, 3, 7 → 3; 2, 7 → 4.5), the rates follow it.
+func TestMergeRounds(t *testing.T) {
+	st := func(med float64) []llm.OpStat {
+		return []llm.OpStat{{Phase: "decode", Op: llm.OpMLP, Calls: 4, FLOPs: 9e6, Bytes: 18e6, MedianS: med, P10S: med / 2, P90S: med * 2}}
+	}
+	for _, tc := range []struct {
+		meds     []float64
+		want     float64
+		calls    int
+		p10, p90 float64
+	}{
+		{[]float64{7, 2, 3}, 3, 12, 1, 14},
+		{[]float64{2, 7}, 4.5, 8, 1, 14},
+		{[]float64{5}, 5, 4, 2.5, 10},
+	} {
+		var rounds [][]llm.OpStat
+		for _, m := range tc.meds {
+			rounds = append(rounds, st(m))
+		}
+		g := mergeRounds(rounds)[0]
+		if g.MedianS != tc.want || g.Calls != tc.calls || g.P10S != tc.p10 || g.P90S != tc.p90 || g.GFLOPs != 9e6/tc.want/1e9 || g.GBps != 18e6/tc.want/1e9 {
+			t.Errorf("%v: %+v, want median %g, %d calls, P10 %g, P90 %g", tc.meds, g, tc.want, tc.calls, tc.p10, tc.p90)
+		}
+	}
+}

@@ -54,16 +54,34 @@
 // after every layer and the logits within float32 error and the greedy
 // tokens exactly. BENCHMARKS.md gives decode tokens/s of both.
 //
-// # Not yet integrated
+// # Calibrating this host
+//
+// FitRoofline fits TimeOps statistics with a roofline per operator class
+// (ClassOf: matrix products, attention, vector operators): a call takes
+// max(FLOPs/F, Bytes/B), fitted by least squares on log time weighted by
+// each operator's measured time, the compute-bound split fitted too.
+// Roofline.Predict predicts another model's operators and its time per
+// prefill and decode token. `infersim models llm calibrate` fits one
+// model and checks the fit on a held-out model of another shape
+// (BENCHMARKS.md gives the figures on the development machine). These
+// rates are the host's and the executor's kernels', as the CNN kernel
+// profile of `infersim calibrate` is: they do not calibrate a phone.
+//
+// # Where the rest lives, and what is not built
 //
 // devices/llmserve prices a cloud server's continuous-batching steps and
-// devices/llmphone a phone runtime's prefill and decode from DecodeCost
-// and PrefillCost (each validated against published rows in `infersim
-// validate`). Not yet built: the phone's memory (memory-mapped weights,
-// KV cache against the app's limit), streaming over the radio, an LLM
-// scenario or what-if, and TimeOps's
-// timings are not yet fitted into a device profile. The executor computes
-// in float32 with a float32 KV cache; fp16/bf16 exist only as storage
-// formats for the counts, and RoPE scalings other than llama3 (Phi-3.5's
-// longrope, yarn) and MLP biases are parsed but not executed.
+// devices/llmphone a phone runtime's prefill, decode and memory footprint
+// (memory-mapped weights' resident pages and the KV cache against the
+// app's limit) from DecodeCost and PrefillCost, each validated against
+// published rows in `infersim validate`; devices/llmchat.go runs chat
+// turns on the phone, in the cloud with the answer streamed back over the
+// radio, or by the hybrid rule; the llm section of a scenario
+// (scenarios/llm*.go, the llm-chat and llm-crowd built-ins) asks the
+// question and its what-ifs. Not built: the host roofline is not turned
+// into a phone runtime (a phone's rates come from published rows, not
+// from running this executor there), and no scenario uses it. The
+// executor computes in float32 with a float32 KV cache; fp16/bf16 exist
+// only as storage formats for the counts, and RoPE scalings other than
+// llama3 (Phi-3.5's longrope, yarn) and MLP biases are parsed but not
+// executed.
 package llm

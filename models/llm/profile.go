@@ -147,6 +147,10 @@ func opCost(m *Model, op Op, n int, ctx float64) (flops, bytes float64) {
 		return 4 * float64(c.Heads*c.HeadDim) * pos, 2 * kvd * 4 * (ctx)
 	case OpEmbed:
 		return 0, nf * h * 4
+	case OpFinalNorm:
+		// Prefill normalises only the last token, the one whose logits
+		// TimeOps asks for.
+		return 0, h * 4 * 2
 	}
 	return 0, nf * h * 4 * 2
 }
