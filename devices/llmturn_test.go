@@ -385,22 +385,8 @@ func TestChatThermalAccelerator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gpu, err := llmphone.LlamaCppOpenCLSD8Elite()
-	if err != nil {
-		t.Fatal(err)
-	}
-	gm, err := llmphone.QuantizedModel(c, llmphone.F16Kernel, 2, 4096)
-	if err != nil {
-		t.Fatal(err)
-	}
-	npu, err := llmphone.GenieHTPSD8Elite()
-	if err != nil {
-		t.Fatal(err)
-	}
-	nm, err := llmphone.QuantizedModel(c, llmphone.W4A16Kernel, 2, 4096)
-	if err != nil {
-		t.Fatal(err)
-	}
+	gpu, gm := runtimeModel(t, llmphone.LlamaCppOpenCLSD8Elite, c, llmphone.F16Kernel)
+	npu, nm := runtimeModel(t, llmphone.GenieHTPSD8Elite, c, llmphone.W4A16Kernel)
 	cpu, cm := llama1BOnePlus12(t)
 	slowCPU := map[llmphone.Kernel]float64{}
 	for k, v := range cpu.PrefillFLOPS {
@@ -513,4 +499,19 @@ func TestChatThermalAccelerator(t *testing.T) {
 			}
 		}
 	}
+}
+
+// runtimeModel is the runtime newRuntime makes and c's weights in kernel k
+// (a 2-byte KV-cache element, a 4096-token context), as that runtime runs them.
+func runtimeModel(t *testing.T, newRuntime func() (llmphone.Runtime, error), c llm.Config, k llmphone.Kernel) (llmphone.Runtime, llmphone.Model) {
+	t.Helper()
+	rt, err := newRuntime()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := llmphone.QuantizedModel(c, k, 2, 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rt, m
 }
