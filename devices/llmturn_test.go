@@ -200,14 +200,7 @@ func TestChatThermalSlowsDecode(t *testing.T) {
 	do := func(thermal bool, scale float64) run {
 		var ss []ThermalSample
 		ph, env, cfg, recs := heatWorld(t, thermal, scale, &ss)
-		if err := ph.Chat(ChatTurn{Mode: ChatOnDevice, Prompt: prompt, Output: output}); err != nil {
-			t.Fatal(err)
-		}
-		env.Schedule(1000, ph.Stop)
-		if err := env.Run(); err != nil {
-			t.Fatal(err)
-		}
-		ph.FlushChats()
+		runOnDeviceTurn(t, env, ph, prompt, output, 1000)
 		r := (*recs)[0]
 		if r.Outcome != result.OK || r.Tokens != output {
 			t.Fatalf("record %+v", r)
@@ -297,14 +290,7 @@ func TestChatThermalRuntimePower(t *testing.T) {
 		if err := ph.EnableChat(cfg); err != nil {
 			t.Fatal(err)
 		}
-		if err := ph.Chat(ChatTurn{Mode: ChatOnDevice, Prompt: prompt, Output: output}); err != nil {
-			t.Fatal(err)
-		}
-		env.Schedule(2000, ph.Stop)
-		if err := env.Run(); err != nil {
-			t.Fatal(err)
-		}
-		ph.FlushChats()
+		runOnDeviceTurn(t, env, ph, prompt, output, 2000)
 		r := (*recs)[0]
 		if r.Outcome != result.OK || r.Tokens != output {
 			t.Fatalf("record %+v", r)
@@ -421,14 +407,7 @@ func TestChatThermalAccelerator(t *testing.T) {
 		}
 		var recs []result.Record
 		ph.OnRecord(func(r *result.Record) { recs = append(recs, *r) })
-		if err := ph.Chat(ChatTurn{Mode: ChatOnDevice, Prompt: prompt, Output: output}); err != nil {
-			t.Fatal(err)
-		}
-		env.Schedule(1000, ph.Stop)
-		if err := env.Run(); err != nil {
-			t.Fatal(err)
-		}
-		ph.FlushChats()
+		runOnDeviceTurn(t, env, ph, prompt, output, 1000)
 		if len(recs) != 1 || recs[0].Outcome != result.OK || recs[0].Tokens != output {
 			t.Fatalf("%s: records %+v", rt.Name, recs)
 		}
@@ -514,4 +493,18 @@ func runtimeModel(t *testing.T, newRuntime func() (llmphone.Runtime, error), c l
 		t.Fatal(err)
 	}
 	return rt, m
+}
+
+// runOnDeviceTurn runs one on-device turn of prompt and output tokens on
+// ph, stops the phone at time stop and flushes its chat records.
+func runOnDeviceTurn(t *testing.T, env *sim.Env, ph *Phone, prompt, output int, stop float64) {
+	t.Helper()
+	if err := ph.Chat(ChatTurn{Mode: ChatOnDevice, Prompt: prompt, Output: output}); err != nil {
+		t.Fatal(err)
+	}
+	env.Schedule(stop, ph.Stop)
+	if err := env.Run(); err != nil {
+		t.Fatal(err)
+	}
+	ph.FlushChats()
 }

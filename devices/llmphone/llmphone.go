@@ -157,21 +157,15 @@ func ExecuTorchSD8Gen3() (Runtime, error) {
 	if err != nil {
 		return r, err
 	}
-	dec := reference.MustLookup(CardFact("llama-3.2-1b", "spinquant", "decode")).Value
-	c := sq.Config.DecodeCost(bf16, r.kvElem(sq), cardDecodeCtx)
-	r.DecodeEfficiency = (sq.WeightBytes + float64(c.KVReadBytes+c.KVWriteBytes)) * dec / r.PeakBandwidth
-	for _, x := range []struct {
-		variant string
-		k       Kernel
-	}{{"spinquant", W4A8Kernel}, {"bf16", BF16Kernel}} {
-		m, err := OnePlus12("llama-3.2-1b", x.variant)
-		if err != nil {
-			return r, err
-		}
-		rate := reference.MustLookup(CardFact("llama-3.2-1b", x.variant, "prefill")).Value
-		flops := float64(m.Config.PrefillCost(bf16, r.kvElem(m), CardPrompt).FLOPs)
-		r.PrefillFLOPS[x.k] = flops / CardPrompt * rate
+	if err := r.fitRun(sq, CardFact("llama-3.2-1b", "spinquant", "decode"), cardDecodeCtx,
+		CardFact("llama-3.2-1b", "spinquant", "prefill"), CardPrompt); err != nil {
+		return r, err
 	}
+	bf, err := OnePlus12("llama-3.2-1b", "bf16")
+	if err != nil {
+		return r, err
+	}
+	r.fitPrefill(bf, CardFact("llama-3.2-1b", "bf16", "prefill"), CardPrompt)
 	fp, err := r.Footprint(sq, CardPrompt, CardContext)
 	if err != nil {
 		return r, err
@@ -179,9 +173,6 @@ func ExecuTorchSD8Gen3() (Runtime, error) {
 	r.OverheadBytes = reference.MustLookup(CardFact("llama-3.2-1b", "spinquant", "rss")).Value - fp.Total()
 	if !(r.OverheadBytes >= 0) {
 		return r, fmt.Errorf("llmphone: %s: memory overhead %.3g B is negative", r.Name, r.OverheadBytes)
-	}
-	if !(r.DecodeEfficiency > 0 && r.DecodeEfficiency <= 1) {
-		return r, fmt.Errorf("llmphone: %s: decode efficiency %.3g outside (0, 1]", r.Name, r.DecodeEfficiency)
 	}
 	return r, nil
 }

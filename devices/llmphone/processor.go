@@ -152,16 +152,32 @@ const (
 // fitRun fits a runtime's decode efficiency to one published decode rate
 // and the prefill rate of kernel class k to the same run's prefill rate.
 func (r *Runtime) fitRun(m Model, decodeID string, decodeCtx int, prefillID string, prompt int) error {
+	if err := r.fitDecode(m, decodeID, decodeCtx); err != nil {
+		return err
+	}
+	r.fitPrefill(m, prefillID, prompt)
+	return nil
+}
+
+// fitDecode fits the decode efficiency: the share of the peak bandwidth
+// that reads a step's bytes (weights and KV cache at decodeCtx) at the
+// published rate decodeID.
+func (r *Runtime) fitDecode(m Model, decodeID string, decodeCtx int) error {
 	dec := reference.MustLookup(decodeID).Value
 	c := m.Config.DecodeCost(bf16, r.kvElem(m), decodeCtx)
 	r.DecodeEfficiency = (m.WeightBytes + float64(c.KVReadBytes+c.KVWriteBytes)) * dec / r.PeakBandwidth
 	if !(r.DecodeEfficiency > 0 && r.DecodeEfficiency <= 1) {
 		return fmt.Errorf("llmphone: %s: decode efficiency %.3g outside (0, 1]", r.Name, r.DecodeEfficiency)
 	}
+	return nil
+}
+
+// fitPrefill fits m's kernel class's prefill rate (FLOP/s) to the
+// published rate prefillID over a prompt of prompt tokens.
+func (r *Runtime) fitPrefill(m Model, prefillID string, prompt int) {
 	pre := reference.MustLookup(prefillID).Value
 	flops := float64(m.Config.PrefillCost(bf16, r.kvElem(m), prompt).FLOPs)
 	r.PrefillFLOPS[m.Kernel] = flops / float64(prompt) * pre
-	return nil
 }
 
 // LlamaCppOpenCLSD8Elite is llama.cpp's OpenCL backend on the Adreno 830
