@@ -58,7 +58,9 @@
 // thermal-engine's single-step rule (ss: one OPP per sample toward the
 // set point, from both sides, never below the instance's floor, lifted at
 // the clear point), thermal-engine's monitors (fixed caps between a trip
-// and a clear temperature) and the power allocator (IPA: a PID on a power
+// and a clear temperature, each sampled every Every periods; a monitor
+// with several levels is one cap per level, TestMonitorLevels) and the
+// power allocator (IPA: a PID on a power
 // budget, allocator.go; no preset uses it, as neither phone's sources
 // name it); the chosen OPP is min(load, cap). A Hotplug limit
 // (the KTM's core control, do_core_control) takes one core offline per
@@ -66,7 +68,10 @@
 // poll at or below trip − hysteresis; offline cores draw nothing and the
 // work of the threads they ran waits for the cores left. Phone couples a
 // network with its domains; RunUntil ticks every governor at its period
-// and recomputes the power (leakage at the node's temperature then).
+// and recomputes the power (leakage at the node's temperature then). A
+// domain's load is a number of busy cores (SetLoad) or threads that each
+// need a share of a core's top capacity, whose busy time grows as the
+// clock falls (SetDemand: validation's LG G3 render thread).
 // Test: a load beyond the limit settles at, or dithers between, the OPPs
 // bracketing the frequency whose power balances the heat path at the trip,
 // computed by hand, for every policy a preset uses (ktm, step_wise, ss)
