@@ -24,7 +24,12 @@ type PhoneSpec struct {
 	Links      []Link                  `yaml:"links"`
 	Processors []ProcessorSpec         `yaml:"processors"`
 	Governors  map[string]GovernorSpec `yaml:"governors"` // by processor name
-	Sources    map[string]string       `yaml:"sources"`
+	// Placement is the CPU domain each thread of a multi-threaded CPU job
+	// runs on, the first thread first (pixel4: prime, gold, gold, gold,
+	// the four big cores). Empty: the CPU is one domain (package devices
+	// takes "cpu", else the first non-GPU processor).
+	Placement []string          `yaml:"placement"`
+	Sources   map[string]string `yaml:"sources"`
 }
 
 type tablesFile struct {
@@ -176,6 +181,11 @@ func Build(spec PhoneSpec, tables map[string]Table) (*Phone, error) {
 	}
 	if err := joinZones(govs); err != nil {
 		return nil, fmt.Errorf("thermal: phone %q: %w", spec.Name, err)
+	}
+	for i, name := range spec.Placement {
+		if d := ph.Domain(name); d == nil || name == "gpu" {
+			return nil, fmt.Errorf("thermal: phone %q: placement[%d]: %q is not a CPU domain", spec.Name, i, name)
+		}
 	}
 	var extra []string
 	for name := range spec.Governors {
