@@ -62,6 +62,15 @@ import (
 // acts when the lowest operating point cannot hold the junction (a hot
 // pocket, a GPU load the KTM does not limit).
 //
+// CPU clusters (a preset with a placement: the Pixel 4's prime, gold,
+// gold, gold) are separate domains: each cluster's governor ticks at its
+// own period, a CPU job's compute-bound share slows by Σ f_cap / Σ f_top
+// over the cores its threads run on (slotRatio), and the busy power by
+// the slots' core power at their caps (cpuScaleNow). Which cores the
+// threads run on is a datum of the preset (its sources say why); a
+// cluster no thread runs on (silver) is not ticked. Hotplug is for a
+// one-domain CPU only.
+//
 // Not modelled: the 115 °C reset, a battery node, and a skin limit on the
 // Nexus 5 (it has none: its thermal-engine only shuts down; see
 // devices/thermal/doc.go).
