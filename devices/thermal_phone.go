@@ -579,8 +579,8 @@ func (ph *Phone) ThermalNodes() []string {
 }
 
 // FirstThrottle returns the time the CPU's thermal cap first fell below its
-// top operating point, s, or NaN if it never did (or the thermal model is
-// off).
+// top operating point (with CPU clusters: the cap of any cluster a thread
+// runs on), s, or NaN if it never did (or the thermal model is off).
 func (ph *Phone) FirstThrottle() float64 {
 	if ph.heat == nil {
 		return math.NaN()
