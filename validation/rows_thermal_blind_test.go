@@ -9,12 +9,12 @@ import (
 )
 
 // TestG3PresetIsPriorsNotFit checks that every number of the lg-g3
-// preset is the derivation blind.md §3 states (published body, power
+// presets is the derivation blind.md §3 states (published body, power
 // profile and kernel values; the Nexus 5 preset's priors at the
 // pre-registration commit c165fe6), so none can have been tuned to the
-// curve without this test failing.
+// curve without this test failing. lg-g3-b is the same phone.
 func TestG3PresetIsPriorsNotFit(t *testing.T) {
-	spec, tables, err := g3Preset()
+	specs, tables, err := g3Presets()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,35 +35,38 @@ func TestG3PresetIsPriorsNotFit(t *testing.T) {
 		"gpu.top":    1.2 * 578 / 450,
 		"display.pw": (136.43 + 0.5*228.00) * 1e-3 * volts,
 	}
-	got := map[string]float64{}
-	for _, n := range spec.Nodes {
-		got[n.Name] = n.Capacity
-	}
-	for i, l := range spec.Links {
-		got[[]string{"link0", "link1", "link2"}[i]] = l.Conductance
-	}
-	for _, p := range spec.Processors {
-		switch p.Name {
-		case "gpu":
-			got["gpu.top"] = p.TopPower
-		case "display":
-			got["display.pw"] = p.TopPower
-		case "cpu":
-			if p.BatteryVolts != volts {
-				t.Errorf("cpu battery_volts %g, want %g", p.BatteryVolts, volts)
+	for _, cfg := range []g3Config{g3ConfigA, g3ConfigB} {
+		spec := specs[cfg.preset]
+		got := map[string]float64{}
+		for _, n := range spec.Nodes {
+			got[n.Name] = n.Capacity
+		}
+		for i, l := range spec.Links {
+			got[[]string{"link0", "link1", "link2"}[i]] = l.Conductance
+		}
+		for _, p := range spec.Processors {
+			switch p.Name {
+			case "gpu":
+				got["gpu.top"] = p.TopPower
+			case "display":
+				got["display.pw"] = p.TopPower
+			case "cpu":
+				if p.BatteryVolts != volts {
+					t.Errorf("%s: cpu battery_volts %g, want %g", cfg.preset, p.BatteryVolts, volts)
+				}
+			}
+			if p.Name != "display" && (p.LeakShare != 0.05 || p.LeakActivation != 3000 || p.RefTemp != 25) {
+				t.Errorf("%s: %s leakage %g/%g K/%g °C, want the nexus5 prior 0.05/3000 K/25 °C", cfg.preset, p.Name, p.LeakShare, p.LeakActivation, p.RefTemp)
 			}
 		}
-		if p.Name != "display" && (p.LeakShare != 0.05 || p.LeakActivation != 3000 || p.RefTemp != 25) {
-			t.Errorf("%s leakage %g/%g K/%g °C, want the nexus5 prior 0.05/3000 K/25 °C", p.Name, p.LeakShare, p.LeakActivation, p.RefTemp)
+		for k, w := range want {
+			if g, ok := got[k]; !ok || math.Abs(g-w) > 1e-9*w {
+				t.Errorf("%s: %s = %v, want %v (blind.md §3)", cfg.preset, k, g, w)
+			}
 		}
-	}
-	for k, w := range want {
-		if g, ok := got[k]; !ok || math.Abs(g-w) > 1e-9*w {
-			t.Errorf("%s = %v, want %v (blind.md §3)", k, g, w)
+		if spec.Ambient != 25 || len(spec.Links) != 3 || spec.Links[2].B != thermal.Ambient {
+			t.Errorf("%s: ambient %g °C, links %+v: want 25 °C and soc-board-skin-air", cfg.preset, spec.Ambient, spec.Links)
 		}
-	}
-	if spec.Ambient != 25 || len(spec.Links) != 3 || spec.Links[2].B != thermal.Ambient {
-		t.Errorf("ambient %g °C, links %+v: want 25 °C and soc-board-skin-air", spec.Ambient, spec.Links)
 	}
 	// the tables as read in source
 	gpu := tables["msm8974ac-adreno330-g3"].OPPs
@@ -76,102 +79,127 @@ func TestG3PresetIsPriorsNotFit(t *testing.T) {
 	}
 }
 
-// TestMonitorLevels checks the thermal-engine monitor reading of blind.md
-// §3 on config B's GPU rule: rising through thresholds, held inside a
-// hysteresis, falling one clear value at a time.
-func TestMonitorLevels(t *testing.T) {
-	m := &monitor{levels: g3ConfigB.gpu}
-	steps := []struct {
-		temp  float64
-		level int
-		cap   float64
-	}{
-		{40, 0, math.Inf(1)},
-		{47, 1, 462400}, // at the threshold: entered
-		{46.6, 1, 462400},
-		{46.5, 0, math.Inf(1)}, // at the clear value: left
-		{53.2, 3, 330000},      // several thresholds in one sample
-		{51, 3, 330000},
-		{50.5, 2, 389000},
-		{40, 0, math.Inf(1)}, // every clear value below: all the way down
-	}
-	for i, s := range steps {
-		m.sample(s.temp)
-		if m.level != s.level || m.capKHz() != s.cap {
-			t.Errorf("step %d (%g °C): level %d cap %g, want %d %g", i, s.temp, m.level, m.capKHz(), s.level, s.cap)
-		}
-	}
-	// the FFFFFFF level of CPU_LCD_management sets no cap
-	c := &monitor{levels: g3ConfigA.cpu}
-	if c.sample(45.5); c.level != 1 || !math.IsInf(c.capKHz(), 1) {
-		t.Errorf("CPU level 1: level %d cap %g, want 1 and no cap", c.level, c.capKHz())
-	}
+// monitorRule is one thermal-engine monitor as blind.md §3 lists it:
+// thresholds, clears and caps per level (kHz, 0 for FFFFFFF, no cap).
+type monitorRule struct {
+	thr, clr, khz []float64
 }
 
-// TestG3LoopMatchesThermalBuild runs the one-level GPU rule (config A's)
-// through g3Sustained and through devices/thermal's own Phone with the
-// same rule as a Mitigation: the temperatures and the GPU's operating
-// points must agree, so the row's loop is the project's thermal model
-// and not a second one. The CPU caps are left out (a Mitigation has one
-// level) and the GPU power doubled so that the cap engages and releases.
-func TestG3LoopMatchesThermalBuild(t *testing.T) {
-	spec, tables, err := g3Preset()
+// g3Published are the rules of blind.md §3, copied from its text.
+var g3Published = map[string]map[string]monitorRule{
+	"lg-g3": {
+		"gpu": {thr: []float64{54}, clr: []float64{48}, khz: []float64{330000}},
+		"cpu": {thr: []float64{45, 47, 49, 51, 53, 55}, clr: []float64{44, 45.5, 47.5, 49.5, 51.5, 53.5}, khz: []float64{0, 1958400, 1574400, 1497600, 1497600, 1267200}},
+	},
+	"lg-g3-b": {
+		"gpu": {thr: []float64{47, 50, 53}, clr: []float64{46.5, 47.5, 50.5}, khz: []float64{462400, 389000, 330000}},
+		"cpu": {thr: []float64{45, 47, 49, 51, 53, 55}, clr: []float64{44, 45.5, 47.5, 49.5, 51.5, 53.5}, khz: []float64{0, 1728000, 1497600, 1267200, 1190400, 1190400}},
+	},
+}
+
+// TestG3RulesAsPublished: the presets' monitors are blind.md §3's levels,
+// one Mitigation per level with a cap (trip = threshold, trip −
+// hysteresis = clear), on the board node, sampled every 10 periods of
+// 1 s.
+func TestG3RulesAsPublished(t *testing.T) {
+	specs, _, err := g3Presets()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, sensor := range []string{"board", "soc"} {
-		cfg := g3Config{name: "gpu only", gpu: g3ConfigA.gpu}
-		run, err := g3Sustained(spec, tables, cfg, g3Options{gpuScale: 2, sensor: sensor})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := spec
-		s.Processors = append([]thermal.ProcessorSpec(nil), spec.Processors...)
-		for i := range s.Processors {
-			if s.Processors[i].Name == "gpu" {
-				s.Processors[i].TopPower *= 2
-			}
-		}
-		lvl := g3ConfigA.gpu[0]
-		s.Governors = map[string]thermal.GovernorSpec{
-			"gpu":     {Period: g3Sampling, Mitigation: &thermal.Mitigation{Node: sensor, Trip: lvl.Thr, Hysteresis: lvl.Thr - lvl.Clr, KHz: lvl.KHz}},
-			"cpu":     {Period: 1},
-			"display": {Period: 1},
-		}
-		ph, err := thermal.Build(s, tables)
-		if err != nil {
-			t.Fatal(err)
-		}
-		gpu, cpu, disp := ph.Domain("gpu"), ph.Domain("cpu"), ph.Domain("display")
-		gpu.SetLoad(ph, 1, 1)
-		top := cpu.Proc.Freq(cpu.Proc.Len() - 1)
-		cpu.SetLoad(ph, g3CPUUtil*top/1574.4e6, g3CPUUtil)
-		disp.SetLoad(ph, 1, 1)
-		capped := false
-		for sec := 0; sec < g3Duration; sec++ {
-			// after RunUntil(sec) the OPPs in force for [sec, sec+1) are set
-			// and the temperatures are those at sec
-			ph.RunUntil(float64(sec))
-			if f := gpu.Freq() / 1e3; f != run.gpuKHz[sec] {
-				t.Fatalf("%s: second %d: GPU %g kHz in thermal.Phone, %g in the row's loop", sensor, sec, f, run.gpuKHz[sec])
-			}
-			capped = capped || run.gpuKHz[sec] < 578000
-			if sec > 0 {
-				for i, want := range ph.Net.Temps() {
-					if got := run.temps[sec-1][i]; math.Abs(got-want) > 1e-9 {
-						t.Fatalf("%s: second %d node %d: %.12f °C in the loop, %.12f in thermal.Phone", sensor, sec, i, got, want)
-					}
+	for preset, rules := range g3Published {
+		for proc, r := range rules {
+			g := specs[preset].Governors[proc]
+			var want []thermal.Mitigation
+			for i := range r.thr {
+				if r.khz[i] > 0 {
+					want = append(want, thermal.Mitigation{Node: "board", Trip: r.thr[i], Hysteresis: r.thr[i] - r.clr[i], KHz: r.khz[i], Every: 10})
 				}
 			}
-			if c := cpu.Freq(); c != 1574.4e6 {
-				t.Fatalf("%s: CPU at %g Hz, want the render thread's 1574.4 MHz", sensor, c)
+			if g.Period != 1 || len(g.Monitors) != len(want) || len(g.Limits) != 0 || g.Mitigation != nil || g.Hotplug != nil || g.Allocator != nil {
+				t.Errorf("%s %s: governor %+v, want period 1 s and only the %d monitors of blind.md §3", preset, proc, g, len(want))
+				continue
 			}
-		}
-		if sensor == "soc" && !capped {
-			t.Errorf("soc: the cap never engaged, so the comparison did not exercise it")
+			for i, m := range g.Monitors {
+				if m != want[i] || m.Trip-m.Hysteresis != r.clr[i+len(r.thr)-len(want)] {
+					t.Errorf("%s %s level %d: %+v, want %+v", preset, proc, i, m, want[i])
+				}
+			}
 		}
 	}
 }
+
+// TestG3RunFollowsTheLevels: second by second, the GPU and CPU operating
+// points of the run (thermal.Build's phone and governor) are those of
+// blind.md §3's monitor reading, stepped here on the sensor's temperature
+// at t = 0, 10, 20 … s: the GPU at the highest OPP under its level's cap,
+// the CPU at the render thread's 1574.4 MHz or under its cap. Run with the
+// variations where the caps engage (the sensor on soc, the GPU power
+// raised), so the levels rise and fall.
+func TestG3RunFollowsTheLevels(t *testing.T) {
+	specs, tables, err := g3Presets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []struct {
+		cfg  g3Config
+		opts g3Options
+	}{
+		{g3ConfigA, g3Options{gpuScale: 1, sensor: "soc"}},
+		{g3ConfigB, g3Options{gpuScale: 2, sensor: "soc"}},
+		{g3ConfigB, g3Options{gpuScale: 4, sensor: "board"}},
+	} {
+		run, err := g3Sustained(specs[k.cfg.preset], tables, k.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules := g3Published[k.cfg.preset]
+		level := map[string]int{}
+		capOf := func(proc string) float64 {
+			r, l := rules[proc], level[proc]
+			if l == 0 || r.khz[l-1] == 0 {
+				return math.Inf(1)
+			}
+			return r.khz[l-1]
+		}
+		below := func(table string, want, capKHz float64) float64 {
+			best := 0.0
+			for _, o := range tables[table].OPPs {
+				if o.KHz <= want && o.KHz <= capKHz {
+					best = math.Max(best, o.KHz)
+				}
+			}
+			return best
+		}
+		seen := map[string]bool{}
+		for s := range run.gpuKHz {
+			if s%10 == 0 {
+				temp := run.sensor[s]
+				for proc, r := range rules {
+					l := level[proc]
+					for l < len(r.thr) && temp >= r.thr[l] {
+						l++
+					}
+					for l > 0 && temp <= r.clr[l-1] {
+						l--
+					}
+					level[proc] = l
+				}
+			}
+			if g, want := run.gpuKHz[s], below("msm8974ac-adreno330-g3", 578000, capOf("gpu")); g != want {
+				t.Fatalf("%s %+v: second %d (sensor %.3f °C): GPU %g kHz, want %g", k.cfg.name, k.opts, s, run.sensor[s], g, want)
+			}
+			if c, want := run.cpuKHz[s], below("msm8974ac-krait400-g3", 1574400, capOf("cpu")); c != want {
+				t.Fatalf("%s %+v: second %d (sensor %.3f °C): CPU %g kHz, want %g", k.cfg.name, k.opts, s, run.sensor[s], c, want)
+			}
+			seen[fmtLevel("gpu", level["gpu"])], seen[fmtLevel("cpu", level["cpu"])] = true, true
+		}
+		if !seen[fmtLevel("gpu", 1)] || !seen[fmtLevel("cpu", 3)] {
+			t.Errorf("%s %+v: levels seen %v: the caps did not engage, so the comparison did not exercise them", k.cfg.name, k.opts, seen)
+		}
+	}
+}
+
+func fmtLevel(proc string, l int) string { return proc + string(rune('0'+l)) }
 
 // TestG3RowsArePreregistered checks the rows against blind.md §5: the
 // band is the one stated before the first run (it cannot be widened

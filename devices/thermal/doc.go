@@ -58,7 +58,9 @@
 // thermal-engine's single-step rule (ss: one OPP per sample toward the
 // set point, from both sides, never below the instance's floor, lifted at
 // the clear point), thermal-engine's monitors (fixed caps between a trip
-// and a clear temperature) and the power allocator (IPA: a PID on a power
+// and a clear temperature, each sampled every Every periods; a monitor
+// with several levels is one cap per level, TestMonitorLevels) and the
+// power allocator (IPA: a PID on a power
 // budget, allocator.go; no preset uses it, as neither phone's sources
 // name it); the chosen OPP is min(load, cap). A Hotplug limit
 // (the KTM's core control, do_core_control) takes one core offline per
@@ -66,7 +68,10 @@
 // poll at or below trip − hysteresis; offline cores draw nothing and the
 // work of the threads they ran waits for the cores left. Phone couples a
 // network with its domains; RunUntil ticks every governor at its period
-// and recomputes the power (leakage at the node's temperature then).
+// and recomputes the power (leakage at the node's temperature then). A
+// domain's load is a number of busy cores (SetLoad) or threads that each
+// need a share of a core's top capacity, whose busy time grows as the
+// clock falls (SetDemand: validation's LG G3 render thread).
 // Test: a load beyond the limit settles at, or dithers between, the OPPs
 // bracketing the frequency whose power balances the heat path at the trip,
 // computed by hand, for every policy a preset uses (ktm, step_wise, ss)
@@ -94,7 +99,9 @@
 //	λ, a                   0.1, 2500 K      prior
 //	gold (cpu4-6)          step_wise 95 °C to 825.6 MHz, 10 ms; 110 °C to the lowest   SM8150 msm-4.14 sm8150-thermal.dtsi [R]
 //	prime (cpu7)           ss on skin 43/45/47 °C (clear 1 K below) to 2131.2/1804.8/1401.6 MHz, 2 s;
-//	                       monitors 49/50/51 °C to 1056/1056/825.6 MHz   thermal-engine-flame-normal_mode.conf [R]
+//	                       monitors 49/50/51 °C to 1056/1056/825.6 MHz, 1 s   thermal-engine-flame-normal_mode.conf [R];
+//	                       step_wise 95 °C to 940.8 MHz, 10 ms   sm8150-thermal.dtsi [R]
+//	placement              prime, gold, gold, gold: TFLite's 4 threads on the big cores   TFLite benchmarks.md [R]
 //	silver, GPU            monitors 49/50/51 °C (silver 940.8/940.8/672 MHz, GPU 427/345/257 MHz); GPU step_wise 95 °C
 //	                       (the conf's sensor sdm-therm, typed SKIN by the HAL, read as the skin node: an assumption)
 //
@@ -131,9 +138,12 @@
 // KTM-style, stepped the cap down and up in a cycle of minutes); the
 // Pixel 4's governors were then replaced, after seeing that miss, by what
 // the phone ships (thermal-engine's rules, which name no gold core, and
-// the kernel's junction zones), and the check still misses: the gold
-// cluster, the simulated CPU domain, is limited only at the 95 °C
-// junction, which it does not reach at 25 °C (reference.md §4).
+// the kernel's junction zones), and the check missed again (r = 1.000)
+// while the simulated CPU was the gold cluster alone, limited only at
+// the 95 °C junction. With the clusters as separate domains (below) the
+// prime core's skin rules slow its thread's share: r = 0.890, still
+// outside [0.375, 0.875] (reference.md §4, which also gives 0.833 for a
+// first version that left a lone thread on the capped prime core).
 //
 // # Integration
 //
@@ -144,10 +154,12 @@
 // exactly between their changes; a sim process ticks the governors; the
 // busy CPU and GPU power are scaled by P_core(cap, T)/P_core(top, T_ref);
 // layer times stretch by 1/Speed with the profile's memory-bound share.
-// The simulated CPU is one domain: on the Pixel 4 the gold table,
-// standing for TFLite's four big-core threads, so the prime core's skin
-// rules (one of the four) are not applied in a simulation (the standalone
-// T-s855-sustained row loads gold and prime apart). Still not done: a
-// battery node for charging heat, the LMh hardware limit and thermal
-// shutdown.
+// A preset's Placement makes the CPU's clusters separate domains: the
+// Pixel 4's four threads run one on the prime core and three on the gold
+// cluster, each cluster is ticked by its own governor, and a piece of
+// work slows by the share its threads run on each (devices' slotRatio:
+// Σ f_cap / Σ f_top over the threads' cores, the fastest ones for fewer
+// threads than cores). The Nexus 5 (one Krait cluster) has none and is
+// one domain. Still not done: a battery node for charging heat, the LMh
+// hardware limit and thermal shutdown.
 package thermal

@@ -58,7 +58,13 @@ type GovernorSpec struct {
 	// temperatures: thermal-engine's monitor algorithm (each threshold
 	// of a monitor instance is one Mitigation: at or above Trip the cap
 	// is KHz, at or below Trip − Hysteresis it is lifted). The lowest
-	// cap in force wins.
+	// cap in force wins. A multi-level monitor (thresholds rising, clears
+	// rising, caps falling) is one Mitigation per level: its level — up
+	// while the sensor is at or above the next threshold, down while it
+	// is at or below the present level's clear — is then the number of
+	// Mitigations in force, and its cap the lowest of theirs
+	// (TestMonitorLevels); a level without a cap (thermal-engine's
+	// FFFFFFF) is left out.
 	Monitors []Mitigation `yaml:"monitors"`
 }
 
@@ -79,6 +85,12 @@ type Mitigation struct {
 	Trip       float64 `yaml:"trip"`       // °C
 	Hysteresis float64 `yaml:"hysteresis"` // K
 	KHz        float64 `yaml:"khz"`        // the capped frequency
+	// Every is how many governor periods pass between this cap's
+	// samples (a thermal-engine monitor's sampling over the governor's
+	// period: LG's G3 rules sample every 10 s, the power is recomputed
+	// every second); 0 or 1: every period. Between samples the cap
+	// keeps its state.
+	Every int `yaml:"every"`
 }
 
 // Allocator configures one processor's membership of a power_allocator
@@ -187,6 +199,7 @@ type Governor struct {
 	monIdx []int
 	monOn  []bool
 	monNod []int
+	monDue []int // ticks until the cap's next sample
 	// allocator zone (nil without one) and this actor's present grant, W
 	zone    *zone
 	granted float64
@@ -228,7 +241,7 @@ func NewGovernor(spec GovernorSpec, proc *Processor, net *Network) (*Governor, e
 		if node < 0 {
 			return nil, fmt.Errorf("thermal: governor of %q: mitigation on unknown node %q", proc.Spec.Name, m.Node)
 		}
-		if !(m.Hysteresis >= 0) || math.IsNaN(m.Trip) || math.IsInf(m.Trip, 0) || math.IsInf(m.Hysteresis, 0) || !(m.KHz > 0) {
+		if !(m.Hysteresis >= 0) || math.IsNaN(m.Trip) || math.IsInf(m.Trip, 0) || math.IsInf(m.Hysteresis, 0) || !(m.KHz > 0) || m.Every < 0 {
 			return nil, fmt.Errorf("thermal: governor of %q: invalid mitigation %+v", proc.Spec.Name, m)
 		}
 		// the highest OPP at or below the capped frequency (the lowest if none)
@@ -240,7 +253,7 @@ func NewGovernor(spec GovernorSpec, proc *Processor, net *Network) (*Governor, e
 		}
 		g.mons, g.monIdx, g.monNod = append(g.mons, m), append(g.monIdx, idx), append(g.monNod, node)
 	}
-	g.monOn = make([]bool, len(g.mons))
+	g.monOn, g.monDue = make([]bool, len(g.mons)), make([]int, len(g.mons))
 	if a := spec.Allocator; a != nil {
 		z, err := newZone(*a, net)
 		if err != nil {
@@ -339,11 +352,14 @@ func (g *Governor) Tick(net *Network, util float64) int {
 		g.eff = min(g.eff, g.zone.tick(g, net, u))
 	}
 	for k, m := range g.mons {
-		switch t := net.Temp(g.monNod[k]); {
-		case t >= m.Trip:
-			g.monOn[k] = true
-		case t <= m.Trip-m.Hysteresis:
-			g.monOn[k] = false
+		if g.monDue[k]--; g.monDue[k] < 0 {
+			g.monDue[k] = max(m.Every, 1) - 1
+			switch t := net.Temp(g.monNod[k]); {
+			case t >= m.Trip:
+				g.monOn[k] = true
+			case t <= m.Trip-m.Hysteresis:
+				g.monOn[k] = false
+			}
 		}
 		if g.monOn[k] {
 			g.eff = min(g.eff, g.monIdx[k])

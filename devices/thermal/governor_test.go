@@ -1,9 +1,11 @@
 package thermal
 
 import (
-	"github.com/infersim/infersim/units"
 	"math"
+	"math/rand/v2"
 	"testing"
+
+	"github.com/infersim/infersim/units"
 )
 
 // synthetic is a one-core processor on one node (C = 0.05 J/K, G = 0.05
@@ -471,6 +473,83 @@ func TestMixedPoliciesAndMonitors(t *testing.T) {
 		t.Error("unknown limit policy accepted")
 	}
 	if _, err := NewGovernor(GovernorSpec{Period: 1, Limits: []Limit{{Node: "soc", Trip: 60, Every: -1}}}, p, net); err == nil {
+		t.Error("negative every accepted")
+	}
+}
+
+// TestMonitorLevels: a thermal-engine monitor with several levels,
+// written as one Mitigation per level, behaves as the monitor reading of
+// devices/thermal/testdata/blind.md §3: the level rises while the sensor is
+// at or above the next threshold and falls while it is at or below the
+// present level's clear value, and the cap is the present level's. The
+// rule is config B's GPU rule of the LG G3 (thresholds 47/50/53 °C, clears
+// 46.5/47.5/50.5 °C) with the synthetic table's caps. The level is
+// stepped here by that reading, independently of the governor, over the
+// hand-picked steps and a long random walk.
+func TestMonitorLevels(t *testing.T) {
+	net, _, p := synthetic(t, 0, 1)
+	thr, clr := []float64{47, 50, 53}, []float64{46.5, 47.5, 50.5}
+	caps := []int{3, 2, 1, 0} // OPP per level (level 0: no cap)
+	var mons []Mitigation
+	for i := range thr {
+		mons = append(mons, Mitigation{Node: "soc", Trip: thr[i], Hysteresis: thr[i] - clr[i], KHz: p.Table.OPPs[caps[i+1]].KHz})
+	}
+	g, err := NewGovernor(GovernorSpec{Period: 1, Monitors: mons}, p, net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	level := 0
+	step := func(temp float64) int {
+		for level < len(thr) && temp >= thr[level] {
+			level++
+		}
+		for level > 0 && temp <= clr[level-1] {
+			level--
+		}
+		return caps[level]
+	}
+	temps := []float64{40, 47, 46.6, 46.5, 53.2, 51, 50.5, 40} // blind.md's cases: entered at the threshold, left at the clear, several at once
+	wantHand := []int{3, 2, 2, 3, 0, 0, 1, 3}
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := 45.0
+	for k := 0; k < 5000; k++ {
+		x = math.Max(40, math.Min(58, x+rng.NormFloat64()))
+		temps = append(temps, math.Round(x*2)/2) // on the half-degree grid, so temperatures hit the thresholds and clears exactly
+	}
+	for i, temp := range temps {
+		want := step(temp)
+		if i < len(wantHand) && want != wantHand[i] {
+			t.Fatalf("the test's own level reading: step %d at %v °C gives OPP %d, want %d", i, temp, want, wantHand[i])
+		}
+		net.SetTemps([]float64{temp})
+		if g.Tick(net, 1); g.Cap() != want {
+			t.Fatalf("step %d at %v °C: cap %d, want %d (level %d)", i, temp, g.Cap(), want, level)
+		}
+	}
+}
+
+// TestMonitorEvery: a monitor with Every 3 reads its sensor at ticks 0, 3,
+// 6 … only and keeps its state in between.
+func TestMonitorEvery(t *testing.T) {
+	net, _, p := synthetic(t, 0, 1)
+	g, err := NewGovernor(GovernorSpec{Period: 1, Monitors: []Mitigation{{Node: "soc", Trip: 50, Hysteresis: 5, KHz: 5e5, Every: 3}}}, p, net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range []struct {
+		temp float64
+		cap  int
+	}{
+		{40, 3}, {60, 3}, {60, 3}, // tick 0 samples 40 °C; 1 and 2 do not sample
+		{60, 0}, {40, 0}, {40, 0}, // tick 3 samples 60 °C
+		{40, 3}, {60, 3}, // tick 6 samples 40 °C
+	} {
+		net.SetTemps([]float64{s.temp})
+		if g.Tick(net, 1); g.Cap() != s.cap {
+			t.Errorf("tick %d at %v °C: cap %d, want %d", i, s.temp, g.Cap(), s.cap)
+		}
+	}
+	if _, err := NewGovernor(GovernorSpec{Period: 1, Monitors: []Mitigation{{Node: "soc", Trip: 50, KHz: 5e5, Every: -1}}}, p, net); err == nil {
 		t.Error("negative every accepted")
 	}
 }

@@ -24,7 +24,12 @@ type PhoneSpec struct {
 	Links      []Link                  `yaml:"links"`
 	Processors []ProcessorSpec         `yaml:"processors"`
 	Governors  map[string]GovernorSpec `yaml:"governors"` // by processor name
-	Sources    map[string]string       `yaml:"sources"`
+	// Placement is the CPU domain each thread of a multi-threaded CPU job
+	// runs on, the first thread first (pixel4: prime, gold, gold, gold,
+	// the four big cores). Empty: the CPU is one domain (package devices
+	// takes "cpu", else the first non-GPU processor).
+	Placement []string          `yaml:"placement"`
+	Sources   map[string]string `yaml:"sources"`
 }
 
 type tablesFile struct {
@@ -120,8 +125,11 @@ type Domain struct {
 	node int
 	busy float64 // busy cores
 	util float64 // demand, share of the top OPP's capacity
-	next float64 // time of the next governor tick, s
-	opp  int
+	// threads > 0: the load is threads each needing util of a core's
+	// top-OPP capacity, so the busy cores follow the OPP (SetDemand)
+	threads float64
+	next    float64 // time of the next governor tick, s
+	opp     int
 }
 
 // Phone couples a thermal network with the frequency domains that heat
@@ -174,6 +182,11 @@ func Build(spec PhoneSpec, tables map[string]Table) (*Phone, error) {
 	if err := joinZones(govs); err != nil {
 		return nil, fmt.Errorf("thermal: phone %q: %w", spec.Name, err)
 	}
+	for i, name := range spec.Placement {
+		if d := ph.Domain(name); d == nil || name == "gpu" {
+			return nil, fmt.Errorf("thermal: phone %q: placement[%d]: %q is not a CPU domain", spec.Name, i, name)
+		}
+	}
 	var extra []string
 	for name := range spec.Governors {
 		found := false
@@ -222,8 +235,27 @@ func (p *Phone) Now() float64 { return p.now }
 // load, which asks for the top OPP). The power changes at once at the
 // present OPP.
 func (d *Domain) SetLoad(p *Phone, busy, util float64) {
-	d.busy, d.util = busy, util
+	d.busy, d.util, d.threads = busy, util, 0
 	p.setPower()
+}
+
+// SetDemand sets domain d's load from now on to threads threads, each
+// needing util of one core's top-OPP capacity (a render thread that has
+// a frame's work to do each period, not a saturating loop): at OPP i each
+// thread keeps its core busy min(1, util·f_top/f_i) of the time, so the
+// busy cores follow the OPP the governor picks, and the governor's demand
+// is util.
+func (d *Domain) SetDemand(p *Phone, threads, util float64) {
+	d.busy, d.util, d.threads = 0, util, threads
+	p.setPower()
+}
+
+// busyCores returns the cores busy at the present OPP.
+func (d *Domain) busyCores() float64 {
+	if d.threads > 0 {
+		return d.threads * math.Min(1, d.util*d.Proc.Freq(d.Proc.Len()-1)/d.Proc.Freq(d.opp))
+	}
+	return d.busy
 }
 
 // OPP returns the domain's present operating point.
@@ -235,7 +267,7 @@ func (d *Domain) Freq() float64 { return d.Proc.Freq(d.opp) }
 // Power returns the domain's present power, W (busy cores beyond those
 // online do not draw: their work waits).
 func (d *Domain) Power(p *Phone) float64 {
-	return d.Proc.Power(d.opp, math.Min(d.busy, float64(d.Gov.Online())), p.Net.Temp(d.node))
+	return d.Proc.Power(d.opp, math.Min(d.busyCores(), float64(d.Gov.Online())), p.Net.Temp(d.node))
 }
 
 // setPower recomputes every node's heat input from the domains.
