@@ -1,0 +1,211 @@
+package llmphone
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/infersim/infersim/models/llm"
+	"github.com/infersim/infersim/reference"
+)
+
+// The names of a runtime's fitted parameters (FittedParam.Name); a
+// prefill rate is "prefill." and its kernel class, e.g. "prefill.w4a8".
+const (
+	ParamDecodeEfficiency = "decode_efficiency"
+	ParamOverhead         = "overhead"
+	paramPrefill          = "prefill."
+)
+
+// HostParams are the host roofline's ratios a HostRoofline runtime
+// reads, as sensitivity parameters of the pseudo-runtime "host": the
+// attention class's FLOP/s and bytes/s and the vector class's bytes/s,
+// each relative to the matrix class's (the matrix class's own rates
+// cancel: the fitted FLOP/s and efficiency stand in for them).
+var HostParams = []string{"attention.F", "attention.B", "vector.B"}
+
+// HostParamUncertainty is the relative uncertainty of a host ratio: the
+// ±10 % the calibration's rates move between runs on the shared
+// development machine (models/llm/BENCHMARKS.md, three runs).
+const HostParamUncertainty = 0.10
+
+// HostRuntime is the pseudo-runtime name of HostParams.
+const HostRuntime = "host"
+
+// FittedParam is one fitted parameter of a runtime: its value, the
+// published row it was fitted to, and its uncertainty (that row's
+// tolerance), by which `validate --sensitivity` moves it.
+type FittedParam struct {
+	Runtime, Name string
+	Value         float64
+	FittedTo      string
+	Uncertainty   float64
+}
+
+// build is how a runtime is constructed: its cost model and the factors
+// a sensitivity run multiplies fitted parameters by (key "runtime/param",
+// or "host/attention.F" and the other HostParams).
+type build struct {
+	cost  CostModel
+	scale map[string]float64
+}
+
+var defaultBuild = build{cost: DefaultCostModel}
+
+func (b build) scaleOf(runtime, param string) float64 {
+	if s, ok := b.scale[runtime+"/"+param]; ok {
+		return s
+	}
+	return 1
+}
+
+// Build constructs the named runtime under cost model cost, each fitted
+// parameter p of runtime r (and each host ratio, "host/attention.F")
+// multiplied by scale["r/p"] after the fit: a one-at-a-time sensitivity
+// run, the others as fitted. A runtime derived from another (the 8 Gen
+// 3's NPU from the 8 Elite's) follows its source's scaled parameters.
+func Build(name string, cost CostModel, scale map[string]float64) (Runtime, error) {
+	f, ok := builders[name]
+	if !ok {
+		return Runtime{}, fmt.Errorf("llmphone: no runtime %q (have %s)", name, strings.Join(Names(), ", "))
+	}
+	if cost != Direct && cost != HostRoofline {
+		return Runtime{}, fmt.Errorf("llmphone: no cost model %q (want %s or %s)", cost, Direct, HostRoofline)
+	}
+	return f(build{cost: cost, scale: scale})
+}
+
+// FittedParams lists every runtime's own fitted parameters under cost,
+// sorted by runtime and name, and under HostRoofline the host ratios.
+func FittedParams(cost CostModel) ([]FittedParam, error) {
+	var out []FittedParam
+	for _, n := range Names() {
+		r, err := Build(n, cost, nil)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r.Fitted...)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Runtime != out[j].Runtime {
+			return out[i].Runtime < out[j].Runtime
+		}
+		return out[i].Name < out[j].Name
+	})
+	if cost == HostRoofline {
+		rel, err := hostRatios(nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range HostParams {
+			cls, roof, _ := strings.Cut(p, ".")
+			v := rel[llm.OpClass(cls)].Bytes
+			if roof == "F" {
+				v = rel[llm.OpClass(cls)].FLOPs
+			}
+			out = append(out, FittedParam{Runtime: HostRuntime, Name: p, Value: v, FittedTo: llm.HostCalibrationFile, Uncertainty: HostParamUncertainty})
+		}
+	}
+	return out, nil
+}
+
+// fitRow is one published rate a runtime is fitted to: a decode row
+// (decodeCtx > 0) fits the decode efficiency, a prefill row (prompt > 0)
+// the prefill rate of the model's kernel class.
+type fitRow struct {
+	m                 Model
+	id                string
+	decodeCtx, prompt int
+}
+
+// fit fits r's decode efficiency and prefill rates to rows under b's
+// cost model, records them (Fitted, FittedTo), then applies b's scales.
+//
+// Direct: each parameter has a closed form from its own row (the decode
+// step is bandwidth-bound, the prefill compute-bound). HostRoofline: a
+// step's time is a sum of per-class maxes in both parameters, so each row
+// is solved for its parameter with the others fixed (bisection: the time
+// falls as the rate rises), starting from the closed forms and sweeping
+// the rows until the parameters settle (60 sweeps; they change by under
+// 1e-12 after a handful).
+func (b build) fit(r *Runtime, rows []fitRow) error {
+	r.Cost = b.cost
+	if b.cost == HostRoofline {
+		rel, err := hostRatios(hostScales(b.scale))
+		if err != nil {
+			return err
+		}
+		r.hostRel = rel
+	}
+	for _, x := range rows {
+		if x.decodeCtx > 0 {
+			if err := r.fitDecode(x.m, x.id, x.decodeCtx); err != nil {
+				return err
+			}
+		} else {
+			r.fitPrefill(x.m, x.id, x.prompt)
+		}
+	}
+	if b.cost == HostRoofline {
+		for range 60 {
+			for _, x := range rows {
+				if err := r.solveRow(x); err != nil {
+					return fmt.Errorf("llmphone: %s: fitting %s under %s: %w", r.Name, x.id, b.cost, err)
+				}
+			}
+		}
+		if !(r.DecodeEfficiency > 0 && r.DecodeEfficiency <= 1) {
+			return fmt.Errorf("llmphone: %s: decode efficiency %.3g outside (0, 1] under %s", r.Name, r.DecodeEfficiency, b.cost)
+		}
+	}
+	for _, x := range rows {
+		tol := reference.MustLookup(x.id).Tolerance
+		if x.decodeCtx > 0 {
+			r.Fitted = append(r.Fitted, FittedParam{Runtime: r.Name, Name: ParamDecodeEfficiency, Value: r.DecodeEfficiency, FittedTo: x.id, Uncertainty: tol})
+		} else {
+			k := x.m.Kernel
+			r.Fitted = append(r.Fitted, FittedParam{Runtime: r.Name, Name: paramPrefill + string(k), Value: r.PrefillFLOPS[k], FittedTo: x.id, Uncertainty: tol})
+		}
+		r.FittedTo = append(r.FittedTo, x.id)
+	}
+	r.DecodeEfficiency *= b.scaleOf(r.Name, ParamDecodeEfficiency)
+	for k := range r.PrefillFLOPS {
+		r.PrefillFLOPS[k] *= b.scaleOf(r.Name, paramPrefill+string(k))
+	}
+	return nil
+}
+
+// hostScales is the host ratios' part of a scale map, keyed by class
+// and roof ("attention.F").
+func hostScales(scale map[string]float64) map[string]float64 {
+	out := map[string]float64{}
+	for _, p := range HostParams {
+		if s, ok := scale[HostRuntime+"/"+p]; ok {
+			out[p] = s
+		}
+	}
+	return out
+}
+
+// solveRow sets row x's parameter so that the runtime reproduces the
+// published rate, the other parameters fixed.
+func (r *Runtime) solveRow(x fitRow) error {
+	rate := reference.MustLookup(x.id).Value
+	if x.decodeCtx > 0 {
+		e, err := solveScale(func(v float64) (float64, error) {
+			s := *r
+			s.DecodeEfficiency = v
+			return s.DecodeTime(x.m, x.decodeCtx)
+		}, 1/rate, 1e-6, 1e3)
+		r.DecodeEfficiency = e
+		return err
+	}
+	k := x.m.Kernel
+	f, err := solveScale(func(v float64) (float64, error) {
+		s := *r
+		s.PrefillFLOPS = map[Kernel]float64{k: v}
+		return s.PrefillTime(x.m, x.prompt)
+	}, float64(x.prompt)/rate, 1e6, 1e17)
+	r.PrefillFLOPS[k] = f
+	return err
+}
