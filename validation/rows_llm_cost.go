@@ -47,7 +47,7 @@ func llmCostVariants() ([]LLMCostVariant, error) {
 	unit := map[string]float64{}
 	for _, p := range hp {
 		if p.Runtime == llmphone.HostRuntime {
-			unit[p.Runtime+"/"+p.Name] = 1 / p.Value
+			unit[llmphone.RefitRatios+"/"+p.Name] = 1 / p.Value
 		}
 	}
 	type variant struct {

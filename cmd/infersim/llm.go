@@ -76,7 +76,8 @@ func newModelsLLMRuntimesCmd() *cobra.Command {
 llm.processor choose from: the SoC, the processor (cpu, gpu, npu), the
 precisions it runs (llm.format values), the DRAM bandwidth decode reaches
 (the SoC's peak times the fitted efficiency) and the prefill rate per
-precision (fitted, GFLOP/s).`,
+precision (fitted, GFLOP/s), both fitted under the cost model named below
+the table (llmphone.DefaultCostModel).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
@@ -94,7 +95,11 @@ precision (fitted, GFLOP/s).`,
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%.1f\t%.1f\t%s\n", r.Name, r.SoC, r.Processor, strings.Join(fs, ", "),
 					r.PeakBandwidth/1e9, r.PeakBandwidth*r.DecodeEfficiency/1e9, strings.Join(rates, ", "))
 			}
-			return w.Flush()
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			_, err := fmt.Fprintf(cmd.OutOrStdout(), "\ncost model: %s (each operator class on the host's roofline ratios, models/llm/host_roofline.go; \"infersim validate\" compares it with direct)\n", llmphone.DefaultCostModel)
+			return err
 		},
 	}
 }

@@ -29,8 +29,14 @@ var HostParams = []string{"attention.F", "attention.B", "vector.B"}
 // development machine (models/llm/BENCHMARKS.md, three runs).
 const HostParamUncertainty = 0.10
 
-// HostRuntime is the pseudo-runtime name of HostParams.
-const HostRuntime = "host"
+// HostRuntime is the pseudo-runtime name of HostParams: Build's scale
+// key "host/attention.F" moves that ratio after the fit (the fitted
+// parameters kept), "refit/attention.F" before it (the parameters
+// refitted to the moved ratio).
+const (
+	HostRuntime = "host"
+	RefitRatios = "refit"
+)
 
 // FittedParam is one fitted parameter of a runtime: its value, the
 // published row it was fitted to, and its uncertainty (that row's
@@ -62,7 +68,8 @@ func (b build) scaleOf(runtime, param string) float64 {
 // Build constructs the named runtime under cost model cost, each fitted
 // parameter p of runtime r (and each host ratio, "host/attention.F")
 // multiplied by scale["r/p"] after the fit: a one-at-a-time sensitivity
-// run, the others as fitted. A runtime derived from another (the 8 Gen
+// run, the others as fitted. A host ratio under "refit/" is moved before
+// the fit instead, and the parameters are refitted to it. A runtime derived from another (the 8 Gen
 // 3's NPU from the 8 Elite's) follows its source's scaled parameters.
 func Build(name string, cost CostModel, scale map[string]float64) (Runtime, error) {
 	f, ok := builders[name]
@@ -126,12 +133,12 @@ type fitRow struct {
 // step's time is a sum of per-class maxes in both parameters, so each row
 // is solved for its parameter with the others fixed (bisection: the time
 // falls as the rate rises), starting from the closed forms and sweeping
-// the rows until the parameters settle (60 sweeps; they change by under
-// 1e-12 after a handful).
+// the rows until a sweep leaves the decode efficiency unchanged (at most
+// 60 sweeps; it settles in a handful).
 func (b build) fit(r *Runtime, rows []fitRow) error {
 	r.Cost = b.cost
 	if b.cost == HostRoofline {
-		rel, err := hostRatios(hostScales(b.scale))
+		rel, err := hostRatios(hostScales(b.scale, RefitRatios))
 		if err != nil {
 			return err
 		}
@@ -148,10 +155,14 @@ func (b build) fit(r *Runtime, rows []fitRow) error {
 	}
 	if b.cost == HostRoofline {
 		for range 60 {
+			before := r.DecodeEfficiency
 			for _, x := range rows {
 				if err := r.solveRow(x); err != nil {
 					return fmt.Errorf("llmphone: %s: fitting %s under %s: %w", r.Name, x.id, b.cost, err)
 				}
+			}
+			if r.DecodeEfficiency == before {
+				break // bisection's fixed point: another sweep changes nothing
 			}
 		}
 		if !(r.DecodeEfficiency > 0 && r.DecodeEfficiency <= 1) {
@@ -172,15 +183,31 @@ func (b build) fit(r *Runtime, rows []fitRow) error {
 	for k := range r.PrefillFLOPS {
 		r.PrefillFLOPS[k] *= b.scaleOf(r.Name, paramPrefill+string(k))
 	}
+	if b.cost == HostRoofline {
+		if hs := hostScales(b.scale, HostRuntime); len(hs) > 0 {
+			// A new map: r.hostRel may be shared with another runtime.
+			rel := map[llm.OpClass]llm.RelativeRates{}
+			for k, v := range r.hostRel {
+				if s, ok := hs[string(k)+".F"]; ok {
+					v.FLOPs *= s
+				}
+				if s, ok := hs[string(k)+".B"]; ok {
+					v.Bytes *= s
+				}
+				rel[k] = v
+			}
+			r.hostRel = rel
+		}
+	}
 	return nil
 }
 
-// hostScales is the host ratios' part of a scale map, keyed by class
-// and roof ("attention.F").
-func hostScales(scale map[string]float64) map[string]float64 {
+// hostScales is the host ratios' part of a scale map under prefix
+// (HostRuntime or RefitRatios), keyed by class and roof ("attention.F").
+func hostScales(scale map[string]float64, prefix string) map[string]float64 {
 	out := map[string]float64{}
 	for _, p := range HostParams {
-		if s, ok := scale[HostRuntime+"/"+p]; ok {
+		if s, ok := scale[prefix+"/"+p]; ok {
 			out[p] = s
 		}
 	}
@@ -191,20 +218,26 @@ func hostScales(scale map[string]float64) map[string]float64 {
 // published rate, the other parameters fixed.
 func (r *Runtime) solveRow(x fitRow) error {
 	rate := reference.MustLookup(x.id).Value
+	k := x.m.Kernel
 	if x.decodeCtx > 0 {
+		w := r.stepWork(x.m, 1, x.decodeCtx)
 		e, err := solveScale(func(v float64) (float64, error) {
 			s := *r
 			s.DecodeEfficiency = v
-			return s.DecodeTime(x.m, x.decodeCtx)
+			return s.workTime(w, k)
 		}, 1/rate, 1e-6, 1e3)
 		r.DecodeEfficiency = e
 		return err
 	}
-	k := x.m.Kernel
+	n := max(x.prompt, 1)
+	w := r.stepWork(x.m, n, n)
+	if n == 1 {
+		w = r.stepWork(x.m, 1, 1)
+	}
 	f, err := solveScale(func(v float64) (float64, error) {
 		s := *r
 		s.PrefillFLOPS = map[Kernel]float64{k: v}
-		return s.PrefillTime(x.m, x.prompt)
+		return s.workTime(w, k)
 	}, float64(x.prompt)/rate, 1e6, 1e17)
 	r.PrefillFLOPS[k] = f
 	return err

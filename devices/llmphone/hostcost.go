@@ -102,9 +102,14 @@ func (r Runtime) stepWork(m Model, n, ctx int) [3]classWork {
 // FLOP/s, the SoC's bandwidth times the fitted efficiency) scaled by the
 // host's ratios. A roof the host has no fit for does not bound.
 func (r Runtime) hostTime(m Model, n, ctx int) (float64, error) {
-	f, ok := r.PrefillFLOPS[m.Kernel]
+	return r.workTime(r.stepWork(m, n, ctx), m.Kernel)
+}
+
+// workTime is hostTime of a step's work w with kernel class k.
+func (r Runtime) workTime(w [3]classWork, k Kernel) (float64, error) {
+	f, ok := r.PrefillFLOPS[k]
 	if !ok {
-		return 0, r.Supports(m.Kernel)
+		return 0, r.Supports(k)
 	}
 	rel := r.hostRel
 	if rel == nil {
@@ -112,7 +117,7 @@ func (r Runtime) hostTime(m Model, n, ctx int) (float64, error) {
 	}
 	bw := r.PeakBandwidth * r.DecodeEfficiency
 	var t float64
-	for _, w := range r.stepWork(m, n, ctx) {
+	for _, w := range w {
 		q := rel[w.class]
 		var tc, tb float64
 		if w.flops > 0 && q.FLOPs > 0 {

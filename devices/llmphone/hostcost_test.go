@@ -87,7 +87,7 @@ func TestHostRooflineDecode(t *testing.T) {
 		if roof == "F" {
 			v = rel[llm.OpClass(cls)].FLOPs
 		}
-		unit[HostRuntime+"/"+p] = 1 / v
+		unit[RefitRatios+"/"+p] = 1 / v
 	}
 	u, err := Build("genie-htp-sd8elite", HostRoofline, unit)
 	if err != nil {
