@@ -2,6 +2,7 @@ package llmphone
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -215,30 +216,85 @@ func hostScales(scale map[string]float64, prefix string) map[string]float64 {
 }
 
 // solveRow sets row x's parameter so that the runtime reproduces the
-// published rate, the other parameters fixed.
+// published rate, the other parameters fixed: bisection finds which
+// classes are compute- and which bandwidth-bound at the answer, and the
+// step's time is then linear in the parameter's inverse, so one closed
+// form settles it to rounding (a fit row then reads back exactly).
 func (r *Runtime) solveRow(x fitRow) error {
 	rate := reference.MustLookup(x.id).Value
 	k := x.m.Kernel
-	if x.decodeCtx > 0 {
-		w := r.stepWork(x.m, 1, x.decodeCtx)
-		e, err := solveScale(func(v float64) (float64, error) {
-			s := *r
+	decode := x.decodeCtx > 0
+	var w [3]classWork
+	target := 1 / rate
+	if decode {
+		w = r.stepWork(x.m, 1, x.decodeCtx)
+	} else {
+		n := max(x.prompt, 1)
+		w = r.stepWork(x.m, n, n)
+		if n == 1 {
+			w = r.stepWork(x.m, 1, 1)
+		}
+		target = float64(x.prompt) / rate
+	}
+	with := func(v float64) Runtime {
+		s := *r
+		if decode {
 			s.DecodeEfficiency = v
-			return s.workTime(w, k)
-		}, 1/rate, 1e-6, 1e3)
-		r.DecodeEfficiency = e
+		} else {
+			s.PrefillFLOPS = map[Kernel]float64{k: v}
+		}
+		return s
+	}
+	lo, hi := 1e6, 1e17
+	if decode {
+		lo, hi = 1e-6, 1e3
+	}
+	v, err := solveScale(func(v float64) (float64, error) {
+		s := with(v)
+		return s.workTime(w, k)
+	}, target, lo, hi)
+	if err != nil {
 		return err
 	}
-	n := max(x.prompt, 1)
-	w := r.stepWork(x.m, n, n)
-	if n == 1 {
-		w = r.stepWork(x.m, 1, 1)
+	// t(v) = A/v + C at v: A the terms on the parameter's roof, C the
+	// others'.
+	s := with(v)
+	f, bw := s.PrefillFLOPS[k], s.PeakBandwidth*s.DecodeEfficiency
+	var a, c float64
+	for _, cw := range w {
+		q := s.hostRel[cw.class]
+		var tc, tb float64
+		if cw.flops > 0 && q.FLOPs > 0 {
+			tc = cw.flops / (f * q.FLOPs)
+		}
+		if cw.bytes > 0 && q.Bytes > 0 {
+			tb = cw.bytes / (bw * q.Bytes)
+		}
+		switch {
+		case decode && tb >= tc:
+			a += tb * v
+		case !decode && tc > tb:
+			a += tc * v
+		default:
+			c += math.Max(tc, tb)
+		}
 	}
-	f, err := solveScale(func(v float64) (float64, error) {
-		s := *r
-		s.PrefillFLOPS = map[Kernel]float64{k: v}
-		return s.workTime(w, k)
-	}, float64(x.prompt)/rate, 1e6, 1e17)
-	r.PrefillFLOPS[k] = f
-	return err
+	if a > 0 && target > c {
+		v = a / (target - c)
+	}
+	// Rounding can leave the rate an ulp below the published one, which
+	// prints as a −0.0 % error; step up to it.
+	for range 4 {
+		s := with(v)
+		if t, err := s.workTime(w, k); err != nil || t <= target {
+			break
+		}
+		v = math.Nextafter(v, math.Inf(1))
+	}
+	if decode {
+		r.DecodeEfficiency = v
+	} else {
+		r.PrefillFLOPS[k] = v
+	}
+	return nil
 }
