@@ -239,10 +239,14 @@ func TestChatRefuses(t *testing.T) {
 
 // llama1BOnePlus12 is ExecuTorch on the Snapdragon 8 Gen 3 and Llama 3.2 1B
 // (SpinQuant) as measured on the OnePlus 12: the runtime and model of the
-// on-phone chat tests.
+// on-phone chat tests. The runtime prices steps with llmphone's Direct
+// cost model, whatever the default: these tests check the turn and its
+// thermal stretch against that model's formulas (a step's FLOPs at the
+// kernel's rate, its bytes at the fitted bandwidth, the KV term
+// negligible at the card's contexts).
 func llama1BOnePlus12(t *testing.T) (llmphone.Runtime, llmphone.Model) {
 	t.Helper()
-	rt, err := llmphone.ExecuTorchSD8Gen3()
+	rt, err := llmphone.Build("executorch-xnnpack-sd8gen3", llmphone.Direct, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

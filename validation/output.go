@@ -171,6 +171,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 			fmt.Fprintf(&b, "  %s: %s\n", w.Profile, w.Text)
 		}
 	}
+	writeLLMCost(&b, r.LLMCost, false)
 	if r.Sensitivity != nil {
 		r.Sensitivity.write(&b, false)
 	}
@@ -257,6 +258,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 			fmt.Fprintf(&b, "- **%s**: %s\n", w.Profile, mdEscape(w.Text))
 		}
 	}
+	writeLLMCost(&b, r.LLMCost, true)
 	if r.Sensitivity != nil {
 		r.Sensitivity.write(&b, true)
 	}

@@ -2,6 +2,7 @@ package validation
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/infersim/infersim/devices/llmphone"
 	"github.com/infersim/infersim/devices/llmserve"
@@ -52,98 +53,138 @@ func (c *collector) llmServingRows() error {
 	return nil
 }
 
-// llmPhoneRows compares devices/llmphone's ExecuTorch runtime on the
-// Snapdragon 8 Gen 3 with the Llama 3.2 card's OnePlus 12 rows: four
-// fitted (1B SpinQuant decode, prefill and RSS, 1B bf16 prefill), the
-// other fourteen held out; and with the ExecuTorch README's two Llama 3
-// 8B decode rates on the same phone, held out. The program sizes and the
-// SoC's bandwidth are inputs.
+// llmSim is one LLM phone row as a cost model simulates it.
+type llmSim struct {
+	id   string
+	sim  float64
+	role Role
+	note string
+}
+
+// roleFor is Fit when the runtime fitted a parameter to fact id (its
+// FittedTo), else held out: a published number a fit used is never
+// called held out.
+func roleFor(r llmphone.Runtime, id string) Role {
+	if slices.Contains(r.FittedTo, id) {
+		return Fit
+	}
+	return HeldOut
+}
+
+// llmPhoneRows adds the LLM phone rows (llmPhoneSims) under the default
+// cost model.
 func (c *collector) llmPhoneRows() error {
-	r, err := llmphone.ExecuTorchSD8Gen3()
+	sims, err := llmPhoneSims(llmphone.DefaultCostModel, nil)
 	if err != nil {
-		return fmt.Errorf("validation: %w", err)
+		return err
 	}
-	fitted := map[string]bool{
-		llmphone.CardFact("llama-3.2-1b", "spinquant", "decode"):  true,
-		llmphone.CardFact("llama-3.2-1b", "spinquant", "prefill"): true,
-		llmphone.CardFact("llama-3.2-1b", "bf16", "prefill"):      true,
+	for _, s := range sims {
+		r := c.newRow(s.id)
+		r.Simulated = s.sim
+		r.Role, r.From, r.Note = s.role, "llm phone (devices/llmphone)", s.note
+		c.add(r)
 	}
-	bw := c.newRow("L-sd8gen3-bandwidth")
-	bw.Simulated = r.PeakBandwidth / 1e9
-	bw.Role, bw.From = Input, "llm phone (devices/llmphone)"
-	bw.Note = fmt.Sprintf("%s's peak; decode reaches %.3f of it (%.1f GB/s), fitted", r.Name, r.DecodeEfficiency, r.DecodeEfficiency*r.PeakBandwidth/1e9)
-	c.add(bw)
+	return nil
+}
+
+// llmPhoneSims simulates every LLM phone row under cost model cost with
+// the runtimes' fitted parameters scaled by scale (llmphone.Build): the
+// CPU runtime's (llmCPUSims) and then the GPU's and NPU's
+// (llmAccelSims).
+func llmPhoneSims(cost llmphone.CostModel, scale map[string]float64) ([]llmSim, error) {
+	a, err := llmCPUSims(cost, scale)
+	if err != nil {
+		return nil, err
+	}
+	b, err := llmAccelSims(cost, scale)
+	if err != nil {
+		return nil, err
+	}
+	return append(a, b...), nil
+}
+
+// costNote says which cost model priced a row.
+func costNote(cost llmphone.CostModel) string {
+	if cost == llmphone.HostRoofline {
+		return "per operator class on the host's roofline ratios (models/llm/host_roofline.go)"
+	}
+	return "one roofline over the whole step"
+}
+
+// llmCPUSims compares devices/llmphone's ExecuTorch runtime on the
+// Snapdragon 8 Gen 3 with the Llama 3.2 card's OnePlus 12 rows: four
+// fitted (1B SpinQuant decode, prefill and RSS, 1B bf16 prefill: the
+// runtime's FittedTo), the other fourteen held out; and with the
+// ExecuTorch README's two Llama 3 8B decode rates on the same phone,
+// held out. The program sizes and the SoC's bandwidth are inputs.
+func llmCPUSims(cost llmphone.CostModel, scale map[string]float64) ([]llmSim, error) {
+	r, err := llmphone.Build("executorch-xnnpack-sd8gen3", cost, scale)
+	if err != nil {
+		return nil, fmt.Errorf("validation: %w", err)
+	}
+	var out []llmSim
+	out = append(out, llmSim{"L-sd8gen3-bandwidth", r.PeakBandwidth / 1e9, Input,
+		fmt.Sprintf("%s's peak; decode reaches %.3f of it (%.1f GB/s), fitted", r.Name, r.DecodeEfficiency, r.DecodeEfficiency*r.PeakBandwidth/1e9)})
 	for _, zoo := range []string{"llama-3.2-1b", "llama-3.2-3b"} {
 		for _, v := range []string{"bf16", "spinquant", "qlora"} {
 			m, err := llmphone.OnePlus12(zoo, v)
 			if err != nil {
-				return fmt.Errorf("validation: %w", err)
+				return nil, fmt.Errorf("validation: %w", err)
 			}
 			dec, pre, err := llmphone.CardRates(r, m)
 			if err != nil {
-				return fmt.Errorf("validation: %w", err)
+				return nil, fmt.Errorf("validation: %w", err)
 			}
 			rss, err := llmphone.CardRSS(r, m)
 			if err != nil {
-				return fmt.Errorf("validation: %w", err)
+				return nil, fmt.Errorf("validation: %w", err)
 			}
 			fp, _ := r.Footprint(m, llmphone.CardPrompt, llmphone.CardContext)
-			mem := c.newRow(llmphone.CardFact(zoo, v, "rss"))
-			mem.Simulated = rss / 1e6
-			mem.Role, mem.From = HeldOut, "llm phone (devices/llmphone)"
-			mem.Note = fmt.Sprintf("footprint after the %d-token prompt: %v", llmphone.CardPrompt, fp)
-			if zoo == "llama-3.2-1b" && v == "spinquant" {
-				mem.Role = Fit
-				mem.Note += "; the runtime overhead is fitted to this row (exact by construction)"
+			id := llmphone.CardFact(zoo, v, "rss")
+			mem := llmSim{id, rss / 1e6, roleFor(r, id), fmt.Sprintf("footprint after the %d-token prompt: %v", llmphone.CardPrompt, fp)}
+			if mem.role == Fit {
+				mem.note += "; the runtime overhead is fitted to this row (exact by construction)"
 			}
-			c.add(mem)
-			size := c.newRow(llmphone.CardFact(zoo, v, "size"))
-			size.Simulated = m.WeightBytes / 1e6
-			size.Role, size.From = Input, "llm phone (devices/llmphone)"
-			size.Note = fmt.Sprintf("the bytes a %s %s decode step reads for its weights (the whole program, memory-mapped); the zoo's config gives %.0f MB in bf16",
-				zoo, v, float64(m.Config.WeightBytes(llm.BF16))/1e6)
-			c.add(size)
+			out = append(out, mem)
+			out = append(out, llmSim{llmphone.CardFact(zoo, v, "size"), m.WeightBytes / 1e6, Input,
+				fmt.Sprintf("the bytes a %s %s decode step reads for its weights (the whole program, memory-mapped); the zoo's config gives %.0f MB in bf16",
+					zoo, v, float64(m.Config.WeightBytes(llm.BF16))/1e6)})
 			for _, x := range []struct {
 				what string
 				v    float64
 			}{{"decode", dec}, {"prefill", pre}} {
 				id := llmphone.CardFact(zoo, v, x.what)
-				row := c.newRow(id)
-				row.Simulated = x.v
-				row.Role, row.From = HeldOut, "llm phone (devices/llmphone)"
-				row.Note = fmt.Sprintf("%s: %s at a %d-token prompt", r.Name, x.what, llmphone.CardPrompt)
-				if fitted[id] {
-					row.Role = Fit
-					row.Note += "; fitted to this row (exact by construction)"
+				row := llmSim{id, x.v, roleFor(r, id), fmt.Sprintf("%s: %s at a %d-token prompt, %s", r.Name, x.what, llmphone.CardPrompt, costNote(cost))}
+				if row.role == Fit {
+					row.note += "; fitted to this row (exact by construction)"
 				}
-				c.add(row)
+				out = append(out, row)
 			}
 		}
 	}
-	return c.llama3OnePlus12Rows(r)
+	l3, err := llama3OnePlus12Sims(r)
+	return append(out, l3...), err
 }
 
-// llama3OnePlus12Rows compares the runtime with the ExecuTorch README's
+// llama3OnePlus12Sims compares the runtime with the ExecuTorch README's
 // Llama 3 8B decode rates on the OnePlus 12 (4-bit groupwise, groups of
 // 128 and 256). Llama 3 8B has Llama 3.1 8B's shapes (the server's
 // config); its program size is not published, so it is computed from
 // the export recipe (llmphone.Groupwise4Bit).
-func (c *collector) llama3OnePlus12Rows(r llmphone.Runtime) error {
+func llama3OnePlus12Sims(r llmphone.Runtime) ([]llmSim, error) {
+	var out []llmSim
 	for _, g := range []int{128, 256} {
+		id := fmt.Sprintf("L-et-op12-llama3-8b-g%d-decode", g)
 		m, err := llmphone.Groupwise4Bit(llmserve.Llama31_8B(), g)
 		if err != nil {
-			return fmt.Errorf("validation: %w", err)
+			return nil, fmt.Errorf("validation: %w", err)
 		}
 		d, err := r.DecodeTime(m, llmphone.CardContext)
 		if err != nil {
-			return fmt.Errorf("validation: %w", err)
+			return nil, fmt.Errorf("validation: %w", err)
 		}
-		row := c.newRow(fmt.Sprintf("L-et-op12-llama3-8b-g%d-decode", g))
-		row.Simulated = 1 / d
-		row.Role, row.From = HeldOut, "llm phone (devices/llmphone)"
-		row.Note = fmt.Sprintf("%s with the card's fitted decode efficiency; a %.0f MB program computed from the recipe (fp32 scales assumed), decode at %d tokens of context (the README gives no lengths); the README's 8B table may predate the KleidiAI kernels the card's rows used",
-			r.Name, m.WeightBytes/1e6, llmphone.CardContext)
-		c.add(row)
+		out = append(out, llmSim{id, 1 / d, roleFor(r, id), fmt.Sprintf("%s with the card's fitted decode efficiency, %s; a %.0f MB program computed from the recipe (fp32 scales assumed), decode at %d tokens of context (the README gives no lengths); the README's 8B table may predate the KleidiAI kernels the card's rows used",
+			r.Name, costNote(r.Cost), m.WeightBytes/1e6, llmphone.CardContext)})
 	}
-	return nil
+	return out, nil
 }

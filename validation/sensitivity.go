@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/infersim/infersim/devices/engine"
+	"github.com/infersim/infersim/devices/llmphone"
 	"github.com/infersim/infersim/models"
 	"github.com/infersim/infersim/scenarios"
 )
@@ -37,6 +38,112 @@ type Sensitivity struct {
 	Runs    int
 	Outputs []SensitivityOutput
 	Params  []SensitivityParam
+	// LLM is the phone LLM runtimes' fitted parameters and the LLM
+	// phone rows each moves (llmSensitivity).
+	LLM []LLMSensitivityParam
+}
+
+// LLMSensitivityParam is one fitted parameter of a phone LLM runtime
+// (llmphone.FittedParams under the default cost model) at ± its
+// uncertainty (the tolerance of the row it is fitted to; for the host
+// ratios, their run-to-run spread), and the LLM phone rows that move.
+type LLMSensitivityParam struct {
+	Runtime, Param     string
+	Value, Uncertainty float64
+	FittedTo           string
+	// Moves is every LLM phone row whose simulated value moves by at
+	// least 0.05 %, in row order.
+	Moves []LLMRowMove
+}
+
+// LLMRowMove is one row's relative change at Value·(1 − u) and
+// Value·(1 + u).
+type LLMRowMove struct {
+	ID        string
+	Role      Role
+	Low, High float64
+}
+
+// llmSensitivity moves each fitted parameter of the phone LLM runtimes
+// one at a time (llmphone.Build's scales, the others as fitted: no
+// refit) and recomputes the LLM phone rows. The runtimes are analytic,
+// so this costs no simulation.
+func llmSensitivity() ([]LLMSensitivityParam, error) {
+	cost := llmphone.DefaultCostModel
+	base, err := llmPhoneSims(cost, nil)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := llmphone.FittedParams(cost)
+	if err != nil {
+		return nil, fmt.Errorf("validation: sensitivity: %w", err)
+	}
+	var out []LLMSensitivityParam
+	for _, p := range ps {
+		if !(p.Uncertainty > 0) || !(p.Value > 0) {
+			continue
+		}
+		sp := LLMSensitivityParam{Runtime: p.Runtime, Param: p.Name, Value: p.Value, Uncertainty: p.Uncertainty, FittedTo: p.FittedTo}
+		var moved [2][]llmSim
+		for k, sign := range []float64{-1, 1} {
+			scale := 1 + sign*p.Uncertainty
+			if !(scale > 0) {
+				scale = 0.5
+			}
+			moved[k], err = llmPhoneSims(cost, map[string]float64{p.Runtime + "/" + p.Name: scale})
+			if err != nil {
+				return nil, fmt.Errorf("validation: sensitivity: %s %s: %w", p.Runtime, p.Name, err)
+			}
+		}
+		for i, b := range base {
+			lo := (moved[0][i].sim - b.sim) / b.sim
+			hi := (moved[1][i].sim - b.sim) / b.sim
+			if math.Max(math.Abs(lo), math.Abs(hi)) >= 0.0005 {
+				sp.Moves = append(sp.Moves, LLMRowMove{ID: b.id, Role: b.role, Low: lo, High: hi})
+			}
+		}
+		out = append(out, sp)
+	}
+	return out, nil
+}
+
+// writeLLMSensitivity writes the LLM part of the analysis.
+func writeLLMSensitivity(b *strings.Builder, ps []LLMSensitivityParam, markdown bool) {
+	if len(ps) == 0 {
+		return
+	}
+	intro := fmt.Sprintf("Phone LLM runtimes (cost model %s): each fitted parameter moved by ± the tolerance of the row it is fitted to (the host ratios by their ±%.0f %% run-to-run spread), the others as fitted, and every LLM phone row recomputed. "+
+		"Cells: the rows that move by 0.05 %% or more, with their change at −u / +u; a fit row moving only says the parameter is its own.\n\n", llmphone.DefaultCostModel, 100*llmphone.HostParamUncertainty)
+	head := []string{"runtime parameter", "±", "fitted to", "held-out rows moved", "fit rows moved"}
+	var rows [][]string
+	for _, p := range ps {
+		var held, fit []string
+		for _, m := range p.Moves {
+			cell := fmt.Sprintf("%s %+.1f / %+.1f %%", m.ID, 100*m.Low, 100*m.High)
+			if m.Role == Fit {
+				fit = append(fit, cell)
+			} else if m.Role == HeldOut {
+				held = append(held, cell)
+			}
+		}
+		dash := func(s []string) string {
+			if len(s) == 0 {
+				return "—"
+			}
+			return strings.Join(s, "; ")
+		}
+		rows = append(rows, []string{p.Runtime + " " + p.Param, fmt.Sprintf("%.0f %%", 100*p.Uncertainty), p.FittedTo, dash(held), dash(fit)})
+	}
+	if markdown {
+		b.WriteString("\n### LLM phone parameters\n\n" + intro)
+		b.WriteString("| " + strings.Join(head, " | ") + " |\n|" + strings.Repeat("---|", len(head)) + "\n")
+		for _, r := range rows {
+			b.WriteString("| " + strings.Join(r, " | ") + " |\n")
+		}
+		return
+	}
+	b.WriteString("\nllm phone parameters:\n")
+	align(b, append([][]string{head}, rows...))
 }
 
 // SensitivityOutput is one number or conclusion the analysis follows.
@@ -144,6 +251,9 @@ func sensitivity(ctx context.Context, opts Options, kp *models.Profile, reports 
 			}
 			s.Params = append(s.Params, sp)
 		}
+	}
+	if s.LLM, err = llmSensitivity(); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -392,6 +502,7 @@ func (s *Sensitivity) write(b *strings.Builder, markdown bool) {
 			}
 		}
 	}
+	writeLLMSensitivity(b, s.LLM, markdown)
 }
 
 // headline says, per output, which parameter moves it most and by how

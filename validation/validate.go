@@ -118,6 +118,9 @@ type Report struct {
 	// Sensitivity is the sensitivity analysis (Options.Sensitivity), or
 	// nil.
 	Sensitivity *Sensitivity
+	// LLMCost is the LLM phone rows' held-out errors under each cost
+	// model of the phone runtimes (the default's are the rows').
+	LLMCost []LLMCostVariant
 }
 
 // ValidationRows returns the rows as validation.csv holds them.
@@ -311,9 +314,6 @@ func Validate(ctx context.Context, opts Options) (*Report, error) {
 	if err := c.llmPhoneRows(); err != nil {
 		return nil, err
 	}
-	if err := c.llmAccelRows(); err != nil {
-		return nil, err
-	}
 	if err := c.thermalRows(ctx, opts); err != nil {
 		return nil, err
 	}
@@ -325,6 +325,9 @@ func Validate(ctx context.Context, opts Options) (*Report, error) {
 
 	rep.Rows, rep.NotCompared = c.rows, c.skipped
 	rep.FitWarnings = c.fitWarnings()
+	if rep.LLMCost, err = llmCostVariants(); err != nil {
+		return nil, err
+	}
 	if opts.Sensitivity {
 		if rep.Sensitivity, err = sensitivity(ctx, opts, kp, c.reports, c.names); err != nil {
 			return nil, err

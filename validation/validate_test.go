@@ -293,8 +293,15 @@ func TestMarkdown(t *testing.T) {
 			t.Errorf("markdown lacks %q", w)
 		}
 	}
-	if n := strings.Count(md, "\n| "); n != len(rep.Rows)+1 {
+	// The rows' table, up to the blank line after it (the LLM cost-model
+	// table follows it).
+	table := md[strings.Index(md, "\n| fact | role |"):]
+	table = table[:strings.Index(table[1:], "\n\n")+1]
+	if n := strings.Count(table, "\n| "); n != len(rep.Rows)+1 {
 		t.Errorf("markdown has %d table lines, want %d rows + header", n, len(rep.Rows)+1)
+	}
+	if !strings.Contains(md, "## LLM phone cost models") {
+		t.Error("markdown lacks the LLM cost-model comparison")
 	}
 }
 

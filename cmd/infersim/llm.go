@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"go/format"
 	"io"
 	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/infersim/infersim/devices/llmphone"
 	"github.com/infersim/infersim/internal/suggest"
@@ -72,7 +76,8 @@ func newModelsLLMRuntimesCmd() *cobra.Command {
 llm.processor choose from: the SoC, the processor (cpu, gpu, npu), the
 precisions it runs (llm.format values), the DRAM bandwidth decode reaches
 (the SoC's peak times the fitted efficiency) and the prefill rate per
-precision (fitted, GFLOP/s).`,
+precision (fitted, GFLOP/s), both fitted under the cost model named below
+the table (llmphone.DefaultCostModel).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
@@ -90,7 +95,11 @@ precision (fitted, GFLOP/s).`,
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%.1f\t%.1f\t%s\n", r.Name, r.SoC, r.Processor, strings.Join(fs, ", "),
 					r.PeakBandwidth/1e9, r.PeakBandwidth*r.DecodeEfficiency/1e9, strings.Join(rates, ", "))
 			}
-			return w.Flush()
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			_, err := fmt.Fprintf(cmd.OutOrStdout(), "\ncost model: %s (each operator class on the host's roofline ratios, models/llm/host_roofline.go; \"infersim validate\" compares it with direct)\n", llmphone.DefaultCostModel)
+			return err
 		},
 	}
 }
@@ -192,7 +201,7 @@ func printLLM(out io.Writer, c llm.Config) error {
 }
 
 func newModelsLLMCalibrateCmd() *cobra.Command {
-	var fit, holdout, quant string
+	var fit, holdout, quant, write string
 	var threads, reps, prompt, decode, layers int
 	cmd := &cobra.Command{
 		Use:   "calibrate",
@@ -215,16 +224,29 @@ The figures describe this host and the executor's kernels, as
 "infersim calibrate" does for the CNN layers; they do not calibrate a
 phone. A model is a zoo name or a config.json, .safetensors or .gguf
 header (only the shapes are used); --layers cuts both models to their
-first N layers so large ones time in seconds.`,
+first N layers so large ones time in seconds.
+
+--write DIR also writes the run as the shipped host calibration
+(DIR/hostcal.json: both models' statistics, the host and the command) and
+the roofline fitted to it as Go constants (DIR/host_roofline.go). The
+phone LLM runtimes derive their per-operator costs from those constants,
+never from a timing taken at run time; regenerate them with
+"` + llm.HostCalibrationCommand + `"
+and rebuild.`,
 		Example: `  infersim models llm calibrate
   infersim models llm calibrate --fit smollm2-135m --holdout qwen2.5-0.5b --threads 1 --reps 3
-  infersim models llm calibrate --fit ./config.json --holdout llama-3.2-1b --layers 4`,
+  infersim models llm calibrate --fit ./config.json --holdout llama-3.2-1b --layers 4
+  ` + llm.HostCalibrationCommand,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if threads < 1 || reps < 1 || prompt < 1 || decode < 1 || layers < 0 {
 				return fmt.Errorf("--threads, --reps, --prompt and --decode must be at least 1 and --layers at least 0 (got %d, %d, %d, %d, %d)", threads, reps, prompt, decode, layers)
 			}
 			o := llm.TimeOpsOptions{Threads: threads, Reps: reps, PromptLen: prompt, Decode: decode}
+			if write != "" && layers != 0 {
+				return fmt.Errorf("--write ships whole models' statistics; drop --layers %d", layers)
+			}
+			started, load0 := time.Now().UTC(), loadAverage()
 			q := llm.Quant{Kind: quant}
 			var cfgs [2]llm.Config
 			var ms [2]*llm.Model
@@ -267,7 +289,21 @@ first N layers so large ones time in seconds.`,
 			if err != nil {
 				return fmt.Errorf("fitting %s: %w", fit, err)
 			}
-			return printLLMCalibration(cmd.OutOrStdout(), cfgs, stats, r, o, quant)
+			if err := printLLMCalibration(cmd.OutOrStdout(), cfgs, stats, r, o, quant); err != nil {
+				return err
+			}
+			if write == "" {
+				return nil
+			}
+			h := llm.HostCalibration{
+				Host:    fmt.Sprintf("%s, %d cores, %s", cpuModel(), runtime.NumCPU(), runtime.Version()),
+				Date:    started.Format("2006-01-02 15:04 UTC"),
+				Command: "infersim " + strings.Join(os.Args[1:], " "),
+				Load:    fmt.Sprintf("%s before, %s after", load0, loadAverage()),
+				Quant:   quant, Threads: threads, PromptLen: prompt, Decode: decode, Reps: reps,
+				Fit: cfgs[0].Name, HoldOut: cfgs[1].Name, FitStats: stats[0], HeldStats: stats[1],
+			}
+			return writeHostCalibration(write, h, r)
 		},
 	}
 	cmd.Flags().StringVar(&fit, "fit", "smollm2-135m", "model the rooflines are fitted on (zoo name or config file)")
@@ -278,7 +314,66 @@ first N layers so large ones time in seconds.`,
 	cmd.Flags().IntVar(&prompt, "prompt", 64, "prompt tokens of each prefill")
 	cmd.Flags().IntVar(&decode, "decode", 16, "decode steps after each prefill")
 	cmd.Flags().IntVar(&layers, "layers", 0, "cut both models to their first N layers (0: all)")
+	cmd.Flags().StringVar(&write, "write", "", "also write DIR/hostcal.json and DIR/host_roofline.go (the shipped host calibration)")
 	return cmd
+}
+
+// writeHostCalibration writes h and the roofline fitted to it into dir,
+// each file whole or not at all (written beside and renamed).
+func writeHostCalibration(dir string, h llm.HostCalibration, r llm.Roofline) error {
+	var js bytes.Buffer
+	if err := h.Encode(&js); err != nil {
+		return err
+	}
+	// The constants are fitted to the file as it will be read back, so
+	// that the shipped test's re-fit sees the same numbers.
+	back, err := llm.ReadHostCalibration(bytes.NewReader(js.Bytes()), llm.HostCalibrationFile)
+	if err != nil {
+		return err
+	}
+	if r, err = llm.FitRoofline(back.FitStats); err != nil {
+		return fmt.Errorf("fitting %s: %w", h.Fit, err)
+	}
+	src, err := format.Source(llm.RooflineGo(r, back))
+	if err != nil {
+		return fmt.Errorf("formatting %s: %w", llm.HostRooflineFile, err)
+	}
+	for _, f := range []struct {
+		name string
+		b    []byte
+	}{{llm.HostCalibrationFile, js.Bytes()}, {llm.HostRooflineFile, src}} {
+		p := filepath.Join(dir, f.name)
+		tmp := p + ".tmp"
+		if err := os.WriteFile(tmp, f.b, 0o644); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, p); err != nil {
+			os.Remove(tmp)
+			return err
+		}
+	}
+	return nil
+}
+
+// cpuModel is the CPU's model name from /proc/cpuinfo, else GOARCH.
+func cpuModel() string {
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return runtime.GOARCH
+}
+
+// loadAverage is the 1-minute load average (Linux), else "?".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 func printLLMCalibration(out io.Writer, cfgs [2]llm.Config, stats [2][]llm.OpStat, r llm.Roofline, o llm.TimeOpsOptions, quant string) error {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"go/format"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,7 +147,36 @@ func TestModelsLLMCalibrate(t *testing.T) {
 	if ops != 20 { // 10 operators of a llama-style block, each phase
 		t.Errorf("%d operator rows, want 20:\n%s", ops, out)
 	}
-	for _, args := range [][]string{{"--reps", "0"}, {"--layers", "-1"}, {"--fit", "no-such-model"}, {"--quant", "q3"}} {
+	// --write ships the run: the JSON reads back, and the constants file
+	// is the roofline fitted to the JSON as read back.
+	wdir := t.TempDir()
+	if _, _, err := execute(t, "models", "llm", "calibrate", "--fit", fit, "--holdout", held, "--reps", "1", "--prompt", "8", "--decode", "2", "--write", wdir); err != nil {
+		t.Fatal(err)
+	}
+	js, err := os.ReadFile(filepath.Join(wdir, llm.HostCalibrationFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := llm.ReadHostCalibration(bytes.NewReader(js), llm.HostCalibrationFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := llm.FitRoofline(h.FitStats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join(wdir, llm.HostRooflineFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := format.Source(llm.RooflineGo(r, h))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(src, want) || h.Fit != fit || h.HoldOut != held || h.Reps != 1 {
+		t.Errorf("written calibration: fit %q held %q reps %d; constants file matches its re-fit: %v", h.Fit, h.HoldOut, h.Reps, bytes.Equal(src, want))
+	}
+	for _, args := range [][]string{{"--reps", "0"}, {"--layers", "-1"}, {"--fit", "no-such-model"}, {"--quant", "q3"}, {"--layers", "1", "--write", wdir}} {
 		if _, _, err := execute(t, append([]string{"models", "llm", "calibrate", "--fit", fit, "--holdout", held, "--reps", "1", "--prompt", "4", "--decode", "1"}, args...)...); err == nil {
 			t.Errorf("%v accepted", args)
 		}

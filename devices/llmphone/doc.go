@@ -30,6 +30,21 @@
 // ForProcessor finds a SoC's runtime of a processor; the GPU's and NPU's
 // powers are labelled priors.
 //
+// Cost models (Runtime.Cost, CostModel): Direct prices a whole step as
+// one roofline, max(FLOPs / rate, bytes / (peak × efficiency));
+// HostRoofline, the default (DefaultCostModel), splits the step into the
+// operator classes of models/llm's roofline (matrix products, attention,
+// vector operators) and prices each on its own roofline, the matrix
+// class at the fitted rate and bandwidth, the others at those times the
+// host's ratios (llm.HostRoofline, shipped constants fitted to a shipped
+// run of `infersim models llm calibrate`), as the CNN path maps host
+// layer times to a device. Either way the same parameters are fitted to
+// the same published rows (Runtime.FittedTo, Runtime.Fitted); Build
+// constructs a runtime under either model with a sensitivity run's
+// parameter scales, and FittedParams lists what `validate
+// --sensitivity` moves. `infersim validate` reports both models'
+// held-out errors by study; the default is the lower.
+//
 // Memory: Runtime.Footprint splits what a model holds in the app's
 // process — the memory-mapped program's resident pages (all of them,
 // since every decode step reads every weight), the KV cache (static at

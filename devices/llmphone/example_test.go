@@ -26,7 +26,7 @@ func ExampleRuntime() {
 	}
 	fmt.Printf("first token after %.2f s, 200 tokens after %.1f s\n", ttft, total)
 	// Output:
-	// first token after 1.16 s, 200 tokens after 5.2 s
+	// first token after 1.35 s, 200 tokens after 6.2 s
 }
 
 // Whether Llama 3.2 1B fits beside the other apps, how long its first
@@ -56,5 +56,5 @@ func ExampleRuntime_Footprint() {
 	// Output:
 	// 1961 MiB (weights 1083, KV 128, activations 48, runtime 702)
 	// fits in 2 GiB: true load 0.27 s
-	// answer energy 38.0 J
+	// answer energy 44.1 J
 }

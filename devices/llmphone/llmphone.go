@@ -61,12 +61,27 @@ type Runtime struct {
 	// Power is the phone's power while the runtime computes.
 	Power   PowerModel
 	Sources []string
+	// Cost is how DecodeTime and PrefillTime price a step (Direct or
+	// HostRoofline); the fitted parameters above are fitted under it.
+	Cost CostModel
+	// FittedTo is every published fact a parameter above was fitted to
+	// (validation calls exactly these rows "fit", never "held out").
+	FittedTo []string
+	// Fitted is the runtime's own fitted parameters, as fitted (before
+	// a sensitivity run's scales); empty for a runtime derived from
+	// another's.
+	Fitted []FittedParam
+	// hostRel is HostRoofline's per-class ratios to the matrix class.
+	hostRel map[llm.OpClass]llm.RelativeRates
 }
 
 // DecodeTime is the time of the decode step that produces the token at
 // context ctx: the weights and the KV cache read once at the achieved
 // bandwidth, or the FLOPs at the prefill rate if that is longer.
 func (r Runtime) DecodeTime(m Model, ctx int) (float64, error) {
+	if r.Cost == HostRoofline {
+		return r.hostTime(m, 1, max(ctx, 1))
+	}
 	f, ok := r.PrefillFLOPS[m.Kernel]
 	if !ok {
 		return 0, r.Supports(m.Kernel)
@@ -79,6 +94,14 @@ func (r Runtime) DecodeTime(m Model, ctx int) (float64, error) {
 // PrefillTime is the time to prefill a prompt of n tokens: its FLOPs at
 // the kernel class's rate, or one read of the weights if that is longer.
 func (r Runtime) PrefillTime(m Model, n int) (float64, error) {
+	if r.Cost == HostRoofline {
+		n = max(n, 1)
+		if n == 1 {
+			// One token is a decode step's work at position 1.
+			return r.hostTime(m, 1, 1)
+		}
+		return r.hostTime(m, n, n)
+	}
 	f, ok := r.PrefillFLOPS[m.Kernel]
 	if !ok {
 		return 0, r.Supports(m.Kernel)
@@ -140,7 +163,9 @@ const cardDecodeCtx = 96
 // the memory overhead to 1B SpinQuant's 1921 MiB of RSS (four
 // parameters, four rows, exact by construction). Storage and power are
 // the OnePlus 12's (M-op12-storage-read, OnePlus12Power).
-func ExecuTorchSD8Gen3() (Runtime, error) {
+func ExecuTorchSD8Gen3() (Runtime, error) { return executorchSD8Gen3(defaultBuild) }
+
+func executorchSD8Gen3(b build) (Runtime, error) {
 	r := Runtime{Name: "executorch-xnnpack-sd8gen3", SoC: "snapdragon-8-gen-3", Processor: CPU, PeakBandwidth: reference.MustLookup("L-sd8gen3-bandwidth").Value * 1e9, KVBytes: 4,
 		PrefillFLOPS: map[Kernel]float64{},
 		StorageRead:  reference.MustLookup("M-op12-storage-read").Value / 8,
@@ -157,23 +182,29 @@ func ExecuTorchSD8Gen3() (Runtime, error) {
 	if err != nil {
 		return r, err
 	}
-	if err := r.fitRun(sq, CardFact("llama-3.2-1b", "spinquant", "decode"), cardDecodeCtx,
-		CardFact("llama-3.2-1b", "spinquant", "prefill"), CardPrompt); err != nil {
-		return r, err
-	}
 	bf, err := OnePlus12("llama-3.2-1b", "bf16")
 	if err != nil {
 		return r, err
 	}
-	r.fitPrefill(bf, CardFact("llama-3.2-1b", "bf16", "prefill"), CardPrompt)
+	if err := b.fit(&r, []fitRow{
+		{sq, CardFact("llama-3.2-1b", "spinquant", "decode"), cardDecodeCtx, 0},
+		{sq, CardFact("llama-3.2-1b", "spinquant", "prefill"), 0, CardPrompt},
+		{bf, CardFact("llama-3.2-1b", "bf16", "prefill"), 0, CardPrompt},
+	}); err != nil {
+		return r, err
+	}
 	fp, err := r.Footprint(sq, CardPrompt, CardContext)
 	if err != nil {
 		return r, err
 	}
-	r.OverheadBytes = reference.MustLookup(CardFact("llama-3.2-1b", "spinquant", "rss")).Value - fp.Total()
+	rss := CardFact("llama-3.2-1b", "spinquant", "rss")
+	r.OverheadBytes = reference.MustLookup(rss).Value - fp.Total()
 	if !(r.OverheadBytes >= 0) {
 		return r, fmt.Errorf("llmphone: %s: memory overhead %.3g B is negative", r.Name, r.OverheadBytes)
 	}
+	r.FittedTo = append(r.FittedTo, rss)
+	r.Fitted = append(r.Fitted, FittedParam{Runtime: r.Name, Name: ParamOverhead, Value: r.OverheadBytes, FittedTo: rss, Uncertainty: reference.MustLookup(rss).Tolerance})
+	r.OverheadBytes *= b.scaleOf(r.Name, ParamOverhead)
 	return r, nil
 }
 

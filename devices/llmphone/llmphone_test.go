@@ -8,11 +8,16 @@ import (
 	"github.com/infersim/infersim/reference"
 )
 
-// The fitted rows come back exactly; every other row of the card is
-// predicted within its fact's tolerance (decode ∝ 1 / bytes read per
-// token, prefill ∝ 1 / FLOPs per token for a kernel class).
+// Under either cost model the fitted rows come back exactly and every
+// other row of the card is predicted within its fact's tolerance.
 func TestCardRows(t *testing.T) {
-	r, err := ExecuTorchSD8Gen3()
+	for _, cm := range CostModels() {
+		t.Run(string(cm), func(t *testing.T) { testCardRows(t, cm) })
+	}
+}
+
+func testCardRows(t *testing.T, cm CostModel) {
+	r, err := Build("executorch-xnnpack-sd8gen3", cm, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,11 +54,11 @@ func TestCardRows(t *testing.T) {
 	}
 }
 
-// Decode slows as the context grows (the KV cache is read every token),
-// prefill is compute-bound, and a kernel class the runtime lacks is an
-// error.
+// Under the Direct cost model decode slows as the context grows (the KV
+// cache is read every token), prefill is compute-bound, and a kernel
+// class the runtime lacks is an error.
 func TestRuntimeShape(t *testing.T) {
-	r, err := ExecuTorchSD8Gen3()
+	r, err := Build("executorch-xnnpack-sd8gen3", Direct, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

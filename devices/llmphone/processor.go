@@ -149,16 +149,6 @@ const (
 	npuPowerPrior = 1.5 // W, Hexagon NPU and its share of the fabric (assumption)
 )
 
-// fitRun fits a runtime's decode efficiency to one published decode rate
-// and the prefill rate of kernel class k to the same run's prefill rate.
-func (r *Runtime) fitRun(m Model, decodeID string, decodeCtx int, prefillID string, prompt int) error {
-	if err := r.fitDecode(m, decodeID, decodeCtx); err != nil {
-		return err
-	}
-	r.fitPrefill(m, prefillID, prompt)
-	return nil
-}
-
 // fitDecode fits the decode efficiency: the share of the peak bandwidth
 // that reads a step's bytes (weights and KV cache at decodeCtx) at the
 // published rate decodeID.
@@ -190,7 +180,9 @@ func (r *Runtime) fitPrefill(m Model, prefillID string, prompt int) {
 // an efficiency. q4_0 is taken at the f16 rate (assumption: the Adreno
 // kernels dequantize Q4_0 to fp16 for the matrix products); its decode
 // reads its own, smaller bytes.
-func LlamaCppOpenCLSD8Elite() (Runtime, error) {
+func LlamaCppOpenCLSD8Elite() (Runtime, error) { return llamaCppOpenCLSD8Elite(defaultBuild) }
+
+func llamaCppOpenCLSD8Elite(b build) (Runtime, error) {
 	r := Runtime{Name: "llamacpp-opencl-sd8elite", SoC: "snapdragon-8-elite", Processor: GPU,
 		PeakBandwidth: reference.MustLookup("L-sd8elite-bandwidth").Value * 1e9, KVBytes: 2,
 		PrefillFLOPS: map[Kernel]float64{},
@@ -212,7 +204,10 @@ func LlamaCppOpenCLSD8Elite() (Runtime, error) {
 	if err != nil {
 		return r, err
 	}
-	if err := r.fitRun(m, "L-gpu-8elite-1b-f16-decode", gpuFitDecodeCtx, "L-gpu-8elite-1b-f16-prefill", gpuFitPrompt); err != nil {
+	if err := b.fit(&r, []fitRow{
+		{m, "L-gpu-8elite-1b-f16-decode", gpuFitDecodeCtx, 0},
+		{m, "L-gpu-8elite-1b-f16-prefill", 0, gpuFitPrompt},
+	}); err != nil {
 		return r, err
 	}
 	r.PrefillFLOPS[Q4_0Kernel] = r.PrefillFLOPS[F16Kernel]
@@ -227,7 +222,9 @@ func LlamaCppOpenCLSD8Elite() (Runtime, error) {
 // prefill rate is fitted as achieved operations/s. w8a16 is taken at the
 // w4a16 rate (assumption: both multiply 16-bit activations on the same
 // tensor unit); its decode reads twice the layer bytes.
-func GenieHTPSD8Elite() (Runtime, error) {
+func GenieHTPSD8Elite() (Runtime, error) { return genieHTPSD8Elite(defaultBuild) }
+
+func genieHTPSD8Elite(b build) (Runtime, error) {
 	r := Runtime{Name: "genie-htp-sd8elite", SoC: "snapdragon-8-elite", Processor: NPU,
 		PeakBandwidth: reference.MustLookup("L-sd8elite-bandwidth").Value * 1e9, KVBytes: 2,
 		PrefillFLOPS: map[Kernel]float64{},
@@ -249,7 +246,10 @@ func GenieHTPSD8Elite() (Runtime, error) {
 	if err != nil {
 		return r, err
 	}
-	if err := r.fitRun(m, "L-npu-8elite-3b-w4a16-decode", npuFitDecodeCtx, "L-npu-8elite-3b-w4a16-prefill", npuFitPrompt); err != nil {
+	if err := b.fit(&r, []fitRow{
+		{m, "L-npu-8elite-3b-w4a16-decode", npuFitDecodeCtx, 0},
+		{m, "L-npu-8elite-3b-w4a16-prefill", 0, npuFitPrompt},
+	}); err != nil {
 		return r, err
 	}
 	r.PrefillFLOPS[W8A16Kernel] = r.PrefillFLOPS[W4A16Kernel]
@@ -263,8 +263,10 @@ func GenieHTPSD8Elite() (Runtime, error) {
 // Elite's Hexagon NPU is 45 % faster than the 8 Gen 3's (sd8elite). Not
 // fitted to any 8 Gen 3 row; its decode is held out against AI Hub's
 // Llama 3 8B on a Galaxy S24.
-func QNNHTPSD8Gen3() (Runtime, error) {
-	e, err := GenieHTPSD8Elite()
+func QNNHTPSD8Gen3() (Runtime, error) { return qnnHTPSD8Gen3(defaultBuild) }
+
+func qnnHTPSD8Gen3(b build) (Runtime, error) {
+	e, err := genieHTPSD8Elite(b)
 	if err != nil {
 		return Runtime{}, err
 	}
@@ -283,6 +285,7 @@ func QNNHTPSD8Gen3() (Runtime, error) {
 		"kv_bytes, weights, power: as genie-htp-sd8elite",
 		"storage_read: fact M-op12-storage-read",
 	}
+	r.Fitted = nil // its parameters are genie-htp-sd8elite's (FittedTo kept: the rows they came from)
 	return r, nil
 }
 
@@ -304,12 +307,20 @@ func acceleratorPower(w float64, why string) PowerModel {
 	}
 }
 
-// Named is every phone LLM runtime by name.
+// Named is every phone LLM runtime by name, under DefaultCostModel.
 var Named = map[string]func() (Runtime, error){
 	"executorch-xnnpack-sd8gen3": ExecuTorchSD8Gen3,
 	"qnn-htp-sd8gen3":            QNNHTPSD8Gen3,
 	"llamacpp-opencl-sd8elite":   LlamaCppOpenCLSD8Elite,
 	"genie-htp-sd8elite":         GenieHTPSD8Elite,
+}
+
+// builders is Named's constructors with their build options.
+var builders = map[string]func(build) (Runtime, error){
+	"executorch-xnnpack-sd8gen3": executorchSD8Gen3,
+	"qnn-htp-sd8gen3":            qnnHTPSD8Gen3,
+	"llamacpp-opencl-sd8elite":   llamaCppOpenCLSD8Elite,
+	"genie-htp-sd8elite":         genieHTPSD8Elite,
 }
 
 // Names is the sorted names of Named.

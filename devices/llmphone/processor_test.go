@@ -9,24 +9,24 @@ import (
 	"github.com/infersim/infersim/reference"
 )
 
-// A decode step on the GPU and NPU runtimes takes the bytes it streams
-// over the bandwidth the runtime reaches: (weights + KV read + KV write) /
-// (peak × efficiency). The byte counts are worked by hand from the
+// Under the Direct cost model a decode step on the GPU and NPU runtimes
+// takes the bytes it streams over the bandwidth the runtime reaches:
+// (weights + KV read + KV write) / (peak × efficiency). The byte counts are worked by hand from the
 // parameter counts of ../shared/reference/llm.md §1 (Llama 3.2 1B: 1 235
 // 746 816 matmul weights, 67 584 vector elements, 32 768 B of fp16 KV a
 // token; 3B: 3 212 574 720 matmul weights, of which the 128 256 × 3072 LM
 // head, 175 104 vector elements, 114 688 B of KV a token), not by the
 // code under test.
 func TestDecodeBandwidthBound(t *testing.T) {
-	gpu, err := LlamaCppOpenCLSD8Elite()
+	gpu, err := Build("llamacpp-opencl-sd8elite", Direct, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	npu, err := GenieHTPSD8Elite()
+	npu, err := Build("genie-htp-sd8elite", Direct, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s24, err := QNNHTPSD8Gen3()
+	s24, err := Build("qnn-htp-sd8gen3", Direct, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,20 +77,33 @@ func TestDecodeBandwidthBound(t *testing.T) {
 	}
 }
 
-// The fitted runs come back exactly: a runtime reproduces the row it was
-// fitted to, and the efficiencies are in (0, 1].
+// The fitted runs come back exactly under either cost model: a runtime
+// reproduces the row it was fitted to, and the efficiencies are in (0, 1].
 func TestAcceleratorFits(t *testing.T) {
-	for _, tc := range []struct {
-		mk          func() (Runtime, error)
+	type fitCase struct {
+		name        string
 		zoo         string
 		k           Kernel
 		id          string
 		prompt, ctx int
-	}{
-		{LlamaCppOpenCLSD8Elite, "llama-3.2-1b", F16Kernel, "L-gpu-8elite-1b-f16", gpuFitPrompt, gpuFitDecodeCtx},
-		{GenieHTPSD8Elite, "llama-3.2-3b", W4A16Kernel, "L-npu-8elite-3b-w4a16", npuFitPrompt, npuFitDecodeCtx},
-	} {
-		r, err := tc.mk()
+	}
+	var cases []struct {
+		fitCase
+		cost CostModel
+	}
+	for _, cm := range CostModels() {
+		for _, f := range []fitCase{
+			{"llamacpp-opencl-sd8elite", "llama-3.2-1b", F16Kernel, "L-gpu-8elite-1b-f16", gpuFitPrompt, gpuFitDecodeCtx},
+			{"genie-htp-sd8elite", "llama-3.2-3b", W4A16Kernel, "L-npu-8elite-3b-w4a16", npuFitPrompt, npuFitDecodeCtx},
+		} {
+			cases = append(cases, struct {
+				fitCase
+				cost CostModel
+			}{f, cm})
+		}
+	}
+	for _, tc := range cases {
+		r, err := Build(tc.name, tc.cost, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -65,7 +65,13 @@
 // model and checks the fit on a held-out model of another shape
 // (BENCHMARKS.md gives the figures on the development machine). These
 // rates are the host's and the executor's kernels', as the CNN kernel
-// profile of `infersim calibrate` is: they do not calibrate a phone.
+// profile of `infersim calibrate` is. One run is shipped
+// (ShippedHostCalibration, hostcal.json) with the roofline fitted to it
+// as constants (HostRoofline, host_roofline.go; HostCalibrationCommand
+// regenerates both, TestShippedHostRoofline re-fits them): the phone
+// runtimes of devices/llmphone take from it each class's rates relative
+// to the matrix class's (Roofline.Relative), never a timing of the
+// machine they run on.
 //
 // # Where the rest lives, and what is not built
 //
