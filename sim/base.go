@@ -80,7 +80,9 @@ type base struct {
 	env  *Env
 	rule rule
 	puts ring[*Request]
-	gets ring[*Request]
+	// gets is made on the first get: a Resource has none, and a phone has
+	// three resources (144 → 112 bytes each with preempt folded into self).
+	gets *ring[*Request]
 	// less orders the put queue; nil means FIFO.
 	less func(a, b *Request) bool
 }
@@ -140,6 +142,9 @@ func (b *base) enqueue(r *Request) *Request {
 		}
 		b.puts.insert(i, r)
 	} else {
+		if b.gets == nil {
+			b.gets = &ring[*Request]{}
+		}
 		b.gets.insert(b.gets.len(), r)
 	}
 	b.trigger()
@@ -166,7 +171,7 @@ func (b *base) trigger() {
 }
 
 func (b *base) remove(r *Request) {
-	q := &b.gets
+	q := b.gets
 	if r.isPut {
 		q = &b.puts
 	}
@@ -192,15 +197,20 @@ func (b *base) release(r *Request) {
 // reuses its memory as elements come and go at either end, where a slice
 // re-sliced from the front would reallocate every so often; so a resource's
 // queues and a store's items allocate nothing in steady state. head and n
-// are 32-bit so that a ring is 32 bytes and a Resource (two rings) 144, a
-// size class below 160: a phone has three resources.
+// are 32-bit so that a ring is 32 bytes (a Resource is 112, see base.gets).
 type ring[T any] struct {
 	buf  []T
 	head uint32 // index in buf of element 0
 	n    uint32
 }
 
-func (q *ring[T]) len() int { return int(q.n) }
+// len returns the number of elements; a nil ring has none.
+func (q *ring[T]) len() int {
+	if q == nil {
+		return 0
+	}
+	return int(q.n)
+}
 
 // at returns element i (0 is the head).
 func (q *ring[T]) at(i int) T { return q.buf[(int(q.head)+i)&(len(q.buf)-1)] }
