@@ -57,11 +57,6 @@ func newHeapConst(s *PhoneSpec) heapConst {
 	}
 }
 
-func newArtHeap(s PhoneSpec) artHeap {
-	hc := newHeapConst(&s)
-	return artHeap{heapConst: &hc}
-}
-
 // reset empties the heap to base live bytes (an app start).
 func (h *artHeap) reset(base, growthLimit float64) {
 	h.allocated, h.live = base, base
