@@ -123,11 +123,10 @@ func (m *energyMeter) Read() energyReading {
 // cpuModel turns busy cores into CPU power. It holds no energy logic: it
 // reports the power to the meter at each change.
 type cpuModel struct {
-	meter                 *energyMeter
-	cores                 float64
-	idle, shared, perCore float64
-	busy                  float64
-	heat                  *phoneHeat // scales the busy power (DVFS); nil: none
+	meter *energyMeter
+	*cpuConst
+	busy float64
+	heat *phoneHeat // scales the busy power (DVFS); nil: none
 	// phaseCores of the busy cores run a language model's prefill or
 	// decode and draw phasePower above CPUIdle together, in place of
 	// their per-core table power (addPhase; llmchat.go).
@@ -140,6 +139,17 @@ type cpuModel struct {
 	// thermal model on (setAccel, llmturn.go): the CPU's cores (addPhase),
 	// or a GPU or NPU runtime, which keeps no core busy.
 	phaseOn phaseProc
+}
+
+// cpuConst is what a PhoneSpec fixes of the CPU's power (shared by a
+// crowd's phones: at 10⁵ phones a copy each is 3 MB).
+type cpuConst struct {
+	cores                 float64
+	idle, shared, perCore float64
+}
+
+func newCPUConst(s *PhoneSpec) *cpuConst {
+	return &cpuConst{cores: float64(s.CPU.Cores), idle: float64(s.Power.CPUIdle), shared: float64(s.Power.CPUShared), perCore: float64(s.Power.CPUPerCore)}
 }
 
 // phaseProc is the processor a language model's phase runs on, for its
@@ -231,10 +241,17 @@ func (c *cpuModel) add(n float64) {
 
 // gpuModel turns the GPU's activity into GPU power.
 type gpuModel struct {
-	meter        *energyMeter
-	idle, active float64
-	users        int
-	heat         *phoneHeat // scales the active power (DVFS); nil: none
+	meter *energyMeter
+	*gpuConst
+	users int
+	heat  *phoneHeat // scales the active power (DVFS); nil: none
+}
+
+// gpuConst is what a PhoneSpec fixes of the GPU's power.
+type gpuConst struct{ idle, active float64 }
+
+func newGPUConst(s *PhoneSpec) *gpuConst {
+	return &gpuConst{idle: float64(s.Power.GPUIdle), active: float64(s.Power.GPUActive)}
 }
 
 func (g *gpuModel) set(on bool) {

@@ -17,7 +17,7 @@ func TestMeterWorkedExample(t *testing.T) {
 	env := sim.NewEnv()
 	defer env.Close()
 	m := newEnergyMeter(env)
-	cpu := cpuModel{meter: m, cores: 4, idle: float64(s.Power.CPUIdle), shared: float64(s.Power.CPUShared), perCore: float64(s.Power.CPUPerCore)}
+	cpu := cpuModel{meter: m, cpuConst: &cpuConst{cores: 4, idle: float64(s.Power.CPUIdle), shared: float64(s.Power.CPUShared), perCore: float64(s.Power.CPUPerCore)}}
 	m.Set(result.Base, s.Power.Base)
 	env.Process("caffe", func(p *sim.Proc) error {
 		start := m.Read()
@@ -39,7 +39,7 @@ func TestMeterWorkedExample(t *testing.T) {
 		}
 		// CNNdroid: one core and the GPU for 0.85 s.
 		start = m.Read()
-		gpu := gpuModel{meter: m, idle: 0, active: float64(s.Power.GPUActive)}
+		gpu := gpuModel{meter: m, gpuConst: &gpuConst{idle: 0, active: float64(s.Power.GPUActive)}}
 		cpu.add(1)
 		gpu.set(true)
 		if p := float64(m.TotalPower() - s.Power.Base); !near(p, 2.73368, 1e-9) {

@@ -37,13 +37,18 @@ const (
 // clamped to live + max_free) and a concurrent start at 247.87 MB; a live
 // heap of 12 MiB gets 16 MiB (12/0.75, between 12.5 and 20 MiB).
 type artHeap struct {
-	targetUtil, minFree, maxFree, margin, limit float64
+	*heapConst // shared by a crowd's phones
 
 	allocated, live, footprint, concStart float64
 }
 
-func newArtHeap(s PhoneSpec) artHeap {
-	return artHeap{
+// heapConst is what a PhoneSpec fixes of the heap's sizing.
+type heapConst struct {
+	targetUtil, minFree, maxFree, margin, limit float64
+}
+
+func newHeapConst(s *PhoneSpec) heapConst {
+	return heapConst{
 		targetUtil: s.Heap.TargetUtilization,
 		minFree:    float64(s.Heap.MinFree),
 		maxFree:    float64(s.Heap.MaxFree),

@@ -227,3 +227,10 @@ func TestPressureRaisesGC(t *testing.T) {
 	}
 	_ = sim.NewEnv
 }
+
+// newArtHeap returns an empty heap with its own constants from s (a
+// phone's heap shares its crowd's: newMemory).
+func newArtHeap(s PhoneSpec) artHeap {
+	hc := newHeapConst(&s)
+	return artHeap{heapConst: &hc}
+}

@@ -30,6 +30,7 @@ type memory struct {
 // memConst is what a PhoneSpec fixes of the memory.
 type memConst struct {
 	ram, reserve, fgMinfree, heapMax float64
+	hc                               heapConst // the heap's, for artHeap
 }
 
 func newMemConst(s *PhoneSpec) *memConst {
@@ -38,6 +39,7 @@ func newMemConst(s *PhoneSpec) *memConst {
 		reserve:   float64(s.Memory.SystemReserve),
 		fgMinfree: float64(s.LMK.Minfree[0]),
 		heapMax:   float64(s.Heap.Max()),
+		hc:        newHeapConst(s),
 	}
 }
 
@@ -45,7 +47,7 @@ func newMemory(s *PhoneSpec, mc *memConst) memory {
 	return memory{
 		memConst: mc,
 		other:    s.Memory.BackgroundPressure * float64(s.Memory.RAM),
-		heap:     newArtHeap(*s),
+		heap:     artHeap{heapConst: &mc.hc},
 	}
 }
 

@@ -66,23 +66,18 @@ type Phone struct {
 	// (the frameworks' noise, auto's predictor) on first use: a stream is
 	// derived from its name alone, so when it is made changes no draw.
 	streams *sim.Streams
-	// predictor is what auto believes of the compute times (predictor.go),
-	// made on first use (autoPredictor).
-	predictor *autoPredictor
+	// rare is what only some phones need, made on first use (x).
+	rare *phoneRare
 
-	gpuRes  *sim.Resource           // one GPU queue, made on first use (gpuQueue)
 	storage *sim.Resource           // one flash channel
 	worker  *sim.Resource           // the app's inference thread: requests run their phone part one at a time
 	mutator *sim.PreemptiveResource // managed code running; a GC pause takes it with preemption
 
-	mem     memory
-	gct     gcTimes
-	gcProc  *sim.Process // the running concurrent GC, nil if none
-	life    lifecycle
-	press   *pressure      // nil unless the pressure fluctuates (setPressure)
-	procs   []*sim.Process // background processes (life cycle, pressure)
-	engines [2]*engineCache
-	noise   [2]*rand.Rand // made on first use (noiseStream)
+	mem    memory
+	gct    gcTimes
+	gcProc *sim.Process // the running concurrent GC, nil if none
+	life   lifecycle
+	procs  []*sim.Process // background processes (life cycle, pressure)
 
 	link       *network.Link
 	radioIdle  string
@@ -99,13 +94,17 @@ type Phone struct {
 	nreq       int
 	stats      PhoneStats
 	// The labels of the last mode and image size a request had (a
-	// phone's requests in a world mostly share them).
-	modeLbl  modeLabel
-	imageLbl imageLabel
-	lanes    *phoneTrace // built on first use (tracing, process names): see ln
-	stopped  bool
-	heat     *phoneHeat // thermal model, nil when off (thermal_phone.go)
-	chat     *chatState // chat with a language model, nil when off (llmchat.go)
+	// phone's requests in a world mostly share them): the keys as 32-bit
+	// integers (a key that does not fit is not cached), stopped in their
+	// padding, so that the Phone is 760 bytes, which with the allocator's
+	// 8-byte header of an object with pointers above 512 bytes is its
+	// 768-byte size class.
+	lblMode, lblImage string
+	lblK, lblW, lblH  int32
+	lblKind           ModeKind
+	stopped           bool
+	heat              *phoneHeat // thermal model, nil when off (thermal_phone.go)
+	chat              *chatState // chat with a language model, nil when off (llmchat.go)
 }
 
 // phoneOpts is a phone's options: its crowd's, and its own index (which
@@ -113,6 +112,36 @@ type Phone struct {
 type phoneOpts struct {
 	*PhoneOptions
 	Index int
+}
+
+// phoneRare is the part of a phone that only some phones need, kept
+// behind one pointer so that the Phone of a crowd's typical member (one
+// mode, no GPU queue, no fluctuating pressure, no trace) stays in a
+// smaller size class: at 10⁵ phones each 8 bytes of Phone is 0.8 MB.
+type phoneRare struct {
+	// predictor is what auto believes of the compute times (predictor.go),
+	// made on first use (autoPredictor).
+	predictor *autoPredictor
+	gpuRes    *sim.Resource // one GPU queue, made on first use (gpuQueue)
+	press     *pressure     // nil unless the pressure fluctuates (setPressure)
+	noise     [2]*rand.Rand // made on first use (noiseStream)
+	lanes     *phoneTrace   // built on first use (tracing, process names): see ln
+}
+
+// x returns the phone's rare part, made on first use.
+func (ph *Phone) x() *phoneRare {
+	if ph.rare == nil {
+		ph.rare = &phoneRare{}
+	}
+	return ph.rare
+}
+
+// fluct returns the fluctuating pressure, nil if none.
+func (ph *Phone) fluct() *pressure {
+	if ph.rare == nil {
+		return nil
+	}
+	return ph.rare.press
 }
 
 // phoneTrace is what a phone needs only to trace: its lanes' names and
@@ -126,38 +155,42 @@ type phoneTrace struct {
 // nothing and runs its requests as callbacks never needs them (at 10⁵
 // phones, 8 strings each and an entry in laneCache).
 func (ph *Phone) ln() *lanes {
-	if ph.lanes == nil {
-		ph.lanes = &phoneTrace{lanes: phoneLanes(ph.name)}
+	x := ph.x()
+	if x.lanes == nil {
+		x.lanes = &phoneTrace{lanes: phoneLanes(ph.name)}
 	}
-	return &ph.lanes.lanes
+	return &x.lanes.lanes
 }
 
 // noiseStream returns the random stream of a framework's noise (cpuIdx,
 // gpuIdx), made on first use.
 func (ph *Phone) noiseStream(i int) *rand.Rand {
-	if ph.noise[i] == nil {
-		ph.noise[i] = ph.streams.Stream(ph.name + noiseNames[i])
+	x := ph.x()
+	if x.noise[i] == nil {
+		x.noise[i] = ph.streams.Stream(ph.name + noiseNames[i])
 	}
-	return ph.noise[i]
+	return x.noise[i]
 }
 
 var noiseNames = [2]string{cpuIdx: "/cpu", gpuIdx: "/gpu"}
 
 // autoPredictor returns auto's predictor, made on first use.
 func (ph *Phone) autoPredictor() *autoPredictor {
-	if ph.predictor == nil {
-		ph.predictor = newPredictor(ph.streams.Stream(ph.name + "/auto-predictor"))
+	x := ph.x()
+	if x.predictor == nil {
+		x.predictor = newPredictor(ph.streams.Stream(ph.name + "/auto-predictor"))
 	}
-	return ph.predictor
+	return x.predictor
 }
 
 // gpuQueue returns the phone's GPU queue, made on first use (a resource
 // does nothing until requested).
 func (ph *Phone) gpuQueue() *sim.Resource {
-	if ph.gpuRes == nil {
-		ph.gpuRes = sim.NewResource(ph.env, 1)
+	x := ph.x()
+	if x.gpuRes == nil {
+		x.gpuRes = sim.NewResource(ph.env, 1)
 	}
-	return ph.gpuRes
+	return x.gpuRes
 }
 
 type lanes struct{ cpu, gpu, gc, radio, app, req, storage, memory string }
@@ -258,6 +291,8 @@ type Crowd struct {
 	nets    []namedNet
 	mem     *memConst
 	gc      *gcConst
+	cpu     *cpuConst
+	gpu     *gpuConst
 }
 
 // NewCrowd validates spec and opt (as NewPhone does) and returns the
@@ -288,6 +323,7 @@ func newCrowd(spec PhoneSpec, opt PhoneOptions) (*Crowd, error) {
 	opt.Index, opt.Thermal = 0, nil
 	c := &Crowd{spec: spec.shared(), opt: opt, jpeg: newJPEGModel(opt.KernelProfile), gc: newGCConst(spec.GC)}
 	c.mem = newMemConst(&c.spec)
+	c.cpu, c.gpu = newCPUConst(&c.spec), newGPUConst(&c.spec)
 	if opt.CPU != nil {
 		c.engines[cpuIdx] = newEngineCache(opt.CPU)
 	}
@@ -315,11 +351,10 @@ func (c *Crowd) NewPhone(env *sim.Env, streams *sim.Streams, name string, index 
 		mem:     newMemory(spec, c.mem),
 		gct:     gcTimes{gcConst: c.gc, rng: streams.Stream(name + "/gc")},
 		streams: streams,
-		engines: c.engines,
 	}
 	ph.life.fg = true
-	ph.cpu = cpuModel{meter: ph.meter, cores: float64(spec.CPU.Cores), idle: float64(spec.Power.CPUIdle), shared: float64(spec.Power.CPUShared), perCore: float64(spec.Power.CPUPerCore)}
-	ph.gpu = gpuModel{meter: ph.meter, idle: float64(spec.Power.GPUIdle), active: float64(spec.Power.GPUActive)}
+	ph.cpu = cpuModel{meter: ph.meter, cpuConst: c.cpu}
+	ph.gpu = gpuModel{meter: ph.meter, gpuConst: c.gpu}
 	ph.meter.Set(result.Base, spec.Power.Base)
 	ph.meter.Set(result.CPU, ph.cpu.power())
 	ph.meter.Set(result.GPU, spec.Power.GPUIdle)
@@ -335,10 +370,11 @@ func (c *Crowd) NewPhone(env *sim.Env, streams *sim.Streams, name string, index 
 		}
 	}
 	if m := spec.Memory.Fluctuation.Model; m == "ou" || m == "redraw" {
-		ph.press = &pressure{spec: spec.Memory.Fluctuation, mean: spec.Memory.BackgroundPressure,
+		press := &pressure{spec: spec.Memory.Fluctuation, mean: spec.Memory.BackgroundPressure,
 			ram: float64(spec.Memory.RAM), changed: ph.setOther}
-		ph.press.rng = streams.Stream(name + "/memory")
-		ph.procs = append(ph.procs, env.Process(name+"/memory", ph.press.run))
+		press.rng = streams.Stream(name + "/memory")
+		ph.x().press = press
+		ph.procs = append(ph.procs, env.Process(name+"/memory", press.run))
 	}
 	return ph, nil
 }
@@ -482,8 +518,8 @@ func (ph *Phone) setPressure(frac float64) error {
 	if !(frac >= 0 && frac < 1) {
 		return fmt.Errorf("devices: phone %s: pressure %v must be in [0, 1)", ph.name, frac)
 	}
-	if ph.press != nil { // the mean a fluctuation reverts to; nothing else reads it
-		ph.press.mean = frac
+	if press := ph.fluct(); press != nil { // the mean a fluctuation reverts to; nothing else reads it
+		press.mean = frac
 	}
 	ph.setOther(frac * ph.mem.ram)
 	return nil
@@ -584,7 +620,7 @@ func (ph *Phone) kill() {
 // span emits one span to the sink (the caller checks the sink is set).
 func (ph *Phone) span(lane, label string, start, end float64, attrs map[string]string) {
 	ph.ln()
-	sp := &ph.lanes.sp
+	sp := &ph.x().lanes.sp
 	*sp = result.Span{Lane: lane, Label: label, Start: start, End: end, Attrs: attrs}
 	ph.opt.Sink.Span(sp)
 }

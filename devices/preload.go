@@ -39,8 +39,15 @@ const (
 )
 
 // cbLoad is the state of a callback preload (in its request).
+//
+// Its requests (w, sreq, mreq, gcreq) are the callbacks' alone (nothing
+// else keeps them, and a Preempted that quotes gcreq is read only for its
+// UsageSince), so they are recycled (sim.Request.Recycle) when done and
+// the field cleared at once: a stale pointer would release a reused one.
 type cbLoad struct {
 	state loadState
+	step  int8 // the work under way: 0 parse, 1 convert, 2 preprocess
+	self  bool // running synchronously: a kill is seen by return value
 	done  *sim.Event
 	w     *sim.Request // the inference thread
 	sreq  *sim.Request // the flash
@@ -48,20 +55,17 @@ type cbLoad struct {
 	rd    float64      // the read's start
 	res   residentModel
 	// the work under way (request.work's variables)
-	step   int // 0: parse, 1: convert
 	d      float64
 	asked  float64
 	wstart float64
 	mreq   *sim.Request
 	tok    *loadTok
-	self   bool // running synchronously: a kill is seen by return value
 	// a cloud request's preprocess (step 2)
 	bitmap float64
 	gcreq  *sim.Request
 	gcAt   float64 // the blocking collection's start
 	gcPs   float64 // its pause's start
 	gcD    float64
-	gcLbl  string
 }
 
 type loadTok struct {
@@ -209,7 +213,8 @@ func (r *request) readDone(err error) {
 	if r.trace {
 		ph.span(ph.ln().storage, "read "+r.rq.Model+" "+lc.FileBytes.String(), ld.rd, now, energyAttrs(r.tr.read, ph.meter.Read()))
 	}
-	ld.sreq.Release()
+	ld.sreq.Recycle()
+	ld.sreq = nil
 	if err != nil {
 		r.loadFailed(err)
 		return
@@ -228,7 +233,7 @@ func (r *request) readDone(err error) {
 }
 
 // startWork is request.work of d seconds (step 0: parse, 1: convert).
-func (r *request) startWork(step int, d float64) {
+func (r *request) startWork(step int8, d float64) {
 	ld := r.ld
 	ld.step = step
 	if d <= 0 {
@@ -264,7 +269,7 @@ func (r *request) workSlept(err error) {
 	ph, ld := r.ph, r.ld
 	ph.cpu.add(-1)
 	end := ph.env.Now()
-	ld.mreq.Release()
+	ld.mreq.Recycle()
 	ld.mreq = nil
 	if end > ld.wstart {
 		phase := result.Load
@@ -349,7 +354,7 @@ func (r *request) loadEnd(err error) {
 	}
 	ld := r.ld
 	if ld.w != nil {
-		ld.w.Release()
+		ld.w.Recycle()
 		ld.w = nil
 	}
 	ld.state = loadNone
@@ -370,14 +375,15 @@ func (r *request) deliverLoad(in *sim.Interrupt) {
 		r.loadEnd(in)
 	case loadStorage:
 		ld.tok = nil
-		ld.sreq.Release()
+		ld.sreq.Recycle()
+		ld.sreq = nil
 		r.loadFailed(in)
 	case loadRead:
 		r.timer.Stop()
 		r.readDone(in)
 	case loadMutWait:
 		ld.tok = nil
-		ld.mreq.Cancel()
+		ld.mreq.Recycle()
 		ld.mreq = nil
 		if preempted(in) != nil {
 			r.askMutator() // granted, then preempted before it went on
@@ -389,7 +395,7 @@ func (r *request) deliverLoad(in *sim.Interrupt) {
 		r.workSlept(in)
 	case loadGCWait:
 		ld.tok = nil
-		ld.gcreq.Cancel()
+		ld.gcreq.Recycle()
 		ld.gcreq = nil
 		r.gcEnd(in)
 	case loadGCHold:
@@ -503,9 +509,8 @@ func (r *request) blockingGCCB() {
 	ld.gcD = ph.gct.blocking(h.live)
 	ph.stats.BlockingGCs++
 	ld.gcAt = ph.env.Now()
-	ld.gcLbl = ""
 	if ph.opt.Sink != nil {
-		ld.gcLbl = "blocking GC (live " + units.Bytes(h.live).String() + ", freed " + units.Bytes(h.garbage()).String() + ")"
+		r.tr.gcLbl = "blocking GC (live " + units.Bytes(h.live).String() + ", freed " + units.Bytes(h.garbage()).String() + ")"
 	}
 	holder, since := ph.loadHolder()
 	ld.gcreq = ph.mutator.Request(prioGC, true)
@@ -530,9 +535,9 @@ func (r *request) gcSlept(err error) {
 	ph.stats.Pauses++
 	ph.stats.PauseTime += units.Duration(now - ld.gcPs)
 	if ph.opt.Sink != nil {
-		ph.span(ph.ln().gc, ld.gcLbl, ld.gcPs, now, nil)
+		ph.span(ph.ln().gc, r.tr.gcLbl, ld.gcPs, now, nil)
 	}
-	ld.gcreq.Release()
+	ld.gcreq.Recycle()
 	ld.gcreq = nil
 	r.gcEnd(err)
 }
@@ -568,7 +573,7 @@ func (r *request) gcEnd(err error) {
 func (r *request) phoneDone(err error) {
 	ld := r.ld
 	if ld.w != nil {
-		ld.w.Release()
+		ld.w.Recycle()
 		ld.w = nil
 	}
 	ld.state = loadNone

@@ -32,7 +32,10 @@ type Request struct {
 }
 
 // request is a request in flight: the process's state, reused from the
-// phone's pool.
+// phone's pool. Every phone of a crowd has one in flight at once, so its
+// size counts: 880 bytes, with the allocator's 8-byte header (an object
+// with pointers above 512 bytes) the 896-byte size class; 8 bytes more
+// and it is 1,024 (TestStateSizes).
 type request struct {
 	ph  *Phone
 	rq  Request
@@ -62,8 +65,9 @@ type request struct {
 	// The remote part as callbacks (remote.go).
 	cb       bool // handed over: the remote part runs as callbacks
 	intrSent bool // an interrupt was sent to the process
-	gen      uint32
+	trace    bool // tracing only (tr)
 	rstate   remoteState
+	gen      uint32
 	up       float64
 	hStart   float64
 	xfer     *network.Transferer
@@ -77,8 +81,7 @@ type request struct {
 	startFn  func()
 
 	// tracing only
-	trace bool
-	tr    *reqTrace // made on the first traced request
+	tr *reqTrace // made on the first traced request
 }
 
 // reqTrace is what a request needs only when it is traced: the layers
@@ -89,6 +92,7 @@ type reqTrace struct {
 	idx    int
 	off    float64
 	read   energyReading
+	gcLbl  string // a callback load's blocking collection (preload.go)
 }
 
 func (ph *Phone) getRequest() *request {
@@ -182,8 +186,8 @@ func (ph *Phone) prepare(rq Request, loadOnly bool) (*request, error) {
 		ph.putRequest(r)
 		return nil, err
 	}
-	if r.prep = ph.engines[cpuIdx]; r.prep == nil {
-		r.prep = ph.engines[gpuIdx]
+	if r.prep = ph.crowd.engines[cpuIdx]; r.prep == nil {
+		r.prep = ph.crowd.engines[gpuIdx]
 	}
 	return r, nil
 }
@@ -236,7 +240,7 @@ func (ph *Phone) routeSplit(rq Request) (route, error) {
 	switch rq.PhoneTarget {
 	case "":
 		rt.pIdx = cpuIdx
-		if ph.engines[cpuIdx] == nil {
+		if ph.crowd.engines[cpuIdx] == nil {
 			rt.pIdx = gpuIdx
 		}
 	case engine.PhoneCPU:
@@ -274,11 +278,11 @@ func (ph *Phone) needs(rq Request, ni *netInfo, rt *route) error {
 	auto := rq.Mode.Kind == Auto
 	rt.needPhone = rt.k > 0 || auto
 	rt.needServer = rt.k < ni.layers || auto
-	if auto && rt.srv == nil && rt.pIdx >= 0 && ph.engines[rt.pIdx] != nil {
+	if auto && rt.srv == nil && rt.pIdx >= 0 && ph.crowd.engines[rt.pIdx] != nil {
 		rt.needServer = false // auto without a server: on-device only
 	}
 	if rt.pIdx >= 0 {
-		rt.pe = ph.engines[rt.pIdx]
+		rt.pe = ph.crowd.engines[rt.pIdx]
 	}
 	if rt.needPhone && rt.pe == nil {
 		if !auto || rt.srv == nil {
@@ -393,31 +397,28 @@ func (ph *Phone) launchState(r *request) {
 	}
 }
 
-// modeLabel and imageLabel are a phone's last label of each kind.
-type modeLabel struct {
-	m Mode
-	s string
-}
-
-type imageLabel struct {
-	w, h int
-	s    string
-}
-
+// modeLabel and imageLabel return a mode's and an image size's labels,
+// the phone's last of each kind kept (Phone.lblMode, lblImage).
 func (ph *Phone) modeLabel(m Mode) string {
-	if l := &ph.modeLbl; l.s != "" && l.m == m {
-		return l.s
+	if ph.lblMode != "" && ph.lblKind == m.Kind && int(ph.lblK) == m.K {
+		return ph.lblMode
 	}
-	ph.modeLbl = modeLabel{m, m.String()}
-	return ph.modeLbl.s
+	s := m.String()
+	if int(int32(m.K)) == m.K {
+		ph.lblMode, ph.lblKind, ph.lblK = s, m.Kind, int32(m.K)
+	}
+	return s
 }
 
 func (ph *Phone) imageLabel(w, h int) string {
-	if l := &ph.imageLbl; l.s != "" && l.w == w && l.h == h {
-		return l.s
+	if ph.lblImage != "" && int(ph.lblW) == w && int(ph.lblH) == h {
+		return ph.lblImage
 	}
-	ph.imageLbl = imageLabel{w, h, strconv.Itoa(w) + "x" + strconv.Itoa(h)}
-	return ph.imageLbl.s
+	s := strconv.Itoa(w) + "x" + strconv.Itoa(h)
+	if int(int32(w)) == w && int(int32(h)) == h {
+		ph.lblImage, ph.lblW, ph.lblH = s, int32(w), int32(h)
+	}
+	return s
 }
 
 func (r *request) onTimeout() {

@@ -80,17 +80,55 @@ type base struct {
 	env  *Env
 	rule rule
 	puts ring[*Request]
-	gets ring[*Request]
+	// gets is made on the first get: a Resource has none, and a phone has
+	// three resources (144 → 112 bytes each with preempt folded into self).
+	gets *ring[*Request]
 	// less orders the put queue; nil means FIFO.
 	less func(a, b *Request) bool
 }
 
 func (b *base) newRequest(isPut bool) *Request {
 	e := b.env
-	r := &Request{b: b, isPut: isPut, time: e.now, usage: math.NaN(), proc: e.active}
+	var r *Request
+	if n := len(e.reqFree); n > 0 {
+		r = e.reqFree[n-1]
+		e.reqFree[n-1] = nil
+		e.reqFree = e.reqFree[:n-1]
+		*r = Request{b: b, isPut: isPut, time: e.now, usage: math.NaN(), proc: e.active}
+	} else {
+		r = &Request{b: b, isPut: isPut, time: e.now, usage: math.NaN(), proc: e.active}
+	}
 	r.ev.env = e
 	return r
 }
+
+// Recycle is Release, and hands r's memory back to its environment for a
+// later request (of any resource, container or store of it) to reuse:
+// where requests come and go by the million (a phone's inference thread
+// and mutator at 10⁵ phones) they are then not garbage. The caller
+// promises that nothing uses r afterwards: neither it nor anything it
+// gave r to (a Preempted cause quoting r as its Request, a process
+// waiting on r). A request whose event is scheduled but not yet
+// processed (granted, then released at the same instant) is only
+// released: the kernel still holds its event.
+func (r *Request) Recycle() {
+	r.Cancel()
+	if r.ev.state == stateTriggered || r.ev.slot != 0 {
+		return
+	}
+	e := r.b.env
+	*r = Request{}
+	if len(e.reqFree) < maxReqFree {
+		e.reqFree = append(e.reqFree, r)
+	}
+}
+
+// maxReqFree bounds the recycled requests an Env keeps. A request is
+// mostly made soon after one is recycled, so a few suffice; unbounded,
+// the list would keep the largest number ever recycled at once (10⁵
+// phones warming up together hold two each, then free them) for the rest
+// of the run.
+const maxReqFree = 256
 
 // enqueue adds r to its queue, after every request not greater than it
 // (b.less), and serves what can be served.
@@ -104,6 +142,9 @@ func (b *base) enqueue(r *Request) *Request {
 		}
 		b.puts.insert(i, r)
 	} else {
+		if b.gets == nil {
+			b.gets = &ring[*Request]{}
+		}
 		b.gets.insert(b.gets.len(), r)
 	}
 	b.trigger()
@@ -130,7 +171,7 @@ func (b *base) trigger() {
 }
 
 func (b *base) remove(r *Request) {
-	q := &b.gets
+	q := b.gets
 	if r.isPut {
 		q = &b.puts
 	}
@@ -155,42 +196,56 @@ func (b *base) release(r *Request) {
 // ring is a queue in a circular buffer whose length is a power of two. It
 // reuses its memory as elements come and go at either end, where a slice
 // re-sliced from the front would reallocate every so often; so a resource's
-// queues and a store's items allocate nothing in steady state.
+// queues and a store's items allocate nothing in steady state. head and n
+// are 32-bit so that a ring is 32 bytes (a Resource is 112, see base.gets).
 type ring[T any] struct {
 	buf  []T
-	head int // index in buf of element 0
-	n    int
+	head uint32 // index in buf of element 0
+	n    uint32
 }
 
-func (q *ring[T]) len() int { return q.n }
+// len returns the number of elements; a nil ring has none.
+func (q *ring[T]) len() int {
+	if q == nil {
+		return 0
+	}
+	return int(q.n)
+}
 
 // at returns element i (0 is the head).
-func (q *ring[T]) at(i int) T { return q.buf[(q.head+i)&(len(q.buf)-1)] }
+func (q *ring[T]) at(i int) T { return q.buf[(int(q.head)+i)&(len(q.buf)-1)] }
 
 // insert makes x element i, moving the elements from i on back by one.
 func (q *ring[T]) insert(i int, x T) {
-	if q.n == len(q.buf) {
+	n := int(q.n)
+	if n == len(q.buf) {
+		if n >= 1<<31 {
+			// 2³¹ waiting requests (16 GiB of pointers) would overflow n.
+			panic("sim: a queue of 2³¹ elements")
+		}
 		// From 2: most queues (a phone's inference thread, its
 		// mutator) hold one or two requests at a time.
 		buf := make([]T, max(2, 2*len(q.buf)))
-		for j := range q.n {
+		for j := range n {
 			buf[j] = q.at(j)
 		}
 		q.buf, q.head = buf, 0
 	}
 	m := len(q.buf) - 1
-	if i < q.n-i {
+	head := int(q.head)
+	if i < n-i {
 		// Nearer the head: move elements 0..i-1 one place forward.
-		q.head = (q.head - 1) & m
+		head = (head - 1) & m
 		for j := 0; j < i; j++ {
-			q.buf[(q.head+j)&m] = q.buf[(q.head+j+1)&m]
+			q.buf[(head+j)&m] = q.buf[(head+j+1)&m]
 		}
 	} else {
-		for j := q.n; j > i; j-- {
-			q.buf[(q.head+j)&m] = q.buf[(q.head+j-1)&m]
+		for j := n; j > i; j-- {
+			q.buf[(head+j)&m] = q.buf[(head+j-1)&m]
 		}
 	}
-	q.buf[(q.head+i)&m] = x
+	q.buf[(head+i)&m] = x
+	q.head = uint32(head)
 	q.n++
 }
 
@@ -198,18 +253,19 @@ func (q *ring[T]) insert(i int, x T) {
 // (or those before it back, whichever are fewer).
 func (q *ring[T]) remove(i int) {
 	m := len(q.buf) - 1
+	n, head := int(q.n), int(q.head)
 	var zero T
-	if i < q.n-1-i {
+	if i < n-1-i {
 		for j := i; j > 0; j-- {
-			q.buf[(q.head+j)&m] = q.buf[(q.head+j-1)&m]
+			q.buf[(head+j)&m] = q.buf[(head+j-1)&m]
 		}
-		q.buf[q.head] = zero
-		q.head = (q.head + 1) & m
+		q.buf[head] = zero
+		q.head = uint32((head + 1) & m)
 	} else {
-		for j := i; j < q.n-1; j++ {
-			q.buf[(q.head+j)&m] = q.buf[(q.head+j+1)&m]
+		for j := i; j < n-1; j++ {
+			q.buf[(head+j)&m] = q.buf[(head+j+1)&m]
 		}
-		q.buf[(q.head+q.n-1)&m] = zero
+		q.buf[(head+n-1)&m] = zero
 	}
 	q.n--
 }

@@ -142,11 +142,15 @@
 // hand-off loop reuse its events.
 //
 // Resources. Queues are ring buffers, so requests and releases allocate
-// nothing but the *Request (144 bytes). Requests are not recycled: a
+// nothing but the *Request (144 bytes). Release does not recycle it: a
 // *Request, and the *Event inside it, are handles that a model keeps, and
 // `defer req.Release()` after an explicit Release is idiomatic, so a
 // recycled request would turn a stale handle into a silent error in another
 // process's request; pooling them in a trial gave no measurable gain on B2.
+// Request.Recycle is the opt-in for code that owns its handles (a callback
+// model that clears its pointer at once): at 10⁵ phones the devices
+// package's callback paths made 1.8 M requests, 256 MB of the run's 912 MB
+// allocated, and recycling them lowered the peak RSS by a fifth.
 //
 // Limits. With P processes parked, resuming one touches its coroutine's
 // state (closures, runtime coroutine, goroutine descriptor, stack) in a cold

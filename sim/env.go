@@ -77,6 +77,8 @@ type Env struct {
 	active *Process   // the process running now, nil in the kernel
 	live   []*Process // processes started and not finished, for Close
 	pool   []*coro    // idle coroutines kept for reuse
+	// reqFree holds recycled requests (Request.Recycle) for newRequest.
+	reqFree []*Request
 
 	err     error // sticky: the error that stopped the run
 	closed  bool

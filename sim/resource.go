@@ -17,8 +17,7 @@ type Resource struct {
 	base
 	capacity int
 	users    []*Request
-	preempt  bool                // PreemptiveResource
-	self     *PreemptiveResource // the exported wrapper of a PreemptiveResource, for Preempted.Resource
+	self     *PreemptiveResource // a PreemptiveResource's exported wrapper (for Preempted.Resource), nil for the other kinds
 }
 
 // NewResource returns a FIFO resource with capacity units. It panics if
@@ -51,7 +50,7 @@ func (r *Resource) Queued() int { return r.puts.len() }
 
 func (r *Resource) doPut(q *Request) bool {
 	if len(r.users) >= r.capacity {
-		if !r.preempt || !q.preempt || !r.evict(q) {
+		if r.self == nil || !q.preempt || !r.evict(q) {
 			return false
 		}
 	}
@@ -145,7 +144,7 @@ func (p *Preempted) String() string {
 func NewPreemptiveResource(env *Env, capacity int) *PreemptiveResource {
 	r := &PreemptiveResource{}
 	r.init(env, capacity)
-	r.preempt, r.self = true, r
+	r.self = r
 	r.less = usersLess
 	return r
 }

@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"testing"
+	"unsafe"
 )
 
 func TestResourceFIFO(t *testing.T) {
@@ -400,5 +401,74 @@ func TestReleasedUserNotKept(t *testing.T) {
 				t.Errorf("release %d first: spare slot %d still holds a request", first, i)
 			}
 		}
+	}
+}
+
+// TestResourceSize holds a Resource to the 112-byte size class
+// (runtime/sizeclasses.go: 96, 112, 128): a phone has three, so at 10⁵
+// phones each class step is 4.8 MB.
+func TestResourceSize(t *testing.T) {
+	if s := unsafe.Sizeof(Resource{}); s > 112 {
+		t.Errorf("Resource is %d bytes, over the 112-byte size class", s)
+	}
+}
+
+// TestRequestRecycle: a recycled request is released like Release (the
+// next in line is granted) and its memory serves the next request; one
+// whose grant is scheduled but not yet processed is released only (the
+// kernel still holds its event), and so is one beyond maxReqFree.
+func TestRequestRecycle(t *testing.T) {
+	env := NewEnv()
+	res := NewResource(env, 1)
+	a := res.Request()
+	b := res.Request() // waits for a
+	if err := env.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if !a.Held() || b.Held() {
+		t.Fatalf("a held %v, b held %v; want a granted, b waiting", a.Held(), b.Held())
+	}
+	a.Recycle()
+	if len(env.reqFree) != 1 || env.reqFree[0] != a {
+		t.Fatalf("free list %v after recycling a processed request, want [a]", env.reqFree)
+	}
+	if err := env.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if !b.Held() {
+		t.Fatal("b not granted after a was recycled")
+	}
+	c := res.Request()
+	if c != a {
+		t.Error("the next request did not reuse the recycled one")
+	}
+	if c.Held() || c.Event().Triggered() || c.Priority() != 0 {
+		t.Errorf("reused request not fresh: held %v, triggered %v", c.Held(), c.Event().Triggered())
+	}
+	c.Recycle() // waiting: withdrawn, and its memory kept
+	b.Recycle()
+	if len(env.reqFree) != 2 {
+		t.Fatalf("free list of %d, want 2", len(env.reqFree))
+	}
+	// Granted at once, so its event is scheduled: released, not kept
+	// (d and e took the two kept ones).
+	d := res.Request()
+	e := res.Request()
+	d.Recycle()
+	if len(env.reqFree) != 0 {
+		t.Errorf("free list of %d after recycling a scheduled grant, want 0", len(env.reqFree))
+	}
+	if err := env.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if !e.Held() || !d.Event().Processed() {
+		t.Errorf("e held %v, d processed %v: want both", e.Held(), d.Event().Processed())
+	}
+	for range maxReqFree {
+		env.reqFree = append(env.reqFree, &Request{})
+	}
+	e.Recycle()
+	if len(env.reqFree) != maxReqFree {
+		t.Errorf("free list of %d, want it bounded at %d", len(env.reqFree), maxReqFree)
 	}
 }
