@@ -237,14 +237,15 @@ func (p *pool) await(w int, seen uint64) (sig uint64, ok bool) {
 //
 // No backstop timer here, unlike await. The caller parks only while a
 // worker is still running its share (a large product's last work unit
-// takes a millisecond or more), and a 1 ms backstop then fired in the middle
-// of most two-thread GEMMs of that size: with it, GEMM sq1024 at two threads
-// took 8.0 ms against 6.4 ms with a plain receive, or with the pool before
-// the hang fix (models/BENCHMARKS.md, 2026-12-08). A backstop would not
-// have rescued the hang either: that was the Pool's cleanup closing the
-// workers' channels during a call (now prevented by do's KeepAlive), after
-// which pending never reaches zero however often the caller looks
-// (TestPoolCallWhileCollected).
+// takes a millisecond or more), so a 1 ms backstop fires during the wait:
+// 0.55–1.05 times per call of a 1024³ product at two threads, which parked
+// 0.40–0.55 times per call, and with it that product took 8.0 ms against
+// 6.4 ms with a plain receive or with the pool before the hang fix (best
+// of 12 rounds side by side; models/BENCHMARKS.md, 2026-12-08). A backstop
+// would not have rescued the hang either: that was the Pool's cleanup
+// closing the workers' channels during a call (now prevented by do's
+// KeepAlive), after which pending never reaches zero however often the
+// caller looks (TestPoolCallWhileCollected).
 func (p *pool) wait(seq uint32) {
 	if spinUntil(func() bool { return p.pending.Load() == 0 }) {
 		return
