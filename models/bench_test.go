@@ -8,8 +8,9 @@ import (
 )
 
 // BenchmarkForward times one batch-1 forward pass of each zoo model with
-// seeded weights, at 1 and 2 threads, and reports ms/op, GFLOP/s and
-// allocations. Compare with PyTorch side by side (BENCHMARKS.md).
+// seeded weights, at 1 and 2 threads, and reports ms/op, cpu-ms/op (see
+// benchForward), GFLOP/s and allocations. Compare with PyTorch side by side
+// (BENCHMARKS.md; testdata/bench/paired_zoo.sh).
 func BenchmarkForward(b *testing.B) {
 	for _, name := range ZooNames() {
 		n, err := Zoo(name)
@@ -30,19 +31,27 @@ func BenchmarkForward(b *testing.B) {
 }
 
 // benchForward times ex.Forward(in) after one untimed pass, reports
-// allocations and ms/op, and returns the seconds per pass.
+// allocations, ms/op and the process's CPU time per pass (cpu-ms/op: at one
+// thread the forward pass's own CPU time, which a shared machine's
+// descheduling does not inflate; at two it includes the workers' spinning),
+// and returns the seconds per pass.
 func benchForward(b *testing.B, ex *Executor, in []float32) float64 {
 	if _, err := ex.Forward(in); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0, cpuOK := processCPU()
 	for b.Loop() {
 		ex.Forward(in)
 	}
 	b.StopTimer() // keep the metrics' own allocations out of B/op
+	cpu1, _ := processCPU()
 	per := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(per*1e3, "ms/op")
+	if cpuOK {
+		b.ReportMetric((cpu1-cpu0).Seconds()*1e3/float64(b.N), "cpu-ms/op")
+	}
 	return per
 }
 

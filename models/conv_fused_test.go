@@ -196,3 +196,49 @@ func BenchmarkConvPaths(b *testing.B) {
 		}
 	}
 }
+
+// gatherLoop is the plain strided loop gatherStrided replaces: the
+// reference for its test and benchmark.
+func gatherLoop(d, src []float32, sw int) {
+	for i := range d {
+		d[i] = src[i*sw]
+	}
+}
+
+// TestGatherStrided: gatherStrided copies every sw-th element, for lengths
+// around its 4-step unrolling and the strides of the zoo's strided layers.
+func TestGatherStrided(t *testing.T) {
+	src := randSlice(7, 400)
+	for _, sw := range []int{2, 3, 4, 5} {
+		for n := 0; n <= 33; n++ {
+			want, got := make([]float32, n), make([]float32, n)
+			s := src[3:]
+			if n > 0 {
+				s = src[3 : 3+(n-1)*sw+1]
+			}
+			gatherLoop(want, s, sw)
+			gatherStrided(got, s, sw)
+			if k := firstDiff(got, want); k >= 0 {
+				t.Fatalf("sw=%d n=%d: element %d = %v, want %v", sw, n, k, got[k], want[k])
+			}
+		}
+	}
+}
+
+// BenchmarkGatherStrided times one panel row of AlexNet's and NIN's conv1
+// (32 outputs at stride 4) both ways.
+func BenchmarkGatherStrided(b *testing.B) {
+	src := randSlice(8, 4*32)
+	d := make([]float32, 32)
+	s := src[:31*4+1]
+	for _, c := range []struct {
+		name string
+		f    func(d, src []float32, sw int)
+	}{{"loop", gatherLoop}, {"unrolled", gatherStrided}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				c.f(d, s, 4)
+			}
+		})
+	}
+}

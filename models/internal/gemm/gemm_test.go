@@ -487,3 +487,91 @@ func TestPoolRun(t *testing.T) {
 		t.Errorf("Run allocates %v times per call", n)
 	}
 }
+
+// withWatchdog runs f on its own goroutine and fails the test if it has not
+// returned within limit: a lost wake-up would otherwise hang the package's
+// tests until go test's own timeout (CI hung 600 s in this package once).
+func withWatchdog(t *testing.T, limit time.Duration, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(limit):
+		t.Fatalf("still running after %v: a Pool call hung", limit)
+	}
+}
+
+// TestPoolCallWhileCollected: a Pool that only the call in progress still
+// references (the handle dropped, a collection running) is not closed under
+// that call by its cleanup. That was CI's 600 s hang: the cleanup closed the
+// workers' channels mid-call, the workers left without running their share,
+// and the caller waited for them forever. Two-thread products (above
+// parallelMinFlops) on pools made for the one call, with the collector
+// running throughout.
+func TestPoolCallWhileCollected(t *testing.T) {
+	const m, n, k = 384, 512, 384 // 151 MFLOP, about a millisecond: split across both workers
+	rng := rand.New(rand.NewPCG(21, 22))
+	a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+	want := make([]float32, m*n)
+	SgemmRef(m, n, k, a, k, b, n, want, n, Epilogue{})
+	var stop atomic.Bool
+	gcDone := make(chan struct{})
+	go func() {
+		defer close(gcDone)
+		for !stop.Load() {
+			runtime.GC()
+		}
+	}()
+	defer func() { stop.Store(true); <-gcDone }()
+	withWatchdog(t, 60*time.Second, func() {
+		c := make([]float32, m*n)
+		for i := range 300 {
+			Sgemm(NewPool(2), m, n, k, a, k, b, n, c, n, Epilogue{})
+			if i%50 == 0 {
+				for j := range c {
+					if d := math.Abs(float64(c[j] - want[j])); d > 1e-3 {
+						t.Errorf("call %d: element %d = %v, want %v", i, j, c[j], want[j])
+						return
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestPoolParkWake drives the wake-up protocol through its transitions: calls
+// back to back (workers spinning), after pauses around Spin (workers about
+// to park, or parking), and after pauses long enough to park and to see
+// backstop wake-ups, with 2 to 4 threads and every part count, and checks
+// each call's work was done once per worker. A lost wake-up fails it by the
+// watchdog instead of hanging.
+func TestPoolParkWake(t *testing.T) {
+	pauses := []time.Duration{0, 10 * time.Microsecond, Spin - 5*time.Microsecond, Spin + 5*time.Microsecond, 300 * time.Microsecond, 3 * time.Millisecond}
+	withWatchdog(t, 60*time.Second, func() {
+		for threads := 2; threads <= 4; threads++ {
+			p := NewPool(threads)
+			for i := range 240 {
+				parts := i%threads + 1
+				var c countTask
+				p.Run(parts, &c)
+				for w := range threads {
+					want := int32(0)
+					if w < parts {
+						want = 1
+					}
+					if got := c.calls[w].Load(); got != want {
+						t.Errorf("threads %d run %d (parts %d): worker %d ran %d times, want %d", threads, i, parts, w, got, want)
+					}
+				}
+				if d := pauses[(i/3)%len(pauses)]; d > 0 {
+					time.Sleep(d)
+				}
+			}
+			p.Close()
+		}
+	})
+}

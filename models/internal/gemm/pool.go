@@ -58,15 +58,14 @@ type pool struct {
 	pending atomic.Int32  // workers (not the caller) still running the job
 	waiting atomic.Uint32 // sequence number of the job the caller parked on; 0 none
 	done    chan struct{} // the caller's wake-up token (capacity 1)
-	doneT   *time.Timer   // the caller's backstop while parked (see wait)
 }
 
-// Parked goroutines re-check their condition after a backstop delay even if
-// no token came: the wake-up protocol below is correct under Go's
-// sequentially consistent atomics, and the backstop makes a wake-up lost to
-// a bug cost milliseconds rather than a hung forward pass. A parked worker
-// backs off from parkMin to parkMax, so an idle Pool wakes at most ten
-// times a second.
+// Parked workers re-check for a job after a backstop delay even if no token
+// came: the wake-up protocol below is correct under Go's sequentially
+// consistent atomics, and the backstop makes a wake-up lost to a bug cost
+// milliseconds rather than a hung forward pass. A parked worker backs off
+// from parkMin to parkMax, so an idle Pool wakes at most ten times a
+// second. The caller waiting for the workers has no backstop: see wait.
 const (
 	parkMin = time.Millisecond
 	parkMax = 100 * time.Millisecond
@@ -116,7 +115,7 @@ func NewPool(threads int) *Pool {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	p := &pool{threads: threads, done: make(chan struct{}, 1), doneT: stoppedTimer()}
+	p := &pool{threads: threads, done: make(chan struct{}, 1)}
 	p.ws = make([]*workspace, threads)
 	p.wake = make([]chan struct{}, threads)
 	p.parked = make([]atomic.Bool, threads)
@@ -235,18 +234,25 @@ func (p *pool) await(w int, seen uint64) (sig uint64, ok bool) {
 // seq. As in await, the caller stores waiting before it reads pending and a
 // worker decrements pending before it reads waiting, so the token cannot be
 // missed; a stale one makes the caller look again.
+//
+// No backstop timer here, unlike await. The caller parks only while a
+// worker is still running its share (a large product's last work unit
+// takes a millisecond or more), so a 1 ms backstop fires during the wait:
+// 0.55–1.05 times per call of a 1024³ product at two threads, which parked
+// 0.40–0.55 times per call, and with it that product took 8.0 ms against
+// 6.4 ms with a plain receive or with the pool before the hang fix (best
+// of 12 rounds side by side; models/BENCHMARKS.md, 2026-12-08). A backstop
+// would not have rescued the hang either: that was the Pool's cleanup
+// closing the workers' channels during a call (now prevented by do's
+// KeepAlive), after which pending never reaches zero however often the
+// caller looks (TestPoolCallWhileCollected).
 func (p *pool) wait(seq uint32) {
 	if spinUntil(func() bool { return p.pending.Load() == 0 }) {
 		return
 	}
 	p.waiting.Store(seq)
 	for p.pending.Load() != 0 {
-		p.doneT.Reset(parkMin)
-		select {
-		case <-p.done:
-		case <-p.doneT.C:
-		}
-		p.doneT.Stop()
+		<-p.done
 	}
 	p.waiting.Store(0)
 }

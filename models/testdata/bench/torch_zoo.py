@@ -93,13 +93,18 @@ torch.set_num_threads(a.threads)
 ctor, hw = MODELS[a.model]
 model = ctor().eval()
 x = torch.randn(1, 3, hw, hw)
-ts = []
+ts, cs = [], []
 with torch.inference_mode():
     for _ in range(a.warmup):
         model(x)
     for _ in range(a.runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         model(x)
         ts.append(time.perf_counter() - t0)
+        cs.append(time.process_time() - c0)
+# median_cpu_ms: the process's CPU time per call (at one thread the call's
+# own, not inflated by a shared machine's descheduling; the Go side's
+# cpu-ms/op is the same measure).
 print(json.dumps(dict(model=a.model, threads=a.threads, runs=a.runs,
-                      median_ms=round(1e3 * statistics.median(ts), 3))))
+                      median_ms=round(1e3 * statistics.median(ts), 3),
+                      median_cpu_ms=round(1e3 * statistics.median(cs), 3))))
