@@ -12,7 +12,7 @@ import (
 )
 
 // The cost model of Estimate, measured on the project's machine (2-vCPU
-// AMD EPYC Zen 4, shared with other sessions; Go 1.26) on 2026-12-07 with
+// AMD EPYC Zen 4, shared with other sessions; Go 1.26) on 2026-12-07 (phones: 2026-12-08) with
 // `infersim run FILE -j 1 --no-plots -q` under /usr/bin/time: one phone
 // asking 10⁵ and 10⁶ times for SqueezeNet in the cloud GPU and on the
 // phone's CPU (closed loop, think 1 s; scenarios/testdata/bench-req1e6*),
@@ -20,9 +20,9 @@ import (
 // events (sim.events in summary.json: 18.0 per cloud request, 10.0 per
 // on-device one); requests.csv's bytes over its rows (484 B at 10⁶ s of
 // simulated time, shorter earlier); a phone's memory and CPU time from
-// 10⁴ phones (scenarios BenchmarkPhones: 16 KB peak heap and stack per
-// phone) and 10⁵ (bench-phones1e5: 38 s of CPU, of which 4 s are its
-// requests' events). They are planning figures, within a factor of two on
+// bench-phones1e5 re-measured on 2026-12-08 (10⁵ phones: 629 MiB peak
+// RSS and 16.8 s of CPU at load 5–10, of which ≈ 4 s are its requests'
+// events, so ≈ 6.4 KB and ≈ 130 µs a phone). They are planning figures, within a factor of two on
 // this machine; a faster or busier one scales them.
 const (
 	// EventCost is the CPU time per kernel event, everything of a run
@@ -35,8 +35,8 @@ const (
 	EventsPerPhoneRequest   = 10
 	// PhoneCost and PhoneBytes are a phone's set-up time and memory in a
 	// world being simulated.
-	PhoneCost  = 300 * time.Microsecond
-	PhoneBytes = 16 << 10
+	PhoneCost  = 130 * time.Microsecond
+	PhoneBytes = 6400
 	// RunCost is a run's CPU time besides its worlds (loading,
 	// compiling the processors, writing the summaries; charts not
 	// included).
@@ -186,7 +186,7 @@ func (e Estimate) Write(w io.Writer) error {
 	}
 	_, err := fmt.Fprintf(w, "  estimate: %d worlds, %s%s requests, %s%s events; %s CPU, %s on %d worker(s); memory %s; %s (model of %s)\n",
 		e.Worlds, approx, countText(e.Requests), approx, countText(e.Events), roundDuration(e.CPU), roundDuration(e.Wall), e.Workers,
-		bytesText(e.Memory), disk, "2026-12-07")
+		bytesText(e.Memory), disk, "2026-12-08")
 	return err
 }
 
