@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -34,20 +35,28 @@ type RecordWriter struct {
 	w    *bufio.Writer
 	buf  []byte
 	chat bool // the chat columns follow
-	// recent holds the last numbers formatted in the row being written,
-	// whose text a repeated value copies instead of formatting it again:
-	// phase boundaries repeat (an upload ends where the queue starts), and
-	// shortest-text formatting is most of Write's cost.
-	recent  [8]recentFloat
-	nrecent int
+	// last holds, for each column written by appendFloat, the previous
+	// row's value and text, which a repeated value copies instead of
+	// formatting it again: a world's upload size and tail energy are
+	// the same request after request, and shortest-text formatting is
+	// most of Write's cost.
+	last [numFloatCols]lastFloat
+	// names are the previous row's model, mode and image, and plain
+	// whether each is written as is (no comma, quote or line break).
+	names [3]string
+	plain [3]bool
 }
 
-// recentFloat is a number's bits, whether it was written as a time, and
-// where its text sits in the row.
-type recentFloat struct {
-	bits       uint64
-	time       bool
-	start, end int
+// numFloatCols is the number of requests.csv columns written by
+// appendFloat: the energies, their total, the tail energy, the bytes.
+const numFloatCols = NumComponents + 4
+
+// lastFloat is a column's previous value (its bits) and text; n = 0 when
+// none is kept.
+type lastFloat struct {
+	bits uint64
+	n    uint8
+	text [24]byte // the longest shortest text: -1.2345678901234567e-308
 }
 
 // TimeDecimals is the number of decimals of the times in requests.csv
@@ -94,33 +103,32 @@ func (rw *RecordWriter) Write(r *Record) error {
 	b = strconv.AppendInt(b, int64(r.Phone), 10)
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(r.Request), 10)
-	b = appendText(b, r.Model)
-	b = appendText(b, r.Mode)
-	b = appendText(b, r.Image)
+	b = rw.appendName(b, 0, r.Model)
+	b = rw.appendName(b, 1, r.Mode)
+	b = rw.appendName(b, 2, r.Image)
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(r.Split), 10)
 	b = append(b, ',')
 	b = strconv.AppendBool(b, r.Cold)
-	rw.nrecent = 0
-	b = rw.appendTime(b, r.Arrival)
-	b = rw.appendTime(b, r.End)
-	b = rw.appendTime(b, r.Latency())
+	b = appendTimeField(b, r.Arrival)
+	b = appendTimeField(b, r.End)
+	b = appendTimeField(b, r.Latency())
 	b = append(b, ',')
 	b = append(b, r.Outcome.String()...)
 	for _, s := range r.Phases {
-		b = rw.appendTime(b, s.Start)
-		b = rw.appendTime(b, s.End)
-		b = rw.appendTime(b, s.Duration)
+		b = appendTimeField(b, s.Start)
+		b = appendTimeField(b, s.End)
+		b = appendTimeField(b, s.Duration)
 	}
-	for _, e := range r.Energy {
-		b = rw.appendFloat(b, e)
+	for c, e := range r.Energy {
+		b = rw.appendFloat(b, c, e)
 	}
-	b = rw.appendFloat(b, r.TotalEnergy())
-	b = rw.appendFloat(b, r.TailEnergy)
-	b = rw.appendFloat(b, r.UpBytes)
-	b = rw.appendFloat(b, r.DownBytes)
+	b = rw.appendFloat(b, NumComponents, r.TotalEnergy())
+	b = rw.appendFloat(b, NumComponents+1, r.TailEnergy)
+	b = rw.appendFloat(b, NumComponents+2, r.UpBytes)
+	b = rw.appendFloat(b, NumComponents+3, r.DownBytes)
 	if rw.chat {
-		b = rw.appendTime(b, r.TTFT)
+		b = appendTimeField(b, r.TTFT)
 		b = append(b, ',')
 		b = strconv.AppendInt(b, int64(r.Tokens), 10)
 	}
@@ -133,33 +141,49 @@ func (rw *RecordWriter) Write(r *Record) error {
 // Flush writes any buffered data.
 func (rw *RecordWriter) Flush() error { return rw.w.Flush() }
 
-// appendFloat is appendFloat, copying the text of a number the row
-// already holds (same bits) from where it sits.
-func (rw *RecordWriter) appendFloat(b []byte, x float64) []byte { return rw.appendValue(b, x, false) }
-
-// appendTime is appendFloat for a time: TimeDecimals decimals at most.
-func (rw *RecordWriter) appendTime(b []byte, x float64) []byte { return rw.appendValue(b, x, true) }
-
-func (rw *RecordWriter) appendValue(b []byte, x float64, time bool) []byte {
+// appendFloat is appendFloat for column col, copying the text of the
+// previous row's value when x has its bits.
+func (rw *RecordWriter) appendFloat(b []byte, col int, x float64) []byte {
 	b = append(b, ',')
 	if math.IsNaN(x) {
 		return b
 	}
+	l := &rw.last[col]
 	bits := math.Float64bits(x)
-	for i := range min(rw.nrecent, len(rw.recent)) {
-		if r := &rw.recent[i]; r.bits == bits && r.time == time {
-			return append(b, b[r.start:r.end]...)
-		}
+	if l.n > 0 && l.bits == bits {
+		return append(b, l.text[:l.n]...)
 	}
 	start := len(b)
-	if time {
-		b = AppendTime(b, x)
+	b = appendNumber(b, x)
+	if n := len(b) - start; n <= len(l.text) {
+		l.bits, l.n = bits, uint8(copy(l.text[:], b[start:]))
 	} else {
-		b = appendNumber(b, x)
+		l.n = 0
 	}
-	rw.recent[rw.nrecent%len(rw.recent)] = recentFloat{bits, time, start, len(b)}
-	rw.nrecent++
 	return b
+}
+
+// appendName is appendText for name column i (model, mode, image),
+// deciding about quotes once for a run of rows with the same name.
+func (rw *RecordWriter) appendName(b []byte, i int, s string) []byte {
+	if s != rw.names[i] || !rw.plain[i] {
+		rw.names[i], rw.plain[i] = s, !needsQuotes(s)
+		if !rw.plain[i] {
+			return appendText(b, s)
+		}
+	}
+	b = append(b, ',')
+	return append(b, s...)
+}
+
+// appendTimeField appends ",x" by AppendTime; NaN (a phase that did not
+// occur) is an empty field.
+func appendTimeField(b []byte, x float64) []byte {
+	b = append(b, ',')
+	if math.IsNaN(x) {
+		return b
+	}
+	return AppendTime(b, x)
 }
 
 // AppendTime appends x rounded to TimeDecimals decimals, without trailing
@@ -225,26 +249,64 @@ func appendMicros(b []byte, x float64) []byte {
 	if u == 0 {
 		return append(b, '0')
 	}
+	// The digits, written backwards in place: up to 9 before the point
+	// (|x| < 10⁹), the point and up to 6 decimals, two at a time.
+	ip, f := u/1e6, u%1e6
+	nf := 0 // decimals written
+	if f != 0 {
+		nf = 6
+		for f%10 == 0 {
+			f /= 10
+			nf--
+		}
+	}
+	ni := 1
+	for v := ip; v >= 10; v /= 10 {
+		ni++
+	}
+	n := ni
+	if nf > 0 {
+		n += 1 + nf
+	}
 	if x < 0 {
 		b = append(b, '-')
 	}
-	b = strconv.AppendUint(b, u/1e6, 10)
-	frac := u % 1e6
-	if frac == 0 {
-		return b
+	i := len(b)
+	b = slices.Grow(b, n)[:i+n]
+	j := i + n // one past the next digit to write
+	for k := nf; k > 0; {
+		if k >= 2 {
+			q := f / 100
+			r := f - 100*q
+			b[j-2], b[j-1] = digitPairs[2*r], digitPairs[2*r+1]
+			f, j, k = q, j-2, k-2
+		} else {
+			b[j-1] = byte('0' + f)
+			j, k = j-1, 0
+		}
 	}
-	var d [7]byte
-	d[0] = '.'
-	for i := 6; i > 0; i-- {
-		d[i] = byte('0' + frac%10)
-		frac /= 10
+	if nf > 0 {
+		j--
+		b[j] = '.'
 	}
-	n := 7
-	for d[n-1] == '0' {
-		n--
+	for ip >= 100 {
+		q := ip / 100
+		r := ip - 100*q
+		b[j-2], b[j-1] = digitPairs[2*r], digitPairs[2*r+1]
+		ip, j = q, j-2
 	}
-	return append(b, d[:n]...)
+	if ip >= 10 {
+		b[j-2], b[j-1] = digitPairs[2*ip], digitPairs[2*ip+1]
+	} else {
+		b[j-1] = byte('0' + ip)
+	}
+	return b
 }
+
+// digitPairs holds "00", "01", …, "99": two decimal digits per lookup.
+const digitPairs = "00010203040506070809" + "10111213141516171819" + "20212223242526272829" +
+	"30313233343536373839" + "40414243444546474849" + "50515253545556575859" + "60616263646566676869" +
+	"70717273747576777879" + "80818283848586878889" + "90919293949596979899"
 
 // appendFloat appends ",x" with the shortest text that reads back as x; NaN
 // (a phase that did not occur) is an empty field.
@@ -273,12 +335,24 @@ func appendNumber(b []byte, x float64) []byte {
 
 func appendText(b []byte, s string) []byte {
 	b = append(b, ',')
-	if strings.ContainsAny(s, ",\"\n\r") {
+	if needsQuotes(s) {
 		b = append(b, '"')
 		b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
 		return append(b, '"')
 	}
 	return append(b, s...)
+}
+
+// needsQuotes reports whether s holds a comma, quote or line break: a loop
+// rather than strings.ContainsAny, which builds its set at every call.
+func needsQuotes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ',', '"', '\n', '\r':
+			return true
+		}
+	}
+	return false
 }
 
 // ReadRecords reads requests.csv and calls fn for each record in file order.
