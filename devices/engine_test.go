@@ -97,3 +97,25 @@ func TestEngineCacheShared(t *testing.T) {
 		t.Error("a stand-in engine's answers are shared")
 	}
 }
+
+// BenchmarkSampleSum: one cloud-GPU server job of SqueezeNet v1.0 (67
+// layers, 39 of them log-normal), the batch time Server.run draws.
+func BenchmarkSampleSum(b *testing.B) {
+	p, err := engine.LoadProcessor("cloud-gpu-k80", testKernelProfile(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	em := newEngineCache(p).model("squeezenet-v1.0")
+	if em.err != nil {
+		b.Fatal(em.err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var sc []float64
+	t := 0.0
+	for b.Loop() {
+		t += em.sampleSum(p, 0, rng, &sc)
+	}
+	if !(t > 0) {
+		b.Fatal("no time drawn")
+	}
+}
