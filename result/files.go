@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -232,76 +233,95 @@ func AppendTime(b []byte, x float64) []byte {
 // strconv.AppendFloat(x, 'f', 6) would (the exact value of x rounded to
 // the nearest microsecond, ties to even), from integers: x·10⁶ is
 // p + e exactly (p the rounded product, e its error by a fused
-// multiply-add), so the fraction of p decides the rounding and e only an
-// exact half.
+// multiply-add), so p rounded to an integer is the answer unless p is
+// exactly half-way, where e decides (|e| is below half an ulp of p, and
+// a p not half-way is an ulp or more from the half). Written with few
+// branches: the digits of a time are as good as random, so a branch on
+// their count mispredicts.
 func appendMicros(b []byte, x float64) []byte {
 	a := math.Abs(x)
 	p := a * 1e6
 	e := math.FMA(a, 1e6, -p)
-	k := math.Floor(p)
-	u := uint64(k)
-	switch f := p - k; {
-	case f > 0.5, f == 0.5 && e > 0:
-		u++
-	case f == 0.5 && e == 0 && u&1 == 1:
-		u++
-	}
-	if u == 0 {
-		return append(b, '0')
-	}
-	// The digits, written backwards in place: up to 9 before the point
-	// (|x| < 10⁹), the point and up to 6 decimals, two at a time.
-	ip, f := u/1e6, u%1e6
-	nf := 0 // decimals written
-	if f != 0 {
-		nf = 6
-		for f%10 == 0 {
-			f /= 10
-			nf--
+	r := (p + 0x1p52) - 0x1p52 // p to the nearest integer, ties to even (p < 10¹⁵ < 2⁵²)
+	if d := p - r; d == 0.5 || d == -0.5 {
+		switch {
+		case e > 0:
+			r = p + 0.5
+		case e < 0:
+			r = p - 0.5
 		}
 	}
-	ni := 1
-	for v := ip; v >= 10; v /= 10 {
-		ni++
-	}
-	n := ni
-	if nf > 0 {
-		n += 1 + nf
+	u := uint64(r)
+	if u == 0 {
+		return append(b, '0')
 	}
 	if x < 0 {
 		b = append(b, '-')
 	}
+	// d holds the integer part in 10 digits, zero-padded (|x| < 10⁹), the
+	// point and 6 decimals: ni leading digits and nf decimals of it are
+	// the text.
+	var d [32]byte
+	ip, f := u/1e6, u%1e6
+	// Two independent chains of 32-bit divisions: digits 0–4 and 5–9.
+	hi, lo := uint32(ip/100000), uint32(ip%100000)
+	d[4], d[9] = byte('0'+hi%10), byte('0'+lo%10)
+	hi, lo = hi/10, lo/10
+	for i := 2; i >= 0; i -= 2 {
+		qh, ql := hi/100, lo/100
+		rh, rl := hi-100*qh, lo-100*ql
+		d[i], d[i+1] = digitPairs[2*rh], digitPairs[2*rh+1]
+		d[i+5], d[i+6] = digitPairs[2*rl], digitPairs[2*rl+1]
+		hi, lo = qh, ql
+	}
+	d[10] = '.'
+	q := f / 100
+	d[15], d[16] = digitPairs[2*(f-100*q)], digitPairs[2*(f-100*q)+1]
+	d[13], d[14] = digitPairs[2*(q%100)], digitPairs[2*(q%100)+1]
+	d[11], d[12] = digitPairs[2*(q/100)], digitPairs[2*(q/100)+1]
+	ni := decimalDigits(u / 1e6)
+	n := ni + 7 - int(trailingZeros6(f)) // 6 − zeros decimals, and the point
+	if f == 0 {
+		n = ni
+	}
 	i := len(b)
-	b = slices.Grow(b, n)[:i+n]
-	j := i + n // one past the next digit to write
-	for k := nf; k > 0; {
-		if k >= 2 {
-			q := f / 100
-			r := f - 100*q
-			b[j-2], b[j-1] = digitPairs[2*r], digitPairs[2*r+1]
-			f, j, k = q, j-2, k-2
-		} else {
-			b[j-1] = byte('0' + f)
-			j, k = j-1, 0
-		}
-	}
-	if nf > 0 {
-		j--
-		b[j] = '.'
-	}
-	for ip >= 100 {
-		q := ip / 100
-		r := ip - 100*q
-		b[j-2], b[j-1] = digitPairs[2*r], digitPairs[2*r+1]
-		ip, j = q, j-2
-	}
-	if ip >= 10 {
-		b[j-2], b[j-1] = digitPairs[2*ip], digitPairs[2*ip+1]
-	} else {
-		b[j-1] = byte('0' + ip)
-	}
+	b = slices.Grow(b, 16)[:i+n]
+	// n ≤ 16 (9 digits, the point, 6 decimals): one fixed-size move.
+	*(*[16]byte)(b[i : i+16]) = *(*[16]byte)(d[10-ni : 26-ni])
 	return b
 }
+
+// decimalDigits is the number of decimal digits of v (1 for 0), v < 10¹⁰.
+func decimalDigits(v uint64) int {
+	// ⌊log₁₀ 2⌋-style estimate from the bit length (1233/4096 ≈ log₁₀ 2),
+	// exact or one short.
+	n := (bits.Len64(v)*1233)>>12 + 1
+	if v < pow10[n-1] {
+		n--
+	}
+	return max(n, 1)
+}
+
+var pow10 = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10}
+
+// trailingZeros6 is the number of trailing decimal zeros of f, 0 < f <
+// 10⁶, as a six-digit fraction: from a table of the last three digits.
+func trailingZeros6(f uint64) uint8 {
+	if lo := f % 1000; lo != 0 {
+		return tz1000[lo]
+	}
+	return 3 + tz1000[f/1000]
+}
+
+// tz1000[i] is the number of trailing zeros of i as three digits (i > 0).
+var tz1000 = func() (t [1000]uint8) {
+	for i := 1; i < 1000; i++ {
+		for v := i; v%10 == 0; v /= 10 {
+			t[i]++
+		}
+	}
+	return
+}()
 
 // digitPairs holds "00", "01", …, "99": two decimal digits per lookup.
 const digitPairs = "00010203040506070809" + "10111213141516171819" + "20212223242526272829" +
