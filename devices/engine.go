@@ -94,6 +94,43 @@ func (m *engineModel) sample(e Engine, i int, rng *rand.Rand) float64 {
 	return math.Exp(d.mu + d.sigma*rng.NormFloat64())
 }
 
+// sampleSum returns the time of layers [from, len(layers)) drawn one by
+// one, t += sample(e, i, rng) in layer order: the same draws from rng and
+// the same sum, bit for bit (TestSampleSumMatches). The log-normal
+// layers' exponentials are computed together (expInto) in scratch, which
+// keeps its storage between calls.
+func (m *engineModel) sampleSum(e Engine, from int, rng *rand.Rand, scratch *[]float64) float64 {
+	t := 0.0
+	if m.draws == nil {
+		for i := from; i < len(m.layers); i++ {
+			t += e.SampleLayer(&m.layers[i], rng)
+		}
+		return t
+	}
+	if cap(*scratch) < len(m.draws)+3 {
+		*scratch = make([]float64, 0, len(m.draws)+3) // + 3: expInto rounds up to vectors of 4
+	}
+	xs := (*scratch)[:0]
+	for i := from; i < len(m.draws); i++ {
+		if d := &m.draws[i]; d.kind == drawLogNormal {
+			xs = append(xs, d.mu+d.sigma*rng.NormFloat64())
+		}
+	}
+	expInto(xs)
+	j := 0
+	for i := from; i < len(m.draws); i++ {
+		// A drawZero layer adds +0, which leaves t (never −0) unchanged.
+		switch d := &m.draws[i]; d.kind {
+		case drawConst:
+			t += d.mean
+		case drawLogNormal:
+			t += xs[j]
+			j++
+		}
+	}
+	return t
+}
+
 // engineCache is one phone's or server's view of its engine: the
 // framework and target, and the per-model answers. For a *Processor the
 // answers come from sharedEngines, so a world costs no copy of a model's

@@ -88,6 +88,7 @@ type Server struct {
 	sp      result.Span
 	stats   ServerStats
 	busy    int
+	draws   []float64 // sampleSum's scratch
 }
 
 // ServerStats counts what a server did.
@@ -345,10 +346,7 @@ func (s *Server) run(w *worker) {
 		lc := em.load
 		load = float64(lc.FileBytes)/float64(s.cfg.ReadRate) + float64(lc.Parse) + float64(lc.Convert)
 	}
-	t1 := 0.0
-	for i := head.from; i < len(em.layers); i++ {
-		t1 += em.sample(s.eng.e, i, s.rng)
-	}
+	t1 := em.sampleSum(s.eng.e, head.from, s.rng, &s.draws)
 	b := len(w.batch)
 	t := t1
 	if b > 1 && em.batch1 > 0 {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -34,20 +36,28 @@ type RecordWriter struct {
 	w    *bufio.Writer
 	buf  []byte
 	chat bool // the chat columns follow
-	// recent holds the last numbers formatted in the row being written,
-	// whose text a repeated value copies instead of formatting it again:
-	// phase boundaries repeat (an upload ends where the queue starts), and
-	// shortest-text formatting is most of Write's cost.
-	recent  [8]recentFloat
-	nrecent int
+	// last holds, for each column written by appendFloat, the previous
+	// row's value and text, which a repeated value copies instead of
+	// formatting it again: a world's upload size and tail energy are
+	// the same request after request, and shortest-text formatting is
+	// most of Write's cost.
+	last [numFloatCols]lastFloat
+	// names are the previous row's model, mode and image, and plain
+	// whether each is written as is (no comma, quote or line break).
+	names [3]string
+	plain [3]bool
 }
 
-// recentFloat is a number's bits, whether it was written as a time, and
-// where its text sits in the row.
-type recentFloat struct {
-	bits       uint64
-	time       bool
-	start, end int
+// numFloatCols is the number of requests.csv columns written by
+// appendFloat: the energies, their total, the tail energy, the bytes.
+const numFloatCols = NumComponents + 4
+
+// lastFloat is a column's previous value (its bits) and text; n = 0 when
+// none is kept.
+type lastFloat struct {
+	bits uint64
+	n    uint8
+	text [24]byte // the longest shortest text: -1.2345678901234567e-308
 }
 
 // TimeDecimals is the number of decimals of the times in requests.csv
@@ -94,33 +104,32 @@ func (rw *RecordWriter) Write(r *Record) error {
 	b = strconv.AppendInt(b, int64(r.Phone), 10)
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(r.Request), 10)
-	b = appendText(b, r.Model)
-	b = appendText(b, r.Mode)
-	b = appendText(b, r.Image)
+	b = rw.appendName(b, 0, r.Model)
+	b = rw.appendName(b, 1, r.Mode)
+	b = rw.appendName(b, 2, r.Image)
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(r.Split), 10)
 	b = append(b, ',')
 	b = strconv.AppendBool(b, r.Cold)
-	rw.nrecent = 0
-	b = rw.appendTime(b, r.Arrival)
-	b = rw.appendTime(b, r.End)
-	b = rw.appendTime(b, r.Latency())
+	b = appendTimeField(b, r.Arrival)
+	b = appendTimeField(b, r.End)
+	b = appendTimeField(b, r.Latency())
 	b = append(b, ',')
 	b = append(b, r.Outcome.String()...)
 	for _, s := range r.Phases {
-		b = rw.appendTime(b, s.Start)
-		b = rw.appendTime(b, s.End)
-		b = rw.appendTime(b, s.Duration)
+		b = appendTimeField(b, s.Start)
+		b = appendTimeField(b, s.End)
+		b = appendTimeField(b, s.Duration)
 	}
-	for _, e := range r.Energy {
-		b = rw.appendFloat(b, e)
+	for c, e := range r.Energy {
+		b = rw.appendFloat(b, c, e)
 	}
-	b = rw.appendFloat(b, r.TotalEnergy())
-	b = rw.appendFloat(b, r.TailEnergy)
-	b = rw.appendFloat(b, r.UpBytes)
-	b = rw.appendFloat(b, r.DownBytes)
+	b = rw.appendFloat(b, NumComponents, r.TotalEnergy())
+	b = rw.appendFloat(b, NumComponents+1, r.TailEnergy)
+	b = rw.appendFloat(b, NumComponents+2, r.UpBytes)
+	b = rw.appendFloat(b, NumComponents+3, r.DownBytes)
 	if rw.chat {
-		b = rw.appendTime(b, r.TTFT)
+		b = appendTimeField(b, r.TTFT)
 		b = append(b, ',')
 		b = strconv.AppendInt(b, int64(r.Tokens), 10)
 	}
@@ -133,33 +142,49 @@ func (rw *RecordWriter) Write(r *Record) error {
 // Flush writes any buffered data.
 func (rw *RecordWriter) Flush() error { return rw.w.Flush() }
 
-// appendFloat is appendFloat, copying the text of a number the row
-// already holds (same bits) from where it sits.
-func (rw *RecordWriter) appendFloat(b []byte, x float64) []byte { return rw.appendValue(b, x, false) }
-
-// appendTime is appendFloat for a time: TimeDecimals decimals at most.
-func (rw *RecordWriter) appendTime(b []byte, x float64) []byte { return rw.appendValue(b, x, true) }
-
-func (rw *RecordWriter) appendValue(b []byte, x float64, time bool) []byte {
+// appendFloat is appendFloat for column col, copying the text of the
+// previous row's value when x has its bits.
+func (rw *RecordWriter) appendFloat(b []byte, col int, x float64) []byte {
 	b = append(b, ',')
 	if math.IsNaN(x) {
 		return b
 	}
+	l := &rw.last[col]
 	bits := math.Float64bits(x)
-	for i := range min(rw.nrecent, len(rw.recent)) {
-		if r := &rw.recent[i]; r.bits == bits && r.time == time {
-			return append(b, b[r.start:r.end]...)
-		}
+	if l.n > 0 && l.bits == bits {
+		return append(b, l.text[:l.n]...)
 	}
 	start := len(b)
-	if time {
-		b = AppendTime(b, x)
+	b = appendNumber(b, x)
+	if n := len(b) - start; n <= len(l.text) {
+		l.bits, l.n = bits, uint8(copy(l.text[:], b[start:]))
 	} else {
-		b = appendNumber(b, x)
+		l.n = 0
 	}
-	rw.recent[rw.nrecent%len(rw.recent)] = recentFloat{bits, time, start, len(b)}
-	rw.nrecent++
 	return b
+}
+
+// appendName is appendText for name column i (model, mode, image),
+// deciding about quotes once for a run of rows with the same name.
+func (rw *RecordWriter) appendName(b []byte, i int, s string) []byte {
+	if s != rw.names[i] || !rw.plain[i] {
+		rw.names[i], rw.plain[i] = s, !needsQuotes(s)
+		if !rw.plain[i] {
+			return appendText(b, s)
+		}
+	}
+	b = append(b, ',')
+	return append(b, s...)
+}
+
+// appendTimeField appends ",x" by AppendTime; NaN (a phase that did not
+// occur) is an empty field.
+func appendTimeField(b []byte, x float64) []byte {
+	b = append(b, ',')
+	if math.IsNaN(x) {
+		return b
+	}
+	return AppendTime(b, x)
 }
 
 // AppendTime appends x rounded to TimeDecimals decimals, without trailing
@@ -208,43 +233,100 @@ func AppendTime(b []byte, x float64) []byte {
 // strconv.AppendFloat(x, 'f', 6) would (the exact value of x rounded to
 // the nearest microsecond, ties to even), from integers: x·10⁶ is
 // p + e exactly (p the rounded product, e its error by a fused
-// multiply-add), so the fraction of p decides the rounding and e only an
-// exact half.
+// multiply-add), so p rounded to an integer is the answer unless p is
+// exactly half-way, where e decides (|e| is below half an ulp of p, and
+// a p not half-way is an ulp or more from the half). Written with few
+// branches: the digits of a time are as good as random, so a branch on
+// their count mispredicts.
 func appendMicros(b []byte, x float64) []byte {
 	a := math.Abs(x)
 	p := a * 1e6
 	e := math.FMA(a, 1e6, -p)
-	k := math.Floor(p)
-	u := uint64(k)
-	switch f := p - k; {
-	case f > 0.5, f == 0.5 && e > 0:
-		u++
-	case f == 0.5 && e == 0 && u&1 == 1:
-		u++
+	r := (p + 0x1p52) - 0x1p52 // p to the nearest integer, ties to even (p < 10¹⁵ < 2⁵²)
+	if d := p - r; d == 0.5 || d == -0.5 {
+		switch {
+		case e > 0:
+			r = p + 0.5
+		case e < 0:
+			r = p - 0.5
+		}
 	}
+	u := uint64(r)
 	if u == 0 {
 		return append(b, '0')
 	}
 	if x < 0 {
 		b = append(b, '-')
 	}
-	b = strconv.AppendUint(b, u/1e6, 10)
-	frac := u % 1e6
-	if frac == 0 {
-		return b
+	// d holds the integer part in 10 digits, zero-padded (|x| < 10⁹), the
+	// point and 6 decimals: ni leading digits and nf decimals of it are
+	// the text.
+	var d [32]byte
+	ip, f := u/1e6, u%1e6
+	// Two independent chains of 32-bit divisions: digits 0–4 and 5–9.
+	hi, lo := uint32(ip/100000), uint32(ip%100000)
+	d[4], d[9] = byte('0'+hi%10), byte('0'+lo%10)
+	hi, lo = hi/10, lo/10
+	for i := 2; i >= 0; i -= 2 {
+		qh, ql := hi/100, lo/100
+		rh, rl := hi-100*qh, lo-100*ql
+		d[i], d[i+1] = digitPairs[2*rh], digitPairs[2*rh+1]
+		d[i+5], d[i+6] = digitPairs[2*rl], digitPairs[2*rl+1]
+		hi, lo = qh, ql
 	}
-	var d [7]byte
-	d[0] = '.'
-	for i := 6; i > 0; i-- {
-		d[i] = byte('0' + frac%10)
-		frac /= 10
+	d[10] = '.'
+	q := f / 100
+	d[15], d[16] = digitPairs[2*(f-100*q)], digitPairs[2*(f-100*q)+1]
+	d[13], d[14] = digitPairs[2*(q%100)], digitPairs[2*(q%100)+1]
+	d[11], d[12] = digitPairs[2*(q/100)], digitPairs[2*(q/100)+1]
+	ni := decimalDigits(u / 1e6)
+	n := ni + 7 - int(trailingZeros6(f)) // 6 − zeros decimals, and the point
+	if f == 0 {
+		n = ni
 	}
-	n := 7
-	for d[n-1] == '0' {
+	i := len(b)
+	b = slices.Grow(b, 16)[:i+n]
+	// n ≤ 16 (9 digits, the point, 6 decimals): one fixed-size move.
+	*(*[16]byte)(b[i : i+16]) = *(*[16]byte)(d[10-ni : 26-ni])
+	return b
+}
+
+// decimalDigits is the number of decimal digits of v (1 for 0), v < 10¹⁰.
+func decimalDigits(v uint64) int {
+	// ⌊log₁₀ 2⌋-style estimate from the bit length (1233/4096 ≈ log₁₀ 2),
+	// exact or one short.
+	n := (bits.Len64(v)*1233)>>12 + 1
+	if v < pow10[n-1] {
 		n--
 	}
-	return append(b, d[:n]...)
+	return max(n, 1)
 }
+
+var pow10 = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10}
+
+// trailingZeros6 is the number of trailing decimal zeros of f, 0 < f <
+// 10⁶, as a six-digit fraction: from a table of the last three digits.
+func trailingZeros6(f uint64) uint8 {
+	if lo := f % 1000; lo != 0 {
+		return tz1000[lo]
+	}
+	return 3 + tz1000[f/1000]
+}
+
+// tz1000[i] is the number of trailing zeros of i as three digits (i > 0).
+var tz1000 = func() (t [1000]uint8) {
+	for i := 1; i < 1000; i++ {
+		for v := i; v%10 == 0; v /= 10 {
+			t[i]++
+		}
+	}
+	return
+}()
+
+// digitPairs holds "00", "01", …, "99": two decimal digits per lookup.
+const digitPairs = "00010203040506070809" + "10111213141516171819" + "20212223242526272829" +
+	"30313233343536373839" + "40414243444546474849" + "50515253545556575859" + "60616263646566676869" +
+	"70717273747576777879" + "80818283848586878889" + "90919293949596979899"
 
 // appendFloat appends ",x" with the shortest text that reads back as x; NaN
 // (a phase that did not occur) is an empty field.
@@ -273,12 +355,24 @@ func appendNumber(b []byte, x float64) []byte {
 
 func appendText(b []byte, s string) []byte {
 	b = append(b, ',')
-	if strings.ContainsAny(s, ",\"\n\r") {
+	if needsQuotes(s) {
 		b = append(b, '"')
 		b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
 		return append(b, '"')
 	}
 	return append(b, s...)
+}
+
+// needsQuotes reports whether s holds a comma, quote or line break: a loop
+// rather than strings.ContainsAny, which builds its set at every call.
+func needsQuotes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ',', '"', '\n', '\r':
+			return true
+		}
+	}
+	return false
 }
 
 // ReadRecords reads requests.csv and calls fn for each record in file order.

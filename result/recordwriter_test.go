@@ -2,14 +2,17 @@ package result
 
 import (
 	"bytes"
+	"io"
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 )
 
 // referenceRow formats r field by field with appendFloat (times with
-// AppendTime), as Write did before it copied repeated numbers.
+// AppendTime), as Write did before it copied repeated numbers, and
+// texts quoted by strings.ContainsAny.
 func referenceRow(r *Record) []byte {
 	b := strconv.AppendInt(nil, int64(r.Point), 10)
 	b = append(b, ',')
@@ -18,9 +21,16 @@ func referenceRow(r *Record) []byte {
 	b = strconv.AppendInt(b, int64(r.Phone), 10)
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(r.Request), 10)
-	b = appendText(b, r.Model)
-	b = appendText(b, r.Mode)
-	b = appendText(b, r.Image)
+	for _, s := range []string{r.Model, r.Mode, r.Image} {
+		b = append(b, ',')
+		if strings.ContainsAny(s, ",\"\n\r") {
+			b = append(b, '"')
+			b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
+			b = append(b, '"')
+		} else {
+			b = append(b, s...)
+		}
+	}
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(r.Split), 10)
 	b = append(b, ',')
@@ -43,14 +53,6 @@ func referenceRow(r *Record) []byte {
 	b = appendFloat(b, r.UpBytes)
 	b = appendFloat(b, r.DownBytes)
 	return append(b, '\n')
-}
-
-func appendTimeField(b []byte, x float64) []byte {
-	b = append(b, ',')
-	if math.IsNaN(x) {
-		return b
-	}
-	return AppendTime(b, x)
 }
 
 func TestAppendTime(t *testing.T) {
@@ -86,7 +88,8 @@ func TestAppendTime(t *testing.T) {
 }
 
 // TestRecordWriterRepeats: rows whose numbers repeat (phase boundaries,
-// zeros, signed zeros, NaN) are written exactly as formatting every field
+// zeros, signed zeros, NaN, a column's value in the next row) and whose
+// names need quotes or not are written exactly as formatting every field
 // would write them.
 func TestRecordWriterRepeats(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
@@ -103,6 +106,10 @@ func TestRecordWriterRepeats(t *testing.T) {
 	for i := 0; i < 2000; i++ {
 		r := NewRecord()
 		r.Model, r.Mode, r.Image = "alexnet", "split:7", "960x540"
+		if rng.IntN(4) == 0 {
+			names := []string{"a,b", `q"x`, "l\nf", "c\rr", "plain", ""}
+			r.Model, r.Image = names[rng.IntN(len(names))], names[rng.IntN(len(names))]
+		}
 		pick := func() float64 {
 			if rng.IntN(3) == 0 {
 				return pool[rng.IntN(len(pool))]
@@ -142,5 +149,38 @@ func TestRecordWriterRepeats(t *testing.T) {
 			i++
 		}
 		t.Fatalf("rows differ at byte %d:\n got %.200q\nwant %.200q", i, g[max(0, i-80):], w[max(0, i-80):])
+	}
+}
+
+// BenchmarkRecordWriter: one requests.csv row of the 10⁶-request case
+// (scenarios/testdata/bench-req1e6-csv.yaml): seven phases in sequence at
+// times of 0–10⁶ s, energies with full mantissas, a fixed upload size.
+func BenchmarkRecordWriter(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	recs := make([]Record, 1024)
+	for i := range recs {
+		r := NewRecord()
+		r.Model, r.Mode, r.Image = "squeezenet-v1.0", "cloud-gpu", "960x540"
+		t0 := rng.Float64() * 1e6
+		r.Arrival = t0
+		for _, p := range []Phase{3, 1, 4, 5, 6, 7, 8, 9} {
+			t1 := t0 + rng.ExpFloat64()*0.05
+			r.AddPhase(p, t0, t1)
+			t0 = t1
+		}
+		r.End = t0
+		r.Energy = [NumComponents]float64{rng.Float64() * 0.1, 0, rng.Float64() * 0.3, rng.Float64() * 0.2}
+		r.TailEnergy, r.UpBytes, r.DownBytes = 0.10075, 14477.621238425925, 1000
+		recs[i] = r
+	}
+	rw, err := NewRecordWriter(io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := rw.Write(&recs[i%len(recs)]); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
