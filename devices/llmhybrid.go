@@ -40,8 +40,11 @@ import (
 // seen; a later turn's cloud estimate is the idle one plus that delay.
 // A continuous-batching server's queue and batch slow-down are what the
 // idle estimate leaves out, and a phone measures them without any help
-// from the server (vLLM reports its queue only on its /metrics
-// endpoint, not in the stream a client reads). A phone the delay keeps
+// from the server: vLLM exposes its queue as the gauge
+// vllm:num_requests_waiting on its Prometheus /metrics endpoint
+// (docs.vllm.ai, "Production Metrics"), an operator's endpoint, and we
+// did not verify that any server puts it in the streamed chunks a
+// client reads. A phone the delay keeps
 // on the phone hears nothing new from the server, so the delay is
 // forgotten once Forget seconds old: the next turn then estimates the
 // cloud as idle, and a turn sent there explores it again. A turn that

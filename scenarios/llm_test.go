@@ -72,7 +72,7 @@ func init() {
 		if h1 != c1 || !(hN < cN) {
 			t.Errorf("hybrid TTFT %v with 1 phone (cloud %v), %v with 3000 (cloud %v)", h1, c1, hN, cN)
 		}
-		wantLine(t, run, len(run.Conclusions)-1, "TTFT est. + delay seen")
+		wantLine(t, run, len(run.Conclusions)-1, "TTFT + delay seen")
 	}
 }
 

@@ -151,7 +151,7 @@ func llmConclusions(s *Scenario, run *result.Run) []result.Conclusion {
 		// 160-column line.
 		rule = fmt.Sprintf("prompt ≤ %d tokens, battery ≥ %.0f %%, TTFT est.", policy.MaxPrompt, 100*policy.MinBattery)
 		if policy.Load {
-			rule += " + delay seen"
+			rule = fmt.Sprintf("prompt ≤ %d, battery ≥ %.0f %%, TTFT + delay seen", policy.MaxPrompt, 100*policy.MinBattery)
 		}
 	}
 	c.Sentence = fmt.Sprintf("hybrid (%s), regret vs the best fixed choice: %s", rule, strings.Join(parts, ", "))
