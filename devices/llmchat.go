@@ -102,6 +102,11 @@ type ChatPolicy struct {
 	MinBattery float64 // fraction of a full charge
 	// Network adds the link's condition (llmhybrid.go).
 	Network bool
+	// Load, with Network, adds to the cloud's estimate the delay beyond
+	// it the phone saw at its last cloud turn's first token, unless that
+	// sight is more than Forget seconds old (llmhybrid.go).
+	Load   bool
+	Forget float64
 }
 
 // OnPhone reports whether the rule runs a turn of prompt tokens on the
@@ -112,6 +117,9 @@ func (p ChatPolicy) OnPhone(prompt int, battery float64) bool {
 
 // String states the rule.
 func (p ChatPolicy) String() string {
+	if p.Network && p.Load {
+		return fmt.Sprintf("on the phone when the prompt (context and new tokens) is at most %d tokens, the battery at least %.0f %% charged and the estimated time to first token on the phone (its prefill) at most the cloud's (the upload over the link as it is now, the server's prefill when idle, one chunk down, plus the delay beyond that estimate the phone saw at its last cloud turn's first token, forgotten once %g s old, none when none was seen), in the cloud otherwise", p.MaxPrompt, 100*p.MinBattery, p.Forget)
+	}
 	if p.Network {
 		return fmt.Sprintf("on the phone when the prompt (context and new tokens) is at most %d tokens, the battery at least %.0f %% charged and the estimated time to first token on the phone (its prefill) at most the cloud's (the upload over the link as it is now, the server's prefill when idle, one chunk down), in the cloud otherwise", p.MaxPrompt, 100*p.MinBattery)
 	}
@@ -187,6 +195,11 @@ type chatTurn struct {
 	// held is the app memory the turn holds (its footprint), bytes; a
 	// kill frees it with the app's (llmturn.go).
 	held float64
+	// decided and cloudEst are when a hybrid turn of the Load rule chose
+	// and its idle estimate of the cloud's time to first token, s
+	// (llmhybrid.go); estimated says they are set.
+	decided, cloudEst float64
+	estimated         bool
 }
 
 // chatState is a phone's chat set-up and its turns waiting for the radio
@@ -198,6 +211,7 @@ type chatState struct {
 	active  []*chatTurn // turns in flight, in start order (llmturn.go)
 	onPhone int         // turns run on the phone
 	turns   int
+	seen    cloudSight // the last cloud turn's delay (llmhybrid.go)
 }
 
 // EnableChat gives the phone a chat configuration (after Connect, whose
@@ -509,6 +523,7 @@ func (r *chatTurn) inCloud(p *sim.Proc) error {
 		}
 		if received == 0 {
 			rec.TTFT = p.Now() - rec.Arrival
+			r.sawFirstToken(p.Now()) // llmhybrid.go
 		}
 		received += n
 		rec.Tokens = received

@@ -31,6 +31,25 @@ import (
 // cloud. The estimate ignores the server's queue and the thermal cap;
 // the regret against the best fixed choice (llmconclude.go) is what the
 // rule costs for that.
+//
+// The load condition (ChatPolicy.Load) puts the queue back from what the
+// phone itself saw: at a hybrid turn's first streamed token the phone
+// keeps the delay beyond its estimate (the turn's time from its choice
+// to that token less the cloud estimate it chose with, at least 0: the
+// idle estimate has no queue or batch to take back), and when it was
+// seen; a later turn's cloud estimate is the idle one plus that delay.
+// A continuous-batching server's queue and batch slow-down are what the
+// idle estimate leaves out, and a phone measures them without any help
+// from the server: vLLM exposes its queue as the gauge
+// vllm:num_requests_waiting on its Prometheus /metrics endpoint
+// (docs.vllm.ai, "Production Metrics"), an operator's endpoint, and we
+// did not verify that any server puts it in the streamed chunks a
+// client reads. A phone the delay keeps
+// on the phone hears nothing new from the server, so the delay is
+// forgotten once Forget seconds old: the next turn then estimates the
+// cloud as idle, and a turn sent there explores it again. A turn that
+// ends before its first token (a timeout, a drop) leaves the last delay
+// as it was.
 
 // ttftEstimates returns the turn's estimated time to first token on the
 // phone and in the cloud, s.
@@ -59,15 +78,49 @@ func (r *chatTurn) ttftEstimates() (phone, cloud float64, err error) {
 // and battery rule, and with Network the estimates' comparison.
 func (r *chatTurn) hybridOnPhone() (bool, error) {
 	c := r.ph.chat
-	if !c.cfg.Policy.OnPhone(r.t.Context+r.t.Prompt, r.ph.BatteryLevel()) {
-		return false, nil
-	}
-	if !c.cfg.Policy.Network {
-		return true, nil
+	pol := &c.cfg.Policy
+	short := pol.OnPhone(r.t.Context+r.t.Prompt, r.ph.BatteryLevel())
+	// The load rule estimates every turn, so that a turn the prompt or
+	// the battery sends to the cloud measures the delay too.
+	if !pol.Network || !short && !pol.Load {
+		return short, nil
 	}
 	phone, cloud, err := r.ttftEstimates()
+	if err != nil && !short {
+		return false, nil // the phone cannot price what it will not run
+	}
 	if err != nil {
 		return false, err
 	}
-	return phone <= cloud, nil
+	if pol.Load {
+		now := r.ph.env.Now()
+		r.decided, r.cloudEst, r.estimated = now, cloud, true
+		cloud += c.seen.delay(now, pol.Forget)
+	}
+	return short && phone <= cloud, nil
+}
+
+// cloudSight is the delay beyond the estimate a phone last saw in a
+// cloud turn of the load rule.
+type cloudSight struct {
+	excess, at float64 // s; the time it was seen
+	ok         bool    // one was seen
+}
+
+// delay is the sight's delay at time now: 0 when none was seen or it is
+// more than forget seconds old.
+func (s cloudSight) delay(now, forget float64) float64 {
+	if !s.ok || now-s.at > forget {
+		return 0
+	}
+	return s.excess
+}
+
+// sawFirstToken keeps the delay a hybrid turn of the load rule saw
+// beyond its estimate when its first token arrived at now.
+func (r *chatTurn) sawFirstToken(now float64) {
+	if !r.estimated {
+		return
+	}
+	r.ph.chat.seen = cloudSight{excess: max(0, now-r.decided-r.cloudEst), at: now, ok: true}
 }

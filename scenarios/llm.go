@@ -73,6 +73,9 @@ type LLMHybrid struct {
 	MaxPrompt  int      `yaml:"max_prompt"`
 	MinBattery Fraction `yaml:"min_battery"`
 	Network    string   `yaml:"network"` // llmhybrid.go
+	// Forget is the age past which network: ttft-load forgets the
+	// delay the phone saw (llmhybrid.go).
+	Forget units.Duration `yaml:"forget"`
 }
 
 // llmField registers the llm section (fields.go).
@@ -107,7 +110,7 @@ func llmField() *field {
 		fld("token_bytes", "TokenBytes", kBytes, "Upload bytes per prompt token (about 4 characters of English text per token).", def("4B"), checks(positive)),
 		fld("chunk_bytes", "ChunkBytes", kBytes, "Bytes of one streamed token: a server-sent-events chunk of a chat-completions stream (a `data: {…}` line, 100–300 B).", def("200B"), checks(positive)),
 		fld("battery", "Battery", kFraction, "The battery's charge at the start (the hybrid rule reads the charge left).", def("1"), checks(atLeast(0), atMost(1))),
-		obj("hybrid", "Hybrid", "The hybrid rule: a turn runs on the phone when its prompt (context and new tokens) is at most max_prompt tokens and the battery at least min_battery charged (and, with network: ttft, its estimated time to first token on the phone is at most the cloud's), in the cloud otherwise.", append([]*field{
+		obj("hybrid", "Hybrid", "The hybrid rule: a turn runs on the phone when its prompt (context and new tokens) is at most max_prompt tokens and the battery at least min_battery charged (and, with network: ttft or ttft-load, its estimated time to first token on the phone is at most the cloud's), in the cloud otherwise.", append([]*field{
 			fld("max_prompt", "MaxPrompt", kInt, "Longest prompt run on the phone, tokens.", def("512"), checks(atLeast(0))),
 			fld("min_battery", "MinBattery", kFraction, "Least charge to run on the phone.", def("0.2"), checks(atLeast(0), atMost(1))),
 		}, llmHybridFields()...)...,

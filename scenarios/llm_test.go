@@ -64,6 +64,15 @@ func init() {
 			t.Errorf("cloud TTFT %v with 1 phone, %v with 3000", c1, cN)
 		}
 		wantLine(t, run, 0, "on-device beats cloud above")
+		// The load-aware hybrid: alone, the phone sees no delay and chats
+		// as the cloud does; in a saturated crowd the delay it saw keeps
+		// later turns on the phone, ahead of the cloud's queue.
+		h1 := metricOf(pick(t, run, "llama-3.2-1b", "hybrid", "warm", "phone.count=1"), "llm.ttft")
+		hN := metricOf(pick(t, run, "llama-3.2-1b", "hybrid", "warm", "phone.count=3000"), "llm.ttft")
+		if h1 != c1 || !(hN < cN) {
+			t.Errorf("hybrid TTFT %v with 1 phone (cloud %v), %v with 3000 (cloud %v)", h1, c1, hN, cN)
+		}
+		wantLine(t, run, len(run.Conclusions)-1, "TTFT + delay seen")
 	}
 }
 

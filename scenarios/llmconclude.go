@@ -150,6 +150,9 @@ func llmConclusions(s *Scenario, run *result.Run) []result.Conclusion {
 		// The rule in full is the first note; the sentence keeps to the
 		// 160-column line.
 		rule = fmt.Sprintf("prompt ≤ %d tokens, battery ≥ %.0f %%, TTFT est.", policy.MaxPrompt, 100*policy.MinBattery)
+		if policy.Load {
+			rule = fmt.Sprintf("prompt ≤ %d, battery ≥ %.0f %%, TTFT + delay seen", policy.MaxPrompt, 100*policy.MinBattery)
+		}
 	}
 	c.Sentence = fmt.Sprintf("hybrid (%s), regret vs the best fixed choice: %s", rule, strings.Join(parts, ", "))
 	c.Notes = []string{"hybrid's rule: " + policy.String() + ".",

@@ -73,3 +73,61 @@ func TestChatHybridNetworkRun(t *testing.T) {
 		t.Errorf("unknown rule: %v", err)
 	}
 }
+
+// crowdedHybrid is 40 phones chatting over home WiFi (the idle cloud's
+// first token a fraction of the phone's) with a server of two running
+// sequences, so that a turn queues behind many others; hybrid's rule as
+// given.
+func crowdedHybrid(hybrid string) string {
+	return `name: hybrid-crowd
+seed: 5
+phone: {device: oneplus12, count: 40}
+network: {preset: home-wifi}
+llm:
+  modes: [hybrid]
+  server: {max_seqs: 2}
+  prompt: {tokens: 64}
+  output: {tokens: 64}
+  hybrid: ` + hybrid + `
+workload:
+  requests: 3
+  start: warm
+  warmup: 0
+  arrivals: {type: closed, think: 2s}
+outputs: {plots: false, requests: false}
+`
+}
+
+// At a crowded server the network rule alone sends every turn to the
+// cloud (its idle estimate beats the phone's prefill); the load rule
+// sends the first turn there (nothing seen yet) and, having seen the
+// queue, some later ones to the phone. With a memory shorter than any
+// gap between turns it forgets every delay and chooses as the network
+// rule: the same cell, metric for metric.
+func TestChatHybridLoadRun(t *testing.T) {
+	run := func(hybrid string) *Result {
+		return runIn(t, mustParse(t, crowdedHybrid(hybrid)), t.TempDir(), 1)
+	}
+	get := func(res *Result, metric string) float64 {
+		return metricOf(pickAny(t, res.Run, "llama-3.2-1b", "hybrid"), metric)
+	}
+	ttft := run("{network: ttft}")
+	load := run("{network: ttft-load}")
+	forgot := run("{network: ttft-load, forget: 1ms}")
+	if s := get(ttft, "llm.on_phone"); s != 0 {
+		t.Errorf("network ttft: share on the phone %v, want 0", s)
+	}
+	// Three turns per phone, the first always in the cloud: at most 2/3.
+	if s := get(load, "llm.on_phone"); !(s > 0 && s <= 2.0/3) {
+		t.Errorf("network ttft-load: share on the phone %v, want in (0, 2/3]", s)
+	}
+	for _, m := range []string{"llm.on_phone", "llm.ttft", "latency.mean", "llm.energy_per_conversation"} {
+		if a, b := get(ttft, m), get(forgot, m); a != b {
+			t.Errorf("%s: ttft %v, ttft-load forgetting at once %v", m, a, b)
+		}
+	}
+	t.Logf("TTFT: ttft %.3f s, ttft-load %.3f s (on the phone %.2f)", get(ttft, "llm.ttft"), get(load, "llm.ttft"), get(load, "llm.on_phone"))
+	if _, err := Parse([]byte(crowdedHybrid("{network: ttft-load, forget: 0s}")), "t.yaml", ""); err == nil || !strings.Contains(err.Error(), "llm.hybrid.forget") {
+		t.Errorf("forget 0: %v", err)
+	}
+}
