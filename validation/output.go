@@ -191,6 +191,14 @@ func (r *Report) WriteTable(w io.Writer) error {
 	return err
 }
 
+// markdownTable writes a Markdown table of head and rows.
+func markdownTable(b *strings.Builder, head []string, rows [][]string) {
+	b.WriteString("| " + strings.Join(head, " | ") + " |\n|" + strings.Repeat("---|", len(head)) + "\n")
+	for _, r := range rows {
+		b.WriteString("| " + strings.Join(r, " | ") + " |\n")
+	}
+}
+
 // align writes rows with columns padded to their widest cell.
 func align(b *strings.Builder, rows [][]string) {
 	width := make([]int, len(rows[0]))

@@ -136,10 +136,7 @@ func writeLLMCost(b *strings.Builder, vs []LLMCostVariant, markdown bool) {
 	}
 	if markdown {
 		b.WriteString("\n## LLM phone cost models\n\n" + intro)
-		b.WriteString("| " + strings.Join(head, " | ") + " |\n|" + strings.Repeat("---|", len(head)) + "\n")
-		for _, r := range rows {
-			b.WriteString("| " + strings.Join(r, " | ") + " |\n")
-		}
+		markdownTable(b, head, rows)
 		return
 	}
 	b.WriteString("\nllm phone cost models (held-out rows by study; * the default):\n")

@@ -136,10 +136,7 @@ func writeLLMSensitivity(b *strings.Builder, ps []LLMSensitivityParam, markdown 
 	}
 	if markdown {
 		b.WriteString("\n### LLM phone parameters\n\n" + intro)
-		b.WriteString("| " + strings.Join(head, " | ") + " |\n|" + strings.Repeat("---|", len(head)) + "\n")
-		for _, r := range rows {
-			b.WriteString("| " + strings.Join(r, " | ") + " |\n")
-		}
+		markdownTable(b, head, rows)
 		return
 	}
 	b.WriteString("\nllm phone parameters:\n")
@@ -464,10 +461,7 @@ func (s *Sensitivity) write(b *strings.Builder, markdown bool) {
 		rows = append(rows, row)
 	}
 	if markdown {
-		b.WriteString("| " + strings.Join(head, " | ") + " |\n|" + strings.Repeat("---|", len(head)) + "\n")
-		for _, r := range rows {
-			b.WriteString("| " + strings.Join(r, " | ") + " |\n")
-		}
+		markdownTable(b, head, rows)
 		b.WriteString("\nCells: the change with the parameter at −u / +u. Baselines:\n\n")
 		for _, o := range s.Outputs {
 			fmt.Fprintf(b, "- **%s**: %s\n", o.Name, mdEscape(o.Text))
