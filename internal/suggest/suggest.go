@@ -52,17 +52,23 @@ func distance(s, c string) int {
 
 // Closest returns the candidate closest to s when it is close enough to be
 // a plausible typo, else "". Names equal but for case and the separators
-// '-' and '_' match first. Otherwise the closest (the first of equals, in
-// the candidates' order) must be within a third of the longer name's
+// '-' and '_' match first. Otherwise the closest (of equals, a plain
+// typo before a prefix or stem match, then the first in the candidates'
+// order) must be within a third of the longer name's
 // length, and at most 3 edits (see distance).
 func Closest(s string, candidates []string) string {
-	best, bestD := "", 1<<30
+	best, bestD, bestShort := "", 1<<30, true
 	for _, c := range candidates {
 		if normalize(c) == normalize(s) {
 			return c
 		}
-		if d := distance(s, c); d < bestD {
-			best, bestD = c, d
+		// Of equals, a plain typo beats a prefix or stem shortcut:
+		// "ttft-lod" is a prefix extension of "ttft" and one edit from
+		// "ttft-load".
+		d := distance(s, c)
+		short := editDistance(s, c) > d
+		if d < bestD || d == bestD && bestShort && !short {
+			best, bestD, bestShort = c, d, short
 		}
 	}
 	limit := min(3, max(1, max(len(s), len(best))/3))

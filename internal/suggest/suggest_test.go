@@ -44,6 +44,8 @@ func TestClosest(t *testing.T) {
 		{"chart: plural", "timelines", charts, "timeline"},
 		{"field: letter left out", "bandwith", fields, "bandwidth"},
 		{"field: case", "Bandwidth", fields, "bandwidth"},
+		{"enum: one edit beats a prefix", "ttft-lod", []string{"off", "ttft", "ttft-load"}, "ttft-load"},
+		{"enum: a prefix extension", "ttft-", []string{"off", "ttft", "ttft-load"}, "ttft"},
 		{"short names need a near match", "ab", []string{"cd"}, ""},
 		{"far names", "xyz", fields, ""},
 		{"no candidates", "x", nil, ""},
