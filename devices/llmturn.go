@@ -6,7 +6,6 @@ import (
 
 	"github.com/infersim/infersim/devices/llmphone"
 	"github.com/infersim/infersim/devices/llmserve"
-	"github.com/infersim/infersim/models/llm"
 	"github.com/infersim/infersim/result"
 	"github.com/infersim/infersim/sim"
 )
@@ -104,10 +103,12 @@ func (r *chatTurn) cancel(req *llmserve.Request, st *chatStream) {
 //	prefill  compute-bound (thermal.Speed with m = 0): its time at the
 //	         top clock stretched by r = f_top·k/f_cap (k: threads over
 //	         the cores online)
-//	decode   the roofline per step: max(bytes/bandwidth, FLOPs·r/rate),
-//	         the runtime's DecodeTime at the top clock; memory-bound at
-//	         the top clock, a step slows only once r exceeds the step's
-//	         bytes time over its FLOPs time
+//	decode   the runtime's roofline per step with its compute roofs
+//	         stretched by r (llmphone's DecodeTimeSlowed: under
+//	         host-roofline each operator class's max(bytes/B_c,
+//	         FLOPs·r/F_c), summed; under direct the step's one
+//	         max(bytes/bandwidth, FLOPs·r/rate)); a memory-bound class
+//	         slows only once r exceeds its bytes time over its FLOPs time
 //	power    with RuntimePower, the runtime's power model split in two:
 //	         its cores (Power.CPU less the idle CPU) scaled by the DVFS
 //	         factor as any busy core (P_core(cap, T)/P_core(top, T_ref),
@@ -234,8 +235,14 @@ func (r *chatTurn) computeHeated(p *sim.Proc, prefill float64) error {
 				if err != nil {
 					return 0, 0, true, err
 				}
-				flops := float64(cfg.Model.Config.DecodeCost(llm.BF16, 2, ctx).FLOPs)
-				d += math.Max(mem, flops/rate*k)
+				// Each roof on its own: under host-roofline a long
+				// context's compute-bound attention slows with the
+				// clock while the weights' stream does not.
+				st, err := cfg.Runtime.DecodeTimeSlowed(cfg.Model, ctx, math.Max(1, k))
+				if err != nil {
+					return 0, 0, true, err
+				}
+				d += st
 				if cfg.RuntimePower {
 					// The step's DRAM energy: its energy less its cores'.
 					e, err := cfg.Runtime.DecodeEnergy(cfg.Model, ctx)

@@ -109,6 +109,13 @@ func (r Runtime) hostTime(m Model, n, ctx int) (float64, error) {
 
 // workTime is hostTime of a step's work w with kernel class k.
 func (r Runtime) workTime(w [3]classWork, k Kernel) (float64, error) {
+	return r.workTimeSlowed(w, k, 1)
+}
+
+// workTimeSlowed is workTime with every class's compute roof slowed by
+// the factor slow (its FLOPs time times slow) and its bandwidth roof as
+// it is; slow = 1 is workTime exactly.
+func (r Runtime) workTimeSlowed(w [3]classWork, k Kernel, slow float64) (float64, error) {
 	f, ok := r.PrefillFLOPS[k]
 	if !ok {
 		return 0, r.Supports(k)
@@ -128,7 +135,7 @@ func (r Runtime) workTime(w [3]classWork, k Kernel) (float64, error) {
 		if w.bytes > 0 && q.Bytes > 0 {
 			tb = w.bytes / (bw * q.Bytes)
 		}
-		t += math.Max(tc, tb)
+		t += math.Max(tc*slow, tb)
 	}
 	return t, nil
 }

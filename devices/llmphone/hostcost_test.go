@@ -148,3 +148,67 @@ func TestSolveScale(t *testing.T) {
 		t.Error("a target outside the range was solved")
 	}
 }
+
+// DecodeTimeSlowed at slow 1 is DecodeTime bit for bit under both cost
+// models; slowing never speeds a step up nor slows it more than the
+// factor (each roof max(FLOPs·s/F, bytes/B) lies between its value at
+// s = 1 and s times it); and once every class with FLOPs is
+// compute-bound the time grows by the step's FLOPs over the kernel's
+// rate per unit of slow (with the host's ratios set to 1, every class
+// at the matrix class's rate; a decode step's classes share its Cost's
+// FLOPs, TestStepWorkConserves).
+func TestDecodeTimeSlowed(t *testing.T) {
+	c, _ := llm.Zoo("llama-3.2-1b")
+	m, err := QuantizedModel(c, W4A16Kernel, 2, 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cost := range CostModels() {
+		r, err := Build("genie-htp-sd8elite", cost, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ctx := range []int{1, 64, 1000, 4000} {
+			d, err := r.DecodeTime(m, ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s, _ := r.DecodeTimeSlowed(m, ctx, 1); math.Float64bits(s) != math.Float64bits(d) {
+				t.Errorf("%s ctx %d: slowed by 1 %v, DecodeTime %v", cost, ctx, s, d)
+			}
+			prev := d
+			for _, slow := range []float64{1.1, 1.5, 2, 4, 16} {
+				s, _ := r.DecodeTimeSlowed(m, ctx, slow)
+				if s < prev*(1-1e-12) || s > slow*d*(1+1e-12) {
+					t.Errorf("%s ctx %d slow %g: %v, want in [%v, %v]", cost, ctx, slow, s, prev, slow*d)
+				}
+				prev = s
+			}
+		}
+	}
+
+	unit := map[string]float64{}
+	rel, err := llm.HostRoofline().Relative()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range HostParams {
+		cls, roof, _ := strings.Cut(p, ".")
+		v := rel[llm.OpClass(cls)].Bytes
+		if roof == "F" {
+			v = rel[llm.OpClass(cls)].FLOPs
+		}
+		unit[RefitRatios+"/"+p] = 1 / v
+	}
+	u, err := Build("genie-htp-sd8elite", HostRoofline, unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ctx = 2000
+	flops := float64(c.DecodeCost(llm.BF16, 2, ctx).FLOPs)
+	s1, _ := u.DecodeTimeSlowed(m, ctx, 1e4)
+	s2, _ := u.DecodeTimeSlowed(m, ctx, 2e4)
+	if want := 1e4 * flops / u.PrefillFLOPS[W4A16Kernel]; math.Abs((s2-s1)/want-1) > 1e-9 {
+		t.Errorf("slow 2e4 − 1e4: %.6g s, want 1e4 × %.4g FLOPs / %.4g FLOP/s = %.6g s", s2-s1, flops, u.PrefillFLOPS[W4A16Kernel], want)
+	}
+}

@@ -91,6 +91,27 @@ func (r Runtime) DecodeTime(m Model, ctx int) (float64, error) {
 	return math.Max(bytes/(r.PeakBandwidth*r.DecodeEfficiency), float64(c.FLOPs)/f), nil
 }
 
+// DecodeTimeSlowed is DecodeTime with the processor's clock capped so
+// that its compute takes slow (≥ 1) times as long: every compute roof
+// (FLOPs over the kernel's rate) stretched by slow, every bandwidth roof
+// as it is (a byte moves at the DRAM's speed, not the cores'). Under
+// HostRoofline each operator class is bounded on its own, so a
+// memory-bound class stays memory-bound while a compute-bound one (a
+// long context's attention) slows; under Direct the step's one
+// roofline. slow = 1 is DecodeTime exactly.
+func (r Runtime) DecodeTimeSlowed(m Model, ctx int, slow float64) (float64, error) {
+	if r.Cost == HostRoofline {
+		return r.workTimeSlowed(r.stepWork(m, 1, max(ctx, 1)), m.Kernel, slow)
+	}
+	f, ok := r.PrefillFLOPS[m.Kernel]
+	if !ok {
+		return 0, r.Supports(m.Kernel)
+	}
+	c := m.Config.DecodeCost(bf16, r.kvElem(m), ctx)
+	bytes := m.WeightBytes + float64(c.KVReadBytes+c.KVWriteBytes)
+	return math.Max(bytes/(r.PeakBandwidth*r.DecodeEfficiency), float64(c.FLOPs)/f*slow), nil
+}
+
 // PrefillTime is the time to prefill a prompt of n tokens: its FLOPs at
 // the kernel class's rate, or one read of the weights if that is longer.
 func (r Runtime) PrefillTime(m Model, n int) (float64, error) {
