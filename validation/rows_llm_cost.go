@@ -40,15 +40,9 @@ func (v LLMCostVariant) All() LLMStudyErrors { return v.Studies[len(v.Studies)-1
 // llmCostVariants prices the LLM phone rows under every cost model (and
 // the ratios-1 ablation) and sums up their held-out errors by study.
 func llmCostVariants() ([]LLMCostVariant, error) {
-	hp, err := llmphone.FittedParams(llmphone.HostRoofline)
+	unit, err := llmphone.UnitRatios()
 	if err != nil {
 		return nil, fmt.Errorf("validation: %w", err)
-	}
-	unit := map[string]float64{}
-	for _, p := range hp {
-		if p.Runtime == llmphone.HostRuntime {
-			unit[llmphone.RefitRatios+"/"+p.Name] = 1 / p.Value
-		}
 	}
 	type variant struct {
 		name  string

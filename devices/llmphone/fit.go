@@ -298,3 +298,20 @@ func (r *Runtime) solveRow(x fitRow) error {
 	}
 	return nil
 }
+
+// UnitRatios is the Build scale that sets every host ratio to 1, each
+// operator class at the matrix class's rates (the per-class split
+// without the host's timings: validate's ablation).
+func UnitRatios() (map[string]float64, error) {
+	hp, err := FittedParams(HostRoofline)
+	if err != nil {
+		return nil, err
+	}
+	unit := map[string]float64{}
+	for _, p := range hp {
+		if p.Runtime == HostRuntime {
+			unit[RefitRatios+"/"+p.Name] = 1 / p.Value
+		}
+	}
+	return unit, nil
+}

@@ -80,16 +80,7 @@ func TestHostRooflineDecode(t *testing.T) {
 		t.Errorf("decode at 2000 − at 1000 = %.6g s, want 1000 × %d B / (%.4g B/s × %.4f) = %.6g s", d2-d1, kvTok, bw, rel[llm.ClassAttention].Bytes, want)
 	}
 
-	unit := map[string]float64{}
-	for _, p := range HostParams {
-		cls, roof, _ := strings.Cut(p, ".")
-		v := rel[llm.OpClass(cls)].Bytes
-		if roof == "F" {
-			v = rel[llm.OpClass(cls)].FLOPs
-		}
-		unit[RefitRatios+"/"+p] = 1 / v
-	}
-	u, err := Build("genie-htp-sd8elite", HostRoofline, unit)
+	u, err := Build("genie-htp-sd8elite", HostRoofline, mustUnitRatios(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,20 +178,7 @@ func TestDecodeTimeSlowed(t *testing.T) {
 		}
 	}
 
-	unit := map[string]float64{}
-	rel, err := llm.HostRoofline().Relative()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range HostParams {
-		cls, roof, _ := strings.Cut(p, ".")
-		v := rel[llm.OpClass(cls)].Bytes
-		if roof == "F" {
-			v = rel[llm.OpClass(cls)].FLOPs
-		}
-		unit[RefitRatios+"/"+p] = 1 / v
-	}
-	u, err := Build("genie-htp-sd8elite", HostRoofline, unit)
+	u, err := Build("genie-htp-sd8elite", HostRoofline, mustUnitRatios(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,4 +189,14 @@ func TestDecodeTimeSlowed(t *testing.T) {
 	if want := 1e4 * flops / u.PrefillFLOPS[W4A16Kernel]; math.Abs((s2-s1)/want-1) > 1e-9 {
 		t.Errorf("slow 2e4 − 1e4: %.6g s, want 1e4 × %.4g FLOPs / %.4g FLOP/s = %.6g s", s2-s1, flops, u.PrefillFLOPS[W4A16Kernel], want)
 	}
+}
+
+// mustUnitRatios is UnitRatios or the test's end.
+func mustUnitRatios(t *testing.T) map[string]float64 {
+	t.Helper()
+	u, err := UnitRatios()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

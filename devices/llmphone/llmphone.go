@@ -79,16 +79,7 @@ type Runtime struct {
 // context ctx: the weights and the KV cache read once at the achieved
 // bandwidth, or the FLOPs at the prefill rate if that is longer.
 func (r Runtime) DecodeTime(m Model, ctx int) (float64, error) {
-	if r.Cost == HostRoofline {
-		return r.hostTime(m, 1, max(ctx, 1))
-	}
-	f, ok := r.PrefillFLOPS[m.Kernel]
-	if !ok {
-		return 0, r.Supports(m.Kernel)
-	}
-	c := m.Config.DecodeCost(bf16, r.kvElem(m), ctx)
-	bytes := m.WeightBytes + float64(c.KVReadBytes+c.KVWriteBytes)
-	return math.Max(bytes/(r.PeakBandwidth*r.DecodeEfficiency), float64(c.FLOPs)/f), nil
+	return r.DecodeTimeSlowed(m, ctx, 1) // × 1 is exact: the same bits
 }
 
 // DecodeTimeSlowed is DecodeTime with the processor's clock capped so
